@@ -1,0 +1,127 @@
+"""The `fundtrail` command: init, demo, check, serve."""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from fundtrail import workspace
+from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, severity_rank
+
+
+@click.group(help="fundtrail: 衔接资金/扶贫资金 复式账簿与审计线索 (double-entry fund ledger on beancount).")
+@click.version_option(package_name="fundtrail")
+def main():
+    pass
+
+
+@main.command(help="新建空白账簿工作区 Create an empty county workspace in DIR.")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--county", default="青禾区", show_default=True, help="区县名称")
+@click.option("--admdiv", default="370405", show_default=True, help="行政区划代码")
+@click.option("--phone", default="0632-12317", show_default=True, help="监督电话")
+def init(directory: Path, county: str, admdiv: str, phone: str):
+    try:
+        main_file = workspace.create(directory, workspace.County(
+            admdiv=admdiv, name=county, bureau=f"{county}财政局", phone=phone,
+            start=datetime.date(datetime.date.today().year, 1, 1)))
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"已创建工作区 Workspace created: {main_file}")
+    click.echo(f"下一步 Next: fundtrail serve {main_file}")
+
+
+@main.command(help="生成演示区县(青禾区)工作区 Build the demo county workspace.")
+@click.option("--dir", "directory", default="demo", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", default=20241, show_default=True, help="随机种子 (same seed, same books)")
+def demo(directory: Path, seed: int):
+    from fundtrail.ledgers.demo.build import build
+
+    if (directory / workspace.MAIN).exists():
+        raise click.ClickException(f"账簿已存在 workspace already exists: {directory / workspace.MAIN}"
+                                   " (删除后重建 remove it to rebuild)")
+    summary = build(directory, seed)
+    click.echo(f"演示区县 青禾区 已生成 Demo county built in {directory}/")
+    click.echo(f"  {summary['villages']} 个行政村, {summary['projects']} 个项目, {summary['funds']} 个指标文件, "
+               f"{summary['transactions']} 笔交易, {summary['households']} 户登记户, {summary['loans']} 笔小额信贷")
+    click.echo(f"  原始凭证 raw inputs: {summary['statements']} 份银行对账单, 国库支付凭证, 一卡通发放明细, 登记册 "
+               f"(documents/, registers/)")
+    click.echo(f"  预置疑点 planted anomalies: {summary['expected']} (expected-findings.json)")
+    click.echo("下一步 Next:")
+    click.echo(f"  fundtrail check {summary['ledger']}")
+    click.echo(f"  fundtrail serve {summary['ledger']}")
+
+
+def _load(ledger: str):
+    from beancount import loader
+
+    if not Path(ledger).is_file():
+        raise click.ClickException(f"找不到账簿文件 ledger file not found: {ledger}")
+    return loader.load_file(ledger)
+
+
+@main.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点 findings as JSON")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="存在该级别及以上疑点时退出码为1 exit 1 on a finding at or above this severity")
+def check(ledger: str, as_json: bool, fail_on: str | None):
+    from beancount.parser import printer
+
+    _entries, errors, _options = _load(ledger)
+    found = [e for e in errors if isinstance(e, Finding)]
+    ledger_errors = [e for e in errors if not isinstance(e, Finding)]
+    for error in ledger_errors:  # like bean-check: file:line first
+        sys.stderr.write(printer.format_error(error))
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in found], ensure_ascii=False, indent=1))
+    else:
+        _print_findings(found)
+        if ledger_errors:
+            click.echo(f"账簿错误 ledger errors: {len(ledger_errors)}", err=True)
+    failing = fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in found)
+    if ledger_errors or failing:
+        sys.exit(1)
+
+
+def _print_findings(found: list[Finding]) -> None:
+    if not found:
+        click.echo("未发现疑点 No findings.")
+        return
+    groups = collections.defaultdict(list)
+    for finding in found:
+        groups[(finding.rule, finding.severity)].append(finding)
+    for (rule, severity), items in sorted(groups.items(),
+                                          key=lambda kv: (-severity_rank(kv[0][1]), kv[0][0])):
+        click.echo(f"== {rule} [{SEVERITY_LABELS[severity]} {severity}] {len(items)} 项")
+        for f in items:
+            click.echo(f"  {f.id} {f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}")
+    counts = collections.Counter(f.severity for f in found)
+    click.echo("合计 total: " + ", ".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES)))
+
+
+@main.command(help="在本机启动 Fava (中文界面) Serve the books in Fava on 127.0.0.1.")
+@click.argument("ledger", type=click.Path(dir_okay=False, exists=True))
+@click.option("--port", default=5000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(ledger: str, port: int, host: str):
+    from fundtrail.serve import create_app
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise click.ClickException("Fava 无身份认证，只能在本机访问 Fava has no authentication: "
+                                   "serve on 127.0.0.1 only (a login layer comes with `--users`).")
+    app = create_app(ledger)
+    click.echo(f"Fava: http://{host}:{port}/  (Ctrl+C 退出)")
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True)
+
+
+if __name__ == "__main__":
+    main()

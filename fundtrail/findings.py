@@ -1,0 +1,56 @@
+"""Findings: what a check reports, shaped as a beancount error so bean-check and Fava show it.
+
+A finding carries a stable id (a hash of its rule and the key the rule names it by, so the
+same anomaly gets the same id on every load and across unrelated edits), a severity, a Chinese
+message, the amount at stake and the links of the entries it concerns.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from decimal import Decimal
+from typing import NamedTuple
+
+SEVERITIES = ("low", "medium", "high", "critical")
+SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
+
+
+def severity_rank(severity: str) -> int:
+    if severity not in SEVERITIES:
+        raise ValueError(f"未知的严重程度 unknown severity {severity!r}; one of {SEVERITIES}")
+    return SEVERITIES.index(severity)
+
+
+class Finding(NamedTuple):
+    source: dict  # beancount error protocol: filename / lineno of the entry
+    message: str
+    entry: object
+    rule: str
+    severity: str
+    id: str
+    date: datetime.date | None
+    amount: Decimal | None
+    links: tuple[str, ...]
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id, "rule": self.rule, "severity": self.severity,
+            "message": self.message, "date": self.date.isoformat() if self.date else None,
+            "amount": str(self.amount) if self.amount is not None else None,
+            "links": list(self.links), "filename": self.source.get("filename"),
+            "lineno": self.source.get("lineno"),
+        }
+
+
+def finding_id(rule: str, key: str) -> str:
+    return "F-" + hashlib.sha1(f"{rule}\x1f{key}".encode()).hexdigest()[:10]
+
+
+def make(rule: str, severity: str, key: str, message: str, entry, amount=None,
+         links=()) -> Finding:
+    meta = getattr(entry, "meta", None) or {}
+    source = {"filename": meta.get("filename", "<fundtrail>"), "lineno": meta.get("lineno", 0)}
+    links = tuple(sorted(set(links) | set(getattr(entry, "links", None) or ())))
+    return Finding(source, f"[{rule}] {message}", entry, rule, severity, finding_id(rule, key),
+                   getattr(entry, "date", None), amount, links)

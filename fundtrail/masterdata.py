@@ -1,0 +1,246 @@
+"""Master data read from ledger directives: county, towns, villages, funds, projects, loans,
+notices, acceptances and the personal-data registers the ledger references.
+
+Funds and projects are the `open` directives of their accounts (metadata = the register row);
+the rest are `custom` directives. Plugins, reports and the Python API all read master data
+through `MasterData.from_entries`, so there is one reading of the ledger model.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from fundtrail import accounts as acc
+
+
+def _num(value) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, data.Amount):
+        return value.number
+    return Decimal(str(value))
+
+
+def _str(meta, key) -> str:
+    value = meta.get(key)
+    return "" if value is None else str(value)
+
+
+@dataclass(frozen=True)
+class County:
+    code: str
+    name: str
+    bureau: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Place:
+    """A town (乡镇/街道) or a village (行政村); villages name their town."""
+
+    code: str
+    name: str
+    town: str = ""
+
+
+@dataclass(frozen=True)
+class Fund:
+    """A budget indicator document (指标文号) and the income account that receives it."""
+
+    code: str
+    account: str
+    doc_no: str
+    title: str
+    level: str
+    func_code: str
+    amount: Decimal
+    issued: datetime.date | None
+    earmarked: bool
+    direct: bool
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project of the project library with every disclosure field."""
+
+    code: str
+    account: str
+    name: str
+    category: str
+    nature: str
+    town: str
+    village: str
+    task: str
+    standard: str
+    budget: Decimal
+    sources: str
+    start: datetime.date | None
+    end: datetime.date | None
+    unit: str
+    manager: str
+    goal: str
+    linkage: str
+    households: int
+    poor_households: int
+    approved: datetime.date | None
+    phone: str
+    meta: dict = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Loan:
+    """A micro-loan (小额信贷) to a registered household; interest subsidies link to its id."""
+
+    id: str
+    date: datetime.date
+    household: str
+    borrower: str
+    borrower_id: str
+    amount: Decimal
+    term_months: int
+    bank: str
+    purpose: str
+    used_by: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A public notice (公告公示) of a project: stage 'plan' before, 'completion' after."""
+
+    project: str
+    stage: str
+    posted: datetime.date
+    until: datetime.date
+    place: str
+
+
+@dataclass
+class MasterData:
+    county: County | None = None
+    towns: dict[str, Place] = field(default_factory=dict)
+    villages: dict[str, Place] = field(default_factory=dict)
+    funds: dict[str, Fund] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+    loans: dict[str, Loan] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    accepted: dict[str, datetime.date] = field(default_factory=dict)
+    registers: dict[str, str] = field(default_factory=dict)  # kind -> absolute path
+    accounts: dict[str, data.Open] = field(default_factory=dict)
+
+    @classmethod
+    def from_entries(cls, entries) -> MasterData:
+        md = cls()
+        for entry in entries:
+            if isinstance(entry, data.Open):
+                md.accounts[entry.account] = entry
+                if entry.account.startswith(acc.FUND_INCOME + ":"):
+                    md._add_fund(entry)
+                elif entry.account.startswith(acc.PROJECT + ":"):
+                    md._add_project(entry)
+            elif isinstance(entry, data.Custom):
+                reader = _CUSTOM_READERS.get(entry.type)
+                if reader:
+                    reader(md, entry)
+        return md
+
+    # -- names for display -------------------------------------------------------------
+    def place_name(self, code: str) -> str:
+        place = self.villages.get(code) or self.towns.get(code)
+        return place.name if place else code
+
+    def account_name(self, account: str) -> str:
+        entry = self.accounts.get(account)
+        return str(entry.meta.get("name", account)) if entry else account
+
+    # -- readers -----------------------------------------------------------------------
+    def _add_fund(self, entry: data.Open) -> None:
+        meta = entry.meta
+        code = acc.leaf(entry.account)
+        level = acc.LEVEL_BY_COMPONENT.get(entry.account.split(":")[2], "")
+        self.funds[code] = Fund(
+            code=code, account=entry.account, doc_no=_str(meta, "doc_no"),
+            title=_str(meta, "name"), level=level, func_code=_str(meta, "func_code"),
+            amount=_num(meta.get("amount")) or Decimal(0), issued=meta.get("issued"),
+            earmarked=bool(meta.get("earmarked", True)), direct=bool(meta.get("direct", False)))
+
+    def _add_project(self, entry: data.Open) -> None:
+        meta = entry.meta
+        code = acc.leaf(entry.account)
+        self.projects[code] = Project(
+            code=code, account=entry.account, name=_str(meta, "name"),
+            category=_str(meta, "category"), nature=_str(meta, "nature"),
+            town=_str(meta, "town"), village=_str(meta, "village"), task=_str(meta, "task"),
+            standard=_str(meta, "standard"), budget=_num(meta.get("budget")) or Decimal(0),
+            sources=_str(meta, "sources"), start=meta.get("start"), end=meta.get("end"),
+            unit=_str(meta, "unit"), manager=_str(meta, "manager"), goal=_str(meta, "goal"),
+            linkage=_str(meta, "linkage"), households=int(meta.get("households", 0)),
+            poor_households=int(meta.get("poor_households", 0)), approved=meta.get("approved"),
+            phone=_str(meta, "phone"), meta=dict(meta))
+
+
+def _custom_key(entry: data.Custom) -> str:
+    return str(entry.values[0].value) if entry.values else ""
+
+
+def _read_county(md: MasterData, entry: data.Custom) -> None:
+    meta = entry.meta
+    md.county = County(_custom_key(entry), _str(meta, "name"), _str(meta, "bureau"),
+                       _str(meta, "phone"))
+
+
+def _read_town(md: MasterData, entry: data.Custom) -> None:
+    md.towns[_custom_key(entry)] = Place(_custom_key(entry), _str(entry.meta, "name"))
+
+
+def _read_village(md: MasterData, entry: data.Custom) -> None:
+    md.villages[_custom_key(entry)] = Place(_custom_key(entry), _str(entry.meta, "name"),
+                                            _str(entry.meta, "town"))
+
+
+def _read_loan(md: MasterData, entry: data.Custom) -> None:
+    meta = entry.meta
+    md.loans[_custom_key(entry)] = Loan(
+        id=_custom_key(entry), date=entry.date, household=_str(meta, "household"),
+        borrower=_str(meta, "borrower"), borrower_id=_str(meta, "borrower_id"),
+        amount=_num(meta.get("amount")) or Decimal(0), term_months=int(meta.get("term_months", 0)),
+        bank=_str(meta, "bank"), purpose=_str(meta, "purpose"), used_by=_str(meta, "used_by"))
+
+
+def _read_notice(md: MasterData, entry: data.Custom) -> None:
+    values = [v.value for v in entry.values]
+    md.notices.append(Notice(project=str(values[0]), stage=str(values[1]), posted=entry.date,
+                             until=entry.meta.get("until", entry.date),
+                             place=_str(entry.meta, "place")))
+
+
+def _read_acceptance(md: MasterData, entry: data.Custom) -> None:
+    md.accepted[_custom_key(entry)] = entry.date
+
+
+def _read_register(md: MasterData, entry: data.Custom) -> None:
+    kind, path = (str(v.value) for v in entry.values[:2])
+    base = os.path.dirname(entry.meta.get("filename", "") or ".")
+    md.registers[kind] = os.path.normpath(os.path.join(base, path))
+
+
+_CUSTOM_READERS = {
+    "county": _read_county,
+    "town": _read_town,
+    "village": _read_village,
+    "loan": _read_loan,
+    "notice": _read_notice,
+    "acceptance": _read_acceptance,
+    "register": _read_register,
+}
+
+
+def read_register(path: str) -> list[dict[str, str]]:
+    """Rows of a personal-data register CSV (UTF-8, header on the first line)."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))

@@ -1,0 +1,72 @@
+"""A county workspace: the ledger files, the registers and the folders `fundtrail init` makes.
+
+    DIR/main.beancount              options, plugins, Fava options, includes (the file to open)
+    DIR/accounts.beancount          chart of accounts (bank, treasury, standard accounts)
+    DIR/masterdata/*.beancount      county & places, funds, projects, loans, notices, registers
+    DIR/transactions/*.beancount    allotments, imported transactions (importers append), manual
+    DIR/registers/*.csv             personal-data registers (households, officials), versioned
+    DIR/inbox/ documents/ reports/  files to import, filed sources, generated public outputs
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+MAIN = "main.beancount"
+FOLDERS = ("inbox", "documents", "reports", "registers", "masterdata", "transactions")
+REGISTER_HEADERS = {
+    "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
+                   "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话"],
+    "officials": ["姓名", "身份证号", "单位/村", "职务", "关系人姓名", "关系人身份证号", "关系"],
+}
+LEDGER_FILES = {
+    "masterdata/funds.beancount": "预算指标 (fund indicators): one `open Income:Fund:<Level>:<code>` per 指标文号",
+    "masterdata/projects.beancount": "项目库 (project library): one `open Expenses:Project:<code>` per project",
+    "masterdata/loans.beancount": "小额信贷 (micro-loans): one `custom \"loan\"` per loan",
+    "masterdata/notices.beancount": "公告公示 and 验收: `custom \"notice\"` and `custom \"acceptance\"` per project",
+    "transactions/allotments.beancount": "分解下达: allotments of fund money to projects (Equity:Allotment)",
+    "transactions/imported.beancount": "导入的交易 (written by `fundtrail import`; do not edit by hand)",
+    "transactions/manual.beancount": "手工分录: corrections and adjustments (更正分录)",
+}
+
+
+@dataclass(frozen=True)
+class County:
+    admdiv: str = "370405"
+    name: str = "青禾区"
+    bureau: str = "青禾区财政局"
+    phone: str = "0632-12317"
+    start: datetime.date = datetime.date(2023, 1, 1)
+
+
+def _template(name: str) -> str:
+    return resources.files("fundtrail.ledgers").joinpath("templates", name).read_text("utf-8")
+
+
+def create(root: Path, county: County = County()) -> Path:
+    """Create an empty workspace in `root`; refuse to overwrite an existing one."""
+    root = Path(root)
+    main = root / MAIN
+    if main.exists():
+        raise FileExistsError(f"账簿已存在 workspace already exists: {main}")
+    for folder in FOLDERS:
+        (root / folder).mkdir(parents=True, exist_ok=True)
+    values = {"title": f"{county.name}巩固拓展脱贫攻坚成果和乡村振兴资金账簿",
+              "start": county.start.isoformat(), "admdiv": county.admdiv,
+              "county": county.name, "bureau": county.bureau, "phone": county.phone}
+    files = {MAIN: _template("main.beancount"),
+             "accounts.beancount": _template("accounts.beancount"),
+             "masterdata/county.beancount": _template("county.beancount")}
+    for path, purpose in LEDGER_FILES.items():
+        files[path] = _template("empty.beancount").replace("{purpose}", purpose)
+    files["masterdata/registers.beancount"] = "".join(
+        f'{county.start} custom "register" "{kind}" "../registers/{kind}.csv"\n'
+        for kind in REGISTER_HEADERS)
+    for path, text in files.items():
+        (root / path).write_text(text.format(**values) if "{" in text else text, "utf-8")
+    for kind, header in REGISTER_HEADERS.items():
+        (root / "registers" / f"{kind}.csv").write_text(",".join(header) + "\n", "utf-8")
+    return main

@@ -1,0 +1,1 @@
+"""Importers (issue 3): bank statements, treasury vouchers, rosters, registers."""

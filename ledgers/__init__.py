@@ -1,0 +1,1 @@
+"""Ledgers shipped with fundtrail: the workspace templates and the demo county builder."""

@@ -1,0 +1,1 @@
+"""The demo county 青禾区: raw inputs in the real layouts, the ledger, and the ground truth."""

@@ -1,0 +1,259 @@
+"""Write the demo's raw inputs in the real layouts: bank statements (by the layout files the
+importers read), treasury voucher XML (GBK), 一卡通 rosters and the registers.
+
+Each writer records on the transactions it wrote the file and row (`source`, `row` metadata),
+so the ledger can point at the line of the source each entry came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import tomllib
+from collections import defaultdict
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import openpyxl
+
+from fundtrail import accounts as acc
+from fundtrail.ledgers.demo.model import Balance, Txn
+from fundtrail.ledgers.demo.scenario import BANKS, TREASURY, Scenario
+
+
+def load_layout(name: str) -> dict:
+    text = resources.files("fundtrail.importers").joinpath("layouts", f"{name}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def _quarter(day: datetime.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def _quarter_bounds(year: int, q: int) -> tuple[datetime.date, datetime.date]:
+    start = datetime.date(year, 3 * q - 2, 1)
+    end = (datetime.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - datetime.timedelta(days=1))
+    return start, end
+
+
+def _money(value: Decimal | None, layout: dict) -> str:
+    if value is None:
+        return layout.get("empty", "")
+    text = f"{value:,.2f}" if layout.get("thousands") else f"{value:.2f}"
+    return layout.get("currency_symbol", "") + text
+
+
+def _relpath(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def write_statements(root: Path, txns: list[Txn]) -> list[Balance]:
+    """One statement file per bank account and quarter; returns the closing balances."""
+    lines = defaultdict(list)
+    for txn in txns:
+        if txn.bank:
+            lines[txn.bank.account].append(txn)
+    balances = []
+    for account, items in lines.items():
+        items.sort(key=lambda t: t.bank.when)
+        _bank, number, holder, layout_name = BANKS[account]
+        layout = load_layout(layout_name)
+        running = Decimal(0)
+        by_quarter = defaultdict(list)
+        for txn in items:
+            by_quarter[_quarter(txn.date)].append(txn)
+        for (year, q), quarter_txns in sorted(by_quarter.items()):
+            start, end = _quarter_bounds(year, q)
+            folder = root / "documents" / account.replace(":", "/")
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = f"{end.isoformat()}.{acc.leaf(account).lower()}-{year}Q{q}"
+            head = [h.format(holder=holder, account_no=number, start=start, end=end)
+                    for h in layout["head"]]
+            rows = []
+            for txn in quarter_txns:
+                running += txn.bank.amount
+                rows.append((txn, running))
+            if layout["format"] == "csv":
+                path = folder / f"{stem}.csv"
+                _write_csv(path, layout, head, rows)
+            else:
+                path = folder / f"{stem}.xlsx"
+                _write_xlsx(path, layout, head, rows)
+            for n, (txn, _) in enumerate(rows):
+                txn.meta.update(source=_relpath(path, root), row=len(head) + 2 + n)
+            balances.append(Balance(end + datetime.timedelta(days=1), account, running,
+                                    {"source": _relpath(path, root)}))
+    return balances
+
+
+def _row_values(layout, txn, balance) -> dict[str, object]:
+    line = txn.bank
+    debit = -line.amount if line.amount < 0 else None
+    credit = line.amount if line.amount > 0 else None
+    summary = (f"{line.summary} {line.purpose}" if layout.get("summary_joins_purpose")
+               else line.summary)
+    return {"date": line.when.strftime(layout.get("date_format", "%Y-%m-%d")),
+            "time": line.when.strftime(layout.get("time_format", "%H%M%S")),
+            "datetime": line.when.strftime(layout.get("datetime_format", "%Y-%m-%d %H:%M:%S")),
+            "serial": line.serial, "payee": line.payee or layout["empty"],
+            "payee_account": line.payee_account or layout["empty"], "summary": summary,
+            "purpose": line.purpose, "memo": layout["empty"], "debit": debit, "credit": credit,
+            "balance": balance}
+
+
+def _write_csv(path, layout, head, rows):
+    columns = layout["columns"]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for line in head:
+        out.write(line + "\n")
+    writer.writerow(columns.values())
+    total_debit = total_credit = Decimal(0)
+    for txn, balance in rows:
+        values = _row_values(layout, txn, balance)
+        total_debit += values["debit"] or 0
+        total_credit += values["credit"] or 0
+        writer.writerow([_money(values[k], layout) if k in ("debit", "credit", "balance")
+                         else values[k] for k in columns])
+    if layout.get("totals_label"):
+        totals = {"debit": _money(total_debit, layout), "credit": _money(total_credit, layout)}
+        writer.writerow([layout["totals_label"] if i == 0 else totals.get(k, "")
+                         for i, k in enumerate(columns)])
+    path.write_bytes(out.getvalue().encode(layout["encoding"]))
+
+
+def _write_xlsx(path, layout, head, rows):
+    columns = layout["columns"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = layout.get("sheet", "Sheet1")
+    for line in head:
+        sheet.append([line])
+    sheet.append(list(columns.values()))
+    for txn, balance in rows:
+        values = _row_values(layout, txn, balance)
+        sheet.append([float(values[k]) if k in ("debit", "credit", "balance") and values[k]
+                      is not None else values[k] for k in columns])
+    book.save(path)
+
+
+def write_vouchers(root: Path, txns: list[Txn]) -> None:
+    """Treasury payment vouchers (国库集中支付电子凭证) as GBK XML, one batch file per quarter."""
+    by_quarter = defaultdict(list)
+    for txn in txns:
+        if txn.voucher:
+            by_quarter[_quarter(txn.date)].append(txn)
+    folder = root / "documents" / TREASURY.replace(":", "/")
+    folder.mkdir(parents=True, exist_ok=True)
+    for (year, q), items in sorted(by_quarter.items()):
+        path = folder / f"{_quarter_bounds(year, q)[1]}.vouchers-{year}Q{q}.xml"
+        parts = ['<?xml version="1.0" encoding="GBK"?>', "<MOF>",
+                 f"  <VoucherCount>{len(items)}</VoucherCount>"]
+        for txn in items:
+            v = txn.voucher
+            txn.meta.update(source=_relpath(path, root), voucher=v.number)
+            fields = [("Id", v.number), ("AdmDivCode", "370405"), ("StYear", v.date.year),
+                      ("VtCode", v.vt_code), ("VouDate", f"{v.date:%Y%m%d}"), ("VoucherNo", v.number),
+                      ("FundTypeCode", "1"), ("FundTypeName", "一般公共预算资金"),
+                      ("PayTypeCode", "11" if v.vt_code == "5201" else "12"),
+                      ("PayTypeName", "财政直接支付" if v.vt_code == "5201" else "财政授权支付"),
+                      ("AgencyCode", "405012"), ("AgencyName", "青禾区乡村振兴局"),
+                      ("PayAcctNo", "370405000000001"), ("PayAcctName", "青禾区财政局国库存款"),
+                      ("PayAcctBankName", "中国人民银行青禾支库"), ("PayeeAcctNo", v.payee_account),
+                      ("PayeeAcctName", v.payee), ("PayeeAcctBankName", v.payee_bank),
+                      ("CurrencyCode", "CNY"), ("CurrencyName", "人民币"),
+                      ("PaySummaryName", v.summary), ("Remark", v.remark), ("PayAmt", f"{v.amount:.2f}")]
+            parts.append("  <Voucher>")
+            parts += [f"    <{k}>{escape(str(val))}</{k}>" for k, val in fields]
+            parts.append("    <DetailList>")
+            for n, line in enumerate(v.lines, 1):
+                parts += ["      <Detail>", f"        <Id>{v.number}-{n}</Id>",
+                          f"        <VoucherBillId>{v.number}</VoucherBillId>",
+                          "        <BgtTypeCode>2</BgtTypeCode>", "        <BgtTypeName>项目支出</BgtTypeName>",
+                          f"        <ExpFuncCode>{line.func_code}</ExpFuncCode>",
+                          f"        <ExpFuncName>{escape(line.func_name)}</ExpFuncName>",
+                          f"        <ExpEcoCode>{line.eco_code}</ExpEcoCode>",
+                          f"        <ExpEcoName>{escape(line.eco_name)}</ExpEcoName>",
+                          f"        <Amt>{line.amount:.2f}</Amt>", "      </Detail>"]
+            parts += ["    </DetailList>", "  </Voucher>"]
+        parts.append("</MOF>")
+        path.write_bytes(("\n".join(parts) + "\n").encode("gbk"))
+
+
+ROSTER_HEADER = ["序号", "姓名", "身份证号", "一卡通账号", "乡镇", "行政村", "补贴项目", "补贴标准",
+                 "发放金额(元)", "发放日期", "批次号", "发放状态"]
+
+
+def write_rosters(root: Path, scenario: Scenario) -> None:
+    """一卡通 发放明细, one workbook per batch, failed rows included (they are not spent)."""
+    batches = defaultdict(list)
+    for txn in scenario.txns:
+        if txn.roster:
+            batches[txn.roster.batch].append((txn.roster, txn))
+    for row in scenario.roster_failed:
+        batches[row.batch].append((row, None))
+    folder = root / "documents" / "Assets" / "Clearing" / "YKT"
+    folder.mkdir(parents=True, exist_ok=True)
+    for batch, rows in sorted(batches.items()):
+        rows.sort(key=lambda item: item[0].seq)
+        path = folder / f"{rows[0][0].date}.yikatong-{batch}.xlsx"
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "发放明细"
+        sheet.append([f"青禾区{batch[2:6]}年到户产业奖补资金发放明细表 批次{batch}"])
+        sheet.append(ROSTER_HEADER)
+        for row, txn in rows:
+            sheet.append([row.seq, row.name, row.id_no, row.card, row.town, row.village, row.item,
+                          row.standard, float(row.amount), row.date.isoformat(), row.batch, row.status])
+            if txn:
+                txn.meta.update(source=_relpath(path, root), row=row.seq + 2)
+        sheet.append(["合计", None, None, None, None, None, None, None,
+                      float(sum(r.amount for r, t in rows if t)), None, None, None])
+        book.save(path)
+
+
+def write_registers(root: Path, scenario: Scenario) -> None:
+    """Households and officials into the workspace's registers/; the project library and fund
+    indicator list as the county keeps them, under documents/registers/."""
+    for kind, rows in (("households", scenario.households), ("officials", scenario.officials)):
+        path = root / "registers" / f"{kind}.csv"
+        header = [k for k in rows[0] if not k.startswith("_")]
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows([row[k] for k in header] for row in rows)
+    folder = root / "documents" / "registers"
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "fund-allocations.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["指标文号", "资金名称", "资金级次", "功能科目编码", "功能科目名称", "金额(元)",
+                         "下达日期", "到账日期", "备注"])
+        for f in scenario.funds.values():
+            writer.writerow([f.doc_no, f.title, f.level, f.func_code, f.func_name, f"{f.amount:.2f}",
+                             f.issued, f.received, "直达资金" if f.direct else ""])
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "项目库"
+    sheet.append(["青禾区巩固拓展脱贫攻坚成果和乡村振兴项目库"])
+    sheet.append(["项目编号", "项目名称", "项目类别", "建设性质", "乡镇", "行政村", "建设任务", "补助标准",
+                  "资金规模(元)", "资金来源文号", "实施期限起", "实施期限止", "实施单位", "责任人", "绩效目标",
+                  "联农带农机制", "受益户数", "其中脱贫户/监测户", "批复日期", "监督电话"])
+    for p in scenario.projects.values():
+        sheet.append([p.code, p.name, p.category, p.nature, scenario_place(scenario, p.town),
+                      scenario_place(scenario, p.village), p.task, p.standard, float(p.budget),
+                      scenario.funds[p.fund].doc_no, p.start.isoformat(), p.end.isoformat(), p.unit,
+                      p.manager, p.goal, p.linkage, p.households, p.poor_households,
+                      p.approved.isoformat(), "0632-12317"])
+    book.save(folder / "projects.xlsx")
+
+
+def scenario_place(scenario: Scenario, code: str) -> str:
+    for vcode, vname, tcode, tname in scenario.villages:
+        if code == vcode:
+            return vname
+        if code == tcode:
+            return tname
+    return ""

@@ -1,0 +1,1 @@
+"""Beancount plugins: fundtrail's checks. Enable with `plugin "fundtrail.plugins.checks"`."""

@@ -15,7 +15,6 @@ setup: $(BIN)/fundtrail
 demo: setup  ## build the demo county in demo/ and run the checks on it
 	rm -rf demo
 	$(BIN)/fundtrail demo --dir demo
-	$(BIN)/bean-check demo/main.beancount 2>/dev/null; true
 	$(BIN)/fundtrail check demo/main.beancount
 	@echo "Browse: $(BIN)/fundtrail serve demo/main.beancount   (http://127.0.0.1:5000/)"
 

@@ -123,5 +123,8 @@ def serve(ledger: str, port: int, host: str):
     run_simple(host, port, app, threaded=True)
 
 
+# Commands that live in their own modules (fundtrail/commands/*.py) register here, one line each.
+
+
 if __name__ == "__main__":
     main()

@@ -32,6 +32,9 @@ class Finding(NamedTuple):
     date: datetime.date | None
     amount: Decimal | None
     links: tuple[str, ...]
+    facets: tuple[tuple[str, str], ...] = ()  # what the rule names it by: scope, band, stage...
+    status: str = ""  # the auditor's disposition (custom "finding"), "" while open
+    reason: str = ""
 
     def as_json(self) -> dict:
         return {
@@ -39,7 +42,7 @@ class Finding(NamedTuple):
             "message": self.message, "date": self.date.isoformat() if self.date else None,
             "amount": str(self.amount) if self.amount is not None else None,
             "links": list(self.links), "filename": self.source.get("filename"),
-            "lineno": self.source.get("lineno"),
+            "lineno": self.source.get("lineno"), "facets": dict(self.facets), "status": self.status, "reason": self.reason,
         }
 
 
@@ -48,9 +51,14 @@ def finding_id(rule: str, key: str) -> str:
 
 
 def make(rule: str, severity: str, key: str, message: str, entry, amount=None,
-         links=()) -> Finding:
+         links=(), **facets: str) -> Finding:
+    """A finding of `rule`, id'd by `key` (which must not change when unrelated entries do).
+
+    `facets` say which instance it is where one entry can carry several findings of a rule,
+    e.g. scope="370405105" (a town) or scope="county", band="2y", stage="plan"."""
     meta = getattr(entry, "meta", None) or {}
     source = {"filename": meta.get("filename", "<fundtrail>"), "lineno": meta.get("lineno", 0)}
     links = tuple(sorted(set(links) | set(getattr(entry, "links", None) or ())))
     return Finding(source, f"[{rule}] {message}", entry, rule, severity, finding_id(rule, key),
-                   getattr(entry, "date", None), amount, links)
+                   getattr(entry, "date", None), amount, links,
+                   tuple(sorted((k, str(v)) for k, v in facets.items())))

@@ -1,7 +1,7 @@
 """fundtrail's checks: one beancount plugin that runs every rule and reports findings.
 
-Each rule is a function `rule(entries, master, settings) -> iterable[Finding]` registered in
-RULES under its stable rule id. The plugin returns the ledger unchanged and adds the findings
+The rules live in `fundtrail.plugins.rules` (one module per family, each a `RULES` dict of
+`rule(ctx) -> iterable[Finding]` under stable rule ids, and its `SETTINGS` defaults). The plugin returns the ledger unchanged and adds the findings
 at or above `report_from` as errors, so they show in bean-check and on Fava's error page.
 
 Configuration (a Python dict literal, as beancount's own plugins take):
@@ -23,33 +23,15 @@ from __future__ import annotations
 import ast
 import datetime
 
-from beancount.core import data
+from fundtrail.plugins.rules import catalogue
+from fundtrail.plugins.rules.context import Context
 
-from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.masterdata import MasterData
 
 __plugins__ = ("checks",)
 
-DEFAULTS = {"report_from": "low"}
-
-
-def unclassified(entries, master, settings):
-    """Money in a suspense account: no classification rule attached it to a fund or project."""
-    for entry in entries:
-        if not isinstance(entry, data.Transaction):
-            continue
-        for index, posting in enumerate(entry.postings):
-            if posting.account in (acc.SUSPENSE_EXPENSE, acc.SUSPENSE_INCOME):
-                amount = abs(posting.units.number)
-                key = f"{entry.date}|{sorted(entry.links)}|{entry.narration}|{index}|{amount}"
-                yield findings.make(
-                    "unclassified", "medium", key,
-                    f"未分类资金 {amount:,.2f} 元 计入 {posting.account}，无规则确定其项目或资金来源，需核实。"
-                    f" Unclassified money in suspense.", entry, amount)
-
-
-RULES = {"unclassified": unclassified}
+RULES, RULE_SETTINGS = catalogue()
+DEFAULTS = {"report_from": "low", **RULE_SETTINGS}
 
 
 def parse_settings(config: str | None) -> dict:
@@ -61,9 +43,24 @@ def parse_settings(config: str | None) -> dict:
 
 
 def run_rules(entries, settings) -> list[findings.Finding]:
-    master = MasterData.from_entries(entries)
-    found = [f for rule in RULES.values() for f in rule(entries, master, settings)]
+    ctx = Context(entries, settings)
+    found = [f for rule in RULES.values() for f in rule(ctx)]
     return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id))
+
+
+def plugin_config(options_map) -> str | None:
+    """The config string of this plugin's line in the ledger (None when absent or bare)."""
+    for name, config in options_map.get("plugin", ()):
+        if name == __name__:
+            return config
+    return None
+
+
+def all_findings(entries, options_map) -> list[findings.Finding]:
+    """Every finding of every rule at any severity, with the ledger's own settings.
+
+    This is what `fundtrail check --json`, the reports and the Fava extension list."""
+    return run_rules(entries, parse_settings(plugin_config(options_map)))
 
 
 def checks(entries, options_map, config=None):

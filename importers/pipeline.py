@@ -12,6 +12,7 @@ must follow a successful import (e.g. a git commit of the workspace) belong at t
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import hashlib
@@ -111,7 +112,8 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
     """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc."""
     ledger = Path(ledger).resolve()
     root = ledger.parent
-    entries = _load_clean(ledger, root, "导入前账簿已有错误，请先更正", "the books have errors before the import")
+    entries, errors, _ = loader.load_file(str(ledger))
+    before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     files = expand(paths)
     candidates = registry.importers(root)
     chosen = sorted(((registry.pick(p, candidates), p) for p in files),
@@ -130,21 +132,28 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
         reports.append(plan.take(ex, ctx))
     written = []
     if plan.changes:
-        _validate(ledger, root, plan)
+        _validate(ledger, root, plan, before)
         if not dry_run:
             written = plan.write()
     return ImportSummary(batch, str(ledger), dry_run, reports, written)
 
 
-def _load_clean(ledger: Path, root: Path, zh: str, en: str, shown_root: Path | None = None):
-    entries, errors, _ = loader.load_file(str(ledger))
-    problems = [e for e in errors if not isinstance(e, Finding)]
-    if problems:
-        raise Rejected(zh, en, [_describe(e, root, shown_root or root) for e in problems[:20]])
-    return entries
+def _new_errors(ledger: Path, before: collections.Counter) -> list:
+    """Errors of the would-be ledger that are not fundtrail Findings and were not there before
+    (an import may fix old errors, e.g. a balance assertion waiting for its statement)."""
+    _, errors, _ = loader.load_file(str(ledger))
+    left, out = collections.Counter(before), []
+    for error in errors:
+        if isinstance(error, Finding):
+            continue
+        if left[error.message]:
+            left[error.message] -= 1
+        else:
+            out.append(error)
+    return out
 
 
-def _describe(error, root: Path, shown: Path) -> str:
+def _describe(error, root: Path) -> str:
     source = getattr(error, "source", None) or {}
     name = str(source.get("filename", ""))
     with contextlib.suppress(ValueError):
@@ -378,7 +387,7 @@ def _atomic(target: Path, payload: bytes) -> None:
         raise
 
 
-def _validate(ledger: Path, root: Path, plan: _Plan) -> None:
+def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter) -> None:
     """Load the would-be ledger from a scratch copy of the workspace's ledger files."""
     with tempfile.TemporaryDirectory(prefix="fundtrail-import-") as scratch:
         scratch = Path(scratch)
@@ -395,6 +404,8 @@ def _validate(ledger: Path, root: Path, plan: _Plan) -> None:
             if not rel.is_absolute():
                 (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
                 (scratch / rel).write_text(text, "utf-8")
-        _load_clean(scratch / ledger.relative_to(root), scratch,
-                    "导入后账簿无法通过校验，未写入任何内容", "the ledger would not load after this import: "
-                    "nothing was written")
+        problems = _new_errors(scratch / ledger.relative_to(root), before)
+        if problems:
+            raise Rejected("导入后账簿无法通过校验，未写入任何内容",
+                           "the ledger would not load cleanly after this import: nothing was written",
+                           [_describe(e, scratch) for e in problems[:20]])

@@ -124,7 +124,8 @@ class VoucherImporter(FundtrailImporter):
         if sum(amt for *_, amt in lines) != total:
             raise BadInput(path, f"凭证 {number} 明细合计 {sum(a for *_, a in lines):,.2f} ≠ 支付金额 {total:,.2f}",
                            f"voucher {number}: details do not add up to PayAmt", where)
-        if any(amt < 0 for *_, amt in lines) and total != 0:
+        mixed = any(amt < 0 for *_, amt in lines) and any(amt > 0 for *_, amt in lines)
+        if mixed and total != 0:  # a correction: a +/- pair that moves money between codes
             raise BadInput(path, f"更正凭证 {number} 正负明细未相抵(合计 {total:,.2f})",
                            f"correction voucher {number} does not net to zero", where)
         item = Item("voucher", day, "out", treasury, fields["PayeeAcctName"],

@@ -99,7 +99,7 @@ class FundListImporter(_Tabular):
 
     def read(self, path: Path, ctx: Context) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
-        opens, seen = [], {}
+        opens, seen, waiting = [], {}, []
         taken = set(ctx.master.funds)
         by_doc = {doc_key(f.doc_no): f for f in ctx.master.funds.values()}
         labels = find_columns(path, read_table(path), self.columns, self.required)[2]
@@ -136,17 +136,20 @@ class FundListImporter(_Tabular):
             opens += [fund, _open(acc.allot_fund_account(code), issued, {"name": f"{doc_no} 已分解下达"})]
             into = cells.text(row.get("into"))
             if received and into in ("", "国库"):
-                ex.entries.append(self._receipt(path, ctx, number, fund, code, amount, received))
+                if ctx.treasury():
+                    ex.entries.append(self._receipt(path, ctx, number, fund, code, amount, received))
+                else:
+                    waiting.append(number)
+        if waiting:
+            ex.warnings.append(
+                f"第{'、'.join(map(str, waiting))}行的到账未记账: 账簿中没有唯一的国库账户 "
+                "(在 accounts.beancount 开立或导入国库支付凭证后重新导入本清单) / receipts not booked: "
+                "no single treasury account (open one or import treasury vouchers, then re-import)")
         ex.masterdata[FUNDS_FILE] = opens
         return ex
 
     def _receipt(self, path, ctx: Context, number, fund: data.Open, code, amount, received):
         treasury = ctx.treasury()
-        if not treasury:
-            raise BadInput(path, "账簿中没有唯一的国库账户(Assets:Treasury:...)，无法记录到账；请先在 "
-                           "accounts.beancount 开立，或先导入国库支付凭证",
-                           "no single treasury account (Assets:Treasury:...) to receive the funds: "
-                           "open it in accounts.beancount or import treasury vouchers first", number)
         meta = self.meta(path, ctx, (code, treasury), row=number)
         meta["doc_no"] = fund.meta["doc_no"]
         return txn(meta, received, "上级财政", f"{fund.meta['doc_no']} {fund.meta['name']} 到账", {code},

@@ -16,7 +16,6 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import workspace
@@ -139,4 +138,3 @@ def build(root: Path, seed: int = 20241) -> dict:
             "imported": summary.transactions}
 
 
-__all__ = ["build", "direct_text", "data"]

@@ -44,9 +44,10 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
         if value > score:
             best, score = importer, value
     if best is None:
-        raise BadInput(path, "无法识别的文件：不是已知版式的对账单、国库支付凭证、一卡通发放明细或登记册",
-                       "no importer recognises this file (bank layout, treasury voucher XML, "
-                       "subsidy roster or register)")
+        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)，"
+                       "也不是国库支付凭证XML",
+                       "no importer recognises this file: no known header row (bank layouts, "
+                       "subsidy roster, registers) and not a treasury voucher XML")
     return best
 
 

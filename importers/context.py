@@ -72,6 +72,8 @@ class Context:
     def drop(self, entries) -> None:
         gone = {id(e) for e in entries}
         self.entries = [e for e in self.entries if id(e) not in gone]
+        for entry in entries:
+            self.seen -= identities(entry)
 
     def holds(self, entry) -> bool:
         return bool(entry.meta.get(IDENTITY) and entry.meta[IDENTITY] in self.seen)
@@ -86,6 +88,12 @@ class Context:
     def treasury(self) -> str:
         found = self.of_kind(acc.TREASURY + ":")
         return found[0] if len(found) == 1 else ""
+
+    def open_date(self, first: datetime.date) -> datetime.date:
+        """When a new cash account opens: with the books (their earliest `open`), so statements
+        of earlier periods imported later still fit; the first row's year if that is earlier."""
+        dates = [e.date for e in self.master.accounts.values()]
+        return min(dates + [datetime.date(first.year, 1, 1)])
 
     def account_by_number(self, number: str) -> str:
         return self.by_number.get(digits(number), "")

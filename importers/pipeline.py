@@ -195,6 +195,10 @@ class _Plan:
         prescanned = self.prescanned.pop(str(ex.path), [])
         ctx.add(new_opens)
         self.opens += new_opens
+        if ex.remove:  # superseded importer-made entries (an opening entry moved earlier)
+            ctx.drop(ex.remove)
+            self.remove += [e for e in ex.remove if all(e is not i for i in self.imported)]
+            self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
         kept, present = [], 0
         counts = getattr(ex.importer, "counts_rows", True)
         for entry in ex.entries:
@@ -204,10 +208,6 @@ class _Plan:
                 continue
             kept.append(entry)
             ctx.add([entry])
-        if ex.remove:
-            ctx.drop(ex.remove)
-            self.remove += [e for e in ex.remove if e not in self.imported]
-            self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
         if counts:
             ex.present = present
         changed_master = False

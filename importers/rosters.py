@@ -42,7 +42,7 @@ class RosterImporter(FundtrailImporter):
         index, col, _ = find_columns(path, table, COLUMNS, REQUIRED)
         ex = Extraction(path, self, self.kind, CLEARING)
         if not ctx.is_open(CLEARING):
-            ex.opens.append(cash_open(CLEARING, datetime.date(2000, 1, 1), name="一卡通代发过渡户"))
+            ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
         villages = {p.name: code for code, p in ctx.master.villages.items()}
         seen, unknown = {}, set()
         for number, row in table.rows[index + 1:]:

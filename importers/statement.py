@@ -215,9 +215,8 @@ class StatementImporter(FundtrailImporter):
                                f"the statement names no account number and the books hold no single "
                                f"{bank} account: give --account")
         opens = []
-        if not ctx.is_open(account):
-            start = min((r.when.date() for r in st.rows), default=datetime.date.today())
-            opens.append(cash_open(account, datetime.date(start.year, 1, 1),
+        if not ctx.is_open(account) and st.rows:
+            opens.append(cash_open(account, ctx.open_date(st.rows[0].when.date()),
                                    name=st.info.get("holder", ""), bank=bank, account_no=number))
         return account, opens
 

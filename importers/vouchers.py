@@ -102,7 +102,7 @@ class VoucherImporter(FundtrailImporter):
         if not account:
             account = f"{acc.TREASURY}:PBC-{digits(number)[-4:]}"
         if not ctx.is_open(account) and all(o.account != account for o in ex.opens):
-            ex.opens.append(cash_open(account, datetime.date(int(fields["VouDate"][:4]), 1, 1),
+            ex.opens.append(cash_open(account, ctx.open_date(datetime.date(int(fields["VouDate"][:4]), 1, 1)),
                                       name=fields.get("PayAcctName", "国库存款"),
                                       bank=fields.get("PayAcctBankName", ""), account_no=number))
         return account

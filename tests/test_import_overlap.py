@@ -1,5 +1,10 @@
 """No row lost, none doubled: a random statement cut into overlapping chunks (whole days, as a
-bank issues them) and imported in random order gives the same books as one import."""
+bank issues them) and imported in random order gives the same books as one import.
+
+An import that would leave a hole (rows missing between statements already imported) is
+rejected, because its balance assertions fail: that is how the books catch a missing row. The
+accountant then imports the missing period first; the test does the same, and checks that a
+chunk is rejected exactly when it would leave such a hole."""
 
 import datetime
 import tempfile
@@ -8,6 +13,7 @@ from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
+from fundtrail.importers.errors import Rejected
 from fundtrail.importers.pipeline import run_import
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,11 +79,21 @@ def test_overlapping_chunks_in_any_order_equal_one_import(case):
         write(tmp / "all.csv", rows, 0, max(last, chunks[-1][1]))
         run_import(whole, [tmp / "all.csv"])
         pieces = ws.create(tmp / "pieces")
-        added = 0
-        for n in order:
+        queue, covered, row_days = list(order), set(), {(r[0] - START).days for r in rows}
+        while queue:
+            n = queue.pop(0)
             path = tmp / f"chunk-{n}.csv"
             write(path, rows, *chunks[n])
-            added += run_import(pieces, [path]).transactions
+            days = covered | (row_days & set(range(chunks[n][0], chunks[n][1] + 1)))
+            hole = bool(days) and any(min(days) < d < max(days) and d not in days for d in row_days)
+            try:
+                run_import(pieces, [path])
+            except Rejected as error:
+                assert hole and "Balance failed" in str(error), str(error)
+                queue.append(n)
+                continue
+            assert not hole
+            covered = days
         expected = books(whole)
         assert books(pieces) == expected
         assert len(expected) == len(rows) + (rows[0][4] != rows[0][3] if rows else 0)

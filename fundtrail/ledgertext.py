@@ -66,7 +66,9 @@ def entry_text(entry) -> str:
 
 
 def money(number: Decimal) -> data.Amount:
-    return data.Amount(Decimal(number).quantize(CENT), CURRENCY)
+    if not (isinstance(number, Decimal) and number.as_tuple().exponent == -2):
+        number = Decimal(number).quantize(CENT)
+    return data.Amount(number, CURRENCY)
 
 
 CENT = Decimal("0.01")

@@ -8,7 +8,9 @@ calls `identify`/`account`/`date`/`extract`/`deduplicate`, which build that Cont
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -84,11 +86,13 @@ class FundtrailImporter(beangulp.Importer):
         raise NotImplementedError
 
     def meta(self, path: Path, ctx: Context, identity, **where) -> dict:
-        meta = data.new_metadata(str(path), where.get("row") or 0)
-        meta.update(source=self.source_of(path, ctx), **where)
-        meta.update(sha256=sha256(path), batch=ctx.batch)
-        meta[IDENTITY] = identity
-        return meta
+        """Import metadata: source, row|voucher, sha256, batch (+ the hidden identity)."""
+        key = (str(path), id(ctx), ctx.batch)
+        if getattr(self, "_stamp", (None,))[0] != key:
+            self._stamp = (key, self.source_of(path, ctx), sha256(path))
+        _, source, digest = self._stamp
+        return {"filename": key[0], "lineno": where.get("row") or 0, "source": source, **where,
+                "sha256": digest, "batch": ctx.batch, IDENTITY: identity}
 
     def source_of(self, path: Path, ctx: Context) -> str:
         resolved = str(Path(path).resolve())
@@ -127,6 +131,17 @@ class FundtrailImporter(beangulp.Importer):
         for entry in entries:
             if ctx.holds(entry):
                 entry.meta["__duplicate__"] = True
+
+
+@contextlib.contextmanager
+def paused_gc():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def posting(account: str, number, meta: dict | None = None) -> data.Posting:

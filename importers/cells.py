@@ -7,6 +7,7 @@ import datetime
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 EMPTY = frozenset({"", "-", "--", "---", "—", "——", "/"})
@@ -38,10 +39,13 @@ def amount(cell, empty=EMPTY) -> Decimal | None:
         return None
     if isinstance(cell, (int, float)):
         return Decimal(str(cell)).quantize(CENT)
-    raw = unicodedata.normalize("NFKC", cell).strip()
+    raw = cell.strip() if cell.isascii() else unicodedata.normalize("NFKC", cell).strip()
     if raw in empty:
         return None
-    number = raw.replace(",", "").replace("¥", "").replace("元", "").replace(" ", "")
+    number = raw.replace(",", "")
+    if not number.isascii():
+        number = number.replace("¥", "").replace("元", "")
+    number = number.replace(" ", "")
     negative = number.startswith("(") and number.endswith(")")
     if negative:
         number = number[1:-1]
@@ -69,6 +73,17 @@ def when(cell, formats=(), time_cell=None, time_formats=()) -> tuple[datetime.da
         return cell, cell.time() != datetime.time()
     if isinstance(cell, datetime.date):
         return datetime.datetime.combine(cell, datetime.time()), False
+    if time_cell is None and isinstance(cell, str):
+        return _when_text(cell, tuple(formats))
+    return _when(cell, formats, time_cell, time_formats)
+
+
+@lru_cache(maxsize=4096)
+def _when_text(cell: str, formats: tuple) -> tuple[datetime.datetime, bool]:
+    return _when(cell, formats, None, ())
+
+
+def _when(cell, formats, time_cell, time_formats) -> tuple[datetime.datetime, bool]:
     raw = unicodedata.normalize("NFKC", text(cell))
     if not raw:
         raise CellError("日期为空 / empty date")

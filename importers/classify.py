@@ -150,16 +150,22 @@ class Classifier:
 
     # -- the decision ---------------------------------------------------------------------
     def classify(self, item: Item, where: tuple[str, object]) -> Result:
-        values = item.fields()
         project = self.find_project(" ".join((item.purpose, item.summary, item.memo)), item.date)
-        fund = self.find_fund(item.remark) or (
-            self.find_fund(values["text"]) if item.direction == "in" or not project else None)
-        values.update(project=project.code if project else "", treasury=self.treasury,
-                      fund=fund.code if fund else (project.meta.get("fund", "") if project else ""))
-        for rule in self.rules:
-            groups = rule.match(values)
-            if groups is not None:
-                return self._apply(rule, item, {**values, **groups}, where)
+        fund = None
+        if self._fund_re:
+            fund = self.find_fund(item.remark) or (self.find_fund(
+                " ".join((item.summary, item.purpose, item.memo, item.remark)))
+                if item.direction == "in" or not project else None)
+        if self.rules:
+            values = item.fields()
+            values.update(project=project.code if project else "", treasury=self.treasury,
+                          fund=fund.code if fund else (project.meta.get("fund", "") if project else ""))
+            for rule in self.rules:
+                groups = rule.match(values)
+                if groups is not None:
+                    return self._apply(rule, item, {**values, **groups}, where)
+        else:
+            values = {"fund": fund.code if fund else ""}
         if project and item.direction == "out":
             return self._project_result(item, values, project.code, "built-in")
         if fund and item.direction == "in":

@@ -26,7 +26,7 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 from fundtrail.importers import registry
-from fundtrail.importers.base import Extraction, filed_date, sha256
+from fundtrail.importers.base import Extraction, filed_date, paused_gc, sha256
 from fundtrail.importers.context import Context, is_opening
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import same_open
@@ -128,7 +128,8 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
             plan.open_accounts(path, importer.accounts(path, ctx), ctx)
     reports = []
     for importer, path in chosen:
-        ex = importer.read(path, ctx)
+        with paused_gc():
+            ex = importer.read(path, ctx)
         reports.append(plan.take(ex, ctx))
     written = []
     if plan.changes:

@@ -21,6 +21,7 @@ from fundtrail.importers.base import (
     FundtrailImporter,
     cash_open,
     filed_date,
+    paused_gc,
     posting,
     txn,
 )
@@ -108,8 +109,8 @@ class StatementImporter(FundtrailImporter):
             if is_blank(cellrow):
                 continue
             read += 1
-            first = next(cells.fold(c) for c in cellrow if cells.text(c))
-            if any(first.startswith(t) for t in layout.totals):
+            first = cells.text(cellrow[0]) or next(cells.text(c) for c in cellrow if cells.text(c))
+            if not first[:1].isdigit() and cells.fold(first).startswith(layout.totals):
                 skipped.append((number, "合计行 totals row"))
                 continue
             if len(cellrow) < width:
@@ -150,12 +151,17 @@ class StatementImporter(FundtrailImporter):
     def _row(self, number: int, c: list, col: dict[str, int]) -> Row:
         layout = self.layout
 
+        empty = layout.empty
+
         def get(key):
             return c[col[key]] if key in col else None
 
         def text(key):
-            value = cells.text(get(key))
-            return "" if cells.fold(value) in layout.empty else value
+            value = c[col[key]] if key in col else None
+            if value is None:
+                return ""
+            value = value.strip() if isinstance(value, str) else cells.text(value)
+            return "" if value in empty or (len(value) < 4 and cells.fold(value) in empty) else value
 
         if "datetime" in col:
             when, has_time = cells.when(get("datetime"), layout.date_formats)
@@ -221,6 +227,10 @@ class StatementImporter(FundtrailImporter):
         return account, opens
 
     def read(self, path: Path, ctx: Context) -> Extraction:
+        with paused_gc():  # ~10 objects a row, all kept: the cyclic GC would rescan them all
+            return self._read(path, ctx)
+
+    def _read(self, path: Path, ctx: Context) -> Extraction:
         st = self.parse(path)
         account, opens = self._account(path, st, ctx)
         ex = Extraction(path, self, self.kind, account, opens=opens, read=st.read, skipped=st.skipped)

@@ -25,11 +25,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from beangulp.importers import csvbase
-
-from fundtrail import workspace
 from fundtrail.importers.layout import builtin
 from fundtrail.importers.pipeline import run_import
 from fundtrail.importers.statement import StatementImporter
+
+from fundtrail import workspace
 
 PAYEES = ["青禾建工有限公司", "鲁南路桥工程有限公司", "禾丰农业专业合作社", "富康电子商务有限公司", "代发一卡通"]
 
@@ -103,7 +103,7 @@ def main() -> None:
         path = tmp / "icbc-statement.csv"
         generate(path, args.rows)
         root = tmp / "ws"
-        main_file = workspace.create(root)
+        main_file = workspace.create(root, workspace.County(start=datetime.date(2016, 1, 1)))
         ours = StatementImporter(builtin("icbc-corporate"), root)
         t_base, base = timed(lambda: Baseline("Assets:Bank:ICBC-2345", "CNY").extract(str(path), []))
         t_ours, entries = timed(lambda: ours.identify(str(path)) and ours.extract(str(path), []))

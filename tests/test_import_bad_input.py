@@ -1,12 +1,14 @@
 """Bad input: a clear Chinese + English message naming the file and row, and nothing written."""
 
 import io
+import shutil
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import SAMPLES, snapshot
 
+from fundtrail import workspace as ws
 from fundtrail.cli import main
 
 ICBC = SAMPLES / "bank/icbc-corporate-2024Q3.csv"
@@ -109,13 +111,21 @@ CASES = [truncated_csv, truncated_at_a_line_end, truncated_excel, truncated_xml,
          correction_voucher_not_netting, unknown_file]
 
 
-@pytest.fixture
-def books(workspace):
+@pytest.fixture(scope="module")
+def filled(tmp_path_factory):
     """A workspace that already holds the samples (so there is something to protect)."""
+    root = tmp_path_factory.mktemp("filled") / "ws"
+    workspace = ws.create(root)
     result = CliRunner().invoke(main, ["import", str(workspace), str(SAMPLES), "--account",
                                        "Assets:Bank:PSBC-1188"])
     assert result.exit_code == 0, result.output
-    return workspace
+    return root
+
+
+@pytest.fixture
+def books(filled, tmp_path):
+    shutil.copytree(filled, tmp_path / "ws")
+    return tmp_path / "ws" / "main.beancount"
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.__name__)

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
@@ -91,7 +92,9 @@ class FundtrailImporter(beangulp.Importer):
         if getattr(self, "_stamp", (None,))[0] != key:
             self._stamp = (key, self.source_of(path, ctx), sha256(path))
         _, source, digest = self._stamp
-        return {"filename": key[0], "lineno": where.get("row") or 0, "source": source, **where,
+        if "row" in where:  # numbers in metadata are Decimal, as beancount's parser makes them
+            where["row"] = Decimal(where["row"])
+        return {"filename": key[0], "lineno": int(where.get("row") or 0), "source": source, **where,
                 "sha256": digest, "batch": ctx.batch, IDENTITY: identity}
 
     def source_of(self, path: Path, ctx: Context) -> str:

@@ -260,9 +260,10 @@ class ProjectLibraryImporter(_Tabular):
         return out
 
 
-def _int(value) -> int | None:
+def _int(value) -> Decimal | None:
+    """A count, as the Decimal beancount's parser would make of it."""
     text = cells.text(value)
-    return int(Decimal(text)) if text else None
+    return Decimal(int(Decimal(text))) if text else None
 
 
 class PersonRegisterImporter(_Tabular):

@@ -2,6 +2,7 @@
 workspace: the books load, the bank balance assertions hold, the counts reconcile, and a second
 import adds nothing."""
 
+import re
 import shutil
 
 from beancount import loader
@@ -112,3 +113,42 @@ def test_beangulp_drives_the_same_importers(tmp_path):
     assert len(txns) == 25  # 24 rows and the opening entry
     icbc.deduplicate(txns, txns[:5])
     assert sum(1 for t in txns if t.meta.get("__duplicate__")) == 5
+
+
+def test_beangulp_cli_extracts_with_the_fundtrail_importers(workspace):
+    import beangulp
+    from fundtrail.importers.registry import importers
+
+    ingest = beangulp.Ingest(importers(workspace.parent))
+    result = CliRunner().invoke(ingest.cli, ["extract", "-e", str(workspace),
+                                             str(SAMPLES / "bank/icbc-corporate-2024Q3.csv"),
+                                             str(SAMPLES / "treasury")])
+    assert result.exit_code == 0, result.output
+    assert len(re.findall(r"\^ICBC-2345-\d{8}", result.output)) == 24 and result.output.count("^VOU-2024") == 8
+    assert "^ICBC-2345-OPEN" in result.output and "balance Assets:Bank:ICBC-2345" in result.output
+    refused = CliRunner().invoke(ingest.cli, ["extract", str(SAMPLES / "bank/psbc-2024Q3.csv")])
+    assert "请用 --account 指定" in refused.output  # the PSBC sample names no account number
+
+
+def test_interest_is_classified_by_the_starter_rules(workspace):
+    run_import(workspace, [SAMPLES / "bank/icbc-corporate-2024Q3.csv"])
+    entries, _, _ = loader.load_file(str(workspace))
+    interest = [e for e in entries if isinstance(e, data.Transaction) and e.narration == "结息"]
+    assert len(interest) == 1 and interest[0].postings[1].account == "Income:Other"
+    assert interest[0].payee == ""
+
+
+def test_a_correction_voucher_pair_nets_to_zero(workspace, tmp_path):
+    text = (SAMPLES / "treasury/vouchers-2024Q3.xml").read_bytes().decode("gbk")
+    text = text.replace("<PayAmt>243737.00</PayAmt>", "<PayAmt>0.00</PayAmt>").replace(
+        "<Amt>90065.00</Amt>", "<Amt>-90065.00</Amt>").replace(
+        "<Amt>153672.00</Amt>", "<Amt>90065.00</Amt>")
+    path = tmp_path / "vouchers.xml"
+    path.write_bytes(text.encode("gbk"))
+    run_import(workspace, [path])
+    entries, _, _ = loader.load_file(str(workspace))
+    correction = next(e for e in entries if isinstance(e, data.Transaction)
+                      and "VOU-20245201000002" in e.links)
+    amounts = sorted(p.units.number for p in correction.postings)
+    assert amounts[0] == -amounts[-1] and sum(amounts) == 0
+    assert {p.meta.get("func_code") for p in correction.postings[:2]} == {"2130505", "2130504"}

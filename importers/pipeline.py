@@ -51,6 +51,7 @@ class FileReport:
     updated: int
     skipped: list[tuple[int, str]]
     warnings: list[str]
+    rows_are_entries: bool = True  # statements, vouchers, rosters (not registers)
     transactions: int = 0  # transactions added, including opening entries
     openings: int = 0
     balances: int = 0
@@ -85,8 +86,7 @@ class ImportSummary:
 
     def lines(self) -> list[str]:
         out = [line for report in self.files for line in report.lines()]
-        rows = sum(f.new for f in self.files if f.importer.startswith(("fundtrail.statement",
-                                                                        "fundtrail.Voucher", "fundtrail.Roster")))
+        rows = sum(f.new for f in self.files if f.rows_are_entries)
         out.append(f"批次 batch {self.batch}: 新增交易 {self.transactions} 笔 transactions added "
                    f"({rows} 行 rows + 期初/到账 openings and receipts "
                    f"{self.transactions - rows})")
@@ -236,7 +236,7 @@ class _Plan:
             self.documents.pop(self._target_of(ex), None)
         return FileReport(
             str(ex.path), source, ex.kind, ex.importer.name, ex.read, ex.new, ex.present, ex.updated,
-            ex.skipped, ex.warnings, transactions=len(txns),
+            ex.skipped, ex.warnings, rows_are_entries=counts, transactions=len(txns),
             openings=sum(1 for e in txns if is_opening(e)),
             balances=sum(1 for e in kept if isinstance(e, data.Balance)),
             receipts=0 if counts else len(txns), accounts=[o.account for o in prescanned + new_opens])

@@ -96,13 +96,15 @@ def test_two_row_header_in_excel(workspace, tmp_path):
     assert [(r[1], sorted(r[2])) for r in rows] == [(Decimal("800.10"), ["CCB-1234-A1"]), (-300, ["CCB-1234-A2"])]
 
 
-def test_icbc_in_utf8_and_with_bom_reads_like_gbk(workspace, tmp_path):
+def test_icbc_in_utf8_with_and_without_bom_and_utf16_reads_like_gbk(workspace, tmp_path):
     text = (SAMPLES / "bank/icbc-corporate-2024Q3.csv").read_bytes().decode("gbk")
-    for name, payload in (("a.csv", text.encode("utf-8")), ("b.csv", text.encode("utf-8-sig"))):
+    variants = (("a.csv", text.encode("utf-8")), ("b.csv", text.encode("utf-8-sig")),
+                ("c.csv", text.encode("utf-16-le")))  # UTF-16 without a BOM
+    for name, payload in variants:
         (tmp_path / name).write_bytes(payload)
     summary = run_import(workspace, [tmp_path / "a.csv", SAMPLES / "bank/icbc-corporate-2024Q3.csv",
-                                     tmp_path / "b.csv"])
-    assert [(f.new, f.present) for f in summary.files] == [(24, 0), (0, 24), (0, 24)]
+                                     tmp_path / "b.csv", tmp_path / "c.csv"])
+    assert [(f.new, f.present) for f in summary.files] == [(24, 0), (0, 24), (0, 24), (0, 24)]
 
 
 def test_a_workspace_layout_overrides_a_packaged_one(workspace):

@@ -30,8 +30,9 @@ def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
         if raw.startswith(bom):
             return _strict(path, raw, encoding), encoding
     sample = raw[:4000]
-    if sample.count(b"\x00") > len(sample) // 4:
-        encoding = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
+    if sample.count(b"\x00") > len(sample) // 20:  # text in UTF-8 or GB18030 has no NUL bytes
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        encoding = "utf-16-le" if odd >= even else "utf-16-be"
         return _strict(path, raw, encoding), encoding
     tried = [e for e in (hint, "utf-8", "gb18030") if e]
     for encoding in dict.fromkeys(tried):

@@ -17,19 +17,18 @@ import contextlib
 import csv
 import hashlib
 import io
-import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
-from fundtrail.importers import registry
+from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, paused_gc, sha256
 from fundtrail.importers.context import Context, is_opening
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import same_open
+from fundtrail.importers.report import FileReport, ImportSummary
 
 from fundtrail.findings import Finding
 from fundtrail.ledgertext import entry_text
@@ -37,62 +36,6 @@ from fundtrail.ledgertext import entry_text
 IMPORTED = "transactions/imported.beancount"
 ACCOUNTS = "accounts.beancount"
 SKIP_DIRS = {"documents", "inbox", "reports", ".git"}
-
-
-@dataclass
-class FileReport:
-    path: str
-    source: str
-    kind: str
-    importer: str
-    read: int
-    new: int
-    present: int
-    updated: int
-    skipped: list[tuple[int, str]]
-    warnings: list[str]
-    rows_are_entries: bool = True  # statements, vouchers, rosters (not registers)
-    transactions: int = 0  # transactions added, including opening entries
-    openings: int = 0
-    balances: int = 0
-    receipts: int = 0
-    accounts: list[str] = field(default_factory=list)
-
-    def lines(self) -> list[str]:
-        out = [f"{self.source}  [{self.kind}]",
-               f"  读取 read {self.read} = 新增 new {self.new} + 已存在 present {self.present}"
-               + (f" + 更新 updated {self.updated}" if self.updated else "")
-               + f" + 跳过 skipped {len(self.skipped)}"]
-        out += [f"    跳过第{row}行 skipped row {row}: {reason}" for row, reason in self.skipped]
-        extra = [(self.openings, "期初余额分录 opening entries"), (self.balances, "余额断言 balance assertions"),
-                 (self.receipts, "指标到账分录 fund receipts")]
-        out += [f"  另 plus {n} {label}" for n, label in extra if n]
-        out += [f"  新开账户 new account: {a}" for a in self.accounts]
-        out += [f"  注意 note: {w}" for w in self.warnings]
-        return out
-
-
-@dataclass
-class ImportSummary:
-    batch: str
-    ledger: str
-    dry_run: bool
-    files: list[FileReport]
-    written: list[str]
-
-    @property
-    def transactions(self) -> int:
-        return sum(f.transactions for f in self.files)
-
-    def lines(self) -> list[str]:
-        out = [line for report in self.files for line in report.lines()]
-        rows = sum(f.new for f in self.files if f.rows_are_entries)
-        out.append(f"批次 batch {self.batch}: 新增交易 {self.transactions} 笔 transactions added "
-                   f"({rows} 行 rows + 期初/到账 openings and receipts "
-                   f"{self.transactions - rows})")
-        out.append("试运行，未写入 dry run: nothing written" if self.dry_run
-                   else f"已写入 written: {', '.join(self.written) or '(无 nothing)'}")
-        return out
 
 
 def expand(paths) -> list[Path]:
@@ -269,7 +212,7 @@ class _Plan:
     def texts(self) -> dict[str, str]:
         out = {}
         if self.imported or self.remove:
-            text = _strip(self._read(IMPORTED), self.remove)
+            text = ledgerfiles.strip(self._read(IMPORTED), self.remove)
             if self.imported:
                 body = "".join("\n" + entry_text(e) for e in self.imported)
                 text = text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n" + body
@@ -293,7 +236,7 @@ class _Plan:
         head = "".join(line for line in text.splitlines(keepends=True) if line.startswith(";"))
         existing = []
         if text.strip():
-            parsed, _, _ = _parse(path)
+            parsed, _, _ = ledgerfiles.parse(path)
             existing = [e for e in parsed if isinstance(e, data.Open)]
         merged = {e.account: e for e in existing}
         merged.update(opens)
@@ -332,60 +275,16 @@ class _Plan:
         written = []
         for target, source in self.documents.items():
             target.parent.mkdir(parents=True, exist_ok=True)
-            _atomic(target, source.read_bytes())
+            ledgerfiles.atomic(target, source.read_bytes())
             written.append(target.relative_to(self.root.resolve()).as_posix())
         texts = self.texts()
         for name in sorted(texts, key=lambda n: (n == IMPORTED, n)):
-            _atomic(self.root / name, texts[name].encode("utf-8"))
+            ledgerfiles.atomic(self.root / name, texts[name].encode("utf-8"))
             written.append(name)
         for target, text in self.register_texts().items():
-            _atomic(target, text.encode("utf-8"))
-            written.append(_rel(target, self.root))
+            ledgerfiles.atomic(target, text.encode("utf-8"))
+            written.append(ledgerfiles.rel(target, self.root))
         return written
-
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def _parse(path: Path):
-    from beancount.parser import parser
-
-    return parser.parse_file(str(path))
-
-
-def _strip(text: str, remove) -> str:
-    """Delete the blocks (directive line + indented lines) of entries read from this file."""
-    if not remove:
-        return text
-    lines = text.splitlines(keepends=True)
-    drop = set()
-    for entry in remove:
-        start = entry.meta["lineno"] - 1
-        drop.add(start)
-        n = start + 1
-        while n < len(lines) and lines[n][:1] in (" ", "\t"):
-            drop.add(n)
-            n += 1
-    return "".join(line for n, line in enumerate(lines) if n not in drop)
-
-
-def _atomic(target: Path, payload: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter) -> None:
@@ -401,7 +300,7 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
             (scratch / name).write_text(text, "utf-8")
         for target, text in plan.register_texts().items():
-            rel = Path(_rel(target, root))
+            rel = Path(ledgerfiles.rel(target, root))
             if not rel.is_absolute():
                 (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
                 (scratch / rel).write_text(text, "utf-8")

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from beancount import loader
 from conftest import SAMPLES, snapshot
-from fundtrail.importers import pipeline
+from fundtrail.importers import ledgerfiles, pipeline
 
 from fundtrail.findings import Finding
 
@@ -25,7 +25,7 @@ def test_killed_after_n_file_replacements(workspace, tmp_path, monkeypatch, surv
     pipeline.run_import(done / "main.beancount", [SAMPLES], account=PSBC)
     after = snapshot(done)
 
-    real, count = pipeline._atomic, []
+    real, count = ledgerfiles.atomic, []
 
     def dying(target, payload):
         if len(count) == survive:
@@ -33,7 +33,7 @@ def test_killed_after_n_file_replacements(workspace, tmp_path, monkeypatch, surv
         count.append(target)
         real(target, payload)
 
-    monkeypatch.setattr(pipeline, "_atomic", dying)
+    monkeypatch.setattr(ledgerfiles, "atomic", dying)
     with pytest.raises(Killed):
         pipeline.run_import(workspace, [SAMPLES], account=PSBC)
     now = snapshot(workspace.parent)
@@ -42,6 +42,6 @@ def test_killed_after_n_file_replacements(workspace, tmp_path, monkeypatch, surv
     assert not [n for n in now if n.endswith(".tmp")]
     _, errors, _ = loader.load_file(str(workspace))
     assert [e for e in errors if not isinstance(e, Finding)] == []
-    monkeypatch.setattr(pipeline, "_atomic", real)
+    monkeypatch.setattr(ledgerfiles, "atomic", real)
     pipeline.run_import(workspace, [SAMPLES], account=PSBC)  # finishing the job later
     assert snapshot(workspace.parent) == after

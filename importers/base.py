@@ -124,6 +124,11 @@ class FundtrailImporter(beangulp.Importer):
     def account(self, filepath: str) -> str:
         return self.read(Path(filepath), self._context([])).account
 
+    def date(self, filepath: str) -> datetime.date | None:
+        ex = self.read(Path(filepath), self._context([]))
+        days = [e.date for e in ex.entries if isinstance(e, data.Transaction)]
+        return ex.date or (max(days) if days else None)
+
     def extract(self, filepath: str, existing) -> list:
         ex = self.read(Path(filepath), self._context(existing))
         opens = [o for entries in ex.masterdata.values() for o in entries]

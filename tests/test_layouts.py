@@ -114,3 +114,22 @@ def test_a_workspace_layout_overrides_a_packaged_one(workspace):
     (workspace.parent / "layouts/psbc.toml").write_text(docs_example(), "utf-8")
     layouts = {lay.key: lay for lay in load_all(workspace.parent)}
     assert layouts["psbc"].bank == "QHRCB" and layouts["icbc-corporate"].bank == "ICBC"
+
+
+def test_a_broken_workspace_layout_is_named(workspace):
+    from click.testing import CliRunner
+
+    from fundtrail.cli import main
+
+    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts/bad.toml").write_text('bank = "X"\n[columns]\ndate = "日期"\n', "utf-8")
+    result = CliRunner().invoke(main, ["import", str(workspace), str(SAMPLES / "bank/psbc-2024Q3.csv")])
+    assert result.exit_code != 0 and "bad.toml" in result.output and "Traceback" not in result.output
+
+
+def test_beangulp_date_is_the_statement_period_end():
+    from fundtrail.importers.layout import builtin
+    from fundtrail.importers.statement import StatementImporter
+
+    icbc = StatementImporter(builtin("icbc-corporate"))
+    assert str(icbc.date(str(SAMPLES / "bank/icbc-corporate-2024Q3.csv"))) == "2024-09-30"

@@ -131,7 +131,7 @@ class StatementImporter(FundtrailImporter):
             rows.append(row)
         if layout.order == "descending":
             rows.reverse()
-        self._check_running_balance(path, rows)
+        rows = self._oldest_first(path, rows)
         if layout.raw.get("totals_label") and not any("合计" in r for _, r in skipped) and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
                            table.rows[-1][0])
@@ -194,6 +194,19 @@ class StatementImporter(FundtrailImporter):
                    text("serial"), text("payee"), text("payee_account"), summary, purpose.strip(),
                    text("memo"))
 
+    def _oldest_first(self, path, rows: list[Row]) -> list[Row]:
+        """The rows in time order, their running balance checked: in file order (reversed for
+        `order = "descending"`), or reversed when only that adds up (newest row listed first)."""
+        try:
+            self._check_running_balance(path, rows)
+            return rows
+        except BadInput as error:
+            try:
+                self._check_running_balance(path, rows[::-1])
+            except BadInput:
+                raise error from None
+            return rows[::-1]
+
     @staticmethod
     def _check_running_balance(path, rows: list[Row]) -> None:
         running = None
@@ -237,11 +250,11 @@ class StatementImporter(FundtrailImporter):
         leaf = acc.leaf(account)
         seen_links = {}
         for row in st.rows:
-            link = _row_link(leaf, row)
-            if link in seen_links:
-                raise BadInput(path, f"与第{seen_links[link]}行为同一笔(时间和金额相同)",
-                               f"same transaction as row {seen_links[link]} (same time and amount)",
-                               row.number)
+            base = link = _row_link(leaf, row)
+            repeat = 1
+            while link in seen_links:  # no serial and the same second: the bank's order decides
+                repeat += 1
+                link = f"{base}-{repeat}"
             seen_links[link] = row.number
             ex.entries.append(self._entry(path, ctx, account, row, link))
         ex.rows_entries = len(ex.entries)

@@ -133,3 +133,26 @@ def test_beangulp_date_is_the_statement_period_end():
 
     icbc = StatementImporter(builtin("icbc-corporate"))
     assert str(icbc.date(str(SAMPLES / "bank/icbc-corporate-2024Q3.csv"))) == "2024-09-30"
+
+
+def test_newest_first_statements_and_same_second_rows(workspace, tmp_path):
+    """PSBC rows listed newest first still import oldest first; two rows without a serial in
+    the same second stay two rows."""
+    lines = (SAMPLES / "bank/psbc-2024Q3.csv").read_text("utf-8-sig").splitlines(keepends=True)
+    reversed_file = tmp_path / "psbc-newest-first.csv"
+    reversed_file.write_text(lines[0] + "".join(reversed(lines[1:])), "utf-8-sig")
+    summary = run_import(workspace, [reversed_file], account="Assets:Bank:PSBC-1188")
+    assert summary.files[0].new == 18
+    entries = ledger(workspace)
+    balance = next(e for e in entries if isinstance(e, data.Balance))
+    assert balance.amount.number == Decimal("1577752.50")
+    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts/signed.toml").write_text(
+        'name = "x"\nbank = "BOC"\nhead = ["账号:{account_no}"]\n'
+        '[columns]\ndatetime = "交易时间"\namount = "交易金额"\nbalance = "余额"\n', "utf-8")
+    same = tmp_path / "boc.csv"
+    same.write_text("账号:99990001\n交易时间,交易金额,余额\n2024-07-02 09:15:00,100.00,100.00\n"
+                    "2024-07-02 09:15:00,100.00,200.00\n", "utf-8")
+    run_import(workspace, [same])
+    rows = bank_rows(ledger(workspace), "Assets:Bank:BOC-0001")
+    assert [sorted(r[2]) for r in rows] == [["BOC-0001-20240702091500"], ["BOC-0001-20240702091500-2"]]

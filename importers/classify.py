@@ -159,7 +159,7 @@ class Classifier:
         if self.rules:
             values = item.fields()
             values.update(project=project.code if project else "", treasury=self.treasury,
-                          fund=fund.code if fund else (project.meta.get("fund", "") if project else ""))
+                          fund=fund.code if fund else "")
             for rule in self.rules:
                 groups = rule.match(values)
                 if groups is not None:
@@ -197,7 +197,6 @@ class Classifier:
                 raise BadInput(self.source, f"规则「{rule.name}」模板 {template!r} 无法填写: {error}",
                                f"rule {rule.name!r}: cannot fill {template!r}: {error}") from None
 
-        meta = {k: fill(v) for k, v in then.get("meta", {}).items()}
         account = fill(then["account"]) if "account" in then else ""
         code = fill(then["project"]) if "project" in then else ""
         if not code and account.startswith(acc.PROJECT + ":"):
@@ -210,7 +209,10 @@ class Classifier:
                                f"rule {rule.name!r} names project {code}, not in the project library",
                                where[1])
             values["project"] = code
-            meta = {k: fill(v) for k, v in then.get("meta", {}).items()}
+        named = self.master.projects.get(values.get("project", ""))
+        if not values.get("fund") and named:  # the fund the project library gives the project
+            values["fund"] = str(named.meta.get("fund", ""))
+        meta = {k: fill(v) for k, v in then.get("meta", {}).items()}
         if code and (not account or account.startswith(acc.PROJECT + ":")):
             stage = fill(then["stage"]) if "stage" in then else None
             result = self._project_result(item, values, code, rule.name, stage, meta)

@@ -153,7 +153,8 @@ def paused_gc():
 
 
 def posting(account: str, number, meta: dict | None = None) -> data.Posting:
-    meta = {k: v for k, v in (meta or {}).items() if v not in (None, "")} or None
+    if meta:
+        meta = {k: v for k, v in meta.items() if v is not None and v != ""} or None
     return data.Posting(account, money(number), None, None, None, meta)
 
 

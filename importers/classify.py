@@ -150,7 +150,8 @@ class Classifier:
 
     # -- the decision ---------------------------------------------------------------------
     def classify(self, item: Item, where: tuple[str, object]) -> Result:
-        project = self.find_project(" ".join((item.purpose, item.summary, item.memo)), item.date)
+        project = self._project_re and self.find_project(
+            " ".join((item.purpose, item.summary, item.memo)), item.date)
         fund = None
         if self._fund_re:
             fund = self.find_fund(item.remark) or (self.find_fund(

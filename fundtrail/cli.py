@@ -25,11 +25,14 @@ def main():
 @click.option("--county", default="青禾区", show_default=True, help="区县名称")
 @click.option("--admdiv", default="370405", show_default=True, help="行政区划代码")
 @click.option("--phone", default="0632-12317", show_default=True, help="监督电话")
-def init(directory: Path, county: str, admdiv: str, phone: str):
+@click.option("--start", default="2016-01-01", show_default=True,
+              type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="账簿起始日 (standard accounts open here; imports may not predate it)")
+def init(directory: Path, county: str, admdiv: str, phone: str, start: datetime.datetime):
     try:
         main_file = workspace.create(directory, workspace.County(
             admdiv=admdiv, name=county, bureau=f"{county}财政局", phone=phone,
-            start=datetime.date(datetime.date.today().year, 1, 1)))
+            start=start.date()))
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"已创建工作区 Workspace created: {main_file}")
@@ -124,6 +127,9 @@ def serve(ledger: str, port: int, host: str):
 
 
 # Commands that live in their own modules (fundtrail/commands/*.py) register here, one line each.
+from fundtrail.commands.importing import import_command  # noqa: E402
+
+main.add_command(import_command)
 
 
 if __name__ == "__main__":

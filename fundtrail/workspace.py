@@ -5,6 +5,7 @@
     DIR/masterdata/*.beancount      county & places, funds, projects, loans, notices, registers
     DIR/transactions/*.beancount    allotments, imported transactions (importers append), manual
     DIR/registers/*.csv             personal-data registers (households, officials), versioned
+    DIR/classify.toml               classification rules of `fundtrail import` (docs/importers.md)
     DIR/inbox/ documents/ reports/  files to import, filed sources, generated public outputs
 """
 
@@ -59,14 +60,16 @@ def create(root: Path, county: County = County()) -> Path:
               "county": county.name, "bureau": county.bureau, "phone": county.phone}
     files = {MAIN: _template("main.beancount"),
              "accounts.beancount": _template("accounts.beancount"),
-             "masterdata/county.beancount": _template("county.beancount")}
+             "masterdata/county.beancount": _template("county.beancount"),
+             "classify.toml": _template("classify.toml")}
     for path, purpose in LEDGER_FILES.items():
         files[path] = _template("empty.beancount").replace("{purpose}", purpose)
     files["masterdata/registers.beancount"] = "".join(
         f'{county.start} custom "register" "{kind}" "../registers/{kind}.csv"\n'
         for kind in REGISTER_HEADERS)
     for path, text in files.items():
-        (root / path).write_text(text.format(**values) if "{" in text else text, "utf-8")
+        literal = path.endswith(".toml")  # its {placeholders} are the rules' own templates
+        (root / path).write_text(text if literal or "{" not in text else text.format(**values), "utf-8")
     for kind, header in REGISTER_HEADERS.items():
         (root / "registers" / f"{kind}.csv").write_text(",".join(header) + "\n", "utf-8")
     return main

@@ -17,3 +17,20 @@ def demo_books(demo):
     from fundtrail.books import Books
 
     return Books.load(str(demo[0] / "main.beancount"))
+
+
+SAMPLES = __import__("pathlib").Path(__file__).parent / "samples"
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    """A fresh `fundtrail init` workspace; returns its main.beancount."""
+    from fundtrail import workspace as ws
+
+    return ws.create(tmp_path / "ws")
+
+
+def snapshot(root) -> dict:
+    """Every file of a workspace with its bytes: to show that nothing was written."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file()}

@@ -1,9 +1,10 @@
 """Build the demo workspace: `fundtrail demo --dir DIR` calls `build(DIR)`.
 
-Writes an empty workspace (fundtrail.workspace), the raw inputs under documents/ and the
-registers, then the ledger written from the same scenario, and DIR/expected-findings.json.
-Until the importers exist the ledger is written here directly; each imported entry already
-carries the `source` file and `row` (or `voucher`) it stands for.
+Writes an empty workspace (fundtrail.workspace), the raw inputs under documents/ (statements,
+treasury vouchers, 一卡通 rosters, registers) and the county's classification rules
+(classify.toml), then builds the books the way an accountant would: the chart of accounts, the
+places, loans, notices, allotments and the few entries with no source file are written here;
+everything with a source file is brought in by the importers (`run_import` over documents/).
 """
 
 from __future__ import annotations
@@ -12,47 +13,36 @@ import datetime
 import json
 from collections import defaultdict
 from decimal import Decimal
+from importlib import resources
 from pathlib import Path
+
 
 from fundtrail import accounts as acc
 from fundtrail import workspace
 from fundtrail.ledgers.demo import places, rawfiles
 from fundtrail.ledgers.demo.model import Balance, Txn
 from fundtrail.ledgers.demo.scenario import BANKS, CLEARING, DORMANT, HELD, TREASURY, Scenario
+from fundtrail.ledgertext import directive, money, posting_line, quote, value
 
 START = datetime.date(2023, 1, 1)
-
-
-def q(text) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def value(v) -> str:
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, Decimal):
-        return f"{v:.2f} {acc.CURRENCY}"
-    if isinstance(v, (int, datetime.date)):
-        return str(v)
-    return q(v)
-
-
-def meta_lines(meta: dict, indent: str = "  ") -> list[str]:
-    return [f"{indent}{k}: {value(v)}" for k, v in meta.items() if v is not None and v != ""]
-
-
-def directive(head: str, meta: dict) -> str:
-    return "\n".join([head, *meta_lines(meta)]) + "\n"
+BATCH = "IMP-DEMO"
 
 
 def transaction(txn: Txn) -> str:
     links = " ".join(f"^{link}" for link in sorted(txn.links))
-    lines = [f"{txn.date} * {q(txn.payee)} {q(txn.narration)} {links}".rstrip()]
-    lines += meta_lines(txn.meta)
+    lines = [f"{txn.date} * {quote(txn.payee)} {quote(txn.narration)} {links}".rstrip()]
+    lines += [f"  {k}: {value(v)}" for k, v in txn.meta.items()]
     for posting in txn.postings:
-        lines.append(f"  {posting.account:<40} {posting.amount:>14.2f} {acc.CURRENCY}")
-        lines += meta_lines(posting.meta, "    ")
+        lines.append(posting_line(posting.account, posting.amount))
+        lines += [f"    {k}: {value(v)}" for k, v in posting.meta.items() if v not in (None, "")]
     return "\n".join(lines) + "\n"
+
+
+def direct_text(s: Scenario, balances: list[Balance]) -> str:
+    """The scenario's sourced entries written straight from the plan (what the importers must
+    reproduce from the raw files; tests/test_demo_import.py compares the two)."""
+    return "\n".join([transaction(t) for t in s.txns if t.file == "imported"] + [
+        directive(f"{b.date} balance {b.account} {b.amount:.2f} CNY", b.meta) for b in balances])
 
 
 def _append(root: Path, name: str, chunks: list[str]) -> None:
@@ -60,7 +50,8 @@ def _append(root: Path, name: str, chunks: list[str]) -> None:
         handle.write("\n" + "\n".join(chunks))
 
 
-def write_ledger(root: Path, s: Scenario, balances: list[Balance]) -> None:
+def write_books(root: Path, s: Scenario) -> None:
+    """What has no source file: accounts, places, loans, notices, allotments, manual entries."""
     cash = {TREASURY: ("国库存款", {"bank": "中国人民银行青禾支库", "account_no": "370405000000001"}),
             HELD: ("区乡村振兴局实有资金账户", {"account_no": "405012000000001"}),
             CLEARING: ("一卡通代发过渡户", {})}
@@ -70,59 +61,31 @@ def write_ledger(root: Path, s: Scenario, balances: list[Balance]) -> None:
         directive(f"{START} open {account} CNY", {"name": name, **extra})
         for account, (name, extra) in cash.items()])
 
-    county = [directive(f'{START} custom "town" {q(code)}', {"name": name})
+    county = [directive(f'{START} custom "town" {quote(code)}', {"name": name})
               for code, name, _ in places.TOWNS]
-    county += [directive(f'{START} custom "village" {q(code)}', {"name": name, "town": town})
+    county += [directive(f'{START} custom "village" {quote(code)}', {"name": name, "town": town})
                for code, name, town, _ in s.villages]
     _append(root, "masterdata/county.beancount", county)
 
-    funds = []
-    for f in s.funds.values():
-        funds.append(directive(f"{f.issued} open {acc.fund_account(f.level, f.code)} CNY", {
-            "name": f.title, "doc_no": f.doc_no, "level": f.level, "func_code": f.func_code,
-            "amount": f.amount, "issued": f.issued, "received": f.received, "earmarked": True,
-            "direct": f.direct}))
-        funds.append(directive(f"{f.issued} open {acc.allot_fund_account(f.code)} CNY",
-                               {"name": f"{f.doc_no} 已分解下达"}))
-    _append(root, "masterdata/funds.beancount", funds)
-
-    projects = []
-    for p in s.projects.values():
-        opened = datetime.date(min(p.approved.year, int(p.code[2:6])), 1, 1)
-        projects.append(directive(f"{opened} open {acc.project_account(p.code)} CNY", {
-            "name": p.name, "category": p.category, "nature": p.nature, "town": p.town,
-            "village": p.village, "task": p.task, "standard": p.standard, "budget": p.budget,
-            "fund": p.fund, "sources": s.funds[p.fund].doc_no, "start": p.start, "end": p.end,
-            "unit": p.unit, "manager": p.manager, "goal": p.goal, "linkage": p.linkage,
-            "households": p.households, "poor_households": p.poor_households,
-            "approved": p.approved, "phone": places.PHONE}))
-        projects.append(directive(f"{opened} open {acc.allot_project_account(p.code)} CNY",
-                                  {"name": f"{p.name} 下达资金"}))
-    _append(root, "masterdata/projects.beancount", projects)
-
     _append(root, "masterdata/loans.beancount", [
-        directive(f'{loan.date} custom "loan" {q(loan.id)}', {
+        directive(f'{loan.date} custom "loan" {quote(loan.id)}', {
             "household": loan.household, "borrower": loan.borrower,
-            "borrower_id": loan.borrower_id, "amount": loan.amount,
+            "borrower_id": loan.borrower_id, "amount": money(loan.amount),
             "term_months": loan.term_months, "bank": "中国邮政储蓄银行青禾区支行",
             "purpose": loan.purpose, "used_by": loan.used_by})
         for loan in sorted(s.loans.values(), key=lambda x: (x.date, x.id))])
 
-    notices = [directive(f'{posted} custom "notice" {q(code)} {q(stage)}',
+    notices = [directive(f'{posted} custom "notice" {quote(code)} {quote(stage)}',
                          {"until": until, "place": "村务公开栏及区政府网站"})
                for posted, until, code, stage in sorted(s.notices)]
-    notices += [f'{day} custom "acceptance" {q(code)}\n' for code, day in sorted(s.accepted.items())]
+    notices += [f'{day} custom "acceptance" {quote(code)}\n' for code, day in sorted(s.accepted.items())]
     _append(root, "masterdata/notices.beancount", notices)
 
     by_file = defaultdict(list)
     for txn in s.txns:
         by_file[txn.file].append(transaction(txn))
-    manual = by_file["manual"] + _manual_balances(s)
     _append(root, "transactions/allotments.beancount", by_file["allotments"])
-    imported = by_file["imported"] + [
-        directive(f"{b.date} balance {b.account} {b.amount:.2f} CNY", b.meta) for b in balances]
-    _append(root, "transactions/imported.beancount", imported)
-    _append(root, "transactions/manual.beancount", manual)
+    _append(root, "transactions/manual.beancount", by_file["manual"] + _manual_balances(s))
 
 
 def _manual_balances(s: Scenario) -> list[str]:
@@ -143,20 +106,35 @@ def _manual_balances(s: Scenario) -> list[str]:
     return out
 
 
-def build(root: Path, seed: int = 20241) -> dict:
-    """Write the demo workspace into `root` (which must not hold a workspace yet)."""
-    root = Path(root)
-    main = workspace.create(root, workspace.County(start=START))
-    scenario = Scenario(seed).build()
+def write_raw(root: Path, scenario: Scenario) -> list[Balance]:
+    """The raw inputs under documents/ and the classification rules; returns the statements'
+    closing balances as planned."""
     balances = rawfiles.write_statements(root, scenario.txns)
     rawfiles.write_vouchers(root, scenario.txns)
     rawfiles.write_rosters(root, scenario)
     rawfiles.write_registers(root, scenario)
-    write_ledger(root, scenario, balances)
+    rules = resources.files("fundtrail.ledgers").joinpath("demo", "classify.toml").read_text("utf-8")
+    (root / "classify.toml").write_text(rules, "utf-8")
+    return balances
+
+
+def build(root: Path, seed: int = 20241) -> dict:
+    """Write the demo workspace into `root` (which must not hold a workspace yet)."""
+    from fundtrail.importers.pipeline import run_import
+
+    root = Path(root)
+    main = workspace.create(root, workspace.County(start=START))
+    scenario = Scenario(seed).build()
+    balances = write_raw(root, scenario)
+    write_books(root, scenario)
+    summary = run_import(main, [root / "documents"], batch=BATCH)
     expected = sorted(scenario.expected, key=lambda e: (e["rule"], e["link"]))
     (root / "expected-findings.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return {"ledger": main, "transactions": len(scenario.txns), "projects": len(scenario.projects),
             "funds": len(scenario.funds), "villages": len(scenario.villages),
             "households": len(scenario.households), "loans": len(scenario.loans),
-            "statements": len({b.meta["source"] for b in balances}), "expected": len(expected)}
+            "statements": len({b.meta["source"] for b in balances}), "expected": len(expected),
+            "imported": summary.transactions}
+
+

@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 import tomllib
+import zipfile
 from collections import defaultdict
 from decimal import Decimal
 from importlib import resources
@@ -22,6 +24,26 @@ import openpyxl
 from fundtrail import accounts as acc
 from fundtrail.ledgers.demo.model import Balance, Txn
 from fundtrail.ledgers.demo.scenario import BANKS, TREASURY, Scenario
+
+
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+def save_workbook(book, path: Path) -> None:
+    """Save with fixed timestamps (zip entries and document properties), so the same demo gives
+    byte-identical workbooks and the ledger's sha256 metadata does not change between builds."""
+    book.properties.creator = "fundtrail demo"
+    raw = io.BytesIO()
+    book.save(raw)
+    stamp = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:)")
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                payload = stamp.sub(rb"\g<1>2026-01-01T00:00:00Z\g<3>", payload)
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), payload, zipfile.ZIP_DEFLATED)
+    path.write_bytes(out.getvalue())
 
 
 def load_layout(name: str) -> dict:
@@ -137,7 +159,7 @@ def _write_xlsx(path, layout, head, rows):
         values = _row_values(layout, txn, balance)
         sheet.append([float(values[k]) if k in ("debit", "credit", "balance") and values[k]
                       is not None else values[k] for k in columns])
-    book.save(path)
+    save_workbook(book, path)
 
 
 def write_vouchers(root: Path, txns: list[Txn]) -> None:
@@ -212,28 +234,29 @@ def write_rosters(root: Path, scenario: Scenario) -> None:
                 txn.meta.update(source=_relpath(path, root), row=row.seq + 2)
         sheet.append(["合计", None, None, None, None, None, None, None,
                       float(sum(r.amount for r, t in rows if t)), None, None, None])
-        book.save(path)
+        save_workbook(book, path)
 
 
 def write_registers(root: Path, scenario: Scenario) -> None:
-    """Households and officials into the workspace's registers/; the project library and fund
-    indicator list as the county keeps them, under documents/registers/."""
+    """The registers as the county keeps them, under documents/registers/: households, officials,
+    the fund indicator list and the project library (the importers make them master data)."""
+    folder = root / "documents" / "registers"
+    folder.mkdir(parents=True, exist_ok=True)
     for kind, rows in (("households", scenario.households), ("officials", scenario.officials)):
-        path = root / "registers" / f"{kind}.csv"
+        path = folder / f"{kind}.csv"
         header = [k for k in rows[0] if not k.startswith("_")]
         with path.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             writer.writerows([row[k] for k in header] for row in rows)
-    folder = root / "documents" / "registers"
-    folder.mkdir(parents=True, exist_ok=True)
     with (folder / "fund-allocations.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["指标文号", "资金名称", "资金级次", "功能科目编码", "功能科目名称", "金额(元)",
-                         "下达日期", "到账日期", "备注"])
+                         "下达日期", "到账日期", "到账账户", "备注"])
         for f in scenario.funds.values():
+            into = "国库" if f.into == TREASURY else BANKS[f.into][1]
             writer.writerow([f.doc_no, f.title, f.level, f.func_code, f.func_name, f"{f.amount:.2f}",
-                             f.issued, f.received, "直达资金" if f.direct else ""])
+                             f.issued, f.received, into, "直达资金" if f.direct else ""])
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "项目库"
@@ -247,7 +270,7 @@ def write_registers(root: Path, scenario: Scenario) -> None:
                       scenario.funds[p.fund].doc_no, p.start.isoformat(), p.end.isoformat(), p.unit,
                       p.manager, p.goal, p.linkage, p.households, p.poor_households,
                       p.approved.isoformat(), "0632-12317"])
-    book.save(folder / "projects.xlsx")
+    save_workbook(book, folder / "projects.xlsx")
 
 
 def scenario_place(scenario: Scenario, code: str) -> str:

@@ -185,6 +185,7 @@ class Scenario:
             txn.bank = self._bank_line(fund.into, fund.received, fund.payer,
                                        places.corporate_account(self.rng), "转账", f"{fund.title}",
                                        fund.amount)
+            txn.links.add(self._bank_link(txn.bank))
         self.txns.append(txn)
 
     def _year_funds(self, y: int) -> dict[str, FundSpec]:
@@ -400,7 +401,8 @@ class Scenario:
         ok = [r for r in rows if r.status == "成功"]
         total = sum((r.amount for r in ok), Decimal(0))
         day = rows[0].date
-        line = self._bank_line(ICBC, day, "代发一卡通", "9999", "代发", "到户产业奖补", -total)
+        line = self._bank_line(ICBC, day, "代发一卡通", "9999", "代发",
+                               f"到户产业奖补 {rows[0].batch} {len(ok)}户", -total)
         self.txns.append(Txn(day, "代发一卡通", f"一卡通代发 {rows[0].batch} {len(ok)}户", [
             Posting(CLEARING, total), Posting(ICBC, -total)],
             {self._bank_link(line), rows[0].batch}, bank=line))

@@ -1,0 +1,74 @@
+"""Beancount text for the entries fundtrail writes (the importers and the demo builder).
+
+beancount's own printer rejects int metadata; this writes one stable form: quoted strings,
+`TRUE`/`FALSE`, dates, bare numbers (counts, row numbers) and money as an `Amount` with two decimals.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount.core import data
+
+from fundtrail.accounts import CURRENCY
+
+HIDDEN = ("filename", "lineno")
+
+
+def quote(text) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def value(v) -> str:
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, data.Amount):
+        return f"{v.number:.2f} {v.currency}"
+    if isinstance(v, (int, Decimal, datetime.date)):  # money is an Amount, a bare number a count
+        return str(v)
+    return quote(v)
+
+
+def meta_lines(meta: dict | None, indent: str = "  ") -> list[str]:
+    return [f"{indent}{k}: {value(v)}" for k, v in (meta or {}).items()
+            if k not in HIDDEN and not k.startswith("__") and v is not None and v != ""]
+
+
+def directive(head: str, meta: dict | None) -> str:
+    return "\n".join([head, *meta_lines(meta)]) + "\n"
+
+
+def posting_line(account: str, number: Decimal, currency: str = CURRENCY) -> str:
+    return f"  {account:<40} {number:>14.2f} {currency}"
+
+
+def transaction(entry: data.Transaction) -> str:
+    links = " ".join(f"^{link}" for link in sorted(entry.links or ()))
+    head = f"{entry.date} {entry.flag} {quote(entry.payee or '')} {quote(entry.narration)} {links}"
+    lines = [head.rstrip(), *meta_lines(entry.meta)]
+    for posting in entry.postings:
+        lines.append(posting_line(posting.account, posting.units.number, posting.units.currency))
+        lines += meta_lines(posting.meta, "    ")
+    return "\n".join(lines) + "\n"
+
+
+def entry_text(entry) -> str:
+    if isinstance(entry, data.Transaction):
+        return transaction(entry)
+    if isinstance(entry, data.Balance):
+        return directive(f"{entry.date} balance {entry.account} {entry.amount.number:.2f} "
+                         f"{entry.amount.currency}", entry.meta)
+    if isinstance(entry, data.Open):
+        return directive(f"{entry.date} open {entry.account} {','.join(entry.currencies or ())}"
+                         .rstrip(), entry.meta)
+    raise TypeError(f"no text form for {type(entry).__name__}")
+
+
+def money(number: Decimal) -> data.Amount:
+    if not (isinstance(number, Decimal) and number.as_tuple().exponent == -2):
+        number = Decimal(number).quantize(CENT)
+    return data.Amount(number, CURRENCY)
+
+
+CENT = Decimal("0.01")

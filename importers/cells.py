@@ -1,0 +1,110 @@
+"""Reading one cell: labels (full-width forms folded), amounts (Decimal, to the cent) and dates
+(with or without a time), the way Chinese bank and treasury files write them."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+CENT = Decimal("0.01")
+EMPTY = frozenset({"", "-", "--", "---", "—", "——", "/"})
+_SPACE = re.compile(r"\s+")
+DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
+TIME_FORMATS = ("%H:%M:%S", "%H%M%S", "%H:%M")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the caller adds the file and row."""
+
+
+def fold(text) -> str:
+    """NFKC (full-width letters, digits, brackets, colons and spaces become ASCII), no spaces."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", str(text))) if text is not None else ""
+
+
+def text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+def amount(cell, empty=EMPTY) -> Decimal | None:
+    """A money cell as Decimal to the cent; None when empty. Excel numbers go through str()."""
+    if cell is None or isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        return Decimal(str(cell)).quantize(CENT)
+    raw = cell.strip() if cell.isascii() else unicodedata.normalize("NFKC", cell).strip()
+    if raw in empty:
+        return None
+    number = raw.replace(",", "")
+    if not number.isascii():
+        number = number.replace("¥", "").replace("元", "")
+    number = number.replace(" ", "")
+    negative = number.startswith("(") and number.endswith(")")
+    if negative:
+        number = number[1:-1]
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        raise CellError(f"金额格式错误 {raw!r} / malformed amount {raw!r}") from None
+    if not value.is_finite() or value != value.quantize(CENT):
+        raise CellError(f"金额格式错误 {raw!r} / malformed amount {raw!r}")
+    return (-value if negative else value).quantize(CENT)
+
+
+def _parse(raw: str, formats) -> datetime.datetime | None:
+    for fmt in formats:
+        try:
+            return datetime.datetime.strptime(raw, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def when(cell, formats=(), time_cell=None, time_formats=()) -> tuple[datetime.datetime, bool]:
+    """A date (and time, from the same cell or a separate one) -> (datetime, has_time)."""
+    if isinstance(cell, datetime.datetime):
+        return cell, cell.time() != datetime.time()
+    if isinstance(cell, datetime.date):
+        return datetime.datetime.combine(cell, datetime.time()), False
+    if time_cell is None and isinstance(cell, str):
+        return _when_text(cell, tuple(formats))
+    return _when(cell, formats, time_cell, time_formats)
+
+
+@lru_cache(maxsize=4096)
+def _when_text(cell: str, formats: tuple) -> tuple[datetime.datetime, bool]:
+    return _when(cell, formats, None, ())
+
+
+def _when(cell, formats, time_cell, time_formats) -> tuple[datetime.datetime, bool]:
+    raw = unicodedata.normalize("NFKC", text(cell))
+    if not raw:
+        raise CellError("日期为空 / empty date")
+    stamp = _parse(raw, formats) or _parse(raw, DATE_FORMATS)
+    has_time = False
+    if stamp is None:
+        both = [f"{d} {t}" for d in DATE_FORMATS for t in TIME_FORMATS] + ["%Y%m%d%H%M%S"]
+        stamp, has_time = _parse(raw, both), True
+    elif any(c in f for f in formats for c in ("%H", "%M")):
+        has_time = stamp.time() != datetime.time()
+    if stamp is None:
+        raise CellError(f"日期格式错误 {raw!r} / malformed date {raw!r}")
+    if time_cell is not None and text(time_cell):
+        clock = text(time_cell)
+        if isinstance(time_cell, datetime.time):
+            moment = time_cell
+        else:
+            parsed = _parse(clock.zfill(6) if clock.isdigit() else clock,
+                            tuple(time_formats) + TIME_FORMATS)
+            if parsed is None:
+                raise CellError(f"时间格式错误 {clock!r} / malformed time {clock!r}")
+            moment = parsed.time()
+        stamp, has_time = datetime.datetime.combine(stamp.date(), moment), True
+    return stamp, has_time

@@ -1,0 +1,113 @@
+"""What an import knows about the books it imports into: the entries already there (and those
+extracted earlier in the same batch), the master data, the accounts by bank account number,
+the classification rules, and an index of what the books already hold."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from beancount.core import data
+from fundtrail.importers.classify import Classifier
+
+from fundtrail import accounts as acc
+from fundtrail.masterdata import MasterData
+
+IDENTITY = "__identity__"  # (link, cash account): what makes an imported entry the same entry
+
+
+def digits(number: str) -> str:
+    return re.sub(r"\D", "", str(number))
+
+
+def identities(entry) -> set[tuple[str, str]]:
+    if isinstance(entry, data.Balance):
+        return {(f"balance:{entry.date}", entry.account)}
+    if not isinstance(entry, data.Transaction):
+        return set()
+    cash = {p.account for p in entry.postings if acc.is_cash(p.account)}
+    return {(link, account) for link in entry.links or () for account in cash}
+
+
+class Context:
+    def __init__(self, root: Path, entries: list, batch: str = ""):
+        self.root = Path(root)
+        self.entries = list(entries)
+        self.batch = batch
+        self.fallback_account = ""  # for statements that name no account (`--account`)
+        self.seen: set[tuple[str, str]] = set()
+        self.balances: dict[tuple[datetime.date, str], data.Balance] = {}
+        self.first_posting: dict[str, datetime.date] = {}
+        for entry in self.entries:
+            self._index(entry)
+        self.refresh()
+
+    def _index(self, entry) -> None:
+        self.seen |= identities(entry)
+        if isinstance(entry, data.Balance):
+            self.balances[(entry.date, entry.account)] = entry
+        elif isinstance(entry, data.Transaction) and not is_opening(entry):
+            for posting in entry.postings:
+                first = self.first_posting.get(posting.account)
+                if first is None or entry.date < first:
+                    self.first_posting[posting.account] = entry.date
+
+    def refresh(self) -> None:
+        """Re-read master data and rules (after a register of this batch added funds/projects)."""
+        self.master = MasterData.from_entries(self.entries)
+        self.by_number: dict[str, str] = {}
+        for account, entry in self.master.accounts.items():
+            number = digits(entry.meta.get("account_no", ""))
+            if number:
+                self.by_number[number] = account
+        self.classifier = Classifier.load(self.root, self.master, self.treasury())
+
+    def add(self, entries) -> None:
+        for entry in entries:
+            self.entries.append(entry)
+            self._index(entry)
+
+    def drop(self, entries) -> None:
+        gone = {id(e) for e in entries}
+        self.entries = [e for e in self.entries if id(e) not in gone]
+        for entry in entries:
+            self.seen -= identities(entry)
+
+    def holds(self, entry) -> bool:
+        return bool(entry.meta.get(IDENTITY) and entry.meta[IDENTITY] in self.seen)
+
+    # -- accounts ---------------------------------------------------------------------------
+    def is_open(self, account: str) -> bool:
+        return account in self.master.accounts
+
+    def of_kind(self, prefix: str) -> list[str]:
+        return sorted(a for a in self.master.accounts if a.startswith(prefix))
+
+    def treasury(self) -> str:
+        found = self.of_kind(acc.TREASURY + ":")
+        return found[0] if len(found) == 1 else ""
+
+    def open_date(self, first: datetime.date) -> datetime.date:
+        """When a new cash account opens: with the books (their earliest `open`), so statements
+        of earlier periods imported later still fit; the first row's year if that is earlier."""
+        dates = [e.date for e in self.master.accounts.values()]
+        return min(dates + [datetime.date(first.year, 1, 1)])
+
+    def account_by_number(self, number: str) -> str:
+        return self.by_number.get(digits(number), "")
+
+
+def is_opening(entry) -> bool:
+    return any(link.endswith("-OPEN") for link in entry.links or ())
+
+
+def opening_entries(entries) -> dict[str, list]:
+    out = defaultdict(list)
+    for entry in entries:
+        if isinstance(entry, data.Transaction) and is_opening(entry) and "source" in entry.meta:
+            for posting in entry.postings:
+                if acc.is_cash(posting.account):
+                    out[posting.account].append(entry)
+    return out

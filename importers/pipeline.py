@@ -1,0 +1,311 @@
+"""One import, start to finish: `run_import(ledger, paths)`.
+
+identify each file -> read it (classify, link, keyed) -> drop what the books already hold ->
+compose the new ledger files -> load the would-be ledger from a scratch copy (only errors that
+are not fundtrail Findings block) -> file the sources under documents/ and replace each ledger
+file atomically (temporary file + os.replace) -> return the reconciliation.
+
+On any bad input nothing is written. This is the single place an import happens: hooks that
+must follow a successful import (e.g. a git commit of the workspace) belong at the end of
+`run_import`.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import csv
+import hashlib
+import io
+import shutil
+import tempfile
+from pathlib import Path
+
+from beancount import loader
+from beancount.core import data
+from fundtrail.importers import ledgerfiles, registry
+from fundtrail.importers.base import Extraction, filed_date, paused_gc, sha256
+from fundtrail.importers.context import Context, is_opening
+from fundtrail.importers.errors import BadInput, Rejected
+from fundtrail.importers.registers import same_open
+from fundtrail.importers.report import FileReport, ImportSummary
+
+from fundtrail.findings import Finding
+from fundtrail.ledgertext import entry_text
+
+IMPORTED = "transactions/imported.beancount"
+ACCOUNTS = "accounts.beancount"
+SKIP_DIRS = {"documents", "inbox", "reports", ".git"}
+
+
+def expand(paths) -> list[Path]:
+    out = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith((".", "~$")))
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise BadInput(path, "文件不存在", "no such file or directory")
+    return out
+
+
+def run_import(ledger, paths, dry_run: bool = False, account: str = "",
+               batch: str | None = None) -> ImportSummary:
+    """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc."""
+    ledger = Path(ledger).resolve()
+    root = ledger.parent
+    entries, errors, _ = loader.load_file(str(ledger))
+    before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
+    files = expand(paths)
+    candidates = registry.importers(root)
+    chosen = sorted(((registry.pick(p, candidates), p) for p in files),
+                    key=lambda ip: (registry.rank(ip[0]), str(ip[1])))
+    batch = batch or "IMP-" + hashlib.sha256(
+        "".join(sorted(sha256(p) for p in files)).encode()).hexdigest()[:10]
+    ctx = Context(root, entries, batch)
+    ctx.fallback_account = account
+    plan = _Plan(root)
+    for importer, path in chosen:  # cash accounts named inside files (the treasury's) come first
+        if hasattr(importer, "accounts"):
+            plan.open_accounts(path, importer.accounts(path, ctx), ctx)
+    reports = []
+    for importer, path in chosen:
+        with paused_gc():
+            ex = importer.read(path, ctx)
+        reports.append(plan.take(ex, ctx))
+    written = []
+    if plan.changes:
+        _validate(ledger, root, plan, before)
+        if not dry_run:
+            written = plan.write()
+    return ImportSummary(batch, str(ledger), dry_run, reports, written)
+
+
+def _new_errors(ledger: Path, before: collections.Counter) -> list:
+    """Errors of the would-be ledger that are not fundtrail Findings and were not there before
+    (an import may fix old errors, e.g. a balance assertion waiting for its statement)."""
+    _, errors, _ = loader.load_file(str(ledger))
+    left, out = collections.Counter(before), []
+    for error in errors:
+        if isinstance(error, Finding):
+            continue
+        if left[error.message]:
+            left[error.message] -= 1
+        else:
+            out.append(error)
+    return out
+
+
+def _describe(error, root: Path) -> str:
+    source = getattr(error, "source", None) or {}
+    name = str(source.get("filename", ""))
+    with contextlib.suppress(ValueError):
+        name = Path(name).resolve().relative_to(root.resolve()).as_posix()
+    return f"{name}:{source.get('lineno', '')}: {error.message}"
+
+
+class _Plan:
+    """The new text of each ledger file, the registers and the documents to file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.imported: list = []
+        self.opens: list = []
+        self.masterdata: dict[str, dict[str, data.Open]] = {}
+        self.registers: dict[Path, tuple] = {}
+        self.remove: list = []
+        self.documents: dict[Path, Path] = {}  # target -> source file
+        self.headers: list[str] = []
+        self.prescanned: dict[str, list] = {}
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.imported or self.opens or self.masterdata or self.registers or self.documents)
+
+    def open_accounts(self, path, opens, ctx: Context) -> None:
+        opens = [o for o in opens if not ctx.is_open(o.account)]
+        self.prescanned[str(path)] = opens
+        if opens:
+            self.opens += opens
+            ctx.add(opens)
+            ctx.refresh()
+
+    def take(self, ex: Extraction, ctx: Context) -> FileReport:
+        source = self._file(ex)
+        for entry in ex.entries:
+            entry.meta["source"] = source
+        new_opens = [o for o in ex.opens if not ctx.is_open(o.account)]
+        prescanned = self.prescanned.pop(str(ex.path), [])
+        ctx.add(new_opens)
+        self.opens += new_opens
+        if ex.remove:  # superseded importer-made entries (an opening entry moved earlier)
+            ctx.drop(ex.remove)
+            self.remove += [e for e in ex.remove if all(e is not i for i in self.imported)]
+            self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
+        kept, present = [], 0
+        counts = getattr(ex.importer, "counts_rows", True)
+        for entry in ex.entries:
+            if ctx.holds(entry):
+                row = isinstance(entry, data.Transaction) and not is_opening(entry)
+                present += row and counts
+                continue
+            kept.append(entry)
+            ctx.add([entry])
+        if counts:
+            ex.present = present
+        changed_master = False
+        for name, opens in ex.masterdata.items():
+            opens = [o for o in opens if not same_open(ctx.master.accounts.get(o.account), o)]
+            if opens:
+                changed_master = True
+                slot = self.masterdata.setdefault(name, {})
+                for entry in opens:
+                    slot[entry.account] = entry
+                ctx.drop([ctx.master.accounts[o.account] for o in opens
+                          if o.account in ctx.master.accounts])
+                ctx.add(opens)
+        for _kind, (target, key, rows) in ex.registers.items():
+            if ex.new or ex.updated:
+                self.registers[target] = (key, rows)
+        if changed_master or new_opens:
+            ctx.refresh()
+        if kept:
+            self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
+        self.imported += kept
+        txns = [e for e in kept if isinstance(e, data.Transaction)]
+        changed = bool(kept or new_opens or changed_master or ex.new or ex.updated)
+        if not changed:
+            self.documents.pop(self._target_of(ex), None)
+        return FileReport(
+            str(ex.path), source, ex.kind, ex.importer.name, ex.read, ex.new, ex.present, ex.updated,
+            ex.skipped, ex.warnings, rows_are_entries=counts, transactions=len(txns),
+            openings=sum(1 for e in txns if is_opening(e)),
+            balances=sum(1 for e in kept if isinstance(e, data.Balance)),
+            receipts=0 if counts else len(txns), accounts=[o.account for o in prescanned + new_opens])
+
+    # -- documents ------------------------------------------------------------------------------
+    def _target_of(self, ex: Extraction) -> Path:
+        return getattr(ex, "_target", self.root)
+
+    def _file(self, ex: Extraction) -> str:
+        """Where the source is filed: documents/<account path>/<date>.<name>; already there: as is."""
+        path = ex.path.resolve()
+        documents = (self.root / "documents").resolve()
+        if documents in path.parents:
+            return path.relative_to(self.root.resolve()).as_posix()
+        folder = documents / ("registers" if ex.account == "registers" else ex.account.replace(":", "/"))
+        name = path.name
+        days = [e.date for e in ex.entries if isinstance(e, data.Transaction)]
+        day = ex.date or (max(days) if days else None)
+        if ex.account != "registers" and not filed_date(name) and day:
+            name = f"{day}.{name}"
+        target = folder / name
+        if target.exists() and sha256(target) != sha256(path):
+            target = folder / f"{Path(name).stem}.{sha256(path)[:8]}{Path(name).suffix}"
+        if not target.exists():
+            self.documents[target] = path
+        ex._target = target
+        return target.relative_to(self.root.resolve()).as_posix()
+
+    # -- composing ------------------------------------------------------------------------------
+    def texts(self) -> dict[str, str]:
+        out = {}
+        if self.imported or self.remove:
+            text = ledgerfiles.strip(self._read(IMPORTED), self.remove)
+            if self.imported:
+                body = "".join("\n" + entry_text(e) for e in self.imported)
+                text = text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n" + body
+            out[IMPORTED] = text
+        if self.opens:
+            out[ACCOUNTS] = self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
+                "\n" + entry_text(o) for o in self.opens)
+        for name, opens in self.masterdata.items():
+            out[name] = self._upsert(name, opens)
+        return out
+
+    def _read(self, name: str) -> str:
+        path = self.root / name
+        return path.read_text("utf-8") if path.exists() else ""
+
+    def _upsert(self, name: str, opens: dict[str, data.Open]) -> str:
+        """The master-data file re-rendered: existing directives in place, changed ones replaced,
+        new ones appended. The file belongs to the register importers."""
+        path = self.root / name
+        text = self._read(name)
+        head = "".join(line for line in text.splitlines(keepends=True) if line.startswith(";"))
+        existing = []
+        if text.strip():
+            parsed, _, _ = ledgerfiles.parse(path)
+            existing = [e for e in parsed if isinstance(e, data.Open)]
+        merged = {e.account: e for e in existing}
+        merged.update(opens)
+        order = [e.account for e in existing] + [a for a in opens if a not in {e.account for e in existing}]
+        return head + "".join("\n" + entry_text(merged[a]) for a in order)
+
+    def register_texts(self) -> dict[Path, str]:
+        out = {}
+        for target, (key, rows) in self.registers.items():
+            current = []
+            header = list(rows[0].keys()) if rows else []
+            if target.is_file():
+                with target.open(encoding="utf-8-sig", newline="") as handle:
+                    reader = csv.DictReader(handle)
+                    header = reader.fieldnames or header
+                    current = list(reader)
+            index = {tuple(r[k] for k in key): n for n, r in enumerate(current)}
+            for row in rows:
+                k = tuple(row[c] for c in key)
+                if k in index:
+                    current[index[k]] = {**current[index[k]], **row}
+                else:
+                    index[k] = len(current)
+                    current.append(row)
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows([r.get(h, "") for h in header] for r in current)
+            out[target] = buffer.getvalue()
+        return out
+
+    # -- writing --------------------------------------------------------------------------------
+    def write(self) -> list[str]:
+        """Sources first, then accounts, master data, registers, transactions: each file is
+        replaced atomically, in an order where every intermediate state loads."""
+        written = []
+        for target, source in self.documents.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ledgerfiles.atomic(target, source.read_bytes())
+            written.append(target.relative_to(self.root.resolve()).as_posix())
+        texts = self.texts()
+        for name in sorted(texts, key=lambda n: (n == IMPORTED, n)):
+            ledgerfiles.atomic(self.root / name, texts[name].encode("utf-8"))
+            written.append(name)
+        for target, text in self.register_texts().items():
+            ledgerfiles.atomic(target, text.encode("utf-8"))
+            written.append(ledgerfiles.rel(target, self.root))
+        return written
+
+
+def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter) -> None:
+    """Load the would-be ledger from a scratch copy of the workspace's ledger files."""
+    with tempfile.TemporaryDirectory(prefix="fundtrail-import-") as scratch:
+        scratch = Path(scratch)
+        for path in root.rglob("*"):
+            rel = path.relative_to(root)
+            if path.is_file() and rel.parts[0] not in SKIP_DIRS and path.suffix in (".beancount", ".csv"):
+                (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, scratch / rel)
+        for name, text in plan.texts().items():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            (scratch / name).write_text(text, "utf-8")
+        for target, text in plan.register_texts().items():
+            rel = Path(ledgerfiles.rel(target, root))
+            if not rel.is_absolute():
+                (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
+                (scratch / rel).write_text(text, "utf-8")
+        problems = _new_errors(scratch / ledger.relative_to(root), before)
+        if problems:
+            raise Rejected("导入后账簿无法通过校验，未写入任何内容",
+                           "the ledger would not load cleanly after this import: nothing was written",
+                           [_describe(e, scratch) for e in problems[:20]])

@@ -1,0 +1,319 @@
+"""Registers become master data: the fund indicator list (指标文件清单) -> masterdata/funds.beancount,
+the project library (项目库) -> masterdata/projects.beancount, the household register and the
+cadres-and-relatives register -> registers/*.csv. Each row is keyed (指标文号, 项目编号, 户编号,
+身份证号 + 关系人身份证号), so re-importing a changed register updates rows in place.
+
+The fund list also yields the receipt (到账) of every indicator whose money reached the treasury
+(到账日期 filled, 到账账户 empty or 国库); money that arrives by bank is the bank statement's row.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from fundtrail.importers import cells
+from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
+from fundtrail.importers.classify import doc_key
+from fundtrail.importers.context import Context
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
+
+from fundtrail import accounts as acc
+from fundtrail.ledgertext import money
+from fundtrail.workspace import REGISTER_HEADERS
+
+FUNDS_FILE = "masterdata/funds.beancount"
+PROJECTS_FILE = "masterdata/projects.beancount"
+TEN_THOUSAND = Decimal(10_000)
+LEVEL_HINTS = (("中央", "Central"), ("省", "Province"), ("市", "City"), ("区", "County"),
+               ("县", "County"), ("捐赠", "Donation"), ("帮扶", "Twinning"))
+
+
+def _open(account: str, day: datetime.date, meta: dict) -> data.Open:
+    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
+    return data.Open(data.new_metadata("<import>", 0, meta), day, account, [acc.CURRENCY], None)
+
+
+def same_open(existing: data.Open | None, new: data.Open) -> bool:
+    if existing is None:
+        return False
+    old = {k: v for k, v in existing.meta.items() if k not in ("filename", "lineno")}
+    new_meta = {k: v for k, v in new.meta.items() if k not in ("filename", "lineno")}
+    return old == new_meta and existing.date == new.date
+
+
+class _Tabular(FundtrailImporter):
+    columns: dict = {}
+    required: tuple = ()
+    counts_rows = False
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+            return 0
+        return header_score(read_table(path), self.columns, self.required)
+
+    def rows(self, path: Path):
+        table = read_table(path)
+        index, col, labels = find_columns(path, table, self.columns, self.required)
+        for number, row in table.rows[index + 1:]:
+            if is_blank(row):
+                continue
+            if cells.fold(cells.text(row[0])).startswith(("合计", "总计")):
+                yield number, None, row
+                continue
+            yield number, {k: (row[i] if i < len(row) else None) for k, i in col.items()}, row
+
+    def _cell(self, path, number, func, value, label):
+        try:
+            return func(value)
+        except (cells.CellError, ValueError):
+            raise BadInput(path, f"{label} 无法识别: {cells.text(value)!r}",
+                           f"cannot read {label}: {cells.text(value)!r}", number) from None
+
+    def _date(self, path, number, value, label):
+        if not cells.text(value):
+            return None
+        return self._cell(path, number, lambda v: cells.when(v)[0].date(), value, label)
+
+    def _count(self, ex: Extraction, existing, new) -> None:
+        if existing is None:
+            return
+        if same_open(existing, new):
+            ex.present += 1
+        else:
+            ex.updated += 1
+
+
+class FundListImporter(_Tabular):
+    kind = "指标文件清单 fund indicator list"
+    columns = {"doc_no": ("指标文号", "文号"), "title": ("资金名称", "指标名称"),
+               "level": ("资金级次", "级次"), "func_code": ("功能科目编码", "功能分类科目编码", "功能科目"),
+               "amount": ("金额(元)", "金额(万元)", "指标金额", "金额"),
+               "issued": ("下达日期", "发文日期"), "received": ("到账日期",), "note": ("备注",),
+               "into": ("到账账户",)}
+    required = ("doc_no", "title", "level", "amount", "issued")
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        opens, seen, waiting = [], {}, []
+        taken = set(ctx.master.funds)
+        by_doc = {doc_key(f.doc_no): f for f in ctx.master.funds.values()}
+        labels = find_columns(path, read_table(path), self.columns, self.required)[2]
+        for number, row, _ in self.rows(path):
+            ex.read += 1
+            if row is None:
+                ex.skipped.append((number, "合计行 totals row"))
+                continue
+            doc_no = cells.text(row["doc_no"])
+            if doc_key(doc_no) in seen:
+                raise BadInput(path, f"指标文号 {doc_no} 重复(亦见第{seen[doc_key(doc_no)]}行)",
+                               f"document number {doc_no} repeated (also row {seen[doc_key(doc_no)]})",
+                               number)
+            seen[doc_key(doc_no)] = number
+            level = self._cell(path, number, acc.normalize_level, cells.text(row["level"]), "资金级次 level")
+            known = by_doc.get(doc_key(doc_no))
+            code = known.code if known else self._cell(
+                path, number, lambda d, lv=level: acc.fund_code(d, lv, taken), doc_no, "指标文号 document number")
+            taken.add(code)
+            amount = self._cell(path, number, cells.amount, row["amount"], "金额 amount")
+            if amount is None:
+                raise BadInput(path, "金额为空", "empty amount", number)
+            if "万元" in labels["amount"]:
+                amount *= TEN_THOUSAND
+            issued = self._date(path, number, row["issued"], "下达日期 issue date")
+            received = self._date(path, number, row.get("received"), "到账日期 arrival date")
+            account = acc.fund_account(level, code)
+            fund = _open(account, issued, {
+                "name": cells.text(row["title"]), "doc_no": doc_no, "level": level,
+                "func_code": cells.text(row.get("func_code")), "amount": money(amount),
+                "issued": issued, "received": received, "earmarked": True,
+                "direct": "直达" in cells.text(row.get("note"))})
+            self._count(ex, ctx.master.accounts.get(account), fund)
+            opens += [fund, _open(acc.allot_fund_account(code), issued, {"name": f"{doc_no} 已分解下达"})]
+            into = cells.text(row.get("into"))
+            if received and into in ("", "国库"):
+                if ctx.treasury():
+                    ex.entries.append(self._receipt(path, ctx, number, fund, code, amount, received))
+                else:
+                    waiting.append(number)
+        if waiting:
+            ex.warnings.append(
+                f"第{'、'.join(map(str, waiting))}行的到账未记账: 账簿中没有唯一的国库账户 "
+                "(在 accounts.beancount 开立或导入国库支付凭证后重新导入本清单) / receipts not booked: "
+                "no single treasury account (open one or import treasury vouchers, then re-import)")
+        ex.masterdata[FUNDS_FILE] = opens
+        return ex
+
+    def _receipt(self, path, ctx: Context, number, fund: data.Open, code, amount, received):
+        treasury = ctx.treasury()
+        meta = self.meta(path, ctx, (code, treasury), row=number)
+        meta["doc_no"] = fund.meta["doc_no"]
+        return txn(meta, received, "上级财政", f"{fund.meta['doc_no']} {fund.meta['name']} 到账", {code},
+                   [posting(treasury, amount), posting(fund.account, -amount)])
+
+
+class ProjectLibraryImporter(_Tabular):
+    kind = "项目库 project library"
+    columns = {"code": ("项目编号", "项目代码"), "name": ("项目名称",), "category": ("项目类别", "项目类型"),
+               "nature": ("建设性质",), "town": ("乡镇", "乡镇(街道)"), "village": ("行政村", "村"),
+               "task": ("建设任务", "建设内容", "建设任务(内容)"), "standard": ("补助标准",),
+               "budget": ("资金规模(元)", "资金规模(万元)", "资金规模", "总投资"),
+               "sources": ("资金来源文号", "资金来源"), "start": ("实施期限起", "计划开工时间"),
+               "end": ("实施期限止", "计划完工时间"), "unit": ("实施单位",), "manager": ("责任人",),
+               "goal": ("绩效目标",), "linkage": ("联农带农机制", "带贫减贫机制", "利益联结机制"),
+               "households": ("受益户数",), "poor_households": ("其中脱贫户/监测户", "受益脱贫户数"),
+               "approved": ("批复日期", "批复时间"), "phone": ("监督电话",)}
+    required = ("code", "name", "budget")
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        table = read_table(path)
+        index, col, labels = find_columns(path, table, self.columns, self.required)
+        levels = self._level_columns(table.rows[index][1], col)
+        scale = TEN_THOUSAND if "万元" in labels["budget"] else Decimal(1)
+        funds = {doc_key(f.doc_no): f.code for f in ctx.master.funds.values()}
+        towns = {p.name: code for code, p in ctx.master.towns.items()}
+        villages = {p.name: code for code, p in ctx.master.villages.items()}
+        opens, seen, unmatched, unknown_places = [], {}, [], set()
+        for number, row, raw in self.rows(path):
+            ex.read += 1
+            if row is None:
+                ex.skipped.append((number, "合计行 totals row"))
+                continue
+            code = cells.text(row["code"])
+            if code in seen:
+                raise BadInput(path, f"项目编号 {code} 重复(亦见第{seen[code]}行)",
+                               f"project code {code} repeated (also row {seen[code]})", number)
+            seen[code] = number
+            if not code or not code[0].isalnum() or not code.isascii():
+                raise BadInput(path, f"项目编号 {code!r} 不能用作账户名(需以字母或数字开头的ASCII)",
+                               f"project code {code!r} cannot name an account (ASCII, letter/digit first)",
+                               number)
+            budget = self._cell(path, number, cells.amount, row["budget"], "资金规模 budget")
+            if budget is None:
+                raise BadInput(path, "资金规模为空", "empty budget", number)
+            sources = cells.text(row.get("sources"))
+            fund = funds.get(doc_key(sources), "")
+            if sources and not fund:
+                unmatched.append(f"{code}({sources})")
+            place = {}
+            for key, names in (("town", towns), ("village", villages)):
+                name = cells.text(row.get(key))
+                place[key] = names.get(name, name)
+                if name and name not in names:
+                    unknown_places.add(name)
+            dates = {k: self._date(path, number, row.get(k), self.columns[k][0])
+                     for k in ("start", "end", "approved")}
+            opened = dates["approved"] or dates["start"] or datetime.date.today()
+            meta = {"name": cells.text(row["name"]), "category": cells.text(row.get("category")),
+                    "nature": cells.text(row.get("nature")), **place,
+                    "task": cells.text(row.get("task")), "standard": cells.text(row.get("standard")),
+                    "budget": money(budget * scale), "fund": fund, "sources": sources,
+                    "start": dates["start"], "end": dates["end"], "unit": cells.text(row.get("unit")),
+                    "manager": cells.text(row.get("manager")), "goal": cells.text(row.get("goal")),
+                    "linkage": cells.text(row.get("linkage")),
+                    "households": _int(row.get("households")),
+                    "poor_households": _int(row.get("poor_households")),
+                    "approved": dates["approved"], "phone": cells.text(row.get("phone"))}
+            parts = {}
+            for component, i in levels:
+                value = self._cell(path, number, cells.amount, raw[i] if i < len(raw) else None,
+                                   "资金级次金额 level amount")
+                if value is not None:
+                    parts[f"budget_{component.lower()}"] = money(value * scale)
+            if parts and sum(p.number for p in parts.values()) != meta["budget"].number:
+                ex.warnings.append(f"第{number}行 {code}: 各级资金之和 "
+                                   f"{sum(p.number for p in parts.values()):,.2f} ≠ 资金规模 "
+                                   f"{meta['budget'].number:,.2f} / level amounts do not add up")
+            meta.update(parts)
+            account = acc.project_account(code)
+            project = _open(account, datetime.date(opened.year, 1, 1), meta)
+            self._count(ex, ctx.master.accounts.get(account), project)
+            opens += [project, _open(acc.allot_project_account(code), project.date,
+                                     {"name": f"{meta['name']} 下达资金"})]
+        if unmatched:
+            ex.warnings.append(
+                f"{len(unmatched)} 个项目的资金来源文号不在指标清单(funds.beancount)中，未填 fund: "
+                f"{'、'.join(unmatched)} / {len(unmatched)} projects cite a 资金来源文号 that is not "
+                "in the fund indicator list: their `fund` is left empty, import the list or fix the library")
+        if unknown_places:
+            ex.warnings.append(f"乡镇/行政村名称不在 county.beancount 中(按名称保存): "
+                               f"{'、'.join(sorted(unknown_places))} / places not in the county master data")
+        ex.masterdata[PROJECTS_FILE] = opens
+        return ex
+
+    @staticmethod
+    def _level_columns(header, col) -> list[tuple[str, int]]:
+        """Per-level budget columns (其中:中央衔接资金, 省级衔接资金, 区级配套...) between 资金规模
+        and 资金来源文号."""
+        stop = col.get("sources", len(header))
+        out = []
+        for i in range(col["budget"] + 1, stop):
+            label = cells.fold(header[i] if i < len(header) else "")
+            component = next((c for hint, c in LEVEL_HINTS if hint in label), None)
+            if component:
+                out.append((component, i))
+        return out
+
+
+def _int(value) -> Decimal | None:
+    """A count, as the Decimal beancount's parser would make of it."""
+    text = cells.text(value)
+    return Decimal(int(Decimal(text))) if text else None
+
+
+class PersonRegisterImporter(_Tabular):
+    """households / officials -> registers/<kind>.csv, upserted by key."""
+
+    SPECS = {
+        "households": ({h: (h,) for h in REGISTER_HEADERS["households"]},
+                       ("户编号", "户主姓名", "身份证号", "行政村"), ("户编号",)),
+        "officials": ({h: (h,) for h in REGISTER_HEADERS["officials"]},
+                      ("姓名", "身份证号", "关系人身份证号"), ("身份证号", "关系人身份证号")),
+    }
+
+    def __init__(self, register: str, workspace=None):
+        super().__init__(workspace)
+        self.register = register
+        self.columns, self.required, self.key = self.SPECS[register]
+        self.kind = {"households": "脱贫户/监测户登记册 household register",
+                     "officials": "干部及亲属登记册 cadres register"}[register]
+
+    @property
+    def name(self) -> str:
+        return f"fundtrail.register.{self.register}"
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        target = Path(ctx.master.registers.get(self.register) or ctx.root / "registers" / f"{self.register}.csv")
+        existing = {}
+        if target.is_file():
+            with target.open(encoding="utf-8-sig", newline="") as handle:
+                existing = {tuple(r[k] for k in self.key): r for r in csv.DictReader(handle)}
+        rows, seen = [], {}
+        for number, row, _ in self.rows(path):
+            ex.read += 1
+            if row is None:
+                ex.skipped.append((number, "合计行 totals row"))
+                continue
+            record = {h: cells.text(row.get(h)) for h in REGISTER_HEADERS[self.register]}
+            key = tuple(record[k] for k in self.key)
+            if not all(key):
+                raise BadInput(path, f"缺少 {'、'.join(self.key)}", f"missing {', '.join(self.key)}", number)
+            if key in seen:
+                raise BadInput(path, f"{'/'.join(key)} 重复(亦见第{seen[key]}行)",
+                               f"{'/'.join(key)} repeated (also row {seen[key]})", number)
+            seen[key] = number
+            old = existing.get(key)
+            if old is not None:
+                if {h: old.get(h, "") for h in record} == record:
+                    ex.present += 1
+                else:
+                    ex.updated += 1
+            rows.append(record)
+        ex.registers[self.register] = (target, self.key, rows)
+        return ex

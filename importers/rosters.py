@@ -1,0 +1,97 @@
+"""一卡通 subsidy rosters (发放明细): one transaction per household paid, out of the 一卡通
+clearing account, linked `^YKT-<batch>-<seq>` and `^<batch>`; the posting names the household
+(beneficiary, id_no, card, village, item) so the beneficiary checks can trace it. Rows whose
+发放状态 is not 成功 are reported as skipped: a failed payment is not spent money."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from fundtrail.importers import cells
+from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
+from fundtrail.importers.classify import Item
+from fundtrail.importers.context import Context
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
+
+from fundtrail import accounts as acc
+
+CLEARING = f"{acc.CLEARING}:YKT"
+COLUMNS = {
+    "seq": ("序号",), "name": ("姓名", "户主姓名", "收款人"), "id_no": ("身份证号", "身份证号码"),
+    "card": ("一卡通账号", "社保卡号", "银行账号", "卡号"), "town": ("乡镇", "乡镇(街道)"),
+    "village": ("行政村", "村"), "item": ("补贴项目", "补贴名称", "项目名称"),
+    "amount": ("发放金额(元)", "发放金额", "补贴金额"), "date": ("发放日期", "日期"),
+    "batch": ("批次号", "批次"), "status": ("发放状态", "状态"),
+}
+REQUIRED = ("seq", "name", "id_no", "card", "village", "item", "amount", "date", "batch", "status")
+OK = "成功"
+
+
+class RosterImporter(FundtrailImporter):
+    kind = "一卡通发放明细 subsidy roster"
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+            return 0
+        return header_score(read_table(path), COLUMNS, REQUIRED)
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        table = read_table(path)
+        index, col, _ = find_columns(path, table, COLUMNS, REQUIRED)
+        ex = Extraction(path, self, self.kind, CLEARING)
+        if not ctx.is_open(CLEARING):
+            ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
+        villages = {p.name: code for code, p in ctx.master.villages.items()}
+        seen, unknown = {}, set()
+        for number, row in table.rows[index + 1:]:
+            if is_blank(row):
+                continue
+            ex.read += 1
+            def get(key, row=row):
+                return row[col[key]] if col[key] < len(row) else None
+            if cells.fold(cells.text(row[0])).startswith(("合计", "总计")):
+                ex.skipped.append((number, "合计行 totals row"))
+                continue
+            status = cells.text(get("status"))
+            if not status:
+                raise BadInput(path, "发放状态为空", "empty 发放状态 (status)", number)
+            if not status.startswith(OK):
+                ex.skipped.append((number, f"发放失败，未支出 failed payment: {status}"))
+                continue
+            try:
+                seq = int(cells.text(get("seq")))
+                amount = cells.amount(get("amount"))
+                day = cells.when(get("date"))[0].date()
+            except (ValueError, cells.CellError) as error:
+                zh, _, en = str(error).partition(" / ")
+                raise BadInput(path, zh, en or zh, number) from None
+            if amount is None:
+                raise BadInput(path, "发放金额为空", "empty amount", number)
+            batch = cells.text(get("batch"))
+            if (batch, seq) in seen:
+                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见第{seen[batch, seq]}行)",
+                               f"batch {batch} number {seq} repeated (also row {seen[batch, seq]})",
+                               number)
+            seen[batch, seq] = number
+            village_name, item_name = cells.text(get("village")), cells.text(get("item"))
+            if village_name not in villages:
+                unknown.add(village_name)
+            name = cells.text(get("name"))
+            item = Item("roster", day, "out", CLEARING, name, cells.text(get("card")),
+                        purpose=item_name, item=item_name,
+                        narration=f"{item_name} {batch} 第{seq}号")
+            result = ctx.classifier.classify(item, (path, number))
+            link = f"YKT-{batch}-{seq:03d}"
+            meta = {**result.meta, "village": villages.get(village_name, ""), "beneficiary": name,
+                    "id_no": cells.text(get("id_no")), "card": cells.text(get("card")),
+                    "item": item_name}
+            ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), row=number), day,
+                                  result.payee, result.narration, {link, batch} | result.links,
+                                  [posting(result.account, amount, meta), posting(CLEARING, -amount)]))
+        if unknown:
+            ex.warnings.append(f"行政村不在 county.beancount 中(未填 village 代码) villages not in "
+                               f"the county master data: {'、'.join(sorted(unknown))}")
+        ex.rows_entries = len(ex.entries)
+        return ex

@@ -1,0 +1,342 @@
+"""Bank statements (对账单), any layout described by a layouts/*.toml file.
+
+One transaction per statement row, linked by the bank serial (`^ICBC-2345-02000001`; without a
+serial, the timestamp, or the date and a digest of the row), classified by the workspace's rules;
+the closing balance becomes a `balance` assertion the day after the statement period, and an
+account's first statement with money already on it gets an opening entry (`^<ACCOUNT>-OPEN`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from fundtrail.importers import cells
+from fundtrail.importers.base import (
+    Extraction,
+    FundtrailImporter,
+    cash_open,
+    filed_date,
+    paused_gc,
+    posting,
+    txn,
+)
+from fundtrail.importers.classify import Item
+from fundtrail.importers.context import Context, opening_entries
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.layout import Layout
+from fundtrail.importers.tables import Table, is_blank, read_table
+
+from fundtrail import accounts as acc
+from fundtrail.ledgertext import money
+
+ONE = datetime.timedelta(days=1)
+
+
+@dataclass
+class Row:
+    number: int
+    when: datetime.datetime
+    has_time: bool
+    amount: Decimal  # + money in, - money out, for the account holder
+    balance: Decimal | None
+    serial: str
+    payee: str
+    payee_account: str
+    summary: str
+    purpose: str
+    memo: str
+
+
+@dataclass
+class Statement:
+    rows: list[Row]
+    info: dict[str, str]  # holder, account_no, start, end from the lines above the header
+    skipped: list[tuple[int, str]]
+    read: int
+
+
+class StatementImporter(FundtrailImporter):
+    kind = "银行对账单 bank statement"
+
+    def __init__(self, layout: Layout, workspace=None):
+        super().__init__(workspace)
+        self.layout = layout
+
+    @property
+    def name(self) -> str:
+        return f"fundtrail.statement.{self.layout.key}"
+
+    def _table(self, path: Path) -> Table:
+        return read_table(path, self.layout.encoding, self.layout.sheet)
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() not in self.layout.suffixes:
+            return 0
+        labels = list(self.layout.columns.values())
+        best = self._table(path).best_header(labels, self.layout.header_rows)
+        if not best:
+            return 0
+        missing = len(best[2])
+        if missing == 0:
+            return 100
+        return 50 - missing if missing <= len(labels) // 3 else 0
+
+    # -- parsing -------------------------------------------------------------------------------
+    def parse(self, path: Path) -> Statement:
+        layout, table = self.layout, self._table(path)
+        labels = list(layout.columns.values())
+        found = table.header(labels, layout.header_rows)
+        if not found:
+            best = table.best_header(labels, layout.header_rows)
+            if best and len(best[2]) < len(labels):
+                row = table.rows[best[0]][0]
+                raise BadInput(path, f"表头缺少列: {'、'.join(best[2])} (版式 {layout.name})",
+                               f"header lacks column(s) {', '.join(best[2])} (layout {layout.key})",
+                               row)
+            raise BadInput(path, f"找不到表头 (应含: {'、'.join(labels)})",
+                           f"no header row found (expected: {', '.join(labels)})")
+        index, names = found
+        col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
+        info = self._head(table.rows[:index])
+        width = max(col.values()) + 1
+        rows, skipped, read, serials = [], [], 0, {}
+        for number, cellrow in table.rows[index + layout.header_rows:]:
+            if is_blank(cellrow):
+                continue
+            read += 1
+            first = cells.text(cellrow[0]) or next(cells.text(c) for c in cellrow if cells.text(c))
+            if not first[:1].isdigit() and cells.fold(first).startswith(layout.totals):
+                skipped.append((number, "合计行 totals row"))
+                continue
+            if len(cellrow) < width:
+                raise BadInput(path, f"本行只有{len(cellrow)}列，表头有{width}列(文件可能被截断)",
+                               f"row has {len(cellrow)} cells, the header {width} (truncated file?)",
+                               number)
+            try:
+                row = self._row(number, cellrow, col)
+            except cells.CellError as error:
+                zh, _, en = str(error).partition(" / ")
+                raise BadInput(path, zh, en or zh, number) from None
+            if row.serial:
+                if row.serial in serials:
+                    raise BadInput(path, f"流水号 {row.serial} 重复(亦见第{serials[row.serial]}行)",
+                                   f"serial {row.serial} repeated (also row {serials[row.serial]})",
+                                   number)
+                serials[row.serial] = number
+            rows.append(row)
+        if layout.order == "descending":
+            rows.reverse()
+        rows = self._oldest_first(path, rows)
+        if layout.raw.get("totals_label") and not any("合计" in r for _, r in skipped) and rows:
+            raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
+                           table.rows[-1][0])
+        return Statement(rows, info, skipped, read)
+
+    def _head(self, lines) -> dict[str, str]:
+        info = {}
+        patterns = self.layout.head_patterns()
+        for _, cellrow in lines:
+            line = cells.fold("".join(cells.text(c) for c in cellrow))
+            for pattern in patterns:
+                found = pattern.match(line)
+                if found:
+                    info.update(found.groupdict())
+        return info
+
+    def _row(self, number: int, c: list, col: dict[str, int]) -> Row:
+        layout = self.layout
+
+        empty = layout.empty
+
+        def get(key):
+            return c[col[key]] if key in col else None
+
+        def text(key):
+            value = c[col[key]] if key in col else None
+            if value is None:
+                return ""
+            value = value.strip() if isinstance(value, str) else cells.text(value)
+            return "" if value in empty or (len(value) < 4 and cells.fold(value) in empty) else value
+
+        if "datetime" in col:
+            when, has_time = cells.when(get("datetime"), layout.date_formats)
+        else:
+            when, has_time = cells.when(get("date"), layout.date_formats, get("time"),
+                                        layout.time_formats)
+        if "debit" in col:
+            debit, credit = cells.amount(get("debit"), layout.empty), cells.amount(get("credit"), layout.empty)
+            if debit is None and credit is None:
+                raise cells.CellError("借方、贷方金额均为空 / neither debit nor credit amount")
+            amount = (credit or 0) - (debit or 0)
+        else:
+            value = cells.amount(get("amount"), layout.empty)
+            if value is None:
+                raise cells.CellError("发生额为空 / empty amount")
+            if "direction" in col:
+                flag = cells.fold(get("direction"))
+                if flag in layout.in_words:
+                    amount = abs(value)
+                elif flag in layout.out_words:
+                    amount = -abs(value)
+                else:
+                    raise cells.CellError(f"借贷标志无法识别 {flag!r} / unknown debit/credit flag {flag!r}")
+            else:
+                amount = value if layout.amount_in == "positive" else -value
+        summary, purpose = text("summary"), text("purpose")
+        if layout.summary_joins_purpose and not purpose:
+            summary, _, purpose = summary.partition(" ")
+        return Row(number, when, has_time, Decimal(amount), cells.amount(get("balance"), layout.empty),
+                   text("serial"), text("payee"), text("payee_account"), summary, purpose.strip(),
+                   text("memo"))
+
+    def _oldest_first(self, path, rows: list[Row]) -> list[Row]:
+        """The rows in time order, their running balance checked: in file order (reversed for
+        `order = "descending"`), or reversed when only that adds up (newest row listed first)."""
+        try:
+            self._check_running_balance(path, rows)
+            return rows
+        except BadInput as error:
+            try:
+                self._check_running_balance(path, rows[::-1])
+            except BadInput:
+                raise error from None
+            return rows[::-1]
+
+    @staticmethod
+    def _check_running_balance(path, rows: list[Row]) -> None:
+        running = None
+        for row in rows:
+            if row.balance is not None and running is not None and running + row.amount != row.balance:
+                raise BadInput(path, f"余额不连续: 上一余额 {running:,.2f} + 发生额 {row.amount:,.2f} "
+                               f"≠ 本行余额 {row.balance:,.2f}",
+                               f"running balance does not add up: {running:,.2f} + {row.amount:,.2f} "
+                               f"!= {row.balance:,.2f}", row.number)
+            running = row.balance if row.balance is not None else (
+                running + row.amount if running is not None else None)
+
+    # -- entries -------------------------------------------------------------------------------
+    def _account(self, path: Path, st: Statement, ctx: Context) -> tuple[str, list]:
+        bank, number = self.layout.bank, st.info.get("account_no", "")
+        if number:
+            account = ctx.account_by_number(number) or acc.bank_account(bank, number)
+        else:
+            account = _filed_account(path, ctx.root) or ctx.fallback_account
+            if not account:
+                mine = ctx.of_kind(f"{acc.BANK}:{bank.upper()}-")
+                account = mine[0] if len(mine) == 1 else ""
+            if not account:
+                raise BadInput(path, f"对账单未写明账号，且账簿中没有唯一的{bank}账户；请用 --account 指定",
+                               f"the statement names no account number and the books hold no single "
+                               f"{bank} account: give --account")
+        opens = []
+        if not ctx.is_open(account) and st.rows:
+            opens.append(cash_open(account, ctx.open_date(st.rows[0].when.date()),
+                                   name=st.info.get("holder", ""), bank=bank, account_no=number))
+        return account, opens
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        with paused_gc():  # ~10 objects a row, all kept: the cyclic GC would rescan them all
+            return self._read(path, ctx)
+
+    def _read(self, path: Path, ctx: Context) -> Extraction:
+        st = self.parse(path)
+        account, opens = self._account(path, st, ctx)
+        ex = Extraction(path, self, self.kind, account, opens=opens, read=st.read, skipped=st.skipped)
+        leaf = acc.leaf(account)
+        seen_links = {}
+        for row in st.rows:
+            base = link = _row_link(leaf, row)
+            repeat = 1
+            while link in seen_links:  # no serial and the same second: the bank's order decides
+                repeat += 1
+                link = f"{base}-{repeat}"
+            seen_links[link] = row.number
+            ex.entries.append(self._entry(path, ctx, account, row, link))
+        ex.rows_entries = len(ex.entries)
+        self._opening(path, ctx, account, st, ex)
+        self._closing(path, ctx, account, st, ex)
+        return ex
+
+    def _entry(self, path, ctx, account, row: Row, link: str) -> data.Transaction:
+        item = Item("bank", row.when.date(), "in" if row.amount > 0 else "out", account, row.payee,
+                    row.payee_account, row.summary, row.purpose, row.memo,
+                    narration=row.purpose or row.summary)
+        result = ctx.classifier.classify(item, (path, row.number))
+        meta = self.meta(path, ctx, (link, account), row=row.number)
+        cash = posting(account, row.amount)
+        other = posting(result.account, -row.amount, result.meta)
+        postings = [cash, other] if row.amount > 0 else [other, cash]
+        return txn(meta, row.when.date(), result.payee, result.narration, {link} | result.links,
+                   postings)
+
+    def _opening(self, path, ctx: Context, account: str, st: Statement, ex: Extraction) -> None:
+        first = next((r for r in st.rows if r.balance is not None), None)
+        if first is None or first is not st.rows[0]:
+            return
+        day = first.when.date()
+        before = ctx.first_posting.get(account)
+        if before is not None and before < day:
+            return  # the books already carry the account's history before this statement
+        existing = opening_entries(ctx.entries).get(account, [])
+        if any(e.date <= day for e in existing):
+            return
+        ex.remove += existing
+        prior = first.balance - first.amount
+        if prior:
+            link = f"{acc.leaf(account)}-OPEN"
+            meta = self.meta(path, ctx, (link, account), row=first.number)
+            ex.entries.append(txn(meta, day, "", "期初余额(据银行对账单) opening balance", {link}, [
+                posting(account, prior), posting(acc.OPENING, -prior)]))
+
+    def _closing(self, path, ctx: Context, account: str, st: Statement, ex: Extraction) -> None:
+        last = next((r for r in reversed(st.rows) if r.balance is not None), None)
+        if last is None:
+            if st.rows:
+                ex.warnings.append("对账单无余额列，未生成余额断言 / no balance column: no balance assertion")
+            return
+        end = _date(st.info.get("end")) or filed_date(path) or st.rows[-1].when.date()
+        end = max(end, st.rows[-1].when.date())
+        ex.date = end
+        day = end + ONE
+        held = ctx.balances.get((day, account))
+        if held is not None and held.amount.number != last.balance:
+            raise BadInput(path, f"期末余额 {last.balance:,.2f} 与账簿中 {day} 的余额断言 "
+                           f"{held.amount.number:,.2f} 不一致",
+                           f"closing balance {last.balance:,.2f} differs from the books' assertion "
+                           f"of {held.amount.number:,.2f} on {day}")
+        if held is None:
+            meta = self.meta(path, ctx, None)
+            del meta["__identity__"]
+            ex.entries.append(data.Balance(meta, day, account, money(last.balance), None, None))
+
+
+def _row_link(leaf: str, row: Row) -> str:
+    if row.serial:
+        return f"{leaf}-{row.serial}"
+    if row.has_time:
+        return f"{leaf}-{row.when:%Y%m%d%H%M%S}"
+    digest = hashlib.sha1("|".join(map(str, (row.amount, row.balance, row.payee, row.payee_account,
+                                             row.summary, row.purpose))).encode()).hexdigest()[:8]
+    return f"{leaf}-{row.when:%Y%m%d}-{digest}"
+
+
+def _date(text: str | None) -> datetime.date | None:
+    if not text:
+        return None
+    try:
+        return cells.when(text)[0].date()
+    except cells.CellError:
+        return None
+
+
+def _filed_account(path: Path, root: Path) -> str:
+    try:
+        parts = Path(path).resolve().relative_to((root / "documents").resolve()).parts
+    except ValueError:
+        return ""
+    return ":".join(parts[:-1]) if len(parts) > 2 and parts[0] in ("Assets",) else ""

@@ -1,0 +1,193 @@
+"""Files as tables of cells: CSV in any of the encodings Chinese banks use, and Excel.
+
+`decode` detects the encoding (a BOM, then UTF-16 by its NUL bytes, UTF-8, then GB18030, which
+covers GBK); `read_table` returns the rows with their physical row numbers, so every message and
+every `row:` metadata points at the line a person sees when they open the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import openpyxl
+from fundtrail.importers import cells
+from fundtrail.importers.errors import BadInput
+
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+EXCEL = (".xlsx", ".xlsm")
+
+
+def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
+    """The text of `raw` and the encoding it was in; BadInput naming the line if none fits."""
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            return _strict(path, raw, encoding), encoding
+    sample = raw[:4000]
+    if sample.count(b"\x00") > len(sample) // 20:  # text in UTF-8 or GB18030 has no NUL bytes
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        encoding = "utf-16-le" if odd >= even else "utf-16-be"
+        return _strict(path, raw, encoding), encoding
+    tried = [e for e in (hint, "utf-8", "gb18030") if e]
+    for encoding in dict.fromkeys(tried):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return _strict(path, raw, "gb18030"), "gb18030"
+
+
+def _strict(path, raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise BadInput(path, "文件编码无法识别(不是 UTF-8、GB18030/GBK 或 UTF-16)，可能已损坏",
+                       f"cannot decode the file as UTF-8, GB18030/GBK or UTF-16 (byte {error.start})",
+                       line) from None
+
+
+@dataclass
+class Table:
+    path: Path
+    rows: list[tuple[int, list]]  # (physical row number, cells)
+    encoding: str = ""
+
+    def header(self, labels, rows: int = 1, search: int = 30):
+        """(index into rows, {folded label: column}) of the first row holding every label;
+        None if no row holds them all. Two-row headers join `upper/lower` labels."""
+        wanted = {cells.fold(label) for label in labels}
+        for index in range(min(search, len(self.rows))):
+            names = self.names(index, rows)
+            if wanted <= names.keys():
+                return index, names
+        return None
+
+    def names(self, index: int, rows: int = 1) -> dict[str, int]:
+        top = self.rows[index][1]
+        if rows == 1:
+            return {cells.fold(c): i for i, c in enumerate(top) if cells.text(c)}
+        lower = self.rows[index + 1][1] if index + 1 < len(self.rows) else []
+        names, carried = {}, ""
+        for i in range(max(len(top), len(lower))):
+            upper = cells.fold(top[i]) if i < len(top) else ""
+            carried = upper or carried  # a merged cell spans the columns to its right
+            below = cells.fold(lower[i]) if i < len(lower) else ""
+            if below:
+                names[f"{carried}/{below}"] = i
+                names.setdefault(below, i)
+            elif upper:
+                names[upper] = i
+        return names
+
+    def best_header(self, labels, rows: int = 1, search: int = 30):
+        """The row sharing most labels with `labels`: (index, names, missing labels)."""
+        wanted = [cells.fold(label) for label in labels]
+        best = None
+        for index in range(min(search, len(self.rows))):
+            names = self.names(index, rows)
+            missing = [w for w in wanted if w not in names]
+            if best is None or len(missing) < len(best[2]):
+                best = (index, names, missing)
+        return best
+
+
+@lru_cache(maxsize=64)
+def _cached(path: str, size: int, mtime: float, hint: str | None, sheet: str | None) -> Table:
+    p = Path(path)
+    if p.suffix.lower() in EXCEL:
+        return _excel(p, sheet)
+    text, encoding = decode(p, p.read_bytes(), hint)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
+    return Table(p, [(n, row) for n, row in enumerate(rows, 1)], encoding)
+
+
+def _excel(path: Path, sheet: str | None) -> Table:
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    try:
+        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        rows = [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
+                       f"cannot read the worksheet (damaged or truncated): {error}") from None
+    finally:
+        book.close()
+    return Table(path, rows, "xlsx")
+
+
+def read_table(path, hint: str | None = None, sheet: str | None = None) -> Table:
+    p = Path(path)
+    stat = p.stat()
+    return _cached(str(p.resolve()), stat.st_size, stat.st_mtime, hint, sheet)
+
+
+def is_blank(row) -> bool:
+    return not any(cells.text(c) for c in row)
+
+
+def _bare(label: str) -> str:
+    """A folded label without a bracketed unit: 发放金额(元) -> 发放金额."""
+    import re
+
+    return re.sub(r"\(.*?\)$", "", cells.fold(label))
+
+
+def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
+                 search: int = 30) -> tuple[int, dict[str, int], dict[str, str]]:
+    """Locate a header by aliases: spec = {field: (label, alias, ...)}; returns (row index,
+    {field: column}, {field: the label as written}). Raises BadInput naming what is missing."""
+    best = None
+    for index in range(min(search, len(table.rows))):
+        labels = {}
+        for i, cell in enumerate(table.rows[index][1]):
+            if cells.text(cell):
+                labels.setdefault(_bare(cells.text(cell)), (i, cells.text(cell)))
+                labels.setdefault(cells.fold(cell), (i, cells.text(cell)))
+        found = {}
+        for name, aliases in spec.items():
+            hit = next((labels[a] for a in map(cells.fold, aliases) if a in labels), None) or next(
+                (labels[_bare(a)] for a in aliases if _bare(a) in labels), None)
+            if hit:
+                found[name] = hit
+        missing = [n for n in required if n not in found]
+        if best is None or len(missing) < len(best[2]):
+            best = (index, found, missing)
+        if not missing:
+            break
+    index, found, missing = best
+    if missing:
+        if len(missing) == len(required):
+            raise BadInput(path, f"找不到表头 (应含: {'、'.join(spec[m][0] for m in required)})",
+                           "no header row found (expected: "
+                           f"{', '.join(spec[m][0] for m in required)})")
+        raise BadInput(path, f"表头缺少列: {'、'.join(spec[m][0] for m in missing)}",
+                       f"header lacks column(s): {', '.join(spec[m][0] for m in missing)}",
+                       table.rows[index][0])
+    return index, {k: v[0] for k, v in found.items()}, {k: v[1] for k, v in found.items()}
+
+
+def header_score(table: Table, spec, required, search: int = 30) -> int:
+    """100 when a row holds every required label, 1-99 for most of them, else 0."""
+    for index in range(min(search, len(table.rows))):
+        labels = {_bare(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
+        labels |= {cells.fold(c) for c in table.rows[index][1] if cells.text(c)}
+        have = sum(1 for n in required if any(_bare(a) in labels or cells.fold(a) in labels
+                                              for a in spec[n]))
+        if have == len(required):
+            return 100
+        if have >= max(2, len(required) * 2 // 3):
+            return 40 + have
+    return 0

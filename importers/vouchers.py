@@ -1,0 +1,148 @@
+"""Treasury centralized payment vouchers (国库集中支付电子凭证): GBK XML, one voucher or a batch.
+
+One transaction per voucher, linked `^VOU-<VoucherNo>`: one posting per detail line (carrying
+its function and economic codes) and the treasury's payment. 5201 (direct) and 8202 (authorised)
+vouchers read the same way. A correction voucher (negative detail lines) must net to zero.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from fundtrail.importers import cells
+from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
+from fundtrail.importers.classify import Item
+from fundtrail.importers.context import Context, digits
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.tables import decode
+
+from fundtrail import accounts as acc
+
+REQUIRED = ("VoucherNo", "VtCode", "VouDate", "PayAcctNo", "PayeeAcctName", "PayAmt")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_ENCODING = re.compile(rb"encoding=[\"']([\w-]+)[\"']")
+
+
+def parse_xml(path: Path) -> ET.Element:
+    raw = path.read_bytes()
+    declared = _ENCODING.search(raw[:200])
+    text, _ = decode(path, raw, declared.group(1).decode() if declared else None)
+    try:
+        return ET.fromstring(_DECLARATION.sub("", text, count=1))
+    except ET.ParseError as error:
+        line = error.position[0] if error.position else None
+        raise BadInput(path, f"XML格式错误(文件可能被截断): {error}",
+                       f"malformed XML (truncated file?): {error}", line) from None
+
+
+def _line_of(path: Path, number: str) -> int | None:
+    """The line of a voucher's <VoucherNo> in the file, for messages."""
+    raw = path.read_bytes()
+    at = raw.find(f"<VoucherNo>{number}</VoucherNo>".encode())
+    return raw[:at].count(b"\n") + 1 if at >= 0 else None
+
+
+class VoucherImporter(FundtrailImporter):
+    kind = "国库支付凭证 treasury vouchers"
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() != ".xml":
+            return 0
+        head = path.read_bytes()[:4000]
+        return 100 if b"<Voucher>" in head or b"<VoucherNo>" in head else 0
+
+    def accounts(self, path: Path, ctx: Context) -> list:
+        """The treasury accounts the vouchers pay from that the books do not open yet, read
+        before anything else so that the fund list's receipts have their account."""
+        ex = Extraction(path, self, self.kind)
+        for voucher in self._vouchers(path):
+            fields = {child.tag: (child.text or "").strip() for child in voucher}
+            if fields.get("PayAcctNo") and fields.get("VouDate", "")[:4].isdigit():
+                self._treasury(fields, ctx, ex)
+        return ex.opens
+
+    def _vouchers(self, path: Path) -> list:
+        root = parse_xml(path)
+        return [root] if root.tag == "Voucher" else root.findall(".//Voucher")
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        root = parse_xml(path)
+        vouchers = [root] if root.tag == "Voucher" else root.findall(".//Voucher")
+        if not vouchers:
+            raise BadInput(path, "文件中没有凭证(<Voucher>)", "no <Voucher> in the file")
+        declared = root.findtext("VoucherCount")
+        if declared and declared.strip().isdigit() and int(declared) != len(vouchers):
+            raise BadInput(path, f"凭证数 {len(vouchers)} 与 VoucherCount {declared} 不符(文件可能被截断)",
+                           f"{len(vouchers)} vouchers but VoucherCount says {declared} (truncated?)")
+        ex = Extraction(path, self, self.kind, read=len(vouchers))
+        numbers = {}
+        for voucher in vouchers:
+            fields = {child.tag: (child.text or "").strip() for child in voucher}
+            number = fields.get("VoucherNo", "")
+            where = _line_of(path, number) if number else None
+            missing = [k for k in REQUIRED if not fields.get(k)]
+            if missing:
+                raise BadInput(path, f"凭证 {number or '?'} 缺少字段 {', '.join(missing)}",
+                               f"voucher {number or '?'} lacks {', '.join(missing)}", where)
+            if number in numbers:
+                raise BadInput(path, f"凭证号 {number} 重复", f"voucher number {number} repeated", where)
+            numbers[number] = where
+            treasury = self._treasury(fields, ctx, ex)
+            ex.account = ex.account or treasury
+            ex.entries.append(self._entry(path, ctx, treasury, fields, voucher, where))
+        ex.rows_entries = len(ex.entries)
+        return ex
+
+    def _treasury(self, fields, ctx: Context, ex: Extraction) -> str:
+        number = fields["PayAcctNo"]
+        account = ctx.account_by_number(number) or ctx.treasury()
+        if not account:
+            account = f"{acc.TREASURY}:PBC-{digits(number)[-4:]}"
+        if not ctx.is_open(account) and all(o.account != account for o in ex.opens):
+            ex.opens.append(cash_open(account, ctx.open_date(datetime.date(int(fields["VouDate"][:4]), 1, 1)),
+                                      name=fields.get("PayAcctName", "国库存款"),
+                                      bank=fields.get("PayAcctBankName", ""), account_no=number))
+        return account
+
+    def _entry(self, path, ctx, treasury, fields, voucher, where):
+        number = fields["VoucherNo"]
+        try:
+            day = cells.when(fields["VouDate"])[0].date()
+            total = cells.amount(fields["PayAmt"])
+            lines = [(d.findtext("ExpFuncCode", "").strip(), d.findtext("ExpEcoCode", "").strip(),
+                      cells.amount(d.findtext("Amt", "")))
+                     for d in voucher.iter("Detail")]
+        except cells.CellError as error:
+            zh, _, en = str(error).partition(" / ")
+            raise BadInput(path, f"凭证 {number}: {zh}", f"voucher {number}: {en or zh}", where) from None
+        if any(amt is None for *_, amt in lines):
+            raise BadInput(path, f"凭证 {number} 明细缺少金额", f"voucher {number}: a detail has no Amt", where)
+        lines = lines or [("", "", total)]
+        if sum(amt for *_, amt in lines) != total:
+            raise BadInput(path, f"凭证 {number} 明细合计 {sum(a for *_, a in lines):,.2f} ≠ 支付金额 {total:,.2f}",
+                           f"voucher {number}: details do not add up to PayAmt", where)
+        mixed = any(amt < 0 for *_, amt in lines) and any(amt > 0 for *_, amt in lines)
+        if mixed and total != 0:  # a correction: a +/- pair that moves money between codes
+            raise BadInput(path, f"更正凭证 {number} 正负明细未相抵(合计 {total:,.2f})",
+                           f"correction voucher {number} does not net to zero", where)
+        item = Item("voucher", day, "out", treasury, fields["PayeeAcctName"],
+                    fields.get("PayeeAcctNo", ""), purpose=fields.get("PaySummaryName", ""),
+                    remark=fields.get("Remark", ""), vt_code=fields["VtCode"],
+                    narration=fields.get("PaySummaryName", "") or fields.get("Remark", ""))
+        result = ctx.classifier.classify(item, (path, where))
+        link = f"VOU-{number}"
+        postings = []
+        for func, eco, amt in lines:
+            meta = dict(result.meta)
+            if result.account.startswith("Expenses:"):
+                meta.update(func_code=func, eco_code=eco)
+            postings.append(posting(result.account, amt, meta))
+        postings.append(posting(treasury, -total))
+        meta = self.meta(path, ctx, (link, treasury), voucher=number)
+        return txn(meta, day, result.payee, result.narration, {link} | result.links, postings)
+
+
+

@@ -1,0 +1,130 @@
+"""What the rule families 1–8 share: one index of the money postings, built in a single pass
+over `ctx.transactions` per load (`ledger(ctx)`, memoised on the context), the registers, the
+date the ledger is judged at, and how a finding names the entry it concerns.
+
+The index follows docs/ledger-model.md: receipts on `Income:Fund:*`, allotments on
+`Equity:Allotment:*`, spending on `Expenses:*` (its fund from the posting's `fund:` metadata,
+else the project's), money parked in `Assets:Held:*`, household subsidies (postings with an
+`id_no:`) and the last movement of every bank account.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from fundtrail import accounts as acc
+from fundtrail.masterdata import read_register
+
+ZERO = Decimal(0)
+FAILED = "失败"  # a roster row's status when the payment bounced: not spending
+
+
+@dataclass
+class Flow:
+    """One posting that moves a figure: the entry, the posting and its signed amount."""
+
+    entry: object
+    posting: object
+    amount: Decimal
+
+    @property
+    def date(self) -> datetime.date:
+        return self.entry.date
+
+    @property
+    def meta(self) -> dict:
+        return self.posting.meta or {}
+
+
+@dataclass
+class Ledger:
+    as_of: datetime.date | None = None
+    received: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # fund: + in
+    fund_spent: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # fund: + out
+    allotted: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # fund: + out
+    project_in: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # + in
+    project_spent: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))
+    held: list[Flow] = field(default_factory=list)  # into implementing units' own accounts
+    subsidies: list[Flow] = field(default_factory=list)  # household payments (id_no metadata)
+    bank_last: dict[str, object] = field(default_factory=dict)  # bank account -> last entry
+    bank_balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+
+def _is_failed(meta) -> bool:
+    return FAILED in str(meta.get("status", ""))
+
+
+def build(ctx) -> Ledger:
+    projects = ctx.master.projects
+    index = Ledger()
+    last = None
+    for entry in ctx.transactions:
+        last = entry.date
+        for posting in entry.postings:
+            account, number = posting.account, posting.units.number
+            meta = posting.meta or {}
+            if account.startswith("Expenses:"):
+                if _is_failed(meta):
+                    continue
+                project = acc.leaf(account) if account.startswith(acc.PROJECT + ":") else ""
+                fund = str(meta.get("fund") or (projects[project].meta.get("fund", "")
+                                                 if project in projects else ""))
+                flow = Flow(entry, posting, number)
+                if project:
+                    index.project_spent[project].append(flow)
+                if fund:
+                    index.fund_spent[fund].append(flow)
+                if meta.get("id_no"):
+                    index.subsidies.append(flow)
+            elif account.startswith(acc.FUND_INCOME + ":"):
+                index.received[acc.leaf(account)].append(Flow(entry, posting, -number))
+            elif account.startswith(acc.ALLOT_FUND + ":"):
+                index.allotted[acc.leaf(account)].append(Flow(entry, posting, number))
+            elif account.startswith(acc.ALLOT_PROJECT + ":"):
+                index.project_in[acc.leaf(account)].append(Flow(entry, posting, -number))
+            elif account.startswith(acc.HELD + ":"):
+                if number > 0:
+                    index.held.append(Flow(entry, posting, number))
+            elif account.startswith(acc.BANK + ":"):
+                index.bank_last[account] = entry
+                index.bank_balance[account] += number
+    as_of = ctx.settings.get("as_of")
+    index.as_of = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of or last
+    return index
+
+
+def ledger(ctx) -> Ledger:
+    return ctx.memo("rules.ledger", lambda: build(ctx))
+
+
+def register(ctx, kind: str) -> list[dict[str, str]]:
+    """The rows of a personal-data register the ledger references (`custom "register"`), or []."""
+
+    def load():
+        path = ctx.master.registers.get(kind)
+        if not path or not os.path.exists(path):
+            return []
+        return read_register(path)
+
+    return ctx.memo(f"register.{kind}", load)
+
+
+def entry_key(entry) -> str:
+    """How a finding names its entry: its links (bank serial, voucher, roster row), which no
+    unrelated edit changes; an entry without links by date, payee, narration and amounts."""
+    if entry.links:
+        return ",".join(sorted(entry.links))
+    amounts = ",".join(f"{p.account}={p.units.number}" for p in entry.postings)
+    return f"{entry.date}|{entry.payee}|{entry.narration}|{amounts}"
+
+
+def yuan(amount: Decimal) -> str:
+    return f"{amount:,.2f} 元"
+
+
+def village_name(ctx, code: str) -> str:
+    return ctx.master.place_name(code) if code else ""

@@ -16,6 +16,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from beancount.core import data
+
 from fundtrail import accounts as acc
 from fundtrail.masterdata import read_register
 
@@ -49,6 +51,7 @@ class Ledger:
     project_in: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # + in
     project_spent: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))
     held: list[Flow] = field(default_factory=list)  # into implementing units' own accounts
+    project_held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     subsidies: list[Flow] = field(default_factory=list)  # household payments (id_no metadata)
     bank_last: dict[str, object] = field(default_factory=dict)  # bank account -> last entry
     bank_balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
@@ -61,9 +64,7 @@ def _is_failed(meta) -> bool:
 def build(ctx) -> Ledger:
     projects = ctx.master.projects
     index = Ledger()
-    last = None
     for entry in ctx.transactions:
-        last = entry.date
         for posting in entry.postings:
             account, number = posting.account, posting.units.number
             meta = posting.meta or {}
@@ -89,12 +90,28 @@ def build(ctx) -> Ledger:
             elif account.startswith(acc.HELD + ":"):
                 if number > 0:
                     index.held.append(Flow(entry, posting, number))
+                if meta.get("project"):
+                    index.project_held[str(meta["project"])] += number
             elif account.startswith(acc.BANK + ":"):
                 index.bank_last[account] = entry
                 index.bank_balance[account] += number
-    as_of = ctx.settings.get("as_of")
-    index.as_of = datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of or last
+    index.as_of = judging_date(ctx)
     return index
+
+
+def judging_date(ctx) -> datetime.date | None:
+    """The `as_of` setting, else the date the books are complete to: the last transaction, or
+    the day before the last balance assertion (a statement's closing balance is asserted on
+    the day after its period), whichever is later."""
+    as_of = ctx.settings.get("as_of")
+    if as_of:
+        return datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+    last = ctx.transactions[-1].date if ctx.transactions else None
+    for entry in reversed(ctx.entries):
+        if isinstance(entry, data.Balance):
+            day = entry.date - datetime.timedelta(days=1)
+            return max(day, last) if last else day
+    return last
 
 
 def ledger(ctx) -> Ledger:

@@ -52,6 +52,7 @@ class Ledger:
     project_spent: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))
     held: list[Flow] = field(default_factory=list)  # into implementing units' own accounts
     project_held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    spending: list[Flow] = field(default_factory=list)  # every expense posting, in order
     subsidies: list[Flow] = field(default_factory=list)  # household payments (id_no metadata)
     bank_last: dict[str, object] = field(default_factory=dict)  # bank account -> last entry
     bank_balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
@@ -75,6 +76,7 @@ def build(ctx) -> Ledger:
                 fund = str(meta.get("fund") or (projects[project].meta.get("fund", "")
                                                  if project in projects else ""))
                 flow = Flow(entry, posting, number)
+                index.spending.append(flow)
                 if project:
                     index.project_spent[project].append(flow)
                 if fund:
@@ -128,6 +130,18 @@ def register(ctx, kind: str) -> list[dict[str, str]]:
         return read_register(path)
 
     return ctx.memo(f"register.{kind}", load)
+
+
+def by_entry(flows):
+    """(entry, [its flows]) for flows in ledger order (an entry's flows are adjacent)."""
+    group = []
+    for flow in flows:
+        if group and flow.entry is not group[0].entry:
+            yield group[0].entry, group
+            group = []
+        group.append(flow)
+    if group:
+        yield group[0].entry, group
 
 
 def entry_key(entry) -> str:

@@ -132,6 +132,16 @@ def register(ctx, kind: str) -> list[dict[str, str]]:
     return ctx.memo(f"register.{kind}", load)
 
 
+def id_no(value) -> str:
+    return str(value or "").strip().upper()
+
+
+def households(ctx) -> dict[str, dict]:
+    """The household register's rows by ID number (身份证号)."""
+    return ctx.memo("rules.households", lambda: {
+        id_no(row.get("身份证号")): row for row in register(ctx, "households")})
+
+
 def by_entry(flows):
     """(entry, [its flows]) for flows in ledger order (an entry's flows are adjacent)."""
     group = []

@@ -28,9 +28,9 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
-from fundtrail import findings
-
 from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+
+from fundtrail import findings
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")

@@ -29,9 +29,9 @@ from __future__ import annotations
 import functools
 import re
 
-from fundtrail import findings
-
 from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger, yuan
+
+from fundtrail import findings
 
 USES = {
     "1": "行政事业单位基本支出", "2": "交通工具及通讯设备", "3": "工资奖金津贴福利",

@@ -54,6 +54,7 @@ class Ledger:
     project_held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     spending: list[Flow] = field(default_factory=list)  # every expense posting, in order
     subsidies: list[Flow] = field(default_factory=list)  # household payments (id_no metadata)
+    bank_out: list[Flow] = field(default_factory=list)  # money leaving a bank account (+)
     bank_last: dict[str, object] = field(default_factory=dict)  # bank account -> last entry
     bank_balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
@@ -96,6 +97,8 @@ def build(ctx) -> Ledger:
                     index.project_held[str(meta["project"])] += number
             elif account.startswith(acc.BANK + ":"):
                 index.bank_last[account] = entry
+                if number < 0:
+                    index.bank_out.append(Flow(entry, posting, -number))
                 index.bank_balance[account] += number
     index.as_of = judging_date(ctx)
     return index

@@ -80,6 +80,36 @@ def pay(day: str, link: str, project_code: str, fund_code: str, amount, payee: s
 """
 
 
+def subsidy(day: str, link: str, name: str, id_no: str, village: str, amount: int = 2000,
+            item: str = "到户产业奖补", card: str = "6231000000000000001", status: str = "") -> str:
+    """One 一卡通 row paid to a household (project QH2024-S01, fund C2024-056)."""
+    extra = f'\n    status: "{status}"' if status else ""
+    return f"""
+{day} * "{name}" "{item} 第{link}号" ^YKT-{link} ^QH2024-S01
+  Expenses:Project:QH2024-S01  {amount}.00 CNY
+    fund: "C2024-056"
+    village: "{village}"
+    beneficiary: "{name}"
+    id_no: "{id_no}"
+    card: "{card}"
+    item: "{item}"{extra}
+  Assets:Clearing:YKT
+"""
+
+
+def registers(folder, households=(), officials=()) -> str:
+    """Write the household and officials registers as CSV under `folder`; their directives."""
+    heads = {"households": "户编号,户主姓名,身份证号,乡镇,行政村,一卡通账号",
+             "officials": "姓名,身份证号,单位/村,职务,关系人姓名,关系人身份证号,关系"}
+    text = ""
+    for kind, rows in (("households", households), ("officials", officials)):
+        path = folder / f"{kind}.csv"
+        path.write_text("\n".join([heads[kind], *(",".join(row) for row in rows)]) + "\n", "utf-8")
+        text += f'2023-01-01 custom "register" "{kind}" "{path}"\n'
+    return text + project("QH2024-S01", "C2024-056", 1_000_000, "2024-03-18", "2024-03-31",
+                          "2024-12-31")
+
+
 def findings(text: str, rule: str, **settings):
     """The findings of `rule` on the ledger `text` (which must load without errors)."""
     entries, errors, options = loader.load_string(textwrap.dedent(ACCOUNTS + text))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from beancount import loader
+
 from fundtrail.plugins.checks import parse_settings, run_rules
 
 ACCOUNTS = """

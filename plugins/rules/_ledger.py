@@ -22,24 +22,19 @@ from fundtrail import accounts as acc
 from fundtrail.masterdata import read_register
 
 ZERO = Decimal(0)
+EMPTY: dict = {}
 FAILED = "失败"  # a roster row's status when the payment bounced: not spending
 
 
-@dataclass
 class Flow:
-    """One posting that moves a figure: the entry, the posting and its signed amount."""
+    """One posting that moves a figure: the entry, the posting, its signed amount, and for a
+    household subsidy the normalised ID number of the person paid."""
 
-    entry: object
-    posting: object
-    amount: Decimal
+    __slots__ = ("entry", "posting", "amount", "date", "meta", "person")
 
-    @property
-    def date(self) -> datetime.date:
-        return self.entry.date
-
-    @property
-    def meta(self) -> dict:
-        return self.posting.meta or {}
+    def __init__(self, entry, posting, amount: Decimal, person: str = ""):
+        self.entry, self.posting, self.amount = entry, posting, amount
+        self.date, self.meta, self.person = entry.date, posting.meta or {}, person
 
 
 @dataclass
@@ -52,50 +47,74 @@ class Ledger:
     project_spent: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))
     held: list[Flow] = field(default_factory=list)  # into implementing units' own accounts
     project_held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    spending: list[Flow] = field(default_factory=list)  # every expense posting, in order
+    works: list[Flow] = field(default_factory=list)  # expense postings other than subsidies
     subsidies: list[Flow] = field(default_factory=list)  # household payments (id_no metadata)
+    by_person: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))
     bank_out: list[Flow] = field(default_factory=list)  # money leaving a bank account (+)
     bank_last: dict[str, object] = field(default_factory=dict)  # bank account -> last entry
     bank_balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
-def _is_failed(meta) -> bool:
-    return FAILED in str(meta.get("status", ""))
+KINDS = ((acc.PROJECT + ":", "project"), ("Expenses:", "expense"),
+         (acc.FUND_INCOME + ":", "received"), (acc.ALLOT_FUND + ":", "allotted"),
+         (acc.ALLOT_PROJECT + ":", "project_in"), (acc.HELD + ":", "held"), (acc.BANK + ":", "bank"))
+
+
+def _kind(account: str) -> tuple[str, str]:
+    kind = next((kind for prefix, kind in KINDS if account.startswith(prefix)), "")
+    return kind, acc.leaf(account)
 
 
 def build(ctx) -> Ledger:
-    projects = ctx.master.projects
-    index = Ledger()
+    """One pass over the transactions; each account is classified once."""
+    project_funds = {code: str(p.meta.get("fund", "")) for code, p in ctx.master.projects.items()}
+    index, kinds = Ledger(), {}
+    subsidies, works, by_person = index.subsidies, index.works, index.by_person
+    project_spent, fund_spent = index.project_spent, index.fund_spent
     for entry in ctx.transactions:
         for posting in entry.postings:
-            account, number = posting.account, posting.units.number
-            meta = posting.meta or {}
-            if account.startswith("Expenses:"):
-                if _is_failed(meta):
+            account = posting.account
+            try:
+                kind, leaf = kinds[account]
+            except KeyError:
+                kind, leaf = kinds[account] = _kind(account)
+            if not kind:
+                continue
+            number = posting.units.number
+            if kind == "project" or kind == "expense":
+                meta = posting.meta or EMPTY
+                status = meta.get("status")
+                if status and FAILED in str(status):
                     continue
-                project = acc.leaf(account) if account.startswith(acc.PROJECT + ":") else ""
-                fund = str(meta.get("fund") or (projects[project].meta.get("fund", "")
-                                                 if project in projects else ""))
-                flow = Flow(entry, posting, number)
-                index.spending.append(flow)
+                person = meta.get("id_no")
+                if person:
+                    if not person.isdigit():  # a trailing x, spaces: normalise
+                        person = id_no(person)
+                    flow = Flow(entry, posting, number, person)
+                    subsidies.append(flow)
+                    by_person[person].append(flow)
+                else:
+                    flow = Flow(entry, posting, number)
+                    works.append(flow)
+                project = leaf if kind == "project" else ""
                 if project:
-                    index.project_spent[project].append(flow)
+                    project_spent[project].append(flow)
+                fund = meta.get("fund") or project_funds.get(project)
                 if fund:
-                    index.fund_spent[fund].append(flow)
-                if meta.get("id_no"):
-                    index.subsidies.append(flow)
-            elif account.startswith(acc.FUND_INCOME + ":"):
-                index.received[acc.leaf(account)].append(Flow(entry, posting, -number))
-            elif account.startswith(acc.ALLOT_FUND + ":"):
-                index.allotted[acc.leaf(account)].append(Flow(entry, posting, number))
-            elif account.startswith(acc.ALLOT_PROJECT + ":"):
-                index.project_in[acc.leaf(account)].append(Flow(entry, posting, -number))
-            elif account.startswith(acc.HELD + ":"):
+                    fund_spent[str(fund)].append(flow)
+            elif kind == "received":
+                index.received[leaf].append(Flow(entry, posting, -number))
+            elif kind == "allotted":
+                index.allotted[leaf].append(Flow(entry, posting, number))
+            elif kind == "project_in":
+                index.project_in[leaf].append(Flow(entry, posting, -number))
+            elif kind == "held":
                 if number > 0:
                     index.held.append(Flow(entry, posting, number))
-                if meta.get("project"):
-                    index.project_held[str(meta["project"])] += number
-            elif account.startswith(acc.BANK + ":"):
+                project = (posting.meta or {}).get("project")
+                if project:
+                    index.project_held[str(project)] += number
+            else:  # bank
                 index.bank_last[account] = entry
                 if number < 0:
                     index.bank_out.append(Flow(entry, posting, -number))
@@ -168,7 +187,3 @@ def entry_key(entry) -> str:
 
 def yuan(amount: Decimal) -> str:
     return f"{amount:,.2f} 元"
-
-
-def village_name(ctx, code: str) -> str:
-    return ctx.master.place_name(code) if code else ""

@@ -13,10 +13,9 @@ earmarked unless its `open` says `earmarked: FALSE`.
 
 from __future__ import annotations
 
-from fundtrail.plugins.rules._ledger import entry_key, ledger, yuan
-
 from fundtrail import accounts as acc
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import entry_key, ledger, yuan
 
 SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
 

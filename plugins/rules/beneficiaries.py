@@ -22,11 +22,10 @@ silent.
 
 from __future__ import annotations
 
-from fundtrail.plugins.rules._ledger import entry_key, households, ledger, yuan
-from fundtrail.plugins.rules.related_parties import related_ids
-
 from fundtrail import findings
 from fundtrail.masking import Masker
+from fundtrail.plugins.rules._ledger import entry_key, households, ledger, yuan
+from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -39,68 +38,69 @@ def _who(flow) -> str:
     return f"{meta.get('beneficiary') or flow.entry.payee}（身份证 {MASK.id_no(meta['id_no'])}）"
 
 
-def _id(flow) -> str:
-    return str(flow.meta["id_no"]).strip().upper()
-
-
 def ghost_beneficiary(ctx):
     registered = households(ctx)
     if not registered:
         return
     known = related_ids(ctx)
-    for flow in ledger(ctx).subsidies:
-        if _id(flow) not in registered and _id(flow) not in known:
+    for person, flows in ledger(ctx).by_person.items():
+        if person in registered or person in known:
+            continue
+        for flow in flows:
             yield findings.make(
-                "ghost-beneficiary", "critical", f"{entry_key(flow.entry)}|{_id(flow)}",
+                "ghost-beneficiary", "critical", f"{entry_key(flow.entry)}|{person}",
                 f"{_who(flow)} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
                 f"其身份证号不在脱贫户/监测户登记册中（虚报冒领或不符合条件）。Beneficiary not registered.",
                 flow.entry, flow.amount)
 
 
-def period_of(day, period: str) -> str:
-    months = PERIOD_MONTHS[period]
-    return f"{day.year}-{(day.month - 1) // months + 1}" if months < 12 else str(day.year)
+def period_of(day, months: int) -> tuple[int, int]:
+    return day.year, (day.month - 1) // months
 
 
 def duplicate_subsidy(ctx):
     period = ctx.settings["subsidy_period"]
-    first = {}
-    for flow in ledger(ctx).subsidies:
-        if flow.amount <= 0:
-            continue
-        item = str(flow.meta.get("item", ""))
-        key = (_id(flow), item, period_of(flow.date, period))
-        if key not in first:
-            first[key] = flow
-            continue
-        earlier = first[key]
-        yield findings.make(
-            "duplicate-subsidy", "high", f"{'|'.join(key)}|{entry_key(flow.entry)}",
-            f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，同一"
-            f"{PERIOD_NAMES[period]}内已于 {earlier.date} 领取 {yuan(earlier.amount)}（重复享受补助）。Subsidy paid twice.",
-            flow.entry, flow.amount, earlier.entry.links)
+    months = PERIOD_MONTHS[period]
+    for person, flows in ledger(ctx).by_person.items():
+        first = {}
+        for flow in flows:
+            if flow.amount <= 0:
+                continue
+            item = str(flow.meta.get("item", ""))
+            earlier = first.setdefault((item, period_of(flow.date, months)), flow)
+            if earlier is flow:
+                continue
+            year, part = period_of(flow.date, months)
+            yield findings.make(
+                "duplicate-subsidy", "high",
+                f"{person}|{item}|{year}-{part + 1}/{period}|{entry_key(flow.entry)}",
+                f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，同一"
+                f"{PERIOD_NAMES[period]}内已于 {earlier.date} 领取 {yuan(earlier.amount)}"
+                f"（重复享受补助）。Subsidy paid twice.",
+                flow.entry, flow.amount, earlier.entry.links)
 
 
 def id_multi_village(ctx):
     registered = households(ctx)
-    villages = ctx.master.villages
-    seen, reported = {}, set()
-    for flow in ledger(ctx).subsidies:
-        person, code = _id(flow), str(flow.meta.get("village", ""))
-        if not code:
-            continue
-        name = villages[code].name if code in villages else code
+    names = {code: place.name for code, place in ctx.master.villages.items()}
+    for person, flows in ledger(ctx).by_person.items():
         row = registered.get(person)
-        home = row.get("行政村", "") if row else seen.setdefault(person, name)
-        if name == home or (person, code) in reported:
-            continue
-        reported.add((person, code))
-        where = "登记册所在村" if row else "此前领取补助的村"
-        yield findings.make(
-            "id-multi-village", "high", f"{person}|{code}",
-            f"{_who(flow)} 在 {name} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
-            f"但其{where}为 {home}（同一身份证号出现在两个村）。Same ID in two villages.",
-            flow.entry, flow.amount)
+        home, reported = (row.get("行政村", "") if row else None), set()
+        for flow in flows:
+            code = flow.meta.get("village")
+            if not code or code in reported:
+                continue
+            name = names.get(code, code)
+            home = home if home is not None else name  # unregistered: the first village paid in
+            if name == home:
+                continue
+            reported.add(code)
+            where = "登记册所在村" if row else "此前领取补助的村"
+            yield findings.make(
+                "id-multi-village", "high", f"{person}|{code}",
+                f"{_who(flow)} 在 {name} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
+                f"但其{where}为 {home}（同一身份证号出现在两个村）。Same ID in two villages.",
+                flow.entry, flow.amount)
 
 
 RULES = {"ghost-beneficiary": ghost_beneficiary, "duplicate-subsidy": duplicate_subsidy,

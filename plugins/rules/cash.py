@@ -22,9 +22,8 @@ from __future__ import annotations
 import functools
 import re
 
-from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger, yuan
-
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger, yuan
 
 SETTINGS = {"cash_keywords": ("现金", "取现", "提现", "现支"),
             "personal_exempt": ("劳务", "务工", "以工代赈")}
@@ -59,11 +58,11 @@ def is_person(name: str) -> bool:
 
 def personal_account(ctx):
     exempt = _any_of(tuple(ctx.settings["personal_exempt"]))
-    for entry, flows in by_entry(ledger(ctx).spending):
+    for entry, flows in by_entry(ledger(ctx).works):
         payee = (entry.payee or "").strip()
         if not is_person(payee) or exempt.search(entry.narration or ""):
             continue
-        works = [f for f in flows if f.amount > 0 and not f.meta.get("id_no")
+        works = [f for f in flows if f.amount > 0
                  and f.posting.account.startswith("Expenses:Project:")]
         if works:
             amount = sum(f.amount for f in works)

@@ -28,9 +28,8 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
-
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -124,7 +123,7 @@ def excess_advance(ctx):
         for flow in flows:
             if accepted and flow.date >= accepted:
                 break
-            if not _is_stage(flow, ("预付",), ("预付",)):
+            if flow.person or not _is_stage(flow, ("预付",), ("预付",)):
                 continue
             before, advanced = advanced, advanced + flow.amount
             if before <= limit < advanced:
@@ -138,7 +137,7 @@ def excess_advance(ctx):
 def func_code_mismatch(ctx):
     funds = ctx.master.funds
     seen = defaultdict(set)
-    for flow in ledger(ctx).spending:
+    for flow in ledger(ctx).works:
         code, fund = str(flow.meta.get("func_code", "")), str(flow.meta.get("fund", ""))
         expected = funds[fund].func_code if fund in funds else ""
         if not code or not expected or code == expected or fund in seen[id(flow.entry)]:

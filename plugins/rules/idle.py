@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
-
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
 
 SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
 

@@ -29,9 +29,8 @@ from __future__ import annotations
 import functools
 import re
 
-from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger, yuan
-
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger, yuan
 
 USES = {
     "1": "行政事业单位基本支出", "2": "交通工具及通讯设备", "3": "工资奖金津贴福利",
@@ -68,36 +67,42 @@ def _matcher(overrides: tuple) -> re.Pattern:
                                for item, kws in sorted(words.items()) if kws))
 
 
-def _by_prefix(code: str, table: dict) -> str | None:
-    for length in range(len(code), 0, -1):
-        if code[:length] in table:
-            return table[code[:length]]
-    return None
+class Prefixes:
+    """The item of the longest prefix of a code or account found in a table, cached per value."""
+
+    def __init__(self, table: dict):
+        self.table, self.seen = table, {}
+
+    def __call__(self, code: str) -> str | None:
+        if code not in self.seen:
+            self.seen[code] = next((self.table[code[:n]] for n in range(len(code), 0, -1)
+                                    if code[:n] in self.table), None)
+        return self.seen[code]
 
 
-def uses_of(entry, flows, settings) -> dict[str, str]:
+def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
     """{item: evidence} of the forbidden uses this entry shows."""
     found = {}
-    overrides = tuple(sorted((k, tuple(v)) for k, v in settings["negative_keywords"].items()))
-    for match in _matcher(overrides).finditer(f"{entry.payee or ''} {entry.narration or ''}"):
+    for match in matcher.finditer(f"{entry.payee or ''} {entry.narration or ''}"):
         found.setdefault(match.lastgroup[1:], f"“{match.group()}”")
     for flow in flows:
-        meta = flow.meta
-        for key, table in (("eco_code", settings["negative_eco_codes"]),
-                           ("func_code", settings["negative_func_codes"])):
-            item = _by_prefix(str(meta.get(key, "")), table)
+        for key, table in tables:
+            value = flow.posting.account if key == "account" else str(flow.meta.get(key, ""))
+            item = table(value) if value else None
             if item:
-                found.setdefault(item, f"{key} {meta[key]}")
-        item = _by_prefix(flow.posting.account, settings["negative_accounts"])
-        if item:
-            found.setdefault(item, f"科目 {flow.posting.account}")
+                found.setdefault(item, f"科目 {value}" if key == "account" else f"{key} {value}")
     return found
 
 
 def negative_list(ctx):
-    for entry, flows in by_entry(ledger(ctx).spending):
+    settings = ctx.settings
+    matcher = _matcher(tuple(sorted((k, tuple(v)) for k, v in settings["negative_keywords"].items())))
+    tables = [(key, Prefixes(settings[name])) for key, name in (
+        ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
+        ("account", "negative_accounts")) if settings[name]]
+    for entry, flows in by_entry(ledger(ctx).works):
         flows = [f for f in flows if f.amount > 0]
-        found = uses_of(entry, flows, ctx.settings) if flows else {}
+        found = uses_of(entry, flows, matcher, tables) if flows else {}
         if not found:
             continue
         amount = sum((f.amount for f in flows), ZERO)

@@ -24,9 +24,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from fundtrail.plugins.rules._ledger import ZERO, ledger, yuan
-
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, ledger, yuan
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}

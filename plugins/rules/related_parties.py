@@ -17,6 +17,10 @@ No settings. Without an officials register the rule stays silent.
 
 from __future__ import annotations
 
+from itertools import chain
+
+from fundtrail import findings
+from fundtrail.masking import Masker
 from fundtrail.plugins.rules._ledger import (
     by_entry,
     entry_key,
@@ -26,9 +30,6 @@ from fundtrail.plugins.rules._ledger import (
     register,
     yuan,
 )
-
-from fundtrail import findings
-from fundtrail.masking import Masker
 
 SETTINGS = {}
 MASK = Masker()
@@ -90,7 +91,8 @@ def related_party(ctx):
     known = officials(ctx)
     if not known.ids:
         return
-    for entry, flows in by_entry(ledger(ctx).spending):
+    index = ledger(ctx)
+    for entry, flows in chain(by_entry(index.subsidies), by_entry(index.works)):
         for flow in flows:
             why = flow.amount > 0 and known.match(flow, _village(ctx, flow))
             if why:

@@ -27,6 +27,10 @@ PROJECTS = (
               allotted="2025-03-12")
     + pay("2025-04-15", "VOU-6", "QH2025-009", "C2025-011", 320_000)
     + '2025-06-30 custom "acceptance" "QH2025-009"\n'
+    # QH2025-011: a subsidy programme paid in full: finished, though never "accepted".
+    + project("QH2025-011", "C2025-011", 90_000, "2025-03-10", "2025-03-20", "2025-06-30",
+              allotted="2025-03-12")
+    + pay("2025-06-20", "VOU-8", "QH2025-011", "C2025-011", 90_000)
     # QH2025-010: ends 2025-12-20, acceptance may still come: not overdue yet.
     + project("QH2025-010", "C2025-011", 100_000, "2025-09-01", "2025-09-10", "2025-12-20",
               allotted="2025-09-02")
@@ -58,4 +62,4 @@ def test_overdue_project():
     assert {(f.links[-1], dict(f.facets)["stage"]) for f in found} == {
         ("VOU-1", "acceptance"), ("VOU-6", "payment")}
     assert {"QH2025-006", "QH2025-009"} == linked(found) & {
-        "QH2025-006", "QH2025-007", "QH2025-008", "QH2025-009", "QH2025-010"}
+        "QH2025-006", "QH2025-007", "QH2025-008", "QH2025-009", "QH2025-010", "QH2025-011"}

@@ -10,10 +10,11 @@ slow-spending (medium)
     Only funds of the fiscal levels in `progress_levels` are judged: donations and twinning
     money (社会捐赠, 帮扶单位) follow the donor's schedule, not the budget year.
 overdue-project (medium)
-    A project whose end date (`end:`) is more than `overdue_days` before the judging date and
-    that is still not accepted (no `custom "acceptance"`: stage="acceptance"), or accepted but
-    with more than the quality retention (`retention_share` of the budget) unpaid
-    (stage="payment").
+    A project whose end date (`end:`) is more than `overdue_days` before the judging date with
+    more than the quality retention (`retention_share` of the budget) not yet paid out: not
+    finished when it has no `custom "acceptance"` (stage="acceptance"), not reimbursed when it
+    has (stage="payment"). A project paid in full counts as finished (subsidy programmes
+    have no 验收).
 
 Settings: progress_margin (default 0.30 = 30 percentage points), progress_levels (default
 中央/省级/市级/县级), overdue_days (default 30), retention_share (default 0.05); as_of (idle.py).
@@ -100,9 +101,9 @@ def overdue_project(ctx):
         spent = sum((f.amount for f in index.project_spent.get(code, [])), index.project_held[code])
         budget = project.budget or sum((f.amount for f in index.project_in.get(code, [])), ZERO)
         unpaid = budget - spent
-        accepted = ctx.master.accepted.get(code)
-        if accepted and unpaid <= budget * retention:
+        if unpaid <= budget * retention:
             continue
+        accepted = ctx.master.accepted.get(code)
         flows = index.project_spent.get(code) or index.project_in.get(code)
         entry = flows[-1].entry if flows else ctx.master.accounts[project.account]
         if accepted:

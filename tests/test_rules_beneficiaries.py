@@ -48,3 +48,13 @@ def test_id_multi_village(base):
     found = findings(ledger, "id-multi-village")
     assert sorted(f.links[-1] for f in found) == ["YKT-2", "YKT-4"]
     assert "西村" in found[0].message or "西村" in found[1].message
+
+
+def test_an_unreadable_register_is_a_finding_not_a_traceback(tmp_path):
+    ledger = fund("C2024-056", "2024-03-11") + registers(tmp_path) + subsidy(
+        "2024-06-20", "2", "韦云鹏", GHOST, "V1")
+    (tmp_path / "households.csv").write_bytes("户主姓名,身份证号\n韦云鹏,1\n".encode("gbk"))
+    found = findings(ledger, "ghost-beneficiary")
+    assert len(found) == 1 and "households.csv" in found[0].message and "UTF-8" in found[0].message
+    (tmp_path / "households.csv").unlink()
+    assert "不存在" in findings(ledger, "ghost-beneficiary")[0].message

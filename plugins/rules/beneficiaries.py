@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from fundtrail import findings
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import entry_key, households, ledger, yuan
+from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem, yuan
 from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
@@ -39,6 +39,7 @@ def _who(flow) -> str:
 
 
 def ghost_beneficiary(ctx):
+    yield from register_problem(ctx, "households", "ghost-beneficiary")
     registered = households(ctx)
     if not registered:
         return

@@ -28,6 +28,7 @@ from fundtrail.plugins.rules._ledger import (
     id_no,
     ledger,
     register,
+    register_problem,
     yuan,
 )
 
@@ -88,6 +89,7 @@ def _village(ctx, flow) -> str:
 
 
 def related_party(ctx):
+    yield from register_problem(ctx, "officials", "related-party")
     known = officials(ctx)
     if not known.ids:
         return

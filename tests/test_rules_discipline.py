@@ -18,6 +18,8 @@ def test_paid_before_approval():
     found = findings(ledger, "paid-before-approval")
     assert only(found) == ["VOU-1"] and "QH2025-002" in found[0].links
     assert "186,417.00 元" in found[0].message and found[0].severity == "high"
+    quoted = ledger.replace("approved: 2025-03-17", 'approved: "2025-03-17"')  # a quoted date
+    assert [f.id for f in findings(quoted, "paid-before-approval")] == [found[0].id]
 
 
 def test_paid_after_end():

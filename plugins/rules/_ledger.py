@@ -89,7 +89,7 @@ def build(ctx) -> Ledger:
                     continue
                 person = meta.get("id_no")
                 if person:
-                    if not person.isdigit():  # a trailing x, spaces: normalise
+                    if not (isinstance(person, str) and person.isdigit()):  # x, spaces, a number
                         person = id_no(person)
                     flow = Flow(entry, posting, number, person)
                     subsidies.append(flow)
@@ -175,6 +175,16 @@ def _register(ctx, kind: str) -> tuple[list[dict[str, str]], str]:
         return rows, ""
 
     return ctx.memo(f"register.{kind}", load)
+
+
+def as_date(value) -> datetime.date | None:
+    """A master-data date (`approved:`, `end:`), also when written as a quoted ISO string."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
 
 
 def id_no(value) -> str:

@@ -88,7 +88,7 @@ def id_multi_village(ctx):
         row = registered.get(person)
         home, reported = (row.get("行政村", "") if row else None), set()
         for flow in flows:
-            code = flow.meta.get("village")
+            code = str(flow.meta.get("village") or "")
             if not code or code in reported:
                 continue
             name = names.get(code, code)

@@ -29,7 +29,7 @@ from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, as_date, entry_key, ledger, yuan
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -64,13 +64,13 @@ def _is_stage(flow, stage_words, narration_words) -> bool:
 def paid_before_approval(ctx):
     for code, flows in sorted(payments(ctx).items()):
         project = ctx.master.projects.get(code)
-        early = [f for f in flows if project and project.approved and f.date < project.approved
-                 and f.amount > 0]
+        approved = as_date(project.approved) if project else None
+        early = [f for f in flows if approved and f.date < approved and f.amount > 0]
         if early:
             amount = sum((f.amount for f in early), ZERO)
             yield findings.make(
                 "paid-before-approval", "high", code,
-                f"{_label(project)} {project.approved} 批复，批复前已支付 {len(early)} 笔共 {yuan(amount)}"
+                f"{_label(project)} {approved} 批复，批复前已支付 {len(early)} 笔共 {yuan(amount)}"
                 f"（首笔 {early[0].date}），违反先批复后支付的规定。Paid before approval.",
                 early[0].entry, amount, (code,))
 
@@ -79,14 +79,15 @@ def paid_after_end(ctx):
     late_by = datetime.timedelta(days=ctx.settings["paid_after_end_days"])
     for code, flows in sorted(payments(ctx).items()):
         project = ctx.master.projects.get(code)
-        if not project or not project.end:
+        end = as_date(project.end) if project else None
+        if not end:
             continue
         for flow in flows:
-            if (flow.amount > 0 and flow.date > project.end + late_by
+            if (flow.amount > 0 and flow.date > end + late_by
                     and not _is_stage(flow, RETENTION, RETENTION)):
                 yield findings.make(
                     "paid-after-end", "medium", entry_key(flow.entry),
-                    f"{_label(project)} 实施期限 {project.end} 结束，{flow.date} 仍支付 {yuan(flow.amount)}，"
+                    f"{_label(project)} 实施期限 {end} 结束，{flow.date} 仍支付 {yuan(flow.amount)}，"
                     f"超过期满后 {late_by.days} 天（期满后支付）。Paid after the project's end.",
                     flow.entry, flow.amount, (code,))
 

@@ -26,7 +26,7 @@ import datetime
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, as_date, ledger, yuan
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -96,7 +96,8 @@ def overdue_project(ctx):
     grace = datetime.timedelta(days=ctx.settings["overdue_days"])
     retention = Decimal(str(ctx.settings["retention_share"]))
     for code, project in sorted(ctx.master.projects.items()):
-        if not project.end or project.end + grace >= index.as_of:
+        end = as_date(project.end)
+        if not end or end + grace >= index.as_of:
             continue
         spent = sum((f.amount for f in index.project_spent.get(code, [])), index.project_held[code])
         budget = project.budget or sum((f.amount for f in index.project_in.get(code, [])), ZERO)
@@ -112,7 +113,7 @@ def overdue_project(ctx):
             stage, why = "acceptance", f"至今未验收，已支出 {yuan(spent)}，未支出 {yuan(unpaid)}"
         yield findings.make(
             "overdue-project", "medium", f"{code}|{stage}",
-            f"项目 {code}（{project.name}）实施期限 {project.end} 已过 {(index.as_of - project.end).days} 天，"
+            f"项目 {code}（{project.name}）实施期限 {end} 已过 {(index.as_of - end).days} 天，"
             f"{why}（项目逾期未完工或未报账）。Project overdue.",
             entry, unpaid, (code,), stage=stage)
 

@@ -33,6 +33,11 @@ def test_personal_account():
               narration="道路硬化项目务工劳务费", source="Assets:Bank:ICBC-2345"))
     found = findings(ledger, "personal-account")
     assert links(found) == ["ICBC-1"] and "杜兵花" in found[0].message
+    by_card = BASE + pay("2025-06-12", "ICBC-4", "QH2025-003", "C2025-011", 50_000,
+                         payee="阿依古丽·买买提江", narration="进度款", source="Assets:Bank:ICBC-2345",
+                         payee_account="6217 7169 6107 1203 096")
+    assert links(findings(by_card, "personal-account")) == ["ICBC-4"]
+    assert findings(by_card.replace("6217 7169", "3701 7169"), "personal-account") == []
 
 
 def test_direct_fund_parked():

@@ -7,8 +7,10 @@ cash-withdrawal (high)
 personal-account (high)
     Works money paid to an individual: a project payment (`Expenses:Project:*`) that is not a
     household subsidy (no `id_no:`) whose payee is a personal name, 2–4 Chinese characters
-    without an organisation's ending (公司 合作社 局 站 队 部 ...). Labour pay to villagers
-    (劳务, 务工, 以工代赈 in the narration) goes to personal cards by design and is exempt.
+    without an organisation's ending (公司 合作社 局 站 队 部 ...), or whose `payee_account:`
+    (posting or entry metadata, when the importer records it) is a personal bank card (16–19
+    digits starting 62). Labour pay to villagers (劳务, 务工, 以工代赈 in the narration) goes to
+    personal cards by design and is exempt.
 direct-fund-parked (high)
     Direct funds (直达资金: `direct: TRUE` on the fund's `open`) must reach the final payee point
     to point; moving them into an implementing unit's own account (`Assets:Held:*`) parks them.
@@ -28,6 +30,7 @@ from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger, yuan
 SETTINGS = {"cash_keywords": ("现金", "取现", "提现", "现支"),
             "personal_exempt": ("劳务", "务工", "以工代赈")}
 PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
+CARD = re.compile(r"62\d{14,17}")
 ORGANISATION = re.compile(r"(公司|合作社|政府|委员会|银行|集团|协会|中心|基地|工作组|财政|"
                           r"[局厂店站队所院行处办室场园校组社部会村镇])$")
 
@@ -56,11 +59,16 @@ def is_person(name: str) -> bool:
     return bool(PERSON.fullmatch(name)) and not ORGANISATION.search(name)
 
 
+def is_card(account) -> bool:
+    return bool(account) and bool(CARD.fullmatch(re.sub(r"[\s-]", "", str(account))))
+
+
 def personal_account(ctx):
     exempt = _any_of(tuple(ctx.settings["personal_exempt"]))
     for entry, flows in by_entry(ledger(ctx).works):
         payee = (entry.payee or "").strip()
-        if not is_person(payee) or exempt.search(entry.narration or ""):
+        card = entry.meta.get("payee_account") or flows[0].meta.get("payee_account")
+        if not (is_person(payee) or is_card(card)) or exempt.search(entry.narration or ""):
             continue
         works = [f for f in flows if f.amount > 0
                  and f.posting.account.startswith("Expenses:Project:")]

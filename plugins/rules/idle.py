@@ -11,7 +11,8 @@ dormant-account (medium)
     A bank account holding money that has had no movement at all for `dormant_days`.
 
 Settings: idle_bands (years, ascending; default (1, 2)), dormant_days (default 365).
-Every rule is judged at `as_of` (a date; default: the date of the ledger's last transaction).
+Every time-based rule of families 1-8 is judged at `as_of` (an ISO date; default: the date the
+books are complete to, the last transaction or the day before the last balance assertion).
 """
 
 from __future__ import annotations

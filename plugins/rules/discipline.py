@@ -51,6 +51,15 @@ def payments(ctx) -> dict[str, list]:
     return ctx.memo("rules.project_payments", build)
 
 
+def paid_projects(ctx, budgeted: bool = False):
+    """(code, project, its payments) for every library project that has payments (and a
+    budget, when `budgeted`)."""
+    for code, flows in sorted(payments(ctx).items()):
+        project = ctx.master.projects.get(code)
+        if project and (project.budget or not budgeted):
+            yield code, project, flows
+
+
 def _label(project) -> str:
     return f"项目 {project.code}（{project.name}）"
 
@@ -62,9 +71,8 @@ def _is_stage(flow, stage_words, narration_words) -> bool:
 
 
 def paid_before_approval(ctx):
-    for code, flows in sorted(payments(ctx).items()):
-        project = ctx.master.projects.get(code)
-        approved = as_date(project.approved) if project else None
+    for code, project, flows in paid_projects(ctx):
+        approved = as_date(project.approved)
         early = [f for f in flows if approved and f.date < approved and f.amount > 0]
         if early:
             amount = sum((f.amount for f in early), ZERO)
@@ -77,9 +85,8 @@ def paid_before_approval(ctx):
 
 def paid_after_end(ctx):
     late_by = datetime.timedelta(days=ctx.settings["paid_after_end_days"])
-    for code, flows in sorted(payments(ctx).items()):
-        project = ctx.master.projects.get(code)
-        end = as_date(project.end) if project else None
+    for code, project, flows in paid_projects(ctx):
+        end = as_date(project.end)
         if not end:
             continue
         for flow in flows:
@@ -94,10 +101,7 @@ def paid_after_end(ctx):
 
 def over_budget(ctx):
     tolerance = Decimal(str(ctx.settings["over_budget_tolerance"]))
-    for code, flows in sorted(payments(ctx).items()):
-        project = ctx.master.projects.get(code)
-        if not project or not project.budget:
-            continue
+    for code, project, flows in paid_projects(ctx, budgeted=True):
         limit = project.budget * (1 + tolerance)
         total, crossing = ZERO, None
         for flow in flows:
@@ -114,10 +118,7 @@ def over_budget(ctx):
 
 def excess_advance(ctx):
     share = Decimal(str(ctx.settings["advance_share"]))
-    for code, flows in sorted(payments(ctx).items()):
-        project = ctx.master.projects.get(code)
-        if not project or not project.budget:
-            continue
+    for code, project, flows in paid_projects(ctx, budgeted=True):
         accepted = ctx.master.accepted.get(code)
         limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
         advanced = ZERO

@@ -1,0 +1,62 @@
+"""Passed down late (滞拨): fund money allotted to projects later than the legal window.
+
+late-allotment (medium)
+    预算法 art. 52: the county passes earmarked transfers down within 60 days of receiving them,
+    general transfers within 30. Each allotment (`Equity:Allotment:Fund:<fund>`) is matched
+    first in, first out against the fund's receipts; it is late when it is dated more than the
+    window after the receipt whose money it passes down. An allotment made before the money
+    arrived is never late. Money never allotted at all is aged by idle-funds.
+
+Settings: allot_days_earmarked (default 60), allot_days_general (default 30); a fund is
+earmarked unless its `open` says `earmarked: FALSE`.
+"""
+
+from __future__ import annotations
+
+from fundtrail import accounts as acc
+from fundtrail import findings
+from fundtrail.plugins.rules._ledger import entry_key, ledger, yuan
+
+SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
+
+
+def receipt_dates(receipts, allotments):
+    """(allotment Flow, date of the receipt it draws on, or None when none is left) in order."""
+    lots = [[flow.date, flow.amount] for flow in receipts if flow.amount > 0]
+    head = 0
+    for allot in allotments:
+        if allot.amount <= 0:
+            continue
+        while head < len(lots) and lots[head][1] <= 0:
+            head += 1
+        yield allot, lots[head][0] if head < len(lots) else None
+        need = allot.amount
+        while need > 0 and head < len(lots):
+            taken = min(need, lots[head][1])
+            lots[head][1] -= taken
+            need -= taken
+            if lots[head][1] <= 0:
+                head += 1
+
+
+def late_allotment(ctx):
+    index = ledger(ctx)
+    for code in sorted(index.allotted):
+        fund = ctx.master.funds.get(code)
+        earmarked = fund.earmarked if fund else True
+        window = ctx.settings["allot_days_earmarked" if earmarked else "allot_days_general"]
+        kind = "专项转移支付" if earmarked else "一般转移支付"
+        for allot, received in receipt_dates(index.received.get(code, []), index.allotted[code]):
+            if received is None or (allot.date - received).days <= window:
+                continue
+            days = (allot.date - received).days
+            projects = tuple(acc.leaf(p.account) for p in allot.entry.postings
+                             if p.account.startswith(acc.ALLOT_PROJECT + ":"))
+            yield findings.make(
+                "late-allotment", "medium", entry_key(allot.entry),
+                f"资金 {code} 于 {received} 到位，{allot.date} 才分解下达 {yuan(allot.amount)}，"
+                f"间隔 {days} 天，超过{kind} {window} 天的下达时限（滞拨）。Passed down late.",
+                allot.entry, allot.amount, (code, *projects))
+
+
+RULES = {"late-allotment": late_allotment}

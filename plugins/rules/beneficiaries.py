@@ -1,0 +1,108 @@
+"""Ineligible beneficiaries (到户补助): household subsidies paid to the wrong people.
+
+Household subsidies are the expense postings that carry the beneficiary (一卡通 rows:
+`beneficiary id_no card village item` posting metadata); rows whose `status:` says 失败 are
+not spending. The household register is the CSV the ledger names with
+`custom "register" "households" "<path>"` (columns 身份证号, 户主姓名, 行政村).
+
+ghost-beneficiary (critical)
+    The ID number paid is not in the household register (冒领、虚报: ghost or ineligible). A
+    cadre or registered relative is no ghost: related-party reports them.
+duplicate-subsidy (high)
+    The same ID paid the same subsidy item (`item:`) more than once in one period; reported on
+    each repeat, linking the first payment too.
+id-multi-village (high)
+    The same ID paid under a village that is not its village in the register, or (when it is
+    not registered) under two villages.
+
+Settings: subsidy_period ("month" | "quarter" | "half" | "year"; default "quarter").
+Without a household register ghost-beneficiary and the register test of id-multi-village stay
+silent.
+"""
+
+from __future__ import annotations
+
+from fundtrail import findings
+from fundtrail.masking import Masker
+from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem, yuan
+from fundtrail.plugins.rules.related_parties import related_ids
+
+SETTINGS = {"subsidy_period": "quarter"}
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度"}
+MASK = Masker()
+
+
+def _who(flow) -> str:
+    meta = flow.meta
+    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证 {MASK.id_no(meta['id_no'])}）"
+
+
+def ghost_beneficiary(ctx):
+    yield from register_problem(ctx, "households", "ghost-beneficiary")
+    registered = households(ctx)
+    if not registered:
+        return
+    known = related_ids(ctx)
+    for person, flows in ledger(ctx).by_person.items():
+        if person in registered or person in known:
+            continue
+        for flow in flows:
+            yield findings.make(
+                "ghost-beneficiary", "critical", f"{entry_key(flow.entry)}|{person}",
+                f"{_who(flow)} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
+                f"其身份证号不在脱贫户/监测户登记册中（虚报冒领或不符合条件）。Beneficiary not registered.",
+                flow.entry, flow.amount)
+
+
+def period_of(day, months: int) -> tuple[int, int]:
+    return day.year, (day.month - 1) // months
+
+
+def duplicate_subsidy(ctx):
+    period = ctx.settings["subsidy_period"]
+    months = PERIOD_MONTHS[period]
+    for person, flows in ledger(ctx).by_person.items():
+        first = {}
+        for flow in flows:
+            if flow.amount <= 0:
+                continue
+            item = str(flow.meta.get("item", ""))
+            earlier = first.setdefault((item, period_of(flow.date, months)), flow)
+            if earlier is flow:
+                continue
+            year, part = period_of(flow.date, months)
+            yield findings.make(
+                "duplicate-subsidy", "high",
+                f"{person}|{item}|{year}-{part + 1}/{period}|{entry_key(flow.entry)}",
+                f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，同一"
+                f"{PERIOD_NAMES[period]}内已于 {earlier.date} 领取 {yuan(earlier.amount)}"
+                f"（重复享受补助）。Subsidy paid twice.",
+                flow.entry, flow.amount, earlier.entry.links)
+
+
+def id_multi_village(ctx):
+    registered = households(ctx)
+    names = {code: place.name for code, place in ctx.master.villages.items()}
+    for person, flows in ledger(ctx).by_person.items():
+        row = registered.get(person)
+        home, reported = (row.get("行政村", "") if row else None), set()
+        for flow in flows:
+            code = str(flow.meta.get("village") or "")
+            if not code or code in reported:
+                continue
+            name = names.get(code, code)
+            home = home if home is not None else name  # unregistered: the first village paid in
+            if name == home:
+                continue
+            reported.add(code)
+            where = "登记册所在村" if row else "此前领取补助的村"
+            yield findings.make(
+                "id-multi-village", "high", f"{person}|{code}",
+                f"{_who(flow)} 在 {name} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
+                f"但其{where}为 {home}（同一身份证号出现在两个村）。Same ID in two villages.",
+                flow.entry, flow.amount)
+
+
+RULES = {"ghost-beneficiary": ghost_beneficiary, "duplicate-subsidy": duplicate_subsidy,
+         "id-multi-village": id_multi_village}

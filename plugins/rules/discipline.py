@@ -1,0 +1,157 @@
+"""Project discipline (项目管理): payments that break the project's approval, period, budget,
+payment terms or classification. A project's payments are its `Expenses:Project:<code>`
+postings plus the money moved for it into a unit's own account (`Assets:Held`, `project:`).
+
+paid-before-approval (high)
+    Paid before the project's approval date (`approved:`, 批复日期). One finding per project, on
+    its first such payment, with the total paid before approval.
+paid-after-end (medium)
+    Paid more than `paid_after_end_days` after the project's end date (`end:`); the quality
+    retention (stage or narration 质保金/质量保证金) is paid late by design and is exempt.
+over-budget (high)
+    The project's payments exceed its budget (`budget:`) by more than `over_budget_tolerance`
+    (a share); reported on the payment that took it over.
+excess-advance (medium)
+    Advances (stage 预付款, or 预付 in the narration) paid before acceptance (`custom
+    "acceptance"`) exceed `advance_share` of the budget (the limit rounded up to the yuan).
+func-code-mismatch (medium)
+    A payment's function code (`func_code:`, from the treasury voucher) differs from its
+    fund's (`func_code:` on the fund's `open`).
+
+Settings: paid_after_end_days (default 90), over_budget_tolerance (default 0), advance_share
+(default 0.30, local 县级报账制 rules).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import ROUND_CEILING, Decimal
+
+from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, as_date, entry_key, ledger, yuan
+
+SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
+RETENTION = ("质保金", "质量保证金")
+
+
+def payments(ctx) -> dict[str, list]:
+    """Project code -> its payment Flows in ledger order (spending and money held for it)."""
+
+    def build():
+        index = ledger(ctx)
+        out = {code: list(flows) for code, flows in index.project_spent.items()}
+        for flow in index.held:
+            if flow.meta.get("project"):
+                out.setdefault(str(flow.meta["project"]), []).append(flow)
+        for flows in out.values():
+            flows.sort(key=lambda f: f.date)
+        return out
+
+    return ctx.memo("rules.project_payments", build)
+
+
+def paid_projects(ctx, budgeted: bool = False):
+    """(code, project, its payments) for every library project that has payments (and a
+    budget, when `budgeted`)."""
+    for code, flows in sorted(payments(ctx).items()):
+        project = ctx.master.projects.get(code)
+        if project and (project.budget or not budgeted):
+            yield code, project, flows
+
+
+def _label(project) -> str:
+    return f"项目 {project.code}（{project.name}）"
+
+
+def _is_stage(flow, stage_words, narration_words) -> bool:
+    stage = str(flow.meta.get("stage", ""))
+    return any(w in stage for w in stage_words) or any(
+        w in (flow.entry.narration or "") for w in narration_words)
+
+
+def paid_before_approval(ctx):
+    for code, project, flows in paid_projects(ctx):
+        approved = as_date(project.approved)
+        early = [f for f in flows if approved and f.date < approved and f.amount > 0]
+        if early:
+            amount = sum((f.amount for f in early), ZERO)
+            yield findings.make(
+                "paid-before-approval", "high", code,
+                f"{_label(project)} {approved} 批复，批复前已支付 {len(early)} 笔共 {yuan(amount)}"
+                f"（首笔 {early[0].date}），违反先批复后支付的规定。Paid before approval.",
+                early[0].entry, amount, (code,))
+
+
+def paid_after_end(ctx):
+    late_by = datetime.timedelta(days=ctx.settings["paid_after_end_days"])
+    for code, project, flows in paid_projects(ctx):
+        end = as_date(project.end)
+        if not end:
+            continue
+        for flow in flows:
+            if (flow.amount > 0 and flow.date > end + late_by
+                    and not _is_stage(flow, RETENTION, RETENTION)):
+                yield findings.make(
+                    "paid-after-end", "medium", entry_key(flow.entry),
+                    f"{_label(project)} 实施期限 {end} 结束，{flow.date} 仍支付 {yuan(flow.amount)}，"
+                    f"超过期满后 {late_by.days} 天（期满后支付）。Paid after the project's end.",
+                    flow.entry, flow.amount, (code,))
+
+
+def over_budget(ctx):
+    tolerance = Decimal(str(ctx.settings["over_budget_tolerance"]))
+    for code, project, flows in paid_projects(ctx, budgeted=True):
+        limit = project.budget * (1 + tolerance)
+        total, crossing = ZERO, None
+        for flow in flows:
+            before, total = total, total + flow.amount
+            if before <= limit < total:
+                crossing = flow
+        if total > limit and crossing:
+            yield findings.make(
+                "over-budget", "high", code,
+                f"{_label(project)} 预算 {yuan(project.budget)}，累计支付 {yuan(total)}，超预算"
+                f" {yuan(total - project.budget)}（{crossing.date} 一笔支付后超出）。Over budget.",
+                crossing.entry, total - project.budget, (code,))
+
+
+def excess_advance(ctx):
+    share = Decimal(str(ctx.settings["advance_share"]))
+    for code, project, flows in paid_projects(ctx, budgeted=True):
+        accepted = ctx.master.accepted.get(code)
+        limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
+        advanced = ZERO
+        for flow in flows:
+            if accepted and flow.date >= accepted:
+                break
+            if flow.person or not _is_stage(flow, ("预付",), ("预付",)):
+                continue
+            before, advanced = advanced, advanced + flow.amount
+            if before <= limit < advanced:
+                yield findings.make(
+                    "excess-advance", "medium", code,
+                    f"{_label(project)} 验收前预付款累计 {yuan(advanced)}，占预算 {advanced / project.budget:.1%}，"
+                    f"超过 {share:.0%} 的预付比例（限额 {yuan(limit)}）。Advance above the allowed share.",
+                    flow.entry, advanced - limit, (code,))
+
+
+def func_code_mismatch(ctx):
+    funds = ctx.master.funds
+    seen = defaultdict(set)
+    for flow in ledger(ctx).works:
+        code, fund = str(flow.meta.get("func_code", "")), str(flow.meta.get("fund", ""))
+        expected = funds[fund].func_code if fund in funds else ""
+        if not code or not expected or code == expected or fund in seen[id(flow.entry)]:
+            continue
+        seen[id(flow.entry)].add(fund)
+        yield findings.make(
+            "func-code-mismatch", "medium", f"{entry_key(flow.entry)}|{fund}",
+            f"支付 {yuan(flow.amount)} 的功能科目 {code} 与资金 {fund}（{funds[fund].doc_no}）的功能科目"
+            f" {expected} 不一致（改变资金用途或科目串用）。Function code differs from the fund's.",
+            flow.entry, flow.amount, (fund,))
+
+
+RULES = {"paid-before-approval": paid_before_approval, "paid-after-end": paid_after_end,
+         "over-budget": over_budget, "excess-advance": excess_advance,
+         "func-code-mismatch": func_code_mismatch}

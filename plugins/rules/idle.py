@@ -1,0 +1,102 @@
+"""Idle money (资金闲置/沉淀): money that sits unspent, and bank accounts that do not move.
+
+idle-funds (1y band: high; the last band: critical, 结转两年以上收回 = must be returned)
+    Ages the unspent part of every receipt first in, first out, per indicator document (a fund's
+    receipts on `Income:Fund:*` against the spending whose `fund:` it is) and per project (its
+    allotments against its `Expenses:Project` postings; money moved into a unit's own account
+    is not spent). Unspent money older than a band at the judging date is reported once per
+    fund or project and band, in the oldest band it reached (facets band="1y"/"2y", scope
+    "fund"/"project").
+dormant-account (medium)
+    A bank account holding money that has had no movement at all for `dormant_days`.
+
+Settings: idle_bands (years, ascending; default (1, 2)), dormant_days (default 365).
+Every time-based rule of families 1-8 is judged at `as_of` (an ISO date; default: the date the
+books are complete to, the last transaction or the day before the last balance assertion).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+
+SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
+
+
+def years_later(day, years: int):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def unspent_lots(inflows, outflows):
+    """[(Flow, amount)] still unspent, first in first out: the latest inflows (receipts, and
+    refunds of spending) that make up the balance; the oldest of them only in part."""
+    balance = sum((f.amount for f in inflows), ZERO) - sum((f.amount for f in outflows), ZERO)
+    ins = sorted([f for f in inflows if f.amount > 0] + [f for f in outflows if f.amount < 0],
+                 key=lambda f: f.date)
+    lots = []
+    for flow in reversed(ins):
+        if balance <= 0:
+            break
+        lots.append((flow, min(abs(flow.amount), balance)))
+        balance -= abs(flow.amount)
+    return lots[::-1]
+
+
+def band_of(day, as_of, bands) -> int | None:
+    reached = [n for n in bands if years_later(day, n) < as_of]
+    return max(reached) if reached else None
+
+
+def _aged(ctx, scope, code, lots, label):
+    index, bands = ledger(ctx), sorted(ctx.settings["idle_bands"])
+    by_band = defaultdict(list)
+    for flow, rest in lots:
+        band = band_of(flow.date, index.as_of, bands)
+        if band is not None:
+            by_band[band].append((flow, rest))
+    for band, held in sorted(by_band.items()):
+        amount = sum((rest for _, rest in held), ZERO)
+        oldest = held[0][0]
+        severity = "critical" if band == bands[-1] else "high"
+        must = "，按规定应收回" if band == bands[-1] else ""
+        yield findings.make(
+            "idle-funds", severity, f"{scope}|{code}|{band}y",
+            f"{label} 有 {yuan(amount)} 自 {oldest.date} 起未使用，截至 {index.as_of} 沉淀超过"
+            f" {band} 年{must}（资金闲置）。Idle over {band} year(s).",
+            oldest.entry, amount, (code,), band=f"{band}y", scope=scope)
+
+
+def idle_funds(ctx):
+    index = ledger(ctx)
+    for code in sorted(index.received):
+        fund = ctx.master.funds.get(code)
+        label = f"资金 {code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
+        lots = unspent_lots(index.received[code], index.fund_spent.get(code, []))
+        yield from _aged(ctx, "fund", code, lots, label)
+    for code in sorted(index.project_in):
+        project = ctx.master.projects.get(code)
+        label = f"项目 {code}" + (f"（{project.name}）" if project else "")
+        lots = unspent_lots(index.project_in[code], index.project_spent.get(code, []))
+        yield from _aged(ctx, "project", code, lots, label)
+
+
+def dormant_account(ctx):
+    index, days = ledger(ctx), ctx.settings["dormant_days"]
+    for account, entry in sorted(index.bank_last.items()):
+        balance = index.bank_balance[account]
+        idle_days = (index.as_of - entry.date).days
+        if balance != 0 and idle_days > days:
+            name = ctx.master.account_name(account)
+            yield findings.make(
+                "dormant-account", "medium", f"{account}|{entry_key(entry)}",
+                f"银行账户 {account}（{name}）余额 {yuan(balance)}，自 {entry.date} 起 {idle_days} 天"
+                f"无任何收支（超过 {days} 天，账户长期不动）。Dormant bank account.",
+                entry, balance)
+
+
+RULES = {"idle-funds": idle_funds, "dormant-account": dormant_account}

@@ -1,0 +1,117 @@
+"""Negative list (负面清单): fund money spent on a use the rules forbid (财农〔2017〕8号, kept by the
+2021 衔接资金 rules, plus the usual local additions).
+
+negative-list (high)
+    An expense paid from fund money (any `Expenses:*` posting) whose function code
+    (`func_code:`), economic code (`eco_code:`), account, or payee and purpose (the entry's payee
+    and narration) show one of the forbidden uses; the message names which (facet item="1".."9").
+
+The nine uses and how each is recognised by default:
+    1 行政事业单位基本支出   func 2130501/2130502/2130503/2130550; eco 50201 50202 50206 30201 30215
+                             30217; 办公经费 水电费 差旅费 会议费 招待费 物业费 人员经费 ...
+    2 交通工具及通讯设备     eco 50208 50303 30231 31013; 汽车 轿车 用车 车辆 手机 通讯设备 ...
+                             (plain 车 is not a keyword: 扶贫车间 is a workshop)
+    3 工资奖金津贴福利       eco 501xx 301xx; 奖金 年终奖 津贴 福利费 加班费 过节费 ...
+    4 弥补企业亏损           亏损
+    5 楼堂馆所及职工住房     办公楼 办公用房 宾馆 酒店 招待所 培训中心 职工宿舍 周转房 ...
+    6 弥补预算缺口偿还债务   偿还 还款 还贷 垫资 债务 预算缺口
+    7 大中型基本建设         大中型基本建设
+    8 城市基础设施           城市基础设施 城市道路 市政 城区 县城
+    9 其他无关支出           有偿使用 出借 借出 理财 委托贷款 担保金 (lending out, guarantee deposits)
+
+Settings: negative_keywords ({item: [keywords]}: replaces the default keywords of those items),
+negative_eco_codes ({code prefix: item}), negative_func_codes ({code: item}),
+negative_accounts ({account prefix: item}; default none: the model has no such account).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from fundtrail import findings
+from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger, yuan
+
+USES = {
+    "1": "行政事业单位基本支出", "2": "交通工具及通讯设备", "3": "工资奖金津贴福利",
+    "4": "弥补企业亏损", "5": "楼堂馆所及职工住房", "6": "弥补预算缺口、偿还债务或垫资",
+    "7": "大中型基本建设", "8": "城市基础设施建设", "9": "与巩固脱贫攻坚成果无关的支出",
+}
+KEYWORDS = {
+    "1": ["办公经费", "办公费", "水电费", "差旅费", "会议费", "招待费", "接待费", "物业费",
+          "人员经费", "公用经费", "工作人员工资", "在编人员"],
+    "2": ["汽车", "轿车", "用车", "车辆", "公务车", "越野车", "面包车", "手机", "通讯设备",
+          "通信设备", "通讯费", "话费"],
+    "3": ["奖金", "年终奖", "绩效工资", "津贴", "福利费", "职工福利", "加班费", "过节费"],
+    "4": ["亏损"],
+    "5": ["办公楼", "办公用房", "楼堂馆所", "宾馆", "酒店", "招待所", "培训中心", "职工宿舍",
+          "职工住房", "周转房"],
+    "6": ["偿还", "还款", "还贷", "垫资", "债务", "预算缺口", "平衡预算"],
+    "7": ["大中型基本建设"],
+    "8": ["城市基础设施", "城市道路", "市政", "城区", "县城", "城市扶贫"],
+    "9": ["有偿使用", "出借", "借出", "理财", "委托贷款", "担保金"],
+}
+ECO_CODES = {"501": "3", "301": "3", "50201": "1", "50202": "1", "50206": "1", "30201": "1",
+             "30215": "1", "30217": "1", "50208": "2", "50303": "2", "30231": "2", "31013": "2"}
+FUNC_CODES = {"2130501": "1", "2130502": "1", "2130503": "1", "2130550": "1"}
+
+SETTINGS = {"negative_keywords": {}, "negative_eco_codes": ECO_CODES,
+            "negative_func_codes": FUNC_CODES, "negative_accounts": {}}
+
+
+@functools.lru_cache(maxsize=8)
+def _matcher(overrides: tuple) -> re.Pattern:
+    """One alternation with a named group per use, compiled once per keyword setting."""
+    words = {**KEYWORDS, **{item: list(kws) for item, kws in overrides}}
+    return re.compile("|".join(f"(?P<u{item}>{'|'.join(map(re.escape, kws))})"
+                               for item, kws in sorted(words.items()) if kws))
+
+
+class Prefixes:
+    """The item of the longest prefix of a code or account found in a table, cached per value."""
+
+    def __init__(self, table: dict):
+        self.table, self.seen = table, {}
+
+    def __call__(self, code: str) -> str | None:
+        if code not in self.seen:
+            self.seen[code] = next((self.table[code[:n]] for n in range(len(code), 0, -1)
+                                    if code[:n] in self.table), None)
+        return self.seen[code]
+
+
+def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
+    """{item: evidence} of the forbidden uses this entry shows."""
+    found = {}
+    for match in matcher.finditer(f"{entry.payee or ''} {entry.narration or ''}"):
+        found.setdefault(match.lastgroup[1:], f"“{match.group()}”")
+    for flow in flows:
+        for key, table in tables:
+            value = flow.posting.account if key == "account" else str(flow.meta.get(key, ""))
+            item = table(value) if value else None
+            if item:
+                found.setdefault(item, f"科目 {value}" if key == "account" else f"{key} {value}")
+    return found
+
+
+def negative_list(ctx):
+    settings = ctx.settings
+    matcher = _matcher(tuple(sorted((k, tuple(v)) for k, v in settings["negative_keywords"].items())))
+    tables = [(key, Prefixes(settings[name])) for key, name in (
+        ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
+        ("account", "negative_accounts")) if settings[name]]
+    for entry, flows in by_entry(ledger(ctx).works):
+        flows = [f for f in flows if f.amount > 0]
+        found = uses_of(entry, flows, matcher, tables) if flows else {}
+        if not found:
+            continue
+        amount = sum((f.amount for f in flows), ZERO)
+        what = "；".join(f"{item} {USES.get(item, item)}（{why}）" for item, why in sorted(found.items()))
+        yield findings.make(
+            "negative-list", "high", entry_key(entry),
+            f"{entry.payee or ''}「{entry.narration}」支出 {yuan(amount)}，属于衔接资金负面清单："
+            f"{what}。Spending on the negative list.",
+            entry, amount, item=",".join(sorted(found)))
+
+
+RULES = {"negative-list": negative_list}

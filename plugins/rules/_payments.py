@@ -1,0 +1,93 @@
+"""Indexes the payment rules share, built once per load through `ctx.memo`.
+
+A *payment* is money spent on a project: a posting into `Expenses:Project:<code>`, or a transfer
+into an implementing unit's own account (`Assets:Held`, with `project:` metadata). Household
+subsidy rows (一卡通, `id_no:` metadata) and loan interest (`loan:`) are payments too, marked so
+the rules that look at contractors can leave them out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import NamedTuple
+
+from beancount.core import data
+
+from fundtrail import accounts as acc
+
+
+class Payment(NamedTuple):
+    entry: data.Transaction
+    project: str
+    amount: Decimal
+    payee: str  # normalised (see payee_key)
+    household: str  # the beneficiary's ID number on 一卡通 rows, else ""
+    loan: str  # the loan id on interest subsidies, else ""
+
+    @property
+    def contractor(self) -> bool:
+        """Paid to a firm or person for works and services, not a household or loan subsidy."""
+        return not (self.household or self.loan)
+
+
+# Legal-form words a payee's name may carry or drop from one source to the next.
+_LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|有限公司|股份公司|集团|公司|分公司|专业合作社|合作社)$")
+_NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
+
+
+def payee_key(name: str) -> str:
+    """A payee's name reduced for matching: full-width folded, punctuation and legal form dropped.
+
+    青禾建工有限公司, 青禾建工有限责任公司 and 青禾建工（有限公司） all become 青禾建工."""
+    name = _NOISE.sub("", unicodedata.normalize("NFKC", name or ""))
+    stripped = _LEGAL_FORMS.sub("", name)
+    while stripped != name and stripped:
+        name, stripped = stripped, _LEGAL_FORMS.sub("", stripped)
+    return name
+
+
+def entry_key(entry) -> str:
+    """What names an entry across loads and unrelated edits: its links (voucher, bank serial),
+    else its date, payee and narration. Never its line number or position."""
+    links = sorted(getattr(entry, "links", None) or ())
+    if links:
+        return ",".join(links)
+    return f"{entry.date}|{getattr(entry, 'payee', '')}|{getattr(entry, 'narration', '')}"
+
+
+def _scan(transactions) -> list[Payment]:
+    found = []
+    prefix, held = acc.PROJECT + ":", acc.HELD + ":"
+    for entry in transactions:
+        for posting in entry.postings:
+            units = posting.units
+            if units is None or units.number is None or units.number <= 0:
+                continue
+            meta = posting.meta or {}
+            if posting.account.startswith(prefix):
+                project = acc.leaf(posting.account)
+            elif posting.account.startswith(held) and meta.get("project"):
+                project = str(meta["project"])
+            else:
+                continue
+            found.append(Payment(entry, project, units.number, payee_key(entry.payee or ""),
+                                 str(meta.get("id_no") or ""), str(meta.get("loan") or "")))
+    return found
+
+
+def payments(ctx) -> list[Payment]:
+    """Every project payment of the ledger, in date order."""
+    return ctx.memo(f"{__name__}.payments", lambda: _scan(ctx.transactions))
+
+
+def customs(ctx, kind: str) -> list[data.Custom]:
+    """The `custom "<kind>"` directives, from one pass over the entries shared by all kinds."""
+    def build():
+        by_kind: dict[str, list] = {}
+        for entry in ctx.entries:
+            if isinstance(entry, data.Custom):
+                by_kind.setdefault(entry.type, []).append(entry)
+        return by_kind
+    return ctx.memo(f"{__name__}.customs", build).get(kind, [])

@@ -14,6 +14,7 @@ Settings:
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 
 from fundtrail import findings
@@ -38,7 +39,7 @@ def voucher_gap(ctx):
                 series[head].setdefault(int(tail), entry)
     for head, entries in sorted(series.items()):
         numbers = sorted(entries)
-        for before, after in zip(numbers, numbers[1:]):
+        for before, after in itertools.pairwise(numbers):
             if after - before > 1:
                 missing = [f"{head}{n:0{digits}d}" for n in (before + 1, after - 1)]
                 span = missing[0] if before + 2 == after else f"{missing[0]} 至 {missing[1]}"

@@ -8,8 +8,8 @@ loan interest) is compared with all the money the project paid:
 
 - scope="project": one payee received more than `elite_capture_share` of such a project's money;
 - scope="village": one payee received more than that share of all the project money paid in a
-  village, through two or more projects without a mechanism (one project alone is the project
-  finding).
+  village, part of it through a project without a mechanism (unless a project finding already
+  names that payee there).
 
 The finding sits on the project's `open` directive (where the mechanism is to be declared) and
 links the project codes.
@@ -65,16 +65,16 @@ def elite_capture(ctx):
     for code, money in total.items():
         if code in projects and projects[code].village:
             village_total[projects[code].village] += money
-    in_village = defaultdict(lambda: defaultdict(list))  # village -> payee -> unlinked projects
-    for code in unlinked:
-        if projects[code].village:
+    in_village = defaultdict(lambda: defaultdict(list))  # village -> payee -> its projects
+    for code in sorted(by_payee):
+        if code in projects and projects[code].village:
             for payee in by_payee[code]:
                 in_village[projects[code].village][payee].append(code)
     for village, payees in sorted(in_village.items()):
         for payee, codes in sorted(payees.items()):
             got = sum(by_payee[code][payee] for code in codes)
-            if len(codes) > 1 and (village, payee) not in flagged and got > share * village_total[village]:
+            if ((village, payee) not in flagged and any(not projects[c].linkage.strip() for c in codes)
+                    and got > share * village_total[village]):
                 yield _finding(ctx, "village", village, names[payee], got, village_total[village], codes)
-
 
 RULES = {"elite-capture": elite_capture}

@@ -36,10 +36,10 @@ import datetime
 from typing import NamedTuple
 
 from beancount.core import data
-from fundtrail.plugins.rules import catalogue
-from fundtrail.plugins.rules.context import Context
 
 from fundtrail import findings
+from fundtrail.plugins.rules import catalogue
+from fundtrail.plugins.rules.context import Context
 
 __plugins__ = ("checks",)
 

@@ -6,6 +6,7 @@ import textwrap
 from pathlib import Path
 
 from beancount import loader
+
 from fundtrail.plugins.checks import DEFAULTS, RULES
 from fundtrail.plugins.rules.context import Context
 

@@ -5,11 +5,11 @@ import json
 
 from beancount import loader
 from click.testing import CliRunner
-from fundtrail.plugins.checks import all_findings
 from ruleledger import HEADER, pay, project
 
 from fundtrail.cli import main
 from fundtrail.findings import Finding, disposition_directive
+from fundtrail.plugins.checks import all_findings
 
 BOOKS = (f'plugin "fundtrail.plugins.checks"\n{HEADER}{project("P1")}'
          + '2024-02-01 custom "notice" "P1" "plan"\n  until: 2024-02-15\n'

@@ -3,6 +3,7 @@
 import shutil
 
 from beancount import loader
+
 from fundtrail.plugins.checks import all_findings
 
 UNRELATED = """

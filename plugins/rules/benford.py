@@ -24,9 +24,8 @@ import math
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from fundtrail.plugins.rules._payments import payments
-
 from fundtrail import findings
+from fundtrail.plugins.rules._payments import payments
 
 SETTINGS = {"benford_min_records": 50}
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 from functools import cache
 
 import chinese_calendar
-from fundtrail.plugins.rules._payments import entry_key
 
 from fundtrail import accounts as acc
 from fundtrail import findings
+from fundtrail.plugins.rules._payments import entry_key
 
 SETTINGS = {}
 OWN = (acc.TREASURY + ":", acc.BANK + ":", acc.CLEARING + ":")

@@ -21,9 +21,8 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from fundtrail.plugins.rules._payments import customs, payments
-
 from fundtrail import findings
+from fundtrail.plugins.rules._payments import customs, payments
 
 SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
 

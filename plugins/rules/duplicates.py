@@ -19,10 +19,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
+from fundtrail import findings
 from fundtrail.plugins.rules._payments import entry_key, payments
 from fundtrail.plugins.rules.splits import clusters
-
-from fundtrail import findings
 
 SETTINGS = {"duplicate_window_days": 30}
 

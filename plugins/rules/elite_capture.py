@@ -23,9 +23,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from fundtrail.plugins.rules._payments import payments
-
 from fundtrail import findings
+from fundtrail.plugins.rules._payments import payments
 
 SETTINGS = {"elite_capture_share": 0.5}
 

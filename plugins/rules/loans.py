@@ -28,10 +28,9 @@ import datetime
 import os
 from decimal import Decimal
 
-from fundtrail.plugins.rules._payments import customs
-
 from fundtrail import findings
 from fundtrail.masterdata import read_register
+from fundtrail.plugins.rules._payments import customs
 
 SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
             "loan_max_age": 65}

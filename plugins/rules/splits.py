@@ -20,9 +20,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from fundtrail.plugins.rules._payments import entry_key, payments
-
 from fundtrail import findings
+from fundtrail.plugins.rules._payments import entry_key, payments
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
 

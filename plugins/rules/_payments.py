@@ -22,7 +22,7 @@ class Payment(NamedTuple):
     entry: data.Transaction
     project: str
     amount: Decimal
-    payee: str  # normalised (see payee_key)
+    payee: str  # normalised (see payee_key); "" on household rows
     household: str  # the beneficiary's ID number on 一卡通 rows, else ""
     loan: str  # the loan id on interest subsidies, else ""
 
@@ -60,20 +60,28 @@ def entry_key(entry) -> str:
 def _scan(transactions) -> list[Payment]:
     found = []
     prefix, held = acc.PROJECT + ":", acc.HELD + ":"
+    projects: dict[str, str] = {}  # account -> project code, so each account is parsed once
+    payees: dict[str, str] = {}  # raw payee -> payee_key
     for entry in transactions:
         for posting in entry.postings:
-            units = posting.units
-            if units is None or units.number is None or units.number <= 0:
+            account = posting.account
+            if not account.startswith(prefix) and not account.startswith(held):
+                continue
+            number = posting.units.number
+            if number is None or number <= 0:
                 continue
             meta = posting.meta or {}
-            if posting.account.startswith(prefix):
-                project = acc.leaf(posting.account)
-            elif posting.account.startswith(held) and meta.get("project"):
+            if account.startswith(held):
+                if not meta.get("project"):
+                    continue
                 project = str(meta["project"])
             else:
-                continue
-            found.append(Payment(entry, project, units.number, payee_key(entry.payee or ""),
-                                 str(meta.get("id_no") or ""), str(meta.get("loan") or "")))
+                project = projects.get(account) or projects.setdefault(account, acc.leaf(account))
+            household = meta.get("id_no")
+            raw = entry.payee or ""
+            payee = "" if household else payees.get(raw) or payees.setdefault(raw, payee_key(raw))
+            found.append(Payment(entry, project, number, payee, str(household or ""),
+                                 str(meta.get("loan") or "")))
     return found
 
 

@@ -63,7 +63,8 @@ def benford(ctx):
     for scope, pays in sorted(scopes.items()):
         if len(pays) < int(ctx.settings["benford_min_records"]):
             continue
-        two = Counter(leading(p.amount.normalize()) for p in pays)
+        digits = [leading(p.amount.normalize()) for p in pays]
+        two = Counter(digits)
         first = Counter()
         for d, count in two.items():
             first[d // 10] += count
@@ -72,7 +73,7 @@ def benford(ctx):
         if max(band(scores[t], t) for t in scores) < 3:
             continue
         digit = max(FIRST, key=lambda d: first[d] / len(pays) - FIRST[d])
-        by_project = Counter(p.project for p in pays if leading(p.amount.normalize()) // 10 == digit)
+        by_project = Counter(p.project for p, d in zip(pays, digits, strict=True) if d // 10 == digit)
         top = max(by_project.values())
         projects = sorted(code for code, n in by_project.items() if n == top)
         entry = next(p.entry for p in pays if p.project == projects[0])

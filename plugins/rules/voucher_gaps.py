@@ -22,10 +22,11 @@ from fundtrail import findings
 SETTINGS = {"voucher_seq_digits": 6}
 
 
-def voucher_numbers(entry):
-    numbers = {link[4:] for link in entry.links or () if link.startswith("VOU-")}
-    if entry.meta.get("voucher"):
-        numbers.add(str(entry.meta["voucher"]))
+def voucher_numbers(entry) -> list[str]:
+    numbers = [link[4:] for link in entry.links or () if link.startswith("VOU-")]
+    voucher = entry.meta.get("voucher")
+    if voucher:
+        numbers.append(str(voucher))
     return numbers
 
 

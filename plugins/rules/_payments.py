@@ -58,36 +58,60 @@ def entry_key(entry) -> str:
 
 
 def _scan(transactions) -> list[Payment]:
-    found = []
-    prefix, held = acc.PROJECT + ":", acc.HELD + ":"
-    projects: dict[str, str] = {}  # account -> project code, so each account is parsed once
+    found, append = [], list.append
+    prefixes = (acc.PROJECT + ":", acc.HELD + ":")
+    projects: dict[str, str] = {}  # account -> project code ("" for Held), parsed once each
     payees: dict[str, str] = {}  # raw payee -> payee_key
     for entry in transactions:
         for posting in entry.postings:
             account = posting.account
-            if not account.startswith(prefix) and not account.startswith(held):
+            if not account.startswith(prefixes):
                 continue
             number = posting.units.number
             if number is None or number <= 0:
                 continue
             meta = posting.meta or {}
-            if account.startswith(held):
-                if not meta.get("project"):
+            project = projects.get(account)
+            if project is None:
+                project = projects[account] = "" if account.startswith(prefixes[1]) else acc.leaf(account)
+            if not project:  # money parked in a unit's account, named by its metadata
+                project = str(meta.get("project") or "")
+                if not project:
                     continue
-                project = str(meta["project"])
-            else:
-                project = projects.get(account) or projects.setdefault(account, acc.leaf(account))
             household = meta.get("id_no")
+            if household:
+                append(found, Payment(entry, project, number, "", str(household), ""))
+                continue
             raw = entry.payee or ""
-            payee = "" if household else payees.get(raw) or payees.setdefault(raw, payee_key(raw))
-            found.append(Payment(entry, project, number, payee, str(household or ""),
-                                 str(meta.get("loan") or "")))
+            payee = payees.get(raw)
+            if payee is None:
+                payee = payees[raw] = payee_key(raw)
+            append(found, Payment(entry, project, number, payee, "", str(meta.get("loan") or "")))
     return found
 
 
 def payments(ctx) -> list[Payment]:
     """Every project payment of the ledger, in date order."""
     return ctx.memo(f"{__name__}.payments", lambda: _scan(ctx.transactions))
+
+
+def contractor_payments(ctx) -> list[Payment]:
+    """The payments to contractors: no household subsidy rows, no loan interest."""
+    return ctx.memo(f"{__name__}.contractors", lambda: [p for p in payments(ctx) if p.contractor])
+
+
+def project_totals(ctx) -> dict[str, tuple[Payment, Decimal]]:
+    """Per project code, its first payment and the total it paid."""
+    def build():
+        totals: dict[str, list] = {}
+        for pay in payments(ctx):
+            seen = totals.get(pay.project)
+            if seen is None:
+                totals[pay.project] = [pay, pay.amount]
+            else:
+                seen[1] += pay.amount
+        return {code: (first, total) for code, (first, total) in totals.items()}
+    return ctx.memo(f"{__name__}.totals", build)
 
 
 def customs(ctx, kind: str) -> list[data.Custom]:

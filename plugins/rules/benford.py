@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import payments
+from fundtrail.plugins.rules._payments import contractor_payments
 
 SETTINGS = {"benford_min_records": 50}
 
@@ -54,8 +54,8 @@ def band(value: float, test: str) -> int:
 
 def benford(ctx):
     scopes = defaultdict(list)
-    for pay in payments(ctx):
-        if pay.contractor and pay.amount >= TEN:
+    for pay in contractor_payments(ctx):
+        if pay.amount >= TEN:
             project = ctx.master.projects.get(pay.project)
             if project and project.town:
                 scopes[project.town].append(pay)

@@ -42,8 +42,12 @@ def rest_day(day) -> tuple[bool, str]:
 
 
 def holiday_payment(ctx):
+    days = {}
     for entry in ctx.transactions:
-        rest, why = rest_day(entry.date)
+        day = days.get(entry.date)
+        if day is None:
+            day = days[entry.date] = rest_day(entry.date)
+        rest, why = day
         if not rest:
             continue
         paid = -sum((p.units.number for p in entry.postings if p.account.startswith(OWN)

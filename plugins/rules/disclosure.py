@@ -22,7 +22,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import customs, payments
+from fundtrail.plugins.rules._payments import customs, project_totals
 
 SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
 
@@ -30,33 +30,30 @@ SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
 def not_disclosed(ctx):
     lead = datetime.timedelta(days=int(ctx.settings["disclosure_days"]))
     grace = datetime.timedelta(days=int(ctx.settings["disclosure_grace_days"]))
-    first, paid = {}, defaultdict(int)
-    for pay in payments(ctx):
-        first.setdefault(pay.project, pay)
-        paid[pay.project] += pay.amount
+    totals = project_totals(ctx)
     posted = defaultdict(list)
     for notice in ctx.master.notices:
         posted[(notice.project, notice.stage)].append(notice.posted)
     last_day = ctx.entries[-1].date if ctx.entries else datetime.date.min
-    for code, pay in sorted(first.items()):
+    for code, (pay, paid) in sorted(totals.items()):
         project = ctx.master.projects.get(code)
         start = (project.start if project else None) or pay.entry.date
         if not any(day + lead <= start for day in posted[(code, "plan")]):
             yield findings.make(
                 "not-disclosed", "medium", f"{code}|plan",
                 f"未按规定公示: 项目 {code} 在实施 ({start}) 前 {lead.days} 天未张贴计划公示，"
-                f"已支付 {paid[code]:,.2f} 元。 No plan notice {lead.days} days before the start.",
-                pay.entry, paid[code], [code], stage="plan")
+                f"已支付 {paid:,.2f} 元。 No plan notice {lead.days} days before the start.",
+                pay.entry, paid, [code], stage="plan")
     for entry in customs(ctx, "acceptance"):
         code = str(entry.values[0].value) if entry.values else ""
-        if code not in first or entry.date + grace > last_day:
+        if code not in totals or entry.date + grace > last_day:
             continue
         if not any(day >= entry.date for day in posted[(code, "completion")]):
             yield findings.make(
                 "not-disclosed", "medium", f"{code}|completion",
                 f"未按规定公示: 项目 {code} 于 {entry.date} 验收后未张贴竣工公示，"
-                f"已支付 {paid[code]:,.2f} 元。 No completion notice after acceptance.",
-                entry, paid[code], [code], stage="completion")
+                f"已支付 {totals[code][1]:,.2f} 元。 No completion notice after acceptance.",
+                entry, totals[code][1], [code], stage="completion")
 
 
 RULES = {"not-disclosed": not_disclosed}

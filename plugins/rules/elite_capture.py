@@ -24,7 +24,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import payments
+from fundtrail.plugins.rules._payments import contractor_payments, project_totals
 
 SETTINGS = {"elite_capture_share": 0.5}
 
@@ -44,14 +44,12 @@ def _finding(ctx, scope, place, payee, got, total, codes):
 def elite_capture(ctx):
     share = Decimal(str(ctx.settings["elite_capture_share"]))
     projects = ctx.master.projects
-    total = defaultdict(Decimal)  # project -> all money paid
+    total = {code: money for code, (_, money) in project_totals(ctx).items()}
     by_payee = defaultdict(lambda: defaultdict(Decimal))  # project -> payee -> money
     names = {}
-    for pay in payments(ctx):
-        total[pay.project] += pay.amount
-        if pay.contractor:
-            by_payee[pay.project][pay.payee] += pay.amount
-            names.setdefault(pay.payee, pay.entry.payee)
+    for pay in contractor_payments(ctx):
+        by_payee[pay.project][pay.payee] += pay.amount
+        names.setdefault(pay.payee, pay.entry.payee)
     unlinked = sorted(code for code in by_payee
                       if code in projects and not projects[code].linkage.strip())
     flagged = set()

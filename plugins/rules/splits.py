@@ -21,7 +21,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import entry_key, payments
+from fundtrail.plugins.rules._payments import contractor_payments, entry_key
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
 
@@ -33,8 +33,8 @@ def clusters(ctx) -> list[list]:
         limit = Decimal(str(ctx.settings["split_limit"]))
         window = datetime.timedelta(days=int(ctx.settings["split_window_days"]))
         groups = defaultdict(list)
-        for pay in payments(ctx):
-            if pay.contractor and pay.amount < limit:
+        for pay in contractor_payments(ctx):
+            if pay.amount < limit:
                 groups[(pay.payee, pay.project)].append(pay)
         runs = []
         for group in groups.values():

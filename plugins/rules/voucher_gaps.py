@@ -22,21 +22,17 @@ from fundtrail import findings
 SETTINGS = {"voucher_seq_digits": 6}
 
 
-def voucher_numbers(entry) -> list[str]:
-    numbers = [link[4:] for link in entry.links or () if link.startswith("VOU-")]
-    voucher = entry.meta.get("voucher")
-    if voucher:
-        numbers.append(str(voucher))
-    return numbers
-
-
 def voucher_gap(ctx):
     digits = int(ctx.settings["voucher_seq_digits"])
     series = defaultdict(dict)  # series -> sequence -> entry
     for entry in ctx.transactions:
-        for number in voucher_numbers(entry):
+        numbers = [link[4:] for link in entry.links if link[:4] == "VOU-"] if entry.links else []
+        voucher = entry.meta.get("voucher")
+        if voucher:
+            numbers.append(str(voucher))
+        for number in numbers:
             head, tail = number[:-digits], number[-digits:]
-            if len(number) > digits and tail.isdigit():
+            if head and tail.isdigit():
                 series[head].setdefault(int(tail), entry)
     for head, entries in sorted(series.items()):
         numbers = sorted(entries)

@@ -10,7 +10,9 @@ there). The script then times, with beancount's pickle cache off:
 - checks: the same load with `plugin "fundtrail.plugins.checks"`, i.e. every rule;
 
 and prints both, their ratio (target <= 1.15) and the time per 1,000 transactions (linear
-growth keeps it flat), then the time of each rule on the largest ledger. Times are CPU seconds
+growth keeps it flat). On a busy machine two loads of the same file differ by 10% or more, so it
+also times the plugin alone on the loaded entries and prints (bare + plugin) / bare, the
+steadier figure. Then it prints the time of each rule on the largest ledger. Times are CPU seconds
 of this process (time.process_time), the best of --repeat loads, so that other work on a shared
 machine does not blur the ratio; pass --wall for wall-clock time.
 """
@@ -71,6 +73,17 @@ def timed(paths: list[Path], repeat: int) -> list[tuple[float, tuple]]:
     return list(zip(best, results, strict=True))
 
 
+def plugin_time(entries, options, repeat: int) -> float:
+    """The checks plugin alone on loaded entries: the fastest of `repeat` runs."""
+    best = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        start = CLOCK()
+        checks.checks(entries, options)
+        best = min(best, CLOCK() - start)
+    return best
+
+
 def per_rule(entries) -> list[tuple[str, float]]:
     """Each rule's time on a fresh context; a shared index counts for the first rule asking."""
     start = CLOCK()
@@ -97,15 +110,18 @@ def main():
     clock = "wall-clock" if args.wall else "CPU"
     print(f"workspaces in {root}; pickle cache off; {clock} seconds, best of {args.repeat}")
     print(f"{'transactions':>12} {'bare s':>8} {'checks s':>9} {'ratio':>6} "
-          f"{'bare ms/1k':>11} {'checks ms/1k':>13} {'findings':>9}")
+          f"{'bare ms/1k':>11} {'checks ms/1k':>13} {'plugin s':>9} {'(bare+plugin)/bare':>19}"
+          f" {'findings':>9}")
     entries = None
     for size in (int(s) for s in args.sizes.split(",")):
         main_file, bare_file = workspace(root, size)
-        (bare, (entries, _, _)), (full, (_, errors, _)) = timed([bare_file, main_file], args.repeat)
+        (bare, (entries, _, options)), (full, (_, errors, _)) = timed([bare_file, main_file],
+                                                                      args.repeat)
+        alone = plugin_time(entries, options, args.repeat)
         count = sum(isinstance(e, data.Transaction) for e in entries)
         print(f"{count:>12,} {bare:>8.2f} {full:>9.2f} {full / bare:>6.3f} "
               f"{1000 * bare / count * 1000:>11.1f} {1000 * full / count * 1000:>13.1f} "
-              f"{len(errors):>9}", flush=True)
+              f"{alone:>9.3f} {(bare + alone) / bare:>19.3f} {len(errors):>9}", flush=True)
     if entries is not None:
         print("per rule on the largest ledger (s):")
         for rule_id, seconds in sorted(per_rule(entries), key=lambda kv: -kv[1]):

@@ -25,15 +25,18 @@ SETTINGS = {"voucher_seq_digits": 6}
 def voucher_gap(ctx):
     digits = int(ctx.settings["voucher_seq_digits"])
     series = defaultdict(dict)  # series -> sequence -> entry
+    def add(number: str, entry) -> None:
+        head, tail = number[:-digits], number[-digits:]
+        if head and tail.isdigit():
+            series[head].setdefault(int(tail), entry)
+
     for entry in ctx.transactions:
-        numbers = [link[4:] for link in entry.links if link[:4] == "VOU-"] if entry.links else []
+        for link in entry.links or ():
+            if link.startswith("VOU-"):
+                add(link[4:], entry)
         voucher = entry.meta.get("voucher")
         if voucher:
-            numbers.append(str(voucher))
-        for number in numbers:
-            head, tail = number[:-digits], number[-digits:]
-            if head and tail.isdigit():
-                series[head].setdefault(int(tail), entry)
+            add(str(voucher), entry)
     for head, entries in sorted(series.items()):
         numbers = sorted(entries)
         for before, after in itertools.pairwise(numbers):

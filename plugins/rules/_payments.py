@@ -1,9 +1,11 @@
 """Indexes the payment rules share, built once per load through `ctx.memo`.
 
 A *payment* is money spent on a project: a posting into `Expenses:Project:<code>`, or a transfer
-into an implementing unit's own account (`Assets:Held`, with `project:` metadata). Household
-subsidy rows (一卡通, `id_no:` metadata) and loan interest (`loan:`) are payments too, marked so
-the rules that look at contractors can leave them out.
+into an implementing unit's own account (`Assets:Held`, with `project:` metadata). The index keeps
+a `Payment` for each payment to a contractor or of loan interest (`loan:`). Household subsidy
+rows (一卡通, `id_no:` metadata), most of a county's entries, only count in the per-project
+totals: the rules here judge them through the totals, and the beneficiary rules of families 6–7
+read them on their own.
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ class Payment(NamedTuple):
     entry: data.Transaction
     project: str
     amount: Decimal
-    payee: str  # normalised (see payee_key); "" on household rows
-    household: str  # the beneficiary's ID number on 一卡通 rows, else ""
+    payee: str  # normalised (see payee_key)
     loan: str  # the loan id on interest subsidies, else ""
 
-    @property
-    def contractor(self) -> bool:
-        """Paid to a firm or person for works and services, not a household or loan subsidy."""
-        return not (self.household or self.loan)
+
+class Index(NamedTuple):
+    payments: list[Payment]  # in date order, household rows left out
+    totals: dict[str, list]  # project code -> [its first payment entry, all it paid]
 
 
 # Legal-form words a payee's name may carry or drop from one source to the next.
@@ -57,8 +58,8 @@ def entry_key(entry) -> str:
     return f"{entry.date}|{getattr(entry, 'payee', '')}|{getattr(entry, 'narration', '')}"
 
 
-def _scan(transactions) -> list[Payment]:
-    found, append = [], list.append
+def _scan(transactions) -> Index:
+    found, totals, append = [], {}, list.append
     prefixes = (acc.PROJECT + ":", acc.HELD + ":")
     projects: dict[str, str] = {}  # account -> project code ("" for Held), parsed once each
     payees: dict[str, str] = {}  # raw payee -> payee_key
@@ -78,40 +79,38 @@ def _scan(transactions) -> list[Payment]:
                 project = str(meta.get("project") or "")
                 if not project:
                     continue
-            household = meta.get("id_no")
-            if household:
-                append(found, Payment(entry, project, number, "", str(household), ""))
+            total = totals.get(project)
+            if total is None:
+                totals[project] = [entry, number]
+            else:
+                total[1] += number
+            if "id_no" in meta:
                 continue
             raw = entry.payee or ""
             payee = payees.get(raw)
             if payee is None:
                 payee = payees[raw] = payee_key(raw)
-            append(found, Payment(entry, project, number, payee, "", str(meta.get("loan") or "")))
-    return found
+            append(found, Payment(entry, project, number, payee, str(meta.get("loan") or "")))
+    return Index(found, totals)
+
+
+def _index(ctx) -> Index:
+    return ctx.memo(f"{__name__}.index", lambda: _scan(ctx.transactions))
 
 
 def payments(ctx) -> list[Payment]:
-    """Every project payment of the ledger, in date order."""
-    return ctx.memo(f"{__name__}.payments", lambda: _scan(ctx.transactions))
+    """Every project payment but household subsidy rows, in date order."""
+    return _index(ctx).payments
 
 
 def contractor_payments(ctx) -> list[Payment]:
     """The payments to contractors: no household subsidy rows, no loan interest."""
-    return ctx.memo(f"{__name__}.contractors", lambda: [p for p in payments(ctx) if p.contractor])
+    return ctx.memo(f"{__name__}.contractors", lambda: [p for p in payments(ctx) if not p.loan])
 
 
-def project_totals(ctx) -> dict[str, tuple[Payment, Decimal]]:
-    """Per project code, its first payment and the total it paid."""
-    def build():
-        totals: dict[str, list] = {}
-        for pay in payments(ctx):
-            seen = totals.get(pay.project)
-            if seen is None:
-                totals[pay.project] = [pay, pay.amount]
-            else:
-                seen[1] += pay.amount
-        return {code: (first, total) for code, (first, total) in totals.items()}
-    return ctx.memo(f"{__name__}.totals", build)
+def project_totals(ctx) -> dict[str, list]:
+    """Per project code, [its first payment entry, the total it paid], household rows included."""
+    return _index(ctx).totals
 
 
 def customs(ctx, kind: str) -> list[data.Custom]:

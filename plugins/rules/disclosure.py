@@ -35,15 +35,15 @@ def not_disclosed(ctx):
     for notice in ctx.master.notices:
         posted[(notice.project, notice.stage)].append(notice.posted)
     last_day = ctx.entries[-1].date if ctx.entries else datetime.date.min
-    for code, (pay, paid) in sorted(totals.items()):
+    for code, (first, paid) in sorted(totals.items()):
         project = ctx.master.projects.get(code)
-        start = (project.start if project else None) or pay.entry.date
+        start = (project.start if project else None) or first.date
         if not any(day + lead <= start for day in posted[(code, "plan")]):
             yield findings.make(
                 "not-disclosed", "medium", f"{code}|plan",
                 f"未按规定公示: 项目 {code} 在实施 ({start}) 前 {lead.days} 天未张贴计划公示，"
                 f"已支付 {paid:,.2f} 元。 No plan notice {lead.days} days before the start.",
-                pay.entry, paid, [code], stage="plan")
+                first, paid, [code], stage="plan")
     for entry in customs(ctx, "acceptance"):
         code = str(entry.values[0].value) if entry.values else ""
         if code not in totals or entry.date + grace > last_day:

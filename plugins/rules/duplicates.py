@@ -31,8 +31,6 @@ def duplicate_payment(ctx):
     in_split = {id(p.entry): n for n, run in enumerate(clusters(ctx)) for p in run["members"]}
     seen = defaultdict(list)
     for pay in payments(ctx):
-        if pay.household:
-            continue
         earlier = seen[(pay.payee, pay.loan, pay.amount)]
         first = next((p for p in reversed(earlier) if p.entry is not pay.entry
                       and pay.entry.date - p.entry.date <= window), None)

@@ -80,9 +80,7 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
     and an error for each directive that names no finding or is malformed."""
     by_id = {f.id: f for f in found}
     decided, errors = {}, []
-    for entry in entries:
-        if not (isinstance(entry, data.Custom) and entry.type == "finding"):
-            continue
+    for entry in [e for e in entries if type(e) is data.Custom and e.type == "finding"]:
         values = [str(v.value) for v in entry.values]
         source = {"filename": entry.meta.get("filename", "<fundtrail>"),
                   "lineno": entry.meta.get("lineno", 0)}

@@ -63,34 +63,33 @@ def _scan(transactions) -> Index:
     prefixes = (acc.PROJECT + ":", acc.HELD + ":")
     projects: dict[str, str] = {}  # account -> project code ("" for Held), parsed once each
     payees: dict[str, str] = {}  # raw payee -> payee_key
-    for entry in transactions:
-        for posting in entry.postings:
-            account = posting.account
-            if not account.startswith(prefixes):
+    rows = [(entry, posting) for entry in transactions for posting in entry.postings
+            if posting.account.startswith(prefixes)]
+    for entry, posting in rows:
+        number = posting.units.number
+        if number is None or number <= 0:
+            continue
+        meta = posting.meta or {}
+        account = posting.account
+        project = projects.get(account)
+        if project is None:
+            project = projects[account] = "" if account.startswith(prefixes[1]) else acc.leaf(account)
+        if not project:  # money parked in a unit's account, named by its metadata
+            project = str(meta.get("project") or "")
+            if not project:
                 continue
-            number = posting.units.number
-            if number is None or number <= 0:
-                continue
-            meta = posting.meta or {}
-            project = projects.get(account)
-            if project is None:
-                project = projects[account] = "" if account.startswith(prefixes[1]) else acc.leaf(account)
-            if not project:  # money parked in a unit's account, named by its metadata
-                project = str(meta.get("project") or "")
-                if not project:
-                    continue
-            total = totals.get(project)
-            if total is None:
-                totals[project] = [entry, number]
-            else:
-                total[1] += number
-            if "id_no" in meta:
-                continue
-            raw = entry.payee or ""
-            payee = payees.get(raw)
-            if payee is None:
-                payee = payees[raw] = payee_key(raw)
-            append(found, Payment(entry, project, number, payee, str(meta.get("loan") or "")))
+        total = totals.get(project)
+        if total is None:
+            totals[project] = [entry, number]
+        else:
+            total[1] += number
+        if "id_no" in meta:
+            continue
+        raw = entry.payee or ""
+        payee = payees.get(raw)
+        if payee is None:
+            payee = payees[raw] = payee_key(raw)
+        append(found, Payment(entry, project, number, payee, str(meta.get("loan") or "")))
     return Index(found, totals)
 
 

@@ -42,14 +42,10 @@ def rest_day(day) -> tuple[bool, str]:
 
 
 def holiday_payment(ctx):
-    days = {}
-    for entry in ctx.transactions:
-        day = days.get(entry.date)
-        if day is None:
-            day = days[entry.date] = rest_day(entry.date)
-        rest, why = day
-        if not rest:
-            continue
+    days = {entry.date for entry in ctx.transactions}
+    rest = {day: rest_day(day)[1] for day in days if rest_day(day)[0]}
+    for entry in [entry for entry in ctx.transactions if entry.date in rest] if rest else ():
+        why = rest[entry.date]
         paid = -sum((p.units.number for p in entry.postings if p.account.startswith(OWN)
                      or (p.account.startswith(HELD) and p.units.number < 0)), start=0)
         if paid > 0:

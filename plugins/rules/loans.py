@@ -101,10 +101,11 @@ def borrower_age(ctx):
 
 
 def unregistered(ctx):
-    ids = registered_ids(ctx)
+    loans = list(_loans(ctx))
+    ids = registered_ids(ctx) if loans else None  # no loans: no need to read the register
     if ids is None:
         return
-    for entry, loan in _loans(ctx):
+    for entry, loan in loans:
         if loan.borrower_id.strip().upper() not in ids:
             yield _finding("loan-unregistered", "high", loan, entry,
                            "借款人不在脱贫户/监测户登记册中。 Borrower not in the household register.")

@@ -25,18 +25,13 @@ SETTINGS = {"voucher_seq_digits": 6}
 def voucher_gap(ctx):
     digits = int(ctx.settings["voucher_seq_digits"])
     series = defaultdict(dict)  # series -> sequence -> entry
-    def add(number: str, entry) -> None:
+    txns = ctx.transactions
+    numbers = [(link[4:], entry) for entry in txns for link in entry.links or () if link[:4] == "VOU-"]
+    numbers += [(str(entry.meta["voucher"]), entry) for entry in txns if "voucher" in entry.meta]
+    for number, entry in numbers:
         head, tail = number[:-digits], number[-digits:]
         if head and tail.isdigit():
             series[head].setdefault(int(tail), entry)
-
-    for entry in ctx.transactions:
-        for link in entry.links or ():
-            if link.startswith("VOU-"):
-                add(link[4:], entry)
-        voucher = entry.meta.get("voucher")
-        if voucher:
-            add(str(voucher), entry)
     for head, entries in sorted(series.items()):
         numbers = sorted(entries)
         for before, after in itertools.pairwise(numbers):

@@ -101,6 +101,7 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
 
 
 def review(entries, settings) -> tuple[list[findings.Finding], list[DispositionError]]:
+    """All findings with their dispositions, and the errors of malformed dispositions."""
     return apply_dispositions(run_rules(entries, settings), entries)
 
 

@@ -77,7 +77,11 @@ def check(ledger: str, as_json: bool, fail_on: str | None):
     from fundtrail.plugins import checks
 
     entries, errors, options = _load(ledger)
-    found, review_errors = checks.review(entries, checks.parse_settings(checks.plugin_config(options)))
+    try:
+        settings = checks.parse_settings(checks.plugin_config(options))
+    except ValueError as error:
+        raise click.ClickException(f"{ledger}: {error}") from None
+    found, review_errors = checks.review(entries, settings)
     ledger_errors = [e for e in errors if not isinstance(e, Finding)]
     seen = {(e.source.get("filename"), e.source.get("lineno"), e.message) for e in ledger_errors}
     ledger_errors += [e for e in review_errors  # when the ledger does not load the plugin itself

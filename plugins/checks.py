@@ -48,9 +48,19 @@ DEFAULTS = {"report_from": "low", **RULE_SETTINGS}
 
 
 def parse_settings(config: str | None) -> dict:
+    """The defaults updated by the plugin line's dict; ValueError for a typo or a bad value."""
     settings = dict(DEFAULTS)
     if config:
-        settings.update(ast.literal_eval(config))
+        try:
+            given = ast.literal_eval(config)
+        except (ValueError, SyntaxError):
+            given = None
+        if not isinstance(given, dict):
+            raise ValueError(f"检查设置应为字典 plugin config must be a dict literal: {config!r}")
+        unknown = sorted(set(given) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(f"未知的检查设置 unknown check settings {unknown}; known: {sorted(DEFAULTS)}")
+        settings.update(given)
     findings.severity_rank(settings["report_from"])
     return settings
 
@@ -113,8 +123,18 @@ def all_findings(entries, options_map) -> list[findings.Finding]:
     return review(entries, parse_settings(plugin_config(options_map)))[0]
 
 
+class ConfigError(NamedTuple):
+    source: dict
+    message: str
+    entry: None
+
+
 def checks(entries, options_map, config=None):
-    settings = parse_settings(config)
+    try:
+        settings = parse_settings(config)
+    except ValueError as error:
+        source = {"filename": options_map.get("filename", "<fundtrail>"), "lineno": 0}
+        return entries, [ConfigError(source, str(error), None)]
     floor = findings.severity_rank(settings["report_from"])
     found, errors = review(entries, settings)
     reported = [f._replace(message=f"{f.message} 【{f.status}: {f.reason}】") if f.status else f

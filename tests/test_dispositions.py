@@ -83,3 +83,14 @@ def test_check_cli_lists_disposed_findings_and_fail_on_ignores_them(tmp_path):
     assert {(f["status"], f["reason"]) for f in listed} == {("误报", "正常")}
     text = CliRunner().invoke(main, ["check", path]).output
     assert "【误报: 正常】" in text and f"已处置 disposed {len(found)}" in text
+
+
+def test_a_misspelt_setting_is_a_clear_error_not_a_traceback(tmp_path):
+    path = tmp_path / "main.beancount"
+    path.write_text(BOOKS.replace('plugin "fundtrail.plugins.checks"',
+                                  'plugin "fundtrail.plugins.checks" "{\'split_limt\': 1}"'), "utf-8")
+    _, errors, _ = loader.load_file(str(path))
+    assert len(errors) == 1 and "未知的检查设置" in errors[0].message and "split_limt" in errors[0].message
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 1 and "未知的检查设置" in result.output
+    assert "Traceback" not in result.output + errors[0].message

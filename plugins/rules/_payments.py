@@ -116,8 +116,7 @@ def customs(ctx, kind: str) -> list[data.Custom]:
     """The `custom "<kind>"` directives, from one pass over the entries shared by all kinds."""
     def build():
         by_kind: dict[str, list] = {}
-        for entry in ctx.entries:
-            if isinstance(entry, data.Custom):
-                by_kind.setdefault(entry.type, []).append(entry)
+        for entry in [e for e in ctx.entries if type(e) is data.Custom]:
+            by_kind.setdefault(entry.type, []).append(entry)
         return by_kind
     return ctx.memo(f"{__name__}.customs", build).get(kind, [])

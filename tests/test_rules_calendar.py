@@ -28,3 +28,14 @@ def test_beyond_the_published_calendar_weekends_still_count(tmp_path):
                 pay("2099-01-05", "甲公司", "1000.00", "P1", "V-2"))  # Monday
     assert [f.date.isoformat() for f in found] == ["2099-01-03"]
     assert "未覆盖" in found[0].message
+
+
+def test_a_subsidy_batch_on_a_holiday_is_one_payment(tmp_path):
+    rows = [pay("2024-10-02", f"户{k}", "1000.00", "S1", f"YKT-B-{k}", source="Assets:Clearing:YKT",
+                id_no=f"3704051980010100{k:02d}") for k in range(5)]
+    found = run(tmp_path, "holiday-payment", project("S1"), """
+                2024-10-02 * "一卡通代发" "到户奖补 批次B" ^ICBC-2345-B
+                  Assets:Clearing:YKT  5000.00 CNY
+                  Assets:Bank:ICBC-2345
+                """, *rows)
+    assert [(f.links, f.amount) for f in found] == [(("ICBC-2345-B",), 5000)]

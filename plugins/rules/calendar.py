@@ -1,9 +1,10 @@
 """Payments on rest days (节假日付款): weekends and public holidays by China's official calendar.
 
-Rule `holiday-payment` (default severity low): money that leaves the county's own cash (treasury, special
-bank accounts, the 一卡通 clearing account) for a payee, or is spent from a unit's own account
-(Assets:Held), on a day that is not a working day. Transfers between the county's own accounts
-(the treasury topping up a special account) are no payments. The official calendar comes from the `chinesecalendar` library,
+Rule `holiday-payment` (default severity low): money that leaves the treasury or a special bank
+account, or is spent from a unit's own account (Assets:Held), on a day that is not a working
+day. Transfers between the treasury and the special accounts are no payments. A 一卡通 batch is
+one payment, when the bank pays the agent (Assets:Clearing); the households' rows that follow
+are not flagged one by one. The official calendar comes from the `chinesecalendar` library,
 which knows the State Council's holidays and the make-up working days (调休): a payment on a
 Sunday that is a make-up workday (e.g. 2024-09-29, 2025-01-26) is a normal working-day payment.
 
@@ -25,7 +26,7 @@ from fundtrail import findings
 from fundtrail.plugins.rules._payments import entry_key
 
 SETTINGS = {}
-OWN = (acc.TREASURY + ":", acc.BANK + ":", acc.CLEARING + ":")
+OWN = (acc.TREASURY + ":", acc.BANK + ":")
 HELD = acc.HELD + ":"
 
 

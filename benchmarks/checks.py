@@ -1,6 +1,6 @@
 """What the checks cost: a bare load against the same load with every fundtrail check on.
 
-    .venv/bin/python benchmarks/checks.py [--sizes 10000,50000,100000] [--repeat 1] [--dir DIR]
+    .venv/bin/python benchmarks/checks.py [--sizes 10000,50000,100000] [--repeat 5] [--dir DIR] [--wall]
 
 For each size, benchmarks/bigledger.py writes a county workspace (kept in DIR, reused when
 there). The script then times, with beancount's pickle cache off:
@@ -99,7 +99,7 @@ def per_rule(entries) -> list[tuple[str, float]]:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,100000")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--wall", action="store_true", help="wall-clock instead of CPU time")
     parser.add_argument("--dir", type=Path, default=None, help="keep the workspaces here")
     args = parser.parse_args()

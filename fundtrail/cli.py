@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from fundtrail import workspace
-from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, severity_rank
+from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
 
 
 @click.group(help="fundtrail: 衔接资金/扶贫资金 复式账簿与审计线索 (double-entry fund ledger on beancount).")
@@ -71,15 +71,24 @@ def _load(ledger: str):
 
 @main.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
 @click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点 findings as JSON")
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点(含处置状态) all findings as JSON")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="存在该级别及以上疑点时退出码为1 exit 1 on a finding at or above this severity")
+              help="存在该级别及以上未处置疑点时退出码为1 exit 1 on an undisposed finding at or above this severity")
 def check(ledger: str, as_json: bool, fail_on: str | None):
     from beancount.parser import printer
 
-    _entries, errors, _options = _load(ledger)
-    found = [e for e in errors if isinstance(e, Finding)]
+    from fundtrail.plugins import checks
+
+    entries, errors, options = _load(ledger)
+    try:
+        settings = checks.parse_settings(checks.plugin_config(options))
+    except ValueError as error:
+        raise click.ClickException(f"{ledger}: {error}") from None
+    found, review_errors = checks.review(entries, settings)
     ledger_errors = [e for e in errors if not isinstance(e, Finding)]
+    seen = {(e.source.get("filename"), e.source.get("lineno"), e.message) for e in ledger_errors}
+    ledger_errors += [e for e in review_errors  # when the ledger does not load the plugin itself
+                      if (e.source["filename"], e.source["lineno"], e.message) not in seen]
     for error in ledger_errors:  # like bean-check: file:line first
         sys.stderr.write(printer.format_error(error))
     if as_json:
@@ -88,7 +97,8 @@ def check(ledger: str, as_json: bool, fail_on: str | None):
         _print_findings(found)
         if ledger_errors:
             click.echo(f"账簿错误 ledger errors: {len(ledger_errors)}", err=True)
-    failing = fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on) for f in found)
+    failing = fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on)
+                              and not is_closed(f) for f in found)
     if ledger_errors or failing:
         sys.exit(1)
 
@@ -104,9 +114,12 @@ def _print_findings(found: list[Finding]) -> None:
                                           key=lambda kv: (-severity_rank(kv[0][1]), kv[0][0])):
         click.echo(f"== {rule} [{SEVERITY_LABELS[severity]} {severity}] {len(items)} 项")
         for f in items:
-            click.echo(f"  {f.id} {f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}")
-    counts = collections.Counter(f.severity for f in found)
-    click.echo("合计 total: " + ", ".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES)))
+            status = f"【{f.status}: {f.reason}】 " if f.status else ""
+            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}")
+    counts = collections.Counter(f.severity for f in found if not is_closed(f))
+    closed = sum(is_closed(f) for f in found)
+    click.echo("合计 total: " + ", ".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))
+               + (f"; 已处置 disposed {closed}" if closed else ""))
 
 
 @main.command(help="在本机启动 Fava (中文界面) Serve the books in Fava on 127.0.0.1.")

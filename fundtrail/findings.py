@@ -62,3 +62,44 @@ def make(rule: str, severity: str, key: str, message: str, entry, amount=None,
     return Finding(source, f"[{rule}] {message}", entry, rule, severity, finding_id(rule, key),
                    getattr(entry, "date", None), amount, links,
                    tuple(sorted((k, str(v)) for k, v in facets.items())))
+
+
+# -- dispositions: an auditor's decision on a finding, recorded in the ledger ----------------
+# `custom "finding" "<id>" "<status>" "<reason>"`. The status is stored in its Chinese form.
+STATUSES = {"误报": "false-positive", "已整改": "resolved", "核实中": "under-review"}
+CLOSED = frozenset({"误报", "已整改"})  # these stop failing the check; 核实中 still fails
+_STATUS_ALIASES = {**{s: s for s in STATUSES}, **{en: zh for zh, en in STATUSES.items()},
+                   "false positive": "误报", "under review": "核实中"}
+
+
+def normalize_status(status: str) -> str:
+    """误报 / 已整改 / 核实中 from the Chinese or English word; ValueError for anything else."""
+    key = str(status).strip().lower().replace("_", "-")
+    if key not in _STATUS_ALIASES:
+        choices = ", ".join(f"{zh} ({en})" for zh, en in STATUSES.items())
+        raise ValueError(f"未知的处置状态 unknown disposition status {status!r}; one of {choices}")
+    return _STATUS_ALIASES[key]
+
+
+def is_closed(finding: Finding) -> bool:
+    """Disposed as false positive or resolved: still listed, no longer failing."""
+    return finding.status in CLOSED
+
+
+def _quote(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def disposition_directive(id: str, status: str, reason: str,
+                          date: datetime.date | None = None) -> str:
+    """The ledger line recording an auditor's decision on finding `id`, ready to append to a file:
+
+        2025-03-01 custom "finding" "F-1a2b3c4d5e" "误报" "同一合同两期进度款金额相同"
+    """
+    if not str(id).startswith("F-"):
+        raise ValueError(f"不是疑点编号 not a finding id: {id!r}")
+    if not str(reason).strip():
+        raise ValueError("处置须注明理由 a disposition needs a reason")
+    day = date or datetime.date.today()
+    return (f"{day.isoformat()} custom \"finding\" {_quote(id)} {_quote(normalize_status(status))}"
+            f" {_quote(reason.strip())}\n")

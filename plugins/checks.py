@@ -9,6 +9,17 @@ Configuration (a Python dict literal, as beancount's own plugins take):
     plugin "fundtrail.plugins.checks" "{'report_from': 'medium'}"
 
 report_from: lowest severity reported (low|medium|high|critical; default low = all).
+Every rule setting (see docs/checks.md) goes in the same dict, e.g. {'split_limit': 300000}.
+
+Dispositions: an auditor's decision on a finding is a directive in the ledger,
+
+    2025-03-01 custom "finding" "F-1a2b3c4d5e" "误报" "同一合同的两期进度款，金额相同"
+
+with status 误报 (false-positive), 已整改 (resolved) or 核实中 (under-review). The finding keeps
+its status and reason (`all_findings` lists it); 误报 and 已整改 stop reporting it as an error,
+核实中 does not (a question under review is still open). The latest disposition of an id wins.
+A disposition of an id no rule found, or with an unknown status or no reason, is an error at
+the directive's file and line.
 
 Before:
     2024-08-03 * "某某公司" "转账支取"
@@ -22,6 +33,9 @@ from __future__ import annotations
 
 import ast
 import datetime
+from typing import NamedTuple
+
+from beancount.core import data
 
 from fundtrail import findings
 from fundtrail.plugins.rules import catalogue
@@ -34,9 +48,19 @@ DEFAULTS = {"report_from": "low", **RULE_SETTINGS}
 
 
 def parse_settings(config: str | None) -> dict:
+    """The defaults updated by the plugin line's dict; ValueError for a typo or a bad value."""
     settings = dict(DEFAULTS)
     if config:
-        settings.update(ast.literal_eval(config))
+        try:
+            given = ast.literal_eval(config)
+        except (ValueError, SyntaxError):
+            given = None
+        if not isinstance(given, dict):
+            raise ValueError(f"检查设置应为字典 plugin config must be a dict literal: {config!r}")
+        unknown = sorted(set(given) - set(DEFAULTS))
+        if unknown:
+            raise ValueError(f"未知的检查设置 unknown check settings {unknown}; known: {sorted(DEFAULTS)}")
+        settings.update(given)
     findings.severity_rank(settings["report_from"])
     return settings
 
@@ -55,15 +79,65 @@ def plugin_config(options_map) -> str | None:
     return None
 
 
+class DispositionError(NamedTuple):
+    source: dict
+    message: str
+    entry: data.Custom
+
+
+def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[DispositionError]]:
+    """The findings with the status and reason of their latest `custom "finding"` directive,
+    and an error for each directive that names no finding or is malformed."""
+    by_id = {f.id: f for f in found}
+    decided, errors = {}, []
+    for entry in [e for e in entries if type(e) is data.Custom and e.type == "finding"]:
+        values = [str(v.value) for v in entry.values]
+        source = {"filename": entry.meta.get("filename", "<fundtrail>"),
+                  "lineno": entry.meta.get("lineno", 0)}
+        try:
+            if len(values) < 3 or not values[2].strip():
+                raise ValueError('处置应为 custom "finding" "<疑点编号>" "<状态>" "<理由>"'
+                                 ' a disposition needs an id, a status and a reason')
+            status = findings.normalize_status(values[1])
+            if values[0] not in by_id:
+                raise ValueError(f"处置指向不存在的疑点 {values[0]}"
+                                 f" disposition of a finding no check reports: {values[0]}")
+        except ValueError as error:
+            errors.append(DispositionError(source, str(error), entry))
+            continue
+        decided[values[0]] = (status, values[2].strip())  # entries are in date order: latest wins
+    return [f._replace(status=decided[f.id][0], reason=decided[f.id][1]) if f.id in decided else f
+            for f in found], errors
+
+
+def review(entries, settings) -> tuple[list[findings.Finding], list[DispositionError]]:
+    """All findings with their dispositions, and the errors of malformed dispositions."""
+    return apply_dispositions(run_rules(entries, settings), entries)
+
+
 def all_findings(entries, options_map) -> list[findings.Finding]:
-    """Every finding of every rule at any severity, with the ledger's own settings.
+    """Every finding of every rule at any severity, with the ledger's own settings and the
+    auditor's dispositions (status "" = open).
 
     This is what `fundtrail check --json`, the reports and the Fava extension list."""
-    return run_rules(entries, parse_settings(plugin_config(options_map)))
+    return review(entries, parse_settings(plugin_config(options_map)))[0]
+
+
+class ConfigError(NamedTuple):
+    source: dict
+    message: str
+    entry: None
 
 
 def checks(entries, options_map, config=None):
-    settings = parse_settings(config)
+    try:
+        settings = parse_settings(config)
+    except ValueError as error:
+        source = {"filename": options_map.get("filename", "<fundtrail>"), "lineno": 0}
+        return entries, [ConfigError(source, str(error), None)]
     floor = findings.severity_rank(settings["report_from"])
-    found = run_rules(entries, settings)
-    return entries, [f for f in found if findings.severity_rank(f.severity) >= floor]
+    found, errors = review(entries, settings)
+    reported = [f._replace(message=f"{f.message} 【{f.status}: {f.reason}】") if f.status else f
+                for f in found
+                if findings.severity_rank(f.severity) >= floor and not findings.is_closed(f)]
+    return entries, reported + errors

@@ -1,0 +1,92 @@
+"""Benford's law (本福特定律) over contractor payments, per town and for the county.
+
+Rule `benford` (default severity medium): the first-digit and first-two-digit distributions of
+contractor payment amounts (household subsidies and loan interest, fixed by rule, are left out;
+so are amounts under 10 yuan) are compared with Benford's. Each test is judged by Nigrini's MAD
+bands (first digit 0.006 / 0.012 / 0.015, first two digits 0.0012 / 0.0018 / 0.0022); a scope is
+flagged when either test is beyond marginal, i.e. nonconforming.
+
+Nigrini's bands assume thousands of records; a town has dozens, and sampling noise alone pushes
+their MAD over the bands. So the bands are applied to the *excess* MAD: the MAD minus the MAD that
+N records drawn from Benford's law show on average, sum(sqrt(2 p (1-p) / (pi N))) / k
+(Barney & Schulzke, 2016). Scopes with fewer than `benford_min_records` records are not tested.
+
+One finding per scope, facet scope="<town code>" or scope="county"; it links the project(s)
+contributing most records to the most over-represented first digit, where an auditor looks first.
+
+Settings:
+    benford_min_records  50   fewest records a scope needs to be tested
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from fundtrail import findings
+from fundtrail.plugins.rules._payments import contractor_payments
+
+SETTINGS = {"benford_min_records": 50}
+
+FIRST = {d: math.log10(1 + 1 / d) for d in range(1, 10)}
+FIRST_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
+BANDS = {"first": (0.006, 0.012, 0.015), "first-two": (0.0012, 0.0018, 0.0022)}
+LABELS = ("符合 close", "可接受 acceptable", "临界 marginal", "不符合 nonconforming")
+TEN = Decimal(10)
+
+
+def leading(amount: Decimal) -> int:
+    """The first two significant digits of an amount of at least 10: 9,512.30 -> 95."""
+    digits = amount.as_tuple().digits
+    return digits[0] * 10 + (digits[1] if len(digits) > 1 else 0)
+
+
+def excess_mad(counts: Counter, expected: dict, n: int) -> float:
+    mad = sum(abs(counts[d] / n - p) for d, p in expected.items()) / len(expected)
+    noise = sum(math.sqrt(2 * p * (1 - p) / (math.pi * n)) for p in expected.values()) / len(expected)
+    return mad - noise
+
+
+def band(value: float, test: str) -> int:
+    return sum(value > limit for limit in BANDS[test])
+
+
+def benford(ctx):
+    scopes = defaultdict(list)
+    for pay in contractor_payments(ctx):
+        if pay.amount >= TEN:
+            project = ctx.master.projects.get(pay.project)
+            if project and project.town:
+                scopes[project.town].append(pay)
+            scopes["county"].append(pay)
+    for scope, pays in sorted(scopes.items()):
+        if len(pays) < int(ctx.settings["benford_min_records"]):
+            continue
+        digits = [leading(p.amount.normalize()) for p in pays]
+        two = Counter(digits)
+        first = Counter()
+        for d, count in two.items():
+            first[d // 10] += count
+        scores = {"first": excess_mad(first, FIRST, len(pays)),
+                  "first-two": excess_mad(two, FIRST_TWO, len(pays))}
+        if max(band(scores[t], t) for t in scores) < 3:
+            continue
+        digit = max(FIRST, key=lambda d: first[d] / len(pays) - FIRST[d])
+        by_project = Counter(p.project for p, d in zip(pays, digits, strict=True) if d // 10 == digit)
+        top = max(by_project.values())
+        projects = sorted(code for code, n in by_project.items() if n == top)
+        entry = next(p.entry for p in pays if p.project == projects[0])
+        name = "全区 county" if scope == "county" else ctx.master.place_name(scope)
+        verdict = "; ".join(f"{t} 超额MAD excess MAD {scores[t]:.4f} {LABELS[band(scores[t], t)]}"
+                            for t in scores)
+        total = sum(p.amount for p in pays)
+        yield findings.make(
+            "benford", "medium", scope,
+            f"本福特检验不符: {name} {len(pays)} 笔承包商付款 (合计 {total:,.2f} 元) 的首位数字分布偏离"
+            f"本福特定律 ({verdict})；首位数字 {digit} 占 {first[digit] / len(pays):.0%}"
+            f" (应为 {FIRST[digit]:.0%})，主要来自项目 {', '.join(projects)}。"
+            f" Benford test nonconforming.", entry, total, projects, scope=scope)
+
+
+RULES = {"benford": benford}

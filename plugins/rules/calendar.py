@@ -1,0 +1,60 @@
+"""Payments on rest days (节假日付款): weekends and public holidays by China's official calendar.
+
+Rule `holiday-payment` (default severity low): money that leaves the treasury or a special bank
+account, or is spent from a unit's own account (Assets:Held), on a day that is not a working
+day. Transfers between the treasury and the special accounts are no payments. A 一卡通 batch is
+one payment, when the bank pays the agent (Assets:Clearing); the households' rows that follow
+are not flagged one by one. The official calendar comes from the `chinesecalendar` library,
+which knows the State Council's holidays and the make-up working days (调休): a payment on a
+Sunday that is a make-up workday (e.g. 2024-09-29, 2025-01-26) is a normal working-day payment.
+
+The library covers the years its release knows (2004 to the year after its release). For a date
+outside them the calendar is not yet published: the rule then judges by weekends alone and says
+so in the message (update `chinesecalendar` when the State Council publishes a new year).
+
+Settings: none.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import chinese_calendar
+
+from fundtrail import accounts as acc
+from fundtrail import findings
+from fundtrail.plugins.rules._payments import entry_key
+
+SETTINGS = {}
+OWN = (acc.TREASURY + ":", acc.BANK + ":")
+HELD = acc.HELD + ":"
+
+
+@cache
+def rest_day(day) -> tuple[bool, str]:
+    """(True, what it is) when `day` is no working day; the name says why."""
+    try:
+        if chinese_calendar.is_workday(day):
+            return False, ""
+        _, holiday = chinese_calendar.get_holiday_detail(day)
+        return True, f"法定节假日 {holiday}" if holiday else "周末 weekend"
+    except NotImplementedError:  # a year the library does not cover yet
+        return day.weekday() >= 5, "周末 weekend (日历库未覆盖该年, 仅按周末判断 calendar not published)"
+
+
+def holiday_payment(ctx):
+    days = {entry.date for entry in ctx.transactions}
+    rest = {day: rest_day(day)[1] for day in days if rest_day(day)[0]}
+    for entry in [entry for entry in ctx.transactions if entry.date in rest] if rest else ():
+        why = rest[entry.date]
+        paid = -sum((p.units.number for p in entry.postings if p.account.startswith(OWN)
+                     or (p.account.startswith(HELD) and p.units.number < 0)), start=0)
+        if paid > 0:
+            yield findings.make(
+                "holiday-payment", "low", entry_key(entry),
+                f"非工作日付款: {entry.date} ({why}) 付给 {entry.payee or '-'} {paid:,.2f} 元"
+                f" ({entry.narration})，需核实审批与支付记录。 Payment on a rest day.",
+                entry, paid)
+
+
+RULES = {"holiday-payment": holiday_payment}

@@ -1,0 +1,49 @@
+"""Duplicate payments (重复支付): the same payee paid the same amount twice within a window.
+
+Rule `duplicate-payment` (default severity high): two project payments to the same payee of the
+same amount within `duplicate_window_days`, on different entries (a new voucher or bank serial),
+flag the later one. Payee names are matched after folding full-width forms and punctuation and
+dropping the legal form, so 青禾建工有限公司 and 青禾建工有限责任公司 are one payee (near duplicates
+paid once by treasury voucher and once from the bank). Loan interest is matched per loan.
+
+Household subsidy rows (一卡通, with `id_no:`) are left to `duplicate-subsidy`, which tells
+households apart by ID number: two households paid the same amount the same day are never a
+duplicate here. Equal parts of a split payment (see splits.py) are reported as `split-payment`.
+
+Settings:
+    duplicate_window_days  30   how far apart the two payments may be
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from fundtrail import findings
+from fundtrail.plugins.rules._payments import entry_key, payments
+from fundtrail.plugins.rules.splits import clusters
+
+SETTINGS = {"duplicate_window_days": 30}
+
+
+def duplicate_payment(ctx):
+    window = datetime.timedelta(days=int(ctx.settings["duplicate_window_days"]))
+    in_split = {id(p.entry): n for n, run in enumerate(clusters(ctx)) for p in run["members"]}
+    seen = defaultdict(list)
+    for pay in payments(ctx):
+        earlier = seen[(pay.payee, pay.loan, pay.amount)]
+        first = next((p for p in reversed(earlier) if p.entry is not pay.entry
+                      and pay.entry.date - p.entry.date <= window), None)
+        earlier.append(pay)
+        if first is None or in_split.get(id(first.entry), -1) == in_split.get(id(pay.entry), -2):
+            continue
+        days = (pay.entry.date - first.entry.date).days
+        yield findings.make(
+            "duplicate-payment", "high", f"{entry_key(first.entry)}|{entry_key(pay.entry)}",
+            f"疑似重复支付: {pay.entry.payee} {pay.amount:,.2f} 元，与 {first.entry.date} 付给"
+            f" {first.entry.payee} 的同额款项相隔 {days} 天 (项目 {pay.project})。"
+            f" Possible duplicate payment: same payee and amount {days} days apart.",
+            pay.entry, pay.amount, first.entry.links)
+
+
+RULES = {"duplicate-payment": duplicate_payment}

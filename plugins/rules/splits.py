@@ -1,0 +1,69 @@
+"""Split payments (拆分支付): several payments to one payee for one project within a window,
+each under the tender/approval limit, together over it.
+
+Rule `split-payment` (default severity medium): payments to contractors (household subsidies
+and loan interest left out) are grouped by payee (names matched as in duplicates) and project.
+When the payments under the limit made within `split_window_days` of each other add up to more
+than `split_limit`, the payment that takes the run over the limit is flagged; later parts of the
+same run join it silently. Payments at or over the limit are not parts of a split.
+
+Settings:
+    split_limit        400000   the tender / approval limit in yuan (local: set it per county)
+    split_window_days  30       how close the parts must be
+
+Staged payments of one contract (advance, progress, final) are months apart and pass.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from fundtrail import findings
+from fundtrail.plugins.rules._payments import contractor_payments, entry_key
+
+SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
+
+
+def clusters(ctx) -> list[list]:
+    """Runs of payments that add up over the limit, each as its members (the last one flagged
+    is the crossing payment, members[crossing_index]). Shared with the duplicate rule."""
+    def build():
+        limit = Decimal(str(ctx.settings["split_limit"]))
+        window = datetime.timedelta(days=int(ctx.settings["split_window_days"]))
+        groups = defaultdict(list)
+        for pay in contractor_payments(ctx):
+            if pay.amount < limit:
+                groups[(pay.payee, pay.project)].append(pay)
+        runs = []
+        for group in groups.values():
+            group.sort(key=lambda p: p.entry.date)
+            open_run, recent = None, []
+            for pay in group:
+                recent = [p for p in recent if pay.entry.date - p.entry.date <= window] + [pay]
+                if open_run is not None and any(p in open_run["members"] for p in recent[:-1]):
+                    open_run["members"].append(pay)
+                    continue
+                if len(recent) >= 2 and sum(p.amount for p in recent) > limit:
+                    open_run = {"members": list(recent), "crossing": pay}
+                    runs.append(open_run)
+        return runs
+    return ctx.memo(f"{__name__}.clusters", build)
+
+
+def split_payment(ctx):
+    limit = Decimal(str(ctx.settings["split_limit"]))
+    for run in clusters(ctx):
+        pay, members = run["crossing"], run["members"]
+        total = sum(p.amount for p in members)
+        dates = f"{members[0].entry.date} 至 {members[-1].entry.date}"
+        yield findings.make(
+            "split-payment", "medium", f"{pay.project}|{entry_key(pay.entry)}",
+            f"疑似拆分支付: {pay.entry.payee} 在项目 {pay.project} 于 {dates} 收到 {len(members)} 笔付款，"
+            f"每笔低于限额 {limit:,.0f} 元，合计 {total:,.2f} 元超过限额。"
+            f" Split payment: {len(members)} payments under the limit, together over it.",
+            pay.entry, total, [link for p in members for link in p.entry.links])
+
+
+RULES = {"split-payment": split_payment}

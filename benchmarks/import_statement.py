@@ -25,11 +25,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from beangulp.importers import csvbase
+
+from fundtrail import workspace
 from fundtrail.importers.layout import builtin
 from fundtrail.importers.pipeline import run_import
 from fundtrail.importers.statement import StatementImporter
-
-from fundtrail import workspace
 
 PAYEES = ["青禾建工有限公司", "鲁南路桥工程有限公司", "禾丰农业专业合作社", "富康电子商务有限公司", "代发一卡通"]
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import beangulp
 from beancount.core import data
-from fundtrail.importers.context import IDENTITY, Context
 
 from fundtrail import accounts as acc
+from fundtrail.importers.context import IDENTITY, Context
 from fundtrail.ledgertext import money
 
 FILED_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.")

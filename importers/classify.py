@@ -17,10 +17,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.errors import BadInput
-
-from fundtrail import accounts as acc
 from fundtrail.masterdata import MasterData
 
 RULES_FILE = "classify.toml"

@@ -10,9 +10,9 @@ from collections import defaultdict
 from pathlib import Path
 
 from beancount.core import data
-from fundtrail.importers.classify import Classifier
 
 from fundtrail import accounts as acc
+from fundtrail.importers.classify import Classifier
 from fundtrail.masterdata import MasterData
 
 IDENTITY = "__identity__"  # (link, cash account): what makes an imported entry the same entry

@@ -23,14 +23,14 @@ from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
+
+from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, paused_gc, sha256
 from fundtrail.importers.context import Context, is_opening
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import same_open
 from fundtrail.importers.report import FileReport, ImportSummary
-
-from fundtrail.findings import Finding
 from fundtrail.ledgertext import entry_text
 
 IMPORTED = "transactions/imported.beancount"

@@ -15,14 +15,14 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
+
+from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import Context
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
-
-from fundtrail import accounts as acc
 from fundtrail.ledgertext import money
 from fundtrail.workspace import REGISTER_HEADERS
 

@@ -8,14 +8,13 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import Context
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
-
-from fundtrail import accounts as acc
 
 CLEARING = f"{acc.CLEARING}:YKT"
 COLUMNS = {

@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
+
+from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import (
     Extraction,
@@ -30,8 +32,6 @@ from fundtrail.importers.context import Context, opening_entries
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.layout import Layout
 from fundtrail.importers.tables import Table, is_blank, read_table
-
-from fundtrail import accounts as acc
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import openpyxl
+
 from fundtrail.importers import cells
 from fundtrail.importers.errors import BadInput
 

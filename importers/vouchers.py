@@ -12,14 +12,13 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import Context, digits
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.tables import decode
-
-from fundtrail import accounts as acc
 
 REQUIRED = ("VoucherNo", "VtCode", "VouDate", "PayAcctNo", "PayeeAcctName", "PayAmt")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")

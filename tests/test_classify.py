@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 from beancount.parser import parser
+
 from fundtrail.importers.classify import Classifier, Item, _rule
 from fundtrail.importers.errors import BadInput
-
 from fundtrail.masterdata import MasterData
 
 LEDGER = """

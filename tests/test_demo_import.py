@@ -6,6 +6,7 @@ from collections import Counter
 from beancount import loader
 from beancount.core import data
 from beancount.parser import parser
+
 from fundtrail.ledgers.demo.build import direct_text, write_raw
 from fundtrail.ledgers.demo.scenario import Scenario
 

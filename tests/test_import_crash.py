@@ -6,9 +6,9 @@ import shutil
 import pytest
 from beancount import loader
 from conftest import SAMPLES, snapshot
-from fundtrail.importers import ledgerfiles, pipeline
 
 from fundtrail.findings import Finding
+from fundtrail.importers import ledgerfiles, pipeline
 
 PSBC = "Assets:Bank:PSBC-1188"
 

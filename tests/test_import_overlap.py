@@ -13,13 +13,13 @@ from pathlib import Path
 
 from beancount import loader
 from beancount.core import data
-from fundtrail.importers.errors import Rejected
-from fundtrail.importers.pipeline import run_import
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fundtrail import workspace as ws
 from fundtrail.findings import Finding
+from fundtrail.importers.errors import Rejected
+from fundtrail.importers.pipeline import run_import
 
 START = datetime.date(2024, 3, 1)
 HEAD = "中国工商银行对公账户明细\n户名:测试专户\n账号:1605 0012 0920 0077 777\n起止日期:{start}至{end}\n"

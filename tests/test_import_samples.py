@@ -9,10 +9,10 @@ from beancount import loader
 from beancount.core import data
 from click.testing import CliRunner
 from conftest import SAMPLES, snapshot
-from fundtrail.importers.pipeline import run_import
 
 from fundtrail.cli import main
 from fundtrail.findings import Finding
+from fundtrail.importers.pipeline import run_import
 
 PSBC = "Assets:Bank:PSBC-1188"  # the PSBC sample names no account number
 
@@ -117,6 +117,7 @@ def test_beangulp_drives_the_same_importers(tmp_path):
 
 def test_beangulp_cli_extracts_with_the_fundtrail_importers(workspace):
     import beangulp
+
     from fundtrail.importers.registry import importers
 
     ingest = beangulp.Ingest(importers(workspace.parent))

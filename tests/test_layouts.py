@@ -10,9 +10,9 @@ import openpyxl
 from beancount import loader
 from beancount.core import data
 from conftest import SAMPLES
-from fundtrail.importers.pipeline import run_import
 
 from fundtrail.findings import Finding
+from fundtrail.importers.pipeline import run_import
 
 DOCS = Path(__file__).parent.parent / "docs/importers.md"
 

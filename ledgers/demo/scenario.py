@@ -647,6 +647,7 @@ class Scenario:
     def _plant_misc(self):
         rng = self.rng
         # Benford: 邳北镇's road upkeep paid as 60 amounts just under a 10,000 approval limit.
+        # (dates are set once the project, and so its start, exists)
         fund = next(f for f in self.funds.values() if f.code.startswith("X2025"))
         town = places.TOWNS[5]
         teams = [v for v in self.villages if v[2] == town[0]]
@@ -673,6 +674,8 @@ class Scenario:
                                 county_wide=(f"{town[1]}村级道路维修养护项目", "维修养护村级道路45公里",
                                              f"{town[1]}人民政府", "按实结算"))
         project.town, project.village = town[0], ""
+        for n, pay in enumerate(pays):  # every 15 days per team, within the approved period
+            pay.date = workday(project.start + datetime.timedelta(days=(n // len(teams)) * 15 + n % 7))
         self._accept(project.code, project.end)
         self.schedules[project.code] = pays
         self.expect("benford", "^QH2025-101", scope=town[0])

@@ -40,7 +40,7 @@ class Flow:
 
 @dataclass
 class Ledger:
-    as_of: datetime.date | None = None
+    as_of: datetime.date = datetime.date.min
     received: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # fund: + in
     fund_spent: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # fund: + out
     allotted: dict[str, list[Flow]] = field(default_factory=lambda: defaultdict(list))  # fund: + out
@@ -124,10 +124,11 @@ def build(ctx) -> Ledger:
     return index
 
 
-def judging_date(ctx) -> datetime.date | None:
+def judging_date(ctx) -> datetime.date:
     """The `as_of` setting, else the date the books are complete to: the last transaction, or
     the day before the last balance assertion (a statement's closing balance is asserted on
-    the day after its period), whichever is later."""
+    the day after its period), whichever is later. Books with neither (master data only) are
+    judged at their last entry, so nothing is yet overdue or idle."""
     as_of = ctx.settings.get("as_of")
     if as_of:
         return datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
@@ -136,7 +137,7 @@ def judging_date(ctx) -> datetime.date | None:
         if isinstance(entry, data.Balance):
             day = entry.date - datetime.timedelta(days=1)
             return max(day, last) if last else day
-    return last
+    return last or (ctx.entries[-1].date if ctx.entries else datetime.date.min)
 
 
 def ledger(ctx) -> Ledger:

@@ -13,7 +13,6 @@ import collections
 import datetime
 
 import chinese_calendar
-
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
 

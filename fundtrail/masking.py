@@ -1,10 +1,11 @@
 """The one masking policy for every public output: ID numbers, bank/card accounts, phones, addresses.
 
 `Masker(policy).text(s)` masks every personal number found anywhere in free text (names,
-narrations, metadata): 18- and 15-digit ID numbers (with X, spaces or dashes), bank and card
-numbers of 12 to 23 digits (with spaces or dashes), mobile numbers (with +86/0086 and separators),
-landlines (0632-8812345), and house numbers in addresses (3组15号). Full-width digits are read as
-digits. The field helpers mask a value known to be of one kind. Public phone numbers (the
+narrations, metadata): any run of 12 to 23 digits, however grouped by spaces or dashes (an ID
+number when it has an ID's shape, with X or not; else a bank or card account), mobile numbers
+(with +86/0086 and separators), landlines (0632-8812345), and house numbers in addresses
+(3组15号). Full-width digits are read as digits. Over-masking a long non-personal number in free
+text is the accepted price; evidence links keep theirs through `link()`. The field helpers mask a value known to be of one kind. Public phone numbers (the
 supervision phone, 12317) are listed in `policy.public_phones` and kept.
 
 How much to show is a setting, read from the ledger by `MaskPolicy.from_entries`:
@@ -28,15 +29,16 @@ import re
 from dataclasses import dataclass, field, fields
 
 NATIONAL_HOTLINE = "12317"
-_SEP = r"[ \-]?"
-ID_NO = re.compile(
-    rf"(?<![0-9])[1-9]\d{{5}}{_SEP}(?:18|19|20)\d{{2}}{_SEP}(?:0[1-9]|1[0-2]){_SEP}"
-    rf"(?:0[1-9]|[12]\d|3[01]){_SEP}\d{{3}}[0-9Xx](?![0-9])"
-    rf"|(?<![0-9])[1-9]\d{{5}}{_SEP}\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{{3}}(?![0-9])")
-MOBILE = re.compile(rf"(?:(?<![0-9])(?:\+|00)86{_SEP}|(?<![0-9]))1[3-9]\d(?:{_SEP}\d){{8}}(?![0-9])")
-LANDLINE = re.compile(r"(?:(?<![0-9])(?:\+|00)86[ \-]?|(?<![0-9]))(?:\(0\d{2,3}\)|0\d{2,3})[ \-]?[2-9]\d{6,7}(?![0-9])")
-ACCOUNT = re.compile(r"(?<![0-9])\d(?:[ \-]?\d){11,22}(?![0-9])")
-HOUSE = re.compile(r"(?<=[路街巷道村组弄楼栋元])\d+(?=号|组|弄|栋|单元|室|楼|户)")
+# Bounds that see through separators: a number starts where no digit (or digit + separator) is
+# before it and ends where no (separator +) digit follows, so "370405 1962..." is one number.
+_START = r"(?<![0-9])(?<![0-9][ \-])"
+_END = r"(?![ \-]?[0-9])"
+LONG = re.compile(rf"{_START}\d(?:[ \-]?\d){{11,22}}(?:[ \-]?[Xx](?![A-Za-z]))?{_END}")
+PREFIXED_MOBILE = re.compile(rf"(?:\+|(?<![0-9])00)86[ \-]?1[3-9]\d(?:[ \-]?\d){{8}}{_END}")
+MOBILE = re.compile(rf"{_START}1[3-9]\d(?:[ \-]?\d){{8}}{_END}")
+LANDLINE = re.compile(rf"(?:(?:\+|(?<![0-9])00)86[ \-]?)?{_START}(?:\(0\d{{2,3}}\)|0\d{{2,3}})[ \-]?[2-9]\d{{6,7}}{_END}")
+ID_SHAPE = re.compile(r"[1-9]\d{5}(?:(?:18|19|20)\d{2})?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9X]?")
+HOUSE = re.compile(r"(?<=[路街巷道村组弄楼栋元号])\d+(?=号|组|弄|栋|单元|室|楼|户)")
 LINK = re.compile(r"(?:VOU-\d{14}|[A-Z]{2,5}-\d{4}-\d{6,14}|YKT-[A-Z0-9-]+|[A-Z]+\d{4}-[A-Z0-9-]+"
                   r"|ALLOT-[A-Z0-9-]+|[A-Z]{2,5}-\d{4}-OPEN)")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
@@ -110,6 +112,13 @@ class Masker:
         cut = max(value.rfind("村"), value.rfind("社区") + 1)
         return value[:cut + 1] + "***" if 0 <= cut < len(value) - 1 else value
 
+    def _long_number(self, value: str) -> str:
+        """12 to 23 digits: an ID number when it has an ID's shape, else a bank or card account."""
+        digits = _digits(value).upper()
+        if len(digits) in (15, 18) and ID_SHAPE.fullmatch(digits):
+            return self.id_no(digits)
+        return self.account(digits) + ("*" if digits.endswith("X") else "")
+
     def link(self, value: str) -> str:
         value = str(value)
         return value if LINK.fullmatch(value) else self.text(value)
@@ -118,8 +127,8 @@ class Masker:
         if value is None:
             return ""
         text = str(value).translate(_FULL_WIDTH)
-        text = ID_NO.sub(lambda m: self.id_no(m.group()), text)
+        text = PREFIXED_MOBILE.sub(lambda m: self.phone(m.group()), text)
+        text = LONG.sub(lambda m: self._long_number(m.group()), text)
         text = MOBILE.sub(lambda m: self.phone(m.group()), text)
         text = LANDLINE.sub(lambda m: self.phone(m.group()), text)
-        text = ACCOUNT.sub(lambda m: self.account(m.group()), text)
         return HOUSE.sub(lambda m: "*" * len(m.group()), text)

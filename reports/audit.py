@@ -97,7 +97,7 @@ def progress(books, period: Period) -> list[tuple[str, Decimal, str]]:
     return rows
 
 
-def flow(books, period: Period):
+def flow_links(books, period: Period) -> dict[tuple[str, str], Decimal]:
     """Allotments of the period: fund level -> project category -> town (villages grouped)."""
     master = books.master
     links: dict[tuple[str, str], Decimal] = collections.defaultdict(Decimal)
@@ -110,6 +110,11 @@ def flow(books, period: Period):
         town = master.place_name(project.town) if project and project.town else "全区统筹"
         links[(level, category + "类")] += f.amount
         links[(category + "类", town)] += f.amount
+    return links
+
+
+def flow(books, period: Period):
+    links = flow_links(books, period)
     if not links:
         return None
     columns = [sorted({s for s, _ in links if not s.endswith("类")}),
@@ -164,8 +169,9 @@ def mus_sample(books, period: Period) -> dict:
         entry = item["flow"].entry
         item.update(date=entry.date, payee=entry.payee or "", narration=entry.narration,
                     amount=item["flow"].amount, project=item["flow"].project,
-                    links=sorted(entry.links), source=entry.meta.get("source", ""),
-                    row=entry.meta.get("row", entry.meta.get("voucher", "")))
+                    links=sorted(entry.links),
+                    where=f"{Path(entry.meta['source']).name}:{entry.meta.get('row', '')}"
+                    if entry.meta.get("source") else "")
     return {"population": population, "count": len(payments), "size": size, "interval": interval,
             "start": start, "items": items}
 

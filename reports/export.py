@@ -55,6 +55,15 @@ def payment_rows(books, year: int | None = None) -> list[dict]:
     return rows
 
 
+CODE_COLUMNS = {"links", "village_code"}  # codes and evidence links, kept as they are
+
+
+def masked(rows: list[dict], mask) -> list[dict]:
+    """Every text cell through the masking policy, but for codes and evidence links."""
+    return [{k: mask.text(v) if isinstance(v, str) and k not in CODE_COLUMNS else v
+             for k, v in row.items()} for row in rows]
+
+
 def _row(meta, mask) -> str:
     """The source row, or the voucher number (kept only when it has a voucher number's shape)."""
     if meta.get("row") is not None:
@@ -126,7 +135,8 @@ def xlsx_bytes(books, year: int | None = None) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, (rows_of, headers) in SHEETS.items():
-            frame = pd.DataFrame(rows_of(books, year), columns=list(headers)).rename(columns=headers)
+            rows = masked(rows_of(books, year), render.masker_for(books))
+            frame = pd.DataFrame(rows, columns=list(headers)).rename(columns=headers)
             frame.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
             ws.freeze_panes = "A2"
@@ -159,11 +169,13 @@ def write_ofdp(books, directory: Path, year: int | None = None) -> list[Path]:
     """Write the Open Fiscal Data Package into `directory`; returns the files written."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    payments = payment_rows(books, year)
+    mask = render.masker_for(books)
+    payments = masked(payment_rows(books, year), mask)
     funds = [{"fund_code": f.code, "doc_no": f.doc_no, "title": f.title, "level": f.level,
               "func_code": f.func_code, "func_name": FUNC_NAMES.get(f.func_code, ""),
               "issued": str(f.issued or ""), "amount": f.amount}
              for f in books.master.funds.values() if _in_year(f.issued, year)]
+    funds = masked(funds, mask)
     payment_columns = list(PAYMENT_HEADERS)
     pd.DataFrame(payments, columns=payment_columns).to_csv(directory / "payments.csv", index=False)
     pd.DataFrame(funds, columns=list(FUND_COLUMNS)).to_csv(directory / "funds.csv", index=False)

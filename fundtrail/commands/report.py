@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -42,7 +43,7 @@ def village(ledger, quarter, village, every, poster, out):
     suffix = "-A3" if poster else ""
     label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
     with click.progressbar(codes, label="生成村级公告 rendering notices", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         for code in bar:
             name = books.master.villages[code].name
             write(out / f"{label}-{code}-{name}{suffix}.pdf",

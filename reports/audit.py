@@ -117,9 +117,17 @@ def flow(books, period: Period):
     links = flow_links(books, period)
     if not links:
         return None
-    columns = [sorted({s for s, _ in links if not s.endswith("类")}),
-               sorted({t for _, t in links if t.endswith("类")}),
-               sorted({t for _, t in links if not t.endswith("类")})]
+    size: dict[str, Decimal] = collections.defaultdict(Decimal)
+    for (source, target), amount in links.items():
+        size[source] += amount
+        size[target] += amount
+
+    def column(names):
+        return sorted(names, key=lambda name: -size[name])
+
+    columns = [column({s for s, _ in links if not s.endswith("类")}),
+               column({t for _, t in links if t.endswith("类")}),
+               column({t for _, t in links if not t.endswith("类")})]
     return charts.sankey(columns, [(s, t, a) for (s, t), a in links.items()],
                          titles=["资金级次", "项目类别", "乡镇（所辖村）"])
 

@@ -30,6 +30,7 @@ def hbars(rows, marker: Decimal | None = None, marker_label: str = "", width: fl
     scale_max = max(values + [Decimal(1) if ratio else Decimal(0)]) or Decimal(1)
     span = W - left - right
     body = []
+    marker_x = float(marker / scale_max) * span if marker is not None else 0
     for i, (label, value, note) in enumerate(rows):
         y = top + i * row_h
         length = float(Decimal(max(value, 0)) / scale_max) * span if scale_max else 0
@@ -37,7 +38,7 @@ def hbars(rows, marker: Decimal | None = None, marker_label: str = "", width: fl
             "#a33" if marker is not None and value < marker else "#3f7f4e")
         body.append(f'<text x="{left - 6}" y="{y + 15}" text-anchor="end">{escape(label)}</text>'
                     f'<rect x="{left}" y="{y + 4}" width="{length:.1f}" height="{row_h - 8}" fill="{colour}"/>'
-                    f'<text x="{left + length + 4:.1f}" y="{y + 15}">{escape(note)}</text>')
+                    f'<text x="{left + max(length, marker_x) + 5:.1f}" y="{y + 15}">{escape(note)}</text>')
     if marker is not None:
         x = left + float(marker / scale_max) * span
         body.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{H - 6}" stroke="#c00" '

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import contextvars
 import datetime
+import functools
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -92,8 +95,24 @@ def html(template: str, books, **context) -> str:
         _MASKER.reset(token)
 
 
+class MissingFont(RuntimeError):
+    pass
+
+
+@functools.cache
+def ensure_cjk_font() -> None:
+    """Refuse to print tofu: a Chinese notice needs a CJK font (checked once, with fontconfig)."""
+    if not shutil.which("fc-list"):
+        return
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    if not found.strip():
+        raise MissingFont("未找到中文字体，请安装 fonts-noto-cjk (make setup) "
+                          "no CJK font found: install fonts-noto-cjk (make setup)")
+
+
 def pdf(template: str, books, **context) -> bytes:
     import weasyprint
 
+    ensure_cjk_font()
     return weasyprint.HTML(string=html(template, books, **context),
                            base_url=str(TEMPLATES)).write_pdf()

@@ -22,8 +22,15 @@ def load_books(ledger: str):
     return books
 
 
-def write(path: Path, content: bytes, quiet: bool = False) -> None:
-    """Write whole or not at all: a temporary file renamed into place."""
+def write(path: Path, content, quiet: bool = False) -> None:
+    """Write whole or not at all: `content` (bytes, or a function making them) goes to a
+    temporary file renamed into place."""
+    from fundtrail.reports.render import MissingFont
+
+    try:
+        content = content() if callable(content) else content
+    except MissingFont as error:
+        raise click.ClickException(str(error)) from None
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
     partial.write_bytes(content)

@@ -47,7 +47,8 @@ def village(ledger, quarter, village, every, poster, out):
         for code in bar:
             name = books.master.villages[code].name
             write(out / f"{label}-{code}-{name}{suffix}.pdf",
-                  notices.notice_pdf(books, quarter, code, poster=poster), quiet=every)
+                  lambda code=code: notices.notice_pdf(books, quarter, code, poster=poster),
+                  quiet=every)
     if every:
         click.echo(f"已生成 {len(codes)} 份村级公告 wrote {len(codes)} notices to {out}/")
 
@@ -60,7 +61,7 @@ def county(ledger, year, out):
     from fundtrail.reports.county import disclosure_pdf
 
     books = load_books(ledger)
-    write(out / f"{year}-county-disclosure.pdf", disclosure_pdf(books, year))
+    write(out / f"{year}-county-disclosure.pdf", lambda: disclosure_pdf(books, year))
 
 
 @report.command(help="审计分析报告 The auditor's report.")
@@ -76,4 +77,4 @@ def audit(ledger, period, out):
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--period") from None
     books = load_books(ledger)
-    write(out / f"{period}-audit.pdf", audit_pdf(books, period))
+    write(out / f"{period}-audit.pdf", lambda: audit_pdf(books, period))

@@ -23,10 +23,9 @@ from __future__ import annotations
 import ast
 import datetime
 
+from fundtrail import findings
 from fundtrail.plugins.rules import catalogue
 from fundtrail.plugins.rules.context import Context
-
-from fundtrail import findings
 
 __plugins__ = ("checks",)
 

@@ -1,6 +1,7 @@
 """Shared fixtures: one demo workspace per test session (building it takes a few seconds)."""
 
 import pytest
+
 from fundtrail.ledgers.demo.build import build
 
 

@@ -8,6 +8,7 @@ the link is among the finding's links and every facet agrees.
 import json
 
 import pytest
+
 from fundtrail.plugins.checks import RULES, all_findings
 
 

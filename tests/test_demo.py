@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import openpyxl
 from beancount.core import data
+
 from fundtrail.ledgers.demo.build import build
 
 LEDGER_FILES = ["main.beancount", "accounts.beancount", "masterdata/funds.beancount",

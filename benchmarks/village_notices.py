@@ -26,9 +26,8 @@ def main() -> None:
             from fundtrail.ledgers.demo.build import build
 
             ledger = str(build(Path(tmp) / "demo")["ledger"])
-        from fundtrail.reports import village
-
         from fundtrail.books import Books
+        from fundtrail.reports import village
 
         started = time.perf_counter()
         books = Books.load(ledger)  # once, for every notice

@@ -39,8 +39,12 @@ MOBILE = re.compile(rf"{_START}1[3-9]\d(?:[ \-]?\d){{8}}{_END}")
 LANDLINE = re.compile(rf"(?:(?:\+|(?<![0-9])00)86[ \-]?)?{_START}(?:\(0\d{{2,3}}\)|0\d{{2,3}})[ \-]?[2-9]\d{{6,7}}{_END}")
 ID_SHAPE = re.compile(r"[1-9]\d{5}(?:(?:18|19|20)\d{2})?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9X]?")
 HOUSE = re.compile(r"(?<=[路街巷道村组弄楼栋元号])\d+(?=号|组|弄|栋|单元|室|楼|户)")
-LINK = re.compile(r"(?:VOU-\d{14}|[A-Z]{2,5}-\d{4}-\d{6,14}|YKT-[A-Z0-9-]+|[A-Z]+\d{4}-[A-Z0-9-]+"
-                  r"|ALLOT-[A-Z0-9-]+|[A-Z]{2,5}-\d{4}-OPEN)")
+LINK = re.compile(  # the shapes of the links fundtrail itself writes; nothing else passes
+    r"VOU-\d{14}"  # treasury voucher
+    r"|[A-Z]{2,5}-\d{4}-(?:\d{6,14}|OPEN)"  # bank serial or statement timestamp
+    r"|YKT-[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,6}){1,3}"  # 一卡通 batch row
+    r"|(?:ALLOT-)?[A-Z]{1,4}\d{4}-[A-Z0-9]{1,6}"  # project, fund, loan codes; allotments
+    r"|[A-Z]{1,4}\d{4}Q[1-4]-\d{1,3}")  # 一卡通 batch
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
 
 

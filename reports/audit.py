@@ -22,11 +22,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
-from fundtrail.reports import charts, facts, render
-from fundtrail.reports.facts import ZERO, Period
 
 from fundtrail import accounts as acc
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS
+from fundtrail.reports import charts, facts, render
+from fundtrail.reports.facts import ZERO, Period
 
 STATUS_LABELS = {"": "未处理", "误报": "误报", "已整改": "已整改", "核实中": "核实中"}
 AGING_BANDS = [(183, "半年以内"), (365, "半年至1年"), (730, "1至2年"), (None, "2年以上")]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+
 from fundtrail.reports import facts, render
 from fundtrail.reports.audit import STATUS_LABELS, five_elements
 from fundtrail.reports.village import project_rows

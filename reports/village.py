@@ -13,6 +13,7 @@ import collections
 import datetime
 
 import chinese_calendar
+
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
 

@@ -63,7 +63,9 @@ def test_evidence_links_are_kept_but_only_in_their_own_shape():
     for link in ("VOU-20245201000001", "PSBC-1188-20241220000003", "ABC-6688-20240703085432",
                  "YKT-QH2024Q2-01-017", "ALLOT-QH2024-001", "ICBC-9876-OPEN"):
         assert M.link(link) == link
+    assert M.link("QH2024Q2-01") == "QH2024Q2-01" and M.link("C2024-048B") == "C2024-048B"
     assert CARD not in M.link(f"X-{CARD}")
+    assert CARD not in M.link(f"QH2024-{CARD}") and CARD not in M.link(f"YKT-{CARD}")
     assert ID not in M.link(f"VOU-{ID}")
 
 

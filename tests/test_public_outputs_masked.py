@@ -10,10 +10,10 @@ import shutil
 
 import openpyxl
 import pytest
-from fundtrail.reports import audit, county, export, village
 from reportkit import pdf_text
 
 from fundtrail.books import Books
+from fundtrail.reports import audit, county, export, village
 
 QUARTER = "2024Q2"
 PLANTED = {

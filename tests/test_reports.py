@@ -11,12 +11,12 @@ from decimal import Decimal
 import pytest
 from beanquery import connect
 from click.testing import CliRunner
-from fundtrail.reports import audit, county, village
-from fundtrail.reports.render import date_cn, money
 from reportkit import flat, page_size, pdf_fonts, pdf_text
 
 from fundtrail.cli import main
 from fundtrail.findings import SEVERITY_LABELS
+from fundtrail.reports import audit, county, village
+from fundtrail.reports.render import date_cn, money
 
 QUARTER, START, END = "2024Q2", datetime.date(2024, 4, 1), datetime.date(2024, 6, 30)
 

@@ -166,3 +166,27 @@ def test_audit_has_charts_reconciliation_and_sample(demo_books):
         assert row["difference"] in (None, 0), row
     sample = context["sample"]
     assert sample["items"] and sum(i["hits"] for i in sample["items"]) == sample["size"]
+
+
+def test_audit_shows_dispositions_and_any_rule(demo_books, monkeypatch):
+    """Whatever rules exist: a disposed finding shows its status and reason; a rule without
+    text of its own gets the generic five elements."""
+    from fundtrail import findings
+    from fundtrail.plugins import checks
+
+    real = checks.all_findings(demo_books.entries, demo_books.options)
+    entry = real[0].entry
+    extra = findings.make("brand-new-rule", "critical", "k", "新规则疑点 身份证370405196211119250",
+                          entry, Decimal("123.45"))
+
+    def fake(entries, options):
+        return [real[0]._replace(status="误报", reason="经核实为正常退款"), *real[1:], extra]
+
+    monkeypatch.setattr(checks, "all_findings", fake)
+    pdf = audit.audit_pdf(demo_books, "2024")
+    text = pdf_text(pdf)
+    rows = [line.split() for line in pdf_text(pdf, layout=True).splitlines()]
+    assert "经核实为正常退款" in flat(text) and "处理：误报" in flat(text)
+    assert ["brand-new-rule", audit.rule_texts()["default"]["title"], "严重", "1"] in [r[:4] for r in rows]
+    assert "370405196211119250" not in text and "身份证370405************" in flat(text)
+    assert flat(audit.rule_texts()["default"]["recommendation"]) in flat(text)

@@ -20,7 +20,7 @@ ZERO = Decimal(0)
 _PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Flow:
     date: datetime.date
     kind: str  # "allot" | "spend"
@@ -98,14 +98,24 @@ def flows(books) -> list[Flow]:
     return _CACHE[books]
 
 
-def by_project(books) -> dict[str, list[Flow]]:
-    """The flows of each project (computed once per Books)."""
-    if books not in _INDEX:
+def _index(books, field: str) -> dict[str, list[Flow]]:
+    indexes = _INDEX.setdefault(books, {})
+    if field not in indexes:
         index: dict[str, list[Flow]] = {}
         for flow in flows(books):
-            index.setdefault(flow.project, []).append(flow)
-        _INDEX[books] = index
-    return _INDEX[books]
+            index.setdefault(getattr(flow, field), []).append(flow)
+        indexes[field] = index
+    return indexes[field]
+
+
+def by_project(books) -> dict[str, list[Flow]]:
+    """The flows of each project, in date order (computed once per Books)."""
+    return _index(books, "project")
+
+
+def by_village(books) -> dict[str, list[Flow]]:
+    """The flows of each village ("" for county-wide money), in date order (once per Books)."""
+    return _index(books, "village")
 
 
 def total(items, kind: str, start=None, end=None) -> Decimal:

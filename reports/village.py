@@ -77,10 +77,10 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     if village not in master.villages:
         raise KeyError(f"账簿中没有该行政村 no such village in the ledger: {village}")
     place = master.villages[village]
-    here = [f for f in facts.flows(books) if f.village == village and f.date <= period.end]
+    here = [f for f in facts.by_village(books).get(village, ()) if f.date <= period.end]
     in_q = [f for f in here if f.date >= period.start]
     households = [f for f in here if f.kind == "spend" and f.meta.get("beneficiary")]
-    projects = [f for f in here if f not in households]
+    projects = [f for f in here if not (f.kind == "spend" and f.meta.get("beneficiary"))]
     keys = ("received_q", "received_cum", "spent_q", "spent_cum")
     sources = collections.defaultdict(lambda: dict.fromkeys(keys, ZERO))
     for flow in projects:

@@ -72,15 +72,19 @@ def projects_in_notice(books, village: str, period: Period) -> list[str]:
     return codes
 
 
+def _to_household(flow) -> bool:
+    """A subsidy paid to a household (一卡通 row): it names its beneficiary."""
+    return flow.kind == "spend" and bool(flow.meta.get("beneficiary"))
+
+
 def notice_context(books, period: Period, village: str, posted: datetime.date | None = None) -> dict:
     master = books.master
     if village not in master.villages:
         raise KeyError(f"账簿中没有该行政村 no such village in the ledger: {village}")
     place = master.villages[village]
     here = [f for f in facts.by_village(books).get(village, ()) if f.date <= period.end]
-    in_q = [f for f in here if f.date >= period.start]
-    households = [f for f in here if f.kind == "spend" and f.meta.get("beneficiary")]
-    projects = [f for f in here if not (f.kind == "spend" and f.meta.get("beneficiary"))]
+    households = [f for f in here if _to_household(f)]
+    projects = [f for f in here if not _to_household(f)]
     keys = ("received_q", "received_cum", "spent_q", "spent_cum")
     sources = collections.defaultdict(lambda: dict.fromkeys(keys, ZERO))
     for flow in projects:
@@ -106,7 +110,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
                         "project": master.projects[f.project].name if f.project in master.projects else ""}
                        for f in paid],
         "posted": posted, "until": posted + datetime.timedelta(days=POSTING_DAYS),
-        "issued": posted, "in_quarter": len(in_q),
+        "issued": posted,
     }
 
 

@@ -176,11 +176,13 @@ def test_audit_shows_dispositions_and_any_rule(demo_books, monkeypatch):
 
     real = checks.all_findings(demo_books.entries, demo_books.options)
     entry = real[0].entry
-    extra = findings.make("brand-new-rule", "critical", "k", "新规则疑点 身份证370405196211119250",
-                          entry, Decimal("123.45"))
+    extra = [findings.make("brand-new-rule", "critical", "k", "新规则疑点 身份证370405196211119250",
+                           entry, Decimal("123.45"))]
+    extra += [findings.make(rule, "high", rule, f"{rule} 疑点", entry, Decimal(1))
+              for rule in audit.rule_texts() if rule not in ("default", "unclassified")]
 
     def fake(entries, options):
-        return [real[0]._replace(status="误报", reason="经核实为正常退款"), *real[1:], extra]
+        return [real[0]._replace(status="误报", reason="经核实为正常退款"), *real[1:], *extra]
 
     monkeypatch.setattr(checks, "all_findings", fake)
     pdf = audit.audit_pdf(demo_books, "2024")
@@ -188,5 +190,8 @@ def test_audit_shows_dispositions_and_any_rule(demo_books, monkeypatch):
     rows = [line.split() for line in pdf_text(pdf, layout=True).splitlines()]
     assert "经核实为正常退款" in flat(text) and "处理：误报" in flat(text)
     assert ["brand-new-rule", audit.rule_texts()["default"]["title"], "严重", "1"] in [r[:4] for r in rows]
+    for f in extra[1:]:  # every rule's own title, one row each, even the long ones
+        assert [f.rule, audit.rule_texts()[f.rule]["title"], "高", "1"] in [r[:4] for r in rows]
+        assert f.id in text
     assert "370405196211119250" not in text and "身份证370405************" in flat(text)
     assert flat(audit.rule_texts()["default"]["recommendation"]) in flat(text)

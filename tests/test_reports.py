@@ -195,3 +195,9 @@ def test_audit_shows_dispositions_and_any_rule(demo_books, monkeypatch):
         assert f.id in text
     assert "370405196211119250" not in text and "身份证370405************" in flat(text)
     assert flat(audit.rule_texts()["default"]["recommendation"]) in flat(text)
+
+
+def test_periods_without_money_still_render(demo_books):
+    code = sorted(demo_books.master.villages)[0]
+    assert "本村截至本季度末无下达项目资金" in pdf_text(village.notice_pdf(demo_books, "2022Q1", code))
+    assert "本期无支付" in flat(pdf_text(audit.audit_pdf(demo_books, "2022")))

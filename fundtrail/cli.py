@@ -140,9 +140,13 @@ def serve(ledger: str, port: int, host: str):
 
 
 # Commands that live in their own modules (fundtrail/commands/*.py) register here, one line each.
+from fundtrail.commands.export import export  # noqa: E402
 from fundtrail.commands.importing import import_command  # noqa: E402
+from fundtrail.commands.report import report  # noqa: E402
 
 main.add_command(import_command)
+main.add_command(report)
+main.add_command(export)
 
 
 if __name__ == "__main__":

@@ -1,28 +1,81 @@
 """The one masking policy for every public output: ID numbers, bank/card accounts, phones, addresses.
 
 `Masker(policy).text(s)` masks every personal number found anywhere in free text (names,
-narrations, metadata); the field helpers mask a value known to be of one kind. Public phone
-numbers (the supervision phone, 12317) are listed in `policy.public_phones` and kept.
+narrations, metadata): any run of 12 to 23 digits, however grouped by spaces or dashes (an ID
+number when it has an ID's shape, with X or not; else a bank or card account), mobile numbers
+(with +86/0086 and separators), landlines (0632-8812345), and house numbers in addresses
+(3组15号). Full-width digits are read as digits. Over-masking a long non-personal number in free
+text is the accepted price; evidence links keep theirs through `link()`. The field helpers mask a value known to be of one kind. Public phone numbers (the
+supervision phone, 12317) are listed in `policy.public_phones` and kept.
+
+How much to show is a setting, read from the ledger by `MaskPolicy.from_entries`:
+
+    2023-01-01 custom "masking" "policy"
+      id_head: 6          ; keep the region code ...
+      id_tail: 0          ; ... and this many trailing characters
+      account_tail: 4
+      phone_head: 3
+      phone_tail: 4
+      names: "full"       ; or "surname": 张** (village practice decides)
+
+Identifiers the system itself issues (voucher numbers, bank serials, 一卡通 rows, as links:
+VOU-20245201000001, PSBC-1188-20241220000003) are evidence, not personal data: `link()`
+keeps them when they have one of those shapes, and masks anything else.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-ID_NO = re.compile(r"(?<![0-9])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])\d{2}\d{3}[0-9Xx](?![0-9])")
-ACCOUNT = re.compile(r"(?<![0-9])\d(?:[ -]?\d){11,22}(?![0-9])")
-MOBILE = re.compile(r"(?<![0-9])1[3-9]\d{9}(?![0-9])")
+NATIONAL_HOTLINE = "12317"
+# Bounds that see through separators: a number starts where no digit (or digit + separator) is
+# before it and ends where no (separator +) digit follows, so "370405 1962..." is one number.
+_START = r"(?<![0-9])(?<![0-9][ \-])"
+_END = r"(?![ \-]?[0-9])"
+LONG = re.compile(rf"{_START}\d(?:[ \-]?\d){{11,22}}(?:[ \-]?[Xx](?![A-Za-z]))?{_END}")
+PREFIXED_MOBILE = re.compile(rf"(?:\+|(?<![0-9])00)86[ \-]?1[3-9]\d(?:[ \-]?\d){{8}}{_END}")
+MOBILE = re.compile(rf"{_START}1[3-9]\d(?:[ \-]?\d){{8}}{_END}")
+LANDLINE = re.compile(rf"(?:(?:\+|(?<![0-9])00)86[ \-]?)?{_START}(?:\(0\d{{2,3}}\)|0\d{{2,3}})[ \-]?[2-9]\d{{6,7}}{_END}")
+ID_SHAPE = re.compile(r"[1-9]\d{5}(?:(?:18|19|20)\d{2})?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[0-9X]?")
+HOUSE = re.compile(r"(?<=[路街巷道村组弄楼栋元号])\d+(?=号|组|弄|栋|单元|室|楼|户)")
+LINK = re.compile(  # the shapes of the links fundtrail itself writes; nothing else passes
+    r"VOU-\d{14}"  # treasury voucher
+    r"|[A-Z]{2,5}-\d{4}-(?:\d{6,14}|OPEN)"  # bank serial or statement timestamp
+    r"|YKT-[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,6}){1,3}"  # 一卡通 batch row
+    r"|(?:ALLOT-)?[A-Z]{1,4}\d{4}-[A-Z0-9]{1,6}"  # project, fund, loan codes; allotments
+    r"|[A-Z]{1,4}\d{4}Q[1-4]-\d{1,3}")  # 一卡通 batch
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
 
 
 @dataclass(frozen=True)
 class MaskPolicy:
     id_head: int = 6  # keep the region code ...
-    id_tail: int = 0  # ... and this many trailing digits
+    id_tail: int = 0  # ... and this many trailing characters
     account_tail: int = 4
     phone_head: int = 3
     phone_tail: int = 4
-    public_phones: frozenset[str] = field(default_factory=lambda: frozenset({"12317"}))
+    names: str = "full"  # "full" (village practice) or "surname"
+    public_phones: frozenset[str] = field(default_factory=lambda: frozenset({NATIONAL_HOTLINE}))
+
+    @classmethod
+    def from_entries(cls, entries, public_phones=()) -> MaskPolicy:
+        """The ledger's `custom "masking"` settings; public phones are always kept."""
+        settings = {}
+        ints = {f.name for f in fields(cls) if f.type == "int"}
+        for entry in entries:
+            if getattr(entry, "type", None) == "masking":
+                for key, value in entry.meta.items():
+                    if key in ints:
+                        settings[key] = int(value)
+                    elif key == "names":
+                        settings[key] = str(value)
+        phones = {NATIONAL_HOTLINE, *(_digits(p) for p in public_phones if p)}
+        return cls(**settings, public_phones=frozenset(phones))
+
+
+def _digits(value: str) -> str:
+    return re.sub(r"[^0-9Xx]", "", str(value).translate(_FULL_WIDTH))
 
 
 def _keep(value: str, head: int, tail: int) -> str:
@@ -37,19 +90,49 @@ class Masker:
         self.policy = policy or MaskPolicy()
 
     def id_no(self, value: str) -> str:
-        return _keep(str(value), self.policy.id_head, self.policy.id_tail)
+        return _keep(_digits(value).upper(), self.policy.id_head, self.policy.id_tail)
 
     def account(self, value: str) -> str:
-        digits = re.sub(r"\D", "", str(value))
-        return _keep(digits, 0, self.policy.account_tail)
+        return _keep(_digits(value), 0, self.policy.account_tail)
 
     def phone(self, value: str) -> str:
-        if str(value) in self.policy.public_phones:
+        digits = _digits(value)
+        if digits in self.policy.public_phones or digits.lstrip("0").removeprefix("86") in \
+                self.policy.public_phones:
             return str(value)
-        return _keep(str(value), self.policy.phone_head, self.policy.phone_tail)
+        if digits.startswith(("0086", "86")) and len(digits) > 11:
+            digits = digits.removeprefix("00").removeprefix("86")
+        return _keep(digits, self.policy.phone_head, self.policy.phone_tail)
+
+    def name(self, value: str) -> str:
+        value = self.text(value)
+        if self.policy.names == "surname" and len(value) >= 2:
+            return value[0] + "*" * (len(value) - 1)
+        return value
+
+    def address(self, value: str) -> str:
+        """Keep the place down to the village; hide what follows (组, 号, 室)."""
+        value = self.text(value)
+        cut = max(value.rfind("村"), value.rfind("社区") + 1)
+        return value[:cut + 1] + "***" if 0 <= cut < len(value) - 1 else value
+
+    def _long_number(self, value: str) -> str:
+        """12 to 23 digits: an ID number when it has an ID's shape, else a bank or card account."""
+        digits = _digits(value).upper()
+        if len(digits) in (15, 18) and ID_SHAPE.fullmatch(digits):
+            return self.id_no(digits)
+        return self.account(digits) + ("*" if digits.endswith("X") else "")
+
+    def link(self, value: str) -> str:
+        value = str(value)
+        return value if LINK.fullmatch(value) else self.text(value)
 
     def text(self, value) -> str:
-        text = str(value)
-        text = ID_NO.sub(lambda m: self.id_no(m.group()), text)
+        if value is None:
+            return ""
+        text = str(value).translate(_FULL_WIDTH)
+        text = PREFIXED_MOBILE.sub(lambda m: self.phone(m.group()), text)
+        text = LONG.sub(lambda m: self._long_number(m.group()), text)
         text = MOBILE.sub(lambda m: self.phone(m.group()), text)
-        return ACCOUNT.sub(lambda m: self.account(m.group()), text)
+        text = LANDLINE.sub(lambda m: self.phone(m.group()), text)
+        return HOUSE.sub(lambda m: "*" * len(m.group()), text)

@@ -1,0 +1,80 @@
+"""`fundtrail report village|county|audit`: the public notices and the auditor's PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fundtrail.commands.books_arg import load_books, write
+
+LEDGER = click.argument("ledger", type=click.Path(dir_okay=False))
+OUT = click.option("--out", "out", default="reports", show_default=True,
+                   type=click.Path(file_okay=False, path_type=Path), help="输出目录 output directory")
+
+
+@click.group(help="生成公告和审计报告 (PDF) Render notices and reports as PDF.")
+def report():
+    pass
+
+
+@report.command(help="村级季度公告公示 The quarterly village notice.")
+@LEDGER
+@click.option("--quarter", required=True, help="季度 quarter, e.g. 2024Q3")
+@click.option("--village", default=None, help="行政村代码 12-digit village code")
+@click.option("--all", "every", is_flag=True, help="全部行政村 every village (one ledger load)")
+@click.option("--poster", is_flag=True, help="A3 张贴版 A3 poster for the noticeboard")
+@OUT
+def village(ledger, quarter, village, every, poster, out):
+    from fundtrail.reports import village as notices
+
+    if bool(village) == every:
+        raise click.UsageError("请指定 --village CODE 或 --all give --village CODE or --all")
+    try:
+        period = notices.quarter(quarter)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--quarter") from None
+    books = load_books(ledger)
+    codes = notices.village_codes(books) if every else [village]
+    if village and village not in books.master.villages:
+        raise click.BadParameter(f"账簿中没有该行政村 no such village in the ledger: {village}",
+                                 param_hint="--village")
+    suffix = "-A3" if poster else ""
+    label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
+    with click.progressbar(codes, label="生成村级公告 rendering notices", show_pos=True,
+                           file=sys.stderr) as bar:
+        for code in bar:
+            name = books.master.villages[code].name
+            write(out / f"{label}-{code}-{name}{suffix}.pdf",
+                  lambda code=code: notices.notice_pdf(books, quarter, code, poster=poster),
+                  quiet=every)
+    if every:
+        click.echo(f"已生成 {len(codes)} 份村级公告 wrote {len(codes)} notices to {out}/")
+
+
+@report.command(help="县级年度项目资金公告 The county's annual disclosure.")
+@LEDGER
+@click.option("--year", required=True, type=int, help="年度 year")
+@OUT
+def county(ledger, year, out):
+    from fundtrail.reports.county import disclosure_pdf
+
+    books = load_books(ledger)
+    write(out / f"{year}-county-disclosure.pdf", lambda: disclosure_pdf(books, year))
+
+
+@report.command(help="审计分析报告 The auditor's report.")
+@LEDGER
+@click.option("--period", required=True, help="期间 period: 2024 or 2024Q3")
+@OUT
+def audit(ledger, period, out):
+    from fundtrail.reports.audit import audit_pdf
+    from fundtrail.reports.facts import Period
+
+    try:
+        Period.parse(period)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--period") from None
+    books = load_books(ledger)
+    write(out / f"{period}-audit.pdf", lambda: audit_pdf(books, period))

@@ -1,0 +1,74 @@
+"""The county's annual project and fund disclosure (县级衔接资金项目计划及完成情况公告): the year's
+allocations by source and indicator document, every project approved that year with its
+disclosure fields, and how far each got (completion).
+
+    disclosure_pdf(books, 2024) -> A4 PDF bytes
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from fundtrail.reports import render
+from fundtrail.reports.facts import ZERO, Period
+from fundtrail.reports.village import first_workday_after, project_rows
+
+
+def fund_rows(books, period: Period) -> list[dict]:
+    """The indicator documents issued in the period's year, with their figures to its end."""
+    master = books.master
+    figures = books.figures("fund", start=period.start, end=period.end)
+    to_date = books.figures("fund", end=period.end)
+    rows = []
+    for code, fund in sorted(master.funds.items(), key=lambda kv: (list(master.funds).index(kv[0]))):
+        if not fund.issued or fund.issued.year != period.year:
+            continue
+        fig, cum = figures.get(code), to_date.get(code)
+        rows.append({"fund": fund, "received": cum.received if cum else ZERO,
+                     "passed_down": cum.passed_down if cum else ZERO,
+                     "spent": cum.spent if cum else ZERO, "balance": cum.balance if cum else ZERO,
+                     "spent_in_year": fig.spent if fig else ZERO})
+    return rows
+
+
+def level_totals(rows) -> list[dict]:
+    levels: dict[str, dict] = {}
+    for row in rows:
+        total = levels.setdefault(row["fund"].level, {"level": row["fund"].level, "count": 0,
+                                                      "amount": ZERO, "received": ZERO,
+                                                      "passed_down": ZERO, "spent": ZERO})
+        total["count"] += 1
+        total["amount"] += row["fund"].amount
+        for key in ("received", "passed_down", "spent"):
+            total[key] += row[key]
+    return list(levels.values())
+
+
+def disclosure_context(books, year: int) -> dict:
+    period = Period.parse(str(year))
+    codes = [code for code, p in sorted(books.master.projects.items())
+             if p.approved and p.approved.year == year]
+    projects = project_rows(books, codes, period.end)
+    funds = fund_rows(books, period)
+    issued = first_workday_after(period.end)
+    return {
+        "year": year, "period": period, "funds": funds, "levels": level_totals(funds),
+        "projects": projects, "issued": issued,
+        "totals": {
+            "amount": sum((r["fund"].amount for r in funds), ZERO),
+            "received": sum((r["received"] for r in funds), ZERO),
+            "budget": sum((r["p"].budget for r in projects), ZERO),
+            "spent": sum((r["spent"] for r in projects), ZERO),
+            "accepted": sum(1 for r in projects if r["status"] == "已验收"),
+            "ongoing": sum(1 for r in projects if r["status"] == "实施中"),
+        },
+    }
+
+
+def disclosure_pdf(books, year: int, issued: datetime.date | None = None) -> bytes:
+    context = disclosure_context(books, int(year))
+    if issued:
+        context["issued"] = issued
+    county = books.master.county.name if books.master.county else ""
+    title = f"{county}{year}年度衔接推进乡村振兴补助资金项目计划及完成情况公告"
+    return render.pdf("county.html", books, title=title, header=title, **context)

@@ -1,0 +1,218 @@
+"""Spreadsheet and open-data exports of what the reports disclose, through the same masking policy.
+
+    xlsx_bytes(books, year=None) -> bytes      sheets 疑点 (findings), 项目 (projects), 支付 (payments)
+    write_ofdp(books, directory, year=None)    Open Fiscal Data Package: payments.csv, funds.csv and
+                                               datapackage.json (functional, economic,
+                                               administrative, project and village dimensions)
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from fundtrail.reports import facts, render
+from fundtrail.reports.audit import STATUS_LABELS, five_elements
+from fundtrail.reports.village import project_rows
+
+FUNC_NAMES = {"2130501": "行政运行", "2130502": "一般行政管理事务", "2130503": "机关服务",
+              "2130504": "农村基础设施建设", "2130505": "生产发展", "2130506": "社会发展",
+              "2130507": "贷款奖补和贴息", "2130508": "“三西”农业建设专项补助", "2130550": "事业运行",
+              "2130599": "其他巩固脱贫攻坚成果衔接乡村振兴支出"}
+
+
+def _in_year(date, year):
+    return year is None or (date and date.year == year)
+
+
+def payment_rows(books, year: int | None = None) -> list[dict]:
+    """One row per payment (expense posting with a fund or project), masked, in date order."""
+    master, mask = books.master, render.masker_for(books)
+    rows = []
+    for f in facts.flows(books):
+        if f.kind != "spend" or not _in_year(f.date, year):
+            continue
+        project, fund = master.projects.get(f.project), master.funds.get(f.fund)
+        func = str(f.meta.get("func_code") or (fund.func_code if fund else ""))
+        village = master.villages.get(f.village)
+        rows.append({
+            "date": f.date.isoformat(), "amount": f.amount,
+            "fund_code": f.fund, "doc_no": fund.doc_no if fund else "", "level": fund.level if fund else "",
+            "func_code": func, "func_name": FUNC_NAMES.get(func, ""),
+            "eco_code": str(f.meta.get("eco_code", "")),
+            "admin_unit": project.unit if project else "",
+            "project_code": f.project, "project_name": project.name if project else "",
+            "village_code": f.village, "village_name": village.name if village else "",
+            "town_name": master.place_name(village.town) if village else "",
+            "payee": mask.name(f.entry.payee or ""), "narration": mask.text(f.entry.narration),
+            "links": " ".join(mask.link(lk) for lk in sorted(f.entry.links)),
+            "source": mask.text(f.entry.meta.get("source", "")),
+            "row": _row(f.entry.meta, mask),
+        })
+    return rows
+
+
+CODE_COLUMNS = {"links", "village_code"}  # codes and evidence links, kept as they are
+
+
+def masked(rows: list[dict], mask) -> list[dict]:
+    """Every text cell through the masking policy, but for codes and evidence links."""
+    return [{k: mask.text(v) if isinstance(v, str) and k not in CODE_COLUMNS else v
+             for k, v in row.items()} for row in rows]
+
+
+def _row(meta, mask) -> str:
+    """The source row, or the voucher number (kept only when it has a voucher number's shape)."""
+    if meta.get("row") is not None:
+        return mask.text(meta["row"])
+    voucher = str(meta.get("voucher", ""))
+    return mask.link(f"VOU-{voucher}").removeprefix("VOU-") if voucher else ""
+
+
+def finding_rows(books) -> list[dict]:
+    from fundtrail.plugins.checks import all_findings
+
+    mask = render.masker_for(books)
+    return [{"id": f.id, "rule": f.rule, "type": five_elements(f)["title"], "severity": f.severity,
+             "status": STATUS_LABELS.get(f.status, f.status), "reason": mask.text(f.reason),
+             "date": f.date.isoformat() if f.date else "", "amount": f.amount,
+             "message": mask.text(f.message), "links": " ".join(mask.link(lk) for lk in f.links),
+             "source": mask.text((getattr(f.entry, "meta", None) or {}).get("source", "")),
+             "row": _row(getattr(f.entry, "meta", None) or {}, mask),
+             "ledger": f"{Path(f.source.get('filename') or '').name}:{f.source.get('lineno', '')}"}
+            for f in all_findings(books.entries, books.options)]
+
+
+def project_table(books, year: int | None = None) -> list[dict]:
+    import datetime
+
+    mask = render.masker_for(books)
+    codes = [c for c, p in sorted(books.master.projects.items()) if _in_year(p.approved, year)]
+    end = datetime.date(year, 12, 31) if year else None
+    rows = []
+    for r in project_rows(books, codes, end or datetime.date.max):
+        p = r["p"]
+        rows.append({
+            "code": p.code, "name": p.name, "category": p.category, "place": r["place"],
+            "task": p.task, "standard": p.standard, "sources": r["funds"], "budget": p.budget,
+            "start": str(p.start or ""), "end": str(p.end or ""), "unit": p.unit,
+            "manager": mask.name(p.manager), "goal": p.goal, "linkage": p.linkage,
+            "households": p.households, "poor_households": p.poor_households,
+            "received": r["received"], "spent": r["spent"], "balance": r["balance"],
+            "status": r["status"]})
+    return rows
+
+
+PAYMENT_HEADERS = {
+    "date": "日期", "amount": "金额", "fund_code": "资金编码", "doc_no": "指标文号", "level": "资金级次",
+    "func_code": "功能科目", "func_name": "功能科目名称", "eco_code": "经济科目", "admin_unit": "实施单位",
+    "project_code": "项目编号", "project_name": "项目名称", "village_code": "村代码",
+    "village_name": "村名", "town_name": "乡镇", "payee": "收款人", "narration": "摘要",
+    "links": "关联号", "source": "来源文件", "row": "行号"}
+FINDING_HEADERS = {
+    "id": "疑点编号", "rule": "规则", "type": "疑点类型", "severity": "严重程度", "status": "处理情况",
+    "reason": "处理说明", "date": "日期", "amount": "金额", "message": "疑点描述", "links": "关联号",
+    "source": "来源文件", "row": "行号", "ledger": "账簿位置"}
+PROJECT_HEADERS = {
+    "code": "项目编号", "name": "项目名称", "category": "项目类别", "place": "实施地点", "task": "建设任务",
+    "standard": "补助标准", "sources": "资金来源", "budget": "总投资", "start": "开工日期",
+    "end": "完工日期", "unit": "实施单位", "manager": "责任人", "goal": "绩效目标",
+    "linkage": "联农带农机制", "households": "受益户数", "poor_households": "脱贫户和监测户数",
+    "received": "到位资金", "spent": "已支出", "balance": "结余", "status": "状态"}
+FUND_COLUMNS = ("fund_code", "doc_no", "title", "level", "func_code", "func_name", "issued", "amount")
+SHEETS = {  # sheet name -> (rows of (books, year), column keys -> Chinese headers)
+    "疑点": (lambda books, year: finding_rows(books), FINDING_HEADERS),
+    "项目": (project_table, PROJECT_HEADERS),
+    "支付": (payment_rows, PAYMENT_HEADERS),
+}
+
+
+def xlsx_bytes(books, year: int | None = None) -> bytes:
+    """Findings, projects and payments (of `year`, or all) as one workbook; amounts are numbers."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for sheet, (rows_of, headers) in SHEETS.items():
+            rows = masked(rows_of(books, year), render.masker_for(books))
+            frame = pd.DataFrame(rows, columns=list(headers)).rename(columns=headers)
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes = "A2"
+            for column in ws.iter_cols(min_row=2):
+                for cell in column:
+                    if isinstance(cell.value, (Decimal, float)):
+                        cell.number_format = "#,##0.00"
+            for column in ws.columns:
+                width = max(len(str(c.value or "")) for c in column[:200])
+                ws.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 50)
+    return buffer.getvalue()
+
+
+def _fields(names_types) -> list[dict]:
+    return [{"name": n, "type": t, **({"decimalChar": "."} if t == "number" else {})}
+            for n, t in names_types]
+
+
+def _dimension(kind, code, label=None, classification=None) -> dict:
+    attributes = {"code": {"source": code}}
+    if label:
+        attributes["label"] = {"source": label, "labelfor": "code"}
+    dim = {"dimensionType": kind, "attributes": attributes, "primaryKey": ["code"]}
+    if classification:
+        dim["classificationType"] = classification
+    return dim
+
+
+def write_ofdp(books, directory: Path, year: int | None = None) -> list[Path]:
+    """Write the Open Fiscal Data Package into `directory`; returns the files written."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    mask = render.masker_for(books)
+    payments = masked(payment_rows(books, year), mask)
+    funds = [{"fund_code": f.code, "doc_no": f.doc_no, "title": f.title, "level": f.level,
+              "func_code": f.func_code, "func_name": FUNC_NAMES.get(f.func_code, ""),
+              "issued": str(f.issued or ""), "amount": f.amount}
+             for f in books.master.funds.values() if _in_year(f.issued, year)]
+    funds = masked(funds, mask)
+    payment_columns = list(PAYMENT_HEADERS)
+    pd.DataFrame(payments, columns=payment_columns).to_csv(directory / "payments.csv", index=False)
+    pd.DataFrame(funds, columns=list(FUND_COLUMNS)).to_csv(directory / "funds.csv", index=False)
+    county = books.master.county
+    types = {"amount": "number", "date": "date", "issued": "date"}
+    package = {
+        "name": f"fundtrail-{county.code if county else 'county'}-{year or 'all'}",
+        "title": f"{county.name if county else ''}{year or ''}衔接推进乡村振兴补助资金支付明细",
+        "profile": "fiscal-data-package", "fiscalSpecVersion": "0.3", "countryCode": "CN",
+        "granularity": "transactional",
+        **({"fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"}} if year else {}),
+        "resources": [
+            {"name": "payments", "path": "payments.csv", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "schema": {"fields": _fields((c, types.get(c, "string"))
+                                                               for c in payment_columns)}},
+            {"name": "funds", "path": "funds.csv", "format": "csv", "mediatype": "text/csv",
+             "encoding": "utf-8", "schema": {"fields": _fields(
+                 (c, types.get(c, "string")) for c in FUND_COLUMNS)}},
+        ],
+        "model": {
+            "measures": {"amount": {"source": "amount", "currency": "CNY", "direction": "expenditure",
+                                    "phase": "executed"}},
+            "dimensions": {
+                "date": _dimension("datetime", "date"),
+                "functional-classification": _dimension("classification", "func_code", "func_name",
+                                                        "functional"),
+                "economic-classification": _dimension("classification", "eco_code", None, "economic"),
+                "administrative-classification": _dimension("classification", "admin_unit", None,
+                                                            "administrative"),
+                "project": _dimension("project", "project_code", "project_name"),
+                "village": _dimension("location", "village_code", "village_name"),
+                "fund": _dimension("fact", "fund_code", "doc_no"),
+                "payee": _dimension("entity", "payee"),
+            },
+        },
+    }
+    (directory / "datapackage.json").write_text(json.dumps(package, ensure_ascii=False, indent=1),
+                                                "utf-8")
+    return [directory / "datapackage.json", directory / "payments.csv", directory / "funds.csv"]

@@ -1,0 +1,128 @@
+"""HTML templates (Jinja2) to PDF (weasyprint), with the formatting and masking filters.
+
+Every template extends `base.html` (A4 portrait, or A3 for the noticeboard poster, page numbers,
+issuer and date in the margins). Masking is not left to the templates: every string a template
+prints passes through the ledger's masking policy (Jinja's `finalize`), except evidence links
+(`link()`: voucher numbers and bank serials of known shapes) and charts the chart code masked.
+The `name`, `id_no` and `card` helpers mask a field known to be of that kind.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import functools
+import shutil
+import subprocess
+import weakref
+from decimal import Decimal
+from pathlib import Path
+
+import jinja2
+import markupsafe
+
+from fundtrail.masking import NATIONAL_HOTLINE, Masker, MaskPolicy
+
+TEMPLATES = Path(__file__).parent / "templates"
+FONT_FAMILY = '"Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif'
+
+
+def money(value, places: int = 2) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.{places}f}"
+
+
+def wan(value) -> str:
+    """Yuan as 万元 with two decimals, for charts and summaries."""
+    return f"{Decimal(value) / 10000:,.2f}"
+
+
+def pct(value) -> str:
+    return "" if value is None else f"{Decimal(value) * 100:.1f}%"
+
+
+def date_cn(value) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+_MASKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def masker_for(books) -> Masker:
+    """The ledger's masking policy; the county's and every project's supervision phone stay public."""
+    if books not in _MASKERS:
+        _MASKERS[books] = _read_masker(books)
+    return _MASKERS[books]
+
+
+def _read_masker(books) -> Masker:
+    master = books.master
+    phones = [master.county.phone if master.county else ""] + [p.phone for p in master.projects.values()]
+    return Masker(MaskPolicy.from_entries(books.entries, phones))
+
+
+_MASKER: contextvars.ContextVar[Masker] = contextvars.ContextVar("masker")
+
+
+class Evidence(str):
+    """A string already judged safe to print as it is (a link of a known shape)."""
+
+
+def _finalize(value):
+    if isinstance(value, str) and not isinstance(value, (Evidence, markupsafe.Markup)):
+        return _MASKER.get().text(value)
+    return value
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
+                             autoescape=jinja2.select_autoescape(["html"]), finalize=_finalize,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(money=money, wan=wan, pct=pct, date_cn=date_cn)
+    return env
+
+
+ENV = _environment()
+
+
+def html(template: str, books, **context) -> str:
+    masker = masker_for(books)
+    token = _MASKER.set(masker)
+    master = books.master
+    county = master.county
+    context.setdefault("issued", datetime.date.today())
+    context.setdefault("page_size", "A4")
+    context.setdefault("issuer", county.bureau if county else "")
+    try:
+        return ENV.get_template(template).render(
+            county=county.name if county else "", bureau=county.bureau if county else "",
+            phone=county.phone if county else "", hotline=NATIONAL_HOTLINE,
+            font_family=markupsafe.Markup(FONT_FAMILY), name=masker.name, id_no=masker.id_no,
+            card=masker.account, link=lambda value: Evidence(masker.link(value)),
+            place=master.place_name, **context)
+    finally:
+        _MASKER.reset(token)
+
+
+class MissingFont(RuntimeError):
+    pass
+
+
+@functools.cache
+def ensure_cjk_font() -> None:
+    """Refuse to print tofu: a Chinese notice needs a CJK font (checked once, with fontconfig)."""
+    if not shutil.which("fc-list"):
+        return
+    found = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    if not found.strip():
+        raise MissingFont("未找到中文字体，请安装 fonts-noto-cjk (make setup) "
+                          "no CJK font found: install fonts-noto-cjk (make setup)")
+
+
+def pdf(template: str, books, **context) -> bytes:
+    import weasyprint
+
+    ensure_cjk_font()
+    return weasyprint.HTML(string=html(template, books, **context),
+                           base_url=str(TEMPLATES)).write_pdf()

@@ -1,0 +1,120 @@
+"""The one masking policy on adversarial input: personal numbers hidden wherever they sit and
+however they are written; public phones, document numbers and evidence links left alone."""
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fundtrail.masking import Masker, MaskPolicy
+
+PUBLIC = MaskPolicy(public_phones=frozenset({"12317", "063212317"}))
+M = Masker(PUBLIC)
+ID = "370405196211119250"
+CARD = "6231183631352459822"
+MOBILE = "13812345678"
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+@pytest.mark.parametrize("raw, secret", [
+    (f"张三{ID}", ID),
+    ("身份证37040519621111925X号", "37040519621111925"),
+    ("370405 1962 1111 925x", "37040519621111925"),
+    ("370405-19621111-9250", ID),
+    ("旧证370405621111925", "370405621111925"),
+    ("３７０４０５１９６２１１１１９２５０", ID),
+    ("卡号6231 1836 3135 2459 822", CARD),
+    ("6231-1836-3135-2459-822", CARD),
+    (f"户名李四 账号{CARD}", CARD),
+    ("+86 138 1234 5678", MOBILE),
+    ("+8613812345678", MOBILE),
+    ("0086-138-1234-5678", MOBILE),
+    ("电话：138-1234-5678", MOBILE),
+    ("１３８１２３４５６７８", MOBILE),
+    (f"王{MOBILE}明", MOBILE),
+    ("家里电话0632-8812345", "8812345"),
+    ("(0632)8812345", "8812345"),
+])
+def test_personal_numbers_are_hidden_in_free_text(raw, secret):
+    masked = M.text(raw)
+    assert secret.lower() not in digits(masked).lower() + masked.lower()
+    assert "*" in masked
+
+
+def test_what_stays_visible():
+    assert M.text("监督电话：0632-12317，全国热线12317") == "监督电话：0632-12317，全国热线12317"
+    assert M.text("财农〔2024〕48号 第3号 2,000.00元 2024-06-20") == "财农〔2024〕48号 第3号 2,000.00元 2024-06-20"
+    assert M.id_no(ID) == "370405************"
+    assert M.account(CARD).endswith("9822") and CARD[:-4] not in M.account(CARD)
+    assert M.phone(MOBILE) == "138****5678"
+
+
+def test_addresses_lose_house_numbers():
+    assert M.text("住泥河东村3组15号") == "住泥河东村*组**号"
+    assert M.text("幸福路128号2单元301室") == "幸福路***号*单元***室"
+    assert M.address("青禾区泥河镇泥河东村3组15号") == "青禾区泥河镇泥河东村***"
+
+
+def test_evidence_links_are_kept_but_only_in_their_own_shape():
+    for link in ("VOU-20245201000001", "PSBC-1188-20241220000003", "ABC-6688-20240703085432",
+                 "YKT-QH2024Q2-01-017", "ALLOT-QH2024-001", "ICBC-9876-OPEN"):
+        assert M.link(link) == link
+    assert M.link("QH2024Q2-01") == "QH2024Q2-01" and M.link("C2024-048B") == "C2024-048B"
+    assert CARD not in M.link(f"X-{CARD}")
+    assert CARD not in M.link(f"QH2024-{CARD}") and CARD not in M.link(f"YKT-{CARD}")
+    assert ID not in M.link(f"VOU-{ID}")
+
+
+def test_policy_is_a_ledger_setting():
+    from beancount import loader
+
+    entries, errors, _ = loader.load_string(
+        '2024-01-01 custom "masking" "policy"\n  id_head: 3\n  id_tail: 1\n  account_tail: 0\n'
+        '  names: "surname"\n')
+    assert not errors
+    masker = Masker(MaskPolicy.from_entries(entries, ["0632-8812345"]))
+    assert masker.id_no(ID) == "370**************0"
+    assert masker.account(CARD) == "*" * len(CARD)
+    assert masker.name("王小明") == "王**"
+    assert masker.text("投诉电话0632-8812345") == "投诉电话0632-8812345"  # declared public
+
+
+SEPARATORS = st.sampled_from(["", " ", "-"])
+FILLER = st.text(alphabet="张王李村组号元，。： abcXY", max_size=6)
+
+
+@st.composite
+def id_numbers(draw):
+    body = (f"{draw(st.integers(110000, 659999))}{draw(st.integers(1930, 2010))}"
+            f"{draw(st.integers(1, 12)):02d}{draw(st.integers(1, 28)):02d}{draw(st.integers(0, 999)):03d}")
+    return body + draw(st.sampled_from("0123456789X"))
+
+
+@st.composite
+def written(draw, number):
+    """The number split in random groups by spaces or dashes (one kind per number)."""
+    sep = draw(SEPARATORS)
+    parts, rest = [], number
+    while rest:
+        cut = draw(st.integers(3, 6))
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return sep.join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), before=FILLER, after=FILLER)
+def test_no_personal_number_survives_in_any_spelling(data, before, after):
+    number = data.draw(st.one_of(
+        id_numbers(),
+        st.from_regex(r"62[0-9]{14,17}", fullmatch=True),
+        st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)))
+    text = before + data.draw(written(number)) + after
+    masked = M.text(text)
+    kept = re.sub(r"[^0-9X]", "", masked.upper())
+    assert number.upper() not in kept, (text, masked)
+    assert not re.search(r"\d{9,}", re.sub(r"[ \-]", "", masked)), (text, masked)

@@ -1,0 +1,48 @@
+"""The report and export commands: files written where asked, clear errors for bad input."""
+
+import json
+
+from click.testing import CliRunner
+
+from fundtrail.cli import main
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_report_and_export_commands_write_their_files(demo, demo_books, tmp_path):
+    ledger = demo[0] / "main.beancount"
+    code = sorted(demo_books.master.villages)[0]
+    name = demo_books.master.villages[code].name
+    assert run("report", "village", ledger, "--quarter", "2024Q3", "--village", code, "--poster",
+               "--out", tmp_path).exit_code == 0
+    assert run("report", "audit", ledger, "--period", "2024Q4", "--out", tmp_path).exit_code == 0
+    assert run("export", "xlsx", ledger, "--year", "2025", "--out", tmp_path / "f.xlsx").exit_code == 0
+    assert run("export", "ofdp", ledger, "--year", "2025", "--out", tmp_path / "ofdp").exit_code == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert f"2024Q3-{code}-{name}-A3.pdf" in names
+    assert "2024Q4-audit.pdf" in names and "f.xlsx" in names
+    assert all((tmp_path / n).read_bytes()[:4] == b"%PDF" for n in names if n.endswith(".pdf"))
+    assert not [n for n in names if n.endswith(".part")]
+    package = json.loads((tmp_path / "ofdp" / "datapackage.json").read_text("utf-8"))
+    assert set(package["model"]["dimensions"]) >= {
+        "functional-classification", "economic-classification", "administrative-classification",
+        "project", "village"}
+    header = (tmp_path / "ofdp" / "payments.csv").read_text("utf-8").splitlines()[0].split(",")
+    assert [f["name"] for f in package["resources"][0]["schema"]["fields"]] == header
+
+
+def test_bad_input_gets_a_bilingual_message(demo, tmp_path):
+    ledger = demo[0] / "main.beancount"
+    result = run("report", "village", ledger, "--quarter", "2024-3", "--all", "--out", tmp_path)
+    assert result.exit_code == 2 and "季度格式" in result.output and "quarter must look like" in result.output
+    result = run("report", "village", ledger, "--quarter", "2024Q3", "--village", "999", "--out", tmp_path)
+    assert result.exit_code == 2 and "没有该行政村" in result.output and "no such village" in result.output
+    result = run("report", "village", ledger, "--quarter", "2024Q3", "--out", tmp_path)
+    assert result.exit_code == 2 and "--all" in result.output
+    result = run("report", "audit", tmp_path / "missing.beancount", "--period", "2024")
+    assert result.exit_code == 1 and "找不到账簿文件" in result.output
+    result = run("report", "audit", ledger, "--period", "24Q9")
+    assert result.exit_code == 2 and "period must look like" in result.output
+    assert not list(tmp_path.iterdir())

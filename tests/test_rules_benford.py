@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from ruleledger import pay, project, run
@@ -9,9 +10,9 @@ def benford_amounts(n):
 
 
 def payments(code, amounts, payee="甲建筑公司", prefix="B"):
-    days = 300
-    return [pay(f"2025-{1 + k * 11 // days % 12:02d}-{1 + k % 27:02d}", payee, amount, code,
-                f"{prefix}-{code}-{k}") for k, amount in enumerate(amounts)]
+    start = datetime.date(2025, 1, 1)
+    return [pay(f"{start + datetime.timedelta(days=k)}", payee, amount, code, f"{prefix}-{code}-{k}")
+            for k, amount in enumerate(amounts)]
 
 
 def test_a_town_paid_just_under_ten_thousand_fails_benford(tmp_path):

@@ -78,7 +78,7 @@ class Books:
         return (e for e in self.entries if isinstance(e, data.Transaction))
 
     # -- flows -------------------------------------------------------------------------
-    def _flows(self, end):
+    def flows(self, end=None):
         """(date, fund_or_project, key, kind, amount) for every posting that moves a figure."""
         for txn in self.transactions:
             if end and txn.date > end:
@@ -105,7 +105,7 @@ class Books:
                    "project": collections.defaultdict(Figures)}
         aging = {"fund": collections.defaultdict(_Aging),
                  "project": collections.defaultdict(_Aging)}
-        for date, dim, key, kind, amount in self._flows(end):
+        for date, dim, key, kind, amount in self.flows(end):
             fig = figures[dim][key]
             if kind == "received":
                 fig.balance += amount
@@ -129,7 +129,15 @@ class Books:
         """
         if by not in DIMENSIONS:
             raise ValueError(f"by must be one of {DIMENSIONS}, not {by!r}")
+        return self._group(by, self._base_figures(start, end))
+
+    def all_figures(self, start: datetime.date | None = None,
+                    end: datetime.date | None = None) -> dict[str, dict[str, Figures]]:
+        """`figures` for every dimension at once, from one pass over the books."""
         base = self._base_figures(start, end)
+        return {by: self._group(by, base) for by in DIMENSIONS}
+
+    def _group(self, by: str, base) -> dict[str, Figures]:
         if by in ("fund", "project"):
             return dict(base[by])
         if by == "level":

@@ -1,0 +1,172 @@
+"""The numbers behind fundtrail's Fava pages, computed once per ledger load.
+
+`Dashboard.build(books, findings)` asks the books for every dimension once per calendar year
+(`Books.all_figures`) and walks the flows once more for the monthly spending and the household
+subsidies; a page request only looks things up. A year's `figures` are that year's flows with
+the balances at its end; `to_date` adds up the flows of every year up to it, because projects
+run over several years. Figures come from the books, never from Fava's filtered journal, which
+keeps or drops whole entries and so would miscount an entry that touches two projects.
+"""
+
+from __future__ import annotations
+
+import calendar
+import collections
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from fundtrail import accounts as acc
+from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
+from fundtrail.findings import SEVERITIES, Finding
+from fundtrail.masterdata import MasterData, Project
+
+
+@dataclass(frozen=True)
+class Subsidy:
+    """One household subsidy paid through the 一卡通 card (a posting with `beneficiary`)."""
+
+    date: datetime.date
+    village: str
+    beneficiary: str
+    id_no: str
+    card: str
+    item: str
+    amount: Decimal
+    project: str
+
+
+def schedule(as_of: datetime.date) -> Decimal:
+    """序时进度: the share of the year gone by at `as_of` (end of April = 4/12)."""
+    days = calendar.monthrange(as_of.year, as_of.month)[1]
+    months = Decimal(as_of.month - 1) + Decimal(as_of.day) / Decimal(days)
+    return months / 12
+
+
+def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    return part / whole if whole else None
+
+
+def available(fig: Figures) -> Decimal:
+    """Money a fund could spend in the year: balance at its start plus what arrived in it."""
+    return fig.balance + fig.spent
+
+
+def _add(total: Figures, fig: Figures) -> Figures:
+    total.received += fig.received
+    total.passed_down += fig.passed_down
+    total.spent += fig.spent
+    return total
+
+
+@dataclass
+class YearView:
+    year: int
+    as_of: datetime.date  # the year's end, or today in the running year
+    figures: dict[str, dict[str, Figures]]  # in-year flows, balance and since at the year's end
+    to_date: dict[str, dict[str, Figures]]  # flows from the ledger's first year to this one's end
+    monthly_spent: list[Decimal]  # fund money spent in each month
+    subsidies: dict[str, tuple[Decimal, int]]  # village -> (amount, households) paid in the year
+
+    @property
+    def schedule(self) -> Decimal:
+        return schedule(self.as_of)
+
+    def total(self) -> Figures:
+        """The county's fund figures for the year (all indicator documents)."""
+        total = Figures()
+        for fig in self.figures["fund"].values():
+            _add(total, fig).balance += fig.balance
+        return total
+
+    def progress(self, fig: Figures) -> Decimal | None:
+        """Spending progress of a fund or level: spent / available."""
+        return ratio(fig.spent, available(fig))
+
+    def project(self, code: str) -> tuple[Figures, Figures]:
+        """(in the year, to date) figures of a project; zero figures if it has no flows."""
+        return (self.figures["project"].get(code, Figures()),
+                self.to_date["project"].get(code, Figures()))
+
+
+@dataclass
+class Dashboard:
+    master: MasterData
+    years: dict[int, YearView]
+    default_year: int | None
+    subsidies: dict[str, list[Subsidy]]  # village -> every subsidy paid to its households
+    findings: list[Finding]
+    opened: dict[str, datetime.date] = field(default_factory=dict)  # project -> open date
+
+    @classmethod
+    def build(cls, books: Books, findings: list[Finding],
+              today: datetime.date | None = None) -> Dashboard:
+        today = today or datetime.date.today()
+        monthly, subsidies = _walk(books)
+        dates = [txn.date for txn in books.transactions]
+        years: dict[int, YearView] = {}
+        running: dict[str, dict[str, Figures]] = {by: {} for by in DIMENSIONS}
+        for year in range(dates[0].year, dates[-1].year + 1) if dates else ():
+            start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+            figures = books.all_figures(start, end)
+            for by, per_key in figures.items():
+                for key, fig in per_key.items():
+                    _add(running[by].setdefault(key, Figures()), fig)
+            to_date = {by: {key: Figures(f.received, f.passed_down, f.spent,
+                                         figures[by].get(key, Figures()).balance,
+                                         figures[by].get(key, Figures()).since)
+                            for key, f in per_key.items()} for by, per_key in running.items()}
+            paid = collections.defaultdict(lambda: [ZERO, set()])
+            for s in (s for rows in subsidies.values() for s in rows if s.date.year == year):
+                paid[s.village][0] += s.amount
+                paid[s.village][1].add(s.id_no or s.beneficiary)
+            years[year] = YearView(year, min(end, max(today, start)), figures, to_date,
+                                   [monthly[year, m] for m in range(1, 13)],
+                                   {v: (amount, len(who)) for v, (amount, who) in paid.items()})
+        default = max((y for y in years if y <= today.year), default=max(years, default=None))
+        opened = {code: books.master.accounts[p.account].date
+                  for code, p in books.master.projects.items()}
+        return cls(books.master, years, default, subsidies, findings, opened)
+
+    def year(self, wanted: int | None) -> YearView | None:
+        return self.years.get(wanted) or self.years.get(self.default_year)
+
+    def open_counts(self) -> dict[str, int]:
+        """Open findings (no disposition yet) per severity, most severe first."""
+        counts = collections.Counter(f.severity for f in self.findings if not f.status)
+        return {s: counts[s] for s in reversed(SEVERITIES)}
+
+
+def _walk(books: Books):
+    """Fund money spent per (year, month), and the household subsidies by village."""
+    monthly: dict[tuple[int, int], Decimal] = collections.defaultdict(Decimal)
+    for date, dim, _key, kind, amount in books.flows():
+        if dim == "fund" and kind == "spent":
+            monthly[date.year, date.month] += amount
+    subsidies: dict[str, list[Subsidy]] = collections.defaultdict(list)
+    for txn in books.transactions:
+        for posting in txn.postings:
+            meta = posting.meta or {}
+            if posting.account.startswith(acc.PROJECT + ":") and meta.get("beneficiary"):
+                village = str(meta.get("village", ""))
+                subsidies[village].append(Subsidy(
+                    txn.date, village, str(meta["beneficiary"]), str(meta.get("id_no", "")),
+                    str(meta.get("card", "")), str(meta.get("item", "")),
+                    posting.units.number, acc.leaf(posting.account)))
+    return monthly, dict(subsidies)
+
+
+STATUS_LABELS = {"unallotted": "未下达", "unpaid": "已下达未支付", "running": "实施中",
+                 "accepted": "已验收", "overdue": "逾期未验收"}
+
+
+def project_status(project: Project, to_date: Figures, accepted: datetime.date | None,
+                   as_of: datetime.date) -> str:
+    """Where a project stands at `as_of`: one of STATUS_LABELS' keys."""
+    if accepted and accepted <= as_of:
+        return "accepted"
+    if project.end and project.end < as_of:
+        return "overdue"
+    if not to_date.received:
+        return "unallotted"
+    return "running" if to_date.spent else "unpaid"

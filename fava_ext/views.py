@@ -7,8 +7,15 @@ from dataclasses import dataclass
 
 from fundtrail.books import Figures
 from fundtrail.fava_ext import charts, desk
-from fundtrail.fava_ext.dashboard import (STATUS_LABELS, Dashboard, Subsidy, YearView, available,
-                                          project_status, ratio)
+from fundtrail.fava_ext.dashboard import (
+    STATUS_LABELS,
+    Dashboard,
+    Subsidy,
+    YearView,
+    available,
+    project_status,
+    ratio,
+)
 from fundtrail.fava_ext.listing import matches, paginate
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import Masker

@@ -9,7 +9,7 @@ $(BIN)/fundtrail: pyproject.toml
 	$(BIN)/pip install -q -e ".[test]"
 	touch $@
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint screenshots
 setup: $(BIN)/fundtrail
 
 demo: setup  ## build the demo county in demo/ and run the checks on it
@@ -23,3 +23,6 @@ test: setup  ## run the test suite
 
 lint: setup
 	$(BIN)/ruff check .
+
+screenshots: setup  ## the Fava pages in headless Chromium -> docs/screenshots/*.png
+	FUNDTRAIL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py

@@ -15,6 +15,7 @@ import collections
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from beancount import loader
 from beancount.core import data
@@ -78,11 +79,14 @@ class Books:
         return (e for e in self.entries if isinstance(e, data.Transaction))
 
     # -- flows -------------------------------------------------------------------------
-    def flows(self, end=None):
-        """(date, fund_or_project, key, kind, amount) for every posting that moves a figure."""
+    @cached_property
+    def flows(self) -> list[tuple]:
+        """(date, fund_or_project, key, kind, amount) for every posting that moves a figure,
+        in date order; classified once, so every figure query after the first only sums."""
+        return list(self._classify())
+
+    def _classify(self):
         for txn in self.transactions:
-            if end and txn.date > end:
-                break
             for posting in txn.postings:
                 account, number = posting.account, posting.units.number
                 meta = posting.meta or {}
@@ -105,7 +109,9 @@ class Books:
                    "project": collections.defaultdict(Figures)}
         aging = {"fund": collections.defaultdict(_Aging),
                  "project": collections.defaultdict(_Aging)}
-        for date, dim, key, kind, amount in self.flows(end):
+        for date, dim, key, kind, amount in self.flows:
+            if end and date > end:
+                break
             fig = figures[dim][key]
             if kind == "received":
                 fig.balance += amount

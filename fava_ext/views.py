@@ -65,8 +65,8 @@ def project_rows(dash: Dashboard, view: YearView, codes=None) -> list[ProjectRow
         if dash.opened.get(code) and dash.opened[code].year > view.year:
             continue
         year, to_date = view.project(code)
-        place = "全区" if not project.village and not project.town else " ".join(
-            master.place_name(p) for p in (project.town, project.village) if p)
+        place = master.place_name(project.village or project.town) if (
+            project.village or project.town) else "全区"
         rows.append(ProjectRow(project, place, year, to_date, ratio(to_date.spent, project.budget),
                                project_status(project, to_date, master.accepted.get(code),
                                               view.as_of)))

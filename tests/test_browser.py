@@ -3,6 +3,7 @@ and a disposition recorded from the findings desk. Screenshots go to $FUNDTRAIL_
 (`make screenshots` writes docs/screenshots/) or to the test's temporary folder."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -83,7 +84,12 @@ def test_every_page_and_a_disposition_in_chromium(served, tmp_path):
         open_tab("nav.ft-tabs >> text=村", "FundtrailVillages")
         page.click("table.ft >> text=张山东村")
         page.wait_for_selector("text=村级公告下载")
-        assert "到户补贴" in page.inner_text("article")
+        internal = page.inner_text("article")
+        assert "内部视图" in internal and re.search(r"\b370405\d{12}\b", internal)
+        page.click("text=预览公示版")  # what a village board may see: ID and card numbers masked
+        page.wait_for_selector("text=已按公示规则脱敏")
+        public = page.inner_text("article")
+        assert re.search(r"370405\*{12}", public) and not re.search(r"\b370405\d{12}\b", public)
         page.screenshot(path=str(shots / "villages.png"))
 
         open_tab("nav.ft-tabs >> text=发现", "FundtrailFindings")

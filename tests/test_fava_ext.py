@@ -37,9 +37,17 @@ def sums(rows) -> dict:
     return {str(k or ""): v for k, v in rows}
 
 
-def test_the_extension_is_enabled_in_every_new_workspace(demo):
-    main = (demo[0] / "main.beancount").read_text("utf-8")
-    assert 'custom "fava-extension" "fundtrail.fava_ext"' in main
+def test_the_extension_is_enabled_in_every_new_workspace(demo, tmp_path):
+    from fundtrail import workspace
+
+    main = workspace.create(tmp_path / "empty")
+    for ledger in (demo[0] / "main.beancount", main):
+        assert 'custom "fava-extension" "fundtrail.fava_ext"' in ledger.read_text("utf-8")
+    fava = FavaClient(main)  # an empty workspace: every page answers, nothing to show yet
+    assert "账簿中还没有交易" in fava.page("Fundtrail/")
+    for page in ("FundtrailProjects/", "FundtrailVillages/", "FundtrailFindings/"):
+        assert tables(fava.page(page)) in ([], [[["日期", "严重程度", "规则", "金额", "说明", "状态", "分录"],
+                                                ["没有符合条件的疑点。"]]])
 
 
 def test_overview_figures_per_level_equal_beanquery(fava, bql, demo_books):
@@ -109,6 +117,27 @@ def test_project_figures_equal_beanquery(fava, bql, demo_books):
         assert row[3:7] == [yuan(budget), yuan(allotted.get(code, 0)), yuan(paid.get(code, 0)),
                             yuan(paid_in_year.get(code, 0))], code
         assert row[8] == yuan(allotted.get(code, 0) - paid.get(code, 0)), code
+
+
+def test_an_entry_paying_two_projects_counts_each_its_own_share(writable):
+    """Fava's journal filter keeps whole entries; the project figures take each posting."""
+    main = writable / "main.beancount"
+    rows = {r[0]: r for r in tables(FavaClient(main).page(f"FundtrailProjects/?time={YEAR}"))[0][1:]}
+    with (writable / "transactions" / "manual.beancount").open("a", encoding="utf-8") as manual:
+        manual.write(f"""
+{YEAR}-06-30 * "青禾建设公司" "两个项目的合并付款" ^QH2024-001 ^QH2024-002
+  Expenses:Project:QH2024-001      1000.00 CNY
+    fund: "C2024-048"
+  Expenses:Project:QH2024-002       234.56 CNY
+    fund: "C2024-048"
+  Assets:Bank:ICBC-2345           -1234.56 CNY
+""")
+    after = {r[0]: r for r in tables(FavaClient(main).page(f"FundtrailProjects/?time={YEAR}"))[0][1:]}
+    for code, share in (("QH2024-001", Decimal("1000.00")), ("QH2024-002", Decimal("234.56"))):
+        paid = Decimal(rows[code][5].replace(",", ""))
+        assert after[code][5] == yuan(paid + share), code
+    assert {c: r for c, r in after.items() if c not in ("QH2024-001", "QH2024-002")} == \
+        {c: r for c, r in rows.items() if c not in ("QH2024-001", "QH2024-002")}
 
 
 def test_project_links_open_the_journal_by_link(fava):

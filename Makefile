@@ -9,7 +9,7 @@ $(BIN)/fundtrail: pyproject.toml
 	$(BIN)/pip install -q -e ".[test]"
 	touch $@
 
-.PHONY: setup demo test lint screenshots
+.PHONY: setup demo test lint
 setup: $(BIN)/fundtrail
 
 demo: setup  ## build the demo county in demo/ and run the checks on it
@@ -24,5 +24,6 @@ test: setup  ## run the test suite
 lint: setup
 	$(BIN)/ruff check .
 
+.PHONY: screenshots
 screenshots: setup  ## the Fava pages in headless Chromium -> docs/screenshots/*.png
 	FUNDTRAIL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py

@@ -17,12 +17,3 @@ def demo_books(demo):
     from fundtrail.books import Books
 
     return Books.load(str(demo[0] / "main.beancount"))
-
-
-@pytest.fixture(scope="session")
-def bql(demo):
-    """Run a beanquery query on the demo ledger: bql("SELECT ...") -> rows."""
-    from beanquery import connect
-
-    conn = connect("beancount:" + str(demo[0] / "main.beancount"))
-    return lambda query: conn.execute(query).fetchall()

@@ -24,6 +24,15 @@ def fava(demo):
     return FavaClient(demo[0] / "main.beancount")
 
 
+@pytest.fixture(scope="module")
+def bql(demo):
+    """Run a beanquery query on the demo ledger: bql("SELECT ...") -> rows."""
+    from beanquery import connect
+
+    conn = connect("beancount:" + str(demo[0] / "main.beancount"))
+    return lambda query: conn.execute(query).fetchall()
+
+
 @pytest.fixture
 def writable(demo, tmp_path):
     """A copy of the demo workspace that a test may write to."""

@@ -62,7 +62,7 @@ def project_rows(dash: Dashboard, view: YearView, codes=None) -> list[ProjectRow
     master, rows = dash.master, []
     for code in codes if codes is not None else sorted(master.projects):
         project = master.projects[code]
-        if dash.opened.get(code) and dash.opened[code].year > view.year:
+        if dash.opened[code].year > view.year:
             continue
         year, to_date = view.project(code)
         place = master.place_name(project.village or project.town) if (
@@ -99,7 +99,8 @@ def villages(dash: Dashboard, view: YearView) -> list[tuple[str, list[VillageRow
     """Per town: its villages' rows and the town's total row."""
     master = dash.master
     per_village = view.figures["village"]
-    counts = collections.Counter(r.project.village for r in project_rows(dash, view))
+    counts = collections.Counter(p.village for code, p in master.projects.items()
+                                 if dash.opened[code].year <= view.year)
     towns = []
     for town_code, town in sorted(master.towns.items()):
         rows = []

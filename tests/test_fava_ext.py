@@ -315,3 +315,11 @@ def test_report_downloads(fava, path, magic, mimetype):
     assert response.data.startswith(magic)
     assert mimetype in response.mimetype
     assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_schedule_is_the_share_of_the_year_gone_by():
+    from fundtrail.fava_ext.dashboard import schedule
+
+    assert schedule(datetime.date(2025, 4, 30)) == Decimal(4) / 12  # 33.3 % at the end of April
+    assert schedule(datetime.date(2025, 12, 31)) == 1
+    assert schedule(datetime.date(2024, 2, 15)) == (1 + Decimal(15) / 29) / 12

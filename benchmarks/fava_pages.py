@@ -56,6 +56,9 @@ def main() -> None:
     slug = client.get("/").headers["Location"].split("/")[1]
     fava_ledger = app.config["LEDGERS"].ledgers[0]
     extension = fava_ledger.extensions.get_extension("Fundtrail")
+    if extension is None:
+        sys.exit(f'{ledger} does not enable the extension: add custom "fava-extension" '
+                 '"fundtrail.fava_ext" to it, or let this script generate a new workspace')
     start = time.perf_counter()
     extension.after_load_file()
     built = time.perf_counter() - start

@@ -11,6 +11,7 @@ the disposition form and the report downloads. The other three pages read its da
 from __future__ import annotations
 
 import datetime
+import logging
 from decimal import Decimal
 from functools import cached_property
 from urllib.parse import urlencode
@@ -23,6 +24,8 @@ from fundtrail.books import Books
 from fundtrail.fava_ext import access, desk, downloads, views
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.plugins.checks import all_findings
+
+log = logging.getLogger(__name__)
 
 
 def _yuan(value) -> str:
@@ -79,14 +82,20 @@ class Fundtrail(_Page, FavaExtensionBase):
     def __init__(self, ledger, config=None):
         super().__init__(ledger, config)
         self.books: Books | None = None
-        self.data: Dashboard | None = None
+        self.data: Dashboard = Dashboard.empty()
+        self.failure = ""  # why the books could not be summarised, if they could not
 
     def after_load_file(self) -> None:
         ledger = self.ledger
-        books = Books(ledger.all_entries, ledger.errors, ledger.options,
-                      ledger.beancount_file_path)
-        self.data = Dashboard.build(books, all_findings(books.entries, books.options))
-        self.books = books
+        try:
+            books = Books(ledger.all_entries, ledger.errors, ledger.options,
+                          ledger.beancount_file_path)
+            self.books, self.failure = books, ""
+            self.data = Dashboard.build(books, all_findings(books.entries, books.options))
+        except Exception as error:  # Fava must stay usable (journal, editor) to fix the cause
+            log.exception("fundtrail pages: cannot summarise %s", ledger.beancount_file_path)
+            self.books, self.data = None, Dashboard.empty()
+            self.failure = f"{type(error).__name__}: {error}"
 
     @property
     def internal_roles(self):
@@ -114,6 +123,11 @@ class Fundtrail(_Page, FavaExtensionBase):
         return redirect(target, 303)
 
     # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
+    def loaded_books(self) -> Books:
+        if self.books is None:
+            downloads.unavailable(f"账簿未能加载 The books could not be loaded: {self.failure}")
+        return self.books
+
     @extension_endpoint
     def village_notice(self):
         village = request.args.get("village", "")
@@ -121,23 +135,25 @@ class Fundtrail(_Page, FavaExtensionBase):
             downloads.bad_request(f"未知的行政村 Unknown village: {village!r}")
         quarter = downloads.quarter(request.args.get("quarter"))
         name = self.data.master.villages[village].name
-        return downloads.download("village_notice", f"{name}-{quarter}-村级公告", self.books,
+        return downloads.download("village_notice", f"{name}-{quarter}-村级公告", self.loaded_books(),
                                   quarter, village, poster=bool(request.args.get("poster")))
 
     @extension_endpoint
     def county_pdf(self):
         year = downloads.year(request.args.get("year"))
-        return downloads.download("county_pdf", f"{year}-县级项目资金公告", self.books, year)
+        return downloads.download("county_pdf", f"{year}-县级项目资金公告", self.loaded_books(),
+                                  year)
 
     @extension_endpoint
     def audit_pdf(self):
         period = str(downloads.year(request.args.get("period")))
-        return downloads.download("audit_pdf", f"{period}-审计报告", self.books, period)
+        return downloads.download("audit_pdf", f"{period}-审计报告", self.loaded_books(),
+                                  period)
 
     @extension_endpoint
     def xlsx(self):
         year = request.args.get("year")
-        return downloads.download("xlsx", f"{year or '全部'}-资金数据", self.books,
+        return downloads.download("xlsx", f"{year or '全部'}-资金数据", self.loaded_books(),
                                   year=downloads.year(year) if year else None)
 
 

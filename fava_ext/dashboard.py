@@ -134,6 +134,10 @@ class Dashboard:
             by_village[s.village].append(s)
         return cls(books.master, years, default, dict(by_village), findings, opened)
 
+    @classmethod
+    def empty(cls) -> Dashboard:
+        return cls(MasterData(), {}, None, {}, [])
+
     def year(self, wanted: int | None) -> YearView | None:
         return self.years.get(wanted) or self.years.get(self.default_year)
 

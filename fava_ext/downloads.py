@@ -39,6 +39,10 @@ def bad_request(message: str) -> Response:
     abort(make_response(message, 400))
 
 
+def unavailable(message: str) -> Response:
+    abort(make_response(message, 503))
+
+
 def year(value: str | None) -> int:
     if not value or not YEAR.match(value):
         bad_request(f"年份格式应为 2025 Year must look like 2025, not {value!r}.")

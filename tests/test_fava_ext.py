@@ -283,6 +283,20 @@ def test_a_bad_disposition_is_refused_and_the_ledger_unchanged(writable, form, m
     assert main.read_text("utf-8") == before
 
 
+def test_a_failure_to_summarise_keeps_fava_usable(demo, monkeypatch):
+    import fundtrail.fava_ext as fava_ext
+
+    def broken(entries, options):
+        raise RuntimeError("a rule crashed")
+
+    monkeypatch.setattr(fava_ext, "all_findings", broken)
+    fava = FavaClient(demo[0] / "main.beancount")
+    for page in ("Fundtrail/", "FundtrailProjects/", "FundtrailVillages/", "FundtrailFindings/"):
+        assert "RuntimeError: a rule crashed" in fava.page(page)
+    assert fava.client.get(f"/{fava.slug}/journal/").status_code == 200
+    assert "a rule crashed" in fava.get("Fundtrail/county_pdf?year=2025", status=503).get_data(as_text=True)
+
+
 def test_the_dashboard_is_built_once_per_load(demo, monkeypatch):
     from fundtrail.fava_ext import dashboard
 

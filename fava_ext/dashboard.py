@@ -99,6 +99,7 @@ class Dashboard:
     subsidies: dict[str, list[Subsidy]]  # village -> every subsidy paid to its households
     findings: list[Finding]
     opened: dict[str, datetime.date] = field(default_factory=dict)  # project -> open date
+    memo: dict = field(default_factory=dict)  # per-load results the pages derive (memo_of)
 
     @classmethod
     def build(cls, books: Books, findings: list[Finding],
@@ -140,6 +141,12 @@ class Dashboard:
 
     def year(self, wanted: int | None) -> YearView | None:
         return self.years.get(wanted) or self.years.get(self.default_year)
+
+    def memo_of(self, key, build):
+        """`build()` once per load for `key` (e.g. a year's project rows), then the same object."""
+        if key not in self.memo:
+            self.memo[key] = build()
+        return self.memo[key]
 
     def open_counts(self) -> dict[str, int]:
         """Open findings (no disposition yet) per severity, most severe first."""

@@ -74,7 +74,7 @@ def project_rows(dash: Dashboard, view: YearView, codes=None) -> list[ProjectRow
 
 
 def projects(dash: Dashboard, view: YearView, town="", status="", text="", page=None) -> dict:
-    rows = project_rows(dash, view)
+    rows = dash.memo_of(("projects", view.year), lambda: project_rows(dash, view))
     counts = collections.Counter(r.status for r in rows)
     towns = collections.Counter(r.project.town for r in rows)
     rows = [r for r in rows if (not town or r.project.town == town)

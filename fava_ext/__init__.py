@@ -101,7 +101,7 @@ class Fundtrail(_Page, FavaExtensionBase):
     def internal_roles(self):
         return tuple((self.config or {}).get("internal_roles", access.INTERNAL_ROLES))
 
-    def overview(self) -> dict | None:
+    def page(self) -> dict | None:
         view = self.year_view()
         return view and {"view": view, **views.overview(self.data, view)}
 

@@ -18,7 +18,9 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.fixture
 def chromium() -> str:
+    """The path of a Chromium to drive; the test skips (saying why) only where there is none."""
     for candidate in (os.environ.get("FUNDTRAIL_CHROMIUM"), "chromium", "chromium-browser",
                       "google-chrome"):
         if candidate and shutil.which(candidate):
@@ -55,14 +57,13 @@ def served(demo, tmp_path):
         server.wait(10)
 
 
-def test_every_page_and_a_disposition_in_chromium(served, tmp_path):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed: "
-                                   "pip install -e .[test]")
+def test_every_page_and_a_disposition_in_chromium(chromium, served, tmp_path):
+    from playwright import sync_api  # in the test extra
     base, ledger = served
     shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
         errors = []
         page.on("pageerror", lambda error: errors.append(str(error)))

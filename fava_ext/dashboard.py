@@ -112,7 +112,8 @@ class Dashboard:
         monthly, subsidies = _walk(books)
         years: dict[int, YearView] = {}
         running: dict[str, dict[str, Figures]] = {by: {} for by in DIMENSIONS}
-        for year in range(min(monthly)[0], max(monthly)[0] + 1) if monthly else ():
+        flows = books.flows  # in date order
+        for year in range(flows[0][0].year, flows[-1][0].year + 1) if flows else ():
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
             figures = books.all_figures(start, end)
             for by, per_key in figures.items():
@@ -176,7 +177,8 @@ def _walk(books: Books):
     """Fund money spent per (year, month), and the household subsidies by year."""
     monthly: dict[tuple[int, int], Decimal] = collections.defaultdict(Decimal)
     for date, dim, _key, kind, amount in books.flows:
-        monthly[date.year, date.month] += amount if dim == "fund" and kind == "spent" else ZERO
+        if dim == "fund" and kind == "spent":
+            monthly[date.year, date.month] += amount
     subsidies: dict[int, list[Subsidy]] = collections.defaultdict(list)
     for txn in books.transactions:
         for posting in txn.postings:

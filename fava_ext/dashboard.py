@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from fundtrail import accounts as acc
 from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
+from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
 from fundtrail.masterdata import MasterData, Project
 
@@ -150,8 +151,8 @@ class Dashboard:
         return self.memo[key]
 
     def open_counts(self) -> dict[str, int]:
-        """Open findings (no disposition yet) per severity, most severe first."""
-        counts = collections.Counter(f.severity for f in self.findings if not f.status)
+        """Open findings (no disposition, or under review) per severity, most severe first."""
+        counts = collections.Counter(f.severity for f in self.findings if is_open(f))
         return {s: counts[s] for s in reversed(SEVERITIES)}
 
 

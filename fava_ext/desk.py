@@ -17,6 +17,7 @@ from fundtrail.fava_ext.listing import matches
 from fundtrail.findings import SEVERITIES, Finding
 
 STATUSES = {"核实中": "under review", "误报": "false positive", "已整改": "resolved"}
+CLOSED = frozenset({"误报", "已整改"})  # settled; 核实中 (under review) is still open
 OPEN = "open"  # the filter value for findings without a disposition
 STATUS_LABELS = {OPEN: "未处置", **{s: s for s in STATUSES}}
 MAX_REASON = 500
@@ -24,6 +25,11 @@ MAX_REASON = 500
 
 class DispositionError(ValueError):
     """A disposition form that cannot be recorded; the message is Chinese + English."""
+
+
+def is_open(finding: Finding) -> bool:
+    """Not settled: no disposition yet, or still under review (as the checks plugin counts it)."""
+    return finding.status not in CLOSED
 
 
 def status_key(finding: Finding) -> str:

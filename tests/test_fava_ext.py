@@ -91,6 +91,8 @@ def test_overview_figures_per_level_equal_beanquery(fava, bql, demo_books):
     cards = dict(re.findall(r"<span>([^<]+)</span><b>([^<]+)</b>", html))
     assert cards[f"{YEAR}年 资金到位"] == yuan(total["received"])
     assert cards["年末结余 (沉淀)"] == yuan(total["balance"])
+    found = all_findings(demo_books.entries, demo_books.options)
+    assert cards["未结疑点 (含核实中)"] == str(sum(f.status not in ("误报", "已整改") for f in found))
 
 
 def test_overview_charts_are_fava_charts_of_the_books(fava, bql):

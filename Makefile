@@ -46,3 +46,7 @@ test: setup  ## run the test suite
 
 lint: setup
 	$(BIN)/ruff check .
+
+.PHONY: screenshots
+screenshots: setup  ## the Fava pages in headless Chromium -> docs/screenshots/*.png
+	FUNDTRAIL_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_browser.py

@@ -15,6 +15,7 @@ import collections
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from beancount import loader
 from beancount.core import data
@@ -78,11 +79,14 @@ class Books:
         return (e for e in self.entries if isinstance(e, data.Transaction))
 
     # -- flows -------------------------------------------------------------------------
-    def _flows(self, end):
-        """(date, fund_or_project, key, kind, amount) for every posting that moves a figure."""
+    @cached_property
+    def flows(self) -> list[tuple]:
+        """(date, fund_or_project, key, kind, amount) for every posting that moves a figure,
+        in date order; classified once, so every figure query after the first only sums."""
+        return list(self._classify())
+
+    def _classify(self):
         for txn in self.transactions:
-            if end and txn.date > end:
-                break
             for posting in txn.postings:
                 account, number = posting.account, posting.units.number
                 meta = posting.meta or {}
@@ -105,7 +109,9 @@ class Books:
                    "project": collections.defaultdict(Figures)}
         aging = {"fund": collections.defaultdict(_Aging),
                  "project": collections.defaultdict(_Aging)}
-        for date, dim, key, kind, amount in self._flows(end):
+        for date, dim, key, kind, amount in self.flows:
+            if end and date > end:
+                break
             fig = figures[dim][key]
             if kind == "received":
                 fig.balance += amount
@@ -129,7 +135,15 @@ class Books:
         """
         if by not in DIMENSIONS:
             raise ValueError(f"by must be one of {DIMENSIONS}, not {by!r}")
+        return self._group(by, self._base_figures(start, end))
+
+    def all_figures(self, start: datetime.date | None = None,
+                    end: datetime.date | None = None) -> dict[str, dict[str, Figures]]:
+        """`figures` for every dimension at once, from one pass over the books."""
         base = self._base_figures(start, end)
+        return {by: self._group(by, base) for by in DIMENSIONS}
+
+    def _group(self, by: str, base) -> dict[str, Figures]:
         if by in ("fund", "project"):
             return dict(base[by])
         if by == "level":

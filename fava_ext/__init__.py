@@ -1,0 +1,187 @@
+"""fundtrail's pages in Fava: 资金总览, 项目, 村, 发现 (docs/fava.md).
+
+Enabled by the workspace's `custom "fava-extension" "fundtrail.fava_ext"` line; an optional
+setting names the roles that see personal data unmasked:
+`custom "fava-extension" "fundtrail.fava_ext" "{'internal_roles': ['accountant', 'auditor']}"`.
+
+`Fundtrail` computes everything once per ledger load (`after_load_file`) and owns the endpoints:
+the disposition form and the report downloads. The other three pages read its dashboard.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from decimal import Decimal
+from functools import cached_property
+from urllib.parse import urlencode
+
+from fava.ext import FavaExtensionBase, extension_endpoint
+from fava.util.date import parse_date
+from flask import make_response, redirect, request, url_for
+
+from fundtrail.books import Books
+from fundtrail.fava_ext import access, desk, downloads, views
+from fundtrail.fava_ext.dashboard import Dashboard
+from fundtrail.plugins.checks import all_findings
+
+log = logging.getLogger(__name__)
+
+
+def _yuan(value) -> str:
+    return "" if value is None else f"{value:,.2f}"
+
+
+def _percent(value) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _width(value, cap=Decimal(1)) -> str:
+    """A CSS width for a progress bar: the ratio, clipped to [0, cap]."""
+    return f"{max(0, min(value or 0, cap)) * 100:.1f}%"
+
+
+class _Page:
+    """What the four pages share (a mixin: Fava instantiates every FavaExtensionBase subclass)."""
+
+    ledger: object
+
+    @property
+    def fundtrail(self) -> Fundtrail:
+        return self.ledger.extensions.get_extension("Fundtrail")
+
+    @property
+    def dashboard(self) -> Dashboard:
+        return self.fundtrail.data
+
+    @cached_property
+    def jinja_env(self):
+        env = FavaExtensionBase.jinja_env.func(self)
+        env.filters.update(yuan=_yuan, percent=_percent, width=_width)
+        return env
+
+    def year_view(self):
+        """The year of Fava's time filter (its last day), else the latest year of the books."""
+        _, end = parse_date(request.args.get("time", ""))
+        wanted = (end - datetime.timedelta(days=1)).year if end else None
+        return self.dashboard.year(wanted)
+
+    def endpoint_url(self, endpoint: str, **params: str) -> str:
+        """The URL of one of Fundtrail's endpoints (Flask's url_for reserves `endpoint`)."""
+        base = url_for("extension_report", extension_name="Fundtrail",
+                       **dict.fromkeys(("conversion", "interval", "account", "filter", "time")))
+        return base + endpoint + ("?" + urlencode(params) if params else "")
+
+    def args(self, *names: str) -> dict[str, str]:
+        return {name: request.args.get(name, "").strip() for name in names}
+
+
+class Fundtrail(_Page, FavaExtensionBase):
+    report_title = "资金总览"
+
+    def __init__(self, ledger, config=None):
+        super().__init__(ledger, config)
+        self.books: Books | None = None
+        self.data: Dashboard = Dashboard.empty()
+        self.failure = ""  # why the books could not be summarised, if they could not
+
+    def after_load_file(self) -> None:
+        ledger = self.ledger
+        try:
+            books = Books(ledger.all_entries, ledger.errors, ledger.options,
+                          ledger.beancount_file_path)
+            self.books, self.failure = books, ""
+            self.data = Dashboard.build(books, all_findings(books.entries, books.options))
+        except Exception as error:  # Fava must stay usable (journal, editor) to fix the cause
+            log.exception("fundtrail pages: cannot summarise %s", ledger.beancount_file_path)
+            self.books, self.data = None, Dashboard.empty()
+            self.failure = f"{type(error).__name__}: {error}"
+
+    @property
+    def internal_roles(self):
+        return tuple((self.config or {}).get("internal_roles", access.INTERNAL_ROLES))
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        return view and {"view": view, **views.overview(self.data, view)}
+
+    # -- the findings desk's form --------------------------------------------------------
+    @extension_endpoint("disposition", ["POST"])
+    def disposition(self):
+        form = request.form
+        finding_id = form.get("id", "")
+        if finding_id not in {f.id for f in self.data.findings}:
+            return make_response(f"未知的疑点编号 Unknown finding id: {finding_id!r}", 400)
+        try:
+            entry = desk.disposition_entry(finding_id, form.get("status", ""),
+                                           form.get("reason", ""), datetime.date.today())
+        except desk.DispositionError as error:
+            return make_response(str(error), 400)
+        self.ledger.file.insert_entries([entry])
+        target = url_for("extension_report", extension_name="FundtrailFindings",
+                         recorded=finding_id)
+        return redirect(target, 303)
+
+    # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
+    def loaded_books(self) -> Books:
+        if self.books is None:
+            downloads.unavailable(f"账簿未能加载 The books could not be loaded: {self.failure}")
+        return self.books
+
+    @extension_endpoint
+    def village_notice(self):
+        village = request.args.get("village", "")
+        if village not in self.data.master.villages:
+            downloads.bad_request(f"未知的行政村 Unknown village: {village!r}")
+        quarter = downloads.quarter(request.args.get("quarter"))
+        name = self.data.master.villages[village].name
+        return downloads.download("village_notice", f"{name}-{quarter}-村级公告", self.loaded_books(),
+                                  quarter, village, poster=bool(request.args.get("poster")))
+
+    @extension_endpoint
+    def county_pdf(self):
+        year = downloads.year(request.args.get("year"))
+        return downloads.download("county_pdf", f"{year}-县级项目资金公告", self.loaded_books(),
+                                  year)
+
+    @extension_endpoint
+    def audit_pdf(self):
+        period = str(downloads.year(request.args.get("period")))
+        return downloads.download("audit_pdf", f"{period}-审计报告", self.loaded_books(),
+                                  period)
+
+    @extension_endpoint
+    def xlsx(self):
+        year = request.args.get("year")
+        return downloads.download("xlsx", f"{year or '全部'}-资金数据", self.loaded_books(),
+                                  year=downloads.year(year) if year else None)
+
+
+class FundtrailProjects(_Page, FavaExtensionBase):
+    report_title = "项目"
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        return view and {"view": view, **views.projects(
+            self.dashboard, view, **self.args("town", "status", "text", "page"))}
+
+
+class FundtrailVillages(_Page, FavaExtensionBase):
+    report_title = "村"
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        if not view:
+            return None
+        internal = access.is_internal(self.fundtrail.internal_roles)
+        return {"view": view, "towns": views.villages(self.dashboard, view), "internal": internal,
+                "detail": views.village_detail(self.dashboard, view,
+                                               request.args.get("village", ""), internal)}
+
+
+class FundtrailFindings(_Page, FavaExtensionBase):
+    report_title = "发现"
+
+    def page(self) -> dict:
+        return {"recorded": request.args.get("recorded", ""), **views.findings(
+            self.dashboard, **self.args("severity", "status", "rule", "text", "page"))}

@@ -1,0 +1,73 @@
+"""The overview's charts as JSON for Fava's own chart component (`<svelte-component type="charts">`).
+
+Fava validates three shapes we use: "balances" (a line per series), "bar" (one bar per date with
+an optional budget outline) and "hierarchy" (a treemap/sunburst over accounts, whose cells link to
+the account pages).
+"""
+
+from __future__ import annotations
+
+import calendar
+import collections
+import datetime
+import itertools
+from decimal import Decimal
+
+from fundtrail import accounts as acc
+from fundtrail.fava_ext.dashboard import YearView, available
+from fundtrail.masterdata import MasterData
+
+CENT = Decimal("0.01")
+
+
+def _yuan(value: Decimal) -> Decimal:
+    return value.quantize(CENT)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    return datetime.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def progress(view: YearView) -> dict:
+    """Cumulative spending against 序时进度 (the money available times the share of the year)."""
+    target = available(view.total())
+    points = [{"date": datetime.date(view.year, 1, 1), "balance": {"序时进度": 0, "累计支出": 0}}]
+    for month, spent in enumerate(itertools.accumulate(view.monthly_spent), start=1):
+        day = _month_end(view.year, month)
+        balance = {"序时进度": _yuan(target * month / 12)}
+        if day <= view.as_of or month == view.as_of.month:
+            balance["累计支出"] = _yuan(spent)
+        points.append({"date": day, "balance": balance})
+    return {"type": "balances", "label": "支出进度", "data": points}
+
+
+def monthly(view: YearView) -> dict:
+    """Spending per month, outlined against an even twelfth of the money available."""
+    share = _yuan(available(view.total()) / 12)
+    return {"type": "bar", "label": "月度支出", "data": [
+        {"date": datetime.date(view.year, month, 1), "balance": {acc.CURRENCY: _yuan(spent)},
+         "budgets": {acc.CURRENCY: share}, "account_balances": {}}
+        for month, spent in enumerate(view.monthly_spent, start=1)]}
+
+
+def _node(account: str, balance: Decimal | None, children=()) -> dict:
+    children = list(children)
+    total = balance if balance is not None else sum(
+        (c["balance_children"][acc.CURRENCY] for c in children), Decimal(0))
+    return {"account": account, "balance": {acc.CURRENCY: balance} if balance is not None else {},
+            "balance_children": {acc.CURRENCY: total}, "children": children}
+
+
+def idle(view: YearView, master: MasterData) -> dict:
+    """Unspent fund money at the year's end by level and indicator document."""
+    by_level = collections.defaultdict(list)
+    for code, fig in sorted(view.figures["fund"].items()):
+        fund = master.funds.get(code)
+        if fund and fig.balance > 0:
+            by_level[fund.account.rsplit(":", 1)[0]].append(_node(fund.account, fig.balance))
+    levels = [_node(level, None, funds) for level, funds in sorted(by_level.items())]
+    return {"type": "hierarchy", "label": "结余资金分布", "data": _node(acc.FUND_INCOME, None, levels)}
+
+
+def overview(view: YearView, master: MasterData) -> list[dict]:
+    return [progress(view), monthly(view), idle(view, master)]

@@ -1,0 +1,73 @@
+"""The findings desk: filtering the findings, and turning a disposition form into a directive.
+
+A disposition is `custom "finding" "<id>" "<status>" "<reason>"` (docs/ledger-model.md). The
+checks plugin reads these back and sets each finding's status and reason on the next load.
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+import re
+
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from fundtrail.fava_ext.listing import matches
+from fundtrail.findings import SEVERITIES, Finding
+
+STATUSES = {"核实中": "under review", "误报": "false positive", "已整改": "resolved"}
+CLOSED = frozenset({"误报", "已整改"})  # settled; 核实中 (under review) is still open
+OPEN = "open"  # the filter value for findings without a disposition
+STATUS_LABELS = {OPEN: "未处置", **{s: s for s in STATUSES}}
+MAX_REASON = 500
+
+
+class DispositionError(ValueError):
+    """A disposition form that cannot be recorded; the message is Chinese + English."""
+
+
+def is_open(finding: Finding) -> bool:
+    """Not settled: no disposition yet, or still under review (as the checks plugin counts it)."""
+    return finding.status not in CLOSED
+
+
+def status_key(finding: Finding) -> str:
+    return finding.status or OPEN
+
+
+def select(findings: list[Finding], severity="", status="", rule="", text="") -> list[Finding]:
+    """The findings that pass every filter given, most severe and latest first."""
+    rows = [f for f in findings
+            if (not severity or f.severity == severity) and (not status or status_key(f) == status)
+            and (not rule or f.rule == rule)
+            and (not text or matches(text, f.id, f.message, " ".join(f.links)))]
+    return sorted(rows, key=lambda f: (-SEVERITIES.index(f.severity),
+                                       -(f.date or datetime.date.min).toordinal(), f.id))
+
+
+def facets(findings: list[Finding]) -> dict[str, collections.Counter]:
+    """How many findings have each severity, status and rule (for the filter links)."""
+    return {"severity": collections.Counter(f.severity for f in findings),
+            "status": collections.Counter(status_key(f) for f in findings),
+            "rule": collections.Counter(f.rule for f in findings)}
+
+
+def clean_reason(reason: str) -> str:
+    """One line of text, without the quote and backslash that would break the directive."""
+    text = re.sub(r"\s+", " ", reason or "").strip().replace('"', "”").replace("\\", "＼")
+    if not text:
+        raise DispositionError("请填写处置理由 A reason is required.")
+    if len(text) > MAX_REASON:
+        raise DispositionError(f"处置理由过长 (最多{MAX_REASON}字) Reason longer than {MAX_REASON} characters.")
+    return text
+
+
+def disposition_entry(finding_id: str, status: str, reason: str,
+                      date: datetime.date) -> data.Custom:
+    """The `custom "finding"` directive recording a disposition, checked."""
+    if status not in STATUSES:
+        raise DispositionError(f"无效的处置状态 {status!r} Invalid status; one of {', '.join(STATUSES)}.")
+    values = [ValueType(finding_id, str), ValueType(status, str),
+              ValueType(clean_reason(reason), str)]
+    return data.Custom(data.new_metadata("<fundtrail.fava_ext>", 0), date, "finding", values)

@@ -1,0 +1,68 @@
+"""Report downloads from the extension, made by the same functions as the CLI (fundtrail.reports).
+
+Each download names its function by module and attribute and imports it only when asked, so
+Fava starts even where the reports (and weasyprint's system libraries) are missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from io import BytesIO
+
+from flask import Response, abort, make_response, send_file
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUARTER = re.compile(r"^\d{4}Q[1-4]$")
+YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class Report:
+    module: str
+    function: str
+    mimetype: str
+    suffix: str
+
+
+REPORTS = {
+    "village_notice": Report("fundtrail.reports.village", "notice_pdf", PDF, "pdf"),
+    "county_pdf": Report("fundtrail.reports.county", "disclosure_pdf", PDF, "pdf"),
+    "audit_pdf": Report("fundtrail.reports.audit", "audit_pdf", PDF, "pdf"),
+    "xlsx": Report("fundtrail.reports.export", "xlsx_bytes", XLSX, "xlsx"),
+}
+
+
+def bad_request(message: str) -> Response:
+    abort(make_response(message, 400))
+
+
+def unavailable(message: str) -> Response:
+    abort(make_response(message, 503))
+
+
+def year(value: str | None) -> int:
+    if not value or not YEAR.match(value):
+        bad_request(f"年份格式应为 2025 Year must look like 2025, not {value!r}.")
+    return int(value)
+
+
+def quarter(value: str | None) -> str:
+    if not value or not QUARTER.match(value):
+        bad_request(f"季度格式应为 2025Q3 Quarter must look like 2025Q3, not {value!r}.")
+    return value
+
+
+def download(name: str, filename: str, *args, **kwargs) -> Response:
+    """Run report `name` on `args` and send its bytes as `filename`.<suffix>."""
+    report = REPORTS[name]
+    try:
+        function = getattr(importlib.import_module(report.module), report.function)
+    except (ImportError, AttributeError, OSError) as error:  # OSError: weasyprint without pango
+        abort(make_response(f"报表功能尚未安装 Report not available: {report.module}."
+                            f"{report.function} ({error})", 501))
+    content = function(*args, **kwargs)
+    return send_file(BytesIO(content), mimetype=report.mimetype, as_attachment=True,
+                     download_name=f"{filename}.{report.suffix}")

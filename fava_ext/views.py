@@ -1,0 +1,149 @@
+"""What each page shows, from the dashboard and the page's query arguments; no Flask here."""
+
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+
+from fundtrail.books import Figures
+from fundtrail.fava_ext import charts, desk
+from fundtrail.fava_ext.dashboard import (
+    STATUS_LABELS,
+    Dashboard,
+    Subsidy,
+    YearView,
+    available,
+    project_status,
+    ratio,
+)
+from fundtrail.fava_ext.listing import matches, paginate
+from fundtrail.findings import SEVERITY_LABELS
+from fundtrail.masking import Masker
+from fundtrail.masterdata import Project
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a figures table: a label, its figures and its spending progress."""
+
+    key: str
+    label: str
+    fig: Figures
+    progress: object  # Decimal | None
+    note: str = ""
+
+
+def overview(dash: Dashboard, view: YearView) -> dict:
+    master = dash.master
+    funds = view.figures["fund"]
+    levels = [Row(level, level, fig, view.progress(fig))
+              for level, fig in sorted(view.figures["level"].items()) if level]
+    documents = [Row(code, fund.doc_no, funds[code], view.progress(funds[code]),
+                     f"{fund.level} · {fund.title}")
+                 for code, fund in sorted(master.funds.items())
+                 if code in funds and (funds[code].balance or funds[code].received or funds[code].spent)]
+    total = view.total()
+    return {"total": total, "available": available(total), "progress": view.progress(total),
+            "levels": levels, "documents": documents, "charts": charts.overview(view, master),
+            "open": dash.open_counts(), "severity_labels": SEVERITY_LABELS}
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project: Project
+    place: str
+    year: Figures  # flows in the year
+    to_date: Figures  # flows up to the year's end, balance at its end
+    progress: object  # paid / budget, Decimal | None
+    status: str
+
+
+def project_rows(dash: Dashboard, view: YearView, codes=None) -> list[ProjectRow]:
+    master, rows = dash.master, []
+    for code in codes if codes is not None else sorted(master.projects):
+        project = master.projects[code]
+        if dash.opened[code].year > view.year:
+            continue
+        year, to_date = view.project(code)
+        place = master.place_name(project.village or project.town) if (
+            project.village or project.town) else "全区"
+        rows.append(ProjectRow(project, place, year, to_date, ratio(to_date.spent, project.budget),
+                               project_status(project, to_date, master.accepted.get(code),
+                                              view.as_of)))
+    return rows
+
+
+def projects(dash: Dashboard, view: YearView, town="", status="", text="", page=None) -> dict:
+    rows = dash.memo_of(("projects", view.year), lambda: project_rows(dash, view))
+    counts = collections.Counter(r.status for r in rows)
+    towns = collections.Counter(r.project.town for r in rows)
+    rows = [r for r in rows if (not town or r.project.town == town)
+            and (not status or r.status == status)
+            and (not text or matches(text, r.project.code, r.project.name, r.place))]
+    return {"page": paginate(rows, page), "status_counts": counts, "status_labels": STATUS_LABELS,
+            "towns": [(code, dash.master.place_name(code), n) for code, n in sorted(towns.items())
+                      if code]}
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    code: str
+    name: str
+    fig: Figures
+    projects: int
+    subsidy: object  # Decimal
+    households: int
+
+
+def villages(dash: Dashboard, view: YearView) -> list[tuple[str, list[VillageRow], VillageRow]]:
+    """Per town: its villages' rows and the town's total row."""
+    master = dash.master
+    per_village = view.figures["village"]
+    counts = collections.Counter(p.village for code, p in master.projects.items()
+                                 if dash.opened[code].year <= view.year)
+    towns = []
+    for town_code, town in sorted(master.towns.items()):
+        rows = []
+        for code, village in sorted(master.villages.items()):
+            if village.town == town_code:
+                amount, households = view.subsidies.get(code, (0, 0))
+                rows.append(VillageRow(code, village.name, per_village.get(code, Figures()),
+                                       counts[code], amount, households))
+        total = Figures(*(sum((getattr(r.fig, f) for r in rows), 0)
+                          for f in ("received", "passed_down", "spent", "balance")))
+        towns.append((town.name, rows, VillageRow(
+            town_code, town.name, total, sum(r.projects for r in rows),
+            sum((r.subsidy for r in rows), 0), sum(r.households for r in rows))))
+    return towns
+
+
+@dataclass(frozen=True)
+class SubsidyRow:
+    subsidy: Subsidy
+    id_no: str
+    card: str
+
+
+def village_detail(dash: Dashboard, view: YearView, code: str, internal: bool) -> dict | None:
+    village = dash.master.villages.get(code)
+    if not village:
+        return None
+    masker = Masker()
+    subsidies = [SubsidyRow(s, s.id_no if internal else masker.id_no(s.id_no),
+                            s.card if internal else masker.account(s.card))
+                 for s in dash.subsidies.get(code, ()) if s.date.year == view.year]
+    codes = [c for c, p in sorted(dash.master.projects.items()) if p.village == code]
+    last = (view.as_of.month - 1) // 3 + 1
+    return {"village": village, "town": dash.master.place_name(village.town),
+            "projects": project_rows(dash, view, codes), "subsidies": subsidies,
+            "subsidy_total": sum((s.subsidy.amount for s in subsidies), 0),
+            "quarters": [f"{view.year}Q{q}" for q in range(1, last + 1)],
+            "status_labels": STATUS_LABELS}
+
+
+def findings(dash: Dashboard, severity="", status="", rule="", text="", page=None) -> dict:
+    rows = desk.select(dash.findings, severity, status, rule, text)
+    return {"page": paginate(rows, page), "facets": desk.facets(dash.findings),
+            "severity_labels": SEVERITY_LABELS, "status_labels": desk.STATUS_LABELS,
+            "statuses": list(desk.STATUSES)}
+

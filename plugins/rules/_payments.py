@@ -58,38 +58,49 @@ def entry_key(entry) -> str:
     return f"{entry.date}|{getattr(entry, 'payee', '')}|{getattr(entry, 'narration', '')}"
 
 
+_UNSEEN = object()
+
+
+def _project_of(account: str) -> str | None:
+    """The project code of a project account, "" for a unit's own account (named by metadata),
+    None for any other account."""
+    if account.startswith(acc.PROJECT + ":"):
+        return acc.leaf(account)
+    return "" if account.startswith(acc.HELD + ":") else None
+
+
 def _scan(transactions) -> Index:
     found, totals, append = [], {}, list.append
-    prefixes = (acc.PROJECT + ":", acc.HELD + ":")
-    projects: dict[str, str] = {}  # account -> project code ("" for Held), parsed once each
+    kinds: dict[str, str | None] = {}  # account -> _project_of(account), worked out once each
     payees: dict[str, str] = {}  # raw payee -> payee_key
-    rows = [(entry, posting) for entry in transactions for posting in entry.postings
-            if posting.account.startswith(prefixes)]
-    for entry, posting in rows:
-        number = posting.units.number
-        if number is None or number <= 0:
-            continue
-        meta = posting.meta or {}
-        account = posting.account
-        project = projects.get(account)
-        if project is None:
-            project = projects[account] = "" if account.startswith(prefixes[1]) else acc.leaf(account)
-        if not project:  # money parked in a unit's account, named by its metadata
-            project = str(meta.get("project") or "")
-            if not project:
+    for entry in transactions:
+        for posting in entry.postings:
+            account = posting.account
+            project = kinds.get(account, _UNSEEN)
+            if project is _UNSEEN:
+                project = kinds[account] = _project_of(account)
+            if project is None:
                 continue
-        total = totals.get(project)
-        if total is None:
-            totals[project] = [entry, number]
-        else:
-            total[1] += number
-        if "id_no" in meta:
-            continue
-        raw = entry.payee or ""
-        payee = payees.get(raw)
-        if payee is None:
-            payee = payees[raw] = payee_key(raw)
-        append(found, Payment(entry, project, number, payee, str(meta.get("loan") or "")))
+            number = posting.units.number
+            if number is None or number <= 0:
+                continue
+            meta = posting.meta or {}
+            if not project:  # money parked in a unit's account, named by its metadata
+                project = str(meta.get("project") or "")
+                if not project:
+                    continue
+            total = totals.get(project)
+            if total is None:
+                totals[project] = [entry, number]
+            else:
+                total[1] += number
+            if "id_no" in meta:
+                continue
+            raw = entry.payee or ""
+            payee = payees.get(raw)
+            if payee is None:
+                payee = payees[raw] = payee_key(raw)
+            append(found, Payment(entry, project, number, payee, str(meta.get("loan") or "")))
     return Index(found, totals)
 
 

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import calendar
 import collections
-import contextlib
 import datetime
-import gc
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fundtrail import accounts as acc
+from fundtrail import gcpause
 from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
 from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
@@ -105,7 +104,7 @@ class Dashboard:
     @classmethod
     def build(cls, books: Books, findings: list[Finding],
               today: datetime.date | None = None) -> Dashboard:
-        with _no_gc():
+        with gcpause.paused():
             return cls._build(books, findings, today or datetime.date.today())
 
     @classmethod
@@ -154,19 +153,6 @@ class Dashboard:
         """Open findings (no disposition, or under review) per severity, most severe first."""
         counts = collections.Counter(f.severity for f in self.findings if is_open(f))
         return {s: counts[s] for s in reversed(SEVERITIES)}
-
-
-@contextlib.contextmanager
-def _no_gc():
-    """Pause the cyclic garbage collector: building allocates many objects but no cycles, and
-    a collection walks every entry of the loaded ledger (this halves the build on 100k)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _to_date(flows: Figures, at_end: Figures | None) -> Figures:

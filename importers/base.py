@@ -8,9 +8,7 @@ calls `identify`/`account`/`date`/`extract`/`deduplicate`, which build that Cont
 
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -139,17 +137,6 @@ class FundtrailImporter(beangulp.Importer):
         for entry in entries:
             if ctx.holds(entry):
                 entry.meta["__duplicate__"] = True
-
-
-@contextlib.contextmanager
-def paused_gc():
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def posting(account: str, number, meta: dict | None = None) -> data.Posting:

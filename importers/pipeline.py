@@ -24,9 +24,10 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 
+from fundtrail import gcpause
 from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
-from fundtrail.importers.base import Extraction, filed_date, paused_gc, sha256
+from fundtrail.importers.base import Extraction, filed_date, sha256
 from fundtrail.importers.context import Context, is_opening
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import same_open
@@ -71,7 +72,7 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
             plan.open_accounts(path, importer.accounts(path, ctx), ctx)
     reports = []
     for importer, path in chosen:
-        with paused_gc():
+        with gcpause.paused():
             ex = importer.read(path, ctx)
         reports.append(plan.take(ex, ctx))
     written = []

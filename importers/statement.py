@@ -17,13 +17,13 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail import gcpause
 from fundtrail.importers import cells
 from fundtrail.importers.base import (
     Extraction,
     FundtrailImporter,
     cash_open,
     filed_date,
-    paused_gc,
     posting,
     txn,
 )
@@ -240,7 +240,7 @@ class StatementImporter(FundtrailImporter):
         return account, opens
 
     def read(self, path: Path, ctx: Context) -> Extraction:
-        with paused_gc():  # ~10 objects a row, all kept: the cyclic GC would rescan them all
+        with gcpause.paused():  # ~10 objects a row, all kept: the cyclic GC would rescan them all
             return self._read(path, ctx)
 
     def _read(self, path: Path, ctx: Context) -> Extraction:

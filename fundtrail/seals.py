@@ -134,6 +134,13 @@ def seal_hash(through: datetime.date, previous: str, sidecar: str) -> str:
 
 
 _ENTRY_DIGEST = re.compile(r"^E\t([0-9a-f]+)\t", re.M)
+
+
+def entry_digests(sidecar: str) -> list[str]:
+    """The entry digests of a sidecar, in its (sorted) order."""
+    return _ENTRY_DIGEST.findall(sidecar)
+
+
 _REGISTER_ROW = re.compile(r"^R\t([^\t\n]*)\t([0-9a-f]+)\t([^\n]*)$", re.M)
 
 
@@ -192,7 +199,7 @@ def _verify_period(seal: Seal, bucket: list, stored: str) -> list[SealError]:
     finally:
         if gc_was_enabled:
             gc.enable()
-    if sorted(digests) == _ENTRY_DIGEST.findall(stored):  # the sidecar's lines are sorted
+    if sorted(digests) == entry_digests(stored):  # the sidecar's lines are sorted
         return []
     lines = [entry_line(e, d) for e, d in zip(bucket, digests, strict=True)]
     current = dict(zip(lines, bucket, strict=True))
@@ -286,7 +293,7 @@ def write(root: Path, through: datetime.date, hash_: str, previous: str, sidecar
           user: str, today: datetime.date) -> Path:
     """Write the sidecar, then append the seal directive to seals.beancount (each atomically)."""
     _write_atomic(sidecar_path(root, through), sidecar)
-    entries = len(_ENTRY_DIGEST.findall(sidecar))
+    entries = len(entry_digests(sidecar))
     seals_file = root / SEALS_FILE
     text = seals_file.read_text("utf-8") if seals_file.exists() else ""
     text += (f'\n{today} custom "seal" {through} "{hash_}" "{previous}"\n'

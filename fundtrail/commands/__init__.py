@@ -1,0 +1,1 @@
+"""fundtrail's commands, one module each; fundtrail/cli.py registers them."""

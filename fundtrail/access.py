@@ -100,6 +100,13 @@ class LoginRequired:
         return response
 
 
+def protect(flask_app, users_path: Path, secret: bytes | None = None):
+    """Put the login layer in front of a Flask (Fava) app; the app stays a Flask app, so its
+    test client goes through the layer too."""
+    flask_app.wsgi_app = LoginRequired(flask_app.wsgi_app, users_path, secret)
+    return flask_app
+
+
 def allowed(role: str, method: str, path: str) -> bool:
     if role == "accountant":
         return True

@@ -136,11 +136,11 @@ def serve(ledger: str, port: int, host: str, users_path: str | None):
                                    "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
     app = create_app(ledger)
     if users_path:
-        from fundtrail.access import LoginRequired
+        from fundtrail.access import protect
         from fundtrail.users import UsersFileError
 
         try:
-            app = LoginRequired(app, users_path)
+            protect(app, users_path)
         except UsersFileError as error:
             raise click.ClickException(str(error)) from None
     click.echo(f"Fava: http://{host}:{port}/  (Ctrl+C 退出)")

@@ -22,6 +22,7 @@ plugins generate (filename `<...>`).
 
 from __future__ import annotations
 
+import bisect
 import collections
 import datetime
 import gc
@@ -36,6 +37,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from fundtrail import canonical
+from fundtrail.sealcache import VerifiedPeriods
 
 SEAL = "seal"
 UNSEALED_CUSTOM = frozenset({SEAL, "finding"})
@@ -81,22 +83,21 @@ def read_seals(entries) -> list[Seal]:
 
 
 def sealable(entry) -> bool:
-    if isinstance(entry, data.Custom) and entry.type in UNSEALED_CUSTOM:
+    """Written in the ledger files (not made by a plugin), and books rather than workflow."""
+    if type(entry) is data.Custom and entry.type in UNSEALED_CUSTOM:
         return False
-    return not str((entry.meta or {}).get("filename", "")).startswith("<")
+    return not str((entry.meta or {}).get("filename", "<")).startswith("<")
 
 
 def periods(entries, days: list[datetime.date]) -> list[list]:
     """The sealable entries of each period (previous day, day], for date-sorted entries."""
-    buckets: list[list] = [[] for _ in days]
-    index = 0
-    for entry in entries:
-        while index < len(days) and entry.date > days[index]:
-            index += 1
-        if index == len(days):
-            break
-        if sealable(entry):
-            buckets[index].append(entry)
+    buckets: list[list] = []
+    start = 0
+    dates = [entry.date for entry in entries]
+    for day in days:
+        end = bisect.bisect_right(dates, day, lo=start)
+        buckets.append([e for e in entries[start:end] if sealable(e)])
+        start = end
     return buckets
 
 
@@ -119,12 +120,26 @@ def register_files(entries, root: Path, through: datetime.date) -> list[str]:
 
 
 def register_lines(root: Path, relpath: str) -> list[str]:
-    return [f"R\t{relpath}\t{digest}\t{key.replace(chr(9), ' ')}"
-            for digest, key in canonical.register_rows(str(root / relpath))]
+    """The file's hash (checked first: an untouched register needs no row check), then a line
+    per row."""
+    return [f"F\t{relpath}\t{_file_hash(root / relpath)}"] + [
+        f"R\t{relpath}\t{digest}\t{key.replace(chr(9), ' ')}"
+        for digest, key in canonical.register_rows(str(root / relpath))]
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def digests_hash(digests: list[str]) -> str:
+    """One hash over a period's entry digests (order-independent: they are sorted)."""
+    return hashlib.sha256("\n".join(sorted(digests)).encode("ascii")).hexdigest()
 
 
 def sidecar_text(through: datetime.date, lines: list[str]) -> str:
-    header = f"# {VERSION} through {through}: do not edit, the seal's hash covers this file\n"
+    digests = [line.split("\t", 2)[1] for line in lines if line.startswith("E\t")]
+    header = (f"# {VERSION} through {through}: entries {len(digests)} {digests_hash(digests)}; "
+              "do not edit, the seal's hash covers this file\n")
     return header + "".join(line + "\n" for line in sorted(lines))
 
 
@@ -134,6 +149,7 @@ def seal_hash(through: datetime.date, previous: str, sidecar: str) -> str:
 
 
 _ENTRY_DIGEST = re.compile(r"^E\t([0-9a-f]+)\t", re.M)
+_HEADER = re.compile(r"^# \S+ through \S+: entries (\d+) ([0-9a-f]{64});")
 
 
 def entry_digests(sidecar: str) -> list[str]:
@@ -141,16 +157,20 @@ def entry_digests(sidecar: str) -> list[str]:
     return _ENTRY_DIGEST.findall(sidecar)
 
 
+_REGISTER_FILE = re.compile(r"^F\t([^\t\n]*)\t([0-9a-f]{64})$", re.M)
 _REGISTER_ROW = re.compile(r"^R\t([^\t\n]*)\t([0-9a-f]+)\t([^\n]*)$", re.M)
 
 
 # -- verification --------------------------------------------------------------------------
 
-def verify(entries, options_map) -> tuple[list[SealError], list[Path]]:
+def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError], list[Path]]:
     """Errors for every change to a sealed period, and the files the seals read (sidecars,
-    registers) so a loader cache can watch them."""
+    registers) so a loader cache can watch them. `cached`: skip the digests of a period whose
+    entries' text is as when it was last verified (fundtrail.sealcache; the plugin does,
+    `fundtrail verify` does not)."""
     root = root_of(options_map)
     seals = read_seals(entries)
+    memo = VerifiedPeriods(root, Path(options_map["filename"])) if cached and seals else None
     folder = root / SIDECAR_DIR
     sidecars = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
     errors: list[SealError] = []
@@ -159,7 +179,8 @@ def verify(entries, options_map) -> tuple[list[SealError], list[Path]]:
         if path.stem not in sealed_days:
             errors.append(_error(None, "missing", "", f"封账 seal {path.stem}: 封账记录被删除 the seal "
                                  f"directive of {SIDECAR_DIR}/{path.name} is gone", day=path.stem))
-    registers: dict[str, collections.Counter | None] = {}
+    registers: dict[str, collections.Counter | None] = {}  # rows of the registers read
+    watched = set(sidecars)
     previous = ""
     for seal, bucket in zip(seals, periods(entries, [s.through for s in seals]), strict=True):
         if seal.previous != previous:
@@ -175,9 +196,18 @@ def verify(entries, options_map) -> tuple[list[SealError], list[Path]]:
         if seal_hash(seal.through, seal.previous, stored) != seal.hash:
             errors.append(_error(seal, "record", "", "封账记录与哈希不符 the seal directive or its "
                                  f"sidecar {SIDECAR_DIR}/{path.name} was altered"))
-        errors += _verify_period(seal, bucket, stored)
         errors += _verify_registers(seal, root, stored, registers)
-    return errors, sidecars + [root / p for p in registers]
+        watched |= {root / relpath for relpath, _sha in _REGISTER_FILE.findall(stored)}
+        fingerprint = memo.fingerprint(bucket) if memo else None
+        if memo and memo.holds(seal.hash, fingerprint):
+            continue
+        changes = _verify_period(seal, bucket, stored)
+        if memo and not changes:
+            memo.remember(seal.hash, fingerprint)
+        errors += changes
+    if memo:
+        memo.save({s.hash for s in seals})
+    return errors, sorted(watched)
 
 
 def _error(seal: Seal | None, change: str, key: str, message: str, entry=None,
@@ -193,14 +223,15 @@ def _error(seal: Seal | None, change: str, key: str, message: str, entry=None,
 
 def _verify_period(seal: Seal, bucket: list, stored: str) -> list[SealError]:
     gc_was_enabled = gc.isenabled()
-    gc.disable()  # the digests allocate only short-lived acyclic objects: skip collections
+    gc.disable()  # digests allocate only short-lived acyclic objects: skip the collections
     try:
         digests = [canonical.digest(e) for e in bucket]
     finally:
         if gc_was_enabled:
             gc.enable()
-    if sorted(digests) == entry_digests(stored):  # the sidecar's lines are sorted
-        return []
+    header = _HEADER.match(stored)
+    if header and header.groups() == (str(len(digests)), digests_hash(digests)):
+        return []  # the header is covered by the seal's hash, checked before
     lines = [entry_line(e, d) for e, d in zip(bucket, digests, strict=True)]
     current = dict(zip(lines, bucket, strict=True))
     stored_lines = [line for line in stored.splitlines() if line.startswith("E\t")]
@@ -243,11 +274,18 @@ def _name_changes(seal: Seal, current: dict, added: list[str], removed: list[str
 def _verify_registers(seal: Seal, root: Path, stored: str,
                       cache: dict[str, collections.Counter | None]) -> list[SealError]:
     """Every register row sealed is still there unchanged (rows added since are allowed)."""
+    section = stored.find("\nF\t")
+    if section < 0:
+        return []
+    untouched = {relpath for relpath, sha in _REGISTER_FILE.findall(stored, section)
+                 if (root / relpath).is_file() and _file_hash(root / relpath) == sha}
     sealed = collections.defaultdict(list)
-    for relpath, digest, key in _REGISTER_ROW.findall(stored):
+    for relpath, digest, key in _REGISTER_ROW.findall(stored, section):
         sealed[relpath].append((digest, key))
     errors = []
     for relpath, rows in sorted(sealed.items()):
+        if relpath in untouched:
+            continue
         if relpath not in cache:
             path = root / relpath
             cache[relpath] = (collections.Counter(canonical.register_rows(str(path)))

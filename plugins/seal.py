@@ -8,7 +8,9 @@ deleted, a broken chain or an altered seal record is an error naming the seal, p
 entry concerned (or on the seal directive when the entry is gone). Entries are returned unchanged.
 
 The sidecars and registers it read are added to the `include` list, so beancount's load cache
-(and Fava) reload when one of them changes. No configuration:
+(and Fava) reload when one of them changes. A period whose entries are written byte for byte
+as when the plugin last verified it is not recomputed (fundtrail.sealcache); `fundtrail verify`
+recomputes everything. No configuration:
 
     plugin "fundtrail.plugins.seal"
 
@@ -30,7 +32,7 @@ __plugins__ = ("seal",)
 def seal(entries, options_map):
     if not options_map.get("filename"):  # a string ledger: nothing can have been sealed
         return entries, []
-    errors, watched = seals.verify(entries, options_map)
+    errors, watched = seals.verify(entries, options_map, cached=True)
     include = options_map.setdefault("include", [])
     include += [str(path) for path in watched if str(path) not in include]
     return entries, errors

@@ -166,3 +166,29 @@ def test_seal_refuses_an_earlier_day_and_a_broken_ledger(sealed):
     result = CliRunner().invoke(main, ["seal", str(ledger), "--through", "2024-09-30"])
     assert result.exit_code != 0 and "不能封账" in result.output
     assert not (root / "seals" / "2024-09-30.tsv").exists()
+
+
+def test_the_plugin_remembers_verified_periods_but_sees_any_later_edit(sealed):
+    root, ledger = sealed
+    assert seal_errors(ledger) == []  # verified and remembered
+    assert (root / ".fundtrail-seals.cache").is_file()
+    assert seal_errors(ledger) == []  # remembered: no digests recomputed
+    edit(root, IMPORTED, "30000.00 CNY", "30001.00 CNY")
+    assert [(e.change, e.key) for e in seal_errors(ledger)] == [("changed", "^ICBC-2345-0001")]
+
+
+def test_verify_recomputes_what_the_plugin_remembers(sealed):
+    """The memory is local and trusted like beancount's pickle cache; `fundtrail verify` is not
+    fooled by a forged one."""
+    from fundtrail.sealcache import VerifiedPeriods
+
+    root, ledger = sealed
+    edit(root, IMPORTED, "30000.00 CNY", "30001.00 CNY")
+    entries, _, options = loader.load_file(str(ledger))
+    (seal_,) = seals.read_seals(entries)
+    forged = VerifiedPeriods(root, ledger)
+    forged.remember(seal_.hash, forged.fingerprint(seals.periods(entries, [seal_.through])[0]))
+    forged.save({seal_.hash})
+    assert seal_errors(ledger) == []
+    result = CliRunner().invoke(main, ["verify", str(ledger)])
+    assert result.exit_code == 1 and "^ICBC-2345-0001" in result.output

@@ -327,6 +327,16 @@ def plan(entries, options_map, through: datetime.date) -> tuple[str, str, str]:
     return seal_hash(through, previous, text), previous, text
 
 
+def remember(entries, options_map, through: datetime.date, hash_: str) -> None:
+    """Let the plugin's memory (fundtrail.sealcache) know the period just sealed is verified:
+    its digests were just computed from these very entries."""
+    seals = read_seals(entries)
+    days = [seals[-1].through, through] if seals else [through]
+    memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]))
+    memo.remember(hash_, memo.fingerprint(periods(entries, days)[-1]))
+    memo.save({s.hash for s in seals} | {hash_})
+
+
 def write(root: Path, through: datetime.date, hash_: str, previous: str, sidecar: str,
           user: str, today: datetime.date) -> Path:
     """Write the sidecar, then append the seal directive to seals.beancount (each atomically)."""

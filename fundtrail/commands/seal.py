@@ -43,6 +43,7 @@ def seal(ledger: str, through: datetime.datetime):
         raise click.ClickException(str(refused)) from None
     user = history.user(root)
     seals.write(root, day, hash_, previous, sidecar, user, today)
+    seals.remember(entries, options, day, hash_)
     count = len(seals.entry_digests(sidecar))
     commit = history.commit(root, f"封账 seal through {day}: {count} 笔分录 entries, "
                                   f"哈希 {hash_[:12]} ({user})")

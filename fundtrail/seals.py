@@ -76,9 +76,16 @@ def sidecar_path(root: Path, through: datetime.date) -> Path:
     return root / SIDECAR_DIR / f"{through.isoformat()}.tsv"
 
 
+def _well_formed(entry: data.Custom) -> bool:
+    values = [v.value for v in entry.values]
+    return (len(values) == 3 and isinstance(values[0], datetime.date)
+            and all(isinstance(v, str) for v in values[1:]))
+
+
 def read_seals(entries) -> list[Seal]:
-    seals = [Seal(e.values[0].value, str(e.values[1].value), str(e.values[2].value), e)
-             for e in entries if isinstance(e, data.Custom) and e.type == SEAL]
+    """The well-formed seal directives, by day (verify reports the others)."""
+    seals = [Seal(e.values[0].value, e.values[1].value, e.values[2].value, e)
+             for e in entries if type(e) is data.Custom and e.type == SEAL and _well_formed(e)]
     return sorted(seals, key=lambda s: s.through)
 
 
@@ -175,6 +182,9 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     sidecars = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
     errors: list[SealError] = []
     sealed_days = {s.through.isoformat() for s in seals}
+    errors += [_error(None, "record", "", "封账记录格式错误 malformed seal directive: "
+                      '`custom "seal" DAY "hash" "previous hash"` expected', entry=e, day=str(e.date))
+               for e in entries if type(e) is data.Custom and e.type == SEAL and not _well_formed(e)]
     for path in sidecars:
         if path.stem not in sealed_days:
             errors.append(_error(None, "missing", "", f"封账 seal {path.stem}: 封账记录被删除 the seal "

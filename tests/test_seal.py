@@ -192,3 +192,10 @@ def test_verify_recomputes_what_the_plugin_remembers(sealed):
     assert seal_errors(ledger) == []
     result = CliRunner().invoke(main, ["verify", str(ledger)])
     assert result.exit_code == 1 and "^ICBC-2345-0001" in result.output
+
+
+def test_a_malformed_seal_directive_is_an_error_not_a_crash(sealed):
+    root, ledger = sealed
+    with (root / "seals.beancount").open("a", encoding="utf-8") as handle:
+        handle.write('\n2024-12-01 custom "seal" "2024-09-30" 42\n')
+    assert [e.change for e in seal_errors(ledger)] == ["record"]

@@ -36,11 +36,13 @@ def _git(root: Path, *args: str, env: dict | None = None) -> str:
 
 
 def is_repo(root: Path) -> bool:
+    """Whether the workspace is the top of its own git repository (not a folder inside
+    another project's)."""
     if not available() or not Path(root).is_dir():
         return False
-    result = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+    result = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
                             capture_output=True, text=True)
-    return result.returncode == 0 and result.stdout.strip() == "true"
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == Path(root).resolve()
 
 
 def _config(root: Path, name: str) -> str:

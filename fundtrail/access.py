@@ -28,7 +28,7 @@ from fundtrail import users as users_file
 
 COOKIE = "fundtrail_session"
 SESSION_SECONDS = 12 * 3600
-SOURCE = re.compile(r"^/[^/]+/(editor/?|api/source(_slice)?)$")
+SOURCE = re.compile(r"^/[^/]+/(editor|api/source(_slice)?)/?$")
 AUDITOR_WRITES = re.compile(r"^/[^/]+/extension/Fundtrail/disposition/?$")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -36,7 +36,7 @@ LOGIN_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 资金账簿</title>
 <style>body{{font-family:sans-serif;background:#f4f5f7}}form{{width:20em;margin:8em auto;
 padding:2em;background:#fff;border-radius:6px;box-shadow:0 1px 4px #0002}}
-label,input,button{{display:block;width:100%;margin:.4em 0}}.error{{color:#b00}}</style></head>
+label,input,button{{display:block;width:100%;box-sizing:border-box;margin:.4em 0}}.error{{color:#b00}}</style></head>
 <body><form method="post" action="/login">
 <h2>资金账簿 登录</h2>{error}
 <input type="hidden" name="next" value="{next}">

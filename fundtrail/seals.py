@@ -6,11 +6,13 @@
       by: "张会计"
       entries: 812
 
-and writes the sidecar `seals/2024-09-30.tsv`: one line per entry of the period (dated after the
-previous seal's day, up to this one) with its digest, date and key (fundtrail.canonical), and one
-line per row of every register declared by then (`custom "register"`) with the row's digest and
-first cell. The hash is sha256 over the day, the previous hash and the sidecar's lines, so the
-sidecar is covered by it and every seal covers all entries up to its day through the chain.
+and writes the sidecar `seals/2024-09-30.tsv`: a header with the count and a hash of the
+period's entry digests, one line per entry of the period (dated after the previous seal's day,
+up to this one) with its digest, date and key (fundtrail.canonical), and for every register
+declared by then (`custom "register"`) the file's hash and one line per row with the row's
+digest and first cell. The hash is sha256 over the day, the previous hash and the whole sidecar,
+so the sidecar is covered by it, and every seal covers all entries up to its day through the
+chain.
 
 `verify` (run on every load by the plugin fundtrail.plugins.seal) recomputes each period's lines
 from the ledger and reports, naming the seal: an entry changed, deleted or inserted; a register
@@ -180,15 +182,7 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     memo = VerifiedPeriods(root, Path(options_map["filename"])) if cached and seals else None
     folder = root / SIDECAR_DIR
     sidecars = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
-    errors: list[SealError] = []
-    sealed_days = {s.through.isoformat() for s in seals}
-    errors += [_error(None, "record", "", "封账记录格式错误 malformed seal directive: "
-                      '`custom "seal" DAY "hash" "previous hash"` expected', entry=e, day=str(e.date))
-               for e in entries if type(e) is data.Custom and e.type == SEAL and not _well_formed(e)]
-    for path in sidecars:
-        if path.stem not in sealed_days:
-            errors.append(_error(None, "missing", "", f"封账 seal {path.stem}: 封账记录被删除 the seal "
-                                 f"directive of {SIDECAR_DIR}/{path.name} is gone", day=path.stem))
+    errors = _strays(entries, seals, sidecars)
     registers: dict[str, collections.Counter | None] = {}  # rows of the registers read
     watched = set(sidecars)
     previous = ""
@@ -218,6 +212,17 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     if memo:
         memo.save({s.hash for s in seals})
     return errors, sorted(watched)
+
+
+def _strays(entries, seals: list[Seal], sidecars: list[Path]) -> list[SealError]:
+    """Malformed seal directives, and sidecars whose directive is gone."""
+    sealed_days = {s.through.isoformat() for s in seals}
+    errors = [_error(None, "record", "", "封账记录格式错误 malformed seal directive: "
+                     '`custom "seal" DAY "hash" "previous hash"` expected', entry=e, day=str(e.date))
+              for e in entries if type(e) is data.Custom and e.type == SEAL and not _well_formed(e)]
+    return errors + [_error(None, "missing", "", f"封账 seal {path.stem}: 封账记录被删除 the seal "
+                            f"directive of {SIDECAR_DIR}/{path.name} is gone", day=path.stem)
+                     for path in sidecars if path.stem not in sealed_days]
 
 
 def _error(seal: Seal | None, change: str, key: str, message: str, entry=None,

@@ -6,10 +6,9 @@ Writes the benchmark workspace (benchmarks/bigledger.py) into DIR (a temporary f
 default; an existing one is reused), seals everything up to its last day, then times in CPU
 seconds, without beancount's pickle cache, best of three:
   - sealing (what `fundtrail seal` adds to its load);
-  - loads without and with the seal plugin, interleaved, and the time spent in the plugin
-    (its sealed periods written as when last verified or sealed: fundtrail.sealcache); two
-    full loads differ by several percent from run to run either way, so the plugin's own
-    time is the figure the target is read on;
+  - loads without and with the seal plugin, each in a fresh process, alternating, and the time
+    spent in the plugin (its sealed periods written as when last verified or sealed:
+    fundtrail.sealcache);
   - the plugin with that memory lost (a fresh clone, main.beancount edited), and `fundtrail
     verify`'s check of every digest, each as a share of the load.
 The target: the plugin adds at most 5% to a load.
@@ -18,6 +17,7 @@ The target: the plugin adds at most 5% to a load.
 from __future__ import annotations
 
 import datetime
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,8 +46,17 @@ def best(function, runs: int = RUNS):
     return min(times), result
 
 
-def timed_plugin(spent: list[float]):
-    """Wrap the seal plugin so each load records the CPU time spent inside it."""
+def load_alone(path: Path) -> tuple[float, float]:
+    """CPU seconds of one load of `path` in a fresh process, and of the seal plugin within it
+    (a fresh process each time: in one process the previous loads' heap slows the next)."""
+    out = subprocess.run([sys.executable, __file__, "--load", str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    load, plugin = out.split()
+    return float(load), float(plugin)
+
+
+def _load_and_print(path: str) -> None:
+    spent = [0.0]
     original = seal_plugin.seal
 
     def seal(entries, options_map):
@@ -55,9 +64,14 @@ def timed_plugin(spent: list[float]):
         try:
             return original(entries, options_map)
         finally:
-            spent.append(time.process_time() - start)
+            spent[0] += time.process_time() - start
 
     seal_plugin.seal = seal
+    loader.initialize(use_cache=False)
+    start = time.process_time()
+    _entries, errors, _options = loader.load_file(path)
+    assert not [e for e in errors if isinstance(e, seals.SealError)]
+    print(time.process_time() - start, spent[0])
 
 
 def main(root: Path, transactions: int) -> None:
@@ -80,29 +94,31 @@ def main(root: Path, transactions: int) -> None:
         size = seals.sidecar_path(root, last).stat().st_size
         print(f"seal everything through {last}     {planned:6.2f} s CPU   sidecar {size / 1e6:.1f} MB "
               "(on top of the load `fundtrail seal` makes)")
+    del entries, errors, options
 
-    # loads with and without the plugin, alternating which goes first: a full load varies by
-    # several percent from one run to the next, so the plugin's own time is the figure to read
-    spent: list[float] = []
-    timed_plugin(spent)
-    times: dict[str, list[float]] = {str(baseline): [], str(ledger): []}
+    # loads with and without the plugin, each in a fresh process, alternating which goes first
+    plain, sealed, spent = [], [], []
     for run in range(RUNS):
         for path in (baseline, ledger)[::1 if run % 2 == 0 else -1]:
-            seconds, (_entries, errors, _options) = best(lambda p=path: loader.load_file(str(p)), 1)
-            times[str(path)].append(seconds)
-            assert not [e for e in errors if isinstance(e, seals.SealError)]
-    load, sealed = min(times[str(baseline)]), min(times[str(ledger)])
+            load, plugin = load_alone(path)
+            (plain if path == baseline else sealed).append(load)
+            if path == ledger:
+                spent.append(plugin)
+    load = min(plain)
     print(f"load without the seal plugin            {load:6.2f} s CPU")
-    print(f"load with it                            {sealed:6.2f} s CPU   {sealed / load - 1:+6.1%} "
-          "(two full loads: noisy)")
+    print(f"load with it                            {min(sealed):6.2f} s CPU   "
+          f"{min(sealed) / load - 1:+6.1%}")
     print(f"  of which the plugin                   {min(spent):6.2f} s CPU   {min(spent) / load:6.1%} of a load")
+
+    entries, errors, options = loader.load_file(str(ledger))
 
     def plugin_cold():
         (root / CACHE_FILE).unlink(missing_ok=True)
         return seals.verify(entries, options, cached=True)
 
+    cold, (found, _) = best(plugin_cold)
     full, _ = best(lambda: seals.verify(entries, options))
-    cold, _ = best(plugin_cold)
+    assert seals.read_seals(entries) and not found
     print(f"plugin with its memory lost             {cold:6.2f} s CPU   {cold / load:6.1%} of a load")
     print(f"verify, every digest (fundtrail verify) {full:6.2f} s CPU   {full / load:6.1%} of a load")
     met = min(spent) / load <= 0.05
@@ -110,5 +126,8 @@ def main(root: Path, transactions: int) -> None:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--load"]:
+        _load_and_print(sys.argv[2])
+        sys.exit()
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(tempfile.mkdtemp(prefix="fundtrail-seal-"))
     main(folder, int(sys.argv[2]) if len(sys.argv) > 2 else 100_000)

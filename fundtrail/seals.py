@@ -202,12 +202,12 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
                                  f"sidecar {SIDECAR_DIR}/{path.name} was altered"))
         errors += _verify_registers(seal, root, stored, registers)
         watched |= {root / relpath for relpath, _sha in _REGISTER_FILE.findall(stored)}
-        fingerprint = memo.fingerprint(bucket) if memo else None
-        if memo and memo.holds(seal.hash, fingerprint):
+        holds, state = memo.check(seal.hash, bucket) if memo else (False, None)
+        if holds:
             continue
         changes = _verify_period(seal, bucket, stored)
         if memo and not changes:
-            memo.remember(seal.hash, fingerprint)
+            memo.remember(seal.hash, state)
         errors += changes
     if memo:
         memo.save({s.hash for s in seals})
@@ -348,7 +348,7 @@ def remember(entries, options_map, through: datetime.date, hash_: str) -> None:
     seals = read_seals(entries)
     days = [seals[-1].through, through] if seals else [through]
     memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]))
-    memo.remember(hash_, memo.fingerprint(periods(entries, days)[-1]))
+    memo.remember(hash_, memo.check(hash_, periods(entries, days)[-1])[1])
     memo.save({s.hash for s in seals} | {hash_})
 
 

@@ -204,6 +204,7 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
         watched |= {root / relpath for relpath, _sha in _REGISTER_FILE.findall(stored)}
         holds, state = memo.check(seal.hash, bucket) if memo else (False, None)
         if holds:
+            memo.remember(seal.hash, state)  # the same text, maybe in files changed elsewhere
             continue
         changes = _verify_period(seal, bucket, stored)
         if memo and not changes:

@@ -199,3 +199,17 @@ def test_a_malformed_seal_directive_is_an_error_not_a_crash(sealed):
     with (root / "seals.beancount").open("a", encoding="utf-8") as handle:
         handle.write('\n2024-12-01 custom "seal" "2024-09-30" 42\n')
     assert [e.change for e in seal_errors(ledger)] == ["record"]
+
+
+def test_an_import_in_the_open_period_is_sliced_once_then_remembered(sealed, monkeypatch):
+    import fundtrail.sealcache as sealcache
+
+    root, ledger = sealed
+    sliced, part = [], sealcache._part
+    monkeypatch.setattr(sealcache, "_part", lambda text, items: sliced.append(len(items)) or part(text, items))
+    assert seal_errors(ledger) == [] and sliced == []  # primed by `fundtrail seal`
+    with (root / IMPORTED).open("a", encoding="utf-8") as handle:
+        handle.write('\n2024-09-01 * "某公司" "新导入" ^ICBC-2345-0003\n'
+                     "  Expenses:Project:QH2024-002  10.00 CNY\n  Assets:Bank:ICBC-2345\n")
+    assert seal_errors(ledger) == [] and sliced == [3]  # the file changed: its 3 sealed entries re-read
+    assert seal_errors(ledger) == [] and sliced == [3]  # remembered

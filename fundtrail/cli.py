@@ -36,6 +36,7 @@ def init(directory: Path, county: str, admdiv: str, phone: str, start: datetime.
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"已创建工作区 Workspace created: {main_file}")
+    _start_history(directory, f"新建工作区 {county} workspace created")
     click.echo(f"下一步 Next: fundtrail serve {main_file}")
 
 
@@ -50,6 +51,7 @@ def demo(directory: Path, seed: int):
         raise click.ClickException(f"账簿已存在 workspace already exists: {directory / workspace.MAIN}"
                                    " (删除后重建 remove it to rebuild)")
     summary = build(directory, seed)
+    _start_history(directory, "演示区县 青禾区 demo county built")
     click.echo(f"演示区县 青禾区 已生成 Demo county built in {directory}/")
     click.echo(f"  {summary['villages']} 个行政村, {summary['projects']} 个项目, {summary['funds']} 个指标文件, "
                f"{summary['transactions']} 笔交易, {summary['households']} 户登记户, {summary['loans']} 笔小额信贷")
@@ -59,6 +61,20 @@ def demo(directory: Path, seed: int):
     click.echo("下一步 Next:")
     click.echo(f"  fundtrail check {summary['ledger']}")
     click.echo(f"  fundtrail serve {summary['ledger']}")
+
+
+def _start_history(directory: Path, message: str) -> None:
+    from fundtrail import history
+
+    if not history.available():
+        click.echo(history.NO_GIT, err=True)
+        return
+    try:
+        commit = history.init(directory, f"{message} ({history.user(directory)})")
+    except history.HistoryError as error:
+        click.echo(str(error), err=True)
+        return
+    click.echo(f"修改历史 git repository: {directory} (commit {(commit or '')[:12]})")
 
 
 def _load(ledger: str):
@@ -126,13 +142,23 @@ def _print_findings(found: list[Finding]) -> None:
 @click.argument("ledger", type=click.Path(dir_okay=False, exists=True))
 @click.option("--port", default=5000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
-def serve(ledger: str, port: int, host: str):
+@click.option("--users", "users_path", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="用户文件, 启用登录 users file: log in per user (`fundtrail users add`)")
+def serve(ledger: str, port: int, host: str, users_path: str | None):
     from fundtrail.serve import create_app
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        raise click.ClickException("Fava 无身份认证，只能在本机访问 Fava has no authentication: "
-                                   "serve on 127.0.0.1 only (a login layer comes with `--users`).")
+    if host not in ("127.0.0.1", "localhost", "::1") and not users_path:
+        raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "
+                                   "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
     app = create_app(ledger)
+    if users_path:
+        from fundtrail.access import protect
+        from fundtrail.users import UsersFileError
+
+        try:
+            protect(app, users_path)
+        except UsersFileError as error:
+            raise click.ClickException(str(error)) from None
     click.echo(f"Fava: http://{host}:{port}/  (Ctrl+C 退出)")
     from werkzeug.serving import run_simple
 
@@ -141,12 +167,20 @@ def serve(ledger: str, port: int, host: str):
 
 # Commands that live in their own modules (fundtrail/commands/*.py) register here, one line each.
 from fundtrail.commands.export import export  # noqa: E402
+from fundtrail.commands.history import history  # noqa: E402
 from fundtrail.commands.importing import import_command  # noqa: E402
 from fundtrail.commands.report import report  # noqa: E402
+from fundtrail.commands.seal import seal  # noqa: E402
+from fundtrail.commands.users import users  # noqa: E402
+from fundtrail.commands.verify import verify  # noqa: E402
 
 main.add_command(import_command)
 main.add_command(report)
 main.add_command(export)
+main.add_command(seal)
+main.add_command(verify)
+main.add_command(history)
+main.add_command(users)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
     DIR/accounts.beancount          chart of accounts (bank, treasury, standard accounts)
     DIR/masterdata/*.beancount      county & places, funds, projects, loans, notices, registers
     DIR/transactions/*.beancount    allotments, imported transactions (importers append), manual
+    DIR/seals.beancount, seals/     sealed periods and their digests (`fundtrail seal`)
     DIR/registers/*.csv             personal-data registers (households, officials), versioned
     DIR/classify.toml               classification rules of `fundtrail import` (docs/importers.md)
     DIR/inbox/ documents/ reports/  files to import, filed sources, generated public outputs
@@ -31,6 +32,7 @@ LEDGER_FILES = {
     "transactions/allotments.beancount": "分解下达: allotments of fund money to projects (Equity:Allotment)",
     "transactions/imported.beancount": "导入的交易 (written by `fundtrail import`; do not edit by hand)",
     "transactions/manual.beancount": "手工分录: corrections and adjustments (更正分录)",
+    "seals.beancount": "封账 (sealed periods): written by `fundtrail seal`; do not edit by hand",
 }
 
 

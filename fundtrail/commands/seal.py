@@ -1,0 +1,57 @@
+"""`fundtrail seal LEDGER --through DAY`: seal the books up to a day (封账)."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from fundtrail import history, seals
+from fundtrail.findings import Finding
+
+PLUGIN = "fundtrail.plugins.seal"
+
+
+@click.command(help="封账: 将截至某日的账目封存并加入哈希链 Seal the books through a day.")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--through", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="封账截止日 last day of the sealed period (YYYY-MM-DD)")
+def seal(ledger: str, through: datetime.datetime):
+    from fundtrail.cli import _load
+
+    day, today = through.date(), datetime.date.today()
+    if day > today:
+        raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
+    entries, errors, options = _load(ledger)
+    broken = [e for e in errors if not isinstance(e, Finding)]
+    if broken:
+        first = broken[0]
+        raise click.ClickException(
+            f"账簿有 {len(broken)} 个错误, 不能封账 the ledger has {len(broken)} errors; fix them "
+            f"before sealing. 第一个 first: {first.source.get('filename')}:"
+            f"{first.source.get('lineno')} {first.message}")
+    root = Path(ledger).resolve().parent
+    if PLUGIN not in {name for name, _config in options.get("plugin", ())} or \
+            root / seals.SEALS_FILE not in {Path(p).resolve() for p in options["include"]}:
+        raise click.ClickException(
+            f"账簿未启用封账校验 main.beancount must have `plugin \"{PLUGIN}\"` and "
+            f"`include \"{seals.SEALS_FILE}\"` (as `fundtrail init` writes it)")
+    try:
+        hash_, previous, sidecar = seals.plan(entries, options, day)
+    except seals.SealRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    user = history.user(root)
+    seals.write(root, day, hash_, previous, sidecar, user, today)
+    seals.remember(entries, options, day, hash_)
+    count = len(seals.entry_digests(sidecar))
+    commit = history.commit(root, f"封账 seal through {day}: {count} 笔分录 entries, "
+                                  f"哈希 {hash_[:12]} ({user})")
+    click.echo(f"已封账至 {day} Sealed through {day}: {count} 笔分录 entries")
+    click.echo(f"  哈希 hash: {hash_}")
+    click.echo(f"  上一封账 previous: {previous or '-'}")
+    if commit:
+        click.echo(f"  已提交 committed: {commit[:12]}")
+    click.echo("请将哈希另行留存(纸质结账记录或报送审计) Keep the hash outside the workspace too.")
+    click.echo("封账后的更正请在未封账期间做红字冲销/更正分录 Correct sealed entries with new "
+               "adjusting entries in the open period (docs/audit-trail.md).")

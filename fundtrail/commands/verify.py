@@ -1,0 +1,44 @@
+"""`fundtrail verify LEDGER [--documents]`: seal chain, source documents, balances; a verdict."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from fundtrail import verification
+
+SHOWN = 20  # breaks listed per check
+
+
+@click.command(help="核验账簿完整性: 封账链、原始凭证、余额断言 Verify seals, source documents, balances.")
+@click.argument("ledger", type=click.Path(dir_okay=False))
+@click.option("--documents", is_flag=True,
+              help="同时核验 documents/ 下的原始凭证及其 sha256 also check the source documents")
+def verify(ledger: str, documents: bool):
+    from fundtrail.cli import _load
+
+    entries, errors, options = _load(ledger)
+    checks = [verification.check_seals(entries, options),
+              verification.check_balances(entries, errors)]
+    if documents:
+        checks.append(verification.check_documents(entries, Path(ledger).resolve().parent))
+    for check in checks:
+        state = f"{len(check.breaks)} 处破坏 broken" if check.breaks else "完好 intact"
+        click.echo(f"{check.name}: {check.checked} 项 checked, {state}")
+        for line in check.breaks[:SHOWN]:
+            click.echo(f"  ✗ {line}")
+        if len(check.breaks) > SHOWN:
+            click.echo(f"  … 另有 {len(check.breaks) - SHOWN} 处 and more")
+        for line in check.notes[:SHOWN]:
+            click.echo(f"  ? {line}")
+        if len(check.notes) > SHOWN:
+            click.echo(f"  … 另有 {len(check.notes) - SHOWN} 个 and more")
+    if not documents:
+        click.echo("原始凭证 documents: 未检查 not checked (--documents)")
+    total = sum(len(c.breaks) for c in checks)
+    if total:
+        click.echo(f"结论 Verdict: 发现 {total} 处破坏 BROKEN ({total} breaks)")
+        sys.exit(1)
+    click.echo("结论 Verdict: 完好 INTACT")

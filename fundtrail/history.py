@@ -1,0 +1,98 @@
+"""Change history: the workspace is a git repository and every change is a commit by its user.
+
+`commit(root, message)` is what imports, seals and dispositions call after they write; `git log`
+over the workspace is then the human-readable audit trail (who did what, when, and the diff).
+The author is the user's configured name: `git config user.name`, else $FUNDTRAIL_USER, else
+the operating-system user.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+NO_GIT = "未找到 git, 无法记录修改历史 git is not installed: install it (apt-get install git) for the change history"
+
+
+class HistoryError(Exception):
+    """A git command failed (Chinese + English message)."""
+
+
+def available() -> bool:
+    return shutil.which("git") is not None
+
+
+def _git(root: Path, *args: str, env: dict | None = None) -> str:
+    if not available():
+        raise HistoryError(NO_GIT)
+    result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
+    if result.returncode != 0:
+        raise HistoryError(f"git {args[0]} 失败 failed in {root}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def is_repo(root: Path) -> bool:
+    """Whether the workspace is the top of its own git repository (not a folder inside
+    another project's)."""
+    if not available() or not Path(root).is_dir():
+        return False
+    result = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+                            capture_output=True, text=True)
+    return result.returncode == 0 and Path(result.stdout.strip()).resolve() == Path(root).resolve()
+
+
+def _config(root: Path, name: str) -> str:
+    result = subprocess.run(["git", "-C", str(root), "config", name], capture_output=True, text=True)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def user(root: Path) -> str:
+    """The name changes are recorded under."""
+    name = _config(root, "user.name") if available() else ""
+    return name or os.environ.get("FUNDTRAIL_USER", "") or getpass.getuser()
+
+
+def _identity(root: Path) -> dict:
+    name = user(root)
+    email = _config(root, "user.email") or f"{getpass.getuser()}@localhost"
+    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
+            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+
+
+def init(root: Path, message: str) -> str | None:
+    """Make `root` a git repository (the load cache is ignored) with a first commit."""
+    root = Path(root)
+    if not is_repo(root):
+        _git(root, "init", "-q")
+        (root / ".gitignore").write_text(".*.picklecache\n.fundtrail-seals.cache*\n__pycache__/\n", "utf-8")
+    return commit(root, message)
+
+
+def commit(root: Path, message: str) -> str | None:
+    """Commit every change in the workspace; the commit id, or None outside a repository or
+    when nothing changed."""
+    root = Path(root)
+    if not is_repo(root):
+        return None
+    _git(root, "add", "-A", ".")
+    if not _git(root, "status", "--porcelain", "--", ".").strip():
+        return None
+    identity = _identity(root)
+    _git(root, "commit", "-q", "-m", message, env=identity)
+    return _git(root, "rev-parse", "HEAD").strip()
+
+
+def log(root: Path, link: str | None = None, paths: tuple[str, ...] = ()) -> str:
+    """`git log` of the books, or of the commits whose diffs touched a line holding `^link`."""
+    args = ["log", "--date=iso", "--format=%h %ad %an%n    %s", "--stat=100"]
+    if link:
+        args += ["-G", "\\^" + _regex(link.lstrip("^")) + "([^A-Za-z0-9_./-]|$)"]
+    return _git(Path(root), *args, "--", *(paths or (".",)))
+
+
+def _regex(text: str) -> str:
+    return "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in text)

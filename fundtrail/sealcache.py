@@ -1,0 +1,129 @@
+"""Which sealed periods were already verified, remembered by the raw text of their entries.
+
+Recomputing the canonical digests (fundtrail.canonical) of a 100k-transaction ledger costs about
+a tenth of a load, more than the seal plugin may add. But a sealed period whose entries are
+written byte for byte as when it was last verified needs no recomputing: the plugin fingerprints
+each period's entries by their raw text (each entry from its first line to the next line that
+starts with a date; slicing the files is cheap, and a file whose bytes are as then is not even
+sliced) and recomputes digests only when the fingerprint is not the one it last verified for
+that seal. Editing, adding or removing any entry of a
+sealed period changes the fingerprint; so does moving one (then the digests show nothing
+changed, and the new fingerprint is remembered).
+
+The memory is a small local file beside main.beancount (`.fundtrail-seals.cache`,
+git-ignored), trusted like beancount's own pickle cache (which skips plugins altogether). It is
+dropped when main.beancount (options, plugins) changes; entries without text of their own
+(padding) and files with `pushtag`/`pushmeta` (which change entries without touching their
+text) are never fingerprinted. `fundtrail verify` and `fundtrail seal` never use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import re
+import tempfile
+from pathlib import Path
+
+from beancount.core import data
+
+CACHE_FILE = ".fundtrail-seals.cache"
+VERSION = b"fundtrail-seals-cache-v2"
+_ENTRY_START = re.compile(rb"\d{4}[-/]\d{2}[-/]\d{2}")
+_ENTRY_BOUNDARY = re.compile(rb"\n(?=\d{4}[-/]\d{2}[-/]\d{2})")
+_CONTEXTUAL = (b"pushtag", b"pushmeta")
+
+
+class VerifiedPeriods:
+    def __init__(self, root: Path, main_file: Path):
+        self.path = Path(root) / CACHE_FILE
+        self.context = hashlib.blake2b(VERSION + Path(main_file).read_bytes(), digest_size=16).digest()
+        # seal hash -> (fingerprint, {filename: (file hash, fingerprint of its entries)})
+        self.verified: dict[str, tuple] = {}
+        self.texts: dict[str, bytes | None] = {}
+        self.dirty = False
+        try:
+            context, verified = marshal.loads(self.path.read_bytes())
+            if context == self.context and isinstance(verified, dict):
+                self.verified = verified
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+
+    def check(self, seal_hash: str, entries: list) -> tuple[bool, tuple | None]:
+        """Whether a seal's period is written as when last verified, and what to remember if
+        it verifies now (None: cannot be fingerprinted). A file whose bytes are unchanged keeps
+        its part of the fingerprint; only changed files are sliced into entries."""
+        last = self.verified.get(seal_hash)
+        fingerprint, known = last if isinstance(last, tuple) and len(last) == 2 else (None, {})
+        by_file: dict[str, list] = {}
+        for entry in entries:
+            by_file.setdefault(entry.meta["filename"], []).append(entry)
+        parts = {}
+        for filename, items in sorted(by_file.items()):
+            text = self._text(filename)
+            if text is None:
+                return False, None
+            file_hash = hashlib.blake2b(text, digest_size=16).digest()
+            old = known.get(filename)
+            part = old[1] if old and old[0] == file_hash else _part(text, items)
+            if part is None:
+                return False, None
+            parts[filename] = (file_hash, part)
+        now = hashlib.blake2b(b"".join(part for _h, part in parts.values()), digest_size=16).digest()
+        return now == fingerprint, (now, parts)
+
+    def remember(self, seal_hash: str, state: tuple | None) -> None:
+        if state is not None and self.verified.get(seal_hash) != state:
+            self.verified[seal_hash] = state
+            self.dirty = True
+
+    def _text(self, filename: str) -> bytes | None:
+        if filename not in self.texts:
+            try:
+                self.texts[filename] = Path(filename).read_bytes()
+            except OSError:
+                self.texts[filename] = None
+        return self.texts[filename]
+
+    def save(self, seal_hashes: set[str]) -> None:
+        """Write what was verified, for the seals that still exist."""
+        kept = {h: state for h, state in self.verified.items() if h in seal_hashes}
+        if not self.dirty and kept == self.verified:
+            return
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                marshal.dump((self.context, kept), handle)
+            os.replace(tmp, self.path)
+        except OSError:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+
+
+def _part(text: bytes, entries: list) -> bytes | None:
+    """A hash of the raw text of a file's entries, in order; None when one has no text of its
+    own (padding) or the file uses pushtag/pushmeta."""
+    chunks = _chunks(text)
+    fingerprint = hashlib.blake2b(digest_size=16)
+    update, padding = fingerprint.update, data.Transaction
+    for entry in entries:
+        chunk = chunks.get(entry.meta["lineno"])
+        if chunk is None or (type(entry) is padding and entry.flag == "P"):
+            return None
+        update(chunk)
+        update(b"\0")
+    return fingerprint.digest()
+
+
+def _chunks(text: bytes) -> dict[int, bytes]:
+    """Line number -> raw text of each entry of a file (from its line to the next line that
+    starts with a date); empty, so nothing is fingerprinted, for a file with `pushtag`."""
+    if any(word in text for word in _CONTEXTUAL):
+        return {}
+    chunks, line = {}, 1
+    for chunk in _ENTRY_BOUNDARY.split(text):
+        if _ENTRY_START.match(chunk):
+            chunks[line] = chunk
+        line += chunk.count(b"\n") + 1
+    return chunks

@@ -1,0 +1,70 @@
+"""The users file of `fundtrail serve --users FILE`: who may log in, with which role.
+
+A JSON object `{"users": {"<name>": {"role": "accountant"|"auditor", "password": "<hash>"}}}`;
+passwords are stored only as werkzeug.security hashes. `fundtrail users add FILE NAME --role
+auditor` writes it.
+
+    accountant (会计)  everything Fava offers, including the source editor
+    auditor    (审计)  reads everything and records dispositions of findings; no source editor,
+                       no /api/source, no other writes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+ROLES = {"accountant": "会计", "auditor": "审计"}
+
+
+class UsersFileError(Exception):
+    """The users file cannot be read (Chinese + English, naming the file)."""
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    password: str  # the hash
+
+
+def load(path: Path) -> dict[str, User]:
+    path = Path(path)
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        return {name: User(name, spec["role"], spec["password"])
+                for name, spec in raw["users"].items() if spec["role"] in ROLES}
+    except FileNotFoundError:
+        raise UsersFileError(f"找不到用户文件 users file not found: {path}") from None
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise UsersFileError(f"用户文件格式错误 users file {path} is malformed: {error}") from None
+
+
+def add(path: Path, name: str, role: str, password: str) -> User:
+    """Add or replace a user (atomic write)."""
+    if role not in ROLES:
+        raise UsersFileError(f"未知角色 unknown role {role!r}; one of {', '.join(ROLES)}")
+    if not name.strip():
+        raise UsersFileError("用户名不能为空 the user name is empty")
+    path = Path(path)
+    users = load(path) if path.exists() else {}
+    users[name] = User(name, role, generate_password_hash(password))
+    text = json.dumps({"users": {u.name: {"role": u.role, "password": u.password}
+                                 for u in users.values()}}, ensure_ascii=False, indent=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return users[name]
+
+
+def authenticate(users: dict[str, User], name: str, password: str) -> User | None:
+    user = users.get(name)
+    return user if user and check_password_hash(user.password, password) else None

@@ -1,0 +1,82 @@
+"""`fundtrail verify`: is the record still what it was? Three checks, each a list of breaks.
+
+- seals: the seal chain and every sealed period (fundtrail.seals.verify, run here even when the
+  ledger no longer lists the plugin);
+- documents: every entry's `source` under documents/ still exists and, where the entry records
+  its `sha256`, still has that hash; an entry without sha256 is unverifiable (listed, not a break);
+- balances: the statements' `balance` assertions still hold (and the ledger has no other error).
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from beancount.core import data
+from beancount.ops.balance import BalanceError
+
+from fundtrail import seals
+from fundtrail.findings import Finding
+
+DOCUMENTS = "documents/"
+
+
+@dataclass
+class Check:
+    name: str
+    checked: int = 0  # seals, files or assertions looked at
+    breaks: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not breaks (unverifiable documents)
+
+
+def _where(error) -> str:
+    source = getattr(error, "source", None) or {}
+    return f"{source.get('filename', '?')}:{source.get('lineno', 0)}"
+
+
+def check_seals(entries, options_map) -> Check:
+    errors, _watched = seals.verify(entries, options_map)
+    return Check("封账链 seal chain", len(seals.read_seals(entries)),
+                 [f"{_where(e)} {e.message}" for e in errors])
+
+
+def check_balances(entries, errors) -> Check:
+    others = [e for e in errors if not isinstance(e, (Finding, seals.SealError))]
+    assertions = sum(1 for e in entries if isinstance(e, data.Balance))
+    return Check("余额断言 balances", assertions, [f"{_where(e)} {e.message.strip()}" for e in others
+                                                  if isinstance(e, BalanceError)]
+                 + [f"{_where(e)} 账簿错误 ledger error: {e.message.strip()}" for e in others
+                    if not isinstance(e, BalanceError)])
+
+
+def check_documents(entries, root: Path) -> Check:
+    root = Path(root).resolve()
+    by_file = collections.defaultdict(list)
+    for entry in entries:
+        source = (getattr(entry, "meta", None) or {}).get("source")
+        if isinstance(source, str) and source.startswith(DOCUMENTS):
+            by_file[source].append(entry)
+    check = Check("原始凭证 documents", len(by_file))
+    for source, items in sorted(by_file.items()):
+        first = f"{items[0].meta.get('filename', '?')}:{items[0].meta.get('lineno', 0)}"
+        path = (root / source).resolve()
+        if not path.is_relative_to(root / DOCUMENTS):
+            check.breaks.append(f"{first} 来源路径越出 documents/ source outside documents/: {source}")
+            continue
+        if not path.is_file():
+            check.breaks.append(f"{first} 原始凭证缺失 source document missing: {source} "
+                                f"({len(items)} 笔分录 entries)")
+            continue
+        recorded = {str(e.meta["sha256"]).lower() for e in items if e.meta.get("sha256")}
+        unrecorded = sum(1 for e in items if not e.meta.get("sha256"))
+        if recorded:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+            if recorded != {actual}:
+                check.breaks.append(f"{first} 原始凭证被改动 source document altered: {source} "
+                                    f"(sha256 {actual[:12]} ≠ recorded {sorted(recorded)[0][:12]})")
+        if unrecorded:
+            check.notes.append(f"无 sha256, 无法核验 unverifiable (no sha256): {source} "
+                               f"({unrecorded} 笔分录 entries)")
+    return check

@@ -14,12 +14,14 @@ import datetime
 import logging
 from decimal import Decimal
 from functools import cached_property
+from pathlib import Path
 from urllib.parse import urlencode
 
 from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import make_response, redirect, request, url_for
 
+from fundtrail import history
 from fundtrail.books import Books
 from fundtrail.fava_ext import access, desk, downloads, views
 from fundtrail.fava_ext.dashboard import Dashboard
@@ -118,6 +120,9 @@ class Fundtrail(_Page, FavaExtensionBase):
         except desk.DispositionError as error:
             return make_response(str(error), 400)
         self.ledger.file.insert_entries([entry])
+        history.commit(Path(self.ledger.beancount_file_path).parent,
+                       f"处置疑点 disposition {finding_id}: {entry.values[1].value} {entry.values[2].value}",
+                       author=request.environ.get("fundtrail.user"))
         target = url_for("extension_report", extension_name="FundtrailFindings",
                          recorded=finding_id)
         return redirect(target, 303)

@@ -56,8 +56,8 @@ def user(root: Path) -> str:
     return name or os.environ.get("FUNDTRAIL_USER", "") or getpass.getuser()
 
 
-def _identity(root: Path) -> dict:
-    name = user(root)
+def _identity(root: Path, author: str | None = None) -> dict:
+    name = author or user(root)
     email = _config(root, "user.email") or f"{getpass.getuser()}@localhost"
     return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
             "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
@@ -72,16 +72,17 @@ def init(root: Path, message: str) -> str | None:
     return commit(root, message)
 
 
-def commit(root: Path, message: str) -> str | None:
+def commit(root: Path, message: str, author: str | None = None) -> str | None:
     """Commit every change in the workspace; the commit id, or None outside a repository or
-    when nothing changed."""
+    when nothing changed. `author` names the logged-in user when there is one (Fava behind
+    `serve --users`); otherwise the configured user."""
     root = Path(root)
     if not is_repo(root):
         return None
     _git(root, "add", "-A", ".")
     if not _git(root, "status", "--porcelain", "--", ".").strip():
         return None
-    identity = _identity(root)
+    identity = _identity(root, author)
     _git(root, "commit", "-q", "-m", message, env=identity)
     return _git(root, "rev-parse", "HEAD").strip()
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 
-from fundtrail import gcpause
+from fundtrail import gcpause, history
 from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, sha256
@@ -80,7 +80,11 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
         _validate(ledger, root, plan, before)
         if not dry_run:
             written = plan.write()
-    return ImportSummary(batch, str(ledger), dry_run, reports, written)
+    summary = ImportSummary(batch, str(ledger), dry_run, reports, written)
+    if written:  # the change history: one commit per import (a no-op outside a git workspace)
+        history.commit(root, f"导入 import {batch}: {', '.join(Path(f.path).name for f in reports)}"
+                             f" (新增交易 {summary.transactions} 笔 transactions added)")
+    return summary
 
 
 def _new_errors(ledger: Path, before: collections.Counter) -> list:

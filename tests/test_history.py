@@ -72,3 +72,48 @@ def test_history_outside_a_repository_is_a_message(tmp_path):
     ledger = small_ledger.make(tmp_path)
     result = CliRunner().invoke(main, ["history", str(ledger)])
     assert result.exit_code != 0 and "不是 git 仓库" in result.output
+
+
+def test_an_import_is_one_commit_by_the_user(tmp_path):
+    from conftest import SAMPLES
+
+    from fundtrail import workspace
+    from fundtrail.importers.pipeline import run_import
+
+    ledger = workspace.create(tmp_path / "ws")
+    history.init(ledger.parent, "新建 init")
+    summary = run_import(ledger, [SAMPLES / "bank" / "icbc-corporate-2024Q3.csv"])
+    author, subject = git(ledger.parent, "log", "-1", "--format=%an|%s").strip().split("|")
+    assert author == "张会计"
+    assert subject.startswith(f"导入 import {summary.batch}: icbc-corporate-2024Q3.csv")
+    assert f"新增交易 {summary.transactions} 笔" in subject and summary.transactions > 0
+    changed = git(ledger.parent, "show", "--name-only", "--format=", "HEAD").split()
+    assert "transactions/imported.beancount" in changed
+    assert any(name.startswith("documents/") for name in changed)  # the filed source too
+    assert run_import(ledger, [SAMPLES / "bank" / "icbc-corporate-2024Q3.csv"]).written == []
+    assert git(ledger.parent, "log", "-1", "--format=%s").startswith("导入 import")
+    assert len(git(ledger.parent, "log", "--format=%h").split()) == 2  # nothing new, no commit
+
+
+def test_a_disposition_from_fava_is_committed_under_the_logged_in_user(tmp_path):
+    from beancount import loader
+    from fava_pages import FavaClient
+
+    from fundtrail.plugins.checks import all_findings
+
+    ledger = small_ledger.make(tmp_path)
+    with (tmp_path / "transactions/manual.beancount").open("a", encoding="utf-8") as handle:
+        handle.write('\n2024-06-01 * "某公司" "往来款"\n  Expenses:Suspense  500.00 CNY\n'
+                     '  Assets:Bank:ICBC-2345\n')
+    history.init(tmp_path, "新建 init")
+    entries, _, options = loader.load_file(str(ledger))
+    finding = next(f for f in all_findings(entries, options) if f.rule == "unclassified")
+    fava = FavaClient(ledger)
+    response = fava.client.post(fava.url("Fundtrail/disposition"),
+                                data={"id": finding.id, "status": "核实中", "reason": "待银行回单"},
+                                environ_base={"fundtrail.user": "李审计"})
+    assert response.status_code == 303, response.data
+    author, subject = git(tmp_path, "log", "-1", "--format=%an|%s").strip().split("|")
+    assert author == "李审计"
+    assert subject == f"处置疑点 disposition {finding.id}: 核实中 待银行回单"
+    assert "custom \"finding\"" in git(tmp_path, "show", "HEAD")

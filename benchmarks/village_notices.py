@@ -30,11 +30,10 @@ def main() -> None:
             ledger = str(build(Path(tmp) / "demo")["ledger"])
         t0 = time.perf_counter()
         import weasyprint  # noqa: F401  (imported once per process: not a per-notice cost)
+        from beancount import loader
 
         from fundtrail.books import Books
         from fundtrail.reports import village
-
-        from beancount import loader
 
         loader.initialize(use_cache=False)  # a cold load, as the first `report --all` of the day
         imported = time.perf_counter() - t0

@@ -66,7 +66,7 @@ def make(rule: str, severity: str, key: str, message: str, entry, amount=None,
 
 # -- dispositions: an auditor's decision on a finding, recorded in the ledger ----------------
 # `custom "finding" "<id>" "<status>" "<reason>"`. The status is stored in its Chinese form.
-STATUSES = {"误报": "false-positive", "已整改": "resolved", "核实中": "under-review"}
+STATUSES = {"核实中": "under-review", "误报": "false-positive", "已整改": "resolved"}  # form order
 CLOSED = frozenset({"误报", "已整改"})  # these stop failing the check; 核实中 still fails
 _STATUS_ALIASES = {**{s: s for s in STATUSES}, **{en: zh for zh, en in STATUSES.items()},
                    "false positive": "误报", "under review": "核实中"}

@@ -38,6 +38,7 @@ from typing import NamedTuple
 from beancount.core import data
 
 from fundtrail import findings, gcpause
+from fundtrail.masterdata import MasterData
 from fundtrail.plugins.rules import catalogue
 from fundtrail.plugins.rules.context import Context
 
@@ -65,8 +66,8 @@ def parse_settings(config: str | None) -> dict:
     return settings
 
 
-def run_rules(entries, settings) -> list[findings.Finding]:
-    ctx = Context(entries, settings)
+def run_rules(entries, settings, master: MasterData | None = None) -> list[findings.Finding]:
+    ctx = Context(entries, settings, master)
     with gcpause.paused():
         found = [f for rule in RULES.values() for f in rule(ctx)]
     return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id))
@@ -86,15 +87,24 @@ class DispositionError(NamedTuple):
     entry: data.Custom
 
 
+class MasterDataError(NamedTuple):
+    source: dict
+    message: str
+    entry: object
+
+
+def _source(entry) -> dict:
+    return {"filename": entry.meta.get("filename", "<fundtrail>"), "lineno": entry.meta.get("lineno", 0)}
+
+
 def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[DispositionError]]:
     """The findings with the status and reason of their latest `custom "finding"` directive,
     and an error for each directive that names no finding or is malformed."""
     by_id = {f.id: f for f in found}
     decided, errors = {}, []
     for entry in [e for e in entries if type(e) is data.Custom and e.type == "finding"]:
-        values = [str(v.value) for v in entry.values]
-        source = {"filename": entry.meta.get("filename", "<fundtrail>"),
-                  "lineno": entry.meta.get("lineno", 0)}
+        values = [str(v.value) for v in entry.values or ()]
+        source = _source(entry)
         try:
             if len(values) < 3 or not values[2].strip():
                 raise ValueError('处置应为 custom "finding" "<疑点编号>" "<状态>" "<理由>"'
@@ -111,9 +121,14 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
             for f in found], errors
 
 
-def review(entries, settings) -> tuple[list[findings.Finding], list[DispositionError]]:
-    """All findings with their dispositions, and the errors of malformed dispositions."""
-    return apply_dispositions(run_rules(entries, settings), entries)
+def review(entries, settings) -> tuple[list[findings.Finding], list]:
+    """All findings with their dispositions, and the errors of malformed dispositions and of
+    master data that could not be read (the rules ran without it)."""
+    master = MasterData.from_entries(entries)
+    found, errors = apply_dispositions(run_rules(entries, settings, master), entries)
+    unread = [MasterDataError(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
+              for entry, why in master.problems]
+    return found, unread + errors
 
 
 def all_findings(entries, options_map) -> list[findings.Finding]:

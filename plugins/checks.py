@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import operator
 from typing import NamedTuple
 
 from beancount.core import data
@@ -121,9 +122,32 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
             for f in found], errors
 
 
+_last_review: list = [(), None, None]  # entries (a tuple), settings, result of the latest review
+
+
+def _same_entries(kept: tuple, entries) -> bool:
+    return len(kept) == len(entries) and all(map(operator.is_, kept, entries))
+
+
 def review(entries, settings) -> tuple[list[findings.Finding], list]:
     """All findings with their dispositions, and the errors of malformed dispositions and of
-    master data that could not be read (the rules ran without it)."""
+    master data that could not be read (the rules ran without it).
+
+    The latest result is kept for the same entry objects and settings: the plugin reviews at
+    load time, then Fava's pages and the CLI ask again for the same books (in a new list, as
+    beancount re-sorts after each plugin), which costs one identity comparison, not a rerun."""
+    if not (_last_review[1] == settings and _same_entries(_last_review[0], entries)):
+        _last_review[:] = tuple(entries), dict(settings), _review(entries, settings)
+    found, errors = _last_review[2]
+    return list(found), list(errors)  # the caller's to sort or extend
+
+
+def forget() -> None:
+    """Drop the kept review (benchmarks time the rules, not the cache)."""
+    _last_review[:] = (), None, None
+
+
+def _review(entries, settings) -> tuple[list[findings.Finding], list]:
     master = MasterData.from_entries(entries)
     found, errors = apply_dispositions(run_rules(entries, settings, master), entries)
     unread = [MasterDataError(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)

@@ -23,7 +23,7 @@ import chinese_calendar
 
 from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import entry_key
+from fundtrail.plugins.rules._ledger import entry_key, yuan
 
 SETTINGS = {}
 OWN = (acc.TREASURY + ":", acc.BANK + ":")
@@ -52,7 +52,7 @@ def holiday_payment(ctx):
         if paid > 0:
             yield findings.make(
                 "holiday-payment", "low", entry_key(entry),
-                f"非工作日付款: {entry.date} ({why}) 付给 {entry.payee or '-'} {paid:,.2f} 元"
+                f"非工作日付款: {entry.date} ({why}) 付给 {entry.payee or '-'} {yuan(paid)}"
                 f" ({entry.narration})，需核实审批与支付记录。 Payment on a rest day.",
                 entry, paid)
 

@@ -216,8 +216,10 @@ class ProjectLibraryImporter(_Tabular):
                     "start": dates["start"], "end": dates["end"], "unit": cells.text(row.get("unit")),
                     "manager": cells.text(row.get("manager")), "goal": cells.text(row.get("goal")),
                     "linkage": cells.text(row.get("linkage")),
-                    "households": _int(row.get("households")),
-                    "poor_households": _int(row.get("poor_households")),
+                    "households": self._cell(path, number, _int, row.get("households"),
+                                             "受益户数 households"),
+                    "poor_households": self._cell(path, number, _int, row.get("poor_households"),
+                                                  "受益脱贫户数 poor households"),
                     "approved": dates["approved"], "phone": cells.text(row.get("phone"))}
             parts = {}
             for component, i in levels:
@@ -261,9 +263,11 @@ class ProjectLibraryImporter(_Tabular):
 
 
 def _int(value) -> Decimal | None:
-    """A count, as the Decimal beancount's parser would make of it."""
-    text = cells.text(value)
-    return Decimal(int(Decimal(text))) if text else None
+    """A count ("41", "41户"), as the Decimal beancount's parser would make of it."""
+    text = cells.fold(cells.text(value)).removesuffix("户")
+    if text and not text.isdigit():
+        raise cells.CellError(f"不是户数 not a count: {text!r}")
+    return Decimal(int(text)) if text else None
 
 
 class PersonRegisterImporter(_Tabular):

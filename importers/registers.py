@@ -56,9 +56,13 @@ class _Tabular(FundtrailImporter):
             return 0
         return header_score(read_table(path), self.columns, self.required)
 
-    def rows(self, path: Path):
+    def header(self, path: Path) -> tuple:
+        """(table, header row index, {field: column}, {field: label as written})."""
         table = read_table(path)
-        index, col, labels = find_columns(path, table, self.columns, self.required)
+        return (table, *find_columns(path, table, self.columns, self.required))
+
+    def rows(self, path: Path):
+        table, index, col, _ = self.header(path)
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
                 continue
@@ -102,7 +106,7 @@ class FundListImporter(_Tabular):
         opens, seen, waiting = [], {}, []
         taken = set(ctx.master.funds)
         by_doc = {doc_key(f.doc_no): f for f in ctx.master.funds.values()}
-        labels = find_columns(path, read_table(path), self.columns, self.required)[2]
+        labels = self.header(path)[3]
         for number, row, _ in self.rows(path):
             ex.read += 1
             if row is None:
@@ -171,8 +175,7 @@ class ProjectLibraryImporter(_Tabular):
 
     def read(self, path: Path, ctx: Context) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
-        table = read_table(path)
-        index, col, labels = find_columns(path, table, self.columns, self.required)
+        table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
         scale = TEN_THOUSAND if "万元" in labels["budget"] else Decimal(1)
         funds = {doc_key(f.doc_no): f.code for f in ctx.master.funds.values()}

@@ -27,7 +27,6 @@ from __future__ import annotations
 import bisect
 import collections
 import datetime
-import gc
 import hashlib
 import os
 import re
@@ -38,7 +37,7 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from fundtrail import canonical
+from fundtrail import canonical, gcpause
 from fundtrail.sealcache import VerifiedPeriods
 
 SEAL = "seal"
@@ -238,13 +237,8 @@ def _error(seal: Seal | None, change: str, key: str, message: str, entry=None,
 
 
 def _verify_period(seal: Seal, bucket: list, stored: str) -> list[SealError]:
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # digests allocate only short-lived acyclic objects: skip the collections
-    try:
+    with gcpause.paused():  # digests allocate only short-lived acyclic objects
         digests = [canonical.digest(e) for e in bucket]
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     header = _HEADER.match(stored)
     if header and header.groups() == (str(len(digests)), digests_hash(digests)):
         return []  # the header is covered by the seal's hash, checked before

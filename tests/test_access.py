@@ -61,6 +61,13 @@ def test_a_wrong_password_is_refused(site):
     assert "fundtrail_session" not in response.headers.get("Set-Cookie", "")
 
 
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_login_never_redirects_to_another_site(site, target):
+    response = client(site).post("/login", data={"name": "李审计", "password": "shenji-456",
+                                                  "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
 def test_the_auditor_reads_and_posts_dispositions_but_never_the_source(site):
     _fava, seen, root = site
     c, bfile = client(site, "李审计", "shenji-456"), slug(site)

@@ -12,12 +12,12 @@ auditor` writes it.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from fundtrail.atomicwrite import atomic
 
 ROLES = {"accountant": "会计", "auditor": "审计"}
 
@@ -56,12 +56,7 @@ def add(path: Path, name: str, role: str, password: str) -> User:
     users[name] = User(name, role, generate_password_hash(password))
     text = json.dumps({"users": {u.name: {"role": u.role, "password": u.password}
                                  for u in users.values()}}, ensure_ascii=False, indent=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    atomic(path, (text + "\n").encode("utf-8"), mode=0o600)
     return users[name]
 
 

@@ -12,6 +12,8 @@ import hashlib
 from decimal import Decimal
 from typing import NamedTuple
 
+from fundtrail.ledgertext import quote
+
 SEVERITIES = ("low", "medium", "high", "critical")
 SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 
@@ -87,7 +89,7 @@ def is_closed(finding: Finding) -> bool:
 
 
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return quote(str(text).replace("\n", " "))
 
 
 def disposition_directive(id: str, status: str, reason: str,

@@ -9,7 +9,6 @@ The fund list also yields the receipt (到账) of every indicator whose money re
 
 from __future__ import annotations
 
-import csv
 import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from fundtrail.importers.context import Context
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
 from fundtrail.ledgertext import money
+from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
 
 FUNDS_FILE = "masterdata/funds.beancount"
@@ -297,10 +297,8 @@ class PersonRegisterImporter(_Tabular):
     def read(self, path: Path, ctx: Context) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         target = Path(ctx.master.registers.get(self.register) or ctx.root / "registers" / f"{self.register}.csv")
-        existing = {}
-        if target.is_file():
-            with target.open(encoding="utf-8-sig", newline="") as handle:
-                existing = {tuple(r[k] for k in self.key): r for r in csv.DictReader(handle)}
+        existing = ({tuple(r.get(k) or "" for k in self.key): r for r in read_register(target)}
+                    if target.is_file() else {})
         rows, seen = [], {}
         for number, row, _ in self.rows(path):
             ex.read += 1

@@ -11,6 +11,7 @@ auditor` writes it.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,18 @@ class User:
 
 
 def load(path: Path) -> dict[str, User]:
+    """The users, re-read only when the file changed (the login layer asks on every request, so
+    a removed user loses access at once)."""
     path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise UsersFileError(f"找不到用户文件 users file not found: {path}") from None
+    return dict(_parse(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size)))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(path: Path, _version: tuple) -> dict[str, User]:
     try:
         raw = json.loads(path.read_text("utf-8"))
         return {name: User(name, spec["role"], spec["password"])

@@ -14,10 +14,8 @@ from beancount.core import data
 from beancount.parser.grammar import ValueType
 
 from fundtrail.fava_ext.listing import matches
-from fundtrail.findings import SEVERITIES, Finding
+from fundtrail.findings import SEVERITIES, STATUSES, Finding, is_closed
 
-STATUSES = {"核实中": "under review", "误报": "false positive", "已整改": "resolved"}
-CLOSED = frozenset({"误报", "已整改"})  # settled; 核实中 (under review) is still open
 OPEN = "open"  # the filter value for findings without a disposition
 STATUS_LABELS = {OPEN: "未处置", **{s: s for s in STATUSES}}
 MAX_REASON = 500
@@ -29,7 +27,7 @@ class DispositionError(ValueError):
 
 def is_open(finding: Finding) -> bool:
     """Not settled: no disposition yet, or still under review (as the checks plugin counts it)."""
-    return finding.status not in CLOSED
+    return not is_closed(finding)
 
 
 def status_key(finding: Finding) -> str:

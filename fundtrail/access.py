@@ -87,7 +87,8 @@ class LoginRequired:
 
     def _login(self, request: Request) -> Response:
         target = request.values.get("next", "/")
-        target = target if target.startswith("/") and not target.startswith("//") else "/"
+        # only a path on this site: browsers read "//host" and "/\\host" as another site
+        target = target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
         if request.method != "POST":
             return _page(target, "")
         user = users_file.authenticate(users_file.load(self.users_path),

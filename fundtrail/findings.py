@@ -12,6 +12,8 @@ import hashlib
 from decimal import Decimal
 from typing import NamedTuple
 
+from fundtrail.ledgertext import quote
+
 SEVERITIES = ("low", "medium", "high", "critical")
 SEVERITY_LABELS = {"low": "低", "medium": "中", "high": "高", "critical": "严重"}
 
@@ -66,7 +68,7 @@ def make(rule: str, severity: str, key: str, message: str, entry, amount=None,
 
 # -- dispositions: an auditor's decision on a finding, recorded in the ledger ----------------
 # `custom "finding" "<id>" "<status>" "<reason>"`. The status is stored in its Chinese form.
-STATUSES = {"误报": "false-positive", "已整改": "resolved", "核实中": "under-review"}
+STATUSES = {"核实中": "under-review", "误报": "false-positive", "已整改": "resolved"}  # form order
 CLOSED = frozenset({"误报", "已整改"})  # these stop failing the check; 核实中 still fails
 _STATUS_ALIASES = {**{s: s for s in STATUSES}, **{en: zh for zh, en in STATUSES.items()},
                    "false positive": "误报", "under review": "核实中"}
@@ -87,7 +89,7 @@ def is_closed(finding: Finding) -> bool:
 
 
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+    return quote(str(text).replace("\n", " "))
 
 
 def disposition_directive(id: str, status: str, reason: str,

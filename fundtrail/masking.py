@@ -67,11 +67,22 @@ class MaskPolicy:
             if getattr(entry, "type", None) == "masking":
                 for key, value in entry.meta.items():
                     if key in ints:
-                        settings[key] = int(value)
+                        number = _count(value)
+                        if number is not None:  # else the default: a typo never unmasks
+                            settings[key] = number
                     elif key == "names":
                         settings[key] = str(value)
         phones = {NATIONAL_HOTLINE, *(_digits(p) for p in public_phones if p)}
         return cls(**settings, public_phones=frozenset(phones))
+
+
+def _count(value) -> int | None:
+    """A setting's non-negative whole number, else None (-1 would show all but one digit)."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        return None
+    return number if number >= 0 else None
 
 
 def _digits(value: str) -> str:

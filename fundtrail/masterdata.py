@@ -19,12 +19,47 @@ from beancount.core import data
 from fundtrail import accounts as acc
 
 
+class MasterDataError(ValueError):
+    """A master-data directive that cannot be read; the message is Chinese + English."""
+
+
 def _num(value) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, data.Amount):
         return value.number
-    return Decimal(str(value))
+    return Decimal(str(value).replace(",", ""))
+
+
+def _iso_date(value) -> datetime.date:
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value).strip())
+
+
+class _Fields:
+    """Typed metadata of one directive. A value of the wrong type reads as the default and is
+    listed in `md.problems`, so one typo loses a field, not the project or the whole check."""
+
+    def __init__(self, md: MasterData, entry):
+        self.md, self.entry, self.meta = md, entry, entry.meta or {}
+
+    def _read(self, key, parse, default, expected: str):
+        value = self.meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        try:
+            return parse(value)
+        except (ValueError, TypeError, ArithmeticError):
+            self.md.problems.append((self.entry, f"{key} 应为{expected}: {value!r}"))
+            return default
+
+    def num(self, key) -> Decimal:
+        return self._read(key, _num, Decimal(0), "金额 must be an amount")
+
+    def int(self, key) -> int:
+        return self._read(key, int, 0, "整数 must be a whole number")
+
+    def date(self, key) -> datetime.date | None:
+        return self._read(key, _iso_date, None, "日期 YYYY-MM-DD must be a date")
 
 
 def _str(meta, key) -> str:
@@ -132,21 +167,28 @@ class MasterData:
     accepted: dict[str, datetime.date] = field(default_factory=dict)
     registers: dict[str, str] = field(default_factory=dict)  # kind -> absolute path
     accounts: dict[str, data.Open] = field(default_factory=dict)
+    problems: list[tuple[object, str]] = field(default_factory=list)  # (entry, why) not read
 
     @classmethod
     def from_entries(cls, entries) -> MasterData:
+        """The master data; a directive that cannot be read is left out and listed in
+        `problems` (the checks plugin reports them at the directive's line)."""
         md = cls()
         for entry in entries:
+            reader = None
             if isinstance(entry, data.Open):
                 md.accounts[entry.account] = entry
                 if entry.account.startswith(acc.FUND_INCOME + ":"):
-                    md._add_fund(entry)
+                    reader = MasterData._add_fund
                 elif entry.account.startswith(acc.PROJECT + ":"):
-                    md._add_project(entry)
+                    reader = MasterData._add_project
             elif isinstance(entry, data.Custom):
                 reader = _CUSTOM_READERS.get(entry.type)
-                if reader:
+            if reader:
+                try:
                     reader(md, entry)
+                except MasterDataError as error:
+                    md.problems.append((entry, str(error)))
         return md
 
     # -- names for display -------------------------------------------------------------
@@ -160,27 +202,27 @@ class MasterData:
 
     # -- readers -----------------------------------------------------------------------
     def _add_fund(self, entry: data.Open) -> None:
-        meta = entry.meta
+        meta, typed = entry.meta, _Fields(self, entry)
         code = acc.leaf(entry.account)
         level = acc.LEVEL_BY_COMPONENT.get(entry.account.split(":")[2], "")
         self.funds[code] = Fund(
             code=code, account=entry.account, doc_no=_str(meta, "doc_no"),
             title=_str(meta, "name"), level=level, func_code=_str(meta, "func_code"),
-            amount=_num(meta.get("amount")) or Decimal(0), issued=meta.get("issued"),
+            amount=typed.num("amount"), issued=typed.date("issued"),
             earmarked=bool(meta.get("earmarked", True)), direct=bool(meta.get("direct", False)))
 
     def _add_project(self, entry: data.Open) -> None:
-        meta = entry.meta
+        meta, typed = entry.meta, _Fields(self, entry)
         code = acc.leaf(entry.account)
         self.projects[code] = Project(
             code=code, account=entry.account, name=_str(meta, "name"),
             category=_str(meta, "category"), nature=_str(meta, "nature"),
             town=_str(meta, "town"), village=_str(meta, "village"), task=_str(meta, "task"),
-            standard=_str(meta, "standard"), budget=_num(meta.get("budget")) or Decimal(0),
-            sources=_str(meta, "sources"), start=meta.get("start"), end=meta.get("end"),
+            standard=_str(meta, "standard"), budget=typed.num("budget"),
+            sources=_str(meta, "sources"), start=typed.date("start"), end=typed.date("end"),
             unit=_str(meta, "unit"), manager=_str(meta, "manager"), goal=_str(meta, "goal"),
-            linkage=_str(meta, "linkage"), households=int(meta.get("households", 0)),
-            poor_households=int(meta.get("poor_households", 0)), approved=meta.get("approved"),
+            linkage=_str(meta, "linkage"), households=typed.int("households"),
+            poor_households=typed.int("poor_households"), approved=typed.date("approved"),
             phone=_str(meta, "phone"), meta=dict(meta))
 
 
@@ -204,18 +246,27 @@ def _read_village(md: MasterData, entry: data.Custom) -> None:
 
 
 def _read_loan(md: MasterData, entry: data.Custom) -> None:
-    meta = entry.meta
+    meta, typed = entry.meta, _Fields(md, entry)
     md.loans[_custom_key(entry)] = Loan(
         id=_custom_key(entry), date=entry.date, household=_str(meta, "household"),
         borrower=_str(meta, "borrower"), borrower_id=_str(meta, "borrower_id"),
-        amount=_num(meta.get("amount")) or Decimal(0), term_months=int(meta.get("term_months", 0)),
+        amount=typed.num("amount"), term_months=typed.int("term_months"),
         bank=_str(meta, "bank"), purpose=_str(meta, "purpose"), used_by=_str(meta, "used_by"))
 
 
+def _values(entry: data.Custom, *names: str) -> list[str]:
+    """The directive's first values as strings, one per name; MasterDataError when short."""
+    values = [str(v.value) for v in entry.values or ()]
+    if len(values) < len(names):
+        usage = " ".join(f'"<{name}>"' for name in names)
+        raise MasterDataError(f'应为 custom "{entry.type}" {usage} expected, got {values}')
+    return values[:len(names)]
+
+
 def _read_notice(md: MasterData, entry: data.Custom) -> None:
-    values = [v.value for v in entry.values]
-    md.notices.append(Notice(project=str(values[0]), stage=str(values[1]), posted=entry.date,
-                             until=entry.meta.get("until", entry.date),
+    project, stage = _values(entry, "项目编号 project", "plan|completion")
+    md.notices.append(Notice(project=project, stage=stage, posted=entry.date,
+                             until=_Fields(md, entry).date("until") or entry.date,
                              place=_str(entry.meta, "place")))
 
 
@@ -224,7 +275,7 @@ def _read_acceptance(md: MasterData, entry: data.Custom) -> None:
 
 
 def _read_register(md: MasterData, entry: data.Custom) -> None:
-    kind, path = (str(v.value) for v in entry.values[:2])
+    kind, path = _values(entry, "kind", "path")
     base = os.path.dirname(entry.meta.get("filename", "") or ".")
     md.registers[kind] = os.path.normpath(os.path.join(base, path))
 

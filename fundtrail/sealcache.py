@@ -19,14 +19,15 @@ text) are never fingerprinted. `fundtrail verify` and `fundtrail seal` never use
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
-import os
 import re
-import tempfile
 from pathlib import Path
 
 from beancount.core import data
+
+from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-seals.cache"
 VERSION = b"fundtrail-seals-cache-v2"
@@ -91,14 +92,8 @@ class VerifiedPeriods:
         kept = {h: state for h, state in self.verified.items() if h in seal_hashes}
         if not self.dirty and kept == self.verified:
             return
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f"{self.path.name}.")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                marshal.dump((self.context, kept), handle)
-            os.replace(tmp, self.path)
-        except OSError:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with contextlib.suppress(OSError):  # a read-only workspace: verify in full next time
+            atomic(self.path, marshal.dumps((self.context, kept)))
 
 
 def _part(text: bytes, entries: list) -> bytes | None:

@@ -27,18 +27,17 @@ from __future__ import annotations
 import bisect
 import collections
 import datetime
-import gc
 import hashlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 from beancount.core import data
 
-from fundtrail import canonical
+from fundtrail import canonical, gcpause
+from fundtrail.atomicwrite import atomic
 from fundtrail.sealcache import VerifiedPeriods
 
 SEAL = "seal"
@@ -238,13 +237,8 @@ def _error(seal: Seal | None, change: str, key: str, message: str, entry=None,
 
 
 def _verify_period(seal: Seal, bucket: list, stored: str) -> list[SealError]:
-    gc_was_enabled = gc.isenabled()
-    gc.disable()  # digests allocate only short-lived acyclic objects: skip the collections
-    try:
+    with gcpause.paused():  # digests allocate only short-lived acyclic objects
         digests = [canonical.digest(e) for e in bucket]
-    finally:
-        if gc_was_enabled:
-            gc.enable()
     header = _HEADER.match(stored)
     if header and header.groups() == (str(len(digests)), digests_hash(digests)):
         return []  # the header is covered by the seal's hash, checked before
@@ -356,23 +350,11 @@ def remember(entries, options_map, through: datetime.date, hash_: str) -> None:
 def write(root: Path, through: datetime.date, hash_: str, previous: str, sidecar: str,
           user: str, today: datetime.date) -> Path:
     """Write the sidecar, then append the seal directive to seals.beancount (each atomically)."""
-    _write_atomic(sidecar_path(root, through), sidecar)
+    atomic(sidecar_path(root, through), sidecar.encode("utf-8"))
     entries = len(entry_digests(sidecar))
     seals_file = root / SEALS_FILE
     text = seals_file.read_text("utf-8") if seals_file.exists() else ""
     text += (f'\n{today} custom "seal" {through} "{hash_}" "{previous}"\n'
              f'  by: "{user.replace(chr(34), "")}"\n  entries: {entries}\n')
-    _write_atomic(seals_file, text)
+    atomic(seals_file, text.encode("utf-8"))
     return seals_file
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise

@@ -11,13 +11,14 @@ auditor` writes it.
 
 from __future__ import annotations
 
+import functools
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from fundtrail.atomicwrite import atomic
 
 ROLES = {"accountant": "会计", "auditor": "审计"}
 
@@ -34,7 +35,18 @@ class User:
 
 
 def load(path: Path) -> dict[str, User]:
+    """The users, re-read only when the file changed (the login layer asks on every request, so
+    a removed user loses access at once)."""
     path = Path(path)
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise UsersFileError(f"找不到用户文件 users file not found: {path}") from None
+    return dict(_parse(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size)))
+
+
+@functools.lru_cache(maxsize=8)
+def _parse(path: Path, _version: tuple) -> dict[str, User]:
     try:
         raw = json.loads(path.read_text("utf-8"))
         return {name: User(name, spec["role"], spec["password"])
@@ -56,12 +68,7 @@ def add(path: Path, name: str, role: str, password: str) -> User:
     users[name] = User(name, role, generate_password_hash(password))
     text = json.dumps({"users": {u.name: {"role": u.role, "password": u.password}
                                  for u in users.values()}}, ensure_ascii=False, indent=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text + "\n")
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    atomic(path, (text + "\n").encode("utf-8"), mode=0o600)
     return users[name]
 
 

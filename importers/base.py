@@ -62,8 +62,13 @@ def sha256(path) -> str:
 
 
 def filed_date(path) -> datetime.date | None:
+    """The date a filed document's name starts with (2024-09-30.icbc.csv); None when it has none
+    or it is no real day (2024-09-31.csv is just a name)."""
     found = FILED_DATE.match(Path(path).name)
-    return datetime.date.fromisoformat(found.group(1)) if found else None
+    try:
+        return datetime.date.fromisoformat(found.group(1)) if found else None
+    except ValueError:
+        return None
 
 
 class FundtrailImporter(beangulp.Importer):

@@ -3,9 +3,9 @@ small text surgery an import needs (removing a superseded entry's block)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+
+from fundtrail.atomicwrite import atomic as atomic  # the importers' writes go through here
 
 
 def rel(path: Path, root: Path) -> str:
@@ -35,18 +35,3 @@ def strip(text: str, remove) -> str:
             drop.add(n)
             n += 1
     return "".join(line for n, line in enumerate(lines) if n not in drop)
-
-
-def atomic(target: Path, payload: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise

@@ -33,6 +33,7 @@ from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import same_open
 from fundtrail.importers.report import FileReport, ImportSummary
 from fundtrail.ledgertext import entry_text
+from fundtrail.masterdata import read_register
 
 IMPORTED = "transactions/imported.beancount"
 ACCOUNTS = "accounts.beancount"
@@ -251,14 +252,9 @@ class _Plan:
     def register_texts(self) -> dict[Path, str]:
         out = {}
         for target, (key, rows) in self.registers.items():
-            current = []
-            header = list(rows[0].keys()) if rows else []
-            if target.is_file():
-                with target.open(encoding="utf-8-sig", newline="") as handle:
-                    reader = csv.DictReader(handle)
-                    header = reader.fieldnames or header
-                    current = list(reader)
-            index = {tuple(r[k] for k in key): n for n, r in enumerate(current)}
+            current = read_register(target) if target.is_file() else []
+            header = [h for h in (current[0] if current else rows[0] if rows else {}) if h is not None]
+            index = {tuple(r.get(c) or "" for c in key): n for n, r in enumerate(current)}
             for row in rows:
                 k = tuple(row[c] for c in key)
                 if k in index:

@@ -9,7 +9,6 @@ The fund list also yields the receipt (到账) of every indicator whose money re
 
 from __future__ import annotations
 
-import csv
 import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +23,7 @@ from fundtrail.importers.context import Context
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
 from fundtrail.ledgertext import money
+from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
 
 FUNDS_FILE = "masterdata/funds.beancount"
@@ -56,9 +56,13 @@ class _Tabular(FundtrailImporter):
             return 0
         return header_score(read_table(path), self.columns, self.required)
 
-    def rows(self, path: Path):
+    def header(self, path: Path) -> tuple:
+        """(table, header row index, {field: column}, {field: label as written})."""
         table = read_table(path)
-        index, col, labels = find_columns(path, table, self.columns, self.required)
+        return (table, *find_columns(path, table, self.columns, self.required))
+
+    def rows(self, path: Path):
+        table, index, col, _ = self.header(path)
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
                 continue
@@ -102,7 +106,7 @@ class FundListImporter(_Tabular):
         opens, seen, waiting = [], {}, []
         taken = set(ctx.master.funds)
         by_doc = {doc_key(f.doc_no): f for f in ctx.master.funds.values()}
-        labels = find_columns(path, read_table(path), self.columns, self.required)[2]
+        labels = self.header(path)[3]
         for number, row, _ in self.rows(path):
             ex.read += 1
             if row is None:
@@ -171,8 +175,7 @@ class ProjectLibraryImporter(_Tabular):
 
     def read(self, path: Path, ctx: Context) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
-        table = read_table(path)
-        index, col, labels = find_columns(path, table, self.columns, self.required)
+        table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
         scale = TEN_THOUSAND if "万元" in labels["budget"] else Decimal(1)
         funds = {doc_key(f.doc_no): f.code for f in ctx.master.funds.values()}
@@ -216,8 +219,10 @@ class ProjectLibraryImporter(_Tabular):
                     "start": dates["start"], "end": dates["end"], "unit": cells.text(row.get("unit")),
                     "manager": cells.text(row.get("manager")), "goal": cells.text(row.get("goal")),
                     "linkage": cells.text(row.get("linkage")),
-                    "households": _int(row.get("households")),
-                    "poor_households": _int(row.get("poor_households")),
+                    "households": self._cell(path, number, _int, row.get("households"),
+                                             "受益户数 households"),
+                    "poor_households": self._cell(path, number, _int, row.get("poor_households"),
+                                                  "受益脱贫户数 poor households"),
                     "approved": dates["approved"], "phone": cells.text(row.get("phone"))}
             parts = {}
             for component, i in levels:
@@ -261,9 +266,11 @@ class ProjectLibraryImporter(_Tabular):
 
 
 def _int(value) -> Decimal | None:
-    """A count, as the Decimal beancount's parser would make of it."""
-    text = cells.text(value)
-    return Decimal(int(Decimal(text))) if text else None
+    """A count ("41", "41户"), as the Decimal beancount's parser would make of it."""
+    text = cells.fold(cells.text(value)).removesuffix("户")
+    if text and not text.isdigit():
+        raise cells.CellError(f"不是户数 not a count: {text!r}")
+    return Decimal(int(text)) if text else None
 
 
 class PersonRegisterImporter(_Tabular):
@@ -290,10 +297,8 @@ class PersonRegisterImporter(_Tabular):
     def read(self, path: Path, ctx: Context) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         target = Path(ctx.master.registers.get(self.register) or ctx.root / "registers" / f"{self.register}.csv")
-        existing = {}
-        if target.is_file():
-            with target.open(encoding="utf-8-sig", newline="") as handle:
-                existing = {tuple(r[k] for k in self.key): r for r in csv.DictReader(handle)}
+        existing = ({tuple(r.get(k) or "" for k in self.key): r for r in read_register(target)}
+                    if target.is_file() else {})
         rows, seen = [], {}
         for number, row, _ in self.rows(path):
             ex.read += 1

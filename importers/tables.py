@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -139,11 +140,12 @@ def is_blank(row) -> bool:
     return not any(cells.text(c) for c in row)
 
 
+_UNIT = re.compile(r"\(.*?\)$")
+
+
 def _bare(label: str) -> str:
     """A folded label without a bracketed unit: 发放金额(元) -> 发放金额."""
-    import re
-
-    return re.sub(r"\(.*?\)$", "", cells.fold(label))
+    return _UNIT.sub("", cells.fold(label))
 
 
 def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,

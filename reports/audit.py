@@ -164,7 +164,8 @@ def mus_sample(books, period: Period) -> dict:
         return {"population": ZERO, "count": 0, "size": 0, "interval": ZERO, "start": ZERO, "items": []}
     size = min(len(payments), math.ceil(MUS_CONFIDENCE / MUS_TOLERABLE))
     interval = (population / size).quantize(Decimal("0.01"))
-    start = Decimal(str(round(random.Random(f"MUS-{period.label}").uniform(0, float(interval)), 2)))
+    cents = int(interval * 100)  # a seeded start in [0, interval), to the cent, never a float
+    start = Decimal(random.Random(f"MUS-{period.label}").randrange(max(cents, 1))) / 100
     items, cumulative, hit = [], ZERO, start
     for f in payments:
         lower, cumulative = cumulative, cumulative + f.amount

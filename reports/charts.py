@@ -75,7 +75,7 @@ def sankey(columns: list[list[str]], links: list[tuple[str, str, Decimal]], widt
             colour = PALETTE[n % len(PALETTE)]
             body.append(f'<rect x="{xs[i]}" y="{y:.1f}" width="{node_w}" height="{max(h, 1):.1f}" fill="{colour}"/>'
                         f'<text x="{xs[i] + node_w + 4}" y="{y + min(h, 20) / 2 + 4:.1f}">'
-                        f'{escape(name)} {float(size[name]) / 10000:,.1f}万</text>')
+                        f'{escape(name)} {size[name] / 10000:,.1f}万</text>')
             y += h + gap
     colours = {name: PALETTE[n % len(PALETTE)] for column in columns for n, name in enumerate(column)}
     for source, target, amount in sorted(links, key=lambda link: (pos[link[0]][1], pos[link[1]][1])):

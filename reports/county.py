@@ -11,7 +11,8 @@ import datetime
 
 from fundtrail.reports import render
 from fundtrail.reports.facts import ZERO, Period
-from fundtrail.reports.village import first_workday_after, project_rows
+from fundtrail.reports.village import project_rows
+from fundtrail.workdays import first_workday_after
 
 
 def fund_rows(books, period: Period) -> list[dict]:

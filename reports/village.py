@@ -12,19 +12,11 @@ from __future__ import annotations
 import collections
 import datetime
 
-import chinese_calendar
-
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
+from fundtrail.workdays import first_workday_after
 
 POSTING_DAYS = 14  # calendar days on the board; the rule asks for at least 10
-
-
-def first_workday_after(day: datetime.date) -> datetime.date:
-    day += datetime.timedelta(days=1)
-    while not chinese_calendar.is_workday(day):
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def quarter(text: str) -> Period:

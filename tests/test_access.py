@@ -61,6 +61,13 @@ def test_a_wrong_password_is_refused(site):
     assert "fundtrail_session" not in response.headers.get("Set-Cookie", "")
 
 
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_login_never_redirects_to_another_site(site, target):
+    response = client(site).post("/login", data={"name": "李审计", "password": "shenji-456",
+                                                  "next": target})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
 def test_the_auditor_reads_and_posts_dispositions_but_never_the_source(site):
     _fava, seen, root = site
     c, bfile = client(site, "李审计", "shenji-456"), slug(site)
@@ -106,3 +113,17 @@ def test_users_add_prompts_for_the_password_and_stores_a_hash(tmp_path):
     assert "mima-789" not in path.read_text("utf-8")
     assert users.authenticate(users.load(path), "王审计", "mima-789").role == "auditor"
     assert users.authenticate(users.load(path), "王审计", "wrong") is None
+
+
+def test_a_user_removed_from_the_file_loses_access_at_once(demo, tmp_path):
+    root, _ = demo
+    users_path = tmp_path / "users.json"
+    users.add(users_path, "张会计", "accountant", "kuaiji-123")
+    users.add(users_path, "王临时", "auditor", "linshi-789")
+    fava = protect(create_app(str(root / "main.beancount")), users_path)
+    c = fava.test_client()
+    assert c.post("/login", data={"name": "王临时", "password": "linshi-789"}).status_code == 302
+    assert c.get("/").status_code == 302 and not c.get("/").headers["Location"].startswith("/login")
+    text = users_path.read_text("utf-8")
+    users_path.write_text(text.replace('"王临时"', '"已删除的用户"'), "utf-8")
+    assert c.get("/").headers["Location"].startswith("/login")

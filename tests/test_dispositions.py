@@ -94,3 +94,16 @@ def test_a_misspelt_setting_is_a_clear_error_not_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 1 and "未知的检查设置" in result.output
     assert "Traceback" not in result.output + errors[0].message
+
+
+def test_the_rules_run_once_per_load_and_again_when_the_books_change(tmp_path, monkeypatch):
+    from fundtrail.plugins import checks
+    runs = []
+    run_rules = checks.run_rules
+    monkeypatch.setattr(checks, "run_rules", lambda *a: runs.append(1) or run_rules(*a))
+    found, _, _ = load(tmp_path)  # the plugin at load time, then all_findings on the result
+    assert len(runs) == 1 and found
+    first = sorted(f.id for f in found if f.rule == "holiday-payment")[0]
+    found, _, _ = load(tmp_path, disposition_directive(first, "误报", "正常", DAY))
+    assert len(runs) == 2
+    assert {f.id: f.status for f in found}[first] == "误报"

@@ -101,6 +101,14 @@ def correction_voucher_not_netting():
     return "vouchers.xml", text.encode("gbk"), ["更正凭证 20245201000002", "net to zero"]
 
 
+def household_count_not_a_number():
+    book = openpyxl.load_workbook(SAMPLES / "registers/projects.xlsx")
+    book.active["T4"] = "约40户"
+    out = io.BytesIO()
+    book.save(out)
+    return "projects.xlsx", out.getvalue(), ["第4行", "受益户数", "约40户", "cannot read"]
+
+
 def unknown_file():
     return "notes.csv", "说明,内容\n一,二\n".encode(), ["无法识别的文件", "no importer recognises"]
 
@@ -108,7 +116,7 @@ def unknown_file():
 CASES = [truncated_csv, truncated_at_a_line_end, truncated_excel, truncated_xml, wrong_encoding,
          excel_without_header, header_missing_a_column, malformed_amount, malformed_date,
          duplicated_serial, running_balance_broken, voucher_details_do_not_add_up,
-         correction_voucher_not_netting, unknown_file]
+         correction_voucher_not_netting, household_count_not_a_number, unknown_file]
 
 
 @pytest.fixture(scope="module")

@@ -101,6 +101,13 @@ def test_files_inside_the_workspace_inbox_are_filed_under_documents(workspace):
         SAMPLES / "bank/icbc-corporate-2024Q3.csv").read_bytes()
 
 
+def test_a_name_starting_with_no_real_day_is_filed_under_the_statement_date(workspace, tmp_path):
+    odd = tmp_path / "2024-09-31.icbc.csv"  # September has 30 days: a name, not a filing date
+    shutil.copy(SAMPLES / "bank/icbc-corporate-2024Q3.csv", odd)
+    summary = run_import(workspace, [odd])
+    assert summary.files[0].source == "documents/Assets/Bank/ICBC-2345/2024-09-30.2024-09-31.icbc.csv"
+
+
 def test_beangulp_drives_the_same_importers(tmp_path):
     from fundtrail.importers.registry import importers
 

@@ -83,6 +83,15 @@ def test_policy_is_a_ledger_setting():
     assert masker.text("投诉电话0632-8812345") == "投诉电话0632-8812345"  # declared public
 
 
+def test_a_bad_policy_setting_keeps_the_default_and_never_unmasks():
+    from beancount import loader
+
+    entries, errors, _ = loader.load_string(
+        '2024-01-01 custom "masking" "policy"\n  id_head: -1\n  id_tail: "all"\n')
+    assert not errors
+    assert Masker(MaskPolicy.from_entries(entries)).id_no(ID) == Masker().id_no(ID) == "370405" + "*" * 12
+
+
 SEPARATORS = st.sampled_from(["", " ", "-"])
 FILLER = st.text(alphabet="张王李村组号元，。： abcXY", max_size=6)
 

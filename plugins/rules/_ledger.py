@@ -178,16 +178,6 @@ def _register(ctx, kind: str) -> tuple[list[dict[str, str]], str]:
     return ctx.memo(f"register.{kind}", load)
 
 
-def as_date(value) -> datetime.date | None:
-    """A master-data date (`approved:`, `end:`), also when written as a quoted ISO string."""
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value).strip()) if value else None
-    except ValueError:
-        return None
-
-
 def id_no(value) -> str:
     return str(value or "").strip().upper()
 

@@ -49,15 +49,6 @@ def payee_key(name: str) -> str:
     return name
 
 
-def entry_key(entry) -> str:
-    """What names an entry across loads and unrelated edits: its links (voucher, bank serial),
-    else its date, payee and narration. Never its line number or position."""
-    links = sorted(getattr(entry, "links", None) or ())
-    if links:
-        return ",".join(links)
-    return f"{entry.date}|{getattr(entry, 'payee', '')}|{getattr(entry, 'narration', '')}"
-
-
 _UNSEEN = object()
 
 

@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import contractor_payments
 
 SETTINGS = {"benford_min_records": 50}
@@ -83,7 +84,7 @@ def benford(ctx):
         total = sum(p.amount for p in pays)
         yield findings.make(
             "benford", "medium", scope,
-            f"本福特检验不符: {name} {len(pays)} 笔承包商付款 (合计 {total:,.2f} 元) 的首位数字分布偏离"
+            f"本福特检验不符: {name} {len(pays)} 笔承包商付款 (合计 {yuan(total)}) 的首位数字分布偏离"
             f"本福特定律 ({verdict})；首位数字 {digit} 占 {first[digit] / len(pays):.0%}"
             f" (应为 {FIRST[digit]:.0%})，主要来自项目 {', '.join(projects)}。"
             f" Benford test nonconforming.", entry, None, projects, scope=scope)

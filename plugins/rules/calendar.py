@@ -8,38 +8,22 @@ are not flagged one by one. The official calendar comes from the `chinesecalenda
 which knows the State Council's holidays and the make-up working days (调休): a payment on a
 Sunday that is a make-up workday (e.g. 2024-09-29, 2025-01-26) is a normal working-day payment.
 
-The library covers the years its release knows (2004 to the year after its release). For a date
-outside them the calendar is not yet published: the rule then judges by weekends alone and says
-so in the message (update `chinesecalendar` when the State Council publishes a new year).
+The calendar is fundtrail.workdays: for a year the library does not cover yet, the rule judges
+by weekends alone and says so in the message.
 
 Settings: none.
 """
 
 from __future__ import annotations
 
-from functools import cache
-
-import chinese_calendar
-
 from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import entry_key
+from fundtrail.plugins.rules._ledger import entry_key, yuan
+from fundtrail.workdays import rest_day
 
 SETTINGS = {}
 OWN = (acc.TREASURY + ":", acc.BANK + ":")
 HELD = acc.HELD + ":"
-
-
-@cache
-def rest_day(day) -> tuple[bool, str]:
-    """(True, what it is) when `day` is no working day; the name says why."""
-    try:
-        if chinese_calendar.is_workday(day):
-            return False, ""
-        _, holiday = chinese_calendar.get_holiday_detail(day)
-        return True, f"法定节假日 {holiday}" if holiday else "周末 weekend"
-    except NotImplementedError:  # a year the library does not cover yet
-        return day.weekday() >= 5, "周末 weekend (日历库未覆盖该年, 仅按周末判断 calendar not published)"
 
 
 def holiday_payment(ctx):
@@ -52,7 +36,7 @@ def holiday_payment(ctx):
         if paid > 0:
             yield findings.make(
                 "holiday-payment", "low", entry_key(entry),
-                f"非工作日付款: {entry.date} ({why}) 付给 {entry.payee or '-'} {paid:,.2f} 元"
+                f"非工作日付款: {entry.date} ({why}) 付给 {entry.payee or '-'} {yuan(paid)}"
                 f" ({entry.narration})，需核实审批与支付记录。 Payment on a rest day.",
                 entry, paid)
 

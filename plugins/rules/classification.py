@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fundtrail import accounts as acc
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import yuan
 
 SETTINGS = {}
 
@@ -17,7 +18,7 @@ def unclassified(ctx):
                 key = f"{entry.date}|{sorted(entry.links)}|{entry.narration}|{index}|{amount}"
                 yield findings.make(
                     "unclassified", "medium", key,
-                    f"未分类资金 {amount:,.2f} 元 计入 {posting.account}，无规则确定其项目或资金来源，需核实。"
+                    f"未分类资金 {yuan(amount)} 计入 {posting.account}，无规则确定其项目或资金来源，需核实。"
                     f" Unclassified money in suspense.", entry, amount)
 
 

@@ -29,7 +29,7 @@ from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, as_date, entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -72,7 +72,7 @@ def _is_stage(flow, stage_words, narration_words) -> bool:
 
 def paid_before_approval(ctx):
     for code, project, flows in paid_projects(ctx):
-        approved = as_date(project.approved)
+        approved = project.approved
         early = [f for f in flows if approved and f.date < approved and f.amount > 0]
         if early:
             amount = sum((f.amount for f in early), ZERO)
@@ -86,7 +86,7 @@ def paid_before_approval(ctx):
 def paid_after_end(ctx):
     late_by = datetime.timedelta(days=ctx.settings["paid_after_end_days"])
     for code, project, flows in paid_projects(ctx):
-        end = as_date(project.end)
+        end = project.end
         if not end:
             continue
         for flow in flows:

@@ -22,6 +22,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
+from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import customs, project_totals
 
 SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
@@ -42,7 +43,7 @@ def not_disclosed(ctx):
             yield findings.make(
                 "not-disclosed", "medium", f"{code}|plan",
                 f"未按规定公示: 项目 {code} 在实施 ({start}) 前 {lead.days} 天未张贴计划公示，"
-                f"已支付 {paid:,.2f} 元。 No plan notice {lead.days} days before the start.",
+                f"已支付 {yuan(paid)}。 No plan notice {lead.days} days before the start.",
                 first, paid, [code], stage="plan")
     for entry in customs(ctx, "acceptance"):
         code = str(entry.values[0].value) if entry.values else ""
@@ -52,7 +53,7 @@ def not_disclosed(ctx):
             yield findings.make(
                 "not-disclosed", "medium", f"{code}|completion",
                 f"未按规定公示: 项目 {code} 于 {entry.date} 验收后未张贴竣工公示，"
-                f"已支付 {totals[code][1]:,.2f} 元。 No completion notice after acceptance.",
+                f"已支付 {yuan(totals[code][1])}。 No completion notice after acceptance.",
                 entry, totals[code][1], [code], stage="completion")
 
 

@@ -20,7 +20,8 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import entry_key, payments
+from fundtrail.plugins.rules._ledger import entry_key, yuan
+from fundtrail.plugins.rules._payments import payments
 from fundtrail.plugins.rules.splits import clusters
 
 SETTINGS = {"duplicate_window_days": 30}
@@ -40,7 +41,7 @@ def duplicate_payment(ctx):
         days = (pay.entry.date - first.entry.date).days
         yield findings.make(
             "duplicate-payment", "high", f"{entry_key(first.entry)}|{entry_key(pay.entry)}",
-            f"疑似重复支付: {pay.entry.payee} {pay.amount:,.2f} 元，与 {first.entry.date} 付给"
+            f"疑似重复支付: {pay.entry.payee} {yuan(pay.amount)}，与 {first.entry.date} 付给"
             f" {first.entry.payee} 的同额款项相隔 {days} 天 (项目 {pay.project})。"
             f" Possible duplicate payment: same payee and amount {days} days apart.",
             pay.entry, pay.amount, first.entry.links)

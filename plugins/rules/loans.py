@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.masterdata import read_register
+from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import customs
 
 SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
@@ -67,7 +68,7 @@ def _loans(ctx):
 
 def _finding(rule, severity, loan, entry, message):
     return findings.make(rule, severity, loan.id,
-                         f"小额信贷 {loan.id} ({loan.borrower}, {loan.amount:,.2f} 元): {message}",
+                         f"小额信贷 {loan.id} ({loan.borrower}, {yuan(loan.amount)}): {message}",
                          entry, loan.amount, [loan.id])
 
 

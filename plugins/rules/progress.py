@@ -26,7 +26,7 @@ import datetime
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, as_date, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, ledger, yuan
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -96,7 +96,7 @@ def overdue_project(ctx):
     grace = datetime.timedelta(days=ctx.settings["overdue_days"])
     retention = Decimal(str(ctx.settings["retention_share"]))
     for code, project in sorted(ctx.master.projects.items()):
-        end = as_date(project.end)
+        end = project.end
         if not end or end + grace >= index.as_of:
             continue
         spent = sum((f.amount for f in index.project_spent.get(code, [])), index.project_held[code])

@@ -21,7 +21,8 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._payments import contractor_payments, entry_key
+from fundtrail.plugins.rules._ledger import entry_key, yuan
+from fundtrail.plugins.rules._payments import contractor_payments
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
 
@@ -61,7 +62,7 @@ def split_payment(ctx):
         yield findings.make(
             "split-payment", "medium", f"{pay.project}|{entry_key(pay.entry)}",
             f"疑似拆分支付: {pay.entry.payee} 在项目 {pay.project} 于 {dates} 收到 {len(members)} 笔付款，"
-            f"每笔低于限额 {limit:,.0f} 元，合计 {total:,.2f} 元超过限额。"
+            f"每笔低于限额 {limit:,.0f} 元，合计 {yuan(total)}超过限额。"
             f" Split payment: {len(members)} payments under the limit, together over it.",
             pay.entry, total, [link for p in members for link in p.entry.links])
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from fundtrail import workspace
+from fundtrail.commands.books_arg import LEDGER
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
 
 
@@ -86,7 +87,7 @@ def _load(ledger: str):
 
 
 @main.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
-@click.argument("ledger", type=click.Path(dir_okay=False))
+@LEDGER
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点(含处置状态) all findings as JSON")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="存在该级别及以上未处置疑点时退出码为1 exit 1 on an undisposed finding at or above this severity")
@@ -138,10 +139,11 @@ def _print_findings(found: list[Finding]) -> None:
                + (f"; 已处置 disposed {closed}" if closed else ""))
 
 
-@main.command(help="在本机启动 Fava (中文界面) Serve the books in Fava on 127.0.0.1.")
-@click.argument("ledger", type=click.Path(dir_okay=False, exists=True))
-@click.option("--port", default=5000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@main.command(help="启动 Fava (中文界面), 默认仅本机 Serve the books in Fava (127.0.0.1 unless --users).")
+@LEDGER
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="端口 port")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址 address to listen on (非本机地址须 --users; other hosts need --users)")
 @click.option("--users", "users_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="用户文件, 启用登录 users file: log in per user (`fundtrail users add`)")
 def serve(ledger: str, port: int, host: str, users_path: str | None):
@@ -150,6 +152,7 @@ def serve(ledger: str, port: int, host: str, users_path: str | None):
     if host not in ("127.0.0.1", "localhost", "::1") and not users_path:
         raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "
                                    "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
+    _require_free_port(host, port)
     app = create_app(ledger)
     if users_path:
         from fundtrail.access import protect
@@ -163,6 +166,23 @@ def serve(ledger: str, port: int, host: str, users_path: str | None):
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True)
+
+
+def _require_free_port(host: str, port: int) -> None:
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise click.ClickException(f"无法解析监听地址 cannot resolve --host {host}: {error}") from None
+    family, _type, _proto, _name, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise click.ClickException(f"无法在 {host}:{port} 监听 (端口被占用? 换 --port) cannot listen "
+                                       f"on {host}:{port}: {error.strerror or error}") from None
 
 
 # Commands that live in their own modules (fundtrail/commands/*.py) register here, one line each.

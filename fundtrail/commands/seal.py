@@ -8,19 +8,20 @@ from pathlib import Path
 import click
 
 from fundtrail import history, seals
+from fundtrail.commands.books_arg import LEDGER, Day
 from fundtrail.findings import Finding
 
 PLUGIN = "fundtrail.plugins.seal"
 
 
 @click.command(help="封账: 将截至某日的账目封存并加入哈希链 Seal the books through a day.")
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--through", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@LEDGER
+@click.option("--through", required=True, type=Day(),
               help="封账截止日 last day of the sealed period (YYYY-MM-DD)")
-def seal(ledger: str, through: datetime.datetime):
+def seal(ledger: str, through: datetime.date):
     from fundtrail.cli import _load
 
-    day, today = through.date(), datetime.date.today()
+    day, today = through, datetime.date.today()
     if day > today:
         raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
     entries, errors, options = _load(ledger)

@@ -102,3 +102,32 @@ def test_reports_stay_out_of_the_change_history(tmp_path):
     assert run("init", tmp_path / "ws").exit_code == 0
     (tmp_path / "ws" / "reports" / "2024-county-disclosure.pdf").write_bytes(b"%PDF")
     assert history.commit(tmp_path / "ws", "封账 seal") is None  # nothing of the books changed
+
+
+def test_an_import_after_a_seal_is_validated_with_the_seal_sidecars(workspace):
+    from conftest import SAMPLES
+
+    registers = SAMPLES / "registers"
+    first = run("import", workspace, registers / "fund-allocations.csv", registers / "projects.xlsx",
+                SAMPLES / "treasury")
+    assert first.exit_code == 0, first.output
+    assert run("seal", workspace, "--through", "2024-06-30").exit_code == 0
+    result = run("import", workspace, registers / "households.csv")  # validated on a scratch copy
+    assert result.exit_code == 0, result.output
+    assert "新增 new 40" in result.output
+    result = run("verify", workspace, "--documents")
+    assert result.exit_code == 0 and "完好 INTACT" in result.output, result.output
+
+
+def test_init_and_demo_below_a_file(tmp_path):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    refused(run("init", blocker), "输出目录是一个文件", "is a file, not a directory")
+    refused(run("init", blocker / "ws"), "无法写入", "是文件不是目录")
+    refused(run("demo", "--dir", blocker / "demo"), "无法写入", "是文件不是目录")
+    assert blocker.read_text() == "x"
+
+
+def test_users_add_refuses_an_empty_password(tmp_path):
+    refused(run("users", "add", tmp_path / "users.json", "李审计", "--password", ""), "密码不能为空")
+    assert not (tmp_path / "users.json").exists()

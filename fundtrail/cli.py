@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from fundtrail import workspace
-from fundtrail.commands.books_arg import LEDGER
+from fundtrail.commands.books_arg import LEDGER, OutputPath, cannot_write
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
 
 
@@ -22,7 +22,7 @@ def main():
 
 
 @main.command(help="新建空白账簿工作区 Create an empty county workspace in DIR.")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=OutputPath(directory=True))
 @click.option("--county", default="青禾区", show_default=True, help="区县名称")
 @click.option("--admdiv", default="370405", show_default=True, help="行政区划代码")
 @click.option("--phone", default="0632-12317", show_default=True, help="监督电话")
@@ -36,14 +36,16 @@ def init(directory: Path, county: str, admdiv: str, phone: str, start: datetime.
             start=start.date()))
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise cannot_write(Path(error.filename or directory), error) from None
     click.echo(f"已创建工作区 Workspace created: {main_file}")
     _start_history(directory, f"新建工作区 {county} workspace created")
     click.echo(f"下一步 Next: fundtrail serve {main_file}")
 
 
 @main.command(help="生成演示区县(青禾区)工作区 Build the demo county workspace.")
-@click.option("--dir", "directory", default="demo", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dir", "directory", default="demo", show_default=True, type=OutputPath(directory=True),
+              help="工作区目录 workspace directory")
 @click.option("--seed", default=20241, show_default=True, help="随机种子 (same seed, same books)")
 def demo(directory: Path, seed: int):
     from fundtrail.ledgers.demo.build import build
@@ -51,7 +53,10 @@ def demo(directory: Path, seed: int):
     if (directory / workspace.MAIN).exists():
         raise click.ClickException(f"账簿已存在 workspace already exists: {directory / workspace.MAIN}"
                                    " (删除后重建 remove it to rebuild)")
-    summary = build(directory, seed)
+    try:
+        summary = build(directory, seed)
+    except OSError as error:
+        raise cannot_write(Path(error.filename or directory), error) from None
     _start_history(directory, "演示区县 青禾区 demo county built")
     click.echo(f"演示区县 青禾区 已生成 Demo county built in {directory}/")
     click.echo(f"  {summary['villages']} 个行政村, {summary['projects']} 个项目, {summary['funds']} 个指标文件, "

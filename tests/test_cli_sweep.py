@@ -131,3 +131,10 @@ def test_init_and_demo_below_a_file(tmp_path):
 def test_users_add_refuses_an_empty_password(tmp_path):
     refused(run("users", "add", tmp_path / "users.json", "李审计", "--password", ""), "密码不能为空")
     assert not (tmp_path / "users.json").exists()
+
+
+def test_import_names_the_whole_path_of_a_missing_file(workspace, tmp_path):
+    before = workspace.read_bytes()
+    refused(run("import", workspace, tmp_path / "inbox" / "icbc.csv"),
+            "找不到要导入的文件", str(tmp_path / "inbox" / "icbc.csv"))
+    assert workspace.read_bytes() == before

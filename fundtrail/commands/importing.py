@@ -22,6 +22,9 @@ from fundtrail.importers.layout import LayoutError
 def import_command(ledger: str, paths: tuple[Path, ...], dry_run: bool, account: str):
     from fundtrail.importers.pipeline import run_import
 
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.ClickException(f"找不到要导入的文件 no such file or directory: {', '.join(missing)}")
     try:
         summary = run_import(Path(ledger), paths, dry_run=dry_run, account=account)
     except (BadInput, Rejected, LayoutError) as error:

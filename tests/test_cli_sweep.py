@@ -138,3 +138,8 @@ def test_import_names_the_whole_path_of_a_missing_file(workspace, tmp_path):
     refused(run("import", workspace, tmp_path / "inbox" / "icbc.csv"),
             "找不到要导入的文件", str(tmp_path / "inbox" / "icbc.csv"))
     assert workspace.read_bytes() == before
+
+
+def test_sealing_a_day_before_any_entry_is_refused(workspace):
+    refused(run("seal", workspace, "--through", "2010-01-01"), "没有分录", "nothing to seal")
+    assert not (workspace.parent / "seals").exists() or not list((workspace.parent / "seals").iterdir())

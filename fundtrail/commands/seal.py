@@ -42,10 +42,12 @@ def seal(ledger: str, through: datetime.date):
         hash_, previous, sidecar = seals.plan(entries, options, day)
     except seals.SealRefused as refused:
         raise click.ClickException(str(refused)) from None
+    count = len(seals.entry_digests(sidecar))
+    if not count:
+        raise click.ClickException(f"截至 {day} 没有分录, 无需封账 nothing to seal: no entries up to {day}")
     user = history.user(root)
     seals.write(root, day, hash_, previous, sidecar, user, today)
     seals.remember(entries, options, day, hash_)
-    count = len(seals.entry_digests(sidecar))
     commit = history.commit(root, f"封账 seal through {day}: {count} 笔分录 entries, "
                                   f"哈希 {hash_[:12]} ({user})")
     click.echo(f"已封账至 {day} Sealed through {day}: {count} 笔分录 entries")

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from fundtrail import workspace
+from fundtrail.commands.books_arg import LEDGER, OutputPath, cannot_write
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
 
 
@@ -21,7 +22,7 @@ def main():
 
 
 @main.command(help="新建空白账簿工作区 Create an empty county workspace in DIR.")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=OutputPath(directory=True))
 @click.option("--county", default="青禾区", show_default=True, help="区县名称")
 @click.option("--admdiv", default="370405", show_default=True, help="行政区划代码")
 @click.option("--phone", default="0632-12317", show_default=True, help="监督电话")
@@ -35,14 +36,16 @@ def init(directory: Path, county: str, admdiv: str, phone: str, start: datetime.
             start=start.date()))
     except FileExistsError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise cannot_write(Path(error.filename or directory), error) from None
     click.echo(f"已创建工作区 Workspace created: {main_file}")
     _start_history(directory, f"新建工作区 {county} workspace created")
     click.echo(f"下一步 Next: fundtrail serve {main_file}")
 
 
 @main.command(help="生成演示区县(青禾区)工作区 Build the demo county workspace.")
-@click.option("--dir", "directory", default="demo", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path))
+@click.option("--dir", "directory", default="demo", show_default=True, type=OutputPath(directory=True),
+              help="工作区目录 workspace directory")
 @click.option("--seed", default=20241, show_default=True, help="随机种子 (same seed, same books)")
 def demo(directory: Path, seed: int):
     from fundtrail.ledgers.demo.build import build
@@ -50,7 +53,10 @@ def demo(directory: Path, seed: int):
     if (directory / workspace.MAIN).exists():
         raise click.ClickException(f"账簿已存在 workspace already exists: {directory / workspace.MAIN}"
                                    " (删除后重建 remove it to rebuild)")
-    summary = build(directory, seed)
+    try:
+        summary = build(directory, seed)
+    except OSError as error:
+        raise cannot_write(Path(error.filename or directory), error) from None
     _start_history(directory, "演示区县 青禾区 demo county built")
     click.echo(f"演示区县 青禾区 已生成 Demo county built in {directory}/")
     click.echo(f"  {summary['villages']} 个行政村, {summary['projects']} 个项目, {summary['funds']} 个指标文件, "
@@ -86,7 +92,7 @@ def _load(ledger: str):
 
 
 @main.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
-@click.argument("ledger", type=click.Path(dir_okay=False))
+@LEDGER
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点(含处置状态) all findings as JSON")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="存在该级别及以上未处置疑点时退出码为1 exit 1 on an undisposed finding at or above this severity")
@@ -138,10 +144,11 @@ def _print_findings(found: list[Finding]) -> None:
                + (f"; 已处置 disposed {closed}" if closed else ""))
 
 
-@main.command(help="在本机启动 Fava (中文界面) Serve the books in Fava on 127.0.0.1.")
-@click.argument("ledger", type=click.Path(dir_okay=False, exists=True))
-@click.option("--port", default=5000, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@main.command(help="启动 Fava (中文界面), 默认仅本机 Serve the books in Fava (127.0.0.1 unless --users).")
+@LEDGER
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535), help="端口 port")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听地址 address to listen on (非本机地址须 --users; other hosts need --users)")
 @click.option("--users", "users_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="用户文件, 启用登录 users file: log in per user (`fundtrail users add`)")
 def serve(ledger: str, port: int, host: str, users_path: str | None):
@@ -150,6 +157,7 @@ def serve(ledger: str, port: int, host: str, users_path: str | None):
     if host not in ("127.0.0.1", "localhost", "::1") and not users_path:
         raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "
                                    "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
+    _require_free_port(host, port)
     app = create_app(ledger)
     if users_path:
         from fundtrail.access import protect
@@ -163,6 +171,23 @@ def serve(ledger: str, port: int, host: str, users_path: str | None):
     from werkzeug.serving import run_simple
 
     run_simple(host, port, app, threaded=True)
+
+
+def _require_free_port(host: str, port: int) -> None:
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise click.ClickException(f"无法解析监听地址 cannot resolve --host {host}: {error}") from None
+    family, _type, _proto, _name, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            raise click.ClickException(f"无法在 {host}:{port} 监听 (端口被占用? 换 --port) cannot listen "
+                                       f"on {host}:{port}: {error.strerror or error}") from None
 
 
 # Commands that live in their own modules (fundtrail/commands/*.py) register here, one line each.

@@ -68,7 +68,7 @@ def init(root: Path, message: str) -> str | None:
     root = Path(root)
     if not is_repo(root):
         _git(root, "init", "-q")
-        (root / ".gitignore").write_text(".*.picklecache\n.fundtrail-seals.cache*\n__pycache__/\n", "utf-8")
+        (root / ".gitignore").write_text(".*.picklecache\n.fundtrail-seals.cache*\n__pycache__/\n/reports/\n", "utf-8")
     return commit(root, message)
 
 

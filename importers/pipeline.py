@@ -294,7 +294,7 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
         scratch = Path(scratch)
         for path in root.rglob("*"):
             rel = path.relative_to(root)
-            if path.is_file() and rel.parts[0] not in SKIP_DIRS and path.suffix in (".beancount", ".csv"):
+            if path.is_file() and rel.parts[0] not in SKIP_DIRS and path.suffix in (".beancount", ".csv", ".tsv"):
                 (scratch / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, scratch / rel)
         for name, text in plan.texts().items():

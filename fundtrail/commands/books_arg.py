@@ -1,7 +1,9 @@
-"""Loading the books for a command: a clear message for a missing file, ledger errors on stderr."""
+"""What every command shares: the LEDGER argument, output paths, years and days checked with a
+Chinese + English message, loading the books, and writing an output file whole or not at all."""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
@@ -9,17 +11,92 @@ import click
 from fundtrail.findings import Finding
 
 
+class LedgerFile(click.ParamType):
+    """An existing ledger file; a directory or a missing file is a clear error (exit 1)."""
+
+    name = "LEDGER"
+
+    def convert(self, value, param, ctx):
+        path = Path(value)
+        if path.is_dir():
+            hint = path / "main.beancount"
+            raise click.ClickException(
+                f"这是目录, 不是账簿文件 {value} is a directory, not a ledger file"
+                + (f" (请用 use {hint})" if hint.is_file() else ""))
+        if not path.is_file():
+            raise click.ClickException(f"找不到账簿文件 ledger file not found: {value}")
+        return str(value)
+
+
+class OutputPath(click.ParamType):
+    """Where a command writes: a file (`directory=False`) or a directory that may not exist yet."""
+
+    name = "PATH"
+
+    def __init__(self, directory: bool):
+        self.directory = directory
+
+    def convert(self, value, param, ctx):
+        path, label = Path(value), (param.opts[0] if param else "")
+        if self.directory and path.exists() and not path.is_dir():
+            raise click.ClickException(f"输出目录是一个文件 {label} {value} is a file, not a directory")
+        if not self.directory and path.is_dir():
+            raise click.ClickException(f"应为文件而不是目录 {label} {value} is a directory, give a file name")
+        return path
+
+
+class Year(click.ParamType):
+    name = "YEAR"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or (str(value).isdigit() and len(str(value)) == 4):
+            return int(value)
+        raise click.ClickException(f"年度应为四位数字 year must look like 2024: {value!r}")
+
+
+class Day(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return datetime.date.fromisoformat(str(value))
+        except ValueError:
+            raise click.ClickException(f"日期应为 YYYY-MM-DD date must look like 2024-09-30: {value!r}") from None
+
+
+LEDGER = click.argument("ledger", type=LedgerFile())
+
+
 def load_books(ledger: str):
     from fundtrail.books import Books
 
-    if not Path(ledger).is_file():
-        raise click.ClickException(f"找不到账簿文件 ledger file not found: {ledger}")
     books = Books.load(ledger)
     errors = [e for e in books.errors if not isinstance(e, Finding)]
     if errors:
         click.echo(f"警告 warning: 账簿有 {len(errors)} 个错误 the ledger has {len(errors)} errors "
                    f"(fundtrail check {ledger}); 报表可能不完整 reports may be incomplete", err=True)
     return books
+
+
+def require_period(books, start: datetime.date, end: datetime.date, label: str) -> None:
+    """Refuse a report period outside the years the books hold transactions in."""
+    days = [t.date for t in books.transactions]
+    if not days:
+        raise click.ClickException("账簿中没有交易, 请先导入 the books hold no transactions: "
+                                   "run `fundtrail import` first")
+    first, last = min(days), max(days)
+    if end < datetime.date(first.year, 1, 1) or start > datetime.date(last.year, 12, 31):
+        raise click.ClickException(f"账簿中没有 {label} 的交易 the books hold no transactions in {label} "
+                                   f"(账簿期间 books cover {first} – {last})")
+
+
+def cannot_write(path: Path, error: OSError) -> click.ClickException:
+    blocking = next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+    reason = (f"{blocking} 是文件不是目录 is a file, not a directory" if blocking
+              else error.strerror or str(error))
+    return click.ClickException(f"无法写入 cannot write {path}: {reason}")
 
 
 def write(path: Path, content, quiet: bool = False) -> None:
@@ -31,9 +108,17 @@ def write(path: Path, content, quiet: bool = False) -> None:
         content = content() if callable(content) else content
     except MissingFont as error:
         raise click.ClickException(str(error)) from None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    except NotImplementedError as error:  # chinese_calendar knows a fixed range of years
+        raise click.ClickException(f"节假日日历不含该年份, 请升级 chinesecalendar "
+                                   f"the holiday calendar lacks that year: {error}") from None
     partial = path.with_name(path.name + ".part")
-    partial.write_bytes(content)
-    partial.replace(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError as error:
+        if partial.parent.is_dir():
+            partial.unlink(missing_ok=True)
+        raise cannot_write(path, error) from None
     if not quiet:
         click.echo(f"已生成 written: {path}")

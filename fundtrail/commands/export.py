@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
 
-from fundtrail.commands.books_arg import load_books, write
+from fundtrail.commands.books_arg import (
+    LEDGER,
+    OutputPath,
+    Year,
+    cannot_write,
+    load_books,
+    require_period,
+    write,
+)
 
-LEDGER = click.argument("ledger", type=click.Path(dir_okay=False))
-YEAR = click.option("--year", type=int, default=None, help="年度 year (默认全部 default: all)")
+YEAR = click.option("--year", type=Year(), default=None, help="年度 year (默认全部 default: all)")
+
+
+def load_year(ledger: str, year: int | None):
+    books = load_books(ledger)
+    if year:
+        require_period(books, datetime.date(year, 1, 1), datetime.date(year, 12, 31), str(year))
+    return books
 
 
 @click.group(help="导出数据 Export findings, projects and payments (masked).")
@@ -20,23 +35,28 @@ def export():
 @export.command(help="Excel 工作簿: 疑点、项目、支付 Findings, projects, payments as xlsx.")
 @LEDGER
 @YEAR
-@click.option("--out", default=None, type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件 output file (默认 reports/fundtrail-YEAR.xlsx)")
+@click.option("--out", default=None, type=OutputPath(directory=False),
+              help="输出文件 output file (默认 default: ./reports/fundtrail-YEAR.xlsx)")
 def xlsx(ledger, year, out):
     from fundtrail.reports.export import xlsx_bytes
 
-    books = load_books(ledger)
+    books = load_year(ledger, year)
     write(out or Path("reports") / f"fundtrail-{year or 'all'}.xlsx", xlsx_bytes(books, year))
 
 
 @export.command(help="开放财政数据包 Open Fiscal Data Package (CSV + datapackage.json).")
 @LEDGER
 @YEAR
-@click.option("--out", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="输出目录 output directory (默认 reports/ofdp-YEAR)")
+@click.option("--out", default=None, type=OutputPath(directory=True),
+              help="输出目录 output directory (默认 default: ./reports/ofdp-YEAR)")
 def ofdp(ledger, year, out):
     from fundtrail.reports.export import write_ofdp
 
-    books = load_books(ledger)
-    for path in write_ofdp(books, out or Path("reports") / f"ofdp-{year or 'all'}", year):
+    books = load_year(ledger, year)
+    out = out or Path("reports") / f"ofdp-{year or 'all'}"
+    try:
+        written = write_ofdp(books, out, year)
+    except OSError as error:
+        raise cannot_write(Path(error.filename or out), error) from None
+    for path in written:
         click.echo(f"已生成 written: {path}")

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from fundtrail import history as git_history
+from fundtrail.commands.books_arg import LEDGER
 
 
 @click.command(help="修改历史: 账簿或某笔分录(按链接)的 git 记录 Change history of the books or of one entry.")
-@click.argument("ledger", type=click.Path(dir_okay=False, exists=True))
+@LEDGER
 @click.option("--entry", "link", default=None, help="分录链接 the entry's link, e.g. ^ICBC-2345-02000001")
 def history(ledger: str, link: str | None):
     root = Path(ledger).resolve().parent

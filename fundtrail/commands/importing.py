@@ -7,24 +7,26 @@ from pathlib import Path
 
 import click
 
+from fundtrail.commands.books_arg import LEDGER
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.layout import LayoutError
 
 
 @click.command("import", help="导入对账单、国库支付凭证、一卡通发放明细和登记册 Import statements, "
                "treasury vouchers, subsidy rosters and registers into the workspace of LEDGER.")
-@click.argument("ledger", type=click.Path(dir_okay=False, path_type=Path))
+@LEDGER
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只核对不写入 reconcile only, write nothing")
 @click.option("--account", default="", help="对账单未写明账号时使用的账户 account for statements that "
               "name no account number, e.g. Assets:Bank:PSBC-1188")
-def import_command(ledger: Path, paths: tuple[Path, ...], dry_run: bool, account: str):
+def import_command(ledger: str, paths: tuple[Path, ...], dry_run: bool, account: str):
     from fundtrail.importers.pipeline import run_import
 
-    if not ledger.is_file():
-        raise click.ClickException(f"找不到账簿文件 ledger file not found: {ledger}")
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise click.ClickException(f"找不到要导入的文件 no such file or directory: {', '.join(missing)}")
     try:
-        summary = run_import(ledger, paths, dry_run=dry_run, account=account)
+        summary = run_import(Path(ledger), paths, dry_run=dry_run, account=account)
     except (BadInput, Rejected, LayoutError) as error:
         raise click.ClickException(f"{error}\n未写入任何内容 nothing was written.") from None
     for line in summary.lines():

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from fundtrail.commands.books_arg import load_books, write
+from fundtrail.commands.books_arg import LEDGER, OutputPath, Year, load_books, require_period, write
 
-LEDGER = click.argument("ledger", type=click.Path(dir_okay=False))
-OUT = click.option("--out", "out", default="reports", show_default=True,
-                   type=click.Path(file_okay=False, path_type=Path), help="输出目录 output directory")
+OUT = click.option("--out", "out", default="reports", show_default=True, type=OutputPath(directory=True),
+                   help="输出目录 output directory (相对当前目录 relative to the current directory)")
 
 
 @click.group(help="生成公告和审计报告 (PDF) Render notices and reports as PDF.")
@@ -33,15 +31,20 @@ def village(ledger, quarter, village, every, poster, out):
         raise click.UsageError("请指定 --village CODE 或 --all give --village CODE or --all")
     try:
         period = notices.quarter(quarter)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--quarter") from None
+    except ValueError:
+        raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
+                                 param_hint="--quarter") from None
     books = load_books(ledger)
     codes = notices.village_codes(books) if every else [village]
     if village and village not in books.master.villages:
         raise click.BadParameter(f"账簿中没有该行政村 no such village in the ledger: {village}",
                                  param_hint="--village")
-    suffix = "-A3" if poster else ""
+    if not codes:
+        raise click.ClickException("账簿中没有行政村 the ledger has no villages: add them to "
+                                   "county.beancount (见 see docs/ledger-model.md)")
     label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
+    require_period(books, period.start, period.end, label)
+    suffix = "-A3" if poster else ""
     with click.progressbar(codes, label="生成村级公告 rendering notices", show_pos=True,
                            file=sys.stderr) as bar:
         for code in bar:
@@ -55,12 +58,15 @@ def village(ledger, quarter, village, every, poster, out):
 
 @report.command(help="县级年度项目资金公告 The county's annual disclosure.")
 @LEDGER
-@click.option("--year", required=True, type=int, help="年度 year")
+@click.option("--year", required=True, type=Year(), help="年度 year")
 @OUT
 def county(ledger, year, out):
     from fundtrail.reports.county import disclosure_pdf
+    from fundtrail.reports.facts import Period
 
     books = load_books(ledger)
+    period = Period.parse(str(year))
+    require_period(books, period.start, period.end, str(year))
     write(out / f"{year}-county-disclosure.pdf", lambda: disclosure_pdf(books, year))
 
 
@@ -73,8 +79,9 @@ def audit(ledger, period, out):
     from fundtrail.reports.facts import Period
 
     try:
-        Period.parse(period)
+        span = Period.parse(period)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--period") from None
     books = load_books(ledger)
+    require_period(books, span.start, span.end, period)
     write(out / f"{period}-audit.pdf", lambda: audit_pdf(books, period))

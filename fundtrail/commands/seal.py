@@ -8,19 +8,20 @@ from pathlib import Path
 import click
 
 from fundtrail import history, seals
+from fundtrail.commands.books_arg import LEDGER, Day
 from fundtrail.findings import Finding
 
 PLUGIN = "fundtrail.plugins.seal"
 
 
 @click.command(help="封账: 将截至某日的账目封存并加入哈希链 Seal the books through a day.")
-@click.argument("ledger", type=click.Path(dir_okay=False))
-@click.option("--through", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+@LEDGER
+@click.option("--through", required=True, type=Day(),
               help="封账截止日 last day of the sealed period (YYYY-MM-DD)")
-def seal(ledger: str, through: datetime.datetime):
+def seal(ledger: str, through: datetime.date):
     from fundtrail.cli import _load
 
-    day, today = through.date(), datetime.date.today()
+    day, today = through, datetime.date.today()
     if day > today:
         raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
     entries, errors, options = _load(ledger)
@@ -41,10 +42,12 @@ def seal(ledger: str, through: datetime.datetime):
         hash_, previous, sidecar = seals.plan(entries, options, day)
     except seals.SealRefused as refused:
         raise click.ClickException(str(refused)) from None
+    count = len(seals.entry_digests(sidecar))
+    if not count:
+        raise click.ClickException(f"截至 {day} 没有分录, 无需封账 nothing to seal: no entries up to {day}")
     user = history.user(root)
     seals.write(root, day, hash_, previous, sidecar, user, today)
     seals.remember(entries, options, day, hash_)
-    count = len(seals.entry_digests(sidecar))
     commit = history.commit(root, f"封账 seal through {day}: {count} 笔分录 entries, "
                                   f"哈希 {hash_[:12]} ({user})")
     click.echo(f"已封账至 {day} Sealed through {day}: {count} 笔分录 entries")

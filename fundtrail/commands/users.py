@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from fundtrail import users as users_file
+from fundtrail.commands.books_arg import OutputPath, cannot_write
 
 
 @click.group(help="登录用户管理 Manage the users file of `fundtrail serve --users`.")
@@ -15,15 +16,19 @@ def users():
 
 
 @users.command(help="添加或修改用户 Add a user (or reset their password and role).")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=OutputPath(directory=False))
 @click.argument("name")
 @click.option("--role", type=click.Choice(sorted(users_file.ROLES)), default="auditor",
               show_default=True, help="accountant 会计 (全部权限) | auditor 审计 (只读+处理疑点)")
 @click.password_option("--password", prompt="密码 Password",
                        confirmation_prompt="再次输入 Repeat the password")
 def add(file: Path, name: str, role: str, password: str):
+    if not password:
+        raise click.ClickException("密码不能为空 the password must not be empty")
     try:
         users_file.add(file, name, role, password)
     except users_file.UsersFileError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise cannot_write(file, error) from None
     click.echo(f"已保存用户 {name} ({users_file.ROLES[role]} {role}) 到 {file}")

@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from fundtrail import verification
+from fundtrail.commands.books_arg import LEDGER
 
 SHOWN = 20  # breaks listed per check
 
 
 @click.command(help="核验账簿完整性: 封账链、原始凭证、余额断言 Verify seals, source documents, balances.")
-@click.argument("ledger", type=click.Path(dir_okay=False))
+@LEDGER
 @click.option("--documents", is_flag=True,
               help="同时核验 documents/ 下的原始凭证及其 sha256 also check the source documents")
 def verify(ledger: str, documents: bool):

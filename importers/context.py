@@ -14,6 +14,7 @@ from beancount.core import data
 from fundtrail import accounts as acc
 from fundtrail.importers.classify import Classifier
 from fundtrail.masterdata import MasterData
+from fundtrail.seals import read_seals
 
 IDENTITY = "__identity__"  # (link, cash account): what makes an imported entry the same entry
 
@@ -91,9 +92,15 @@ class Context:
 
     def open_date(self, first: datetime.date) -> datetime.date:
         """When a new cash account opens: with the books (their earliest `open`), so statements
-        of earlier periods imported later still fit; the first row's year if that is earlier."""
+        of earlier periods imported later still fit; the first row's year if that is earlier.
+        Never inside a sealed period unless the file's own rows are (an `open` back-dated into
+        it would break the seal): then the day after the last seal, or the first row's day."""
         dates = [e.date for e in self.master.accounts.values()]
-        return min(dates + [datetime.date(first.year, 1, 1)])
+        day = min(dates + [datetime.date(first.year, 1, 1)])
+        sealed = read_seals(self.entries)
+        if sealed and day <= sealed[-1].through:
+            day = min(sealed[-1].through + datetime.timedelta(days=1), first)
+        return day
 
     def account_by_number(self, number: str) -> str:
         return self.by_number.get(digits(number), "")

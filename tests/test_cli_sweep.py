@@ -143,3 +143,21 @@ def test_import_names_the_whole_path_of_a_missing_file(workspace, tmp_path):
 def test_sealing_a_day_before_any_entry_is_refused(workspace):
     refused(run("seal", workspace, "--through", "2010-01-01"), "没有分录", "nothing to seal")
     assert not (workspace.parent / "seals").exists() or not list((workspace.parent / "seals").iterdir())
+
+
+def test_a_new_bank_account_after_a_seal_opens_after_it(workspace):
+    """The importer opens a new account with the books, except inside a sealed period: there the
+    back-dated `open` would be an insertion into the seal."""
+    from beancount import loader
+    from conftest import SAMPLES
+
+    registers = SAMPLES / "registers"
+    assert run("import", workspace, registers / "fund-allocations.csv", SAMPLES / "treasury").exit_code == 0
+    assert run("seal", workspace, "--through", "2024-06-30").exit_code == 0
+    result = run("import", workspace, SAMPLES / "bank" / "icbc-corporate-2024Q3.csv")
+    assert result.exit_code == 0, result.output
+    entries, errors, _ = loader.load_file(str(workspace))
+    assert [e for e in errors if type(e).__name__ == "SealError"] == []
+    opened = next(e for e in entries if type(e).__name__ == "Open" and e.account == "Assets:Bank:ICBC-2345")
+    assert opened.date == __import__("datetime").date(2024, 7, 1)
+    assert "完好 INTACT" in run("verify", workspace).output

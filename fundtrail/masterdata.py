@@ -209,7 +209,7 @@ class MasterData:
             code=code, account=entry.account, doc_no=_str(meta, "doc_no"),
             title=_str(meta, "name"), level=level, func_code=_str(meta, "func_code"),
             amount=typed.num("amount"), issued=typed.date("issued"),
-            earmarked=bool(meta.get("earmarked", True)), direct=bool(meta.get("direct", False)))
+            earmarked=_flag(meta.get("earmarked", True)), direct=_flag(meta.get("direct", False)))
 
     def _add_project(self, entry: data.Open) -> None:
         meta, typed = entry.meta, _Fields(self, entry)
@@ -295,3 +295,10 @@ def read_register(path: str) -> list[dict[str, str]]:
     """Rows of a personal-data register CSV (UTF-8, header on the first line)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def _flag(value) -> bool:
+    """A yes/no field: beancount's TRUE/FALSE, or the same written as a string (是/否 too)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "是", "y")
+    return bool(value)

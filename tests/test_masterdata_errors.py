@@ -43,3 +43,22 @@ def test_a_bad_field_loses_the_field_not_the_project(tmp_path):
     assert project.start == datetime.date(2024, 3, 1)
     assert master.notices == [] and master.registers == {}
     assert len(master.problems) == 4
+
+
+def test_a_quoted_false_flag_reads_as_false():
+    from beancount import loader
+
+    from fundtrail.masterdata import MasterData
+
+    entries, _, _ = loader.load_string('''
+2024-01-10 open Income:Fund:Central:C2024-001 CNY
+  doc_no: "财农〔2024〕1号"
+  earmarked: "FALSE"
+  direct: "是"
+2024-01-10 open Income:Fund:County:X2024-002 CNY
+  doc_no: "青禾财农〔2024〕2号"
+  earmarked: TRUE
+''')
+    funds = MasterData.from_entries(entries).funds
+    assert (funds["C2024-001"].earmarked, funds["C2024-001"].direct) == (False, True)
+    assert (funds["X2024-002"].earmarked, funds["X2024-002"].direct) == (True, False)

@@ -71,6 +71,25 @@ class _Tabular(FundtrailImporter):
                 continue
             yield number, {k: (row[i] if i < len(row) else None) for k, i in col.items()}, row
 
+    def records(self, path: Path, ex: Extraction, key, what: tuple[str, str] = ("", "")):
+        """The data rows as (row number, {field: cell}, raw row), each counted as read; totals
+        rows are skipped and listed; a row whose key repeats an earlier one is refused.
+
+        `key(number, row)` gives (the key compared, the key as shown); `what` names it
+        (Chinese, English), e.g. ("项目编号 ", "project code ")."""
+        seen = {}
+        for number, row, raw in self.rows(path):
+            ex.read += 1
+            if row is None:
+                ex.skipped.append((number, "合计行 totals row"))
+                continue
+            compared, shown = key(number, row)
+            if compared in seen:
+                raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
+                               f"{what[1]}{shown} repeated (also row {seen[compared]})", number)
+            seen[compared] = number
+            yield number, row, raw
+
     def _cell(self, path, number, func, value, label):
         try:
             return func(value)
@@ -103,21 +122,17 @@ class FundListImporter(_Tabular):
 
     def read(self, path: Path, ctx: Context) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
-        opens, seen, waiting = [], {}, []
+        opens, waiting = [], []
         taken = set(ctx.master.funds)
         by_doc = {doc_key(f.doc_no): f for f in ctx.master.funds.values()}
         labels = self.header(path)[3]
-        for number, row, _ in self.rows(path):
-            ex.read += 1
-            if row is None:
-                ex.skipped.append((number, "合计行 totals row"))
-                continue
+
+        def document(_number, row):
             doc_no = cells.text(row["doc_no"])
-            if doc_key(doc_no) in seen:
-                raise BadInput(path, f"指标文号 {doc_no} 重复(亦见第{seen[doc_key(doc_no)]}行)",
-                               f"document number {doc_no} repeated (also row {seen[doc_key(doc_no)]})",
-                               number)
-            seen[doc_key(doc_no)] = number
+            return doc_key(doc_no), doc_no
+
+        for number, row, _ in self.records(path, ex, document, ("指标文号 ", "document number ")):
+            doc_no = cells.text(row["doc_no"])
             level = self._cell(path, number, acc.normalize_level, cells.text(row["level"]), "资金级次 level")
             known = by_doc.get(doc_key(doc_no))
             code = known.code if known else self._cell(
@@ -181,17 +196,14 @@ class ProjectLibraryImporter(_Tabular):
         funds = {doc_key(f.doc_no): f.code for f in ctx.master.funds.values()}
         towns = {p.name: code for code, p in ctx.master.towns.items()}
         villages = {p.name: code for code, p in ctx.master.villages.items()}
-        opens, seen, unmatched, unknown_places = [], {}, [], set()
-        for number, row, raw in self.rows(path):
-            ex.read += 1
-            if row is None:
-                ex.skipped.append((number, "合计行 totals row"))
-                continue
+        opens, unmatched, unknown_places = [], [], set()
+
+        def project_code(_number, row):
             code = cells.text(row["code"])
-            if code in seen:
-                raise BadInput(path, f"项目编号 {code} 重复(亦见第{seen[code]}行)",
-                               f"project code {code} repeated (also row {seen[code]})", number)
-            seen[code] = number
+            return code, code
+
+        for number, row, raw in self.records(path, ex, project_code, ("项目编号 ", "project code ")):
+            code = cells.text(row["code"])
             if not code or not code[0].isalnum() or not code.isascii():
                 raise BadInput(path, f"项目编号 {code!r} 不能用作账户名(需以字母或数字开头的ASCII)",
                                f"project code {code!r} cannot name an account (ASCII, letter/digit first)",
@@ -299,20 +311,17 @@ class PersonRegisterImporter(_Tabular):
         target = Path(ctx.master.registers.get(self.register) or ctx.root / "registers" / f"{self.register}.csv")
         existing = ({tuple(r.get(k) or "" for k in self.key): r for r in read_register(target)}
                     if target.is_file() else {})
-        rows, seen = [], {}
-        for number, row, _ in self.rows(path):
-            ex.read += 1
-            if row is None:
-                ex.skipped.append((number, "合计行 totals row"))
-                continue
-            record = {h: cells.text(row.get(h)) for h in REGISTER_HEADERS[self.register]}
-            key = tuple(record[k] for k in self.key)
+        rows = []
+
+        def person(number, row):
+            key = tuple(cells.text(row.get(k)) for k in self.key)
             if not all(key):
                 raise BadInput(path, f"缺少 {'、'.join(self.key)}", f"missing {', '.join(self.key)}", number)
-            if key in seen:
-                raise BadInput(path, f"{'/'.join(key)} 重复(亦见第{seen[key]}行)",
-                               f"{'/'.join(key)} repeated (also row {seen[key]})", number)
-            seen[key] = number
+            return key, "/".join(key)
+
+        for _number, row, _ in self.records(path, ex, person):
+            record = {h: cells.text(row.get(h)) for h in REGISTER_HEADERS[self.register]}
+            key = tuple(record[k] for k in self.key)
             old = existing.get(key)
             if old is not None:
                 if {h: old.get(h, "") for h in record} == record:

@@ -109,6 +109,18 @@ def household_count_not_a_number():
     return "projects.xlsx", out.getvalue(), ["第4行", "受益户数", "约40户", "cannot read"]
 
 
+def repeated_fund_document():  # 财农〔2024〕48号 again on row 4, written with other spacing
+    lines = (SAMPLES / "registers/fund-allocations.csv").read_text("utf-8").splitlines(keepends=True)
+    return "fund-allocations.csv", "".join(lines[:3] + [lines[1].replace("财农〔2024〕48号", "财农〔2024〕 48号")]
+                                          ).encode(), ["第4行", "重复(亦见第2行)", "repeated (also row 2)"]
+
+
+def repeated_household():
+    lines = (SAMPLES / "registers/households.csv").read_bytes().decode("utf-8-sig").splitlines(keepends=True)
+    return "households.csv", "".join(lines[:4] + [lines[2]]).encode(), ["第5行", "重复(亦见第3行)",
+                                                                       "repeated (also row 3)"]
+
+
 def unknown_file():
     return "notes.csv", "说明,内容\n一,二\n".encode(), ["无法识别的文件", "no importer recognises"]
 
@@ -116,7 +128,8 @@ def unknown_file():
 CASES = [truncated_csv, truncated_at_a_line_end, truncated_excel, truncated_xml, wrong_encoding,
          excel_without_header, header_missing_a_column, malformed_amount, malformed_date,
          duplicated_serial, running_balance_broken, voucher_details_do_not_add_up,
-         correction_voucher_not_netting, household_count_not_a_number, unknown_file]
+         correction_voucher_not_netting, household_count_not_a_number, repeated_fund_document,
+         repeated_household, unknown_file]
 
 
 @pytest.fixture(scope="module")

@@ -157,6 +157,8 @@ def _write_xlsx(path, layout, head, rows):
     sheet.append(list(columns.values()))
     for txn, balance in rows:
         values = _row_values(layout, txn, balance)
+        # Excel numbers are doubles, as in a real bank export: the importers read them back
+        # through str() into Decimal, which is what this exercises.
         sheet.append([float(values[k]) if k in ("debit", "credit", "balance") and values[k]
                       is not None else values[k] for k in columns])
     save_workbook(book, path)

@@ -69,12 +69,14 @@ class Day(click.ParamType):
 LEDGER = click.argument("ledger", type=LedgerFile())
 
 
-def load_books(ledger: str):
+def load_books(ledger: str, warn: bool = True):
+    """The one way a command loads the books: `Books` (entries, errors, options and figures).
+    With `warn`, say on stderr that the ledger has errors (for commands that report anyway)."""
     from fundtrail.books import Books
 
     books = Books.load(ledger)
     errors = [e for e in books.errors if not isinstance(e, Finding)]
-    if errors:
+    if warn and errors:
         click.echo(f"警告 warning: 账簿有 {len(errors)} 个错误 the ledger has {len(errors)} errors "
                    f"(fundtrail check {ledger}); 报表可能不完整 reports may be incomplete", err=True)
     return books

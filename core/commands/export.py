@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.commands.books_arg import (
+from fundtrail.commands.common import (
     LEDGER,
     OutputPath,
     Year,

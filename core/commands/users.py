@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fundtrail import users as users_file
-from fundtrail.commands.books_arg import OutputPath, cannot_write
+from fundtrail.commands.common import OutputPath, cannot_write
 
 
 @click.group(help="登录用户管理 Manage the users file of `fundtrail serve --users`.")

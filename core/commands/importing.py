@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.commands.books_arg import LEDGER
+from fundtrail.commands.common import LEDGER
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.layout import LayoutError
 

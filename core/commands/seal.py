@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import history, seals
-from fundtrail.commands.books_arg import LEDGER, Day
+from fundtrail.commands.common import LEDGER, Day, load_books
 from fundtrail.findings import Finding
 
 PLUGIN = "fundtrail.plugins.seal"
@@ -19,12 +19,11 @@ PLUGIN = "fundtrail.plugins.seal"
 @click.option("--through", required=True, type=Day(),
               help="封账截止日 last day of the sealed period (YYYY-MM-DD)")
 def seal(ledger: str, through: datetime.date):
-    from fundtrail.cli import _load
-
     day, today = through, datetime.date.today()
     if day > today:
         raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
-    entries, errors, options = _load(ledger)
+    books = load_books(ledger, warn=False)
+    entries, errors, options = books.entries, books.errors, books.options
     broken = [e for e in errors if not isinstance(e, Finding)]
     if broken:
         first = broken[0]

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from fundtrail.commands.books_arg import LEDGER, OutputPath, Year, load_books, require_period, write
+from fundtrail.commands.common import LEDGER, OutputPath, Year, load_books, require_period, write
 
 OUT = click.option("--out", "out", default="reports", show_default=True, type=OutputPath(directory=True),
                    help="输出目录 output directory (相对当前目录 relative to the current directory)")

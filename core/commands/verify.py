@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import verification
-from fundtrail.commands.books_arg import LEDGER
+from fundtrail.commands.common import LEDGER, load_books
 
 SHOWN = 20  # breaks listed per check
 
@@ -18,9 +18,8 @@ SHOWN = 20  # breaks listed per check
 @click.option("--documents", is_flag=True,
               help="同时核验 documents/ 下的原始凭证及其 sha256 also check the source documents")
 def verify(ledger: str, documents: bool):
-    from fundtrail.cli import _load
-
-    entries, errors, options = _load(ledger)
+    books = load_books(ledger, warn=False)
+    entries, errors, options = books.entries, books.errors, books.options
     checks = [verification.check_seals(entries, options),
               verification.check_balances(entries, errors)]
     if documents:

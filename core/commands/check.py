@@ -1,0 +1,66 @@
+"""`fundtrail check LEDGER [--json] [--fail-on SEVERITY]`: the findings, grouped by rule."""
+
+from __future__ import annotations
+
+import collections
+import json
+import sys
+
+import click
+
+from fundtrail.commands.common import LEDGER, load_books
+from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
+
+
+@click.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
+@LEDGER
+@click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点(含处置状态) all findings as JSON")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
+              help="存在该级别及以上未处置疑点时退出码为1 exit 1 on an undisposed finding at or above this severity")
+def check(ledger: str, as_json: bool, fail_on: str | None):
+    from beancount.parser import printer
+
+    from fundtrail.plugins import checks
+
+    books = load_books(ledger, warn=False)
+    entries, errors, options = books.entries, books.errors, books.options
+    try:
+        settings = checks.parse_settings(checks.plugin_config(options))
+    except ValueError as error:
+        raise click.ClickException(f"{ledger}: {error}") from None
+    found, review_errors = checks.review(entries, settings)
+    ledger_errors = [e for e in errors if not isinstance(e, Finding)]
+    seen = {(e.source.get("filename"), e.source.get("lineno"), e.message) for e in ledger_errors}
+    ledger_errors += [e for e in review_errors  # when the ledger does not load the plugin itself
+                      if (e.source["filename"], e.source["lineno"], e.message) not in seen]
+    for error in ledger_errors:  # like bean-check: file:line first
+        sys.stderr.write(printer.format_error(error))
+    if as_json:
+        click.echo(json.dumps([f.as_json() for f in found], ensure_ascii=False, indent=1))
+    else:
+        _print_findings(found)
+        if ledger_errors:
+            click.echo(f"账簿错误 ledger errors: {len(ledger_errors)}", err=True)
+    failing = fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on)
+                              and not is_closed(f) for f in found)
+    if ledger_errors or failing:
+        sys.exit(1)
+
+
+def _print_findings(found: list[Finding]) -> None:
+    if not found:
+        click.echo("未发现疑点 No findings.")
+        return
+    groups = collections.defaultdict(list)
+    for finding in found:
+        groups[(finding.rule, finding.severity)].append(finding)
+    for (rule, severity), items in sorted(groups.items(),
+                                          key=lambda kv: (-severity_rank(kv[0][1]), kv[0][0])):
+        click.echo(f"== {rule} [{SEVERITY_LABELS[severity]} {severity}] {len(items)} 项")
+        for f in items:
+            status = f"【{f.status}: {f.reason}】 " if f.status else ""
+            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}")
+    counts = collections.Counter(f.severity for f in found if not is_closed(f))
+    closed = sum(is_closed(f) for f in found)
+    click.echo("合计 total: " + ", ".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))
+               + (f"; 已处置 disposed {closed}" if closed else ""))

@@ -1,1 +1,0 @@
-"""fundtrail subcommands that live in their own modules; each registers in fundtrail/cli.py."""

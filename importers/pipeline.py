@@ -27,8 +27,8 @@ from beancount.core import data
 from fundtrail import gcpause, history
 from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
-from fundtrail.importers.base import Extraction, filed_date, sha256
-from fundtrail.importers.context import Context, is_opening
+from fundtrail.importers.base import Extraction, filed_date, with_source
+from fundtrail.importers.context import Context, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import same_open
 from fundtrail.importers.report import FileReport, ImportSummary
@@ -69,8 +69,7 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
     ctx.fallback_account = account
     plan = _Plan(root)
     for importer, path in chosen:  # cash accounts named inside files (the treasury's) come first
-        if hasattr(importer, "accounts"):
-            plan.open_accounts(path, importer.accounts(path, ctx), ctx)
+        plan.open_accounts(path, importer.accounts(path, ctx), ctx)
     reports = []
     for importer, path in chosen:
         with gcpause.paused():
@@ -138,9 +137,10 @@ class _Plan:
             ctx.refresh()
 
     def take(self, ex: Extraction, ctx: Context) -> FileReport:
-        source = self._file(ex)
-        for entry in ex.entries:
-            entry.meta["source"] = source
+        """Plan what one file adds: its entries (with the filed `source`) that the books do not
+        hold yet, its new accounts and master data; the file's reconciliation."""
+        target, source = self._filing(ex)
+        entries = with_source(ex.entries, source)
         new_opens = [o for o in ex.opens if not ctx.is_open(o.account)]
         prescanned = self.prescanned.pop(str(ex.path), [])
         ctx.add(new_opens)
@@ -149,17 +149,16 @@ class _Plan:
             ctx.drop(ex.remove)
             self.remove += [e for e in ex.remove if all(e is not i for i in self.imported)]
             self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
-        kept, present = [], 0
-        counts = getattr(ex.importer, "counts_rows", True)
-        for entry in ex.entries:
+        kept, held = [], 0
+        for entry in entries:
             if ctx.holds(entry):
-                row = isinstance(entry, data.Transaction) and not is_opening(entry)
-                present += row and counts
+                held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue
             kept.append(entry)
             ctx.add([entry])
-        if counts:
-            ex.present = present
+        rows_are_entries = ex.importer.rows_are_entries
+        present = held if rows_are_entries else ex.present
+        new = ex.read - present - len(ex.skipped) - ex.updated
         changed_master = False
         for name, opens in ex.masterdata.items():
             opens = [o for o in opens if not same_open(ctx.master.accounts.get(o.account), o)]
@@ -171,35 +170,33 @@ class _Plan:
                 ctx.drop([ctx.master.accounts[o.account] for o in opens
                           if o.account in ctx.master.accounts])
                 ctx.add(opens)
-        for _kind, (target, key, rows) in ex.registers.items():
-            if ex.new or ex.updated:
-                self.registers[target] = (key, rows)
+        for _kind, (register, key, rows) in ex.registers.items():
+            if new or ex.updated:
+                self.registers[register] = (key, rows)
         if changed_master or new_opens:
             ctx.refresh()
         if kept:
             self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
         self.imported += kept
         txns = [e for e in kept if isinstance(e, data.Transaction)]
-        changed = bool(kept or new_opens or changed_master or ex.new or ex.updated)
-        if not changed:
-            self.documents.pop(self._target_of(ex), None)
+        if not (kept or new_opens or changed_master or new or ex.updated):
+            self.documents.pop(target, None)
         return FileReport(
-            str(ex.path), source, ex.kind, ex.importer.name, ex.read, ex.new, ex.present, ex.updated,
-            ex.skipped, ex.warnings, rows_are_entries=counts, transactions=len(txns),
+            str(ex.path), source, ex.kind, ex.importer.name, ex.read, new, present, ex.updated,
+            ex.skipped, ex.warnings, rows_are_entries=rows_are_entries, transactions=len(txns),
             openings=sum(1 for e in txns if is_opening(e)),
             balances=sum(1 for e in kept if isinstance(e, data.Balance)),
-            receipts=0 if counts else len(txns), accounts=[o.account for o in prescanned + new_opens])
+            receipts=0 if rows_are_entries else len(txns),
+            accounts=[o.account for o in prescanned + new_opens])
 
     # -- documents ------------------------------------------------------------------------------
-    def _target_of(self, ex: Extraction) -> Path:
-        return getattr(ex, "_target", self.root)
-
-    def _file(self, ex: Extraction) -> str:
-        """Where the source is filed: documents/<account path>/<date>.<name>; already there: as is."""
+    def _filing(self, ex: Extraction) -> tuple[Path, str]:
+        """Where the source is filed, as a path and workspace-relative:
+        documents/<account path>/<date>.<name>; a file already under documents/ stays as is."""
         path = ex.path.resolve()
         documents = (self.root / "documents").resolve()
         if documents in path.parents:
-            return path.relative_to(self.root.resolve()).as_posix()
+            return path, path.relative_to(self.root.resolve()).as_posix()
         folder = documents / ("registers" if ex.account == "registers" else ex.account.replace(":", "/"))
         name = path.name
         days = [e.date for e in ex.entries if isinstance(e, data.Transaction)]
@@ -211,8 +208,7 @@ class _Plan:
             target = folder / f"{Path(name).stem}.{sha256(path)[:8]}{Path(name).suffix}"
         if not target.exists():
             self.documents[target] = path
-        ex._target = target
-        return target.relative_to(self.root.resolve()).as_posix()
+        return target, target.relative_to(self.root.resolve()).as_posix()
 
     # -- composing ------------------------------------------------------------------------------
     def texts(self) -> dict[str, str]:

@@ -49,7 +49,7 @@ def same_open(existing: data.Open | None, new: data.Open) -> bool:
 class _Tabular(FundtrailImporter):
     columns: dict = {}
     required: tuple = ()
-    counts_rows = False
+    rows_are_entries = False
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):

@@ -92,5 +92,4 @@ class RosterImporter(FundtrailImporter):
         if unknown:
             ex.warnings.append(f"行政村不在 county.beancount 中(未填 village 代码) villages not in "
                                f"the county master data: {'、'.join(sorted(unknown))}")
-        ex.rows_entries = len(ex.entries)
         return ex

@@ -257,7 +257,6 @@ class StatementImporter(FundtrailImporter):
                 link = f"{base}-{repeat}"
             seen_links[link] = row.number
             ex.entries.append(self._entry(path, ctx, account, row, link))
-        ex.rows_entries = len(ex.entries)
         self._opening(path, ctx, account, st, ex)
         self._closing(path, ctx, account, st, ex)
         return ex
@@ -310,9 +309,8 @@ class StatementImporter(FundtrailImporter):
                            f"closing balance {last.balance:,.2f} differs from the books' assertion "
                            f"of {held.amount.number:,.2f} on {day}")
         if held is None:
-            meta = self.meta(path, ctx, None)
-            del meta["__identity__"]
-            ex.entries.append(data.Balance(meta, day, account, money(last.balance), None, None))
+            ex.entries.append(data.Balance(self.meta(path, ctx), day, account, money(last.balance),
+                                           None, None))
 
 
 def _row_link(leaf: str, row: Row) -> str:

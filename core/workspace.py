@@ -18,7 +18,8 @@ from importlib import resources
 from pathlib import Path
 
 MAIN = "main.beancount"
-FOLDERS = ("inbox", "documents", "reports", "registers", "masterdata", "transactions")
+REPORTS = "reports"  # generated notices, reports and exports
+FOLDERS = ("inbox", "documents", REPORTS, "registers", "masterdata", "transactions")
 REGISTER_HEADERS = {
     "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
                    "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话"],

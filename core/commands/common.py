@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from fundtrail.findings import Finding
+from fundtrail.workspace import REPORTS
 
 
 class LedgerFile(click.ParamType):
@@ -67,6 +68,17 @@ class Day(click.ParamType):
 
 
 LEDGER = click.argument("ledger", type=LedgerFile())
+
+
+def out_help(what: str, name: str = "") -> str:
+    """The help of an `--out` option: what it is and the default, the workspace's reports/."""
+    return f"{what} (默认: 账簿旁的 reports/{name} default: reports/{name} next to the ledger)"
+
+
+def workspace_reports(ledger: str) -> Path:
+    """Where reports and exports go unless `--out` says otherwise: the workspace's `reports/`,
+    next to the ledger file (never `reports` in the current directory)."""
+    return Path(ledger).parent / REPORTS
 
 
 def load_books(ledger: str, warn: bool = True):

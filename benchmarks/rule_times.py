@@ -6,7 +6,7 @@ Generates the ledger with `bigledger.generate` (in a temporary folder), loads it
 plugins and without the cache, then runs the shared context and each rule of the catalogue
 `--repeat` times and prints the fastest time of each. Process CPU time is used, not wall time,
 so that other work on the machine does not count. The sum is compared with the bare load: the
-whole catalogue may add at most 15% (issue 4). A rule's first run pays for the indexes it
+whole catalogue may add at most 15%. A rule's first run pays for the indexes it
 shares (ctx.memo), so the ordering of the catalogue decides which rule shows that cost.
 """
 

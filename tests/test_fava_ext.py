@@ -257,7 +257,7 @@ def test_posting_a_disposition_writes_the_directive_through_fava(writable):
 
 
 def test_a_disposition_sets_the_findings_status_after_reload(writable):
-    """Needs the checks plugin to read `custom "finding"` (branch checks-b)."""
+    """The checks plugin reads `custom "finding"`: the desk shows the new status."""
     main = writable / "main.beancount"
     fava = FavaClient(main)
     finding = _first_finding(main)
@@ -318,7 +318,7 @@ def test_a_bad_download_request_is_refused(fava, query):
     assert "Unknown village" in response.get_data(as_text=True) or "2025Q3" in response.get_data(as_text=True)
 
 
-# The downloads call fundtrail.reports (branch reports); they fail until it is merged.
+# The downloads render through fundtrail.reports.
 @pytest.mark.parametrize(("path", "magic", "mimetype"), [
     ("village_notice?village=370405101203&quarter=2025Q2", b"%PDF-", "application/pdf"),
     ("village_notice?village=370405101203&quarter=2025Q2&poster=1", b"%PDF-", "application/pdf"),

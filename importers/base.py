@@ -30,6 +30,7 @@ import beangulp
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail import gcpause
 from fundtrail.importers.context import IDENTITY, Context
 from fundtrail.ledgertext import money
 
@@ -147,7 +148,8 @@ def workspace_path(path, root: Path) -> str:
 
 def with_source(entries, source: str) -> list:
     """Copies of `entries` whose metadata name the document they came from."""
-    return [type(e)({"source": source, **e.meta}, *e[1:]) for e in entries]
+    with gcpause.paused():  # all kept: the cyclic GC would rescan them all (see statement.py)
+        return [type(e)({"source": source, **e.meta}, *e[1:]) for e in entries]
 
 
 def posting(account: str, number, meta: dict | None = None) -> data.Posting:

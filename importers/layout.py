@@ -159,5 +159,8 @@ def load_all(workspace: Path | None = None) -> list[Layout]:
             found[key] = parse(item.read_text("utf-8"), key, f"layouts/{item.name}")
     if workspace and (Path(workspace) / "layouts").is_dir():
         for path in sorted((Path(workspace) / "layouts").glob("*.toml")):
-            found[path.stem] = parse(path.read_text("utf-8"), path.stem, str(path))
+            text = path.read_text("utf-8")
+            if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
+                continue  # only comments (the example `fundtrail init` writes): no layout
+            found[path.stem] = parse(text, path.stem, str(path))
     return list(found.values())

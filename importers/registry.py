@@ -44,11 +44,36 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
         if value > score:
             best, score = importer, value
     if best is None:
+        zh, en = _nearest_layout(path, candidates)
         raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)，"
-                       "也不是国库支付凭证XML",
+                       f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
+                       f"{path.name} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
-                       "subsidy roster, registers) and not a treasury voucher XML")
+                       f"subsidy roster, registers) and not a treasury voucher XML. {en}For a bank "
+                       f"statement, run `fundtrail layout suggest {path.name}` to draft a layout")
     return best
+
+
+def _nearest_layout(path: Path, candidates) -> tuple[str, str]:
+    """The bank layout sharing most header labels with the file, what it lacks and which of
+    the file's header cells it does not know, as (Chinese, English) sentences."""
+    best = None
+    for importer in candidates:
+        if isinstance(importer, StatementImporter):
+            try:
+                found = importer.nearest(path)
+            except BadInput:
+                return "", ""  # not a table at all
+            if found[0] and (best is None or found[0] > best[1][0]):
+                best = (importer.layout, found)
+    if best is None:
+        return "", ""
+    layout, (_, missing, extra) = best
+    cells = "、".join(extra[:12]) or "-"
+    return (f"最接近的版式「{layout.name}」({layout.key})缺少列: {'、'.join(missing)}；"
+            f"文件中该版式不认识的表头: {cells}。",
+            f"The closest layout, {layout.key}, lacks {', '.join(missing)}; header cells it does "
+            f"not know: {', '.join(extra[:12]) or '-'}. ")
 
 
 def rank(importer: FundtrailImporter) -> int:

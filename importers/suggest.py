@@ -240,7 +240,7 @@ class _Draft:
             filled = [c for c in found if self.values(c[1])]
             found = filled or found  # an empty column serves no field
             found.sort(key=lambda c: (c[0], -c[1]), reverse=True)
-            top = [c for c in found if c[0] == found[0][0]]
+            top = [c for c in found if c[0][0] == found[0][0][0]]  # as strong a match
             column = top[0][1]
             if len(top) > 1:
                 column = self._tie(name, [c for _, c in top])

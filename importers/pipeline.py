@@ -30,7 +30,7 @@ from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, sha256
 from fundtrail.importers.context import Context, is_opening
 from fundtrail.importers.errors import BadInput, Rejected
-from fundtrail.importers.registers import same_open
+from fundtrail.importers.registers import held_master, master_key, same_open
 from fundtrail.importers.report import FileReport, ImportSummary
 from fundtrail.ledgertext import entry_text
 from fundtrail.masterdata import read_register
@@ -162,14 +162,14 @@ class _Plan:
             ex.present = present
         changed_master = False
         for name, opens in ex.masterdata.items():
-            opens = [o for o in opens if not same_open(ctx.master.accounts.get(o.account), o)]
+            held = held_master(ctx, opens)
+            opens = [o for o in opens if not same_open(held.get(master_key(o)), o)]
             if opens:
                 changed_master = True
                 slot = self.masterdata.setdefault(name, {})
                 for entry in opens:
-                    slot[entry.account] = entry
-                ctx.drop([ctx.master.accounts[o.account] for o in opens
-                          if o.account in ctx.master.accounts])
+                    slot[master_key(entry)] = entry
+                ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
         for _kind, (target, key, rows) in ex.registers.items():
             if ex.new or ex.updated:
@@ -234,19 +234,19 @@ class _Plan:
         path = self.root / name
         return path.read_text("utf-8") if path.exists() else ""
 
-    def _upsert(self, name: str, opens: dict[str, data.Open]) -> str:
+    def _upsert(self, name: str, opens: dict[str, data.Open | data.Custom]) -> str:
         """The master-data file re-rendered: existing directives in place, changed ones replaced,
-        new ones appended. The file belongs to the register importers."""
+        new ones appended (keyed by `master_key`). The file belongs to the register importers."""
         path = self.root / name
         text = self._read(name)
         head = "".join(line for line in text.splitlines(keepends=True) if line.startswith(";"))
         existing = []
         if text.strip():
             parsed, _, _ = ledgerfiles.parse(path)
-            existing = [e for e in parsed if isinstance(e, data.Open)]
-        merged = {e.account: e for e in existing}
+            existing = [e for e in parsed if isinstance(e, (data.Open, data.Custom))]
+        merged = {master_key(e): e for e in existing}
         merged.update(opens)
-        order = [e.account for e in existing] + [a for a in opens if a not in {e.account for e in existing}]
+        order = list(dict.fromkeys([*map(master_key, existing), *opens]))
         return head + "".join("\n" + entry_text(merged[a]) for a in order)
 
     def register_texts(self) -> dict[Path, str]:

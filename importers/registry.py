@@ -13,6 +13,7 @@ from pathlib import Path
 
 from fundtrail.importers import layout
 from fundtrail.importers.base import FundtrailImporter
+from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import (
     FundListImporter,
@@ -23,14 +24,14 @@ from fundtrail.importers.rosters import RosterImporter
 from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.vouchers import VoucherImporter
 
-# Registers first (their funds and projects classify what follows), then the money.
-ORDER = (FundListImporter, ProjectLibraryImporter, PersonRegisterImporter, VoucherImporter,
+# Registers first (places, items, funds and projects classify what follows), then the money.
+ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter, PersonRegisterImporter, VoucherImporter,
          RosterImporter, StatementImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     root = Path(workspace) if workspace else None
-    return ([FundListImporter(root), ProjectLibraryImporter(root),
+    return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root), ProjectLibraryImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
              VoucherImporter(root), RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])

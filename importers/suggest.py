@@ -389,7 +389,7 @@ def _capture(kind: str, value: str):
     if kind == "holder":
         return ("{holder}", {"holder": value}) if value and not value.isdigit() else None
     if kind in ("start", "end"):
-        return ("{%s}" % kind, {kind: value}) if _is_date(value) else None
+        return ("{" + kind + "}", {kind: value}) if _is_date(value) else None
     for cut in re.finditer(r"至|到|~|--|—|-", value):
         start, end = value[:cut.start()], value[cut.end():]
         if _is_date(start) and _is_date(end):
@@ -427,8 +427,8 @@ def _bank(text: str, given: str | None) -> str:
 
 def suggest(path, bank: str | None = None) -> Suggestion:
     """A draft layout for `path`, checked on the sample it was made from."""
-    from fundtrail.importers.statement import StatementImporter
     from fundtrail.importers.errors import BadInput
+    from fundtrail.importers.statement import StatementImporter
 
     path = Path(path)
     rows, encoding, delimiter = sample(path)

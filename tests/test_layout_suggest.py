@@ -65,12 +65,12 @@ def check_variant(name, variant, seed, tmp_path) -> str:
     got = [(e.date, next(p.units.number for p in e.postings if p.account == account), e.payee,
             any(link.endswith(f"-{x.serial}") for link in e.links) if variant.serial else True,
             e.meta.get("time", "")[:8 if variant.seconds else 5] if variant.has_time else "")
-           for e, x in zip(rows, t.rows)]
+           for e, x in zip(rows, t.rows, strict=False)]
     want = [(x.when.date(), x.amount, x.counterparty, True,
              f"{x.when:%H:%M:%S}"[:8 if variant.seconds else 5] if variant.has_time else "")
             for x in t.rows]
     if got != want or len(rows) != len(t.rows):
-        return f"rows differ: {[(g, w) for g, w in zip(got, want) if g != w][:3]} ({len(rows)} rows)"
+        return f"rows differ: {[(g, w) for g, w in zip(got, want, strict=False) if g != w][:3]} ({len(rows)} rows)"
     if [b.amount.number for b in balances] != [t.rows[-1].balance]:
         return f"balance assertions {balances}"
     return ""

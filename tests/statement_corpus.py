@@ -291,3 +291,39 @@ VARIANTS = {
     "rcc-debit-positive": Variant(rcc_debit_positive, True, True, False, False),
     "ccb-counter-words": Variant(ccb_counter_words, True, True, False, True),
 }
+
+
+def write_in_layout(layout, t: Truth, folder: Path) -> Path:
+    """`t` written the way a packaged layout (`fundtrail.importers.layout.Layout`) describes:
+    its metadata lines, labels, date formats, delimiter, encoding, amount convention."""
+    raw, columns = layout.raw, layout.columns
+    info = {"account_no": t.account_no, "holder": HOLDER, "start": t.start, "end": t.end}
+    head = [[line.format(**info)] for line in layout.head]
+    body = []
+    for x in t.rows:
+        debit, credit = _split(x)
+        money = (lambda v: _grouped(v)) if raw.get("thousands") else (lambda v: "" if v is None else f"{v:.2f}")
+        fmt = layout.date_formats[0] if layout.date_formats else "%Y-%m-%d"
+        values = {"date": x.when.strftime(fmt), "datetime": x.when.strftime(fmt),
+                  "time": x.when.strftime(layout.time_formats[0] if layout.time_formats else "%H%M%S"),
+                  "serial": x.serial, "payee": x.counterparty, "payee_account": x.counter_account,
+                  "summary": (f"{x.summary} 项目款" if layout.summary_joins_purpose else x.summary),
+                  "purpose": "", "memo": "", "debit": money(debit), "credit": money(credit),
+                  "balance": money(x.balance), "amount": f"{x.amount:.2f}",
+                  "direction": "贷" if x.amount > 0 else "借"}
+        if layout.format == "xlsx":
+            values.update({k: float(v) if v is not None else None
+                           for k, v in (("debit", debit), ("credit", credit), ("balance", x.balance))})
+        body.append([values[field] for field in columns])
+    rows = head + [list(columns.values())] + body
+    if layout.format == "xlsx":
+        path = folder / f"{layout.key}.xlsx"
+        book = openpyxl.Workbook()
+        book.active.title = layout.sheet or "Sheet1"
+        for row in rows:
+            book.active.append(row)
+        book.save(path)
+        return path
+    path = folder / f"{layout.key}.csv"
+    path.write_bytes(_csv(rows, layout.delimiter).encode(layout.encoding or "utf-8"))
+    return path

@@ -10,7 +10,7 @@ from beancount import loader
 from beancount.core import data
 from click.testing import CliRunner
 from conftest import SAMPLES, snapshot
-from statement_corpus import HOLDER, VARIANTS, truth
+from statement_corpus import HOLDER, VARIANTS, truth, write_in_layout
 
 from fundtrail import workspace as ws
 from fundtrail.cli import main
@@ -222,3 +222,27 @@ def test_suggest_reads_a_sample_and_says_what_it_cannot_decide(tmp_path):
     assert result.exit_code == 0, result.output
     assert "未找到工作区" in result.output and 'serial = "流水号"' in result.output
     assert "两列都像「serial」: 流水号、凭证号" in result.output and "各不相同" in result.output
+
+
+@pytest.mark.parametrize("key", sorted(lay.key for lay in load_all()))
+def test_packaged_layouts_read_a_file_written_in_them(tmp_path, key):
+    layout = next(lay for lay in load_all() if lay.key == key)
+    ledger = ws.create(tmp_path / "ws")
+    t = truth(sum(map(ord, key)))
+    path = write_in_layout(layout, t, tmp_path)
+    named = "{account_no}" in " ".join(layout.head)
+    account = f"Assets:Bank:{layout.bank}-{t.last4}"
+    summary = run_import(ledger, [path], account="" if named else account)
+    assert summary.files[0].importer == f"fundtrail.statement.{key}"
+    rows, balances = imported(ledger, account)
+    has_time = bool({"time", "datetime"} & layout.columns.keys())
+    assert [(e.date, next(p.units.number for p in e.postings if p.account == account), e.payee,
+             e.meta.get("time", "")) for e in rows] == [
+        (x.when.date(), x.amount, x.counterparty, f"{x.when:%H:%M:%S}" if has_time else "") for x in t.rows]
+    if "serial" in layout.columns:
+        assert all(f"{acc_leaf(account)}-{x.serial}" in e.links for e, x in zip(rows, t.rows, strict=True))
+    assert [b.amount.number for b in balances] == [t.rows[-1].balance]
+
+
+def acc_leaf(account: str) -> str:
+    return account.rsplit(":", 1)[1]

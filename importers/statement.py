@@ -35,6 +35,7 @@ from fundtrail.importers.tables import Table, is_blank, read_table
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
+ESSENTIAL = ("date", "datetime", "debit", "credit", "amount", "direction", "balance")
 
 
 @dataclass
@@ -84,6 +85,9 @@ class StatementImporter(FundtrailImporter):
         missing = len(best[2])
         if missing == 0:
             return 100
+        essential = {cells.fold(label) for key, label in self.layout.columns.items() if key in ESSENTIAL}
+        if essential & set(best[2]):
+            return 0  # without its dates and amounts the file is some other bank's
         return 50 - missing if missing <= len(labels) // 3 else 0
 
     def nearest(self, path: Path) -> tuple[int, list[str], list[str]]:

@@ -18,6 +18,7 @@ import datetime
 import io
 import json
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 import openpyxl
 
 from fundtrail.importers import cells
+from fundtrail.importers.errors import BadInput
 from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, TOTALS, head_text, parse
 from fundtrail.importers.tables import EXCEL, Table, decode, is_blank
 
@@ -95,14 +97,19 @@ class Suggestion:
     problem: str = ""  # why the sample could not be read with the draft
 
     def toml(self) -> str:
-        lines = [f"# 由 fundtrail layout suggest 根据 {self.path.name} 生成的版式草稿，请核对后使用。",
+        lines = [f"# 由 fundtrail layout suggest 根据 {_line(self.path.name)} 生成的版式草稿，请核对后使用。",
                  "# Draft layout written by `fundtrail layout suggest`; the format is in docs/importers.md."]
-        lines += [f"# {note}" for note in self.notes]
+        lines += [f"# {_line(note)}" for note in self.notes]
         for key, value in self.layout.items():
             lines.append(f"{key} = {_toml(value)}")
         lines.append("\n[columns]")
         lines += [f"{key} = {_toml(label)}" for key, label in self.columns.items()]
         return "\n".join(lines) + "\n"
+
+
+def _line(text: str) -> str:
+    """Text from the file inside a TOML comment: one line, whatever it holds."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029]", " ", text)
 
 
 def _toml(value) -> str:
@@ -119,13 +126,17 @@ def _toml(value) -> str:
 def sample(path: Path) -> tuple[list[tuple[int, list]], str, str]:
     """(rows with their numbers, encoding, delimiter) from the head of the file only."""
     if path.suffix.lower() in EXCEL:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(max_row=SAMPLE_ROWS,
-                                                                        values_only=True), 1)]
-        finally:
-            book.close()
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+            try:
+                sheet = book.worksheets[0]
+                rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(max_row=SAMPLE_ROWS,
+                                                                            values_only=True), 1)]
+            finally:
+                book.close()
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                           f"cannot open the workbook (damaged or truncated): {error}") from None
         return rows, "xlsx", ""
     with open(path, "rb") as handle:
         raw = handle.read(SAMPLE_BYTES + 1)
@@ -197,13 +208,16 @@ def _labels(rows, index: int, count: int) -> dict[int, str]:
     return out
 
 
-def _header(rows) -> tuple[int, int]:
+def _header(path: Path, rows) -> tuple[int, int]:
     """(index, 1 or 2) of the row naming the most known columns."""
     best, score = 0, 0
     for index in range(min(40, len(rows))):
         known = sum(1 for c in rows[index][1] if cells.text(c) and _matches(cells.text(c)))
         if known > score:
             best, score = index, known
+    if score < 2:
+        raise BadInput(path, "前40行中找不到对账单表头(日期、金额、余额等列名)",
+                       "no statement header (date, amount, balance ... labels) in the first 40 rows")
     below = rows[best + 1][1] if best + 1 < len(rows) else []
     words = [c for c in below if cells.text(c)]
     two = (len(words) >= 2 and all(_matches(cells.text(c)) for c in words)
@@ -215,7 +229,7 @@ def _header(rows) -> tuple[int, int]:
 class _Draft:
     def __init__(self, path: Path, rows, bank: str):
         self.path, self.rows, self.notes = path, rows, []
-        self.index, self.header_rows = _header(rows)
+        self.index, self.header_rows = _header(path, rows)
         self.labels = _labels(rows, self.index, self.header_rows)
         self.data = [r for _, r in rows[self.index + self.header_rows:] if not is_blank(r)
                      and not cells.fold(cells.text(r[0])).startswith(TOTALS)]
@@ -427,7 +441,6 @@ def _bank(text: str, given: str | None) -> str:
 
 def suggest(path, bank: str | None = None) -> Suggestion:
     """A draft layout for `path`, checked on the sample it was made from."""
-    from fundtrail.importers.errors import BadInput
     from fundtrail.importers.statement import StatementImporter
 
     path = Path(path)

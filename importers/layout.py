@@ -86,6 +86,11 @@ class Layout:
         if not (split or signed):
             raise LayoutError(f"{self.source}: 需要 debit+credit, amount, 或 direction+amount "
                               "/ needs debit+credit, a signed amount, or direction+amount")
+        try:
+            self.head_patterns()
+        except re.error as error:
+            raise LayoutError(f"{self.source}: head 中的 {{名称}} 应为 holder、account_no、start、end 等"
+                              f"英文名，每行不重复 / head placeholders must be distinct names: {error}") from None
 
 
 def head_text(parts) -> str:
@@ -108,6 +113,34 @@ def _choice(raw: dict, key: str, allowed, source: str, default: str) -> str:
     return value
 
 
+def _check_types(raw: dict, source: str) -> None:
+    """Each key's value of the type it must have; LayoutError naming the key otherwise."""
+    def wrong(key, zh, en):
+        raise LayoutError(f"{source}: {key} 应为{zh} / {key} must be {en}: {raw[key]!r}")
+
+    for key, value in raw.items():
+        if key in ("summary_joins_purpose", "thousands"):
+            if not isinstance(value, bool):
+                wrong(key, " true 或 false", "true or false")
+        elif key == "header_rows":
+            if value not in (1, 2) or isinstance(value, bool):
+                wrong(key, " 1 或 2", "1 or 2")
+        elif key == "columns":
+            if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip()
+                                                      for v in value.values()):
+                wrong(key, "表 [columns]: 字段 = \"列名\"", "a table of field = \"label\"")
+        elif key in ("head", "date_format", "datetime_format", "time_format", "empty", "totals_label",
+                     "in_words", "out_words"):
+            if not (isinstance(value, str) or isinstance(value, list)
+                    and all(isinstance(v, str) for v in value)):
+                wrong(key, "文本或文本列表", "a string or a list of strings")
+        elif not isinstance(value, str):
+            wrong(key, "文本", "a string")
+    if not re.fullmatch(r"[A-Z0-9][A-Za-z0-9]*", raw.get("bank", "")):
+        raise LayoutError(f"{source}: bank 应为大写字母开头的英文代码(用于账户名) / bank must be an ASCII "
+                          f"code starting with a capital (it names accounts): {raw.get('bank')!r}")
+
+
 def parse(text: str, key: str, source: str) -> Layout:
     """A layout from its TOML text; LayoutError (Chinese and English) on any mistake."""
     try:
@@ -120,6 +153,7 @@ def parse(text: str, key: str, source: str) -> Layout:
     for needed in ("bank", "columns"):
         if needed not in raw:
             raise LayoutError(f"{source}: 缺少 {needed} / missing `{needed}`")
+    _check_types(raw, source)
     formats = _tuple(raw.get("date_format")) + _tuple(raw.get("datetime_format"))
     empty = raw.get("empty")
     form = _choice(raw, "format", ("csv", "tsv", "xlsx"), source, "csv")
@@ -129,7 +163,7 @@ def parse(text: str, key: str, source: str) -> Layout:
         key=key, name=raw.get("name", key), bank=raw["bank"], format="csv" if form == "tsv" else form,
         columns=dict(raw["columns"]), encoding=raw.get("encoding"), sheet=raw.get("sheet"),
         delimiter=delimiter,
-        head=list(raw.get("head", [])), header_rows=int(raw.get("header_rows", 1)),
+        head=list(_tuple(raw.get("head"))), header_rows=raw.get("header_rows", 1),
         date_formats=formats, time_formats=_tuple(raw.get("time_format")),
         empty=cells.EMPTY | set(_tuple(empty)), totals=_tuple(raw.get("totals_label")) or TOTALS,
         totals_required=_choice(raw, "totals", ("optional", "required"), source,

@@ -356,6 +356,14 @@ class _Draft:
             return
         results.sort(key=lambda r: r[0], reverse=True)
         score, backwards, extra, fields = results[0]
+        rows = len(self.data) - 1
+        named = [f"{'+'.join(r[3])}{' ' + str(r[2]) if r[2] else ''}" for r in results]
+        if len(results) > 1 and results[1][0] == score and score:
+            self.note(f"两种金额读法都使余额连续: {named[0]} 与 {named[1]}；选用前者",
+                      f"two amount readings both add up: {named[0]} and {named[1]}; the first is taken")
+        elif score < rows:
+            self.note(f"没有一种金额读法使余额连续(最好的 {named[0]} 只有 {score}/{rows} 行相符)",
+                      f"no amount reading adds up (the best, {named[0]}, fits {score} of {rows} rows)")
         self.layout.update(extra)
         if backwards:
             self.layout["order"] = "descending"

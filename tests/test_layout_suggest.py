@@ -246,3 +246,18 @@ def test_packaged_layouts_read_a_file_written_in_them(tmp_path, key):
 
 def acc_leaf(account: str) -> str:
     return account.rsplit(":", 1)[1]
+
+
+@pytest.mark.parametrize("text, words", [
+    ('header_rows = "two"\n', ["header_rows", "1 or 2"]),
+    ('head = ["账号{1}"]\n', ["head", "placeholders"]),
+    ('thousands = "yes"\n', ["thousands", "true or false"]),
+    ('delimiter = "space"\n', ["delimiter", "'tab'", "'pipe'"]),
+    ('totals = "maybe"\n', ["totals", "'required'"])])
+def test_a_layout_with_a_wrong_value_is_refused_naming_the_key(tmp_path, text, words):
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/x.toml").write_text(
+        f'bank = "X"\n{text}[columns]\ndate = "日期"\namount = "金额"\n', "utf-8")
+    with pytest.raises(LayoutError) as error:
+        load_all(tmp_path)
+    assert all(word in str(error.value) for word in words), str(error.value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +36,7 @@ from fundtrail.importers.tables import Table, is_blank, read_table
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
+_PLACEHOLDER = re.compile(r"\(\?P<\w+>\.\+\?\)")
 ESSENTIAL = ("date", "datetime", "debit", "credit", "amount", "direction", "balance")
 
 
@@ -157,16 +159,20 @@ class StatementImporter(FundtrailImporter):
     def _head(self, lines) -> dict[str, str]:
         """What the `head` patterns capture in the lines above the header. Each is tried on each
         cell, then on each two neighbouring cells, then on the whole line, all read by
-        `head_text` (so `账号：123`, `账号,123` and `户名:X,账号:123` all match `账号:{account_no}`)."""
+        `head_text` (so `账号：123`, `账号,123` and `户名:X,账号:123` all match `账号:{account_no}`).
+        A piece that a more specific pattern matches (more fixed text: `账户名称：{holder}`) is
+        not read by a less specific one (`账户：{account_no}`)."""
         info = {}
-        patterns = self.layout.head_patterns()
+        patterns = [(p, len(_PLACEHOLDER.sub("", p.pattern))) for p in self.layout.head_patterns()]
         for _, cellrow in lines:
             texts = [c for c in cellrow if cells.text(c)]
             pieces = ([head_text([c]) for c in texts] + [head_text(texts[i:i + 2])
                                                         for i in range(len(texts) - 1)]
                       + [head_text(texts)])
-            for pattern in patterns:
-                found = next(filter(None, map(pattern.match, pieces)), None)
+            best = [max((fixed for p, fixed in patterns if p.match(piece)), default=0) for piece in pieces]
+            for pattern, fixed in patterns:
+                found = next((m for piece, most in zip(pieces, best, strict=True)
+                              if most == fixed and (m := pattern.match(piece))), None)
                 if found:
                     info.update(found.groupdict())
         return info

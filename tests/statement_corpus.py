@@ -8,7 +8,7 @@ the way one bank's corporate export looks, from what is publicly known of those 
 借方/贷方), 招商银行 (交易日 + 交易时间, 收/付方名称), 中信银行 (no metadata lines, newest row
 first), 工商银行网银 (借/贷 and split amounts), 农业银行柜面 (pipe-separated, full-width digits,
 no serial), 邮储对账单 (semicolons, +/- signs, HHMMSS times), a 信用社 whose 发生额 is positive
-for money out, and 建行柜面 with its own 收支标志 words.
+for money out, 建行柜面 with its own 收支标志 words, and a 村镇银行 (年月日 dates, ¥ amounts).
 
 A test reads a file back with the layout `fundtrail layout suggest` wrote and compares it with
 `Truth.rows`, so nothing here is shaped by the suggester's vocabulary.
@@ -269,6 +269,19 @@ def ccb_counter_words(t: Truth, folder: Path) -> Path:
     return path
 
 
+def vtb_yuan(t: Truth, folder: Path) -> Path:
+    """村镇银行: GB18030, dates written 2024年07月02日, ¥ amounts with separators, "--" for empty."""
+    rows = [["青禾村镇银行 账户交易明细"], [f"账户：{t.account_no}"], [f"账户名称：{HOLDER}"],
+            ["交易日期", "交易序号", "收入(元)", "支出(元)", "余额(元)", "对方单位", "摘要"]]
+    for x in t.rows:
+        debit, credit = _split(x)
+        rows.append([f"{x.when:%Y年%m月%d日}", x.serial, f"¥{credit:,.2f}" if credit else "--",
+                     f"¥{debit:,.2f}" if debit else "--", f"¥{x.balance:,.2f}", x.counterparty, x.summary])
+    path = folder / "vtb.csv"
+    path.write_bytes(_csv(rows).encode("gb18030"))
+    return path
+
+
 @dataclass(frozen=True)
 class Variant:
     write: object
@@ -290,6 +303,7 @@ VARIANTS = {
     "psbc-semicolon": Variant(psbc_semicolon, True, True, True, True),
     "rcc-debit-positive": Variant(rcc_debit_positive, True, True, False, False),
     "ccb-counter-words": Variant(ccb_counter_words, True, True, False, True),
+    "vtb-yuan": Variant(vtb_yuan, True, True, False, False),
 }
 
 

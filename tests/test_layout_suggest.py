@@ -21,9 +21,9 @@ from fundtrail.importers.pipeline import run_import
 
 BANK_NAMES = {"boc": "中国银行", "ccb": "建设银行", "bocom": "交通银行", "rcb": "青禾农商银行",
               "cmb": "招商银行", "citic": "中信银行", "icbc": "工商银行", "abc": "农业银行",
-              "psbc": "邮储银行", "rcc": "信用社"}
+              "psbc": "邮储银行", "rcc": "信用社", "vtb": "青禾村镇银行"}
 CODES = {"boc": "BOC", "ccb": "CCB", "bocom": "BOCOM", "rcb": "RCB", "cmb": "CMB", "citic": "CITIC",
-         "icbc": "ICBC", "abc": "ABC", "psbc": "PSBC", "rcc": "RCC"}
+         "icbc": "ICBC", "abc": "ABC", "psbc": "PSBC", "rcc": "RCC", "vtb": "VTB"}
 
 
 def suggest(path, root, bank=None):
@@ -261,3 +261,20 @@ def test_a_layout_with_a_wrong_value_is_refused_naming_the_key(tmp_path, text, w
     with pytest.raises(LayoutError) as error:
         load_all(tmp_path)
     assert all(word in str(error.value) for word in words), str(error.value)
+
+
+@pytest.mark.parametrize("lines", [["账户名称：青禾区财政局", "账户：2004 1021 0000 5566"],
+                                   ["账户：2004 1021 0000 5566", "账户名称：青禾区财政局"]])
+def test_a_more_specific_head_pattern_keeps_its_line(tmp_path, lines):
+    """`账户：{account_no}` must not read the line 账户名称：... as an account number."""
+    root = tmp_path / "ws"
+    ledger = ws.create(root)
+    (root / "layouts/qh.toml").write_text(
+        'name = "x"\nbank = "QH"\nhead = ["账户：{account_no}", "账户名称：{holder}"]\n[columns]\n'
+        'date = "交易日期"\namount = "交易金额"\nbalance = "余额"\n', "utf-8")
+    path = tmp_path / "qh.csv"
+    path.write_text("\n".join(lines) + "\n交易日期,交易金额,余额\n20240701,100.00,600.00\n", "utf-8")
+    run_import(ledger, [path])
+    entries, _, _ = loader.load_file(str(ledger))
+    opened = next(e for e in entries if isinstance(e, data.Open) and e.account.startswith("Assets:Bank:QH"))
+    assert (opened.account, opened.meta["name"]) == ("Assets:Bank:QH-5566", "青禾区财政局")

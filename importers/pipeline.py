@@ -244,6 +244,10 @@ class _Plan:
         if text.strip():
             parsed, _, _ = ledgerfiles.parse(path)
             existing = [e for e in parsed if isinstance(e, (data.Open, data.Custom))]
+            if len(existing) < len(parsed):  # hand-written entries too: replace by text surgery
+                stale = [e for e in existing if master_key(e) in opens]
+                return ledgerfiles.strip(text, stale).rstrip("\n") + "\n" + "".join(
+                    "\n" + entry_text(e) for e in opens.values())
         merged = {master_key(e): e for e in existing}
         merged.update(opens)
         order = list(dict.fromkeys([*map(master_key, existing), *opens]))

@@ -85,6 +85,15 @@ def test_division_list_becomes_towns_and_villages_and_reimports_in_place(tmp_pat
     text = (ledger.parent / "masterdata/county.beancount").read_text("utf-8")
     assert text.count('custom "village"') == 4 and "西河村" in text and "西村" not in text
 
+    county = ledger.parent / "masterdata/county.beancount"  # hand-written entries stay as written
+    county.write_text(county.read_text("utf-8") + '\n; 手工记录\n2023-05-01 event "office" "青禾区政务中心"\n',
+                      "utf-8")
+    path.write_text(DIVISIONS.replace("370405101202,北村", "370405101202,北岭村"), "utf-8")
+    run_import(ledger, [path])
+    text = county.read_text("utf-8")
+    assert '; 手工记录\n2023-05-01 event "office" "青禾区政务中心"' in text
+    assert "北岭村" in text and "北村" not in text and text.count('custom "village"') == 4
+
 
 def test_a_roster_by_village_name_finds_what_a_roster_with_codes_finds(tmp_path):
     by_code, _ = workspace_with(tmp_path, "codes", with_codes=True)

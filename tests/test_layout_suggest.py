@@ -175,15 +175,21 @@ def test_totals_row_is_optional_unless_the_layout_requires_it(tmp_path):
 @pytest.mark.parametrize("line", ["账号,2004 1021 0000 5566", "账号：2004 1021 0000 5566",
                                   "账号:,2004-1021-0000-5566", "户名:青禾区财政局,账号: 2004102100005566"])
 def test_head_patterns_match_whatever_the_separators(tmp_path, line):
-    root = tmp_path / "ws"
-    ledger = ws.create(root)
-    (root / "layouts/qh.toml").write_text(
-        'name = "x"\nbank = "QH"\nhead = ["账号：{account_no}"]\n[columns]\ndate = "交易日期"\n'
-        'amount = "交易金额"\nbalance = "余额"\n', "utf-8")
-    path = tmp_path / "qh.csv"
-    path.write_text(f"{line}\n交易日期,交易金额,余额\n20240701,100.00,600.00\n", "utf-8")
+    ledger, path = one_row_statement(tmp_path, '["账号：{account_no}"]', [line])
     summary = run_import(ledger, [path], dry_run=True)
     assert summary.files[0].accounts == ["Assets:Bank:QH-5566"]
+
+
+def one_row_statement(tmp_path, head: str, lines: list[str]):
+    """A workspace with a one-row layout whose `head` is `head`, and a file with `lines` above
+    its header: (ledger, file)."""
+    ledger = ws.create(tmp_path / "ws")
+    (ledger.parent / "layouts/qh.toml").write_text(
+        f'name = "x"\nbank = "QH"\nhead = {head}\n[columns]\ndate = "交易日期"\n'
+        'amount = "交易金额"\nbalance = "余额"\n', "utf-8")
+    path = tmp_path / "qh.csv"
+    path.write_text("\n".join(lines) + "\n交易日期,交易金额,余额\n20240701,100.00,600.00\n", "utf-8")
+    return ledger, path
 
 
 def test_no_importer_names_the_closest_layout_and_the_next_step(tmp_path):
@@ -267,13 +273,7 @@ def test_a_layout_with_a_wrong_value_is_refused_naming_the_key(tmp_path, text, w
                                    ["账户：2004 1021 0000 5566", "账户名称：青禾区财政局"]])
 def test_a_more_specific_head_pattern_keeps_its_line(tmp_path, lines):
     """`账户：{account_no}` must not read the line 账户名称：... as an account number."""
-    root = tmp_path / "ws"
-    ledger = ws.create(root)
-    (root / "layouts/qh.toml").write_text(
-        'name = "x"\nbank = "QH"\nhead = ["账户：{account_no}", "账户名称：{holder}"]\n[columns]\n'
-        'date = "交易日期"\namount = "交易金额"\nbalance = "余额"\n', "utf-8")
-    path = tmp_path / "qh.csv"
-    path.write_text("\n".join(lines) + "\n交易日期,交易金额,余额\n20240701,100.00,600.00\n", "utf-8")
+    ledger, path = one_row_statement(tmp_path, '["账户：{account_no}", "账户名称：{holder}"]', lines)
     run_import(ledger, [path])
     entries, _, _ = loader.load_file(str(ledger))
     opened = next(e for e in entries if isinstance(e, data.Open) and e.account.startswith("Assets:Bank:QH"))

@@ -8,6 +8,7 @@ from fundtrail.commands.check import check
 from fundtrail.commands.export import export
 from fundtrail.commands.history import history
 from fundtrail.commands.importing import import_command
+from fundtrail.commands.layout import layout
 from fundtrail.commands.report import report
 from fundtrail.commands.seal import seal
 from fundtrail.commands.serve import serve
@@ -22,7 +23,7 @@ def main():
     pass
 
 
-for command in (init, demo, import_command, check, serve, report, export, seal, verify, history,
+for command in (init, demo, import_command, layout, check, serve, report, export, seal, verify, history,
                 users):
     main.add_command(command)
 

@@ -30,7 +30,7 @@ from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, with_source
 from fundtrail.importers.context import Context, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
-from fundtrail.importers.registers import same_open
+from fundtrail.importers.registers import held_master, master_key, same_open
 from fundtrail.importers.report import FileReport, ImportSummary
 from fundtrail.ledgertext import entry_text
 from fundtrail.masterdata import read_register
@@ -161,14 +161,14 @@ class _Plan:
         new = ex.read - present - len(ex.skipped) - ex.updated
         changed_master = False
         for name, opens in ex.masterdata.items():
-            opens = [o for o in opens if not same_open(ctx.master.accounts.get(o.account), o)]
+            held = held_master(ctx, opens)
+            opens = [o for o in opens if not same_open(held.get(master_key(o)), o)]
             if opens:
                 changed_master = True
                 slot = self.masterdata.setdefault(name, {})
                 for entry in opens:
-                    slot[entry.account] = entry
-                ctx.drop([ctx.master.accounts[o.account] for o in opens
-                          if o.account in ctx.master.accounts])
+                    slot[master_key(entry)] = entry
+                ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
         for _kind, (register, key, rows) in ex.registers.items():
             if new or ex.updated:
@@ -230,19 +230,23 @@ class _Plan:
         path = self.root / name
         return path.read_text("utf-8") if path.exists() else ""
 
-    def _upsert(self, name: str, opens: dict[str, data.Open]) -> str:
+    def _upsert(self, name: str, opens: dict[str, data.Open | data.Custom]) -> str:
         """The master-data file re-rendered: existing directives in place, changed ones replaced,
-        new ones appended. The file belongs to the register importers."""
+        new ones appended (keyed by `master_key`). The file belongs to the register importers."""
         path = self.root / name
         text = self._read(name)
         head = "".join(line for line in text.splitlines(keepends=True) if line.startswith(";"))
         existing = []
         if text.strip():
             parsed, _, _ = ledgerfiles.parse(path)
-            existing = [e for e in parsed if isinstance(e, data.Open)]
-        merged = {e.account: e for e in existing}
+            existing = [e for e in parsed if isinstance(e, (data.Open, data.Custom))]
+            if len(existing) < len(parsed):  # hand-written entries too: replace by text surgery
+                stale = [e for e in existing if master_key(e) in opens]
+                return ledgerfiles.strip(text, stale).rstrip("\n") + "\n" + "".join(
+                    "\n" + entry_text(e) for e in opens.values())
+        merged = {master_key(e): e for e in existing}
         merged.update(opens)
-        order = [e.account for e in existing] + [a for a in opens if a not in {e.account for e in existing}]
+        order = list(dict.fromkeys([*map(master_key, existing), *opens]))
         return head + "".join("\n" + entry_text(merged[a]) for a in order)
 
     def register_texts(self) -> dict[Path, str]:

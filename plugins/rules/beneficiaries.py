@@ -9,13 +9,17 @@ ghost-beneficiary (critical)
     The ID number paid is not in the household register (冒领、虚报: ghost or ineligible). A
     cadre or registered relative is no ghost: related-party reports them.
 duplicate-subsidy (high)
-    The same ID paid the same subsidy item (`item:`) more than once in one period; reported on
-    each repeat, linking the first payment too.
+    The same ID paid the same subsidy item (`item:`) more than once in the item's period (its
+    `custom "subsidy-item"` `period:` once/year/half/quarter/month, else `subsidy_period`; a
+    one-off item paid twice ever); reported on each repeat, linking the first payment too.
+subsidy-above-standard (medium)
+    A payment of an item above its `custom "subsidy-item"` `standard:` (补贴标准).
 id-multi-village (high)
     The same ID paid under a village that is not its village in the register, or (when it is
     not registered) under two villages.
 
-Settings: subsidy_period ("month" | "quarter" | "half" | "year"; default "quarter").
+Settings: subsidy_period ("month" | "quarter" | "half" | "year"; default "quarter"), for items
+the county's subsidy-item list does not give a period.
 Without a household register ghost-beneficiary and the register test of id-multi-village stay
 silent.
 """
@@ -29,7 +33,7 @@ from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度"}
+PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "一次性项目"}
 MASK = Masker()
 
 
@@ -59,26 +63,49 @@ def period_of(day, months: int) -> tuple[int, int]:
     return day.year, (day.month - 1) // months
 
 
+def repeat_window(day, period: str) -> str:
+    """The stretch of time in which a second payment of an item to one person is a repeat: the
+    calendar month, quarter, half or year of `day` (`2024-3/quarter`), or ever for a one-off."""
+    if period == "once":
+        return "once"
+    year, part = period_of(day, PERIOD_MONTHS[period])
+    return f"{year}-{part + 1}/{period}"
+
+
 def duplicate_subsidy(ctx):
-    period = ctx.settings["subsidy_period"]
-    months = PERIOD_MONTHS[period]
+    default, items = ctx.settings["subsidy_period"], ctx.master.subsidy_items
     for person, flows in ledger(ctx).by_person.items():
         first = {}
         for flow in flows:
             if flow.amount <= 0:
                 continue
             item = str(flow.meta.get("item", ""))
-            earlier = first.setdefault((item, period_of(flow.date, months)), flow)
+            period = (items[item].period if item in items else "") or default
+            window = repeat_window(flow.date, period)
+            earlier = first.setdefault((item, window), flow)
             if earlier is flow:
                 continue
-            year, part = period_of(flow.date, months)
+            within = "该一次性项目" if period == "once" else f"同一{PERIOD_NAMES[period]}内"
             yield findings.make(
-                "duplicate-subsidy", "high",
-                f"{person}|{item}|{year}-{part + 1}/{period}|{entry_key(flow.entry)}",
-                f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，同一"
-                f"{PERIOD_NAMES[period]}内已于 {earlier.date} 领取 {yuan(earlier.amount)}"
-                f"（重复享受补助）。Subsidy paid twice.",
+                "duplicate-subsidy", "high", f"{person}|{item}|{window}|{entry_key(flow.entry)}",
+                f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，{within}已于 "
+                f"{earlier.date} 领取 {yuan(earlier.amount)}（重复享受补助）。Subsidy paid twice.",
                 flow.entry, flow.amount, earlier.entry.links)
+
+
+def subsidy_above_standard(ctx):
+    items = ctx.master.subsidy_items
+    if not any(i.standard is not None for i in items.values()):
+        return
+    for person, flows in ledger(ctx).by_person.items():
+        for flow in flows:
+            item = items.get(str(flow.meta.get("item", "")))
+            if item and item.standard is not None and flow.amount > item.standard:
+                yield findings.make(
+                    "subsidy-above-standard", "medium", f"{person}|{entry_key(flow.entry)}",
+                    f"{_who(flow)} {flow.date} 领取「{item.name}」{yuan(flow.amount)}，高于补贴标准 "
+                    f"{yuan(item.standard)}（超标准发放）。Subsidy above the standard.",
+                    flow.entry, flow.amount)
 
 
 def id_multi_village(ctx):
@@ -105,4 +132,4 @@ def id_multi_village(ctx):
 
 
 RULES = {"ghost-beneficiary": ghost_beneficiary, "duplicate-subsidy": duplicate_subsidy,
-         "id-multi-village": id_multi_village}
+         "id-multi-village": id_multi_village, "subsidy-above-standard": subsidy_above_standard}

@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import copy_workspace
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -33,7 +34,7 @@ def chromium() -> str:
 def served(demo, tmp_path):
     """`fundtrail serve` on a copy of the demo, on a free loopback port: (base URL, ledger)."""
     root = tmp_path / "ws"
-    shutil.copytree(demo[0], root)
+    copy_workspace(demo[0], root)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

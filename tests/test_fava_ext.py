@@ -5,11 +5,11 @@ into the ledger through Fava."""
 import collections
 import datetime
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
 from beancount import loader
+from conftest import copy_workspace
 from fava_pages import FavaClient, tables, yuan
 
 from fundtrail import accounts as acc
@@ -37,7 +37,7 @@ def bql(demo):
 def writable(demo, tmp_path):
     """A copy of the demo workspace that a test may write to."""
     root = tmp_path / "ws"
-    shutil.copytree(demo[0], root)
+    copy_workspace(demo[0], root)
     return root
 
 

@@ -6,10 +6,10 @@ and project master data, on top of the ID and card numbers the demo's subsidy po
 
 import csv
 import re
-import shutil
 
 import openpyxl
 import pytest
+from conftest import copy_workspace
 from reportkit import pdf_text
 
 from fundtrail.books import Books
@@ -54,7 +54,7 @@ def plant(root, project_code, fund_code, village_code):
 @pytest.fixture(scope="module")
 def planted(demo, tmp_path_factory, demo_books):
     root = tmp_path_factory.mktemp("planted") / "ws"
-    shutil.copytree(demo[0], root)
+    copy_workspace(demo[0], root)
     project = next(p for p in demo_books.master.projects.values()
                    if p.code.startswith("QH2024") and p.village and p.approved.month <= 5)
     plant(root, project.code, project.meta["fund"], project.village)

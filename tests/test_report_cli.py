@@ -54,7 +54,8 @@ def test_reports_go_to_the_workspace_reports_folder_by_default(demo, tmp_path, m
     """Without --out every report and export lands in reports/ next to the ledger, wherever the
     command runs (from the repository root `reports` is the source package)."""
     ws = tmp_path / "ws"
-    shutil.copytree(demo[0], ws, ignore=shutil.ignore_patterns("documents", "reports", ".git"))
+    shutil.copytree(demo[0], ws, ignore=shutil.ignore_patterns("documents", "reports", ".git",
+                                                               "*.picklecache"))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)

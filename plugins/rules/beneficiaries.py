@@ -24,7 +24,8 @@ from __future__ import annotations
 
 from fundtrail import findings
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem, yuan
+from fundtrail.plugins.rules._naming import entry_key, yuan
+from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
@@ -44,7 +45,7 @@ def ghost_beneficiary(ctx):
     if not registered:
         return
     known = related_ids(ctx)
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         if person in registered or person in known:
             continue
         for flow in flows:
@@ -62,7 +63,7 @@ def period_of(day, months: int) -> tuple[int, int]:
 def duplicate_subsidy(ctx):
     period = ctx.settings["subsidy_period"]
     months = PERIOD_MONTHS[period]
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         first = {}
         for flow in flows:
             if flow.amount <= 0:
@@ -84,7 +85,7 @@ def duplicate_subsidy(ctx):
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         row = registered.get(person)
         home, reported = (row.get("行政村", "") if row else None), set()
         for flow in flows:

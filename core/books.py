@@ -6,7 +6,9 @@ per fund, fund level, project, village or town, for any date range, and since wh
     -> Figures(received=..., passed_down=..., spent=..., balance=..., since=date(...))
 
 The meaning of each figure for each dimension is set out in docs/ledger-model.md; the
-beanquery queries there give the same numbers (tests/test_books.py checks it).
+beanquery queries there give the same numbers (tests/test_books.py checks it). Every figure is
+a query over the books' flow index (fundtrail.flows), which the checks plugin, the reports and
+the Fava extension share.
 """
 
 from __future__ import annotations
@@ -15,13 +17,10 @@ import collections
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
 from beancount import loader
-from beancount.core import data
 
-from fundtrail import accounts as acc
-from fundtrail.masterdata import MasterData
+from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, SPENDING, FlowIndex
 
 ZERO = Decimal(0)
 DIMENSIONS = ("fund", "level", "project", "village", "town")
@@ -67,7 +66,8 @@ class Books:
         self.errors = list(errors)
         self.options = options or {}
         self.filename = filename
-        self.master = MasterData.from_entries(entries)
+        self.index = FlowIndex.of(entries)
+        self.master = self.index.master
 
     @classmethod
     def load(cls, filename: str) -> Books:
@@ -76,40 +76,21 @@ class Books:
 
     @property
     def transactions(self):
-        return (e for e in self.entries if isinstance(e, data.Transaction))
+        return self.index.transactions
 
-    # -- flows -------------------------------------------------------------------------
-    @cached_property
-    def flows(self) -> list[tuple]:
-        """(date, fund_or_project, key, kind, amount) for every posting that moves a figure,
-        in date order; classified once, so every figure query after the first only sums."""
-        return list(self._classify())
-
-    def _classify(self):
-        for txn in self.transactions:
-            for posting in txn.postings:
-                account, number = posting.account, posting.units.number
-                meta = posting.meta or {}
-                if account.startswith(acc.FUND_INCOME + ":"):
-                    yield txn.date, "fund", acc.leaf(account), "received", -number
-                elif account.startswith(acc.ALLOT_FUND + ":"):
-                    yield txn.date, "fund", acc.leaf(account), "passed_down", number
-                elif account.startswith(acc.ALLOT_PROJECT + ":"):
-                    yield txn.date, "project", acc.leaf(account), "received", -number
-                elif account.startswith(acc.HELD + ":") and meta.get("project"):
-                    yield txn.date, "project", str(meta["project"]), "passed_down", number
-                elif account.startswith("Expenses:"):
-                    if account.startswith(acc.PROJECT + ":"):
-                        yield txn.date, "project", acc.leaf(account), "spent", number
-                    if meta.get("fund"):
-                        yield txn.date, "fund", str(meta["fund"]), "spent", number
+    # -- figures -----------------------------------------------------------------------
+    @property
+    def movements(self) -> list[tuple]:
+        """(date, "fund" | "project", key, figure, amount) for every flow that moves a figure,
+        in date order; derived once per load, so every figure query only sums."""
+        return self.index.memo("books.movements", lambda: list(_movements(self.index.flows)))
 
     def _base_figures(self, start, end):
         figures = {"fund": collections.defaultdict(Figures),
                    "project": collections.defaultdict(Figures)}
         aging = {"fund": collections.defaultdict(_Aging),
                  "project": collections.defaultdict(_Aging)}
-        for date, dim, key, kind, amount in self.flows:
+        for date, dim, key, kind, amount in self.movements:
             if end and date > end:
                 break
             fig = figures[dim][key]
@@ -167,12 +148,10 @@ class Books:
     def cash_balances(self, date: datetime.date) -> dict[str, Decimal]:
         """Balance of every treasury, bank and held account at the end of `date`."""
         balances: dict[str, Decimal] = collections.defaultdict(Decimal)
-        for txn in self.transactions:
-            if txn.date > date:
+        for day, account, number in self.index.cash:
+            if day > date:
                 break
-            for posting in txn.postings:
-                if acc.is_cash(posting.account):
-                    balances[posting.account] += posting.units.number
+            balances[account] += number
         return dict(balances)
 
     def reconcile(self, date: datetime.date) -> dict[str, Decimal]:
@@ -186,18 +165,34 @@ class Books:
         base = self._base_figures(None, date)
         unallotted = sum((f.received - f.passed_down for f in base["fund"].values()), ZERO)
         projects = sum((p.balance for p in base["project"].values()), ZERO)
-        cash = other = ZERO
-        for txn in self.transactions:
-            if txn.date > date:
+        cash = sum((number for day, _, number in self.index.cash if day <= date), ZERO)
+        other = -sum((number for day, number in self.index.other if day <= date), ZERO)
+        for flow in self.index.flows:
+            if flow.date > date:
                 break
-            for posting in txn.postings:
-                account, number = posting.account, posting.units.number
-                if acc.is_cash(account):
-                    cash += number
-                elif account.startswith("Expenses:") and not account.startswith(acc.PROJECT + ":") \
-                        and (posting.meta or {}).get("fund"):
-                    unallotted -= number
-                elif not account.startswith((acc.FUND_INCOME + ":", acc.ALLOT_FUND + ":",
-                                             acc.ALLOT_PROJECT + ":", acc.PROJECT + ":")):
-                    other -= number
+            if flow.kind in SPENDING and not flow.project:  # spent outside projects
+                if flow.meta.get("fund"):
+                    unallotted -= flow.amount
+                else:
+                    other -= flow.amount
         return {"cash": cash, "unallotted": unallotted, "projects": projects, "other": other}
+
+
+def _movements(flows):
+    for flow in flows:
+        kind, date = flow.kind, flow.date
+        if kind in SPENDING:
+            if flow.project:
+                yield date, "project", flow.project, "spent", flow.amount
+            fund = flow.meta.get("fund")
+            if fund:
+                yield date, "fund", str(fund), "spent", flow.amount
+        elif kind == RECEIPT:
+            yield date, "fund", flow.fund, "received", flow.amount
+        elif kind == ALLOTMENT:
+            if flow.project:
+                yield date, "project", flow.project, "received", flow.amount
+            else:
+                yield date, "fund", flow.fund, "passed_down", flow.amount
+        elif kind == PASS_DOWN and flow.project:
+            yield date, "project", flow.project, "passed_down", flow.amount

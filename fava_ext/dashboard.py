@@ -1,7 +1,7 @@
 """The numbers behind fundtrail's Fava pages, computed once per ledger load.
 
 `Dashboard.build(books, findings)` asks the books for every dimension once per calendar year
-(`Books.all_figures`) and walks the flows once more for the monthly spending and the household
+(`Books.all_figures`) and the books' flow index for the monthly spending and the household
 subsidies; a page request only looks things up. A year's `figures` are that year's flows with
 the balances at its end; `to_date` adds up the flows of every year up to it, because projects
 run over several years. Figures come from the books, never from Fava's filtered journal, which
@@ -16,17 +16,17 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from fundtrail import accounts as acc
 from fundtrail import gcpause
 from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
 from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
+from fundtrail.flows import SUBSIDY
 from fundtrail.masterdata import MasterData, Project
 
 
 @dataclass(frozen=True)
 class Subsidy:
-    """One household subsidy paid through the 一卡通 card (a posting with `beneficiary`)."""
+    """One household subsidy paid through the 一卡通 card (a subsidy flow of a project)."""
 
     date: datetime.date
     village: str
@@ -109,11 +109,11 @@ class Dashboard:
 
     @classmethod
     def _build(cls, books: Books, findings: list[Finding], today: datetime.date) -> Dashboard:
-        monthly, subsidies = _walk(books)
+        monthly, subsidies = _monthly_spent(books), _subsidies(books)
         years: dict[int, YearView] = {}
         running: dict[str, dict[str, Figures]] = {by: {} for by in DIMENSIONS}
-        flows = books.flows  # in date order
-        for year in range(flows[0][0].year, flows[-1][0].year + 1) if flows else ():
+        moves = books.movements  # in date order
+        for year in range(moves[0][0].year, moves[-1][0].year + 1) if moves else ():
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
             figures = books.all_figures(start, end)
             for by, per_key in figures.items():
@@ -160,23 +160,25 @@ def _to_date(flows: Figures, at_end: Figures | None) -> Figures:
                    at_end.balance if at_end else ZERO, at_end.since if at_end else None)
 
 
-def _walk(books: Books):
-    """Fund money spent per (year, month), and the household subsidies by year."""
+def _monthly_spent(books: Books) -> dict[tuple[int, int], Decimal]:
+    """Fund money spent per (year, month)."""
     monthly: dict[tuple[int, int], Decimal] = collections.defaultdict(Decimal)
-    for date, dim, _key, kind, amount in books.flows:
+    for date, dim, _key, kind, amount in books.movements:
         if dim == "fund" and kind == "spent":
             monthly[date.year, date.month] += amount
+    return monthly
+
+
+def _subsidies(books: Books) -> dict[int, list[Subsidy]]:
+    """The household subsidies paid on projects, by year."""
     subsidies: dict[int, list[Subsidy]] = collections.defaultdict(list)
-    for txn in books.transactions:
-        for posting in txn.postings:
-            meta = posting.meta or {}
-            if posting.account.startswith(acc.PROJECT + ":") and meta.get("beneficiary"):
-                village = str(meta.get("village", ""))
-                subsidies[txn.date.year].append(Subsidy(
-                    txn.date, village, str(meta["beneficiary"]), str(meta.get("id_no", "")),
-                    str(meta.get("card", "")), str(meta.get("item", "")),
-                    posting.units.number, acc.leaf(posting.account)))
-    return monthly, dict(subsidies)
+    for flow in books.index.of_kind(SUBSIDY):
+        if flow.project:
+            meta = flow.meta
+            subsidies[flow.date.year].append(Subsidy(
+                flow.date, flow.village, str(meta.get("beneficiary", "")), str(meta.get("id_no", "")),
+                str(meta.get("card", "")), str(meta.get("item", "")), flow.amount, flow.project))
+    return dict(subsidies)
 
 
 STATUS_LABELS = {"unallotted": "未下达", "unpaid": "已下达未支付", "running": "实施中",

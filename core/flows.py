@@ -44,6 +44,7 @@ from functools import cached_property
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail import gcpause
 from fundtrail.masterdata import MasterData
 
 ZERO = Decimal(0)
@@ -90,7 +91,9 @@ class Flow:
 
 
 # Account classes, worked out once per account name.
-_FUND, _ALLOT_FUND, _ALLOT_PROJECT, _HELD, _PROJECT, _EXPENSE, _BANK, _CASH, _SUSPENSE, _OTHER = range(10)
+_FUND, _ALLOT_FUND, _ALLOT_PROJECT, _HELD, _PROJECT, _EXPENSE, _BANK, _CASH, _SUSPENSE, _OTHER = (
+    "fund", "allot-fund", "allot-project", "held", "project", "expense", "bank", "cash", "suspense",
+    "other")
 _CLASSES = ((acc.FUND_INCOME + ":", _FUND), (acc.ALLOT_FUND + ":", _ALLOT_FUND),
             (acc.ALLOT_PROJECT + ":", _ALLOT_PROJECT), (acc.HELD + ":", _HELD),
             (acc.PROJECT + ":", _PROJECT), (acc.BANK + ":", _BANK))
@@ -174,12 +177,10 @@ class FlowIndex:
     def _read(self, entries) -> None:
         Transaction, Open, Custom, Balance = data.Transaction, data.Open, data.Custom, data.Balance
         directives, customs, transactions = self.directives, self.customs, self.transactions
-        postings_of = self._postings
         for entry in entries:
             kind = type(entry)
             if kind is Transaction:
                 transactions.append(entry)
-                postings_of(entry)
             elif kind is Open:
                 directives.append(entry)
             elif kind is Custom:
@@ -188,110 +189,127 @@ class FlowIndex:
             elif kind is Balance:
                 self.balances.append(entry)
         self.master = MasterData.from_entries(directives)
-        self._resolve()
-
-    def _postings(self, entry, classes={}) -> None:  # noqa: B006 (a cache shared by all loads)
-        flows, date = self.flows, entry.date
-        day = self.by_day.get(date)
-        if day is None:
-            self.by_day[date] = [entry]
-        else:
-            day.append(entry)
-        if entry.links:
-            self.voucher_links.extend((link[4:], entry) for link in entry.links if link[:4] == "VOU-")
-        if "voucher" in entry.meta:
-            self.voucher_meta.append((str(entry.meta["voucher"]), entry))
-        fund_leg, to_projects = "", None
-        for index, posting in enumerate(entry.postings):
-            account = posting.account
-            try:
-                cls, leaf = classes[account]
-            except KeyError:
-                cls, leaf = classes[account] = _class_of(account)
-            number = posting.units.number
-            if cls in (_PROJECT, _EXPENSE):
-                meta = posting.meta or _EMPTY
-                person = meta.get("id_no")
-                if person:
-                    if not (isinstance(person, str) and person.isdigit()):  # x, spaces, a number
-                        person = id_no(person)
-                    kind = SUBSIDY
-                else:
-                    person, kind = "", PAYMENT if number >= 0 else REFUND
-                if cls == _EXPENSE:
-                    if account == acc.SUSPENSE_EXPENSE:
-                        self.suspense.append((entry, index, posting))
-                    leaf = ""
-                # fund and village from the project are filled in by _resolve
-                flows.append(Flow(kind, entry, posting, number, str(meta.get("fund") or ""), leaf,
-                                  str(meta.get("village") or ""), person))
-            elif cls in (_CASH, _BANK):
-                self.cash.append((date, account, number))
-                if cls == _BANK:
-                    self.bank_last[account] = entry
-                    self.bank_balance[account] += number
-                    if number < 0:
-                        flows.append(Flow(TRANSFER, entry, posting, -number))
-            elif cls == _FUND:
-                flows.append(Flow(RECEIPT, entry, posting, -number, leaf))
-            elif cls == _ALLOT_FUND:
-                fund_leg = fund_leg or leaf
-                flows.append(Flow(ALLOTMENT, entry, posting, number, leaf))
-            elif cls == _ALLOT_PROJECT:
-                flow = Flow(ALLOTMENT, entry, posting, -number, "", leaf)
-                flows.append(flow)
-                to_projects = [*(to_projects or ()), flow]
-            elif cls == _HELD:
-                self.cash.append((date, account, number))
-                meta = posting.meta or _EMPTY
-                flows.append(Flow(PASS_DOWN, entry, posting, number, str(meta.get("fund") or ""),
-                                  str(meta.get("project") or ""), str(meta.get("village") or "")))
-            else:
-                if cls == _SUSPENSE:
-                    self.suspense.append((entry, index, posting))
-                self.other.append((date, number))
-        if to_projects and fund_leg:  # an allotment's project legs: the fund it came from
-            for flow in to_projects:
-                flow.fund = fund_leg
-
-    def _resolve(self) -> None:
-        """Fill in each flow's fund and village from its project, and build the lookups."""
-        projects = self.master.projects
-        fund_of = {code: str(p.meta.get("fund", "")) for code, p in projects.items()}
-        village_of = {code: p.village for code, p in projects.items()}
-        receipts, allotted, allotted_to = self.receipts, self.allotted, self.allotted_to
-        spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
-        works, subsidies = self.works, self.subsidies
-        for flow in self.flows:
-            kind, project = flow.kind, flow.project
-            if project:
-                if not flow.fund:
-                    flow.fund = fund_of.get(project, "")
-                if not flow.village:
-                    flow.village = village_of.get(project, "")
-            if kind in SPENDING:
-                if flow.failed:
-                    continue
-                if kind == SUBSIDY:
-                    subsidies.append(flow)
-                    by_person[flow.person].append(flow)
-                else:
-                    works.append(flow)
-                if project:
-                    spent_on[project].append(flow)
-                if flow.fund:
-                    spent_by_fund[flow.fund].append(flow)
-            elif kind == RECEIPT:
-                receipts[flow.fund].append(flow)
-            elif kind == ALLOTMENT:
-                (allotted_to[project] if project else allotted[flow.fund]).append(flow)
-            elif kind == PASS_DOWN:
-                self.passed_down.append(flow)
-            else:
-                self.transfers.append(flow)
+        self._read_transactions()
         for name in ("receipts", "allotted", "allotted_to", "spent_by_fund", "spent_on", "by_person",
                      "bank_balance", "customs"):  # a lookup of a missing key adds nothing
             setattr(self, name, dict(getattr(self, name)))
+
+    def _read_transactions(self, classes={}) -> None:  # noqa: B006 (account -> class, for all loads)
+        """Each posting of each transaction into its flow and the lookups; the account's class
+        is worked out once per account name, a project's fund and village once per project."""
+        projects = self.master.projects
+        fund_of = {code: str(p.meta.get("fund", "")) for code, p in projects.items()}
+        village_of = {code: p.village for code, p in projects.items()}
+        flows, cash, other, by_day = self.flows, self.cash, self.other, self.by_day
+        voucher_links, voucher_meta, suspense = self.voucher_links, self.voucher_meta, self.suspense
+        receipts, allotted, allotted_to = self.receipts, self.allotted, self.allotted_to
+        spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
+        works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
+            self.transfers
+        bank_last, bank_balance = self.bank_last, self.bank_balance
+        last_day, day = None, None
+        for entry in self.transactions:
+            date = entry.date
+            if date != last_day:
+                day = by_day[date] = [entry]
+                last_day = date
+            else:
+                day.append(entry)
+            if entry.links:
+                for link in entry.links:
+                    if link[:4] == "VOU-":
+                        voucher_links.append((link[4:], entry))
+            if "voucher" in entry.meta:
+                voucher_meta.append((str(entry.meta["voucher"]), entry))
+            fund_leg, to_projects = "", None
+            for posting in entry.postings:
+                account = posting.account
+                try:
+                    cls, leaf = classes[account]
+                except KeyError:
+                    cls, leaf = classes[account] = _class_of(account)
+                number = posting.units.number
+                if cls is _PROJECT or cls is _EXPENSE:
+                    meta = posting.meta or _EMPTY
+                    person = meta.get("id_no")
+                    if person:
+                        if not (isinstance(person, str) and person.isdigit()):  # x, spaces, a number
+                            person = id_no(person)
+                        kind = SUBSIDY
+                    else:
+                        person, kind = "", PAYMENT if number >= 0 else REFUND
+                    fund, village = meta.get("fund"), meta.get("village")
+                    fund = str(fund) if fund else ""
+                    village = str(village) if village else ""
+                    if cls is _PROJECT:
+                        fund = fund or fund_of.get(leaf, "")
+                        village = village or village_of.get(leaf, "")
+                    else:
+                        if account == acc.SUSPENSE_EXPENSE:
+                            suspense.append((entry, _position(entry, posting), posting))
+                        leaf = ""
+                    flow = Flow(kind, entry, posting, number, fund, leaf, village, person)
+                    flows.append(flow)
+                    status = meta.get("status")
+                    if status and FAILED in str(status):
+                        continue  # bounced: in the books, not spending
+                    if person:
+                        subsidies.append(flow)
+                        if person in by_person:
+                            by_person[person].append(flow)
+                        else:
+                            by_person[person] = [flow]
+                    else:
+                        works.append(flow)
+                    if leaf:
+                        if leaf in spent_on:
+                            spent_on[leaf].append(flow)
+                        else:
+                            spent_on[leaf] = [flow]
+                    if fund:
+                        spent_by_fund[fund].append(flow)
+                elif cls is _CASH:
+                    cash.append((date, account, number))
+                elif cls is _BANK:
+                    cash.append((date, account, number))
+                    bank_last[account] = entry
+                    bank_balance[account] += number
+                    if number < 0:
+                        flow = Flow(TRANSFER, entry, posting, -number)
+                        flows.append(flow)
+                        transfers.append(flow)
+                elif cls is _FUND:
+                    flow = Flow(RECEIPT, entry, posting, -number, leaf)
+                    flows.append(flow)
+                    receipts[leaf].append(flow)
+                elif cls is _ALLOT_FUND:
+                    fund_leg = fund_leg or leaf
+                    flow = Flow(ALLOTMENT, entry, posting, number, leaf)
+                    flows.append(flow)
+                    allotted[leaf].append(flow)
+                elif cls is _ALLOT_PROJECT:
+                    flow = Flow(ALLOTMENT, entry, posting, -number, "", leaf, village_of.get(leaf, ""))
+                    flows.append(flow)
+                    allotted_to[leaf].append(flow)
+                    to_projects = [*(to_projects or ()), flow]
+                elif cls is _HELD:
+                    cash.append((date, account, number))
+                    meta = posting.meta or _EMPTY
+                    project = meta.get("project")
+                    project = str(project) if project else ""
+                    fund, village = meta.get("fund"), meta.get("village")
+                    flow = Flow(PASS_DOWN, entry, posting, number,
+                                str(fund) if fund else fund_of.get(project, ""), project,
+                                str(village) if village else village_of.get(project, ""))
+                    flows.append(flow)
+                    passed_down.append(flow)
+                else:
+                    if cls is _SUSPENSE:
+                        suspense.append((entry, _position(entry, posting), posting))
+                    other.append((date, number))
+            if to_projects:  # an allotment's project legs: the fund it came from
+                for flow in to_projects:
+                    flow.fund = fund_leg or fund_of.get(flow.project, "")
 
     # -- the latest index, and what is derived from it --------------------------------
     _latest: FlowIndex | None = None
@@ -302,7 +320,9 @@ class FlowIndex:
         latest index's (in a new list, as beancount re-sorts after each plugin), else a new one."""
         kept = cls._latest
         if kept is None or not _same(kept.entries, entries):
-            kept = cls._latest = cls(tuple(entries))
+            cls._latest = None  # let the old index go before the new one is built
+            with gcpause.paused():
+                kept = cls._latest = cls(tuple(entries))
         return kept
 
     @classmethod
@@ -370,6 +390,10 @@ class FlowIndex:
 
     def last_balance_date(self) -> datetime.date | None:
         return self.balances[-1].date if self.balances else None
+
+
+def _position(entry, posting) -> int:
+    return next(i for i, p in enumerate(entry.postings) if p is posting)
 
 
 def _same(kept: tuple, entries) -> bool:

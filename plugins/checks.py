@@ -68,8 +68,8 @@ def parse_settings(config: str | None) -> dict:
 
 
 def run_rules(entries, settings, master: MasterData | None = None) -> list[findings.Finding]:
-    ctx = Context(entries, settings, master)
     with gcpause.paused():
+        ctx = Context(entries, settings, master)
         found = [f for rule in RULES.values() for f in rule(ctx)]
     return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id))
 

@@ -83,29 +83,42 @@ class Books:
     def movements(self) -> list[tuple]:
         """(date, "fund" | "project", key, figure, amount) for every flow that moves a figure,
         in date order; derived once per load, so every figure query only sums."""
-        return self.index.memo("books.movements", lambda: list(_movements(self.index.flows)))
+        return self.index.memo("books.movements", lambda: _daily(_movements(self.index.flows)))
 
     def _base_figures(self, start, end):
-        figures = {"fund": collections.defaultdict(Figures),
-                   "project": collections.defaultdict(Figures)}
-        aging = {"fund": collections.defaultdict(_Aging),
-                 "project": collections.defaultdict(_Aging)}
-        for date, dim, key, kind, amount in self.movements:
-            if end and date > end:
-                break
-            fig = figures[dim][key]
-            if kind == "received":
-                fig.balance += amount
-                (aging[dim][key].inflow if amount > 0 else aging[dim][key].outflow)(date, abs(amount))
-            elif kind == "spent":
-                fig.balance -= amount
-                (aging[dim][key].outflow if amount > 0 else aging[dim][key].inflow)(date, abs(amount))
-            if start is None or date >= start:
-                setattr(fig, kind, getattr(fig, kind) + amount)
-        for dim in figures:
-            for key, fig in figures[dim].items():
-                fig.since = aging[dim][key].since if fig.balance > 0 else None
-        return figures
+        return next(self._windows([(start, end)]))
+
+    def _windows(self, windows):
+        """{"fund" | "project": {key: Figures}} for each (start, end) window: the flows in it,
+        balance and since at its end. Windows in date order and not overlapping, so that one
+        pass over the movements serves them all."""
+        moves, i = self.movements, 0
+        held: dict[str, dict] = {"fund": {}, "project": {}}  # dim -> key -> [balance, _Aging]
+        for start, end in windows:
+            figures = {dim: {key: Figures() for key in keys} for dim, keys in held.items()}
+            while i < len(moves):
+                date, dim, key, kind, amount = moves[i]
+                if end and date > end:
+                    break
+                i += 1
+                state = held[dim].get(key)
+                if state is None:
+                    state = held[dim][key] = [ZERO, _Aging()]
+                    figures[dim][key] = Figures()
+                if kind == "received":
+                    state[0] += amount
+                    (state[1].inflow if amount > 0 else state[1].outflow)(date, abs(amount))
+                elif kind == "spent":
+                    state[0] -= amount
+                    (state[1].outflow if amount > 0 else state[1].inflow)(date, abs(amount))
+                if start is None or date >= start:
+                    fig = figures[dim][key]
+                    setattr(fig, kind, getattr(fig, kind) + amount)
+            for dim, per_key in figures.items():
+                for key, fig in per_key.items():
+                    fig.balance, aging = held[dim][key]
+                    fig.since = aging.since if fig.balance > 0 else None
+            yield figures
 
     def figures(self, by: str, start: datetime.date | None = None,
                 end: datetime.date | None = None) -> dict[str, Figures]:
@@ -123,6 +136,14 @@ class Books:
         """`figures` for every dimension at once, from one pass over the books."""
         base = self._base_figures(start, end)
         return {by: self._group(by, base) for by in DIMENSIONS}
+
+    def yearly_figures(self) -> dict[int, dict[str, dict[str, Figures]]]:
+        """`all_figures` of every calendar year of the books, from one pass over the books."""
+        moves = self.movements
+        years = range(moves[0][0].year, moves[-1][0].year + 1) if moves else range(0)
+        windows = [(datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in years]
+        return {year: {by: self._group(by, base) for by in DIMENSIONS}
+                for year, base in zip(years, self._windows(windows), strict=True)}
 
     def _group(self, by: str, base) -> dict[str, Figures]:
         if by in ("fund", "project"):
@@ -176,6 +197,26 @@ class Books:
                 else:
                     other -= flow.amount
         return {"cash": cash, "unallotted": unallotted, "projects": projects, "other": other}
+
+
+def _daily(movements) -> list[tuple]:
+    """The movements with those of one day, key and figure in a row summed (a 一卡通 batch is
+    hundreds of rows): the same figures and the same first-in-first-out ages, fewer steps.
+    Amounts of opposite sign, and a key's figures in their order of the day, stay apart."""
+    out: list[tuple] = []
+    day, per_key = None, {}
+    for date, dim, key, kind, amount in movements:
+        if date != day:
+            out.extend(row for rows in per_key.values() for row in rows)
+            day, per_key = date, {}
+        rows = per_key.setdefault((dim, key), [])
+        last = rows[-1] if rows else None
+        if last and last[3] == kind and (last[4] > 0) == (amount > 0):
+            rows[-1] = (date, dim, key, kind, last[4] + amount)
+        else:
+            rows.append((date, dim, key, kind, amount))
+    out.extend(row for rows in per_key.values() for row in rows)
+    return out
 
 
 def _movements(flows):

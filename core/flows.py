@@ -343,41 +343,43 @@ class FlowIndex:
     def of_kind(self, *kinds: str) -> list[Flow]:
         return [f for f in self.flows if f.kind in kinds]
 
-    @cached_property
+    @property
     def payments(self) -> list[Payment]:
         """Money paid out for projects to anyone but households, in ledger order: positive
         project payments and pass-downs that name their project (bounced rows included, as
         the books hold them). Payees matched by `payee_key`."""
-        keys: dict[str, str] = {}
-        found = []
-        for flow in self.flows:
-            if flow.project and flow.amount > 0 and flow.kind in (PAYMENT, PASS_DOWN):
-                raw = flow.entry.payee or ""
-                key = keys.get(raw)
-                if key is None:
-                    key = keys[raw] = payee_key(raw)
-                found.append(Payment(flow, key))
-        return found
+        return self._paid[0]
 
     @cached_property
     def contractor_payments(self) -> list[Payment]:
         """`payments` without loan interest."""
         return [p for p in self.payments if not p.loan]
 
-    @cached_property
+    @property
     def project_paid(self) -> dict[str, tuple[data.Transaction, Decimal]]:
         """Per project, (the entry of its first payment, all it paid), household subsidies and
         pass-downs included: positive amounts only."""
-        first: dict[str, data.Transaction] = {}
-        paid: dict[str, Decimal] = {}
+        return self._paid[1]
+
+    @cached_property
+    def _paid(self):
+        keys: dict[str, str] = {}
+        found, first, paid = [], {}, {}
         for flow in self.flows:
-            project = flow.project
-            if project and flow.amount > 0 and flow.kind in (PAYMENT, SUBSIDY, PASS_DOWN):
-                if project in paid:
-                    paid[project] += flow.amount
-                else:
-                    first[project], paid[project] = flow.entry, flow.amount
-        return {code: (first[code], paid[code]) for code in paid}
+            project, kind = flow.project, flow.kind
+            if not project or flow.amount <= 0 or kind not in (PAYMENT, SUBSIDY, PASS_DOWN):
+                continue
+            if project in paid:
+                paid[project] += flow.amount
+            else:
+                first[project], paid[project] = flow.entry, flow.amount
+            if kind != SUBSIDY:
+                raw = flow.entry.payee or ""
+                key = keys.get(raw)
+                if key is None:
+                    key = keys[raw] = payee_key(raw)
+                found.append(Payment(flow, key))
+        return found, {code: (first[code], paid[code]) for code in paid}
 
     @cached_property
     def held_for(self) -> dict[str, Decimal]:

@@ -39,7 +39,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
-from functools import cached_property
 
 from beancount.core import data
 
@@ -99,7 +98,7 @@ _CLASSES = ((acc.FUND_INCOME + ":", _FUND), (acc.ALLOT_FUND + ":", _ALLOT_FUND),
             (acc.PROJECT + ":", _PROJECT), (acc.BANK + ":", _BANK))
 
 
-def _class_of(account: str) -> tuple[int, str]:
+def _class_of(account: str) -> tuple[str, str]:
     if account in (acc.SUSPENSE_EXPENSE, acc.SUSPENSE_INCOME):
         return (_SUSPENSE if account == acc.SUSPENSE_INCOME else _EXPENSE), acc.leaf(account)
     kind = next((kind for prefix, kind in _CLASSES if account.startswith(prefix)), None)
@@ -348,20 +347,19 @@ class FlowIndex:
         """Money paid out for projects to anyone but households, in ledger order: positive
         project payments and pass-downs that name their project (bounced rows included, as
         the books hold them). Payees matched by `payee_key`."""
-        return self._paid[0]
+        return self.memo("flows.paid", self._paid)[0]
 
-    @cached_property
+    @property
     def contractor_payments(self) -> list[Payment]:
         """`payments` without loan interest."""
-        return [p for p in self.payments if not p.loan]
+        return self.memo("flows.contractor_payments", lambda: [p for p in self.payments if not p.loan])
 
     @property
     def project_paid(self) -> dict[str, tuple[data.Transaction, Decimal]]:
         """Per project, (the entry of its first payment, all it paid), household subsidies and
         pass-downs included: positive amounts only."""
-        return self._paid[1]
+        return self.memo("flows.paid", self._paid)[1]
 
-    @cached_property
     def _paid(self):
         keys: dict[str, str] = {}
         found, first, paid = [], {}, {}
@@ -381,17 +379,16 @@ class FlowIndex:
                 found.append(Payment(flow, key))
         return found, {code: (first[code], paid[code]) for code in paid}
 
-    @cached_property
+    @property
     def held_for(self) -> dict[str, Decimal]:
         """Per project, the money moved into units' own accounts for it (net)."""
-        held: dict[str, Decimal] = defaultdict(Decimal)
-        for flow in self.passed_down:
-            if flow.project:
-                held[flow.project] += flow.amount
-        return held
-
-    def last_balance_date(self) -> datetime.date | None:
-        return self.balances[-1].date if self.balances else None
+        def build():
+            held: dict[str, Decimal] = defaultdict(Decimal)
+            for flow in self.passed_down:
+                if flow.project:
+                    held[flow.project] += flow.amount
+            return dict(held)
+        return self.memo("flows.held_for", build)
 
 
 def _position(entry, posting) -> int:

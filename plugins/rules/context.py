@@ -10,7 +10,6 @@ depends on the settings.
 from __future__ import annotations
 
 import datetime
-from functools import cached_property
 
 from fundtrail.flows import FlowIndex
 from fundtrail.masterdata import MasterData
@@ -28,12 +27,15 @@ class Context:
     def transactions(self):
         return self.flows.transactions
 
-    @cached_property
+    @property
     def as_of(self) -> datetime.date:
         """The `as_of` setting, else the date the books are complete to: the last transaction,
         or the day before the last balance assertion (a statement's closing balance is asserted
         on the day after its period), whichever is later. Books with neither (master data only)
         are judged at their last entry, so nothing is yet overdue or idle."""
+        return self.memo("as_of", self._judging_date)
+
+    def _judging_date(self) -> datetime.date:
         as_of = self.settings.get("as_of")
         if as_of:
             return datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of

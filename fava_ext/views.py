@@ -131,7 +131,7 @@ def village_detail(dash: Dashboard, view: YearView, code: str, internal: bool) -
     masker = Masker()
     subsidies = [SubsidyRow(s, s.id_no if internal else masker.id_no(s.id_no),
                             s.card if internal else masker.account(s.card))
-                 for s in dash.subsidies.get(code, ()) if s.date.year == view.year]
+                 for s in dash.subsidies(code) if s.date.year == view.year]
     codes = [c for c, p in sorted(dash.master.projects.items()) if p.village == code]
     last = (view.as_of.month - 1) // 3 + 1
     return {"village": village, "town": dash.master.place_name(village.town),

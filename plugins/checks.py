@@ -33,12 +33,12 @@ from __future__ import annotations
 
 import ast
 import datetime
-import operator
 from typing import NamedTuple
 
 from beancount.core import data
 
 from fundtrail import findings, gcpause
+from fundtrail.flows import FlowIndex
 from fundtrail.masterdata import MasterData
 from fundtrail.plugins.rules import catalogue
 from fundtrail.plugins.rules.context import Context
@@ -68,8 +68,8 @@ def parse_settings(config: str | None) -> dict:
 
 
 def run_rules(entries, settings, master: MasterData | None = None) -> list[findings.Finding]:
-    ctx = Context(entries, settings, master)
     with gcpause.paused():
+        ctx = Context(entries, settings, master)
         found = [f for rule in RULES.values() for f in rule(ctx)]
     return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id))
 
@@ -103,7 +103,7 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
     and an error for each directive that names no finding or is malformed."""
     by_id = {f.id: f for f in found}
     decided, errors = {}, []
-    for entry in [e for e in entries if type(e) is data.Custom and e.type == "finding"]:
+    for entry in FlowIndex.of(entries).customs.get("finding", ()):
         values = [str(v.value) for v in entry.values or ()]
         source = _source(entry)
         try:
@@ -122,33 +122,26 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
             for f in found], errors
 
 
-_last_review: list = [(), None, None]  # entries (a tuple), settings, result of the latest review
-
-
-def _same_entries(kept: tuple, entries) -> bool:
-    return len(kept) == len(entries) and all(map(operator.is_, kept, entries))
-
-
 def review(entries, settings) -> tuple[list[findings.Finding], list]:
     """All findings with their dispositions, and the errors of malformed dispositions and of
     master data that could not be read (the rules ran without it).
 
-    The latest result is kept for the same entry objects and settings: the plugin reviews at
-    load time, then Fava's pages and the CLI ask again for the same books (in a new list, as
+    The result is kept with the books' flow index, per settings: the plugin reviews at load
+    time, then Fava's pages and the CLI ask again for the same books (in a new list, as
     beancount re-sorts after each plugin), which costs one identity comparison, not a rerun."""
-    if not (_last_review[1] == settings and _same_entries(_last_review[0], entries)):
-        _last_review[:] = tuple(entries), dict(settings), _review(entries, settings)
-    found, errors = _last_review[2]
+    index = FlowIndex.of(entries)
+    found, errors = index.memo(("review", repr(sorted(settings.items()))),
+                               lambda: _review(index.entries, settings))
     return list(found), list(errors)  # the caller's to sort or extend
 
 
 def forget() -> None:
-    """Drop the kept review (benchmarks time the rules, not the cache)."""
-    _last_review[:] = (), None, None
+    """Drop the kept index and review (benchmarks time the rules, not the cache)."""
+    FlowIndex.forget()
 
 
 def _review(entries, settings) -> tuple[list[findings.Finding], list]:
-    master = MasterData.from_entries(entries)
+    master = FlowIndex.of(entries).master
     found, errors = apply_dispositions(run_rules(entries, settings, master), entries)
     unread = [MasterDataError(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
               for entry, why in master.problems]

@@ -102,7 +102,7 @@ def flow_links(books, period: Period) -> dict[tuple[str, str], Decimal]:
     master = books.master
     links: dict[tuple[str, str], Decimal] = collections.defaultdict(Decimal)
     for f in facts.flows(books):
-        if f.kind != "allot" or not period.start <= f.date <= period.end:
+        if not facts.is_allotment(f) or not period.start <= f.date <= period.end:
             continue
         fund, project = master.funds.get(f.fund), master.projects.get(f.project)
         level = fund.level if fund else "其他"
@@ -137,8 +137,8 @@ def reconciliation(books, period: Period) -> list[dict]:
     end = period.end
     balances = books.cash_balances(end)
     asserted: dict[str, data.Balance] = {}
-    for entry in books.entries:
-        if isinstance(entry, data.Balance) and entry.date <= end + datetime.timedelta(days=1):
+    for entry in books.index.balances:
+        if entry.date <= end + datetime.timedelta(days=1):
             asserted[entry.account] = entry
     rows = []
     for account in sorted(set(balances) | set(asserted)):
@@ -158,7 +158,7 @@ def reconciliation(books, period: Period) -> list[dict]:
 def mus_sample(books, period: Period) -> dict:
     """Monetary-unit sample of the period's payments: every `interval`-th yuan from a seeded start."""
     payments = [f for f in facts.flows(books)
-                if f.kind == "spend" and f.amount > 0 and period.start <= f.date <= period.end]
+                if facts.is_spending(f) and f.amount > 0 and period.start <= f.date <= period.end]
     population = sum((f.amount for f in payments), ZERO)
     if not population:
         return {"population": ZERO, "count": 0, "size": 0, "interval": ZERO, "start": ZERO, "items": []}
@@ -194,7 +194,7 @@ def audit_context(books, period: Period) -> dict:
     ledger_dir = Path(books.filename).resolve().parent if books.filename else None
     funds = books.figures("fund", start=period.start, end=period.end)
     recon = books.reconcile(period.end)
-    payments = [f for f in facts.flows(books) if f.kind == "spend" and period.start <= f.date <= period.end]
+    payments = [f for f in facts.flows(books) if facts.is_spending(f) and period.start <= f.date <= period.end]
     severity_counts = collections.Counter(f.severity for f in found)
     return {
         "period": period,

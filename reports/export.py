@@ -34,7 +34,7 @@ def payment_rows(books, year: int | None = None) -> list[dict]:
     master, mask = books.master, render.masker_for(books)
     rows = []
     for f in facts.flows(books):
-        if f.kind != "spend" or not _in_year(f.date, year):
+        if not facts.is_spending(f) or not _in_year(f.date, year):
             continue
         project, fund = master.projects.get(f.project), master.funds.get(f.fund)
         func = str(f.meta.get("func_code") or (fund.func_code if fund else ""))

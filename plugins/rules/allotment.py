@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, ledger, yuan
+from fundtrail.plugins.rules._naming import entry_key, yuan
 
 SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
 
@@ -40,13 +40,13 @@ def receipt_dates(receipts, allotments):
 
 
 def late_allotment(ctx):
-    index = ledger(ctx)
+    index = ctx.flows
     for code in sorted(index.allotted):
         fund = ctx.master.funds.get(code)
         earmarked = fund.earmarked if fund else True
         window = ctx.settings["allot_days_earmarked" if earmarked else "allot_days_general"]
         kind = "专项转移支付" if earmarked else "一般转移支付"
-        for allot, received in receipt_dates(index.received.get(code, []), index.allotted[code]):
+        for allot, received in receipt_dates(index.receipts.get(code, []), index.allotted[code]):
             if received is None or (allot.date - received).days <= window:
                 continue
             days = (allot.date - received).days

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 from fundtrail import findings
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem, yuan
+from fundtrail.plugins.rules._naming import entry_key, yuan
+from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
@@ -48,7 +49,7 @@ def ghost_beneficiary(ctx):
     if not registered:
         return
     known = related_ids(ctx)
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         if person in registered or person in known:
             continue
         for flow in flows:
@@ -74,7 +75,7 @@ def repeat_window(day, period: str) -> str:
 
 def duplicate_subsidy(ctx):
     default, items = ctx.settings["subsidy_period"], ctx.master.subsidy_items
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         first = {}
         for flow in flows:
             if flow.amount <= 0:
@@ -97,7 +98,7 @@ def subsidy_above_standard(ctx):
     items = ctx.master.subsidy_items
     if not any(i.standard is not None for i in items.values()):
         return
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         for flow in flows:
             item = items.get(str(flow.meta.get("item", "")))
             if item and item.standard is not None and flow.amount > item.standard:
@@ -111,7 +112,7 @@ def subsidy_above_standard(ctx):
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         row = registered.get(person)
         home, reported = (row.get("行政村", "") if row else None), set()
         for flow in flows:

@@ -25,8 +25,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import yuan
-from fundtrail.plugins.rules._payments import contractor_payments
+from fundtrail.plugins.rules._naming import yuan
 
 SETTINGS = {"benford_min_records": 50}
 
@@ -55,7 +54,7 @@ def band(value: float, test: str) -> int:
 
 def benford(ctx):
     scopes = defaultdict(list)
-    for pay in contractor_payments(ctx):
+    for pay in ctx.flows.contractor_payments:
         if pay.amount >= TEN:
             project = ctx.master.projects.get(pay.project)
             if project and project.town:

@@ -25,7 +25,8 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger, yuan
+from fundtrail.flows import by_entry
+from fundtrail.plugins.rules._naming import entry_key, yuan
 
 SETTINGS = {"cash_keywords": ("现金", "取现", "提现", "现支"),
             "personal_exempt": ("劳务", "务工", "以工代赈")}
@@ -42,7 +43,7 @@ def _any_of(words: tuple) -> re.Pattern:
 
 def cash_withdrawal(ctx):
     cash = _any_of(tuple(ctx.settings["cash_keywords"]))
-    for entry, flows in by_entry(ledger(ctx).bank_out):
+    for entry, flows in by_entry(ctx.flows.transfers):
         text = f"{entry.payee or ''} {entry.narration or ''} {entry.meta.get('summary', '')}"
         word = cash.search(text)
         if word:
@@ -65,7 +66,7 @@ def is_card(account) -> bool:
 
 def personal_account(ctx):
     exempt = _any_of(tuple(ctx.settings["personal_exempt"]))
-    for entry, flows in by_entry(ledger(ctx).works):
+    for entry, flows in by_entry(ctx.flows.works):
         payee = (entry.payee or "").strip()
         card = entry.meta.get("payee_account") or flows[0].meta.get("payee_account")
         if not (is_person(payee) or is_card(card)) or exempt.search(entry.narration or ""):
@@ -83,7 +84,9 @@ def personal_account(ctx):
 
 def direct_fund_parked(ctx):
     funds, projects = ctx.master.funds, ctx.master.projects
-    for flow in ledger(ctx).held:
+    for flow in ctx.flows.passed_down:
+        if flow.amount <= 0:
+            continue
         project = str(flow.meta.get("project", ""))
         fund = str(flow.meta.get("fund") or (projects[project].meta.get("fund", "")
                                              if project in projects else ""))

@@ -29,7 +29,8 @@ from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+from fundtrail.flows import ZERO
+from fundtrail.plugins.rules._naming import entry_key, yuan
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -39,16 +40,16 @@ def payments(ctx) -> dict[str, list]:
     """Project code -> its payment Flows in ledger order (spending and money held for it)."""
 
     def build():
-        index = ledger(ctx)
-        out = {code: list(flows) for code, flows in index.project_spent.items()}
-        for flow in index.held:
-            if flow.meta.get("project"):
-                out.setdefault(str(flow.meta["project"]), []).append(flow)
+        index = ctx.flows
+        out = {code: list(flows) for code, flows in index.spent_on.items()}
+        for flow in index.passed_down:
+            if flow.amount > 0 and flow.project:
+                out.setdefault(flow.project, []).append(flow)
         for flows in out.values():
             flows.sort(key=lambda f: f.date)
         return out
 
-    return ctx.memo("rules.project_payments", build)
+    return ctx.flows.memo("rules.project_payments", build)
 
 
 def paid_projects(ctx, budgeted: bool = False):
@@ -139,7 +140,7 @@ def excess_advance(ctx):
 def func_code_mismatch(ctx):
     funds = ctx.master.funds
     seen = defaultdict(set)
-    for flow in ledger(ctx).works:
+    for flow in ctx.flows.works:
         code, fund = str(flow.meta.get("func_code", "")), str(flow.meta.get("fund", ""))
         expected = funds[fund].func_code if fund in funds else ""
         if not code or not expected or code == expected or fund in seen[id(flow.entry)]:

@@ -22,8 +22,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import yuan
-from fundtrail.plugins.rules._payments import customs, project_totals
+from fundtrail.plugins.rules._naming import yuan
 
 SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
 
@@ -31,7 +30,7 @@ SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
 def not_disclosed(ctx):
     lead = datetime.timedelta(days=int(ctx.settings["disclosure_days"]))
     grace = datetime.timedelta(days=int(ctx.settings["disclosure_grace_days"]))
-    totals = project_totals(ctx)
+    totals = ctx.flows.project_paid
     posted = defaultdict(list)
     for notice in ctx.master.notices:
         posted[(notice.project, notice.stage)].append(notice.posted)
@@ -45,7 +44,7 @@ def not_disclosed(ctx):
                 f"未按规定公示: 项目 {code} 在实施 ({start}) 前 {lead.days} 天未张贴计划公示，"
                 f"已支付 {yuan(paid)}。 No plan notice {lead.days} days before the start.",
                 first, paid, [code], stage="plan")
-    for entry in customs(ctx, "acceptance"):
+    for entry in ctx.flows.customs.get("acceptance", ()):
         code = str(entry.values[0].value) if entry.values else ""
         if code not in totals or entry.date + grace > last_day:
             continue

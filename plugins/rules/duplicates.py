@@ -20,8 +20,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, yuan
-from fundtrail.plugins.rules._payments import payments
+from fundtrail.plugins.rules._naming import entry_key, yuan
 from fundtrail.plugins.rules.splits import clusters
 
 SETTINGS = {"duplicate_window_days": 30}
@@ -31,7 +30,7 @@ def duplicate_payment(ctx):
     window = datetime.timedelta(days=int(ctx.settings["duplicate_window_days"]))
     in_split = {id(p.entry): n for n, run in enumerate(clusters(ctx)) for p in run["members"]}
     seen = defaultdict(list)
-    for pay in payments(ctx):
+    for pay in ctx.flows.payments:
         earlier = seen[(pay.payee, pay.loan, pay.amount)]
         first = next((p for p in reversed(earlier) if p.entry is not pay.entry
                       and pay.entry.date - p.entry.date <= window), None)

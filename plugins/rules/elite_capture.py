@@ -24,8 +24,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import yuan
-from fundtrail.plugins.rules._payments import contractor_payments, project_totals
+from fundtrail.plugins.rules._naming import yuan
 
 SETTINGS = {"elite_capture_share": 0.5}
 
@@ -45,10 +44,10 @@ def _finding(ctx, scope, place, payee, got, total, codes):
 def elite_capture(ctx):
     share = Decimal(str(ctx.settings["elite_capture_share"]))
     projects = ctx.master.projects
-    total = {code: money for code, (_, money) in project_totals(ctx).items()}
+    total = {code: money for code, (_, money) in ctx.flows.project_paid.items()}
     by_payee = defaultdict(lambda: defaultdict(Decimal))  # project -> payee -> money
     names = {}
-    for pay in contractor_payments(ctx):
+    for pay in ctx.flows.contractor_payments:
         by_payee[pay.project][pay.payee] += pay.amount
         names.setdefault(pay.payee, pay.entry.payee)
     unlinked = sorted(code for code in by_payee

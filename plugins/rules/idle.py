@@ -20,7 +20,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+from fundtrail.flows import ZERO
+from fundtrail.plugins.rules._naming import entry_key, yuan
 
 SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
 
@@ -53,10 +54,10 @@ def band_of(day, as_of, bands) -> int | None:
 
 
 def _aged(ctx, scope, code, lots, label):
-    index, bands = ledger(ctx), sorted(ctx.settings["idle_bands"])
+    as_of, bands = ctx.as_of, sorted(ctx.settings["idle_bands"])
     by_band = defaultdict(list)
     for flow, rest in lots:
-        band = band_of(flow.date, index.as_of, bands)
+        band = band_of(flow.date, as_of, bands)
         if band is not None:
             by_band[band].append((flow, rest))
     for band, held in sorted(by_band.items()):
@@ -66,30 +67,30 @@ def _aged(ctx, scope, code, lots, label):
         must = "，按规定应收回" if band == bands[-1] else ""
         yield findings.make(
             "idle-funds", severity, f"{scope}|{code}|{band}y",
-            f"{label} 有 {yuan(amount)} 自 {oldest.date} 起未使用，截至 {index.as_of} 沉淀超过"
+            f"{label} 有 {yuan(amount)} 自 {oldest.date} 起未使用，截至 {as_of} 沉淀超过"
             f" {band} 年{must}（资金闲置）。Idle over {band} year(s).",
             oldest.entry, amount, (code,), band=f"{band}y", scope=scope)
 
 
 def idle_funds(ctx):
-    index = ledger(ctx)
-    for code in sorted(index.received):
+    index = ctx.flows
+    for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         label = f"资金 {code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
-        lots = unspent_lots(index.received[code], index.fund_spent.get(code, []))
+        lots = unspent_lots(index.receipts[code], index.spent_by_fund.get(code, []))
         yield from _aged(ctx, "fund", code, lots, label)
-    for code in sorted(index.project_in):
+    for code in sorted(index.allotted_to):
         project = ctx.master.projects.get(code)
         label = f"项目 {code}" + (f"（{project.name}）" if project else "")
-        lots = unspent_lots(index.project_in[code], index.project_spent.get(code, []))
+        lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, []))
         yield from _aged(ctx, "project", code, lots, label)
 
 
 def dormant_account(ctx):
-    index, days = ledger(ctx), ctx.settings["dormant_days"]
+    index, days = ctx.flows, ctx.settings["dormant_days"]
     for account, entry in sorted(index.bank_last.items()):
         balance = index.bank_balance[account]
-        idle_days = (index.as_of - entry.date).days
+        idle_days = (ctx.as_of - entry.date).days
         if balance != 0 and idle_days > days:
             name = ctx.master.account_name(account)
             yield findings.make(

@@ -30,8 +30,7 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.masterdata import read_register
-from fundtrail.plugins.rules._ledger import yuan
-from fundtrail.plugins.rules._payments import customs
+from fundtrail.plugins.rules._naming import yuan
 
 SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
             "loan_max_age": 65}
@@ -60,7 +59,7 @@ def age_on(born: datetime.date, day: datetime.date) -> int:
 
 
 def _loans(ctx):
-    for entry in customs(ctx, "loan"):
+    for entry in ctx.flows.customs.get("loan", ()):
         loan = ctx.master.loans.get(str(entry.values[0].value)) if entry.values else None
         if loan:
             yield entry, loan

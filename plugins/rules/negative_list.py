@@ -30,7 +30,8 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger, yuan
+from fundtrail.flows import ZERO, by_entry
+from fundtrail.plugins.rules._naming import entry_key, yuan
 
 USES = {
     "1": "行政事业单位基本支出", "2": "交通工具及通讯设备", "3": "工资奖金津贴福利",
@@ -100,7 +101,7 @@ def negative_list(ctx):
     tables = [(key, Prefixes(settings[name])) for key, name in (
         ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
         ("account", "negative_accounts")) if settings[name]]
-    for entry, flows in by_entry(ledger(ctx).works):
+    for entry, flows in by_entry(ctx.flows.works):
         flows = [f for f in flows if f.amount > 0]
         found = uses_of(entry, flows, matcher, tables) if flows else {}
         if not found:

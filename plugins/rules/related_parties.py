@@ -20,17 +20,10 @@ from __future__ import annotations
 from itertools import chain
 
 from fundtrail import findings
+from fundtrail.flows import by_entry
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import (
-    by_entry,
-    entry_key,
-    households,
-    id_no,
-    ledger,
-    register,
-    register_problem,
-    yuan,
-)
+from fundtrail.plugins.rules._naming import entry_key, yuan
+from fundtrail.plugins.rules._registers import households, id_no, register, register_problem
 
 SETTINGS = {}
 MASK = Masker()
@@ -93,7 +86,7 @@ def related_party(ctx):
     known = officials(ctx)
     if not known.ids:
         return
-    index = ledger(ctx)
+    index = ctx.flows
     for entry, flows in chain(by_entry(index.subsidies), by_entry(index.works)):
         for flow in flows:
             why = flow.amount > 0 and known.match(flow, _village(ctx, flow))

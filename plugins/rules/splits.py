@@ -21,8 +21,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, yuan
-from fundtrail.plugins.rules._payments import contractor_payments
+from fundtrail.plugins.rules._naming import entry_key, yuan
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
 
@@ -34,7 +33,7 @@ def clusters(ctx) -> list[list]:
         limit = Decimal(str(ctx.settings["split_limit"]))
         window = datetime.timedelta(days=int(ctx.settings["split_window_days"]))
         groups = defaultdict(list)
-        for pay in contractor_payments(ctx):
+        for pay in ctx.flows.contractor_payments:
             if pay.amount < limit:
                 groups[(pay.payee, pay.project)].append(pay)
         runs = []

@@ -25,10 +25,7 @@ SETTINGS = {"voucher_seq_digits": 6}
 def voucher_gap(ctx):
     digits = int(ctx.settings["voucher_seq_digits"])
     series = defaultdict(dict)  # series -> sequence -> entry
-    txns = ctx.transactions
-    numbers = [(link[4:], entry) for entry in txns for link in entry.links or () if link[:4] == "VOU-"]
-    numbers += [(str(entry.meta["voucher"]), entry) for entry in txns if "voucher" in entry.meta]
-    for number, entry in numbers:
+    for number, entry in ctx.flows.voucher_links + ctx.flows.voucher_meta:
         head, tail = number[:-digits], number[-digits:]
         if head and tail.isdigit():
             series[head].setdefault(int(tail), entry)

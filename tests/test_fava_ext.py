@@ -37,7 +37,8 @@ def bql(demo):
 def writable(demo, tmp_path):
     """A copy of the demo workspace that a test may write to."""
     root = tmp_path / "ws"
-    shutil.copytree(demo[0], root)
+    # without the demo's pickle cache: it names the demo's own files, so a copy would load those
+    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.picklecache"))
     return root
 
 

@@ -139,7 +139,7 @@ def _fava_errors(path) -> list:
 
 def test_findings_are_not_ledger_errors_until_a_balance_breaks(demo, tmp_path):
     root = tmp_path / "books"
-    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("reports", ".git"))
+    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("reports", ".git", "*.picklecache"))
     main = root / "main.beancount"
     assert _fava_errors(main) == []
     _, errors, _ = loader.load_file(str(main))

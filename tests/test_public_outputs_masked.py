@@ -54,7 +54,7 @@ def plant(root, project_code, fund_code, village_code):
 @pytest.fixture(scope="module")
 def planted(demo, tmp_path_factory, demo_books):
     root = tmp_path_factory.mktemp("planted") / "ws"
-    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.picklecache"))  # same-second mtimes
+    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.picklecache"))  # it names the demo's files
     project = next(p for p in demo_books.master.projects.values()
                    if p.code.startswith("QH2024") and p.village and p.approved.month <= 5)
     plant(root, project.code, project.meta["fund"], project.village)

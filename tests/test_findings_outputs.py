@@ -155,3 +155,29 @@ def test_findings_are_not_ledger_errors_until_a_balance_breaks(demo, tmp_path):
     critical = [f for f in checks.all_findings(*loader.load_file(str(main))[::2]) if f.severity == "critical"]
     assert critical and len(errors) == 1 + len(critical)
 
+
+
+def test_fava_time_filter_scopes_the_findings_desk_and_the_overview_count(demo, demo_books):
+    from fava_pages import FavaClient, tables
+
+    found = checks.all_findings(demo_books.entries, demo_books.options)
+    fava = FavaClient(demo[0] / "main.beancount")
+    every = tables(fava.page("FundtrailFindings/"))[0][1:]
+    in_2024 = [f for f in found if f.date and f.date.year <= YEAR]  # none is closed in the demo
+    rows = tables(fava.page(f"FundtrailFindings/?time={YEAR}"))[0][1:]
+    assert len(every) == len(found) > len(rows) == len(in_2024) > 0
+    assert all(not [f for f in found if f.date.year > YEAR and f.id in r[4]] for r in rows)
+    overview = fava.page(f"Fundtrail/?time={YEAR}")
+    assert re.search(rf"未结疑点 \(含核实中\)</span><b>{len(in_2024)}</b>", overview)
+
+
+def test_every_rule_has_a_catalogue_entry_listed_in_the_docs():
+    from pathlib import Path
+
+    docs = (Path(__file__).parent.parent / "docs" / "checks.md").read_text("utf-8")
+    for rule_id in RULES:
+        rule = catalogue.rules().get(rule_id)
+        assert rule and rule.title and rule.criteria and rule.message_en, rule_id
+        assert f"| `{rule_id}` | {rule.title} | {rule.severity} |" in docs, rule_id
+        for criterion in rule.criteria:
+            assert criterion.document in docs and criterion.text in docs, (rule_id, criterion)

@@ -17,6 +17,8 @@ def register(ctx, kind: str) -> list[dict[str, str]]:
     when there is none or it cannot be read (`register_problem` then says why)."""
     return _register(ctx, kind)[0]
 
+REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册"}
+
 
 def register_problem(ctx, kind: str, rule: str):
     """A finding of `rule` when the register it needs is named but unusable, else nothing."""
@@ -24,8 +26,8 @@ def register_problem(ctx, kind: str, rule: str):
     if problem:
         directive = next((e for e in ctx.flows.customs.get("register", ())
                           if e.values and e.values[0].value == kind), None)
-        yield findings.make(rule, "high", f"register|{kind}", f"{problem}，本规则未能执行。"
-                            f" The {kind} register cannot be used; the rule did not run.", directive)
+        yield findings.emit(rule, f"register|{kind}", directive, variant="no-register",
+                            register=REGISTER_NAMES.get(kind, kind), problem=problem)
 
 
 def _register(ctx, kind: str) -> tuple[list[dict[str, str]], str]:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from beancount import loader
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail import loading
 from fundtrail.masterdata import MasterData
 
 ZERO = Decimal(0)
@@ -70,8 +70,9 @@ class Books:
         self.master = MasterData.from_entries(entries)
 
     @classmethod
-    def load(cls, filename: str) -> Books:
-        entries, errors, options = loader.load_file(filename)
+    def load(cls, filename: str, trust_caches: bool = True) -> Books:
+        """The books of a ledger file; `trust_caches=False` reads every file (fundtrail.loading)."""
+        entries, errors, options = loading.load(filename, trust_caches)
         return cls(entries, errors, options, filename)
 
     @property

@@ -74,6 +74,11 @@ class _Page:
                        **dict.fromkeys(("conversion", "interval", "account", "filter", "time")))
         return base + endpoint + ("?" + urlencode(params) if params else "")
 
+    @property
+    def csrf_token(self) -> str:
+        """The token `fundtrail serve` expects in every form post (fundtrail.serve.Guard)."""
+        return request.environ.get("fundtrail.csrf", "")
+
     def args(self, *names: str) -> dict[str, str]:
         return {name: request.args.get(name, "").strip() for name in names}
 

@@ -12,7 +12,7 @@ Chinese login page at /login), then applies the role (fundtrail.users):
 
 The app sees `environ["fundtrail.role"]`, `environ["fundtrail.user"]` and REMOTE_USER.
 
-Login: after 5 wrong passwords for a name or from an address, each further attempt waits a
+Login: after 5 wrong passwords for a name (20 from an address), each further attempt waits a
 delay that doubles (1 s, 2 s, … up to 15 min) and is refused with 429 before any password is
 checked; an unknown name costs as much as a known one (fundtrail.users.authenticate). A session
 is a random id kept on the server (with `sessions`, in a file, so it outlives a restart): logout
@@ -45,7 +45,9 @@ SESSION_SECONDS = 12 * 3600
 SOURCE = re.compile(r"^/[^/]+/(editor|api/source(_slice)?)/?$")
 AUDITOR_WRITES = re.compile(r"^/[^/]+/extension/Fundtrail/disposition/?$")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-FREE_ATTEMPTS = 5  # wrong passwords per name and per address before the delay starts
+# wrong passwords before the delay starts: per name, and per address (higher: an office may
+# share one address, and one person's typos must not lock the others out)
+FREE_ATTEMPTS = {"name": 5, "address": 20}
 MAX_DELAY = 15 * 60
 
 LOGIN_PAGE = """<!doctype html>
@@ -169,7 +171,8 @@ class Sessions:
 
 
 class Throttle:
-    """Wrong passwords per name and per address: after FREE_ATTEMPTS, a doubling delay."""
+    """Wrong passwords per name and per address ("name:…", "address:…"): after FREE_ATTEMPTS,
+    a doubling delay."""
 
     def __init__(self, clock=time.monotonic):
         self.clock, self.lock = clock, threading.Lock()
@@ -180,8 +183,9 @@ class Throttle:
         now, longest = self.clock(), 0.0
         for key in keys:
             count, last = self.failures.get(key, (0, 0.0))
-            if count >= FREE_ATTEMPTS:
-                longest = max(longest, last + min(2 ** (count - FREE_ATTEMPTS), MAX_DELAY) - now)
+            free = FREE_ATTEMPTS[key.split(":", 1)[0]]
+            if count >= free:
+                longest = max(longest, last + min(2 ** (count - free), MAX_DELAY) - now)
         return int(longest + 0.999) if longest > 0 else 0
 
     def failed(self, keys) -> None:

@@ -46,6 +46,8 @@ WRITE_WAIT = 30.0  # seconds a web save waits for another writer
 CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; font-src 'self' data:; "
        "style-src 'self' 'unsafe-inline'")
+SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
 # Spans never masked: entry hashes (hex digests), Fava's change stamp, and the evidence links
 # fundtrail writes (voucher numbers, bank serials)
 _KEEP = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,64}(?![0-9A-Za-z])"
@@ -69,7 +71,6 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     secret = secret or keys.server_key(root)
     if users_path:
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
-    flask_app.after_request(_headers)
     flask_app.after_request(_mask_for_role)
     flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
     return flask_app
@@ -90,6 +91,14 @@ class Guard:
         return hmac.new(self.key, session.encode(), hashlib.sha256).hexdigest()
 
     def __call__(self, environ, start_response):
+        def with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _value in headers}
+            headers = headers + [(k, v) for k, v in SECURITY_HEADERS if k.lower() not in present]
+            return start_response(status, headers, exc_info)
+
+        return self._guard(environ, with_headers)
+
+    def _guard(self, environ, start_response):
         request = Request(environ)
         if not self.login and _hostname(request.host) not in LOOPBACK_HOSTS:
             return _refuse("只接受本机地址访问 only loopback Host names are served without --users",
@@ -154,14 +163,6 @@ def _refuse(message: str, environ, start_response, status: int = 403):
     return Response(message, status, content_type="text/plain; charset=utf-8")(environ, start_response)
 
 
-def _headers(response):
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
-
-
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
@@ -174,10 +175,11 @@ def _mask_for_role(response):
     roles = extension.internal_roles if extension else access.INTERNAL_ROLES
     if access.is_internal(roles):
         return response
-    if "/download-query/" in request.path and not request.path.endswith((".csv", ".txt")):
+    download = "/download-query/" in request.path or "/download-journal/" in request.path
+    if download and request.path.endswith((".xlsx", ".ods")):
         return Response("非内部角色只能下载 CSV (已脱敏) only masked CSV downloads for this role", 403)
-    if not response.mimetype.startswith(_MASKED_TYPES):
-        return response
+    if not download and not response.mimetype.startswith(_MASKED_TYPES):
+        return response  # images, spreadsheets and PDFs of the extension mask themselves
     response.direct_passthrough = False
     response.set_data(mask_text(response.get_data(as_text=True), _masker(ledger)))
     return response

@@ -102,3 +102,25 @@ def test_a_writer_that_waits_too_long_is_refused(tmp_path):
             assert "seal" in str(busy) and "another command is writing" in str(busy)
     finally:
         holder.wait(10)
+
+
+def test_an_import_killed_before_its_commit_is_committed_by_the_rerun(tmp_path):
+    ledger = ws.create(tmp_path / "ws")
+    root = ledger.parent
+    history.init(root, "新建 init")
+    statement(tmp_path / "a.csv", "777", datetime.date(2024, 3, 1))
+    killed = subprocess.run([sys.executable, "-c", (
+        "import os, sys; from fundtrail import history\n"
+        "history.commit = lambda *a, **k: os._exit(9)  # the power cut, after the books are written\n"
+        "from fundtrail.cli import main\n"
+        f"main(['import', {str(ledger)!r}, {str(tmp_path / 'a.csv')!r}])")], capture_output=True)
+    assert killed.returncode == 9
+    assert "ICBC-7777" in (root / "transactions/imported.beancount").read_text("utf-8")
+    status = ["git", "-C", str(root), "status", "--porcelain"]
+    assert subprocess.run(status, capture_output=True, text=True).stdout  # written, not committed
+    rerun = CliRunner().invoke(main, ["import", str(ledger), str(tmp_path / "a.csv")])
+    assert rerun.exit_code == 0, rerun.output
+    assert subprocess.run(status, capture_output=True, text=True).stdout == ""
+    last = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%s", "--stat"],
+                          capture_output=True, text=True).stdout
+    assert "补提交" in last and "imported.beancount" in last

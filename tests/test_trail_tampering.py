@@ -7,10 +7,10 @@ import os
 import shutil
 
 import pytest
+import small_ledger
 from beancount import loader
 from click.testing import CliRunner
 
-import small_ledger
 from fundtrail import seals
 from fundtrail.books import Books
 from fundtrail.cli import main

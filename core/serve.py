@@ -107,7 +107,7 @@ class Guard:
         if request.method in READ_METHODS:
             return self.app(environ, start_response)
         origin = request.headers.get("Origin")
-        if origin is not None and origin != request.host_url.rstrip("/"):
+        if origin is not None and _netloc(origin) != request.host.lower():  # scheme: a TLS proxy
             return _refuse(f"拒绝跨站请求 cross-site request refused (Origin {origin})",
                            environ, start_response)
         if request.method == "POST" and request.mimetype in FORM_TYPES and \
@@ -150,6 +150,13 @@ class Guard:
             history.commit(self.root, f"网页保存 web save: {request.method} {request.path}"
                                       + (f" ({user})" if user else ""), author=user)
         return [body]
+
+
+def _netloc(origin: str) -> str:
+    try:
+        return urlsplit(origin).netloc.lower()
+    except ValueError:
+        return ""
 
 
 def _hostname(host: str) -> str:

@@ -49,7 +49,7 @@ def check_expected(entries, expected) -> Check:
     check = Check("留存哈希 kept hashes", len(expected))
     for written in expected:
         wanted = seals.written_hash(written)
-        found = [s for s in chain if len(wanted) >= 12 and s.hash.startswith(wanted)]
+        found = [s for s in chain if len(wanted) >= 16 and s.hash.startswith(wanted)]
         if not found:
             check.breaks.append(f"封账链中没有留存的哈希 the chain holds no seal with the kept hash "
                                 f"{wanted[:16]}…: 账簿被整体改写或哈希抄错 the books were rewritten "

@@ -80,7 +80,7 @@ def test_a_seal_waits_for_an_import_and_says_so(tmp_path):
         started = time.monotonic()
         result = CliRunner().invoke(main, ["import", str(ledger), str(tmp_path / "a.csv")])
         assert result.exit_code == 0, result.output
-        assert "另一操作写入" in result.output and "waiting" in result.output
+        assert "另一操作写入" in result.output and "is waiting" in result.output
         assert time.monotonic() - started > 0.5  # it waited for the holder, not interleaved
     finally:
         holder.wait(10)
@@ -99,7 +99,7 @@ def test_a_writer_that_waits_too_long_is_refused(tmp_path):
             with lock.writing(root, "import", wait=0.3):
                 raise AssertionError("the lock was held by another process")
         except lock.LockBusy as busy:
-            assert "seal" in str(busy) and "another command is writing" in str(busy)
+            assert "import" in str(busy) and "another command is writing" in str(busy)
     finally:
         holder.wait(10)
 

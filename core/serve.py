@@ -43,7 +43,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 FORM_LIMIT = 1 << 20  # bytes of a form post read to find the token
 WRITE_WAIT = 30.0  # seconds a web save waits for another writer
-CSP = ("default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; font-src 'self' data:; "
        "style-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),

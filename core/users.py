@@ -78,6 +78,8 @@ def add(path: Path, name: str, role: str, password: str) -> User:
 
 def password_weakness(password: str, name: str = "") -> str:
     """Why a password is refused ("" when it is acceptable)."""
+    if not password:
+        return "密码不能为空 the password must not be empty"
     if len(password) < MIN_PASSWORD:
         return f"密码至少 {MIN_PASSWORD} 个字符 the password needs at least {MIN_PASSWORD} characters"
     if len(set(password)) < 4 or password == name:

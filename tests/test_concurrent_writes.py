@@ -2,12 +2,14 @@
 together twenty times, always leave both statements' rows in the books and in git; a seal waits
 for an import and says so."""
 
+import contextlib
 import datetime
 import multiprocessing
 import subprocess
 import sys
 import time
 
+import pytest
 from beancount import loader
 from beancount.core import data
 from click.testing import CliRunner
@@ -67,41 +69,39 @@ def test_two_imports_at_once_keep_both_statements(tmp_path):
         assert "ICBC-7777" in shown and "ICBC-7888" in shown, trial
 
 
-def test_a_seal_waits_for_an_import_and_says_so(tmp_path):
+@contextlib.contextmanager
+def held_elsewhere(root, seconds: float):
+    """The workspace lock held by another process for `seconds`."""
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import time; from fundtrail import lock\n"
+        f"with lock.writing({str(root)!r}, 'seal'):\n"
+        f"    print('held', flush=True); time.sleep({seconds})")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.wait(10)
+
+
+def test_an_import_waits_for_another_writer_and_says_so(tmp_path):
     ledger = ws.create(tmp_path / "ws")
     history.init(ledger.parent, "新建 init")
     statement(tmp_path / "a.csv", "777", datetime.date(2024, 3, 1))
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time; from fundtrail import lock\n"
-        f"with lock.writing({str(ledger.parent)!r}, 'import'):\n"
-        "    print('held', flush=True); time.sleep(1.5)")], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with held_elsewhere(ledger.parent, 1.5):
         started = time.monotonic()
         result = CliRunner().invoke(main, ["import", str(ledger), str(tmp_path / "a.csv")])
         assert result.exit_code == 0, result.output
         assert "另一操作写入" in result.output and "is waiting" in result.output
         assert time.monotonic() - started > 0.5  # it waited for the holder, not interleaved
-    finally:
-        holder.wait(10)
+    assert rows_by_account(ledger) == {"Assets:Bank:ICBC-7777": ROWS}
 
 
 def test_a_writer_that_waits_too_long_is_refused(tmp_path):
     root = tmp_path / "ws"
     root.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import time; from fundtrail import lock\n"
-        f"with lock.writing({str(root)!r}, 'seal'):\n"
-        "    print('held', flush=True); time.sleep(3)")], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        try:
-            with lock.writing(root, "import", wait=0.3):
-                raise AssertionError("the lock was held by another process")
-        except lock.LockBusy as busy:
-            assert "import" in str(busy) and "another command is writing" in str(busy)
-    finally:
-        holder.wait(10)
+    busy = pytest.raises(lock.LockBusy, match="another command is writing")
+    with held_elsewhere(root, 3), busy, lock.writing(root, "import", wait=0.3):
+        raise AssertionError("the lock was held by another process")
 
 
 def test_an_import_killed_before_its_commit_is_committed_by_the_rerun(tmp_path):

@@ -18,8 +18,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from beancount import loader
-
+from fundtrail import loading
 from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, SPENDING, FlowIndex
 
 ZERO = Decimal(0)
@@ -70,8 +69,9 @@ class Books:
         self.master = self.index.master
 
     @classmethod
-    def load(cls, filename: str) -> Books:
-        entries, errors, options = loader.load_file(filename)
+    def load(cls, filename: str, trust_caches: bool = True) -> Books:
+        """The books of a ledger file; `trust_caches=False` reads every file (fundtrail.loading)."""
+        entries, errors, options = loading.load(filename, trust_caches)
         return cls(entries, errors, options, filename)
 
     @property

@@ -21,7 +21,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import make_response, redirect, request, url_for
 
-from fundtrail import history
+from fundtrail import history, lock
 from fundtrail.books import Books
 from fundtrail.fava_ext import access, desk, downloads, views
 from fundtrail.fava_ext.dashboard import Dashboard
@@ -79,6 +79,11 @@ class _Page:
                        **dict.fromkeys(("conversion", "interval", "account", "filter", "time")))
         return base + endpoint + ("?" + urlencode(params) if params else "")
 
+    @property
+    def csrf_token(self) -> str:
+        """The token `fundtrail serve` expects in every form post (fundtrail.serve.Guard)."""
+        return request.environ.get("fundtrail.csrf", "")
+
     def args(self, *names: str) -> dict[str, str]:
         return {name: request.args.get(name, "").strip() for name in names}
 
@@ -124,10 +129,14 @@ class Fundtrail(_Page, FavaExtensionBase):
                                            form.get("reason", ""), datetime.date.today())
         except desk.DispositionError as error:
             return make_response(str(error), 400)
-        self.ledger.file.insert_entries([entry])
-        history.commit(Path(self.ledger.beancount_file_path).parent,
-                       f"处置疑点 disposition {finding_id}: {entry.values[1].value} {entry.values[2].value}",
-                       author=request.environ.get("fundtrail.user"))
+        root = Path(self.ledger.beancount_file_path).parent
+        try:
+            with lock.writing(root, f"处置疑点 disposition {finding_id}", wait=30):
+                self.ledger.file.insert_entries([entry])
+                history.commit(root, f"处置疑点 disposition {finding_id}: {entry.values[1].value} "
+                                     f"{entry.values[2].value}", author=request.environ.get("fundtrail.user"))
+        except lock.LockBusy as busy:
+            return make_response(str(busy), 503)
         target = url_for("extension_report", extension_name="FundtrailFindings",
                          recorded=finding_id)
         return redirect(target, 303)

@@ -67,9 +67,19 @@ def rule_titles(findings: list[Finding]) -> dict[str, str]:
                        key=lambda kv: kv[1]))
 
 
+# Characters that could carry markup or break the directive, as their full-width look-alikes:
+# the text is then inert wherever it is shown, even where Fava renders it unescaped
+INERT = str.maketrans({'"': "”", "\\": "＼", "<": "＜", ">": "＞", "&": "＆", "'": "’", "`": "｀"})
+
+
+def inert(text: str) -> str:
+    """Text a user writes into the books through the web, stored so it cannot carry markup."""
+    return re.sub(r"\s+", " ", text or "").strip().translate(INERT)
+
+
 def clean_reason(reason: str) -> str:
-    """One line of text, without the quote and backslash that would break the directive."""
-    text = re.sub(r"\s+", " ", reason or "").strip().replace('"', "”").replace("\\", "＼")
+    """One line of inert text (no markup, no quote or backslash to break the directive)."""
+    text = inert(reason)
     if not text:
         raise DispositionError("请填写处置理由 A reason is required.")
     if len(text) > MAX_REASON:

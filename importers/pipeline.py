@@ -24,7 +24,7 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 
-from fundtrail import gcpause, history
+from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, with_source
@@ -54,10 +54,18 @@ def expand(paths) -> list[Path]:
 
 def run_import(ledger, paths, dry_run: bool = False, account: str = "",
                batch: str | None = None) -> ImportSummary:
-    """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc."""
+    """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc.
+    A real import holds the workspace lock (fundtrail.lock) from reading the books to the commit."""
+    if dry_run:
+        return _run_import(ledger, paths, dry_run, account, batch)
+    with lock.writing(Path(ledger).resolve().parent, "导入 import"):
+        return _run_import(ledger, paths, dry_run, account, batch)
+
+
+def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -> ImportSummary:
     ledger = Path(ledger).resolve()
     root = ledger.parent
-    entries, errors, _ = loader.load_file(str(ledger))
+    entries, errors, _ = loading.load(ledger)
     before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     files = expand(paths)
     candidates = registry.importers(root)
@@ -81,9 +89,12 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
         if not dry_run:
             written = plan.write()
     summary = ImportSummary(batch, str(ledger), dry_run, reports, written)
-    if written:  # the change history: one commit per import (a no-op outside a git workspace)
-        history.commit(root, f"导入 import {batch}: {', '.join(Path(f.path).name for f in reports)}"
-                             f" (新增交易 {summary.transactions} 笔 transactions added)")
+    if not dry_run:  # the change history: one commit per import (a no-op outside a git workspace),
+        # also when a re-run finds its books already written by a run that died before committing
+        names = ", ".join(Path(f.path).name for f in reports)
+        history.commit(root, f"导入 import {batch}: {names} (新增交易 {summary.transactions} 笔 "
+                             "transactions added)" if written else
+                       f"导入 import {batch}: {names} (补提交此前已写入的账簿 commit books written earlier)")
     return summary
 
 

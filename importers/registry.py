@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fundtrail.importers import layout
+from fundtrail.importers import layout, sniff
 from fundtrail.importers.base import FundtrailImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
@@ -38,7 +38,9 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
 
 
 def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
-    """The importer that scores highest on `path`; BadInput when none recognises it."""
+    """The importer that scores highest on `path`; BadInput when none recognises it (a large file
+    as soon as its head shows it: fundtrail.importers.sniff)."""
+    sniff.require_known_head(path, candidates)
     best, score = None, 0
     for importer in candidates:
         value = importer.score(path)

@@ -8,6 +8,7 @@ from fundtrail.commands.check import check
 from fundtrail.commands.export import export
 from fundtrail.commands.history import history
 from fundtrail.commands.importing import import_command
+from fundtrail.commands.province import province, rollup
 from fundtrail.commands.report import report
 from fundtrail.commands.seal import seal
 from fundtrail.commands.serve import serve
@@ -23,7 +24,7 @@ def main():
 
 
 for command in (init, demo, import_command, check, serve, report, export, seal, verify, history,
-                users):
+                users, rollup, province):
     main.add_command(command)
 
 

@@ -83,26 +83,27 @@ def read_state(out: Path) -> dict:
 def make_client(scheduler: str | None = None, workers: int | None = None,
                 memory_limit: str = "2GiB"):
     """A client of the cluster at `scheduler`, else of a new LocalCluster of worker processes."""
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client
 
     if scheduler:
         return Client(scheduler)
-    cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                           processes=True, memory_limit=memory_limit, dashboard_address=None)
-    return Client(cluster)
+    return Client(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                  memory_limit=memory_limit, dashboard_address=None)  # closed with the client
 
 
-def rollup(ledgers: list[str], out: str | os.PathLike, key: bytes, client,
+def rollup(ledgers: list[str], out: str | os.PathLike, key: bytes, connect: Callable,
            on_done: Callable[[CountyResult], None] | None = None,
            force: bool = False) -> list[CountyResult]:
-    """Export every county that changed; results in the order the counties finish."""
+    """Export every county that changed; results in the order the counties finish.
+
+    `connect()` gives the Dask client (a context manager), called only when a county changed."""
     from dask.distributed import as_completed
 
     out = Path(out)
     (out / COUNTIES).mkdir(parents=True, exist_ok=True)
     state = read_state(out)
     fingerprint = Pseudonymizer(key).fingerprint
-    results, futures = [], {}
+    results, todo = [], []
     for ledger in ledgers:
         ledger = str(Path(ledger).resolve())
         try:
@@ -117,22 +118,25 @@ def rollup(ledgers: list[str], out: str | os.PathLike, key: bytes, client,
                                         kept.get("transactions", 0), kept.get("findings", 0),
                                         content_hash=digest))
             continue
-        future = client.submit(_export_task, ledger, str(out / COUNTIES), key, digest,
-                               key=f"county-{hashlib.sha1(ledger.encode()).hexdigest()[:12]}"
-                                   f"-{digest[:8]}", pure=False)
-        futures[future] = ledger
+        todo.append((ledger, digest))
     for result in results:
         if on_done:
             on_done(result)
-    for future in as_completed(futures):
-        try:
-            result = future.result()
-        except Exception as error:  # noqa: BLE001 - a worker died (memory, killed): report it
-            result = CountyResult(futures[future], "failed",
-                                  error=f"{type(error).__name__}: {error}")
-        results.append(result)
-        if on_done:
-            on_done(result)
+    if todo:
+        with connect() as client:
+            futures = {client.submit(_export_task, ledger, str(out / COUNTIES), key, digest,
+                                     key=f"county-{hashlib.sha1(ledger.encode()).hexdigest()[:12]}"
+                                         f"-{digest[:8]}", pure=False): ledger
+                       for ledger, digest in todo}
+            for future in as_completed(futures):
+                try:
+                    result = future.result()
+                except Exception as error:  # noqa: BLE001 - a worker died (memory, killed)
+                    result = CountyResult(futures[future], "failed",
+                                          error=f"{type(error).__name__}: {error}")
+                results.append(result)
+                if on_done:
+                    on_done(result)
     _save_state(out, state, results)
     return results
 

@@ -36,7 +36,7 @@ from fundtrail import workspace  # noqa: E402
 from fundtrail.ledgers.demo import places  # noqa: E402
 
 D = datetime.date
-STEMS = "青禾 临沂 兰陵 费城 平邑 蒙阴 沂南 沂水 郯城 莒南 临沭 罗庄 河东 兰山 枣庄 滕州 薛城 峄城 台儿 山亭".split()
+STEMS = ["青禾", "临沂", "兰陵", "费城", "平邑", "蒙阴", "沂南", "沂水", "郯城", "莒南", "临沭", "罗庄", "河东", "兰山", "枣庄", "滕州", "薛城", "峄城", "台儿", "山亭"]
 PERSON_LIMIT = 8000  # the province setting the plants are built against (rules default)
 
 

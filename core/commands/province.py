@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -63,7 +64,7 @@ def rollup(counties, out, scheduler, workers, memory_limit, force, key_file):
     key, ledgers = read_key(key_file), county_ledgers(counties)
     lines = []
     with click.progressbar(length=len(ledgers), label="县 counties", show_pos=True,
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         def done(result):
             lines.append(_line(result))
             bar.update(1)

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from beancount.core import data
 
 from fundtrail.books import DIMENSIONS, Books
 from fundtrail.findings import Finding

@@ -231,3 +231,19 @@ def test_export_parquet_command_and_its_refusals(province, tmp_path):
                                    "--out", str(tmp_path / "y")], env=province["env"])
     assert refused.exit_code == 1 and "main.beancount:3" in refused.output
     assert not any((tmp_path / "y").rglob("*.parquet"))  # nothing half-written
+
+
+def test_two_ledgers_with_one_county_code_and_a_missing_ledger_fail(province, tmp_path):
+    import shutil
+
+    original = Path(province["ledgers"][0]).parent
+    twin = tmp_path / "twin"
+    shutil.copytree(original, twin)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["rollup", str(original), str(twin), str(tmp_path / "nowhere"),
+                                       "--out", str(out), "--scheduler", province["cluster"]],
+                                env=province["env"])
+    assert result.exit_code == 1
+    assert "失败 failed 3" in result.output and result.output.count("区划代码重复") == 2
+    assert "nowhere" in result.output
+    assert not list((out / "counties").glob("*/postings.parquet"))  # neither twin's data kept

@@ -62,15 +62,11 @@ def rollup(counties, out, scheduler, workers, memory_limit, force, key_file):
     from fundtrail.province.rollup import rollup as run
 
     key, ledgers = read_key(key_file), county_ledgers(counties)
-    lines = []
     with click.progressbar(length=len(ledgers), label="县 counties", show_pos=True,
                            file=sys.stderr) as bar:
-        def done(result):
-            lines.append(_line(result))
-            bar.update(1)
         results = run(ledgers, out, key, lambda: make_client(scheduler, workers, memory_limit),
-                      on_done=done, force=force)
-    click.echo("\n".join(lines))
+                      on_done=lambda result: bar.update(1), force=force)
+    click.echo("\n".join(map(_line, results)))
     counts = {s: sum(r.status == s for r in results) for s in ("exported", "skipped", "failed")}
     click.echo(f"导出 exported {counts['exported']}, 跳过 skipped {counts['skipped']}, "
                f"失败 failed {counts['failed']} → {out}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import shutil
 import tempfile
 from decimal import Decimal
@@ -207,6 +208,9 @@ def export_county(ledger: str, out: str | os.PathLike, key: bytes, content_hash:
         raise LedgerNotClean("账簿有错误, 未导出 the ledger has errors, not exported:\n  "
                              + "\n  ".join(problems))
     export = CountyExport(books, Pseudonymizer(key), content_hash)
+    if not re.fullmatch(r"[0-9A-Za-z_-]{1,32}", export.code):
+        raise LedgerNotClean(f"区划代码无效 the county code {export.code!r} (custom \"county\") must be "
+                             f"letters and digits")
     rows = export.tables()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -19,8 +19,9 @@ import datetime
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from fundtrail.atomicwrite import atomic
@@ -137,8 +138,25 @@ def rollup(ledgers: list[str], out: str | os.PathLike, key: bytes, connect: Call
                 results.append(result)
                 if on_done:
                     on_done(result)
+    results = _refuse_shared_codes(out, results)
     _save_state(out, state, results)
     return results
+
+
+def _refuse_shared_codes(out: Path, results: list[CountyResult]) -> list[CountyResult]:
+    """Two ledgers exporting as one county code would overwrite each other: both fail, and
+    the folder they wrote is removed rather than left holding one of them."""
+    by_code: dict[str, list[str]] = {}
+    for result in results:
+        if result.status != "failed":
+            by_code.setdefault(result.county, []).append(result.ledger)
+    shared = {code: ledgers for code, ledgers in by_code.items() if len(ledgers) > 1}
+    for code in shared:
+        shutil.rmtree(out / COUNTIES / code, ignore_errors=True)
+    return [replace(r, status="failed", content_hash="", error=(
+                f"区划代码重复 county code {r.county} is also that of "
+                f"{', '.join(x for x in shared[r.county] if x != r.ledger)}"))
+            if r.status != "failed" and r.county in shared else r for r in results]
 
 
 def _save_state(out: Path, state: dict, results: list[CountyResult]) -> None:

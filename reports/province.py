@@ -113,6 +113,8 @@ def _format(ws) -> None:
         for cell in column:
             if isinstance(cell.value, Decimal):
                 cell.number_format = "#,##0.00"
+            elif isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+                cell.data_type = "s"  # a payee named "=HYPERLINK(...)" stays text, not a formula
     for column in ws.columns:
         width = max(len(str(c.value or "")) for c in column[:200])
         ws.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 50)

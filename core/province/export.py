@@ -31,6 +31,8 @@ from fundtrail.province.pseudonym import Pseudonymizer
 from fundtrail.province.schema import SCHEMA_VERSION, TABLES
 
 CENT = Decimal("0.01")
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 MASK = Masker()
 
 
@@ -217,6 +219,7 @@ def export_county(ledger: str, out: str | os.PathLike, key: bytes, content_hash:
     target = out / export.code
     staging = Path(tempfile.mkdtemp(prefix=f".{export.code}-", dir=out))
     try:
+        staging.chmod(0o777 & ~_UMASK)  # a folder like any other, not mkdtemp's owner-only
         write_tables(rows, staging)
         retired = out / f".{export.code}-old-{os.getpid()}"
         if target.exists():

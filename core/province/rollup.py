@@ -107,6 +107,9 @@ def rollup(ledgers: list[str], out: str | os.PathLike, key: bytes, connect: Call
     results, todo = [], []
     for ledger in ledgers:
         ledger = str(Path(ledger).resolve())
+        if not Path(ledger).is_file():
+            results.append(CountyResult(ledger, "failed", error="找不到账簿文件 ledger file not found"))
+            continue
         try:
             digest = content_hash(ledger, fingerprint)
         except OSError as error:

@@ -79,7 +79,12 @@ def main() -> None:
     parser.add_argument("--steps", default="10,20,40")
     parser.add_argument("--speedup", type=int, default=10)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()) / "fundtrail-province")
+    parser.add_argument("--queries", type=Path, default=None, metavar="OUT",
+                        help="only time the DuckDB queries over an existing rollup in OUT")
     args = parser.parse_args()
+    if args.queries:
+        time_queries(args.queries)
+        return
     steps = [int(s) for s in args.steps.split(",") if int(s) <= args.counties]
 
     source = args.dir / f"counties-{args.counties}x{args.transactions}"
@@ -123,10 +128,13 @@ def main() -> None:
     print(f"re-run, nothing changed ({len(skipped)} counties skipped): "
           f"{time.perf_counter() - started:.1f} s")
 
-    province = Province(args.dir / f"out-{steps[-1]}")
+    time_queries(args.dir / f"out-{steps[-1]}")
+
+
+def time_queries(out: Path, year: int = 2024) -> None:
+    province = Province(out)
     rows = province.rows("SELECT count(*) AS n FROM postings")[0]["n"]
-    print(f"\nDuckDB over {rows:,} postings of {steps[-1]} counties (best of 3):")
-    year = 2024
+    print(f"\nDuckDB over {rows:,} postings of {len(province.counties())} counties (best of 3):")
     queries = {"by_county": lambda: province.by_county(year),
                "by_fund": lambda: province.by_fund(year),
                "by_level": lambda: province.by_level(year),

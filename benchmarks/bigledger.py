@@ -80,15 +80,23 @@ class Writer:
                 handle.write("\n" + "\n".join(chunks))
 
 
-def generate(root: Path, transactions: int = 100_000, seed: int = 1) -> Path:
-    """Write a workspace of about `transactions` transactions into root; return main.beancount."""
+def generate(root: Path, transactions: int = 100_000, seed: int = 1,
+             county: workspace.County | None = None, extra=None) -> Path:
+    """Write a workspace of about `transactions` transactions into root; return main.beancount.
+
+    `county` names it (its code prefixes the towns, villages and ID numbers); `extra(w, books)`
+    adds entries through the Writer before the balances are written (benchmarks/provincegen.py
+    plants cross-county anomalies that way), `books` holding the households, villages, funds
+    and projects generated."""
     rng, root = random.Random(seed), Path(root)
-    main = workspace.create(root, workspace.County(start=D(YEARS[0], 1, 1)))
+    county = county or workspace.County(start=D(YEARS[0], 1, 1))
+    main = workspace.create(root, county)
+    region = county.admdiv
     w = Writer(root)
     subsidies_per_batch = max(50, int(transactions * 0.7) // (len(YEARS) * len(ITEMS)))
     projects_per_year = max(10, int(transactions * 0.28 / (len(YEARS) * 5.5)))  # allot + stages + transfers
     n_villages = max(20, subsidies_per_batch // 40)
-    towns = [(f"370405{100 + t:03d}", f"第{t + 1}镇") for t in range(max(2, n_villages // 15))]
+    towns = [(f"{region}{100 + t:03d}", f"第{t + 1}镇") for t in range(max(2, n_villages // 15))]
     villages = [(f"{towns[v % len(towns)][0]}{200 + v // len(towns):03d}",
                  f"{towns[v % len(towns)][1]}{v // len(towns) + 1}村", towns[v % len(towns)][0])
                 for v in range(n_villages)]
@@ -103,7 +111,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1) -> Path:
     households, ids = [], set()
     while len(households) < subsidies_per_batch:
         born = D(rng.randrange(1950, 2000), rng.randrange(1, 13), rng.randrange(1, 29))
-        id_no, h = places.id_number(rng, born), len(households)
+        id_no, h = places.id_number(rng, born, region), len(households)
         if id_no not in ids:
             ids.add(id_no)
             households.append((f"HH{h + 1:06d}", places.person_name(rng), id_no,
@@ -113,6 +121,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1) -> Path:
             handle.write(f"{hh},{name},{id_no},{dict(towns)[town]},{vname},3,脱贫户,缺技术,蓝,{card},\n")
 
     vouchers, serial = 0, 0
+    made = {"households": households, "villages": villages, "towns": dict(towns), "projects": {}, "funds": {}}
     for year in YEARS:
         budgets = [rng.randrange(20_000, 300_000) * 1000 for _ in range(projects_per_year)]
         subsidy_fen = {item: 0 for item, _m, _d in ITEMS}
@@ -121,6 +130,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1) -> Path:
         for (_hh, item), fen in amounts.items():
             subsidy_fen[item] += fen
         fund = f"C{year}-001"
+        made["funds"][year] = fund
         total = sum(budgets) + sum(subsidy_fen.values())
         issued, received = D(year, 1, 10), workday(D(year, 2, 1))
         w.add("masterdata/funds.beancount", (
@@ -135,6 +145,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1) -> Path:
                 [f"QH{year}-S{j + 1:02d}" for j in range(len(ITEMS))]
         for code, budget in zip(codes, budgets + list(subsidy_fen.values()), strict=True):
             name, village = f"{code}项目", villages[rng.randrange(n_villages)]
+            made["projects"][code] = village
             subsidy = "-S" in code
             approved = workday(D(year, 2, 20) + datetime.timedelta(days=rng.randrange(40)))
             start, end = approved + datetime.timedelta(days=15), D(year, 12, 20)
@@ -188,6 +199,8 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1) -> Path:
                         ("id_no", id_no), ("card", card), ("item", item)]
                 w.txn(day, name, f"{item} {batch} 第{seq}号", [code, batch, f"YKT-{batch}-{seq:05d}"],
                       [(acc.project_account(code), fen, meta), (CLEARING, -fen, ())])
+    if extra:
+        extra(w, made)
     w.flush()
     return main
 

@@ -62,3 +62,24 @@ def ofdp(ledger, year, out):
         raise cannot_write(Path(error.filename or out), error) from None
     for path in written:
         click.echo(f"已生成 written: {path}")
+
+
+@export.command(help="Parquet 表(省级汇总用, 身份证号和卡号为密钥哈希) the county's books as Parquet "
+                     "tables for the province, ID and card numbers as keyed hashes.")
+@LEDGER
+@click.option("--out", required=True, type=OutputPath(directory=True),
+              help="输出目录 output directory (写入 writes DIR/<区划代码>/)")
+@click.option("--key", "key_file", type=click.Path(dir_okay=False), default=None,
+              help="省级哈希密钥文件 province hash key file (默认 default: $FUNDTRAIL_PROVINCE_KEY)")
+def parquet(ledger, out, key_file):
+    from fundtrail.commands.province import read_key
+    from fundtrail.province.export import LedgerNotClean, export_county
+
+    try:
+        done = export_county(ledger, out, read_key(key_file))
+    except LedgerNotClean as error:
+        raise click.ClickException(f"{ledger}: {error}") from None
+    except OSError as error:
+        raise cannot_write(Path(error.filename or out), error) from None
+    click.echo(f"已生成 written: {done['folder']} (交易 {done['transactions']} transactions, "
+               f"疑点 {done['findings']} findings)")

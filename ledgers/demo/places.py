@@ -55,9 +55,10 @@ def _check_digit(body: str) -> str:
     return "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
-def id_number(rng: random.Random, born: datetime.date) -> str:
-    """A valid-looking 18-digit resident ID (GB 11643 check digit) for a fictional person."""
-    body = f"{ADMDIV}{born:%Y%m%d}{rng.randrange(1000):03d}"
+def id_number(rng: random.Random, born: datetime.date, region: str = ADMDIV) -> str:
+    """A valid-looking 18-digit resident ID (GB 11643 check digit) for a fictional person
+    registered in `region` (a six-digit county code)."""
+    body = f"{region}{born:%Y%m%d}{rng.randrange(1000):03d}"
     return body + _check_digit(body)
 
 

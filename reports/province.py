@@ -1,0 +1,120 @@
+"""The province report (全省衔接资金汇总): every county's figures side by side, the province
+totals (the sum of the counties), spending progress against 序时进度, idle money by age, each
+county's own findings and the cross-county findings, from the counties' Parquet.
+
+    facts = province_facts(Province("out"), 2024)       # dict of tables, Decimal money
+    pdf_bytes(facts) / xlsx_bytes(facts)
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from fundtrail.findings import SEVERITY_LABELS
+from fundtrail.masterdata import County, MasterData
+from fundtrail.province.queries import MONEY, Province
+from fundtrail.province.rollup import read_state
+from fundtrail.province.rules import RULES, cross_county
+from fundtrail.reports import render
+
+ZERO = Decimal(0)
+
+
+class _Issuer:
+    """What the report renderer reads of a county's books, for the province's issuer."""
+
+    def __init__(self, name: str, bureau: str):
+        self.master = MasterData(county=County("", name, bureau))
+        self.entries: list = []
+
+
+def _total(rows: list[dict], label_key: str, label: str) -> dict:
+    total = {label_key: label}
+    for key in (*MONEY, "opening"):
+        total[key] = sum((r[key] for r in rows), ZERO)
+    return total
+
+
+def province_facts(province: Province, year: int, as_of: datetime.date | None = None,
+                   name: str = "全省", bureau: str = "省财政厅", settings: dict | None = None) -> dict:
+    counties = province.by_county(year)
+    found = cross_county(province, settings)
+    failed = [{"name": r.get("name") or Path(r["ledger"]).parent.name,
+               "error": r.get("error", "").split(":", 1)[-1].split(" the ledger")[0].strip()
+               .splitlines()[0]} for r in read_state(province.out).values()
+              if r.get("status") == "failed"]
+    return {
+        "year": year, "as_of": as_of or datetime.date(year, 12, 31), "scope": name, "bureau": bureau,
+        "counties": counties, "total": _total(counties, "name", "合计"),
+        "levels": province.by_level(year), "documents": province.by_document(year),
+        "progress": province.progress(year, as_of), "idle": province.idle(year),
+        "county_findings": province.county_findings(),
+        "cross": [{"finding": f, "title": RULES[f.rule].title,
+                   "severity": SEVERITY_LABELS[f.severity], "criteria": RULES[f.rule].criteria,
+                   "counties": dict(f.facets).get("counties", "")}
+                  for f in found if f.date and f.date.year == year],
+        "failed": failed,
+    }
+
+
+def pdf_bytes(facts: dict) -> bytes:
+    title = f"{facts['scope']}{facts['year']}年度衔接资金分县汇总"
+    context = {k: v for k, v in facts.items() if k != "bureau"}  # the issuer's, from _Issuer
+    return render.pdf("province.html", _Issuer(facts["scope"], facts["bureau"]), title=title,
+                      header=title, **context)
+
+
+SHEETS = {  # sheet: (facts key, {column: header})
+    "分县": ("counties", {"county": "区划代码", "name": "县区", "received": "到位", "passed_down": "下达",
+                        "spent": "支出", "balance": "结余"}),
+    "分级次": ("levels", {"level": "资金级次", "received": "到位", "passed_down": "下达", "spent": "支出",
+                       "balance": "结余"}),
+    "分指标文件": ("documents", {"doc_no": "指标文号", "counties": "县区数", "received": "到位",
+                            "passed_down": "下达", "spent": "支出", "balance": "结余"}),
+    "支出进度": ("progress", {"county": "区划代码", "name": "县区", "available": "可用资金", "spent": "支出",
+                          "share": "支出进度", "timeline": "序时进度"}),
+    "沉淀资金": ("idle", {"county": "区划代码", "name": "县区", "under_1y": "一年以内", "y1_2": "一至二年",
+                       "over_2y": "二年以上"}),
+    "县级疑点": ("county_findings", {"county": "区划代码", "name": "县区", "total": "疑点数",
+                                 "open": "未处置", "open_high": "未处置高风险"}),
+}
+
+
+def xlsx_bytes(facts: dict) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet, (key, headers) in SHEETS.items():
+        ws = book.create_sheet(sheet)
+        ws.append(list(headers.values()))
+        rows = facts[key] + ([facts["total"]] if key == "counties" else [])
+        for row in rows:
+            ws.append([row.get(k) for k in headers])
+        _format(ws)
+    ws = book.create_sheet("跨县疑点")
+    ws.append(["疑点编号", "规则", "名称", "严重程度", "涉及县区", "日期", "金额", "情况", "证据", "依据"])
+    for c in facts["cross"]:
+        f = c["finding"]
+        ws.append([f.id, f.rule, c["title"], c["severity"], c["counties"], f.date, f.amount,
+                   f.message.split("] ", 1)[-1], " ".join(f.links), c["criteria"]])
+    _format(ws)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _format(ws) -> None:
+    ws.freeze_panes = "A2"
+    for column in ws.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, Decimal):
+                cell.number_format = "#,##0.00"
+            elif isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+                cell.data_type = "s"  # a payee named "=HYPERLINK(...)" stays text, not a formula
+    for column in ws.columns:
+        width = max(len(str(c.value or "")) for c in column[:200])
+        ws.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 50)

@@ -173,14 +173,14 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail.fava_ext import access
+    from fundtrail import roles
 
     ledger = getattr(g, "ledger", None)
     if ledger is None or request.path.startswith("/static/"):
         return response
     extension = ledger.extensions.get_extension("Fundtrail")
-    roles = extension.internal_roles if extension else access.INTERNAL_ROLES
-    if access.is_internal(roles):
+    internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
+    if roles.is_internal(internal_roles):
         return response
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):

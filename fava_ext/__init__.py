@@ -21,9 +21,9 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import make_response, redirect, request, url_for
 
-from fundtrail import history, lock
+from fundtrail import history, lock, roles
 from fundtrail.books import Books
-from fundtrail.fava_ext import access, desk, downloads, views
+from fundtrail.fava_ext import desk, downloads, views
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.plugins.checks import all_findings
 
@@ -111,7 +111,7 @@ class Fundtrail(_Page, FavaExtensionBase):
 
     @property
     def internal_roles(self):
-        return tuple((self.config or {}).get("internal_roles", access.INTERNAL_ROLES))
+        return tuple((self.config or {}).get("internal_roles", roles.INTERNAL_ROLES))
 
     def page(self) -> dict | None:
         view = self.year_view()
@@ -192,7 +192,7 @@ class FundtrailVillages(_Page, FavaExtensionBase):
         view = self.year_view()
         if not view:
             return None
-        internal = access.is_internal(self.fundtrail.internal_roles)
+        internal = roles.is_internal(self.fundtrail.internal_roles)
         return {"view": view, "towns": views.villages(self.dashboard, view), "internal": internal,
                 "detail": views.village_detail(self.dashboard, view,
                                                request.args.get("village", ""), internal)}

@@ -13,6 +13,7 @@ from conftest import copy_workspace
 from fava_pages import FavaClient, tables, yuan
 
 from fundtrail import accounts as acc
+from fundtrail import loading
 from fundtrail.plugins.checks import all_findings
 
 YEAR = 2025
@@ -248,7 +249,7 @@ def test_posting_a_disposition_writes_the_directive_through_fava(writable):
     assert after != before and after.startswith(before)
     today = datetime.date.today().isoformat()
     assert f'{today} custom "finding" "{finding.id}" "误报" "银行冲正, 已核对 ”回单”"' in after
-    entries, errors, _ = loader.load_file(str(main))
+    entries, errors, _ = loading.load(main)  # not the demo's pickle cache, copied along
     assert not [e for e in errors if type(e).__name__ != "Finding"]
     customs = [e for e in entries if getattr(e, "type", None) == "finding"]
     assert [v.value for v in customs[-1].values] == [finding.id, "误报", "银行冲正, 已核对 ”回单”"]
@@ -262,7 +263,7 @@ def test_a_disposition_sets_the_findings_status_after_reload(writable):
     fava = FavaClient(main)
     finding = _first_finding(main)
     assert _post(fava, id=finding.id, status="已整改", reason="已退回").status_code == 303
-    entries, _, options = loader.load_file(str(main))
+    entries, _, options = loading.load(main)
     status = {f.id: (f.status, f.reason) for f in all_findings(entries, options)}
     assert status[finding.id] == ("已整改", "已退回")
     rows = tables(fava.page("FundtrailFindings/?status=已整改"))[0][1:]

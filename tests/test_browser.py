@@ -151,6 +151,7 @@ def test_markup_in_the_books_never_runs_in_the_journal(chromium, served):
         page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(base + f"/{bfile}/journal/")
         page.wait_for_selector(f"text={datetime.date.today()}")  # today's disposition and note
+        page.wait_for_selector("img[onerror]", state="attached", timeout=60_000)  # the planted note
         page.wait_for_timeout(1500)  # time for an onerror handler to fire, were it allowed
         assert page.locator("img[onerror]").count() == 1  # the planted markup reached the page
         shown = page.inner_text("article")

@@ -34,7 +34,7 @@ def cluster():
     from dask.distributed import LocalCluster
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, memory_limit="1GiB",
-                      dashboard_address=None) as local:
+                      dashboard_address=":0") as local:
         yield local.scheduler_address
 
 

@@ -64,7 +64,6 @@ def evidence(table: str = "") -> str:
             f"lambda x: regexp_matches(x, '/(YKT|VOU|[A-Z]{{2,5}}-[0-9]{{4}})-')))) AS links")
 
 
-EVIDENCE = evidence()
 
 
 def _names(province: Province) -> dict[str, str]:
@@ -85,10 +84,16 @@ def _finding(rule_id: str, key: str, message: str, amount, date, links, counties
 def duplicate_subsidy(province: Province, settings: dict):
     names = _names(province)
     for row in province.rows(f"""
-        SELECT id_hash, item, year(date) AS year, list(DISTINCT county ORDER BY county) AS counties,
-               sum(amount) AS amount, min(date) AS date, any_value(name) AS name, {EVIDENCE}
-        FROM beneficiaries WHERE id_hash IS NOT NULL AND item IS NOT NULL
-        GROUP BY id_hash, item, year HAVING count(DISTINCT county) >= 2"""):
+        WITH hits AS (  -- the groups first: evidence lists only for the few that match
+            SELECT id_hash, item, year(date) AS year FROM beneficiaries
+            WHERE id_hash IS NOT NULL AND item IS NOT NULL
+            GROUP BY ALL HAVING count(DISTINCT county) >= 2)
+        SELECT h.id_hash, h.item, h.year, list(DISTINCT b.county ORDER BY b.county) AS counties,
+               sum(b.amount) AS amount, min(b.date) AS date, any_value(b.name) AS name,
+               {evidence("b")}
+        FROM beneficiaries b JOIN hits h
+          ON h.id_hash = b.id_hash AND h.item = b.item AND h.year = year(b.date)
+        GROUP BY h.id_hash, h.item, h.year"""):
         yield _finding("xc-duplicate-subsidy", f"{row['id_hash']}|{row['item']}|{row['year']}",
                        f"{row['name']}（同一身份证号）{row['year']}年在{_where(row['counties'], names)}"
                        f"重复领取{row['item']}，共 {row['amount']:,.2f} 元",
@@ -98,12 +103,14 @@ def duplicate_subsidy(province: Province, settings: dict):
 def over_limit(province: Province, settings: dict):
     names, limit = _names(province), Decimal(settings["person_year_limit"])
     for row in province.rows(f"""
-        SELECT id_hash, year(date) AS year, list(DISTINCT county ORDER BY county) AS counties,
-               sum(amount) AS amount, min(date) AS date, any_value(name) AS name,
-               list(DISTINCT item ORDER BY item) AS items, {EVIDENCE}
-        FROM beneficiaries WHERE id_hash IS NOT NULL
-        GROUP BY id_hash, year HAVING count(DISTINCT county) >= 2 AND sum(amount) > $limit""",
-                             limit=limit):
+        WITH hits AS (
+            SELECT id_hash, year(date) AS year FROM beneficiaries WHERE id_hash IS NOT NULL
+            GROUP BY ALL HAVING count(DISTINCT county) >= 2 AND sum(amount) > $limit)
+        SELECT h.id_hash, h.year, list(DISTINCT b.county ORDER BY b.county) AS counties,
+               sum(b.amount) AS amount, min(b.date) AS date, any_value(b.name) AS name,
+               list(DISTINCT b.item ORDER BY b.item) AS items, {evidence("b")}
+        FROM beneficiaries b JOIN hits h ON h.id_hash = b.id_hash AND h.year = year(b.date)
+        GROUP BY h.id_hash, h.year""", limit=limit):
         yield _finding("xc-over-limit", f"{row['id_hash']}|{row['year']}",
                        f"{row['name']}（同一身份证号）{row['year']}年在{_where(row['counties'], names)}"
                        f"共领取补助 {row['amount']:,.2f} 元（{'、'.join(row['items'])}），"
@@ -131,13 +138,16 @@ def related_party(province: Province, settings: dict):
 def shared_account(province: Province, settings: dict):
     names = _names(province)
     for row in province.rows(f"""
-        SELECT payee_account_hash AS account, list(DISTINCT county ORDER BY county) AS counties,
-               list(DISTINCT payee ORDER BY payee) AS payees, sum(amount) AS amount,
-               min(date) AS date, {EVIDENCE}
-        FROM postings
-        WHERE payee_account_hash IS NOT NULL AND account LIKE 'Expenses:%' AND payee IS NOT NULL
-        GROUP BY payee_account_hash
-        HAVING count(DISTINCT county) >= 2 AND count(DISTINCT payee) >= 2"""):
+        WITH paid AS (
+            SELECT * FROM postings
+            WHERE payee_account_hash IS NOT NULL AND account LIKE 'Expenses:%' AND payee IS NOT NULL),
+        hits AS (
+            SELECT payee_account_hash FROM paid GROUP BY ALL
+            HAVING count(DISTINCT county) >= 2 AND count(DISTINCT payee) >= 2)
+        SELECT p.payee_account_hash AS account, list(DISTINCT p.county ORDER BY p.county) AS counties,
+               list(DISTINCT p.payee ORDER BY p.payee) AS payees, sum(p.amount) AS amount,
+               min(p.date) AS date, {evidence("p")}
+        FROM paid p JOIN hits USING (payee_account_hash) GROUP BY p.payee_account_hash"""):
         yield _finding("xc-shared-account", row["account"],
                        f"同一收款账户在{_where(row['counties'], names)}以{len(row['payees'])}个户名收款"
                        f"（{'、'.join(row['payees'])}），共 {row['amount']:,.2f} 元",

@@ -7,7 +7,8 @@ Fava's router fetches an extension page as `?partial=true` and the income statem
 of `api/income_statement`; those are compared first. The full pages (Fava's layout with the
 ledger data, as on a first visit or a reload) are compared second. Times are medians of warm
 requests; the first (cold) request is printed too. Everything the extension shows is computed in
-`after_load_file`, whose time is printed with the load.
+`after_load_file`, whose time (wall clock, and CPU of this process: steadier on a shared
+machine) is printed with the load.
 """
 
 from __future__ import annotations
@@ -59,13 +60,14 @@ def main() -> None:
     if extension is None:
         sys.exit(f'{ledger} does not enable the extension: add custom "fava-extension" '
                  '"fundtrail.fava_ext" to it, or let this script generate a new workspace')
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     extension.after_load_file()
-    built = time.perf_counter() - start
+    built, built_cpu = time.perf_counter() - start, time.process_time() - cpu
     transactions = sum(1 for e in fava_ledger.all_entries if type(e).__name__ == "Transaction")
     print(f"ledger: {ledger} ({transactions} transactions, {len(extension.data.findings)} findings,"
           f" {len(extension.data.master.projects)} projects)")
-    print(f"Fava load incl. extension: {loaded:.1f} s; extension after_load_file: {built:.2f} s")
+    print(f"Fava load incl. extension: {loaded:.1f} s; extension after_load_file: {built:.2f} s"
+          f" ({built_cpu:.2f} s CPU)")
 
     for label, suffix, reference in (
             ("as Fava's router fetches them", "?partial=true", f"/{slug}/api/income_statement"),

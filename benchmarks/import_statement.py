@@ -9,7 +9,9 @@ columns with thousands separators, a totals row), then times:
   2. a plain beangulp `csvbase.Importer` reading the same file (date, narration, payee, one
      amount from the two columns, balance): the baseline;
   3. unless --no-full, a whole `run_import` into an empty workspace: extract, drop what the books
-     hold, file the source, validate by loading the would-be ledger, write atomically.
+     hold, file the source, validate by loading the would-be ledger, write atomically;
+  4. `layout suggest` on the same file (it reads a sample of the head, so its time should not
+     grow with the file).
 Prints rows per CPU second and the ratio of (1) to (2); the target is a ratio >= 1.0.
 """
 
@@ -30,6 +32,7 @@ from fundtrail import workspace
 from fundtrail.importers.layout import builtin
 from fundtrail.importers.pipeline import run_import
 from fundtrail.importers.statement import StatementImporter
+from fundtrail.importers.suggest import suggest
 
 PAYEES = ["青禾建工有限公司", "鲁南路桥工程有限公司", "禾丰农业专业合作社", "富康电子商务有限公司", "代发一卡通"]
 
@@ -105,6 +108,8 @@ def main() -> None:
         root = tmp / "ws"
         main_file = workspace.create(root, workspace.County(start=datetime.date(2016, 1, 1)))
         ours = StatementImporter(builtin("icbc-corporate"), root)
+        # first, while the process holds no entries (their garbage collection would be timed too)
+        t_suggest, draft = timed(lambda: suggest(path))
         t_base, base = timed(lambda: Baseline("Assets:Bank:ICBC-2345", "CNY").extract(str(path), []))
         t_ours, entries = timed(lambda: ours.identify(str(path)) and ours.extract(str(path), []))
         n_base = sum(1 for e in base if type(e).__name__ == "Transaction")
@@ -114,6 +119,8 @@ def main() -> None:
         print(f"beangulp csvbase baseline : {t_base:7.2f} s  {args.rows / t_base:10,.0f} rows/s")
         print(f"fundtrail statement extract: {t_ours:7.2f} s  {args.rows / t_ours:10,.0f} rows/s")
         print(f"ratio fundtrail/baseline (rows/s): {t_base / t_ours:.2f}  (target >= 1.0)")
+        print(f"layout suggest on the {args.rows:,}-row file: {t_suggest:7.2f} s  (a sample of "
+              f"{len(draft.rows):,} rows; running balance {'reconciles' if draft.reconciles else 'BROKEN'})")
         if not args.no_full:
             t_full, summary = timed(lambda: run_import(main_file, [path]))
             print(f"whole import (extract, dedup, validate by loading {summary.transactions:,} "

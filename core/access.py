@@ -11,26 +11,44 @@ Chinese login page at /login), then applies the role (fundtrail.users):
 - accountant: everything.
 
 The app sees `environ["fundtrail.role"]`, `environ["fundtrail.user"]` and REMOTE_USER.
+
+Login: after 5 wrong passwords for a name (20 from an address), each further attempt waits a
+delay that doubles (1 s, 2 s, … up to 15 min) and is refused with 429 before any password is
+checked; an unknown name costs as much as a known one (fundtrail.users.authenticate). A session
+is a random id kept on the server (with `sessions`, in a file, so it outlives a restart): logout
+and expiry remove it, so a copied cookie dies with it. `next` only ever leads to a path of this
+site. The cookie is `Secure` when the request came over HTTPS (directly or, per
+X-Forwarded-Proto, through the reverse proxy).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import os
 import re
+import secrets
+import threading
+import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Request, Response
 
 from fundtrail import users as users_file
+from fundtrail.atomicwrite import atomic
 
 COOKIE = "fundtrail_session"
 SESSION_SECONDS = 12 * 3600
 SOURCE = re.compile(r"^/[^/]+/(editor|api/source(_slice)?)/?$")
 AUDITOR_WRITES = re.compile(r"^/[^/]+/extension/Fundtrail/disposition/?$")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# wrong passwords before the delay starts: per name, and per address (higher: an office may
+# share one address, and one person's typos must not lock the others out)
+FREE_ATTEMPTS = {"name": 5, "address": 20}
+MAX_DELAY = 15 * 60
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 资金账簿</title>
@@ -39,7 +57,7 @@ padding:2em;background:#fff;border-radius:6px;box-shadow:0 1px 4px #0002}}
 label,input,button{{display:block;width:100%;box-sizing:border-box;margin:.4em 0}}.error{{color:#b00}}</style></head>
 <body><form method="post" action="/login">
 <h2>资金账簿 登录</h2>{error}
-<input type="hidden" name="next" value="{next}">
+<input type="hidden" name="next" value="{next}"><input type="hidden" name="csrf_token" value="{csrf}">
 <label>用户名 <input name="name" autocomplete="username" required autofocus></label>
 <label>密码 <input name="password" type="password" autocomplete="current-password" required></label>
 <button type="submit">登录</button></form></body></html>"""
@@ -48,16 +66,20 @@ label,input,button{{display:block;width:100%;box-sizing:border-box;margin:.4em 0
 class LoginRequired:
     """WSGI middleware: per-user login and role checks in front of `app`."""
 
-    def __init__(self, app, users_path: Path, secret: bytes | None = None):
+    def __init__(self, app, users_path: Path, secret: bytes | None = None,
+                 sessions: Path | None = None, clock=time.monotonic):
         self.app, self.users_path = app, Path(users_path)
         users_file.load(self.users_path)  # fail at start on a missing or malformed file
         self.signer = URLSafeTimedSerializer(secret or os.urandom(32), salt="fundtrail-login")
+        self.sessions = Sessions(sessions)
+        self.throttle = Throttle(clock)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         if request.path == "/login":
             return self._login(request)(environ, start_response)
         if request.path == "/logout":
+            self.sessions.end(self._session_id(request))
             response = _redirect("/login")
             response.delete_cookie(COOKIE)
             return response(environ, start_response)
@@ -70,15 +92,19 @@ class LoginRequired:
                         "REMOTE_USER": user.name})
         return self.app(environ, start_response)
 
-    def _session_user(self, request: Request):
+    def _session_id(self, request: Request) -> str | None:
         token = request.cookies.get(COOKIE)
         if not token:
             return None
         try:
-            name = self.signer.loads(token, max_age=SESSION_SECONDS)
+            session = self.signer.loads(token, max_age=SESSION_SECONDS)
         except BadSignature:
             return None
-        return users_file.load(self.users_path).get(name)  # removed users lose access at once
+        return session if isinstance(session, str) else None
+
+    def _session_user(self, request: Request):
+        name = self.sessions.user(self._session_id(request))
+        return users_file.load(self.users_path).get(name) if name else None  # removed users lose access at once
 
     def _refuse(self, request: Request) -> Response:
         if request.method in READ_METHODS and "/api/" not in request.path:
@@ -86,25 +112,122 @@ class LoginRequired:
         return Response("请先登录 login required", 401)
 
     def _login(self, request: Request) -> Response:
-        target = request.values.get("next", "/")
-        # only a path on this site: browsers read "//host" and "/\\host" as another site
-        target = target if target.startswith("/") and not target.startswith(("//", "/\\")) else "/"
+        target = safe_next(request.values.get("next", "/"))
+        csrf = request.environ.get("fundtrail.csrf", "")
         if request.method != "POST":
-            return _page(target, "")
-        user = users_file.authenticate(users_file.load(self.users_path),
-                                       request.form.get("name", ""), request.form.get("password", ""))
+            return _page(target, "", csrf=csrf)
+        name = request.form.get("name", "")
+        keys = ("name:" + name, "address:" + (request.remote_addr or ""))
+        wait = self.throttle.wait(keys)
+        if wait:
+            return _page(target, f'<p class="error">尝试次数过多, 请 {wait} 秒后再试</p>', 429, csrf)
+        user = users_file.authenticate(users_file.load(self.users_path), name,
+                                       request.form.get("password", ""))
         if user is None:
-            return _page(target, '<p class="error">用户名或密码错误</p>', 401)
+            self.throttle.failed(keys)
+            return _page(target, '<p class="error">用户名或密码错误</p>', 401, csrf)
+        self.throttle.passed(keys)
         response = _redirect(target)
-        response.set_cookie(COOKIE, self.signer.dumps(user.name), max_age=SESSION_SECONDS,
-                            httponly=True, samesite="Lax")
+        response.set_cookie(COOKIE, self.signer.dumps(self.sessions.start(user.name)),
+                            max_age=SESSION_SECONDS, httponly=True, samesite="Lax",
+                            secure=_over_tls(request))
         return response
 
 
-def protect(flask_app, users_path: Path, secret: bytes | None = None):
+class Sessions:
+    """Open sessions on the server: a random id per login (only its hash is stored), ended by
+    logout or expiry; kept in `path` (0600) when given, so they outlive a restart."""
+
+    def __init__(self, path: Path | None = None):
+        self.path, self.lock = path, threading.Lock()
+        self.open: dict[str, list] = {}  # sha256(id) -> [name, expiry (epoch seconds)]
+        if path and Path(path).is_file():
+            try:
+                self.open = dict(json.loads(Path(path).read_text("utf-8")))
+            except (OSError, ValueError, TypeError):
+                self.open = {}
+
+    def start(self, name: str) -> str:
+        session = secrets.token_urlsafe(32)
+        with self.lock:
+            now = time.time()
+            self.open = {k: v for k, v in self.open.items() if v[1] > now}
+            self.open[_digest(session)] = [name, now + SESSION_SECONDS]
+            self._save()
+        return session
+
+    def user(self, session: str | None) -> str | None:
+        entry = self.open.get(_digest(session)) if session else None
+        return entry[0] if entry and entry[1] > time.time() else None
+
+    def end(self, session: str | None) -> None:
+        with self.lock:
+            if session and self.open.pop(_digest(session), None):
+                self._save()
+
+    def _save(self) -> None:
+        if self.path:
+            atomic(Path(self.path), json.dumps(self.open).encode(), mode=0o600)
+
+
+class Throttle:
+    """Wrong passwords per name and per address ("name:…", "address:…"): after FREE_ATTEMPTS,
+    a doubling delay."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock, self.lock = clock, threading.Lock()
+        self.failures: dict[str, tuple[int, float]] = {}  # key -> (count, time of the last)
+
+    def wait(self, keys) -> int:
+        """Seconds still to wait before another attempt (0: go ahead)."""
+        now, longest = self.clock(), 0.0
+        for key in keys:
+            count, last = self.failures.get(key, (0, 0.0))
+            free = FREE_ATTEMPTS[key.split(":", 1)[0]]
+            if count >= free:
+                longest = max(longest, last + min(2 ** (count - free), MAX_DELAY) - now)
+        return int(longest + 0.999) if longest > 0 else 0
+
+    def failed(self, keys) -> None:
+        with self.lock:
+            for key in keys:
+                count, _last = self.failures.get(key, (0, 0.0))
+                self.failures[key] = (count + 1, self.clock())
+            if len(self.failures) > 10000:  # bounded memory under a spray of names
+                oldest = sorted(self.failures, key=lambda k: self.failures[k][1])[:5000]
+                for key in oldest:
+                    del self.failures[key]
+
+    def passed(self, keys) -> None:
+        with self.lock:
+            for key in keys:
+                self.failures.pop(key, None)
+
+
+def safe_next(target: str) -> str:
+    """A path of this site, else "/": browsers drop tabs and newlines from URLs and read "//host"
+    and "/\\host" as another site."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")) or \
+            any(c.isspace() or ord(c) < 0x20 or c in "\\\x7f" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else "/"
+
+
+def _over_tls(request: Request) -> bool:
+    return request.scheme == "https" or \
+        request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"
+
+
+def _digest(session: str) -> str:
+    return hashlib.sha256(session.encode()).hexdigest()
+
+
+def protect(flask_app, users_path: Path, secret: bytes | None = None,
+            sessions: Path | None = None, clock=time.monotonic):
     """Put the login layer in front of a Flask (Fava) app; the app stays a Flask app, so its
     test client goes through the layer too."""
-    flask_app.wsgi_app = LoginRequired(flask_app.wsgi_app, users_path, secret)
+    flask_app.wsgi_app = LoginRequired(flask_app.wsgi_app, users_path, secret, sessions, clock)
     return flask_app
 
 
@@ -122,6 +245,6 @@ def _redirect(location: str) -> Response:
     return Response("", 302, {"Location": location})
 
 
-def _page(target: str, error: str, status: int = 200) -> Response:
-    return Response(LOGIN_PAGE.format(next=html.escape(target), error=error), status,
-                    content_type="text/html; charset=utf-8")
+def _page(target: str, error: str, status: int = 200, csrf: str = "") -> Response:
+    return Response(LOGIN_PAGE.format(next=html.escape(target), error=error, csrf=html.escape(csrf)),
+                    status, content_type="text/html; charset=utf-8")

@@ -6,7 +6,9 @@ per fund, fund level, project, village or town, for any date range, and since wh
     -> Figures(received=..., passed_down=..., spent=..., balance=..., since=date(...))
 
 The meaning of each figure for each dimension is set out in docs/ledger-model.md; the
-beanquery queries there give the same numbers (tests/test_books.py checks it).
+beanquery queries there give the same numbers (tests/test_books.py checks it). Every figure is
+a query over the books' flow index (fundtrail.flows), which the checks plugin, the reports and
+the Fava extension share.
 """
 
 from __future__ import annotations
@@ -15,13 +17,9 @@ import collections
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
 
-from beancount import loader
-from beancount.core import data
-
-from fundtrail import accounts as acc
-from fundtrail.masterdata import MasterData
+from fundtrail import loading
+from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, SPENDING, FlowIndex
 
 ZERO = Decimal(0)
 DIMENSIONS = ("fund", "level", "project", "village", "town")
@@ -67,64 +65,60 @@ class Books:
         self.errors = list(errors)
         self.options = options or {}
         self.filename = filename
-        self.master = MasterData.from_entries(entries)
+        self.index = FlowIndex.of(entries)
+        self.master = self.index.master
 
     @classmethod
-    def load(cls, filename: str) -> Books:
-        entries, errors, options = loader.load_file(filename)
+    def load(cls, filename: str, trust_caches: bool = True) -> Books:
+        """The books of a ledger file; `trust_caches=False` reads every file (fundtrail.loading)."""
+        entries, errors, options = loading.load(filename, trust_caches)
         return cls(entries, errors, options, filename)
 
     @property
     def transactions(self):
-        return (e for e in self.entries if isinstance(e, data.Transaction))
+        return self.index.transactions
 
-    # -- flows -------------------------------------------------------------------------
-    @cached_property
-    def flows(self) -> list[tuple]:
-        """(date, fund_or_project, key, kind, amount) for every posting that moves a figure,
-        in date order; classified once, so every figure query after the first only sums."""
-        return list(self._classify())
-
-    def _classify(self):
-        for txn in self.transactions:
-            for posting in txn.postings:
-                account, number = posting.account, posting.units.number
-                meta = posting.meta or {}
-                if account.startswith(acc.FUND_INCOME + ":"):
-                    yield txn.date, "fund", acc.leaf(account), "received", -number
-                elif account.startswith(acc.ALLOT_FUND + ":"):
-                    yield txn.date, "fund", acc.leaf(account), "passed_down", number
-                elif account.startswith(acc.ALLOT_PROJECT + ":"):
-                    yield txn.date, "project", acc.leaf(account), "received", -number
-                elif account.startswith(acc.HELD + ":") and meta.get("project"):
-                    yield txn.date, "project", str(meta["project"]), "passed_down", number
-                elif account.startswith("Expenses:"):
-                    if account.startswith(acc.PROJECT + ":"):
-                        yield txn.date, "project", acc.leaf(account), "spent", number
-                    if meta.get("fund"):
-                        yield txn.date, "fund", str(meta["fund"]), "spent", number
+    # -- figures -----------------------------------------------------------------------
+    @property
+    def movements(self) -> list[tuple]:
+        """(date, "fund" | "project", key, figure, amount) for every flow that moves a figure,
+        in date order; derived once per load, so every figure query only sums."""
+        return self.index.memo("books.movements", lambda: _daily(_movements(self.index.flows)))
 
     def _base_figures(self, start, end):
-        figures = {"fund": collections.defaultdict(Figures),
-                   "project": collections.defaultdict(Figures)}
-        aging = {"fund": collections.defaultdict(_Aging),
-                 "project": collections.defaultdict(_Aging)}
-        for date, dim, key, kind, amount in self.flows:
-            if end and date > end:
-                break
-            fig = figures[dim][key]
-            if kind == "received":
-                fig.balance += amount
-                (aging[dim][key].inflow if amount > 0 else aging[dim][key].outflow)(date, abs(amount))
-            elif kind == "spent":
-                fig.balance -= amount
-                (aging[dim][key].outflow if amount > 0 else aging[dim][key].inflow)(date, abs(amount))
-            if start is None or date >= start:
-                setattr(fig, kind, getattr(fig, kind) + amount)
-        for dim in figures:
-            for key, fig in figures[dim].items():
-                fig.since = aging[dim][key].since if fig.balance > 0 else None
-        return figures
+        return next(self._windows([(start, end)]))
+
+    def _windows(self, windows):
+        """{"fund" | "project": {key: Figures}} for each (start, end) window: the flows in it,
+        balance and since at its end. Windows in date order and not overlapping, so that one
+        pass over the movements serves them all."""
+        moves, i = self.movements, 0
+        held: dict[str, dict] = {"fund": {}, "project": {}}  # dim -> key -> [balance, _Aging]
+        for start, end in windows:
+            figures = {dim: {key: Figures() for key in keys} for dim, keys in held.items()}
+            while i < len(moves):
+                date, dim, key, kind, amount = moves[i]
+                if end and date > end:
+                    break
+                i += 1
+                state = held[dim].get(key)
+                if state is None:
+                    state = held[dim][key] = [ZERO, _Aging()]
+                    figures[dim][key] = Figures()
+                if kind == "received":
+                    state[0] += amount
+                    (state[1].inflow if amount > 0 else state[1].outflow)(date, abs(amount))
+                elif kind == "spent":
+                    state[0] -= amount
+                    (state[1].outflow if amount > 0 else state[1].inflow)(date, abs(amount))
+                if start is None or date >= start:
+                    fig = figures[dim][key]
+                    setattr(fig, kind, getattr(fig, kind) + amount)
+            for dim, per_key in figures.items():
+                for key, fig in per_key.items():
+                    fig.balance, aging = held[dim][key]
+                    fig.since = aging.since if fig.balance > 0 else None
+            yield figures
 
     def figures(self, by: str, start: datetime.date | None = None,
                 end: datetime.date | None = None) -> dict[str, Figures]:
@@ -142,6 +136,14 @@ class Books:
         """`figures` for every dimension at once, from one pass over the books."""
         base = self._base_figures(start, end)
         return {by: self._group(by, base) for by in DIMENSIONS}
+
+    def yearly_figures(self) -> dict[int, dict[str, dict[str, Figures]]]:
+        """`all_figures` of every calendar year of the books, from one pass over the books."""
+        moves = self.movements
+        years = range(moves[0][0].year, moves[-1][0].year + 1) if moves else range(0)
+        windows = [(datetime.date(y, 1, 1), datetime.date(y, 12, 31)) for y in years]
+        return {year: {by: self._group(by, base) for by in DIMENSIONS}
+                for year, base in zip(years, self._windows(windows), strict=True)}
 
     def _group(self, by: str, base) -> dict[str, Figures]:
         if by in ("fund", "project"):
@@ -167,12 +169,10 @@ class Books:
     def cash_balances(self, date: datetime.date) -> dict[str, Decimal]:
         """Balance of every treasury, bank and held account at the end of `date`."""
         balances: dict[str, Decimal] = collections.defaultdict(Decimal)
-        for txn in self.transactions:
-            if txn.date > date:
+        for day, account, number in self.index.cash:
+            if day > date:
                 break
-            for posting in txn.postings:
-                if acc.is_cash(posting.account):
-                    balances[posting.account] += posting.units.number
+            balances[account] += number
         return dict(balances)
 
     def reconcile(self, date: datetime.date) -> dict[str, Decimal]:
@@ -186,18 +186,54 @@ class Books:
         base = self._base_figures(None, date)
         unallotted = sum((f.received - f.passed_down for f in base["fund"].values()), ZERO)
         projects = sum((p.balance for p in base["project"].values()), ZERO)
-        cash = other = ZERO
-        for txn in self.transactions:
-            if txn.date > date:
+        cash = sum((number for day, _, number in self.index.cash if day <= date), ZERO)
+        other = -sum((number for day, number in self.index.other if day <= date), ZERO)
+        for flow in self.index.flows:
+            if flow.date > date:
                 break
-            for posting in txn.postings:
-                account, number = posting.account, posting.units.number
-                if acc.is_cash(account):
-                    cash += number
-                elif account.startswith("Expenses:") and not account.startswith(acc.PROJECT + ":") \
-                        and (posting.meta or {}).get("fund"):
-                    unallotted -= number
-                elif not account.startswith((acc.FUND_INCOME + ":", acc.ALLOT_FUND + ":",
-                                             acc.ALLOT_PROJECT + ":", acc.PROJECT + ":")):
-                    other -= number
+            if flow.kind in SPENDING and not flow.project:  # spent outside projects
+                if flow.meta.get("fund"):
+                    unallotted -= flow.amount
+                else:
+                    other -= flow.amount
         return {"cash": cash, "unallotted": unallotted, "projects": projects, "other": other}
+
+
+def _daily(movements) -> list[tuple]:
+    """The movements with those of one day, key and figure in a row summed (a 一卡通 batch is
+    hundreds of rows): the same figures and the same first-in-first-out ages, fewer steps.
+    Amounts of opposite sign, and a key's figures in their order of the day, stay apart."""
+    out: list[tuple] = []
+    day, per_key = None, {}
+    for date, dim, key, kind, amount in movements:
+        if date != day:
+            out.extend(row for rows in per_key.values() for row in rows)
+            day, per_key = date, {}
+        rows = per_key.setdefault((dim, key), [])
+        last = rows[-1] if rows else None
+        if last and last[3] == kind and (last[4] > 0) == (amount > 0):
+            rows[-1] = (date, dim, key, kind, last[4] + amount)
+        else:
+            rows.append((date, dim, key, kind, amount))
+    out.extend(row for rows in per_key.values() for row in rows)
+    return out
+
+
+def _movements(flows):
+    for flow in flows:
+        kind, date = flow.kind, flow.date
+        if kind in SPENDING:
+            if flow.project:
+                yield date, "project", flow.project, "spent", flow.amount
+            fund = flow.meta.get("fund")
+            if fund:
+                yield date, "fund", str(fund), "spent", flow.amount
+        elif kind == RECEIPT:
+            yield date, "fund", flow.fund, "received", flow.amount
+        elif kind == ALLOTMENT:
+            if flow.project:
+                yield date, "project", flow.project, "received", flow.amount
+            else:
+                yield date, "fund", flow.fund, "passed_down", flow.amount
+        elif kind == PASS_DOWN and flow.project:
+            yield date, "project", flow.project, "passed_down", flow.amount

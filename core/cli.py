@@ -8,6 +8,7 @@ from fundtrail.commands.check import check
 from fundtrail.commands.export import export
 from fundtrail.commands.history import history
 from fundtrail.commands.importing import import_command
+from fundtrail.commands.layout import layout
 from fundtrail.commands.province import province, rollup
 from fundtrail.commands.report import report
 from fundtrail.commands.seal import seal
@@ -23,8 +24,8 @@ def main():
     pass
 
 
-for command in (init, demo, import_command, check, serve, report, export, seal, verify, history,
-                users, rollup, province):
+for command in (init, demo, import_command, layout, check, serve, report, export, seal, verify,
+                history, users, rollup, province):
     main.add_command(command)
 
 

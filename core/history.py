@@ -14,6 +14,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
+# Local state that is never history: load caches, the server's keys and sessions
+LOCAL = (".fundtrail/",)
+IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", *LOCAL, "__pycache__/", "/reports/")
 NO_GIT = "未找到 git, 无法记录修改历史 git is not installed: install it (apt-get install git) for the change history"
 
 
@@ -68,7 +71,7 @@ def init(root: Path, message: str) -> str | None:
     root = Path(root)
     if not is_repo(root):
         _git(root, "init", "-q")
-        (root / ".gitignore").write_text(".*.picklecache\n.fundtrail-seals.cache*\n__pycache__/\n/reports/\n", "utf-8")
+        (root / ".gitignore").write_text("".join(f"{p}\n" for p in IGNORED), "utf-8")
     return commit(root, message)
 
 
@@ -80,7 +83,9 @@ def commit(root: Path, message: str, author: str | None = None) -> str | None:
     if not is_repo(root):
         return None
     _git(root, "add", "-A", ".")
-    if not _git(root, "status", "--porcelain", "--", ".").strip():
+    # never the local state, also in workspaces whose .gitignore predates it
+    _git(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", *(p.rstrip("/") for p in LOCAL))
+    if not _git(root, "diff", "--cached", "--name-only").strip():
         return None
     identity = _identity(root, author)
     _git(root, "commit", "-q", "-m", message, env=identity)

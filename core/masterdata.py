@@ -1,5 +1,5 @@
-"""Master data read from ledger directives: county, towns, villages, funds, projects, loans,
-notices, acceptances and the personal-data registers the ledger references.
+"""Master data read from ledger directives: county, towns, villages, subsidy items, funds,
+projects, loans, notices, acceptances and the personal-data registers the ledger references.
 
 Funds and projects are the `open` directives of their accounts (metadata = the register row);
 the rest are `custom` directives. Plugins, reports and the Python API all read master data
@@ -84,6 +84,19 @@ class Place:
     town: str = ""
 
 
+PERIODS = ("once", "year", "half", "quarter", "month")  # how often a subsidy item may be paid
+
+
+@dataclass(frozen=True)
+class SubsidyItem:
+    """A county subsidy item (补贴项目): its standard per payment (None: no standard) and how
+    often one person may receive it (`PERIODS`; "" when the county did not say)."""
+
+    name: str
+    standard: Decimal | None
+    period: str
+
+
 @dataclass(frozen=True)
 class Fund:
     """A budget indicator document (指标文号) and the income account that receives it."""
@@ -160,6 +173,7 @@ class MasterData:
     county: County | None = None
     towns: dict[str, Place] = field(default_factory=dict)
     villages: dict[str, Place] = field(default_factory=dict)
+    subsidy_items: dict[str, SubsidyItem] = field(default_factory=dict)
     funds: dict[str, Fund] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     loans: dict[str, Loan] = field(default_factory=dict)
@@ -195,6 +209,17 @@ class MasterData:
     def place_name(self, code: str) -> str:
         place = self.villages.get(code) or self.towns.get(code)
         return place.name if place else code
+
+    def village_code(self, name: str, town: str = "") -> str:
+        """The code of the village called `name` (a code is returned as is), within `town` (a
+        town's name or code) when given; "" when no village, or more than one, has that name."""
+        name, town = (name or "").strip(), (town or "").strip()
+        if name in self.villages:
+            return name
+        found = [p for p in self.villages.values() if p.name == name]
+        if town and len(found) > 1:
+            found = [p for p in found if town in (p.town, self.place_name(p.town))]
+        return found[0].code if len(found) == 1 else ""
 
     def account_name(self, account: str) -> str:
         entry = self.accounts.get(account)
@@ -245,6 +270,15 @@ def _read_village(md: MasterData, entry: data.Custom) -> None:
                                             _str(entry.meta, "town"))
 
 
+def _read_subsidy_item(md: MasterData, entry: data.Custom) -> None:
+    name = _custom_key(entry)
+    period = _str(entry.meta, "period")
+    if period and period not in PERIODS:
+        raise MasterDataError(f"period 应为 must be one of {', '.join(PERIODS)}: {period!r}")
+    standard = _Fields(md, entry).num("standard") if entry.meta.get("standard") is not None else None
+    md.subsidy_items[name] = SubsidyItem(name, standard, period)
+
+
 def _read_loan(md: MasterData, entry: data.Custom) -> None:
     meta, typed = entry.meta, _Fields(md, entry)
     md.loans[_custom_key(entry)] = Loan(
@@ -284,6 +318,7 @@ _CUSTOM_READERS = {
     "county": _read_county,
     "town": _read_town,
     "village": _read_village,
+    "subsidy-item": _read_subsidy_item,
     "loan": _read_loan,
     "notice": _read_notice,
     "acceptance": _read_acceptance,

@@ -11,18 +11,24 @@ sealed period changes the fingerprint; so does moving one (then the digests show
 changed, and the new fingerprint is remembered).
 
 The memory is a small local file beside main.beancount (`.fundtrail-seals.cache`,
-git-ignored), trusted like beancount's own pickle cache (which skips plugins altogether). It is
-dropped when main.beancount (options, plugins) changes; entries without text of their own
-(padding) and files with `pushtag`/`pushmeta` (which change entries without touching their
-text) are never fingerprinted. `fundtrail verify` and `fundtrail seal` never use it.
+git-ignored). It carries a keyed MAC (HMAC-SHA256, the key in the OS user's own config folder,
+`~/.config/fundtrail/seal-cache.key`, never in the workspace): a cache forged or edited by
+someone who can write the workspace but not that folder is ignored, and the periods are
+verified in full. It is dropped when main.beancount (options, plugins) changes; entries without
+text of their own (padding) and files with `pushtag`/`pushmeta` (which change entries without
+touching their text) are never fingerprinted. `fundtrail verify` and `fundtrail seal` never use
+it (`distrusted()`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import marshal
+import os
 import re
+import secrets
 from pathlib import Path
 
 from beancount.core import data
@@ -30,10 +36,49 @@ from beancount.core import data
 from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-seals.cache"
-VERSION = b"fundtrail-seals-cache-v2"
+VERSION = b"fundtrail-seals-cache-v3"
 _ENTRY_START = re.compile(rb"\d{4}[-/]\d{2}[-/]\d{2}")
 _ENTRY_BOUNDARY = re.compile(rb"\n(?=\d{4}[-/]\d{2}[-/]\d{2})")
 _CONTEXTUAL = (b"pushtag", b"pushmeta")
+_MAC_SIZE = 32
+_trusted = True
+
+
+@contextlib.contextmanager
+def distrusted():
+    """Within: the seal plugin neither reads nor writes its memory (verify and seal)."""
+    global _trusted
+    before, _trusted = _trusted, False
+    try:
+        yield
+    finally:
+        _trusted = before
+
+
+def enabled() -> bool:
+    return _trusted and key() is not None
+
+
+def key_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "fundtrail" / "seal-cache.key"
+
+
+def key() -> bytes | None:
+    """The OS user's MAC key, made on first use (0600); None when it cannot be kept."""
+    path = key_path()
+    with contextlib.suppress(OSError):
+        stored = path.read_bytes()
+        if len(stored) >= 32:
+            return stored
+    with contextlib.suppress(OSError):
+        atomic(path, secrets.token_bytes(32), mode=0o600)
+        return path.read_bytes()
+    return None
+
+
+def _mac(payload: bytes) -> bytes:
+    return hmac.new(key() or b"", payload, hashlib.sha256).digest()
 
 
 class VerifiedPeriods:
@@ -45,9 +90,12 @@ class VerifiedPeriods:
         self.texts: dict[str, bytes | None] = {}
         self.dirty = False
         try:
-            context, verified = marshal.loads(self.path.read_bytes())
-            if context == self.context and isinstance(verified, dict):
-                self.verified = verified
+            stored = self.path.read_bytes()
+            mac, payload = stored[:_MAC_SIZE], stored[_MAC_SIZE:]
+            if hmac.compare_digest(mac, _mac(payload)):  # else forged or foreign: ignored
+                context, verified = marshal.loads(payload)
+                if context == self.context and isinstance(verified, dict):
+                    self.verified = verified
         except (OSError, ValueError, EOFError, TypeError):
             pass
 
@@ -93,7 +141,8 @@ class VerifiedPeriods:
         if not self.dirty and kept == self.verified:
             return
         with contextlib.suppress(OSError):  # a read-only workspace: verify in full next time
-            atomic(self.path, marshal.dumps((self.context, kept)))
+            payload = marshal.dumps((self.context, kept))
+            atomic(self.path, _mac(payload) + payload)
 
 
 def _part(text: bytes, entries: list) -> bytes | None:

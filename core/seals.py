@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from beancount.core import data
 
-from fundtrail import canonical, gcpause
+from fundtrail import canonical, gcpause, sealcache
 from fundtrail.atomicwrite import atomic
 from fundtrail.sealcache import VerifiedPeriods
 
@@ -156,6 +156,16 @@ def seal_hash(through: datetime.date, previous: str, sidecar: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def paper_form(through: datetime.date, hash_: str) -> str:
+    """The hash as it is copied onto paper or read out: the day, then groups of four."""
+    return f"封账 {through}  " + " ".join(hash_[i:i + 4] for i in range(0, len(hash_), 4))
+
+
+def written_hash(text: str) -> str:
+    """A hash as copied back from paper: spaces, dashes and case do not matter."""
+    return re.sub(r"[\s\-:]", "", text).lower()
+
+
 _ENTRY_DIGEST = re.compile(r"^E\t([0-9a-f]+)\t", re.M)
 _HEADER = re.compile(r"^# \S+ through \S+: entries (\d+) ([0-9a-f]{64});")
 
@@ -178,7 +188,8 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     `fundtrail verify` does not)."""
     root = root_of(options_map)
     seals = read_seals(entries)
-    memo = VerifiedPeriods(root, Path(options_map["filename"])) if cached and seals else None
+    memo = (VerifiedPeriods(root, Path(options_map["filename"]))
+            if cached and seals and sealcache.enabled() else None)
     folder = root / SIDECAR_DIR
     sidecars = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
     errors = _strays(entries, seals, sidecars)
@@ -340,6 +351,8 @@ def plan(entries, options_map, through: datetime.date) -> tuple[str, str, str]:
 def remember(entries, options_map, through: datetime.date, hash_: str) -> None:
     """Let the plugin's memory (fundtrail.sealcache) know the period just sealed is verified:
     its digests were just computed from these very entries."""
+    if not sealcache.key():
+        return
     seals = read_seals(entries)
     days = [seals[-1].through, through] if seals else [through]
     memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]))

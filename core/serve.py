@@ -1,13 +1,214 @@
-"""Fava for a fundtrail workspace: the Chinese UI comes from the ledger's `fava-option` lines."""
+"""Fava for a fundtrail workspace, and the guard `fundtrail serve` puts around it.
+
+`create_app(ledger)` is Fava with the ledger loaded (its Chinese UI comes from the ledger's
+`fava-option` lines). `secure(app, ledger, users_path)` is what `fundtrail serve` runs
+(docs/security.md):
+
+- Host: without a users file only loopback Host headers are answered (no DNS rebinding);
+- CSRF: a state-changing request whose Origin is another site is refused; a POST a plain HTML
+  form could send (form or text content types) must carry the token the pages hold
+  (`csrf_token` field or `X-CSRF-Token` header); Fava's own writes are PUT/DELETE with JSON,
+  which no other site can send without a CORS preflight that is never granted;
+- writes hold the workspace lock (fundtrail.lock) and are committed (fundtrail.history) with
+  the logged-in user as author;
+- every response carries a Content-Security-Policy without inline scripts or event handlers
+  (Fava renders some ledger strings unescaped), nosniff and no framing;
+- for a role that is not internal (the extension's `internal_roles`), personal numbers are
+  masked (fundtrail.masking) in every API answer, page and download; spreadsheet query
+  downloads, which cannot be masked as text, are refused;
+- with a users file, the login layer (fundtrail.access) with a signing key kept in the
+  workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import io
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fava.application import create_app as create_fava_app
+from flask import g, request
+from werkzeug.wrappers import Request, Response
+
+from fundtrail import history, lock
+from fundtrail.masking import LINK, Masker, MaskPolicy
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+FORM_LIMIT = 1 << 20  # bytes of a form post read to find the token
+WRITE_WAIT = 30.0  # seconds a web save waits for another writer
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; font-src 'self' data:; "
+       "style-src 'self' 'unsafe-inline'")
+SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
+# Spans never masked: entry hashes (hex digests), Fava's change stamp, and the evidence links
+# fundtrail writes (voucher numbers, bank serials)
+_KEEP = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,64}(?![0-9A-Za-z])"
+                   r"|\"mtime\": ?\"?\d+|id=\"ledger-mtime\">\d+"
+                   rf"|(?<![0-9A-Za-z-])(?:{LINK.pattern})(?![0-9A-Za-z])")
+_MASKED_TYPES = ("text/", "application/json", "application/javascript")
 
 
 def create_app(ledger: str, *, read_only: bool = False):
     """A Fava WSGI app with the ledger loaded (used by `fundtrail serve` and the tests).
     The path may be relative to the working directory (beancount's loader wants it absolute)."""
     return create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+
+
+def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | None = None):
+    """Everything `fundtrail serve` adds in front of Fava (see the module doc); the app stays a
+    Flask app, so its test client goes through all of it."""
+    root = Path(ledger).resolve().parent
+    from fundtrail import access, keys
+
+    secret = secret or keys.server_key(root)
+    if users_path:
+        access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
+    flask_app.after_request(_mask_for_role)
+    flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
+    return flask_app
+
+
+class Guard:
+    """WSGI middleware: Host and Origin checks, the CSRF token, the lock and the commit."""
+
+    def __init__(self, app, root: Path, secret: bytes, login: bool):
+        self.app, self.root, self.login = app, Path(root), login
+        self.key = hmac.new(secret, b"fundtrail-csrf", hashlib.sha256).digest()
+
+    def token(self, request: Request) -> str:
+        """The CSRF token of this browser: bound to its session cookie when there is one."""
+        from fundtrail.access import COOKIE
+
+        session = request.cookies.get(COOKIE, "")
+        return hmac.new(self.key, session.encode(), hashlib.sha256).hexdigest()
+
+    def __call__(self, environ, start_response):
+        def with_headers(status, headers, exc_info=None):
+            present = {name.lower() for name, _value in headers}
+            headers = headers + [(k, v) for k, v in SECURITY_HEADERS if k.lower() not in present]
+            return start_response(status, headers, exc_info)
+
+        return self._guard(environ, with_headers)
+
+    def _guard(self, environ, start_response):
+        request = Request(environ)
+        if not self.login and _hostname(request.host) not in LOOPBACK_HOSTS:
+            return _refuse("只接受本机地址访问 only loopback Host names are served without --users",
+                           environ, start_response, 421)
+        environ["fundtrail.csrf"] = self.token(request)
+        if request.method in READ_METHODS:
+            return self.app(environ, start_response)
+        origin = request.headers.get("Origin")
+        if origin is not None and _netloc(origin) != request.host.lower():  # scheme: a TLS proxy
+            return _refuse(f"拒绝跨站请求 cross-site request refused (Origin {origin})",
+                           environ, start_response)
+        if request.method == "POST" and request.mimetype in FORM_TYPES and \
+                not hmac.compare_digest(self._sent_token(environ, request), environ["fundtrail.csrf"]):
+            return _refuse("缺少或错误的 CSRF 令牌, 请刷新页面后重试 missing or wrong CSRF token: "
+                           "reload the page", environ, start_response)
+        try:
+            with lock.writing(self.root, f"网页保存 web save {request.path}", wait=WRITE_WAIT):
+                return self._write(environ, start_response, request)
+        except lock.LockBusy as busy:
+            return _refuse(str(busy), environ, start_response, 503)
+
+    def _sent_token(self, environ, request: Request) -> str:
+        if request.headers.get(CSRF_HEADER):
+            return request.headers[CSRF_HEADER]
+        length = request.content_length or 0
+        if length > FORM_LIMIT:
+            return ""
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)  # Fava reads the form again
+        form = Request({**environ, "wsgi.input": io.BytesIO(body)}).form
+        return form.get(CSRF_FIELD, "")
+
+    def _write(self, environ, start_response, request: Request):
+        """Run the write, hold its whole answer, then commit what it changed in the books."""
+        status = []
+
+        def remember(code, headers, exc_info=None):
+            status.append(int(code.split()[0]))
+            return start_response(code, headers, exc_info)
+
+        result = self.app(environ, remember)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        if status and status[0] < 400 and request.path != "/login":
+            user = environ.get("fundtrail.user")
+            history.commit(self.root, f"网页保存 web save: {request.method} {request.path}"
+                                      + (f" ({user})" if user else ""), author=user)
+        return [body]
+
+
+def _netloc(origin: str) -> str:
+    try:
+        return urlsplit(origin).netloc.lower()
+    except ValueError:
+        return ""
+
+
+def _hostname(host: str) -> str:
+    try:
+        return urlsplit("//" + host).hostname or ""
+    except ValueError:
+        return ""
+
+
+def _refuse(message: str, environ, start_response, status: int = 403):
+    return Response(message, status, content_type="text/plain; charset=utf-8")(environ, start_response)
+
+
+def _mask_for_role(response):
+    """Personal numbers masked for a role that is not internal (the villages page's rule,
+    applied to Fava's own views and downloads)."""
+    from fundtrail import roles
+
+    ledger = getattr(g, "ledger", None)
+    if ledger is None or request.path.startswith("/static/"):
+        return response
+    extension = ledger.extensions.get_extension("Fundtrail")
+    internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
+    if roles.is_internal(internal_roles):
+        return response
+    download = "/download-query/" in request.path or "/download-journal/" in request.path
+    if download and request.path.endswith((".xlsx", ".ods")):
+        return Response("非内部角色只能下载 CSV (已脱敏) only masked CSV downloads for this role", 403)
+    if not download and not response.mimetype.startswith(_MASKED_TYPES):
+        return response  # images, spreadsheets and PDFs of the extension mask themselves
+    response.direct_passthrough = False
+    response.set_data(mask_text(response.get_data(as_text=True), _masker(ledger)))
+    return response
+
+
+_maskers: dict[int, tuple] = {}
+
+
+def _masker(ledger) -> Masker:
+    """The ledger's masking policy (`custom "masking"`), read once per load."""
+    known = _maskers.get(id(ledger))
+    if known is None or known[0] != ledger.mtime:
+        known = (ledger.mtime, Masker(MaskPolicy.from_entries(ledger.all_entries)))
+        _maskers[id(ledger)] = known
+    return known[1]
+
+
+def mask_text(text: str, masker: Masker) -> str:
+    """Every personal number masked, entry hashes, change stamps and evidence links kept."""
+    out, last = [], 0
+    for kept in _KEEP.finditer(text):
+        out += [masker.text(text[last:kept.start()]), kept.group()]
+        last = kept.end()
+    out.append(masker.text(text[last:]))
+    return "".join(out)

@@ -21,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from fundtrail.atomicwrite import atomic
 
 ROLES = {"accountant": "会计", "auditor": "审计"}
+MIN_PASSWORD = 8
 
 
 class UsersFileError(Exception):
@@ -63,6 +64,9 @@ def add(path: Path, name: str, role: str, password: str) -> User:
         raise UsersFileError(f"未知角色 unknown role {role!r}; one of {', '.join(ROLES)}")
     if not name.strip():
         raise UsersFileError("用户名不能为空 the user name is empty")
+    weak = password_weakness(password, name)
+    if weak:
+        raise UsersFileError(weak)
     path = Path(path)
     users = load(path) if path.exists() else {}
     users[name] = User(name, role, generate_password_hash(password))
@@ -72,6 +76,25 @@ def add(path: Path, name: str, role: str, password: str) -> User:
     return users[name]
 
 
+def password_weakness(password: str, name: str = "") -> str:
+    """Why a password is refused ("" when it is acceptable)."""
+    if not password:
+        return "密码不能为空 the password must not be empty"
+    if len(password) < MIN_PASSWORD:
+        return f"密码至少 {MIN_PASSWORD} 个字符 the password needs at least {MIN_PASSWORD} characters"
+    if len(set(password)) < 4 or password == name:
+        return "密码过于简单 the password is too simple (repeated characters or the user name)"
+    return ""
+
+
+@functools.cache
+def _decoy() -> str:
+    return generate_password_hash("fundtrail-no-such-user")
+
+
 def authenticate(users: dict[str, User], name: str, password: str) -> User | None:
+    """The user when the password is right; an unknown name costs a hash check too, so the
+    answer's timing does not tell which names exist."""
     user = users.get(name)
-    return user if user and check_password_hash(user.password, password) else None
+    ok = check_password_hash(user.password if user else _decoy(), password)
+    return user if user and ok else None

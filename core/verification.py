@@ -42,6 +42,24 @@ def check_seals(entries, options_map) -> Check:
                  [f"{_where(e)} {e.message}" for e in errors])
 
 
+def check_expected(entries, expected) -> Check:
+    """Each hash kept outside the workspace (`verify --expect`) is a seal of the chain. A full,
+    consistent rewrite of the books recomputes the whole chain; only such a copy shows it."""
+    chain = seals.read_seals(entries)
+    check = Check("留存哈希 kept hashes", len(expected))
+    for written in expected:
+        wanted = seals.written_hash(written)
+        found = [s for s in chain if len(wanted) >= 16 and s.hash.startswith(wanted)]
+        if not found:
+            check.breaks.append(f"封账链中没有留存的哈希 the chain holds no seal with the kept hash "
+                                f"{wanted[:16]}…: 账簿被整体改写或哈希抄错 the books were rewritten "
+                                "(or the hash was copied wrong)")
+        elif found[-1] is not chain[-1]:
+            check.notes.append(f"留存哈希为 {found[-1].through} 的封账, 之后还有 {len(chain) - 1 - chain.index(found[-1])} "
+                               f"次封账 the kept hash is the seal through {found[-1].through}; later seals follow")
+    return check
+
+
 def check_balances(entries, errors) -> Check:
     others = [e for e in errors if not isinstance(e, (Finding, seals.SealError))]
     assertions = sum(1 for e in entries if isinstance(e, data.Balance))

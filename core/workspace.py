@@ -7,6 +7,7 @@
     DIR/seals.beancount, seals/     sealed periods and their digests (`fundtrail seal`)
     DIR/registers/*.csv             personal-data registers (households, officials), versioned
     DIR/classify.toml               classification rules of `fundtrail import` (docs/importers.md)
+    DIR/layouts/*.toml              the county's own bank statement layouts (a commented example)
     DIR/inbox/ documents/ reports/  files to import, filed sources, generated public outputs
 """
 
@@ -18,7 +19,8 @@ from importlib import resources
 from pathlib import Path
 
 MAIN = "main.beancount"
-FOLDERS = ("inbox", "documents", "reports", "registers", "masterdata", "transactions")
+REPORTS = "reports"  # generated notices, reports and exports
+FOLDERS = ("inbox", "documents", REPORTS, "registers", "masterdata", "transactions", "layouts")
 REGISTER_HEADERS = {
     "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
                    "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话"],
@@ -63,7 +65,8 @@ def create(root: Path, county: County = County()) -> Path:
     files = {MAIN: _template("main.beancount"),
              "accounts.beancount": _template("accounts.beancount"),
              "masterdata/county.beancount": _template("county.beancount"),
-             "classify.toml": _template("classify.toml")}
+             "classify.toml": _template("classify.toml"),
+             "layouts/example.toml": _template("layout-example.toml")}
     for path, purpose in LEDGER_FILES.items():
         files[path] = _template("empty.beancount").replace("{purpose}", purpose)
     files["masterdata/registers.beancount"] = "".join(

@@ -21,9 +21,9 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import make_response, redirect, request, url_for
 
-from fundtrail import history
+from fundtrail import history, lock, roles
 from fundtrail.books import Books
-from fundtrail.fava_ext import access, desk, downloads, views
+from fundtrail.fava_ext import desk, downloads, views
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.plugins.checks import all_findings
 
@@ -68,11 +68,21 @@ class _Page:
         wanted = (end - datetime.timedelta(days=1)).year if end else None
         return self.dashboard.year(wanted)
 
+    def time_window(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """Fava's time filter as [start, end), (None, None) when there is none."""
+        start, end = parse_date(request.args.get("time", ""))
+        return start, end
+
     def endpoint_url(self, endpoint: str, **params: str) -> str:
         """The URL of one of Fundtrail's endpoints (Flask's url_for reserves `endpoint`)."""
         base = url_for("extension_report", extension_name="Fundtrail",
                        **dict.fromkeys(("conversion", "interval", "account", "filter", "time")))
         return base + endpoint + ("?" + urlencode(params) if params else "")
+
+    @property
+    def csrf_token(self) -> str:
+        """The token `fundtrail serve` expects in every form post (fundtrail.serve.Guard)."""
+        return request.environ.get("fundtrail.csrf", "")
 
     def args(self, *names: str) -> dict[str, str]:
         return {name: request.args.get(name, "").strip() for name in names}
@@ -101,11 +111,11 @@ class Fundtrail(_Page, FavaExtensionBase):
 
     @property
     def internal_roles(self):
-        return tuple((self.config or {}).get("internal_roles", access.INTERNAL_ROLES))
+        return tuple((self.config or {}).get("internal_roles", roles.INTERNAL_ROLES))
 
     def page(self) -> dict | None:
         view = self.year_view()
-        return view and {"view": view, **views.overview(self.data, view)}
+        return view and {"view": view, **views.overview(self.data, view, *self.time_window())}
 
     # -- the findings desk's form --------------------------------------------------------
     @extension_endpoint("disposition", ["POST"])
@@ -119,10 +129,14 @@ class Fundtrail(_Page, FavaExtensionBase):
                                            form.get("reason", ""), datetime.date.today())
         except desk.DispositionError as error:
             return make_response(str(error), 400)
-        self.ledger.file.insert_entries([entry])
-        history.commit(Path(self.ledger.beancount_file_path).parent,
-                       f"处置疑点 disposition {finding_id}: {entry.values[1].value} {entry.values[2].value}",
-                       author=request.environ.get("fundtrail.user"))
+        root = Path(self.ledger.beancount_file_path).parent
+        try:
+            with lock.writing(root, f"处置疑点 disposition {finding_id}", wait=30):
+                self.ledger.file.insert_entries([entry])
+                history.commit(root, f"处置疑点 disposition {finding_id}: {entry.values[1].value} "
+                                     f"{entry.values[2].value}", author=request.environ.get("fundtrail.user"))
+        except lock.LockBusy as busy:
+            return make_response(str(busy), 503)
         target = url_for("extension_report", extension_name="FundtrailFindings",
                          recorded=finding_id)
         return redirect(target, 303)
@@ -178,7 +192,7 @@ class FundtrailVillages(_Page, FavaExtensionBase):
         view = self.year_view()
         if not view:
             return None
-        internal = access.is_internal(self.fundtrail.internal_roles)
+        internal = roles.is_internal(self.fundtrail.internal_roles)
         return {"view": view, "towns": views.villages(self.dashboard, view), "internal": internal,
                 "detail": views.village_detail(self.dashboard, view,
                                                request.args.get("village", ""), internal)}
@@ -188,5 +202,7 @@ class FundtrailFindings(_Page, FavaExtensionBase):
     report_title = "发现"
 
     def page(self) -> dict:
+        start, end = self.time_window()
         return {"recorded": request.args.get("recorded", ""), **views.findings(
-            self.dashboard, **self.args("severity", "status", "rule", "text", "page"))}
+            self.dashboard, **self.args("severity", "status", "rule", "text", "page"),
+            start=start, end=end)}

@@ -1,7 +1,7 @@
 """The numbers behind fundtrail's Fava pages, computed once per ledger load.
 
 `Dashboard.build(books, findings)` asks the books for every dimension once per calendar year
-(`Books.all_figures`) and walks the flows once more for the monthly spending and the household
+(`Books.yearly_figures`, one pass) and the books' flow index for the monthly spending and the household
 subsidies; a page request only looks things up. A year's `figures` are that year's flows with
 the balances at its end; `to_date` adds up the flows of every year up to it, because projects
 run over several years. Figures come from the books, never from Fava's filtered journal, which
@@ -15,18 +15,18 @@ import collections
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from fundtrail import accounts as acc
 from fundtrail import gcpause
 from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
 from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
+from fundtrail.flows import SUBSIDY, Flow
 from fundtrail.masterdata import MasterData, Project
 
 
-@dataclass(frozen=True)
-class Subsidy:
-    """One household subsidy paid through the 一卡通 card (a posting with `beneficiary`)."""
+class Subsidy(NamedTuple):
+    """One household subsidy paid through the 一卡通 card (a subsidy flow of a project)."""
 
     date: datetime.date
     village: str
@@ -96,7 +96,7 @@ class Dashboard:
     master: MasterData
     years: dict[int, YearView]
     default_year: int | None
-    subsidies: dict[str, list[Subsidy]]  # village -> every subsidy paid to its households
+    subsidy_flows: dict[str, list[Flow]]  # village -> the subsidies paid to its households
     findings: list[Finding]
     opened: dict[str, datetime.date] = field(default_factory=dict)  # project -> open date
     memo: dict = field(default_factory=dict)  # per-load results the pages derive (memo_of)
@@ -109,22 +109,20 @@ class Dashboard:
 
     @classmethod
     def _build(cls, books: Books, findings: list[Finding], today: datetime.date) -> Dashboard:
-        monthly, subsidies = _walk(books)
+        monthly, subsidies = _monthly_spent(books), _subsidies_by_year(books)
         years: dict[int, YearView] = {}
         running: dict[str, dict[str, Figures]] = {by: {} for by in DIMENSIONS}
-        flows = books.flows  # in date order
-        for year in range(flows[0][0].year, flows[-1][0].year + 1) if flows else ():
+        for year, figures in books.yearly_figures().items():
             start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-            figures = books.all_figures(start, end)
             for by, per_key in figures.items():
                 for key, fig in per_key.items():
                     _add(running[by].setdefault(key, Figures()), fig)
             to_date = {by: {key: _to_date(fig, figures[by].get(key)) for key, fig in per_key.items()}
                        for by, per_key in running.items()}
             paid = collections.defaultdict(lambda: [ZERO, set()])
-            for s in subsidies.get(year, ()):
-                paid[s.village][0] += s.amount
-                paid[s.village][1].add(s.id_no or s.beneficiary)
+            for flow in subsidies.get(year, ()):
+                paid[flow.village][0] += flow.amount
+                paid[flow.village][1].add(str(flow.meta.get("id_no") or flow.meta.get("beneficiary", "")))
             years[year] = YearView(year, min(end, max(today, start)), figures, to_date,
                                    [monthly.get((year, m), ZERO) for m in range(1, 13)],
                                    {v: (amount, len(who)) for v, (amount, who) in paid.items()})
@@ -132,8 +130,8 @@ class Dashboard:
         opened = {code: books.master.accounts[p.account].date
                   for code, p in books.master.projects.items()}
         by_village = collections.defaultdict(list)
-        for s in (s for rows in subsidies.values() for s in rows):
-            by_village[s.village].append(s)
+        for flow in (flow for rows in subsidies.values() for flow in rows):
+            by_village[flow.village].append(flow)
         return cls(books.master, years, default, dict(by_village), findings, opened)
 
     @classmethod
@@ -143,15 +141,26 @@ class Dashboard:
     def year(self, wanted: int | None) -> YearView | None:
         return self.years.get(wanted) or self.years.get(self.default_year)
 
+    def subsidies(self, village: str) -> list[Subsidy]:
+        """Every subsidy paid to the village's households, in date order."""
+        return self.memo_of(("subsidies", village), lambda: [
+            Subsidy(f.date, f.village, str(f.meta.get("beneficiary", "")), str(f.meta.get("id_no", "")),
+                    str(f.meta.get("card", "")), str(f.meta.get("item", "")), f.amount, f.project)
+            for f in self.subsidy_flows.get(village, ())])
+
     def memo_of(self, key, build):
         """`build()` once per load for `key` (e.g. a year's project rows), then the same object."""
         if key not in self.memo:
             self.memo[key] = build()
         return self.memo[key]
 
-    def open_counts(self) -> dict[str, int]:
-        """Open findings (no disposition, or under review) per severity, most severe first."""
-        counts = collections.Counter(f.severity for f in self.findings if is_open(f))
+    def open_counts(self, start=None, end=None) -> dict[str, int]:
+        """Open findings (no disposition, or under review) per severity, most severe first,
+        within Fava's time filter [start, end) as the findings desk counts them."""
+        from fundtrail.fava_ext.desk import in_window
+
+        counts = collections.Counter(f.severity for f in in_window(self.findings, start, end)
+                                     if is_open(f))
         return {s: counts[s] for s in reversed(SEVERITIES)}
 
 
@@ -160,23 +169,22 @@ def _to_date(flows: Figures, at_end: Figures | None) -> Figures:
                    at_end.balance if at_end else ZERO, at_end.since if at_end else None)
 
 
-def _walk(books: Books):
-    """Fund money spent per (year, month), and the household subsidies by year."""
+def _monthly_spent(books: Books) -> dict[tuple[int, int], Decimal]:
+    """Fund money spent per (year, month)."""
     monthly: dict[tuple[int, int], Decimal] = collections.defaultdict(Decimal)
-    for date, dim, _key, kind, amount in books.flows:
+    for date, dim, _key, kind, amount in books.movements:
         if dim == "fund" and kind == "spent":
             monthly[date.year, date.month] += amount
-    subsidies: dict[int, list[Subsidy]] = collections.defaultdict(list)
-    for txn in books.transactions:
-        for posting in txn.postings:
-            meta = posting.meta or {}
-            if posting.account.startswith(acc.PROJECT + ":") and meta.get("beneficiary"):
-                village = str(meta.get("village", ""))
-                subsidies[txn.date.year].append(Subsidy(
-                    txn.date, village, str(meta["beneficiary"]), str(meta.get("id_no", "")),
-                    str(meta.get("card", "")), str(meta.get("item", "")),
-                    posting.units.number, acc.leaf(posting.account)))
-    return monthly, dict(subsidies)
+    return monthly
+
+
+def _subsidies_by_year(books: Books) -> dict[int, list[Flow]]:
+    """The household subsidies paid on projects, by year."""
+    subsidies: dict[int, list[Flow]] = collections.defaultdict(list)
+    for flow in books.index.of_kind(SUBSIDY):
+        if flow.project:
+            subsidies[flow.date.year].append(flow)
+    return subsidies
 
 
 STATUS_LABELS = {"unallotted": "未下达", "unpaid": "已下达未支付", "running": "实施中",

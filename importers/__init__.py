@@ -1,1 +1,1 @@
-"""Importers (issue 3): bank statements, treasury vouchers, rosters, registers."""
+"""Importers: bank statements, treasury vouchers, rosters, registers."""

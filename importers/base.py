@@ -1,25 +1,36 @@
-"""What every fundtrail importer shares: the beangulp `Importer` protocol on top of one method,
-`read(path, ctx) -> Extraction`, and the metadata every imported entry carries.
+"""What every fundtrail importer shares: the protocol the import pipeline relies on, the beangulp
+`Importer` protocol built on it, and the metadata every imported entry carries.
 
-`fundtrail import` calls `read` with a Context over the workspace's books; beangulp's own CLI
+The fundtrail protocol (all of it declared on `FundtrailImporter`):
+- `score(path)`: how surely the file is this importer's;
+- `accounts(path, ctx)`: cash accounts the file names, opened before any file of the batch is
+  read (the treasury's, so the fund list can book receipts); none by default;
+- `read(path, ctx) -> Extraction`: what the file holds; the importer's result is not changed by
+  its caller;
+- `rows_are_entries`: whether each row read is one entry (the caller then counts the rows already
+  present by the entries the books hold) or the importer compares rows itself (registers).
+
+`fundtrail import` calls these with a Context over the workspace's books; beangulp's own CLI
 calls `identify`/`account`/`date`/`extract`/`deduplicate`, which build that Context from the
-`existing` entries it is given.
+`existing` entries it is given. The `source` of an entry (where its document is filed) is added
+by the caller: the pipeline knows where it files the document, beangulp's `extract` names the
+file where it lies.
 """
 
 from __future__ import annotations
 
+import abc
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 
 import beangulp
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail import gcpause
 from fundtrail.importers.context import IDENTITY, Context
 from fundtrail.ledgertext import money
 
@@ -28,6 +39,8 @@ FILED_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.")
 
 @dataclass
 class Extraction:
+    """What an importer read from one file. Entries carry no `source` (see the module doc)."""
+
     path: Path
     importer: FundtrailImporter
     kind: str  # 银行对账单, 国库支付凭证, ...
@@ -35,30 +48,14 @@ class Extraction:
     entries: list = field(default_factory=list)  # transactions and balances -> imported.beancount
     opens: list = field(default_factory=list)  # new cash accounts -> accounts.beancount
     masterdata: dict = field(default_factory=dict)  # ledger file -> [Open] (upsert by account)
-    registers: dict = field(default_factory=dict)  # register kind -> (key columns, rows)
+    registers: dict = field(default_factory=dict)  # register kind -> (target, key columns, rows)
     remove: list = field(default_factory=list)  # importer-made entries this import supersedes
     read: int = 0
     skipped: list = field(default_factory=list)  # (row, reason)
-    present: int = 0
-    updated: int = 0
+    present: int = 0  # rows the importer found unchanged in the books (registers only)
+    updated: int = 0  # rows the importer found changed in the books (registers only)
     warnings: list = field(default_factory=list)
-    rows_entries: int = 0  # entries that stand for a row (not openings or balances)
     date: datetime.date | None = None  # the document's date (a statement's period end), for filing
-
-    @property
-    def new(self) -> int:
-        return self.read - self.present - len(self.skipped) - self.updated
-
-
-@lru_cache(maxsize=256)
-def _sha256(path: str, size: int, mtime: float) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def sha256(path) -> str:
-    p = Path(path)
-    stat = p.stat()
-    return _sha256(str(p.resolve()), stat.st_size, stat.st_mtime)
 
 
 def filed_date(path) -> datetime.date | None:
@@ -72,42 +69,38 @@ def filed_date(path) -> datetime.date | None:
 
 
 class FundtrailImporter(beangulp.Importer):
-    """Base: subclasses implement `score(path)` and `read(path, ctx)`."""
+    """Base: subclasses implement `score(path)` and `read(path, ctx)` (see the module doc)."""
 
     kind = ""
+    rows_are_entries = True  # False: `read` counts present/updated rows itself (registers)
 
     def __init__(self, workspace: Path | str | None = None):
         self.workspace = Path(workspace) if workspace else None
-        self.source_name: dict[str, str] = {}  # resolved path -> documents/... (set by the pipeline)
 
     # -- fundtrail protocol --------------------------------------------------------------------
+    @abc.abstractmethod
     def score(self, path: Path) -> int:
         """100: this importer reads the file; 1-99: it looks like ours but something is missing
         (read() then says what); 0: not ours."""
-        raise NotImplementedError
 
+    def accounts(self, path: Path, ctx: Context) -> list[data.Open]:
+        """Cash accounts the file pays from that the books do not open yet, opened before any
+        file of the batch is read."""
+        return []
+
+    @abc.abstractmethod
     def read(self, path: Path, ctx: Context) -> Extraction:
-        raise NotImplementedError
+        """The file's entries, accounts, master data and counts; BadInput on a bad file."""
 
-    def meta(self, path: Path, ctx: Context, identity, **where) -> dict:
-        """Import metadata: source, row|voucher, sha256, batch (+ the hidden identity)."""
-        key = (str(path), id(ctx), ctx.batch)
-        if getattr(self, "_stamp", (None,))[0] != key:
-            self._stamp = (key, self.source_of(path, ctx), sha256(path))
-        _, source, digest = self._stamp
+    def meta(self, path: Path, ctx: Context, identity=None, **where) -> dict:
+        """Import metadata: row|voucher, sha256, batch (+ the hidden identity, when given)."""
         if "row" in where:  # numbers in metadata are Decimal, as beancount's parser makes them
             where["row"] = Decimal(where["row"])
-        return {"filename": key[0], "lineno": int(where.get("row") or 0), "source": source, **where,
-                "sha256": digest, "batch": ctx.batch, IDENTITY: identity}
-
-    def source_of(self, path: Path, ctx: Context) -> str:
-        resolved = str(Path(path).resolve())
-        if resolved in self.source_name:
-            return self.source_name[resolved]
-        try:
-            return Path(resolved).relative_to(ctx.root.resolve()).as_posix()
-        except ValueError:
-            return Path(path).name
+        meta = {"filename": str(path), "lineno": int(where.get("row") or 0), **where,
+                "sha256": ctx.digest(path), "batch": ctx.batch}
+        if identity is not None:
+            meta[IDENTITY] = identity
+        return meta
 
     # -- beangulp protocol ---------------------------------------------------------------------
     @property
@@ -133,15 +126,30 @@ class FundtrailImporter(beangulp.Importer):
         return ex.date or (max(days) if days else None)
 
     def extract(self, filepath: str, existing) -> list:
-        ex = self.read(Path(filepath), self._context(existing))
+        ctx = self._context(existing)
+        ex = self.read(Path(filepath), ctx)
         opens = [o for entries in ex.masterdata.values() for o in entries]
-        return ex.opens + opens + ex.entries
+        return ex.opens + opens + with_source(ex.entries, workspace_path(filepath, ctx.root))
 
     def deduplicate(self, entries, existing) -> None:
         ctx = self._context(existing)
         for entry in entries:
             if ctx.holds(entry):
                 entry.meta["__duplicate__"] = True
+
+
+def workspace_path(path, root: Path) -> str:
+    """`path` relative to the workspace `root`, or its bare name when it lies outside."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+def with_source(entries, source: str) -> list:
+    """Copies of `entries` whose metadata name the document they came from."""
+    with gcpause.paused():  # all kept: the cyclic GC would rescan them all (see statement.py)
+        return [type(e)({"source": source, **e.meta}, *e[1:]) for e in entries]
 
 
 def posting(account: str, number, meta: dict | None = None) -> data.Posting:

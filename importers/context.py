@@ -1,12 +1,15 @@
 """What an import knows about the books it imports into: the entries already there (and those
 extracted earlier in the same batch), the master data, the accounts by bank account number,
-the classification rules, and an index of what the books already hold."""
+the classification rules, an index of what the books already hold, and the digests of the
+files the batch reads."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 from beancount.core import data
@@ -17,6 +20,17 @@ from fundtrail.masterdata import MasterData
 from fundtrail.seals import read_seals
 
 IDENTITY = "__identity__"  # (link, cash account): what makes an imported entry the same entry
+
+
+@lru_cache(maxsize=256)
+def _sha256(path: str, size: int, mtime: float) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def sha256(path) -> str:
+    p = Path(path)
+    stat = p.stat()
+    return _sha256(str(p.resolve()), stat.st_size, stat.st_mtime)
 
 
 def digits(number: str) -> str:
@@ -41,6 +55,7 @@ class Context:
         self.seen: set[tuple[str, str]] = set()
         self.balances: dict[tuple[datetime.date, str], data.Balance] = {}
         self.first_posting: dict[str, datetime.date] = {}
+        self.digests: dict[str, str] = {}  # file as given -> sha256, each file hashed once
         for entry in self.entries:
             self._index(entry)
         self.refresh()
@@ -75,6 +90,13 @@ class Context:
         self.entries = [e for e in self.entries if id(e) not in gone]
         for entry in entries:
             self.seen -= identities(entry)
+
+    def digest(self, path) -> str:
+        """The sha256 of a file this import reads (asked once per entry: kept per file)."""
+        key = str(path)
+        if key not in self.digests:
+            self.digests[key] = sha256(path)
+        return self.digests[key]
 
     def holds(self, entry) -> bool:
         return bool(entry.meta.get(IDENTITY) and entry.meta[IDENTITY] in self.seen)

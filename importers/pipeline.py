@@ -24,13 +24,13 @@ from pathlib import Path
 from beancount import loader
 from beancount.core import data
 
-from fundtrail import gcpause, history
+from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
-from fundtrail.importers.base import Extraction, filed_date, sha256
-from fundtrail.importers.context import Context, is_opening
+from fundtrail.importers.base import Extraction, filed_date, with_source
+from fundtrail.importers.context import Context, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
-from fundtrail.importers.registers import same_open
+from fundtrail.importers.registers import held_master, master_key, same_open
 from fundtrail.importers.report import FileReport, ImportSummary
 from fundtrail.ledgertext import entry_text
 from fundtrail.masterdata import read_register
@@ -54,10 +54,18 @@ def expand(paths) -> list[Path]:
 
 def run_import(ledger, paths, dry_run: bool = False, account: str = "",
                batch: str | None = None) -> ImportSummary:
-    """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc."""
+    """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc.
+    A real import holds the workspace lock (fundtrail.lock) from reading the books to the commit."""
+    if dry_run:
+        return _run_import(ledger, paths, dry_run, account, batch)
+    with lock.writing(Path(ledger).resolve().parent, "导入 import"):
+        return _run_import(ledger, paths, dry_run, account, batch)
+
+
+def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -> ImportSummary:
     ledger = Path(ledger).resolve()
     root = ledger.parent
-    entries, errors, _ = loader.load_file(str(ledger))
+    entries, errors, _ = loading.load(ledger)
     before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     files = expand(paths)
     candidates = registry.importers(root)
@@ -69,8 +77,7 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
     ctx.fallback_account = account
     plan = _Plan(root)
     for importer, path in chosen:  # cash accounts named inside files (the treasury's) come first
-        if hasattr(importer, "accounts"):
-            plan.open_accounts(path, importer.accounts(path, ctx), ctx)
+        plan.open_accounts(path, importer.accounts(path, ctx), ctx)
     reports = []
     for importer, path in chosen:
         with gcpause.paused():
@@ -82,9 +89,12 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
         if not dry_run:
             written = plan.write()
     summary = ImportSummary(batch, str(ledger), dry_run, reports, written)
-    if written:  # the change history: one commit per import (a no-op outside a git workspace)
-        history.commit(root, f"导入 import {batch}: {', '.join(Path(f.path).name for f in reports)}"
-                             f" (新增交易 {summary.transactions} 笔 transactions added)")
+    if not dry_run:  # the change history: one commit per import (a no-op outside a git workspace),
+        # also when a re-run finds its books already written by a run that died before committing
+        names = ", ".join(Path(f.path).name for f in reports)
+        history.commit(root, f"导入 import {batch}: {names} (新增交易 {summary.transactions} 笔 "
+                             "transactions added)" if written else
+                       f"导入 import {batch}: {names} (补提交此前已写入的账簿 commit books written earlier)")
     return summary
 
 
@@ -138,9 +148,10 @@ class _Plan:
             ctx.refresh()
 
     def take(self, ex: Extraction, ctx: Context) -> FileReport:
-        source = self._file(ex)
-        for entry in ex.entries:
-            entry.meta["source"] = source
+        """Plan what one file adds: its entries (with the filed `source`) that the books do not
+        hold yet, its new accounts and master data; the file's reconciliation."""
+        target, source = self._filing(ex)
+        entries = with_source(ex.entries, source)
         new_opens = [o for o in ex.opens if not ctx.is_open(o.account)]
         prescanned = self.prescanned.pop(str(ex.path), [])
         ctx.add(new_opens)
@@ -149,57 +160,54 @@ class _Plan:
             ctx.drop(ex.remove)
             self.remove += [e for e in ex.remove if all(e is not i for i in self.imported)]
             self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
-        kept, present = [], 0
-        counts = getattr(ex.importer, "counts_rows", True)
-        for entry in ex.entries:
+        kept, held = [], 0
+        for entry in entries:
             if ctx.holds(entry):
-                row = isinstance(entry, data.Transaction) and not is_opening(entry)
-                present += row and counts
+                held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue
             kept.append(entry)
             ctx.add([entry])
-        if counts:
-            ex.present = present
+        rows_are_entries = ex.importer.rows_are_entries
+        present = held if rows_are_entries else ex.present
+        new = ex.read - present - len(ex.skipped) - ex.updated
         changed_master = False
         for name, opens in ex.masterdata.items():
-            opens = [o for o in opens if not same_open(ctx.master.accounts.get(o.account), o)]
+            held = held_master(ctx, opens)
+            opens = [o for o in opens if not same_open(held.get(master_key(o)), o)]
             if opens:
                 changed_master = True
                 slot = self.masterdata.setdefault(name, {})
                 for entry in opens:
-                    slot[entry.account] = entry
-                ctx.drop([ctx.master.accounts[o.account] for o in opens
-                          if o.account in ctx.master.accounts])
+                    slot[master_key(entry)] = entry
+                ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
-        for _kind, (target, key, rows) in ex.registers.items():
-            if ex.new or ex.updated:
-                self.registers[target] = (key, rows)
+        for _kind, (register, key, rows) in ex.registers.items():
+            if new or ex.updated:
+                self.registers[register] = (key, rows)
         if changed_master or new_opens:
             ctx.refresh()
         if kept:
             self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
         self.imported += kept
         txns = [e for e in kept if isinstance(e, data.Transaction)]
-        changed = bool(kept or new_opens or changed_master or ex.new or ex.updated)
-        if not changed:
-            self.documents.pop(self._target_of(ex), None)
+        if not (kept or new_opens or changed_master or new or ex.updated):
+            self.documents.pop(target, None)
         return FileReport(
-            str(ex.path), source, ex.kind, ex.importer.name, ex.read, ex.new, ex.present, ex.updated,
-            ex.skipped, ex.warnings, rows_are_entries=counts, transactions=len(txns),
+            str(ex.path), source, ex.kind, ex.importer.name, ex.read, new, present, ex.updated,
+            ex.skipped, ex.warnings, rows_are_entries=rows_are_entries, transactions=len(txns),
             openings=sum(1 for e in txns if is_opening(e)),
             balances=sum(1 for e in kept if isinstance(e, data.Balance)),
-            receipts=0 if counts else len(txns), accounts=[o.account for o in prescanned + new_opens])
+            receipts=0 if rows_are_entries else len(txns),
+            accounts=[o.account for o in prescanned + new_opens])
 
     # -- documents ------------------------------------------------------------------------------
-    def _target_of(self, ex: Extraction) -> Path:
-        return getattr(ex, "_target", self.root)
-
-    def _file(self, ex: Extraction) -> str:
-        """Where the source is filed: documents/<account path>/<date>.<name>; already there: as is."""
+    def _filing(self, ex: Extraction) -> tuple[Path, str]:
+        """Where the source is filed, as a path and workspace-relative:
+        documents/<account path>/<date>.<name>; a file already under documents/ stays as is."""
         path = ex.path.resolve()
         documents = (self.root / "documents").resolve()
         if documents in path.parents:
-            return path.relative_to(self.root.resolve()).as_posix()
+            return path, path.relative_to(self.root.resolve()).as_posix()
         folder = documents / ("registers" if ex.account == "registers" else ex.account.replace(":", "/"))
         name = path.name
         days = [e.date for e in ex.entries if isinstance(e, data.Transaction)]
@@ -211,8 +219,7 @@ class _Plan:
             target = folder / f"{Path(name).stem}.{sha256(path)[:8]}{Path(name).suffix}"
         if not target.exists():
             self.documents[target] = path
-        ex._target = target
-        return target.relative_to(self.root.resolve()).as_posix()
+        return target, target.relative_to(self.root.resolve()).as_posix()
 
     # -- composing ------------------------------------------------------------------------------
     def texts(self) -> dict[str, str]:
@@ -234,19 +241,23 @@ class _Plan:
         path = self.root / name
         return path.read_text("utf-8") if path.exists() else ""
 
-    def _upsert(self, name: str, opens: dict[str, data.Open]) -> str:
+    def _upsert(self, name: str, opens: dict[str, data.Open | data.Custom]) -> str:
         """The master-data file re-rendered: existing directives in place, changed ones replaced,
-        new ones appended. The file belongs to the register importers."""
+        new ones appended (keyed by `master_key`). The file belongs to the register importers."""
         path = self.root / name
         text = self._read(name)
         head = "".join(line for line in text.splitlines(keepends=True) if line.startswith(";"))
         existing = []
         if text.strip():
             parsed, _, _ = ledgerfiles.parse(path)
-            existing = [e for e in parsed if isinstance(e, data.Open)]
-        merged = {e.account: e for e in existing}
+            existing = [e for e in parsed if isinstance(e, (data.Open, data.Custom))]
+            if len(existing) < len(parsed):  # hand-written entries too: replace by text surgery
+                stale = [e for e in existing if master_key(e) in opens]
+                return ledgerfiles.strip(text, stale).rstrip("\n") + "\n" + "".join(
+                    "\n" + entry_text(e) for e in opens.values())
+        merged = {master_key(e): e for e in existing}
         merged.update(opens)
-        order = [e.account for e in existing] + [a for a in opens if a not in {e.account for e in existing}]
+        order = list(dict.fromkeys([*map(master_key, existing), *opens]))
         return head + "".join("\n" + entry_text(merged[a]) for a in order)
 
     def register_texts(self) -> dict[Path, str]:

@@ -38,7 +38,9 @@ def _open(account: str, day: datetime.date, meta: dict) -> data.Open:
     return data.Open(data.new_metadata("<import>", 0, meta), day, account, [acc.CURRENCY], None)
 
 
-def same_open(existing: data.Open | None, new: data.Open) -> bool:
+def same_open(existing: data.Open | data.Custom | None, new: data.Open | data.Custom) -> bool:
+    """Whether a master-data directive (an `open`, or a `custom` town/village/subsidy item)
+    already says what `new` says."""
     if existing is None:
         return False
     old = {k: v for k, v in existing.meta.items() if k not in ("filename", "lineno")}
@@ -46,10 +48,42 @@ def same_open(existing: data.Open | None, new: data.Open) -> bool:
     return old == new_meta and existing.date == new.date
 
 
+def master_key(entry: data.Open | data.Custom) -> str:
+    """What a master-data directive is upserted by: the account it opens, or its custom type and
+    first value (`village:370405101201`)."""
+    if isinstance(entry, data.Open):
+        return entry.account
+    return f"{entry.type}:{entry.values[0].value if entry.values else ''}"
+
+
+def held_master(ctx: Context, entries) -> dict[str, data.Open | data.Custom]:
+    """The directives the books already hold under the keys of `entries`."""
+    keys = {master_key(e) for e in entries}
+    held = {k: ctx.master.accounts[k] for k in keys if k in ctx.master.accounts}
+    if any(isinstance(e, data.Custom) for e in entries):
+        held.update((master_key(e), e) for e in ctx.entries
+                    if isinstance(e, data.Custom) and master_key(e) in keys)
+    return held
+
+
+def village_of(ctx: Context, name: str, town: str = "", code: str = "") -> str:
+    """A roster's or register's village as the books name it: its code when the file gives a
+    known one or the county's division list resolves the name (within its town); else the name,
+    which the village rules compare as it is."""
+    if code and code in ctx.master.villages:
+        return code
+    return ctx.master.village_code(name, town) or name
+
+
+def unresolved_villages(names) -> str:
+    return (f"行政村无法对应到区划代码(按名称保存，可导入区划代码表): {'、'.join(sorted(names))} / villages "
+            "without a division code (kept by name; import the division list)")
+
+
 class _Tabular(FundtrailImporter):
     columns: dict = {}
     required: tuple = ()
-    counts_rows = False
+    rows_are_entries = False
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
@@ -195,7 +229,6 @@ class ProjectLibraryImporter(_Tabular):
         scale = TEN_THOUSAND if "万元" in labels["budget"] else Decimal(1)
         funds = {doc_key(f.doc_no): f.code for f in ctx.master.funds.values()}
         towns = {p.name: code for code, p in ctx.master.towns.items()}
-        villages = {p.name: code for code, p in ctx.master.villages.items()}
         opens, unmatched, unknown_places = [], [], set()
 
         def project_code(_number, row):
@@ -215,12 +248,11 @@ class ProjectLibraryImporter(_Tabular):
             fund = funds.get(doc_key(sources), "")
             if sources and not fund:
                 unmatched.append(f"{code}({sources})")
-            place = {}
-            for key, names in (("town", towns), ("village", villages)):
-                name = cells.text(row.get(key))
-                place[key] = names.get(name, name)
-                if name and name not in names:
-                    unknown_places.add(name)
+            town, village = cells.text(row.get("town")), cells.text(row.get("village"))
+            place = {"town": towns.get(town, town),
+                     "village": ctx.master.village_code(village, town) or village}
+            unknown_places |= {name for name, code in ((town, place["town"]), (village, place["village"]))
+                               if name and name == code}
             dates = {k: self._date(path, number, row.get(k), self.columns[k][0])
                      for k in ("start", "end", "approved")}
             opened = dates["approved"] or dates["start"] or datetime.date.today()
@@ -319,8 +351,12 @@ class PersonRegisterImporter(_Tabular):
                 raise BadInput(path, f"缺少 {'、'.join(self.key)}", f"missing {', '.join(self.key)}", number)
             return key, "/".join(key)
 
+        unknown = set()
         for _number, row, _ in self.records(path, ex, person):
             record = {h: cells.text(row.get(h)) for h in REGISTER_HEADERS[self.register]}
+            village = record.get("行政村", "")
+            if village and not ctx.master.village_code(village, record.get("乡镇", "")):
+                unknown.add(village)
             key = tuple(record[k] for k in self.key)
             old = existing.get(key)
             if old is not None:
@@ -329,5 +365,7 @@ class PersonRegisterImporter(_Tabular):
                 else:
                     ex.updated += 1
             rows.append(record)
+        if unknown and ctx.master.villages:
+            ex.warnings.append(unresolved_villages(unknown))
         ex.registers[self.register] = (target, self.key, rows)
         return ex

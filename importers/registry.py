@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fundtrail.importers import layout
+from fundtrail.importers import layout, sniff
 from fundtrail.importers.base import FundtrailImporter
+from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import (
     FundListImporter,
@@ -23,32 +24,59 @@ from fundtrail.importers.rosters import RosterImporter
 from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.vouchers import VoucherImporter
 
-# Registers first (their funds and projects classify what follows), then the money.
-ORDER = (FundListImporter, ProjectLibraryImporter, PersonRegisterImporter, VoucherImporter,
+# Registers first (places, items, funds and projects classify what follows), then the money.
+ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter, PersonRegisterImporter, VoucherImporter,
          RosterImporter, StatementImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     root = Path(workspace) if workspace else None
-    return ([FundListImporter(root), ProjectLibraryImporter(root),
+    return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root), ProjectLibraryImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
              VoucherImporter(root), RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])
 
 
 def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
-    """The importer that scores highest on `path`; BadInput when none recognises it."""
+    """The importer that scores highest on `path`; BadInput when none recognises it (a large file
+    as soon as its head shows it: fundtrail.importers.sniff)."""
+    sniff.require_known_head(path, candidates)
     best, score = None, 0
     for importer in candidates:
         value = importer.score(path)
         if value > score:
             best, score = importer, value
     if best is None:
+        zh, en = _nearest_layout(path, candidates)
         raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)，"
-                       "也不是国库支付凭证XML",
+                       f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
+                       f"{path.name} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
-                       "subsidy roster, registers) and not a treasury voucher XML")
+                       f"subsidy roster, registers) and not a treasury voucher XML. {en}For a bank "
+                       f"statement, run `fundtrail layout suggest {path.name}` to draft a layout")
     return best
+
+
+def _nearest_layout(path: Path, candidates) -> tuple[str, str]:
+    """The bank layout sharing most header labels with the file, what it lacks and which of
+    the file's header cells it does not know, as (Chinese, English) sentences."""
+    best = None
+    for importer in candidates:
+        if isinstance(importer, StatementImporter):
+            try:
+                found = importer.nearest(path)
+            except BadInput:
+                return "", ""  # not a table at all
+            if found[0] and (best is None or found[0] > best[1][0]):
+                best = (importer.layout, found)
+    if best is None:
+        return "", ""
+    layout, (_, missing, extra) = best
+    cells = "、".join(extra[:12]) or "-"
+    return (f"最接近的版式「{layout.name}」({layout.key})缺少列: {'、'.join(missing)}；"
+            f"文件中该版式不认识的表头: {cells}。",
+            f"The closest layout, {layout.key}, lacks {', '.join(missing)}; header cells it does "
+            f"not know: {', '.join(extra[:12]) or '-'}. ")
 
 
 def rank(importer: FundtrailImporter) -> int:

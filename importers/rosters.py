@@ -14,13 +14,15 @@ from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, p
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import Context
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.registers import unresolved_villages, village_of
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
 
 CLEARING = f"{acc.CLEARING}:YKT"
 COLUMNS = {
     "seq": ("序号",), "name": ("姓名", "户主姓名", "收款人"), "id_no": ("身份证号", "身份证号码"),
     "card": ("一卡通账号", "社保卡号", "银行账号", "卡号"), "town": ("乡镇", "乡镇(街道)"),
-    "village": ("行政村", "村"), "item": ("补贴项目", "补贴名称", "项目名称"),
+    "village": ("行政村", "村"), "village_code": ("村代码", "行政村代码", "行政区划代码", "区划代码"),
+    "item": ("补贴项目", "补贴名称", "项目名称"),
     "amount": ("发放金额(元)", "发放金额", "补贴金额"), "date": ("发放日期", "日期"),
     "batch": ("批次号", "批次"), "status": ("发放状态", "状态"),
 }
@@ -42,7 +44,6 @@ class RosterImporter(FundtrailImporter):
         ex = Extraction(path, self, self.kind, CLEARING)
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
-        villages = {p.name: code for code, p in ctx.master.villages.items()}
         seen, unknown = {}, set()
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
@@ -75,7 +76,9 @@ class RosterImporter(FundtrailImporter):
                                number)
             seen[batch, seq] = number
             village_name, item_name = cells.text(get("village")), cells.text(get("item"))
-            if village_name not in villages:
+            village = village_of(ctx, village_name, cells.text(get("town")) if "town" in col else "",
+                                 cells.text(get("village_code")) if "village_code" in col else "")
+            if village == village_name and village:
                 unknown.add(village_name)
             name = cells.text(get("name"))
             item = Item("roster", day, "out", CLEARING, name, cells.text(get("card")),
@@ -83,14 +86,12 @@ class RosterImporter(FundtrailImporter):
                         narration=f"{item_name} {batch} 第{seq}号")
             result = ctx.classifier.classify(item, (path, number))
             link = f"YKT-{batch}-{seq:03d}"
-            meta = {**result.meta, "village": villages.get(village_name, ""), "beneficiary": name,
+            meta = {**result.meta, "village": village, "beneficiary": name,
                     "id_no": cells.text(get("id_no")), "card": cells.text(get("card")),
                     "item": item_name}
             ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), row=number), day,
                                   result.payee, result.narration, {link, batch} | result.links,
                                   [posting(result.account, amount, meta), posting(CLEARING, -amount)]))
         if unknown:
-            ex.warnings.append(f"行政村不在 county.beancount 中(未填 village 代码) villages not in "
-                               f"the county master data: {'、'.join(sorted(unknown))}")
-        ex.rows_entries = len(ex.entries)
+            ex.warnings.append(unresolved_villages(unknown))
         return ex

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,11 +31,13 @@ from fundtrail.importers.base import (
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import Context, opening_entries
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.layout import Layout
+from fundtrail.importers.layout import Layout, head_text
 from fundtrail.importers.tables import Table, is_blank, read_table
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
+_PLACEHOLDER = re.compile(r"\(\?P<\w+>\.\+\?\)")
+ESSENTIAL = ("date", "datetime", "debit", "credit", "amount", "direction", "balance")
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Row:
     amount: Decimal  # + money in, - money out, for the account holder
     balance: Decimal | None
     serial: str
-    payee: str
+    payee: str  # the counterparty: the payer on money in, the payee on money out
     payee_account: str
     summary: str
     purpose: str
@@ -72,7 +75,7 @@ class StatementImporter(FundtrailImporter):
         return f"fundtrail.statement.{self.layout.key}"
 
     def _table(self, path: Path) -> Table:
-        return read_table(path, self.layout.encoding, self.layout.sheet)
+        return read_table(path, self.layout.encoding, self.layout.sheet, self.layout.delimiter)
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in self.layout.suffixes:
@@ -84,11 +87,27 @@ class StatementImporter(FundtrailImporter):
         missing = len(best[2])
         if missing == 0:
             return 100
+        essential = {cells.fold(label) for key, label in self.layout.columns.items() if key in ESSENTIAL}
+        if essential & set(best[2]):
+            return 0  # without its dates and amounts the file is some other bank's
         return 50 - missing if missing <= len(labels) // 3 else 0
 
+    def nearest(self, path: Path) -> tuple[int, list[str], list[str]]:
+        """How close the file is to this layout: (labels found, labels missing, header cells of
+        the file that are none of the layout's labels), for the "no importer" message."""
+        if path.suffix.lower() not in self.layout.suffixes:
+            return 0, [], []
+        labels = list(self.layout.columns.values())
+        index, names, missing = self._table(path).best_header(labels, self.layout.header_rows)
+        wanted = {cells.fold(label) for label in labels}
+        extra = [name for name in names if name not in wanted and "/" not in name]
+        return len(labels) - len(missing), missing, extra
+
     # -- parsing -------------------------------------------------------------------------------
-    def parse(self, path: Path) -> Statement:
-        layout, table = self.layout, self._table(path)
+    def parse(self, path: Path, table: Table | None = None) -> Statement:
+        """The statement's rows, oldest first, their running balance checked; `table` (the
+        file's rows) is read from `path` unless given (`layout suggest` passes a sample)."""
+        layout, table = self.layout, table or self._table(path)
         labels = list(layout.columns.values())
         found = table.header(labels, layout.header_rows)
         if not found:
@@ -132,18 +151,28 @@ class StatementImporter(FundtrailImporter):
         if layout.order == "descending":
             rows.reverse()
         rows = self._oldest_first(path, rows)
-        if layout.raw.get("totals_label") and not any("合计" in r for _, r in skipped) and rows:
+        if layout.totals_required and not any("合计" in r for _, r in skipped) and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
                            table.rows[-1][0])
         return Statement(rows, info, skipped, read)
 
     def _head(self, lines) -> dict[str, str]:
+        """What the `head` patterns capture in the lines above the header. Each is tried on each
+        cell, then on each two neighbouring cells, then on the whole line, all read by
+        `head_text` (so `账号：123`, `账号,123` and `户名:X,账号:123` all match `账号:{account_no}`).
+        A piece that a more specific pattern matches (more fixed text: `账户名称：{holder}`) is
+        not read by a less specific one (`账户：{account_no}`)."""
         info = {}
-        patterns = self.layout.head_patterns()
+        patterns = [(p, len(_PLACEHOLDER.sub("", p.pattern))) for p in self.layout.head_patterns()]
         for _, cellrow in lines:
-            line = cells.fold("".join(cells.text(c) for c in cellrow))
-            for pattern in patterns:
-                found = pattern.match(line)
+            texts = [c for c in cellrow if cells.text(c)]
+            pieces = ([head_text([c]) for c in texts] + [head_text(texts[i:i + 2])
+                                                        for i in range(len(texts) - 1)]
+                      + [head_text(texts)])
+            best = [max((fixed for p, fixed in patterns if p.match(piece)), default=0) for piece in pieces]
+            for pattern, fixed in patterns:
+                found = next((m for piece, most in zip(pieces, best, strict=True)
+                              if most == fixed and (m := pattern.match(piece))), None)
                 if found:
                     info.update(found.groupdict())
         return info
@@ -190,9 +219,10 @@ class StatementImporter(FundtrailImporter):
         summary, purpose = text("summary"), text("purpose")
         if layout.summary_joins_purpose and not purpose:
             summary, _, purpose = summary.partition(" ")
+        side = "payer" if amount > 0 and "payer" in col else "payee"  # the counterparty
+        account = text(f"{side}_account") or (text("payee_account") if side == "payer" else "")
         return Row(number, when, has_time, Decimal(amount), cells.amount(get("balance"), layout.empty),
-                   text("serial"), text("payee"), text("payee_account"), summary, purpose.strip(),
-                   text("memo"))
+                   text("serial"), text(side), account, summary, purpose.strip(), text("memo"))
 
     def _oldest_first(self, path, rows: list[Row]) -> list[Row]:
         """The rows in time order, their running balance checked: in file order (reversed for
@@ -257,7 +287,6 @@ class StatementImporter(FundtrailImporter):
                 link = f"{base}-{repeat}"
             seen_links[link] = row.number
             ex.entries.append(self._entry(path, ctx, account, row, link))
-        ex.rows_entries = len(ex.entries)
         self._opening(path, ctx, account, st, ex)
         self._closing(path, ctx, account, st, ex)
         return ex
@@ -267,7 +296,8 @@ class StatementImporter(FundtrailImporter):
                     row.payee_account, row.summary, row.purpose, row.memo,
                     narration=row.purpose or row.summary)
         result = ctx.classifier.classify(item, (path, row.number))
-        meta = self.meta(path, ctx, (link, account), row=row.number)
+        moment = {"time": f"{row.when:%H:%M:%S}"} if row.has_time else {}
+        meta = self.meta(path, ctx, (link, account), row=row.number, **moment)
         cash = posting(account, row.amount)
         other = posting(result.account, -row.amount, result.meta)
         postings = [cash, other] if row.amount > 0 else [other, cash]
@@ -310,9 +340,8 @@ class StatementImporter(FundtrailImporter):
                            f"closing balance {last.balance:,.2f} differs from the books' assertion "
                            f"of {held.amount.number:,.2f} on {day}")
         if held is None:
-            meta = self.meta(path, ctx, None)
-            del meta["__identity__"]
-            ex.entries.append(data.Balance(meta, day, account, money(last.balance), None, None))
+            ex.entries.append(data.Balance(self.meta(path, ctx), day, account, money(last.balance),
+                                           None, None))
 
 
 def _row_link(leaf: str, row: Row) -> str:

@@ -101,13 +101,14 @@ class Table:
 
 
 @lru_cache(maxsize=64)
-def _cached(path: str, size: int, mtime: float, hint: str | None, sheet: str | None) -> Table:
+def _cached(path: str, size: int, mtime: float, hint: str | None, sheet: str | None,
+            delimiter: str) -> Table:
     p = Path(path)
     if p.suffix.lower() in EXCEL:
         return _excel(p, sheet)
     text, encoding = decode(p, p.read_bytes(), hint)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
     return Table(p, [(n, row) for n, row in enumerate(rows, 1)], encoding)
@@ -130,10 +131,11 @@ def _excel(path: Path, sheet: str | None) -> Table:
     return Table(path, rows, "xlsx")
 
 
-def read_table(path, hint: str | None = None, sheet: str | None = None) -> Table:
+def read_table(path, hint: str | None = None, sheet: str | None = None,
+               delimiter: str = ",") -> Table:
     p = Path(path)
     stat = p.stat()
-    return _cached(str(p.resolve()), stat.st_size, stat.st_mtime, hint, sheet)
+    return _cached(str(p.resolve()), stat.st_size, stat.st_mtime, hint, sheet, delimiter)
 
 
 def is_blank(row) -> bool:

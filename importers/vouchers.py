@@ -12,6 +12,8 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from beancount.core import data
+
 from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
@@ -53,7 +55,7 @@ class VoucherImporter(FundtrailImporter):
         head = path.read_bytes()[:4000]
         return 100 if b"<Voucher>" in head or b"<VoucherNo>" in head else 0
 
-    def accounts(self, path: Path, ctx: Context) -> list:
+    def accounts(self, path: Path, ctx: Context) -> list[data.Open]:
         """The treasury accounts the vouchers pay from that the books do not open yet, read
         before anything else so that the fund list's receipts have their account."""
         ex = Extraction(path, self, self.kind)
@@ -92,7 +94,6 @@ class VoucherImporter(FundtrailImporter):
             treasury = self._treasury(fields, ctx, ex)
             ex.account = ex.account or treasury
             ex.entries.append(self._entry(path, ctx, treasury, fields, voucher, where))
-        ex.rows_entries = len(ex.entries)
         return ex
 
     def _treasury(self, fields, ctx: Context, ex: Extraction) -> str:

@@ -1,35 +1,24 @@
-"""The money movements the reports are made of, read from the books once per `Books`.
+"""What the reports are made of: the periods they cover and the money movements of the books,
+read from the books' flow index (fundtrail.flows), which the checks and Fava share.
 
-A `Flow` is one posting that moves a project's or a fund's figures: an allotment of a fund to a
-project (`allot`), or a final payment (`spend`). Each carries its fund (the indicator that paid)
-and its village: the beneficiary's own `village` metadata for household subsidies, else the
-project's village ("" for county-wide money). `--all` renders 46 notices from one reading.
+The reports read two kinds of flow: allotments of a fund to a project (the project leg, its fund
+the indicator that paid) and spending (every expense on a project or naming its fund). Each
+carries its fund and its village: the beneficiary's own `village` metadata for household
+subsidies, else the project's village ("" for county-wide money). `--all` renders 46 notices
+from one reading.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fundtrail import accounts as acc
+from fundtrail.flows import ALLOTMENT, SPENDING, Flow
 
 ZERO = Decimal(0)
 _PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
-
-
-@dataclass(frozen=True, eq=False)
-class Flow:
-    date: datetime.date
-    kind: str  # "allot" | "spend"
-    project: str  # "" for fund money spent outside projects
-    fund: str
-    village: str
-    amount: Decimal
-    entry: object
-    meta: dict
 
 
 @dataclass(frozen=True)
@@ -63,61 +52,42 @@ class Period:
         return (Decimal(self.end.month) / 12).quantize(Decimal("0.0001"))
 
 
-def _read(books) -> list[Flow]:
-    projects = books.master.projects
-    flows = []
-    for txn in books.transactions:
-        fund_of_allotment = next((acc.leaf(p.account) for p in txn.postings
-                                  if p.account.startswith(acc.ALLOT_FUND + ":")), "")
-        for posting in txn.postings:
-            account, meta = posting.account, posting.meta or {}
-            if account.startswith(acc.ALLOT_PROJECT + ":"):
-                code = acc.leaf(account)
-                project = projects.get(code)
-                flows.append(Flow(txn.date, "allot", code, fund_of_allotment,
-                                  project.village if project else "", -posting.units.number, txn, meta))
-            elif account.startswith("Expenses:") and (account.startswith(acc.PROJECT + ":")
-                                                      or meta.get("fund")):
-                code = acc.leaf(account) if account.startswith(acc.PROJECT + ":") else ""
-                project = projects.get(code)
-                village = str(meta.get("village") or (project.village if project else ""))
-                fund = str(meta.get("fund") or (project.meta.get("fund", "") if project else ""))
-                flows.append(Flow(txn.date, "spend", code, fund, village, posting.units.number,
-                                  txn, meta))
-    return flows
+def is_spending(flow: Flow) -> bool:
+    """A payment, subsidy or refund of a project, or of a fund outside projects."""
+    return flow.kind in SPENDING and bool(flow.project or flow.meta.get("fund"))
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_INDEX: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+def is_allotment(flow: Flow) -> bool:
+    """An allotment's project leg: money allotted to the project."""
+    return flow.kind == ALLOTMENT and bool(flow.project)
 
 
 def flows(books) -> list[Flow]:
-    """Every allotment and payment of the books, in date order (computed once per Books)."""
-    if books not in _CACHE:
-        _CACHE[books] = _read(books)
-    return _CACHE[books]
+    """Every allotment to a project and every spending of the books, in date order."""
+    return books.index.memo("reports.flows", lambda: [
+        f for f in books.index.flows if is_spending(f) or is_allotment(f)])
 
 
-def _index(books, field: str) -> dict[str, list[Flow]]:
-    indexes = _INDEX.setdefault(books, {})
-    if field not in indexes:
+def _grouped(books, field: str) -> dict[str, list[Flow]]:
+    def build():
         index: dict[str, list[Flow]] = {}
         for flow in flows(books):
             index.setdefault(getattr(flow, field), []).append(flow)
-        indexes[field] = index
-    return indexes[field]
+        return index
+    return books.index.memo(f"reports.by_{field}", build)
 
 
 def by_project(books) -> dict[str, list[Flow]]:
-    """The flows of each project, in date order (computed once per Books)."""
-    return _index(books, "project")
+    """The flows of each project ("" for fund money spent outside projects), in date order."""
+    return _grouped(books, "project")
 
 
 def by_village(books) -> dict[str, list[Flow]]:
-    """The flows of each village ("" for county-wide money), in date order (once per Books)."""
-    return _index(books, "village")
+    """The flows of each village ("" for county-wide money), in date order."""
+    return _grouped(books, "village")
 
 
-def total(items, kind: str, start=None, end=None) -> Decimal:
-    return sum((f.amount for f in items if f.kind == kind and (start is None or f.date >= start)
+def total(items, wanted, start=None, end=None) -> Decimal:
+    """The sum of the flows that are `wanted` (is_allotment, is_spending) dated in [start, end]."""
+    return sum((f.amount for f in items if wanted(f) and (start is None or f.date >= start)
                 and (end is None or f.date <= end)), ZERO)

@@ -14,7 +14,6 @@ import datetime
 import functools
 import shutil
 import subprocess
-import weakref
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,20 +45,15 @@ def date_cn(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-_MASKERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def masker_for(books) -> Masker:
     """The ledger's masking policy; the county's and every project's supervision phone stay public."""
-    if books not in _MASKERS:
-        _MASKERS[books] = _read_masker(books)
-    return _MASKERS[books]
+    return books.index.memo("reports.masker", lambda: _read_masker(books))
 
 
 def _read_masker(books) -> Masker:
     master = books.master
     phones = [master.county.phone if master.county else ""] + [p.phone for p in master.projects.values()]
-    return Masker(MaskPolicy.from_entries(books.entries, phones))
+    return Masker(MaskPolicy.from_entries(books.index.customs.get("masking", ()), phones))
 
 
 _MASKER: contextvars.ContextVar[Masker] = contextvars.ContextVar("masker")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import datetime
 
+from fundtrail.flows import SUBSIDY
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
 from fundtrail.workdays import first_workday_after
@@ -32,7 +33,8 @@ def project_rows(books, codes, end: datetime.date) -> list[dict]:
     for code in codes:
         p = master.projects[code]
         mine = index.get(code, [])
-        received, spent = facts.total(mine, "allot", end=end), facts.total(mine, "spend", end=end)
+        received = facts.total(mine, facts.is_allotment, end=end)
+        spent = facts.total(mine, facts.is_spending, end=end)
         accepted = master.accepted.get(code)
         status = ("已验收" if accepted and accepted <= end else
                   "实施中" if p.start and p.start <= end else "未开工")
@@ -58,15 +60,15 @@ def projects_in_notice(books, village: str, period: Period) -> list[str]:
         if p.village != village or not p.approved or p.approved > period.end:
             continue
         mine = [f for f in index.get(code, []) if f.date <= period.end]
-        open_balance = facts.total(mine, "allot") != facts.total(mine, "spend")
+        open_balance = facts.total(mine, facts.is_allotment) != facts.total(mine, facts.is_spending)
         if (p.end and p.end >= year_start) or open_balance:
             codes.append(code)
     return codes
 
 
 def _to_household(flow) -> bool:
-    """A subsidy paid to a household (一卡通 row): it names its beneficiary."""
-    return flow.kind == "spend" and bool(flow.meta.get("beneficiary"))
+    """A subsidy paid to a household (一卡通 row: it names the person by ID number)."""
+    return flow.kind == SUBSIDY
 
 
 def notice_context(books, period: Period, village: str, posted: datetime.date | None = None) -> dict:
@@ -80,7 +82,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     keys = ("received_q", "received_cum", "spent_q", "spent_cum")
     sources = collections.defaultdict(lambda: dict.fromkeys(keys, ZERO))
     for flow in projects:
-        key = "received" if flow.kind == "allot" else "spent"
+        key = "received" if facts.is_allotment(flow) else "spent"
         sources[flow.fund][key + "_cum"] += flow.amount
         if flow.date >= period.start:
             sources[flow.fund][key + "_q"] += flow.amount

@@ -30,6 +30,15 @@ def workspace(tmp_path):
     return ws.create(tmp_path / "ws")
 
 
+def copy_workspace(source, target) -> None:
+    """A copy of a workspace without beancount's pickle cache: the cache lists the files it was
+    read from by absolute path, so a copied cache would answer for the original's files and a
+    change made to the copy would not be seen (the cache is written when a load takes over 1 s)."""
+    import shutil
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.picklecache"))
+
+
 def snapshot(root) -> dict:
     """Every file of a workspace with its bytes: to show that nothing was written."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))

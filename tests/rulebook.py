@@ -8,6 +8,9 @@ import textwrap
 from beancount import loader
 
 from fundtrail.plugins.checks import parse_settings, run_rules
+from fundtrail.plugins.rules import catalogue
+
+RULE_IDS = frozenset(catalogue()[0])
 
 ACCOUNTS = """
 2023-01-01 open Assets:Treasury:PBC-0001 CNY
@@ -112,7 +115,9 @@ def registers(folder, households=(), officials=()) -> str:
 
 
 def findings(text: str, rule: str, **settings):
-    """The findings of `rule` on the ledger `text` (which must load without errors)."""
+    """The findings of `rule` on the ledger `text` (which must load without errors); a rule id
+    the catalogue does not hold fails the test (it would find nothing, silently)."""
+    assert rule in RULE_IDS, f"no rule {rule!r} in the catalogue: {sorted(RULE_IDS)}"
     entries, errors, options = loader.load_string(textwrap.dedent(ACCOUNTS + text))
     assert not errors, [e.message for e in errors]
     config = repr(settings) if settings else None

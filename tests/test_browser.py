@@ -2,6 +2,7 @@
 and a disposition recorded from the findings desk. Screenshots go to $FUNDTRAIL_SCREENSHOTS
 (`make screenshots` writes docs/screenshots/) or to the test's temporary folder."""
 
+import datetime
 import os
 import re
 import shutil
@@ -9,10 +10,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import copy_workspace
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -33,7 +36,7 @@ def chromium() -> str:
 def served(demo, tmp_path):
     """`fundtrail serve` on a copy of the demo, on a free loopback port: (base URL, ledger)."""
     root = tmp_path / "ws"
-    shutil.copytree(demo[0], root)
+    copy_workspace(demo[0], root)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -107,3 +110,52 @@ def test_every_page_and_a_disposition_in_chromium(chromium, served, tmp_path):
         browser.close()
     assert f'custom "finding" "{finding_id}" "误报" "银行冲正，已核对回单"' in ledger.read_text("utf-8")
     assert not errors, errors
+
+
+def _form(base: str, path: str) -> tuple[str, str]:
+    """A finding id and the page's CSRF token (empty where the server hands out none)."""
+    page = urllib.request.urlopen(base + path, timeout=30).read().decode()
+    token = re.search(r'name="csrf_token" value="([^"]*)"', page)
+    return re.search(r'<tr id="(F-[^"]+)"', page).group(1), token.group(1) if token else ""
+
+
+def test_markup_in_the_books_never_runs_in_the_journal(chromium, served):
+    """The stored XSS: a disposition reason (and a note) carrying an event handler that would
+    append entries with the accountant's rights when the journal is opened. Stored inert, and
+    blocked by the Content-Security-Policy even when markup reaches the books another way."""
+    from playwright import sync_api
+    base, ledger = served
+    root = ledger.parent
+    bfile = urllib.parse.urlsplit(urllib.request.urlopen(base + "/", timeout=30).geturl()).path.split("/")[1]
+    account = re.search(r"open (Assets:\S+)", (root / "accounts.beancount").read_text("utf-8")).group(1)
+    attack = ("<img src=x onerror=fetch('/{bfile}/api/add_entries',{{method:'PUT',headers:{{'Content-Type':"
+              "'application/json'}},body:JSON.stringify({{entries:[{{t:'Note',date:'2024-12-31',meta:{{}},"
+              "account:'{account}',comment:'{mark}'}}]}})}})>")
+    finding, token = _form(base, f"/{bfile}/extension/FundtrailFindings/")
+    form = urllib.parse.urlencode({"id": finding, "status": "误报", "csrf_token": token,
+                                   "reason": attack.format(bfile=bfile, account=account, mark="PWNED-BY-REASON")})
+    urllib.request.urlopen(urllib.request.Request(base + f"/{bfile}/extension/Fundtrail/disposition",
+                                                  data=form.encode()), timeout=30)
+    books = ledger.read_text("utf-8")
+    assert f'custom "finding" "{finding}"' in books and "<img" not in books and "＜img" in books
+    # markup that reached the books some other way (a hand edit, an imported payee)
+    planted = attack.format(bfile=bfile, account=account, mark="PWNED-BY-NOTE")
+    with (root / "transactions/manual.beancount").open("a", encoding="utf-8") as manual:
+        manual.write(f'\n{datetime.date.today()} note {account} "{planted}"\n')
+    before = {p: p.read_bytes() for p in root.rglob("*.beancount")}
+    writes, refused = [], []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.on("request", lambda r: writes.append(r.url) if "add_entries" in r.url else None)
+        page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+        page.goto(base + f"/{bfile}/journal/")
+        page.wait_for_selector(f"text={datetime.date.today()}")  # today's disposition and note
+        page.wait_for_timeout(1500)  # time for an onerror handler to fire, were it allowed
+        assert page.locator("img[onerror]").count() == 1  # the planted markup reached the page
+        shown = page.inner_text("article")
+        browser.close()
+    assert "＜img" in shown and "PWNED-BY-REASON" in shown
+    assert not writes, writes
+    assert {p: p.read_bytes() for p in root.rglob("*.beancount")} == before
+    assert refused  # the planted handler was there, and the policy blocked it

@@ -85,7 +85,7 @@ def test_out_below_a_file_or_a_directory_for_a_file(demo, tmp_path):
     refused(run("export", "ofdp", ledger, "--out", blocker / "ofdp"), "是文件不是目录")
     refused(run("report", "county", ledger, "--year", "2024", "--out", blocker), "输出目录是一个文件")
     refused(run("export", "xlsx", ledger, "--out", tmp_path), "应为文件而不是目录", "is a directory")
-    refused(run("users", "add", blocker / "users.json", "李审计", "--password", "pw"), "是文件不是目录")
+    refused(run("users", "add", blocker / "users.json", "李审计", "--password", "mima-2024"), "是文件不是目录")
     assert blocker.read_text() == "x" and sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
 
 

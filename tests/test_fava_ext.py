@@ -5,11 +5,11 @@ into the ledger through Fava."""
 import collections
 import datetime
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
 from beancount import loader
+from conftest import copy_workspace
 from fava_pages import FavaClient, tables, yuan
 
 from fundtrail import accounts as acc
@@ -37,7 +37,7 @@ def bql(demo):
 def writable(demo, tmp_path):
     """A copy of the demo workspace that a test may write to."""
     root = tmp_path / "ws"
-    shutil.copytree(demo[0], root)
+    copy_workspace(demo[0], root)
     return root
 
 
@@ -55,7 +55,7 @@ def test_the_extension_is_enabled_in_every_new_workspace(demo, tmp_path):
     fava = FavaClient(main)  # an empty workspace: every page answers, nothing to show yet
     assert "账簿中还没有交易" in fava.page("Fundtrail/")
     for page in ("FundtrailProjects/", "FundtrailVillages/", "FundtrailFindings/"):
-        assert tables(fava.page(page)) in ([], [[["日期", "严重程度", "规则", "金额", "说明", "状态", "分录"],
+        assert tables(fava.page(page)) in ([], [[["日期", "严重程度", "疑点类型", "金额", "说明", "状态", "分录"],
                                                 ["没有符合条件的疑点。"]]])
 
 
@@ -257,7 +257,7 @@ def test_posting_a_disposition_writes_the_directive_through_fava(writable):
 
 
 def test_a_disposition_sets_the_findings_status_after_reload(writable):
-    """Needs the checks plugin to read `custom "finding"` (branch checks-b)."""
+    """The checks plugin reads `custom "finding"`: the desk shows the new status."""
     main = writable / "main.beancount"
     fava = FavaClient(main)
     finding = _first_finding(main)
@@ -318,7 +318,7 @@ def test_a_bad_download_request_is_refused(fava, query):
     assert "Unknown village" in response.get_data(as_text=True) or "2025Q3" in response.get_data(as_text=True)
 
 
-# The downloads call fundtrail.reports (branch reports); they fail until it is merged.
+# The downloads render through fundtrail.reports.
 @pytest.mark.parametrize(("path", "magic", "mimetype"), [
     ("village_notice?village=370405101203&quarter=2025Q2", b"%PDF-", "application/pdf"),
     ("village_notice?village=370405101203&quarter=2025Q2&poster=1", b"%PDF-", "application/pdf"),

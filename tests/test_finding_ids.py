@@ -1,8 +1,8 @@
 """Finding ids name the anomaly, not where it sits: equal on every load and after unrelated edits."""
 
-import shutil
 
 from beancount import loader
+from conftest import copy_workspace
 
 from fundtrail.plugins.checks import all_findings
 
@@ -21,7 +21,7 @@ def ids(main):
 def test_ids_survive_reloads_inserted_entries_and_reordered_files(demo, tmp_path):
     root, _ = demo
     copy = tmp_path / "ws"
-    shutil.copytree(root, copy)
+    copy_workspace(root, copy)
     before = ids(copy / "main.beancount")
     assert before == ids(copy / "main.beancount")
 

@@ -35,7 +35,7 @@ def bank_rows(entries, account):
 
 
 def test_direction_flag_full_width_labels_gb18030_from_the_docs_example(workspace, tmp_path):
-    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
     (workspace.parent / "layouts/qhrcb.toml").write_text(docs_example(), "utf-8")
     text = ("账号：6230 0000 1111 7788\n户名：青禾区财政局帮扶资金户\n期间：2024-07-01至2024-07-31\n"
             "交易日期,对方　户名,对方账号,摘要,借贷标志,发生额（元）,余额（元）\n"
@@ -58,7 +58,7 @@ def test_direction_flag_full_width_labels_gb18030_from_the_docs_example(workspac
 
 
 def test_one_signed_column_with_time_in_utf16(workspace, tmp_path):
-    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
     (workspace.parent / "layouts/signed.toml").write_text(
         'name = "某银行明细"\nbank = "BOC"\nformat = "csv"\nhead = ["账号:{account_no}"]\n'
         '[columns]\ndatetime = "交易时间"\npayee = "对方户名"\npurpose = "用途"\n'
@@ -75,7 +75,7 @@ def test_one_signed_column_with_time_in_utf16(workspace, tmp_path):
 
 
 def test_two_row_header_in_excel(workspace, tmp_path):
-    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
     (workspace.parent / "layouts/tworow.toml").write_text(
         'name = "两行表头"\nbank = "CCB"\nformat = "xlsx"\nheader_rows = 2\n'
         'head = ["账号：{account_no}"]\n'
@@ -110,7 +110,7 @@ def test_icbc_in_utf8_with_and_without_bom_and_utf16_reads_like_gbk(workspace, t
 def test_a_workspace_layout_overrides_a_packaged_one(workspace):
     from fundtrail.importers.layout import load_all
 
-    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
     (workspace.parent / "layouts/psbc.toml").write_text(docs_example(), "utf-8")
     layouts = {lay.key: lay for lay in load_all(workspace.parent)}
     assert layouts["psbc"].bank == "QHRCB" and layouts["icbc-corporate"].bank == "ICBC"
@@ -121,7 +121,7 @@ def test_a_broken_workspace_layout_is_named(workspace):
 
     from fundtrail.cli import main
 
-    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
     (workspace.parent / "layouts/bad.toml").write_text('bank = "X"\n[columns]\ndate = "日期"\n', "utf-8")
     result = CliRunner().invoke(main, ["import", str(workspace), str(SAMPLES / "bank/psbc-2024Q3.csv")])
     assert result.exit_code != 0 and "bad.toml" in result.output and "Traceback" not in result.output
@@ -146,7 +146,7 @@ def test_newest_first_statements_and_same_second_rows(workspace, tmp_path):
     entries = ledger(workspace)
     balance = next(e for e in entries if isinstance(e, data.Balance))
     assert balance.amount.number == Decimal("1577752.50")
-    (workspace.parent / "layouts").mkdir()
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
     (workspace.parent / "layouts/signed.toml").write_text(
         'name = "x"\nbank = "BOC"\nhead = ["账号:{account_no}"]\n'
         '[columns]\ndatetime = "交易时间"\namount = "交易金额"\nbalance = "余额"\n', "utf-8")

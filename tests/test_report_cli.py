@@ -1,6 +1,8 @@
 """The report and export commands: files written where asked, clear errors for bad input."""
 
 import json
+import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -46,3 +48,27 @@ def test_bad_input_gets_a_bilingual_message(demo, tmp_path):
     result = run("report", "audit", ledger, "--period", "24Q9")
     assert result.exit_code == 2 and "period must look like" in result.output
     assert not list(tmp_path.iterdir())
+
+
+def test_reports_go_to_the_workspace_reports_folder_by_default(demo, tmp_path, monkeypatch):
+    """Without --out every report and export lands in reports/ next to the ledger, wherever the
+    command runs (from the repository root `reports` is the source package)."""
+    ws = tmp_path / "ws"
+    shutil.copytree(demo[0], ws, ignore=shutil.ignore_patterns("documents", "reports", ".git",
+                                                               "*.picklecache"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    ledger = Path("..", "ws", "main.beancount")
+    for args in (("report", "county", ledger, "--year", "2024"),
+                 ("export", "xlsx", ledger, "--year", "2024"),
+                 ("export", "ofdp", ledger, "--year", "2024")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (ws / "reports").iterdir()) == [
+        "2024-county-disclosure.pdf", "fundtrail-2024.xlsx", "ofdp-2024"]
+    assert (ws / "reports" / "2024-county-disclosure.pdf").read_bytes()[:4] == b"%PDF"
+    assert "written: ../ws/reports/2024-county-disclosure.pdf" in run(
+        "report", "county", ledger, "--year", "2024").output
+    assert list(elsewhere.iterdir()) == []
+    assert "reports/ next to the ledger" in " ".join(run("report", "audit", "--help").output.split())

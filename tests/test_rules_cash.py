@@ -1,5 +1,6 @@
 """cash-withdrawal, personal-account and direct-fund-parked on small ledgers."""
 
+import pytest
 from rulebook import findings, fund, pay, project
 
 BASE = (fund("C2025-011", "2025-02-16", 3_000_000, direct=True)
@@ -55,3 +56,8 @@ def test_direct_fund_parked():
     found = findings(ledger, "direct-fund-parked")
     assert links(found) == ["VOU-1"]  # the fund comes from the project; X2025-033 is not direct
     assert {"C2025-011", "QH2025-007"} <= set(found[0].links)
+
+
+def test_a_mistyped_rule_id_fails_instead_of_finding_nothing():
+    with pytest.raises(AssertionError, match="no rule 'cash-withdrawl'"):
+        findings(BASE, "cash-withdrawl")

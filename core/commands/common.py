@@ -3,12 +3,14 @@ Chinese + English message, loading the books, and writing an output file whole o
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from pathlib import Path
 
 import click
 
 from fundtrail.findings import Finding
+from fundtrail.workspace import REPORTS
 
 
 class LedgerFile(click.ParamType):
@@ -69,17 +71,46 @@ class Day(click.ParamType):
 LEDGER = click.argument("ledger", type=LedgerFile())
 
 
-def load_books(ledger: str, warn: bool = True):
+def out_help(what: str, name: str = "") -> str:
+    """The help of an `--out` option: what it is and the default, the workspace's reports/."""
+    return f"{what} (默认: 账簿旁的 reports/{name} default: reports/{name} next to the ledger)"
+
+
+def workspace_reports(ledger: str) -> Path:
+    """Where reports and exports go unless `--out` says otherwise: the workspace's `reports/`,
+    next to the ledger file (never `reports` in the current directory)."""
+    return Path(ledger).parent / REPORTS
+
+
+def load_books(ledger: str, warn: bool = True, trust_caches: bool = True):
     """The one way a command loads the books: `Books` (entries, errors, options and figures).
-    With `warn`, say on stderr that the ledger has errors (for commands that report anyway)."""
+    With `warn`, say on stderr that the ledger has errors (for commands that report anyway).
+    `trust_caches=False` (verify, seal): read every file, neither beancount's pickle cache nor
+    the seal plugin's memory (fundtrail.loading)."""
     from fundtrail.books import Books
 
-    books = Books.load(ledger)
+    books = Books.load(ledger, trust_caches=trust_caches)
     errors = [e for e in books.errors if not isinstance(e, Finding)]
     if warn and errors:
         click.echo(f"警告 warning: 账簿有 {len(errors)} 个错误 the ledger has {len(errors)} errors "
                    f"(fundtrail check {ledger}); 报表可能不完整 reports may be incomplete", err=True)
     return books
+
+
+@contextlib.contextmanager
+def writing_books(ledger: str, what: str, dry_run: bool = False):
+    """Hold the workspace's write lock (fundtrail.lock) for a command that writes the books:
+    say so when another writer makes us wait, a clear error when it holds on too long."""
+    from fundtrail import lock
+
+    if dry_run:
+        yield
+        return
+    try:
+        with lock.writing(Path(ledger).resolve().parent, what, say=lambda m: click.echo(m, err=True)):
+            yield
+    except lock.LockBusy as busy:
+        raise click.ClickException(str(busy)) from None
 
 
 def require_period(books, start: datetime.date, end: datetime.date, label: str) -> None:

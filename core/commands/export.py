@@ -13,7 +13,9 @@ from fundtrail.commands.common import (
     Year,
     cannot_write,
     load_books,
+    out_help,
     require_period,
+    workspace_reports,
     write,
 )
 
@@ -36,24 +38,24 @@ def export():
 @LEDGER
 @YEAR
 @click.option("--out", default=None, type=OutputPath(directory=False),
-              help="输出文件 output file (默认 default: ./reports/fundtrail-YEAR.xlsx)")
+              help=out_help("输出文件 output file", "fundtrail-YEAR.xlsx"))
 def xlsx(ledger, year, out):
     from fundtrail.reports.export import xlsx_bytes
 
     books = load_year(ledger, year)
-    write(out or Path("reports") / f"fundtrail-{year or 'all'}.xlsx", xlsx_bytes(books, year))
+    write(out or workspace_reports(ledger) / f"fundtrail-{year or 'all'}.xlsx", xlsx_bytes(books, year))
 
 
 @export.command(help="开放财政数据包 Open Fiscal Data Package (CSV + datapackage.json).")
 @LEDGER
 @YEAR
 @click.option("--out", default=None, type=OutputPath(directory=True),
-              help="输出目录 output directory (默认 default: ./reports/ofdp-YEAR)")
+              help=out_help("输出目录 output directory", "ofdp-YEAR"))
 def ofdp(ledger, year, out):
     from fundtrail.reports.export import write_ofdp
 
     books = load_year(ledger, year)
-    out = out or Path("reports") / f"ofdp-{year or 'all'}"
+    out = out or workspace_reports(ledger) / f"ofdp-{year or 'all'}"
     try:
         written = write_ofdp(books, out, year)
     except OSError as error:

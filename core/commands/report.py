@@ -6,10 +6,19 @@ import sys
 
 import click
 
-from fundtrail.commands.common import LEDGER, OutputPath, Year, load_books, require_period, write
+from fundtrail.commands.common import (
+    LEDGER,
+    OutputPath,
+    Year,
+    load_books,
+    out_help,
+    require_period,
+    workspace_reports,
+    write,
+)
 
-OUT = click.option("--out", "out", default="reports", show_default=True, type=OutputPath(directory=True),
-                   help="输出目录 output directory (相对当前目录 relative to the current directory)")
+OUT = click.option("--out", "out", default=None, type=OutputPath(directory=True),
+                   help=out_help("输出目录 output directory"))
 
 
 @click.group(help="生成公告和审计报告 (PDF) Render notices and reports as PDF.")
@@ -25,6 +34,7 @@ def report():
 @click.option("--poster", is_flag=True, help="A3 张贴版 A3 poster for the noticeboard")
 @OUT
 def village(ledger, quarter, village, every, poster, out):
+    out = out or workspace_reports(ledger)
     from fundtrail.reports import village as notices
 
     if bool(village) == every:
@@ -61,6 +71,7 @@ def village(ledger, quarter, village, every, poster, out):
 @click.option("--year", required=True, type=Year(), help="年度 year")
 @OUT
 def county(ledger, year, out):
+    out = out or workspace_reports(ledger)
     from fundtrail.reports.county import disclosure_pdf
     from fundtrail.reports.facts import Period
 
@@ -75,6 +86,7 @@ def county(ledger, year, out):
 @click.option("--period", required=True, help="期间 period: 2024 or 2024Q3")
 @OUT
 def audit(ledger, period, out):
+    out = out or workspace_reports(ledger)
     from fundtrail.reports.audit import audit_pdf
     from fundtrail.reports.facts import Period
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import history, seals
-from fundtrail.commands.common import LEDGER, Day, load_books
+from fundtrail.commands.common import LEDGER, Day, load_books, writing_books
 from fundtrail.findings import Finding
 
 PLUGIN = "fundtrail.plugins.seal"
@@ -22,7 +22,12 @@ def seal(ledger: str, through: datetime.date):
     day, today = through, datetime.date.today()
     if day > today:
         raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
-    books = load_books(ledger, warn=False)
+    with writing_books(ledger, "封账 seal"):
+        _seal(ledger, day, today)
+
+
+def _seal(ledger: str, day: datetime.date, today: datetime.date) -> None:
+    books = load_books(ledger, warn=False, trust_caches=False)
     entries, errors, options = books.entries, books.errors, books.options
     broken = [e for e in errors if not isinstance(e, Finding)]
     if broken:
@@ -54,6 +59,8 @@ def seal(ledger: str, through: datetime.date):
     click.echo(f"  上一封账 previous: {previous or '-'}")
     if commit:
         click.echo(f"  已提交 committed: {commit[:12]}")
-    click.echo("请将哈希另行留存(纸质结账记录或报送审计) Keep the hash outside the workspace too.")
+    click.echo("请将下列哈希抄入纸质结账记录或报送审计, 核验时用 `fundtrail verify --expect` 比对 Keep this "
+               "outside the workspace (paper 结账 record, the auditor); check with verify --expect:")
+    click.echo(f"  {seals.paper_form(day, hash_)}")
     click.echo("封账后的更正请在未封账期间做红字冲销/更正分录 Correct sealed entries with new "
                "adjusting entries in the open period (docs/audit-trail.md).")

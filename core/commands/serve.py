@@ -15,21 +15,18 @@ from fundtrail.commands.common import LEDGER
 @click.option("--users", "users_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="用户文件, 启用登录 users file: log in per user (`fundtrail users add`)")
 def serve(ledger: str, port: int, host: str, users_path: str | None):
-    from fundtrail.serve import create_app
+    from fundtrail.serve import create_app, secure
+    from fundtrail.users import UsersFileError
 
     if host not in ("127.0.0.1", "localhost", "::1") and not users_path:
         raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "
                                    "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
     _require_free_port(host, port)
     app = create_app(ledger)
-    if users_path:
-        from fundtrail.access import protect
-        from fundtrail.users import UsersFileError
-
-        try:
-            protect(app, users_path)
-        except UsersFileError as error:
-            raise click.ClickException(str(error)) from None
+    try:
+        secure(app, ledger, users_path)
+    except UsersFileError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(f"Fava: http://{host}:{port}/  (Ctrl+C 退出)")
     from werkzeug.serving import run_simple
 

@@ -23,8 +23,6 @@ def users():
 @click.password_option("--password", prompt="密码 Password",
                        confirmation_prompt="再次输入 Repeat the password")
 def add(file: Path, name: str, role: str, password: str):
-    if not password:
-        raise click.ClickException("密码不能为空 the password must not be empty")
     try:
         users_file.add(file, name, role, password)
     except users_file.UsersFileError as error:

@@ -106,9 +106,16 @@ def write_statements(root: Path, txns: list[Txn]) -> list[Balance]:
                 _write_xlsx(path, layout, head, rows)
             for n, (txn, _) in enumerate(rows):
                 txn.meta.update(source=_relpath(path, root), row=len(head) + 2 + n)
+                if _has_time(layout, txn.bank.when):  # the importer keeps the time as metadata
+                    txn.meta["time"] = f"{txn.bank.when:%H:%M:%S}"
             balances.append(Balance(end + datetime.timedelta(days=1), account, running,
                                     {"source": _relpath(path, root)}))
     return balances
+
+
+def _has_time(layout, when: datetime.datetime) -> bool:
+    columns = layout["columns"]
+    return "time" in columns or ("datetime" in columns and when.time() != datetime.time())
 
 
 def _row_values(layout, txn, balance) -> dict[str, object]:

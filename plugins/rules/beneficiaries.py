@@ -9,13 +9,17 @@ ghost-beneficiary (critical)
     The ID number paid is not in the household register (冒领、虚报: ghost or ineligible). A
     cadre or registered relative is no ghost: related-party reports them.
 duplicate-subsidy (high)
-    The same ID paid the same subsidy item (`item:`) more than once in one period; reported on
-    each repeat, linking the first payment too.
+    The same ID paid the same subsidy item (`item:`) more than once in the item's period (its
+    `custom "subsidy-item"` `period:` once/year/half/quarter/month, else `subsidy_period`; a
+    one-off item paid twice ever); reported on each repeat, linking the first payment too.
+subsidy-above-standard (medium)
+    A payment of an item above its `custom "subsidy-item"` `standard:` (补贴标准).
 id-multi-village (high)
     The same ID paid under a village that is not its village in the register, or (when it is
     not registered) under two villages.
 
-Settings: subsidy_period ("month" | "quarter" | "half" | "year"; default "quarter").
+Settings: subsidy_period ("month" | "quarter" | "half" | "year"; default "quarter"), for items
+the county's subsidy-item list does not give a period.
 Without a household register ghost-beneficiary and the register test of id-multi-village stay
 silent.
 """
@@ -24,18 +28,19 @@ from __future__ import annotations
 
 from fundtrail import findings
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem, yuan
+from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度"}
+PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "一次性项目"}
 MASK = Masker()
 
 
 def _who(flow) -> str:
     meta = flow.meta
-    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证 {MASK.id_no(meta['id_no'])}）"
+    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证{MASK.id_no(meta['id_no'])}）"
 
 
 def ghost_beneficiary(ctx):
@@ -44,47 +49,67 @@ def ghost_beneficiary(ctx):
     if not registered:
         return
     known = related_ids(ctx)
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         if person in registered or person in known:
             continue
         for flow in flows:
-            yield findings.make(
-                "ghost-beneficiary", "critical", f"{entry_key(flow.entry)}|{person}",
-                f"{_who(flow)} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
-                f"其身份证号不在脱贫户/监测户登记册中（虚报冒领或不符合条件）。Beneficiary not registered.",
-                flow.entry, flow.amount)
+            yield findings.emit(
+                "ghost-beneficiary", f"{entry_key(flow.entry)}|{person}", flow.entry,
+                amount=flow.amount, group=f"{person}|{flow.meta.get('item', '')}",
+                who=_who(flow), item=flow.meta.get("item", "补助"), day=flow.date)
 
 
 def period_of(day, months: int) -> tuple[int, int]:
     return day.year, (day.month - 1) // months
 
 
+def repeat_window(day, period: str) -> str:
+    """The stretch of time in which a second payment of an item to one person is a repeat: the
+    calendar month, quarter, half or year of `day` (`2024-3/quarter`), or ever for a one-off."""
+    if period == "once":
+        return "once"
+    year, part = period_of(day, PERIOD_MONTHS[period])
+    return f"{year}-{part + 1}/{period}"
+
+
 def duplicate_subsidy(ctx):
-    period = ctx.settings["subsidy_period"]
-    months = PERIOD_MONTHS[period]
-    for person, flows in ledger(ctx).by_person.items():
+    default, items = ctx.settings["subsidy_period"], ctx.master.subsidy_items
+    for person, flows in ctx.flows.by_person.items():
         first = {}
         for flow in flows:
             if flow.amount <= 0:
                 continue
             item = str(flow.meta.get("item", ""))
-            earlier = first.setdefault((item, period_of(flow.date, months)), flow)
+            period = (items[item].period if item in items else "") or default
+            window = repeat_window(flow.date, period)
+            earlier = first.setdefault((item, window), flow)
             if earlier is flow:
                 continue
-            year, part = period_of(flow.date, months)
-            yield findings.make(
-                "duplicate-subsidy", "high",
-                f"{person}|{item}|{year}-{part + 1}/{period}|{entry_key(flow.entry)}",
-                f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，同一"
-                f"{PERIOD_NAMES[period]}内已于 {earlier.date} 领取 {yuan(earlier.amount)}"
-                f"（重复享受补助）。Subsidy paid twice.",
-                flow.entry, flow.amount, earlier.entry.links)
+            yield findings.emit(
+                "duplicate-subsidy", f"{person}|{item}|{window}|{entry_key(flow.entry)}",
+                flow.entry, amount=flow.amount, links=earlier.entry.links, who=_who(flow),
+                day=flow.date, item=item, period=PERIOD_NAMES[period], earlier=earlier.date,
+                earlier_amount=earlier.amount)
+
+
+def subsidy_above_standard(ctx):
+    items = ctx.master.subsidy_items
+    if not any(i.standard is not None for i in items.values()):
+        return
+    for person, flows in ctx.flows.by_person.items():
+        for flow in flows:
+            item = items.get(str(flow.meta.get("item", "")))
+            if item and item.standard is not None and flow.amount > item.standard:
+                yield findings.emit(
+                    "subsidy-above-standard", f"{person}|{entry_key(flow.entry)}", flow.entry,
+                    amount=flow.amount, who=_who(flow), day=flow.date, item=item.name,
+                    standard=item.standard, excess=flow.amount - item.standard)
 
 
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
-    for person, flows in ledger(ctx).by_person.items():
+    for person, flows in ctx.flows.by_person.items():
         row = registered.get(person)
         home, reported = (row.get("行政村", "") if row else None), set()
         for flow in flows:
@@ -97,12 +122,11 @@ def id_multi_village(ctx):
                 continue
             reported.add(code)
             where = "登记册所在村" if row else "此前领取补助的村"
-            yield findings.make(
-                "id-multi-village", "high", f"{person}|{code}",
-                f"{_who(flow)} 在 {name} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
-                f"但其{where}为 {home}（同一身份证号出现在两个村）。Same ID in two villages.",
-                flow.entry, flow.amount)
+            yield findings.emit(
+                "id-multi-village", f"{person}|{code}", flow.entry, amount=flow.amount,
+                who=_who(flow), village=name, item=flow.meta.get("item", "补助"), where=where,
+                home=home)
 
 
 RULES = {"ghost-beneficiary": ghost_beneficiary, "duplicate-subsidy": duplicate_subsidy,
-         "id-multi-village": id_multi_village}
+         "id-multi-village": id_multi_village, "subsidy-above-standard": subsidy_above_standard}

@@ -25,7 +25,8 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger, yuan
+from fundtrail.flows import by_entry
+from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"cash_keywords": ("现金", "取现", "提现", "现支"),
             "personal_exempt": ("劳务", "务工", "以工代赈")}
@@ -42,17 +43,16 @@ def _any_of(words: tuple) -> re.Pattern:
 
 def cash_withdrawal(ctx):
     cash = _any_of(tuple(ctx.settings["cash_keywords"]))
-    for entry, flows in by_entry(ledger(ctx).bank_out):
+    for entry, flows in by_entry(ctx.flows.transfers):
         text = f"{entry.payee or ''} {entry.narration or ''} {entry.meta.get('summary', '')}"
         word = cash.search(text)
         if word:
             for flow in flows:
-                yield findings.make(
-                    "cash-withdrawal", "high", f"{entry_key(entry)}|{flow.posting.account}",
-                    f"专户 {flow.posting.account}（{ctx.master.account_name(flow.posting.account)}）"
-                    f"{entry.date} 提取现金 {yuan(flow.amount)}（“{word.group()}”：{entry.narration}），"
-                    f"专项资金应转账支付，不得提取现金。Cash withdrawn from a special account.",
-                    entry, flow.amount)
+                yield findings.emit(
+                    "cash-withdrawal", f"{entry_key(entry)}|{flow.posting.account}", entry,
+                    amount=flow.amount, account=flow.posting.account,
+                    name=ctx.master.account_name(flow.posting.account), day=entry.date,
+                    word=word.group(), narration=entry.narration)
 
 
 def is_person(name: str) -> bool:
@@ -65,7 +65,7 @@ def is_card(account) -> bool:
 
 def personal_account(ctx):
     exempt = _any_of(tuple(ctx.settings["personal_exempt"]))
-    for entry, flows in by_entry(ledger(ctx).works):
+    for entry, flows in by_entry(ctx.flows.works):
         payee = (entry.payee or "").strip()
         card = entry.meta.get("payee_account") or flows[0].meta.get("payee_account")
         if not (is_person(payee) or is_card(card)) or exempt.search(entry.narration or ""):
@@ -74,27 +74,25 @@ def personal_account(ctx):
                  and f.posting.account.startswith("Expenses:Project:")]
         if works:
             amount = sum(f.amount for f in works)
-            yield findings.make(
-                "personal-account", "high", entry_key(entry),
-                f"项目资金 {yuan(amount)}（{entry.narration}）支付给个人 {payee} 的个人账户，"
-                f"工程款应支付至施工单位对公账户。Works money paid to a personal account.",
-                entry, amount)
+            yield findings.emit("personal-account", entry_key(entry), entry, amount=amount,
+                                narration=entry.narration, payee=payee, day=entry.date)
 
 
 def direct_fund_parked(ctx):
     funds, projects = ctx.master.funds, ctx.master.projects
-    for flow in ledger(ctx).held:
+    for flow in ctx.flows.passed_down:
+        if flow.amount <= 0:
+            continue
         project = str(flow.meta.get("project", ""))
         fund = str(flow.meta.get("fund") or (projects[project].meta.get("fund", "")
                                              if project in projects else ""))
         if fund in funds and funds[fund].direct:
             unit = ctx.master.account_name(flow.posting.account)
-            yield findings.make(
-                "direct-fund-parked", "high", f"{entry_key(flow.entry)}|{flow.posting.account}",
-                f"直达资金 {fund}（{funds[fund].doc_no}）{yuan(flow.amount)} 转入 {unit}"
-                f"（{flow.posting.account}），未直达最终收款人（直达资金滞留单位账户）。"
-                f"Direct funds parked in a unit's own account.",
-                flow.entry, flow.amount, tuple(x for x in (fund, project) if x))
+            yield findings.emit(
+                "direct-fund-parked", f"{entry_key(flow.entry)}|{flow.posting.account}",
+                flow.entry, amount=flow.amount, links=tuple(x for x in (fund, project) if x),
+                fund=fund, doc_no=funds[fund].doc_no, unit=unit, account=flow.posting.account,
+                day=flow.date)
 
 
 RULES = {"cash-withdrawal": cash_withdrawal, "personal-account": personal_account,

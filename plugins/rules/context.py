@@ -1,30 +1,55 @@
-"""What every rule sees: the entries, the master data, the settings, and indexes built once.
+"""What every rule sees: the books' flow index, the master data, the settings, and the date the
+books are judged at.
 
-Rules must not each walk the whole ledger to build the same index: ask `ctx.memo(key, build)`,
-which computes `build()` once per load and hands the same object to every rule.
+Rules ask the flow index (`ctx.flows`, fundtrail.flows) for the money movements and never walk
+the entries themselves. What a rule derives and others share is kept with `ctx.memo(key, build)`:
+on the index when it depends on the books alone (`ctx.flows.memo`), on the context when it also
+depends on the settings.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+import datetime
 
-from beancount.core import data
-
+from fundtrail.flows import FlowIndex
 from fundtrail.masterdata import MasterData
 
 
 class Context:
     def __init__(self, entries, settings: dict, master: MasterData | None = None):
-        self.entries = entries
+        self.flows = FlowIndex.of(entries)
+        self.entries = self.flows.entries
         self.settings = settings
-        self.master = master or MasterData.from_entries(entries)
+        self.master = master or self.flows.master
         self._memo = {}
 
-    @cached_property
-    def transactions(self) -> list[data.Transaction]:
-        return [e for e in self.entries if isinstance(e, data.Transaction)]
+    @property
+    def transactions(self):
+        return self.flows.transactions
+
+    @property
+    def as_of(self) -> datetime.date:
+        """The `as_of` setting, else the date the books are complete to: the last transaction,
+        or the day before the last balance assertion (a statement's closing balance is asserted
+        on the day after its period), whichever is later. Books with neither (master data only)
+        are judged at their last entry, so nothing is yet overdue or idle."""
+        return self.memo("as_of", self._judging_date)
+
+    def _judging_date(self) -> datetime.date:
+        as_of = self.settings.get("as_of")
+        if as_of:
+            return datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        transactions, balances = self.flows.transactions, self.flows.balances
+        last = transactions[-1].date if transactions else None
+        if balances:
+            day = balances[-1].date - datetime.timedelta(days=1)
+            return max(day, last) if last else day
+        return last or (self.entries[-1].date if self.entries else datetime.date.min)
 
     def memo(self, key: str, build):
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
+        """`build()` once per context (one load and one set of settings), then the same object."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value

@@ -26,7 +26,7 @@ import datetime
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, ledger, yuan
+from fundtrail.flows import ZERO
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -57,10 +57,9 @@ def totals_at(flows, dates):
 
 
 def _behind(ctx, scope, code, inflows, spent, label):
-    index = ledger(ctx)
     margin = Decimal(str(ctx.settings["progress_margin"]))
     start = inflows[0].date
-    days = list(quarter_ends(start, min(index.as_of, start + datetime.timedelta(days=YEAR))))
+    days = list(quarter_ends(start, min(ctx.as_of, start + datetime.timedelta(days=YEAR))))
     for day, got, used in zip(days, totals_at(inflows, days), totals_at(spent, days), strict=True):
         if got <= 0:
             continue
@@ -68,54 +67,52 @@ def _behind(ctx, scope, code, inflows, spent, label):
         share = used / got
         if due - share > margin:
             quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
-            yield findings.make(
-                "slow-spending", "medium", f"{scope}|{code}|{quarter}",
-                f"{label} 截至 {day} 支出 {yuan(used)}，支出进度 {share:.1%}，低于序时进度 {due:.1%}"
-                f" 超过 {margin:.0%}（自 {start} 到位起算，到位 {yuan(got)}）。Spending behind schedule.",
-                inflows[0].entry, got - used, (code,), scope=scope, quarter=quarter)
+            yield findings.emit(
+                "slow-spending", f"{scope}|{code}|{quarter}", inflows[0].entry,
+                amount=got - used, links=(code,), date=day,
+                facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
+                share=share, due=due, margin=margin, start=start, got=got)
 
 
 def slow_spending(ctx):
-    index = ledger(ctx)
+    index = ctx.flows
     levels = set(ctx.settings["progress_levels"])
-    for code in sorted(index.received):
+    for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         if fund and fund.level in levels:
-            yield from _behind(ctx, "fund", code, index.received[code],
-                               index.fund_spent.get(code, []), f"资金 {code}（{fund.doc_no}）")
-    for code in sorted(index.project_in):
+            yield from _behind(ctx, "fund", code, index.receipts[code],
+                               index.spent_by_fund.get(code, []), f"资金{code}（{fund.doc_no}）")
+    for code in sorted(index.allotted_to):
         project = ctx.master.projects.get(code)
         fund = ctx.master.funds.get(project.meta.get("fund", "")) if project else None
         if project and (fund is None or fund.level in levels):
-            yield from _behind(ctx, "project", code, index.project_in[code],
-                               index.project_spent.get(code, []), f"项目 {code}（{project.name}）")
+            yield from _behind(ctx, "project", code, index.allotted_to[code],
+                               index.spent_on.get(code, []), f"项目{code}（{project.name}）")
 
 
 def overdue_project(ctx):
-    index = ledger(ctx)
+    index, as_of = ctx.flows, ctx.as_of
     grace = datetime.timedelta(days=ctx.settings["overdue_days"])
     retention = Decimal(str(ctx.settings["retention_share"]))
     for code, project in sorted(ctx.master.projects.items()):
         end = project.end
-        if not end or end + grace >= index.as_of:
+        if not end or end + grace >= as_of:
             continue
-        spent = sum((f.amount for f in index.project_spent.get(code, [])), index.project_held[code])
-        budget = project.budget or sum((f.amount for f in index.project_in.get(code, [])), ZERO)
+        spent = sum((f.amount for f in index.spent_on.get(code, [])), index.held_for.get(code, ZERO))
+        budget = project.budget or sum((f.amount for f in index.allotted_to.get(code, [])), ZERO)
         unpaid = budget - spent
         if unpaid <= budget * retention:
             continue
         accepted = ctx.master.accepted.get(code)
-        flows = index.project_spent.get(code) or index.project_in.get(code)
+        flows = index.spent_on.get(code) or index.allotted_to.get(code)
         entry = flows[-1].entry if flows else ctx.master.accounts[project.account]
-        if accepted:
-            stage, why = "payment", f"{accepted} 已验收，但仍有 {yuan(unpaid)} 未报账结算（超过质保金比例 {retention:.0%}）"
-        else:
-            stage, why = "acceptance", f"至今未验收，已支出 {yuan(spent)}，未支出 {yuan(unpaid)}"
-        yield findings.make(
-            "overdue-project", "medium", f"{code}|{stage}",
-            f"项目 {code}（{project.name}）实施期限 {end} 已过 {(index.as_of - end).days} 天，"
-            f"{why}（项目逾期未完工或未报账）。Project overdue.",
-            entry, unpaid, (code,), stage=stage)
+        stage = "payment" if accepted else "acceptance"
+        yield findings.emit(
+            "overdue-project", f"{code}|{stage}", entry, amount=unpaid, links=(code,),
+            date=end + grace + datetime.timedelta(days=1),
+            variant="payment" if accepted else "", facets={"stage": stage}, code=code,
+            name=project.name, end=end, days=(ctx.as_of - end).days, accepted=accepted,
+            spent=spent, retention=retention)
 
 
 RULES = {"slow-spending": slow_spending, "overdue-project": overdue_project}

@@ -20,17 +20,10 @@ from __future__ import annotations
 from itertools import chain
 
 from fundtrail import findings
+from fundtrail.flows import by_entry
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import (
-    by_entry,
-    entry_key,
-    households,
-    id_no,
-    ledger,
-    register,
-    register_problem,
-    yuan,
-)
+from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.rules._registers import households, id_no, register, register_problem
 
 SETTINGS = {}
 MASK = Masker()
@@ -93,17 +86,15 @@ def related_party(ctx):
     known = officials(ctx)
     if not known.ids:
         return
-    index = ledger(ctx)
+    index = ctx.flows
     for entry, flows in chain(by_entry(index.subsidies), by_entry(index.works)):
         for flow in flows:
             why = flow.amount > 0 and known.match(flow, _village(ctx, flow))
             if why:
                 who = flow.meta.get("beneficiary") or entry.payee
-                yield findings.make(
-                    "related-party", "high", entry_key(entry),
-                    f"{who} 收到 {yuan(flow.amount)}（{entry.narration}），{MASK.text(why)}"
-                    f"（优亲厚友：村干部、公职人员或其亲属享受资金）。Paid to a related party.",
-                    entry, flow.amount)
+                yield findings.emit(
+                    "related-party", entry_key(entry), entry, amount=flow.amount, who=who,
+                    narration=entry.narration, relation=MASK.text(why))
                 break
 
 

@@ -1,4 +1,4 @@
-"""Who sees household subsidies unmasked on the villages page.
+"""Who sees personal numbers unmasked: on the villages page and, through `fundtrail serve`, in Fava's own views.
 
 The login layer (`fundtrail serve --users`) puts the signed-in user's role in `flask.g.fundtrail_role`
 or in the WSGI environ key `fundtrail.role`. A role in `internal_roles` (the extension's setting,

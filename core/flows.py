@@ -1,0 +1,411 @@
+"""The flow index: every money movement of the books, read once per load.
+
+    index = FlowIndex.of(entries)
+    index.flows                      # every Flow in ledger order
+    index.receipts["C2024-048"]      # the lookups the rules, Books, reports and Fava ask for
+    index.memo("key", build)         # anything derived from the index, computed once per load
+
+One pass over the entries classifies each posting by its account (docs/ledger-model.md) into a
+`Flow` of one kind:
+
+    receipt    money arriving on a fund (`Income:Fund:<fund>`); amount + = in
+    allotment  a fund's money allotted to a project (分解下达, the `Equity:Allotment` pair): the
+               fund leg (project "", amount + = out of the fund) and the project leg (amount
+               + = into the project, its fund the entry's fund leg)
+    pass-down  money moved into an implementing unit's own account (`Assets:Held`, its project
+               named by `project:`); amount + = into the unit's account
+    payment    an expense (`Expenses:*`): a project's final payment, a fee, money returned up
+    subsidy    an expense paid to a household (一卡通 row: it carries `id_no:`)
+    refund     a payment with a negative amount: money coming back
+    transfer   money leaving a special bank account (`Assets:Bank`), whatever it pays for
+
+Each flow carries its fund (the posting's `fund:`, else its project's), project, village (the
+posting's `village:`, else its project's; "" for county-wide money), payee, person (a subsidy's
+normalised ID number) and source (the file it was imported from). A subsidy row whose `status:`
+says 失败 bounced: it stays in `flows` (the books hold it) but no spending lookup counts it.
+
+The same pass keeps what else the readers need, so nothing walks the entries again: the master
+data's directives, `custom` directives by type, balance assertions, voucher numbers, the
+transactions of each day, money left in suspense, and each bank account's balance and last
+movement. The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
+as the plugin, Fava and the CLI ask in turn, costs one identity comparison, not a rebuild).
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+
+from beancount.core import data
+
+from fundtrail import accounts as acc
+from fundtrail import gcpause
+from fundtrail.masterdata import MasterData
+
+ZERO = Decimal(0)
+RECEIPT, ALLOTMENT, PASS_DOWN = "receipt", "allotment", "pass-down"
+PAYMENT, SUBSIDY, REFUND, TRANSFER = "payment", "subsidy", "refund", "transfer"
+SPENDING = (PAYMENT, SUBSIDY, REFUND)
+FAILED = "失败"  # a roster row's status when the payment bounced: not spending
+_EMPTY: dict = {}
+
+
+class Flow:
+    """One posting that moves money: its kind, signed amount (see the module doc), fund,
+    project, village, payee and, for a household subsidy, the person's ID number."""
+
+    __slots__ = ("kind", "date", "amount", "fund", "project", "village", "person", "entry",
+                 "posting", "meta")
+
+    def __init__(self, kind, entry, posting, amount, fund="", project="", village="", person=""):
+        self.kind, self.date, self.amount = kind, entry.date, amount
+        self.fund, self.project, self.village, self.person = fund, project, village, person
+        self.entry, self.posting, self.meta = entry, posting, posting.meta or _EMPTY
+
+    @property
+    def payee(self) -> str:
+        return self.entry.payee or ""
+
+    @property
+    def source(self) -> str:
+        """The statement, voucher or roster file the entry was imported from ("" if typed in)."""
+        return str(self.entry.meta.get("source", ""))
+
+    @property
+    def account(self) -> str:
+        return self.posting.account
+
+    @property
+    def failed(self) -> bool:
+        status = self.meta.get("status")
+        return bool(status) and FAILED in str(status)
+
+    def __repr__(self):
+        return (f"Flow({self.kind} {self.date} {self.amount} fund={self.fund!r} "
+                f"project={self.project!r} village={self.village!r})")
+
+
+# Account classes, worked out once per account name.
+_FUND, _ALLOT_FUND, _ALLOT_PROJECT, _HELD, _PROJECT, _EXPENSE, _BANK, _CASH, _SUSPENSE, _OTHER = (
+    "fund", "allot-fund", "allot-project", "held", "project", "expense", "bank", "cash", "suspense",
+    "other")
+_CLASSES = ((acc.FUND_INCOME + ":", _FUND), (acc.ALLOT_FUND + ":", _ALLOT_FUND),
+            (acc.ALLOT_PROJECT + ":", _ALLOT_PROJECT), (acc.HELD + ":", _HELD),
+            (acc.PROJECT + ":", _PROJECT), (acc.BANK + ":", _BANK))
+
+
+def _class_of(account: str) -> tuple[str, str]:
+    if account in (acc.SUSPENSE_EXPENSE, acc.SUSPENSE_INCOME):
+        return (_SUSPENSE if account == acc.SUSPENSE_INCOME else _EXPENSE), acc.leaf(account)
+    kind = next((kind for prefix, kind in _CLASSES if account.startswith(prefix)), None)
+    if kind is None:
+        kind = _EXPENSE if account.startswith("Expenses:") else \
+            _CASH if acc.is_cash(account) else _OTHER
+    return kind, acc.leaf(account)
+
+
+def id_no(value) -> str:
+    """An ID number as the registers and the rules compare it: trimmed, X upper-cased."""
+    return str(value or "").strip().upper()
+
+
+# Legal-form words a payee's name may carry or drop from one source to the next.
+_LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|有限公司|股份公司|集团|公司|分公司|专业合作社|合作社)$")
+_NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
+
+
+def payee_key(name: str) -> str:
+    """A payee's name reduced for matching: full-width folded, punctuation and legal form dropped.
+
+    青禾建工有限公司, 青禾建工有限责任公司 and 青禾建工（有限公司） all become 青禾建工."""
+    name = _NOISE.sub("", unicodedata.normalize("NFKC", name or ""))
+    stripped = _LEGAL_FORMS.sub("", name)
+    while stripped != name and stripped:
+        name, stripped = stripped, _LEGAL_FORMS.sub("", stripped)
+    return name
+
+
+class Payment:
+    """A project payment to someone other than a household: the payment (or pass-down) flow,
+    its payee's matching key and the loan id of a loan-interest subsidy ("" otherwise)."""
+
+    __slots__ = ("flow", "entry", "project", "amount", "payee", "loan")
+
+    def __init__(self, flow: Flow, payee: str):
+        self.flow, self.entry, self.project, self.amount = flow, flow.entry, flow.project, flow.amount
+        self.payee, self.loan = payee, str(flow.meta.get("loan") or "")
+
+
+class FlowIndex:
+    """Every flow of the books and the lookups over them; see the module doc."""
+
+    def __init__(self, entries):
+        self.entries = entries
+        self.flows: list[Flow] = []
+        self.transactions: list[data.Transaction] = []
+        self.directives: list = []  # open and custom directives: the master data's input
+        self.customs: dict[str, list[data.Custom]] = defaultdict(list)
+        self.balances: list[data.Balance] = []
+        # lookups, each in ledger order
+        self.receipts: dict[str, list[Flow]] = defaultdict(list)  # fund ->
+        self.allotted: dict[str, list[Flow]] = defaultdict(list)  # fund -> its allotment legs
+        self.allotted_to: dict[str, list[Flow]] = defaultdict(list)  # project -> allotment legs
+        self.passed_down: list[Flow] = []  # into units' own accounts (every pass-down flow)
+        self.spent_by_fund: dict[str, list[Flow]] = defaultdict(list)  # fund -> spending
+        self.spent_on: dict[str, list[Flow]] = defaultdict(list)  # project -> spending
+        self.works: list[Flow] = []  # spending other than household subsidies
+        self.subsidies: list[Flow] = []  # household subsidies
+        self.by_person: dict[str, list[Flow]] = defaultdict(list)  # ID number -> subsidies
+        self.transfers: list[Flow] = []  # money leaving bank accounts
+        self.bank_last: dict[str, data.Transaction] = {}  # bank account -> its last movement
+        self.bank_balance: dict[str, Decimal] = defaultdict(Decimal)
+        self.by_day: dict[datetime.date, list[data.Transaction]] = {}
+        self.voucher_links: list[tuple[str, data.Transaction]] = []  # (number, entry): ^VOU-
+        self.voucher_meta: list[tuple[str, data.Transaction]] = []  # (number, entry): voucher:
+        self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
+        self.cash: list[tuple[datetime.date, str, Decimal]] = []  # every cash posting
+        self.other: list[tuple[datetime.date, Decimal]] = []  # postings no figure counts
+        self._memo: dict = {}
+        self._read(entries)
+
+    # -- the one pass ------------------------------------------------------------------
+    def _read(self, entries) -> None:
+        Transaction, Open, Custom, Balance = data.Transaction, data.Open, data.Custom, data.Balance
+        directives, customs, transactions = self.directives, self.customs, self.transactions
+        for entry in entries:
+            kind = type(entry)
+            if kind is Transaction:
+                transactions.append(entry)
+            elif kind is Open:
+                directives.append(entry)
+            elif kind is Custom:
+                directives.append(entry)
+                customs[entry.type].append(entry)
+            elif kind is Balance:
+                self.balances.append(entry)
+        self.master = MasterData.from_entries(directives)
+        self._read_transactions()
+        for name in ("receipts", "allotted", "allotted_to", "spent_by_fund", "spent_on", "by_person",
+                     "bank_balance", "customs"):  # a lookup of a missing key adds nothing
+            setattr(self, name, dict(getattr(self, name)))
+
+    def _read_transactions(self, classes={}) -> None:  # noqa: B006 (account -> class, for all loads)
+        """Each posting of each transaction into its flow and the lookups; the account's class
+        is worked out once per account name, a project's fund and village once per project."""
+        projects = self.master.projects
+        fund_of = {code: str(p.meta.get("fund", "")) for code, p in projects.items()}
+        village_of = {code: p.village for code, p in projects.items()}
+        flows, cash, other, by_day = self.flows, self.cash, self.other, self.by_day
+        voucher_links, voucher_meta, suspense = self.voucher_links, self.voucher_meta, self.suspense
+        receipts, allotted, allotted_to = self.receipts, self.allotted, self.allotted_to
+        spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
+        works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
+            self.transfers
+        bank_last, bank_balance = self.bank_last, self.bank_balance
+        last_day, day = None, None
+        for entry in self.transactions:
+            date = entry.date
+            if date != last_day:
+                day = by_day[date] = [entry]
+                last_day = date
+            else:
+                day.append(entry)
+            if entry.links:
+                for link in entry.links:
+                    if link[:4] == "VOU-":
+                        voucher_links.append((link[4:], entry))
+            if "voucher" in entry.meta:
+                voucher_meta.append((str(entry.meta["voucher"]), entry))
+            fund_leg, to_projects = "", None
+            for posting in entry.postings:
+                account = posting.account
+                try:
+                    cls, leaf = classes[account]
+                except KeyError:
+                    cls, leaf = classes[account] = _class_of(account)
+                number = posting.units.number
+                if cls is _PROJECT or cls is _EXPENSE:
+                    meta = posting.meta or _EMPTY
+                    person = meta.get("id_no")
+                    if person:
+                        if not (isinstance(person, str) and person.isdigit()):  # x, spaces, a number
+                            person = id_no(person)
+                        kind = SUBSIDY
+                    else:
+                        person, kind = "", PAYMENT if number >= 0 else REFUND
+                    fund, village = meta.get("fund"), meta.get("village")
+                    fund = str(fund) if fund else ""
+                    village = str(village) if village else ""
+                    if cls is _PROJECT:
+                        fund = fund or fund_of.get(leaf, "")
+                        village = village or village_of.get(leaf, "")
+                    else:
+                        if account == acc.SUSPENSE_EXPENSE:
+                            suspense.append((entry, _position(entry, posting), posting))
+                        leaf = ""
+                    flow = Flow(kind, entry, posting, number, fund, leaf, village, person)
+                    flows.append(flow)
+                    status = meta.get("status")
+                    if status and FAILED in str(status):
+                        continue  # bounced: in the books, not spending
+                    if person:
+                        subsidies.append(flow)
+                        if person in by_person:
+                            by_person[person].append(flow)
+                        else:
+                            by_person[person] = [flow]
+                    else:
+                        works.append(flow)
+                    if leaf:
+                        if leaf in spent_on:
+                            spent_on[leaf].append(flow)
+                        else:
+                            spent_on[leaf] = [flow]
+                    if fund:
+                        spent_by_fund[fund].append(flow)
+                elif cls is _CASH:
+                    cash.append((date, account, number))
+                elif cls is _BANK:
+                    cash.append((date, account, number))
+                    bank_last[account] = entry
+                    bank_balance[account] += number
+                    if number < 0:
+                        flow = Flow(TRANSFER, entry, posting, -number)
+                        flows.append(flow)
+                        transfers.append(flow)
+                elif cls is _FUND:
+                    flow = Flow(RECEIPT, entry, posting, -number, leaf)
+                    flows.append(flow)
+                    receipts[leaf].append(flow)
+                elif cls is _ALLOT_FUND:
+                    fund_leg = fund_leg or leaf
+                    flow = Flow(ALLOTMENT, entry, posting, number, leaf)
+                    flows.append(flow)
+                    allotted[leaf].append(flow)
+                elif cls is _ALLOT_PROJECT:
+                    flow = Flow(ALLOTMENT, entry, posting, -number, "", leaf, village_of.get(leaf, ""))
+                    flows.append(flow)
+                    allotted_to[leaf].append(flow)
+                    to_projects = [*(to_projects or ()), flow]
+                elif cls is _HELD:
+                    cash.append((date, account, number))
+                    meta = posting.meta or _EMPTY
+                    project = meta.get("project")
+                    project = str(project) if project else ""
+                    fund, village = meta.get("fund"), meta.get("village")
+                    flow = Flow(PASS_DOWN, entry, posting, number,
+                                str(fund) if fund else fund_of.get(project, ""), project,
+                                str(village) if village else village_of.get(project, ""))
+                    flows.append(flow)
+                    passed_down.append(flow)
+                else:
+                    if cls is _SUSPENSE:
+                        suspense.append((entry, _position(entry, posting), posting))
+                    other.append((date, number))
+            if to_projects:  # an allotment's project legs: the fund it came from
+                for flow in to_projects:
+                    flow.fund = fund_leg or fund_of.get(flow.project, "")
+
+    # -- the latest index, and what is derived from it --------------------------------
+    _latest: FlowIndex | None = None
+
+    @classmethod
+    def of(cls, entries) -> FlowIndex:
+        """The index of these entries: the kept one when they are the same entry objects as the
+        latest index's (in a new list, as beancount re-sorts after each plugin), else a new one."""
+        kept = cls._latest
+        if kept is None or not _same(kept.entries, entries):
+            cls._latest = None  # let the old index go before the new one is built
+            with gcpause.paused():
+                kept = cls._latest = cls(tuple(entries))
+        return kept
+
+    @classmethod
+    def forget(cls) -> None:
+        """Drop the kept index (benchmarks time the building, not the cache)."""
+        cls._latest = None
+
+    def memo(self, key, build):
+        """`build()` once per index for `key`, then the same object: the one cache of
+        everything derived from the books of one load (rules' indexes, figures, findings)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
+
+    # -- queries -------------------------------------------------------------------------
+    def of_kind(self, *kinds: str) -> list[Flow]:
+        return [f for f in self.flows if f.kind in kinds]
+
+    @property
+    def payments(self) -> list[Payment]:
+        """Money paid out for projects to anyone but households, in ledger order: positive
+        project payments and pass-downs that name their project (bounced rows included, as
+        the books hold them). Payees matched by `payee_key`."""
+        return self.memo("flows.paid", self._paid)[0]
+
+    @property
+    def contractor_payments(self) -> list[Payment]:
+        """`payments` without loan interest."""
+        return self.memo("flows.contractor_payments", lambda: [p for p in self.payments if not p.loan])
+
+    @property
+    def project_paid(self) -> dict[str, tuple[data.Transaction, Decimal]]:
+        """Per project, (the entry of its first payment, all it paid), household subsidies and
+        pass-downs included: positive amounts only."""
+        return self.memo("flows.paid", self._paid)[1]
+
+    def _paid(self):
+        keys: dict[str, str] = {}
+        found, first, paid = [], {}, {}
+        for flow in self.flows:
+            project, kind = flow.project, flow.kind
+            if not project or flow.amount <= 0 or kind not in (PAYMENT, SUBSIDY, PASS_DOWN):
+                continue
+            if project in paid:
+                paid[project] += flow.amount
+            else:
+                first[project], paid[project] = flow.entry, flow.amount
+            if kind != SUBSIDY:
+                raw = flow.entry.payee or ""
+                key = keys.get(raw)
+                if key is None:
+                    key = keys[raw] = payee_key(raw)
+                found.append(Payment(flow, key))
+        return found, {code: (first[code], paid[code]) for code in paid}
+
+    @property
+    def held_for(self) -> dict[str, Decimal]:
+        """Per project, the money moved into units' own accounts for it (net)."""
+        def build():
+            held: dict[str, Decimal] = defaultdict(Decimal)
+            for flow in self.passed_down:
+                if flow.project:
+                    held[flow.project] += flow.amount
+            return dict(held)
+        return self.memo("flows.held_for", build)
+
+
+def _position(entry, posting) -> int:
+    return next(i for i, p in enumerate(entry.postings) if p is posting)
+
+
+def _same(kept: tuple, entries) -> bool:
+    return len(kept) == len(entries) and all(map(operator.is_, kept, entries))
+
+
+def by_entry(flows):
+    """(entry, [its flows]) for flows in ledger order (an entry's flows are adjacent)."""
+    group = []
+    for flow in flows:
+        if group and flow.entry is not group[0].entry:
+            yield group[0].entry, group
+            group = []
+        group.append(flow)
+    if group:
+        yield group[0].entry, group

@@ -1,0 +1,136 @@
+"""Lists a county already keeps, as master data in masterdata/county.beancount:
+
+- the division list (行政区划代码: towns and villages with their statistical codes) ->
+  `custom "town" "<9-digit code>"` and `custom "village" "<12-digit code>"` (name, town). The
+  code says the level: 12 digits ending 000 (or 9 digits) a town, other 12-digit codes a village
+  of the town its first 9 digits name; the county's own row (6 digits, or ending 000000) is
+  skipped. A list with one row per village may name the town in a 乡镇 column instead.
+- the subsidy items (补贴项目) with their standard (补贴标准, per payment) and period (发放周期:
+  一次性, 每年, 每半年, 每季度, 每月) -> `custom "subsidy-item" "<name>"` (standard, period), which
+  duplicate-subsidy and subsidy-above-standard read.
+
+Both are upserted by key, like the other registers: re-importing a changed list updates in place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from fundtrail.importers import cells
+from fundtrail.importers.base import Extraction
+from fundtrail.importers.context import Context
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
+from fundtrail.importers.tables import header_score, read_table
+from fundtrail.ledgertext import money
+
+COUNTY_FILE = "masterdata/county.beancount"
+PERIOD_WORDS = (("半年", "half"), ("季", "quarter"), ("月", "month"), ("年", "year"), ("一次", "once"))
+
+
+def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
+    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
+    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
+
+
+class _CountyList(_Tabular):
+    def upsert(self, ex: Extraction, ctx: Context, entries: list) -> None:
+        held = held_master(ctx, entries)
+        for entry in entries:
+            old = held.get(master_key(entry))
+            if old is not None:
+                ex.present += same_open(old, entry)
+                ex.updated += not same_open(old, entry)
+        ex.masterdata[COUNTY_FILE] = entries
+
+
+class DivisionListImporter(_CountyList):
+    kind = "行政区划代码表 division list"
+    columns = {"code": ("统计用区划代码", "行政区划代码", "区划代码", "村代码", "代码"),
+               "name": ("名称", "区划名称", "单位名称", "行政村", "村名称"),
+               "town": ("乡镇", "乡镇(街道)", "所属乡镇")}
+    required = ("code", "name")
+    people = {"id_no": ("身份证号", "身份证号码"), "name": ("姓名", "户主姓名")}
+
+    def score(self, path: Path) -> int:
+        """A list of people with their village codes (a roster) is not a division list."""
+        score = super().score(path)
+        return score and (0 if header_score(read_table(path), self.people, ("id_no",)) else score)
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        day = ctx.open_date(datetime.date.today())
+        towns, villages = {}, {}
+
+        def code_of(number, row):
+            code = re.sub(r"\s", "", cells.text(row["code"]))
+            if not code.isdigit() or len(code) not in (6, 9, 12):
+                raise BadInput(path, f"区划代码应为6、9或12位数字: {code!r}",
+                               f"a division code has 6, 9 or 12 digits: {code!r}", number)
+            return code, code
+
+        for number, row, _ in self.records(path, ex, code_of, ("区划代码 ", "division code ")):
+            code, name = code_of(number, row)[0], cells.text(row["name"])
+            if not name:
+                raise BadInput(path, "名称为空", "empty name", number)
+            if len(code) == 6 or code.endswith("000000"):
+                ex.skipped.append((number, "区县本级 the county itself"))
+            elif len(code) == 9 or code.endswith("000"):
+                towns[code[:9]] = name
+            else:
+                villages[code] = (name, code[:9])
+                town = cells.text(row.get("town"))
+                if town and code[:9] not in towns:
+                    towns[code[:9]] = town
+        unknown = sorted({t for _, t in villages.values() if t not in towns and t not in ctx.master.towns})
+        if unknown:
+            ex.warnings.append(f"村代码所属乡镇不在表中(未建乡镇): {'、'.join(unknown)} / villages "
+                               "of towns the list does not name")
+        entries = [_custom("town", code, day, {"name": name}) for code, name in towns.items()]
+        entries += [_custom("village", code, day, {"name": name, "town": town})
+                    for code, (name, town) in villages.items()]
+        self.upsert(ex, ctx, entries)
+        return ex
+
+
+def period_of(text: str) -> str:
+    """一次性 -> once, 每年/年度 -> year, 每半年 -> half, 季度 -> quarter, 每月 -> month."""
+    folded = cells.fold(text)
+    if folded in ("once", "year", "half", "quarter", "month"):
+        return folded
+    return next((period for word, period in PERIOD_WORDS if word in folded), "")
+
+
+class SubsidyItemImporter(_CountyList):
+    kind = "补贴项目及标准 subsidy items"
+    columns = {"item": ("补贴项目", "补贴项目名称", "补贴名称"),
+               "standard": ("补贴标准(元)", "补贴标准", "标准(元)", "发放标准"),
+               "period": ("发放周期", "补贴周期", "周期", "发放频次")}
+    required = ("item", "standard", "period")
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        day = ctx.open_date(datetime.date.today())
+        entries = []
+
+        def item(_number, row):
+            name = cells.text(row["item"])
+            return name, name
+
+        for number, row, _ in self.records(path, ex, item, ("补贴项目 ", "subsidy item ")):
+            name = cells.text(row["item"])
+            standard = self._cell(path, number, cells.amount, row["standard"], "补贴标准 standard")
+            period = period_of(cells.text(row["period"]))
+            if not period:
+                raise BadInput(path, f"发放周期无法识别: {cells.text(row['period'])!r} (一次性、每年、每半年、"
+                               "每季度、每月)", f"unknown period {cells.text(row['period'])!r} (once, "
+                               "year, half, quarter, month)", number)
+            entries.append(_custom("subsidy-item", name, day, {
+                "standard": money(standard) if standard is not None else None, "period": period}))
+        self.upsert(ex, ctx, entries)
+        return ex

@@ -1,0 +1,123 @@
+"""The import rules of docs/architecture.md, checked on every module of the tree: each package
+imports only the packages below it. Every import counts, at the top of a module or inside a
+function, and so does a string that is exactly the name of one of the tree's modules (the Fava
+extension names its report functions by module, to import them only when asked)."""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# package -> the packages it may import (besides itself); see docs/architecture.md
+EVERY = {"core", "ledgers", "importers", "plugins", "reports", "fava_ext", "demo", "cli"}
+MAY_IMPORT = {
+    "core": {"ledgers"},  # the workspace templates, package data of fundtrail.ledgers
+    "ledgers": set(),
+    "importers": {"core"},
+    "plugins": {"core"},
+    "reports": {"core", "plugins"},
+    "fava_ext": {"core", "plugins", "reports"},
+    "demo": {"core", "ledgers", "importers"},
+    "cli": EVERY,  # fundtrail.cli and fundtrail.commands: the command line over everything
+}
+
+
+def package_of(module: str) -> str:
+    parts = module.split(".")[1:]
+    if not parts:
+        return "core"
+    if parts[0] in ("cli", "commands"):
+        return "cli"
+    if parts[:2] == ["ledgers", "demo"]:
+        return "demo"
+    return parts[0] if parts[0] in EVERY else "core"
+
+
+def modules(root: Path) -> dict[str, Path]:
+    """Every module of the tree by its installed name, from pyproject's package-dir."""
+    mapping = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-dir"]
+    folders = {(root / folder).resolve() for folder in mapping.values()}
+    out = {}
+    for name, folder in mapping.items():
+        base = (root / folder).resolve()
+        for path in base.rglob("*.py"):
+            if any(f in path.parents and f != base and base in f.parents for f in folders):
+                continue  # a folder mapped to a package of its own
+            parts = [*name.split("."), *path.relative_to(base).with_suffix("").parts]
+            out[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return out
+
+
+def imports(module: str, path: Path, known: dict[str, Path]):
+    """(line, imported module) for every import of `module` and every string naming a module."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            for alias in node.names:
+                name = f"{base}.{alias.name}"
+                yield node.lineno, name if name in known else base
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known:
+            yield node.lineno, node.value
+
+
+def broken_rules(root: Path) -> tuple[list[str], set[tuple[str, str]]]:
+    """The imports that break a rule (as `file:line: a -> b (module)`) and every package edge."""
+    known = modules(root)
+    broken, edges = [], set()
+    for module, path in sorted(known.items()):
+        here = package_of(module)
+        for line, target in imports(module, path, known):
+            if not target.startswith("fundtrail"):
+                continue
+            there = package_of(target)
+            if there == here:
+                continue
+            edges.add((here, there))
+            if there not in MAY_IMPORT[here]:
+                broken.append(f"{path.relative_to(root)}:{line}: {here} -> {there} ({target})")
+    return broken, edges
+
+
+def test_every_module_keeps_the_import_rules():
+    broken, edges = broken_rules(ROOT)
+    assert broken == []
+    folders = ("core", "importers", "plugins", "reports", "fava_ext", "ledgers")
+    assert sorted(modules(ROOT).values()) == sorted(p for f in folders for p in (ROOT / f).rglob("*.py"))
+    # what the rules rely on is read: a lazy import in a function, a module named in a string
+    assert {("cli", "reports"), ("fava_ext", "reports"), ("demo", "importers")} <= edges
+
+
+def test_a_lazy_import_or_a_module_named_in_a_string_breaks_a_rule(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools]\npackage-dir = { "fundtrail" = "core", "fundtrail.importers" = "importers",'
+        ' "fundtrail.reports" = "reports", "fundtrail.fava_ext" = "fava_ext" }\n', "utf-8")
+    for folder in ("core", "importers", "reports", "fava_ext"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "core" / "books.py").write_text(
+        "def figures():\n    from fundtrail.reports import facts\n    return facts\n", "utf-8")
+    (tmp_path / "reports" / "facts.py").write_text(
+        "import importlib\nVIEW = importlib.import_module('fundtrail.fava_ext.views')\n", "utf-8")
+    (tmp_path / "fava_ext" / "views.py").write_text("from ..importers import base\n", "utf-8")
+    (tmp_path / "importers" / "base.py").write_text("from fundtrail import books\n", "utf-8")
+    broken, _ = broken_rules(tmp_path)
+    assert broken == ["core/books.py:2: core -> reports (fundtrail.reports.facts)",
+                      "fava_ext/views.py:1: fava_ext -> importers (fundtrail.importers.base)",
+                      "reports/facts.py:2: reports -> fava_ext (fundtrail.fava_ext.views)"]
+
+
+if __name__ == "__main__":  # the package edges the rules are checked on
+    broken, edges = broken_rules(ROOT)
+    for here, there in sorted(edges):
+        print(f"{here:10} -> {there}")
+    print("\n".join(broken) or "every import keeps the rules")

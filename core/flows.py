@@ -108,6 +108,9 @@ def _class_of(account: str) -> tuple[str, str]:
     return kind, acc.leaf(account)
 
 
+_FIGURES = tuple(prefix for prefix, _ in _CLASSES) + ("Expenses:",)  # accounts flows are read from
+
+
 def id_no(value) -> str:
     """An ID number as the registers and the rules compare it: trimmed, X upper-cased."""
     return str(value or "").strip().upper()
@@ -167,8 +170,6 @@ class FlowIndex:
         self.voucher_links: list[tuple[str, data.Transaction]] = []  # (number, entry): ^VOU-
         self.voucher_meta: list[tuple[str, data.Transaction]] = []  # (number, entry): voucher:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
-        self.cash: list[tuple[datetime.date, str, Decimal]] = []  # every cash posting
-        self.other: list[tuple[datetime.date, Decimal]] = []  # postings no figure counts
         self._memo: dict = {}
         self._read(entries)
 
@@ -199,7 +200,7 @@ class FlowIndex:
         projects = self.master.projects
         fund_of = {code: str(p.meta.get("fund", "")) for code, p in projects.items()}
         village_of = {code: p.village for code, p in projects.items()}
-        flows, cash, other, by_day = self.flows, self.cash, self.other, self.by_day
+        flows, by_day = self.flows, self.by_day
         voucher_links, voucher_meta, suspense = self.voucher_links, self.voucher_meta, self.suspense
         receipts, allotted, allotted_to = self.receipts, self.allotted, self.allotted_to
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
@@ -268,9 +269,8 @@ class FlowIndex:
                     if fund:
                         spent_by_fund[fund].append(flow)
                 elif cls is _CASH:
-                    cash.append((date, account, number))
+                    continue
                 elif cls is _BANK:
-                    cash.append((date, account, number))
                     bank_last[account] = entry
                     bank_balance[account] += number
                     if number < 0:
@@ -292,7 +292,6 @@ class FlowIndex:
                     allotted_to[leaf].append(flow)
                     to_projects = [*(to_projects or ()), flow]
                 elif cls is _HELD:
-                    cash.append((date, account, number))
                     meta = posting.meta or _EMPTY
                     project = meta.get("project")
                     project = str(project) if project else ""
@@ -302,10 +301,8 @@ class FlowIndex:
                                 str(village) if village else village_of.get(project, ""))
                     flows.append(flow)
                     passed_down.append(flow)
-                else:
-                    if cls is _SUSPENSE:
-                        suspense.append((entry, _position(entry, posting), posting))
-                    other.append((date, number))
+                elif cls is _SUSPENSE:
+                    suspense.append((entry, _position(entry, posting), posting))
             if to_projects:  # an allotment's project legs: the fund it came from
                 for flow in to_projects:
                     flow.fund = fund_leg or fund_of.get(flow.project, "")
@@ -378,6 +375,30 @@ class FlowIndex:
                     key = keys[raw] = payee_key(raw)
                 found.append(Payment(flow, key))
         return found, {code: (first[code], paid[code]) for code in paid}
+
+    @property
+    def cash(self) -> list[tuple[datetime.date, str, Decimal]]:
+        """(date, account, amount) of every posting on a treasury, bank, held or clearing account."""
+        return self._cash_and_other()[0]
+
+    @property
+    def other(self) -> list[tuple[datetime.date, Decimal]]:
+        """(date, amount) of every posting no figure counts and no cash: interest, opening
+        balances, income in suspense."""
+        return self._cash_and_other()[1]
+
+    def _cash_and_other(self):
+        def build():
+            cash, other = [], []
+            for entry in self.transactions:
+                for posting in entry.postings:
+                    account = posting.account
+                    if acc.is_cash(account):
+                        cash.append((entry.date, account, posting.units.number))
+                    elif not account.startswith(_FIGURES):
+                        other.append((entry.date, posting.units.number))
+            return cash, other
+        return self.memo("flows.cash", build)
 
     @property
     def held_for(self) -> dict[str, Decimal]:

@@ -13,22 +13,22 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+from fundtrail.books import Books
 from fundtrail.findings import SEVERITY_LABELS
-from fundtrail.masterdata import County, MasterData
+from fundtrail.masterdata import County
 from fundtrail.province.queries import MONEY, Province
 from fundtrail.province.rollup import read_state
-from fundtrail.province.rules import RULES, cross_county
+from fundtrail.province.rules import criteria, cross_county
 from fundtrail.reports import render
 
 ZERO = Decimal(0)
 
 
-class _Issuer:
-    """What the report renderer reads of a county's books, for the province's issuer."""
-
-    def __init__(self, name: str, bureau: str):
-        self.master = MasterData(county=County("", name, bureau))
-        self.entries: list = []
+def _issuer(name: str, bureau: str) -> Books:
+    """Empty books naming the province as the issuer: what the report renderer reads."""
+    books = Books([])
+    books.master.county = County("", name, bureau)
+    return books
 
 
 def _total(rows: list[dict], label_key: str, label: str) -> dict:
@@ -52,8 +52,8 @@ def province_facts(province: Province, year: int, as_of: datetime.date | None = 
         "levels": province.by_level(year), "documents": province.by_document(year),
         "progress": province.progress(year, as_of), "idle": province.idle(year),
         "county_findings": province.county_findings(),
-        "cross": [{"finding": f, "title": RULES[f.rule].title,
-                   "severity": SEVERITY_LABELS[f.severity], "criteria": RULES[f.rule].criteria,
+        "cross": [{"finding": f, "title": f.title,
+                   "severity": SEVERITY_LABELS[f.severity], "criteria": criteria(f.rule),
                    "counties": dict(f.facets).get("counties", "")}
                   for f in found if f.date and f.date.year == year],
         "failed": failed,
@@ -62,8 +62,8 @@ def province_facts(province: Province, year: int, as_of: datetime.date | None = 
 
 def pdf_bytes(facts: dict) -> bytes:
     title = f"{facts['scope']}{facts['year']}年度衔接资金分县汇总"
-    context = {k: v for k, v in facts.items() if k != "bureau"}  # the issuer's, from _Issuer
-    return render.pdf("province.html", _Issuer(facts["scope"], facts["bureau"]), title=title,
+    context = {k: v for k, v in facts.items() if k != "bureau"}  # the issuer's, from _issuer
+    return render.pdf("province.html", _issuer(facts["scope"], facts["bureau"]), title=title,
                       header=title, **context)
 
 
@@ -100,7 +100,7 @@ def xlsx_bytes(facts: dict) -> bytes:
     for c in facts["cross"]:
         f = c["finding"]
         ws.append([f.id, f.rule, c["title"], c["severity"], c["counties"], f.date, f.amount,
-                   f.message.split("] ", 1)[-1], " ".join(f.links), c["criteria"]])
+                   f.message, " ".join(f.links), c["criteria"]])
     _format(ws)
     buffer = io.BytesIO()
     book.save(buffer)

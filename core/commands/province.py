@@ -119,7 +119,7 @@ def report(rollup_dir, year, as_of, name, bureau, person_limit, out):
               help="每人年度补助限额(元) yearly subsidy limit per person (默认 default 8000)")
 def check(rollup_dir, as_json, person_limit):
     from fundtrail.findings import SEVERITY_LABELS
-    from fundtrail.province.rules import RULES, cross_county
+    from fundtrail.province.rules import cross_county
 
     settings = {} if person_limit is None else {"person_year_limit": person_limit}
     found = cross_county(_province(rollup_dir), settings)
@@ -129,8 +129,8 @@ def check(rollup_dir, as_json, person_limit):
     if not found:
         click.echo("未发现跨县疑点 No cross-county findings.")
     for f in found:
-        click.echo(f"{f.id} {RULES[f.rule].title} [{SEVERITY_LABELS[f.severity]}] {f.date} "
-                   f"{f.message.split('] ', 1)[-1]}")
+        click.echo(f"{f.id} {f.title} [{SEVERITY_LABELS[f.severity]}] {f.date} "
+                   f"{f.message}")
 
 
 @province.command(help="生成省级哈希密钥 Make a new province hash key file (keep it out of any repository).")

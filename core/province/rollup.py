@@ -89,7 +89,7 @@ def make_client(scheduler: str | None = None, workers: int | None = None,
     if scheduler:
         return Client(scheduler)
     return Client(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                  memory_limit=memory_limit, dashboard_address=None)  # closed with the client
+                  memory_limit=memory_limit, dashboard_address=":0")  # closed with the client
 
 
 def rollup(ledgers: list[str], out: str | os.PathLike, key: bytes, connect: Callable,

@@ -4,7 +4,8 @@ Each rule matches people by the keyed hash of their ID number and accounts by th
 of the account number (fundtrail.province.pseudonym), never by name: two people with one name
 in two counties are two people. A finding has the same form as a county check's
 (fundtrail.findings.Finding: stable id from the rule and its key, severity, Chinese message,
-amount, links, facets naming the counties), so reports and exports take both alike.
+amount, links, facets naming the counties; title, criteria and the five elements from the
+rule catalogue, core/rules.toml), so reports and exports take both alike.
 
 xc-duplicate-subsidy (high)
     The same person (ID hash) paid the same subsidy item in the same year in two or more
@@ -27,35 +28,22 @@ Settings: person_year_limit (yuan).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import NamedTuple
 
-from fundtrail import findings
+from fundtrail import catalogue, findings
 from fundtrail.province.queries import Province
 
 SETTINGS = {"person_year_limit": 8000}
 
 
-class Rule(NamedTuple):
-    id: str
-    title: str  # 中文名称
-    severity: str
-    criteria: str  # 依据 / what it checks, in Chinese, for the five-element form
+def title(rule_id: str) -> str:
+    return catalogue.title(rule_id)
 
 
-RULES = {r.id: r for r in (
-    Rule("xc-duplicate-subsidy", "跨县重复享受同一补助", "high",
-         "同一人（身份证号一致）同一年度在两个及以上县区领取同一补助项目；补助资金按户籍地一地享受，"
-         "不得重复申领（财农〔2021〕19号第十二条，补助对象应真实准确）。"),
-    Rule("xc-over-limit", "跨县累计超过补助限额", "medium",
-         "同一人同一年度在两个及以上县区领取的补助合计超过省定每人年度限额。"),
-    Rule("xc-related-party", "干部或其亲属在外县领取补助", "high",
-         "一县干部、公职人员或其登记亲属在另一县领取补助资金，须核实资格（优亲厚友）。"),
-    Rule("xc-shared-account", "同一账户跨县多个户名收款", "high",
-         "同一银行或一卡通账户在两个及以上县区以不同户名收款，可能为冒名、挂靠或套取资金。"),
-)}
+def criteria(rule_id: str) -> str:
+    """The rule's cited criteria, one line (the catalogue's, as for a county rule)."""
+    return "；".join(c.cite() for c in catalogue.rule(rule_id).criteria)
 
 
-# Evidence: a payment's 一卡通 row, voucher or bank serial, prefixed by its county's code.
 def evidence(table: str = "") -> str:
     """The SQL aggregate of the group's evidence links, as 'county/link', sorted."""
     t = f"{table}." if table else ""
@@ -64,7 +52,6 @@ def evidence(table: str = "") -> str:
             f"lambda x: regexp_matches(x, '/(YKT|VOU|[A-Z]{{2,5}}-[0-9]{{4}})-')))) AS links")
 
 
-EVIDENCE = evidence()
 
 
 def _names(province: Province) -> dict[str, str]:
@@ -75,40 +62,44 @@ def _where(codes, names) -> str:
     return "、".join(names.get(c, c) for c in codes)
 
 
-def _finding(rule_id: str, key: str, message: str, amount, date, links, counties) -> findings.Finding:
-    rule = RULES[rule_id]
-    found = findings.make(rule.id, rule.severity, key, message, None, amount,
-                          links=tuple(links), counties=",".join(counties))
-    return found._replace(date=date)
+def _finding(rule_id: str, key: str, row: dict, codes, **facts) -> findings.Finding:
+    """The finding in the county findings' form; its message is the catalogue's condition."""
+    return findings.emit(rule_id, key, None, amount=row["amount"], links=tuple(row["links"]),
+                         date=row["date"], facets={"counties": ",".join(codes)}, **facts)
 
 
 def duplicate_subsidy(province: Province, settings: dict):
     names = _names(province)
     for row in province.rows(f"""
-        SELECT id_hash, item, year(date) AS year, list(DISTINCT county ORDER BY county) AS counties,
-               sum(amount) AS amount, min(date) AS date, any_value(name) AS name, {EVIDENCE}
-        FROM beneficiaries WHERE id_hash IS NOT NULL AND item IS NOT NULL
-        GROUP BY id_hash, item, year HAVING count(DISTINCT county) >= 2"""):
+        WITH hits AS (  -- the groups first: evidence lists only for the few that match
+            SELECT id_hash, item, year(date) AS year FROM beneficiaries
+            WHERE id_hash IS NOT NULL AND item IS NOT NULL
+            GROUP BY ALL HAVING count(DISTINCT county) >= 2)
+        SELECT h.id_hash, h.item, h.year, list(DISTINCT b.county ORDER BY b.county) AS counties,
+               sum(b.amount) AS amount, min(b.date) AS date, any_value(b.name) AS name,
+               {evidence("b")}
+        FROM beneficiaries b JOIN hits h
+          ON h.id_hash = b.id_hash AND h.item = b.item AND h.year = year(b.date)
+        GROUP BY h.id_hash, h.item, h.year"""):
         yield _finding("xc-duplicate-subsidy", f"{row['id_hash']}|{row['item']}|{row['year']}",
-                       f"{row['name']}（同一身份证号）{row['year']}年在{_where(row['counties'], names)}"
-                       f"重复领取{row['item']}，共 {row['amount']:,.2f} 元",
-                       row["amount"], row["date"], row["links"], row["counties"])
+                       row, row["counties"], name=row["name"], year=row["year"],
+                       counties=_where(row["counties"], names), item=row["item"])
 
 
 def over_limit(province: Province, settings: dict):
     names, limit = _names(province), Decimal(settings["person_year_limit"])
     for row in province.rows(f"""
-        SELECT id_hash, year(date) AS year, list(DISTINCT county ORDER BY county) AS counties,
-               sum(amount) AS amount, min(date) AS date, any_value(name) AS name,
-               list(DISTINCT item ORDER BY item) AS items, {EVIDENCE}
-        FROM beneficiaries WHERE id_hash IS NOT NULL
-        GROUP BY id_hash, year HAVING count(DISTINCT county) >= 2 AND sum(amount) > $limit""",
-                             limit=limit):
-        yield _finding("xc-over-limit", f"{row['id_hash']}|{row['year']}",
-                       f"{row['name']}（同一身份证号）{row['year']}年在{_where(row['counties'], names)}"
-                       f"共领取补助 {row['amount']:,.2f} 元（{'、'.join(row['items'])}），"
-                       f"超过每人年度限额 {limit:,.2f} 元", row["amount"], row["date"], row["links"],
-                       row["counties"])
+        WITH hits AS (
+            SELECT id_hash, year(date) AS year FROM beneficiaries WHERE id_hash IS NOT NULL
+            GROUP BY ALL HAVING count(DISTINCT county) >= 2 AND sum(amount) > $limit)
+        SELECT h.id_hash, h.year, list(DISTINCT b.county ORDER BY b.county) AS counties,
+               sum(b.amount) AS amount, min(b.date) AS date, any_value(b.name) AS name,
+               list(DISTINCT b.item ORDER BY b.item) AS items, {evidence("b")}
+        FROM beneficiaries b JOIN hits h ON h.id_hash = b.id_hash AND h.year = year(b.date)
+        GROUP BY h.id_hash, h.year""", limit=limit):
+        yield _finding("xc-over-limit", f"{row['id_hash']}|{row['year']}", row, row["counties"],
+                       name=row["name"], year=row["year"], counties=_where(row["counties"], names),
+                       items="、".join(row["items"]), limit=limit)
 
 
 def related_party(province: Province, settings: dict):
@@ -120,28 +111,31 @@ def related_party(province: Province, settings: dict):
                list(DISTINCT b.item ORDER BY b.item) AS items, {evidence("b")}
         FROM beneficiaries b JOIN officials o ON o.id_hash = b.id_hash AND o.county <> b.county
         GROUP BY o.county, b.county, b.id_hash"""):
-        tie = (f"系{names.get(row['home'], row['home'])}{row['post']}{row['cadre']}的{row['relation']}"
-               if row["role"] == "relative" else f"本人为{names.get(row['home'], row['home'])}{row['post']}")
-        yield _finding("xc-related-party", f"{row['id_hash']}|{row['payer']}",
-                       f"{row['name']}{tie}，在{names.get(row['payer'], row['payer'])}领取"
-                       f"{'、'.join(i for i in row['items'] if i)} 共 {row['amount']:,.2f} 元",
-                       row["amount"], row["date"], row["links"], sorted({row["home"], row["payer"]}))
+        home = names.get(row["home"], row["home"])
+        tie = (f"系{home}{row['post']}{row['cadre']}的{row['relation']}"
+               if row["role"] == "relative" else f"本人为{home}{row['post']}")
+        yield _finding("xc-related-party", f"{row['id_hash']}|{row['payer']}", row,
+                       sorted({row["home"], row["payer"]}), name=row["name"], tie=tie, home=home,
+                       payer=names.get(row["payer"], row["payer"]),
+                       items="、".join(i for i in row["items"] if i))
 
 
 def shared_account(province: Province, settings: dict):
     names = _names(province)
     for row in province.rows(f"""
-        SELECT payee_account_hash AS account, list(DISTINCT county ORDER BY county) AS counties,
-               list(DISTINCT payee ORDER BY payee) AS payees, sum(amount) AS amount,
-               min(date) AS date, {EVIDENCE}
-        FROM postings
-        WHERE payee_account_hash IS NOT NULL AND account LIKE 'Expenses:%' AND payee IS NOT NULL
-        GROUP BY payee_account_hash
-        HAVING count(DISTINCT county) >= 2 AND count(DISTINCT payee) >= 2"""):
-        yield _finding("xc-shared-account", row["account"],
-                       f"同一收款账户在{_where(row['counties'], names)}以{len(row['payees'])}个户名收款"
-                       f"（{'、'.join(row['payees'])}），共 {row['amount']:,.2f} 元",
-                       row["amount"], row["date"], row["links"], row["counties"])
+        WITH paid AS (
+            SELECT * FROM postings
+            WHERE payee_account_hash IS NOT NULL AND account LIKE 'Expenses:%' AND payee IS NOT NULL),
+        hits AS (
+            SELECT payee_account_hash FROM paid GROUP BY ALL
+            HAVING count(DISTINCT county) >= 2 AND count(DISTINCT payee) >= 2)
+        SELECT p.payee_account_hash AS account, list(DISTINCT p.county ORDER BY p.county) AS counties,
+               list(DISTINCT p.payee ORDER BY p.payee) AS payees, sum(p.amount) AS amount,
+               min(p.date) AS date, {evidence("p")}
+        FROM paid p JOIN hits USING (payee_account_hash) GROUP BY p.payee_account_hash"""):
+        yield _finding("xc-shared-account", row["account"], row, row["counties"],
+                       counties=_where(row["counties"], names), names=len(row["payees"]),
+                       payees="、".join(row["payees"]))
 
 
 CHECKS = {"xc-duplicate-subsidy": duplicate_subsidy, "xc-over-limit": over_limit,

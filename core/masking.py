@@ -50,7 +50,7 @@ LINK = re.compile(  # the shapes of the links fundtrail itself writes; nothing e
     r"|[A-Z]{1,4}\d{4}Q[1-4]-\d{1,3}")  # 一卡通 batch
 # Evidence inside free text: a link of one of the shapes above, or a bare 14-digit voucher number
 # or bank serial (year first). No ID (15/18), card (16-19) or phone (11) number has 14 digits.
-EVIDENCE = re.compile(rf"(?<![A-Za-z0-9\-])(?:{LINK.pattern})(?![A-Za-z0-9])"
+EVIDENCE = re.compile(rf"(?<![A-Za-z0-9\-])(?:{LINK.pattern})(?![A-Za-z0-9]|-\d)"
                       rf"|{_START}(?:19|20)\d{{12}}{_END}")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
 

@@ -194,6 +194,8 @@ class Books:
                 account, number = posting.account, posting.units.number
                 if acc.is_cash(account):
                     cash += number
+                elif acc.is_collective(account):  # the collectives' money, not the funds'
+                    continue
                 elif account.startswith("Expenses:") and not account.startswith(acc.PROJECT + ":") \
                         and (posting.meta or {}).get("fund"):
                     unallotted -= number

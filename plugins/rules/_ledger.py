@@ -56,7 +56,7 @@ class Ledger:
     bank_balance: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
-KINDS = ((acc.PROJECT + ":", "project"), ("Expenses:", "expense"),
+KINDS = ((acc.DISTRIBUTION + ":", ""), (acc.PROJECT + ":", "project"), ("Expenses:", "expense"),
          (acc.FUND_INCOME + ":", "received"), (acc.ALLOT_FUND + ":", "allotted"),
          (acc.ALLOT_PROJECT + ":", "project_in"), (acc.HELD + ":", "held"), (acc.BANK + ":", "bank"))
 

@@ -1,0 +1,223 @@
+"""After the money is spent: project assets (项目资产), their income and its distribution
+(收益分配), and the monitored households of the household register (防返贫监测).
+
+Master data (read by `MasterData.from_entries` through `READERS`):
+
+    2024-12-20 custom "asset" "ZC2024-003"
+      name: "张山前村来料加工扶贫车间"
+      class: "经营性"                 ; 经营性 | 公益性 | 到户类
+      project: "QH2024-003"           ; the project that formed it (its 验收 precedes this date)
+      village: "370405101201"         ; where it stands (default: the project's village)
+      owner: "张山前村股份经济合作社"   ; 村集体 or 农户
+      value: 812000.00 CNY            ; from the project's spending
+      custodian: "张山前村村民委员会"   ; 管护主体
+      income: 48000.00 CNY            ; expected yearly income (经营性 only)
+
+    2025-09-30 custom "asset-disposal" "ZC2024-003" "出售"   ; 出售 | 报废 | 转让
+      approval: "青禾乡振〔2025〕41号"  ; the approving document; none = a finding
+      proceeds: 150000.00 CNY
+
+The books (one pass, `AssetBook.of(entries)`): income of an asset is credited to
+`Income:Asset:<asset id>` and lands in the owner village's collective account
+`Assets:Collective:<village code>`; distributions leave that account to
+`Expenses:Distribution:<village code>` with posting metadata `kind` (分红到户 / 公益岗位工资 /
+村级公益事业), `asset`, and for a household `beneficiary id_no card` as on a subsidy row. Per
+village, income received = distributed + held (the collective account's balance).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from fundtrail import accounts as acc
+
+ZERO = Decimal(0)
+CLASSES = ("经营性", "公益性", "到户类")
+OPERATING = "经营性"
+DISTRIBUTION_KINDS = ("分红到户", "公益岗位工资", "村级公益事业")
+TO_HOUSEHOLDS = ("分红到户", "公益岗位工资")
+DISPOSAL_KINDS = ("出售", "报废", "转让")
+RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
+MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A project asset as registered after acceptance."""
+
+    id: str
+    registered: datetime.date
+    name: str
+    cls: str
+    project: str
+    village: str
+    owner: str
+    value: Decimal
+    custodian: str
+    expected_income: Decimal
+    entry: object = field(compare=False, repr=False, default=None)
+
+    @property
+    def operating(self) -> bool:
+        return self.cls == OPERATING
+
+
+@dataclass(frozen=True)
+class Disposal:
+    """A sale, scrapping or transfer (处置) of an asset, with the document that approved it."""
+
+    asset: str
+    date: datetime.date
+    kind: str
+    approval: str
+    proceeds: Decimal
+    entry: object = field(compare=False, repr=False, default=None)
+
+
+def read_asset(md, entry: data.Custom) -> None:
+    from fundtrail.masterdata import MasterDataError, _custom_key, _Fields, _str
+
+    meta, typed, code = entry.meta, _Fields(md, entry), _custom_key(entry)
+    cls = _str(meta, "class")
+    if cls not in CLASSES:
+        raise MasterDataError(f"资产 {code} 的类别 class 应为 {'/'.join(CLASSES)}: {cls!r}")
+    project = md.projects.get(_str(meta, "project"))
+    md.assets[code] = Asset(
+        id=code, registered=entry.date, name=_str(meta, "name"), cls=cls,
+        project=_str(meta, "project"),
+        village=_str(meta, "village") or (project.village if project else ""),
+        owner=_str(meta, "owner"), value=typed.num("value"), custodian=_str(meta, "custodian"),
+        expected_income=typed.num("income"), entry=entry)
+
+
+def read_disposal(md, entry: data.Custom) -> None:
+    from fundtrail.masterdata import MasterDataError, _Fields, _str, _values
+
+    code, kind = _values(entry, "资产编号 asset", "出售|报废|转让")
+    if kind not in DISPOSAL_KINDS:
+        raise MasterDataError(f"处置方式应为 {'/'.join(DISPOSAL_KINDS)}: {kind!r}")
+    md.disposals[code] = Disposal(code, entry.date, kind, _str(entry.meta, "approval").strip(),
+                                  _Fields(md, entry).num("proceeds"), entry)
+
+
+READERS = {"asset": read_asset, "asset-disposal": read_disposal}
+
+
+# -- the books: income and distributions ---------------------------------------------------
+@dataclass
+class Movement:
+    """One income or distribution posting, seen from the collective that owns the money."""
+
+    entry: object
+    posting: object
+    date: datetime.date
+    village: str
+    asset: str
+    amount: Decimal  # income: + received; distribution: + paid out
+    kind: str = ""  # distribution kind
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def person(self) -> str:
+        return str(self.meta.get("id_no") or "").strip().upper()
+
+
+@dataclass
+class AssetBook:
+    income: list[Movement] = field(default_factory=list)
+    distributions: list[Movement] = field(default_factory=list)
+    held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))  # village
+
+    @classmethod
+    def of(cls, transactions, assets: dict[str, Asset]) -> AssetBook:
+        book = cls()
+        for entry in transactions:
+            if not isinstance(entry, data.Transaction):
+                continue
+            collective = ""
+            for posting in entry.postings:
+                account = posting.account
+                if account.startswith(acc.COLLECTIVE + ":"):
+                    collective = acc.leaf(account)
+                    book.held[collective] += posting.units.number
+            for posting in entry.postings:
+                account, meta = posting.account, posting.meta or {}
+                if account.startswith(acc.ASSET_INCOME + ":"):
+                    code = acc.leaf(account)
+                    asset = assets.get(code)
+                    village = collective or (asset.village if asset else "")
+                    book.income.append(Movement(entry, posting, entry.date, village, code,
+                                                -posting.units.number, meta=meta))
+                elif account.startswith(acc.DISTRIBUTION + ":"):
+                    book.distributions.append(Movement(
+                        entry, posting, entry.date, acc.leaf(account), str(meta.get("asset", "")),
+                        posting.units.number, str(meta.get("kind", "")), meta))
+        return book
+
+    def by_village(self) -> dict[str, dict[str, Decimal]]:
+        """{village: {"received", "distributed", "held"}} over the whole books."""
+        out = defaultdict(lambda: {"received": ZERO, "distributed": ZERO, "held": ZERO})
+        for move in self.income:
+            out[move.village]["received"] += move.amount
+        for move in self.distributions:
+            out[move.village]["distributed"] += move.amount
+        for village, balance in self.held.items():
+            out[village]["held"] += balance
+        return dict(out)
+
+    def last_income(self) -> dict[str, datetime.date]:
+        last = {}
+        for move in self.income:
+            if move.amount > 0:
+                last[move.asset] = max(move.date, last.get(move.asset, move.date))
+        return last
+
+
+# -- monitored households ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Household:
+    """A row of the household register, typed: 户类型, 风险等级, 识别日期, 风险消除日期."""
+
+    number: str
+    name: str
+    id_no: str
+    village: str  # the village's name, as the register writes it
+    kind: str
+    risk: str  # 红 / 橙 / 蓝, "" when not graded
+    identified: datetime.date | None
+    cleared: datetime.date | None
+
+    @property
+    def monitored(self) -> bool:
+        return self.kind.startswith("监测户") or any(k in self.kind for k in MONITORED)
+
+    def at_risk(self, start: datetime.date, end: datetime.date) -> bool:
+        """Monitored and not yet cleared somewhere in [start, end]."""
+        return (self.monitored and (self.identified is None or self.identified <= end)
+                and (self.cleared is None or self.cleared >= start))
+
+    @classmethod
+    def from_row(cls, row: dict) -> Household:
+        risk = str(row.get("风险等级") or "").strip()[:1]
+        return cls(str(row.get("户编号") or "").strip(), str(row.get("户主姓名") or "").strip(),
+                   str(row.get("身份证号") or "").strip().upper(), str(row.get("行政村") or "").strip(),
+                   str(row.get("户类型") or "").strip(), risk if risk in RISKS else "",
+                   _date(row.get("识别日期")), _date(row.get("风险消除日期")))
+
+
+def _date(text) -> datetime.date | None:
+    text = str(text or "").strip()
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def households(rows) -> dict[str, Household]:
+    """The register's rows as Households by ID number."""
+    return {h.id_no: h for h in map(Household.from_row, rows) if h.id_no}

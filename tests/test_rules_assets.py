@@ -69,7 +69,7 @@ def closing(day):
 def test_idle_asset_hit_and_near_miss(tmp_path):
     ledger = base(tmp_path) + asset() + income("2024-07-31", "3000.00")
     found = findings(ledger + closing("2025-08-05"), "idle-asset")
-    assert [f.links for f in found] == [("QH2024-010",)] and "2024-07-31" in found[0].message
+    assert [f.links for f in found] == [("QH2024-010", "ZC2024-010")] and "2024-07-31" in found[0].message
     assert found[0].amount == 500000
     assert findings(ledger + closing("2025-07-30"), "idle-asset") == []  # 11 months 30 days
     assert findings(ledger + closing("2025-08-05"), "idle-asset", idle_asset_months=18) == []
@@ -137,3 +137,25 @@ def test_linkage_unkept(tmp_path):
     assert findings(ledger + closing("2025-06-25"), "linkage-unkept") == []  # within the grace year
     work = base(tmp_path, linkage="务工带动") + asset() + closing("2025-07-05")
     assert findings(work, "linkage-unkept") == []
+
+
+def test_the_worked_example_in_the_docs():
+    import re
+    from pathlib import Path
+
+    from beancount import loader
+
+    from fundtrail.assets import AssetBook
+    from fundtrail.masterdata import MasterData
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "ledger-model.md").read_text("utf-8")
+    part = doc.split("## After the money is spent", 1)[1]
+    example = re.search(r"```beancount\n(.*?)```", part, re.S).group(1)
+    opens = "".join(f"2024-01-01 open {a} CNY\n" for a in (
+        "Assets:Collective:370405102201", "Expenses:Distribution:370405102201"))
+    entries, errors, _ = loader.load_string(opens + example)
+    assert not errors, errors
+    master = MasterData.from_entries(entries)
+    assert not master.problems and master.assets["ZC2024-008"].value == 652400
+    book = AssetBook.of(entries, master.assets)
+    assert book.by_village()["370405102201"] == {"received": 11425, "distributed": 2285, "held": 9140}

@@ -30,7 +30,7 @@ linkage-unkept (medium)
     households were paid from its assets' distributions — or none.
 
 Settings: idle_asset_months (12), income_hold_days (365), asset_register_days (90),
-asset_free_categories (("金融帮扶",)), asset_free_natures (("维修养护",)),
+asset_free_categories (("金融帮扶", "项目管理")), asset_free_natures (("维修养护",)),
 linkage_words (("分红", "公益岗位", "务工工资")), linkage_grace_days (365).
 """
 
@@ -54,7 +54,7 @@ from fundtrail.plugins.rules._ledger import (
 from fundtrail.plugins.rules.related_parties import officials
 
 SETTINGS = {"idle_asset_months": 12, "income_hold_days": 365, "asset_register_days": 90,
-            "asset_free_categories": ("金融帮扶",), "asset_free_natures": ("维修养护",),
+            "asset_free_categories": ("金融帮扶", "项目管理"), "asset_free_natures": ("维修养护",),
             "linkage_words": ("分红", "公益岗位", "务工工资"), "linkage_grace_days": 365}
 MASK = Masker()
 
@@ -88,7 +88,7 @@ def idle_asset(ctx):
                 "idle-asset", "medium", code,
                 f"{_asset_label(ctx, asset)}，{what}，至 {as_of} 已超过 {months} 个月无收益"
                 f"（预期年收益 {yuan(asset.expected_income)}，资产价值 {yuan(asset.value)}），资产闲置。",
-                asset.entry, asset.value, [asset.project] if asset.project else ())
+                asset.entry, asset.value, [code, asset.project] if asset.project else [code])
 
 
 def _held_since(incomes, paid_out):

@@ -33,18 +33,19 @@ SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
 MASK = Masker()
 
 
-def assistance(ctx) -> dict[str, list[tuple[datetime.date, Decimal, str]]]:
-    """{ID number: [(date, amount, what)]} of every help the books record, in date order."""
+def assistance(ctx) -> dict[str, list[tuple]]:
+    """{ID number: [(date, amount, what, entry)]} of every help the books record, in date
+    order (entry: the transaction, or the loan's directive)."""
     def build():
         out = defaultdict(list)
         for person, flows in ledger(ctx).by_person.items():
-            out[person] += [(f.date, f.amount, str(f.meta.get("item") or "补助"))
+            out[person] += [(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry)
                             for f in flows if f.amount > 0]
         for loan in ctx.master.loans.values():
-            out[loan.borrower_id.strip().upper()].append((loan.date, ZERO, "小额信贷"))
+            out[loan.borrower_id.strip().upper()].append((loan.date, ZERO, "小额信贷", None))
         for move in asset_book(ctx).distributions:
             if move.person and move.amount > 0:
-                out[move.person].append((move.date, move.amount, move.kind or "收益分配"))
+                out[move.person].append((move.date, move.amount, move.kind or "收益分配", move.entry))
         for helps in out.values():
             helps.sort(key=lambda h: h[0])
         return dict(out)
@@ -70,15 +71,16 @@ def red_unassisted(ctx):
         due = h.identified + datetime.timedelta(days=days)
         if due >= as_of or (h.cleared and h.cleared < due):
             continue
-        if any(h.identified <= day <= due for day, _, _ in helped.get(h.id_no, ())):
+        if any(h.identified <= help[0] <= due for help in helped.get(h.id_no, ())):
             continue
         entry = entry or _register_entry(ctx)
-        later = next((day for day, _, _ in helped.get(h.id_no, ()) if day > due), None)
-        after = f"首次帮扶记录在 {later}" if later else f"至 {as_of} 仍无任何帮扶记录"
+        later = next((help for help in helped.get(h.id_no, ()) if help[0] > due), None)
+        after = f"首次帮扶记录在 {later[0]}" if later else f"至 {as_of} 仍无任何帮扶记录"
         yield findings.make(
             "red-unassisted", "high", f"{h.id_no}|{h.identified}",
             f"红色（极易返贫）监测户 {_who(h)} 于 {h.identified} 识别，{days} 天内账簿未见任何帮扶"
-            f"（补助、小额信贷、分红或公益岗位），{after}。", entry)
+            f"（补助、小额信贷、分红或公益岗位），{after}。", entry,
+            links=getattr(later and later[3], "links", None) or ())
 
 
 def benefit_skewed(ctx):
@@ -88,13 +90,16 @@ def benefit_skewed(ctx):
         return
     helped, as_of = assistance(ctx), ledger(ctx).as_of
     paid = defaultdict(lambda: defaultdict(Decimal))  # (village, year) -> risk -> money
+    evidence = defaultdict(set)  # (village, year) -> links of the payments to 蓝 households
     got = set()  # (id, year)
     for person, helps in helped.items():
         h = register_rows.get(person)
-        for day, amount, _ in helps:
+        for day, amount, _, entry in helps:
             got.add((person, day.year))
             if h:
                 paid[(h.village, day.year)][h.risk] += amount
+                if h.risk == "蓝" and entry is not None:
+                    evidence[(h.village, day.year)].update(entry.links or ())
     entry = None
     for (village, year), by_risk in sorted(paid.items()):
         start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
@@ -113,7 +118,7 @@ def benefit_skewed(ctx):
             "benefit-skewed", "medium", f"{village}|{year}",
             f"{village} {year}年发放到户的资金 {yuan(total)} 中 {by_risk['蓝'] / total:.0%} 给了蓝色"
             f"（不易返贫）户，而红色（极易返贫）监测户 {len(left_out)} 户全年未获任何帮扶：{names}。",
-            entry, total, scope=village, year=str(year))
+            entry, total, evidence[(village, year)], scope=village, year=str(year))
 
 
 RULES = {"red-unassisted": red_unassisted, "benefit-skewed": benefit_skewed}

@@ -1,8 +1,34 @@
-"""Findings: what a check reports, shaped as a beancount error so bean-check and Fava show it.
+"""Findings: what a check reports, and how people and machines read it.
 
 A finding carries a stable id (a hash of its rule and the key the rule names it by, so the
-same anomaly gets the same id on every load and across unrelated edits), a severity, a Chinese
-message, the amount at stake and the links of the entries it concerns.
+same anomaly gets the same id on every load and across unrelated edits), a severity, the
+facts the rule saw, its Chinese condition text, the amount at stake and the links of the
+entries it concerns. Its title, default severity, criteria and five-element wording come from
+the rule catalogue (`fundtrail.catalogue`, core/rules.toml); a rule only states facts:
+
+    from fundtrail import findings
+
+    def holiday_payment(ctx):
+        for entry in ...:
+            yield findings.emit(
+                "holiday-payment", entry_key(entry), entry,   # rule id, stable key, evidence
+                amount=paid,                                  # money at stake (Decimal) or None
+                variant="weekend",                            # optional: a catalogue variant
+                group=entry.payee,                            # optional: one finding per group
+                day=entry.date, why="周末", payee=entry.payee, narration=entry.narration)
+
+    # core/rules.toml
+    [holiday-payment]
+    title = "节假日支付"
+    severity = "low"
+    message_en = "Payment on a rest day."
+    condition = "{day}（{why}）向{payee}支付{amount}（{narration}）。"
+    grouped = "{first}至{last}的休息日向{payee}支付{count}笔，合计{total}。"
+    cause = "..."
+    ...
+
+Findings are not ledger errors: `fundtrail check`, the findings desk and the reports list
+them; the checks setting `ledger_errors_from` raises a chosen severity as a ledger error too.
 """
 
 from __future__ import annotations
@@ -10,8 +36,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 from typing import NamedTuple
 
+from fundtrail import catalogue
 from fundtrail.ledgertext import quote
 
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -25,53 +53,152 @@ def severity_rank(severity: str) -> int:
 
 
 class Finding(NamedTuple):
-    source: dict  # beancount error protocol: filename / lineno of the entry
-    message: str
+    source: dict  # filename / lineno of the entry (beancount's error protocol)
+    message: str  # the condition, in Chinese, built from the facts by the catalogue
     entry: object
     rule: str
     severity: str
     id: str
-    date: datetime.date | None
+    date: datetime.date | None  # when the event happened (what a period selects on)
     amount: Decimal | None
     links: tuple[str, ...]
     facets: tuple[tuple[str, str], ...] = ()  # what the rule names it by: scope, band, stage...
     status: str = ""  # the auditor's disposition (custom "finding"), "" while open
     reason: str = ""
+    facts: tuple[tuple[str, object], ...] = ()  # what the rule saw, for the templates
+    variant: str = ""
+    group: str = ""  # findings of a rule with the same group are one finding
+    rows: tuple[dict, ...] = ()  # a grouped finding's evidence, one row per instance
+
+    @property
+    def title(self) -> str:
+        return catalogue.title(self.rule)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) or 1
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+    def five(self, criteria: dict | None = None) -> dict:
+        """The five elements: criteria (cited), condition, cause, effect, recommendation.
+        `criteria` is the county's override by rule id (checks setting `criteria`)."""
+        rule = catalogue.rule(self.rule, self.variant)
+        facts = dict(self.facts)
+        own = (criteria or {}).get(self.rule)
+        cited = [own] if isinstance(own, str) else list(own) if own else \
+            [c.cite() for c in rule.criteria]
+        return {"title": rule.title, "criteria": cited, "condition": self.message,
+                **{part: catalogue.fill(getattr(rule, part), facts)
+                   for part in ("cause", "effect", "recommendation")}}
 
     def as_json(self) -> dict:
         return {
-            "id": self.id, "rule": self.rule, "severity": self.severity,
-            "message": self.message, "date": self.date.isoformat() if self.date else None,
+            "id": self.id, "rule": self.rule, "title": self.title, "severity": self.severity,
+            "message": self.message,
+            "message_en": catalogue.rule(self.rule, self.variant).message_en,
+            "date": self.date.isoformat() if self.date else None,
             "amount": str(self.amount) if self.amount is not None else None,
-            "links": list(self.links), "filename": self.source.get("filename"),
-            "lineno": self.source.get("lineno"), "facets": dict(self.facets), "status": self.status, "reason": self.reason,
+            "count": self.count, "links": list(self.links),
+            "filename": self.source.get("filename"), "lineno": self.source.get("lineno"),
+            "facets": dict(self.facets), "status": self.status or "open",
+            "status_label": self.status_label, "reason": self.reason,
+            "facts": {k: _plain(v) for k, v in self.facts},
+            "rows": [{k: _plain(v) for k, v in row.items()} for row in self.rows],
         }
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value if isinstance(value, (int, float, str, type(None))) else str(value)
 
 
 def finding_id(rule: str, key: str) -> str:
     return "F-" + hashlib.sha1(f"{rule}\x1f{key}".encode()).hexdigest()[:10]
 
 
-def make(rule: str, severity: str, key: str, message: str, entry, amount=None,
-         links=(), **facets: str) -> Finding:
-    """A finding of `rule`, id'd by `key` (which must not change when unrelated entries do).
+def emit(rule: str, key: str, entry, *, amount: Decimal | None = None, links=(),
+         date: datetime.date | None = None, variant: str = "", group: str = "",
+         facets: dict | None = None, **facts) -> Finding:
+    """A finding of `rule` about `entry`, id'd by `key` (which must not change when unrelated
+    entries do); its message is the catalogue's condition filled with `facts` and `amount`.
 
-    `facets` say which instance it is where one entry can carry several findings of a rule,
-    e.g. scope="370405105" (a town) or scope="county", band="2y", stage="plan"."""
+    `date` is when the event happened (default the entry's date). `variant` picks a catalogue
+    variant (its wording and severity). Findings of a rule with the same non-empty `group` become
+    one finding (`group_findings`), id'd by the group. `facets` say which instance it is where
+    one entry can carry several findings of a rule, e.g. {"scope": "county", "band": "2y"}."""
+    text = catalogue.rule(rule, variant)
     meta = getattr(entry, "meta", None) or {}
     source = {"filename": meta.get("filename", "<fundtrail>"), "lineno": meta.get("lineno", 0)}
     links = tuple(sorted(set(links) | set(getattr(entry, "links", None) or ())))
-    return Finding(source, f"[{rule}] {message}", entry, rule, severity, finding_id(rule, key),
-                   getattr(entry, "date", None), amount, links,
-                   tuple(sorted((k, str(v)) for k, v in facets.items())))
+    facts = {"amount": amount, **facts}
+    return Finding(source, catalogue.fill(text.condition, facts), entry, rule, text.severity,
+                   finding_id(rule, f"group|{group}" if group else key),
+                   date or getattr(entry, "date", None), amount, links,
+                   tuple(sorted((k, str(v)) for k, v in (facets or {}).items())),
+                   facts=tuple(facts.items()), variant=variant, group=group)
 
 
-# -- dispositions: an auditor's decision on a finding, recorded in the ledger ----------------
+def evidence_row(finding: Finding) -> dict:
+    """One line of evidence: when, how much, which entries, which source file and row."""
+    meta = getattr(finding.entry, "meta", None) or {}
+    return {"date": finding.date, "amount": finding.amount, "links": " ".join(finding.links),
+            "source": Path(str(meta["source"])).name if meta.get("source") else "",
+            "row": str(meta.get("row", "")), "text": finding.message}
+
+
+def group_findings(found: list[Finding]) -> list[Finding]:
+    """Findings that share a root cause (same rule and `group`) as one finding: the first
+    instance's facts plus count, total, first and last date; every instance as a row."""
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    out: list[Finding] = []
+    for f in found:
+        if f.group:
+            members = groups.setdefault((f.rule, f.group), [])
+            if not members:
+                out.append(f)  # the group's place in the order
+            members.append(f)
+        else:
+            out.append(f)
+    return [_merge(groups[(f.rule, f.group)]) if f.group else f for f in out]
+
+
+def _merge(members: list[Finding]) -> Finding:
+    first = members[0]
+    if len(members) == 1:
+        return first
+    total = sum((m.amount or Decimal(0) for m in members), Decimal(0))
+    days = [m.date for m in members if m.date]
+    facts = {**dict(first.facts), "count": len(members), "total": total,
+             "first": min(days) if days else None, "last": max(days) if days else None}
+    text = catalogue.rule(first.rule, first.variant)
+    template = text.grouped or text.condition
+    return first._replace(
+        message=catalogue.fill(template, facts), date=min(days) if days else first.date,
+        amount=total if any(m.amount is not None for m in members) else None,
+        links=tuple(sorted({link for m in members for link in m.links})),
+        severity=max((m.severity for m in members), key=SEVERITIES.index),
+        facts=tuple(facts.items()), rows=tuple(evidence_row(m) for m in members))
+
+
+# -- statuses: open, or an auditor's decision recorded in the ledger --------------------------
 # `custom "finding" "<id>" "<status>" "<reason>"`. The status is stored in its Chinese form.
 STATUSES = {"核实中": "under-review", "误报": "false-positive", "已整改": "resolved"}  # form order
-CLOSED = frozenset({"误报", "已整改"})  # these stop failing the check; 核实中 still fails
+OPEN_LABEL = "未处置"  # a finding without a disposition ("" in Finding.status, "open" for machines)
+CLOSED = frozenset({"误报", "已整改"})  # these are settled; 核实中 is still open
+STATUS_LABELS = {"": OPEN_LABEL, **{s: s for s in STATUSES}}
 _STATUS_ALIASES = {**{s: s for s in STATUSES}, **{en: zh for zh, en in STATUSES.items()},
                    "false positive": "误报", "under review": "核实中"}
+
+
+def status_label(status: str) -> str:
+    """What people read for a status: 未处置 for an open finding, else the status itself."""
+    return STATUS_LABELS.get(status or "", status)
 
 
 def normalize_status(status: str) -> str:

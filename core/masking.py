@@ -18,9 +18,12 @@ How much to show is a setting, read from the ledger by `MaskPolicy.from_entries`
       phone_tail: 4
       names: "full"       ; or "surname": 张** (village practice decides)
 
-Identifiers the system itself issues (voucher numbers, bank serials, 一卡通 rows, as links:
-VOU-20245201000001, PSBC-1188-20241220000003) are evidence, not personal data: `link()`
-keeps them when they have one of those shapes, and masks anything else.
+What is personal: ID numbers, bank card and personal account numbers, phone numbers, house
+numbers. What is evidence, never masked, in free text as in links: voucher numbers (a treasury
+voucher number is 14 digits, year + VtCode + sequence: 20255201000020), bank serials and the
+links fundtrail writes (VOU-20245201000001, PSBC-1188-20241220000003, YKT-QH2024Q2-01-031),
+project, fund and loan codes and document numbers (指标文号, 财农〔2024〕20号). `link()` keeps a
+link of one of those shapes and masks anything else.
 """
 
 from __future__ import annotations
@@ -45,6 +48,10 @@ LINK = re.compile(  # the shapes of the links fundtrail itself writes; nothing e
     r"|YKT-[A-Z0-9]{1,10}(?:-[A-Z0-9]{1,6}){1,3}"  # 一卡通 batch row
     r"|(?:ALLOT-)?[A-Z]{1,4}\d{4}-[A-Z0-9]{1,6}"  # project, fund, loan codes; allotments
     r"|[A-Z]{1,4}\d{4}Q[1-4]-\d{1,3}")  # 一卡通 batch
+# Evidence inside free text: a link of one of the shapes above, or a bare 14-digit voucher number
+# or bank serial (year first). No ID (15/18), card (16-19) or phone (11) number has 14 digits.
+EVIDENCE = re.compile(rf"(?<![A-Za-z0-9\-])(?:{LINK.pattern})(?![A-Za-z0-9])"
+                      rf"|{_START}(?:19|20)\d{{12}}{_END}")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
 
 
@@ -139,9 +146,17 @@ class Masker:
         return value if LINK.fullmatch(value) else self.text(value)
 
     def text(self, value) -> str:
+        """Every personal number in `value` masked; evidence numbers (EVIDENCE) kept."""
         if value is None:
             return ""
         text = str(value).translate(_FULL_WIDTH)
+        pieces, last = [], 0
+        for match in EVIDENCE.finditer(text):
+            pieces += [self._personal(text[last:match.start()]), match.group()]
+            last = match.end()
+        return "".join(pieces) + self._personal(text[last:])
+
+    def _personal(self, text: str) -> str:
         text = PREFIXED_MOBILE.sub(lambda m: self.phone(m.group()), text)
         text = LONG.sub(lambda m: self._long_number(m.group()), text)
         text = MOBILE.sub(lambda m: self.phone(m.group()), text)

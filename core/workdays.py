@@ -13,7 +13,8 @@ from functools import cache
 
 import chinese_calendar
 
-NOT_PUBLISHED = "(日历库未覆盖该年, 仅按周末判断 calendar not published)"
+NOT_PUBLISHED = "（日历库未覆盖该年，仅按周末判断）"
+HOLIDAYS = {h.value: h.chinese for h in chinese_calendar.Holiday}  # English name -> 国庆节
 
 
 @cache
@@ -23,9 +24,9 @@ def rest_day(day: datetime.date) -> tuple[bool, str]:
         if chinese_calendar.is_workday(day):
             return False, ""
         _, holiday = chinese_calendar.get_holiday_detail(day)
-        return True, f"法定节假日 {holiday}" if holiday else "周末 weekend"
+        return True, f"法定节假日{HOLIDAYS.get(holiday, holiday)}" if holiday else "周末"
     except NotImplementedError:  # a year the library does not cover yet
-        return day.weekday() >= 5, f"周末 weekend {NOT_PUBLISHED}"
+        return day.weekday() >= 5, f"周末{NOT_PUBLISHED}"
 
 
 def first_workday_after(day: datetime.date) -> datetime.date:

@@ -1,14 +1,20 @@
 """fundtrail's checks: one beancount plugin that runs every rule and reports findings.
 
 The rules live in `fundtrail.plugins.rules` (one module per family, each a `RULES` dict of
-`rule(ctx) -> iterable[Finding]` under stable rule ids, and its `SETTINGS` defaults). The plugin returns the ledger unchanged and adds the findings
-at or above `report_from` as errors, so they show in bean-check and on Fava's error page.
+`rule(ctx) -> iterable[Finding]` under stable rule ids, and its `SETTINGS` defaults); how their
+findings are named and worded is the rule catalogue (fundtrail.catalogue, core/rules.toml).
+Findings that share a root cause (a rule's `group`) are merged into one. The plugin returns the
+ledger unchanged: findings are not ledger errors (Fava's error badge and bean-check report what
+is wrong with the books); `fundtrail check`, the findings desk and the reports list them.
 
 Configuration (a Python dict literal, as beancount's own plugins take):
 
-    plugin "fundtrail.plugins.checks" "{'report_from': 'medium'}"
+    plugin "fundtrail.plugins.checks" "{'ledger_errors_from': 'critical', 'severity': {'holiday-payment': 'medium'}}"
 
-report_from: lowest severity reported (low|medium|high|critical; default low = all).
+ledger_errors_from: the lowest severity also raised as a ledger error (low|medium|high|critical;
+    default None = none), for a county that wants bean-check to fail on such a finding.
+severity: the county's severity per rule id (or "rule-id:variant"), over the catalogue's default.
+criteria: the county's criteria text per rule id, over the catalogue's citation.
 Every rule setting (see docs/checks.md) goes in the same dict, e.g. {'split_limit': 300000}.
 
 Dispositions: an auditor's decision on a finding is a directive in the ledger,
@@ -17,7 +23,8 @@ Dispositions: an auditor's decision on a finding is a directive in the ledger,
 
 with status 误报 (false-positive), 已整改 (resolved) or 核实中 (under-review). The finding keeps
 its status and reason (`all_findings` lists it); 误报 and 已整改 stop reporting it as an error,
-核实中 does not (a question under review is still open). The latest disposition of an id wins.
+核实中 does not (a question under review is still open); with `ledger_errors_from`, only open
+findings are raised. The latest disposition of an id wins.
 A disposition of an id no rule found, or with an unknown status or no reason, is an error at
 the directive's file and line.
 
@@ -25,8 +32,8 @@ Before:
     2024-08-03 * "某某公司" "转账支取"
       Assets:Bank:ICBC-2345   -5000.00 CNY
       Expenses:Suspense        5000.00 CNY
-After: the same entries, plus the error
-    main.beancount:12: [unclassified] 未分类支出 5,000.00 元 计入待分类科目 Expenses:Suspense ...
+After: the same entries, no error; `fundtrail check` lists
+    F-… 2024-08-03 main.beancount:12  2024-08-03某某公司「转账支取」5,000.00元计入待分类科目 ...
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from fundtrail.plugins.rules.context import Context
 __plugins__ = ("checks",)
 
 RULES, RULE_SETTINGS = catalogue()
-DEFAULTS = {"report_from": "low", **RULE_SETTINGS}
+DEFAULTS = {"ledger_errors_from": None, "severity": {}, "criteria": {}, **RULE_SETTINGS}
 
 
 def parse_settings(config: str | None) -> dict:
@@ -63,14 +70,23 @@ def parse_settings(config: str | None) -> dict:
         if unknown:
             raise ValueError(f"未知的检查设置 unknown check settings {unknown}; known: {sorted(DEFAULTS)}")
         settings.update(given)
-    findings.severity_rank(settings["report_from"])
+    if settings["ledger_errors_from"] is not None:
+        findings.severity_rank(settings["ledger_errors_from"])
+    for rule, severity in dict(settings["severity"]).items():
+        if rule.split(":")[0] not in RULES:
+            raise ValueError(f"未知的规则 unknown rule {rule!r} in 'severity'; known: {sorted(RULES)}")
+        findings.severity_rank(severity)
     return settings
 
 
 def run_rules(entries, settings, master: MasterData | None = None) -> list[findings.Finding]:
     ctx = Context(entries, settings, master)
     with gcpause.paused():
-        found = [f for rule in RULES.values() for f in rule(ctx)]
+        found = findings.group_findings([f for rule in RULES.values() for f in rule(ctx)])
+    weights = settings.get("severity") or {}
+    if weights:
+        found = [f._replace(severity=weights.get(f"{f.rule}:{f.variant}", weights.get(f.rule, f.severity)))
+                 for f in found]
     return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id))
 
 
@@ -175,9 +191,12 @@ def checks(entries, options_map, config=None):
     except ValueError as error:
         source = {"filename": options_map.get("filename", "<fundtrail>"), "lineno": 0}
         return entries, [ConfigError(source, str(error), None)]
-    floor = findings.severity_rank(settings["report_from"])
     found, errors = review(entries, settings)
-    reported = [f._replace(message=f"{f.message} 【{f.status}: {f.reason}】") if f.status else f
+    if settings["ledger_errors_from"] is None:
+        return entries, errors
+    floor = findings.severity_rank(settings["ledger_errors_from"])
+    reported = [f._replace(message=f"{f.title}：{f.message}"
+                           + (f"【{f.status}：{f.reason}】" if f.status else ""))
                 for f in found
                 if findings.severity_rank(f.severity) >= floor and not findings.is_closed(f)]
     return entries, reported + errors

@@ -11,7 +11,7 @@ from fundtrail.cli import main
 from fundtrail.findings import Finding, disposition_directive
 from fundtrail.plugins.checks import all_findings
 
-BOOKS = (f'plugin "fundtrail.plugins.checks"\n{HEADER}{project("P1")}'
+BOOKS = (f'plugin "fundtrail.plugins.checks" "{{\'ledger_errors_from\': \'low\'}}"\n{HEADER}{project("P1")}'
          + '2024-02-01 custom "notice" "P1" "plan"\n  until: 2024-02-15\n'
          + pay("2024-10-03", "甲公司", "1000.00", "P1", "V-1")  # National Day: holiday-payment
          + pay("2024-10-05", "乙公司", "2000.00", "P1", "V-2"))
@@ -50,7 +50,7 @@ def test_under_review_still_fails_and_the_latest_decision_wins(tmp_path):
     assert {f.id: f.status for f in found if f.rule == "holiday-payment"} == {
         first: "核实中", second: "已整改"}
     assert [e.id for e in reported(errors)] == [first]
-    assert "【核实中: 待调取审批单】" in reported(errors)[0].message
+    assert "【核实中：待调取审批单】" in reported(errors)[0].message
 
 
 def test_a_disposition_of_no_finding_and_an_unknown_status_are_errors_at_their_line(tmp_path):
@@ -82,13 +82,12 @@ def test_check_cli_lists_disposed_findings_and_fail_on_ignores_them(tmp_path):
     assert {f["id"] for f in listed} == {f.id for f in found} and len(found) >= 2
     assert {(f["status"], f["reason"]) for f in listed} == {("误报", "正常")}
     text = CliRunner().invoke(main, ["check", path]).output
-    assert "【误报: 正常】" in text and f"已处置 disposed {len(found)}" in text
+    assert "【误报：正常】" in text and f"已处置 {len(found)}" in text
 
 
 def test_a_misspelt_setting_is_a_clear_error_not_a_traceback(tmp_path):
     path = tmp_path / "main.beancount"
-    path.write_text(BOOKS.replace('plugin "fundtrail.plugins.checks"',
-                                  'plugin "fundtrail.plugins.checks" "{\'split_limt\': 1}"'), "utf-8")
+    path.write_text(BOOKS.replace("{'ledger_errors_from': 'low'}", "{'split_limt': 1}"), "utf-8")
     _, errors, _ = loader.load_file(str(path))
     assert len(errors) == 1 and "未知的检查设置" in errors[0].message and "split_limt" in errors[0].message
     result = CliRunner().invoke(main, ["check", str(path)])

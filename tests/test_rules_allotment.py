@@ -21,7 +21,7 @@ def ledger(general_fund_earmarked=True):
 def test_late_allotment():
     found = findings(ledger(), "late-allotment")
     assert [f.links for f in found] == [("ALLOT-QH2025-021", "QH2025-021", "X2025-033")]
-    assert found[0].amount == 595_213 and "97 天" in found[0].message and "60 天" in found[0].message
+    assert found[0].amount == 595_213 and "97天" in found[0].message and "60天" in found[0].message
 
 
 def test_the_window_is_a_setting():

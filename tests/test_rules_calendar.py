@@ -6,7 +6,7 @@ def test_a_payment_on_national_day_is_flagged(tmp_path):
                 pay("2024-10-03", "青禾建工有限公司", "259981.00", "P1", "ICBC-2345-03000042",
                     source="Assets:Bank:ICBC-2345"))
     assert len(found) == 1 and found[0].amount == 259981
-    assert "National Day" in found[0].message
+    assert "国庆节" in found[0].message
 
 
 def test_make_up_workdays_and_own_transfers_are_not(tmp_path):

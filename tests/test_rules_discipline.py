@@ -17,7 +17,7 @@ def test_paid_before_approval():
               + pay("2025-03-17", "VOU-2", "QH2025-003", "C2025-011", 180_000, stage="预付款"))
     found = findings(ledger, "paid-before-approval")
     assert only(found) == ["VOU-1"] and "QH2025-002" in found[0].links
-    assert "186,417.00 元" in found[0].message and found[0].severity == "high"
+    assert "186,417.00元" in found[0].message and found[0].severity == "high"
     quoted = ledger.replace("approved: 2025-03-17", 'approved: "2025-03-17"')  # a quoted date
     assert [f.id for f in findings(quoted, "paid-before-approval")] == [found[0].id]
 

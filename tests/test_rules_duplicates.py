@@ -8,7 +8,7 @@ def test_same_payee_under_another_legal_form_paid_twice_is_a_duplicate(tmp_path)
                     source="Assets:Bank:ICBC-2345"))
     assert [f.links for f in found] == [("ICBC-2345-03000087", "P1", "VOU-20255201000012")]
     assert found[0].date.isoformat() == "2025-06-03" and found[0].severity == "high"
-    assert "11 天" in found[0].message
+    assert "11天" in found[0].message
 
 
 def test_households_paid_the_same_amount_and_payments_far_apart_are_not(tmp_path):

@@ -31,7 +31,7 @@ def test_idle_funds_bands_per_fund_and_project():
     fund_2y = next(f for f in found if "C2023-090" in f.links)
     assert dict(fund_2y.facets) == {"band": "2y", "scope": "fund"}
     assert fund_2y.amount == 620_000 and fund_2y.severity == "critical"
-    assert "620,000.00 元" in fund_2y.message and "2 年" in fund_2y.message
+    assert "620,000.00元" in fund_2y.message and "2年" in fund_2y.message
     project_1y = next(f for f in found if "QH2024-010" in f.links)
     assert dict(project_1y.facets) == {"band": "1y", "scope": "project"}
     assert project_1y.amount == 100_000 and project_1y.severity == "high"
@@ -58,4 +58,4 @@ def test_dormant_account():
 """)
     found = findings(ledger, "dormant-account")
     assert [f.links for f in found] == [("ICBC-9876-OPEN",)]
-    assert found[0].amount == 286_000 and "1095 天" in found[0].message  # judged at 2025-12-31
+    assert found[0].amount == 286_000 and "1095天" in found[0].message  # judged at 2025-12-31

@@ -29,8 +29,8 @@ def test_negative_list_hits_and_near_misses():
     found = {f.links[-1]: f for f in findings(LEDGER, "negative-list")}
     assert sorted(found) == ["VOU-1", "VOU-2", "VOU-3"]
     assert dict(found["VOU-1"].facets)["item"] == "2" and "交通工具" in found["VOU-1"].message
-    assert dict(found["VOU-2"].facets)["item"] == "3" and "eco_code 50101" in found["VOU-2"].message
-    assert dict(found["VOU-3"].facets)["item"] == "6" and "420,000.00 元" in found["VOU-3"].message
+    assert dict(found["VOU-2"].facets)["item"] == "3" and "经济分类50101" in found["VOU-2"].message
+    assert dict(found["VOU-3"].facets)["item"] == "6" and "420,000.00元" in found["VOU-3"].message
     assert all(f.severity == "high" for f in found.values())
 
 

@@ -6,7 +6,7 @@ def test_two_numbers_missing_from_a_series(tmp_path):
                 *(pay(f"2025-07-0{n}", "甲公司", "1000.00", "P1", f"VOU-2025520100000{n}")
                   for n in (1, 2, 5)))
     assert len(found) == 1 and found[0].links == ("P1", "VOU-20255201000005")
-    assert "缺少 2 个编号" in found[0].message and "20255201000003 至 20255201000004" in found[0].message
+    assert "缺少2个编号" in found[0].message and "20255201000003 至 20255201000004" in found[0].message
 
 
 def test_consecutive_numbers_and_separate_series_pass(tmp_path):

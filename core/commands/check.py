@@ -1,4 +1,7 @@
-"""`fundtrail check LEDGER [--json] [--fail-on SEVERITY]`: the findings, grouped by rule."""
+"""`fundtrail check LEDGER [--json] [--fail-on SEVERITY]`: the findings, grouped by rule.
+
+Findings are counted apart from ledger errors: the exit code is 1 for a ledger error, or for an
+open finding at or above --fail-on."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import sys
 
 import click
 
+from fundtrail import catalogue
 from fundtrail.commands.common import LEDGER, load_books
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
 
@@ -56,11 +60,12 @@ def _print_findings(found: list[Finding]) -> None:
         groups[(finding.rule, finding.severity)].append(finding)
     for (rule, severity), items in sorted(groups.items(),
                                           key=lambda kv: (-severity_rank(kv[0][1]), kv[0][0])):
-        click.echo(f"== {rule} [{SEVERITY_LABELS[severity]} {severity}] {len(items)} 项")
+        click.echo(f"== {catalogue.title(rule)}（{SEVERITY_LABELS[severity]}）{len(items)} 项")
         for f in items:
-            status = f"【{f.status}: {f.reason}】 " if f.status else ""
-            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}")
+            status = f"【{f.status}：{f.reason}】 " if f.status else ""
+            rows = f"（{f.count} 笔）" if f.rows else ""
+            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}{rows}")
     counts = collections.Counter(f.severity for f in found if not is_closed(f))
     closed = sum(is_closed(f) for f in found)
-    click.echo("合计 total: " + ", ".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))
-               + (f"; 已处置 disposed {closed}" if closed else ""))
+    click.echo(f"疑点 findings: {len(found)}（" + "，".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))
+               + (f"；已处置 {closed}" if closed else "") + "）")

@@ -24,6 +24,7 @@ from fundtrail.masterdata import read_register
 
 ZERO = Decimal(0)
 EMPTY: dict = {}
+REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册"}
 FAILED = "失败"  # a roster row's status when the payment bounced: not spending
 
 
@@ -156,8 +157,8 @@ def register_problem(ctx, kind: str, rule: str):
     if problem:
         directive = next((e for e in ctx.entries if isinstance(e, data.Custom)
                           and e.type == "register" and e.values and e.values[0].value == kind), None)
-        yield findings.make(rule, "high", f"register|{kind}", f"{problem}，本规则未能执行。"
-                            f" The {kind} register cannot be used; the rule did not run.", directive)
+        yield findings.emit(rule, f"register|{kind}", directive, variant="no-register",
+                            register=REGISTER_NAMES.get(kind, kind), problem=problem)
 
 
 def _register(ctx, kind: str) -> tuple[list[dict[str, str]], str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import entry_key, ledger
 
 SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
 
@@ -52,11 +52,11 @@ def late_allotment(ctx):
             days = (allot.date - received).days
             projects = tuple(acc.leaf(p.account) for p in allot.entry.postings
                              if p.account.startswith(acc.ALLOT_PROJECT + ":"))
-            yield findings.make(
-                "late-allotment", "medium", entry_key(allot.entry),
-                f"资金 {code} 于 {received} 到位，{allot.date} 才分解下达 {yuan(allot.amount)}，"
-                f"间隔 {days} 天，超过{kind} {window} 天的下达时限（滞拨）。Passed down late.",
-                allot.entry, allot.amount, (code, *projects))
+            yield findings.emit(
+                "late-allotment", entry_key(allot.entry), allot.entry, amount=allot.amount,
+                links=(code, *projects), code=code, received=received, allotted=allot.date,
+                days=days, kind=kind, window=window, late=days - window,
+                projects="、".join(projects) or "—")
 
 
 RULES = {"late-allotment": late_allotment}

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from fundtrail import findings
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem, yuan
+from fundtrail.plugins.rules._ledger import entry_key, households, ledger, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
@@ -35,7 +35,7 @@ MASK = Masker()
 
 def _who(flow) -> str:
     meta = flow.meta
-    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证 {MASK.id_no(meta['id_no'])}）"
+    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证{MASK.id_no(meta['id_no'])}）"
 
 
 def ghost_beneficiary(ctx):
@@ -48,11 +48,10 @@ def ghost_beneficiary(ctx):
         if person in registered or person in known:
             continue
         for flow in flows:
-            yield findings.make(
-                "ghost-beneficiary", "critical", f"{entry_key(flow.entry)}|{person}",
-                f"{_who(flow)} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
-                f"其身份证号不在脱贫户/监测户登记册中（虚报冒领或不符合条件）。Beneficiary not registered.",
-                flow.entry, flow.amount)
+            yield findings.emit(
+                "ghost-beneficiary", f"{entry_key(flow.entry)}|{person}", flow.entry,
+                amount=flow.amount, group=f"{person}|{flow.meta.get('item', '')}",
+                who=_who(flow), item=flow.meta.get("item", "补助"), day=flow.date)
 
 
 def period_of(day, months: int) -> tuple[int, int]:
@@ -72,13 +71,11 @@ def duplicate_subsidy(ctx):
             if earlier is flow:
                 continue
             year, part = period_of(flow.date, months)
-            yield findings.make(
-                "duplicate-subsidy", "high",
-                f"{person}|{item}|{year}-{part + 1}/{period}|{entry_key(flow.entry)}",
-                f"{_who(flow)} {flow.date} 再次领取「{item}」{yuan(flow.amount)}，同一"
-                f"{PERIOD_NAMES[period]}内已于 {earlier.date} 领取 {yuan(earlier.amount)}"
-                f"（重复享受补助）。Subsidy paid twice.",
-                flow.entry, flow.amount, earlier.entry.links)
+            yield findings.emit(
+                "duplicate-subsidy", f"{person}|{item}|{year}-{part + 1}/{period}|{entry_key(flow.entry)}",
+                flow.entry, amount=flow.amount, links=earlier.entry.links, who=_who(flow),
+                day=flow.date, item=item, period=PERIOD_NAMES[period], earlier=earlier.date,
+                earlier_amount=earlier.amount)
 
 
 def id_multi_village(ctx):
@@ -97,11 +94,10 @@ def id_multi_village(ctx):
                 continue
             reported.add(code)
             where = "登记册所在村" if row else "此前领取补助的村"
-            yield findings.make(
-                "id-multi-village", "high", f"{person}|{code}",
-                f"{_who(flow)} 在 {name} 领取{flow.meta.get('item', '补助')} {yuan(flow.amount)}，"
-                f"但其{where}为 {home}（同一身份证号出现在两个村）。Same ID in two villages.",
-                flow.entry, flow.amount)
+            yield findings.emit(
+                "id-multi-village", f"{person}|{code}", flow.entry, amount=flow.amount,
+                who=_who(flow), village=name, item=flow.meta.get("item", "补助"), where=where,
+                home=home)
 
 
 RULES = {"ghost-beneficiary": ghost_beneficiary, "duplicate-subsidy": duplicate_subsidy,

@@ -25,7 +25,6 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import contractor_payments
 
 SETTINGS = {"benford_min_records": 50}
@@ -33,7 +32,7 @@ SETTINGS = {"benford_min_records": 50}
 FIRST = {d: math.log10(1 + 1 / d) for d in range(1, 10)}
 FIRST_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 BANDS = {"first": (0.006, 0.012, 0.015), "first-two": (0.0012, 0.0018, 0.0022)}
-LABELS = ("符合 close", "可接受 acceptable", "临界 marginal", "不符合 nonconforming")
+LABELS = ("符合", "可接受", "临界", "不符合")  # close, acceptable, marginal, nonconforming
 TEN = Decimal(10)
 
 
@@ -78,16 +77,13 @@ def benford(ctx):
         top = max(by_project.values())
         projects = sorted(code for code, n in by_project.items() if n == top)
         entry = next(p.entry for p in pays if p.project == projects[0])
-        name = "全区 county" if scope == "county" else ctx.master.place_name(scope)
-        verdict = "; ".join(f"{t} 超额MAD excess MAD {scores[t]:.4f} {LABELS[band(scores[t], t)]}"
-                            for t in scores)
-        total = sum(p.amount for p in pays)
-        yield findings.make(
-            "benford", "medium", scope,
-            f"本福特检验不符: {name} {len(pays)} 笔承包商付款 (合计 {yuan(total)}) 的首位数字分布偏离"
-            f"本福特定律 ({verdict})；首位数字 {digit} 占 {first[digit] / len(pays):.0%}"
-            f" (应为 {FIRST[digit]:.0%})，主要来自项目 {', '.join(projects)}。"
-            f" Benford test nonconforming.", entry, None, projects, scope=scope)
+        name = "全区" if scope == "county" else ctx.master.place_name(scope)
+        yield findings.emit(
+            "benford", scope, entry, links=projects, facets={"scope": scope},
+            scope_name=name, count=len(pays), total=sum(p.amount for p in pays), digit=digit,
+            share=first[digit] / len(pays), expected=FIRST[digit], projects="、".join(projects),
+            first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],
+            two_mad=scores["first-two"], two_band=LABELS[band(scores["first-two"], "first-two")])
         # amount None: a statistical signal over a population, not money at stake (the town and
         # county populations overlap, so adding them to the amounts at risk would count twice)
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, yuan
+from fundtrail.plugins.rules._ledger import entry_key
 from fundtrail.workdays import rest_day
 
 SETTINGS = {}
@@ -34,11 +34,9 @@ def holiday_payment(ctx):
         paid = -sum((p.units.number for p in entry.postings if p.account.startswith(OWN)
                      or (p.account.startswith(HELD) and p.units.number < 0)), start=0)
         if paid > 0:
-            yield findings.make(
-                "holiday-payment", "low", entry_key(entry),
-                f"非工作日付款: {entry.date} ({why}) 付给 {entry.payee or '-'} {yuan(paid)}"
-                f" ({entry.narration})，需核实审批与支付记录。 Payment on a rest day.",
-                entry, paid)
+            yield findings.emit(
+                "holiday-payment", entry_key(entry), entry, amount=paid, day=entry.date,
+                why=why, payee=entry.payee or "收款人不详", narration=entry.narration)
 
 
 RULES = {"holiday-payment": holiday_payment}

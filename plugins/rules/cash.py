@@ -25,7 +25,7 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import by_entry, entry_key, ledger
 
 SETTINGS = {"cash_keywords": ("现金", "取现", "提现", "现支"),
             "personal_exempt": ("劳务", "务工", "以工代赈")}
@@ -47,12 +47,11 @@ def cash_withdrawal(ctx):
         word = cash.search(text)
         if word:
             for flow in flows:
-                yield findings.make(
-                    "cash-withdrawal", "high", f"{entry_key(entry)}|{flow.posting.account}",
-                    f"专户 {flow.posting.account}（{ctx.master.account_name(flow.posting.account)}）"
-                    f"{entry.date} 提取现金 {yuan(flow.amount)}（“{word.group()}”：{entry.narration}），"
-                    f"专项资金应转账支付，不得提取现金。Cash withdrawn from a special account.",
-                    entry, flow.amount)
+                yield findings.emit(
+                    "cash-withdrawal", f"{entry_key(entry)}|{flow.posting.account}", entry,
+                    amount=flow.amount, account=flow.posting.account,
+                    name=ctx.master.account_name(flow.posting.account), day=entry.date,
+                    word=word.group(), narration=entry.narration)
 
 
 def is_person(name: str) -> bool:
@@ -74,11 +73,8 @@ def personal_account(ctx):
                  and f.posting.account.startswith("Expenses:Project:")]
         if works:
             amount = sum(f.amount for f in works)
-            yield findings.make(
-                "personal-account", "high", entry_key(entry),
-                f"项目资金 {yuan(amount)}（{entry.narration}）支付给个人 {payee} 的个人账户，"
-                f"工程款应支付至施工单位对公账户。Works money paid to a personal account.",
-                entry, amount)
+            yield findings.emit("personal-account", entry_key(entry), entry, amount=amount,
+                                narration=entry.narration, payee=payee, day=entry.date)
 
 
 def direct_fund_parked(ctx):
@@ -89,12 +85,11 @@ def direct_fund_parked(ctx):
                                              if project in projects else ""))
         if fund in funds and funds[fund].direct:
             unit = ctx.master.account_name(flow.posting.account)
-            yield findings.make(
-                "direct-fund-parked", "high", f"{entry_key(flow.entry)}|{flow.posting.account}",
-                f"直达资金 {fund}（{funds[fund].doc_no}）{yuan(flow.amount)} 转入 {unit}"
-                f"（{flow.posting.account}），未直达最终收款人（直达资金滞留单位账户）。"
-                f"Direct funds parked in a unit's own account.",
-                flow.entry, flow.amount, tuple(x for x in (fund, project) if x))
+            yield findings.emit(
+                "direct-fund-parked", f"{entry_key(flow.entry)}|{flow.posting.account}",
+                flow.entry, amount=flow.amount, links=tuple(x for x in (fund, project) if x),
+                fund=fund, doc_no=funds[fund].doc_no, unit=unit, account=flow.posting.account,
+                day=flow.date)
 
 
 RULES = {"cash-withdrawal": cash_withdrawal, "personal-account": personal_account,

@@ -29,7 +29,7 @@ from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -60,10 +60,6 @@ def paid_projects(ctx, budgeted: bool = False):
             yield code, project, flows
 
 
-def _label(project) -> str:
-    return f"项目 {project.code}（{project.name}）"
-
-
 def _is_stage(flow, stage_words, narration_words) -> bool:
     stage = str(flow.meta.get("stage", ""))
     return any(w in stage for w in stage_words) or any(
@@ -76,11 +72,10 @@ def paid_before_approval(ctx):
         early = [f for f in flows if approved and f.date < approved and f.amount > 0]
         if early:
             amount = sum((f.amount for f in early), ZERO)
-            yield findings.make(
-                "paid-before-approval", "high", code,
-                f"{_label(project)} {approved} 批复，批复前已支付 {len(early)} 笔共 {yuan(amount)}"
-                f"（首笔 {early[0].date}），违反先批复后支付的规定。Paid before approval.",
-                early[0].entry, amount, (code,))
+            yield findings.emit(
+                "paid-before-approval", code, early[0].entry, amount=amount, links=(code,),
+                code=code, name=project.name, approved=approved, count=len(early),
+                first=early[0].date, days=(approved - early[0].date).days)
 
 
 def paid_after_end(ctx):
@@ -92,11 +87,11 @@ def paid_after_end(ctx):
         for flow in flows:
             if (flow.amount > 0 and flow.date > end + late_by
                     and not _is_stage(flow, RETENTION, RETENTION)):
-                yield findings.make(
-                    "paid-after-end", "medium", entry_key(flow.entry),
-                    f"{_label(project)} 实施期限 {end} 结束，{flow.date} 仍支付 {yuan(flow.amount)}，"
-                    f"超过期满后 {late_by.days} 天（期满后支付）。Paid after the project's end.",
-                    flow.entry, flow.amount, (code,))
+                yield findings.emit(
+                    "paid-after-end", entry_key(flow.entry), flow.entry, amount=flow.amount,
+                    links=(code,), code=code, name=project.name, end=end, day=flow.date,
+                    grace=late_by.days, days=(flow.date - end).days,
+                    payee=flow.entry.payee or "收款人")
 
 
 def over_budget(ctx):
@@ -109,11 +104,10 @@ def over_budget(ctx):
             if before <= limit < total:
                 crossing = flow
         if total > limit and crossing:
-            yield findings.make(
-                "over-budget", "high", code,
-                f"{_label(project)} 预算 {yuan(project.budget)}，累计支付 {yuan(total)}，超预算"
-                f" {yuan(total - project.budget)}（{crossing.date} 一笔支付后超出）。Over budget.",
-                crossing.entry, total - project.budget, (code,))
+            yield findings.emit(
+                "over-budget", code, crossing.entry, amount=total - project.budget,
+                links=(code,), code=code, name=project.name, budget=project.budget,
+                paid=total, day=crossing.date)
 
 
 def excess_advance(ctx):
@@ -129,11 +123,10 @@ def excess_advance(ctx):
                 continue
             before, advanced = advanced, advanced + flow.amount
             if before <= limit < advanced:
-                yield findings.make(
-                    "excess-advance", "medium", code,
-                    f"{_label(project)} 验收前预付款累计 {yuan(advanced)}，占预算 {advanced / project.budget:.1%}，"
-                    f"超过 {share:.0%} 的预付比例（限额 {yuan(limit)}）。Advance above the allowed share.",
-                    flow.entry, advanced - limit, (code,))
+                yield findings.emit(
+                    "excess-advance", code, flow.entry, amount=advanced - limit, links=(code,),
+                    code=code, name=project.name, advanced=advanced,
+                    share=advanced / project.budget, limit_share=share, limit=limit)
 
 
 def func_code_mismatch(ctx):
@@ -145,11 +138,10 @@ def func_code_mismatch(ctx):
         if not code or not expected or code == expected or fund in seen[id(flow.entry)]:
             continue
         seen[id(flow.entry)].add(fund)
-        yield findings.make(
-            "func-code-mismatch", "medium", f"{entry_key(flow.entry)}|{fund}",
-            f"支付 {yuan(flow.amount)} 的功能科目 {code} 与资金 {fund}（{funds[fund].doc_no}）的功能科目"
-            f" {expected} 不一致（改变资金用途或科目串用）。Function code differs from the fund's.",
-            flow.entry, flow.amount, (fund,))
+        yield findings.emit(
+            "func-code-mismatch", f"{entry_key(flow.entry)}|{fund}", flow.entry,
+            amount=flow.amount, links=(fund,), code=code, fund=fund,
+            doc_no=funds[fund].doc_no, expected=expected, day=flow.date)
 
 
 RULES = {"paid-before-approval": paid_before_approval, "paid-after-end": paid_after_end,

@@ -22,7 +22,6 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import customs, project_totals
 
 SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
@@ -40,21 +39,18 @@ def not_disclosed(ctx):
         project = ctx.master.projects.get(code)
         start = (project.start if project else None) or first.date
         if not any(day + lead <= start for day in posted[(code, "plan")]):
-            yield findings.make(
-                "not-disclosed", "medium", f"{code}|plan",
-                f"未按规定公示: 项目 {code} 在实施 ({start}) 前 {lead.days} 天未张贴计划公示，"
-                f"已支付 {yuan(paid)}。 No plan notice {lead.days} days before the start.",
-                first, paid, [code], stage="plan")
+            yield findings.emit(
+                "not-disclosed", f"{code}|plan", first, amount=paid, links=[code],
+                facets={"stage": "plan"}, code=code, start=start, lead=lead.days)
     for entry in customs(ctx, "acceptance"):
         code = str(entry.values[0].value) if entry.values else ""
         if code not in totals or entry.date + grace > last_day:
             continue
         if not any(day >= entry.date for day in posted[(code, "completion")]):
-            yield findings.make(
-                "not-disclosed", "medium", f"{code}|completion",
-                f"未按规定公示: 项目 {code} 于 {entry.date} 验收后未张贴竣工公示，"
-                f"已支付 {yuan(totals[code][1])}。 No completion notice after acceptance.",
-                entry, totals[code][1], [code], stage="completion")
+            yield findings.emit(
+                "not-disclosed", f"{code}|completion", entry, amount=totals[code][1],
+                links=[code], variant="completion", facets={"stage": "completion"}, code=code,
+                accepted=entry.date)
 
 
 RULES = {"not-disclosed": not_disclosed}

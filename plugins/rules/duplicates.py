@@ -20,7 +20,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, yuan
+from fundtrail.plugins.rules._ledger import entry_key
 from fundtrail.plugins.rules._payments import payments
 from fundtrail.plugins.rules.splits import clusters
 
@@ -39,12 +39,11 @@ def duplicate_payment(ctx):
         if first is None or in_split.get(id(first.entry), -1) == in_split.get(id(pay.entry), -2):
             continue
         days = (pay.entry.date - first.entry.date).days
-        yield findings.make(
-            "duplicate-payment", "high", f"{entry_key(first.entry)}|{entry_key(pay.entry)}",
-            f"疑似重复支付: {pay.entry.payee} {yuan(pay.amount)}，与 {first.entry.date} 付给"
-            f" {first.entry.payee} 的同额款项相隔 {days} 天 (项目 {pay.project})。"
-            f" Possible duplicate payment: same payee and amount {days} days apart.",
-            pay.entry, pay.amount, first.entry.links)
+        yield findings.emit(
+            "duplicate-payment", f"{entry_key(first.entry)}|{entry_key(pay.entry)}", pay.entry,
+            amount=pay.amount, links=first.entry.links, payee=pay.entry.payee,
+            earlier=first.entry.date, earlier_payee=first.entry.payee, days=days,
+            project=pay.project, day=pay.entry.date)
 
 
 RULES = {"duplicate-payment": duplicate_payment}

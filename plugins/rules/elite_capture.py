@@ -24,7 +24,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import contractor_payments, project_totals
 
 SETTINGS = {"elite_capture_share": 0.5}
@@ -32,14 +31,12 @@ SETTINGS = {"elite_capture_share": 0.5}
 
 def _finding(ctx, scope, place, payee, got, total, codes):
     project = ctx.master.projects[codes[0]]
-    what = (f"项目 {codes[0]} {project.name}" if scope == "project"
-            else f"{ctx.master.place_name(place)} 的项目资金 (项目 {', '.join(codes)})")
-    return findings.make(
-        "elite-capture", "high", f"{scope}|{place}|{payee}",
-        f"扶富不扶贫: {payee} 获得{what} {yuan(got)}，占 {got / total:.0%} (合计 {yuan(total)})，"
-        f"且未申报带贫减贫/利益联结机制。 One non-poor payee takes most of the money,"
-        f" no benefit-linking mechanism declared.",
-        ctx.master.accounts.get(project.account), got, codes, scope=scope)
+    what = (f"项目{codes[0]}（{project.name}）" if scope == "project"
+            else f"{ctx.master.place_name(place)}的项目资金（项目{'、'.join(codes)}）")
+    return findings.emit(
+        "elite-capture", f"{scope}|{place}|{payee}", ctx.master.accounts.get(project.account),
+        amount=got, links=codes, facets={"scope": scope}, payee=payee, what=what,
+        share=got / total, total=total)
 
 
 def elite_capture(ctx):

@@ -1,6 +1,7 @@
 """Idle money (资金闲置/沉淀): money that sits unspent, and bank accounts that do not move.
 
-idle-funds (1y band: high; the last band: critical, 结转两年以上收回 = must be returned)
+idle-funds (1y band: high; the last band, variant "last": critical, 结转两年以上收回 = must be
+    returned). The finding's date is the day the money crossed its band.
     Ages the unspent part of every receipt first in, first out, per indicator document (a fund's
     receipts on `Income:Fund:*` against the spending whose `fund:` it is) and per project (its
     allotments against its `Expenses:Project` postings; money moved into a unit's own account
@@ -17,10 +18,11 @@ books are complete to, the last transaction or the day before the last balance a
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, entry_key, ledger
 
 SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
 
@@ -52,7 +54,7 @@ def band_of(day, as_of, bands) -> int | None:
     return max(reached) if reached else None
 
 
-def _aged(ctx, scope, code, lots, label):
+def _aged(ctx, scope, code, lots, what):
     index, bands = ledger(ctx), sorted(ctx.settings["idle_bands"])
     by_band = defaultdict(list)
     for flow, rest in lots:
@@ -62,25 +64,25 @@ def _aged(ctx, scope, code, lots, label):
     for band, held in sorted(by_band.items()):
         amount = sum((rest for _, rest in held), ZERO)
         oldest = held[0][0]
-        severity = "critical" if band == bands[-1] else "high"
-        must = "，按规定应收回" if band == bands[-1] else ""
-        yield findings.make(
-            "idle-funds", severity, f"{scope}|{code}|{band}y",
-            f"{label} 有 {yuan(amount)} 自 {oldest.date} 起未使用，截至 {index.as_of} 沉淀超过"
-            f" {band} 年{must}（资金闲置）。Idle over {band} year(s).",
-            oldest.entry, amount, (code,), band=f"{band}y", scope=scope)
+        crossed = years_later(oldest.date, band) + datetime.timedelta(days=1)
+        yield findings.emit(
+            "idle-funds", f"{scope}|{code}|{band}y", oldest.entry, amount=amount, links=(code,),
+            date=crossed, variant="last" if band == bands[-1] else "",
+            facets={"band": f"{band}y", "scope": scope},
+            what=what, since=oldest.date, as_of=index.as_of, band=band,
+            days=(index.as_of - oldest.date).days)
 
 
 def idle_funds(ctx):
     index = ledger(ctx)
     for code in sorted(index.received):
         fund = ctx.master.funds.get(code)
-        label = f"资金 {code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
+        label = f"资金{code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
         lots = unspent_lots(index.received[code], index.fund_spent.get(code, []))
         yield from _aged(ctx, "fund", code, lots, label)
     for code in sorted(index.project_in):
         project = ctx.master.projects.get(code)
-        label = f"项目 {code}" + (f"（{project.name}）" if project else "")
+        label = f"项目{code}" + (f"（{project.name}）" if project else "")
         lots = unspent_lots(index.project_in[code], index.project_spent.get(code, []))
         yield from _aged(ctx, "project", code, lots, label)
 
@@ -92,11 +94,10 @@ def dormant_account(ctx):
         idle_days = (index.as_of - entry.date).days
         if balance != 0 and idle_days > days:
             name = ctx.master.account_name(account)
-            yield findings.make(
-                "dormant-account", "medium", f"{account}|{entry_key(entry)}",
-                f"银行账户 {account}（{name}）余额 {yuan(balance)}，自 {entry.date} 起 {idle_days} 天"
-                f"无任何收支（超过 {days} 天，账户长期不动）。Dormant bank account.",
-                entry, balance)
+            yield findings.emit(
+                "dormant-account", f"{account}|{entry_key(entry)}", entry, amount=balance,
+                date=entry.date + datetime.timedelta(days=days + 1),
+                account=account, name=name, since=entry.date, days=idle_days, limit=days)
 
 
 RULES = {"idle-funds": idle_funds, "dormant-account": dormant_account}

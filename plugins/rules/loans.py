@@ -30,7 +30,6 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.masterdata import read_register
-from fundtrail.plugins.rules._ledger import yuan
 from fundtrail.plugins.rules._payments import customs
 
 SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
@@ -66,26 +65,26 @@ def _loans(ctx):
             yield entry, loan
 
 
-def _finding(rule, severity, loan, entry, message):
-    return findings.make(rule, severity, loan.id,
-                         f"小额信贷 {loan.id} ({loan.borrower}, {yuan(loan.amount)}): {message}",
-                         entry, loan.amount, [loan.id])
+def _finding(rule, loan, entry, variant="", **facts):
+    return findings.emit(rule, loan.id, entry, amount=loan.amount, links=[loan.id],
+                         variant=variant, loan=loan.id, borrower=loan.borrower, day=loan.date,
+                         **facts)
 
 
 def over_limit(ctx):
     limit = Decimal(str(ctx.settings["loan_max_amount"]))
     for entry, loan in _loans(ctx):
         if loan.amount > limit:
-            yield _finding("loan-over-limit", "medium", loan, entry,
-                           f"金额超过 {limit:,.0f} 元上限。 Loan over the limit.")
+            yield _finding("loan-over-limit", loan, entry, limit=limit,
+                           excess=loan.amount - limit)
 
 
 def over_term(ctx):
     limit = int(ctx.settings["loan_max_term_months"])
     for entry, loan in _loans(ctx):
         if loan.term_months > limit:
-            yield _finding("loan-over-term", "medium", loan, entry,
-                           f"期限 {loan.term_months} 个月，超过 {limit} 个月。 Loan term over the limit.")
+            yield _finding("loan-over-term", loan, entry, term=loan.term_months, limit=limit,
+                           excess=loan.term_months - limit)
 
 
 def borrower_age(ctx):
@@ -93,12 +92,10 @@ def borrower_age(ctx):
     for entry, loan in _loans(ctx):
         born = birth_date(loan.borrower_id)
         if born is None:
-            yield _finding("loan-borrower-age", "medium", loan, entry,
-                           "借款人身份证号无法识别出生日期，无法核实年龄。 Borrower's age unknown.")
+            yield _finding("loan-borrower-age", loan, entry, variant="unknown")
         elif not low <= age_on(born, loan.date) <= high:
-            yield _finding("loan-borrower-age", "medium", loan, entry,
-                           f"借款人放款时 {age_on(born, loan.date)} 岁，不在 {low}–{high} 岁之间。"
-                           f" Borrower's age out of range.")
+            yield _finding("loan-borrower-age", loan, entry, age=age_on(born, loan.date),
+                           low=low, high=high)
 
 
 def unregistered(ctx):
@@ -108,15 +105,13 @@ def unregistered(ctx):
         return
     for entry, loan in loans:
         if loan.borrower_id.strip().upper() not in ids:
-            yield _finding("loan-unregistered", "high", loan, entry,
-                           "借款人不在脱贫户/监测户登记册中。 Borrower not in the household register.")
+            yield _finding("loan-unregistered", loan, entry)
 
 
 def to_company(ctx):
     for entry, loan in _loans(ctx):
         if loan.used_by and loan.used_by != loan.borrower:
-            yield _finding("loan-to-company", "high", loan, entry,
-                           f"贷款资金由 {loan.used_by} 使用 (户贷企用)。 Loan money used by a company.")
+            yield _finding("loan-to-company", loan, entry, used_by=loan.used_by)
 
 
 RULES = {"loan-over-limit": over_limit, "loan-over-term": over_term,

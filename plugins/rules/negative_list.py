@@ -30,7 +30,7 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, by_entry, entry_key, ledger
 
 USES = {
     "1": "行政事业单位基本支出", "2": "交通工具及通讯设备", "3": "工资奖金津贴福利",
@@ -80,6 +80,9 @@ class Prefixes:
         return self.seen[code]
 
 
+CODE_NAMES = {"account": "科目", "eco_code": "经济分类", "func_code": "功能分类"}
+
+
 def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
     """{item: evidence} of the forbidden uses this entry shows."""
     found = {}
@@ -90,7 +93,7 @@ def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
             value = flow.posting.account if key == "account" else str(flow.meta.get(key, ""))
             item = table(value) if value else None
             if item:
-                found.setdefault(item, f"科目 {value}" if key == "account" else f"{key} {value}")
+                found.setdefault(item, f"{CODE_NAMES[key]}{value}")
     return found
 
 
@@ -106,12 +109,11 @@ def negative_list(ctx):
         if not found:
             continue
         amount = sum((f.amount for f in flows), ZERO)
-        what = "；".join(f"{item} {USES.get(item, item)}（{why}）" for item, why in sorted(found.items()))
-        yield findings.make(
-            "negative-list", "high", entry_key(entry),
-            f"{entry.payee or ''}「{entry.narration}」支出 {yuan(amount)}，属于衔接资金负面清单："
-            f"{what}。Spending on the negative list.",
-            entry, amount, item=",".join(sorted(found)))
+        what = "；".join(f"第{item}项{USES.get(item, item)}（{why}）" for item, why in sorted(found.items()))
+        yield findings.emit(
+            "negative-list", entry_key(entry), entry, amount=amount,
+            facets={"item": ",".join(sorted(found))}, payee=entry.payee or "", day=entry.date,
+            narration=entry.narration, items=what)
 
 
 RULES = {"negative-list": negative_list}

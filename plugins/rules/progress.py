@@ -26,7 +26,7 @@ import datetime
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import ZERO, ledger, yuan
+from fundtrail.plugins.rules._ledger import ZERO, ledger
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -68,11 +68,11 @@ def _behind(ctx, scope, code, inflows, spent, label):
         share = used / got
         if due - share > margin:
             quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
-            yield findings.make(
-                "slow-spending", "medium", f"{scope}|{code}|{quarter}",
-                f"{label} 截至 {day} 支出 {yuan(used)}，支出进度 {share:.1%}，低于序时进度 {due:.1%}"
-                f" 超过 {margin:.0%}（自 {start} 到位起算，到位 {yuan(got)}）。Spending behind schedule.",
-                inflows[0].entry, got - used, (code,), scope=scope, quarter=quarter)
+            yield findings.emit(
+                "slow-spending", f"{scope}|{code}|{quarter}", inflows[0].entry,
+                amount=got - used, links=(code,), date=day,
+                facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
+                share=share, due=due, margin=margin, start=start, got=got)
 
 
 def slow_spending(ctx):
@@ -82,13 +82,13 @@ def slow_spending(ctx):
         fund = ctx.master.funds.get(code)
         if fund and fund.level in levels:
             yield from _behind(ctx, "fund", code, index.received[code],
-                               index.fund_spent.get(code, []), f"资金 {code}（{fund.doc_no}）")
+                               index.fund_spent.get(code, []), f"资金{code}（{fund.doc_no}）")
     for code in sorted(index.project_in):
         project = ctx.master.projects.get(code)
         fund = ctx.master.funds.get(project.meta.get("fund", "")) if project else None
         if project and (fund is None or fund.level in levels):
             yield from _behind(ctx, "project", code, index.project_in[code],
-                               index.project_spent.get(code, []), f"项目 {code}（{project.name}）")
+                               index.project_spent.get(code, []), f"项目{code}（{project.name}）")
 
 
 def overdue_project(ctx):
@@ -107,15 +107,13 @@ def overdue_project(ctx):
         accepted = ctx.master.accepted.get(code)
         flows = index.project_spent.get(code) or index.project_in.get(code)
         entry = flows[-1].entry if flows else ctx.master.accounts[project.account]
-        if accepted:
-            stage, why = "payment", f"{accepted} 已验收，但仍有 {yuan(unpaid)} 未报账结算（超过质保金比例 {retention:.0%}）"
-        else:
-            stage, why = "acceptance", f"至今未验收，已支出 {yuan(spent)}，未支出 {yuan(unpaid)}"
-        yield findings.make(
-            "overdue-project", "medium", f"{code}|{stage}",
-            f"项目 {code}（{project.name}）实施期限 {end} 已过 {(index.as_of - end).days} 天，"
-            f"{why}（项目逾期未完工或未报账）。Project overdue.",
-            entry, unpaid, (code,), stage=stage)
+        stage = "payment" if accepted else "acceptance"
+        yield findings.emit(
+            "overdue-project", f"{code}|{stage}", entry, amount=unpaid, links=(code,),
+            date=end + grace + datetime.timedelta(days=1),
+            variant="payment" if accepted else "", facets={"stage": stage}, code=code,
+            name=project.name, end=end, days=(index.as_of - end).days, accepted=accepted,
+            spent=spent, retention=retention)
 
 
 RULES = {"slow-spending": slow_spending, "overdue-project": overdue_project}

@@ -29,7 +29,6 @@ from fundtrail.plugins.rules._ledger import (
     ledger,
     register,
     register_problem,
-    yuan,
 )
 
 SETTINGS = {}
@@ -99,11 +98,9 @@ def related_party(ctx):
             why = flow.amount > 0 and known.match(flow, _village(ctx, flow))
             if why:
                 who = flow.meta.get("beneficiary") or entry.payee
-                yield findings.make(
-                    "related-party", "high", entry_key(entry),
-                    f"{who} 收到 {yuan(flow.amount)}（{entry.narration}），{MASK.text(why)}"
-                    f"（优亲厚友：村干部、公职人员或其亲属享受资金）。Paid to a related party.",
-                    entry, flow.amount)
+                yield findings.emit(
+                    "related-party", entry_key(entry), entry, amount=flow.amount, who=who,
+                    narration=entry.narration, relation=MASK.text(why))
                 break
 
 

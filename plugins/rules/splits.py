@@ -21,7 +21,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.plugins.rules._ledger import entry_key, yuan
+from fundtrail.plugins.rules._ledger import entry_key
 from fundtrail.plugins.rules._payments import contractor_payments
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
@@ -58,13 +58,11 @@ def split_payment(ctx):
     for run in clusters(ctx):
         pay, members = run["crossing"], run["members"]
         total = sum(p.amount for p in members)
-        dates = f"{members[0].entry.date} 至 {members[-1].entry.date}"
-        yield findings.make(
-            "split-payment", "medium", f"{pay.project}|{entry_key(pay.entry)}",
-            f"疑似拆分支付: {pay.entry.payee} 在项目 {pay.project} 于 {dates} 收到 {len(members)} 笔付款，"
-            f"每笔低于限额 {limit:,.0f} 元，合计 {yuan(total)}超过限额。"
-            f" Split payment: {len(members)} payments under the limit, together over it.",
-            pay.entry, total, [link for p in members for link in p.entry.links])
+        yield findings.emit(
+            "split-payment", f"{pay.project}|{entry_key(pay.entry)}", pay.entry, amount=total,
+            links=[link for p in members for link in p.entry.links], payee=pay.entry.payee,
+            project=pay.project, first=members[0].entry.date, last=members[-1].entry.date,
+            count=len(members), limit=Decimal(str(limit)))
 
 
 RULES = {"split-payment": split_payment}

@@ -39,12 +39,11 @@ def voucher_gap(ctx):
                 missing = [f"{head}{n:0{digits}d}" for n in (before + 1, after - 1)]
                 span = missing[0] if before + 2 == after else f"{missing[0]} 至 {missing[1]}"
                 entry = entries[after]
-                yield findings.make(
-                    "voucher-gap", "medium", f"{head}|{before}|{after}",
-                    f"凭证断号: 序列 {head} 缺少 {after - before - 1} 个编号 ({span})，"
-                    f"位于 {head}{before:0{digits}d} 与 {head}{after:0{digits}d} 之间。"
-                    f" Gap in the voucher number sequence.",
-                    entry, None, [f"VOU-{head}{after:0{digits}d}"])
+                yield findings.emit(
+                    "voucher-gap", f"{head}|{before}|{after}", entry,
+                    links=[f"VOU-{head}{after:0{digits}d}"], series=head,
+                    count=after - before - 1, span=span, before=f"{head}{before:0{digits}d}",
+                    after=f"{head}{after:0{digits}d}")
 
 
 RULES = {"voucher-gap": voucher_gap}

@@ -130,7 +130,7 @@ def test_linkage_unkept(tmp_path):
     ledger = base(tmp_path) + asset() + income("2024-07-31", "3000.00")
     one = dividend("2025-01-20", "1", "王一", HH1, 1500)
     found = findings(ledger + one + closing("2025-07-05"), "linkage-unkept")
-    assert len(found) == 1 and "承诺带动 2 户" in found[0].message and "只支付 1 户" in found[0].message
+    assert len(found) == 1 and "承诺带动2户" in found[0].message and "只支付1户" in found[0].message
     assert "一户也未支付" in findings(ledger + closing("2025-07-05"), "linkage-unkept")[0].message
     both = one + dividend("2025-01-20", "2", "李二", HH2, 1500)
     assert findings(ledger + both + closing("2025-07-05"), "linkage-unkept") == []

@@ -49,7 +49,6 @@ from fundtrail.plugins.rules._ledger import (
     households,
     ledger,
     register_problem,
-    yuan,
 )
 from fundtrail.plugins.rules.related_parties import officials
 
@@ -69,10 +68,6 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _asset_label(ctx, asset) -> str:
-    return f"{asset.cls}资产 {asset.id} {asset.name}（{ctx.master.place_name(asset.village)}）"
-
-
 def idle_asset(ctx):
     as_of, months = ledger(ctx).as_of, ctx.settings["idle_asset_months"]
     limit = months_before(as_of, months)
@@ -83,12 +78,13 @@ def idle_asset(ctx):
             continue
         since = last.get(code, asset.registered)
         if since < limit:
-            what = f"最后一笔收益在 {since}" if code in last else f"自 {since} 登记以来未记录任何收益"
-            yield findings.make(
-                "idle-asset", "medium", code,
-                f"{_asset_label(ctx, asset)}，{what}，至 {as_of} 已超过 {months} 个月无收益"
-                f"（预期年收益 {yuan(asset.expected_income)}，资产价值 {yuan(asset.value)}），资产闲置。",
-                asset.entry, asset.value, [code, asset.project] if asset.project else [code])
+            since_text = f"最后一笔收益在{since}" if code in last else f"自{since}登记以来未记录任何收益"
+            yield findings.emit(
+                "idle-asset", code, asset.entry, amount=asset.value,
+                links=[code, asset.project] if asset.project else [code], date=as_of,
+                asset=code, name=asset.name, village=ctx.master.place_name(asset.village),
+                project=asset.project, since=since, since_text=since_text, as_of=as_of,
+                months=months, expected=asset.expected_income)
 
 
 def _held_since(incomes, paid_out):
@@ -118,11 +114,10 @@ def income_undistributed(ctx):
             continue
         held = sum((m.amount for m in moves), ZERO) - paid[village]
         overdue = sum((m.amount for m in moves if (as_of - m.date).days > days), ZERO) - paid[village]
-        yield findings.make(
-            "income-undistributed", "medium", village,
-            f"{ctx.master.place_name(village)}村集体的资产收益自 {oldest.date} 起未分配，至 {as_of} 已"
-            f" {(as_of - oldest.date).days} 天（规定 {days} 天内分配）；账上留存 {yuan(held)}，"
-            f"其中超期 {yuan(overdue)}。", oldest.entry, overdue, [oldest.asset])
+        yield findings.emit(
+            "income-undistributed", village, oldest.entry, amount=overdue, links=[oldest.asset],
+            village=ctx.master.place_name(village), since=oldest.date, as_of=as_of,
+            days=(as_of - oldest.date).days, limit=days, held=held)
 
 
 def distribution_ineligible(ctx):
@@ -133,19 +128,20 @@ def distribution_ineligible(ctx):
             continue
         village = ctx.master.place_name(move.village)
         who = str(move.meta.get("beneficiary") or move.entry.payee or "")
-        why = known.match(move, village) if known.ids else None
-        if why:
-            why = f"{MASK.text(why)}（优亲厚友）"
+        relation = known.match(move, village) if known.ids else None
+        if relation:
+            variant = "related"
         elif not move.person:
-            why = "未载明身份证号，无法核对是否为登记户"
+            variant = "no-id"
         elif registered and move.person not in registered:
-            why = f"身份证 {MASK.id_no(move.person)} 不在脱贫户/监测户登记册中"
+            variant = ""
         else:
             continue
-        yield findings.make(
-            "distribution-ineligible", "high", entry_key(move.entry),
-            f"{village}资产收益分配「{move.kind or '分配'}」付给 {who} {yuan(move.amount)}，{why}。",
-            move.entry, move.amount, [move.asset] if move.asset else ())
+        yield findings.emit(
+            "distribution-ineligible", entry_key(move.entry), move.entry, amount=move.amount,
+            links=[move.asset] if move.asset else (), variant=variant, village=village,
+            kind=move.kind or "分配", who=who, id=MASK.id_no(move.person) if move.person else "",
+            relation=MASK.text(relation or ""))
 
 
 def disposal_unapproved(ctx):
@@ -153,12 +149,11 @@ def disposal_unapproved(ctx):
         if disposal.approval:
             continue
         asset = ctx.master.assets.get(code)
-        label = _asset_label(ctx, asset) if asset else f"资产 {code}"
-        yield findings.make(
-            "disposal-unapproved", "high", code,
-            f"{label} 于 {disposal.date} {disposal.kind}（处置收入 {yuan(disposal.proceeds)}），"
-            f"未记录审批文件；资产处置须经批准，收入归原所有者。",
-            disposal.entry, asset.value if asset else None, [code])
+        yield findings.emit(
+            "disposal-unapproved", code, disposal.entry, amount=asset.value if asset else None,
+            links=[code], asset=code, cls=asset.cls if asset else "", name=asset.name if asset else code,
+            village=ctx.master.place_name(asset.village) if asset else "", day=disposal.date,
+            kind=disposal.kind, proceeds=disposal.proceeds)
 
 
 def asset_unregistered(ctx):
@@ -175,11 +170,10 @@ def asset_unregistered(ctx):
                 or all(f.person for f in flows)):
             continue
         total = sum((f.amount for f in flows), ZERO)
-        yield findings.make(
-            "asset-unregistered", "medium", code,
-            f"项目 {code} {project.name} 已于 {accepted} 验收，支出 {yuan(total)}，至 {as_of} 已"
-            f" {(as_of - accepted).days} 天仍未登记所形成的项目资产（确权登记应在验收后 {days} 天内完成）。",
-            ctx.master.accounts.get(project.account), total, [code])
+        yield findings.emit(
+            "asset-unregistered", code, ctx.master.accounts.get(project.account), amount=total,
+            links=[code], date=accepted, project=code, name=project.name, accepted=accepted,
+            as_of=as_of, days=(as_of - accepted).days, limit=days)
 
 
 def linkage_unkept(ctx):
@@ -203,12 +197,11 @@ def linkage_unkept(ctx):
         reached = len(set().union(*(paid[asset.id] for asset in assets)))
         if reached >= promised:
             continue
-        shown = "一户也未支付" if not reached else f"实际只支付 {reached} 户"
-        yield findings.make(
-            "linkage-unkept", "medium", code,
-            f"项目 {code} {project.name} 的联农带农机制「{project.linkage}」承诺带动 {promised} 户，"
-            f"资产自 {first} 登记以来，账簿显示{shown}（利益联结未兑现）。",
-            ctx.master.accounts.get(project.account), None, [code])
+        yield findings.emit(
+            "linkage-unkept", code, ctx.master.accounts.get(project.account), links=[code],
+            date=as_of, variant="" if reached else "none", project=code, name=project.name,
+            linkage=project.linkage, promised=promised, reached=reached,
+            missing=promised - reached, since=first)
 
 
 RULES = {"idle-asset": idle_asset, "income-undistributed": income_undistributed,

@@ -26,7 +26,7 @@ from decimal import Decimal
 from fundtrail import findings
 from fundtrail.assets import households as typed_households
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import ZERO, ledger, register, yuan
+from fundtrail.plugins.rules._ledger import ZERO, ledger, register
 from fundtrail.plugins.rules.assets import asset_book
 
 SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
@@ -58,7 +58,7 @@ def _register_entry(ctx):
 
 
 def _who(h) -> str:
-    return f"{h.village}{h.name}（户编号 {h.number}，身份证 {MASK.id_no(h.id_no)}，{h.kind}）"
+    return f"{h.village}{h.name}（户编号{h.number}，身份证{MASK.id_no(h.id_no)}，{h.kind}）"
 
 
 def red_unassisted(ctx):
@@ -75,12 +75,12 @@ def red_unassisted(ctx):
             continue
         entry = entry or _register_entry(ctx)
         later = next((help for help in helped.get(h.id_no, ()) if help[0] > due), None)
-        after = f"首次帮扶记录在 {later[0]}" if later else f"至 {as_of} 仍无任何帮扶记录"
-        yield findings.make(
-            "red-unassisted", "high", f"{h.id_no}|{h.identified}",
-            f"红色（极易返贫）监测户 {_who(h)} 于 {h.identified} 识别，{days} 天内账簿未见任何帮扶"
-            f"（补助、小额信贷、分红或公益岗位），{after}。", entry,
-            links=getattr(later and later[3], "links", None) or ())
+        yield findings.emit(
+            "red-unassisted", f"{h.id_no}|{h.identified}", entry, date=due,
+            links=getattr(later and later[3], "links", None) or (),
+            variant="" if later else "never", who=_who(h), identified=h.identified, limit=days,
+            first_help=later[0] if later else None, as_of=as_of,
+            days=((later[0] if later else as_of) - h.identified).days)
 
 
 def benefit_skewed(ctx):
@@ -113,12 +113,12 @@ def benefit_skewed(ctx):
         if not left_out:
             continue
         entry = entry or _register_entry(ctx)
-        names = "、".join(f"{h.name}（户编号 {h.number}）" for h in left_out[:5])
-        yield findings.make(
-            "benefit-skewed", "medium", f"{village}|{year}",
-            f"{village} {year}年发放到户的资金 {yuan(total)} 中 {by_risk['蓝'] / total:.0%} 给了蓝色"
-            f"（不易返贫）户，而红色（极易返贫）监测户 {len(left_out)} 户全年未获任何帮扶：{names}。",
-            entry, total, evidence[(village, year)], scope=village, year=str(year))
+        names = "、".join(f"{h.name}（户编号{h.number}）" for h in left_out[:5])
+        yield findings.emit(
+            "benefit-skewed", f"{village}|{year}", entry, amount=total,
+            links=evidence[(village, year)], date=end, facets={"scope": village, "year": str(year)},
+            village=village, year=year, share=by_risk["蓝"] / total, count_red=len(left_out),
+            names=names)
 
 
 RULES = {"red-unassisted": red_unassisted, "benefit-skewed": benefit_skewed}

@@ -28,6 +28,7 @@ village, income received = distributed + held (the collective account's balance)
 from __future__ import annotations
 
 import datetime
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -221,3 +222,72 @@ def _date(text) -> datetime.date | None:
 def households(rows) -> dict[str, Household]:
     """The register's rows as Households by ID number."""
     return {h.id_no: h for h in map(Household.from_row, rows) if h.id_no}
+
+
+# -- summaries for the notices, the disclosure and Fava -------------------------------------
+_BOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def of_books(books) -> AssetBook:
+    """The AssetBook of a `fundtrail.books.Books`, read once per Books."""
+    if books not in _BOOKS:
+        _BOOKS[books] = AssetBook.of(books.transactions, books.master.assets)
+    return _BOOKS[books]
+
+
+def summary(master, book: AssetBook, village: str, start: datetime.date | None,
+            end: datetime.date) -> dict:
+    """One village's assets, their income and its distribution: per asset the income in
+    [start, end] and to `end`; the distributions in [start, end]; the totals, where
+    received_cum = distributed_cum + held."""
+    assets = [a for a in master.assets.values() if a.village == village and a.registered <= end]
+    income_q, income_cum = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    for move in book.income:
+        if move.village == village and move.date <= end:
+            income_cum[move.asset] += move.amount
+            if start is None or move.date >= start:
+                income_q[move.asset] += move.amount
+    paid = [m for m in book.distributions if m.village == village and m.date <= end]
+    rows = [m for m in paid if start is None or m.date >= start]
+    disposed = {code: d for code, d in master.disposals.items() if d.date <= end}
+    received_cum = sum(income_cum.values(), ZERO)
+    distributed_cum = sum((m.amount for m in paid), ZERO)
+    by_kind = {kind: sum((m.amount for m in rows if m.kind == kind), ZERO) for kind in DISTRIBUTION_KINDS}
+    return {
+        "assets": [{"asset": a, "income_q": income_q[a.id], "income_cum": income_cum[a.id],
+                    "disposal": disposed.get(a.id)} for a in sorted(assets, key=lambda a: a.id)],
+        "distributions": rows, "by_kind": by_kind,
+        "totals": {"received_q": sum(income_q.values(), ZERO), "received_cum": received_cum,
+                   "distributed_q": sum((m.amount for m in rows), ZERO),
+                   "distributed_cum": distributed_cum, "held": received_cum - distributed_cum,
+                   "value": sum((a.value for a in assets), ZERO)},
+    }
+
+
+def by_class_and_village(master, end: datetime.date) -> list[dict]:
+    """Assets registered by `end`, grouped by class then village: [{cls, count, value,
+    villages: [{village, assets, value}]}] in the order of CLASSES."""
+    out = []
+    for cls in CLASSES:
+        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end]
+        if not mine:
+            continue
+        villages = defaultdict(list)
+        for a in sorted(mine, key=lambda a: (a.village, a.id)):
+            villages[a.village].append(a)
+        out.append({"cls": cls, "count": len(mine), "value": sum((a.value for a in mine), ZERO),
+                    "villages": [{"village": v, "assets": rows, "value": sum((a.value for a in rows), ZERO)}
+                                 for v, rows in villages.items()]})
+    return out
+
+
+def monitored_summary(households_by_id: dict[str, Household], village_name: str,
+                      start: datetime.date, end: datetime.date) -> dict:
+    """The monitored households of a village at risk in [start, end], by risk colour."""
+    rows = sorted((h for h in households_by_id.values()
+                   if h.village == village_name and h.at_risk(start, end)),
+                  key=lambda h: ("红橙蓝".find(h.risk) if h.risk else 3, h.number))
+    counts = {risk: sum(1 for h in rows if h.risk == risk) for risk in RISKS}
+    return {"households": rows, "counts": counts,
+            "identified": sum(1 for h in rows if h.identified and start <= h.identified <= end),
+            "cleared": sum(1 for h in rows if h.cleared and start <= h.cleared <= end)}

@@ -191,7 +191,7 @@ class FundtrailVillages(_Page, FavaExtensionBase):
 
 
 class FundtrailAssets(_Page, FavaExtensionBase):
-    report_title = "资产"
+    report_title = "项目资产"
 
     def page(self) -> dict | None:
         view = self.year_view()

@@ -174,7 +174,7 @@ def _merge(members: list[Finding]) -> Finding:
         return first
     total = sum((m.amount or Decimal(0) for m in members), Decimal(0))
     days = [m.date for m in members if m.date]
-    facts = {**dict(first.facts), "count": len(members), "total": total,
+    facts = {**dict(first.facts), "count": len(members), "total": total, "amount": total,
              "first": min(days) if days else None, "last": max(days) if days else None}
     text = catalogue.rule(first.rule, first.variant)
     template = text.grouped or text.condition

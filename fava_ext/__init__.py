@@ -69,6 +69,11 @@ class _Page:
         wanted = (end - datetime.timedelta(days=1)).year if end else None
         return self.dashboard.year(wanted)
 
+    def time_window(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """Fava's time filter as [start, end), (None, None) when there is none."""
+        start, end = parse_date(request.args.get("time", ""))
+        return start, end
+
     def endpoint_url(self, endpoint: str, **params: str) -> str:
         """The URL of one of Fundtrail's endpoints (Flask's url_for reserves `endpoint`)."""
         base = url_for("extension_report", extension_name="Fundtrail",
@@ -106,7 +111,7 @@ class Fundtrail(_Page, FavaExtensionBase):
 
     def page(self) -> dict | None:
         view = self.year_view()
-        return view and {"view": view, **views.overview(self.data, view)}
+        return view and {"view": view, **views.overview(self.data, view, *self.time_window())}
 
     # -- the findings desk's form --------------------------------------------------------
     @extension_endpoint("disposition", ["POST"])
@@ -206,5 +211,7 @@ class FundtrailFindings(_Page, FavaExtensionBase):
     report_title = "发现"
 
     def page(self) -> dict:
+        start, end = self.time_window()
         return {"recorded": request.args.get("recorded", ""), **views.findings(
-            self.dashboard, **self.args("severity", "status", "rule", "text", "page"))}
+            self.dashboard, **self.args("severity", "status", "rule", "text", "page"),
+            start=start, end=end)}

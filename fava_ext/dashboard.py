@@ -149,9 +149,13 @@ class Dashboard:
             self.memo[key] = build()
         return self.memo[key]
 
-    def open_counts(self) -> dict[str, int]:
-        """Open findings (no disposition, or under review) per severity, most severe first."""
-        counts = collections.Counter(f.severity for f in self.findings if is_open(f))
+    def open_counts(self, start=None, end=None) -> dict[str, int]:
+        """Open findings (no disposition, or under review) per severity, most severe first,
+        within Fava's time filter [start, end) as the findings desk counts them."""
+        from fundtrail.fava_ext.desk import in_window
+
+        counts = collections.Counter(f.severity for f in in_window(self.findings, start, end)
+                                     if is_open(f))
         return {s: counts[s] for s in reversed(SEVERITIES)}
 
 

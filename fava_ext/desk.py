@@ -13,11 +13,12 @@ import re
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
+from fundtrail import catalogue
 from fundtrail.fava_ext.listing import matches
-from fundtrail.findings import SEVERITIES, STATUSES, Finding, is_closed
+from fundtrail.findings import SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
 
 OPEN = "open"  # the filter value for findings without a disposition
-STATUS_LABELS = {OPEN: "未处置", **{s: s for s in STATUSES}}
+FILTER_LABELS = {(status or OPEN): label for status, label in STATUS_LABELS.items()}
 MAX_REASON = 500
 
 
@@ -34,12 +35,21 @@ def status_key(finding: Finding) -> str:
     return finding.status or OPEN
 
 
+def in_window(findings: list[Finding], start: datetime.date | None,
+              end: datetime.date | None) -> list[Finding]:
+    """Fava's time filter [start, end): the findings whose event falls in it, and earlier ones
+    still open (as the audit report for a period lists them); later ones are left out."""
+    return [f for f in findings
+            if not f.date or ((end is None or f.date < end)
+                              and (start is None or f.date >= start or not is_closed(f)))]
+
+
 def select(findings: list[Finding], severity="", status="", rule="", text="") -> list[Finding]:
     """The findings that pass every filter given, most severe and latest first."""
     rows = [f for f in findings
             if (not severity or f.severity == severity) and (not status or status_key(f) == status)
             and (not rule or f.rule == rule)
-            and (not text or matches(text, f.id, f.message, " ".join(f.links)))]
+            and (not text or matches(text, f.id, f.message, f.title, " ".join(f.links)))]
     return sorted(rows, key=lambda f: (-SEVERITIES.index(f.severity),
                                        -(f.date or datetime.date.min).toordinal(), f.id))
 
@@ -49,6 +59,12 @@ def facets(findings: list[Finding]) -> dict[str, collections.Counter]:
     return {"severity": collections.Counter(f.severity for f in findings),
             "status": collections.Counter(status_key(f) for f in findings),
             "rule": collections.Counter(f.rule for f in findings)}
+
+
+def rule_titles(findings: list[Finding]) -> dict[str, str]:
+    """The Chinese title of each rule among `findings`, by id, in title order."""
+    return dict(sorted({f.rule: catalogue.title(f.rule) for f in findings}.items(),
+                       key=lambda kv: kv[1]))
 
 
 def clean_reason(reason: str) -> str:

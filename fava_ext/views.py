@@ -33,7 +33,7 @@ class Row:
     note: str = ""
 
 
-def overview(dash: Dashboard, view: YearView) -> dict:
+def overview(dash: Dashboard, view: YearView, start=None, end=None) -> dict:
     master = dash.master
     funds = view.figures["fund"]
     levels = [Row(level, level, fig, view.progress(fig))
@@ -45,7 +45,7 @@ def overview(dash: Dashboard, view: YearView) -> dict:
     total = view.total()
     return {"total": total, "available": available(total), "progress": view.progress(total),
             "levels": levels, "documents": documents, "charts": charts.overview(view, master),
-            "open": dash.open_counts(), "severity_labels": SEVERITY_LABELS}
+            "open": dash.open_counts(start, end), "severity_labels": SEVERITY_LABELS}
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,13 @@ def village_detail(dash: Dashboard, view: YearView, code: str, internal: bool) -
             "status_labels": STATUS_LABELS}
 
 
-def findings(dash: Dashboard, severity="", status="", rule="", text="", page=None) -> dict:
-    rows = desk.select(dash.findings, severity, status, rule, text)
-    return {"page": paginate(rows, page), "facets": desk.facets(dash.findings),
-            "severity_labels": SEVERITY_LABELS, "status_labels": desk.STATUS_LABELS,
+def findings(dash: Dashboard, severity="", status="", rule="", text="", page=None,
+             start=None, end=None) -> dict:
+    """The findings desk for Fava's time filter [start, end) (see desk.in_window)."""
+    shown = desk.in_window(dash.findings, start, end)
+    rows = desk.select(shown, severity, status, rule, text)
+    return {"page": paginate(rows, page), "facets": desk.facets(shown),
+            "rule_titles": desk.rule_titles(shown), "in_filter": len(shown),
+            "severity_labels": SEVERITY_LABELS, "status_labels": desk.FILTER_LABELS,
             "statuses": list(desk.STATUSES)}
 

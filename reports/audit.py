@@ -1,50 +1,39 @@
-"""The auditor's report for a year or a quarter: summary figures; findings by rule and severity
-with amounts at risk and dispositions; every finding in the five-element form (criteria,
-condition, cause, effect, recommendation) with its evidence (voucher, bank serial, source file
-and row); the idle-money aging, spending-progress and fund-flow charts; the bank reconciliation;
-a monetary-unit sample of the period's payments.
+"""The auditor's report for a year or a quarter, in the order an auditor signs it: cover; scope
+and method; main figures and the overall conclusion; findings by severity in the five-element
+form (criteria, condition, cause, effect, recommendation) with their evidence; earlier findings
+still open; the idle-money aging, spending-progress and fund-flow charts; the bank
+reconciliation; a monetary-unit sample with what to test and a result column; an appendix of
+the rules applied with their criteria.
 
     audit_pdf(books, "2024")  or  audit_pdf(books, "2024Q3")  -> A4 PDF bytes
 
-The findings are `fundtrail.plugins.checks.all_findings` of the whole books, so the report lists
-exactly what `fundtrail check --json` lists. The per-rule text lives in rules.toml.
+The report for period P is the books as at P's end: the checks run on the entries up to P's end,
+judged at P's end (idle bands, spending progress), with the auditor's dispositions recorded by
+then. Its findings are those whose event falls in P; earlier ones still open at P's end have a
+section of their own; later ones are not in it. Wording, titles and criteria come from the rule
+catalogue (fundtrail.catalogue); every figure is computed once here and printed from one place.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime
-import functools
 import math
 import random
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail.findings import SEVERITIES, SEVERITY_LABELS
+from fundtrail import catalogue
+from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, is_closed
 from fundtrail.reports import charts, facts, render
 from fundtrail.reports.facts import ZERO, Period
 
-STATUS_LABELS = {"": "未处理", "误报": "误报", "已整改": "已整改", "核实中": "核实中"}
 AGING_BANDS = [(183, "半年以内"), (365, "半年至1年"), (730, "1至2年"), (None, "2年以上")]
 MUS_CONFIDENCE = Decimal("3.0")  # 95 % confidence, no expected misstatement
 MUS_TOLERABLE = Decimal("0.10")  # tolerable misstatement as a share of the population
-
-
-@functools.cache
-def rule_texts() -> dict[str, dict]:
-    return tomllib.loads((Path(__file__).parent / "rules.toml").read_text("utf-8"))
-
-
-def five_elements(finding) -> dict:
-    texts = rule_texts()
-    text = texts.get(finding.rule, texts["default"])
-    return {"title": text["title"], "criteria": text["criteria"], "condition": finding.message,
-            "cause": text["cause"], "effect": text["effect"],
-            "recommendation": text["recommendation"]}
 
 
 def evidence(finding, ledger_dir: Path | None) -> dict:
@@ -52,21 +41,101 @@ def evidence(finding, ledger_dir: Path | None) -> dict:
     where = finding.source.get("filename") or ""
     if ledger_dir and where.startswith(str(ledger_dir)):
         where = where[len(str(ledger_dir)) + 1:]
-    return {"links": list(finding.links), "source": meta.get("source", ""),
-            "row": meta.get("row", ""), "voucher": meta.get("voucher", ""),
-            "ledger": f"{where}:{finding.source.get('lineno', '')}"}
+    return {"links": list(finding.links), "source": Path(str(meta["source"])).name
+            if meta.get("source") else "", "row": meta.get("row", ""),
+            "voucher": meta.get("voucher", ""), "ledger": f"{where}:{finding.source.get('lineno', '')}"}
 
 
 def finding_groups(found) -> list[dict]:
     groups: dict[tuple, dict] = {}
     for f in found:
         group = groups.setdefault((f.rule, f.severity), {
-            "rule": f.rule, "title": five_elements(f)["title"], "severity": f.severity,
+            "rule": f.rule, "title": f.title, "severity": f.severity,
             "count": 0, "amount": ZERO, "status": collections.Counter()})
         group["count"] += 1
         group["amount"] += f.amount or ZERO
-        group["status"][STATUS_LABELS.get(f.status, f.status)] += 1
-    return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["rule"]))
+        group["status"][f.status_label] += 1
+    return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["title"]))
+
+
+def settings_of(books) -> dict:
+    from fundtrail.plugins import checks
+
+    return checks.parse_settings(checks.plugin_config(books.options))
+
+
+def period_findings(books, period: Period, settings: dict) -> tuple[list, list]:
+    """(findings whose event falls in `period`, earlier findings still open at its end), from
+    the checks run on the books as they stood at the period's end."""
+    from fundtrail.plugins import checks
+
+    entries = [e for e in books.entries if e.date <= period.end]
+    found, _ = checks.review(entries, {**settings, "as_of": period.end})
+    order = sorted(found, key=lambda f: (-SEVERITIES.index(f.severity), f.date or period.start,
+                                         f.title, f.id))
+    current = [f for f in order if f.date is None or period.start <= f.date <= period.end]
+    earlier = [f for f in order if f.date and f.date < period.start and not is_closed(f)]
+    return current, earlier
+
+
+def conclusion(county: str, period: Period, summary: dict, current: list, earlier: list) -> list[str]:
+    """The overall conclusion: the main figures, what was found, and the auditor's judgement
+    that follows from the severities found (to be confirmed by the signing auditor)."""
+    money = render.money
+    paid = (f"支付{summary['payments']}笔{money(summary['spent'])}元"
+            + (f"（另有退回{summary['refunds']}笔{money(-summary['refunded'])}元，"
+               f"净支出{money(summary['net'])}元）" if summary["refunds"] else ""))
+    text = [f"{period.label}，{county}衔接资金到位{money(summary['received'])}元，分解下达项目"
+            f"{money(summary['passed_down'])}元，{paid}，{period.end.month}月末资金结余"
+            f"{money(summary['balance'])}元；银行及国库账户期末余额与对账单核对一致的"
+            f"{summary['reconciled']}个，不一致的{summary['unreconciled']}个。"]
+    if current:
+        counts = collections.Counter(f.severity for f in current)
+        by_title = collections.defaultdict(lambda: [0, ZERO])
+        for f in current:
+            by_title[f.title][0] += 1
+            by_title[f.title][1] += f.amount or ZERO
+        main = sorted(by_title.items(), key=lambda kv: -kv[1][1])[:3]
+        text.append(f"本期检查发现疑点{len(current)}项，涉及金额{money(summary['at_risk'])}元，其中"
+                    + "、".join(f"{SEVERITY_LABELS[s]}{counts[s]}项" for s in reversed(SEVERITIES)
+                               if counts[s])
+                    + "。涉及金额较大的是" + "、".join(f"{t}{n}项{money(a)}元" for t, (n, a) in main)
+                    + "。")
+    else:
+        text.append("本期检查未发现疑点。")
+    if earlier:
+        text.append(f"以前期间发现、截至{period.end.isoformat()}仍未整改的疑点{len(earlier)}项，"
+                    f"涉及金额{money(summary['earlier_at_risk'])}元，见第五部分。")
+    worst = max((SEVERITIES.index(f.severity) for f in current + earlier if not is_closed(f)),
+                default=-1)
+    titles = "、".join(sorted({f.title for f in current + earlier
+                               if SEVERITIES.index(f.severity) == worst and not is_closed(f)}))
+    if worst == SEVERITIES.index("critical"):
+        verdict = (f"本期衔接资金管理存在严重问题（{titles}），相关资金应立即核实，"
+                   "属实的追回并移送有关部门；其余问题限期整改。")
+    elif worst == SEVERITIES.index("high"):
+        verdict = f"本期衔接资金管理存在较严重问题（{titles}），应限期整改并报告整改结果。"
+    elif worst >= 0:
+        verdict = "本期衔接资金管理总体规范，所列一般性问题应在下一期间整改。"
+    else:
+        verdict = "本期衔接资金管理规范，未发现需要整改的问题。"
+    text.append("总体评价：" + verdict + "以上结论以账簿及导入的原始数据为依据，疑点经审计人员逐项核实后定性。")
+    return text
+
+
+def rules_applied(settings: dict) -> list[dict]:
+    """The appendix: every rule that ran, with its severity and criteria (county overrides)."""
+    from fundtrail.plugins.checks import RULES
+
+    weights, own = settings.get("severity") or {}, settings.get("criteria") or {}
+    rows = []
+    for rule_id in sorted(RULES, key=lambda r: catalogue.title(r)):
+        rule = catalogue.rule(rule_id)
+        cited = [own[rule_id]] if isinstance(own.get(rule_id), str) else \
+            [c.cite() + ("（须本县确认）" if c.local else "") for c in rule.criteria]
+        rows.append({"title": rule.title, "severity": SEVERITY_LABELS[weights.get(rule_id, rule.severity)],
+                     "criteria": cited})
+    return rows
 
 
 def aging(books, period: Period) -> list[tuple[str, Decimal, str]]:
@@ -155,10 +224,22 @@ def reconciliation(books, period: Period) -> list[dict]:
     return rows
 
 
-def mus_sample(books, period: Period) -> dict:
-    """Monetary-unit sample of the period's payments: every `interval`-th yuan from a seeded start."""
-    payments = [f for f in facts.flows(books)
-                if f.kind == "spend" and f.amount > 0 and period.start <= f.date <= period.end]
+TESTS = {  # what the auditor checks for a sampled payment, by what it paid for
+    "household": "发放名单、身份证明、补助标准；收款人在登记册中",
+    "works": "合同、结算单、发票、验收单；收款单位与合同一致",
+    "other": "批复或审批单、发票；用途在衔接资金支出范围内",
+}
+
+
+def what_to_test(flow) -> str:
+    if flow.meta.get("beneficiary") or flow.meta.get("id_no"):
+        return TESTS["household"]
+    return TESTS["works"] if flow.project else TESTS["other"]
+
+
+def mus_sample(payments: list, period: Period) -> dict:
+    """Monetary-unit sample of the period's payments (the same list as the report's page one):
+    every `interval`-th yuan from a seeded start."""
     population = sum((f.amount for f in payments), ZERO)
     if not population:
         return {"population": ZERO, "count": 0, "size": 0, "interval": ZERO, "start": ZERO, "items": []}
@@ -178,48 +259,61 @@ def mus_sample(books, period: Period) -> dict:
         entry = item["flow"].entry
         item.update(date=entry.date, payee=entry.payee or "", narration=entry.narration,
                     amount=item["flow"].amount, project=item["flow"].project,
-                    links=sorted(entry.links),
-                    where=f"{Path(entry.meta['source']).name}:{entry.meta.get('row', '')}"
+                    links=sorted(lk for lk in entry.links if lk != item["flow"].project),
+                    test=what_to_test(item["flow"]),
+                    where=f"{Path(entry.meta['source']).name} 第{entry.meta.get('row', '')}行"
                     if entry.meta.get("source") else "")
     return {"population": population, "count": len(payments), "size": size, "interval": interval,
             "start": start, "items": items}
 
 
 def audit_context(books, period: Period) -> dict:
-    from fundtrail.plugins.checks import all_findings
-
-    found = all_findings(books.entries, books.options)
-    ordered = sorted(found, key=lambda f: (-SEVERITIES.index(f.severity), f.rule,
-                                           f.date or datetime.date.min, f.id))
+    settings = settings_of(books)
+    current, earlier = period_findings(books, period, settings)
     ledger_dir = Path(books.filename).resolve().parent if books.filename else None
     funds = books.figures("fund", start=period.start, end=period.end)
     recon = books.reconcile(period.end)
-    payments = [f for f in facts.flows(books) if f.kind == "spend" and period.start <= f.date <= period.end]
-    severity_counts = collections.Counter(f.severity for f in found)
+    spends = [f for f in facts.flows(books) if f.kind == "spend" and period.start <= f.date <= period.end]
+    payments = [f for f in spends if f.amount > 0]
+    refunds = [f for f in spends if f.amount < 0]
+    reconciled = reconciliation(books, period)
+    severity_counts = collections.Counter(f.severity for f in current)
+    summary = {
+        "received": sum((f.received for f in funds.values()), ZERO),
+        "passed_down": sum((f.passed_down for f in funds.values()), ZERO),
+        "spent": sum((f.amount for f in payments), ZERO), "payments": len(payments),
+        "refunded": sum((f.amount for f in refunds), ZERO), "refunds": len(refunds),
+        "net": sum((f.amount for f in spends), ZERO),
+        "balance": sum((f.balance for f in funds.values()), ZERO),
+        "projects": sum(1 for p in books.master.projects.values()
+                        if p.approved and p.approved <= period.end
+                        and (not p.end or p.end >= period.start)),
+        "findings": len(current),
+        "at_risk": sum((f.amount or ZERO for f in current), ZERO),
+        "earlier": len(earlier), "earlier_at_risk": sum((f.amount or ZERO for f in earlier), ZERO),
+        "reconciled": sum(1 for r in reconciled if r["difference"] == 0),
+        "unreconciled": sum(1 for r in reconciled if r["difference"] not in (0, None)),
+    }
+    county = books.master.county.name if books.master.county else ""
+    by_severity = [(s, SEVERITY_LABELS[s], [f for f in current if f.severity == s])
+                   for s in reversed(SEVERITIES)]
+    criteria = settings.get("criteria") or {}
     return {
-        "period": period,
-        "summary": {
-            "received": sum((f.received for f in funds.values()), ZERO),
-            "passed_down": sum((f.passed_down for f in funds.values()), ZERO),
-            "spent": sum((f.amount for f in payments), ZERO), "payments": len(payments),
-            "balance": sum((f.balance for f in funds.values()), ZERO),
-            "projects": sum(1 for p in books.master.projects.values()
-                            if p.approved and p.approved <= period.end
-                            and (not p.end or p.end >= period.start)),
-            "findings": len(found),
-            "at_risk": sum((f.amount or ZERO for f in found), ZERO),
-        },
+        "period": period, "county_name": county, "summary": summary,
+        "conclusion": conclusion(county, period, summary, current, earlier),
         "severity_counts": [(s, SEVERITY_LABELS[s], severity_counts[s]) for s in reversed(SEVERITIES)],
-        "groups": finding_groups(found),
-        "findings": [{"f": f, "five": five_elements(f), "evidence": evidence(f, ledger_dir),
-                      "status": STATUS_LABELS.get(f.status, f.status)} for f in ordered],
+        "groups": finding_groups(current),
+        "by_severity": [(s, label, [{"f": f, "five": f.five(criteria), "evidence": evidence(f, ledger_dir)}
+                                    for f in items]) for s, label, items in by_severity if items],
+        "earlier": earlier,
         "aging_chart": charts.hbars(aging(books, period)),
         "progress_chart": charts.hbars(progress(books, period), marker=period.time_progress,
                                        marker_label=f"序时进度 {period.time_progress * 100:.1f}%",
                                        ratio=True),
         "flow_chart": flow(books, period),
-        "reconciliation": reconciliation(books, period), "recon": recon,
-        "sample": mus_sample(books, period), "severity_labels": SEVERITY_LABELS,
+        "reconciliation": reconciled, "recon": recon,
+        "sample": mus_sample(payments, period), "severity_labels": SEVERITY_LABELS,
+        "rules": rules_applied(settings),
         "issued": datetime.date.today(),
     }
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.reports import facts, render
-from fundtrail.reports.audit import STATUS_LABELS, five_elements
 from fundtrail.reports.village import project_rows
 
 FUNC_NAMES = {"2130501": "行政运行", "2130502": "一般行政管理事务", "2130503": "机关服务",
@@ -77,8 +77,8 @@ def finding_rows(books) -> list[dict]:
     from fundtrail.plugins.checks import all_findings
 
     mask = render.masker_for(books)
-    return [{"id": f.id, "rule": f.rule, "type": five_elements(f)["title"], "severity": f.severity,
-             "status": STATUS_LABELS.get(f.status, f.status), "reason": mask.text(f.reason),
+    return [{"id": f.id, "rule": f.rule, "type": f.title, "severity": SEVERITY_LABELS[f.severity],
+             "status": f.status_label, "reason": mask.text(f.reason), "count": f.count,
              "date": f.date.isoformat() if f.date else "", "amount": f.amount,
              "message": mask.text(f.message), "links": " ".join(mask.link(lk) for lk in f.links),
              "source": mask.text((getattr(f.entry, "meta", None) or {}).get("source", "")),
@@ -114,8 +114,8 @@ PAYMENT_HEADERS = {
     "village_name": "村名", "town_name": "乡镇", "payee": "收款人", "narration": "摘要",
     "links": "关联号", "source": "来源文件", "row": "行号"}
 FINDING_HEADERS = {
-    "id": "疑点编号", "rule": "规则", "type": "疑点类型", "severity": "严重程度", "status": "处理情况",
-    "reason": "处理说明", "date": "日期", "amount": "金额", "message": "疑点描述", "links": "关联号",
+    "id": "疑点编号", "rule": "规则编号", "type": "疑点类型", "severity": "严重程度", "status": "处理情况",
+    "reason": "处理说明", "count": "笔数", "date": "日期", "amount": "金额", "message": "疑点描述", "links": "关联号",
     "source": "来源文件", "row": "行号", "ledger": "账簿位置"}
 PROJECT_HEADERS = {
     "code": "项目编号", "name": "项目名称", "category": "项目类别", "place": "实施地点", "task": "建设任务",

@@ -55,7 +55,7 @@ def test_the_extension_is_enabled_in_every_new_workspace(demo, tmp_path):
     fava = FavaClient(main)  # an empty workspace: every page answers, nothing to show yet
     assert "账簿中还没有交易" in fava.page("Fundtrail/")
     for page in ("FundtrailProjects/", "FundtrailVillages/", "FundtrailFindings/"):
-        assert tables(fava.page(page)) in ([], [[["日期", "严重程度", "规则", "金额", "说明", "状态", "分录"],
+        assert tables(fava.page(page)) in ([], [[["日期", "严重程度", "疑点类型", "金额", "说明", "状态", "分录"],
                                                 ["没有符合条件的疑点。"]]])
 
 

@@ -38,8 +38,14 @@ def _kind(project) -> str:
     return next((kind for word, kind in KINDS if word in project.name), "")
 
 
+def _row_link(links) -> str:
+    """A roster row's link among `links` (the longest YKT link; the first of equals)."""
+    return min((link for link in links if link.startswith("YKT-")), key=lambda x: (-len(x), x))
+
+
 def _ykt(txn) -> str:
-    return next(link for link in txn.links if link.startswith("YKT-"))
+    """The roster row's link (the batch's link is the shorter one)."""
+    return max((link for link in txn.links if link.startswith("YKT-")), key=len)
 
 
 class Assets:
@@ -155,7 +161,7 @@ class Assets:
         return Txn(day, payee, f"{vname}{day.year}年{'上' if day.month < 7 else '下'}半年收益分配 {kind} {what}", [
             Posting(f"{acc.DISTRIBUTION}:{village}", amount, meta),
             Posting(f"{acc.COLLECTIVE}:{village}", -amount)],
-            {f"YKT-{batch}-{seq:03d}", batch, code}, file="collective")
+            {f"YKT-{batch}-{seq:03d}", f"YKT-{batch}", code}, file="collective")
 
 
 def _add_months(day: D, months: int) -> D:
@@ -285,13 +291,13 @@ def _household_dates(s, a: Assets) -> None:
     late = next(h for h in reds if helps[h["身份证号"]][0][0] >= D(2025, 3, 1) and helps[h["身份证号"]][0][2])
     first = helps[late["身份证号"]][0]
     late["识别日期"] = first[0] - datetime.timedelta(days=40)
-    s.expect("red-unassisted", f"^{min(x for x in first[2] if x.startswith('YKT-'))}")
+    s.expect("red-unassisted", f"^{_row_link(first[2])}")
     near = next(h for h in reds if h is not late and helps[h["身份证号"]][0][0] >= D(2024, 6, 1)
                 and helps[h["身份证号"]][0][2])
     near_first = helps[near["身份证号"]][0]
     near["识别日期"] = near_first[0] - datetime.timedelta(days=28)
     s.near_misses_assets.append({"rule": "red-unassisted",
-                                 "link": f"^{min(x for x in near_first[2] if x.startswith('YKT-'))}"})
+                                 "link": f"^{_row_link(near_first[2])}"})
     # benefit-skewed: a red household helped in 2024 only and never cleared, in a village whose
     # 2025 household money went mostly to blue households; near miss: one identified in December.
     blue = defaultdict(lambda: [ZERO, ZERO, set()])  # village name -> [blue money, all money, links]
@@ -310,14 +316,14 @@ def _household_dates(s, a: Assets) -> None:
                   and not any(x is not h and x["风险等级"] == "红" and x["行政村"] == h["行政村"]
                               for x in reds))
     skewed["风险消除日期"] = ""
-    s.expect("benefit-skewed", f"^{min(x for x in blue[skewed['行政村']][2] if x.startswith('YKT-'))}", scope=skewed["行政村"],
+    s.expect("benefit-skewed", f"^{_row_link(blue[skewed['行政村']][2])}", scope=skewed["行政村"],
              year="2025")
     quiet = next(h for h in monitored if h["风险等级"] == "红" and h["风险消除日期"]
                  and h["风险消除日期"].year == 2024 and h is not skewed and blue[h["行政村"]][1]
                  and blue[h["行政村"]][0] >= blue[h["行政村"]][1] / 2 and h["行政村"] != skewed["行政村"]
                  and not any(x["风险等级"] == "红" and x["行政村"] == h["行政村"] for x in reds))
     quiet["识别日期"], quiet["风险消除日期"] = D(2025, 12, 15), ""
-    s.near_misses_assets.append({"rule": "benefit-skewed", "link": f"^{min(x for x in blue[quiet['行政村']][2] if x.startswith('YKT-'))}",
+    s.near_misses_assets.append({"rule": "benefit-skewed", "link": f"^{_row_link(blue[quiet['行政村']][2])}",
                                  "scope": quiet["行政村"], "year": "2025"})
     for h in s.households:
         h["识别日期"] = str(h["识别日期"] or "")

@@ -29,6 +29,8 @@ linkage-unkept (medium)
     than `linkage_grace_days` after its first asset was registered, fewer than N distinct
     households were paid from its assets' distributions — or none.
 
+A finding is dated when the breach began (e.g. the day the twelve idle months were complete).
+
 Settings: idle_asset_months (12), income_hold_days (365), asset_register_days (90),
 asset_free_categories (("金融帮扶", "项目管理")), asset_free_natures (("维修养护",)),
 linkage_words (("分红", "公益岗位", "务工工资")), linkage_grace_days (365).
@@ -81,7 +83,8 @@ def idle_asset(ctx):
             since_text = f"最后一笔收益在{since}" if code in last else f"自{since}登记以来未记录任何收益"
             yield findings.emit(
                 "idle-asset", code, asset.entry, amount=asset.value,
-                links=[code, asset.project] if asset.project else [code], date=as_of,
+                links=[code, asset.project] if asset.project else [code],
+                date=months_before(since, -months) + datetime.timedelta(days=1),
                 asset=code, name=asset.name, village=ctx.master.place_name(asset.village),
                 project=asset.project, since=since, since_text=since_text, as_of=as_of,
                 months=months, expected=asset.expected_income)
@@ -116,6 +119,7 @@ def income_undistributed(ctx):
         overdue = sum((m.amount for m in moves if (as_of - m.date).days > days), ZERO) - paid[village]
         yield findings.emit(
             "income-undistributed", village, oldest.entry, amount=overdue, links=[oldest.asset],
+            date=oldest.date + datetime.timedelta(days=days + 1),
             village=ctx.master.place_name(village), since=oldest.date, as_of=as_of,
             days=(as_of - oldest.date).days, limit=days, held=held)
 
@@ -172,7 +176,8 @@ def asset_unregistered(ctx):
         total = sum((f.amount for f in flows), ZERO)
         yield findings.emit(
             "asset-unregistered", code, ctx.master.accounts.get(project.account), amount=total,
-            links=[code], date=accepted, project=code, name=project.name, accepted=accepted,
+            links=[code], date=accepted + datetime.timedelta(days=days + 1), project=code,
+            name=project.name, accepted=accepted,
             as_of=as_of, days=(as_of - accepted).days, limit=days)
 
 
@@ -199,7 +204,8 @@ def linkage_unkept(ctx):
             continue
         yield findings.emit(
             "linkage-unkept", code, ctx.master.accounts.get(project.account), links=[code],
-            date=as_of, variant="" if reached else "none", project=code, name=project.name,
+            date=first + datetime.timedelta(days=grace + 1), variant="" if reached else "none",
+            project=code, name=project.name,
             linkage=project.linkage, promised=promised, reached=reached,
             missing=promised - reached, since=first)
 

@@ -62,6 +62,9 @@ def entry_text(entry) -> str:
     if isinstance(entry, data.Open):
         return directive(f"{entry.date} open {entry.account} {','.join(entry.currencies or ())}"
                          .rstrip(), entry.meta)
+    if isinstance(entry, data.Custom):
+        values = " ".join(quote(str(v.value)) for v in entry.values)
+        return directive(f"{entry.date} custom {quote(entry.type)} {values}".rstrip(), entry.meta)
     raise TypeError(f"no text form for {type(entry).__name__}")
 
 

@@ -162,14 +162,14 @@ class _Plan:
             ex.present = present
         changed_master = False
         for name, opens in ex.masterdata.items():
-            opens = [o for o in opens if not same_open(ctx.master.accounts.get(o.account), o)]
+            known = _master_entries(ctx, opens)
+            opens = [o for o in opens if not _same(known.get(master_key(o)), o)]
             if opens:
                 changed_master = True
                 slot = self.masterdata.setdefault(name, {})
                 for entry in opens:
-                    slot[entry.account] = entry
-                ctx.drop([ctx.master.accounts[o.account] for o in opens
-                          if o.account in ctx.master.accounts])
+                    slot[master_key(entry)] = entry
+                ctx.drop([known[master_key(o)] for o in opens if master_key(o) in known])
                 ctx.add(opens)
         for _kind, (target, key, rows) in ex.registers.items():
             if ex.new or ex.updated:
@@ -234,7 +234,7 @@ class _Plan:
         path = self.root / name
         return path.read_text("utf-8") if path.exists() else ""
 
-    def _upsert(self, name: str, opens: dict[str, data.Open]) -> str:
+    def _upsert(self, name: str, opens: dict[str, data.Open | data.Custom]) -> str:
         """The master-data file re-rendered: existing directives in place, changed ones replaced,
         new ones appended. The file belongs to the register importers."""
         path = self.root / name
@@ -243,10 +243,11 @@ class _Plan:
         existing = []
         if text.strip():
             parsed, _, _ = ledgerfiles.parse(path)
-            existing = [e for e in parsed if isinstance(e, data.Open)]
-        merged = {e.account: e for e in existing}
+            existing = [e for e in parsed if isinstance(e, (data.Open, data.Custom))]
+        merged = {master_key(e): e for e in existing}
         merged.update(opens)
-        order = [e.account for e in existing] + [a for a in opens if a not in {e.account for e in existing}]
+        keys = [master_key(e) for e in existing]
+        order = keys + [k for k in opens if k not in set(keys)]
         return head + "".join("\n" + entry_text(merged[a]) for a in order)
 
     def register_texts(self) -> dict[Path, str]:
@@ -310,3 +311,25 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
             raise Rejected("导入后账簿无法通过校验，未写入任何内容",
                            "the ledger would not load cleanly after this import: nothing was written",
                            [_describe(e, scratch) for e in problems[:20]])
+
+
+def master_key(entry) -> str:
+    """What a master-data directive is upserted by: its account (`open`), or its type and
+    first value (`custom "asset" "ZC2024-003"`)."""
+    if isinstance(entry, data.Custom):
+        return " ".join([entry.type, *(str(v.value) for v in entry.values[:1])])
+    return entry.account
+
+
+def _master_entries(ctx, new) -> dict:
+    """The ledger's directives that `new` master data may replace, by master_key."""
+    keys = {master_key(e) for e in new}
+    out = {a: ctx.master.accounts[a] for a in keys if a in ctx.master.accounts}
+    if any(isinstance(e, data.Custom) for e in new):
+        out.update({master_key(e): e for e in ctx.entries
+                    if isinstance(e, data.Custom) and master_key(e) in keys})
+    return out
+
+
+def _same(existing, new) -> bool:
+    return same_open(existing, new) and getattr(existing, "values", None) == getattr(new, "values", None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fundtrail.importers import layout
+from fundtrail.importers.assets import AssetRegisterImporter
 from fundtrail.importers.base import FundtrailImporter
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import (
@@ -24,13 +25,13 @@ from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.vouchers import VoucherImporter
 
 # Registers first (their funds and projects classify what follows), then the money.
-ORDER = (FundListImporter, ProjectLibraryImporter, PersonRegisterImporter, VoucherImporter,
-         RosterImporter, StatementImporter)
+ORDER = (FundListImporter, ProjectLibraryImporter, AssetRegisterImporter, PersonRegisterImporter,
+         VoucherImporter, RosterImporter, StatementImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     root = Path(workspace) if workspace else None
-    return ([FundListImporter(root), ProjectLibraryImporter(root),
+    return ([FundListImporter(root), ProjectLibraryImporter(root), AssetRegisterImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
              VoucherImporter(root), RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])

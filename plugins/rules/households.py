@@ -100,14 +100,17 @@ def benefit_skewed(ctx):
                 paid[(h.village, day.year)][h.risk] += amount
                 if h.risk == "蓝" and entry is not None:
                     evidence[(h.village, day.year)].update(entry.links or ())
+    reds = defaultdict(list)  # village -> its red-tier monitored households
+    for h in register_rows.values():
+        if h.risk == "红" and h.monitored:
+            reds[h.village].append(h)
     entry = None
     for (village, year), by_risk in sorted(paid.items()):
         start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
         total = sum(by_risk.values(), ZERO)
         if not total or by_risk.get("蓝", ZERO) < share * total:
             continue
-        left_out = [h for h in register_rows.values()
-                    if h.village == village and h.risk == "红" and h.at_risk(start, end)
+        left_out = [h for h in reds[village] if h.at_risk(start, end)
                     and (end - max(h.identified or start, start)).days >= days
                     and (h.id_no, year) not in got]
         if not left_out:

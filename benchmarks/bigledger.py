@@ -209,7 +209,7 @@ class Assets:
     def __init__(self, w: Writer, rng: random.Random, households):
         self.w, self.rng, self.income = w, rng, defaultdict(list)  # village -> [(day, fen, asset)]
         self.homes = defaultdict(list)
-        for hh, name, id_no, village, card in households:
+        for _hh, name, id_no, village, card in households:
             self.homes[village[0]].append((name, id_no, card))
         self.opened = set()
 

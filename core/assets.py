@@ -136,29 +136,41 @@ class AssetBook:
 
     @classmethod
     def of(cls, transactions, assets: dict[str, Asset]) -> AssetBook:
-        book = cls()
+        """One pass; a posting outside the collective layer costs one dict lookup."""
+        book, layer = cls(), {}  # account -> its collective-layer prefix, "" for any other
         for entry in transactions:
             if not isinstance(entry, data.Transaction):
                 continue
-            collective = ""
+            mine = None
             for posting in entry.postings:
                 account = posting.account
-                if account.startswith(acc.COLLECTIVE + ":"):
-                    collective = acc.leaf(account)
-                    book.held[collective] += posting.units.number
-            for posting in entry.postings:
-                account, meta = posting.account, posting.meta or {}
-                if account.startswith(acc.ASSET_INCOME + ":"):
-                    code = acc.leaf(account)
-                    asset = assets.get(code)
-                    village = collective or (asset.village if asset else "")
-                    book.income.append(Movement(entry, posting, entry.date, village, code,
-                                                -posting.units.number, meta=meta))
-                elif account.startswith(acc.DISTRIBUTION + ":"):
-                    book.distributions.append(Movement(
-                        entry, posting, entry.date, acc.leaf(account), str(meta.get("asset", "")),
-                        posting.units.number, str(meta.get("kind", "")), meta))
+                kind = layer.get(account)
+                if kind is None:
+                    kind = layer[account] = next(
+                        (p for p in acc.COLLECTIVE_LAYER if account.startswith(p)), "")
+                if kind:
+                    mine = mine or []
+                    mine.append((kind, posting))
+            if mine:
+                book._add(entry, mine, assets)
         return book
+
+    def _add(self, entry, postings, assets) -> None:
+        collective = next((acc.leaf(p.account) for kind, p in postings
+                           if kind == acc.COLLECTIVE + ":"), "")
+        for kind, posting in postings:
+            meta, code = posting.meta or {}, acc.leaf(posting.account)
+            if kind == acc.COLLECTIVE + ":":
+                self.held[code] += posting.units.number
+            elif kind == acc.ASSET_INCOME + ":":
+                asset = assets.get(code)
+                self.income.append(Movement(entry, posting, entry.date,
+                                            collective or (asset.village if asset else ""), code,
+                                            -posting.units.number, meta=meta))
+            else:
+                self.distributions.append(Movement(
+                    entry, posting, entry.date, code, str(meta.get("asset", "")),
+                    posting.units.number, str(meta.get("kind", "")), meta))
 
     def by_village(self) -> dict[str, dict[str, Decimal]]:
         """{village: {"received", "distributed", "held"}} over the whole books."""

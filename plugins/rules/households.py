@@ -24,6 +24,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
+from fundtrail.assets import Household
 from fundtrail.assets import households as typed_households
 from fundtrail.masking import Masker
 from fundtrail.plugins.rules._ledger import ZERO, ledger, register
@@ -33,23 +34,38 @@ SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
 MASK = Masker()
 
 
-def assistance(ctx) -> dict[str, list[tuple]]:
-    """{ID number: [(date, amount, what, entry)]} of every help the books record, in date
-    order (entry: the transaction, or the loan's directive)."""
+def _typed(ctx) -> dict[str, Household]:
+    return ctx.memo("rules.typed_households", lambda: typed_households(register(ctx, "households")))
+
+
+def _distributed(ctx) -> dict[str, list]:
+    """Asset-income distributions to each household, by ID number."""
     def build():
         out = defaultdict(list)
-        for person, flows in ledger(ctx).by_person.items():
-            out[person] += [(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry)
-                            for f in flows if f.amount > 0]
-        for loan in ctx.master.loans.values():
-            out[loan.borrower_id.strip().upper()].append((loan.date, ZERO, "小额信贷", None))
         for move in asset_book(ctx).distributions:
             if move.person and move.amount > 0:
-                out[move.person].append((move.date, move.amount, move.kind or "收益分配", move.entry))
-        for helps in out.values():
-            helps.sort(key=lambda h: h[0])
-        return dict(out)
-    return ctx.memo("rules.assistance", build)
+                out[move.person].append(move)
+        return out
+    return ctx.memo("rules.distributed", build)
+
+
+def _loans(ctx) -> dict[str, list]:
+    def build():
+        out = defaultdict(list)
+        for loan in ctx.master.loans.values():
+            out[loan.borrower_id.strip().upper()].append(loan)
+        return out
+    return ctx.memo("rules.loans_by_borrower", build)
+
+
+def helps(ctx, person: str) -> list[tuple]:
+    """[(date, amount, what, entry)] of every help the books record for one household, in date
+    order: subsidies, loans granted (amount 0; entry the loan directive) and distributions."""
+    out = [(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry)
+           for f in ledger(ctx).by_person.get(person, ()) if f.amount > 0]
+    out += [(loan.date, ZERO, "小额信贷", None) for loan in _loans(ctx).get(person, ())]
+    out += [(m.date, m.amount, m.kind or "收益分配", m.entry) for m in _distributed(ctx).get(person, ())]
+    return sorted(out, key=lambda h: h[0])
 
 
 def _register_entry(ctx):
@@ -63,18 +79,18 @@ def _who(h) -> str:
 
 def red_unassisted(ctx):
     as_of, days = ledger(ctx).as_of, ctx.settings["red_assist_days"]
-    helped = assistance(ctx)
     entry = None
-    for h in typed_households(register(ctx, "households")).values():
-        if not (h.monitored and h.risk == "红" and h.identified):
+    for h in _typed(ctx).values():
+        if not (h.risk == "红" and h.identified and h.monitored):
             continue
         due = h.identified + datetime.timedelta(days=days)
         if due >= as_of or (h.cleared and h.cleared < due):
             continue
-        if any(h.identified <= help[0] <= due for help in helped.get(h.id_no, ())):
+        got = helps(ctx, h.id_no)
+        if any(h.identified <= help[0] <= due for help in got):
             continue
         entry = entry or _register_entry(ctx)
-        later = next((help for help in helped.get(h.id_no, ()) if help[0] > due), None)
+        later = next((help for help in got if help[0] > due), None)
         yield findings.emit(
             "red-unassisted", f"{h.id_no}|{h.identified}", entry, date=due,
             links=getattr(later and later[3], "links", None) or (),
@@ -84,44 +100,48 @@ def red_unassisted(ctx):
 
 
 def benefit_skewed(ctx):
+    """Only villages and years where a red-tier household went without are weighed, so a
+    county that helps its red tier pays nothing for this rule beyond one look per household."""
     days, share = ctx.settings["red_assist_days"], Decimal(str(ctx.settings["benefit_skew_share"]))
-    register_rows = typed_households(register(ctx, "households"))
-    if not register_rows:
-        return
-    helped, as_of = assistance(ctx), ledger(ctx).as_of
-    paid = defaultdict(lambda: defaultdict(Decimal))  # (village, year) -> risk -> money
-    evidence = defaultdict(set)  # (village, year) -> links of the payments to 蓝 households
-    got = set()  # (id, year)
-    for person, helps in helped.items():
-        h = register_rows.get(person)
-        for day, amount, _, entry in helps:
-            got.add((person, day.year))
-            if h:
-                paid[(h.village, day.year)][h.risk] += amount
-                if h.risk == "蓝" and entry is not None:
-                    evidence[(h.village, day.year)].update(entry.links or ())
-    reds = defaultdict(list)  # village -> its red-tier monitored households
+    register_rows = _typed(ctx)
+    as_of = ledger(ctx).as_of
+    first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
+    left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
     for h in register_rows.values():
-        if h.risk == "红" and h.monitored:
-            reds[h.village].append(h)
+        if h.risk != "红" or not h.monitored:
+            continue
+        years = None
+        for year in range(first, as_of.year + 1):
+            start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
+            if not h.at_risk(start, end) or (end - max(h.identified or start, start)).days < days:
+                continue
+            years = years if years is not None else {help[0].year for help in helps(ctx, h.id_no)}
+            if year not in years:
+                left_out[(h.village, year)].append(h)
+    if not left_out:
+        return
+    homes = defaultdict(list)
+    for h in register_rows.values():
+        homes[h.village].append(h)
     entry = None
-    for (village, year), by_risk in sorted(paid.items()):
-        start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
+    for (village, year), reds in sorted(left_out.items()):
+        by_risk, evidence = defaultdict(Decimal), set()
+        for h in homes[village]:
+            for day, amount, _, paid in helps(ctx, h.id_no):
+                if day.year == year and day <= as_of:
+                    by_risk[h.risk] += amount
+                    if h.risk == "蓝" and paid is not None:
+                        evidence.update(paid.links or ())
         total = sum(by_risk.values(), ZERO)
         if not total or by_risk.get("蓝", ZERO) < share * total:
             continue
-        left_out = [h for h in reds[village] if h.at_risk(start, end)
-                    and (end - max(h.identified or start, start)).days >= days
-                    and (h.id_no, year) not in got]
-        if not left_out:
-            continue
         entry = entry or _register_entry(ctx)
-        names = "、".join(f"{h.name}（户编号{h.number}）" for h in left_out[:5])
+        names = "、".join(f"{h.name}（户编号{h.number}）" for h in reds[:5])
         yield findings.emit(
-            "benefit-skewed", f"{village}|{year}", entry, amount=total,
-            links=evidence[(village, year)], date=end, facets={"scope": village, "year": str(year)},
-            village=village, year=year, share=by_risk["蓝"] / total, count_red=len(left_out),
-            names=names)
+            "benefit-skewed", f"{village}|{year}", entry, amount=total, links=evidence,
+            date=datetime.date(year, 12, 31) if year < as_of.year else as_of,
+            facets={"scope": village, "year": str(year)}, village=village, year=year,
+            share=by_risk["蓝"] / total, count_red=len(reds), names=names)
 
 
 RULES = {"red-unassisted": red_unassisted, "benefit-skewed": benefit_skewed}

@@ -70,11 +70,16 @@ class Rule:
         return Rule(**{**self.__dict__, **changes, "variants": {}})
 
 
+_MISSING = "—"
+
+
 class _Facts(string.Formatter):
     def get_value(self, key, args, kwargs):
-        return kwargs.get(key, "—") if isinstance(key, str) else super().get_value(key, args, kwargs)
+        return kwargs.get(key, _MISSING) if isinstance(key, str) else super().get_value(key, args, kwargs)
 
     def format_field(self, value, format_spec):
+        if value is None or value is _MISSING:
+            return _MISSING
         if not format_spec:
             if isinstance(value, Decimal):
                 return f"{value:,.2f}元"

@@ -130,21 +130,24 @@ def test_county_disclosure_lists_funds_and_projects(demo_books):
     assert "12317" in text and demo_books.master.county.phone in text
 
 
-def test_audit_findings_equal_check_json(demo, demo_books):
+def test_audit_of_the_last_period_lists_check_json(demo, demo_books):
+    """For the books' last period the report's findings and the earlier open ones are exactly
+    `fundtrail check --json`'s (the books as at 2025-12-31 are the whole books)."""
     result = CliRunner().invoke(main, ["check", "--json", str(demo[0] / "main.beancount")])
     found = json.loads(result.stdout)
     assert found, "the demo has findings"
     pdf = audit.audit_pdf(demo_books, "2025")
     text = pdf_text(pdf)
+    expected = [f for f in found if f["date"] >= "2025-01-01" or f["status"] in ("open", "核实中")]
     assert collections.Counter(re.findall(r"F-[0-9a-f]{10}", text)) == collections.Counter(
-        f["id"] for f in found)
+        f["id"] for f in expected)
     rows = [line.split() for line in pdf_text(pdf, layout=True).splitlines()]
-    by_rule = collections.Counter((f["rule"], f["severity"]) for f in found)
-    for (rule, severity), count in by_rule.items():
-        assert [rule, audit.rule_texts().get(rule, audit.rule_texts()["default"])["title"],
-                SEVERITY_LABELS[severity], str(count)] in [row[:4] for row in rows], rule
-    assert ["合计", str(len(found))] in [row[:2] for row in rows]
-    for f in found:
+    current = [f for f in found if f["date"] >= "2025-01-01"]
+    by_rule = collections.Counter((f["title"], f["severity"]) for f in current)
+    for (title, severity), count in by_rule.items():
+        assert [title, SEVERITY_LABELS[severity], str(count)] in [row[:3] for row in rows], title
+    assert ["合计", str(len(current))] in [row[:2] for row in rows]
+    for f in expected:
         for link in f["links"]:
             assert link in flat(text)
 
@@ -169,34 +172,30 @@ def test_audit_has_charts_reconciliation_and_sample(demo_books):
 
 
 def test_audit_shows_dispositions_and_any_rule(demo_books, monkeypatch):
-    """Whatever rules exist: a disposed finding shows its status and reason; a rule without
-    text of its own gets the generic five elements."""
-    from fundtrail import findings
-    from fundtrail.plugins import checks
+    """Whatever rules exist: a disposed finding shows its status and reason; a rule without a
+    catalogue entry gets the default title and five elements."""
+    from fundtrail import catalogue, findings
 
-    real = checks.all_findings(demo_books.entries, demo_books.options)
+    period = audit.Period.parse("2024")
+    real, _ = audit.period_findings(demo_books, period, audit.settings_of(demo_books))
     entry = real[0].entry
-    extra = [findings.make("brand-new-rule", "critical", "k", "新规则疑点 身份证370405196211119250",
-                           entry, Decimal("123.45"))]
-    extra += [findings.make(rule, "high", rule, f"{rule} 疑点", entry, Decimal(1))
-              for rule in audit.rule_texts() if rule not in ("default", "unclassified")]
-
-    def fake(entries, options):
-        return [real[0]._replace(status="误报", reason="经核实为正常退款"), *real[1:], *extra]
-
-    monkeypatch.setattr(checks, "all_findings", fake)
+    extra = [findings.emit("brand-new-rule", "k", entry, amount=Decimal("123.45"))._replace(
+        message="新规则疑点 身份证370405196211119250", severity="critical")]
+    extra += [findings.emit(rule, rule, entry, amount=Decimal(1))._replace(severity="high")
+              for rule in catalogue.rules() if rule not in ("default", "unclassified")]
+    listed = [real[0]._replace(status="误报", reason="经核实为正常退款"), *real[1:], *extra]
+    monkeypatch.setattr(audit, "period_findings", lambda books, period, settings: (listed, []))
     pdf = audit.audit_pdf(demo_books, "2024")
     text = pdf_text(pdf)
     rows = [line.split() for line in pdf_text(pdf, layout=True).splitlines()]
     assert "经核实为正常退款" in flat(text) and "处理：误报" in flat(text)
-    assert ["brand-new-rule", audit.rule_texts()["default"]["title"], "严重", "1"] in [r[:4] for r in rows]
-    listed = fake(None, None)
+    assert [catalogue.rule("default").title, "严重", "1"] in [r[:3] for r in rows]
     for f in extra[1:]:  # every rule's own title, one row per rule and severity, even the long ones
         count = sum(1 for g in listed if (g.rule, g.severity) == (f.rule, "high"))
-        assert [f.rule, audit.rule_texts()[f.rule]["title"], "高", str(count)] in [r[:4] for r in rows]
+        assert [catalogue.title(f.rule), "高", str(count)] in [r[:3] for r in rows]
         assert f.id in text
     assert "370405196211119250" not in text and "身份证370405************" in flat(text)
-    assert flat(audit.rule_texts()["default"]["recommendation"]) in flat(text)
+    assert flat(catalogue.rule("default").recommendation) in flat(text)
 
 
 def test_periods_without_money_still_render(demo_books):

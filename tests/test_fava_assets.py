@@ -6,22 +6,12 @@ import csv
 import re
 
 import pytest
-from fava_pages import FavaClient, tables, yuan
+import test_fava_ext
+from fava_pages import tables, yuan
+
+fava, bql = test_fava_ext.fava, test_fava_ext.bql  # the Fava client and beanquery on the demo
 
 YEAR = 2025
-
-
-@pytest.fixture(scope="module")
-def fava(demo):
-    return FavaClient(demo[0] / "main.beancount")
-
-
-@pytest.fixture(scope="module")
-def bql(demo):
-    from beanquery import connect
-
-    conn = connect("beancount:" + str(demo[0] / "main.beancount"))
-    return lambda query: conn.execute(query).fetchall()
 
 
 def test_asset_page_figures_equal_beanquery(fava, bql, demo_books):

@@ -60,6 +60,22 @@ SETTINGS = {"idle_asset_months": 12, "income_hold_days": 365, "asset_register_da
 MASK = Masker()
 
 
+# What these rules ask of the books' shared index, in one place.
+def judged_at(ctx):
+    """The date the books are judged at (the `as_of` setting, else complete-to date)."""
+    return ledger(ctx).as_of
+
+
+def spent_on(ctx) -> dict:
+    """Project code -> its spending flows (`.amount`, `.person` for household rows)."""
+    return ledger(ctx).project_spent
+
+
+def subsidies_of(ctx) -> dict:
+    """ID number -> the household subsidy flows paid to that person."""
+    return ledger(ctx).by_person
+
+
 def asset_book(ctx) -> AssetBook:
     """Asset income and distributions, read once per load."""
     return ctx.memo("rules.assets", lambda: AssetBook.of(ctx.transactions, ctx.master.assets))
@@ -71,7 +87,7 @@ def months_before(day: datetime.date, months: int) -> datetime.date:
 
 
 def idle_asset(ctx):
-    as_of, months = ledger(ctx).as_of, ctx.settings["idle_asset_months"]
+    as_of, months = judged_at(ctx), ctx.settings["idle_asset_months"]
     limit = months_before(as_of, months)
     last = asset_book(ctx).last_income()
     for code, asset in sorted(ctx.master.assets.items()):
@@ -102,7 +118,7 @@ def _held_since(incomes, paid_out):
 
 
 def income_undistributed(ctx):
-    book, as_of = asset_book(ctx), ledger(ctx).as_of
+    book, as_of = asset_book(ctx), judged_at(ctx)
     days = ctx.settings["income_hold_days"]
     incomes, paid = defaultdict(list), defaultdict(lambda: ZERO)
     for move in book.income:
@@ -161,9 +177,9 @@ def disposal_unapproved(ctx):
 
 
 def asset_unregistered(ctx):
-    as_of, days = ledger(ctx).as_of, ctx.settings["asset_register_days"]
+    as_of, days = judged_at(ctx), ctx.settings["asset_register_days"]
     formed = {asset.project for asset in ctx.master.assets.values()}
-    spent = ledger(ctx).project_spent
+    spent = spent_on(ctx)
     free_categories = set(ctx.settings["asset_free_categories"])
     free_natures = set(ctx.settings["asset_free_natures"])
     for code, accepted in sorted(ctx.master.accepted.items()):
@@ -182,7 +198,7 @@ def asset_unregistered(ctx):
 
 
 def linkage_unkept(ctx):
-    as_of, grace = ledger(ctx).as_of, ctx.settings["linkage_grace_days"]
+    as_of, grace = judged_at(ctx), ctx.settings["linkage_grace_days"]
     words = tuple(ctx.settings["linkage_words"])
     by_project = defaultdict(list)
     for asset in ctx.master.assets.values():

@@ -27,8 +27,8 @@ from fundtrail import findings
 from fundtrail.assets import Household
 from fundtrail.assets import households as typed_households
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import ZERO, ledger, register
-from fundtrail.plugins.rules.assets import asset_book
+from fundtrail.plugins.rules._ledger import ZERO, register
+from fundtrail.plugins.rules.assets import asset_book, judged_at, subsidies_of
 
 SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
 MASK = Masker()
@@ -62,7 +62,7 @@ def helps(ctx, person: str) -> list[tuple]:
     """[(date, amount, what, entry)] of every help the books record for one household, in date
     order: subsidies, loans granted (amount 0; entry the loan directive) and distributions."""
     out = [(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry)
-           for f in ledger(ctx).by_person.get(person, ()) if f.amount > 0]
+           for f in subsidies_of(ctx).get(person, ()) if f.amount > 0]
     out += [(loan.date, ZERO, "小额信贷", None) for loan in _loans(ctx).get(person, ())]
     out += [(m.date, m.amount, m.kind or "收益分配", m.entry) for m in _distributed(ctx).get(person, ())]
     return sorted(out, key=lambda h: h[0])
@@ -78,7 +78,7 @@ def _who(h) -> str:
 
 
 def red_unassisted(ctx):
-    as_of, days = ledger(ctx).as_of, ctx.settings["red_assist_days"]
+    as_of, days = judged_at(ctx), ctx.settings["red_assist_days"]
     entry = None
     for h in _typed(ctx).values():
         if not (h.risk == "红" and h.identified and h.monitored):
@@ -104,7 +104,7 @@ def benefit_skewed(ctx):
     county that helps its red tier pays nothing for this rule beyond one look per household."""
     days, share = ctx.settings["red_assist_days"], Decimal(str(ctx.settings["benefit_skew_share"]))
     register_rows = _typed(ctx)
-    as_of = ledger(ctx).as_of
+    as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
     for h in register_rows.values():

@@ -33,7 +33,7 @@ def chromium() -> str:
 def served(demo, tmp_path):
     """`fundtrail serve` on a copy of the demo, on a free loopback port: (base URL, ledger)."""
     root = tmp_path / "ws"
-    shutil.copytree(demo[0], root)
+    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.picklecache"))  # its cache names the demo's files
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -93,12 +93,15 @@ class Flow:
 _FUND, _ALLOT_FUND, _ALLOT_PROJECT, _HELD, _PROJECT, _EXPENSE, _BANK, _CASH, _SUSPENSE, _OTHER = (
     "fund", "allot-fund", "allot-project", "held", "project", "expense", "bank", "cash", "suspense",
     "other")
+_COLLECTIVE = "collective"  # a village collective's asset income and its distribution: not fund money
 _CLASSES = ((acc.FUND_INCOME + ":", _FUND), (acc.ALLOT_FUND + ":", _ALLOT_FUND),
             (acc.ALLOT_PROJECT + ":", _ALLOT_PROJECT), (acc.HELD + ":", _HELD),
             (acc.PROJECT + ":", _PROJECT), (acc.BANK + ":", _BANK))
 
 
 def _class_of(account: str) -> tuple[str, str]:
+    if acc.is_collective(account):
+        return _COLLECTIVE, acc.leaf(account)
     if account in (acc.SUSPENSE_EXPENSE, acc.SUSPENSE_INCOME):
         return (_SUSPENSE if account == acc.SUSPENSE_INCOME else _EXPENSE), acc.leaf(account)
     kind = next((kind for prefix, kind in _CLASSES if account.startswith(prefix)), None)
@@ -268,7 +271,7 @@ class FlowIndex:
                             spent_on[leaf] = [flow]
                     if fund:
                         spent_by_fund[fund].append(flow)
-                elif cls is _CASH:
+                elif cls is _CASH or cls is _COLLECTIVE:
                     continue
                 elif cls is _BANK:
                     bank_last[account] = entry
@@ -395,7 +398,7 @@ class FlowIndex:
                     account = posting.account
                     if acc.is_cash(account):
                         cash.append((entry.date, account, posting.units.number))
-                    elif not account.startswith(_FIGURES):
+                    elif not account.startswith(_FIGURES) and not acc.is_collective(account):
                         other.append((entry.date, posting.units.number))
             return cash, other
         return self.memo("flows.cash", build)

@@ -17,7 +17,7 @@ Master data (read by `MasterData.from_entries` through `READERS`):
       approval: "青禾乡振〔2025〕41号"  ; the approving document; none = a finding
       proceeds: 150000.00 CNY
 
-The books (one pass, `AssetBook.of(entries)`): income of an asset is credited to
+The books (`AssetBook.of(index)`, from the flow index's one pass): income of an asset is credited to
 `Income:Asset:<asset id>` and lands in the owner village's collective account
 `Assets:Collective:<village code>`; distributions leave that account to
 `Expenses:Distribution:<village code>` with posting metadata `kind` (分红到户 / 公益岗位工资 /
@@ -28,7 +28,6 @@ village, income received = distributed + held (the collective account's balance)
 from __future__ import annotations
 
 import datetime
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -135,24 +134,18 @@ class AssetBook:
     held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))  # village
 
     @classmethod
-    def of(cls, transactions, assets: dict[str, Asset]) -> AssetBook:
-        """One pass; a posting outside the collective layer costs one dict lookup."""
-        book, layer = cls(), {}  # account -> its collective-layer prefix, "" for any other
-        for entry in transactions:
-            if not isinstance(entry, data.Transaction):
-                continue
-            mine = None
-            for posting in entry.postings:
-                account = posting.account
-                kind = layer.get(account)
-                if kind is None:
-                    kind = layer[account] = next(
-                        (p for p in acc.COLLECTIVE_LAYER if account.startswith(p)), "")
-                if kind:
-                    mine = mine or []
-                    mine.append((kind, posting))
-            if mine:
-                book._add(entry, mine, assets)
+    def of(cls, index, assets: dict[str, Asset]) -> AssetBook:
+        """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by entry."""
+        book, entry, mine = cls(), None, []
+        for posted_in, posting in index.collective:
+            if posted_in is not entry:
+                if mine:
+                    book._add(entry, mine, assets)
+                entry, mine = posted_in, []
+            kind = next(p for p in acc.COLLECTIVE_LAYER if posting.account.startswith(p))
+            mine.append((kind, posting))
+        if mine:
+            book._add(entry, mine, assets)
         return book
 
     def _add(self, entry, postings, assets) -> None:
@@ -237,14 +230,9 @@ def households(rows) -> dict[str, Household]:
 
 
 # -- summaries for the notices, the disclosure and Fava -------------------------------------
-_BOOKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
 def of_books(books) -> AssetBook:
-    """The AssetBook of a `fundtrail.books.Books`, read once per Books."""
-    if books not in _BOOKS:
-        _BOOKS[books] = AssetBook.of(books.transactions, books.master.assets)
-    return _BOOKS[books]
+    """The AssetBook of a `fundtrail.books.Books`, read once per load (the flow index's memo)."""
+    return books.index.memo("assets.book", lambda: AssetBook.of(books.index, books.master.assets))
 
 
 def summary(master, book: AssetBook, village: str, start: datetime.date | None,

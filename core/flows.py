@@ -173,6 +173,8 @@ class FlowIndex:
         self.voucher_links: list[tuple[str, data.Transaction]] = []  # (number, entry): ^VOU-
         self.voucher_meta: list[tuple[str, data.Transaction]] = []  # (number, entry): voucher:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
+        # the village collectives' layer (asset income, held, distributed): not fund money
+        self.collective: list[tuple[data.Transaction, data.Posting]] = []
         self._memo: dict = {}
         self._read(entries)
 
@@ -209,7 +211,7 @@ class FlowIndex:
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
-        bank_last, bank_balance = self.bank_last, self.bank_balance
+        bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
         last_day, day = None, None
         for entry in self.transactions:
             date = entry.date
@@ -271,8 +273,10 @@ class FlowIndex:
                             spent_on[leaf] = [flow]
                     if fund:
                         spent_by_fund[fund].append(flow)
-                elif cls is _CASH or cls is _COLLECTIVE:
+                elif cls is _CASH:
                     continue
+                elif cls is _COLLECTIVE:
+                    collective.append((entry, posting))
                 elif cls is _BANK:
                     bank_last[account] = entry
                     bank_balance[account] += number

@@ -41,7 +41,7 @@ def test_the_county_has_assets_income_and_distributions(demo_books):
     master = demo_books.master
     classes = {a.cls for a in master.assets.values()}
     assert classes == {"经营性", "公益性"} and len(master.assets) > 30
-    book = AssetBook.of(demo_books.transactions, master.assets)
+    book = AssetBook.of(demo_books.index, master.assets)
     first, last = min(m.date for m in book.income), max(m.date for m in book.income)
     assert (last - first).days > 450
     kinds = {m.kind for m in book.distributions}
@@ -55,7 +55,7 @@ def test_income_received_is_distributed_or_held_per_village(demo, demo_books):
     distributed = dict(run_query(ledger, doc_query("asset-income-distributed")))
     held = dict(run_query(ledger, doc_query("asset-income-held")))
     assert len(received) >= 15 and set(distributed) < set(received) == set(held)
-    api = AssetBook.of(demo_books.transactions, demo_books.master.assets).by_village()
+    api = AssetBook.of(demo_books.index, demo_books.master.assets).by_village()
     for village, money in received.items():
         assert money == distributed.get(village, 0) + held[village], village
         assert (api[village]["received"], api[village]["distributed"], api[village]["held"]) == (

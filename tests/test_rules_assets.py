@@ -146,6 +146,7 @@ def test_the_worked_example_in_the_docs():
     from beancount import loader
 
     from fundtrail.assets import AssetBook
+    from fundtrail.flows import FlowIndex
     from fundtrail.masterdata import MasterData
 
     doc = (Path(__file__).resolve().parent.parent / "docs" / "ledger-model.md").read_text("utf-8")
@@ -157,5 +158,5 @@ def test_the_worked_example_in_the_docs():
     assert not errors, errors
     master = MasterData.from_entries(entries)
     assert not master.problems and master.assets["ZC2024-008"].value == 652400
-    book = AssetBook.of(entries, master.assets)
+    book = AssetBook.of(FlowIndex.of(entries), master.assets)
     assert book.by_village()["370405102201"] == {"received": 11425, "distributed": 2285, "held": 9140}

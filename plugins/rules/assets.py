@@ -44,14 +44,10 @@ from collections import defaultdict
 
 from fundtrail import findings
 from fundtrail.assets import TO_HOUSEHOLDS, AssetBook
+from fundtrail.flows import ZERO
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import (
-    ZERO,
-    entry_key,
-    households,
-    ledger,
-    register_problem,
-)
+from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import officials
 
 SETTINGS = {"idle_asset_months": 12, "income_hold_days": 365, "asset_register_days": 90,
@@ -63,22 +59,22 @@ MASK = Masker()
 # What these rules ask of the books' shared index, in one place.
 def judged_at(ctx):
     """The date the books are judged at (the `as_of` setting, else complete-to date)."""
-    return ledger(ctx).as_of
+    return ctx.as_of
 
 
 def spent_on(ctx) -> dict:
     """Project code -> its spending flows (`.amount`, `.person` for household rows)."""
-    return ledger(ctx).project_spent
+    return ctx.flows.spent_on
 
 
 def subsidies_of(ctx) -> dict:
     """ID number -> the household subsidy flows paid to that person."""
-    return ledger(ctx).by_person
+    return ctx.flows.by_person
 
 
 def asset_book(ctx) -> AssetBook:
     """Asset income and distributions, read once per load."""
-    return ctx.memo("rules.assets", lambda: AssetBook.of(ctx.transactions, ctx.master.assets))
+    return ctx.flows.memo("rules.assets", lambda: AssetBook.of(ctx.flows, ctx.master.assets))
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:

@@ -26,8 +26,9 @@ from decimal import Decimal
 from fundtrail import findings
 from fundtrail.assets import Household
 from fundtrail.assets import households as typed_households
+from fundtrail.flows import ZERO
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._ledger import ZERO, register
+from fundtrail.plugins.rules._registers import register
 from fundtrail.plugins.rules.assets import asset_book, judged_at, subsidies_of
 
 SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}

@@ -6,7 +6,12 @@ the special bank account in stages (advance, progress, final after acceptance), 
 before and after, and household subsidies paid one row per household through the 一卡通 clearing
 account. About 70% of the transactions are subsidy rows, as in a real county. Every amount is
 whole fen (int), so the books balance exactly; monthly `balance` assertions close each cash
-account. The ledger is clean: no planted anomalies, every payee in the registers, payments on
+account. After acceptance every project registers its asset (one in ten an operating asset
+earning half-yearly income into its village collective's account); each January a village
+distributes the past year's asset income: dividends to up to five of its households, a
+public-benefit job's wage, the rest to village works (about 5% of the transactions together).
+One household in twenty is a red-tier monitored household, identified before its first subsidy.
+The ledger is clean: no planted anomalies, every payee in the registers, payments on
 working days. Deterministic for a given (transactions, seed).
 
     python benchmarks/bigledger.py /tmp/big 100000
@@ -93,7 +98,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1,
     main = workspace.create(root, county)
     region = county.admdiv
     w = Writer(root)
-    subsidies_per_batch = max(50, int(transactions * 0.7) // (len(YEARS) * len(ITEMS)))
+    subsidies_per_batch = max(50, int(transactions * 0.66) // (len(YEARS) * len(ITEMS)))
     projects_per_year = max(10, int(transactions * 0.28 / (len(YEARS) * 5.5)))  # allot + stages + transfers
     n_villages = max(20, subsidies_per_batch // 40)
     towns = [(f"{region}{100 + t:03d}", f"第{t + 1}镇") for t in range(max(2, n_villages // 15))]
@@ -117,8 +122,12 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1,
             households.append((f"HH{h + 1:06d}", places.person_name(rng), id_no,
                                villages[h % n_villages], places.card_number(rng)))
     with (root / "registers/households.csv").open("a", encoding="utf-8") as handle:
-        for hh, name, id_no, (_c, vname, town), card in households:
-            handle.write(f"{hh},{name},{id_no},{dict(towns)[town]},{vname},3,脱贫户,缺技术,蓝,{card},\n")
+        for n, (hh, name, id_no, (_c, vname, town), card) in enumerate(households):
+            kind, risk, found = ("监测户(边缘易致贫户)", "红", f"{YEARS[0]}-06-01") if n % 20 == 7 else \
+                ("脱贫户", "蓝", "")
+            handle.write(f"{hh},{name},{id_no},{dict(towns)[town]},{vname},3,{kind},缺技术,{risk},{card},,"
+                         f"{found},\n")
+    assets = Assets(w, rng, households)
 
     vouchers, serial = 0, 0
     made = {"households": households, "villages": villages, "towns": dict(towns), "projects": {}, "funds": {}}
@@ -174,6 +183,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1,
                           f'{day} custom "acceptance" "{code}"\n'
                           f'{day} custom "notice" "{code}" "completion"\n'
                           f'  until: {day + datetime.timedelta(days=12)}\n')
+                    assets.register(code, name, village, budget, day)
                     day = workday(day + datetime.timedelta(days=14))
                 fen = budget - paid if stage == "尾款" else budget * percent // 100
                 paid += fen
@@ -199,10 +209,78 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1,
                         ("id_no", id_no), ("card", card), ("item", item)]
                 w.txn(day, name, f"{item} {batch} 第{seq}号", [code, batch, f"YKT-{batch}-{seq:05d}"],
                       [(acc.project_account(code), fen, meta), (CLEARING, -fen, ())])
+    assets.distribute()
     if extra:
         extra(w, made)
     w.flush()
     return main
+
+
+class Assets:
+    """Project assets, their quarterly income and each village's January distribution."""
+
+    def __init__(self, w: Writer, rng: random.Random, households):
+        self.w, self.rng, self.income = w, rng, defaultdict(list)  # village -> [(day, fen, asset)]
+        self.homes = defaultdict(list)
+        for _hh, name, id_no, village, card in households:
+            self.homes[village[0]].append((name, id_no, card))
+        self.opened = set()
+
+    def register(self, code, name, village, budget, accepted):
+        asset, day = "ZC" + code[2:], workday(accepted + datetime.timedelta(days=20))
+        operating = self.rng.random() < 0.1
+        yearly = budget * 6 // 100 if operating else 0
+        self.w.add("masterdata/assets.beancount", (
+            f'{day} custom "asset" "{asset}"\n  name: "{name}形成资产"\n'
+            f'  class: "{"经营性" if operating else "公益性"}"\n  project: "{code}"\n'
+            f'  village: "{village[0]}"\n  owner: "{village[1]}股份经济合作社"\n'
+            f'  value: {money(budget)}\n  custodian: "{village[1]}村民委员会"\n'
+            + (f"  income: {money(yearly)}\n" if operating else "")))
+        if not operating:
+            return
+        self.w.add("masterdata/assets.beancount",
+                   f'{day} open {acc.ASSET_INCOME}:{asset} CNY\n  village: "{village[0]}"\n')
+        if village[0] not in self.opened:
+            self.opened.add(village[0])
+            self.w.add("accounts.beancount", f"{YEARS[0]}-01-01 open {acc.COLLECTIVE}:{village[0]} CNY\n"
+                                             f"{YEARS[0]}-01-01 open {acc.DISTRIBUTION}:{village[0]} CNY\n")
+        for year in range(day.year, YEARS[-1] + 1):
+            for month in (6, 12):  # rent or dividends twice a year
+                if D(year, month, 25) > day:
+                    self.income[village[0]].append((workday(D(year, month, 25)), yearly // 2, asset))
+
+    def distribute(self):
+        for village, rows in sorted(self.income.items()):
+            rows.sort()
+            for year in YEARS[1:]:
+                day = workday(D(year, 1, 20))
+                held = [(d, fen, asset) for d, fen, asset in rows if d.year == year - 1]
+                total = sum(fen for _, fen, _ in held)
+                for d, fen, asset in held:
+                    self.w.txn(d, "承租企业", f"{asset}收益", [asset],
+                               [(f"{acc.COLLECTIVE}:{village}", fen, ()), (f"{acc.ASSET_INCOME}:{asset}", -fen, ())],
+                               "transactions/collective.beancount")
+                if not total:
+                    continue
+                homes = self.homes[village][:5]
+                share = total * 7 // 10 // max(1, len(homes))
+                wage = total * 2 // 10
+                lines = [("分红到户", h, share) for h in homes] + [("公益岗位工资", homes[0], wage)]
+                lines.append(("村级公益事业", None, total - share * len(homes) - wage))
+                asset = held[0][2]
+                for seq, (kind, home, fen) in enumerate(lines, 1):
+                    meta = [("kind", kind), ("asset", asset)]
+                    if home:
+                        meta += [("beneficiary", home[0]), ("id_no", home[1]), ("card", home[2])]
+                    self.w.txn(day, home[0] if home else "村民委员会", f"{year}年收益分配 {kind}",
+                               [f"YKT-FP{year}01-{village[-6:]}-{seq:03d}"],
+                               [(f"{acc.DISTRIBUTION}:{village}", fen, meta),
+                                (f"{acc.COLLECTIVE}:{village}", -fen, ())], "transactions/collective.beancount")
+            for d, fen, asset in rows:
+                if d.year == YEARS[-1]:  # this year's income, held until next January
+                    self.w.txn(d, "承租企业", f"{asset}收益", [asset],
+                               [(f"{acc.COLLECTIVE}:{village}", fen, ()), (f"{acc.ASSET_INCOME}:{asset}", -fen, ())],
+                               "transactions/collective.beancount")
 
 
 if __name__ == "__main__":

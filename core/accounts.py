@@ -31,6 +31,13 @@ ALLOT_FUND = "Equity:Allotment:Fund"
 ALLOT_PROJECT = "Equity:Allotment:Project"
 OPENING = "Equity:Opening"
 
+# Collective layer (村集体): income of project assets and its distribution (收益分配). The money is
+# the village collective's, not the fund's: kept apart from the cash and fund layers.
+ASSET_INCOME = "Income:Asset"  # one account per income-earning asset: Income:Asset:<asset id>
+COLLECTIVE = "Assets:Collective"  # the collective's income account: Assets:Collective:<village>
+DISTRIBUTION = "Expenses:Distribution"  # paid out of it: Expenses:Distribution:<village>
+COLLECTIVE_LAYER = (ASSET_INCOME + ":", COLLECTIVE + ":", DISTRIBUTION + ":")
+
 # Fund level (资金级次): Chinese label -> (account component, fund-code prefix).
 FUND_LEVELS: dict[str, tuple[str, str]] = {
     "中央": ("Central", "C"),
@@ -97,6 +104,10 @@ def bank_account(bank: str, number: str) -> str:
 
 def leaf(account: str) -> str:
     return account.rsplit(":", 1)[-1]
+
+
+def is_collective(account: str) -> bool:
+    return account.startswith(COLLECTIVE_LAYER)
 
 
 def is_cash(account: str) -> bool:

@@ -93,12 +93,15 @@ class Flow:
 _FUND, _ALLOT_FUND, _ALLOT_PROJECT, _HELD, _PROJECT, _EXPENSE, _BANK, _CASH, _SUSPENSE, _OTHER = (
     "fund", "allot-fund", "allot-project", "held", "project", "expense", "bank", "cash", "suspense",
     "other")
+_COLLECTIVE = "collective"  # a village collective's asset income and its distribution: not fund money
 _CLASSES = ((acc.FUND_INCOME + ":", _FUND), (acc.ALLOT_FUND + ":", _ALLOT_FUND),
             (acc.ALLOT_PROJECT + ":", _ALLOT_PROJECT), (acc.HELD + ":", _HELD),
             (acc.PROJECT + ":", _PROJECT), (acc.BANK + ":", _BANK))
 
 
 def _class_of(account: str) -> tuple[str, str]:
+    if acc.is_collective(account):
+        return _COLLECTIVE, acc.leaf(account)
     if account in (acc.SUSPENSE_EXPENSE, acc.SUSPENSE_INCOME):
         return (_SUSPENSE if account == acc.SUSPENSE_INCOME else _EXPENSE), acc.leaf(account)
     kind = next((kind for prefix, kind in _CLASSES if account.startswith(prefix)), None)
@@ -170,6 +173,8 @@ class FlowIndex:
         self.voucher_links: list[tuple[str, data.Transaction]] = []  # (number, entry): ^VOU-
         self.voucher_meta: list[tuple[str, data.Transaction]] = []  # (number, entry): voucher:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
+        # the village collectives' layer (asset income, held, distributed): not fund money
+        self.collective: list[tuple[data.Transaction, data.Posting]] = []
         self._memo: dict = {}
         self._read(entries)
 
@@ -206,7 +211,7 @@ class FlowIndex:
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
-        bank_last, bank_balance = self.bank_last, self.bank_balance
+        bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
         last_day, day = None, None
         for entry in self.transactions:
             date = entry.date
@@ -270,6 +275,8 @@ class FlowIndex:
                         spent_by_fund[fund].append(flow)
                 elif cls is _CASH:
                     continue
+                elif cls is _COLLECTIVE:
+                    collective.append((entry, posting))
                 elif cls is _BANK:
                     bank_last[account] = entry
                     bank_balance[account] += number
@@ -395,7 +402,7 @@ class FlowIndex:
                     account = posting.account
                     if acc.is_cash(account):
                         cash.append((entry.date, account, posting.units.number))
-                    elif not account.startswith(_FIGURES):
+                    elif not account.startswith(_FIGURES) and not acc.is_collective(account):
                         other.append((entry.date, posting.units.number))
             return cash, other
         return self.memo("flows.cash", build)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail import assets as _assets
 
 
 class MasterDataError(ValueError):
@@ -179,6 +180,8 @@ class MasterData:
     loans: dict[str, Loan] = field(default_factory=dict)
     notices: list[Notice] = field(default_factory=list)
     accepted: dict[str, datetime.date] = field(default_factory=dict)
+    assets: dict = field(default_factory=dict)  # asset id -> fundtrail.assets.Asset
+    disposals: dict = field(default_factory=dict)  # asset id -> fundtrail.assets.Disposal
     registers: dict[str, str] = field(default_factory=dict)  # kind -> absolute path
     accounts: dict[str, data.Open] = field(default_factory=dict)
     problems: list[tuple[object, str]] = field(default_factory=list)  # (entry, why) not read
@@ -323,6 +326,7 @@ _CUSTOM_READERS = {
     "notice": _read_notice,
     "acceptance": _read_acceptance,
     "register": _read_register,
+    **_assets.READERS,
 }
 
 

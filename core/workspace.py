@@ -23,7 +23,7 @@ REPORTS = "reports"  # generated notices, reports and exports
 FOLDERS = ("inbox", "documents", REPORTS, "registers", "masterdata", "transactions", "layouts")
 REGISTER_HEADERS = {
     "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
-                   "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话"],
+                   "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话", "识别日期", "风险消除日期"],
     "officials": ["姓名", "身份证号", "单位/村", "职务", "关系人姓名", "关系人身份证号", "关系"],
 }
 LEDGER_FILES = {
@@ -31,8 +31,10 @@ LEDGER_FILES = {
     "masterdata/projects.beancount": "项目库 (project library): one `open Expenses:Project:<code>` per project",
     "masterdata/loans.beancount": "小额信贷 (micro-loans): one `custom \"loan\"` per loan",
     "masterdata/notices.beancount": "公告公示 and 验收: `custom \"notice\"` and `custom \"acceptance\"` per project",
+    "masterdata/assets.beancount": "项目资产 (project assets): `custom \"asset\"` and `custom \"asset-disposal\"`",
     "transactions/allotments.beancount": "分解下达: allotments of fund money to projects (Equity:Allotment)",
     "transactions/imported.beancount": "导入的交易 (written by `fundtrail import`; do not edit by hand)",
+    "transactions/collective.beancount": "村集体资产收益及分配 (asset income and its distribution)",
     "transactions/manual.beancount": "手工分录: corrections and adjustments (更正分录)",
     "seals.beancount": "封账 (sealed periods): written by `fundtrail seal`; do not edit by hand",
 }

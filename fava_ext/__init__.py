@@ -1,4 +1,4 @@
-"""fundtrail's pages in Fava: 资金总览, 项目, 村, 发现 (docs/fava.md).
+"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 发现 (docs/fava.md).
 
 Enabled by the workspace's `custom "fava-extension" "fundtrail.fava_ext"` line; an optional
 setting names the roles that see personal data unmasked:
@@ -23,6 +23,7 @@ from flask import make_response, redirect, request, url_for
 
 from fundtrail import history, lock, roles
 from fundtrail.books import Books
+from fundtrail.fava_ext import assets as asset_pages
 from fundtrail.fava_ext import desk, downloads, views
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.plugins.checks import all_findings
@@ -193,9 +194,26 @@ class FundtrailVillages(_Page, FavaExtensionBase):
         if not view:
             return None
         internal = roles.is_internal(self.fundtrail.internal_roles)
+        detail = views.village_detail(self.dashboard, view, request.args.get("village", ""), internal)
+        books = self.fundtrail.books
+        if detail and books is not None:
+            detail["monitored"] = asset_pages.monitored(
+                books, detail["village"].code, view.year, view.as_of, internal,
+                request.args.get("household", ""))
         return {"view": view, "towns": views.villages(self.dashboard, view), "internal": internal,
-                "detail": views.village_detail(self.dashboard, view,
-                                               request.args.get("village", ""), internal)}
+                "detail": detail}
+
+
+class FundtrailAssets(_Page, FavaExtensionBase):
+    report_title = "项目资产"
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        books = self.fundtrail.books
+        if not view or books is None:
+            return None
+        return {"view": view, **asset_pages.page(books, self.dashboard.findings, view.year,
+                                                 view.as_of, request.args.get("village", ""))}
 
 
 class FundtrailFindings(_Page, FavaExtensionBase):

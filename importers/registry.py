@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fundtrail.importers import layout, sniff
+from fundtrail.importers.assets import AssetRegisterImporter
 from fundtrail.importers.base import FundtrailImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
@@ -24,14 +25,16 @@ from fundtrail.importers.rosters import RosterImporter
 from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.vouchers import VoucherImporter
 
-# Registers first (places, items, funds and projects classify what follows), then the money.
-ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter, PersonRegisterImporter, VoucherImporter,
-         RosterImporter, StatementImporter)
+# Registers first (places, items, funds, projects and assets classify what follows), then the money.
+ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter,
+         AssetRegisterImporter, PersonRegisterImporter, VoucherImporter, RosterImporter,
+         StatementImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     root = Path(workspace) if workspace else None
-    return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root), ProjectLibraryImporter(root),
+    return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root),
+             ProjectLibraryImporter(root), AssetRegisterImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
              VoucherImporter(root), RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])

@@ -1,6 +1,7 @@
 """The county's annual project and fund disclosure (县级衔接资金项目计划及完成情况公告): the year's
 allocations by source and indicator document, every project approved that year with its
-disclosure fields, and how far each got (completion).
+disclosure fields, how far each got (completion), and the project assets registered by its end,
+by class and village.
 
     disclosure_pdf(books, 2024) -> A4 PDF bytes
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 
+from fundtrail import assets
 from fundtrail.reports import render
 from fundtrail.reports.facts import ZERO, Period
 from fundtrail.reports.village import project_rows
@@ -55,6 +57,8 @@ def disclosure_context(books, year: int) -> dict:
     return {
         "year": year, "period": period, "funds": funds, "levels": level_totals(funds),
         "projects": projects, "issued": issued,
+        "asset_classes": assets.by_class_and_village(books.master, period.end),
+        "disposals": {code: d for code, d in books.master.disposals.items() if d.date <= period.end},
         "totals": {
             "amount": sum((r["fund"].amount for r in funds), ZERO),
             "received": sum((r["received"] for r in funds), ZERO),

@@ -1,7 +1,7 @@
 """The quarterly village notice (村级公告公示): funds received and spent this quarter and to date by
 source, every project in the village with its disclosure fields and progress, the household
 subsidies paid (names per village practice, ID and card numbers masked, no phones or addresses),
-the balance, the posting period (at least 10 days), the supervision phone and 12317.
+the village's project assets with their income and its distribution (收益分配公示), the balance, the posting period (at least 10 days), the supervision phone and 12317.
 
     notice_pdf(books, "2024Q3", "370405102201")            -> A4 PDF bytes
     notice_pdf(books, "2024Q3", "370405102201", poster=True)  -> A3 poster for the noticeboard
@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import datetime
 
+from fundtrail import assets
 from fundtrail.flows import SUBSIDY
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
@@ -105,6 +106,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
                        for f in paid],
         "posted": posted, "until": posted + datetime.timedelta(days=POSTING_DAYS),
         "issued": posted,
+        "assets": assets.summary(master, assets.of_books(books), village, period.start, period.end),
     }
 
 

@@ -96,6 +96,10 @@ def test_every_page_and_a_disposition_in_chromium(chromium, served, tmp_path):
         assert re.search(r"370405\*{12}", public) and not re.search(r"\b370405\d{12}\b", public)
         page.screenshot(path=str(shots / "villages.png"))
 
+        open_tab("nav.ft-tabs >> text=资产", "FundtrailAssets")
+        assert "经营性资产" in page.inner_text("article") and "经营性资产闲置" in page.inner_text("article")
+        page.screenshot(path=str(shots / "assets.png"))
+
         open_tab("nav.ft-tabs >> text=发现", "FundtrailFindings")
         row = page.locator("table.ft tr[id^='F-']").first
         finding_id = row.get_attribute("id")

@@ -1,5 +1,6 @@
 """No unmasked ID number, bank/card number or phone number in any public output of the demo:
-every village notice of a quarter (A4 and a poster), the county disclosure, the auditor's PDF,
+every village notice of a quarter (A4 and a poster), the asset-income distribution notices, the
+county disclosure, the auditor's PDF,
 the workbook and the open-data package, read back as text (pdftotext, openpyxl, CSV). The
 ledger is a copy of the demo with personal data planted in payees, narrations, posting metadata
 and project master data, on top of the ID and card numbers the demo's subsidy postings carry."""
@@ -16,6 +17,7 @@ from fundtrail.books import Books
 from fundtrail.reports import audit, county, export, village
 
 QUARTER = "2024Q2"
+DISTRIBUTED = "2025Q1"  # the quarter of the January asset-income distribution (收益分配公示)
 PLANTED = {
     "id": ["37040519800101123X", "370405199001011234", "370405199202023456"],
     "card": ["6217000011112222333", "6228480012345678901", "6222021234567890123"],
@@ -23,7 +25,7 @@ PLANTED = {
 }
 
 
-def plant(root, project_code, fund_code, village_code):
+def plant(root, project_code, fund_code, village_code, distributed):
     projects = root / "masterdata" / "projects.beancount"
     text = projects.read_text("utf-8")
     head, tail = text.split(f"open Expenses:Project:{project_code} CNY\n", 1)
@@ -43,6 +45,14 @@ def plant(root, project_code, fund_code, village_code):
     item: "临时补助 联系 158-6666-8888 或 0632-8812345"
   Equity:Opening               -1500.00 CNY
 
+2025-01-21 * "钱七 13912345678" "收益分配 分红到户 钱七 身份证370405199001011234" ^YKT-FP202501-PLANT-001
+  Expenses:Distribution:{distributed}   300.00 CNY
+    kind: "分红到户"
+    beneficiary: "钱七 13812345678"
+    id_no: "370405199001011234"
+    card: "6228 4800 1234 5678 901"
+  Equity:Opening                      -300.00 CNY
+
 2024-05-21 * "泥河建筑 账户6228480012345678901" "工程款 收款人身份证370405-19920202-3456 电话0086 138 1234 5678" ^PLANT-2
   Expenses:Project:{project_code}   100.00 CNY
     fund: "{fund_code}"
@@ -57,7 +67,8 @@ def planted(demo, tmp_path_factory, demo_books):
     copy_workspace(demo[0], root)
     project = next(p for p in demo_books.master.projects.values()
                    if p.code.startswith("QH2024") and p.village and p.approved.month <= 5)
-    plant(root, project.code, project.meta["fund"], project.village)
+    distributed = min(a.village for a in demo_books.master.assets.values() if a.cls == "经营性")
+    plant(root, project.code, project.meta["fund"], project.village, distributed)
     books = Books.load(str(root / "main.beancount"))
     assert not [e for e in books.errors if type(e).__name__ != "Finding"], books.errors[:3]
     assert "138-1234-5678" in books.master.projects[project.code].manager
@@ -86,6 +97,8 @@ def outputs(root, books, tmp_path, project):
     for code in village.village_codes(books):
         texts.append((f"notice {code}", pdf_text(village.notice_pdf(books, QUARTER, code))))
     texts.append(("poster", pdf_text(village.notice_pdf(books, QUARTER, project.village, poster=True))))
+    for code in sorted({a.village for a in books.master.assets.values() if a.cls == "经营性"}):
+        texts.append((f"distribution {code}", pdf_text(village.notice_pdf(books, DISTRIBUTED, code))))
     texts.append(("county", pdf_text(county.disclosure_pdf(books, 2024))))
     texts.append(("audit", pdf_text(audit.audit_pdf(books, "2024"))))
     (tmp_path / "all.xlsx").write_bytes(export.xlsx_bytes(books))
@@ -131,10 +144,12 @@ def test_every_public_output_is_masked(planted, tmp_path):
     known = secrets(root, books)
     assert len(known) > 600
     texts = outputs(root, books, tmp_path, project)
-    assert len(texts) == len(books.master.villages) + 7
+    operating = {a.village for a in books.master.assets.values() if a.cls == "经营性"}
+    assert len(texts) == len(books.master.villages) + len(operating) + 7
     joined = "\n".join(text for _, text in texts)
     # the planted rows really are in the outputs, masked
     assert "临时补助" in joined and "赵六" in joined and "泥河东村*组**号" in joined
+    assert "资产收益分配公示" in joined and "钱七" in joined and "分红到户" in joined
     assert "370405************" in joined and "138****5678" in joined
     assert "12317" in joined and books.master.county.phone in joined
     public = set(books.master.villages) | set(books.master.towns)  # statistical division codes

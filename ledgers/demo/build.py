@@ -81,11 +81,36 @@ def write_books(root: Path, s: Scenario) -> None:
     notices += [f'{day} custom "acceptance" {quote(code)}\n' for code, day in sorted(s.accepted.items())]
     _append(root, "masterdata/notices.beancount", notices)
 
+    _append(root, "masterdata/assets.beancount", _asset_directives(s))
     by_file = defaultdict(list)
     for txn in s.txns:
         by_file[txn.file].append(transaction(txn))
     _append(root, "transactions/allotments.beancount", by_file["allotments"])
+    _append(root, "transactions/collective.beancount", by_file["collective"])
     _append(root, "transactions/manual.beancount", by_file["manual"] + _manual_balances(s))
+
+
+def _asset_directives(s: Scenario) -> list[str]:
+    """Registered assets with their income accounts, the collectives' accounts, disposals."""
+    names = {code: name for code, name, _, _ in s.villages}
+    out = []
+    for village in sorted({a["village"] for a in s.assets.values() if a["class"] == "经营性"}):
+        out.append(directive(f"{START} open {acc.COLLECTIVE}:{village} CNY",
+                             {"name": f"{names[village]}村集体资产收益"}))
+        out.append(directive(f"{START} open {acc.DISTRIBUTION}:{village} CNY",
+                             {"name": f"{names[village]}资产收益分配"}))
+    for code, a in sorted(s.assets.items(), key=lambda kv: (kv[1]["date"], kv[0])):
+        fields = {k: (money(v) if k in ("value", "income") else v) for k, v in a.items()
+                  if k not in ("date", "_kind") and not (k == "income" and not v)}
+        out.append(directive(f'{a["date"]} custom "asset" {quote(code)}', fields))
+        if a["class"] == "经营性":
+            out.append(directive(f"{a['date']} open {acc.ASSET_INCOME}:{code} CNY",
+                                 {"name": f"{a['name']}收益", "village": a["village"]}))
+    for d in s.disposals:
+        fields = {"approval": d["approval"], "proceeds": money(d["proceeds"])}
+        out.append(directive(f'{d["date"]} custom "asset-disposal" {quote(d["asset"])} {quote(d["kind"])}',
+                             {k: v for k, v in fields.items() if v}))
+    return out
 
 
 def _manual_balances(s: Scenario) -> list[str]:
@@ -129,6 +154,8 @@ def build(root: Path, seed: int = 20241) -> dict:
     write_books(root, scenario)
     summary = run_import(main, [root / "documents"], batch=BATCH)
     expected = sorted(scenario.expected, key=lambda e: (e["rule"], e["link"]))
+    (root / "near-misses.json").write_text(json.dumps(
+        scenario.near_misses_assets, ensure_ascii=False, indent=1) + "\n", "utf-8")
     (root / "expected-findings.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return {"ledger": main, "transactions": len(scenario.txns), "projects": len(scenario.projects),

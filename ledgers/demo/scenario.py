@@ -19,7 +19,7 @@ from decimal import Decimal
 import chinese_calendar
 
 from fundtrail import accounts as acc
-from fundtrail.ledgers.demo import places
+from fundtrail.ledgers.demo import assets, places
 from fundtrail.ledgers.demo.model import (
     BankLine, FundSpec, LoanSpec, Posting, ProjectSpec, RosterRow, Txn, Voucher, VoucherLine,
 )
@@ -85,6 +85,7 @@ class Pay:
 class Scenario:
     def __init__(self, seed: int = 20241):
         self.rng = random.Random(seed)
+        self.seed = seed
         self.villages = places.villages()
         self.funds: dict[str, FundSpec] = {}
         self.projects: dict[str, ProjectSpec] = {}
@@ -116,6 +117,7 @@ class Scenario:
             self._emit_payment(self.projects[code], pay)
         self._interest()
         self._fund_bank_accounts()
+        assets.plant(self, self.seed)
         self.txns.sort(key=self.order)
         return self
 

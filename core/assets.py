@@ -1,0 +1,293 @@
+"""After the money is spent: project assets (项目资产), their income and its distribution
+(收益分配), and the monitored households of the household register (防返贫监测).
+
+Master data (read by `MasterData.from_entries` through `READERS`):
+
+    2024-12-20 custom "asset" "ZC2024-003"
+      name: "张山前村来料加工扶贫车间"
+      class: "经营性"                 ; 经营性 | 公益性 | 到户类
+      project: "QH2024-003"           ; the project that formed it (its 验收 precedes this date)
+      village: "370405101201"         ; where it stands (default: the project's village)
+      owner: "张山前村股份经济合作社"   ; 村集体 or 农户
+      value: 812000.00 CNY            ; from the project's spending
+      custodian: "张山前村村民委员会"   ; 管护主体
+      income: 48000.00 CNY            ; expected yearly income (经营性 only)
+
+    2025-09-30 custom "asset-disposal" "ZC2024-003" "出售"   ; 出售 | 报废 | 转让
+      approval: "青禾乡振〔2025〕41号"  ; the approving document; none = a finding
+      proceeds: 150000.00 CNY
+
+The books (`AssetBook.of(index)`, from the flow index's one pass): income of an asset is credited to
+`Income:Asset:<asset id>` and lands in the owner village's collective account
+`Assets:Collective:<village code>`; distributions leave that account to
+`Expenses:Distribution:<village code>` with posting metadata `kind` (分红到户 / 公益岗位工资 /
+村级公益事业), `asset`, and for a household `beneficiary id_no card` as on a subsidy row. Per
+village, income received = distributed + held (the collective account's balance).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+
+from fundtrail import accounts as acc
+
+ZERO = Decimal(0)
+CLASSES = ("经营性", "公益性", "到户类")
+OPERATING = "经营性"
+DISTRIBUTION_KINDS = ("分红到户", "公益岗位工资", "村级公益事业")
+TO_HOUSEHOLDS = ("分红到户", "公益岗位工资")
+DISPOSAL_KINDS = ("出售", "报废", "转让")
+RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
+MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A project asset as registered after acceptance."""
+
+    id: str
+    registered: datetime.date
+    name: str
+    cls: str
+    project: str
+    village: str
+    owner: str
+    value: Decimal
+    custodian: str
+    expected_income: Decimal
+    entry: object = field(compare=False, repr=False, default=None)
+
+    @property
+    def operating(self) -> bool:
+        return self.cls == OPERATING
+
+
+@dataclass(frozen=True)
+class Disposal:
+    """A sale, scrapping or transfer (处置) of an asset, with the document that approved it."""
+
+    asset: str
+    date: datetime.date
+    kind: str
+    approval: str
+    proceeds: Decimal
+    entry: object = field(compare=False, repr=False, default=None)
+
+
+def read_asset(md, entry: data.Custom) -> None:
+    from fundtrail.masterdata import MasterDataError, _custom_key, _Fields, _str
+
+    meta, typed, code = entry.meta, _Fields(md, entry), _custom_key(entry)
+    cls = _str(meta, "class")
+    if cls not in CLASSES:
+        raise MasterDataError(f"资产 {code} 的类别 class 应为 {'/'.join(CLASSES)}: {cls!r}")
+    project = md.projects.get(_str(meta, "project"))
+    md.assets[code] = Asset(
+        id=code, registered=entry.date, name=_str(meta, "name"), cls=cls,
+        project=_str(meta, "project"),
+        village=_str(meta, "village") or (project.village if project else ""),
+        owner=_str(meta, "owner"), value=typed.num("value"), custodian=_str(meta, "custodian"),
+        expected_income=typed.num("income"), entry=entry)
+
+
+def read_disposal(md, entry: data.Custom) -> None:
+    from fundtrail.masterdata import MasterDataError, _Fields, _str, _values
+
+    code, kind = _values(entry, "资产编号 asset", "出售|报废|转让")
+    if kind not in DISPOSAL_KINDS:
+        raise MasterDataError(f"处置方式应为 {'/'.join(DISPOSAL_KINDS)}: {kind!r}")
+    md.disposals[code] = Disposal(code, entry.date, kind, _str(entry.meta, "approval").strip(),
+                                  _Fields(md, entry).num("proceeds"), entry)
+
+
+READERS = {"asset": read_asset, "asset-disposal": read_disposal}
+
+
+# -- the books: income and distributions ---------------------------------------------------
+@dataclass
+class Movement:
+    """One income or distribution posting, seen from the collective that owns the money."""
+
+    entry: object
+    posting: object
+    date: datetime.date
+    village: str
+    asset: str
+    amount: Decimal  # income: + received; distribution: + paid out
+    kind: str = ""  # distribution kind
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def person(self) -> str:
+        return str(self.meta.get("id_no") or "").strip().upper()
+
+
+@dataclass
+class AssetBook:
+    income: list[Movement] = field(default_factory=list)
+    distributions: list[Movement] = field(default_factory=list)
+    held: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))  # village
+
+    @classmethod
+    def of(cls, index, assets: dict[str, Asset]) -> AssetBook:
+        """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by entry."""
+        book, entry, mine = cls(), None, []
+        for posted_in, posting in index.collective:
+            if posted_in is not entry:
+                if mine:
+                    book._add(entry, mine, assets)
+                entry, mine = posted_in, []
+            kind = next(p for p in acc.COLLECTIVE_LAYER if posting.account.startswith(p))
+            mine.append((kind, posting))
+        if mine:
+            book._add(entry, mine, assets)
+        return book
+
+    def _add(self, entry, postings, assets) -> None:
+        collective = next((acc.leaf(p.account) for kind, p in postings
+                           if kind == acc.COLLECTIVE + ":"), "")
+        for kind, posting in postings:
+            meta, code = posting.meta or {}, acc.leaf(posting.account)
+            if kind == acc.COLLECTIVE + ":":
+                self.held[code] += posting.units.number
+            elif kind == acc.ASSET_INCOME + ":":
+                asset = assets.get(code)
+                self.income.append(Movement(entry, posting, entry.date,
+                                            collective or (asset.village if asset else ""), code,
+                                            -posting.units.number, meta=meta))
+            else:
+                self.distributions.append(Movement(
+                    entry, posting, entry.date, code, str(meta.get("asset", "")),
+                    posting.units.number, str(meta.get("kind", "")), meta))
+
+    def by_village(self) -> dict[str, dict[str, Decimal]]:
+        """{village: {"received", "distributed", "held"}} over the whole books."""
+        out = defaultdict(lambda: {"received": ZERO, "distributed": ZERO, "held": ZERO})
+        for move in self.income:
+            out[move.village]["received"] += move.amount
+        for move in self.distributions:
+            out[move.village]["distributed"] += move.amount
+        for village, balance in self.held.items():
+            out[village]["held"] += balance
+        return dict(out)
+
+    def last_income(self) -> dict[str, datetime.date]:
+        last = {}
+        for move in self.income:
+            if move.amount > 0:
+                last[move.asset] = max(move.date, last.get(move.asset, move.date))
+        return last
+
+
+# -- monitored households ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Household:
+    """A row of the household register, typed: 户类型, 风险等级, 识别日期, 风险消除日期."""
+
+    number: str
+    name: str
+    id_no: str
+    village: str  # the village's name, as the register writes it
+    kind: str
+    risk: str  # 红 / 橙 / 蓝, "" when not graded
+    identified: datetime.date | None
+    cleared: datetime.date | None
+
+    @property
+    def monitored(self) -> bool:
+        return self.kind.startswith("监测户") or any(k in self.kind for k in MONITORED)
+
+    def at_risk(self, start: datetime.date, end: datetime.date) -> bool:
+        """Monitored and not yet cleared somewhere in [start, end]."""
+        return (self.monitored and (self.identified is None or self.identified <= end)
+                and (self.cleared is None or self.cleared >= start))
+
+    @classmethod
+    def from_row(cls, row: dict) -> Household:
+        risk = str(row.get("风险等级") or "").strip()[:1]
+        return cls(str(row.get("户编号") or "").strip(), str(row.get("户主姓名") or "").strip(),
+                   str(row.get("身份证号") or "").strip().upper(), str(row.get("行政村") or "").strip(),
+                   str(row.get("户类型") or "").strip(), risk if risk in RISKS else "",
+                   _date(row.get("识别日期")), _date(row.get("风险消除日期")))
+
+
+def _date(text) -> datetime.date | None:
+    text = str(text or "").strip()
+    try:
+        return datetime.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def households(rows) -> dict[str, Household]:
+    """The register's rows as Households by ID number."""
+    return {h.id_no: h for h in map(Household.from_row, rows) if h.id_no}
+
+
+# -- summaries for the notices, the disclosure and Fava -------------------------------------
+def of_books(books) -> AssetBook:
+    """The AssetBook of a `fundtrail.books.Books`, read once per load (the flow index's memo)."""
+    return books.index.memo("assets.book", lambda: AssetBook.of(books.index, books.master.assets))
+
+
+def summary(master, book: AssetBook, village: str, start: datetime.date | None,
+            end: datetime.date) -> dict:
+    """One village's assets, their income and its distribution: per asset the income in
+    [start, end] and to `end`; the distributions in [start, end]; the totals, where
+    received_cum = distributed_cum + held."""
+    assets = [a for a in master.assets.values() if a.village == village and a.registered <= end]
+    income_q, income_cum = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    for move in book.income:
+        if move.village == village and move.date <= end:
+            income_cum[move.asset] += move.amount
+            if start is None or move.date >= start:
+                income_q[move.asset] += move.amount
+    paid = [m for m in book.distributions if m.village == village and m.date <= end]
+    rows = [m for m in paid if start is None or m.date >= start]
+    disposed = {code: d for code, d in master.disposals.items() if d.date <= end}
+    received_cum = sum(income_cum.values(), ZERO)
+    distributed_cum = sum((m.amount for m in paid), ZERO)
+    by_kind = {kind: sum((m.amount for m in rows if m.kind == kind), ZERO) for kind in DISTRIBUTION_KINDS}
+    return {
+        "assets": [{"asset": a, "income_q": income_q[a.id], "income_cum": income_cum[a.id],
+                    "disposal": disposed.get(a.id)} for a in sorted(assets, key=lambda a: a.id)],
+        "distributions": rows, "by_kind": by_kind,
+        "totals": {"received_q": sum(income_q.values(), ZERO), "received_cum": received_cum,
+                   "distributed_q": sum((m.amount for m in rows), ZERO),
+                   "distributed_cum": distributed_cum, "held": received_cum - distributed_cum,
+                   "value": sum((a.value for a in assets), ZERO)},
+    }
+
+
+def by_class_and_village(master, end: datetime.date) -> list[dict]:
+    """Assets registered by `end`, grouped by class then village: [{cls, count, value,
+    villages: [{village, assets, value}]}] in the order of CLASSES."""
+    out = []
+    for cls in CLASSES:
+        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end]
+        if not mine:
+            continue
+        villages = defaultdict(list)
+        for a in sorted(mine, key=lambda a: (a.village, a.id)):
+            villages[a.village].append(a)
+        out.append({"cls": cls, "count": len(mine), "value": sum((a.value for a in mine), ZERO),
+                    "villages": [{"village": v, "assets": rows, "value": sum((a.value for a in rows), ZERO)}
+                                 for v, rows in villages.items()]})
+    return out
+
+
+def monitored_summary(households_by_id: dict[str, Household], village_name: str,
+                      start: datetime.date, end: datetime.date) -> dict:
+    """The monitored households of a village at risk in [start, end], by risk colour."""
+    rows = sorted((h for h in households_by_id.values()
+                   if h.village == village_name and h.at_risk(start, end)),
+                  key=lambda h: ("红橙蓝".find(h.risk) if h.risk else 3, h.number))
+    counts = {risk: sum(1 for h in rows if h.risk == risk) for risk in RISKS}
+    return {"households": rows, "counts": counts,
+            "identified": sum(1 for h in rows if h.identified and start <= h.identified <= end),
+            "cleared": sum(1 for h in rows if h.cleared and start <= h.cleared <= end)}

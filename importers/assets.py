@@ -1,0 +1,131 @@
+"""The asset register a county keeps (扶贫项目资产台账, Excel or CSV) becomes master data in
+masterdata/assets.beancount: one `custom "asset"` per row, an `open Income:Asset:<id>` for each
+operating asset, the village collective's accounts, and a `custom "asset-disposal"` where the
+row records a disposal (处置方式). Rows are keyed by 资产编号, so re-importing a changed
+register replaces its directives in place.
+
+Columns (any order; a title row above the header is fine): 资产编号, 资产名称, 资产类别
+(经营性/公益性/到户类, "经营性资产" too), 项目编号, 行政村 (name or code), 所有权人, 资产价值
+(元 or 万元; 资产原值 / 账面价值), 管护主体, 预期年收益, 登记日期 (确权/移交日期); optional
+处置方式, 处置日期, 处置批准文号, 处置收入.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from fundtrail import accounts as acc
+from fundtrail.assets import CLASSES, DISPOSAL_KINDS, OPERATING
+from fundtrail.importers import cells
+from fundtrail.importers.base import Extraction
+from fundtrail.importers.context import Context
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.registers import TEN_THOUSAND, _open, _Tabular
+from fundtrail.ledgertext import money
+
+ASSETS_FILE = "masterdata/assets.beancount"
+
+
+def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> data.Custom:
+    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
+    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind,
+                       [ValueType(v, str) for v in values])
+
+
+class AssetRegisterImporter(_Tabular):
+    kind = "项目资产台账 asset register"
+    columns = {"id": ("资产编号", "资产代码"), "name": ("资产名称",),
+               "cls": ("资产类别", "资产类型", "资产性质"), "project": ("项目编号", "项目代码"),
+               "town": ("乡镇", "乡镇(街道)"), "village": ("行政村", "所在村", "村"),
+               "owner": ("所有权人", "产权归属", "所有者", "权属"),
+               "value": ("资产价值(元)", "资产价值(万元)", "资产原值(元)", "资产原值(万元)", "资产价值",
+                         "资产原值", "账面价值"),
+               "custodian": ("管护主体", "管护责任单位", "管护责任人"),
+               "income": ("预期年收益(元)", "预期年收益", "年收益(元)"),
+               "registered": ("登记日期", "确权日期", "移交日期"),
+               "disposal": ("处置方式",), "disposed": ("处置日期",),
+               "approval": ("处置批准文号", "批准文号", "审批文号"), "proceeds": ("处置收入(元)", "处置收入")}
+    required = ("id", "name", "cls", "value", "registered")
+
+    @property
+    def name(self) -> str:
+        return "fundtrail.register.assets"
+
+    def read(self, path: Path, ctx: Context) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        labels = self.header(path)[3]
+        scale = TEN_THOUSAND if "万元" in labels["value"] else Decimal(1)
+        villages = {p.name: code for code, p in ctx.master.villages.items()}
+        out, collectives = [], {}  # village code -> (its name, first registration)
+
+        def asset_id(_number, row):
+            code = cells.text(row["id"])
+            return code, code
+
+        for number, row, _ in self.records(path, ex, asset_id, ("资产编号 ", "asset number ")):
+            code = cells.text(row["id"])
+            if not code or not code.isascii() or not code[0].isalnum() or " " in code:
+                raise BadInput(path, f"资产编号 {code!r} 不能用作账户名(需以字母或数字开头的ASCII)",
+                               f"asset number {code!r} cannot name an account (ASCII, letter/digit first)",
+                               number)
+            cls = cells.text(row["cls"]).removesuffix("资产")
+            if cls not in CLASSES:
+                raise BadInput(path, f"资产类别 {cells.text(row['cls'])!r} 应为 {'/'.join(CLASSES)}",
+                               f"asset class must be one of {CLASSES}", number)
+            value = self._cell(path, number, cells.amount, row["value"], "资产价值 value")
+            if value is None:
+                raise BadInput(path, "资产价值为空", "empty asset value", number)
+            registered = self._date(path, number, row["registered"], "登记日期 registration date")
+            if registered is None:
+                raise BadInput(path, "登记日期为空", "empty registration date", number)
+            place = cells.text(row.get("village"))
+            village = villages.get(place, place)
+            income = self._cell(path, number, cells.amount, row.get("income"), "预期年收益 income")
+            project = cells.text(row.get("project"))
+            if project and project not in ctx.master.projects:
+                ex.warnings.append(f"第{number}行 {code}: 项目编号 {project} 不在项目库中 / project not in the library")
+            if place and place not in villages and place not in ctx.master.villages:
+                ex.warnings.append(f"第{number}行 {code}: 行政村 {place} 不在 county.beancount 中 / unknown village")
+            asset = _custom(registered, "asset", [code], {
+                "name": cells.text(row["name"]), "class": cls, "project": project, "village": village,
+                "owner": cells.text(row.get("owner")), "value": money(value * scale),
+                "custodian": cells.text(row.get("custodian")),
+                "income": money(income) if income else None})
+            known = ctx.master.assets.get(code)
+            self._count(ex, known.entry if known else None, asset)
+            out.append(asset)
+            if cls == OPERATING:
+                out.append(_open(f"{acc.ASSET_INCOME}:{code}", registered,
+                                 {"name": f"{cells.text(row['name'])}收益", "village": village}))
+                if village.isascii() and village:  # a village code names the accounts
+                    first = collectives.get(village, (place, registered))[1]
+                    collectives[village] = (place, min(first, registered))
+            disposal = self._disposal(path, number, row, code)
+            if disposal:
+                out.append(disposal)
+        for village, (place, first) in sorted(collectives.items()):
+            for account, what in ((acc.COLLECTIVE, "村集体资产收益"), (acc.DISTRIBUTION, "资产收益分配")):
+                if not ctx.is_open(f"{account}:{village}"):
+                    out.append(_open(f"{account}:{village}", first, {"name": f"{place}{what}"}))
+        ex.masterdata[ASSETS_FILE] = out
+        return ex
+
+    def _disposal(self, path, number, row, code) -> data.Custom | None:
+        kind = cells.text(row.get("disposal"))
+        if not kind:
+            return None
+        if kind not in DISPOSAL_KINDS:
+            raise BadInput(path, f"处置方式 {kind!r} 应为 {'/'.join(DISPOSAL_KINDS)}",
+                           f"disposal must be one of {DISPOSAL_KINDS}", number)
+        day = self._date(path, number, row.get("disposed"), "处置日期 disposal date")
+        if day is None:
+            raise BadInput(path, "有处置方式但处置日期为空", "disposal without a date", number)
+        proceeds = self._cell(path, number, cells.amount, row.get("proceeds"), "处置收入 proceeds")
+        return _custom(day, "asset-disposal", [code, kind], {
+            "approval": cells.text(row.get("approval")),
+            "proceeds": money(proceeds) if proceeds else None})

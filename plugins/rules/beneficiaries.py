@@ -34,7 +34,7 @@ from fundtrail.plugins.rules.related_parties import related_ids
 
 SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "一次性项目"}
+PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "补助周期（一次性项目）"}
 MASK = Masker()
 
 

@@ -45,7 +45,8 @@ def same_open(existing: data.Open | data.Custom | None, new: data.Open | data.Cu
         return False
     old = {k: v for k, v in existing.meta.items() if k not in ("filename", "lineno")}
     new_meta = {k: v for k, v in new.meta.items() if k not in ("filename", "lineno")}
-    return old == new_meta and existing.date == new.date
+    return (old == new_meta and existing.date == new.date
+            and getattr(existing, "values", None) == getattr(new, "values", None))
 
 
 def master_key(entry: data.Open | data.Custom) -> str:

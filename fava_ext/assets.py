@@ -11,7 +11,9 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from fundtrail import accounts as acc
 from fundtrail import assets
+from fundtrail.flows import SPENDING
 from fundtrail.masking import Masker
 from fundtrail.masterdata import read_register
 
@@ -59,29 +61,37 @@ def page(books, findings, year: int, as_of: datetime.date, village: str = "") ->
 
 
 def households_of(books) -> dict[str, assets.Household]:
-    path = books.master.registers.get("households")
-    try:
-        return assets.households(read_register(path)) if path else {}
-    except (OSError, UnicodeDecodeError):
-        return {}
+    """The household register, read once per load."""
+    def read():
+        path = books.master.registers.get("households")
+        try:
+            return assets.households(read_register(path)) if path else {}
+        except (OSError, UnicodeDecodeError):
+            return {}
+    return books.index.memo("fava.households", read)
 
 
 def received_by(books) -> dict[str, list[dict]]:
-    """{ID number: [{date, what, amount, links}]}: everything each household received —
-    subsidies, loan interest subsidies, dividends and public-benefit job wages."""
-    loans = {code: loan.borrower_id.strip().upper() for code, loan in books.master.loans.items()}
-    out = defaultdict(list)
-    for txn in books.transactions:
-        for posting in txn.postings:
+    """{ID number: [{date, what, amount, narration}]}: everything each household received —
+    subsidies, loan interest subsidies, dividends and public-benefit job wages — from the flow
+    index (its spending and the collectives' distributions), once per load."""
+    def build():
+        index = books.index
+        loans = {code: loan.borrower_id.strip().upper() for code, loan in books.master.loans.items()}
+        postings = [(f.entry, f.posting) for f in index.flows if f.kind in SPENDING]
+        postings += [(e, p) for e, p in index.collective if p.account.startswith(acc.DISTRIBUTION + ":")]
+        out = defaultdict(list)
+        for txn, posting in postings:
             meta = posting.meta or {}
-            if not posting.account.startswith("Expenses:") or "失败" in str(meta.get("status", "")):
+            if "失败" in str(meta.get("status", "")):
                 continue
             person = str(meta.get("id_no") or "").strip().upper() or loans.get(str(meta.get("loan", "")))
             if person:
                 what = meta.get("kind") or meta.get("item") or ("小额信贷贴息" if meta.get("loan") else "补助")
                 out[person].append({"date": txn.date, "what": str(what), "amount": posting.units.number,
                                     "narration": txn.narration})
-    return out
+        return dict(out)
+    return books.index.memo("fava.received_by", build)
 
 
 def monitored(books, village_code: str, year: int, as_of: datetime.date, internal: bool,

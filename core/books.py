@@ -92,11 +92,11 @@ class Books:
         """{"fund" | "project": {key: Figures}} for each (start, end) window: the flows in it,
         balance and since at its end. Windows in date order and not overlapping, so that one
         pass over the movements serves them all."""
-        moves, i = self.movements, 0
+        moves, i, count = self.movements, 0, len(self.movements)
         held: dict[str, dict] = {"fund": {}, "project": {}}  # dim -> key -> [balance, _Aging]
         for start, end in windows:
             figures = {dim: {key: Figures() for key in keys} for dim, keys in held.items()}
-            while i < len(moves):
+            while i < count:
                 date, dim, key, kind, amount = moves[i]
                 if end and date > end:
                     break
@@ -105,15 +105,26 @@ class Books:
                 if state is None:
                     state = held[dim][key] = [ZERO, _Aging()]
                     figures[dim][key] = Figures()
-                if kind == "received":
+                if kind == "received":  # money in: a negative receipt gives money back
                     state[0] += amount
-                    (state[1].inflow if amount > 0 else state[1].outflow)(date, abs(amount))
-                elif kind == "spent":
+                    if amount > 0:
+                        state[1].inflow(date, amount)
+                    else:
+                        state[1].outflow(date, -amount)
+                elif kind == "spent":  # money out: a negative payment is a refund
                     state[0] -= amount
-                    (state[1].outflow if amount > 0 else state[1].inflow)(date, abs(amount))
+                    if amount > 0:
+                        state[1].outflow(date, amount)
+                    else:
+                        state[1].inflow(date, -amount)
                 if start is None or date >= start:
                     fig = figures[dim][key]
-                    setattr(fig, kind, getattr(fig, kind) + amount)
+                    if kind == "spent":
+                        fig.spent += amount
+                    elif kind == "received":
+                        fig.received += amount
+                    else:
+                        fig.passed_down += amount
             for dim, per_key in figures.items():
                 for key, fig in per_key.items():
                     fig.balance, aging = held[dim][key]
@@ -148,12 +159,10 @@ class Books:
     def _group(self, by: str, base) -> dict[str, Figures]:
         if by in ("fund", "project"):
             return dict(base[by])
-        if by == "level":
-            group_of = {code: f.level for code, f in self.master.funds.items()}
-            source = base["fund"]
-        else:
-            group_of = {code: getattr(p, by) for code, p in self.master.projects.items()}
-            source = base["project"]
+        group_of = self.index.memo(("books.group_of", by), lambda: (
+            {code: f.level for code, f in self.master.funds.items()} if by == "level" else
+            {code: getattr(p, by) for code, p in self.master.projects.items()}))
+        source = base["fund" if by == "level" else "project"]
         result: dict[str, Figures] = collections.defaultdict(Figures)
         for key, fig in source.items():
             total = result[group_of.get(key, "")]

@@ -213,6 +213,7 @@ class FlowIndex:
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
         last_day, day = None, None
+        suspense_expense = acc.SUSPENSE_EXPENSE
         for entry in self.transactions:
             date = entry.date
             if date != last_day:
@@ -233,24 +234,28 @@ class FlowIndex:
                     cls, leaf = classes[account]
                 except KeyError:
                     cls, leaf = classes[account] = _class_of(account)
-                number = posting.units.number
-                if cls is _PROJECT or cls is _EXPENSE:
+                if cls is _EXPENSE or cls is _PROJECT:
+                    number = posting.units.number
                     meta = posting.meta or _EMPTY
-                    person = meta.get("id_no")
+                    person, fund, village = meta.get("id_no"), meta.get("fund"), meta.get("village")
                     if person:
-                        if not (isinstance(person, str) and person.isdigit()):  # x, spaces, a number
+                        if not (type(person) is str and person.isdigit()):  # x, spaces, a number
                             person = id_no(person)
                         kind = SUBSIDY
                     else:
                         person, kind = "", PAYMENT if number >= 0 else REFUND
-                    fund, village = meta.get("fund"), meta.get("village")
-                    fund = str(fund) if fund else ""
-                    village = str(village) if village else ""
-                    if cls is _PROJECT:
-                        fund = fund or fund_of.get(leaf, "")
-                        village = village or village_of.get(leaf, "")
+                    if fund:
+                        if type(fund) is not str:
+                            fund = str(fund)
                     else:
-                        if account == acc.SUSPENSE_EXPENSE:
+                        fund = fund_of.get(leaf, "") if cls is _PROJECT else ""
+                    if village:
+                        if type(village) is not str:
+                            village = str(village)
+                    else:
+                        village = village_of.get(leaf, "") if cls is _PROJECT else ""
+                    if cls is _EXPENSE:
+                        if account == suspense_expense:
                             suspense.append((entry, _position(entry, posting), posting))
                         leaf = ""
                     flow = Flow(kind, entry, posting, number, fund, leaf, village, person)
@@ -273,28 +278,30 @@ class FlowIndex:
                             spent_on[leaf] = [flow]
                     if fund:
                         spent_by_fund[fund].append(flow)
-                elif cls is _CASH:
-                    continue
-                elif cls is _COLLECTIVE:
-                    collective.append((entry, posting))
                 elif cls is _BANK:
+                    number = posting.units.number
                     bank_last[account] = entry
                     bank_balance[account] += number
                     if number < 0:
                         flow = Flow(TRANSFER, entry, posting, -number)
                         flows.append(flow)
                         transfers.append(flow)
+                elif cls is _CASH or cls is _OTHER:
+                    continue
+                elif cls is _COLLECTIVE:
+                    collective.append((entry, posting))
                 elif cls is _FUND:
-                    flow = Flow(RECEIPT, entry, posting, -number, leaf)
+                    flow = Flow(RECEIPT, entry, posting, -posting.units.number, leaf)
                     flows.append(flow)
                     receipts[leaf].append(flow)
                 elif cls is _ALLOT_FUND:
                     fund_leg = fund_leg or leaf
-                    flow = Flow(ALLOTMENT, entry, posting, number, leaf)
+                    flow = Flow(ALLOTMENT, entry, posting, posting.units.number, leaf)
                     flows.append(flow)
                     allotted[leaf].append(flow)
                 elif cls is _ALLOT_PROJECT:
-                    flow = Flow(ALLOTMENT, entry, posting, -number, "", leaf, village_of.get(leaf, ""))
+                    flow = Flow(ALLOTMENT, entry, posting, -posting.units.number, "", leaf,
+                                village_of.get(leaf, ""))
                     flows.append(flow)
                     allotted_to[leaf].append(flow)
                     to_projects = [*(to_projects or ()), flow]
@@ -303,7 +310,7 @@ class FlowIndex:
                     project = meta.get("project")
                     project = str(project) if project else ""
                     fund, village = meta.get("fund"), meta.get("village")
-                    flow = Flow(PASS_DOWN, entry, posting, number,
+                    flow = Flow(PASS_DOWN, entry, posting, posting.units.number,
                                 str(fund) if fund else fund_of.get(project, ""), project,
                                 str(village) if village else village_of.get(project, ""))
                     flows.append(flow)
@@ -424,7 +431,7 @@ def _position(entry, posting) -> int:
 
 
 def _same(kept: tuple, entries) -> bool:
-    return len(kept) == len(entries) and all(map(operator.is_, kept, entries))
+    return kept is entries or (len(kept) == len(entries) and all(map(operator.is_, kept, entries)))
 
 
 def by_entry(flows):

@@ -104,7 +104,7 @@ class Fundtrail(_Page, FavaExtensionBase):
             books = Books(ledger.all_entries, ledger.errors, ledger.options,
                           ledger.beancount_file_path)
             self.books, self.failure = books, ""
-            self.data = Dashboard.build(books, all_findings(books.entries, books.options))
+            self.data = Dashboard.build(books, all_findings(books.index.entries, books.options))
         except Exception as error:  # Fava must stay usable (journal, editor) to fix the cause
             log.exception("fundtrail pages: cannot summarise %s", ledger.beancount_file_path)
             self.books, self.data = None, Dashboard.empty()

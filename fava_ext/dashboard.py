@@ -122,7 +122,7 @@ class Dashboard:
             paid = collections.defaultdict(lambda: [ZERO, set()])
             for flow in subsidies.get(year, ()):
                 paid[flow.village][0] += flow.amount
-                paid[flow.village][1].add(str(flow.meta.get("id_no") or flow.meta.get("beneficiary", "")))
+                paid[flow.village][1].add(flow.person)
             years[year] = YearView(year, min(end, max(today, start)), figures, to_date,
                                    [monthly.get((year, m), ZERO) for m in range(1, 13)],
                                    {v: (amount, len(who)) for v, (amount, who) in paid.items()})

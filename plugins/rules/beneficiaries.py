@@ -74,14 +74,22 @@ def repeat_window(day, period: str) -> str:
 
 def duplicate_subsidy(ctx):
     default, items = ctx.settings["subsidy_period"], ctx.master.subsidy_items
+    periods, windows = {}, {}  # item as written -> (item, its period); (day, period) -> window
     for person, flows in ctx.flows.by_person.items():
+        if len(flows) < 2:
+            continue
         first = {}
         for flow in flows:
             if flow.amount <= 0:
                 continue
-            item = str(flow.meta.get("item", ""))
-            period = (items[item].period if item in items else "") or default
-            window = repeat_window(flow.date, period)
+            written = flow.meta.get("item", "")
+            if written not in periods:
+                item = str(written)
+                periods[written] = item, (items[item].period if item in items else "") or default
+            item, period = periods[written]
+            if (flow.date, period) not in windows:
+                windows[flow.date, period] = repeat_window(flow.date, period)
+            window = windows[flow.date, period]
             earlier = first.setdefault((item, window), flow)
             if earlier is flow:
                 continue
@@ -113,8 +121,11 @@ def id_multi_village(ctx):
         row = registered.get(person)
         home, reported = (row.get("行政村", "") if row else None), set()
         for flow in flows:
-            code = str(flow.meta.get("village") or "")
-            if not code or code in reported:
+            code = flow.meta.get("village")
+            if not code:
+                continue
+            code = code if type(code) is str else str(code)
+            if code in reported:
                 continue
             name = names.get(code, code)
             home = home if home is not None else name  # unregistered: the first village paid in

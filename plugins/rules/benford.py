@@ -36,7 +36,8 @@ TEN = Decimal(10)
 
 
 def leading(amount: Decimal) -> int:
-    """The first two significant digits of an amount of at least 10: 9,512.30 -> 95."""
+    """The first two significant digits of an amount of at least 10: 9,512.30 -> 95 (100 and
+    1E+2 -> 10)."""
     digits = amount.as_tuple().digits
     return digits[0] * 10 + (digits[1] if len(digits) > 1 else 0)
 
@@ -52,17 +53,19 @@ def band(value: float, test: str) -> int:
 
 
 def benford(ctx):
-    scopes = defaultdict(list)
+    scopes = defaultdict(list)  # scope -> [(payment, its first two digits)]
+    projects = ctx.master.projects
     for pay in ctx.flows.contractor_payments:
         if pay.amount >= TEN:
-            project = ctx.master.projects.get(pay.project)
+            pair = (pay, leading(pay.amount))
+            project = projects.get(pay.project)
             if project and project.town:
-                scopes[project.town].append(pay)
-            scopes["county"].append(pay)
-    for scope, pays in sorted(scopes.items()):
-        if len(pays) < int(ctx.settings["benford_min_records"]):
+                scopes[project.town].append(pair)
+            scopes["county"].append(pair)
+    for scope, pairs in sorted(scopes.items()):
+        if len(pairs) < int(ctx.settings["benford_min_records"]):
             continue
-        digits = [leading(p.amount.normalize()) for p in pays]
+        pays, digits = [p for p, _ in pairs], [d for _, d in pairs]
         two = Counter(digits)
         first = Counter()
         for d, count in two.items():

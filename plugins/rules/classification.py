@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from fundtrail import accounts as acc
 from fundtrail import findings
 
 SETTINGS = {}
@@ -17,15 +16,13 @@ SETTINGS = {}
 
 def unclassified(ctx):
     """Money in a suspense account: no classification rule attached it to a fund or project."""
-    for entry in ctx.transactions:
-        for index, posting in enumerate(entry.postings):
-            if posting.account in (acc.SUSPENSE_EXPENSE, acc.SUSPENSE_INCOME):
-                amount = abs(posting.units.number)
-                key = f"{entry.date}|{sorted(entry.links)}|{entry.narration}|{index}|{amount}"
-                yield findings.emit(
-                    "unclassified", key, entry, amount=amount, group=_root(entry, posting),
-                    day=entry.date, payee=entry.payee or "", narration=entry.narration,
-                    account=posting.account, source=_source_name(entry), item=_item(entry, posting))
+    for entry, index, posting in ctx.flows.suspense:
+        amount = abs(posting.units.number)
+        key = f"{entry.date}|{sorted(entry.links)}|{entry.narration}|{index}|{amount}"
+        yield findings.emit(
+            "unclassified", key, entry, amount=amount, group=_root(entry, posting),
+            day=entry.date, payee=entry.payee or "", narration=entry.narration,
+            account=posting.account, source=_source_name(entry), item=_item(entry, posting))
 
 
 def _source_name(entry) -> str:

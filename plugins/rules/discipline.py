@@ -25,6 +25,8 @@ Settings: paid_after_end_days (default 90), over_budget_tolerance (default 0), a
 from __future__ import annotations
 
 import datetime
+import operator
+from bisect import bisect_right
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
@@ -34,6 +36,7 @@ from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
+_DATE, _AMOUNT = operator.attrgetter("date"), operator.attrgetter("amount")
 
 
 def payments(ctx) -> dict[str, list]:
@@ -41,12 +44,17 @@ def payments(ctx) -> dict[str, list]:
 
     def build():
         index = ctx.flows
-        out = {code: list(flows) for code, flows in index.spent_on.items()}
+        out = dict(index.spent_on)  # each in ledger order: shared until money held joins it
+        held = set()
         for flow in index.passed_down:
             if flow.amount > 0 and flow.project:
-                out.setdefault(flow.project, []).append(flow)
-        for flows in out.values():
-            flows.sort(key=lambda f: f.date)
+                code = flow.project
+                if code not in held:
+                    held.add(code)
+                    out[code] = list(out.get(code, ()))
+                out[code].append(flow)
+        for code in held:
+            out[code].sort(key=_DATE)
         return out
 
     return ctx.flows.memo("rules.project_payments", build)
@@ -62,15 +70,26 @@ def paid_projects(ctx, budgeted: bool = False):
 
 
 def _is_stage(flow, stage_words, narration_words) -> bool:
-    stage = str(flow.meta.get("stage", ""))
-    return any(w in stage for w in stage_words) or any(
-        w in (flow.entry.narration or "") for w in narration_words)
+    stage = flow.meta.get("stage")
+    if stage:
+        stage = str(stage)
+        for word in stage_words:
+            if word in stage:
+                return True
+    narration = flow.entry.narration
+    if narration:
+        for word in narration_words:
+            if word in narration:
+                return True
+    return False
 
 
 def paid_before_approval(ctx):
     for code, project, flows in paid_projects(ctx):
         approved = project.approved
-        early = [f for f in flows if approved and f.date < approved and f.amount > 0]
+        if not approved or flows[0].date >= approved:  # payments in date order
+            continue
+        early = [f for f in flows if f.date < approved and f.amount > 0]
         if early:
             amount = sum((f.amount for f in early), ZERO)
             yield findings.emit(
@@ -83,11 +102,10 @@ def paid_after_end(ctx):
     late_by = datetime.timedelta(days=ctx.settings["paid_after_end_days"])
     for code, project, flows in paid_projects(ctx):
         end = project.end
-        if not end:
+        if not end or flows[-1].date <= end + late_by:  # payments in date order
             continue
-        for flow in flows:
-            if (flow.amount > 0 and flow.date > end + late_by
-                    and not _is_stage(flow, RETENTION, RETENTION)):
+        for flow in flows[bisect_right(flows, end + late_by, key=_DATE):]:
+            if flow.amount > 0 and not _is_stage(flow, RETENTION, RETENTION):
                 yield findings.emit(
                     "paid-after-end", entry_key(flow.entry), flow.entry, amount=flow.amount,
                     links=(code,), code=code, name=project.name, end=end, day=flow.date,
@@ -99,6 +117,8 @@ def over_budget(ctx):
     tolerance = Decimal(str(ctx.settings["over_budget_tolerance"]))
     for code, project, flows in paid_projects(ctx, budgeted=True):
         limit = project.budget * (1 + tolerance)
+        if sum(map(_AMOUNT, flows), ZERO) <= limit:
+            continue
         total, crossing = ZERO, None
         for flow in flows:
             before, total = total, total + flow.amount

@@ -70,8 +70,8 @@ def helps(ctx, person: str) -> list[tuple]:
 
 
 def _register_entry(ctx):
-    return next((e for e in ctx.entries if getattr(e, "type", None) == "register"
-                 and e.values and e.values[0].value == "households"), None)
+    return next((e for e in ctx.flows.customs.get("register", ())
+                 if e.values and e.values[0].value == "households"), None)
 
 
 def _who(h) -> str:

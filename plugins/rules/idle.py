@@ -19,6 +19,7 @@ books are complete to, the last transaction or the day before the last balance a
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
 
 from fundtrail import findings
@@ -35,10 +36,15 @@ def years_later(day, years: int):
         return day.replace(year=day.year + years, day=28)
 
 
+_AMOUNT = operator.attrgetter("amount")
+
+
 def unspent_lots(inflows, outflows):
     """[(Flow, amount)] still unspent, first in first out: the latest inflows (receipts, and
     refunds of spending) that make up the balance; the oldest of them only in part."""
-    balance = sum((f.amount for f in inflows), ZERO) - sum((f.amount for f in outflows), ZERO)
+    balance = sum(map(_AMOUNT, inflows), ZERO) - sum(map(_AMOUNT, outflows), ZERO)
+    if balance <= 0:
+        return []
     ins = sorted([f for f in inflows if f.amount > 0] + [f for f in outflows if f.amount < 0],
                  key=lambda f: f.date)
     lots = []

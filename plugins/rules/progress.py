@@ -23,7 +23,10 @@ Settings: progress_margin (default 0.30 = 30 percentage points), progress_levels
 from __future__ import annotations
 
 import datetime
+import operator
+from bisect import bisect_right
 from decimal import Decimal
+from itertools import accumulate, islice
 
 from fundtrail import findings
 from fundtrail.flows import ZERO
@@ -46,24 +49,32 @@ def quarter_ends(start: datetime.date, stop: datetime.date):
 
 
 def totals_at(flows, dates):
-    """The sum of the flows' amounts up to and including each date (flows in date order)."""
-    out, total, i = [], ZERO, 0
-    for day in dates:
-        while i < len(flows) and flows[i].date <= day:
-            total += flows[i].amount
-            i += 1
-        out.append(total)
-    return out
+    """The sum of the flows' amounts up to and including each date (flows and dates in date
+    order): each date's place by bisection, the running sums up to the last of them."""
+    ends = [bisect_right(flows, day, key=_DATE) for day in dates]
+    sums = list(accumulate(map(_AMOUNT, islice(flows, ends[-1] if ends else 0)), initial=ZERO))
+    return [sums[n] for n in ends]
 
 
-def _behind(ctx, scope, code, inflows, spent, label):
-    margin = Decimal(str(ctx.settings["progress_margin"]))
+_DATE, _AMOUNT = operator.attrgetter("date"), operator.attrgetter("amount")
+_ONE, _YEAR = Decimal(1), Decimal(YEAR)
+
+
+def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.date, Decimal]]:
+    """(quarter end, 序时进度 due by then) of the first year after `start`, up to `as_of`."""
+    days = quarter_ends(start, min(as_of, start + datetime.timedelta(days=YEAR)))
+    return [(day, min(_ONE, Decimal((day - start).days) / _YEAR)) for day in days]
+
+
+def _behind(ctx, scope, code, inflows, spent, label, margin, judged):
     start = inflows[0].date
-    days = list(quarter_ends(start, min(ctx.as_of, start + datetime.timedelta(days=YEAR))))
-    for day, got, used in zip(days, totals_at(inflows, days), totals_at(spent, days), strict=True):
+    if start not in judged:  # money of many projects arrives on the same days
+        judged[start] = _judged(start, ctx.as_of)
+    days = [day for day, _ in judged[start]]
+    for (day, due), got, used in zip(judged[start], totals_at(inflows, days),
+                                     totals_at(spent, days), strict=True):
         if got <= 0:
             continue
-        due = min(Decimal(1), Decimal((day - start).days) / YEAR)
         share = used / got
         if due - share > margin:
             quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
@@ -75,19 +86,22 @@ def _behind(ctx, scope, code, inflows, spent, label):
 
 
 def slow_spending(ctx):
-    index = ctx.flows
+    index, funds, projects = ctx.flows, ctx.master.funds, ctx.master.projects
     levels = set(ctx.settings["progress_levels"])
+    margin, judged = Decimal(str(ctx.settings["progress_margin"])), {}
     for code in sorted(index.receipts):
-        fund = ctx.master.funds.get(code)
+        fund = funds.get(code)
         if fund and fund.level in levels:
             yield from _behind(ctx, "fund", code, index.receipts[code],
-                               index.spent_by_fund.get(code, []), f"资金{code}（{fund.doc_no}）")
+                               index.spent_by_fund.get(code, []), f"资金{code}（{fund.doc_no}）",
+                               margin, judged)
     for code in sorted(index.allotted_to):
-        project = ctx.master.projects.get(code)
-        fund = ctx.master.funds.get(project.meta.get("fund", "")) if project else None
+        project = projects.get(code)
+        fund = funds.get(project.meta.get("fund", "")) if project else None
         if project and (fund is None or fund.level in levels):
             yield from _behind(ctx, "project", code, index.allotted_to[code],
-                               index.spent_on.get(code, []), f"项目{code}（{project.name}）")
+                               index.spent_on.get(code, []), f"项目{code}（{project.name}）", margin,
+                               judged)
 
 
 def overdue_project(ctx):

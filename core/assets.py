@@ -46,7 +46,7 @@ RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
 MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # read-only: see fundtrail.masterdata.MasterData
 class Asset:
     """A project asset as registered after acceptance."""
 
@@ -185,7 +185,7 @@ class AssetBook:
 
 
 # -- monitored households ------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(slots=True)  # read-only: see fundtrail.masterdata.MasterData
 class Household:
     """A row of the household register, typed: 户类型, 风险等级, 识别日期, 风险消除日期."""
 

@@ -60,13 +60,15 @@ def payments(ctx) -> dict[str, list]:
     return ctx.flows.memo("rules.project_payments", build)
 
 
-def paid_projects(ctx, budgeted: bool = False):
-    """(code, project, its payments) for every library project that has payments (and a
-    budget, when `budgeted`)."""
-    for code, flows in sorted(payments(ctx).items()):
-        project = ctx.master.projects.get(code)
-        if project and (project.budget or not budgeted):
-            yield code, project, flows
+def paid_projects(ctx, budgeted: bool = False) -> list[tuple]:
+    """[(code, project, its payments)] for every library project that has payments (and a
+    budget, when `budgeted`), by code."""
+    def build():
+        projects = ctx.master.projects
+        return [(code, projects[code], flows) for code, flows in sorted(payments(ctx).items())
+                if code in projects and (projects[code].budget or not budgeted)]
+
+    return ctx.memo(f"rules.paid_projects.{budgeted}", build)
 
 
 def _is_stage(flow, stage_words, narration_words) -> bool:

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import datetime
 import operator
-from bisect import bisect_right
 from decimal import Decimal
-from itertools import accumulate, islice
 
 from fundtrail import findings
 from fundtrail.flows import ZERO
@@ -48,16 +46,8 @@ def quarter_ends(start: datetime.date, stop: datetime.date):
         year, month = (year + 1, 3) if month == 12 else (year, month + 3)
 
 
-def totals_at(flows, dates):
-    """The sum of the flows' amounts up to and including each date (flows and dates in date
-    order): each date's place by bisection, the running sums up to the last of them."""
-    ends = [bisect_right(flows, day, key=_DATE) for day in dates]
-    sums = list(accumulate(map(_AMOUNT, islice(flows, ends[-1] if ends else 0)), initial=ZERO))
-    return [sums[n] for n in ends]
-
-
-_DATE, _AMOUNT = operator.attrgetter("date"), operator.attrgetter("amount")
 _ONE, _YEAR = Decimal(1), Decimal(YEAR)
+_AMOUNT = operator.attrgetter("amount")
 
 
 def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.date, Decimal]]:
@@ -66,42 +56,52 @@ def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.d
     return [(day, min(_ONE, Decimal((day - start).days) / _YEAR)) for day in days]
 
 
-def _behind(ctx, scope, code, inflows, spent, label, margin, judged):
-    start = inflows[0].date
-    if start not in judged:  # money of many projects arrives on the same days
-        judged[start] = _judged(start, ctx.as_of)
-    days = [day for day, _ in judged[start]]
-    for (day, due), got, used in zip(judged[start], totals_at(inflows, days),
-                                     totals_at(spent, days), strict=True):
-        if got <= 0:
-            continue
-        share = used / got
-        if due - share > margin:
-            quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
-            yield findings.emit(
-                "slow-spending", f"{scope}|{code}|{quarter}", inflows[0].entry,
-                amount=got - used, links=(code,), date=day,
-                facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
-                share=share, due=due, margin=margin, start=start, got=got)
+def trailing(inflows, spent, judged, margin):
+    """[(day, due, got, used)] at each judged (day, due) where the money received by then (got)
+    is positive and the share spent (used / got) trails `due` by more than `margin`. The flows
+    are in date order, so one walk through each serves every day."""
+    rows, got, used, i, j = [], ZERO, ZERO, 0, 0
+    received, paid = len(inflows), len(spent)
+    for day, due in judged:
+        while i < received and inflows[i].date <= day:
+            got += inflows[i].amount
+            i += 1
+        while j < paid and spent[j].date <= day:
+            used += spent[j].amount
+            j += 1
+        if got > 0 and due - used / got > margin:
+            rows.append((day, due, got, used))
+    return rows
 
 
 def slow_spending(ctx):
     index, funds, projects = ctx.flows, ctx.master.funds, ctx.master.projects
     levels = set(ctx.settings["progress_levels"])
     margin, judged = Decimal(str(ctx.settings["progress_margin"])), {}
+
+    def behind(scope, code, inflows, spent, label):
+        start = inflows[0].date
+        if start not in judged:  # money of many projects arrives on the same days
+            judged[start] = _judged(start, ctx.as_of)
+        for day, due, got, used in trailing(inflows, spent, judged[start], margin):
+            quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+            yield findings.emit(
+                "slow-spending", f"{scope}|{code}|{quarter}", inflows[0].entry,
+                amount=got - used, links=(code,), date=day,
+                facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
+                share=used / got, due=due, margin=margin, start=start, got=got)
+
     for code in sorted(index.receipts):
         fund = funds.get(code)
         if fund and fund.level in levels:
-            yield from _behind(ctx, "fund", code, index.receipts[code],
-                               index.spent_by_fund.get(code, []), f"资金{code}（{fund.doc_no}）",
-                               margin, judged)
+            yield from behind("fund", code, index.receipts[code], index.spent_by_fund.get(code, ()),
+                              f"资金{code}（{fund.doc_no}）")
     for code in sorted(index.allotted_to):
         project = projects.get(code)
         fund = funds.get(project.meta.get("fund", "")) if project else None
         if project and (fund is None or fund.level in levels):
-            yield from _behind(ctx, "project", code, index.allotted_to[code],
-                               index.spent_on.get(code, []), f"项目{code}（{project.name}）", margin,
-                               judged)
+            yield from behind("project", code, index.allotted_to[code], index.spent_on.get(code, ()),
+                              f"项目{code}（{project.name}）")
 
 
 def overdue_project(ctx):
@@ -112,8 +112,8 @@ def overdue_project(ctx):
         end = project.end
         if not end or end + grace >= as_of:
             continue
-        spent = sum((f.amount for f in index.spent_on.get(code, [])), index.held_for.get(code, ZERO))
-        budget = project.budget or sum((f.amount for f in index.allotted_to.get(code, [])), ZERO)
+        spent = sum(map(_AMOUNT, index.spent_on.get(code, ())), index.held_for.get(code, ZERO))
+        budget = project.budget or sum(map(_AMOUNT, index.allotted_to.get(code, ())), ZERO)
         unpaid = budget - spent
         if unpaid <= budget * retention:
             continue

@@ -175,6 +175,9 @@ class FlowIndex:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
         # the village collectives' layer (asset income, held, distributed): not fund money
         self.collective: list[tuple[data.Transaction, data.Posting]] = []
+        # what `payments` and `project_paid` read: positive payments, subsidies and pass-downs
+        # that name a project, bounced rows included
+        self._paying: list[Flow] = []
         self._memo: dict = {}
         self._read(entries)
 
@@ -212,6 +215,7 @@ class FlowIndex:
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
+        paying = self._paying
         last_day, day = None, None
         suspense_expense = acc.SUSPENSE_EXPENSE
         for entry in self.transactions:
@@ -223,7 +227,7 @@ class FlowIndex:
                 day.append(entry)
             if entry.links:
                 for link in entry.links:
-                    if link[:4] == "VOU-":
+                    if link.startswith("VOU-"):
                         voucher_links.append((link[4:], entry))
             if "voucher" in entry.meta:
                 voucher_meta.append((str(entry.meta["voucher"]), entry))
@@ -260,6 +264,8 @@ class FlowIndex:
                         leaf = ""
                     flow = Flow(kind, entry, posting, number, fund, leaf, village, person)
                     flows.append(flow)
+                    if leaf and number > 0:
+                        paying.append(flow)
                     status = meta.get("status")
                     if status and FAILED in str(status):
                         continue  # bounced: in the books, not spending
@@ -315,6 +321,8 @@ class FlowIndex:
                                 str(village) if village else village_of.get(project, ""))
                     flows.append(flow)
                     passed_down.append(flow)
+                    if project and flow.amount > 0:
+                        paying.append(flow)
                 elif cls is _SUSPENSE:
                     suspense.append((entry, _position(entry, posting), posting))
             if to_projects:  # an allotment's project legs: the fund it came from
@@ -374,10 +382,8 @@ class FlowIndex:
     def _paid(self):
         keys: dict[str, str] = {}
         found, first, paid = [], {}, {}
-        for flow in self.flows:
+        for flow in self._paying:
             project, kind = flow.project, flow.kind
-            if not project or flow.amount <= 0 or kind not in (PAYMENT, SUBSIDY, PASS_DOWN):
-                continue
             if project in paid:
                 paid[project] += flow.amount
             else:

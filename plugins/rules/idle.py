@@ -88,10 +88,11 @@ def idle_funds(ctx):
         lots = unspent_lots(index.receipts[code], index.spent_by_fund.get(code, []))
         yield from _aged(ctx, "fund", code, lots, label)
     for code in sorted(index.allotted_to):
-        project = ctx.master.projects.get(code)
-        label = f"项目{code}" + (f"（{project.name}）" if project else "")
-        lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, []))
-        yield from _aged(ctx, "project", code, lots, label)
+        lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, ()))
+        if lots:
+            project = ctx.master.projects.get(code)
+            label = f"项目{code}" + (f"（{project.name}）" if project else "")
+            yield from _aged(ctx, "project", code, lots, label)
 
 
 def dormant_account(ctx):

@@ -178,12 +178,14 @@ def asset_unregistered(ctx):
     spent = spent_on(ctx)
     free_categories = set(ctx.settings["asset_free_categories"])
     free_natures = set(ctx.settings["asset_free_natures"])
-    for code, accepted in sorted(ctx.master.accepted.items()):
-        project = ctx.master.projects.get(code)
+    accepted_on = ctx.master.accepted
+    for code in sorted(accepted_on.keys() - formed):  # a project that formed an asset is done
+        accepted, project = accepted_on[code], ctx.master.projects.get(code)
+        if (not project or (as_of - accepted).days <= days
+                or project.category in free_categories or project.nature in free_natures):
+            continue
         flows = [f for f in spent.get(code, ()) if f.amount > 0]
-        if (not project or code in formed or (as_of - accepted).days <= days or not flows
-                or project.category in free_categories or project.nature in free_natures
-                or all(f.person for f in flows)):
+        if not flows or all(f.person for f in flows):
             continue
         total = sum((f.amount for f in flows), ZERO)
         yield findings.emit(
@@ -194,19 +196,29 @@ def asset_unregistered(ctx):
 
 
 def linkage_unkept(ctx):
+    """Only projects whose link promises households dividends or wages are looked at; the
+    words are looked for once per distinct link text."""
     as_of, grace = judged_at(ctx), ctx.settings["linkage_grace_days"]
     words = tuple(ctx.settings["linkage_words"])
+    projects, promises, promising = ctx.master.projects, {}, set()  # link text -> has a word
+    for code, project in projects.items():
+        text = project.linkage
+        if text not in promises:
+            promises[text] = any(word in text for word in words)
+        if promises[text]:
+            promising.add(code)
+    if not promising:
+        return
     by_project = defaultdict(list)
     for asset in ctx.master.assets.values():
-        by_project[asset.project].append(asset)
+        if asset.project in promising:
+            by_project[asset.project].append(asset)
     paid = defaultdict(set)
     for move in asset_book(ctx).distributions:
         if move.amount > 0 and move.person and move.date <= as_of:
             paid[move.asset].add(move.person)
     for code, assets in sorted(by_project.items()):
-        project = ctx.master.projects.get(code)
-        if not project or not any(word in project.linkage for word in words):
-            continue
+        project = projects[code]
         promised = project.poor_households or project.households
         first = min(asset.registered for asset in assets)
         if not promised or (as_of - first).days <= grace:

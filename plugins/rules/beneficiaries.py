@@ -26,6 +26,8 @@ silent.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from fundtrail import findings
 from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
@@ -36,6 +38,7 @@ SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "补助周期（一次性项目）"}
 MASK = Masker()
+DATE, VILLAGE = attrgetter("date"), attrgetter("village")
 
 
 def _who(flow) -> str:
@@ -72,11 +75,37 @@ def repeat_window(day, period: str) -> str:
     return f"{year}-{part + 1}/{period}"
 
 
+class _Windows(dict):
+    """day -> (year, part) of its window of a period of `months` months, worked out once a day."""
+
+    def __init__(self, months: int):
+        super().__init__()
+        self.months = months
+
+    def __missing__(self, day):
+        value = self[day] = period_of(day, self.months)
+        return value
+
+
+def _longest_period(default: str, items) -> int | None:
+    """The months of the longest period any item is judged by; None with a one-off item (or
+    a period not known), where any two payments of an item may repeat."""
+    periods = {default} | {item.period or default for item in items.values()}
+    months = [PERIOD_MONTHS.get(period) for period in periods]
+    return None if None in months else max(months)
+
+
 def duplicate_subsidy(ctx):
+    """Windows nest (month, quarter, half, year), so a person whose payments all fall in
+    different windows of the longest period in use has no repeat: their items go unread."""
     default, items = ctx.settings["subsidy_period"], ctx.master.subsidy_items
     periods, windows = {}, {}  # item as written -> (item, its period); (day, period) -> window
+    longest = _longest_period(default, items)
+    apart = _Windows(longest) if longest else None
     for person, flows in ctx.flows.by_person.items():
         if len(flows) < 2:
+            continue
+        if apart is not None and len(set(map(apart.__getitem__, map(DATE, flows)))) == len(flows):
             continue
         first = {}
         for flow in flows:
@@ -114,11 +143,20 @@ def subsidy_above_standard(ctx):
                     standard=item.standard, excess=flow.amount - item.standard)
 
 
+def _home_is(row, names, code) -> bool:
+    return names.get(code, code) == row.get("行政村", "")
+
+
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
     for person, flows in ctx.flows.by_person.items():
         row = registered.get(person)
+        # a flow's village is its `village:` (as text) when it has one: a person paid under
+        # one village, their own when registered, is passed over without reading the rows
+        paid_in = set(map(VILLAGE, flows))
+        if len(paid_in) == 1 and (not row or _home_is(row, names, paid_in.pop())):
+            continue
         home, reported = (row.get("行政村", "") if row else None), set()
         for flow in flows:
             code = flow.meta.get("village")

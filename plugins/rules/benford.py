@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from decimal import Decimal
+from operator import attrgetter, itemgetter
 
 from fundtrail import findings
 
@@ -33,11 +34,15 @@ FIRST_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 BANDS = {"first": (0.006, 0.012, 0.015), "first-two": (0.0012, 0.0018, 0.0022)}
 LABELS = ("符合", "可接受", "临界", "不符合")  # close, acceptable, marginal, nonconforming
 TEN = Decimal(10)
+AMOUNT, PAY, DIGITS = attrgetter("amount"), itemgetter(0), itemgetter(1)
 
 
 def leading(amount: Decimal) -> int:
     """The first two significant digits of an amount of at least 10: 9,512.30 -> 95 (100 and
     1E+2 -> 10)."""
+    text = str(amount)  # 9512.30, or in exponent form 1E+2 / 1.5E+3
+    if text[:2].isdigit():
+        return int(text[:2])
     digits = amount.as_tuple().digits
     return digits[0] * 10 + (digits[1] if len(digits) > 1 else 0)
 
@@ -53,36 +58,38 @@ def band(value: float, test: str) -> int:
 
 
 def benford(ctx):
+    pays = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
+    county = list(zip(pays, map(leading, map(AMOUNT, pays)), strict=True))
+    towns = {code: project.town for code, project in ctx.master.projects.items() if project.town}
     scopes = defaultdict(list)  # scope -> [(payment, its first two digits)]
-    projects = ctx.master.projects
-    for pay in ctx.flows.contractor_payments:
-        if pay.amount >= TEN:
-            pair = (pay, leading(pay.amount))
-            project = projects.get(pay.project)
-            if project and project.town:
-                scopes[project.town].append(pair)
-            scopes["county"].append(pair)
+    for pair in county:
+        town = towns.get(pair[0].project)
+        if town:
+            scopes[town].append(pair)
+    if county:
+        scopes["county"].extend(county)
     for scope, pairs in sorted(scopes.items()):
         if len(pairs) < int(ctx.settings["benford_min_records"]):
             continue
-        pays, digits = [p for p, _ in pairs], [d for _, d in pairs]
-        two = Counter(digits)
+        two = Counter(map(DIGITS, pairs))
         first = Counter()
         for d, count in two.items():
             first[d // 10] += count
-        scores = {"first": excess_mad(first, FIRST, len(pays)),
-                  "first-two": excess_mad(two, FIRST_TWO, len(pays))}
+        n = len(pairs)
+        scores = {"first": excess_mad(first, FIRST, n), "first-two": excess_mad(two, FIRST_TWO, n)}
         if max(band(scores[t], t) for t in scores) < 3:
             continue
-        digit = max(FIRST, key=lambda d: first[d] / len(pays) - FIRST[d])
-        by_project = Counter(p.project for p, d in zip(pays, digits, strict=True) if d // 10 == digit)
+        digit = max(FIRST, key=lambda d: first[d] / n - FIRST[d])
+        low, high = digit * 10, digit * 10 + 10
+        by_project = Counter([p.project for p, d in pairs if low <= d < high])
         top = max(by_project.values())
-        projects = sorted(code for code, n in by_project.items() if n == top)
+        projects = sorted(code for code, count in by_project.items() if count == top)
+        pays = list(map(PAY, pairs))
         entry = next(p.entry for p in pays if p.project == projects[0])
         name = "全区" if scope == "county" else ctx.master.place_name(scope)
         yield findings.emit(
             "benford", scope, entry, links=projects, facets={"scope": scope},
-            scope_name=name, count=len(pays), total=sum(p.amount for p in pays), digit=digit,
+            scope_name=name, count=n, total=sum(map(AMOUNT, pays)), digit=digit,
             share=first[digit] / len(pays), expected=FIRST[digit], projects="、".join(projects),
             first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],
             two_mad=scores["first-two"], two_band=LABELS[band(scores["first-two"], "first-two")])

@@ -41,11 +41,28 @@ def _any_of(words: tuple) -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)))
 
 
+def _firsts(flows):
+    """(entry, its first flow) for flows in ledger order: the entries `by_entry` groups, without
+    building the groups."""
+    last = None
+    for flow in flows:
+        if flow.entry is not last:
+            last = flow.entry
+            yield last, flow
+
+
 def cash_withdrawal(ctx):
     cash = _any_of(tuple(ctx.settings["cash_keywords"]))
-    for entry, flows in by_entry(ctx.flows.transfers):
+    words = {}  # id of an entry taking cash -> the word
+    for entry, _ in _firsts(ctx.flows.transfers):
         text = f"{entry.payee or ''} {entry.narration or ''} {entry.meta.get('summary', '')}"
         word = cash.search(text)
+        if word:
+            words[id(entry)] = word
+    if not words:
+        return
+    for entry, flows in by_entry(ctx.flows.transfers):
+        word = words.get(id(entry))
         if word:
             for flow in flows:
                 yield findings.emit(
@@ -64,18 +81,33 @@ def is_card(account) -> bool:
 
 
 def personal_account(ctx):
+    """Each entry is judged by its payee (once per name) and then its card; only the entries
+    found are grouped into their flows."""
     exempt = _any_of(tuple(ctx.settings["personal_exempt"]))
+    people, found = {}, set()  # payee as written -> (name, a person?); ids of entries found
+    for entry, flow in _firsts(ctx.flows.works):
+        written = entry.payee
+        if written not in people:
+            payee = (written or "").strip()
+            people[written] = payee, is_person(payee)
+        if not people[written][1]:
+            card = entry.meta.get("payee_account") or flow.meta.get("payee_account")
+            if not card or not is_card(card):
+                continue
+        if not exempt.search(entry.narration or ""):
+            found.add(id(entry))
+    if not found:
+        return
     for entry, flows in by_entry(ctx.flows.works):
-        payee = (entry.payee or "").strip()
-        card = entry.meta.get("payee_account") or flows[0].meta.get("payee_account")
-        if not (is_person(payee) or is_card(card)) or exempt.search(entry.narration or ""):
+        if id(entry) not in found:
             continue
         works = [f for f in flows if f.amount > 0
                  and f.posting.account.startswith("Expenses:Project:")]
         if works:
             amount = sum(f.amount for f in works)
             yield findings.emit("personal-account", entry_key(entry), entry, amount=amount,
-                                narration=entry.narration, payee=payee, day=entry.date)
+                                narration=entry.narration, payee=people[entry.payee][0],
+                                day=entry.date)
 
 
 def direct_fund_parked(ctx):

@@ -19,33 +19,51 @@ Settings:
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from fundtrail import findings
 
 SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
 
 
+def _notice_days(notices) -> tuple[dict, dict]:
+    """Per project, the day its first plan notice went up and the day its last completion
+    notice went up: a project has a notice early (late) enough when that one is."""
+    first_plan, last_completion = {}, {}
+    for notice in notices:
+        code, day = notice.project, notice.posted
+        if notice.stage == "plan" and (code not in first_plan or day < first_plan[code]):
+            first_plan[code] = day
+        elif notice.stage == "completion" and (code not in last_completion
+                                               or day > last_completion[code]):
+            last_completion[code] = day
+    return first_plan, last_completion
+
+
 def not_disclosed(ctx):
     lead = datetime.timedelta(days=int(ctx.settings["disclosure_days"]))
     grace = datetime.timedelta(days=int(ctx.settings["disclosure_grace_days"]))
     totals = ctx.flows.project_paid
-    posted = defaultdict(list)
-    for notice in ctx.master.notices:
-        posted[(notice.project, notice.stage)].append(notice.posted)
+    first_plan, last_completion = _notice_days(ctx.master.notices)
+    projects = ctx.master.projects
     last_day = ctx.entries[-1].date if ctx.entries else datetime.date.min
-    for code, (first, paid) in sorted(totals.items()):
-        project = ctx.master.projects.get(code)
+    undisclosed = []  # (project, its start) without a plan notice in time
+    for code, (first, _) in totals.items():
+        project = projects.get(code)
         start = (project.start if project else None) or first.date
-        if not any(day + lead <= start for day in posted[(code, "plan")]):
-            yield findings.emit(
-                "not-disclosed", f"{code}|plan", first, amount=paid, links=[code],
-                facets={"stage": "plan"}, code=code, start=start, lead=lead.days)
+        plan = first_plan.get(code)
+        if plan is None or plan + lead > start:
+            undisclosed.append((code, start))
+    for code, start in sorted(undisclosed):
+        first, paid = totals[code]
+        yield findings.emit(
+            "not-disclosed", f"{code}|plan", first, amount=paid, links=[code],
+            facets={"stage": "plan"}, code=code, start=start, lead=lead.days)
     for entry in ctx.flows.customs.get("acceptance", ()):
         code = str(entry.values[0].value) if entry.values else ""
         if code not in totals or entry.date + grace > last_day:
             continue
-        if not any(day >= entry.date for day in posted[(code, "completion")]):
+        completed = last_completion.get(code)
+        if completed is None or completed < entry.date:
             yield findings.emit(
                 "not-disclosed", f"{code}|completion", entry, amount=totals[code][1],
                 links=[code], variant="completion", facets={"stage": "completion"}, code=code,

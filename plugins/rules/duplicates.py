@@ -17,7 +17,6 @@ Settings:
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from fundtrail import findings
 from fundtrail.plugins.rules._naming import entry_key
@@ -27,15 +26,31 @@ SETTINGS = {"duplicate_window_days": 30}
 
 
 def duplicate_payment(ctx):
+    """A payment whose twins all lie before the window is passed at one comparison; the
+    split runs are read only once a payment has an earlier twin within it."""
     window = datetime.timedelta(days=int(ctx.settings["duplicate_window_days"]))
-    in_split = {id(p.entry): n for n, run in enumerate(clusters(ctx)) for p in run["members"]}
-    seen = defaultdict(list)
+    in_split = None
+    seen = {}  # (payee, loan, amount) -> [the latest day so far, the payments so far]
     for pay in ctx.flows.payments:
-        earlier = seen[(pay.payee, pay.loan, pay.amount)]
+        key, day = (pay.payee, pay.loan, pay.amount), pay.entry.date
+        record = seen.get(key)
+        if record is None:
+            seen[key] = [day, [pay]]
+            continue
+        latest, earlier = record
+        if day - latest > window:  # every earlier twin lies before the window
+            record[0] = day
+            earlier.append(pay)
+            continue
         first = next((p for p in reversed(earlier) if p.entry is not pay.entry
-                      and pay.entry.date - p.entry.date <= window), None)
+                      and day - p.entry.date <= window), None)
         earlier.append(pay)
-        if first is None or in_split.get(id(first.entry), -1) == in_split.get(id(pay.entry), -2):
+        record[0] = max(latest, day)
+        if first is None:
+            continue
+        if in_split is None:
+            in_split = {id(p.entry): n for n, run in enumerate(clusters(ctx)) for p in run["members"]}
+        if in_split.get(id(first.entry), -1) == in_split.get(id(pay.entry), -2):
             continue
         days = (pay.entry.date - first.entry.date).days
         yield findings.emit(

@@ -38,22 +38,37 @@ def _finding(ctx, scope, place, payee, got, total, codes):
         share=got / total, total=total)
 
 
-def elite_capture(ctx):
-    share = Decimal(str(ctx.settings["elite_capture_share"]))
-    projects = ctx.master.projects
-    total = {code: money for code, (_, money) in ctx.flows.project_paid.items()}
-    by_payee = defaultdict(lambda: defaultdict(Decimal))  # project -> payee -> money
+def _names(ctx) -> dict[str, str]:
+    """Each payee key's name as first written in the books."""
     names = {}
     for pay in ctx.flows.contractor_payments:
-        by_payee[pay.project][pay.payee] += pay.amount
         names.setdefault(pay.payee, pay.entry.payee)
-    unlinked = sorted(code for code in by_payee
-                      if code in projects and not projects[code].linkage.strip())
+    return names
+
+
+def elite_capture(ctx):
+    """Only the payments of projects without a mechanism, and of the other projects in their
+    villages, are added up: a county whose projects all declare one costs one look at each."""
+    share = Decimal(str(ctx.settings["elite_capture_share"]))
+    projects = ctx.master.projects
+    unlinked = {code for code, project in projects.items() if not project.linkage.strip()}
+    if not unlinked:
+        return
+    at_issue = {projects[code].village for code in unlinked} - {""}
+    judged = {code for code, project in projects.items()
+              if code in unlinked or project.village in at_issue}
+    total = {code: money for code, (_, money) in ctx.flows.project_paid.items()}
+    by_payee = defaultdict(lambda: defaultdict(Decimal))  # project -> payee -> money
+    for pay in ctx.flows.contractor_payments:
+        if pay.project in judged:
+            by_payee[pay.project][pay.payee] += pay.amount
+    names = None
     flagged = set()
-    for code in unlinked:
+    for code in sorted(unlinked.intersection(by_payee)):
         payee, got = max(by_payee[code].items(), key=lambda kv: (kv[1], kv[0]))
         if got > share * total[code]:
             flagged.add((projects[code].village, payee))
+            names = names or _names(ctx)
             yield _finding(ctx, "project", code, names[payee], got, total[code], [code])
     village_total = defaultdict(Decimal)
     for code, money in total.items():
@@ -69,6 +84,7 @@ def elite_capture(ctx):
             got = sum(by_payee[code][payee] for code in codes)
             if ((village, payee) not in flagged and any(not projects[c].linkage.strip() for c in codes)
                     and got > share * village_total[village]):
+                names = names or _names(ctx)
                 yield _finding(ctx, "village", village, names[payee], got, village_total[village], codes)
 
 RULES = {"elite-capture": elite_capture}

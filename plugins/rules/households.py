@@ -39,6 +39,12 @@ def _typed(ctx) -> dict[str, Household]:
     return ctx.memo("rules.typed_households", lambda: typed_households(register(ctx, "households")))
 
 
+def _reds(ctx) -> list[Household]:
+    """The red-tier monitored households, in register order."""
+    return ctx.memo("rules.red_households",
+                    lambda: [h for h in _typed(ctx).values() if h.risk == "红" and h.monitored])
+
+
 def _distributed(ctx) -> dict[str, list]:
     """Asset-income distributions to each household, by ID number."""
     def build():
@@ -61,7 +67,16 @@ def _loans(ctx) -> dict[str, list]:
 
 def helps(ctx, person: str) -> list[tuple]:
     """[(date, amount, what, entry)] of every help the books record for one household, in date
-    order: subsidies, loans granted (amount 0; entry the loan directive) and distributions."""
+    order: subsidies, loans granted (amount 0; entry the loan directive) and distributions.
+    Worked out once per household (the list is shared: do not change it)."""
+    known = ctx.memo("rules.helps", dict)
+    got = known.get(person)
+    if got is None:
+        got = known[person] = _helps(ctx, person)
+    return got
+
+
+def _helps(ctx, person: str) -> list[tuple]:
     out = [(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry)
            for f in subsidies_of(ctx).get(person, ()) if f.amount > 0]
     out += [(loan.date, ZERO, "小额信贷", None) for loan in _loans(ctx).get(person, ())]
@@ -81,8 +96,8 @@ def _who(h) -> str:
 def red_unassisted(ctx):
     as_of, days = judged_at(ctx), ctx.settings["red_assist_days"]
     entry = None
-    for h in _typed(ctx).values():
-        if not (h.risk == "红" and h.identified and h.monitored):
+    for h in _reds(ctx):
+        if not h.identified:
             continue
         due = h.identified + datetime.timedelta(days=days)
         if due >= as_of or (h.cleared and h.cleared < due):
@@ -108,9 +123,7 @@ def benefit_skewed(ctx):
     as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
-    for h in register_rows.values():
-        if h.risk != "红" or not h.monitored:
-            continue
+    for h in _reds(ctx):
         years = None
         for year in range(first, as_of.year + 1):
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)

@@ -19,11 +19,13 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from operator import attrgetter
 
 from fundtrail import findings
 from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
+AMOUNT, DATE = attrgetter("amount"), attrgetter("entry.date")
 
 
 def clusters(ctx) -> list[list]:
@@ -38,7 +40,9 @@ def clusters(ctx) -> list[list]:
                 groups[(pay.payee, pay.project)].append(pay)
         runs = []
         for group in groups.values():
-            group.sort(key=lambda p: p.entry.date)
+            if len(group) < 2 or sum(map(AMOUNT, group)) <= limit:
+                continue  # payments are positive: no run of them adds up over the limit
+            group.sort(key=DATE)
             open_run, recent = None, []
             for pay in group:
                 recent = [p for p in recent if pay.entry.date - p.entry.date <= window] + [pay]

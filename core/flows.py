@@ -47,6 +47,7 @@ from fundtrail import gcpause
 from fundtrail.masterdata import MasterData
 
 ZERO = Decimal(0)
+_AMOUNT = operator.attrgetter("amount")
 RECEIPT, ALLOTMENT, PASS_DOWN = "receipt", "allotment", "pass-down"
 PAYMENT, SUBSIDY, REFUND, TRANSFER = "payment", "subsidy", "refund", "transfer"
 SPENDING = (PAYMENT, SUBSIDY, REFUND)
@@ -358,6 +359,16 @@ class FlowIndex:
             return value
 
     # -- queries -------------------------------------------------------------------------
+    def total(self, lookup: str, key: str) -> Decimal:
+        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`:
+        each list summed once per load, however many rules ask."""
+        sums = self.memo(("flows.total", lookup), dict)
+        try:
+            return sums[key]
+        except KeyError:
+            value = sums[key] = sum(map(_AMOUNT, getattr(self, lookup).get(key, ())), ZERO)
+            return value
+
     def of_kind(self, *kinds: str) -> list[Flow]:
         return [f for f in self.flows if f.kind in kinds]
 

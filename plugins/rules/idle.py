@@ -39,10 +39,12 @@ def years_later(day, years: int):
 _AMOUNT = operator.attrgetter("amount")
 
 
-def unspent_lots(inflows, outflows):
+def unspent_lots(inflows, outflows, balance=None):
     """[(Flow, amount)] still unspent, first in first out: the latest inflows (receipts, and
-    refunds of spending) that make up the balance; the oldest of them only in part."""
-    balance = sum(map(_AMOUNT, inflows), ZERO) - sum(map(_AMOUNT, outflows), ZERO)
+    refunds of spending) that make up the balance (inflows less outflows, unless given); the
+    oldest of them only in part."""
+    if balance is None:
+        balance = sum(map(_AMOUNT, inflows), ZERO) - sum(map(_AMOUNT, outflows), ZERO)
     if balance <= 0:
         return []
     ins = sorted([f for f in inflows if f.amount > 0] + [f for f in outflows if f.amount < 0],
@@ -85,10 +87,12 @@ def idle_funds(ctx):
     for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         label = f"资金{code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
-        lots = unspent_lots(index.receipts[code], index.spent_by_fund.get(code, []))
+        lots = unspent_lots(index.receipts[code], index.spent_by_fund.get(code, ()),
+                            index.total("receipts", code) - index.total("spent_by_fund", code))
         yield from _aged(ctx, "fund", code, lots, label)
     for code in sorted(index.allotted_to):
-        lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, ()))
+        lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, ()),
+                            index.total("allotted_to", code) - index.total("spent_on", code))
         if lots:
             project = ctx.master.projects.get(code)
             label = f"项目{code}" + (f"（{project.name}）" if project else "")

@@ -209,11 +209,14 @@ class Household:
 
     @classmethod
     def from_row(cls, row: dict) -> Household:
-        risk = str(row.get("风险等级") or "").strip()[:1]
-        return cls(str(row.get("户编号") or "").strip(), str(row.get("户主姓名") or "").strip(),
-                   str(row.get("身份证号") or "").strip().upper(), str(row.get("行政村") or "").strip(),
-                   str(row.get("户类型") or "").strip(), risk if risk in RISKS else "",
+        text = {key: str(row.get(key) or "").strip() for key in _REGISTER_TEXTS}
+        risk = text["风险等级"][:1]
+        return cls(text["户编号"], text["户主姓名"], text["身份证号"].upper(), text["行政村"],
+                   text["户类型"], risk if risk in RISKS else "",
                    _date(row.get("识别日期")), _date(row.get("风险消除日期")))
+
+
+_REGISTER_TEXTS = ("户编号", "户主姓名", "身份证号", "行政村", "户类型", "风险等级")
 
 
 def _date(text) -> datetime.date | None:

@@ -228,7 +228,7 @@ class FlowIndex:
                 day.append(entry)
             if entry.links:
                 for link in entry.links:
-                    if link.startswith("VOU-"):
+                    if link[:1] == "V" and link.startswith("VOU-"):  # [:1]: a cached one-letter string
                         voucher_links.append((link[4:], entry))
             if "voucher" in entry.meta:
                 voucher_meta.append((str(entry.meta["voucher"]), entry))

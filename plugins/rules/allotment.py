@@ -13,11 +13,14 @@ earmarked unless its `open` says `earmarked: FALSE`.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from fundtrail import accounts as acc
 from fundtrail import findings
 from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
+DATE = attrgetter("date")
 
 
 def receipt_dates(receipts, allotments):
@@ -40,13 +43,19 @@ def receipt_dates(receipts, allotments):
 
 
 def late_allotment(ctx):
+    """A fund whose last allotment lies within the window of its first receipt is not
+    matched: no allotment of it can be late."""
     index = ctx.flows
     for code in sorted(index.allotted):
         fund = ctx.master.funds.get(code)
         earmarked = fund.earmarked if fund else True
         window = ctx.settings["allot_days_earmarked" if earmarked else "allot_days_general"]
         kind = "专项转移支付" if earmarked else "一般转移支付"
-        for allot, received in receipt_dates(index.receipts.get(code, []), index.allotted[code]):
+        receipts, allotments = index.receipts.get(code, []), index.allotted[code]
+        first = min((flow.date for flow in receipts if flow.amount > 0), default=None)
+        if first is None or (max(map(DATE, allotments), default=first) - first).days <= window:
+            continue
+        for allot, received in receipt_dates(receipts, allotments):
             if received is None or (allot.date - received).days <= window:
                 continue
             days = (allot.date - received).days

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from decimal import Decimal
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from fundtrail import findings
 
@@ -34,7 +34,7 @@ FIRST_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 BANDS = {"first": (0.006, 0.012, 0.015), "first-two": (0.0012, 0.0018, 0.0022)}
 LABELS = ("符合", "可接受", "临界", "不符合")  # close, acceptable, marginal, nonconforming
 TEN = Decimal(10)
-AMOUNT, PAY, DIGITS = attrgetter("amount"), itemgetter(0), itemgetter(1)
+AMOUNT = attrgetter("amount")
 
 
 def leading(amount: Decimal) -> int:
@@ -58,33 +58,36 @@ def band(value: float, test: str) -> int:
 
 
 def benford(ctx):
-    pays = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
-    county = list(zip(pays, map(leading, map(AMOUNT, pays)), strict=True))
+    every = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
+    leads = list(map(leading, map(AMOUNT, every)))
     towns = {code: project.town for code, project in ctx.master.projects.items() if project.town}
-    scopes = defaultdict(list)  # scope -> [(payment, its first two digits)]
-    for pair in county:
-        town = towns.get(pair[0].project)
+    scopes = defaultdict(lambda: ([], []))  # scope -> (payments, their first two digits)
+    for pay, lead in zip(every, leads, strict=True):
+        town = towns.get(pay.project)
         if town:
-            scopes[town].append(pair)
-    if county:
-        scopes["county"].extend(county)
-    for scope, pairs in sorted(scopes.items()):
-        if len(pairs) < int(ctx.settings["benford_min_records"]):
+            in_town = scopes[town]
+            in_town[0].append(pay)
+            in_town[1].append(lead)
+    if every:
+        county = scopes["county"]
+        county[0].extend(every)
+        county[1].extend(leads)
+    for scope, (pays, digits) in sorted(scopes.items()):
+        n = len(pays)
+        if n < int(ctx.settings["benford_min_records"]):
             continue
-        two = Counter(map(DIGITS, pairs))
+        two = Counter(digits)
         first = Counter()
         for d, count in two.items():
             first[d // 10] += count
-        n = len(pairs)
         scores = {"first": excess_mad(first, FIRST, n), "first-two": excess_mad(two, FIRST_TWO, n)}
         if max(band(scores[t], t) for t in scores) < 3:
             continue
         digit = max(FIRST, key=lambda d: first[d] / n - FIRST[d])
         low, high = digit * 10, digit * 10 + 10
-        by_project = Counter([p.project for p, d in pairs if low <= d < high])
+        by_project = Counter([p.project for p, d in zip(pays, digits, strict=True) if low <= d < high])
         top = max(by_project.values())
         projects = sorted(code for code, count in by_project.items() if count == top)
-        pays = list(map(PAY, pairs))
         entry = next(p.entry for p in pays if p.project == projects[0])
         name = "全区" if scope == "county" else ctx.master.place_name(scope)
         yield findings.emit(

@@ -45,11 +45,14 @@ def clusters(ctx) -> list[list]:
             group.sort(key=DATE)
             open_run, recent = None, []
             for pay in group:
-                recent = [p for p in recent if pay.entry.date - p.entry.date <= window] + [pay]
-                if open_run is not None and any(p in open_run["members"] for p in recent[:-1]):
+                day = pay.entry.date
+                recent = [p for p in recent if day - p.entry.date <= window]
+                if open_run is not None and any(p in open_run["members"] for p in recent):
+                    recent.append(pay)
                     open_run["members"].append(pay)
                     continue
-                if len(recent) >= 2 and sum(p.amount for p in recent) > limit:
+                recent.append(pay)
+                if len(recent) >= 2 and sum(map(AMOUNT, recent)) > limit:
                     open_run = {"members": list(recent), "crossing": pay}
                     runs.append(open_run)
         return runs

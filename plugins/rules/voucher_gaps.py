@@ -25,12 +25,14 @@ SETTINGS = {"voucher_seq_digits": 6}
 def voucher_gap(ctx):
     digits = int(ctx.settings["voucher_seq_digits"])
     series = defaultdict(dict)  # series -> sequence -> entry
-    for number, entry in ctx.flows.voucher_links + ctx.flows.voucher_meta:
+    for number, entry in itertools.chain(ctx.flows.voucher_links, ctx.flows.voucher_meta):
         head, tail = number[:-digits], number[-digits:]
         if head and tail.isdigit():
             series[head].setdefault(int(tail), entry)
     for head, entries in sorted(series.items()):
         numbers = sorted(entries)
+        if numbers[-1] - numbers[0] == len(numbers) - 1:
+            continue  # none missing
         for before, after in itertools.pairwise(numbers):
             if after - before > 1:
                 missing = [f"{head}{n:0{digits}d}" for n in (before + 1, after - 1)]

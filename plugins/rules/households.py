@@ -28,7 +28,7 @@ from fundtrail.assets import Household
 from fundtrail.assets import households as typed_households
 from fundtrail.flows import ZERO
 from fundtrail.masking import Masker
-from fundtrail.plugins.rules._registers import register
+from fundtrail.plugins.rules._registers import households, register
 from fundtrail.plugins.rules.assets import asset_book, judged_at, subsidies_of
 
 SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
@@ -40,9 +40,14 @@ def _typed(ctx) -> dict[str, Household]:
 
 
 def _reds(ctx) -> list[Household]:
-    """The red-tier monitored households, in register order."""
-    return ctx.memo("rules.red_households",
-                    lambda: [h for h in _typed(ctx).values() if h.risk == "红" and h.monitored])
+    """The red-tier monitored households, in register order (one row per ID number, the last):
+    only the rows graded red are typed."""
+    def build():
+        rows = households(ctx).values()
+        red = (Household.from_row(row) for row in rows
+               if str(row.get("风险等级") or "").strip()[:1] == "红")
+        return [h for h in red if h.id_no and h.risk == "红" and h.monitored]
+    return ctx.memo("rules.red_households", build)
 
 
 def _distributed(ctx) -> dict[str, list]:
@@ -119,7 +124,6 @@ def benefit_skewed(ctx):
     """Only villages and years where a red-tier household went without are weighed, so a
     county that helps its red tier pays nothing for this rule beyond one look per household."""
     days, share = ctx.settings["red_assist_days"], Decimal(str(ctx.settings["benefit_skew_share"]))
-    register_rows = _typed(ctx)
     as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
@@ -135,7 +139,7 @@ def benefit_skewed(ctx):
     if not left_out:
         return
     homes = defaultdict(list)
-    for h in register_rows.values():
+    for h in _typed(ctx).values():
         homes[h.village].append(h)
     entry = None
     for (village, year), reds in sorted(left_out.items()):

@@ -109,7 +109,7 @@ READERS = {"asset": read_asset, "asset-disposal": read_disposal}
 
 
 # -- the books: income and distributions ---------------------------------------------------
-@dataclass
+@dataclass(slots=True)
 class Movement:
     """One income or distribution posting, seen from the collective that owns the money."""
 

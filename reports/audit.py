@@ -16,9 +16,11 @@ catalogue (fundtrail.catalogue); every figure is computed once here and printed 
 
 from __future__ import annotations
 
+import bisect
 import collections
 import datetime
 import math
+import operator
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +60,9 @@ def finding_groups(found) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["title"]))
 
 
+_DATE = operator.attrgetter("date")
+
+
 def settings_of(books) -> dict:
     from fundtrail.plugins import checks
 
@@ -69,7 +74,8 @@ def period_findings(books, period: Period, settings: dict) -> tuple[list, list]:
     the checks run on the books as they stood at the period's end."""
     from fundtrail.plugins import checks
 
-    entries = [e for e in books.entries if e.date <= period.end]
+    entries = books.index.entries  # in date order: the books as at the period's end are a prefix
+    entries = entries[:bisect.bisect_right(entries, period.end, key=_DATE)]
     found, _ = checks.review(entries, {**settings, "as_of": period.end})
     order = sorted(found, key=lambda f: (-SEVERITIES.index(f.severity), f.date or period.start,
                                          f.title, f.id))

@@ -47,7 +47,8 @@ from fundtrail import gcpause
 from fundtrail.masterdata import MasterData
 
 ZERO = Decimal(0)
-_AMOUNT = operator.attrgetter("amount")
+# the amount and the date of a flow, a payment or an entry: keys for sum(map(...)) and bisect
+amount_of, date_of = operator.attrgetter("amount"), operator.attrgetter("date")
 RECEIPT, ALLOTMENT, PASS_DOWN = "receipt", "allotment", "pass-down"
 PAYMENT, SUBSIDY, REFUND, TRANSFER = "payment", "subsidy", "refund", "transfer"
 SPENDING = (PAYMENT, SUBSIDY, REFUND)
@@ -366,7 +367,7 @@ class FlowIndex:
         try:
             return sums[key]
         except KeyError:
-            value = sums[key] = sum(map(_AMOUNT, getattr(self, lookup).get(key, ())), ZERO)
+            value = sums[key] = sum(map(amount_of, getattr(self, lookup).get(key, ())), ZERO)
             return value
 
     def of_kind(self, *kinds: str) -> list[Flow]:

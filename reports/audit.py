@@ -20,7 +20,6 @@ import bisect
 import collections
 import datetime
 import math
-import operator
 import random
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ from beancount.core import data
 from fundtrail import accounts as acc
 from fundtrail import catalogue
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, is_closed
+from fundtrail.flows import date_of
 from fundtrail.reports import charts, facts, render
 from fundtrail.reports.facts import ZERO, Period
 
@@ -60,9 +60,6 @@ def finding_groups(found) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["title"]))
 
 
-_DATE = operator.attrgetter("date")
-
-
 def settings_of(books) -> dict:
     from fundtrail.plugins import checks
 
@@ -75,7 +72,7 @@ def period_findings(books, period: Period, settings: dict) -> tuple[list, list]:
     from fundtrail.plugins import checks
 
     entries = books.index.entries  # in date order: the books as at the period's end are a prefix
-    entries = entries[:bisect.bisect_right(entries, period.end, key=_DATE)]
+    entries = entries[:bisect.bisect_right(entries, period.end, key=date_of)]
     found, _ = checks.review(entries, {**settings, "as_of": period.end})
     order = sorted(found, key=lambda f: (-SEVERITIES.index(f.severity), f.date or period.start,
                                          f.title, f.id))

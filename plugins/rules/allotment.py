@@ -13,14 +13,12 @@ earmarked unless its `open` says `earmarked: FALSE`.
 
 from __future__ import annotations
 
-from operator import attrgetter
-
 from fundtrail import accounts as acc
 from fundtrail import findings
+from fundtrail.flows import date_of
 from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
-DATE = attrgetter("date")
 
 
 def receipt_dates(receipts, allotments):
@@ -53,7 +51,7 @@ def late_allotment(ctx):
         kind = "专项转移支付" if earmarked else "一般转移支付"
         receipts, allotments = index.receipts.get(code, []), index.allotted[code]
         first = min((flow.date for flow in receipts if flow.amount > 0), default=None)
-        if first is None or (max(map(DATE, allotments), default=first) - first).days <= window:
+        if first is None or (max(map(date_of, allotments), default=first) - first).days <= window:
             continue
         for allot, received in receipt_dates(receipts, allotments):
             if received is None or (allot.date - received).days <= window:

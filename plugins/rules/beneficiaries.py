@@ -29,6 +29,7 @@ from __future__ import annotations
 from operator import attrgetter
 
 from fundtrail import findings
+from fundtrail.flows import date_of
 from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
@@ -38,7 +39,7 @@ SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "补助周期（一次性项目）"}
 MASK = Masker()
-DATE, VILLAGE = attrgetter("date"), attrgetter("village")
+VILLAGE = attrgetter("village")
 
 
 def _who(flow) -> str:
@@ -105,7 +106,7 @@ def duplicate_subsidy(ctx):
     for person, flows in ctx.flows.by_person.items():
         if len(flows) < 2:
             continue
-        if apart is not None and len(set(map(apart.__getitem__, map(DATE, flows)))) == len(flows):
+        if apart is not None and len(set(map(apart.__getitem__, map(date_of, flows)))) == len(flows):
             continue
         first = {}
         for flow in flows:

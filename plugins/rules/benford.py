@@ -23,9 +23,9 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from decimal import Decimal
-from operator import attrgetter
 
 from fundtrail import findings
+from fundtrail.flows import amount_of
 
 SETTINGS = {"benford_min_records": 50}
 
@@ -34,7 +34,6 @@ FIRST_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
 BANDS = {"first": (0.006, 0.012, 0.015), "first-two": (0.0012, 0.0018, 0.0022)}
 LABELS = ("符合", "可接受", "临界", "不符合")  # close, acceptable, marginal, nonconforming
 TEN = Decimal(10)
-AMOUNT = attrgetter("amount")
 
 
 def leading(amount: Decimal) -> int:
@@ -59,7 +58,7 @@ def band(value: float, test: str) -> int:
 
 def benford(ctx):
     every = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
-    leads = list(map(leading, map(AMOUNT, every)))
+    leads = list(map(leading, map(amount_of, every)))
     towns = {code: project.town for code, project in ctx.master.projects.items() if project.town}
     scopes = defaultdict(lambda: ([], []))  # scope -> (payments, their first two digits)
     for pay, lead in zip(every, leads, strict=True):
@@ -92,7 +91,7 @@ def benford(ctx):
         name = "全区" if scope == "county" else ctx.master.place_name(scope)
         yield findings.emit(
             "benford", scope, entry, links=projects, facets={"scope": scope},
-            scope_name=name, count=n, total=sum(map(AMOUNT, pays)), digit=digit,
+            scope_name=name, count=n, total=sum(map(amount_of, pays)), digit=digit,
             share=first[digit] / len(pays), expected=FIRST[digit], projects="、".join(projects),
             first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],
             two_mad=scores["first-two"], two_band=LABELS[band(scores["first-two"], "first-two")])

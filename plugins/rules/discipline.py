@@ -25,18 +25,16 @@ Settings: paid_after_end_days (default 90), over_budget_tolerance (default 0), a
 from __future__ import annotations
 
 import datetime
-import operator
 from bisect import bisect_right
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
 from fundtrail import findings
-from fundtrail.flows import ZERO
+from fundtrail.flows import ZERO, amount_of, date_of
 from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
-_DATE, _AMOUNT = operator.attrgetter("date"), operator.attrgetter("amount")
 
 
 def payments(ctx) -> dict[str, list]:
@@ -54,7 +52,7 @@ def payments(ctx) -> dict[str, list]:
                     out[code] = list(out.get(code, ()))
                 out[code].append(flow)
         for code in held:
-            out[code].sort(key=_DATE)
+            out[code].sort(key=date_of)
         return out
 
     return ctx.flows.memo("rules.project_payments", build)
@@ -106,7 +104,7 @@ def paid_after_end(ctx):
         end = project.end
         if not end or flows[-1].date <= end + late_by:  # payments in date order
             continue
-        for flow in flows[bisect_right(flows, end + late_by, key=_DATE):]:
+        for flow in flows[bisect_right(flows, end + late_by, key=date_of):]:
             if flow.amount > 0 and not _is_stage(flow, RETENTION, RETENTION):
                 yield findings.emit(
                     "paid-after-end", entry_key(flow.entry), flow.entry, amount=flow.amount,
@@ -119,7 +117,7 @@ def over_budget(ctx):
     tolerance = Decimal(str(ctx.settings["over_budget_tolerance"]))
     for code, project, flows in paid_projects(ctx, budgeted=True):
         limit = project.budget * (1 + tolerance)
-        if sum(map(_AMOUNT, flows), ZERO) <= limit:
+        if sum(map(amount_of, flows), ZERO) <= limit:
             continue
         total, crossing = ZERO, None
         for flow in flows:

@@ -19,11 +19,10 @@ books are complete to, the last transaction or the day before the last balance a
 from __future__ import annotations
 
 import datetime
-import operator
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.flows import ZERO
+from fundtrail.flows import ZERO, amount_of
 from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
@@ -36,7 +35,6 @@ def years_later(day, years: int):
         return day.replace(year=day.year + years, day=28)
 
 
-_AMOUNT = operator.attrgetter("amount")
 
 
 def unspent_lots(inflows, outflows, balance=None):
@@ -44,7 +42,7 @@ def unspent_lots(inflows, outflows, balance=None):
     refunds of spending) that make up the balance (inflows less outflows, unless given); the
     oldest of them only in part."""
     if balance is None:
-        balance = sum(map(_AMOUNT, inflows), ZERO) - sum(map(_AMOUNT, outflows), ZERO)
+        balance = sum(map(amount_of, inflows), ZERO) - sum(map(amount_of, outflows), ZERO)
     if balance <= 0:
         return []
     ins = sorted([f for f in inflows if f.amount > 0] + [f for f in outflows if f.amount < 0],

@@ -23,13 +23,12 @@ Settings: progress_margin (default 0.30 = 30 percentage points), progress_levels
 from __future__ import annotations
 
 import datetime
-import operator
 from bisect import bisect_right
 from decimal import Decimal
 from itertools import islice
 
 from fundtrail import findings
-from fundtrail.flows import ZERO
+from fundtrail.flows import ZERO, amount_of, date_of
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -49,7 +48,6 @@ def quarter_ends(start: datetime.date, stop: datetime.date):
 
 
 _ONE, _YEAR = Decimal(1), Decimal(YEAR)
-_DATE, _AMOUNT = operator.attrgetter("date"), operator.attrgetter("amount")
 
 
 def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.date, Decimal]]:
@@ -69,9 +67,9 @@ def trailing(inflows, spent, judged, margin):
         while i < received and inflows[i].date <= day:
             got += inflows[i].amount
             i += 1
-        upto = bisect_right(spent, day, lo=j, key=_DATE)  # a fund's spending runs long
+        upto = bisect_right(spent, day, lo=j, key=date_of)  # a fund's spending runs long
         if upto > j:
-            used, j = sum(map(_AMOUNT, islice(spent, j, upto)), used), upto
+            used, j = sum(map(amount_of, islice(spent, j, upto)), used), upto
         if got > 0 and due - used / got > margin:
             rows.append((day, due, got, used))
     return rows

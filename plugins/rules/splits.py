@@ -22,10 +22,11 @@ from decimal import Decimal
 from operator import attrgetter
 
 from fundtrail import findings
+from fundtrail.flows import amount_of
 from fundtrail.plugins.rules._naming import entry_key
 
 SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
-AMOUNT, DATE = attrgetter("amount"), attrgetter("entry.date")
+DATE = attrgetter("entry.date")  # a payment's day
 
 
 def clusters(ctx) -> list[list]:
@@ -40,7 +41,7 @@ def clusters(ctx) -> list[list]:
                 groups[(pay.payee, pay.project)].append(pay)
         runs = []
         for group in groups.values():
-            if len(group) < 2 or sum(map(AMOUNT, group)) <= limit:
+            if len(group) < 2 or sum(map(amount_of, group)) <= limit:
                 continue  # payments are positive: no run of them adds up over the limit
             group.sort(key=DATE)
             open_run, recent = None, []
@@ -52,7 +53,7 @@ def clusters(ctx) -> list[list]:
                     open_run["members"].append(pay)
                     continue
                 recent.append(pay)
-                if len(recent) >= 2 and sum(map(AMOUNT, recent)) > limit:
+                if len(recent) >= 2 and sum(map(amount_of, recent)) > limit:
                     open_run = {"members": list(recent), "crossing": pay}
                     runs.append(open_run)
         return runs

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
-from flask import make_response, redirect, request, url_for
+from flask import redirect, request, url_for
 
 from fundtrail import history, lock, roles
 from fundtrail.books import Books
@@ -124,12 +124,12 @@ class Fundtrail(_Page, FavaExtensionBase):
         form = request.form
         finding_id = form.get("id", "")
         if finding_id not in {f.id for f in self.data.findings}:
-            return make_response(f"未知的疑点编号 Unknown finding id: {finding_id!r}", 400)
+            return downloads.plain(f"未知的疑点编号 Unknown finding id: {finding_id!r}", 400)
         try:
             entry = desk.disposition_entry(finding_id, form.get("status", ""),
                                            form.get("reason", ""), datetime.date.today())
         except desk.DispositionError as error:
-            return make_response(str(error), 400)
+            return downloads.plain(str(error), 400)
         root = Path(self.ledger.beancount_file_path).parent
         try:
             with lock.writing(root, f"处置疑点 disposition {finding_id}", wait=30):
@@ -137,7 +137,7 @@ class Fundtrail(_Page, FavaExtensionBase):
                 history.commit(root, f"处置疑点 disposition {finding_id}: {entry.values[1].value} "
                                      f"{entry.values[2].value}", author=request.environ.get("fundtrail.user"))
         except lock.LockBusy as busy:
-            return make_response(str(busy), 503)
+            return downloads.plain(str(busy), 503)
         target = url_for("extension_report", extension_name="FundtrailFindings",
                          recorded=finding_id)
         return redirect(target, 303)

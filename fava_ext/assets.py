@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from fundtrail import accounts as acc
 from fundtrail import assets
+from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.flows import SPENDING
 from fundtrail.masking import Masker
 from fundtrail.masterdata import read_register
@@ -56,7 +57,7 @@ def page(books, findings, year: int, as_of: datetime.date, village: str = "") ->
         "totals": {key: sum((v[key] for v in villages), ZERO)
                    for key in ("received_q", "distributed_q", "held", "value")},
         "idle": [r for r in rows if any(f.rule == "idle-asset" for f in r["findings"])],
-        "findings": mine,
+        "findings": mine, "severity_labels": SEVERITY_LABELS,
     }
 
 

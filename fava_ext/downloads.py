@@ -35,12 +35,19 @@ REPORTS = {
 }
 
 
+PLAIN = {"Content-Type": "text/plain; charset=utf-8"}  # what a user typed is never read as markup
+
+
+def plain(message: str, status: int) -> Response:
+    return make_response(message, status, PLAIN)
+
+
 def bad_request(message: str) -> Response:
-    abort(make_response(message, 400))
+    abort(plain(message, 400))
 
 
 def unavailable(message: str) -> Response:
-    abort(make_response(message, 503))
+    abort(plain(message, 503))
 
 
 def year(value: str | None) -> int:
@@ -61,8 +68,8 @@ def download(name: str, filename: str, *args, **kwargs) -> Response:
     try:
         function = getattr(importlib.import_module(report.module), report.function)
     except (ImportError, AttributeError, OSError) as error:  # OSError: weasyprint without pango
-        abort(make_response(f"报表功能尚未安装 Report not available: {report.module}."
-                            f"{report.function} ({error})", 501))
+        abort(plain(f"报表功能尚未安装 Report not available: {report.module}."
+                    f"{report.function} ({error})", 501))
     content = function(*args, **kwargs)
     return send_file(BytesIO(content), mimetype=report.mimetype, as_attachment=True,
                      download_name=f"{filename}.{report.suffix}")

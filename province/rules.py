@@ -35,10 +35,6 @@ from fundtrail.province.queries import Province
 SETTINGS = {"person_year_limit": 8000}
 
 
-def title(rule_id: str) -> str:
-    return catalogue.title(rule_id)
-
-
 def criteria(rule_id: str) -> str:
     """The rule's cited criteria, one line (the catalogue's, as for a county rule)."""
     return "；".join(c.cite() for c in catalogue.rule(rule_id).criteria)
@@ -50,8 +46,6 @@ def evidence(table: str = "") -> str:
     return (f"list_sort(list_distinct(list_filter(flatten(list(list_transform({t}links, "
             f"lambda x: {t}county || '/' || x))), "
             f"lambda x: regexp_matches(x, '/(YKT|VOU|[A-Z]{{2,5}}-[0-9]{{4}})-')))) AS links")
-
-
 
 
 def _names(province: Province) -> dict[str, str]:

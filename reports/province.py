@@ -38,14 +38,18 @@ def _total(rows: list[dict], label_key: str, label: str) -> dict:
     return total
 
 
+def _first_line(text: str) -> str:
+    """The first line of a county's error ("" when the worker gave no message)."""
+    return next(iter(text.strip().splitlines()), "")
+
+
 def province_facts(province: Province, year: int, as_of: datetime.date | None = None,
                    name: str = "全省", bureau: str = "省财政厅", settings: dict | None = None) -> dict:
     counties = province.by_county(year)
     found = cross_county(province, settings)
     failed = [{"name": r.get("name") or Path(r["ledger"]).parent.name,
-               "error": r.get("error", "").split(":", 1)[-1].split(" the ledger")[0].strip()
-               .splitlines()[0]} for r in read_state(province.out).values()
-              if r.get("status") == "failed"]
+               "error": _first_line(r.get("error", "").split(":", 1)[-1].split(" the ledger")[0])}
+              for r in read_state(province.out).values() if r.get("status") == "failed"]
     return {
         "year": year, "as_of": as_of or datetime.date(year, 12, 31), "scope": name, "bureau": bureau,
         "counties": counties, "total": _total(counties, "name", "合计"),

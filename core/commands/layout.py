@@ -65,12 +65,18 @@ def suggest(file: Path, bank: str | None, root: Path | None, name: str | None):
         click.echo(text)
         return
     stem = name or f"{result.bank.lower()}-{file.stem}"
+    if name and (Path(name).name != name or name.startswith(".") or "\\" in name):
+        raise click.ClickException(f"版式名应为文件名，不能含路径 --name must be a plain file name: "
+                                   f"{name!r}")
     target = folder / "layouts" / f"{stem}.toml"
     n = 1
     while target.exists():
         n += 1
         target = folder / "layouts" / f"{stem}-{n}.toml"
-    target.parent.mkdir(exist_ok=True)
-    target.write_text(text, "utf-8")
+    try:
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(text, "utf-8")
+    except OSError as error:
+        raise click.ClickException(f"无法写入版式文件 cannot write {target}: {error}") from None
     click.echo(f"已写入版式草稿 draft layout written: {target}")
     click.echo(f"下一步 Next: fundtrail import {folder / workspace.MAIN} {file} --dry-run")

@@ -62,10 +62,15 @@ def rollup(counties, out, scheduler, workers, memory_limit, force, key_file):
     from fundtrail.province.rollup import rollup as run
 
     key, ledgers = read_key(key_file), county_ledgers(counties)
-    with click.progressbar(length=len(ledgers), label="县 counties", show_pos=True,
-                           file=sys.stderr) as bar:
-        results = run(ledgers, out, key, lambda: make_client(scheduler, workers, memory_limit),
-                      on_done=lambda result: bar.update(1), force=force)
+    try:
+        with click.progressbar(length=len(ledgers), label="县 counties", show_pos=True,
+                               file=sys.stderr) as bar:
+            results = run(ledgers, out, key, lambda: make_client(scheduler, workers, memory_limit),
+                          on_done=lambda result: bar.update(1), force=force)
+    except (OSError, TimeoutError) as error:
+        where = f"调度器 {scheduler}" if scheduler else "本机工作进程"
+        raise click.ClickException(f"无法连接{where}，汇总未进行 cannot reach the Dask cluster: "
+                                   f"{error}") from None
     click.echo("\n".join(map(_line, results)))
     counts = {s: sum(r.status == s for r in results) for s in ("exported", "skipped", "failed")}
     click.echo(f"导出 exported {counts['exported']}, 跳过 skipped {counts['skipped']}, "
@@ -83,10 +88,17 @@ ROLLUP_DIR = click.argument("rollup_dir", type=click.Path(exists=True, file_okay
 
 
 def _province(rollup_dir):
+    import duckdb
+
     from fundtrail.province.queries import Province
 
-    province = Province(rollup_dir)
-    if not province.counties():
+    try:
+        province = Province(rollup_dir)
+        counties = province.counties()
+    except duckdb.Error as error:
+        raise click.ClickException(f"汇总目录中的 Parquet 文件无法读取（请重新运行 fundtrail rollup）"
+                                   f" unreadable rollup files in {rollup_dir}: {error}") from None
+    if not counties:
         raise click.ClickException(f"目录中没有县的导出 no county exports in {rollup_dir} "
                                    f"(先运行 run `fundtrail rollup ... --out {rollup_dir}`)")
     return province

@@ -27,6 +27,9 @@ def serve(ledger: str, port: int, host: str, users_path: str | None):
         secure(app, ledger, users_path)
     except UsersFileError as error:
         raise click.ClickException(str(error)) from None
+    except OSError as error:  # the server key lives in the workspace's .fundtrail/
+        raise click.ClickException(f"无法写入工作区的 .fundtrail/ 密钥 cannot write the server key "
+                                   f"in the workspace: {error}") from None
     click.echo(f"Fava: http://{host}:{port}/  (Ctrl+C 退出)")
     from werkzeug.serving import run_simple
 

@@ -1,8 +1,6 @@
-"""How a finding names the entry it concerns and the money at stake."""
+"""How a finding names the entry it concerns."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 
 def entry_key(entry) -> str:
@@ -13,6 +11,3 @@ def entry_key(entry) -> str:
     amounts = ",".join(f"{p.account}={p.units.number}" for p in entry.postings)
     return f"{entry.date}|{entry.payee}|{entry.narration}|{amounts}"
 
-
-def yuan(amount: Decimal) -> str:
-    return f"{amount:,.2f} 元"

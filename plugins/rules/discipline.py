@@ -32,6 +32,7 @@ from decimal import ROUND_CEILING, Decimal
 from fundtrail import findings
 from fundtrail.flows import ZERO, amount_of, date_of
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.rules._sums import running
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -67,6 +68,14 @@ def paid_projects(ctx, budgeted: bool = False) -> list[tuple]:
                 if code in projects and (projects[code].budget or not budgeted)]
 
     return ctx.memo(f"rules.paid_projects.{budgeted}", build)
+
+
+def paid_total(ctx, code: str, flows) -> Decimal:
+    """The sum of a project's payments: its spending's running total (shared with the rules that
+    age and time spending) unless money held for it joined the list."""
+    if flows is ctx.flows.spent_on.get(code):
+        return running(ctx, "spent_on")[code][-1]
+    return sum(map(amount_of, flows), ZERO)
 
 
 def _is_stage(flow, stage_words, narration_words) -> bool:
@@ -117,7 +126,7 @@ def over_budget(ctx):
     tolerance = Decimal(str(ctx.settings["over_budget_tolerance"]))
     for code, project, flows in paid_projects(ctx, budgeted=True):
         limit = project.budget * (1 + tolerance)
-        if sum(map(amount_of, flows), ZERO) <= limit:
+        if paid_total(ctx, code, flows) <= limit:
             continue
         total, crossing = ZERO, None
         for flow in flows:

@@ -25,10 +25,10 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_right
 from decimal import Decimal
-from itertools import islice
 
 from fundtrail import findings
-from fundtrail.flows import ZERO, amount_of, date_of
+from fundtrail.flows import ZERO, date_of
+from fundtrail.plugins.rules._sums import running, total
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -56,20 +56,19 @@ def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.d
     return [(day, min(_ONE, Decimal((day - start).days) / _YEAR)) for day in days]
 
 
-def trailing(inflows, spent, judged, margin):
+def trailing(inflows, spent, sums, judged, margin):
     """[(day, due, got, used)] at each judged (day, due) where the money received by then (got)
     is positive and the share spent (used / got) trails `due` by more than `margin`. The flows
-    are in date order: one walk through the inflows, and each day's end of the spending (a
-    fund's runs to tens of thousands of rows) found by bisection and summed from the last."""
-    rows, got, used, i, j = [], ZERO, ZERO, 0, 0
+    are in date order: one walk through the inflows, and the spending by each day read off its
+    running sums `sums` at the day's end, found by bisection (a fund's spending runs to tens of
+    thousands of rows)."""
+    rows, got, i = [], ZERO, 0
     received = len(inflows)
     for day, due in judged:
         while i < received and inflows[i].date <= day:
             got += inflows[i].amount
             i += 1
-        upto = bisect_right(spent, day, lo=j, key=date_of)  # a fund's spending runs long
-        if upto > j:
-            used, j = sum(map(amount_of, islice(spent, j, upto)), used), upto
+        used = sums[bisect_right(spent, day, key=date_of)]
         if got > 0 and due - used / got > margin:
             rows.append((day, due, got, used))
     return rows
@@ -80,11 +79,18 @@ def slow_spending(ctx):
     levels = set(ctx.settings["progress_levels"])
     margin, judged = Decimal(str(ctx.settings["progress_margin"])), {}
 
-    def behind(scope, code, inflows, spent, label):
+    def behind(inflows, spending, sums, code):
+        """The trailing rows of one fund's or project's money, judged at the quarter ends of the
+        first year after it arrived."""
         start = inflows[0].date
-        if start not in judged:  # money of many projects arrives on the same days
-            judged[start] = _judged(start, ctx.as_of)
-        for day, due, got, used in trailing(inflows, spent, judged[start], margin):
+        days = judged.get(start)
+        if days is None:  # money of many projects arrives on the same days
+            days = judged[start] = _judged(start, ctx.as_of)
+        return trailing(inflows, spending.get(code, ()), sums[code], days, margin)
+
+    def report(scope, code, inflows, rows, label):
+        start = inflows[0].date
+        for day, due, got, used in rows:
             quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
             yield findings.emit(
                 "slow-spending", f"{scope}|{code}|{quarter}", inflows[0].entry,
@@ -92,17 +98,23 @@ def slow_spending(ctx):
                 facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
                 share=used / got, due=due, margin=margin, start=start, got=got)
 
+    spending, sums = index.spent_by_fund, running(ctx, "spent_by_fund")
     for code in sorted(index.receipts):
         fund = funds.get(code)
         if fund and fund.level in levels:
-            yield from behind("fund", code, index.receipts[code], index.spent_by_fund.get(code, ()),
-                              f"资金{code}（{fund.doc_no}）")
+            inflows = index.receipts[code]
+            rows = behind(inflows, spending, sums, code)
+            if rows:
+                yield from report("fund", code, inflows, rows, f"资金{code}（{fund.doc_no}）")
+    spending, sums = index.spent_on, running(ctx, "spent_on")
     for code in sorted(index.allotted_to):
         project = projects.get(code)
         fund = funds.get(project.meta.get("fund", "")) if project else None
         if project and (fund is None or fund.level in levels):
-            yield from behind("project", code, index.allotted_to[code], index.spent_on.get(code, ()),
-                              f"项目{code}（{project.name}）")
+            inflows = index.allotted_to[code]
+            rows = behind(inflows, spending, sums, code)
+            if rows:
+                yield from report("project", code, inflows, rows, f"项目{code}（{project.name}）")
 
 
 def overdue_project(ctx):
@@ -113,8 +125,8 @@ def overdue_project(ctx):
         end = project.end
         if not end or end + grace >= as_of:
             continue
-        spent = index.total("spent_on", code) + index.held_for.get(code, ZERO)
-        budget = project.budget or index.total("allotted_to", code)
+        spent = total(ctx, "spent_on", code) + index.held_for.get(code, ZERO)
+        budget = project.budget or total(ctx, "allotted_to", code)
         unpaid = budget - spent
         if unpaid <= budget * retention:
             continue

@@ -127,6 +127,9 @@ class Movement:
         return str(self.meta.get("id_no") or "").strip().upper()
 
 
+_HELD_IN, _EARNED_BY = acc.COLLECTIVE + ":", acc.ASSET_INCOME + ":"  # layer prefixes
+
+
 @dataclass
 class AssetBook:
     income: list[Movement] = field(default_factory=list)
@@ -136,26 +139,30 @@ class AssetBook:
     @classmethod
     def of(cls, index, assets: dict[str, Asset]) -> AssetBook:
         """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by entry."""
-        book, entry, mine = cls(), None, []
+        book, entry, mine, layers = cls(), None, [], {}
         for posted_in, posting in index.collective:
             if posted_in is not entry:
                 if mine:
                     book._add(entry, mine, assets)
                 entry, mine = posted_in, []
-            kind = next(p for p in acc.COLLECTIVE_LAYER if posting.account.startswith(p))
-            mine.append((kind, posting))
+            account = posting.account
+            try:
+                layer, code = layers[account]
+            except KeyError:  # once per account: its layer's prefix and its asset or village
+                layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
+                layer, code = layers[account] = layer, acc.leaf(account)
+            mine.append((layer, code, posting))
         if mine:
             book._add(entry, mine, assets)
         return book
 
     def _add(self, entry, postings, assets) -> None:
-        collective = next((acc.leaf(p.account) for kind, p in postings
-                           if kind == acc.COLLECTIVE + ":"), "")
-        for kind, posting in postings:
-            meta, code = posting.meta or {}, acc.leaf(posting.account)
-            if kind == acc.COLLECTIVE + ":":
+        collective = next((code for layer, code, _ in postings if layer == _HELD_IN), "")
+        for layer, code, posting in postings:
+            meta = posting.meta or {}
+            if layer == _HELD_IN:
                 self.held[code] += posting.units.number
-            elif kind == acc.ASSET_INCOME + ":":
+            elif layer == _EARNED_BY:
                 asset = assets.get(code)
                 self.income.append(Movement(entry, posting, entry.date,
                                             collective or (asset.village if asset else ""), code,

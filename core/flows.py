@@ -39,6 +39,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
+from itertools import accumulate
 
 from beancount.core import data
 
@@ -360,15 +361,15 @@ class FlowIndex:
             return value
 
     # -- queries -------------------------------------------------------------------------
+    def running(self, lookup: str) -> dict[str, list[Decimal]]:
+        """Per key of one lookup, the running sums of its list's amounts, [0, a1, a1 + a2, ...]
+        (e.g. `running("spent_on")[code]`; [-1] is the total, [n] the sum of the first n flows):
+        each list accumulated once per load, however many rules total it or cut it at a date."""
+        return self.memo(("flows.running", lookup), lambda: _Running(getattr(self, lookup)))
+
     def total(self, lookup: str, key: str) -> Decimal:
-        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`:
-        each list summed once per load, however many rules ask."""
-        sums = self.memo(("flows.total", lookup), dict)
-        try:
-            return sums[key]
-        except KeyError:
-            value = sums[key] = sum(map(amount_of, getattr(self, lookup).get(key, ())), ZERO)
-            return value
+        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`."""
+        return self.running(lookup)[key][-1]
 
     def of_kind(self, *kinds: str) -> list[Flow]:
         return [f for f in self.flows if f.kind in kinds]
@@ -442,6 +443,18 @@ class FlowIndex:
                     held[flow.project] += flow.amount
             return dict(held)
         return self.memo("flows.held_for", build)
+
+
+class _Running(dict):
+    """key -> the running sums of that key's list in one lookup, worked out on first asking."""
+
+    def __init__(self, lists: dict):
+        super().__init__()
+        self.lists = lists
+
+    def __missing__(self, key):
+        value = self[key] = list(accumulate(map(amount_of, self.lists.get(key, ())), initial=ZERO))
+        return value
 
 
 def _position(entry, posting) -> int:

@@ -19,12 +19,16 @@ from beancount.core import data
 from fundtrail import accounts as acc
 from fundtrail import assets as _assets
 
+ZERO = Decimal(0)
+
 
 class MasterDataError(ValueError):
     """A master-data directive that cannot be read; the message is Chinese + English."""
 
 
 def _num(value) -> Decimal | None:
+    if type(value) is Decimal:  # as beancount reads a number in metadata
+        return value
     if value is None:
         return None
     if isinstance(value, data.Amount):
@@ -53,14 +57,20 @@ class _Fields:
             self.md.problems.append((self.entry, f"{key} 应为{expected}: {value!r}"))
             return default
 
+    # a value already of the type (as beancount reads numbers and dates) is taken as it is
     def num(self, key) -> Decimal:
-        return self._read(key, _num, Decimal(0), "金额 must be an amount")
+        value = self.meta.get(key)
+        if type(value) is data.Amount:
+            return value.number
+        return value if type(value) is Decimal else self._read(key, _num, ZERO, "金额 must be an amount")
 
     def int(self, key) -> int:
         return self._read(key, int, 0, "整数 must be a whole number")
 
     def date(self, key) -> datetime.date | None:
-        return self._read(key, _iso_date, None, "日期 YYYY-MM-DD must be a date")
+        value = self.meta.get(key)
+        return value if type(value) is datetime.date else \
+            self._read(key, _iso_date, None, "日期 YYYY-MM-DD must be a date")
 
 
 def _str(meta, key) -> str:
@@ -205,16 +215,19 @@ class MasterData:
         """The master data; a directive that cannot be read is left out and listed in
         `problems` (the checks plugin reports them at the directive's line)."""
         md = cls()
+        accounts = md.accounts
+        funds, projects = acc.FUND_INCOME + ":", acc.PROJECT + ":"
         for entry in entries:
             reader = None
-            if isinstance(entry, data.Open):
-                md.accounts[entry.account] = entry
-                if entry.account.startswith(acc.FUND_INCOME + ":"):
-                    reader = MasterData._add_fund
-                elif entry.account.startswith(acc.PROJECT + ":"):
-                    reader = MasterData._add_project
-            elif isinstance(entry, data.Custom):
+            if isinstance(entry, data.Custom):
                 reader = _CUSTOM_READERS.get(entry.type)
+            elif isinstance(entry, data.Open):
+                account = entry.account
+                accounts[account] = entry
+                if account.startswith(funds):
+                    reader = MasterData._add_fund
+                elif account.startswith(projects):
+                    reader = MasterData._add_project
             if reader:
                 try:
                     reader(md, entry)

@@ -32,7 +32,6 @@ from decimal import ROUND_CEILING, Decimal
 from fundtrail import findings
 from fundtrail.flows import ZERO, amount_of, date_of
 from fundtrail.plugins.rules._naming import entry_key
-from fundtrail.plugins.rules._sums import running
 
 SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
 RETENTION = ("质保金", "质量保证金")
@@ -74,7 +73,7 @@ def paid_total(ctx, code: str, flows) -> Decimal:
     """The sum of a project's payments: its spending's running total (shared with the rules that
     age and time spending) unless money held for it joined the list."""
     if flows is ctx.flows.spent_on.get(code):
-        return running(ctx, "spent_on")[code][-1]
+        return ctx.flows.total("spent_on", code)
     return sum(map(amount_of, flows), ZERO)
 
 

@@ -24,7 +24,6 @@ from collections import defaultdict
 from fundtrail import findings
 from fundtrail.flows import ZERO, amount_of
 from fundtrail.plugins.rules._naming import entry_key
-from fundtrail.plugins.rules._sums import running
 
 SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
 
@@ -83,17 +82,15 @@ def _aged(ctx, scope, code, lots, what):
 
 def idle_funds(ctx):
     index = ctx.flows
-    spent = running(ctx, "spent_by_fund")  # the running sums of the spending: [-1] its total
     for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         label = f"资金{code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
         lots = unspent_lots(index.receipts[code], index.spent_by_fund.get(code, ()),
-                            index.total("receipts", code) - spent[code][-1])
+                            index.total("receipts", code) - index.total("spent_by_fund", code))
         yield from _aged(ctx, "fund", code, lots, label)
-    allotted, spent = running(ctx, "allotted_to"), running(ctx, "spent_on")
     for code in sorted(index.allotted_to):
         lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, ()),
-                            allotted[code][-1] - spent[code][-1])
+                            index.total("allotted_to", code) - index.total("spent_on", code))
         if lots:
             project = ctx.master.projects.get(code)
             label = f"项目{code}" + (f"（{project.name}）" if project else "")

@@ -28,7 +28,6 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import ZERO, date_of
-from fundtrail.plugins.rules._sums import running, total
 
 SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
             "overdue_days": 30, "retention_share": 0.05}
@@ -98,7 +97,7 @@ def slow_spending(ctx):
                 facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
                 share=used / got, due=due, margin=margin, start=start, got=got)
 
-    spending, sums = index.spent_by_fund, running(ctx, "spent_by_fund")
+    spending, sums = index.spent_by_fund, ctx.flows.running("spent_by_fund")
     for code in sorted(index.receipts):
         fund = funds.get(code)
         if fund and fund.level in levels:
@@ -106,7 +105,7 @@ def slow_spending(ctx):
             rows = behind(inflows, spending, sums, code)
             if rows:
                 yield from report("fund", code, inflows, rows, f"资金{code}（{fund.doc_no}）")
-    spending, sums = index.spent_on, running(ctx, "spent_on")
+    spending, sums = index.spent_on, ctx.flows.running("spent_on")
     for code in sorted(index.allotted_to):
         project = projects.get(code)
         fund = funds.get(project.meta.get("fund", "")) if project else None
@@ -125,8 +124,8 @@ def overdue_project(ctx):
         end = project.end
         if not end or end + grace >= as_of:
             continue
-        spent = total(ctx, "spent_on", code) + index.held_for.get(code, ZERO)
-        budget = project.budget or total(ctx, "allotted_to", code)
+        spent = ctx.flows.total("spent_on", code) + index.held_for.get(code, ZERO)
+        budget = project.budget or ctx.flows.total("allotted_to", code)
         unpaid = budget - spent
         if unpaid <= budget * retention:
             continue

@@ -27,8 +27,6 @@ class MasterDataError(ValueError):
 
 
 def _num(value) -> Decimal | None:
-    if type(value) is Decimal:  # as beancount reads a number in metadata
-        return value
     if value is None:
         return None
     if isinstance(value, data.Amount):

@@ -97,7 +97,7 @@ def slow_spending(ctx):
                 facets={"scope": scope, "quarter": quarter}, what=label, as_of=day, used=used,
                 share=used / got, due=due, margin=margin, start=start, got=got)
 
-    spending, sums = index.spent_by_fund, ctx.flows.running("spent_by_fund")
+    spending, sums = index.spent_by_fund, index.running("spent_by_fund")
     for code in sorted(index.receipts):
         fund = funds.get(code)
         if fund and fund.level in levels:
@@ -105,7 +105,7 @@ def slow_spending(ctx):
             rows = behind(inflows, spending, sums, code)
             if rows:
                 yield from report("fund", code, inflows, rows, f"资金{code}（{fund.doc_no}）")
-    spending, sums = index.spent_on, ctx.flows.running("spent_on")
+    spending, sums = index.spent_on, index.running("spent_on")
     for code in sorted(index.allotted_to):
         project = projects.get(code)
         fund = funds.get(project.meta.get("fund", "")) if project else None
@@ -124,8 +124,8 @@ def overdue_project(ctx):
         end = project.end
         if not end or end + grace >= as_of:
             continue
-        spent = ctx.flows.total("spent_on", code) + index.held_for.get(code, ZERO)
-        budget = project.budget or ctx.flows.total("allotted_to", code)
+        spent = index.total("spent_on", code) + index.held_for.get(code, ZERO)
+        budget = project.budget or index.total("allotted_to", code)
         unpaid = budget - spent
         if unpaid <= budget * retention:
             continue

@@ -21,10 +21,10 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import redirect, request, url_for
 
-from fundtrail import history, lock, roles
+from fundtrail import history, lock
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import desk, downloads, views
+from fundtrail.fava_ext import desk, downloads, roles, views
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.plugins.checks import all_findings
 
@@ -51,7 +51,7 @@ class _Page:
 
     @property
     def fundtrail(self) -> Fundtrail:
-        return self.ledger.extensions.get_extension("Fundtrail")
+        return self.ledger.extensions.get_extension(Fundtrail.__name__)
 
     @property
     def dashboard(self) -> Dashboard:
@@ -82,7 +82,7 @@ class _Page:
 
     @property
     def csrf_token(self) -> str:
-        """The token `fundtrail serve` expects in every form post (fundtrail.serve.Guard)."""
+        """The token `fundtrail serve` expects in every form post (fundtrail.web.serve.Guard)."""
         return request.environ.get("fundtrail.csrf", "")
 
     def args(self, *names: str) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """The 资产 page (project assets, their income and its distribution, the idle ones) and the
 村 page's monitored households, read from the books through `fundtrail.assets`.
 
-Household data follows the villages page's rule (`fundtrail.roles.is_internal`): the public view masks
+Household data follows the villages page's rule (`fundtrail.fava_ext.roles.is_internal`): the public view masks
 ID and card numbers; what one household received over time is shown to internal roles only.
 """
 

@@ -1,4 +1,4 @@
-"""What `fundtrail serve` adds in front of Fava (fundtrail.serve.secure): cross-site writes
+"""What `fundtrail serve` adds in front of Fava (fundtrail.web.serve.secure): cross-site writes
 refused, loopback Host names only without users, personal numbers masked for a role that is not
 internal in Fava's own views and downloads, every web save committed under its user, and the
 login hardened (throttling, revocation, safe `next`, Secure cookie, passwords, lasting key)."""
@@ -11,8 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from fundtrail import history, users
-from fundtrail.serve import create_app, secure
+from fundtrail import history
+from fundtrail.web import users
+from fundtrail.web.serve import create_app, secure
 
 ID_NUMBER = re.compile(r"(?<![0-9])370405\d{11}[\dX](?![0-9])")
 

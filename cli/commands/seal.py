@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import history, seals
-from fundtrail.commands.common import LEDGER, Day, load_books, writing_books
+from fundtrail.cli.commands.common import LEDGER, Day, load_books, writing_books
 from fundtrail.findings import Finding
 
 PLUGIN = "fundtrail.plugins.seal"

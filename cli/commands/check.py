@@ -12,7 +12,7 @@ import sys
 import click
 
 from fundtrail import catalogue
-from fundtrail.commands.common import LEDGER, load_books
+from fundtrail.cli.commands.common import LEDGER, load_books
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
 
 

@@ -16,7 +16,7 @@
 - for a role that is not internal (the extension's `internal_roles`), personal numbers are
   masked (fundtrail.masking) in every API answer, page and download; spreadsheet query
   downloads, which cannot be masked as text, are refused;
-- with a users file, the login layer (fundtrail.access) with a signing key kept in the
+- with a users file, the login layer (fundtrail.web.access) with a signing key kept in the
   workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
 """
 
@@ -66,7 +66,8 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     """Everything `fundtrail serve` adds in front of Fava (see the module doc); the app stays a
     Flask app, so its test client goes through all of it."""
     root = Path(ledger).resolve().parent
-    from fundtrail import access, keys
+    from fundtrail import keys
+    from fundtrail.web import access
 
     secret = secret or keys.server_key(root)
     if users_path:
@@ -85,7 +86,7 @@ class Guard:
 
     def token(self, request: Request) -> str:
         """The CSRF token of this browser: bound to its session cookie when there is one."""
-        from fundtrail.access import COOKIE
+        from fundtrail.web.access import COOKIE
 
         session = request.cookies.get(COOKIE, "")
         return hmac.new(self.key, session.encode(), hashlib.sha256).hexdigest()
@@ -173,12 +174,12 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail import roles
+    from fundtrail.fava_ext import Fundtrail, roles
 
     ledger = getattr(g, "ledger", None)
     if ledger is None or request.path.startswith("/static/"):
         return response
-    extension = ledger.extensions.get_extension("Fundtrail")
+    extension = ledger.extensions.get_extension(Fundtrail.__name__)
     internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
     if roles.is_internal(internal_roles):
         return response

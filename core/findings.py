@@ -69,6 +69,7 @@ class Finding(NamedTuple):
     variant: str = ""
     group: str = ""  # findings of a rule with the same group are one finding
     rows: tuple[dict, ...] = ()  # a grouped finding's evidence, one row per instance
+    trail: object = None  # its disposition workflow (fundtrail.workflow.Trail), None without one
 
     @property
     def title(self) -> str:
@@ -107,6 +108,7 @@ class Finding(NamedTuple):
             "status_label": self.status_label, "reason": self.reason,
             "facts": {k: _plain(v) for k, v in self.facts},
             "rows": [{k: _plain(v) for k, v in row.items()} for row in self.rows],
+            "workflow": self.trail.as_json() if self.trail is not None else None,
         }
 
 
@@ -220,15 +222,24 @@ def _quote(text: str) -> str:
 
 
 def disposition_directive(id: str, status: str, reason: str,
-                          date: datetime.date | None = None) -> str:
-    """The ledger line recording an auditor's decision on finding `id`, ready to append to a file:
+                          date: datetime.date | None = None, by: str = "",
+                          due: datetime.date | None = None) -> str:
+    """The ledger line recording a decision on finding `id`, ready to append to a file:
 
         2025-03-01 custom "finding" "F-1a2b3c4d5e" "误报" "同一合同两期进度款金额相同"
+
+    `status` is a status (误报 / 已整改 / 核实中), a workflow step (复核 / 溯源 / 整改) or 分派,
+    whose text names the assignee (fundtrail.workflow); `by` who recorded it, `due` the due date
+    of the step that follows (both optional, as metadata lines).
     """
+    from fundtrail import workflow
+
     if not str(id).startswith("F-"):
         raise ValueError(f"不是疑点编号 not a finding id: {id!r}")
     if not str(reason).strip():
         raise ValueError("处置须注明理由 a disposition needs a reason")
     day = date or datetime.date.today()
-    return (f"{day.isoformat()} custom \"finding\" {_quote(id)} {_quote(normalize_status(status))}"
-            f" {_quote(reason.strip())}\n")
+    meta = ([f"  by: {_quote(by.strip())}\n"] if str(by).strip() else []) + \
+        ([f"  due: {due.isoformat()}\n"] if due else [])
+    return (f"{day.isoformat()} custom \"finding\" {_quote(id)} {_quote(workflow.normalize(status))}"
+            f" {_quote(reason.strip())}\n" + "".join(meta))

@@ -21,10 +21,10 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import redirect, request, url_for
 
-from fundtrail import history, lock
+from fundtrail import history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import desk, downloads, roles, views
+from fundtrail.fava_ext import desk, downloads, roles, views, workqueue
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.plugins.checks import all_findings
 
@@ -125,17 +125,23 @@ class Fundtrail(_Page, FavaExtensionBase):
         finding_id = form.get("id", "")
         if finding_id not in {f.id for f in self.data.findings}:
             return downloads.plain(f"未知的疑点编号 Unknown finding id: {finding_id!r}", 400)
+        status = form.get("status", "")
+        if not workqueue.may_record(roles.role(), status):
+            return downloads.plain(f"当前角色不能记录“{status}” the role {roles.role()!r} may not"
+                                   f" record this step", 403)
+        by = roles.user() or ""
         try:
-            entry = desk.disposition_entry(finding_id, form.get("status", ""),
-                                           form.get("reason", ""), datetime.date.today())
-        except desk.DispositionError as error:
+            text = form.get("assignee", "") if status == workflow.ASSIGN else form.get("reason", "")
+            entry = desk.disposition_entry(finding_id, status, text, datetime.date.today(), by=by,
+                                           due=workqueue.parse_due(form.get("due", "")))
+        except (desk.DispositionError, ValueError) as error:
             return downloads.plain(str(error), 400)
         root = Path(self.ledger.beancount_file_path).parent
         try:
             with lock.writing(root, f"处置疑点 disposition {finding_id}", wait=30):
                 self.ledger.file.insert_entries([entry])
                 history.commit(root, f"处置疑点 disposition {finding_id}: {entry.values[1].value} "
-                                     f"{entry.values[2].value}", author=request.environ.get("fundtrail.user"))
+                                     f"{entry.values[2].value}", author=by or None)
         except lock.LockBusy as busy:
             return downloads.plain(str(busy), 503)
         target = url_for("extension_report", extension_name="FundtrailFindings",
@@ -222,5 +228,6 @@ class FundtrailFindings(_Page, FavaExtensionBase):
     def page(self) -> dict:
         start, end = self.time_window()
         return {"recorded": request.args.get("recorded", ""), **views.findings(
-            self.dashboard, **self.args("severity", "status", "rule", "text", "page"),
-            start=start, end=end)}
+            self.dashboard, **self.args("severity", "status", "rule", "text", "page", "assignee",
+                                        "queue"),
+            start=start, end=end, user=roles.user(), role=roles.role())}

@@ -1,7 +1,8 @@
 """The findings desk: filtering the findings, and turning a disposition form into a directive.
 
-A disposition is `custom "finding" "<id>" "<status>" "<reason>"` (docs/ledger-model.md). The
-checks plugin reads these back and sets each finding's status and reason on the next load.
+A disposition is `custom "finding" "<id>" "<status or step>" "<reason>"`, with `by:` (who) and an
+optional `due:` (docs/ledger-model.md, fundtrail.workflow). The checks plugin reads these back
+and sets each finding's status, reason and workflow trail on the next load.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
-from fundtrail import catalogue
+from fundtrail import catalogue, workflow
 from fundtrail.fava_ext.listing import matches
 from fundtrail.findings import SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
 
@@ -87,11 +88,16 @@ def clean_reason(reason: str) -> str:
     return text
 
 
-def disposition_entry(finding_id: str, status: str, reason: str,
-                      date: datetime.date) -> data.Custom:
-    """The `custom "finding"` directive recording a disposition, checked."""
-    if status not in STATUSES:
-        raise DispositionError(f"无效的处置状态 {status!r} Invalid status; one of {', '.join(STATUSES)}.")
+def disposition_entry(finding_id: str, status: str, reason: str, date: datetime.date,
+                      by: str = "", due: datetime.date | None = None) -> data.Custom:
+    """The `custom "finding"` directive recording a disposition or a workflow step, checked;
+    for 分派 the reason is the assignee."""
+    if status not in STATUSES and status not in workflow.ACTIONS:
+        raise DispositionError(f"无效的处置状态 {status!r} Invalid status; one of "
+                               f"{', '.join([*STATUSES, *workflow.ACTIONS])}.")
+    if status == workflow.ASSIGN and not inert(reason):
+        raise DispositionError("请填写责任人 (角色或姓名) An assignee is required.")
+    meta = {key: value for key, value in (("by", inert(by)[:100]), ("due", due)) if value}
     values = [ValueType(finding_id, str), ValueType(status, str),
               ValueType(clean_reason(reason), str)]
-    return data.Custom(data.new_metadata("<fundtrail.fava_ext>", 0), date, "finding", values)
+    return data.Custom(data.new_metadata("<fundtrail.fava_ext>", 0, meta), date, "finding", values)

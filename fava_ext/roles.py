@@ -20,6 +20,12 @@ def role() -> str | None:
     return getattr(g, "fundtrail_role", None) or request.environ.get("fundtrail.role")
 
 
+def user() -> str | None:
+    """The signed-in user's name (the login layer's `flask.g.fundtrail_user` or WSGI environ
+    key `fundtrail.user`), None without that layer."""
+    return getattr(g, "fundtrail_user", None) or request.environ.get("fundtrail.user")
+
+
 def is_internal(internal_roles=INTERNAL_ROLES) -> bool:
     if request.args.get("public"):
         return False

@@ -6,7 +6,7 @@ import collections
 from dataclasses import dataclass
 
 from fundtrail.books import Figures
-from fundtrail.fava_ext import charts, desk
+from fundtrail.fava_ext import charts, desk, workqueue
 from fundtrail.fava_ext.dashboard import (
     STATUS_LABELS,
     Dashboard,
@@ -20,6 +20,7 @@ from fundtrail.fava_ext.listing import matches, paginate
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import Masker
 from fundtrail.masterdata import Project
+from fundtrail.workflow import false_alarms
 
 
 @dataclass(frozen=True)
@@ -142,12 +143,16 @@ def village_detail(dash: Dashboard, view: YearView, code: str, internal: bool) -
 
 
 def findings(dash: Dashboard, severity="", status="", rule="", text="", page=None,
-             start=None, end=None) -> dict:
-    """The findings desk for Fava's time filter [start, end) (see desk.in_window)."""
+             start=None, end=None, assignee="", queue="", user=None, role=None) -> dict:
+    """The findings desk for Fava's time filter [start, end) (see desk.in_window), with the
+    workflow's queues (fava_ext.workqueue)."""
     shown = desk.in_window(dash.findings, start, end)
-    rows = desk.select(shown, severity, status, rule, text)
+    rows = desk.select(workqueue.select(shown, assignee, queue, user, role),
+                       severity, status, rule, text)
     return {"page": paginate(rows, page), "facets": desk.facets(shown),
             "rule_titles": desk.rule_titles(shown), "in_filter": len(shown),
             "severity_labels": SEVERITY_LABELS, "status_labels": desk.FILTER_LABELS,
-            "statuses": list(desk.STATUSES)}
-
+            "statuses": list(desk.STATUSES), "user": user, "role": role,
+            "actions": workqueue.actions_for(role), "queues": workqueue.counts(shown, user, role),
+            "people": workqueue.people(shown), "assignees": workqueue.known_assignees(shown),
+            "shares": false_alarms(shown)}

@@ -21,10 +21,12 @@ Dispositions: an auditor's decision on a finding is a directive in the ledger,
 
     2025-03-01 custom "finding" "F-1a2b3c4d5e" "误报" "同一合同的两期进度款，金额相同"
 
-with status 误报 (false-positive), 已整改 (resolved) or 核实中 (under-review). The finding keeps
-its status and reason (`all_findings` lists it); 误报 and 已整改 stop reporting it as an error,
-核实中 does not (a question under review is still open); with `ledger_errors_from`, only open
-findings are raised. The latest disposition of an id wins.
+with status 误报 (false-positive), 已整改 (resolved) or 核实中 (under-review), or a workflow
+step: 分派 (assigned), 复核, 溯源, 整改 (fundtrail.workflow). The finding keeps its status, reason
+and trail (`all_findings` lists it); 误报 and 已整改 (and 整改) stop reporting it as an error,
+核实中 and the other steps do not (a question under review is still open); with
+`ledger_errors_from`, only open findings are raised. The latest disposition of an id wins. A
+step past its due date is a finding of its own (`disposition-overdue`).
 A disposition of an id no rule found, or with an unknown status or no reason, is an error at
 the directive's file and line.
 
@@ -114,28 +116,15 @@ def _source(entry) -> dict:
     return {"filename": entry.meta.get("filename", "<fundtrail>"), "lineno": entry.meta.get("lineno", 0)}
 
 
-def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[DispositionError]]:
-    """The findings with the status and reason of their latest `custom "finding"` directive,
-    and an error for each directive that names no finding or is malformed."""
-    by_id = {f.id: f for f in found}
-    decided, errors = {}, []
-    for entry in FlowIndex.of(entries).customs.get("finding", ()):
-        values = [str(v.value) for v in entry.values or ()]
-        source = _source(entry)
-        try:
-            if len(values) < 3 or not values[2].strip():
-                raise ValueError('处置应为 custom "finding" "<疑点编号>" "<状态>" "<理由>"'
-                                 ' a disposition needs an id, a status and a reason')
-            status = findings.normalize_status(values[1])
-            if values[0] not in by_id:
-                raise ValueError(f"处置指向不存在的疑点 {values[0]}"
-                                 f" disposition of a finding no check reports: {values[0]}")
-        except ValueError as error:
-            errors.append(DispositionError(source, str(error), entry))
-            continue
-        decided[values[0]] = (status, values[2].strip())  # entries are in date order: latest wins
-    return [f._replace(status=decided[f.id][0], reason=decided[f.id][1]) if f.id in decided else f
-            for f in found], errors
+def apply_dispositions(found, entries, settings: dict | None = None, complete: bool = True
+                       ) -> tuple[list[findings.Finding], list[DispositionError]]:
+    """The findings with the status, reason and workflow trail of their `custom "finding"`
+    directives, the overdue workflow steps as findings (`disposition-overdue`), and an error for
+    each directive that names no finding or is malformed (fundtrail.plugins.rules.workflow)."""
+    from fundtrail.plugins.rules import workflow
+
+    found, problems = workflow.disposed(found, entries, settings or DEFAULTS, complete)
+    return found, [DispositionError(_source(entry), message, entry) for entry, message in problems]
 
 
 def review(entries, settings) -> tuple[list[findings.Finding], list]:
@@ -158,7 +147,7 @@ def forget() -> None:
 
 def _review(entries, settings) -> tuple[list[findings.Finding], list]:
     master = FlowIndex.of(entries).master
-    found, errors = apply_dispositions(run_rules(entries, settings, master), entries)
+    found, errors = apply_dispositions(run_rules(entries, settings, master), entries, settings)
     unread = [MasterDataError(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
               for entry, why in master.problems]
     return found, unread + errors

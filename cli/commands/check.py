@@ -1,4 +1,7 @@
-"""`fundtrail check LEDGER [--json] [--fail-on SEVERITY]`: the findings, grouped by rule.
+"""`fundtrail check LEDGER [--json] [--fail-on SEVERITY] [--stats]`: the findings, grouped by rule.
+
+`--stats` prints, instead of the findings, each rule's false-alarm share: findings, closed as
+误报, closed as 已整改, still open, and 误报 / findings (with --json, the same as JSON).
 
 Findings are counted apart from ledger errors: the exit code is 1 for a ledger error, or for an
 open finding at or above --fail-on."""
@@ -21,7 +24,9 @@ from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, 
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出全部疑点(含处置状态) all findings as JSON")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="存在该级别及以上未处置疑点时退出码为1 exit 1 on an undisposed finding at or above this severity")
-def check(ledger: str, as_json: bool, fail_on: str | None):
+@click.option("--stats", is_flag=True,
+              help="按规则统计误报率(发现/误报/误报率) per rule: found, closed as false positive, share")
+def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
     from beancount.parser import printer
 
     from fundtrail.plugins import checks
@@ -39,7 +44,9 @@ def check(ledger: str, as_json: bool, fail_on: str | None):
                       if (e.source["filename"], e.source["lineno"], e.message) not in seen]
     for error in ledger_errors:  # like bean-check: file:line first
         sys.stderr.write(printer.format_error(error))
-    if as_json:
+    if stats:
+        _print_stats(found, as_json)
+    elif as_json:
         click.echo(json.dumps([f.as_json() for f in found], ensure_ascii=False, indent=1))
     else:
         _print_findings(found)
@@ -69,3 +76,26 @@ def _print_findings(found: list[Finding]) -> None:
     closed = sum(is_closed(f) for f in found)
     click.echo(f"疑点 findings: {len(found)}（" + "，".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))
                + (f"；已处置 {closed}" if closed else "") + "）")
+
+
+def _print_stats(found: list[Finding], as_json: bool) -> None:
+    from fundtrail.workflow import false_alarms
+
+    rows = false_alarms(found)
+    if as_json:
+        click.echo(json.dumps([{"rule": r.rule, "title": r.title, "found": r.found,
+                                "false_alarms": r.false_alarms, "resolved": r.resolved,
+                                "open": r.open, "share": str(r.share) if r.share is not None else None}
+                               for r in rows], ensure_ascii=False, indent=1))
+        return
+    if not rows:
+        click.echo("未发现疑点 No findings.")
+        return
+    width = max(len(r.title) for r in rows)
+    click.echo(f"{'疑点类型'.ljust(width, '　')}  发现  误报  已整改  未结  误报率")
+    for r in rows:
+        click.echo(f"{r.title.ljust(width, '　')}  {r.found:>4}  {r.false_alarms:>4}  {r.resolved:>6}"
+                   f"  {r.open:>4}  {r.share_text:>6}")
+    total, false = sum(r.found for r in rows), sum(r.false_alarms for r in rows)
+    click.echo(f"合计 疑点 {total} 项，误报 {false} 项（{false * 100 / total:.1f}%）。"
+               "误报率高的规则宜调整本县检查设置。")

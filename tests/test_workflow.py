@@ -330,3 +330,10 @@ def test_an_overdue_step_shows_in_the_desk_queue(site):
     page = accountant.get(desk + "?queue=overdue").get_data(as_text=True)
     assert f'<tr id="{finding}"' in page and "逾期" in page
     assert re.search(r"王会计（逾期1）", page)
+
+
+def test_the_workflow_names_the_roles_the_users_file_knows():
+    from fundtrail.web import users
+
+    assert workflow.ROLE_LABELS == users.ROLES
+    assert set(workflow.STEP_ROLE.values()) <= set(users.ROLES)

@@ -131,7 +131,8 @@ class Fundtrail(_Page, FavaExtensionBase):
                                    f" record this step", 403)
         by = roles.user() or ""
         try:
-            text = form.get("assignee", "") if status == workflow.ASSIGN else form.get("reason", "")
+            text = (form.get("assignee") or form.get("reason", "")) if status == workflow.ASSIGN \
+                else form.get("reason", "")
             entry = desk.disposition_entry(finding_id, status, text, datetime.date.today(), by=by,
                                            due=workqueue.parse_due(form.get("due", "")))
         except (desk.DispositionError, ValueError) as error:

@@ -154,5 +154,5 @@ def findings(dash: Dashboard, severity="", status="", rule="", text="", page=Non
             "severity_labels": SEVERITY_LABELS, "status_labels": desk.FILTER_LABELS,
             "statuses": list(desk.STATUSES), "user": user, "role": role,
             "actions": workqueue.actions_for(role), "queues": workqueue.counts(shown, user, role),
-            "people": workqueue.people(shown), "assignees": workqueue.known_assignees(shown),
+            "people": workqueue.people(shown),
             "shares": false_alarms(shown)}

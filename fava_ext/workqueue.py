@@ -82,13 +82,6 @@ def people(found: list[Finding]) -> list[tuple[str, int, int]]:
     return sorted(((name, n, late) for name, (n, late) in load.items()), key=lambda r: (-r[2], -r[1], r[0]))
 
 
-def known_assignees(found: list[Finding]) -> list[str]:
-    """Roles and the people already assigned something (suggestions for the assign form)."""
-    names = {f.trail.assignee for f in found if f.trail is not None and f.trail.assignee}
-    roles = list(workflow.ROLE_LABELS.values())
-    return roles + sorted(names - set(roles))
-
-
 def parse_due(text: str) -> datetime.date | None:
     """The optional due date of the form (YYYY-MM-DD); ValueError when it is not a date."""
     text = (text or "").strip()

@@ -292,9 +292,13 @@ def test_a_disposition_through_every_step_in_fava_by_two_roles(site):
         return next((row for row in page.split('<tr id="')[1:] if row.startswith(f'{finding}"')), None)
 
     assert row(auditor, "?queue=mine") is None
-    assert post(accountant, status="分派", assignee="会计").status_code == 303
+    assert post(accountant, status="分派", reason="会计").status_code == 303  # the form's one text box
     assert _commits(root)[0].startswith("张会计|处置疑点")
     assert "待复核（审计）" in row(auditor, "?queue=mine")  # the review waits for every auditor
+    offered = re.findall(r'<optgroup label="流程">(.*?)</optgroup>', row(auditor), re.S)[0]
+    assert re.findall(r'value="([^"]+)"', offered) == ["复核"]
+    offered = re.findall(r'<optgroup label="流程">(.*?)</optgroup>', row(accountant), re.S)[0]
+    assert re.findall(r'value="([^"]+)"', offered) == ["分派", "溯源", "整改"]
     assert row(accountant, "?queue=mine") is None
     assert post(auditor, status="溯源", reason="越权").status_code == 403  # not the auditor's step
     assert post(auditor, status="复核", reason="属实，已调取国库支付记录").status_code == 303

@@ -110,7 +110,8 @@ def test_the_asset_book_is_built_once_per_load(tmp_path, counted):
 def test_a_new_load_reads_again(tmp_path, counted):
     path = _ledger(tmp_path)
     Books.load(path, trust_caches=False)
-    (tmp_path / "main.beancount").write_text(open(path, encoding="utf-8").read() + "\n", "utf-8")
+    ledger = tmp_path / "main.beancount"
+    ledger.write_text(ledger.read_text("utf-8") + "\n", "utf-8")
     Books.load(path, trust_caches=False)  # the plugin reads the register of the new load
     assert [p for p in counted["register"] if p.endswith("households.csv")] == \
         [str(tmp_path / "households.csv")] * 2

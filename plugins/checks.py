@@ -104,7 +104,10 @@ class DispositionError(NamedTuple):
     entry: data.Custom
 
 
-class MasterDataError(NamedTuple):
+class MasterDataProblem(NamedTuple):
+    """A master-data directive (or the register it names) that could not be read, as a
+    ledger error at the directive's line."""
+
     source: dict
     message: str
     entry: object
@@ -157,9 +160,11 @@ def forget() -> None:
 
 
 def _review(entries, settings) -> tuple[list[findings.Finding], list]:
-    master = FlowIndex.of(entries).master
+    index = FlowIndex.of(entries)
+    master = index.master
     found, errors = apply_dispositions(run_rules(entries, settings, master), entries)
-    unread = [MasterDataError(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
+    index.household_register  # noqa: B018 (read once per load, so its problems are listed here)
+    unread = [MasterDataProblem(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
               for entry, why in master.problems]
     return found, unread + errors
 

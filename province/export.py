@@ -25,10 +25,10 @@ import pyarrow.parquet as pq
 from fundtrail.books import DIMENSIONS, Books
 from fundtrail.findings import Finding
 from fundtrail.masking import Masker
-from fundtrail.masterdata import read_register
 from fundtrail.plugins.checks import all_findings
 from fundtrail.province.pseudonym import Pseudonymizer
 from fundtrail.province.schema import SCHEMA_VERSION, TABLES
+from fundtrail.registers import read_register
 
 CENT = Decimal("0.01")
 _UMASK = os.umask(0o022)

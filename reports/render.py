@@ -26,7 +26,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 FONT_FAMILY = '"Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif'
 
 
-def money(value, places: int = 2) -> str:
+def yuan(value, places: int = 2) -> str:
+    """Yuan as text with thousands separators and `places` decimals ("" for none)."""
     if value is None or value == "":
         return ""
     return f"{Decimal(value):,.{places}f}"
@@ -73,7 +74,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html"]), finalize=_finalize,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(money=money, wan=wan, pct=pct, date_cn=date_cn)
+    env.filters.update(yuan=yuan, wan=wan, pct=pct, date_cn=date_cn)
     return env
 
 

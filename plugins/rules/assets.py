@@ -73,8 +73,8 @@ def subsidies_of(ctx) -> dict:
 
 
 def asset_book(ctx) -> AssetBook:
-    """Asset income and distributions, read once per load."""
-    return ctx.flows.memo("rules.assets", lambda: AssetBook.of(ctx.flows, ctx.master.assets))
+    """Asset income and distributions, read once per load (the flow index's)."""
+    return ctx.flows.asset_book
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -140,7 +140,7 @@ def distribution_ineligible(ctx):
     yield from register_problem(ctx, "households", "distribution-ineligible")
     registered, known = households(ctx), officials(ctx)
     for move in asset_book(ctx).distributions:
-        if move.amount <= 0 or not (move.kind in TO_HOUSEHOLDS or move.person):
+        if move.amount <= 0 or not (move.purpose in TO_HOUSEHOLDS or move.person):
             continue
         village = ctx.master.place_name(move.village)
         who = str(move.meta.get("beneficiary") or move.entry.payee or "")
@@ -156,7 +156,7 @@ def distribution_ineligible(ctx):
         yield findings.emit(
             "distribution-ineligible", entry_key(move.entry), move.entry, amount=move.amount,
             links=[move.asset] if move.asset else (), variant=variant, village=village,
-            kind=move.kind or "分配", who=who, id=MASK.id_no(move.person) if move.person else "",
+            kind=move.purpose or "分配", who=who, id=MASK.id_no(move.person) if move.person else "",
             relation=MASK.text(relation or ""))
 
 

@@ -144,21 +144,21 @@ def subsidy_above_standard(ctx):
                     standard=item.standard, excess=flow.amount - item.standard)
 
 
-def _home_is(row, names, code) -> bool:
-    return names.get(code, code) == row.get("行政村", "")
+def _home_is(household, names, code) -> bool:
+    return names.get(code, code) == household.village
 
 
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
     for person, flows in ctx.flows.by_person.items():
-        row = registered.get(person)
+        household = registered.get(person)
         # a flow's village is its `village:` (as text) when it has one: a person paid under
-        # one village, their own when registered, is passed over without reading the rows
+        # one village, their own when registered, is passed over
         paid_in = set(map(VILLAGE, flows))
-        if len(paid_in) == 1 and (not row or _home_is(row, names, paid_in.pop())):
+        if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
             continue
-        home, reported = (row.get("行政村", "") if row else None), set()
+        home, reported = (household.village if household else None), set()
         for flow in flows:
             code = flow.meta.get("village")
             if not code:
@@ -171,7 +171,7 @@ def id_multi_village(ctx):
             if name == home:
                 continue
             reported.add(code)
-            where = "登记册所在村" if row else "此前领取补助的村"
+            where = "登记册所在村" if household else "此前领取补助的村"
             yield findings.emit(
                 "id-multi-village", f"{person}|{code}", flow.entry, amount=flow.amount,
                 who=_who(flow), village=name, item=flow.meta.get("item", "补助"), where=where,

@@ -9,7 +9,8 @@ Each `custom "loan" "<id>"` directive (see MasterData.Loan) is checked against t
                                  `loan_min_age`–`loan_max_age`; an ID with no readable birth date
                                  is reported as such
     loan-unregistered  (high)    borrower's ID number not in the household register
-                                 (`custom "register" "households"`); not checked without one
+                                 (`custom "register" "households"`); not checked without a
+                                 readable one
     loan-to-company    (high)    the money is used by someone other than the borrower
                                  (`used_by:` names a company or another party: 户贷企用)
 
@@ -25,24 +26,13 @@ Settings:
 from __future__ import annotations
 
 import datetime
-import os
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.masterdata import read_register
+from fundtrail.flows import id_no
 
 SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
             "loan_max_age": 65}
-
-
-def registered_ids(ctx) -> set[str] | None:
-    """ID numbers of the household register, or None when the ledger names no register."""
-    def build():
-        path = ctx.master.registers.get("households")
-        if not path or not os.path.isfile(path):
-            return None
-        return {row.get("身份证号", "").strip().upper() for row in read_register(path)}
-    return ctx.memo(f"{__name__}.registered_ids", build)
 
 
 def birth_date(id_no: str) -> datetime.date | None:
@@ -99,11 +89,12 @@ def borrower_age(ctx):
 
 def unregistered(ctx):
     loans = list(_loans(ctx))
-    ids = registered_ids(ctx) if loans else None  # no loans: no need to read the register
-    if ids is None:
+    register = ctx.flows.household_register if loans else None  # no loans: no register read
+    if register is None or not register.usable:  # an unusable register: ghost-beneficiary says why
         return
+    registered = register.households
     for entry, loan in loans:
-        if loan.borrower_id.strip().upper() not in ids:
+        if id_no(loan.borrower_id) not in registered:
             yield _finding("loan-unregistered", loan, entry)
 
 

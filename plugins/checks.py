@@ -68,7 +68,7 @@ RULES, RULE_SETTINGS = catalogue()
 
 def _known_rule(rule) -> str:
     if not isinstance(rule, str) or rule.split(":")[0] not in RULES:
-        raise Unfit(f"未知的规则 unknown rule {rule!r}")
+        raise Unfit(f"未知的规则 {rule!r}")
     return rule
 
 
@@ -77,7 +77,7 @@ def _severities(value) -> dict[str, str]:
         raise TypeError(type(value).__name__)
     for severity in value.values():
         if severity not in findings.SEVERITIES:
-            raise Unfit(f"未知的严重程度 unknown severity {severity!r}")
+            raise Unfit(f"未知的严重程度 {severity!r}")
     return {_known_rule(rule): severity for rule, severity in value.items()}
 
 

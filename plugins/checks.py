@@ -122,13 +122,13 @@ def read_settings(config: str | None) -> tuple[dict, list[str]]:
     if not isinstance(given, dict):
         return dict(DEFAULTS), [f"检查设置应为字典（如 {{'split_limit': 300000}}），已全部按默认值检查"
                                 f" plugin config must be a dict literal, the defaults are used: {config!r}"]
-    return convert(DECLARED, given)
+    return convert(DECLARED, given, DEFAULTS)
 
 
 def typed_settings(given: dict) -> dict:
     """The settings of a dict of Python values over the defaults (tests, tools); ValueError
     naming every value that does not fit."""
-    settings, problems = convert(DECLARED, given)
+    settings, problems = convert(DECLARED, given, DEFAULTS)
     if problems:
         raise ValueError("\n".join(problems))
     return settings

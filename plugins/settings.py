@@ -174,11 +174,14 @@ def defaults(declared: dict[str, Setting]) -> dict:
     return {name: setting.default_value() for name, setting in declared.items()}
 
 
-def convert(declared: dict[str, Setting], given: dict) -> tuple[dict, list[str]]:
+def convert(declared: dict[str, Setting], given: dict, typed_defaults: dict | None = None
+            ) -> tuple[dict, list[str]]:
     """(every setting as the rules read it, the configuration errors): `given` over the
-    defaults; a value that does not fit, or a name no setting has, is one message and leaves
-    that setting at its default."""
-    settings, problems = defaults(declared), []
+    defaults (`typed_defaults`, the result of `defaults(declared)` kept by the caller); a value
+    that does not fit, or a name no setting has, is one message and leaves that setting at its
+    default."""
+    settings = dict(typed_defaults) if typed_defaults is not None else defaults(declared)
+    problems = []
     for name, value in given.items():
         setting = declared.get(name)
         if setting is None:

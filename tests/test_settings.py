@@ -188,3 +188,13 @@ def test_the_docs_list_every_setting_as_declared():
     assert checks.settings_table() in text, (
         "docs/checks.md's settings table is out of step with the declarations; put this table "
         "in its place:\n" + checks.settings_table())
+
+
+def test_a_bool_setting_takes_true_or_false_only():
+    from fundtrail.plugins.settings import BOOL, Setting
+
+    setting = Setting("strict", BOOL, False, "严格模式")
+    assert setting.default_value() is False and setting.value(True) is True
+    for given in ("yes", 1, None):
+        with pytest.raises(ValueError, match="True 或 False"):
+            setting.value(given)

@@ -5,8 +5,9 @@
 Loads the ledger with `Books`, runs the checks (`all_findings`), and writes every table into
 `OUT/<county code>/` at once: into a fresh folder that replaces the previous export only when
 all tables are written, so a reader never sees a half-written county. A ledger that does not
-load cleanly (syntax, balance or include errors; findings are not errors) is refused with the
-first errors named by file and line, and nothing is written.
+load cleanly (any error bean-check fails on: syntax, balances, includes, a malformed disposition,
+a bad checks setting, a broken seal, a finding raised by `ledger_errors_from`) is refused with
+the first errors named by file and line, and nothing is written.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fundtrail.books import DIMENSIONS, Books
-from fundtrail.findings import Finding
+from fundtrail.findings import is_ledger_error
 from fundtrail.masking import Masker
 from fundtrail.plugins.checks import all_findings
 from fundtrail.province.pseudonym import Pseudonymizer
@@ -37,7 +38,7 @@ MASK = Masker()
 
 
 class LedgerNotClean(ValueError):
-    """The ledger has errors other than findings; the county is not exported."""
+    """The ledger has errors (`is_ledger_error`); the county is not exported."""
 
 
 def _money(value, where: str) -> Decimal | None:
@@ -186,9 +187,9 @@ class CountyExport:
 
 
 def ledger_errors(books: Books) -> list[str]:
-    """beancount's load errors (syntax, balance, includes), as 'file:line message' (five at most)."""
-    errors = [e for e in books.errors  # findings and fundtrail's own reports are not load errors
-              if not isinstance(e, Finding) and not type(e).__module__.startswith("fundtrail.")]
+    """The load's ledger errors, the ones bean-check fails on (`is_ledger_error`), as
+    'file:line message' (five at most)."""
+    errors = [e for e in books.errors if is_ledger_error(e)]
     return [f"{_relative((e.source or {}).get('filename', ''), Path(books.filename).resolve().parent)}"
             f":{(e.source or {}).get('lineno', '')} {str(e.message).splitlines()[0]}"
             for e in errors[:5]] + ([f"... 共 {len(errors)} 个错误 {len(errors)} errors"]

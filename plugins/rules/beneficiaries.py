@@ -34,9 +34,11 @@ from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
+from fundtrail.plugins.settings import Setting, choice
 
-SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+SETTINGS = (Setting("subsidy_period", choice(*PERIOD_MONTHS), "quarter",
+                    "补贴项目未定周期时的发放周期"),)
 PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "补助周期（一次性项目）"}
 MASK = Masker()
 VILLAGE = attrgetter("village")

@@ -30,9 +30,13 @@ from fundtrail.flows import HELP_DISTRIBUTION, HELP_SUBSIDY, ZERO, Help, id_no
 from fundtrail.masking import Masker
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.assets import judged_at
+from fundtrail.plugins.settings import DAYS, SHARE, Setting
 from fundtrail.registers import Household
 
-SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
+SETTINGS = (
+    Setting("red_assist_days", DAYS, 30, "红色监测户识别后应得到帮扶的天数"),
+    Setting("benefit_skew_share", SHARE, 0.5, "到户资金流向低风险户的比例上限", high=1),
+)
 MASK = Masker()
 
 
@@ -107,7 +111,7 @@ def red_unassisted(ctx):
 def benefit_skewed(ctx):
     """Only villages and years where a red-tier household went without are weighed, so a
     county that helps its red tier pays nothing for this rule beyond one look per household."""
-    days, share = ctx.settings["red_assist_days"], Decimal(str(ctx.settings["benefit_skew_share"]))
+    days, share = ctx.settings["red_assist_days"], ctx.settings["benefit_skew_share"]
     as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year

@@ -26,13 +26,17 @@ Settings:
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import id_no
+from fundtrail.plugins.settings import INTEGER, MONEY, MONTHS, Setting
 
-SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
-            "loan_max_age": 65}
+SETTINGS = (
+    Setting("loan_max_amount", MONEY, 50_000, "小额信贷单户最高额度（元）"),
+    Setting("loan_max_term_months", MONTHS, 36, "小额信贷最长期限（月）"),
+    Setting("loan_min_age", INTEGER, 18, "借款人最小年龄（周岁）"),
+    Setting("loan_max_age", INTEGER, 65, "借款人最大年龄（周岁）"),
+)
 
 
 def birth_date(id_no: str) -> datetime.date | None:
@@ -61,7 +65,7 @@ def _finding(rule, loan, entry, variant="", **facts):
 
 
 def over_limit(ctx):
-    limit = Decimal(str(ctx.settings["loan_max_amount"]))
+    limit = ctx.settings["loan_max_amount"]
     for entry, loan in _loans(ctx):
         if loan.amount > limit:
             yield _finding("loan-over-limit", loan, entry, limit=limit,
@@ -69,7 +73,7 @@ def over_limit(ctx):
 
 
 def over_term(ctx):
-    limit = int(ctx.settings["loan_max_term_months"])
+    limit = ctx.settings["loan_max_term_months"]
     for entry, loan in _loans(ctx):
         if loan.term_months > limit:
             yield _finding("loan-over-term", loan, entry, term=loan.term_months, limit=limit,
@@ -77,7 +81,7 @@ def over_term(ctx):
 
 
 def borrower_age(ctx):
-    low, high = int(ctx.settings["loan_min_age"]), int(ctx.settings["loan_max_age"])
+    low, high = ctx.settings["loan_min_age"], ctx.settings["loan_max_age"]
     for entry, loan in _loans(ctx):
         born = birth_date(loan.borrower_id)
         if born is None:

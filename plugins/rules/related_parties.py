@@ -25,7 +25,7 @@ from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, id_no, officials_rows, register_problem
 
-SETTINGS = {}
+SETTINGS = ()
 MASK = Masker()
 
 

@@ -23,7 +23,7 @@ from fundtrail import accounts as acc
 from fundtrail.assets import CLASSES, DISPOSAL_KINDS, OPERATING
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import TEN_THOUSAND, _open, _Tabular
 from fundtrail.ledgertext import money
@@ -56,7 +56,7 @@ class AssetRegisterImporter(_Tabular):
     def name(self) -> str:
         return "fundtrail.register.assets"
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
         scale = TEN_THOUSAND if "万元" in labels["value"] else Decimal(1)

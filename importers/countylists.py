@@ -23,7 +23,7 @@ from beancount.parser.grammar import ValueType
 
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
 from fundtrail.importers.tables import header_score, read_table
@@ -39,7 +39,7 @@ def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
 
 
 class _CountyList(_Tabular):
-    def upsert(self, ex: Extraction, ctx: Context, entries: list) -> None:
+    def upsert(self, ex: Extraction, ctx: ImportContext, entries: list) -> None:
         held = held_master(ctx, entries)
         for entry in entries:
             old = held.get(master_key(entry))
@@ -62,7 +62,7 @@ class DivisionListImporter(_CountyList):
         score = super().score(path)
         return score and (0 if header_score(read_table(path), self.people, ("id_no",)) else score)
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         day = ctx.open_date(datetime.date.today())
         towns, villages = {}, {}
@@ -113,7 +113,7 @@ class SubsidyItemImporter(_CountyList):
                "period": ("发放周期", "补贴周期", "周期", "发放频次")}
     required = ("item", "standard", "period")
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         day = ctx.open_date(datetime.date.today())
         entries = []

@@ -19,7 +19,7 @@ from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import doc_key
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
 from fundtrail.ledgertext import money
@@ -57,7 +57,7 @@ def master_key(entry: data.Open | data.Custom) -> str:
     return f"{entry.type}:{entry.values[0].value if entry.values else ''}"
 
 
-def held_master(ctx: Context, entries) -> dict[str, data.Open | data.Custom]:
+def held_master(ctx: ImportContext, entries) -> dict[str, data.Open | data.Custom]:
     """The directives the books already hold under the keys of `entries`."""
     keys = {master_key(e) for e in entries}
     held = {k: ctx.master.accounts[k] for k in keys if k in ctx.master.accounts}
@@ -67,7 +67,7 @@ def held_master(ctx: Context, entries) -> dict[str, data.Open | data.Custom]:
     return held
 
 
-def village_of(ctx: Context, name: str, town: str = "", code: str = "") -> str:
+def village_of(ctx: ImportContext, name: str, town: str = "", code: str = "") -> str:
     """A roster's or register's village as the books name it: its code when the file gives a
     known one or the county's division list resolves the name (within its town); else the name,
     which the village rules compare as it is."""
@@ -155,7 +155,7 @@ class FundListImporter(_Tabular):
                "into": ("到账账户",)}
     required = ("doc_no", "title", "level", "amount", "issued")
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         opens, waiting = [], []
         taken = set(ctx.master.funds)
@@ -202,7 +202,7 @@ class FundListImporter(_Tabular):
         ex.masterdata[FUNDS_FILE] = opens
         return ex
 
-    def _receipt(self, path, ctx: Context, number, fund: data.Open, code, amount, received):
+    def _receipt(self, path, ctx: ImportContext, number, fund: data.Open, code, amount, received):
         treasury = ctx.treasury()
         meta = self.meta(path, ctx, (code, treasury), row=number)
         meta["doc_no"] = fund.meta["doc_no"]
@@ -223,7 +223,7 @@ class ProjectLibraryImporter(_Tabular):
                "approved": ("批复日期", "批复时间"), "phone": ("监督电话",)}
     required = ("code", "name", "budget")
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
@@ -339,7 +339,7 @@ class PersonRegisterImporter(_Tabular):
     def name(self) -> str:
         return f"fundtrail.register.{self.register}"
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         target = Path(ctx.master.registers.get(self.register) or ctx.root / "registers" / f"{self.register}.csv")
         existing = ({tuple(r.get(k) or "" for k in self.key): r for r in read_register(target)}

@@ -12,7 +12,7 @@ from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import unresolved_villages, village_of
 from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
@@ -38,7 +38,7 @@ class RosterImporter(FundtrailImporter):
             return 0
         return header_score(read_table(path), COLUMNS, REQUIRED)
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         table = read_table(path)
         index, col, _ = find_columns(path, table, COLUMNS, REQUIRED)
         ex = Extraction(path, self, self.kind, CLEARING)

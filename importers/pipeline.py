@@ -21,7 +21,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from beancount import loader
 from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
@@ -100,8 +99,9 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
 
 def _new_errors(ledger: Path, before: collections.Counter) -> list:
     """Errors of the would-be ledger that are not fundtrail Findings and were not there before
-    (an import may fix old errors, e.g. a balance assertion waiting for its statement)."""
-    _, errors, _ = loader.load_file(str(ledger))
+    (an import may fix old errors, e.g. a balance assertion waiting for its statement). The
+    ledger is loaded the way the books always are (fundtrail.loading.load)."""
+    _, errors, _ = loading.load(ledger)
     left, out = collections.Counter(before), []
     for error in errors:
         if isinstance(error, Finding):

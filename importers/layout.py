@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from fundtrail.importers import cells
+from fundtrail.importers.sniff import DELIMITERS as DELIMITER_NAMES
 
 IN_WORDS = ("贷", "贷方", "C", "CR", "收入", "收", "入", "+")
 OUT_WORDS = ("借", "借方", "D", "DR", "支出", "付", "支", "出", "-")
@@ -23,8 +24,8 @@ KEYS = ("name", "bank", "format", "encoding", "sheet", "delimiter", "head", "hea
         "date_format", "datetime_format", "time_format", "empty", "totals", "totals_label",
         "summary_joins_purpose", "amount_in", "in_words", "out_words", "order", "thousands",
         "currency_symbol", "columns")
-DELIMITERS = {",": ",", "comma": ",", "\t": "\t", "tab": "\t", ";": ";", "semicolon": ";",
-              "|": "|", "pipe": "|"}
+# `delimiter` names a separator or is the character itself
+DELIMITERS = {key: char for name, char in DELIMITER_NAMES.items() for key in (char, name)}
 # Separators a metadata line may put between a label and its value (after folding full-width
 # forms): `账号：123`, `账号,123` (two cells), `账号 | 123` all read as `账号123`.
 HEAD_SEPARATORS = re.compile(r"[:,;|=\s]")

@@ -12,27 +12,20 @@ note saying which and why.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
 import json
 import re
-import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
-from fundtrail.importers import cells
+from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, TOTALS, head_text, parse
-from fundtrail.importers.tables import EXCEL, Table, decode, is_blank
+from fundtrail.importers.tables import Table, is_blank
 
-SAMPLE_BYTES = 256 * 1024
 SAMPLE_ROWS = 400
-DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
 # field -> header names, most telling first (a bracketed unit or English gloss is ignored; an
 # English gloss alone is matched too).
@@ -125,53 +118,13 @@ def _toml(value) -> str:
 # -- the sample ------------------------------------------------------------------------------
 def sample(path: Path) -> tuple[list[tuple[int, list]], str, str]:
     """(rows with their numbers, encoding, delimiter) from the head of the file only."""
-    if path.suffix.lower() in EXCEL:
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(max_row=SAMPLE_ROWS,
-                                                                            values_only=True), 1)]
-            finally:
-                book.close()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                           f"cannot open the workbook (damaged or truncated): {error}") from None
-        return rows, "xlsx", ""
-    with open(path, "rb") as handle:
-        raw = handle.read(SAMPLE_BYTES + 1)
-    whole = len(raw) <= SAMPLE_BYTES
-    if not whole:
-        raw = _whole_lines(raw[:SAMPLE_BYTES])
-    text, encoding = decode(path, raw)
+    if path.suffix.lower() in sniff.EXCEL:
+        return sniff.excel_rows(path, limit=SAMPLE_ROWS), "xlsx", ""
+    text, encoding = sniff.decode(path, sniff.head_lines(path))
     lines = text.splitlines()
-    delimiter = _delimiter(lines[:200])
+    delimiter = sniff.delimiter(lines[:200])
     rows = list(csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter))
     return [(n, row) for n, row in enumerate(rows, 1)], encoding, delimiter
-
-
-def _whole_lines(raw: bytes) -> bytes:
-    """`raw` cut after its last complete line (UTF-16 by its two-byte units)."""
-    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:4000].count(0) > 200
-    if not utf16:
-        return raw[:raw.rfind(b"\n") + 1]
-    raw = raw[:len(raw) - len(raw) % 2]
-    for end in range(len(raw) - 2, 0, -2):
-        if raw[end:end + 2] in (b"\n\x00", b"\x00\n"):
-            return raw[:end + 2]
-    return raw
-
-
-def _delimiter(lines: list[str]) -> str:
-    """The separator that splits most lines into the same number (3 or more) of fields."""
-    best, score = ",", -1
-    for delimiter in DELIMITERS:
-        widths = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 2)
-        if widths:
-            width, count = widths.most_common(1)[0]
-            if count * min(width, 6) > score:
-                best, score = delimiter, count * min(width, 6)
-    return best
 
 
 # -- the header ------------------------------------------------------------------------------
@@ -465,7 +418,7 @@ def suggest(path, bank: str | None = None) -> Suggestion:
     if encoding != "xlsx":
         layout["encoding"] = encoding
         if delimiter != ",":
-            layout["delimiter"] = DELIMITERS[delimiter]
+            layout["delimiter"] = sniff.delimiter_name(delimiter)
     if draft.header_rows == 2:
         layout["header_rows"] = 2
     layout.update(draft.layout)

@@ -1,58 +1,21 @@
 """Files as tables of cells: CSV in any of the encodings Chinese banks use, and Excel.
 
-`decode` detects the encoding (a BOM, then UTF-16 by its NUL bytes, UTF-8, then GB18030, which
-covers GBK); `read_table` returns the rows with their physical row numbers, so every message and
-every `row:` metadata points at the line a person sees when they open the file.
+`read_table` returns the rows with their physical row numbers, so every message and every `row:`
+metadata points at the line a person sees when they open the file (the encoding is told by
+`fundtrail.importers.sniff.decode`).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import openpyxl
-
-from fundtrail.importers import cells
+from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"))
-EXCEL = (".xlsx", ".xlsm")
-
-
-def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
-    """The text of `raw` and the encoding it was in; BadInput naming the line if none fits."""
-    for bom, encoding in BOMS:
-        if raw.startswith(bom):
-            return _strict(path, raw, encoding), encoding
-    sample = raw[:4000]
-    if sample.count(b"\x00") > len(sample) // 20:  # text in UTF-8 or GB18030 has no NUL bytes
-        odd, even = sample[1::2].count(0), sample[0::2].count(0)
-        encoding = "utf-16-le" if odd >= even else "utf-16-be"
-        return _strict(path, raw, encoding), encoding
-    tried = [e for e in (hint, "utf-8", "gb18030") if e]
-    for encoding in dict.fromkeys(tried):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return _strict(path, raw, "gb18030"), "gb18030"
-
-
-def _strict(path, raw: bytes, encoding: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        raise BadInput(path, "文件编码无法识别(不是 UTF-8、GB18030/GBK 或 UTF-16)，可能已损坏",
-                       f"cannot decode the file as UTF-8, GB18030/GBK or UTF-16 (byte {error.start})",
-                       line) from None
 
 
 @dataclass
@@ -104,31 +67,14 @@ class Table:
 def _cached(path: str, size: int, mtime: float, hint: str | None, sheet: str | None,
             delimiter: str) -> Table:
     p = Path(path)
-    if p.suffix.lower() in EXCEL:
-        return _excel(p, sheet)
-    text, encoding = decode(p, p.read_bytes(), hint)
+    if p.suffix.lower() in sniff.EXCEL:
+        return Table(p, sniff.excel_rows(p, sheet), "xlsx")
+    text, encoding = sniff.decode(p, p.read_bytes(), hint)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
     return Table(p, [(n, row) for n, row in enumerate(rows, 1)], encoding)
-
-
-def _excel(path: Path, sheet: str | None) -> Table:
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                       f"cannot open the workbook (damaged or truncated): {error}") from None
-    try:
-        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        rows = [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
-                       f"cannot read the worksheet (damaged or truncated): {error}") from None
-    finally:
-        book.close()
-    return Table(path, rows, "xlsx")
 
 
 def read_table(path, hint: str | None = None, sheet: str | None = None,

@@ -20,7 +20,7 @@ from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, p
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext, digits
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.tables import decode
+from fundtrail.importers.sniff import decode, first_bytes
 
 REQUIRED = ("VoucherNo", "VtCode", "VouDate", "PayAcctNo", "PayeeAcctName", "PayAmt")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -52,7 +52,7 @@ class VoucherImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() != ".xml":
             return 0
-        head = path.read_bytes()[:4000]
+        head = first_bytes(path)[:4000]
         return 100 if b"<Voucher>" in head or b"<VoucherNo>" in head else 0
 
     def accounts(self, path: Path, ctx: ImportContext) -> list[data.Open]:

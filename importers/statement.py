@@ -37,7 +37,7 @@ from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
 _PLACEHOLDER = re.compile(r"\(\?P<\w+>\.\+\?\)")
-ESSENTIAL = ("date", "datetime", "debit", "credit", "amount", "direction", "balance")
+ESSENTIAL = ("date", "datetime", "amount", "flag")  # field types a statement cannot lack
 
 
 @dataclass
@@ -87,7 +87,7 @@ class StatementImporter(FundtrailImporter):
         missing = len(best[2])
         if missing == 0:
             return 100
-        essential = {cells.fold(label) for key, label in self.layout.columns.items() if key in ESSENTIAL}
+        essential = {cells.fold(f.names[0]) for f in self.layout.spec.fields if f.type in ESSENTIAL}
         if essential & set(best[2]):
             return 0  # without its dates and amounts the file is some other bank's
         return 50 - missing if missing <= len(labels) // 3 else 0

@@ -22,46 +22,16 @@ from pathlib import Path
 
 from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, TOTALS, head_text, parse
+from fundtrail.importers.headers import STATEMENT, STATEMENT_HEAD, TOTALS
+from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, head_text, parse
 from fundtrail.importers.tables import Table, is_blank
 
 SAMPLE_ROWS = 400
 
 # field -> header names, most telling first (a bracketed unit or English gloss is ignored; an
-# English gloss alone is matched too).
-VOCABULARY = {
-    "date": ["交易日期", "交易日", "记账日期", "记账日", "入账日期", "发生日期", "日期", "transactiondate",
-             "date"],
-    "time": ["交易时间", "记账时间", "时间", "transactiontime", "time"],
-    "debit": ["借方发生额", "借方金额", "支出金额", "付款金额", "转出金额", "出账金额", "支出", "借方",
-              "debitamount", "debit"],
-    "credit": ["贷方发生额", "贷方金额", "收入金额", "收款金额", "转入金额", "入账金额", "收入", "贷方",
-               "creditamount", "credit"],
-    "amount": ["交易金额", "发生额", "发生金额", "金额", "tradeamount", "transactionamount", "amount"],
-    "direction": ["借贷标志", "借贷方向", "借贷标识", "收支标志", "收付标志", "借/贷", "借贷", "收/支", "方向",
-                  "dr/cr", "debit/credit"],
-    "balance": ["余额", "账户余额", "交易后余额", "当前余额", "联机余额", "balance",
-                "after-transactionbalance"],
-    "payer": ["付款人名称", "付款方名称", "付款人户名", "付款单位", "付款人", "payer'sname", "payername"],
-    "payer_account": ["付款人账号", "付款方账号", "付款账号", "debitaccountno.", "payer'saccount"],
-    "payee": ["对方户名", "对方账户名称", "对方名称", "对方单位名称", "对方账户名", "对方单位", "收/付方名称",
-              "收款人名称", "收款方名称", "收款人户名", "收款单位", "收款人", "payee'sname", "payeename",
-              "counterparty"],
-    "payee_account": ["对方账号", "对方账户", "收/付方帐号", "收/付方账号", "对方帐号", "收款人账号",
-                      "收款方账号", "收款账号", "payee'saccountnumber", "payee'saccount"],
-    "summary": ["摘要", "交易摘要", "业务摘要", "reference", "summary"],
-    "purpose": ["用途", "交易用途", "款项用途", "purpose"],
-    "memo": ["附言", "备注", "个性化信息", "交易附言", "remark", "memo", "postscript"],
-    "serial": ["交易流水号", "流水号", "交易参考号", "业务参考号", "会计流水号", "柜员流水号", "柜员交易号",
-               "凭证号", "传票号", "交易序号", "transactionreferencenumber", "serialno."],
-}
-META_LABELS = {  # labels of the metadata lines -> what their value is
-    "account_no": ["查询账号", "本方账号", "账号", "帐号", "账户号", "账户", "accountno."],
-    "holder": ["账户名称", "户名", "单位名称", "客户名称", "账户名", "accountname"],
-    "period": ["起止日期", "查询期间", "交易期间", "日期范围", "查询日期", "期间"],
-    "start": ["起始日期", "开始日期"],
-    "end": ["终止日期", "结束日期", "截止日期"],
-}
+# English gloss alone is matched too): the statement fields of the header specification.
+VOCABULARY = {f.id: f.names for f in STATEMENT.fields if f.names}
+META_LABELS = STATEMENT_HEAD.names()  # labels of the metadata lines -> what their value is
 BANKS = [("工商", "ICBC"), ("农业银行", "ABC"), ("农行", "ABC"), ("中国银行", "BOC"), ("中行", "BOC"),
          ("建设", "CCB"), ("交通", "BOCOM"), ("邮政", "PSBC"), ("邮储", "PSBC"), ("招商", "CMB"),
          ("中信", "CITIC"), ("兴业", "CIB"), ("浦发", "SPDB"), ("民生", "CMBC"), ("光大", "CEB"),
@@ -221,7 +191,7 @@ class _Draft:
             chosen = (unique or columns)[0]
             why = ("其值在样本中各不相同", "its values are all different") if unique else (
                 "均有重复值，取第一列", "both repeat values: the first is taken")
-        elif name in ("date", "time"):
+        elif STATEMENT[name].type in ("date", "time"):
             readable = [c for c in columns if self._date_format(c) is not None]
             chosen = (readable or columns)[0]
             why = ("可按日期读取", "it reads as dates")

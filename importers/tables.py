@@ -2,7 +2,8 @@
 
 `read_table` returns the rows with their physical row numbers, so every message and every `row:`
 metadata points at the line a person sees when they open the file (the encoding is told by
-`fundtrail.importers.sniff.decode`).
+`fundtrail.importers.sniff.decode`). `find_columns` and `header_score` locate a header by a
+header specification (`fundtrail.importers.headers`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import TOTALS, Spec
 
 
 @dataclass
@@ -96,11 +98,11 @@ def _bare(label: str) -> str:
     return _UNIT.sub("", cells.fold(label))
 
 
-def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
+def find_columns(path, table: Table, spec: Spec,
                  search: int = 30) -> tuple[int, dict[str, int], dict[str, str]]:
-    """Locate a header by aliases: spec = {field: (label, alias, ...)}; returns (row index,
-    {field: column}, {field: the label as written}). Raises BadInput naming what is missing."""
-    best = None
+    """Locate a header by the names of `spec`'s fields; returns (row index, {field: column},
+    {field: the label as written}). Raises BadInput naming the required fields it lacks."""
+    best, required = None, spec.required
     for index in range(min(search, len(table.rows))):
         labels = {}
         for i, cell in enumerate(table.rows[index][1]):
@@ -108,11 +110,11 @@ def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
                 labels.setdefault(_bare(cells.text(cell)), (i, cells.text(cell)))
                 labels.setdefault(cells.fold(cell), (i, cells.text(cell)))
         found = {}
-        for name, aliases in spec.items():
-            hit = next((labels[a] for a in map(cells.fold, aliases) if a in labels), None) or next(
-                (labels[_bare(a)] for a in aliases if _bare(a) in labels), None)
+        for field in spec.fields:
+            hit = next((labels[a] for a in map(cells.fold, field.names) if a in labels), None) or next(
+                (labels[_bare(a)] for a in field.names if _bare(a) in labels), None)
             if hit:
-                found[name] = hit
+                found[field.id] = hit
         missing = [n for n in required if n not in found]
         if best is None or len(missing) < len(best[2]):
             best = (index, found, missing)
@@ -121,24 +123,30 @@ def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
     index, found, missing = best
     if missing:
         if len(missing) == len(required):
-            raise BadInput(path, f"找不到表头 (应含: {'、'.join(spec[m][0] for m in required)})",
+            raise BadInput(path, f"找不到表头 (应含: {'、'.join(spec[m].label for m in required)})",
                            "no header row found (expected: "
-                           f"{', '.join(spec[m][0] for m in required)})")
-        raise BadInput(path, f"表头缺少列: {'、'.join(spec[m][0] for m in missing)}",
-                       f"header lacks column(s): {', '.join(spec[m][0] for m in missing)}",
+                           f"{', '.join(spec[m].label for m in required)})")
+        raise BadInput(path, f"表头缺少列: {'、'.join(spec[m].label for m in missing)}",
+                       f"header lacks column(s): {', '.join(spec[m].label for m in missing)}",
                        table.rows[index][0])
     return index, {k: v[0] for k, v in found.items()}, {k: v[1] for k, v in found.items()}
 
 
-def header_score(table: Table, spec, required, search: int = 30) -> int:
-    """100 when a row holds every required label, 1-99 for most of them, else 0."""
+def header_score(table: Table, spec: Spec, search: int = 30) -> int:
+    """100 when a row holds every required field of `spec`, 1-99 for most of them, else 0."""
+    required = spec.required
     for index in range(min(search, len(table.rows))):
         labels = {_bare(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
         labels |= {cells.fold(c) for c in table.rows[index][1] if cells.text(c)}
         have = sum(1 for n in required if any(_bare(a) in labels or cells.fold(a) in labels
-                                              for a in spec[n]))
+                                              for a in spec[n].names))
         if have == len(required):
             return 100
         if have >= max(2, len(required) * 2 // 3):
             return 40 + have
     return 0
+
+
+def is_totals(row) -> bool:
+    """Whether a register's or roster's row is its totals row (its first cell 合计, 总计...)."""
+    return bool(row) and cells.fold(cells.text(row[0])).startswith(TOTALS)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from fundtrail.findings import SEVERITY_LABELS
-from fundtrail.reports import facts, render
+from fundtrail.masking import PUBLIC, masker_for
+from fundtrail.reports import facts
 from fundtrail.reports.village import project_rows
 
 FUNC_NAMES = {"2130501": "行政运行", "2130502": "一般行政管理事务", "2130503": "机关服务",
@@ -31,7 +32,7 @@ def _in_year(date, year):
 
 def payment_rows(books, year: int | None = None) -> list[dict]:
     """One row per payment (expense posting with a fund or project), masked, in date order."""
-    master, mask = books.master, render.masker_for(books)
+    master, mask = books.master, masker_for(books, PUBLIC)
     rows = []
     for f in facts.flows(books):
         if not facts.is_spending(f) or not _in_year(f.date, year):
@@ -76,7 +77,7 @@ def _row(meta, mask) -> str:
 def finding_rows(books) -> list[dict]:
     from fundtrail.plugins.checks import all_findings
 
-    mask = render.masker_for(books)
+    mask = masker_for(books, PUBLIC)
     return [{"id": f.id, "rule": f.rule, "type": f.title, "severity": SEVERITY_LABELS[f.severity],
              "status": f.status_label, "reason": mask.text(f.reason), "count": f.count,
              "date": f.date.isoformat() if f.date else "", "amount": f.amount,
@@ -90,7 +91,7 @@ def finding_rows(books) -> list[dict]:
 def project_table(books, year: int | None = None) -> list[dict]:
     import datetime
 
-    mask = render.masker_for(books)
+    mask = masker_for(books, PUBLIC)
     codes = [c for c, p in sorted(books.master.projects.items()) if _in_year(p.approved, year)]
     end = datetime.date(year, 12, 31) if year else None
     rows = []
@@ -136,7 +137,7 @@ def xlsx_bytes(books, year: int | None = None) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for sheet, (rows_of, headers) in SHEETS.items():
-            rows = masked(rows_of(books, year), render.masker_for(books))
+            rows = masked(rows_of(books, year), masker_for(books, PUBLIC))
             frame = pd.DataFrame(rows, columns=list(headers)).rename(columns=headers)
             frame.to_excel(writer, sheet_name=sheet, index=False)
             ws = writer.sheets[sheet]
@@ -170,7 +171,7 @@ def write_ofdp(books, directory: Path, year: int | None = None) -> list[Path]:
     """Write the Open Fiscal Data Package into `directory`; returns the files written."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    mask = render.masker_for(books)
+    mask = masker_for(books, PUBLIC)
     payments = masked(payment_rows(books, year), mask)
     funds = [{"fund_code": f.code, "doc_no": f.doc_no, "title": f.title, "level": f.level,
               "func_code": f.func_code, "func_name": FUNC_NAMES.get(f.func_code, ""),

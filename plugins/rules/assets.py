@@ -45,7 +45,6 @@ from collections import defaultdict
 from fundtrail import findings
 from fundtrail.assets import TO_HOUSEHOLDS, AssetBook
 from fundtrail.flows import ZERO
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import officials
@@ -53,7 +52,6 @@ from fundtrail.plugins.rules.related_parties import officials
 SETTINGS = {"idle_asset_months": 12, "income_hold_days": 365, "asset_register_days": 90,
             "asset_free_categories": ("金融帮扶", "项目管理"), "asset_free_natures": ("维修养护",),
             "linkage_words": ("分红", "公益岗位", "务工工资"), "linkage_grace_days": 365}
-MASK = Masker()
 
 
 # What these rules ask of the books' shared index, in one place.
@@ -156,8 +154,8 @@ def distribution_ineligible(ctx):
         yield findings.emit(
             "distribution-ineligible", entry_key(move.entry), move.entry, amount=move.amount,
             links=[move.asset] if move.asset else (), variant=variant, village=village,
-            kind=move.kind or "分配", who=who, id=MASK.id_no(move.person) if move.person else "",
-            relation=MASK.text(relation or ""))
+            kind=move.kind or "分配", who=who, id=ctx.masker.id_no(move.person) if move.person else "",
+            relation=ctx.masker.text(relation or ""))
 
 
 def disposal_unapproved(ctx):

@@ -27,12 +27,10 @@ from fundtrail import findings
 from fundtrail.assets import Household
 from fundtrail.assets import households as typed_households
 from fundtrail.flows import ZERO
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._registers import households, register
 from fundtrail.plugins.rules.assets import asset_book, judged_at, subsidies_of
 
 SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
-MASK = Masker()
 
 
 def _typed(ctx) -> dict[str, Household]:
@@ -94,8 +92,8 @@ def _register_entry(ctx):
                  if e.values and e.values[0].value == "households"), None)
 
 
-def _who(h) -> str:
-    return f"{h.village}{h.name}（户编号{h.number}，身份证{MASK.id_no(h.id_no)}，{h.kind}）"
+def _who(ctx, h) -> str:
+    return f"{h.village}{h.name}（户编号{h.number}，身份证{ctx.masker.id_no(h.id_no)}，{h.kind}）"
 
 
 def red_unassisted(ctx):
@@ -115,7 +113,7 @@ def red_unassisted(ctx):
         yield findings.emit(
             "red-unassisted", f"{h.id_no}|{h.identified}", entry, date=due,
             links=getattr(later and later[3], "links", None) or (),
-            variant="" if later else "never", who=_who(h), identified=h.identified, limit=days,
+            variant="" if later else "never", who=_who(ctx, h), identified=h.identified, limit=days,
             first_help=later[0] if later else None, as_of=as_of,
             days=((later[0] if later else as_of) - h.identified).days)
 

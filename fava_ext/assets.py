@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from fundtrail import assets
 from fundtrail.findings import SEVERITY_LABELS
-from fundtrail.masking import Masker
+from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 
 ZERO = Decimal(0)
 ASSET_RULES = ("idle-asset", "income-undistributed", "distribution-ineligible",
@@ -70,12 +70,11 @@ def monitored(books, village_code: str, year: int, as_of: datetime.date, interna
     index = books.index
     register = index.household_register.households
     summary = assets.monitored_summary(register, name, start, as_of)
-    masker = Masker()
+    masker = masker_for(books, INTERNAL if internal else PUBLIC)
     rows = []
     for h in summary["households"]:
         this_year = sum((r.amount for r in index.help_of(h.id_no) if start <= r.date <= as_of), ZERO)
-        rows.append({"h": h, "id_no": h.id_no if internal else masker.id_no(h.id_no),
-                     "name": h.name if internal else masker.name(h.name),
+        rows.append({"h": h, "id_no": masker.id_no(h.id_no), "name": masker.name(h.name),
                      "risk": RISK_LABELS.get(h.risk, h.risk), "received": this_year})
     chosen = next((h for h in register.values() if h.number == household and h.village == name),
                   None) if internal and household else None

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from fundtrail.masking import NATIONAL_HOTLINE, Masker, MaskPolicy
+from fundtrail.masking import NATIONAL_HOTLINE, PUBLIC, Masker, masker_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONT_FAMILY = '"Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif'
@@ -44,17 +44,6 @@ def pct(value) -> str:
 
 def date_cn(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def masker_for(books) -> Masker:
-    """The ledger's masking policy; the county's and every project's supervision phone stay public."""
-    return books.index.memo("reports.masker", lambda: _read_masker(books))
-
-
-def _read_masker(books) -> Masker:
-    master = books.master
-    phones = [master.county.phone if master.county else ""] + [p.phone for p in master.projects.values()]
-    return Masker(MaskPolicy.from_entries(books.index.customs.get("masking", ()), phones))
 
 
 _MASKER: contextvars.ContextVar[Masker] = contextvars.ContextVar("masker")
@@ -82,7 +71,7 @@ ENV = _environment()
 
 
 def html(template: str, books, **context) -> str:
-    masker = masker_for(books)
+    masker = masker_for(books, PUBLIC)
     token = _MASKER.set(masker)
     master = books.master
     county = master.county

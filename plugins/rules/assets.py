@@ -45,7 +45,6 @@ from collections import defaultdict
 from fundtrail import findings
 from fundtrail.assets import TO_HOUSEHOLDS, AssetBook
 from fundtrail.flows import ZERO
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import officials
@@ -60,7 +59,6 @@ SETTINGS = (
     Setting("linkage_words", WORDS, ("分红", "公益岗位", "务工工资"), "联农带农承诺中表示分红或工资的词语"),
     Setting("linkage_grace_days", DAYS, 365, "首项资产登记后兑现联农带农承诺的天数"),
 )
-MASK = Masker()
 
 
 # What these rules ask of the books' shared index, in one place.
@@ -163,8 +161,8 @@ def distribution_ineligible(ctx):
         yield findings.emit(
             "distribution-ineligible", entry_key(move.entry), move.entry, amount=move.amount,
             links=[move.asset] if move.asset else (), variant=variant, village=village,
-            kind=move.purpose or "分配", who=who, id=MASK.id_no(move.person) if move.person else "",
-            relation=MASK.text(relation or ""))
+            kind=move.purpose or "分配", who=who, id=ctx.masker.id_no(move.person) if move.person else "",
+            relation=ctx.masker.text(relation or ""))
 
 
 def disposal_unapproved(ctx):

@@ -30,7 +30,6 @@ from operator import attrgetter
 
 from fundtrail import findings
 from fundtrail.flows import date_of
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
@@ -40,13 +39,12 @@ PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 SETTINGS = (Setting("subsidy_period", choice(*PERIOD_MONTHS), "quarter",
                     "补贴项目未定周期时的发放周期"),)
 PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "补助周期（一次性项目）"}
-MASK = Masker()
 VILLAGE = attrgetter("village")
 
 
-def _who(flow) -> str:
+def _who(ctx, flow) -> str:
     meta = flow.meta
-    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证{MASK.id_no(meta['id_no'])}）"
+    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证{ctx.masker.id_no(meta['id_no'])}）"
 
 
 def ghost_beneficiary(ctx):
@@ -62,7 +60,7 @@ def ghost_beneficiary(ctx):
             yield findings.emit(
                 "ghost-beneficiary", f"{entry_key(flow.entry)}|{person}", flow.entry,
                 amount=flow.amount, group=f"{person}|{flow.meta.get('item', '')}",
-                who=_who(flow), item=flow.meta.get("item", "补助"), day=flow.date)
+                who=_who(ctx, flow), item=flow.meta.get("item", "补助"), day=flow.date)
 
 
 def period_of(day, months: int) -> tuple[int, int]:
@@ -127,7 +125,7 @@ def duplicate_subsidy(ctx):
                 continue
             yield findings.emit(
                 "duplicate-subsidy", f"{person}|{item}|{window}|{entry_key(flow.entry)}",
-                flow.entry, amount=flow.amount, links=earlier.entry.links, who=_who(flow),
+                flow.entry, amount=flow.amount, links=earlier.entry.links, who=_who(ctx, flow),
                 day=flow.date, item=item, period=PERIOD_NAMES[period], earlier=earlier.date,
                 earlier_amount=earlier.amount)
 
@@ -142,7 +140,7 @@ def subsidy_above_standard(ctx):
             if item and item.standard is not None and flow.amount > item.standard:
                 yield findings.emit(
                     "subsidy-above-standard", f"{person}|{entry_key(flow.entry)}", flow.entry,
-                    amount=flow.amount, who=_who(flow), day=flow.date, item=item.name,
+                    amount=flow.amount, who=_who(ctx, flow), day=flow.date, item=item.name,
                     standard=item.standard, excess=flow.amount - item.standard)
 
 
@@ -176,7 +174,7 @@ def id_multi_village(ctx):
             where = "登记册所在村" if household else "此前领取补助的村"
             yield findings.emit(
                 "id-multi-village", f"{person}|{code}", flow.entry, amount=flow.amount,
-                who=_who(flow), village=name, item=flow.meta.get("item", "补助"), where=where,
+                who=_who(ctx, flow), village=name, item=flow.meta.get("item", "补助"), where=where,
                 home=home)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from fundtrail.flows import FlowIndex
+from fundtrail.masking import PUBLIC, Masker, masker_for
 from fundtrail.masterdata import MasterData
 
 
@@ -22,6 +23,12 @@ class Context:
         self.settings = settings
         self.master = master or self.flows.master
         self._memo = {}
+
+    @property
+    def masker(self) -> Masker:
+        """The ledger's public masker (fundtrail.masking.masker_for): a finding message is read
+        by every role, so a person's ID number in it is always masked."""
+        return masker_for(self.flows, PUBLIC)
 
     @property
     def transactions(self):

@@ -27,7 +27,6 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import HELP_DISTRIBUTION, HELP_SUBSIDY, ZERO, Help, id_no
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.settings import DAYS, SHARE, Setting
@@ -37,7 +36,6 @@ SETTINGS = (
     Setting("red_assist_days", DAYS, 30, "红色监测户识别后应得到帮扶的天数"),
     Setting("benefit_skew_share", SHARE, 0.5, "到户资金流向低风险户的比例上限", high=1),
 )
-MASK = Masker()
 
 
 def _reds(ctx) -> list[Household]:
@@ -82,8 +80,8 @@ def _register_entry(ctx):
                  if e.values and e.values[0].value == "households"), None)
 
 
-def _who(h) -> str:
-    return f"{h.village}{h.name}（户编号{h.number}，身份证{MASK.id_no(h.id_no)}，{h.category}）"
+def _who(ctx, h) -> str:
+    return f"{h.village}{h.name}（户编号{h.number}，身份证{ctx.masker.id_no(h.id_no)}，{h.category}）"
 
 
 def red_unassisted(ctx):
@@ -103,7 +101,7 @@ def red_unassisted(ctx):
         yield findings.emit(
             "red-unassisted", f"{h.id_no}|{h.identified}", entry, date=due,
             links=getattr(later and later.entry, "links", None) or (),
-            variant="" if later else "never", who=_who(h), identified=h.identified, limit=days,
+            variant="" if later else "never", who=_who(ctx, h), identified=h.identified, limit=days,
             first_help=later.date if later else None, as_of=as_of,
             days=((later.date if later else as_of) - h.identified).days)
 

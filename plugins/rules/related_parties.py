@@ -21,12 +21,10 @@ from itertools import chain
 
 from fundtrail import findings
 from fundtrail.flows import by_entry
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, id_no, officials_rows, register_problem
 
 SETTINGS = ()
-MASK = Masker()
 
 
 class Officials:
@@ -96,7 +94,7 @@ def related_party(ctx):
                 who = flow.meta.get("beneficiary") or entry.payee
                 yield findings.emit(
                     "related-party", entry_key(entry), entry, amount=flow.amount, who=who,
-                    narration=entry.narration, relation=MASK.text(why))
+                    narration=entry.narration, relation=ctx.masker.text(why))
                 break
 
 

@@ -26,6 +26,7 @@ from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
 from fundtrail.fava_ext import desk, downloads, roles, views, workqueue
 from fundtrail.fava_ext.dashboard import Dashboard
+from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
 
 log = logging.getLogger(__name__)
@@ -201,9 +202,11 @@ class FundtrailVillages(_Page, FavaExtensionBase):
         if not view:
             return None
         internal = roles.is_internal(self.fundtrail.internal_roles)
-        detail = views.village_detail(self.dashboard, view, request.args.get("village", ""), internal)
         books = self.fundtrail.books
-        if detail and books is not None:
+        detail = None if books is None else views.village_detail(
+            self.dashboard, view, request.args.get("village", ""),
+            masker_for(books, INTERNAL if internal else PUBLIC))
+        if detail:
             detail["monitored"] = asset_pages.monitored(
                 books, detail["village"].code, view.year, view.as_of, internal,
                 request.args.get("household", ""))

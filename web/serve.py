@@ -34,7 +34,7 @@ from flask import g, request
 from werkzeug.wrappers import Request, Response
 
 from fundtrail import history, lock
-from fundtrail.masking import LINK, Masker, MaskPolicy
+from fundtrail.masking import LINK, PUBLIC, Masker, masker_for
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
@@ -189,24 +189,14 @@ def _mask_for_role(response):
     if not download and not response.mimetype.startswith(_MASKED_TYPES):
         return response  # images, spreadsheets and PDFs of the extension mask themselves
     response.direct_passthrough = False
-    response.set_data(mask_text(response.get_data(as_text=True), _masker(ledger)))
+    masker = masker_for(ledger.all_entries, PUBLIC)
+    response.set_data(mask_text(response.get_data(as_text=True), masker))
     return response
 
 
-_maskers: dict[int, tuple] = {}
-
-
-def _masker(ledger) -> Masker:
-    """The ledger's masking policy (`custom "masking"`), read once per load."""
-    known = _maskers.get(id(ledger))
-    if known is None or known[0] != ledger.mtime:
-        known = (ledger.mtime, Masker(MaskPolicy.from_entries(ledger.all_entries)))
-        _maskers[id(ledger)] = known
-    return known[1]
-
-
 def mask_text(text: str, masker: Masker) -> str:
-    """Every personal number masked, entry hashes, change stamps and evidence links kept."""
+    """Every personal number masked; entry hashes, change stamps, evidence links and account
+    names kept."""
     out, last = [], 0
     for kept in _KEEP.finditer(text):
         out += [masker.text(text[last:kept.start()]), kept.group()]

@@ -34,9 +34,27 @@ import datetime
 from fundtrail import findings, workflow
 from fundtrail.findings import Finding
 from fundtrail.plugins.rules.context import Context
+from fundtrail.plugins.settings import Kind, Setting, Unfit
 
 RULE = "disposition-overdue"
-SETTINGS = {"disposition_due_days": {}}
+
+
+def _due_days(value) -> dict[str, tuple[int, ...]]:
+    if not isinstance(value, dict):
+        raise TypeError(type(value).__name__)
+    try:
+        return workflow.due_table(value)
+    except ValueError as why:
+        raise Unfit(str(why).split(" ")[0]) from None
+
+
+DUE_DAYS = Kind("dict of severity: (days, days, days)",
+                "严重程度到复核、溯源、整改天数的字典（如 {'critical': (2, 7, 20)}，未列的严重程度用默认值）",
+                _due_days)
+SETTINGS = (
+    Setting("disposition_due_days", DUE_DAYS, workflow.DUE_DAYS,
+            "疑点处置各环节期限：严重程度对应复核、溯源、整改的自然日数"),
+)
 
 
 def disposition_overdue(ctx) -> list[Finding]:
@@ -84,12 +102,7 @@ def disposed(found: list[Finding], entries, settings: dict, complete: bool = Tru
     ctx = Context(entries, settings)
     directives = ctx.flows.customs.get("finding", ())
     events, problems = workflow.read(directives)
-    try:
-        days = workflow.due_table(settings.get("disposition_due_days"))
-    except ValueError as error:
-        days = workflow.DUE_DAYS
-        if directives:
-            problems.append((directives[0], str(error)))
+    days = settings.get("disposition_due_days") or workflow.DUE_DAYS  # typed by the settings
     judged = judging_date(ctx, directives)
 
     def with_trails(items, due_days):

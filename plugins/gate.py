@@ -10,8 +10,10 @@ book: fundtrail.importers.batch reads them) is added to the loaded books as if b
 day it is to be paid; every rule of the checks plugin (`RULES`, with the ledger's own settings
 and `as_of` = the pay day) runs once over the books plus the batch, with no reparsing and
 nothing written. A finding is the batch's when it points at a batch line: its entry, its links
-or the links of one of its evidence rows. A finding the books had without the batch points at
-no line and holds none. A line is held (暂停) by every finding that points at it, passed (通过)
+or the links of one of its evidence rows. A finding the books have without the batch (the
+same finding id, judged on the same day) is not the batch's, even when it now sits on a line
+(an overdue project on its latest payment): it holds only the lines that are its instances
+(the rows of a finding of many, e.g. one more payment of a project already in deficit). A line is held (暂停) by every finding that points at it, passed (通过)
 when none does.
 
 The books' own flow index (and the review kept with it) stays the latest one, so the next page
@@ -119,15 +121,23 @@ def judge(entries, options, lines, opens=(), day: datetime.date | None = None,
     finally:
         FlowIndex._latest = kept
     results = [LineResult(line.file, line.row, line.date, line.payee, line.amount) for line in lines]
-    mine = []
+    mine, before = [], None
     for finding in found:
         involved = _involved(finding, of_link, of_entry)
+        if not involved:
+            continue
+        members = _row_lines(finding, of_link)
+        if involved - members:  # the finding sits on a line: the batch's unless the books had it
+            if before is None:
+                before = _findings_without(entries, settings)
+            if finding.id in before:
+                involved = members
         if involved:
             mine.append((finding, involved))
     context = _Evidence(combined, [f for f, _ in mine], of_link, lines)
     criteria = settings.get("criteria") or {}
     for finding, involved in mine:
-        criterion = "；".join(finding.five(criteria)["criteria"])
+        criterion = "；".join(c.rstrip("。") for c in finding.five(criteria)["criteria"]) + "。"
         for n in sorted(involved):
             results[n].holds.append(Hold(
                 finding.rule, catalogue.title(finding.rule), finding.severity, criterion,
@@ -135,6 +145,18 @@ def judge(entries, options, lines, opens=(), day: datetime.date | None = None,
     for result in results:
         result.holds.sort(key=lambda h: (-findings.severity_rank(h.severity), h.rule))
     return GateResult(day, results, list(skipped))
+
+
+def _findings_without(entries, settings) -> set[str]:
+    """The ids of the findings the books have without the batch, judged on the same day (kept
+    with the books' flow index: the next batch of the same day asks again for free)."""
+    return {f.id for f in checks.review(entries, settings)[0]}
+
+
+def _row_lines(finding, of_link) -> set[int]:
+    """The lines that are instances (evidence rows) of a finding of many instances."""
+    return {of_link[link] for row in finding.rows for link in str(row.get("links", "")).split()
+            if link in of_link}
 
 
 def _links_of(finding) -> set[str]:

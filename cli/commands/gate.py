@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 import click
@@ -16,6 +17,15 @@ import click
 from fundtrail.cli.commands.common import Day, OutputPath, load_books, write
 
 BAD_INPUT = 2
+
+
+def _day(value):
+    if value is None:
+        return None
+    try:
+        return Day().convert(value, None, None)
+    except click.ClickException as error:
+        raise click.BadParameter(error.message) from None  # a usage error: exit 2
 
 
 def _refuse(message: str):
@@ -31,7 +41,7 @@ def _refuse(message: str):
 @click.option("--json", "as_json", is_flag=True, help="以JSON输出逐笔结论 the result as JSON")
 @click.option("--out", type=OutputPath(directory=False), default=None,
               help="另存审核结果为 xlsx write the result as an xlsx file")
-@click.option("--date", "day", type=Day(), default=None,
+@click.option("--date", "day", callback=lambda ctx, param, value: _day(value), default=None,
               help="拟支付日期 (默认: 各行自身日期) the day the batch is to be paid")
 def gate(ledger: Path, batch: tuple[Path, ...], as_json: bool, out: Path | None, day):
     from fundtrail.importers.batch import read_batch
@@ -64,16 +74,25 @@ def gate(ledger: Path, batch: tuple[Path, ...], as_json: bool, out: Path | None,
     sys.exit(1 if result.held else 0)
 
 
+def _pad(text, width: int, right: bool = False) -> str:
+    """`text` padded to `width` terminal columns (a Chinese character takes two)."""
+    text = str(text)
+    wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    fill = " " * max(0, width - wide)
+    return fill + text if right else text + fill
+
+
 def _print(result) -> None:
     click.echo(f"付款批次审核（拟支付日 {result.day}，全部检查规则）")
-    click.echo(f"{'文件':<24}{'行号':>6}  {'收款人':<18}{'金额':>16}  结论")
+    click.echo(f"{_pad('文件', 28)}{_pad('行号', 6, True)}  {_pad('收款人', 28)}{_pad('金额', 16, True)}  结论")
     for line in result.lines:
-        click.echo(f"{line.file:<24}{line.row:>6}  {line.payee:<18}{line.amount:>16,.2f}  {line.label}")
+        click.echo(f"{_pad(line.file, 28)}{_pad(line.row, 6, True)}  {_pad(line.payee, 28)}"
+                   f"{_pad(f'{line.amount:,.2f}', 16, True)}  {line.label}")
         for hold in line.holds:
             click.echo(f"{'':<8}└ {hold.title}：{hold.message}")
             click.echo(f"{'':<10}依据：{hold.criterion}")
     for file, row, reason in result.skipped:
-        click.echo(f"{file:<24}{row:>6}  未审核 skipped：{reason}")
+        click.echo(f"{_pad(file, 28)}{_pad(row, 6, True)}  未审核：{reason}")
     held = result.held
     total = sum(line.amount for line in result.lines)
     click.echo(f"共 {len(result.lines)} 行，合计 {total:,.2f} 元：通过 {len(result.lines) - len(held)} 行，"

@@ -58,8 +58,11 @@ LATER = {"card-mismatch", "shared-account"}
 
 
 def digest(root: Path) -> dict[str, str]:
+    """Every file of the workspace by its checksum (not git's own files, nor the server's
+    session store .fundtrail/, which a login writes)."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".git" not in p.relative_to(root).parts}
+            for p in sorted(root.rglob("*")) if p.is_file()
+            and not {".git", ".fundtrail"} & set(p.relative_to(root).parts)}
 
 
 def git_status(root: Path) -> str:
@@ -389,3 +392,89 @@ def test_xlsx_guards_formulas():
 
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     assert sheet.cell(2, 4).data_type == "s" and sheet.cell(2, 4).value.startswith("=HYPERLINK")
+
+
+@pytest.fixture(scope="module")
+def site(county, tmp_path_factory):
+    """The prepared county behind `fundtrail serve`'s guard, where only accountants are internal."""
+    from fundtrail.web import users
+    from fundtrail.web.serve import create_app, secure
+
+    root = tmp_path_factory.mktemp("gate-site") / "county"
+    copy_workspace(county[0], root)
+    main_file = root / "main.beancount"
+    main_file.write_text(main_file.read_text("utf-8").replace(
+        'custom "fava-extension" "fundtrail.fava_ext"',
+        'custom "fava-extension" "fundtrail.fava_ext" "{\'internal_roles\': [\'accountant\']}"'), "utf-8")
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t", "commit",
+                    "-qam", "只有会计为内部角色"], check=True)
+    with (root / ".git/info/exclude").open("a") as out:
+        out.write(".fundtrail/\n")  # the server's session store, as fundtrail init ignores it
+    users_path = root.parent / "users.json"
+    users.add(users_path, "张会计", "accountant", "kuaiji-123")
+    users.add(users_path, "李审计", "auditor", "shenji-456")
+    return root, secure(create_app(str(main_file)), main_file, users_path)
+
+
+def _login(app, name, password):
+    c = app.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    c.post("/login", data={"name": name, "password": password, "next": "/",
+                           "csrf_token": _token(page)})
+    return c, c.get("/").headers["Location"].strip("/").split("/")[0]
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def test_fava_page_uploads_a_batch_and_shows_the_holds(county, site, tmp_path):
+    import io
+
+    root, app = site
+    before, log = digest(root), subprocess.run(["git", "-C", str(root), "log", "--oneline"],
+                                               capture_output=True, text=True).stdout
+    c, bfile = _login(app, "张会计", "kuaiji-123")
+    page = c.get(f"/{bfile}/extension/FundtrailGate/").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and "付款审核" in page
+    url = f"/{bfile}/extension/Fundtrail/gate"
+    data = county[1]["vouchers"].read_bytes()
+    refused = c.post(url, data={"batch": (io.BytesIO(data), "凭证.xml")},
+                     content_type="multipart/form-data")
+    assert refused.status_code == 403  # no CSRF token: the guard refuses
+    sent = c.post(url, data={"batch": (io.BytesIO(data), "凭证.xml"), "date": DAY.isoformat(),
+                             "csrf_token": _token(page)}, content_type="multipart/form-data")
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:500]
+    shown = c.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "重复支付" in shown and "负面清单支出" in shown and "暂停" in shown and "依据：" in shown
+    assert re.search(r"<b>495</b><span>通过</span>", shown)
+    xlsx = re.search(r'href="([^"]*gate_xlsx[^"]*)"', shown).group(1).replace("&amp;", "&")
+    sheet = c.get(xlsx)
+    assert sheet.status_code == 200 and sheet.data[:2] == b"PK"
+    # text from the batch is rendered escaped
+    hostile = tmp_path / "申请.csv"
+    write_requests(hostile, [{"date": DAY, "payee": "<script>alert(1)</script>有限公司",
+                              "account": "6230520000000000009", "project": "QH2025-017",
+                              "amount": Decimal("100.00"), "purpose": "<b>进度款</b>"}])
+    sent = c.post(url, data={"batch": (io.BytesIO(hostile.read_bytes()), "<i>申请</i>.csv"),
+                             "csrf_token": _token(page)}, content_type="multipart/form-data")
+    shown = c.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)" not in shown and "&lt;script&gt;alert(1)" in shown
+    assert "<i>申请" not in shown
+    # a bad file: the reason, naming the file and the row, on the page
+    bad = "日期,收款人,账号,项目,金额,用途\n2025-12-31,甲公司,6222000011112222,QH2025-007,一百,进度款\n"
+    sent = c.post(url, data={"batch": (io.BytesIO(bad.encode()), "坏.csv"), "csrf_token": _token(page)},
+                  content_type="multipart/form-data")
+    shown = c.get(sent.headers["Location"]).get_data(as_text=True)
+    assert "未能审核" in shown and "坏.csv 第2行" in shown
+    # only internal roles
+    other, bfile2 = _login(app, "李审计", "shenji-456")
+    page2 = other.get(f"/{bfile2}/extension/FundtrailGate/").get_data(as_text=True)
+    assert "仅限内部角色" in page2 and "multipart" not in page2
+    token2 = _token(other.get(f"/{bfile2}/extension/FundtrailFindings/").get_data(as_text=True))
+    denied = other.post(url, data={"batch": (io.BytesIO(data), "凭证.xml"), "csrf_token": token2},
+                        content_type="multipart/form-data")
+    assert denied.status_code == 403
+    assert digest(root) == before and git_status(root) == ""
+    assert subprocess.run(["git", "-C", str(root), "log", "--oneline"], capture_output=True,
+                          text=True).stdout == log

@@ -74,7 +74,9 @@ def read_batch(paths, root, entries, day: datetime.date | None = None) -> Batch:
     """The lines of the batch files `paths`, as the books at `root` (their `entries`) would
     book them; see the module doc."""
     root = Path(root)
-    ctx = Context(root, entries, batch="GATE")
+    # what the importers ask of the books for a voucher, roster or request: the accounts, the
+    # master data and the classification rules (the directives), not what they already hold
+    ctx = Context(root, [e for e in entries if type(e) in (data.Open, data.Custom)], batch="GATE")
     candidates = importers(root)
     batch = Batch()
     for path in map(Path, paths):

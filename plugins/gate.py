@@ -22,6 +22,7 @@ or report on the same books does not rebuild it.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -30,9 +31,10 @@ from decimal import Decimal
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail import catalogue, findings
+from fundtrail import catalogue, findings, gcpause
 from fundtrail.flows import FlowIndex
 from fundtrail.plugins import checks
+from fundtrail.plugins.rules.context import Context
 
 PASS, HOLD = "pass", "hold"
 STATUS_LABELS = {PASS: "通过", HOLD: "暂停"}
@@ -114,24 +116,23 @@ def judge(entries, options, lines, opens=(), day: datetime.date | None = None,
         entry = line.entry._replace(links=frozenset(line.entry.links or ()) | {link})
         tagged.append(entry)
         of_link[link], of_entry[id(entry)] = n, n
-    combined = sorted([*entries, *opens, *tagged], key=data.entry_sortkey)
-    kept = FlowIndex._latest  # the books' own index: the pages and reports ask for it next
+    combined = _merged(entries, [*opens, *tagged])
+    books = FlowIndex.of(entries)  # the books' own index: the pages and reports ask for it next
+    kept = FlowIndex._latest
     try:
         found = checks.run_rules(combined, settings)
     finally:
         FlowIndex._latest = kept
     results = [LineResult(line.file, line.row, line.date, line.payee, line.amount) for line in lines]
-    mine, before = [], None
+    mine = []
     for finding in found:
         involved = _involved(finding, of_link, of_entry)
         if not involved:
             continue
         members = _row_lines(finding, of_link)
-        if involved - members:  # the finding sits on a line: the batch's unless the books had it
-            if before is None:
-                before = _findings_without(entries, settings)
-            if finding.id in before:
-                involved = members
+        # a finding that sits on a line is the batch's unless the books have it without the batch
+        if involved - members and finding.id in _findings_without(books, settings, finding.rule):
+            involved = members
         if involved:
             mine.append((finding, involved))
     context = _Evidence(combined, [f for f, _ in mine], of_link, lines)
@@ -147,10 +148,32 @@ def judge(entries, options, lines, opens=(), day: datetime.date | None = None,
     return GateResult(day, results, list(skipped))
 
 
-def _findings_without(entries, settings) -> set[str]:
-    """The ids of the findings the books have without the batch, judged on the same day (kept
-    with the books' flow index: the next batch of the same day asks again for free)."""
-    return {f.id for f in checks.review(entries, settings)[0]}
+def _merged(entries, extra) -> list:
+    """The books' entries (in beancount's order) with `extra` put in their places: a binary
+    search per extra entry, not a sort of the whole books."""
+    key = data.entry_sortkey
+    combined, start = [], 0
+    for entry in sorted(extra, key=key):
+        at = bisect.bisect_right(entries, key(entry), lo=start, key=key)
+        combined.extend(entries[start:at])
+        combined.append(entry)
+        start = at
+    combined.extend(entries[start:])
+    return combined
+
+
+def _findings_without(index: FlowIndex, settings, rule: str) -> set[str]:
+    """The ids of the findings of `rule` the books (their flow `index`) have without the batch,
+    judged on the same day: only the rules whose findings sit on a line run again, each once a
+    day, on one context kept with the books' index (the next batch of the day asks for free)."""
+    day = repr(sorted(settings.items()))
+
+    def build():
+        ctx = index.memo(("gate.context", day), lambda: Context(index.entries, settings))
+        with gcpause.paused():
+            return {f.id for f in findings.group_findings(list(checks.RULES[rule](ctx)))}
+
+    return index.memo(("gate.without", rule, day), build)
 
 
 def _row_lines(finding, of_link) -> set[int]:

@@ -385,6 +385,17 @@ def test_bad_input_is_a_clear_error_with_exit_2(county, tmp_path, header, row, w
     assert "申请.csv" in done.output and why in done.output, done.output
 
 
+def test_a_directory_or_a_missing_ledger_or_batch_exits_2(county):
+    root, paths, _ = county
+    for args, words in (([root, paths["requests"]], ("不是账簿文件", "main.beancount")),
+                        ([root / "nope.beancount", paths["requests"]], ("找不到账簿文件",)),
+                        ([root / "main.beancount", root / "nope.csv"], ("找不到付款批次文件", "nope.csv")),
+                        ([root / "main.beancount", root / "main.beancount"], ("无法识别的付款批次文件",))):
+        done = CliRunner().invoke(main, ["gate", *map(str, args)])
+        assert done.exit_code == 2 and "Traceback" not in done.output, done.output
+        assert all(w in done.output for w in words), done.output
+
+
 def test_xlsx_guards_formulas():
     line = gate.LineResult("a.csv", 2, DAY, "=HYPERLINK(\"http://x\")", Decimal("1.00"))
     data = gate.workbook(gate.GateResult(DAY, [line]))

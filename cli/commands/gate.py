@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.cli.commands.common import Day, OutputPath, load_books, write
+from fundtrail.cli.commands.common import Day, LedgerFile, OutputPath, load_books, write
 
 BAD_INPUT = 2
 
@@ -49,8 +49,10 @@ def gate(ledger: Path, batch: tuple[Path, ...], as_json: bool, out: Path | None,
     from fundtrail.importers.layout import LayoutError
     from fundtrail.plugins import gate as engine
 
-    if not ledger.is_file():
-        _refuse(f"找不到账簿文件 ledger file not found: {ledger}")
+    try:
+        LedgerFile().convert(str(ledger), None, None)  # the same words as every command, exit 2
+    except click.ClickException as error:
+        _refuse(error.message)
     missing = [str(p) for p in batch if not p.is_file()]
     if missing:
         _refuse(f"找不到付款批次文件 no such batch file: {', '.join(missing)}")

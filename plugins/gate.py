@@ -214,7 +214,7 @@ class _Evidence:
                         self.by_link.setdefault(link, []).append(entry)
 
     def of(self, finding, n: int) -> dict:
-        facts = {k: findings._plain(v) for k, v in finding.facts if k not in ("amount",)}
+        facts = {k: _plain(v) for k, v in finding.facts if k not in ("amount",)}
         others, seen = [], set()
         for link in sorted(_links_of(finding)):
             if link in self.of_link:
@@ -231,9 +231,16 @@ class _Evidence:
                     not any(x.startswith("GATE-") for x in named[0].links):
                 seen.add(id(named[0]))
                 others.append(_entry_evidence(named[0]))
-        rows = [{k: findings._plain(v) for k, v in row.items()} for row in finding.rows
+        rows = [{k: _plain(v) for k, v in row.items()} for row in finding.rows
                 if not any(x in self.of_link for x in str(row.get("links", "")).split())]
         return {"facts": facts, "entries": others[:EVIDENCE_ROWS], "rows": rows[:EVIDENCE_ROWS]}
+
+
+def _plain(value):
+    """A fact as JSON has it: amounts and dates as text."""
+    if isinstance(value, (Decimal, datetime.date)):
+        return str(value)
+    return value if isinstance(value, (int, float, str, type(None))) else str(value)
 
 
 def _entry_evidence(entry) -> dict:

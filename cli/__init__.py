@@ -6,6 +6,7 @@ import click
 
 from fundtrail.cli.commands.check import check
 from fundtrail.cli.commands.export import export
+from fundtrail.cli.commands.gate import gate
 from fundtrail.cli.commands.history import history
 from fundtrail.cli.commands.importing import import_command
 from fundtrail.cli.commands.layout import layout
@@ -24,7 +25,7 @@ def main():
     pass
 
 
-for command in (init, demo, import_command, layout, check, serve, report, export, seal, verify,
+for command in (init, demo, import_command, layout, check, gate, serve, report, export, seal, verify,
                 history, users, rollup, province):
     main.add_command(command)
 

@@ -1,4 +1,4 @@
-"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 发现 (docs/fava.md).
+"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 发现, 付款审核 (docs/fava.md).
 
 Enabled by the workspace's `custom "fava-extension" "fundtrail.fava_ext"` line; an optional
 setting names the roles that see personal data unmasked:
@@ -24,7 +24,7 @@ from flask import redirect, request, url_for
 from fundtrail import history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import desk, downloads, roles, views, workqueue
+from fundtrail.fava_ext import desk, downloads, gatedesk, roles, views, workqueue
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
@@ -98,6 +98,7 @@ class Fundtrail(_Page, FavaExtensionBase):
         self.books: Books | None = None
         self.data: Dashboard = Dashboard.empty()
         self.failure = ""  # why the books could not be summarised, if they could not
+        self.gate_results = gatedesk.Results()  # the payment batches judged on the 付款审核 page
 
     def after_load_file(self) -> None:
         ledger = self.ledger
@@ -149,6 +150,38 @@ class Fundtrail(_Page, FavaExtensionBase):
         target = url_for("extension_report", extension_name="FundtrailFindings",
                          recorded=finding_id)
         return redirect(target, 303)
+
+    # -- the pre-payment gate: a batch uploaded, judged, kept for the page and its xlsx ------
+    @extension_endpoint("gate", ["POST"])
+    def gate(self):
+        if not roles.is_internal(self.internal_roles):
+            return downloads.plain("付款审核仅限内部角色使用 The payment gate is for internal roles only.", 403)
+        if (request.content_length or 0) > gatedesk.LIMIT + 4096:
+            return downloads.plain(f"文件超过 {gatedesk.LIMIT // 1024} KB File too large.", 413)
+        upload, day = request.files.get("batch"), request.form.get("date", "").strip()
+        name = upload.filename or "" if upload else ""
+        try:
+            try:
+                when = datetime.date.fromisoformat(day) if day else None
+            except ValueError:
+                raise ValueError(f"拟支付日期应为 YYYY-MM-DD：{day}") from None
+            if upload is None:
+                raise ValueError("请选择要审核的付款批次文件")
+            kept = gatedesk.judge_upload(self.loaded_books(), name,
+                                         upload.stream.read(gatedesk.LIMIT + 1), when)
+        except ValueError as error:
+            kept = str(error)  # the page shows why, escaped
+        token = self.gate_results.add(name, kept)
+        return redirect(url_for("extension_report", extension_name="FundtrailGate", result=token), 303)
+
+    @extension_endpoint
+    def gate_xlsx(self):
+        if not roles.is_internal(self.internal_roles):
+            return downloads.plain("付款审核仅限内部角色使用 The payment gate is for internal roles only.", 403)
+        kept = self.gate_results.get(request.args.get("result", ""))
+        if kept is None or isinstance(kept[1], str):
+            return downloads.plain("审核结果已过期，请重新上传 The result has expired: upload again.", 404)
+        return gatedesk.xlsx(*kept)
 
     # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
     def loaded_books(self) -> Books:
@@ -235,3 +268,20 @@ class FundtrailFindings(_Page, FavaExtensionBase):
             self.dashboard, **self.args("severity", "status", "rule", "text", "page", "assignee",
                                         "queue"),
             start=start, end=end, user=roles.user(), role=roles.role())}
+
+
+class FundtrailGate(_Page, FavaExtensionBase):
+    report_title = "付款审核"
+
+    def page(self) -> dict:
+        internal = roles.is_internal(self.fundtrail.internal_roles)
+        kept = self.fundtrail.gate_results.get(request.args.get("result", "")) if internal else None
+        out = {"internal": internal, "limit_kb": gatedesk.LIMIT // 1024, "error": "", "result": None,
+               "token": request.args.get("result", "")}
+        if kept is not None:
+            name, result = kept
+            if isinstance(result, str):
+                out["error"] = result
+            else:
+                out["result"] = gatedesk.view(name, result)
+        return out

@@ -12,6 +12,7 @@ nothing is ever guessed.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -104,13 +105,18 @@ class Classifier:
             for key in {project.code, project.name}:
                 if key:
                     self._names.setdefault(key, []).append(project)
-        self._project_re = _alternation(self._names)
         self._funds = {}
         for fund in master.funds.values():
             for key in (doc_key(fund.doc_no), fund.title):
                 if key:
                     self._funds.setdefault(key, fund)
         self._fund_re = _alternation(self._funds)
+
+    @functools.cached_property
+    def _project_re(self) -> re.Pattern | None:
+        """Every project's code and name as one pattern, compiled on first use (with thousands
+        of projects it takes a second; a file that names its projects never asks)."""
+        return _alternation(self._names)
 
     @classmethod
     def load(cls, workspace: Path, master: MasterData, treasury: str = "") -> Classifier:

@@ -195,6 +195,23 @@ SUBSIDY_ITEMS = Spec("补贴项目及标准", (
 
 # The person registers are kept as CSV under the workspace's own headers (REGISTER_HEADERS):
 # each column is its own field, named by its header.
+# -- a payment request list (付款申请清单), read by the pre-payment gate ------------------------------
+PAYMENT_REQUESTS = Spec("付款申请清单", (
+    field("date", "date", "日期", "支付日期", "付款日期", "申请日期", "拟支付日期"),
+    field("payee", "text", "收款人", "收款单位", "收款人名称", "收款单位名称", "收款人全称"),
+    field("account", "code", "收款账号", "账号", "收款人账号", "收款账户", "银行账号"),
+    field("project", "text", "项目编码", "项目", "项目代码", "项目名称"),
+    field("amount", "amount", "金额", "支付金额", "申请金额", "付款金额"),
+    field("purpose", "text", "用途", "摘要", "资金用途", "付款用途", "支付用途"),
+    field("seq", "count", "序号"),
+    field("bank", "text", "开户行", "开户银行", "收款银行", "收款人开户行"),
+    field("fund", "code", "指标文号", "资金指标"),
+    field("func_code", "code", "功能科目", "功能分类科目"),
+    field("eco_code", "code", "经济科目", "经济分类科目"),
+), ("date", "payee", "account", "project", "amount", "purpose"))
+PAYMENT_REQUESTS_IGNORED = ("备注", "经办人", "申请人", "审核人", "申请单位", "联系电话", "附件张数")
+
+
 _REGISTER_TYPES = {"身份证号": "code", "关系人身份证号": "code", "一卡通账号": "code", "联系电话": "code",
                    "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date"}
 

@@ -24,6 +24,7 @@ OK = "成功"
 
 class RosterImporter(FundtrailImporter):
     kind = "一卡通发放明细 subsidy roster"
+    to_pay: tuple[str, ...] = ()  # statuses of rows still to be paid, read as payments (the gate)
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
@@ -49,7 +50,7 @@ class RosterImporter(FundtrailImporter):
             status = cells.text(get("status"))
             if not status:
                 raise BadInput(path, "发放状态为空", "empty 发放状态 (status)", number)
-            if not status.startswith(OK):
+            if not status.startswith((OK, *self.to_pay)):
                 ex.skipped.append((number, f"发放失败，未支出 failed payment: {status}"))
                 continue
             try:

@@ -21,7 +21,7 @@ MAY_IMPORT = {
     "plugins": {"core"},
     "province": {"core", "plugins"},  # a county's books (and its checks) to Parquet, the roll-up
     "reports": {"core", "plugins", "province"},
-    "fava_ext": {"core", "plugins", "reports"},
+    "fava_ext": {"core", "importers", "plugins", "reports"},  # importers: the gate reads an upload
     "ledgers/demo": {"core", "ledgers", "importers"},
     "web": {"core", "plugins", "reports", "fava_ext"},  # Fava behind the guard and the login
     "cli": {"core", "ledgers", "importers", "plugins", "province", "reports", "fava_ext",
@@ -146,7 +146,8 @@ def test_a_lazy_import_or_a_module_named_in_a_string_breaks_a_rule(tmp_path):
         "def figures():\n    from fundtrail.reports import facts\n    return facts\n", "utf-8")
     (tmp_path / "reports" / "facts.py").write_text(
         "import importlib\nVIEW = importlib.import_module('fundtrail.fava_ext.views')\n", "utf-8")
-    (tmp_path / "fava_ext" / "views.py").write_text("from ..importers import base\n", "utf-8")
+    (tmp_path / "fava_ext" / "views.py").write_text("from ..importers import base\n", "utf-8")  # allowed
+    (tmp_path / "reports" / "table.py").write_text("from ..importers import base\n", "utf-8")
     (tmp_path / "importers" / "base.py").write_text(
         '"""Read like fundtrail.reports.facts does."""\n'  # prose naming a module: no import
         "from fundtrail import books\n"
@@ -154,10 +155,10 @@ def test_a_lazy_import_or_a_module_named_in_a_string_breaks_a_rule(tmp_path):
         "PAGE = 'fundtrail.fava_ext.views.render'\n", "utf-8")  # a module's attribute by path
     broken, _ = broken_rules(tmp_path)
     assert broken == ["core/books.py:2: core -> reports (fundtrail.reports.facts)",
-                      "fava_ext/views.py:1: fava_ext -> importers (fundtrail.importers.base)",
                       "importers/base.py:3: importers -> reports (fundtrail.reports.facts)",
                       "importers/base.py:4: importers -> fava_ext (fundtrail.fava_ext.views)",
-                      "reports/facts.py:2: reports -> fava_ext (fundtrail.fava_ext.views)"]
+                      "reports/facts.py:2: reports -> fava_ext (fundtrail.fava_ext.views)",
+                      "reports/table.py:1: reports -> importers (fundtrail.importers.base)"]
 
 
 if __name__ == "__main__":  # the package edges the rules are checked on

@@ -155,7 +155,8 @@ def build(root: Path, seed: int = 20241) -> dict:
     summary = run_import(main, [root / "documents"], batch=BATCH)
     expected = sorted(scenario.expected, key=lambda e: (e["rule"], e["link"]))
     (root / "near-misses.json").write_text(json.dumps(
-        scenario.near_misses_assets, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        scenario.near_misses_assets + scenario.near_misses_identity, ensure_ascii=False,
+        indent=1) + "\n", "utf-8")
     (root / "expected-findings.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return {"ledger": main, "transactions": len(scenario.txns), "projects": len(scenario.projects),

@@ -29,9 +29,11 @@ payee-variant (medium)
     under the later name.
 shared-account (high)
     One account received project money (payments and money passed to units, not household
-    subsidies) under two or more firm names that are not variants of each other (as
-    payee-variant judges them). Accounts that received a household subsidy are
-    shared-card's. One finding per account, on the first payment under the second name.
+    subsidies) under two or more firm names (not personal names) that are not variants of
+    each other (as payee-variant judges them). Accounts that received a household subsidy are
+    shared-card's. One finding per account, on the first payment under the second firm's
+    name; the amount is what every firm but the first received (a variant of a firm's name
+    counts as that firm).
 id-multi-name (medium)
     One ID number paid subsidies under two or more names (the `beneficiary:`, else the payee),
     or under a name other than the register's 户主姓名 when the ID is its household's only row.
@@ -49,6 +51,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
+from operator import attrgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -63,6 +66,7 @@ SETTINGS = {"payee_variant_edits": 2, "payee_variant_similarity": 0.6,
             "payee_variant_window_days": 30}
 MASK = Masker()
 ZERO = Decimal(0)
+PERSON = attrgetter("person")
 _SEPARATORS = re.compile(r"[\s\-]")
 _NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
 
@@ -140,12 +144,33 @@ def families(ctx) -> Families:
 
 
 # -- shared-card, card-mismatch, id-multi-name: people ---------------------------------------
+def _cards(ctx) -> dict[str, list]:
+    """Household subsidies by the card they were paid into, in ledger order (each card as
+    written normalised once)."""
+    def build():
+        by_raw: dict = {}
+        for flow in ctx.flows.subsidies:
+            meta = flow.meta
+            raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+            if raw:
+                if raw in by_raw:
+                    by_raw[raw].append(flow)
+                else:
+                    by_raw[raw] = [flow]
+        by_card: dict[str, list] = {}
+        for raw, flows in by_raw.items():
+            card = account_no(raw)
+            if card:
+                if card in by_card:  # one card written two ways: back in ledger order
+                    by_card[card] = sorted(by_card[card] + flows, key=lambda f: f.date)
+                else:
+                    by_card[card] = flows
+        return by_card
+    return ctx.flows.memo("identity.cards", build)
+
+
 def shared_card(ctx):
-    by_card: dict[str, list] = {}
-    for flow in ctx.flows.subsidies:
-        card = paid_into(flow)
-        if card:
-            by_card.setdefault(card, []).append(flow)
+    by_card = _cards(ctx)
     if not by_card:
         return
     others = defaultdict(list)  # card -> payments without an ID number into it
@@ -156,10 +181,13 @@ def shared_card(ctx):
             card = paid_into(flow)
             if card in by_card:
                 others[card].append(flow)
-    fam = families(ctx)
+    fam = None
     for card, flows in by_card.items():
-        units = {fam.of(f.person) for f in flows}
         extra = others.get(card, ())
+        if not extra and len(set(map(PERSON, flows))) < 2:
+            continue
+        fam = fam or families(ctx)
+        units = {fam.of(f.person) for f in flows}
         if len(units) < 2 and not extra:
             continue
         named: dict[str, str] = {}  # a name a subsidy on the card bears -> its family
@@ -192,45 +220,53 @@ def shared_card(ctx):
 
 
 def card_mismatch(ctx):
-    registered = households(ctx)
-    if not registered:
+    if not households(ctx):
         return
     fam = families(ctx)
     if not fam.card:
         return
-    for person, flows in ctx.flows.by_person.items():
-        own = fam.card.get(person)
-        if not own:
-            continue
-        allowed = fam.cards_of[fam.of(person)]
-        for flow in flows:
-            card = paid_into(flow)
-            if not card or card in allowed:
+    registered_card, cards_of, family = fam.card, fam.cards_of, fam.family
+    for card, flows in _cards(ctx).items():
+        for person in dict.fromkeys(map(PERSON, flows)):
+            own = registered_card.get(person)
+            if not own or own == card or card in cards_of[family[person]]:
                 continue
-            name = str(flow.meta.get("beneficiary") or flow.entry.payee)
-            yield findings.emit(
-                "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
-                amount=flow.amount, group=f"{person}|{card}", who=_who(name, person),
-                account=MASK.account(card), registered=MASK.account(own),
-                item=flow.meta.get("item", "补助"), day=flow.date)
+            for flow in flows:
+                if flow.person != person:
+                    continue
+                name = str(flow.meta.get("beneficiary") or flow.entry.payee)
+                yield findings.emit(
+                    "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
+                    amount=flow.amount, group=f"{person}|{card}", who=_who(name, person),
+                    account=MASK.account(card), registered=MASK.account(own),
+                    item=flow.meta.get("item", "补助"), day=flow.date)
 
 
 def id_multi_name(ctx):
     registered = households(ctx)
     fam = families(ctx) if registered else None
+    plain: dict[str, str] = {}  # a name as written -> as compared
+
+    def compared(text) -> str:
+        try:
+            return plain[text]
+        except KeyError:
+            value = plain[text] = _name(text)
+            return value
+
     for person, flows in ctx.flows.by_person.items():
-        first = flows[0]
-        written = first.meta.get("beneficiary") or first.entry.payee
+        written = {f.meta.get("beneficiary") or f.entry.payee for f in flows}
         row = registered.get(person) if registered else None
-        if row is None and all((f.meta.get("beneficiary") or f.entry.payee) == written for f in flows):
+        head = str(row.get("户主姓名") or "").strip() if row is not None and person in fam.only_row else ""
+        if len({compared(w) for w in written} | ({compared(head)} if head else set())) < 2:
             continue
         names: dict[str, str] = {}  # compared form -> as written
-        if row is not None and person in fam.only_row and str(row.get("户主姓名") or "").strip():
-            names[_name(row["户主姓名"])] = str(row["户主姓名"]).strip()
+        if head:
+            names[compared(head)] = head
         under: dict[str, list] = defaultdict(list)
         for flow in flows:
             shown = str(flow.meta.get("beneficiary") or flow.entry.payee or "").strip()
-            key = _name(shown)
+            key = compared(shown)
             if key:
                 names.setdefault(key, shown)
                 under[key].append(flow)
@@ -244,8 +280,7 @@ def id_multi_name(ctx):
             amount=sum((f.amount for f in odd), ZERO), date=odd[0].date,
             links=tuple(link for f in odd for link in f.entry.links),
             id=MASK.id_no(person), names="、".join(names.values()), name=names[main],
-            count=len(names), day=odd[0].date,
-            source="登记册" if row is not None and person in fam.only_row else "最早一笔补助")
+            count=len(names), day=odd[0].date, source="登记册" if head else "最早一笔补助")
 
 
 # -- payee-variant, shared-account: firms ------------------------------------------------------
@@ -299,11 +334,6 @@ def _firm_payments(ctx):
                 out.append((pay, paid_into(pay.flow)))
         return out
     return ctx.flows.memo("identity.firm_payments", build)
-
-
-def _subsidy_cards(ctx) -> set[str]:
-    return ctx.flows.memo("identity.subsidy_cards", lambda: {
-        card for card in map(paid_into, ctx.flows.subsidies) if card})
 
 
 def payee_variant(ctx):
@@ -376,7 +406,7 @@ def _near(earlier: list, later: list, window: datetime.timedelta):
 
 def shared_account(ctx):
     variant = _Variants(ctx.settings)
-    cards = _subsidy_cards(ctx)
+    cards = _cards(ctx)
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
     for pay, account in _firm_payments(ctx):
         if account and account not in cards:
@@ -385,14 +415,19 @@ def shared_account(ctx):
         if len(keys) < 2:
             continue
         firms: list[str] = []  # one reduced name per firm, in the order first paid
+        firm_of: dict[str, int] = {}  # reduced name -> its firm (a variant is its firm's)
         for key in sorted(keys, key=lambda k: keys[k][0].entry.date):
-            if not any(variant.keys_alike(key, known) for known in firms):
+            known = next((n for n, name in enumerate(firms) if variant.keys_alike(key, name)), None)
+            if known is None:
+                known = len(firms)
                 firms.append(key)
+            firm_of[key] = known
         if len(firms) < 2:
             continue
         first = keys[firms[0]][0]
         second = keys[firms[1]][0]
-        later = [p for key in firms[1:] for p in keys[key]]
+        later = sorted((p for key, n in firm_of.items() if n for p in keys[key]),
+                       key=lambda p: p.entry.date)
         shown = [keys[key][0].entry.payee for key in firms]
         yield findings.emit(
             "shared-account", f"account|{account}", second.entry,

@@ -51,7 +51,6 @@ import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
-from operator import attrgetter
 
 from rapidfuzz.distance import Levenshtein
 
@@ -66,13 +65,14 @@ SETTINGS = {"payee_variant_edits": 2, "payee_variant_similarity": 0.6,
             "payee_variant_window_days": 30}
 MASK = Masker()
 ZERO = Decimal(0)
-PERSON = attrgetter("person")
 _SEPARATORS = re.compile(r"[\s\-]")
 _NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
 
 
 def account_no(value) -> str:
     """An account or card number as compared: spaces and dashes dropped; "" when it has no digit."""
+    if type(value) is str and value.isdigit():
+        return value
     text = _SEPARATORS.sub("", str(value or ""))
     return text if any(c.isdigit() for c in text) else ""
 
@@ -94,46 +94,37 @@ def _who(name: str, person: str) -> str:
 
 
 class Families:
-    """The register's families: ID number -> family, family -> its register cards, and
-    card -> the family the register gives it."""
+    """The register's families: ID number -> family, its register card, the cards of each
+    family, the family the register gives a card to, and the 户主姓名 of an ID that is its
+    household's only row."""
 
     def __init__(self, rows: dict[str, dict]):
-        parent: dict[str, str] = {}
+        parent: dict[str, str] = {}  # family -> the family it was merged into (shared cards)
 
-        def find(x):
-            while parent.setdefault(x, x) != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
+        def find(unit):
+            while unit in parent:
+                unit = parent[unit]
+            return unit
 
-        def join(a, b):
-            parent[find(a)] = find(b)
-
-        self.names: dict[str, str] = {}
-        cards: dict[str, str] = {}
+        unit_of, self.card, holder, counts = {}, {}, {}, defaultdict(int)
         for person, row in rows.items():
             if not person:
                 continue
-            find(f"id:{person}")
-            number = str(row.get("户编号") or "").strip()
-            if number:
-                join(f"id:{person}", f"hh:{number}")
+            unit = unit_of[person] = str(row.get("户编号") or "").strip() or f"id:{person}"
+            counts[unit] += 1
             card = account_no(row.get("一卡通账号"))
             if card:
-                join(f"id:{person}", f"card:{card}")
-                cards[person] = card
-        self.family = {person: find(f"id:{person}") for person in rows if person}
-        self.card = cards
+                self.card[person] = card
+                other = find(holder.setdefault(card, unit))
+                if other != find(unit):
+                    parent[find(unit)] = other
+        self.family = {person: find(unit) for person, unit in unit_of.items()}
+        self.holder = {card: find(unit) for card, unit in holder.items()}
         self.cards_of: dict[str, set[str]] = defaultdict(set)
-        self.holder: dict[str, str] = {}
-        for person, card in cards.items():
+        for person, card in self.card.items():
             self.cards_of[self.family[person]].add(card)
-            self.holder.setdefault(card, self.family[person])
-        counts: dict[str, int] = defaultdict(int)
-        for person, row in rows.items():
-            counts[str(row.get("户编号") or "").strip() or person] += 1
-        self.only_row = {person for person, row in rows.items()
-                         if counts[str(row.get("户编号") or "").strip() or person] == 1}
+        self.head = {person: str(rows[person].get("户主姓名") or "").strip()
+                     for person, unit in unit_of.items() if counts[unit] == 1}
 
     def of(self, person: str) -> str:
         return self.family.get(person) or f"id:{person}"
@@ -144,34 +135,78 @@ def families(ctx) -> Families:
 
 
 # -- shared-card, card-mismatch, id-multi-name: people ---------------------------------------
-def _cards(ctx) -> dict[str, list]:
-    """Household subsidies by the card they were paid into, in ledger order (each card as
-    written normalised once)."""
-    def build():
-        by_raw: dict = {}
-        for flow in ctx.flows.subsidies:
+class People:
+    """One pass over the subsidies per person: each card's first person and the cards paid for
+    two or more ID numbers (every card as written -> as compared), and the people whose cards
+    or names the card and name rules must read in full; the common person, paid under one name
+    into one card, costs a few comparisons."""
+
+    def __init__(self, by_person, fam: Families | None):
+        self.norm: dict = {}
+        self.first: dict[str, str] = {}
+        self.shared: set[str] = set()
+        self.mismatched: list[str] = []  # paid into a card the register does not give them
+        self.renamed: list[str] = []  # paid under two names, or not the register's
+        norm, first, shared = self.norm, self.first, self.shared
+        own_card = fam.card if fam else {}
+        heads = fam.head if fam else {}
+        for person, flows in by_person.items():
+            flow = flows[0]
             meta = flow.meta
             raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
-            if raw:
-                if raw in by_raw:
-                    by_raw[raw].append(flow)
-                else:
-                    by_raw[raw] = [flow]
-        by_card: dict[str, list] = {}
-        for raw, flows in by_raw.items():
-            card = account_no(raw)
-            if card:
-                if card in by_card:  # one card written two ways: back in ledger order
-                    by_card[card] = sorted(by_card[card] + flows, key=lambda f: f.date)
-                else:
-                    by_card[card] = flows
-        return by_card
-    return ctx.flows.memo("identity.cards", build)
+            name = meta.get("beneficiary") or flow.entry.payee
+            alike = True
+            for flow in flows:
+                meta = flow.meta
+                if meta.get("card") != raw or (meta.get("beneficiary") or flow.entry.payee) != name:
+                    alike = False
+                    break
+            if alike:
+                if raw:
+                    card = norm.get(raw)
+                    if card is None:
+                        card = norm[raw] = account_no(raw)
+                    if card:
+                        if first.setdefault(card, person) != person:
+                            shared.add(card)
+                        own = own_card.get(person)
+                        if own and card != own and card not in fam.cards_of[fam.family[person]]:
+                            self.mismatched.append(person)
+                head = heads.get(person)
+                if head and head != name:
+                    self.renamed.append(person)
+                continue
+            cards = set()
+            for flow in flows:
+                card = self.of(flow)
+                if card:
+                    cards.add(card)
+                    if first.setdefault(card, person) != person:
+                        shared.add(card)
+            own = own_card.get(person)
+            if own and cards - fam.cards_of[fam.family[person]]:
+                self.mismatched.append(person)
+            self.renamed.append(person)
+
+    def of(self, flow) -> str:
+        meta = flow.meta
+        raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+        if not raw:
+            return ""
+        card = self.norm.get(raw)
+        if card is None:
+            card = self.norm[raw] = account_no(raw)
+        return card
+
+
+def _people(ctx) -> People:
+    return ctx.memo("identity.people", lambda: People(
+        ctx.flows.by_person, families(ctx) if households(ctx) else None))
 
 
 def shared_card(ctx):
-    by_card = _cards(ctx)
-    if not by_card:
+    cards = _people(ctx)
+    if not cards.first:
         return
     others = defaultdict(list)  # card -> payments without an ID number into it
     for flow in ctx.flows.works:
@@ -179,32 +214,35 @@ def shared_card(ctx):
         if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
                 and flow.amount > 0:
             card = paid_into(flow)
-            if card in by_card:
+            if card in cards.first:
                 others[card].append(flow)
-    fam = None
+    suspects = cards.shared | set(others)
+    if not suspects:
+        return
+    by_card = defaultdict(list)
+    for flow in ctx.flows.subsidies:
+        card = cards.of(flow)
+        if card in suspects:
+            by_card[card].append(flow)
+    fam = families(ctx)
     for card, flows in by_card.items():
         extra = others.get(card, ())
-        if not extra and len(set(map(PERSON, flows))) < 2:
-            continue
-        fam = fam or families(ctx)
-        units = {fam.of(f.person) for f in flows}
-        if len(units) < 2 and not extra:
-            continue
         named: dict[str, str] = {}  # a name a subsidy on the card bears -> its family
-        for flow in flows:
-            named.setdefault(_name(flow.meta.get("beneficiary") or flow.entry.payee), fam.of(flow.person))
         paid = []  # (flow, family, who)
         for flow in flows:
-            paid.append((flow, fam.of(flow.person),
-                         _who(str(flow.meta.get("beneficiary") or flow.entry.payee), flow.person)))
+            unit = fam.of(flow.person)
+            named.setdefault(_name(flow.meta.get("beneficiary") or flow.entry.payee), unit)
+            paid.append((flow, unit, _who(str(flow.meta.get("beneficiary") or flow.entry.payee),
+                                          flow.person)))
         for flow in extra:
             name = _name(flow.entry.payee)
             paid.append((flow, named.get(name, f"name:{name}"), flow.entry.payee))
-        if len({unit for _, unit, _ in paid}) < 2:
+        units = {unit for _, unit, _ in paid}
+        if len(units) < 2:
             continue
         paid.sort(key=lambda p: p[0].date)
         holder = fam.holder.get(card)
-        if holder not in {unit for _, unit, _ in paid}:
+        if holder not in units:
             holder = paid[0][1]
         foreign = [p for p in paid if p[1] != holder]
         whose = list(dict.fromkeys(who for _, unit, who in paid if unit == holder))
@@ -215,36 +253,34 @@ def shared_card(ctx):
             amount=sum((p[0].amount for p in foreign), ZERO), date=first.date,
             links=tuple(link for p in paid for link in p[0].entry.links),
             account=MASK.account(card), holder="、".join(whose), others="、".join(strangers),
-            count=len({unit for _, unit, _ in paid}), day=first.date,
+            count=len(units), day=first.date,
             registered="登记册所载持卡户" if fam.holder.get(card) == holder else "最早领取人")
 
 
 def card_mismatch(ctx):
-    if not households(ctx):
+    people = _people(ctx)
+    if not people.mismatched:
         return
     fam = families(ctx)
-    if not fam.card:
-        return
-    registered_card, cards_of, family = fam.card, fam.cards_of, fam.family
-    for card, flows in _cards(ctx).items():
-        for person in dict.fromkeys(map(PERSON, flows)):
-            own = registered_card.get(person)
-            if not own or own == card or card in cards_of[family[person]]:
+    for person in people.mismatched:
+        own, allowed = fam.card[person], fam.cards_of[fam.family[person]]
+        for flow in ctx.flows.by_person[person]:
+            card = people.of(flow)
+            if not card or card in allowed:
                 continue
-            for flow in flows:
-                if flow.person != person:
-                    continue
-                name = str(flow.meta.get("beneficiary") or flow.entry.payee)
-                yield findings.emit(
-                    "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
-                    amount=flow.amount, group=f"{person}|{card}", who=_who(name, person),
-                    account=MASK.account(card), registered=MASK.account(own),
-                    item=flow.meta.get("item", "补助"), day=flow.date)
+            name = str(flow.meta.get("beneficiary") or flow.entry.payee)
+            yield findings.emit(
+                "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
+                amount=flow.amount, group=f"{person}|{card}", who=_who(name, person),
+                account=MASK.account(card), registered=MASK.account(own),
+                item=flow.meta.get("item", "补助"), day=flow.date)
 
 
 def id_multi_name(ctx):
-    registered = households(ctx)
-    fam = families(ctx) if registered else None
+    people = _people(ctx)
+    if not people.renamed:
+        return
+    heads = families(ctx).head if households(ctx) else {}
     plain: dict[str, str] = {}  # a name as written -> as compared
 
     def compared(text) -> str:
@@ -254,12 +290,9 @@ def id_multi_name(ctx):
             value = plain[text] = _name(text)
             return value
 
-    for person, flows in ctx.flows.by_person.items():
-        written = {f.meta.get("beneficiary") or f.entry.payee for f in flows}
-        row = registered.get(person) if registered else None
-        head = str(row.get("户主姓名") or "").strip() if row is not None and person in fam.only_row else ""
-        if len({compared(w) for w in written} | ({compared(head)} if head else set())) < 2:
-            continue
+    for person in people.renamed:
+        flows = ctx.flows.by_person[person]
+        head = heads.get(person, "")
         names: dict[str, str] = {}  # compared form -> as written
         if head:
             names[compared(head)] = head
@@ -321,32 +354,54 @@ class _Variants:
                           and Levenshtein.normalized_similarity(a, b) >= self.similarity)
 
 
-def _firm_payments(ctx):
-    """(payment, its account) for every project payment to a firm name, in ledger order."""
-    def build():
-        firms, out = {}, []
-        for pay in ctx.flows.payments:
-            raw = pay.entry.payee or ""
+class _Firms:
+    """Every project payment to a firm name with its account, in ledger order, and the
+    accounts and projects paid under two or more names as written (the only ones the firm
+    rules read further)."""
+
+    def __init__(self, payments):
+        firms: dict = {}
+        self.paid: list = []  # (payment, its account)
+        self.accounts: set[str] = set()
+        self.projects: set[str] = set()
+        by_account, by_project = {}, {}
+        keep, several = self.paid.append, self.projects.add
+        for pay in payments:
+            entry = pay.entry
+            raw = entry.payee or ""
             firm = firms.get(raw)
             if firm is None:
                 firm = firms[raw] = bool(raw.strip()) and not is_person(raw.strip())
-            if firm:
-                out.append((pay, paid_into(pay.flow)))
-        return out
-    return ctx.flows.memo("identity.firm_payments", build)
+            if not firm:
+                continue
+            value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
+            account = account_no(value) if value else ""
+            keep((pay, account))
+            if by_project.setdefault(pay.project, raw) != raw:
+                several(pay.project)
+            if account and by_account.setdefault(account, raw) != raw:
+                self.accounts.add(account)
+
+
+def _firms(ctx) -> _Firms:
+    return ctx.flows.memo("identity.firms", lambda: _Firms(ctx.flows.payments))
 
 
 def payee_variant(ctx):
     variant = _Variants(ctx.settings)
     window = datetime.timedelta(days=int(ctx.settings["payee_variant_window_days"]))
-    paid = _firm_payments(ctx)
+    firms = _firms(ctx)
+    accounts, projects = firms.accounts, firms.projects
+    if not accounts and not projects:
+        return
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
     by_project: dict[str, dict[str, list]] = defaultdict(dict)
-    for pay, account in paid:
+    for pay, account in firms.paid:
         name = pay.entry.payee
-        if account:
+        if account in accounts:
             by_account[account].setdefault(name, []).append(pay)
-        by_project[pay.project].setdefault(name, []).append((pay, account))
+        if pay.project in projects:
+            by_project[pay.project].setdefault(name, []).append((pay, account))
     reported = set()
     for account, names in by_account.items():
         if len(names) < 2:
@@ -406,10 +461,13 @@ def _near(earlier: list, later: list, window: datetime.timedelta):
 
 def shared_account(ctx):
     variant = _Variants(ctx.settings)
-    cards = _cards(ctx)
+    firms = _firms(ctx)
+    if not firms.accounts:
+        return
+    cards = _people(ctx).first
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
-    for pay, account in _firm_payments(ctx):
-        if account and account not in cards:
+    for pay, account in firms.paid:
+        if account in firms.accounts and account not in cards:
             by_account[account].setdefault(pay.payee, []).append(pay)
     for account, keys in by_account.items():
         if len(keys) < 2:

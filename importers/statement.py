@@ -1,8 +1,8 @@
 """Bank statements (对账单), any layout described by a layouts/*.toml file.
 
 One transaction per statement row, linked by the bank serial (`^ICBC-2345-02000001`; without a
-serial, the timestamp, or the date and a digest of the row), classified by the workspace's rules;
-the closing balance becomes a `balance` assertion the day after the statement period, and an
+serial, the timestamp, or the date and a digest of the row), classified by the workspace's rules,
+the counterparty's account (对方账号) as `payee_account:` on the classified posting; the closing balance becomes a `balance` assertion the day after the statement period, and an
 account's first statement with money already on it gets an opening entry (`^<ACCOUNT>-OPEN`).
 """
 
@@ -299,7 +299,8 @@ class StatementImporter(FundtrailImporter):
         moment = {"time": f"{row.when:%H:%M:%S}"} if row.has_time else {}
         meta = self.meta(path, ctx, (link, account), row=row.number, **moment)
         cash = posting(account, row.amount)
-        other = posting(result.account, -row.amount, result.meta)
+        other = posting(result.account, -row.amount,
+                        {**result.meta, "payee_account": row.payee_account})  # the counterparty's
         postings = [cash, other] if row.amount > 0 else [other, cash]
         return txn(meta, row.when.date(), result.payee, result.narration, {link} | result.links,
                    postings)

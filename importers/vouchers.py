@@ -136,7 +136,7 @@ class VoucherImporter(FundtrailImporter):
         link = f"VOU-{number}"
         postings = []
         for func, eco, amt in lines:
-            meta = dict(result.meta)
+            meta = {**result.meta, "payee_account": fields.get("PayeeAcctNo", "")}
             if result.account.startswith("Expenses:"):
                 meta.update(func_code=func, eco_code=eco)
             postings.append(posting(result.account, amt, meta))

@@ -25,7 +25,7 @@ def test_every_new_rule_has_a_planted_anomaly_and_a_near_miss(demo):
     expected = json.loads((demo[0] / "expected-findings.json").read_text("utf-8"))
     near = json.loads((demo[0] / "near-misses.json").read_text("utf-8"))
     assert {p["rule"] for p in expected} >= NEW_RULES
-    assert {p["rule"] for p in near} == NEW_RULES
+    assert {p["rule"] for p in near} >= NEW_RULES
 
 
 def test_recall_on_planted_and_silence_on_near_misses(demo, found):

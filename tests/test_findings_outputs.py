@@ -100,8 +100,9 @@ def test_the_audit_report_covers_its_period_and_states_each_figure_once(demo, de
     assert f"合计{n}{at_risk}" in _section(text, "三、疑点汇总", "四、本期疑点明细")
 
 
-ENGLISH = re.compile(r"(?<![.\w-])[A-Za-z]{2,}[,;!?]? +[A-Za-z]{2,}")  # two words: a sentence, not
-# a file name (nor its extension before the next column: "….xml    QH2024-009")
+# two words: a sentence, not a file name, nor its extension before the next column or an evidence
+# link ("….xml    QH2024-009", "xlsx QH2024-S01")
+ENGLISH = re.compile(r"(?<![\w.-])[A-Za-z]{2,}[,;!?]? +[A-Za-z]{2,}(?![\w-])")
 
 
 def test_no_pdf_line_holds_an_english_sentence_or_a_rule_id(demo_books):

@@ -76,7 +76,8 @@ def planted(demo, tmp_path_factory, demo_books):
 
 
 def secrets(root, books) -> set[str]:
-    """Every personal number the workspace knows: registers, posting metadata, loans, planted."""
+    """Every personal number the workspace knows: registers, posting metadata (ID, card and
+    counterparty account numbers), loans, planted."""
     found = {v for values in PLANTED.values() for v in values}
     for name, columns in (("households.csv", ("身份证号", "一卡通账号", "联系电话")),
                           ("officials.csv", ("身份证号", "关系人身份证号"))):
@@ -88,6 +89,9 @@ def secrets(root, books) -> set[str]:
         for posting in getattr(entry, "postings", None) or ():
             found |= {re.sub(r"\D", "", str(posting.meta[k])) + ("X" if str(posting.meta[k]).endswith("X") else "")
                       for k in ("id_no", "card") if k in (posting.meta or {})}
+            account = re.sub(r"\D", "", str((posting.meta or {}).get("payee_account", "")))
+            if len(account) >= 12:  # a statement's or voucher's counterparty account
+                found.add(account)
     return {s.upper() for s in found}
 
 

@@ -9,6 +9,7 @@ everything with a source file is brought in by the importers (`run_import` over 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections import defaultdict
@@ -16,11 +17,10 @@ from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
-
 from fundtrail import accounts as acc
 from fundtrail import workspace
 from fundtrail.ledgers.demo import places, rawfiles
-from fundtrail.ledgers.demo.model import Balance, Txn
+from fundtrail.ledgers.demo.model import Balance, Posting, Txn
 from fundtrail.ledgers.demo.scenario import BANKS, CLEARING, DORMANT, HELD, TREASURY, Scenario
 from fundtrail.ledgertext import directive, money, posting_line, quote, value
 
@@ -41,8 +41,21 @@ def transaction(txn: Txn) -> str:
 def direct_text(s: Scenario, balances: list[Balance]) -> str:
     """The scenario's sourced entries written straight from the plan (what the importers must
     reproduce from the raw files; tests/test_demo_import.py compares the two)."""
-    return "\n".join([transaction(t) for t in s.txns if t.file == "imported"] + [
+    return "\n".join([transaction(_counterparty(t)) for t in s.txns if t.file == "imported"] + [
         directive(f"{b.date} balance {b.account} {b.amount:.2f} CNY", b.meta) for b in balances])
+
+
+def _counterparty(t: Txn) -> Txn:
+    """The entry with the counterparty's account (对方账号, a voucher's PayeeAcctNo) on the
+    posting the row is classified to, as the statement and voucher importers write it."""
+    source = t.bank or t.voucher
+    number = source.payee_account if source else ""
+    if not number.strip("-"):  # none, or the layouts' empty marker
+        return t
+    cash = t.bank.account if t.bank else TREASURY
+    return dataclasses.replace(t, postings=[
+        p if p.account == cash else Posting(p.account, p.amount, {**p.meta, "payee_account": number})
+        for p in t.postings])
 
 
 def _append(root: Path, name: str, chunks: list[str]) -> None:
@@ -155,7 +168,8 @@ def build(root: Path, seed: int = 20241) -> dict:
     summary = run_import(main, [root / "documents"], batch=BATCH)
     expected = sorted(scenario.expected, key=lambda e: (e["rule"], e["link"]))
     (root / "near-misses.json").write_text(json.dumps(
-        scenario.near_misses_assets, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        scenario.near_misses_assets + scenario.near_misses_identity, ensure_ascii=False,
+        indent=1) + "\n", "utf-8")
     (root / "expected-findings.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return {"ledger": main, "transactions": len(scenario.txns), "projects": len(scenario.projects),

@@ -80,6 +80,7 @@ class Pay:
     on_holiday: bool = False  # keep the date even if it is not a working day
     expect: list[str] = field(default_factory=list)  # rules this payment must trigger
     skip_vouchers: int = 0  # voucher numbers skipped just before this one (a gap)
+    near: list[str] = field(default_factory=list)  # rules this payment must not trigger
 
 
 class Scenario:
@@ -99,6 +100,7 @@ class Scenario:
         self.roster_failed: list[RosterRow] = []
         self.expected: list[dict] = []
         self.near_misses: list[tuple] = []  # (project, rule, date): look anomalous, must not fire
+        self.near_misses_identity: list[dict] = []  # {"rule", "link"} of the identity checks
         self._voucher_seq: dict[tuple, int] = defaultdict(int)
         self._serial: dict[str, int] = defaultdict(int)
         self._counter: dict[str, int] = defaultdict(int)
@@ -111,9 +113,12 @@ class Scenario:
             self._year(year)
         self._plant_project_anomalies()
         self._plant_misc()
+        late = self._plant_identity()
         payments = sorted(((pay.date, code, pay) for code, schedule in self.schedules.items()
                            for pay in schedule if pay.date <= HORIZON), key=lambda x: x[:2])
         for _, code, pay in payments:
+            self._emit_payment(self.projects[code], pay)
+        for code, pay in late:  # numbered after every other voucher: no number moves
             self._emit_payment(self.projects[code], pay)
         self._interest()
         self._fund_bank_accounts()
@@ -572,7 +577,7 @@ class Scenario:
             pay.payee = p.payee = "青禾建工有限公司"
         s = sched(p)
         dup = Pay(**{**s[1].__dict__, "date": workday(s[1].date + 8 * ONE), "channel": ICBC,
-                     "payee": "青禾建工有限责任公司", "expect": ["duplicate-payment"]})
+                     "payee": "青禾建工有限责任公司", "expect": ["duplicate-payment", "payee-variant"]})
         s[-1].amount -= dup.amount
         self.schedules[p.code].append(dup)
         # Paid before approval: the advance goes out twelve days before the approval date.
@@ -703,6 +708,107 @@ class Scenario:
             {self._bank_link(line)}, bank=line))
         self.expect("unclassified", f"^{self._bank_link(line)}")
 
+    # -- identity across names, cards and accounts ---------------------------------------
+    def _plant_identity(self) -> list[tuple[str, Pay]]:
+        """Cards, accounts and names that point at one person or firm behind several, and their
+        near misses. Only cards, accounts and names change (no entry is added but one voucher,
+        numbered after all others, and no draw of the scenario's own generator), so every other
+        planted anomaly keeps its entries, links and amounts. Returns the late payments."""
+        rng = random.Random(self.seed + 22)
+        related = self.related | {o["身份证号"] for o in self.officials}
+        official_names = {o["姓名"] for o in self.officials} | {o["关系人姓名"] for o in self.officials}
+        borrowers = {loan.household for loan in self.loans.values()}
+        rows: dict[str, list[Txn]] = defaultdict(list)  # ID -> its roster entries
+        for txn in self.txns:
+            if txn.roster is not None:
+                rows[txn.roster.id_no].append(txn)
+        by_id = {h["身份证号"]: h for h in self.households}
+        plain = [h for h in self.households if h["身份证号"] in rows and h["身份证号"] not in related
+                 and h["户编号"] not in borrowers and h["户主姓名"] not in official_names
+                 and not any(getattr(t.roster, "expect", None) for t in rows[h["身份证号"]])
+                 and len({t.roster.batch for t in rows[h["身份证号"]]}) == len(rows[h["身份证号"]])]
+        people = iter(plain[5::7])
+
+        def link(txn: Txn) -> str:
+            return f"^YKT-{txn.roster.batch}-{txn.roster.seq:03d}"
+
+        def pay_into(txn: Txn, card: str, name: str | None = None) -> None:
+            txn.roster.card = txn.postings[0].meta["card"] = card
+            if name:
+                txn.roster.name = txn.payee = txn.postings[0].meta["beneficiary"] = name
+
+        # Three households' subsidies paid into the first one's card.
+        holder, *others = (next(people) for _ in range(3))
+        for household in others:
+            for txn in rows[household["身份证号"]]:
+                pay_into(txn, holder["一卡通账号"])
+                self.expect("card-mismatch", link(txn))
+        self.expect("shared-card", link(rows[others[0]["身份证号"]][0]))
+        # A household paid into a card that is not the register's.
+        stray = next(people)
+        txn = rows[stray["身份证号"]][-1]
+        pay_into(txn, places.card_number(rng))
+        self.expect("card-mismatch", link(txn))
+        # One ID number paid under a second name (one character changed).
+        renamed = next(people)
+        txn = rows[renamed["身份证号"]][-1]
+        name = renamed["户主姓名"]
+        other = next(c for c in places.GIVEN if c != name[-1] and c not in name)
+        pay_into(txn, renamed["一卡通账号"], name[:-1] + other)
+        self.expect("id-multi-name", link(txn))
+        # Near miss: an elder registered as a household of its own with the son's card.
+        son, elder = next(people), next(people)
+        elder["一卡通账号"] = son["一卡通账号"]
+        for txn in rows[elder["身份证号"]]:
+            pay_into(txn, son["一卡通账号"])
+            self.near_misses_identity += [{"rule": "shared-card", "link": link(txn)},
+                                          {"rule": "card-mismatch", "link": link(txn)}]
+        # Near miss: two people of one name, each with an ID number and a card of their own.
+        first, second = next(people), next(people)
+        by_id[second["身份证号"]]["户主姓名"] = first["户主姓名"]
+        for txn in rows[second["身份证号"]]:
+            pay_into(txn, second["一卡通账号"], first["户主姓名"])
+            self.near_misses_identity += [{"rule": "id-multi-name", "link": link(txn)},
+                                          {"rule": "shared-card", "link": link(txn)}]
+
+        p24, p25 = self._village_projects(2024), self._village_projects(2025)
+        taken = set(map(id, self._planted(p24 + p25)))
+        free = [p for p in p24 + p25 if id(p) not in taken and p.channel in ("treasury", ICBC)
+                and p.code != "QH2025-101"]
+
+        def sched(p):
+            return sorted(self.schedules[p.code], key=lambda pay: pay.date)
+
+        # The same amount to 青禾健工有限公司 six days after 青禾建工有限公司, from the treasury.
+        late = []
+        p = next(q for q in free if q.payee == "青禾建工有限公司" and q.channel == "treasury"
+                 and len(sched(q)) == 4 and chinese_calendar.is_workday(sched(q)[2].date + 6 * ONE)
+                 and sched(q)[2].date + 6 * ONE < min(q.end, HORIZON))
+        free.remove(p)
+        s = sched(p)
+        s[1].amount -= s[2].amount  # the project's total stays its budget
+        late.append((p.code, Pay(**{**s[2].__dict__, "date": s[2].date + 6 * ONE, "expect": ["payee-variant"],
+                                    "payee": "青禾健工有限公司", "skip_vouchers": 0,
+                                    "payee_account": places.corporate_account(rng)})))
+        # One account paid under two firm names, in two projects.
+        a = next(q for q in free if q.payee != "青禾建工有限公司")
+        b = next(q for q in free if q.start > a.start + 30 * ONE and q.payee not in (a.payee, "青禾建工有限公司")
+                 and q.payee[:2] != a.payee[:2])
+        free.remove(a)
+        free.remove(b)
+        b.payee_account = a.payee_account
+        for pay in self.schedules[b.code]:
+            pay.payee_account = a.payee_account
+        sched(b)[0].expect.append("shared-account")
+        # Near miss: 青禾建设有限公司, another firm with a name one character from 青禾建工's,
+        # paid in other projects into its own account.
+        c = next(q for q in free if q.payee != "青禾建工有限公司")
+        for pay in self.schedules[c.code]:
+            pay.payee = "青禾建设有限公司"
+            pay.near = ["payee-variant", "shared-account"]
+        c.payee = "青禾建设有限公司"
+        return late
+
     # -- turning schedules into entries --------------------------------------------------
     def _emit_payment(self, p: ProjectSpec, pay: Pay):
         fund = self.funds[p.fund]
@@ -743,6 +849,8 @@ class Scenario:
         link = sorted(lk for lk in txn.links if lk != p.code)[0]
         for rule in pay.expect:
             self.expect(rule, f"^{link}")
+        for rule in pay.near:
+            self.near_misses_identity.append({"rule": rule, "link": f"^{link}"})
 
     def _bank_line(self, account, day, payee, payee_account, summary, purpose, amount) -> BankLine:
         when = datetime.datetime.combine(day, datetime.time(

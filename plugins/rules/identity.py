@@ -1,0 +1,499 @@
+"""Identity across names, cards and accounts: one person or firm behind several names, or one
+account behind several people.
+
+The account a payment went to is the posting's `card:` (一卡通 rows), else its
+`payee_account:` (bank statements, treasury vouchers), else the entry's `payee_account:`;
+spaces and dashes are ignored. The household register (`custom "register" "households"`,
+columns 户编号, 户主姓名, 身份证号, 一卡通账号) says who belongs together: people whose rows share
+a 户编号, or whose rows name the same 一卡通账号, are one family.
+
+shared-card (high)
+    A card that received a household subsidy (a person's card) was paid for two or more people
+    who are not one family: different ID numbers of different families, or, for payments
+    without an ID number into that card, a payee name no subsidy on the card bears. The
+    family the register gives the card to (else the first paid) is its holder; the amount is
+    what the others received. One finding per card.
+card-mismatch (medium)
+    A registered person's subsidy paid into a card other than the 一卡通账号 the register gives
+    them or their family. People without a registered card are not judged. One finding per
+    person and card, every payment as a row.
+payee-variant (medium)
+    Two firm names (payees that are not personal names, see `personal-account`) that differ by
+    a legal-form suffix (青禾建工有限公司 / 青禾建工有限责任公司) or by at most
+    `payee_variant_edits` characters once the legal form is dropped, with the two reduced names
+    at least `payee_variant_similarity` alike (rapidfuzz's normalised Levenshtein similarity),
+    paid (a) into the same account, at any time, or (b) for the same project within
+    `payee_variant_window_days` days of each other, with the same amount or without two
+    different known accounts. Names that differ only in spacing, brackets or full-width forms
+    are one name. One finding per name pair (and account or project), on the first payment
+    under the later name.
+shared-account (high)
+    One account received project money (payments and money passed to units, not household
+    subsidies) under two or more firm names (not personal names) that are not variants of
+    each other (as payee-variant judges them). Accounts that received a household subsidy are
+    shared-card's. One finding per account, on the first payment under the second firm's
+    name; the amount is what every firm but the first received (a variant of a firm's name
+    counts as that firm).
+id-multi-name (medium)
+    One ID number paid subsidies under two or more names (the `beneficiary:`, else the payee),
+    or under a name other than the register's 户主姓名 when the ID is its household's only row.
+    People of the same name with different ID numbers are different people. One finding per
+    ID number.
+
+Settings: payee_variant_edits (2), payee_variant_similarity (0.6), payee_variant_window_days (30).
+Without a household register every ID number is its own family and card-mismatch is silent.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+
+from rapidfuzz.distance import Levenshtein
+
+from fundtrail import findings
+from fundtrail.flows import payee_key
+from fundtrail.masking import Masker
+from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.rules._registers import households
+from fundtrail.plugins.rules.cash import is_person
+
+SETTINGS = {"payee_variant_edits": 2, "payee_variant_similarity": 0.6,
+            "payee_variant_window_days": 30}
+MASK = Masker()
+ZERO = Decimal(0)
+_SEPARATORS = re.compile(r"[\s\-]")
+_NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
+
+
+def account_no(value) -> str:
+    """An account or card number as compared: spaces and dashes dropped; "" when it has no digit."""
+    if type(value) is str and value.isdigit():
+        return value
+    text = _SEPARATORS.sub("", str(value or ""))
+    return text if any(c.isdigit() for c in text) else ""
+
+
+def paid_into(flow) -> str:
+    """The account a flow's money went to: `card:`, else `payee_account:` of the posting, else
+    of the entry ("" when none is recorded)."""
+    meta = flow.meta
+    value = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+    return account_no(value) if value else ""
+
+
+def _name(text) -> str:
+    return _NOISE.sub("", unicodedata.normalize("NFKC", str(text or "")))
+
+
+def _who(name: str, person: str) -> str:
+    return f"{name}（身份证{MASK.id_no(person)}）" if person else name
+
+
+class Families:
+    """The register's families: ID number -> family, its register card, the cards of each
+    family, the family the register gives a card to, and the 户主姓名 of an ID that is its
+    household's only row."""
+
+    def __init__(self, rows: dict[str, dict]):
+        parent: dict[str, str] = {}  # family -> the family it was merged into (shared cards)
+
+        def find(unit):
+            while unit in parent:
+                unit = parent[unit]
+            return unit
+
+        unit_of, self.card, holder, counts = {}, {}, {}, defaultdict(int)
+        for person, row in rows.items():
+            if not person:
+                continue
+            unit = unit_of[person] = str(row.get("户编号") or "").strip() or f"id:{person}"
+            counts[unit] += 1
+            card = account_no(row.get("一卡通账号"))
+            if card:
+                self.card[person] = card
+                other = find(holder.setdefault(card, unit))
+                if other != find(unit):
+                    parent[find(unit)] = other
+        self.family = {person: find(unit) for person, unit in unit_of.items()}
+        self.holder = {card: find(unit) for card, unit in holder.items()}
+        self.cards_of: dict[str, set[str]] = defaultdict(set)
+        for person, card in self.card.items():
+            self.cards_of[self.family[person]].add(card)
+        self.head = {person: str(rows[person].get("户主姓名") or "").strip()
+                     for person, unit in unit_of.items() if counts[unit] == 1}
+
+    def of(self, person: str) -> str:
+        return self.family.get(person) or f"id:{person}"
+
+
+def families(ctx) -> Families:
+    return ctx.memo("identity.families", lambda: Families(households(ctx)))
+
+
+# -- shared-card, card-mismatch, id-multi-name: people ---------------------------------------
+class People:
+    """One pass over the subsidies per person: each card's first person and the cards paid for
+    two or more ID numbers (every card as written -> as compared), and the people whose cards
+    or names the card and name rules must read in full; the common person, paid under one name
+    into one card, costs a few comparisons."""
+
+    def __init__(self, by_person, fam: Families | None):
+        self.norm: dict = {}
+        self.first: dict[str, str] = {}
+        self.shared: set[str] = set()
+        self.mismatched: list[str] = []  # paid into a card the register does not give them
+        self.renamed: list[str] = []  # paid under two names, or not the register's
+        norm, first, shared = self.norm, self.first, self.shared
+        own_card = fam.card if fam else {}
+        heads = fam.head if fam else {}
+        for person, flows in by_person.items():
+            flow = flows[0]
+            meta = flow.meta
+            raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+            name = meta.get("beneficiary") or flow.entry.payee
+            alike = True
+            for flow in flows:
+                meta = flow.meta
+                if meta.get("card") != raw or (meta.get("beneficiary") or flow.entry.payee) != name:
+                    alike = False
+                    break
+            if alike:
+                if raw:
+                    card = norm.get(raw)
+                    if card is None:
+                        card = norm[raw] = account_no(raw)
+                    if card:
+                        if first.setdefault(card, person) != person:
+                            shared.add(card)
+                        own = own_card.get(person)
+                        if own and card != own and card not in fam.cards_of[fam.family[person]]:
+                            self.mismatched.append(person)
+                head = heads.get(person)
+                if head and head != name:
+                    self.renamed.append(person)
+                continue
+            cards = set()
+            for flow in flows:
+                card = self.of(flow)
+                if card:
+                    cards.add(card)
+                    if first.setdefault(card, person) != person:
+                        shared.add(card)
+            own = own_card.get(person)
+            if own and cards - fam.cards_of[fam.family[person]]:
+                self.mismatched.append(person)
+            self.renamed.append(person)
+
+    def of(self, flow) -> str:
+        meta = flow.meta
+        raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+        if not raw:
+            return ""
+        card = self.norm.get(raw)
+        if card is None:
+            card = self.norm[raw] = account_no(raw)
+        return card
+
+
+def _people(ctx) -> People:
+    return ctx.memo("identity.people", lambda: People(
+        ctx.flows.by_person, families(ctx) if households(ctx) else None))
+
+
+def shared_card(ctx):
+    cards = _people(ctx)
+    if not cards.first:
+        return
+    others = defaultdict(list)  # card -> payments without an ID number into it
+    for flow in ctx.flows.works:
+        meta = flow.meta
+        if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
+                and flow.amount > 0:
+            card = paid_into(flow)
+            if card in cards.first:
+                others[card].append(flow)
+    suspects = cards.shared | set(others)
+    if not suspects:
+        return
+    by_card = defaultdict(list)
+    for flow in ctx.flows.subsidies:
+        card = cards.of(flow)
+        if card in suspects:
+            by_card[card].append(flow)
+    fam = families(ctx)
+    for card, flows in by_card.items():
+        extra = others.get(card, ())
+        named: dict[str, str] = {}  # a name a subsidy on the card bears -> its family
+        paid = []  # (flow, family, who)
+        for flow in flows:
+            unit = fam.of(flow.person)
+            named.setdefault(_name(flow.meta.get("beneficiary") or flow.entry.payee), unit)
+            paid.append((flow, unit, _who(str(flow.meta.get("beneficiary") or flow.entry.payee),
+                                          flow.person)))
+        for flow in extra:
+            name = _name(flow.entry.payee)
+            paid.append((flow, named.get(name, f"name:{name}"), flow.entry.payee))
+        units = {unit for _, unit, _ in paid}
+        if len(units) < 2:
+            continue
+        paid.sort(key=lambda p: p[0].date)
+        holder = fam.holder.get(card)
+        if holder not in units:
+            holder = paid[0][1]
+        foreign = [p for p in paid if p[1] != holder]
+        whose = list(dict.fromkeys(who for _, unit, who in paid if unit == holder))
+        strangers = list(dict.fromkeys(who for _, _, who in foreign))
+        first = foreign[0][0]
+        yield findings.emit(
+            "shared-card", f"card|{card}", first.entry,
+            amount=sum((p[0].amount for p in foreign), ZERO), date=first.date,
+            links=tuple(link for p in paid for link in p[0].entry.links),
+            account=MASK.account(card), holder="、".join(whose), others="、".join(strangers),
+            count=len(units), day=first.date,
+            registered="登记册所载持卡户" if fam.holder.get(card) == holder else "最早领取人")
+
+
+def card_mismatch(ctx):
+    people = _people(ctx)
+    if not people.mismatched:
+        return
+    fam = families(ctx)
+    for person in people.mismatched:
+        own, allowed = fam.card[person], fam.cards_of[fam.family[person]]
+        for flow in ctx.flows.by_person[person]:
+            card = people.of(flow)
+            if not card or card in allowed:
+                continue
+            name = str(flow.meta.get("beneficiary") or flow.entry.payee)
+            yield findings.emit(
+                "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
+                amount=flow.amount, group=f"{person}|{card}", who=_who(name, person),
+                account=MASK.account(card), registered=MASK.account(own),
+                item=flow.meta.get("item", "补助"), day=flow.date)
+
+
+def id_multi_name(ctx):
+    people = _people(ctx)
+    if not people.renamed:
+        return
+    heads = families(ctx).head if households(ctx) else {}
+    plain: dict[str, str] = {}  # a name as written -> as compared
+
+    def compared(text) -> str:
+        try:
+            return plain[text]
+        except KeyError:
+            value = plain[text] = _name(text)
+            return value
+
+    for person in people.renamed:
+        flows = ctx.flows.by_person[person]
+        head = heads.get(person, "")
+        names: dict[str, str] = {}  # compared form -> as written
+        if head:
+            names[compared(head)] = head
+        under: dict[str, list] = defaultdict(list)
+        for flow in flows:
+            shown = str(flow.meta.get("beneficiary") or flow.entry.payee or "").strip()
+            key = compared(shown)
+            if key:
+                names.setdefault(key, shown)
+                under[key].append(flow)
+        if len(names) < 2:
+            continue
+        main = next(iter(names))
+        odd = [f for key, fs in under.items() if key != main for f in fs]
+        odd.sort(key=lambda f: f.date)
+        yield findings.emit(
+            "id-multi-name", f"person|{person}", odd[0].entry,
+            amount=sum((f.amount for f in odd), ZERO), date=odd[0].date,
+            links=tuple(link for f in odd for link in f.entry.links),
+            id=MASK.id_no(person), names="、".join(names.values()), name=names[main],
+            count=len(names), day=odd[0].date, source="登记册" if head else "最早一笔补助")
+
+
+# -- payee-variant, shared-account: firms ------------------------------------------------------
+class _Variants:
+    """Whether two payee names are variants of one name, worked out once per pair."""
+
+    def __init__(self, settings):
+        self.edits = int(settings["payee_variant_edits"])
+        self.similarity = float(settings["payee_variant_similarity"])
+        self.known: dict[tuple[str, str], str] = {}
+
+    def __call__(self, a: str, b: str) -> str:
+        """"" when `a` and `b` (names as written) are one name or unrelated; else how they
+        differ: "组织形式后缀" (the legal form) or "<n>个字".
+        """
+        pair = (a, b) if a <= b else (b, a)
+        try:
+            return self.known[pair]
+        except KeyError:
+            pass
+        plain_a, plain_b = _name(a), _name(b)
+        how = ""
+        if plain_a != plain_b:
+            key_a, key_b = payee_key(a), payee_key(b)
+            if key_a == key_b:
+                how = "组织形式后缀"
+            else:
+                edits = Levenshtein.distance(key_a, key_b, score_cutoff=self.edits)
+                if key_a and key_b and edits <= self.edits and \
+                        Levenshtein.normalized_similarity(key_a, key_b) >= self.similarity:
+                    how = f"{edits}个字"
+        self.known[pair] = how
+        return how
+
+    def keys_alike(self, a: str, b: str) -> bool:
+        """Reduced names (payee_key) that are one firm's: equal or variants."""
+        return a == b or (Levenshtein.distance(a, b, score_cutoff=self.edits) <= self.edits
+                          and Levenshtein.normalized_similarity(a, b) >= self.similarity)
+
+
+class _Firms:
+    """Every project payment to a firm name with its account, in ledger order, and the
+    accounts and projects paid under two or more names as written (the only ones the firm
+    rules read further)."""
+
+    def __init__(self, payments):
+        firms: dict = {}
+        self.paid: list = []  # (payment, its account)
+        self.accounts: set[str] = set()
+        self.projects: set[str] = set()
+        by_account, by_project = {}, {}
+        keep, several = self.paid.append, self.projects.add
+        for pay in payments:
+            entry = pay.entry
+            raw = entry.payee or ""
+            firm = firms.get(raw)
+            if firm is None:
+                firm = firms[raw] = bool(raw.strip()) and not is_person(raw.strip())
+            if not firm:
+                continue
+            value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
+            account = account_no(value) if value else ""
+            keep((pay, account))
+            if by_project.setdefault(pay.project, raw) != raw:
+                several(pay.project)
+            if account and by_account.setdefault(account, raw) != raw:
+                self.accounts.add(account)
+
+
+def _firms(ctx) -> _Firms:
+    return ctx.flows.memo("identity.firms", lambda: _Firms(ctx.flows.payments))
+
+
+def payee_variant(ctx):
+    variant = _Variants(ctx.settings)
+    window = datetime.timedelta(days=int(ctx.settings["payee_variant_window_days"]))
+    firms = _firms(ctx)
+    accounts, projects = firms.accounts, firms.projects
+    if not accounts and not projects:
+        return
+    by_account: dict[str, dict[str, list]] = defaultdict(dict)
+    by_project: dict[str, dict[str, list]] = defaultdict(dict)
+    for pay, account in firms.paid:
+        name = pay.entry.payee
+        if account in accounts:
+            by_account[account].setdefault(name, []).append(pay)
+        if pay.project in projects:
+            by_project[pay.project].setdefault(name, []).append((pay, account))
+    reported = set()
+    for account, names in by_account.items():
+        if len(names) < 2:
+            continue
+        order = sorted(names, key=lambda n: names[n][0].entry.date)
+        for i, later in enumerate(order):
+            for earlier in order[:i]:
+                how = variant(earlier, later)
+                if not how:
+                    continue
+                reported.add((min(earlier, later), max(earlier, later)))
+                first, pays = names[earlier][0], names[later]
+                yield findings.emit(
+                    "payee-variant", f"account|{account}|{earlier}|{later}", pays[0].entry,
+                    amount=sum((p.amount for p in pays), ZERO),
+                    links=tuple(first.entry.links) + tuple(x for p in pays for x in p.entry.links),
+                    name=later, earlier_name=earlier, how=how, account=MASK.account(account),
+                    day=pays[0].entry.date, earlier=first.entry.date, project=pays[0].project)
+                break
+    for project, names in by_project.items():
+        if len(names) < 2:
+            continue
+        order = sorted(names, key=lambda n: names[n][0][0].entry.date)
+        for i, later in enumerate(order):
+            for earlier in order[:i]:
+                pair = (min(earlier, later), max(earlier, later))
+                if pair in reported:
+                    continue
+                how = variant(earlier, later)
+                if not how:
+                    continue
+                hit = _near(names[earlier], names[later], window)
+                if hit is None:
+                    continue
+                reported.add(pair)
+                (first, _), (pay, _) = hit
+                yield findings.emit(
+                    "payee-variant", f"project|{project}|{earlier}|{later}", pay.entry,
+                    amount=pay.amount, variant="project", links=first.entry.links,
+                    name=later, earlier_name=earlier, how=how, project=project,
+                    day=pay.entry.date, earlier=first.entry.date,
+                    days=abs((pay.entry.date - first.entry.date).days),
+                    earlier_amount=first.amount)
+
+
+def _near(earlier: list, later: list, window: datetime.timedelta):
+    """The first (earlier payment, later payment) within the window of each other with the
+    same amount, or without two different known accounts; None when there is none."""
+    for pay, account in later:
+        for before, theirs in earlier:
+            if abs(pay.entry.date - before.entry.date) > window:
+                continue
+            if pay.amount == before.amount or not (account and theirs and account != theirs):
+                return (before, theirs), (pay, account)
+    return None
+
+
+def shared_account(ctx):
+    variant = _Variants(ctx.settings)
+    firms = _firms(ctx)
+    if not firms.accounts:
+        return
+    cards = _people(ctx).first
+    by_account: dict[str, dict[str, list]] = defaultdict(dict)
+    for pay, account in firms.paid:
+        if account in firms.accounts and account not in cards:
+            by_account[account].setdefault(pay.payee, []).append(pay)
+    for account, keys in by_account.items():
+        if len(keys) < 2:
+            continue
+        firms: list[str] = []  # one reduced name per firm, in the order first paid
+        firm_of: dict[str, int] = {}  # reduced name -> its firm (a variant is its firm's)
+        for key in sorted(keys, key=lambda k: keys[k][0].entry.date):
+            known = next((n for n, name in enumerate(firms) if variant.keys_alike(key, name)), None)
+            if known is None:
+                known = len(firms)
+                firms.append(key)
+            firm_of[key] = known
+        if len(firms) < 2:
+            continue
+        first = keys[firms[0]][0]
+        second = keys[firms[1]][0]
+        later = sorted((p for key, n in firm_of.items() if n for p in keys[key]),
+                       key=lambda p: p.entry.date)
+        shown = [keys[key][0].entry.payee for key in firms]
+        yield findings.emit(
+            "shared-account", f"account|{account}", second.entry,
+            amount=sum((p.amount for p in later), ZERO), date=second.entry.date,
+            links=tuple(first.entry.links) + tuple(x for p in later for x in p.entry.links),
+            account=MASK.account(account), names="、".join(shown), count=len(firms),
+            first=shown[0], name=shown[1], day=second.entry.date, earlier=first.entry.date)
+
+
+RULES = {"shared-card": shared_card, "card-mismatch": card_mismatch, "payee-variant": payee_variant,
+         "shared-account": shared_account, "id-multi-name": id_multi_name}

@@ -56,14 +56,17 @@ from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
 from fundtrail.flows import payee_key
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.cash import is_person
+from fundtrail.plugins.settings import DAYS, INTEGER, SHARE, Setting
+from fundtrail.registers import Household
 
-SETTINGS = {"payee_variant_edits": 2, "payee_variant_similarity": 0.6,
-            "payee_variant_window_days": 30}
-MASK = Masker()
+SETTINGS = (
+    Setting("payee_variant_edits", INTEGER, 2, "收款人名称相差的最多字数"),
+    Setting("payee_variant_similarity", SHARE, 0.6, "收款人名称相似度下限", high=1),
+    Setting("payee_variant_window_days", DAYS, 30, "相似名称收款比对的天数"),
+)
 ZERO = Decimal(0)
 _SEPARATORS = re.compile(r"[\s\-]")
 _NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
@@ -89,8 +92,8 @@ def _name(text) -> str:
     return _NOISE.sub("", unicodedata.normalize("NFKC", str(text or "")))
 
 
-def _who(name: str, person: str) -> str:
-    return f"{name}（身份证{MASK.id_no(person)}）" if person else name
+def _who(masker, name: str, person: str) -> str:
+    return f"{name}（身份证{masker.id_no(person)}）" if person else name
 
 
 class Families:
@@ -98,7 +101,7 @@ class Families:
     family, the family the register gives a card to, and the 户主姓名 of an ID that is its
     household's only row."""
 
-    def __init__(self, rows: dict[str, dict]):
+    def __init__(self, rows: dict[str, Household]):
         parent: dict[str, str] = {}  # family -> the family it was merged into (shared cards)
 
         def find(unit):
@@ -110,9 +113,9 @@ class Families:
         for person, row in rows.items():
             if not person:
                 continue
-            unit = unit_of[person] = str(row.get("户编号") or "").strip() or f"id:{person}"
+            unit = unit_of[person] = str(row.number or "").strip() or f"id:{person}"
             counts[unit] += 1
-            card = account_no(row.get("一卡通账号"))
+            card = account_no(row.card)
             if card:
                 self.card[person] = card
                 other = find(holder.setdefault(card, unit))
@@ -123,7 +126,7 @@ class Families:
         self.cards_of: dict[str, set[str]] = defaultdict(set)
         for person, card in self.card.items():
             self.cards_of[self.family[person]].add(card)
-        self.head = {person: str(rows[person].get("户主姓名") or "").strip()
+        self.head = {person: str(rows[person].name or "").strip()
                      for person, unit in unit_of.items() if counts[unit] == 1}
 
     def of(self, person: str) -> str:
@@ -232,8 +235,8 @@ def shared_card(ctx):
         for flow in flows:
             unit = fam.of(flow.person)
             named.setdefault(_name(flow.meta.get("beneficiary") or flow.entry.payee), unit)
-            paid.append((flow, unit, _who(str(flow.meta.get("beneficiary") or flow.entry.payee),
-                                          flow.person)))
+            name = str(flow.meta.get("beneficiary") or flow.entry.payee)
+            paid.append((flow, unit, _who(ctx.masker, name, flow.person)))
         for flow in extra:
             name = _name(flow.entry.payee)
             paid.append((flow, named.get(name, f"name:{name}"), flow.entry.payee))
@@ -252,7 +255,7 @@ def shared_card(ctx):
             "shared-card", f"card|{card}", first.entry,
             amount=sum((p[0].amount for p in foreign), ZERO), date=first.date,
             links=tuple(link for p in paid for link in p[0].entry.links),
-            account=MASK.account(card), holder="、".join(whose), others="、".join(strangers),
+            account=ctx.masker.account(card), holder="、".join(whose), others="、".join(strangers),
             count=len(units), day=first.date,
             registered="登记册所载持卡户" if fam.holder.get(card) == holder else "最早领取人")
 
@@ -271,8 +274,8 @@ def card_mismatch(ctx):
             name = str(flow.meta.get("beneficiary") or flow.entry.payee)
             yield findings.emit(
                 "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
-                amount=flow.amount, group=f"{person}|{card}", who=_who(name, person),
-                account=MASK.account(card), registered=MASK.account(own),
+                amount=flow.amount, group=f"{person}|{card}", who=_who(ctx.masker, name, person),
+                account=ctx.masker.account(card), registered=ctx.masker.account(own),
                 item=flow.meta.get("item", "补助"), day=flow.date)
 
 
@@ -312,7 +315,7 @@ def id_multi_name(ctx):
             "id-multi-name", f"person|{person}", odd[0].entry,
             amount=sum((f.amount for f in odd), ZERO), date=odd[0].date,
             links=tuple(link for f in odd for link in f.entry.links),
-            id=MASK.id_no(person), names="、".join(names.values()), name=names[main],
+            id=ctx.masker.id_no(person), names="、".join(names.values()), name=names[main],
             count=len(names), day=odd[0].date, source="登记册" if head else "最早一笔补助")
 
 
@@ -321,8 +324,8 @@ class _Variants:
     """Whether two payee names are variants of one name, worked out once per pair."""
 
     def __init__(self, settings):
-        self.edits = int(settings["payee_variant_edits"])
-        self.similarity = float(settings["payee_variant_similarity"])
+        self.edits = settings["payee_variant_edits"]
+        self.similarity = float(settings["payee_variant_similarity"])  # rapidfuzz scores are floats
         self.known: dict[tuple[str, str], str] = {}
 
     def __call__(self, a: str, b: str) -> str:
@@ -389,7 +392,7 @@ def _firms(ctx) -> _Firms:
 
 def payee_variant(ctx):
     variant = _Variants(ctx.settings)
-    window = datetime.timedelta(days=int(ctx.settings["payee_variant_window_days"]))
+    window = datetime.timedelta(days=ctx.settings["payee_variant_window_days"])
     firms = _firms(ctx)
     accounts, projects = firms.accounts, firms.projects
     if not accounts and not projects:
@@ -418,7 +421,7 @@ def payee_variant(ctx):
                     "payee-variant", f"account|{account}|{earlier}|{later}", pays[0].entry,
                     amount=sum((p.amount for p in pays), ZERO),
                     links=tuple(first.entry.links) + tuple(x for p in pays for x in p.entry.links),
-                    name=later, earlier_name=earlier, how=how, account=MASK.account(account),
+                    name=later, earlier_name=earlier, how=how, account=ctx.masker.account(account),
                     day=pays[0].entry.date, earlier=first.entry.date, project=pays[0].project)
                 break
     for project, names in by_project.items():
@@ -491,7 +494,7 @@ def shared_account(ctx):
             "shared-account", f"account|{account}", second.entry,
             amount=sum((p.amount for p in later), ZERO), date=second.entry.date,
             links=tuple(first.entry.links) + tuple(x for p in later for x in p.entry.links),
-            account=MASK.account(account), names="、".join(shown), count=len(firms),
+            account=ctx.masker.account(account), names="、".join(shown), count=len(firms),
             first=shown[0], name=shown[1], day=second.entry.date, earlier=first.entry.date)
 
 

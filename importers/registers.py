@@ -1,6 +1,6 @@
 """Registers become master data: the fund indicator list (指标文件清单) -> masterdata/funds.beancount,
 the project library (项目库) -> masterdata/projects.beancount, the household register and the
-cadres-and-relatives register -> registers/*.csv. Each row is keyed (指标文号, 项目编号, 户编号,
+cadres-and-relatives register -> registers/*.csv. Each row is keyed (指标文号, 项目编号, 户编号 + 身份证号,
 身份证号 + 关系人身份证号), so re-importing a changed register updates rows in place.
 
 The fund list also yields the receipt (到账) of every indicator whose money reached the treasury
@@ -307,7 +307,8 @@ def _int(value) -> Decimal | None:
 class PersonRegisterImporter(_Tabular):
     """households / officials -> registers/<kind>.csv, upserted by key."""
 
-    SPECS = {"households": (HOUSEHOLDS, ("户编号",)),
+    # a household's members may each have a row of its 户编号: a row is one person of a household
+    SPECS = {"households": (HOUSEHOLDS, ("户编号", "身份证号")),
              "officials": (OFFICIALS, ("身份证号", "关系人身份证号"))}
 
     def __init__(self, register: str, workspace=None):

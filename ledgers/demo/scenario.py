@@ -756,9 +756,12 @@ class Scenario:
         other = next(c for c in places.GIVEN if c != name[-1] and c not in name)
         pay_into(txn, renamed["一卡通账号"], name[:-1] + other)
         self.expect("id-multi-name", link(txn))
-        # Near miss: an elder registered as a household of its own with the son's card.
-        son, elder = next(people), next(people)
-        elder["一卡通账号"] = son["一卡通账号"]
+        # Near miss: an elder registered in the son's household (one 户编号) with the son's card,
+        # an elder of the son's village whom no other plant of this method draws.
+        son = next(people)
+        drawn = {id(h) for h in plain[5::7]}
+        elder = next(h for h in plain if h["行政村"] == son["行政村"] and id(h) not in drawn)
+        elder["户编号"], elder["一卡通账号"] = son["户编号"], son["一卡通账号"]
         for txn in rows[elder["身份证号"]]:
             pay_into(txn, son["一卡通账号"])
             self.near_misses_identity += [{"rule": "shared-card", "link": link(txn)},

@@ -3,73 +3,82 @@ account behind several people.
 
 The account a payment went to is the posting's `card:` (一卡通 rows), else its
 `payee_account:` (bank statements, treasury vouchers), else the entry's `payee_account:`;
-spaces and dashes are ignored. The household register (`custom "register" "households"`,
-columns 户编号, 户主姓名, 身份证号, 一卡通账号) says who belongs together: people whose rows share
-a 户编号, or whose rows name the same 一卡通账号, are one family.
+spaces and dashes are ignored. A payment to a person is a subsidy (a posting with `id_no:`)
+or an asset-income distribution to a household (分红到户 …: a collective-layer posting with
+`id_no:`). The household register (`custom "register" "households"`, columns 户编号, 户主姓名,
+身份证号, 一卡通账号; a household's members may each have a row) says who belongs together:
+the people whose rows share a 户编号 are one family. Two households whose rows name one card
+stay two families.
 
 shared-card (high)
-    A card that received a household subsidy (a person's card) was paid for two or more people
-    who are not one family: different ID numbers of different families, or, for payments
-    without an ID number into that card, a payee name no subsidy on the card bears. The
-    family the register gives the card to (else the first paid) is its holder; the amount is
-    what the others received. One finding per card.
+    An account paid for two or more people who are not one family: (a) a card that received a
+    payment to a person, paid for ID numbers of different families, or, for a payment without
+    an ID number into it, under a name that neither its register rows nor its payments to
+    persons bear; (b) any other account paid, without ID numbers, under two or more personal
+    names (`personal-account`'s reading of a name). The family the register gives the card to
+    (its first row naming it; else the first paid) is its holder; the amount is what the
+    others received. One finding per account. Silent: one family on its card, one person
+    paid several times, one name written in several ways.
 card-mismatch (medium)
-    A registered person's subsidy paid into a card other than the 一卡通账号 the register gives
-    them or their family. People without a registered card are not judged. One finding per
-    person and card, every payment as a row.
+    A registered person's subsidy or dividend paid into a card other than the 一卡通账号 the
+    register gives them or their family (户编号). People without a registered card are not
+    judged. One finding per person and card, every payment as a row.
 payee-variant (medium)
     Two firm names (payees that are not personal names, see `personal-account`) that differ by
     a legal-form suffix (青禾建工有限公司 / 青禾建工有限责任公司) or by at most
     `payee_variant_edits` characters once the legal form is dropped, with the two reduced names
     at least `payee_variant_similarity` alike (rapidfuzz's normalised Levenshtein similarity),
-    paid (a) into the same account, at any time, or (b) for the same project within
-    `payee_variant_window_days` days of each other, with the same amount or without two
-    different known accounts. Names that differ only in spacing, brackets or full-width forms
-    are one name. One finding per name pair (and account or project), on the first payment
-    under the later name.
+    paid (a) into the same account or (b) for the same project, at any time, whatever their
+    amounts and accounts. Names that differ only in spacing, brackets or full-width forms are
+    one name; names whose differing characters each stand just before the end of a place name
+    (张山东村 / 张山北村, 前村 / 后村) name two places' units, not one firm. One finding per
+    name pair (and account or project), on the first payment under the later name. Silent:
+    similar names with their own accounts in different projects.
 shared-account (high)
     One account received project money (payments and money passed to units, not household
     subsidies) under two or more firm names (not personal names) that are not variants of
-    each other (as payee-variant judges them). Accounts that received a household subsidy are
-    shared-card's. One finding per account, on the first payment under the second firm's
+    each other (as payee-variant judges them). Accounts that received a payment to a person
+    are shared-card's. One finding per account, on the first payment under the second firm's
     name; the amount is what every firm but the first received (a variant of a firm's name
     counts as that firm).
 id-multi-name (medium)
-    One ID number paid subsidies under two or more names (the `beneficiary:`, else the payee),
-    or under a name other than the register's 户主姓名 when the ID is its household's only row.
-    People of the same name with different ID numbers are different people. One finding per
-    ID number.
+    One ID number paid subsidies or dividends under two or more names (the `beneficiary:`,
+    else the payee), or under a name other than the register's 户主姓名 when the ID is its
+    household's only row. People of the same name with different ID numbers are different
+    people. One finding per ID number.
 
-Settings: payee_variant_edits (2), payee_variant_similarity (0.6), payee_variant_window_days (30).
+Settings: payee_variant_edits (2), payee_variant_similarity (0.6).
 Without a household register every ID number is its own family and card-mismatch is silent.
 """
 
 from __future__ import annotations
 
-import datetime
 import re
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
+from itertools import chain
 
 from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
-from fundtrail.flows import payee_key
+from fundtrail.flows import FAILED, date_of, payee_key
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.cash import is_person
-from fundtrail.plugins.settings import DAYS, INTEGER, SHARE, Setting
+from fundtrail.plugins.settings import INTEGER, SHARE, Setting
 from fundtrail.registers import Household
 
 SETTINGS = (
     Setting("payee_variant_edits", INTEGER, 2, "收款人名称相差的最多字数"),
     Setting("payee_variant_similarity", SHARE, 0.6, "收款人名称相似度下限", high=1),
-    Setting("payee_variant_window_days", DAYS, 30, "相似名称收款比对的天数"),
 )
 ZERO = Decimal(0)
 _SEPARATORS = re.compile(r"[\s\-]")
 _NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
+# A character that ends a place name: names that differ only just before one (张山东村 /
+# 张山北村, 前村 / 后村 …) name units of different places, not one firm.
+_PLACE_ENDS = frozenset("村镇乡街组屯寨")
 
 
 def account_no(value) -> str:
@@ -97,37 +106,29 @@ def _who(masker, name: str, person: str) -> str:
 
 
 class Families:
-    """The register's families: ID number -> family, its register card, the cards of each
-    family, the family the register gives a card to, and the 户主姓名 of an ID that is its
-    household's only row."""
+    """The register's families: ID number -> family (its 户编号; an ID without one is a family
+    of its own), its register card, the cards of each family, and the family the register
+    gives a card to (the first row naming it), and the 户主姓名 of an ID that is its
+    household's only row. Two households whose rows name one card stay two families."""
 
     def __init__(self, rows: dict[str, Household]):
-        parent: dict[str, str] = {}  # family -> the family it was merged into (shared cards)
-
-        def find(unit):
-            while unit in parent:
-                unit = parent[unit]
-            return unit
-
-        unit_of, self.card, holder, counts = {}, {}, {}, defaultdict(int)
+        self.family, self.card, self.holder, counts = {}, {}, {}, defaultdict(int)
+        self.named: dict[str, dict[str, str]] = defaultdict(dict)  # card -> row's name -> family
         for person, row in rows.items():
             if not person:
                 continue
-            unit = unit_of[person] = str(row.number or "").strip() or f"id:{person}"
+            unit = self.family[person] = str(row.number or "").strip() or f"id:{person}"
             counts[unit] += 1
             card = account_no(row.card)
             if card:
                 self.card[person] = card
-                other = find(holder.setdefault(card, unit))
-                if other != find(unit):
-                    parent[find(unit)] = other
-        self.family = {person: find(unit) for person, unit in unit_of.items()}
-        self.holder = {card: find(unit) for card, unit in holder.items()}
+                self.holder.setdefault(card, unit)
+                self.named[card].setdefault(_name(row.name), unit)
         self.cards_of: dict[str, set[str]] = defaultdict(set)
         for person, card in self.card.items():
             self.cards_of[self.family[person]].add(card)
         self.head = {person: str(rows[person].name or "").strip()
-                     for person, unit in unit_of.items() if counts[unit] == 1}
+                     for person, unit in self.family.items() if counts[unit] == 1}
 
     def of(self, person: str) -> str:
         return self.family.get(person) or f"id:{person}"
@@ -202,35 +203,75 @@ class People:
         return card
 
 
+def _paid(ctx) -> tuple[dict[str, list], list]:
+    """(ID number -> what was paid to that person, in date order; the distributions among it):
+    the subsidies and the asset-income distributions to a household (分红到户 …, a posting
+    with `id_no:` on the collective layer), bounced rows left out. A distribution reads as a
+    subsidy does: `meta`, `entry`, `date`, `amount`, `person`."""
+    def build():
+        moves = [move for move in ctx.flows.asset_book.distributions
+                 if move.meta.get("id_no") and FAILED not in str(move.meta.get("status") or "")
+                 and move.amount > 0 and move.person]
+        if not moves:
+            return ctx.flows.by_person, moves
+        paid = dict(ctx.flows.by_person)
+        extra = defaultdict(list)
+        for move in moves:
+            extra[move.person].append(move)
+        for person, more in extra.items():
+            paid[person] = sorted([*paid.get(person, ()), *more], key=date_of)
+        return paid, moves
+    return ctx.memo("identity.paid", build)
+
+
 def _people(ctx) -> People:
     return ctx.memo("identity.people", lambda: People(
-        ctx.flows.by_person, families(ctx) if households(ctx) else None))
+        _paid(ctx)[0], families(ctx) if households(ctx) else None))
+
+
+def _item(flow) -> str:
+    """What a payment to a person was: a subsidy's `item:`, a distribution's purpose."""
+    meta = flow.meta
+    return str(meta.get("item") or meta.get("kind") or "补助")
 
 
 def shared_card(ctx):
     cards = _people(ctx)
-    if not cards.first:
-        return
-    others = defaultdict(list)  # card -> payments without an ID number into it
+    others = defaultdict(list)  # person's card -> payments without an ID number into it
+    named_only = defaultdict(list)  # other account -> payments to personal names without an ID
+    persons: dict = {}  # payee as written -> its name as compared when a personal name, else ""
     for flow in ctx.flows.works:
         meta = flow.meta
         if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
                 and flow.amount > 0:
             card = paid_into(flow)
+            if not card:
+                continue
             if card in cards.first:
                 others[card].append(flow)
+                continue
+            raw = flow.entry.payee
+            name = persons.get(raw)
+            if name is None:
+                text = str(raw or "").strip()
+                name = persons[raw] = _name(text) if text and is_person(text) else ""
+            if name:
+                named_only[card].append(flow)
     suspects = cards.shared | set(others)
-    if not suspects:
-        return
     by_card = defaultdict(list)
-    for flow in ctx.flows.subsidies:
-        card = cards.of(flow)
-        if card in suspects:
-            by_card[card].append(flow)
+    if suspects:
+        for flow in chain(ctx.flows.subsidies, _paid(ctx)[1]):
+            card = cards.of(flow)
+            if card in suspects:
+                by_card[card].append(flow)
+    for card, flows in named_only.items():
+        if len({persons[f.entry.payee] for f in flows}) > 1:
+            by_card[card] = []
+            others[card] = flows
     fam = families(ctx)
     for card, flows in by_card.items():
         extra = others.get(card, ())
-        named: dict[str, str] = {}  # a name a subsidy on the card bears -> its family
+        named = dict(fam.named.get(card, ()))  # a name on the card's rows or subsidies -> family
         paid = []  # (flow, family, who)
         for flow in flows:
             unit = fam.of(flow.person)
@@ -264,10 +305,10 @@ def card_mismatch(ctx):
     people = _people(ctx)
     if not people.mismatched:
         return
-    fam = families(ctx)
+    fam, paid = families(ctx), _paid(ctx)[0]
     for person in people.mismatched:
         own, allowed = fam.card[person], fam.cards_of[fam.family[person]]
-        for flow in ctx.flows.by_person[person]:
+        for flow in paid[person]:
             card = people.of(flow)
             if not card or card in allowed:
                 continue
@@ -276,7 +317,7 @@ def card_mismatch(ctx):
                 "card-mismatch", f"{entry_key(flow.entry)}|{person}", flow.entry,
                 amount=flow.amount, group=f"{person}|{card}", who=_who(ctx.masker, name, person),
                 account=ctx.masker.account(card), registered=ctx.masker.account(own),
-                item=flow.meta.get("item", "补助"), day=flow.date)
+                item=_item(flow), day=flow.date)
 
 
 def id_multi_name(ctx):
@@ -284,6 +325,7 @@ def id_multi_name(ctx):
     if not people.renamed:
         return
     heads = families(ctx).head if households(ctx) else {}
+    paid = _paid(ctx)[0]
     plain: dict[str, str] = {}  # a name as written -> as compared
 
     def compared(text) -> str:
@@ -294,7 +336,7 @@ def id_multi_name(ctx):
             return value
 
     for person in people.renamed:
-        flows = ctx.flows.by_person[person]
+        flows = paid[person]
         head = heads.get(person, "")
         names: dict[str, str] = {}  # compared form -> as written
         if head:
@@ -346,7 +388,8 @@ class _Variants:
             else:
                 edits = Levenshtein.distance(key_a, key_b, score_cutoff=self.edits)
                 if key_a and key_b and edits <= self.edits and \
-                        Levenshtein.normalized_similarity(key_a, key_b) >= self.similarity:
+                        Levenshtein.normalized_similarity(key_a, key_b) >= self.similarity \
+                        and not _places_apart(key_a, key_b):
                     how = f"{edits}个字"
         self.known[pair] = how
         return how
@@ -355,6 +398,15 @@ class _Variants:
         """Reduced names (payee_key) that are one firm's: equal or variants."""
         return a == b or (Levenshtein.distance(a, b, score_cutoff=self.edits) <= self.edits
                           and Levenshtein.normalized_similarity(a, b) >= self.similarity)
+
+
+def _places_apart(a: str, b: str) -> bool:
+    """Every character that differs between `a` and `b` stands just before the end of a place
+    name (村, 镇 …) in both: the names of two places' units."""
+    ops = Levenshtein.editops(a, b)
+    return bool(ops) and all(
+        op.tag == "replace" and a[op.src_pos + 1:op.src_pos + 2] in _PLACE_ENDS
+        and b[op.dest_pos + 1:op.dest_pos + 2] in _PLACE_ENDS for op in ops)
 
 
 class _Firms:
@@ -392,7 +444,6 @@ def _firms(ctx) -> _Firms:
 
 def payee_variant(ctx):
     variant = _Variants(ctx.settings)
-    window = datetime.timedelta(days=ctx.settings["payee_variant_window_days"])
     firms = _firms(ctx)
     accounts, projects = firms.accounts, firms.projects
     if not accounts and not projects:
@@ -404,7 +455,7 @@ def payee_variant(ctx):
         if account in accounts:
             by_account[account].setdefault(name, []).append(pay)
         if pay.project in projects:
-            by_project[pay.project].setdefault(name, []).append((pay, account))
+            by_project[pay.project].setdefault(name, []).append(pay)
     reported = set()
     for account, names in by_account.items():
         if len(names) < 2:
@@ -427,7 +478,7 @@ def payee_variant(ctx):
     for project, names in by_project.items():
         if len(names) < 2:
             continue
-        order = sorted(names, key=lambda n: names[n][0][0].entry.date)
+        order = sorted(names, key=lambda n: names[n][0].entry.date)
         for i, later in enumerate(order):
             for earlier in order[:i]:
                 pair = (min(earlier, later), max(earlier, later))
@@ -436,30 +487,17 @@ def payee_variant(ctx):
                 how = variant(earlier, later)
                 if not how:
                     continue
-                hit = _near(names[earlier], names[later], window)
-                if hit is None:
-                    continue
                 reported.add(pair)
-                (first, _), (pay, _) = hit
+                pay = names[later][0]
+                # the earlier name's last payment before the later name's first
+                first = max((p for p in names[earlier] if p.entry.date <= pay.entry.date),
+                            key=lambda p: p.entry.date)
                 yield findings.emit(
                     "payee-variant", f"project|{project}|{earlier}|{later}", pay.entry,
                     amount=pay.amount, variant="project", links=first.entry.links,
                     name=later, earlier_name=earlier, how=how, project=project,
                     day=pay.entry.date, earlier=first.entry.date,
-                    days=abs((pay.entry.date - first.entry.date).days),
-                    earlier_amount=first.amount)
-
-
-def _near(earlier: list, later: list, window: datetime.timedelta):
-    """The first (earlier payment, later payment) within the window of each other with the
-    same amount, or without two different known accounts; None when there is none."""
-    for pay, account in later:
-        for before, theirs in earlier:
-            if abs(pay.entry.date - before.entry.date) > window:
-                continue
-            if pay.amount == before.amount or not (account and theirs and account != theirs):
-                return (before, theirs), (pay, account)
-    return None
+                    days=(pay.entry.date - first.entry.date).days, earlier_amount=first.amount)
 
 
 def shared_account(ctx):

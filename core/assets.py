@@ -35,6 +35,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail.idno import id_no
 
 ZERO = Decimal(0)
 CLASSES = ("经营性", "公益性", "到户类")
@@ -124,7 +125,7 @@ class Movement:
 
     @property
     def person(self) -> str:
-        return str(self.meta.get("id_no") or "").strip().upper()
+        return id_no(self.meta.get("id_no"))
 
 
 _HELD_IN, _EARNED_BY = acc.COLLECTIVE + ":", acc.ASSET_INCOME + ":"  # layer prefixes
@@ -218,7 +219,7 @@ class Household:
     def from_row(cls, row: dict) -> Household:
         text = {key: str(row.get(key) or "").strip() for key in _REGISTER_TEXTS}
         risk = text["风险等级"][:1]
-        return cls(text["户编号"], text["户主姓名"], text["身份证号"].upper(), text["行政村"],
+        return cls(text["户编号"], text["户主姓名"], id_no(text["身份证号"]), text["行政村"],
                    text["户类型"], risk if risk in RISKS else "",
                    _date(row.get("识别日期")), _date(row.get("风险消除日期")))
 

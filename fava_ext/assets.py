@@ -14,7 +14,7 @@ from decimal import Decimal
 from fundtrail import accounts as acc
 from fundtrail import assets
 from fundtrail.findings import SEVERITY_LABELS
-from fundtrail.flows import SPENDING
+from fundtrail.flows import SPENDING, id_no
 from fundtrail.masking import Masker
 from fundtrail.masterdata import read_register
 
@@ -78,7 +78,7 @@ def received_by(books) -> dict[str, list[dict]]:
     index (its spending and the collectives' distributions), once per load."""
     def build():
         index = books.index
-        loans = {code: loan.borrower_id.strip().upper() for code, loan in books.master.loans.items()}
+        loans = {code: id_no(loan.borrower_id) for code, loan in books.master.loans.items()}
         postings = [(f.entry, f.posting) for f in index.flows if f.kind in SPENDING]
         postings += [(e, p) for e, p in index.collective if p.account.startswith(acc.DISTRIBUTION + ":")]
         out = defaultdict(list)
@@ -86,7 +86,7 @@ def received_by(books) -> dict[str, list[dict]]:
             meta = posting.meta or {}
             if "失败" in str(meta.get("status", "")):
                 continue
-            person = str(meta.get("id_no") or "").strip().upper() or loans.get(str(meta.get("loan", "")))
+            person = id_no(meta.get("id_no")) or loans.get(str(meta.get("loan", "")))
             if person:
                 what = meta.get("kind") or meta.get("item") or ("小额信贷贴息" if meta.get("loan") else "补助")
                 out[person].append({"date": txn.date, "what": str(what), "amount": posting.units.number,

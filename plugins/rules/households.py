@@ -26,7 +26,7 @@ from decimal import Decimal
 from fundtrail import findings
 from fundtrail.assets import Household
 from fundtrail.assets import households as typed_households
-from fundtrail.flows import ZERO
+from fundtrail.flows import ZERO, id_no
 from fundtrail.masking import Masker
 from fundtrail.plugins.rules._registers import households, register
 from fundtrail.plugins.rules.assets import asset_book, judged_at, subsidies_of
@@ -65,7 +65,7 @@ def _loans(ctx) -> dict[str, list]:
     def build():
         out = defaultdict(list)
         for loan in ctx.master.loans.values():
-            out[loan.borrower_id.strip().upper()].append(loan)
+            out[id_no(loan.borrower_id)].append(loan)
         return out
     return ctx.memo("rules.loans_by_borrower", build)
 

@@ -29,6 +29,7 @@ import os
 from decimal import Decimal
 
 from fundtrail import findings
+from fundtrail.flows import id_no
 from fundtrail.masterdata import read_register
 
 SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
@@ -41,14 +42,14 @@ def registered_ids(ctx) -> set[str] | None:
         path = ctx.master.registers.get("households")
         if not path or not os.path.isfile(path):
             return None
-        return {row.get("身份证号", "").strip().upper() for row in read_register(path)}
+        return {id_no(row.get("身份证号")) for row in read_register(path)}
     return ctx.memo(f"{__name__}.registered_ids", build)
 
 
-def birth_date(id_no: str) -> datetime.date | None:
+def birth_date(number: str) -> datetime.date | None:
     """The birth date in an 18-digit resident ID number (digits 7-14), None if unreadable."""
     try:
-        return datetime.datetime.strptime(id_no[6:14], "%Y%m%d").date() if len(id_no) == 18 else None
+        return datetime.datetime.strptime(number[6:14], "%Y%m%d").date() if len(number) == 18 else None
     except ValueError:
         return None
 
@@ -103,7 +104,7 @@ def unregistered(ctx):
     if ids is None:
         return
     for entry, loan in loans:
-        if loan.borrower_id.strip().upper() not in ids:
+        if id_no(loan.borrower_id) not in ids:
             yield _finding("loan-unregistered", loan, entry)
 
 

@@ -38,7 +38,7 @@ STAGES = (("预付款", 30), ("进度款", 40), ("尾款", 30))  # percent of th
 ITEMS = (("到户产业奖补", 6, 20), ("雨露计划", 11, 20))  # item, month, day of the batch
 
 
-def money(fen: int) -> str:
+def yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d} CNY"
 
@@ -61,7 +61,7 @@ class Writer:
         head = f'{day} * "{payee}" "{narration}" ' + " ".join(f"^{x}" for x in links)
         lines = [head.rstrip()] + [f'  {k}: "{v}"' for k, v in meta]
         for account, fen, pmeta in postings:
-            lines.append(f"  {account:<42} {money(fen)}")
+            lines.append(f"  {account:<42} {yuan(fen)}")
             lines += [f'    {k}: "{v}"' for k, v in pmeta]
             if account.startswith("Assets:"):
                 self.cash[account].append((day, fen))
@@ -79,7 +79,7 @@ class Writer:
                     if day > D(YEARS[-1] + 1, 1, 1):
                         break
                     self.add("transactions/imported.beancount",
-                             f"{day} balance {account} {money(total)}\n")
+                             f"{day} balance {account} {yuan(total)}\n")
         for name, chunks in self.files.items():
             with (self.root / name).open("a", encoding="utf-8") as handle:
                 handle.write("\n" + "\n".join(chunks))
@@ -145,7 +145,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1,
         w.add("masterdata/funds.beancount", (
             f"{issued} open {acc.fund_account('中央', fund)} CNY\n  name: \"{year}年衔接资金\"\n"
             f"  doc_no: \"财农〔{year}〕1号\"\n  level: \"中央\"\n  func_code: \"2130505\"\n"
-            f"  amount: {money(total)}\n  issued: {issued}\n  received: {received}\n"
+            f"  amount: {yuan(total)}\n  issued: {issued}\n  received: {received}\n"
             f"  earmarked: TRUE\n  direct: FALSE\n"
             f"{issued} open {acc.allot_fund_account(fund)} CNY\n"))
         w.txn(received, "上级财政", f"财农〔{year}〕1号 到账", [fund],
@@ -162,7 +162,7 @@ def generate(root: Path, transactions: int = 100_000, seed: int = 1,
             w.add("masterdata/projects.beancount", (
                 f"{year}-01-01 open {acc.project_account(code)} CNY\n  name: \"{name}\"\n"
                 f"  category: \"产业发展\"\n  nature: \"新建\"\n{where}  task: \"建设任务\"\n"
-                f"  standard: \"按实结算\"\n  budget: {money(budget)}\n  fund: \"{fund}\"\n"
+                f"  standard: \"按实结算\"\n  budget: {yuan(budget)}\n  fund: \"{fund}\"\n"
                 f"  sources: \"财农〔{year}〕1号\"\n  start: {start}\n  end: {end}\n"
                 f"  unit: \"镇人民政府\"\n  manager: \"{places.person_name(rng)}\"\n"
                 f"  goal: \"带动脱贫户增收\"\n  linkage: \"务工带动\"\n  approved: {approved}\n"
@@ -234,8 +234,8 @@ class Assets:
             f'{day} custom "asset" "{asset}"\n  name: "{name}形成资产"\n'
             f'  class: "{"经营性" if operating else "公益性"}"\n  project: "{code}"\n'
             f'  village: "{village[0]}"\n  owner: "{village[1]}股份经济合作社"\n'
-            f'  value: {money(budget)}\n  custodian: "{village[1]}村民委员会"\n'
-            + (f"  income: {money(yearly)}\n" if operating else "")))
+            f'  value: {yuan(budget)}\n  custodian: "{village[1]}村民委员会"\n'
+            + (f"  income: {yuan(yearly)}\n" if operating else "")))
         if not operating:
             return
         self.w.add("masterdata/assets.beancount",

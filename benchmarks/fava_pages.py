@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bigledger import generate  # noqa: E402
 
-from fundtrail.serve import create_app  # noqa: E402
+from fundtrail.web.serve import create_app  # noqa: E402
 
 PAGES = ("Fundtrail", "FundtrailProjects", "FundtrailVillages", "FundtrailFindings")
 

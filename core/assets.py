@@ -1,5 +1,6 @@
 """After the money is spent: project assets (项目资产), their income and its distribution
-(收益分配), and the monitored households of the household register (防返贫监测).
+(收益分配), and the summary of the monitored households of the household register (防返贫监测;
+the register itself is read by fundtrail.registers).
 
 Master data (read by `MasterData.from_entries` through `READERS`):
 
@@ -17,11 +18,11 @@ Master data (read by `MasterData.from_entries` through `READERS`):
       approval: "青禾乡振〔2025〕41号"  ; the approving document; none = a finding
       proceeds: 150000.00 CNY
 
-The books (`AssetBook.of(index)`, from the flow index's one pass): income of an asset is credited to
+The books (`AssetBook.of(index, assets)`, built once per load as `FlowIndex.asset_book`): income of an asset is credited to
 `Income:Asset:<asset id>` and lands in the owner village's collective account
 `Assets:Collective:<village code>`; distributions leave that account to
-`Expenses:Distribution:<village code>` with posting metadata `kind` (分红到户 / 公益岗位工资 /
-村级公益事业), `asset`, and for a household `beneficiary id_no card` as on a subsidy row. Per
+`Expenses:Distribution:<village code>` with posting metadata `kind`, the distribution's purpose
+(分红到户 / 公益岗位工资 / 村级公益事业), `asset`, and for a household `beneficiary id_no card` as on a subsidy row. Per
 village, income received = distributed + held (the collective account's balance).
 """
 
@@ -35,16 +36,15 @@ from decimal import Decimal
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail.idno import id_no
+from fundtrail.directives import Fields, MasterDataError, custom_key, custom_values, meta_text
+from fundtrail.registers import RISKS, Household, id_no
 
 ZERO = Decimal(0)
 CLASSES = ("经营性", "公益性", "到户类")
 OPERATING = "经营性"
-DISTRIBUTION_KINDS = ("分红到户", "公益岗位工资", "村级公益事业")
+PURPOSES = ("分红到户", "公益岗位工资", "村级公益事业")  # what a distribution pays for (its `kind:`)
 TO_HOUSEHOLDS = ("分红到户", "公益岗位工资")
 DISPOSAL_KINDS = ("出售", "报废", "转让")
-RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
-MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 
 
 @dataclass(slots=True)  # read-only: see fundtrail.masterdata.MasterData
@@ -81,29 +81,25 @@ class Disposal:
 
 
 def read_asset(md, entry: data.Custom) -> None:
-    from fundtrail.masterdata import MasterDataError, _custom_key, _Fields, _str
-
-    meta, typed, code = entry.meta, _Fields(md, entry), _custom_key(entry)
-    cls = _str(meta, "class")
+    meta, typed, code = entry.meta, Fields(md, entry), custom_key(entry)
+    cls = meta_text(meta, "class")
     if cls not in CLASSES:
         raise MasterDataError(f"资产 {code} 的类别 class 应为 {'/'.join(CLASSES)}: {cls!r}")
-    project = md.projects.get(_str(meta, "project"))
+    project = md.projects.get(meta_text(meta, "project"))
     md.assets[code] = Asset(
-        id=code, registered=entry.date, name=_str(meta, "name"), cls=cls,
-        project=_str(meta, "project"),
-        village=_str(meta, "village") or (project.village if project else ""),
-        owner=_str(meta, "owner"), value=typed.num("value"), custodian=_str(meta, "custodian"),
+        id=code, registered=entry.date, name=meta_text(meta, "name"), cls=cls,
+        project=meta_text(meta, "project"),
+        village=meta_text(meta, "village") or (project.village if project else ""),
+        owner=meta_text(meta, "owner"), value=typed.num("value"), custodian=meta_text(meta, "custodian"),
         expected_income=typed.num("income"), entry=entry)
 
 
 def read_disposal(md, entry: data.Custom) -> None:
-    from fundtrail.masterdata import MasterDataError, _Fields, _str, _values
-
-    code, kind = _values(entry, "资产编号 asset", "出售|报废|转让")
+    code, kind = custom_values(entry, "资产编号 asset", "出售|报废|转让")
     if kind not in DISPOSAL_KINDS:
         raise MasterDataError(f"处置方式应为 {'/'.join(DISPOSAL_KINDS)}: {kind!r}")
-    md.disposals[code] = Disposal(code, entry.date, kind, _str(entry.meta, "approval").strip(),
-                                  _Fields(md, entry).num("proceeds"), entry)
+    md.disposals[code] = Disposal(code, entry.date, kind, meta_text(entry.meta, "approval").strip(),
+                                  Fields(md, entry).num("proceeds"), entry)
 
 
 READERS = {"asset": read_asset, "asset-disposal": read_disposal}
@@ -120,7 +116,7 @@ class Movement:
     village: str
     asset: str
     amount: Decimal  # income: + received; distribution: + paid out
-    kind: str = ""  # distribution kind
+    purpose: str = ""  # a distribution's purpose (its `kind:`, one of PURPOSES)
     meta: dict = field(default_factory=dict)
 
     @property
@@ -192,60 +188,7 @@ class AssetBook:
         return last
 
 
-# -- monitored households ------------------------------------------------------------------
-@dataclass(slots=True)  # read-only: see fundtrail.masterdata.MasterData
-class Household:
-    """A row of the household register, typed: 户类型, 风险等级, 识别日期, 风险消除日期."""
-
-    number: str
-    name: str
-    id_no: str
-    village: str  # the village's name, as the register writes it
-    kind: str
-    risk: str  # 红 / 橙 / 蓝, "" when not graded
-    identified: datetime.date | None
-    cleared: datetime.date | None
-
-    @property
-    def monitored(self) -> bool:
-        return self.kind.startswith("监测户") or any(k in self.kind for k in MONITORED)
-
-    def at_risk(self, start: datetime.date, end: datetime.date) -> bool:
-        """Monitored and not yet cleared somewhere in [start, end]."""
-        return (self.monitored and (self.identified is None or self.identified <= end)
-                and (self.cleared is None or self.cleared >= start))
-
-    @classmethod
-    def from_row(cls, row: dict) -> Household:
-        text = {key: str(row.get(key) or "").strip() for key in _REGISTER_TEXTS}
-        risk = text["风险等级"][:1]
-        return cls(text["户编号"], text["户主姓名"], id_no(text["身份证号"]), text["行政村"],
-                   text["户类型"], risk if risk in RISKS else "",
-                   _date(row.get("识别日期")), _date(row.get("风险消除日期")))
-
-
-_REGISTER_TEXTS = ("户编号", "户主姓名", "身份证号", "行政村", "户类型", "风险等级")
-
-
-def _date(text) -> datetime.date | None:
-    text = str(text or "").strip()
-    try:
-        return datetime.date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
-def households(rows) -> dict[str, Household]:
-    """The register's rows as Households by ID number."""
-    return {h.id_no: h for h in map(Household.from_row, rows) if h.id_no}
-
-
 # -- summaries for the notices, the disclosure and Fava -------------------------------------
-def of_books(books) -> AssetBook:
-    """The AssetBook of a `fundtrail.books.Books`, read once per load (the flow index's memo)."""
-    return books.index.memo("assets.book", lambda: AssetBook.of(books.index, books.master.assets))
-
-
 def summary(master, book: AssetBook, village: str, start: datetime.date | None,
             end: datetime.date) -> dict:
     """One village's assets, their income and its distribution: per asset the income in
@@ -263,11 +206,12 @@ def summary(master, book: AssetBook, village: str, start: datetime.date | None,
     disposed = {code: d for code, d in master.disposals.items() if d.date <= end}
     received_cum = sum(income_cum.values(), ZERO)
     distributed_cum = sum((m.amount for m in paid), ZERO)
-    by_kind = {kind: sum((m.amount for m in rows if m.kind == kind), ZERO) for kind in DISTRIBUTION_KINDS}
+    by_purpose = {purpose: sum((m.amount for m in rows if m.purpose == purpose), ZERO)
+                  for purpose in PURPOSES}
     return {
         "assets": [{"asset": a, "income_q": income_q[a.id], "income_cum": income_cum[a.id],
                     "disposal": disposed.get(a.id)} for a in sorted(assets, key=lambda a: a.id)],
-        "distributions": rows, "by_kind": by_kind,
+        "distributions": rows, "by_purpose": by_purpose,
         "totals": {"received_q": sum(income_q.values(), ZERO), "received_cum": received_cum,
                    "distributed_q": sum((m.amount for m in rows), ZERO),
                    "distributed_cum": distributed_cum, "held": received_cum - distributed_cum,

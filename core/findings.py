@@ -28,7 +28,8 @@ the rule catalogue (`fundtrail.catalogue`, core/rules.toml); a rule only states 
     ...
 
 Findings are not ledger errors: `fundtrail check`, the findings desk and the reports list
-them; the checks setting `ledger_errors_from` raises a chosen severity as a ledger error too.
+them; the checks setting `ledger_errors_from` raises a chosen severity as a ledger error too
+(`is_ledger_error` is the one test of a load's errors).
 """
 
 from __future__ import annotations
@@ -213,6 +214,16 @@ def normalize_status(status: str) -> str:
 def is_closed(finding: Finding) -> bool:
     """Disposed as false positive or resolved: still listed, no longer failing."""
     return finding.status in CLOSED
+
+
+def is_ledger_error(error) -> bool:
+    """Whether one of a load's errors means the books fail, as bean-check (exit 1) and Fava's
+    error badge count them: every error beancount and the plugins report (a failed balance, a
+    bad checks setting, a rule that failed, a malformed disposition, master data that could
+    not be read, a broken seal), and a finding the checks raised because the county set
+    `ledger_errors_from`. The checks raise open findings only: a finding closed as 误报 or 已整改
+    never fails the books. Every command and export that asks "are the books in error" asks this."""
+    return not (isinstance(error, Finding) and is_closed(error))
 
 
 def _quote(text: str) -> str:

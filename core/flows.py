@@ -3,7 +3,10 @@
     index = FlowIndex.of(entries)
     index.flows                      # every Flow in ledger order
     index.receipts["C2024-048"]      # the lookups the rules, Books, reports and Fava ask for
-    index.memo("key", build)         # anything derived from the index, computed once per load
+    index.asset_book                 # derived views, typed, built once per load on first use
+    index.household_register
+    index.help_of("37040519...")
+    index.memo("key", build)         # a rule's own derived data, computed once per load
 
 One pass over the entries classifies each posting by its account (docs/ledger-model.md) into a
 `Flow` of one kind:
@@ -52,14 +55,16 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from decimal import Decimal
+from functools import cached_property
 from itertools import accumulate
 
 from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import gcpause
-from fundtrail.idno import id_no
+from fundtrail.assets import AssetBook
 from fundtrail.masterdata import MasterData
+from fundtrail.registers import HouseholdRegister, id_no
 
 ZERO = Decimal(0)
 # the amount and the date of a flow, a payment or an entry: keys for sum(map(...)) and bisect
@@ -210,6 +215,23 @@ class Payment:
     def __init__(self, flow: Flow, payee: str):
         self.flow, self.entry, self.project, self.amount = flow, flow.entry, flow.project, flow.amount
         self.payee, self.loan = payee, str(flow.meta.get("loan") or "")
+
+
+HELP_SUBSIDY, HELP_INTEREST, HELP_DISTRIBUTION = "subsidy", "interest-subsidy", "distribution"
+
+
+class Help:
+    """One thing a household received: a subsidy row, a micro-loan interest subsidy paid for
+    its loan, or an asset-income distribution (dividend, public-benefit job wage). `channel`
+    says which (HELP_*); `what` names it as the books do (the item, the distribution's purpose)."""
+
+    __slots__ = ("date", "amount", "what", "entry", "channel")
+
+    def __init__(self, date, amount: Decimal, what: str, entry, channel: str):
+        self.date, self.amount, self.what, self.entry, self.channel = date, amount, what, entry, channel
+
+    def __repr__(self):
+        return f"Help({self.channel} {self.date} {self.amount} {self.what})"
 
 
 class FlowIndex:
@@ -529,6 +551,47 @@ class FlowIndex:
             return dict(held)
         return self.memo("flows.held_for", build)
 
+    # -- derived views: typed, built once per load on first use --------------------------
+    @cached_property
+    def asset_book(self) -> AssetBook:
+        """Asset income and its distributions, from the collective layer the pass set aside."""
+        return AssetBook.of(self, self.master.assets)
+
+    @cached_property
+    def household_register(self) -> HouseholdRegister:
+        """The household register the ledger names (`custom "register" "households"`), read
+        and typed once; its problems go once into the master data's `problems`, at the
+        register's directive (the checks plugin reports them)."""
+        register = HouseholdRegister.read(self.master.registers.get("households", ""))
+        if register.problems:
+            directive = next((e for e in reversed(self.customs.get("register", ()))
+                              if e.values and e.values[0].value == "households"), None)
+            self.master.problems.extend((directive, why) for why in register.problems)
+        return register
+
+    @cached_property
+    def household_help(self) -> _HelpByPerson:
+        """ID number -> what that household received, in date order: its subsidies (bounced
+        rows left out), the interest subsidies of its micro-loans and the asset income
+        distributed to it. Each household's list is worked out on first asking (`help_of`)."""
+        borrowers = {code: id_no(loan.borrower_id) for code, loan in self.master.loans.items()}
+        interest: dict[str, list[Flow]] = defaultdict(list)
+        for flow in self.works if borrowers else ():
+            loan = flow.meta.get("loan")
+            person = borrowers.get(str(loan)) if loan else None
+            if person:
+                interest[person].append(flow)
+        distributed = defaultdict(list)
+        for move in self.asset_book.distributions:
+            if move.person and FAILED not in str(move.meta.get("status") or ""):
+                distributed[move.person].append(move)
+        return _HelpByPerson(self.by_person, interest, distributed)
+
+    def help_of(self, person: str) -> list[Help]:
+        """What the household of this ID number received (`household_help`); [] for none.
+        The list is shared: do not change it."""
+        return self.household_help[person]
+
 
 class _Running(dict):
     """key -> the running sums of that key's list in one lookup, worked out on first asking."""
@@ -540,6 +603,26 @@ class _Running(dict):
     def __missing__(self, key):
         value = self[key] = list(accumulate(map(amount_of, self.lists.get(key, ())), initial=ZERO))
         return value
+
+
+class _HelpByPerson(dict):
+    """ID number -> [Help] in date order, worked out on first asking from that person's
+    subsidies, interest subsidies and distributions."""
+
+    def __init__(self, subsidies: dict, interest: dict, distributed: dict):
+        super().__init__()
+        self.subsidies, self.interest, self.distributed = subsidies, interest, distributed
+
+    def __missing__(self, person):
+        got = [Help(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry, HELP_SUBSIDY)
+               for f in self.subsidies.get(person, ())]
+        got += [Help(f.date, f.amount, str(f.meta.get("item") or "小额信贷贴息"), f.entry,
+                     HELP_INTEREST) for f in self.interest.get(person, ())]
+        got += [Help(m.date, m.amount, m.purpose or "收益分配", m.entry, HELP_DISTRIBUTION)
+                for m in self.distributed.get(person, ())]
+        got.sort(key=date_of)
+        self[person] = got
+        return got
 
 
 def _position(entry, posting) -> int:

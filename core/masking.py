@@ -4,9 +4,11 @@
 narrations, metadata): any run of 12 to 23 digits, however grouped by spaces or dashes (an ID
 number when it has an ID's shape, with X or not; else a bank or card account), mobile numbers
 (with +86/0086 and separators), landlines (0632-8812345), and house numbers in addresses
-(3组15号). Full-width digits are read as digits. Over-masking a long non-personal number in free
-text is the accepted price; evidence links keep theirs through `link()`. The field helpers mask a value known to be of one kind. Public phone numbers (the
-supervision phone, 12317) are listed in `policy.public_phones` and kept.
+(3组15号). Full-width digits are read as digits. The ledger's own town and village codes (12
+digits, `policy.places`) are not personal and stay. Over-masking a long non-personal number in
+free text is the accepted price; evidence links keep theirs through `link()`. The field helpers
+mask a value known to be of one kind. Public phone numbers (the supervision phone, 12317) are
+listed in `policy.public_phones` and kept.
 
 How much to show is a setting, read from the ledger by `MaskPolicy.from_entries`:
 
@@ -24,6 +26,20 @@ voucher number is 14 digits, year + VtCode + sequence: 20255201000020), bank ser
 links fundtrail writes (VOU-20245201000001, PSBC-1188-20241220000003, YKT-QH2024Q2-01-031),
 project, fund and loan codes and document numbers (指标文号, 财农〔2024〕20号). `link()` keeps a
 link of one of those shapes and masks anything else.
+
+Account names are never rewritten: `text()` keeps every beancount account name
+(`Assets:Collective:370405101201`, `Expenses:Project:QH2024-001`) as it is, so the 12-digit
+village codes inside them stay and two villages' accounts never become one masked name. Account
+names are ASCII codes (place codes, bank and last four digits, project and fund codes): an ID,
+card or phone number inside an account name is not expected. A component with 13 or more digits
+in a row (an ID or card number, never a code) is not taken for an account name and is masked.
+
+`masker_for(books_or_entries, role)` is the one way to get a masker: the ledger's policy with the
+county's and every project's supervision phone public, read once per load (the flow index's
+memo), for the role `PUBLIC`; for `INTERNAL` a masker that shows everything as it is. Every
+reader uses it: the reports and exports, `fundtrail serve`, the Fava pages, the province export
+and the rules that name a person in a finding message (these are always `PUBLIC`: a message is
+shown to every role).
 """
 
 from __future__ import annotations
@@ -54,6 +70,13 @@ LINK = re.compile(  # the shapes of the links fundtrail itself writes; nothing e
 # or bank serial (year first). No ID (15/18), card (16-19) or phone (11) number has 14 digits.
 EVIDENCE = re.compile(rf"(?<![A-Za-z0-9\-])(?:{LINK.pattern})(?![A-Za-z0-9]|-\d)"
                       rf"|{_START}(?:19|20)\d{{12}}{_END}")
+# A beancount account name of the five default roots, kept whole wherever it sits in a text;
+# a component holding 13 or more digits in a row (dashes aside) is no code of the model but a
+# personal number, and ends the name there
+ACCOUNT = re.compile(r"(?<![A-Za-z0-9:\-])(?:Assets|Liabilities|Equity|Income|Expenses)"
+                     r"(?::(?![A-Za-z0-9\-]*\d(?:-?\d){12})[A-Z0-9][A-Za-z0-9\-]*)+(?![A-Za-z0-9\-])")
+KEPT = re.compile(f"{ACCOUNT.pattern}|{EVIDENCE.pattern}")
+INTERNAL, PUBLIC = "internal", "public"  # the roles `masker_for` knows
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－Ｘｘ　", "0123456789+-Xx ")
 
 
@@ -66,10 +89,12 @@ class MaskPolicy:
     phone_tail: int = 4
     names: str = "full"  # "full" (village practice) or "surname"
     public_phones: frozenset[str] = field(default_factory=lambda: frozenset({NATIONAL_HOTLINE}))
+    places: frozenset[str] = frozenset()  # the ledger's town and village codes, never personal
 
     @classmethod
-    def from_entries(cls, entries, public_phones=()) -> MaskPolicy:
-        """The ledger's `custom "masking"` settings; public phones are always kept."""
+    def from_entries(cls, entries, public_phones=(), places=()) -> MaskPolicy:
+        """The ledger's `custom "masking"` settings; public phones and place codes are always
+        kept."""
         settings = {}
         ints = {f.name for f in fields(cls) if f.type == "int"}
         for entry in entries:
@@ -82,7 +107,7 @@ class MaskPolicy:
                     elif key == "names":
                         settings[key] = str(value)
         phones = {NATIONAL_HOTLINE, *(_digits(p) for p in public_phones if p)}
-        return cls(**settings, public_phones=frozenset(phones))
+        return cls(**settings, public_phones=frozenset(phones), places=frozenset(places))
 
 
 def _count(value) -> int | None:
@@ -138,8 +163,11 @@ class Masker:
         return value[:cut + 1] + "***" if 0 <= cut < len(value) - 1 else value
 
     def _long_number(self, value: str) -> str:
-        """12 to 23 digits: an ID number when it has an ID's shape, else a bank or card account."""
+        """12 to 23 digits: a place code of the ledger kept, an ID number when it has an ID's
+        shape, else a bank or card account."""
         digits = id_no(_digits(value))
+        if digits in self.policy.places:
+            return value
         if len(digits) in (15, 18) and ID_SHAPE.fullmatch(digits):
             return self.id_no(digits)
         return self.account(digits) + ("*" if digits.endswith("X") else "")
@@ -149,12 +177,13 @@ class Masker:
         return value if LINK.fullmatch(value) else self.text(value)
 
     def text(self, value) -> str:
-        """Every personal number in `value` masked; evidence numbers (EVIDENCE) kept."""
+        """Every personal number in `value` masked; account names (ACCOUNT) and evidence
+        numbers (EVIDENCE) kept."""
         if value is None:
             return ""
         text = str(value).translate(_FULL_WIDTH)
         pieces, last = [], 0
-        for match in EVIDENCE.finditer(text):
+        for match in KEPT.finditer(text):
             pieces += [self._personal(text[last:match.start()]), match.group()]
             last = match.end()
         return "".join(pieces) + self._personal(text[last:])
@@ -165,3 +194,41 @@ class Masker:
         text = MOBILE.sub(lambda m: self.phone(m.group()), text)
         text = LANDLINE.sub(lambda m: self.phone(m.group()), text)
         return HOUSE.sub(lambda m: "*" * len(m.group()), text)
+
+
+class Unmasked(Masker):
+    """The masker of an internal role: every value shown as it is."""
+
+    def _as_is(self, value) -> str:
+        return "" if value is None else str(value)
+
+    id_no = account = phone = name = address = link = text = _as_is
+
+
+UNMASKED = Unmasked()
+
+
+def masker_for(source, role: str = PUBLIC) -> Masker:
+    """The masker for `role` (INTERNAL or PUBLIC) over `source`: `Books`, a flow index or a list
+    of entries. PUBLIC: the ledger's `custom "masking"` policy, the county's and every project's
+    supervision phone public, built once per load. Any role but INTERNAL is PUBLIC."""
+    if role == INTERNAL:
+        return UNMASKED
+    index = _index(source)
+    return index.memo("masking.masker", lambda: _public_masker(index))
+
+
+def _index(source):
+    from fundtrail.flows import FlowIndex
+
+    if isinstance(source, FlowIndex):
+        return source
+    index = getattr(source, "index", None)
+    return index if isinstance(index, FlowIndex) else FlowIndex.of(source)
+
+
+def _public_masker(index) -> Masker:
+    master = index.master
+    phones = [master.county.phone if master.county else ""] + [p.phone for p in master.projects.values()]
+    return Masker(MaskPolicy.from_entries(index.customs.get("masking", ()), phones,
+                                          [*master.towns, *master.villages]))

@@ -8,7 +8,6 @@ through `MasterData.from_entries`, so there is one reading of the ledger model.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import os
 from dataclasses import dataclass, field
@@ -18,66 +17,14 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import assets as _assets
+from fundtrail.directives import Fields, MasterDataError, custom_key, custom_values, meta_text
+from fundtrail.registers import read_register  # noqa: F401 (the importers read registers through here)
 
 ZERO = Decimal(0)
 
 
-class MasterDataError(ValueError):
-    """A master-data directive that cannot be read; the message is Chinese + English."""
-
-
-def _num(value) -> Decimal | None:
-    if value is None:
-        return None
-    if isinstance(value, data.Amount):
-        return value.number
-    return Decimal(str(value).replace(",", ""))
-
-
-def _iso_date(value) -> datetime.date:
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value).strip())
-
-
-class _Fields:
-    """Typed metadata of one directive. A value of the wrong type reads as the default and is
-    listed in `md.problems`, so one typo loses a field, not the project or the whole check."""
-
-    def __init__(self, md: MasterData, entry):
-        self.md, self.entry, self.meta = md, entry, entry.meta or {}
-
-    def _read(self, key, parse, default, expected: str):
-        value = self.meta.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return default
-        try:
-            return parse(value)
-        except (ValueError, TypeError, ArithmeticError):
-            self.md.problems.append((self.entry, f"{key} 应为{expected}: {value!r}"))
-            return default
-
-    # a value already of the type (as beancount reads numbers and dates) is taken as it is
-    def num(self, key) -> Decimal:
-        value = self.meta.get(key)
-        if type(value) is data.Amount:
-            return value.number
-        return value if type(value) is Decimal else self._read(key, _num, ZERO, "金额 must be an amount")
-
-    def int(self, key) -> int:
-        return self._read(key, int, 0, "整数 must be a whole number")
-
-    def date(self, key) -> datetime.date | None:
-        value = self.meta.get(key)
-        return value if type(value) is datetime.date else \
-            self._read(key, _iso_date, None, "日期 YYYY-MM-DD must be a date")
-
-
-def _str(meta, key) -> str:
-    value = meta.get(key)
-    return "" if value is None else str(value)
-
-
 def _texts(meta, keys) -> dict[str, str]:
-    """`_str` of each of `keys`, by key."""
+    """`meta_text` of each of `keys`, by key."""
     return {key: "" if (value := meta.get(key)) is None else str(value) for key in keys}
 
 
@@ -255,17 +202,17 @@ class MasterData:
 
     # -- readers -----------------------------------------------------------------------
     def _add_fund(self, entry: data.Open) -> None:
-        meta, typed = entry.meta, _Fields(self, entry)
+        meta, typed = entry.meta, Fields(self, entry)
         code = acc.leaf(entry.account)
         level = acc.LEVEL_BY_COMPONENT.get(entry.account.split(":")[2], "")
         self.funds[code] = Fund(
-            code=code, account=entry.account, doc_no=_str(meta, "doc_no"),
-            title=_str(meta, "name"), level=level, func_code=_str(meta, "func_code"),
+            code=code, account=entry.account, doc_no=meta_text(meta, "doc_no"),
+            title=meta_text(meta, "name"), level=level, func_code=meta_text(meta, "func_code"),
             amount=typed.num("amount"), issued=typed.date("issued"),
             earmarked=_flag(meta.get("earmarked", True)), direct=_flag(meta.get("direct", False)))
 
     def _add_project(self, entry: data.Open) -> None:
-        meta, typed = entry.meta, _Fields(self, entry)
+        meta, typed = entry.meta, Fields(self, entry)
         code = acc.leaf(entry.account)
         self.projects[code] = Project(
             code=code, account=entry.account, **_texts(meta, _PROJECT_TEXTS),
@@ -274,65 +221,52 @@ class MasterData:
             approved=typed.date("approved"), meta=dict(meta))
 
 
-def _custom_key(entry: data.Custom) -> str:
-    return str(entry.values[0].value) if entry.values else ""
-
-
 def _read_county(md: MasterData, entry: data.Custom) -> None:
     meta = entry.meta
-    md.county = County(_custom_key(entry), _str(meta, "name"), _str(meta, "bureau"),
-                       _str(meta, "phone"))
+    md.county = County(custom_key(entry), meta_text(meta, "name"), meta_text(meta, "bureau"),
+                       meta_text(meta, "phone"))
 
 
 def _read_town(md: MasterData, entry: data.Custom) -> None:
-    md.towns[_custom_key(entry)] = Place(_custom_key(entry), _str(entry.meta, "name"))
+    md.towns[custom_key(entry)] = Place(custom_key(entry), meta_text(entry.meta, "name"))
 
 
 def _read_village(md: MasterData, entry: data.Custom) -> None:
-    md.villages[_custom_key(entry)] = Place(_custom_key(entry), _str(entry.meta, "name"),
-                                            _str(entry.meta, "town"))
+    md.villages[custom_key(entry)] = Place(custom_key(entry), meta_text(entry.meta, "name"),
+                                            meta_text(entry.meta, "town"))
 
 
 def _read_subsidy_item(md: MasterData, entry: data.Custom) -> None:
-    name = _custom_key(entry)
-    period = _str(entry.meta, "period")
+    name = custom_key(entry)
+    period = meta_text(entry.meta, "period")
     if period and period not in PERIODS:
         raise MasterDataError(f"period 应为 must be one of {', '.join(PERIODS)}: {period!r}")
-    standard = _Fields(md, entry).num("standard") if entry.meta.get("standard") is not None else None
+    standard = Fields(md, entry).num("standard") if entry.meta.get("standard") is not None else None
     md.subsidy_items[name] = SubsidyItem(name, standard, period)
 
 
 def _read_loan(md: MasterData, entry: data.Custom) -> None:
-    meta, typed = entry.meta, _Fields(md, entry)
-    md.loans[_custom_key(entry)] = Loan(
-        id=_custom_key(entry), date=entry.date, household=_str(meta, "household"),
-        borrower=_str(meta, "borrower"), borrower_id=_str(meta, "borrower_id"),
+    meta, typed = entry.meta, Fields(md, entry)
+    md.loans[custom_key(entry)] = Loan(
+        id=custom_key(entry), date=entry.date, household=meta_text(meta, "household"),
+        borrower=meta_text(meta, "borrower"), borrower_id=meta_text(meta, "borrower_id"),
         amount=typed.num("amount"), term_months=typed.int("term_months"),
-        bank=_str(meta, "bank"), purpose=_str(meta, "purpose"), used_by=_str(meta, "used_by"))
-
-
-def _values(entry: data.Custom, *names: str) -> list[str]:
-    """The directive's first values as strings, one per name; MasterDataError when short."""
-    values = [str(v.value) for v in entry.values or ()]
-    if len(values) < len(names):
-        usage = " ".join(f'"<{name}>"' for name in names)
-        raise MasterDataError(f'应为 custom "{entry.type}" {usage} expected, got {values}')
-    return values[:len(names)]
+        bank=meta_text(meta, "bank"), purpose=meta_text(meta, "purpose"), used_by=meta_text(meta, "used_by"))
 
 
 def _read_notice(md: MasterData, entry: data.Custom) -> None:
-    project, stage = _values(entry, "项目编号 project", "plan|completion")
+    project, stage = custom_values(entry, "项目编号 project", "plan|completion")
     md.notices.append(Notice(project=project, stage=stage, posted=entry.date,
-                             until=_Fields(md, entry).date("until") or entry.date,
-                             place=_str(entry.meta, "place")))
+                             until=Fields(md, entry).date("until") or entry.date,
+                             place=meta_text(entry.meta, "place")))
 
 
 def _read_acceptance(md: MasterData, entry: data.Custom) -> None:
-    md.accepted[_custom_key(entry)] = entry.date
+    md.accepted[custom_key(entry)] = entry.date
 
 
 def _read_register(md: MasterData, entry: data.Custom) -> None:
-    kind, path = _values(entry, "kind", "path")
+    kind, path = custom_values(entry, "kind", "path")
     base = os.path.dirname(entry.meta.get("filename", "") or ".")
     md.registers[kind] = os.path.normpath(os.path.join(base, path))
 
@@ -348,26 +282,6 @@ _CUSTOM_READERS = {
     "register": _read_register,
     **_assets.READERS,
 }
-
-
-def read_register(path: str) -> list[dict[str, str]]:
-    """Rows of a personal-data register CSV (UTF-8, header on the first line)."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return []
-        width, rows = len(header), []
-        for row in reader:  # as csv.DictReader reads them, a few times faster
-            if not row:
-                continue
-            record = dict(zip(header, row, strict=False))
-            if len(row) > width:
-                record[None] = row[width:]
-            elif len(row) < width:
-                record.update(dict.fromkeys(header[len(row):]))
-            rows.append(record)
-        return rows
 
 
 def _flag(value) -> bool:

@@ -21,11 +21,12 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import redirect, request, url_for
 
-from fundtrail import history, lock, roles
+from fundtrail import history, lock
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import desk, downloads, views
+from fundtrail.fava_ext import desk, downloads, roles, views
 from fundtrail.fava_ext.dashboard import Dashboard
+from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ class _Page:
 
     @property
     def fundtrail(self) -> Fundtrail:
-        return self.ledger.extensions.get_extension("Fundtrail")
+        return self.ledger.extensions.get_extension(Fundtrail.__name__)
 
     @property
     def dashboard(self) -> Dashboard:
@@ -82,7 +83,7 @@ class _Page:
 
     @property
     def csrf_token(self) -> str:
-        """The token `fundtrail serve` expects in every form post (fundtrail.serve.Guard)."""
+        """The token `fundtrail serve` expects in every form post (fundtrail.web.serve.Guard)."""
         return request.environ.get("fundtrail.csrf", "")
 
     def args(self, *names: str) -> dict[str, str]:
@@ -194,9 +195,11 @@ class FundtrailVillages(_Page, FavaExtensionBase):
         if not view:
             return None
         internal = roles.is_internal(self.fundtrail.internal_roles)
-        detail = views.village_detail(self.dashboard, view, request.args.get("village", ""), internal)
         books = self.fundtrail.books
-        if detail and books is not None:
+        detail = None if books is None else views.village_detail(
+            self.dashboard, view, request.args.get("village", ""),
+            masker_for(books, INTERNAL if internal else PUBLIC))
+        if detail:
             detail["monitored"] = asset_pages.monitored(
                 books, detail["village"].code, view.year, view.as_of, internal,
                 request.args.get("household", ""))

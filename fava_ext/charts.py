@@ -21,7 +21,8 @@ from fundtrail.masterdata import MasterData
 CENT = Decimal("0.01")
 
 
-def _yuan(value: Decimal) -> Decimal:
+def _to_fen(value: Decimal) -> Decimal:
+    """Yuan rounded to the fen (分)."""
     return value.quantize(CENT)
 
 
@@ -36,18 +37,18 @@ def progress(view: YearView) -> dict:
     points = [{"date": datetime.date(view.year, 1, 1), "balance": {"序时进度": 0, "累计支出": 0}}]
     for month, spent in enumerate(itertools.accumulate(view.monthly_spent), start=1):
         day = _month_end(view.year, month)
-        balance = {"序时进度": _yuan(target * time_progress(day))}
+        balance = {"序时进度": _to_fen(target * time_progress(day))}
         if day <= view.as_of or month == view.as_of.month:
-            balance["累计支出"] = _yuan(spent)
+            balance["累计支出"] = _to_fen(spent)
         points.append({"date": day, "balance": balance})
     return {"type": "balances", "label": "支出进度", "data": points}
 
 
 def monthly(view: YearView) -> dict:
     """Spending per month, outlined against an even twelfth of the money available."""
-    share = _yuan(available(view.total()) / 12)
+    share = _to_fen(available(view.total()) / 12)
     return {"type": "bar", "label": "月度支出", "data": [
-        {"date": datetime.date(view.year, month, 1), "balance": {acc.CURRENCY: _yuan(spent)},
+        {"date": datetime.date(view.year, month, 1), "balance": {acc.CURRENCY: _to_fen(spent)},
          "budgets": {acc.CURRENCY: share}, "account_balances": {}}
         for month, spent in enumerate(view.monthly_spent, start=1)]}
 

@@ -124,13 +124,13 @@ class SubsidyRow:
     card: str
 
 
-def village_detail(dash: Dashboard, view: YearView, code: str, internal: bool) -> dict | None:
+def village_detail(dash: Dashboard, view: YearView, code: str, masker: Masker) -> dict | None:
+    """One village's projects and subsidies in the year; ID and card numbers through `masker`
+    (fundtrail.masking.masker_for the viewer's role)."""
     village = dash.master.villages.get(code)
     if not village:
         return None
-    masker = Masker()
-    subsidies = [SubsidyRow(s, s.id_no if internal else masker.id_no(s.id_no),
-                            s.card if internal else masker.account(s.card))
+    subsidies = [SubsidyRow(s, masker.id_no(s.id_no), masker.account(s.card))
                  for s in dash.subsidies(code) if s.date.year == view.year]
     codes = [c for c, p in sorted(dash.master.projects.items()) if p.village == code]
     last = (view.as_of.month - 1) // 3 + 1

@@ -23,8 +23,9 @@ from fundtrail import accounts as acc
 from fundtrail.assets import CLASSES, DISPOSAL_KINDS, OPERATING
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import ASSET_REGISTER
 from fundtrail.importers.registers import TEN_THOUSAND, _open, _Tabular
 from fundtrail.ledgertext import money
 
@@ -39,24 +40,13 @@ def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> dat
 
 class AssetRegisterImporter(_Tabular):
     kind = "项目资产台账 asset register"
-    columns = {"id": ("资产编号", "资产代码"), "name": ("资产名称",),
-               "cls": ("资产类别", "资产类型", "资产性质"), "project": ("项目编号", "项目代码"),
-               "town": ("乡镇", "乡镇(街道)"), "village": ("行政村", "所在村", "村"),
-               "owner": ("所有权人", "产权归属", "所有者", "权属"),
-               "value": ("资产价值(元)", "资产价值(万元)", "资产原值(元)", "资产原值(万元)", "资产价值",
-                         "资产原值", "账面价值"),
-               "custodian": ("管护主体", "管护责任单位", "管护责任人"),
-               "income": ("预期年收益(元)", "预期年收益", "年收益(元)"),
-               "registered": ("登记日期", "确权日期", "移交日期"),
-               "disposal": ("处置方式",), "disposed": ("处置日期",),
-               "approval": ("处置批准文号", "批准文号", "审批文号"), "proceeds": ("处置收入(元)", "处置收入")}
-    required = ("id", "name", "cls", "value", "registered")
+    spec = ASSET_REGISTER
 
     @property
     def name(self) -> str:
         return "fundtrail.register.assets"
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
         scale = TEN_THOUSAND if "万元" in labels["value"] else Decimal(1)

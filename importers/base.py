@@ -10,9 +10,9 @@ The fundtrail protocol (all of it declared on `FundtrailImporter`):
 - `rows_are_entries`: whether each row read is one entry (the caller then counts the rows already
   present by the entries the books hold) or the importer compares rows itself (registers).
 
-`fundtrail import` calls these with a Context over the workspace's books; beangulp's own CLI
-calls `identify`/`account`/`date`/`extract`/`deduplicate`, which build that Context from the
-`existing` entries it is given. The `source` of an entry (where its document is filed) is added
+`fundtrail import` calls these with an ImportContext over the workspace's books; beangulp's own
+CLI calls `identify`/`account`/`date`/`extract`/`deduplicate`, which build that ImportContext
+from the `existing` entries it is given. The `source` of an entry (where its document is filed) is added
 by the caller: the pipeline knows where it files the document, beangulp's `extract` names the
 file where it lies.
 """
@@ -31,7 +31,7 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import gcpause
-from fundtrail.importers.context import IDENTITY, Context
+from fundtrail.importers.context import IDENTITY, ImportContext
 from fundtrail.ledgertext import money
 
 FILED_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})\.")
@@ -83,16 +83,16 @@ class FundtrailImporter(beangulp.Importer):
         """100: this importer reads the file; 1-99: it looks like ours but something is missing
         (read() then says what); 0: not ours."""
 
-    def accounts(self, path: Path, ctx: Context) -> list[data.Open]:
+    def accounts(self, path: Path, ctx: ImportContext) -> list[data.Open]:
         """Cash accounts the file pays from that the books do not open yet, opened before any
         file of the batch is read."""
         return []
 
     @abc.abstractmethod
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         """The file's entries, accounts, master data and counts; BadInput on a bad file."""
 
-    def meta(self, path: Path, ctx: Context, identity=None, **where) -> dict:
+    def meta(self, path: Path, ctx: ImportContext, identity=None, **where) -> dict:
         """Import metadata: row|voucher, sha256, batch (+ the hidden identity, when given)."""
         if "row" in where:  # numbers in metadata are Decimal, as beancount's parser makes them
             where["row"] = Decimal(where["row"])
@@ -113,9 +113,9 @@ class FundtrailImporter(beangulp.Importer):
         except Exception:  # beangulp asks every importer about every file
             return False
 
-    def _context(self, existing) -> Context:
+    def _context(self, existing) -> ImportContext:
         root = self.workspace or Path.cwd()
-        return Context(root, existing or [], batch="beangulp")
+        return ImportContext(root, existing or [], batch="beangulp")
 
     def account(self, filepath: str) -> str:
         return self.read(Path(filepath), self._context([])).account

@@ -46,7 +46,9 @@ def identities(entry) -> set[tuple[str, str]]:
     return {(link, account) for link in entry.links or () for account in cash}
 
 
-class Context:
+class ImportContext:
+    """What one import knows about the books it imports into (see the module doc)."""
+
     def __init__(self, root: Path, entries: list, batch: str = ""):
         self.root = Path(root)
         self.entries = list(entries)

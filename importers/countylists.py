@@ -23,8 +23,9 @@ from beancount.parser.grammar import ValueType
 
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
 from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
 from fundtrail.importers.tables import header_score, read_table
 from fundtrail.ledgertext import money
@@ -39,7 +40,7 @@ def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
 
 
 class _CountyList(_Tabular):
-    def upsert(self, ex: Extraction, ctx: Context, entries: list) -> None:
+    def upsert(self, ex: Extraction, ctx: ImportContext, entries: list) -> None:
         held = held_master(ctx, entries)
         for entry in entries:
             old = held.get(master_key(entry))
@@ -51,18 +52,14 @@ class _CountyList(_Tabular):
 
 class DivisionListImporter(_CountyList):
     kind = "行政区划代码表 division list"
-    columns = {"code": ("统计用区划代码", "行政区划代码", "区划代码", "村代码", "代码"),
-               "name": ("名称", "区划名称", "单位名称", "行政村", "村名称"),
-               "town": ("乡镇", "乡镇(街道)", "所属乡镇")}
-    required = ("code", "name")
-    people = {"id_no": ("身份证号", "身份证号码"), "name": ("姓名", "户主姓名")}
+    spec = DIVISION_LIST
 
     def score(self, path: Path) -> int:
         """A list of people with their village codes (a roster) is not a division list."""
         score = super().score(path)
-        return score and (0 if header_score(read_table(path), self.people, ("id_no",)) else score)
+        return score and (0 if header_score(read_table(path), PEOPLE) else score)
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         day = ctx.open_date(datetime.date.today())
         towns, villages = {}, {}
@@ -108,12 +105,9 @@ def period_of(text: str) -> str:
 
 class SubsidyItemImporter(_CountyList):
     kind = "补贴项目及标准 subsidy items"
-    columns = {"item": ("补贴项目", "补贴项目名称", "补贴名称"),
-               "standard": ("补贴标准(元)", "补贴标准", "标准(元)", "发放标准"),
-               "period": ("发放周期", "补贴周期", "周期", "发放频次")}
-    required = ("item", "standard", "period")
+    spec = SUBSIDY_ITEMS
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         day = ctx.open_date(datetime.date.today())
         entries = []

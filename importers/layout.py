@@ -1,30 +1,32 @@
 """Bank statement layouts: one small TOML file per bank format (importers/layouts/*.toml and a
 workspace's own <workspace>/layouts/*.toml). The format is documented in docs/importers.md.
 
-A layout key that is not in KEYS, or a column field not in FIELDS, is an error that lists the
-known ones: a misspelt option must not be ignored silently."""
+A layout key that is not in KEYS, or a column field not in FIELDS (the ids of the statement
+fields of the header specification, fundtrail.importers.headers.STATEMENT), is an error that
+lists the known ones: a misspelt option must not be ignored silently."""
 
 from __future__ import annotations
 
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
 from fundtrail.importers import cells
+from fundtrail.importers.headers import STATEMENT, TOTALS, Spec
+from fundtrail.importers.sniff import DELIMITERS as DELIMITER_NAMES
 
 IN_WORDS = ("贷", "贷方", "C", "CR", "收入", "收", "入", "+")
 OUT_WORDS = ("借", "借方", "D", "DR", "支出", "付", "支", "出", "-")
-TOTALS = ("合计", "总计", "本页合计", "本期合计", "累计")
-FIELDS = ("date", "datetime", "time", "serial", "payee", "payee_account", "payer", "payer_account",
-          "summary", "purpose", "memo", "debit", "credit", "amount", "direction", "balance")
+FIELDS = STATEMENT.ids
 KEYS = ("name", "bank", "format", "encoding", "sheet", "delimiter", "head", "header_rows",
         "date_format", "datetime_format", "time_format", "empty", "totals", "totals_label",
         "summary_joins_purpose", "amount_in", "in_words", "out_words", "order", "thousands",
         "currency_symbol", "columns")
-DELIMITERS = {",": ",", "comma": ",", "\t": "\t", "tab": "\t", ";": ";", "semicolon": ";",
-              "|": "|", "pipe": "|"}
+# `delimiter` names a separator or is the character itself
+DELIMITERS = {key: char for name, char in DELIMITER_NAMES.items() for key in (char, name)}
 # Separators a metadata line may put between a label and its value (after folding full-width
 # forms): `账号：123`, `账号,123` (two cells), `账号 | 123` all read as `账号123`.
 HEAD_SEPARATORS = re.compile(r"[:,;|=\s]")
@@ -63,6 +65,13 @@ class Layout:
     @property
     def suffixes(self) -> tuple[str, ...]:
         return (".xlsx", ".xlsm") if self.format == "xlsx" else (".csv", ".txt", ".tsv")
+
+    @cached_property
+    def spec(self) -> Spec:
+        """The layout as a header specification: the statement fields it names, each known by
+        the layout's own label."""
+        return Spec(self.name, tuple(STATEMENT[key].known_as(label) for key, label in self.columns.items()),
+                    tuple(self.columns))
 
     def head_patterns(self) -> list[re.Pattern]:
         """One regex per `head` line, matched against `head_text(cells)` of a metadata line."""

@@ -21,14 +21,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from beancount import loader
 from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
 from fundtrail.importers import ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, with_source
-from fundtrail.importers.context import Context, is_opening, sha256
+from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
 from fundtrail.importers.report import FileReport, ImportSummary
@@ -73,7 +72,7 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
                     key=lambda ip: (registry.rank(ip[0]), str(ip[1])))
     batch = batch or "IMP-" + hashlib.sha256(
         "".join(sorted(sha256(p) for p in files)).encode()).hexdigest()[:10]
-    ctx = Context(root, entries, batch)
+    ctx = ImportContext(root, entries, batch)
     ctx.fallback_account = account
     plan = _Plan(root)
     for importer, path in chosen:  # cash accounts named inside files (the treasury's) come first
@@ -100,8 +99,9 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
 
 def _new_errors(ledger: Path, before: collections.Counter) -> list:
     """Errors of the would-be ledger that are not fundtrail Findings and were not there before
-    (an import may fix old errors, e.g. a balance assertion waiting for its statement)."""
-    _, errors, _ = loader.load_file(str(ledger))
+    (an import may fix old errors, e.g. a balance assertion waiting for its statement). The
+    ledger is loaded the way the books always are (fundtrail.loading.load)."""
+    _, errors, _ = loading.load(ledger)
     left, out = collections.Counter(before), []
     for error in errors:
         if isinstance(error, Finding):
@@ -139,7 +139,7 @@ class _Plan:
     def changes(self) -> bool:
         return bool(self.imported or self.opens or self.masterdata or self.registers or self.documents)
 
-    def open_accounts(self, path, opens, ctx: Context) -> None:
+    def open_accounts(self, path, opens, ctx: ImportContext) -> None:
         opens = [o for o in opens if not ctx.is_open(o.account)]
         self.prescanned[str(path)] = opens
         if opens:
@@ -147,7 +147,7 @@ class _Plan:
             ctx.add(opens)
             ctx.refresh()
 
-    def take(self, ex: Extraction, ctx: Context) -> FileReport:
+    def take(self, ex: Extraction, ctx: ImportContext) -> FileReport:
         """Plan what one file adds: its entries (with the filed `source`) that the books do not
         hold yet, its new accounts and master data; the file's reconciliation."""
         target, source = self._filing(ex)

@@ -19,9 +19,10 @@ from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import doc_key
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
+from fundtrail.importers.headers import FUND_LIST, HOUSEHOLDS, OFFICIALS, PROJECT_LIBRARY, Spec
+from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_table
 from fundtrail.ledgertext import money
 from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
@@ -57,7 +58,7 @@ def master_key(entry: data.Open | data.Custom) -> str:
     return f"{entry.type}:{entry.values[0].value if entry.values else ''}"
 
 
-def held_master(ctx: Context, entries) -> dict[str, data.Open | data.Custom]:
+def held_master(ctx: ImportContext, entries) -> dict[str, data.Open | data.Custom]:
     """The directives the books already hold under the keys of `entries`."""
     keys = {master_key(e) for e in entries}
     held = {k: ctx.master.accounts[k] for k in keys if k in ctx.master.accounts}
@@ -67,7 +68,7 @@ def held_master(ctx: Context, entries) -> dict[str, data.Open | data.Custom]:
     return held
 
 
-def village_of(ctx: Context, name: str, town: str = "", code: str = "") -> str:
+def village_of(ctx: ImportContext, name: str, town: str = "", code: str = "") -> str:
     """A roster's or register's village as the books name it: its code when the file gives a
     known one or the county's division list resolves the name (within its town); else the name,
     which the village rules compare as it is."""
@@ -82,26 +83,25 @@ def unresolved_villages(names) -> str:
 
 
 class _Tabular(FundtrailImporter):
-    columns: dict = {}
-    required: tuple = ()
+    spec: Spec  # the columns (fundtrail.importers.headers)
     rows_are_entries = False
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(read_table(path), self.columns, self.required)
+        return header_score(read_table(path), self.spec)
 
     def header(self, path: Path) -> tuple:
         """(table, header row index, {field: column}, {field: label as written})."""
         table = read_table(path)
-        return (table, *find_columns(path, table, self.columns, self.required))
+        return (table, *find_columns(path, table, self.spec))
 
     def rows(self, path: Path):
         table, index, col, _ = self.header(path)
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
                 continue
-            if cells.fold(cells.text(row[0])).startswith(("合计", "总计")):
+            if is_totals(row):
                 yield number, None, row
                 continue
             yield number, {k: (row[i] if i < len(row) else None) for k, i in col.items()}, row
@@ -148,14 +148,9 @@ class _Tabular(FundtrailImporter):
 
 class FundListImporter(_Tabular):
     kind = "指标文件清单 fund indicator list"
-    columns = {"doc_no": ("指标文号", "文号"), "title": ("资金名称", "指标名称"),
-               "level": ("资金级次", "级次"), "func_code": ("功能科目编码", "功能分类科目编码", "功能科目"),
-               "amount": ("金额(元)", "金额(万元)", "指标金额", "金额"),
-               "issued": ("下达日期", "发文日期"), "received": ("到账日期",), "note": ("备注",),
-               "into": ("到账账户",)}
-    required = ("doc_no", "title", "level", "amount", "issued")
+    spec = FUND_LIST
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         opens, waiting = [], []
         taken = set(ctx.master.funds)
@@ -202,7 +197,7 @@ class FundListImporter(_Tabular):
         ex.masterdata[FUNDS_FILE] = opens
         return ex
 
-    def _receipt(self, path, ctx: Context, number, fund: data.Open, code, amount, received):
+    def _receipt(self, path, ctx: ImportContext, number, fund: data.Open, code, amount, received):
         treasury = ctx.treasury()
         meta = self.meta(path, ctx, (code, treasury), row=number)
         meta["doc_no"] = fund.meta["doc_no"]
@@ -212,18 +207,9 @@ class FundListImporter(_Tabular):
 
 class ProjectLibraryImporter(_Tabular):
     kind = "项目库 project library"
-    columns = {"code": ("项目编号", "项目代码"), "name": ("项目名称",), "category": ("项目类别", "项目类型"),
-               "nature": ("建设性质",), "town": ("乡镇", "乡镇(街道)"), "village": ("行政村", "村"),
-               "task": ("建设任务", "建设内容", "建设任务(内容)"), "standard": ("补助标准",),
-               "budget": ("资金规模(元)", "资金规模(万元)", "资金规模", "总投资"),
-               "sources": ("资金来源文号", "资金来源"), "start": ("实施期限起", "计划开工时间"),
-               "end": ("实施期限止", "计划完工时间"), "unit": ("实施单位",), "manager": ("责任人",),
-               "goal": ("绩效目标",), "linkage": ("联农带农机制", "带贫减贫机制", "利益联结机制"),
-               "households": ("受益户数",), "poor_households": ("其中脱贫户/监测户", "受益脱贫户数"),
-               "approved": ("批复日期", "批复时间"), "phone": ("监督电话",)}
-    required = ("code", "name", "budget")
+    spec = PROJECT_LIBRARY
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
@@ -254,7 +240,7 @@ class ProjectLibraryImporter(_Tabular):
                      "village": ctx.master.village_code(village, town) or village}
             unknown_places |= {name for name, code in ((town, place["town"]), (village, place["village"]))
                                if name and name == code}
-            dates = {k: self._date(path, number, row.get(k), self.columns[k][0])
+            dates = {k: self._date(path, number, row.get(k), self.spec[k].label)
                      for k in ("start", "end", "approved")}
             opened = dates["approved"] or dates["start"] or datetime.date.today()
             meta = {"name": cells.text(row["name"]), "category": cells.text(row.get("category")),
@@ -321,17 +307,13 @@ def _int(value) -> Decimal | None:
 class PersonRegisterImporter(_Tabular):
     """households / officials -> registers/<kind>.csv, upserted by key."""
 
-    SPECS = {
-        "households": ({h: (h,) for h in REGISTER_HEADERS["households"]},
-                       ("户编号", "户主姓名", "身份证号", "行政村"), ("户编号",)),
-        "officials": ({h: (h,) for h in REGISTER_HEADERS["officials"]},
-                      ("姓名", "身份证号", "关系人身份证号"), ("身份证号", "关系人身份证号")),
-    }
+    SPECS = {"households": (HOUSEHOLDS, ("户编号",)),
+             "officials": (OFFICIALS, ("身份证号", "关系人身份证号"))}
 
     def __init__(self, register: str, workspace=None):
         super().__init__(workspace)
         self.register = register
-        self.columns, self.required, self.key = self.SPECS[register]
+        self.spec, self.key = self.SPECS[register]
         self.kind = {"households": "脱贫户/监测户登记册 household register",
                      "officials": "干部及亲属登记册 cadres register"}[register]
 
@@ -339,7 +321,7 @@ class PersonRegisterImporter(_Tabular):
     def name(self) -> str:
         return f"fundtrail.register.{self.register}"
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         target = Path(ctx.master.registers.get(self.register) or ctx.root / "registers" / f"{self.register}.csv")
         existing = ({tuple(r.get(k) or "" for k in self.key): r for r in read_register(target)}

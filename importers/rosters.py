@@ -12,21 +12,13 @@ from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
-from fundtrail.importers.context import Context
+from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import ROSTER
 from fundtrail.importers.registers import unresolved_villages, village_of
-from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
+from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_table
 
 CLEARING = f"{acc.CLEARING}:YKT"
-COLUMNS = {
-    "seq": ("序号",), "name": ("姓名", "户主姓名", "收款人"), "id_no": ("身份证号", "身份证号码"),
-    "card": ("一卡通账号", "社保卡号", "银行账号", "卡号"), "town": ("乡镇", "乡镇(街道)"),
-    "village": ("行政村", "村"), "village_code": ("村代码", "行政村代码", "行政区划代码", "区划代码"),
-    "item": ("补贴项目", "补贴名称", "项目名称"),
-    "amount": ("发放金额(元)", "发放金额", "补贴金额"), "date": ("发放日期", "日期"),
-    "batch": ("批次号", "批次"), "status": ("发放状态", "状态"),
-}
-REQUIRED = ("seq", "name", "id_no", "card", "village", "item", "amount", "date", "batch", "status")
 OK = "成功"
 
 
@@ -36,11 +28,11 @@ class RosterImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(read_table(path), COLUMNS, REQUIRED)
+        return header_score(read_table(path), ROSTER)
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         table = read_table(path)
-        index, col, _ = find_columns(path, table, COLUMNS, REQUIRED)
+        index, col, _ = find_columns(path, table, ROSTER)
         ex = Extraction(path, self, self.kind, CLEARING)
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
@@ -51,7 +43,7 @@ class RosterImporter(FundtrailImporter):
             ex.read += 1
             def get(key, row=row):
                 return row[col[key]] if col[key] < len(row) else None
-            if cells.fold(cells.text(row[0])).startswith(("合计", "总计")):
+            if is_totals(row):
                 ex.skipped.append((number, "合计行 totals row"))
                 continue
             status = cells.text(get("status"))

@@ -1,27 +1,169 @@
-"""A cheap look at a large file before any importer reads it whole.
+"""A file's head: the one place that looks at the first bytes of a file to tell what it holds.
 
-Every importer's `score` reads the file it is shown in full (decoding, splitting into rows), so
-a 50 MB file of garbage used to cost half a minute and more than a gigabyte before it was
-refused. `require_known_head(path, importers)` shows the importers only the file's head (whole
-lines from its first SNIFF_BYTES, where every header row sits: layouts look for it in the first
-30 rows) and refuses the file, with a clear error, when none recognises that head. Spreadsheets
-and XML (read by their own parsers) and files up to SNIFF_BYTES are not sniffed; no file over
-MAX_BYTES is read at all.
+- `SNIFF_BYTES` (256 KB) is the one head size: nothing here reads more of a text file, and no
+  file over `MAX_BYTES` is read at all;
+- `decode` tells the encoding: a BOM (UTF-8, UTF-16), UTF-16 without a BOM by its NUL bytes,
+  UTF-8, then GB18030 (a superset of GBK); `utf16` is that UTF-16 test on its own;
+- `whole_lines` cuts a head after its last complete line (in UTF-16 by its two-byte units);
+- `delimiter` picks the separator of CSV lines, `DELIMITERS` names them (comma, tab, ...);
+- `excel_rows` reads a workbook's rows, all of them or the first few;
+- `require_known_head(path, importers)`: every importer's `score` reads the file it is shown in
+  full (decoding, splitting into rows), so a 50 MB file of garbage used to cost half a minute
+  and more than a gigabyte before it was refused. The importers are shown the file's head only
+  (its whole lines, where every header row sits: layouts look for it in the first 30 rows) and
+  the file is refused, with a clear error, when none recognises that head. Spreadsheets and XML
+  (read by their own parsers) and files up to SNIFF_BYTES are not sniffed.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import tempfile
+import zipfile
+from collections import Counter
 from pathlib import Path
+
+import openpyxl
 
 from fundtrail.importers.errors import BadInput
 
 SNIFF_BYTES = 256 * 1024
 MAX_BYTES = 256 * 1024 * 1024
+EXCEL = (".xlsx", ".xlsm")
+BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"))
+DELIMITERS = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|"}
 _OWN_PARSERS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx (zip), xls (OLE)
+_NUL_SAMPLE = 4000  # bytes looked at for UTF-16 without a BOM
 
 
+# -- encodings -------------------------------------------------------------------------------
+def utf16(raw: bytes) -> str:
+    """"utf-16-le" or "utf-16-be" when `raw` is UTF-16 (by its BOM, else by its NUL bytes: text
+    in UTF-8 or GB18030 has none), "" otherwise."""
+    if raw.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if raw.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    sample = raw[:_NUL_SAMPLE]
+    if sample.count(0) > len(sample) // 20:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        return "utf-16-le" if odd >= even else "utf-16-be"
+    return ""
+
+
+def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
+    """The text of `raw` and the encoding it was in; BadInput naming the line if none fits."""
+    for bom, encoding in BOMS:
+        if raw.startswith(bom):
+            return _strict(path, raw, encoding), encoding
+    encoding = utf16(raw)
+    if encoding:
+        return _strict(path, raw, encoding), encoding
+    tried = [e for e in (hint, "utf-8", "gb18030") if e]
+    for encoding in dict.fromkeys(tried):
+        try:
+            return raw.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    return _strict(path, raw, "gb18030"), "gb18030"
+
+
+def _strict(path, raw: bytes, encoding: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        raise BadInput(path, "文件编码无法识别(不是 UTF-8、GB18030/GBK 或 UTF-16)，可能已损坏",
+                       f"cannot decode the file as UTF-8, GB18030/GBK or UTF-16 (byte {error.start})",
+                       line) from None
+
+
+# -- the head --------------------------------------------------------------------------------
+def first_bytes(path) -> bytes:
+    """The first SNIFF_BYTES of the file (all of it when it is shorter)."""
+    with open(path, "rb") as handle:
+        return handle.read(SNIFF_BYTES)
+
+
+def whole_lines(head: bytes) -> bytes | None:
+    """`head` cut after its last complete line; None when it holds no line break.
+
+    In UTF-16 a line break is the two-byte unit of "\\n" at an even offset (the byte 0x0A may be
+    half of another character, and a cut at an odd offset splits a character); in UTF-8 and
+    GB18030 the byte 0x0A is never part of another character."""
+    encoding = utf16(head)
+    if not encoding:
+        cut = head.rfind(b"\n")
+        return head[:cut + 1] if cut >= 0 else None
+    unit = b"\n\x00" if encoding == "utf-16-le" else b"\x00\n"
+    end = len(head)
+    while (cut := head.rfind(unit, 0, end)) >= 0:
+        if cut % 2 == 0:
+            return head[:cut + 2]
+        end = cut + 1  # a match across two characters: look further back
+    return None
+
+
+def head_lines(path) -> bytes:
+    """The whole file when it fits in SNIFF_BYTES, else the whole lines of its head; BadInput
+    when the head holds no line break."""
+    with open(path, "rb") as handle:
+        raw = handle.read(SNIFF_BYTES + 1)
+    if len(raw) <= SNIFF_BYTES:
+        return raw
+    lines = whole_lines(raw[:SNIFF_BYTES])
+    if lines is None:
+        raise _no_line_break(path)
+    return lines
+
+
+def _no_line_break(path) -> BadInput:
+    return BadInput(path, f"前 {SNIFF_BYTES // 1024} KB 内没有换行, 不是表格文件",
+                    f"no line break in the first {SNIFF_BYTES // 1024} KB: not a table")
+
+
+def delimiter(lines: list[str]) -> str:
+    """The separator that splits most lines into the same number (3 or more) of fields."""
+    best, score = ",", -1
+    for candidate in DELIMITERS.values():
+        widths = Counter(len(r) for r in csv.reader(lines, delimiter=candidate) if len(r) > 2)
+        if widths:
+            width, count = widths.most_common(1)[0]
+            if count * min(width, 6) > score:
+                best, score = candidate, count * min(width, 6)
+    return best
+
+
+def delimiter_name(separator: str) -> str:
+    """The layout name of a separator: "\\t" -> "tab"."""
+    return next(name for name, char in DELIMITERS.items() if char == separator)
+
+
+# -- workbooks -------------------------------------------------------------------------------
+def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list[tuple[int, list]]:
+    """The rows (row number, cells) of a workbook's sheet (the one named, else the first), the
+    first `limit` only when given; BadInput when the workbook is damaged or truncated."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    try:
+        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        return [(n, list(row)) for n, row in enumerate(ws.iter_rows(max_row=limit, values_only=True), 1)]
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
+                       f"cannot read the worksheet (damaged or truncated): {error}") from None
+    finally:
+        book.close()
+
+
+# -- the guard before the importers ----------------------------------------------------------
 def require_known_head(path: Path, candidates) -> None:
+    """Refuse a file over MAX_BYTES, and a file over SNIFF_BYTES whose head no importer
+    recognises (see the module doc)."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise BadInput(path, f"文件过大 ({size // 2**20} MB, 上限 {MAX_BYTES // 2**20} MB), 请按月拆分后导入",
@@ -29,14 +171,12 @@ def require_known_head(path: Path, candidates) -> None:
                        "split it by month")
     if size <= SNIFF_BYTES:
         return
-    with path.open("rb") as handle:
-        head = handle.read(SNIFF_BYTES)
+    head = first_bytes(path)
     if head.startswith(_OWN_PARSERS) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return
-    lines = _whole_lines(head)
+    lines = whole_lines(head)
     if lines is None:
-        raise BadInput(path, f"前 {SNIFF_BYTES // 1024} KB 内没有换行, 不是表格文件",
-                       f"no line break in the first {SNIFF_BYTES // 1024} KB: not a table")
+        raise _no_line_break(path)
     with tempfile.TemporaryDirectory(prefix="fundtrail-sniff-") as scratch:
         sample = Path(scratch) / path.name
         sample.write_bytes(lines)
@@ -45,16 +185,3 @@ def require_known_head(path: Path, candidates) -> None:
     raise BadInput(path, "文件开头找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)",
                    "no known header row near the start of the file (bank layouts, subsidy roster, "
                    "registers)")
-
-
-def _whole_lines(head: bytes) -> bytes | None:
-    """The head cut after its last complete line (UTF-16 aware); None without a line break."""
-    if head.startswith(b"\xff\xfe"):
-        cut = head.rfind(b"\n\x00")
-        cut = cut + 2 if cut >= 0 and cut % 2 == 0 else -1
-    elif head.startswith(b"\xfe\xff"):
-        cut = head.rfind(b"\x00\n")
-        cut = cut + 2 if cut >= 0 and cut % 2 == 0 else -1
-    else:
-        cut = head.rfind(b"\n") + 1 or -1
-    return head[:cut] if cut > 0 else None

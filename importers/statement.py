@@ -29,7 +29,7 @@ from fundtrail.importers.base import (
     txn,
 )
 from fundtrail.importers.classify import Item
-from fundtrail.importers.context import Context, opening_entries
+from fundtrail.importers.context import ImportContext, opening_entries
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.layout import Layout, head_text
 from fundtrail.importers.tables import Table, is_blank, read_table
@@ -37,7 +37,7 @@ from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
 _PLACEHOLDER = re.compile(r"\(\?P<\w+>\.\+\?\)")
-ESSENTIAL = ("date", "datetime", "debit", "credit", "amount", "direction", "balance")
+ESSENTIAL = ("date", "datetime", "amount", "flag")  # field types a statement cannot lack
 
 
 @dataclass
@@ -87,7 +87,7 @@ class StatementImporter(FundtrailImporter):
         missing = len(best[2])
         if missing == 0:
             return 100
-        essential = {cells.fold(label) for key, label in self.layout.columns.items() if key in ESSENTIAL}
+        essential = {cells.fold(f.names[0]) for f in self.layout.spec.fields if f.type in ESSENTIAL}
         if essential & set(best[2]):
             return 0  # without its dates and amounts the file is some other bank's
         return 50 - missing if missing <= len(labels) // 3 else 0
@@ -250,7 +250,7 @@ class StatementImporter(FundtrailImporter):
                 running + row.amount if running is not None else None)
 
     # -- entries -------------------------------------------------------------------------------
-    def _account(self, path: Path, st: Statement, ctx: Context) -> tuple[str, list]:
+    def _account(self, path: Path, st: Statement, ctx: ImportContext) -> tuple[str, list]:
         bank, number = self.layout.bank, st.info.get("account_no", "")
         if number:
             account = ctx.account_by_number(number) or acc.bank_account(bank, number)
@@ -269,11 +269,11 @@ class StatementImporter(FundtrailImporter):
                                    name=st.info.get("holder", ""), bank=bank, account_no=number))
         return account, opens
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         with gcpause.paused():  # ~10 objects a row, all kept: the cyclic GC would rescan them all
             return self._read(path, ctx)
 
-    def _read(self, path: Path, ctx: Context) -> Extraction:
+    def _read(self, path: Path, ctx: ImportContext) -> Extraction:
         st = self.parse(path)
         account, opens = self._account(path, st, ctx)
         ex = Extraction(path, self, self.kind, account, opens=opens, read=st.read, skipped=st.skipped)
@@ -304,7 +304,7 @@ class StatementImporter(FundtrailImporter):
         return txn(meta, row.when.date(), result.payee, result.narration, {link} | result.links,
                    postings)
 
-    def _opening(self, path, ctx: Context, account: str, st: Statement, ex: Extraction) -> None:
+    def _opening(self, path, ctx: ImportContext, account: str, st: Statement, ex: Extraction) -> None:
         first = next((r for r in st.rows if r.balance is not None), None)
         if first is None or first is not st.rows[0]:
             return
@@ -323,7 +323,7 @@ class StatementImporter(FundtrailImporter):
             ex.entries.append(txn(meta, day, "", "期初余额(据银行对账单) opening balance", {link}, [
                 posting(account, prior), posting(acc.OPENING, -prior)]))
 
-    def _closing(self, path, ctx: Context, account: str, st: Statement, ex: Extraction) -> None:
+    def _closing(self, path, ctx: ImportContext, account: str, st: Statement, ex: Extraction) -> None:
         last = next((r for r in reversed(st.rows) if r.balance is not None), None)
         if last is None:
             if st.rows:

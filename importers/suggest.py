@@ -12,63 +12,26 @@ note saying which and why.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime
 import io
 import json
 import re
-import zipfile
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import openpyxl
-
-from fundtrail.importers import cells
+from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, TOTALS, head_text, parse
-from fundtrail.importers.tables import EXCEL, Table, decode, is_blank
+from fundtrail.importers.headers import STATEMENT, STATEMENT_HEAD, TOTALS
+from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, head_text, parse
+from fundtrail.importers.tables import Table, is_blank
 
-SAMPLE_BYTES = 256 * 1024
 SAMPLE_ROWS = 400
-DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "pipe"}
 
 # field -> header names, most telling first (a bracketed unit or English gloss is ignored; an
-# English gloss alone is matched too).
-VOCABULARY = {
-    "date": ["交易日期", "交易日", "记账日期", "记账日", "入账日期", "发生日期", "日期", "transactiondate",
-             "date"],
-    "time": ["交易时间", "记账时间", "时间", "transactiontime", "time"],
-    "debit": ["借方发生额", "借方金额", "支出金额", "付款金额", "转出金额", "出账金额", "支出", "借方",
-              "debitamount", "debit"],
-    "credit": ["贷方发生额", "贷方金额", "收入金额", "收款金额", "转入金额", "入账金额", "收入", "贷方",
-               "creditamount", "credit"],
-    "amount": ["交易金额", "发生额", "发生金额", "金额", "tradeamount", "transactionamount", "amount"],
-    "direction": ["借贷标志", "借贷方向", "借贷标识", "收支标志", "收付标志", "借/贷", "借贷", "收/支", "方向",
-                  "dr/cr", "debit/credit"],
-    "balance": ["余额", "账户余额", "交易后余额", "当前余额", "联机余额", "balance",
-                "after-transactionbalance"],
-    "payer": ["付款人名称", "付款方名称", "付款人户名", "付款单位", "付款人", "payer'sname", "payername"],
-    "payer_account": ["付款人账号", "付款方账号", "付款账号", "debitaccountno.", "payer'saccount"],
-    "payee": ["对方户名", "对方账户名称", "对方名称", "对方单位名称", "对方账户名", "对方单位", "收/付方名称",
-              "收款人名称", "收款方名称", "收款人户名", "收款单位", "收款人", "payee'sname", "payeename",
-              "counterparty"],
-    "payee_account": ["对方账号", "对方账户", "收/付方帐号", "收/付方账号", "对方帐号", "收款人账号",
-                      "收款方账号", "收款账号", "payee'saccountnumber", "payee'saccount"],
-    "summary": ["摘要", "交易摘要", "业务摘要", "reference", "summary"],
-    "purpose": ["用途", "交易用途", "款项用途", "purpose"],
-    "memo": ["附言", "备注", "个性化信息", "交易附言", "remark", "memo", "postscript"],
-    "serial": ["交易流水号", "流水号", "交易参考号", "业务参考号", "会计流水号", "柜员流水号", "柜员交易号",
-               "凭证号", "传票号", "交易序号", "transactionreferencenumber", "serialno."],
-}
-META_LABELS = {  # labels of the metadata lines -> what their value is
-    "account_no": ["查询账号", "本方账号", "账号", "帐号", "账户号", "账户", "accountno."],
-    "holder": ["账户名称", "户名", "单位名称", "客户名称", "账户名", "accountname"],
-    "period": ["起止日期", "查询期间", "交易期间", "日期范围", "查询日期", "期间"],
-    "start": ["起始日期", "开始日期"],
-    "end": ["终止日期", "结束日期", "截止日期"],
-}
+# English gloss alone is matched too): the statement fields of the header specification.
+VOCABULARY = {f.id: f.names for f in STATEMENT.fields if f.names}
+META_LABELS = STATEMENT_HEAD.names()  # labels of the metadata lines -> what their value is
 BANKS = [("工商", "ICBC"), ("农业银行", "ABC"), ("农行", "ABC"), ("中国银行", "BOC"), ("中行", "BOC"),
          ("建设", "CCB"), ("交通", "BOCOM"), ("邮政", "PSBC"), ("邮储", "PSBC"), ("招商", "CMB"),
          ("中信", "CITIC"), ("兴业", "CIB"), ("浦发", "SPDB"), ("民生", "CMBC"), ("光大", "CEB"),
@@ -125,53 +88,13 @@ def _toml(value) -> str:
 # -- the sample ------------------------------------------------------------------------------
 def sample(path: Path) -> tuple[list[tuple[int, list]], str, str]:
     """(rows with their numbers, encoding, delimiter) from the head of the file only."""
-    if path.suffix.lower() in EXCEL:
-        try:
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                sheet = book.worksheets[0]
-                rows = [(n, list(r)) for n, r in enumerate(sheet.iter_rows(max_row=SAMPLE_ROWS,
-                                                                            values_only=True), 1)]
-            finally:
-                book.close()
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                           f"cannot open the workbook (damaged or truncated): {error}") from None
-        return rows, "xlsx", ""
-    with open(path, "rb") as handle:
-        raw = handle.read(SAMPLE_BYTES + 1)
-    whole = len(raw) <= SAMPLE_BYTES
-    if not whole:
-        raw = _whole_lines(raw[:SAMPLE_BYTES])
-    text, encoding = decode(path, raw)
+    if path.suffix.lower() in sniff.EXCEL:
+        return sniff.excel_rows(path, limit=SAMPLE_ROWS), "xlsx", ""
+    text, encoding = sniff.decode(path, sniff.head_lines(path))
     lines = text.splitlines()
-    delimiter = _delimiter(lines[:200])
+    delimiter = sniff.delimiter(lines[:200])
     rows = list(csv.reader(io.StringIO("\n".join(lines), newline=""), delimiter=delimiter))
     return [(n, row) for n, row in enumerate(rows, 1)], encoding, delimiter
-
-
-def _whole_lines(raw: bytes) -> bytes:
-    """`raw` cut after its last complete line (UTF-16 by its two-byte units)."""
-    utf16 = raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or raw[:4000].count(0) > 200
-    if not utf16:
-        return raw[:raw.rfind(b"\n") + 1]
-    raw = raw[:len(raw) - len(raw) % 2]
-    for end in range(len(raw) - 2, 0, -2):
-        if raw[end:end + 2] in (b"\n\x00", b"\x00\n"):
-            return raw[:end + 2]
-    return raw
-
-
-def _delimiter(lines: list[str]) -> str:
-    """The separator that splits most lines into the same number (3 or more) of fields."""
-    best, score = ",", -1
-    for delimiter in DELIMITERS:
-        widths = Counter(len(r) for r in csv.reader(lines, delimiter=delimiter) if len(r) > 2)
-        if widths:
-            width, count = widths.most_common(1)[0]
-            if count * min(width, 6) > score:
-                best, score = delimiter, count * min(width, 6)
-    return best
 
 
 # -- the header ------------------------------------------------------------------------------
@@ -268,7 +191,7 @@ class _Draft:
             chosen = (unique or columns)[0]
             why = ("其值在样本中各不相同", "its values are all different") if unique else (
                 "均有重复值，取第一列", "both repeat values: the first is taken")
-        elif name in ("date", "time"):
+        elif STATEMENT[name].type in ("date", "time"):
             readable = [c for c in columns if self._date_format(c) is not None]
             chosen = (readable or columns)[0]
             why = ("可按日期读取", "it reads as dates")
@@ -465,7 +388,7 @@ def suggest(path, bank: str | None = None) -> Suggestion:
     if encoding != "xlsx":
         layout["encoding"] = encoding
         if delimiter != ",":
-            layout["delimiter"] = DELIMITERS[delimiter]
+            layout["delimiter"] = sniff.delimiter_name(delimiter)
     if draft.header_rows == 2:
         layout["header_rows"] = 2
     layout.update(draft.layout)

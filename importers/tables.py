@@ -1,58 +1,23 @@
 """Files as tables of cells: CSV in any of the encodings Chinese banks use, and Excel.
 
-`decode` detects the encoding (a BOM, then UTF-16 by its NUL bytes, UTF-8, then GB18030, which
-covers GBK); `read_table` returns the rows with their physical row numbers, so every message and
-every `row:` metadata points at the line a person sees when they open the file.
+`read_table` returns the rows with their physical row numbers, so every message and every `row:`
+metadata points at the line a person sees when they open the file (the encoding is told by
+`fundtrail.importers.sniff.decode`). `find_columns` and `header_score` locate a header by a
+header specification (`fundtrail.importers.headers`).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import openpyxl
-
-from fundtrail.importers import cells
+from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-
-BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"))
-EXCEL = (".xlsx", ".xlsm")
-
-
-def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
-    """The text of `raw` and the encoding it was in; BadInput naming the line if none fits."""
-    for bom, encoding in BOMS:
-        if raw.startswith(bom):
-            return _strict(path, raw, encoding), encoding
-    sample = raw[:4000]
-    if sample.count(b"\x00") > len(sample) // 20:  # text in UTF-8 or GB18030 has no NUL bytes
-        odd, even = sample[1::2].count(0), sample[0::2].count(0)
-        encoding = "utf-16-le" if odd >= even else "utf-16-be"
-        return _strict(path, raw, encoding), encoding
-    tried = [e for e in (hint, "utf-8", "gb18030") if e]
-    for encoding in dict.fromkeys(tried):
-        try:
-            return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return _strict(path, raw, "gb18030"), "gb18030"
-
-
-def _strict(path, raw: bytes, encoding: str) -> str:
-    try:
-        return raw.decode(encoding)
-    except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        raise BadInput(path, "文件编码无法识别(不是 UTF-8、GB18030/GBK 或 UTF-16)，可能已损坏",
-                       f"cannot decode the file as UTF-8, GB18030/GBK or UTF-16 (byte {error.start})",
-                       line) from None
+from fundtrail.importers.headers import TOTALS, Spec
 
 
 @dataclass
@@ -104,31 +69,14 @@ class Table:
 def _cached(path: str, size: int, mtime: float, hint: str | None, sheet: str | None,
             delimiter: str) -> Table:
     p = Path(path)
-    if p.suffix.lower() in EXCEL:
-        return _excel(p, sheet)
-    text, encoding = decode(p, p.read_bytes(), hint)
+    if p.suffix.lower() in sniff.EXCEL:
+        return Table(p, sniff.excel_rows(p, sheet), "xlsx")
+    text, encoding = sniff.decode(p, p.read_bytes(), hint)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
     return Table(p, [(n, row) for n, row in enumerate(rows, 1)], encoding)
-
-
-def _excel(path: Path, sheet: str | None) -> Table:
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                       f"cannot open the workbook (damaged or truncated): {error}") from None
-    try:
-        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        rows = [(n, list(row)) for n, row in enumerate(ws.iter_rows(values_only=True), 1)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
-                       f"cannot read the worksheet (damaged or truncated): {error}") from None
-    finally:
-        book.close()
-    return Table(path, rows, "xlsx")
 
 
 def read_table(path, hint: str | None = None, sheet: str | None = None,
@@ -150,11 +98,11 @@ def _bare(label: str) -> str:
     return _UNIT.sub("", cells.fold(label))
 
 
-def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
+def find_columns(path, table: Table, spec: Spec,
                  search: int = 30) -> tuple[int, dict[str, int], dict[str, str]]:
-    """Locate a header by aliases: spec = {field: (label, alias, ...)}; returns (row index,
-    {field: column}, {field: the label as written}). Raises BadInput naming what is missing."""
-    best = None
+    """Locate a header by the names of `spec`'s fields; returns (row index, {field: column},
+    {field: the label as written}). Raises BadInput naming the required fields it lacks."""
+    best, required = None, spec.required
     for index in range(min(search, len(table.rows))):
         labels = {}
         for i, cell in enumerate(table.rows[index][1]):
@@ -162,11 +110,11 @@ def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
                 labels.setdefault(_bare(cells.text(cell)), (i, cells.text(cell)))
                 labels.setdefault(cells.fold(cell), (i, cells.text(cell)))
         found = {}
-        for name, aliases in spec.items():
-            hit = next((labels[a] for a in map(cells.fold, aliases) if a in labels), None) or next(
-                (labels[_bare(a)] for a in aliases if _bare(a) in labels), None)
+        for field in spec.fields:
+            hit = next((labels[a] for a in map(cells.fold, field.names) if a in labels), None) or next(
+                (labels[_bare(a)] for a in field.names if _bare(a) in labels), None)
             if hit:
-                found[name] = hit
+                found[field.id] = hit
         missing = [n for n in required if n not in found]
         if best is None or len(missing) < len(best[2]):
             best = (index, found, missing)
@@ -175,24 +123,30 @@ def find_columns(path, table: Table, spec: dict[str, tuple[str, ...]], required,
     index, found, missing = best
     if missing:
         if len(missing) == len(required):
-            raise BadInput(path, f"找不到表头 (应含: {'、'.join(spec[m][0] for m in required)})",
+            raise BadInput(path, f"找不到表头 (应含: {'、'.join(spec[m].label for m in required)})",
                            "no header row found (expected: "
-                           f"{', '.join(spec[m][0] for m in required)})")
-        raise BadInput(path, f"表头缺少列: {'、'.join(spec[m][0] for m in missing)}",
-                       f"header lacks column(s): {', '.join(spec[m][0] for m in missing)}",
+                           f"{', '.join(spec[m].label for m in required)})")
+        raise BadInput(path, f"表头缺少列: {'、'.join(spec[m].label for m in missing)}",
+                       f"header lacks column(s): {', '.join(spec[m].label for m in missing)}",
                        table.rows[index][0])
     return index, {k: v[0] for k, v in found.items()}, {k: v[1] for k, v in found.items()}
 
 
-def header_score(table: Table, spec, required, search: int = 30) -> int:
-    """100 when a row holds every required label, 1-99 for most of them, else 0."""
+def header_score(table: Table, spec: Spec, search: int = 30) -> int:
+    """100 when a row holds every required field of `spec`, 1-99 for most of them, else 0."""
+    required = spec.required
     for index in range(min(search, len(table.rows))):
         labels = {_bare(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
         labels |= {cells.fold(c) for c in table.rows[index][1] if cells.text(c)}
         have = sum(1 for n in required if any(_bare(a) in labels or cells.fold(a) in labels
-                                              for a in spec[n]))
+                                              for a in spec[n].names))
         if have == len(required):
             return 100
         if have >= max(2, len(required) * 2 // 3):
             return 40 + have
     return 0
+
+
+def is_totals(row) -> bool:
+    """Whether a register's or roster's row is its totals row (its first cell 合计, 总计...)."""
+    return bool(row) and cells.fold(cells.text(row[0])).startswith(TOTALS)

@@ -18,9 +18,9 @@ from fundtrail import accounts as acc
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
-from fundtrail.importers.context import Context, digits
+from fundtrail.importers.context import ImportContext, digits
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.tables import decode
+from fundtrail.importers.sniff import decode, first_bytes
 
 REQUIRED = ("VoucherNo", "VtCode", "VouDate", "PayAcctNo", "PayeeAcctName", "PayAmt")
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -52,10 +52,10 @@ class VoucherImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() != ".xml":
             return 0
-        head = path.read_bytes()[:4000]
+        head = first_bytes(path)[:4000]
         return 100 if b"<Voucher>" in head or b"<VoucherNo>" in head else 0
 
-    def accounts(self, path: Path, ctx: Context) -> list[data.Open]:
+    def accounts(self, path: Path, ctx: ImportContext) -> list[data.Open]:
         """The treasury accounts the vouchers pay from that the books do not open yet, read
         before anything else so that the fund list's receipts have their account."""
         ex = Extraction(path, self, self.kind)
@@ -69,7 +69,7 @@ class VoucherImporter(FundtrailImporter):
         root = parse_xml(path)
         return [root] if root.tag == "Voucher" else root.findall(".//Voucher")
 
-    def read(self, path: Path, ctx: Context) -> Extraction:
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
         root = parse_xml(path)
         vouchers = [root] if root.tag == "Voucher" else root.findall(".//Voucher")
         if not vouchers:
@@ -96,7 +96,7 @@ class VoucherImporter(FundtrailImporter):
             ex.entries.append(self._entry(path, ctx, treasury, fields, voucher, where))
         return ex
 
-    def _treasury(self, fields, ctx: Context, ex: Extraction) -> str:
+    def _treasury(self, fields, ctx: ImportContext, ex: Extraction) -> str:
         number = fields["PayAcctNo"]
         account = ctx.account_by_number(number) or ctx.treasury()
         if not account:

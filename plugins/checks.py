@@ -1,7 +1,8 @@
 """fundtrail's checks: one beancount plugin that runs every rule and reports findings.
 
 The rules live in `fundtrail.plugins.rules` (one module per family, each a `RULES` dict of
-`rule(ctx) -> iterable[Finding]` under stable rule ids, and its `SETTINGS` defaults); how their
+`rule(ctx) -> iterable[Finding]` under stable rule ids, and its `SETTINGS`, each declared with its
+type, default and label: fundtrail.plugins.settings); how their
 findings are named and worded is the rule catalogue (fundtrail.catalogue, core/rules.toml).
 Findings that share a root cause (a rule's `group`) are merged into one. The plugin returns the
 ledger unchanged: findings are not ledger errors (Fava's error badge and bean-check report what
@@ -15,7 +16,13 @@ ledger_errors_from: the lowest severity also raised as a ledger error (low|mediu
     default None = none), for a county that wants bean-check to fail on such a finding.
 severity: the county's severity per rule id (or "rule-id:variant"), over the catalogue's default.
 criteria: the county's criteria text per rule id, over the catalogue's citation.
+as_of: the date the books are judged at (default: the date they are complete to).
 Every rule setting (see docs/checks.md) goes in the same dict, e.g. {'split_limit': 300000}.
+
+The config is read once per load (`read_settings`) into typed values. A value that does not fit
+(`'split_limit': 'abc'`, a negative number of days, an unknown severity) or an unknown name is one
+ledger error naming the setting, and that setting keeps its default: every rule still runs. A
+rule that raises is one ledger error naming it; every other rule's findings are still reported.
 
 Dispositions: an auditor's decision on a finding is a directive in the ledger,
 
@@ -40,54 +47,140 @@ from __future__ import annotations
 
 import ast
 import datetime
+import traceback
+from pathlib import Path
 from typing import NamedTuple
 
 from beancount.core import data
 
 from fundtrail import findings, gcpause
+from fundtrail.catalogue import title as rule_title
 from fundtrail.flows import FlowIndex
 from fundtrail.masterdata import MasterData
 from fundtrail.plugins.rules import catalogue
 from fundtrail.plugins.rules.context import Context
+from fundtrail.plugins.settings import DATE, Kind, Setting, Unfit, choice, convert, defaults, table
 
 __plugins__ = ("checks",)
 
 RULES, RULE_SETTINGS = catalogue()
-DEFAULTS = {"ledger_errors_from": None, "severity": {}, "criteria": {}, **RULE_SETTINGS}
 
 
-def parse_settings(config: str | None) -> dict:
-    """The defaults updated by the plugin line's dict; ValueError for a typo or a bad value."""
-    settings = dict(DEFAULTS)
-    if config:
-        try:
-            given = ast.literal_eval(config)
-        except (ValueError, SyntaxError):
-            given = None
-        if not isinstance(given, dict):
-            raise ValueError(f"检查设置应为字典 plugin config must be a dict literal: {config!r}")
-        unknown = sorted(set(given) - set(DEFAULTS))
-        if unknown:
-            raise ValueError(f"未知的检查设置 unknown check settings {unknown}; known: {sorted(DEFAULTS)}")
-        settings.update(given)
-    if settings["ledger_errors_from"] is not None:
-        findings.severity_rank(settings["ledger_errors_from"])
-    for rule, severity in dict(settings["severity"]).items():
-        if rule.split(":")[0] not in RULES:
-            raise ValueError(f"未知的规则 unknown rule {rule!r} in 'severity'; known: {sorted(RULES)}")
-        findings.severity_rank(severity)
+def _known_rule(rule) -> str:
+    if not isinstance(rule, str) or rule.split(":")[0] not in RULES:
+        raise Unfit(f"未知的规则 {rule!r}")
+    return rule
+
+
+def _severities(value) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise TypeError(type(value).__name__)
+    for severity in value.values():
+        if severity not in findings.SEVERITIES:
+            raise Unfit(f"未知的严重程度 {severity!r}")
+    return {_known_rule(rule): severity for rule, severity in value.items()}
+
+
+def _criteria(value) -> dict[str, str | tuple[str, ...]]:
+    if not isinstance(value, dict):
+        raise TypeError(type(value).__name__)
+    out = {}
+    for rule, text in value.items():
+        if isinstance(text, (list, tuple)) and all(isinstance(t, str) for t in text):
+            text = tuple(text)
+        elif not isinstance(text, str):
+            raise TypeError(type(text).__name__)
+        out[_known_rule(rule)] = text
+    return out
+
+
+PLUGIN_SETTINGS = (
+    Setting("ledger_errors_from", choice(*findings.SEVERITIES), None,
+            "达到该严重程度的未处置疑点也作为账簿错误"),
+    Setting("severity", Kind("dict of severities", "规则编号（或 规则编号:变体）到严重程度的字典，"
+                         "如 {'holiday-payment': 'medium'}", _severities), {},
+            "本县对各规则严重程度的调整"),
+    Setting("criteria", Kind("dict of str", "规则编号到依据文字（或文字列表）的字典", _criteria), {},
+            "本县对各规则依据的替换文字"),
+    Setting("as_of", DATE, None, "评判日期（默认为账簿完整至的日期）"),
+)
+DECLARED = {s.name: s for s in PLUGIN_SETTINGS} | RULE_SETTINGS
+DEFAULTS = defaults(DECLARED)  # every setting at its default, typed
+
+
+def read_settings(config: str | None) -> tuple[dict, list[str]]:
+    """(every setting typed as the rules read it, the configuration errors) of the plugin
+    line's config: a dict literal over the defaults. A value that does not fit, or a name no
+    setting has, is one Chinese message and leaves that setting at its default, so every rule
+    still runs; a config that is not a dict literal leaves every setting at its default."""
+    if not config:
+        return dict(DEFAULTS), []
+    try:
+        given = ast.literal_eval(config)
+    except (ValueError, SyntaxError):
+        given = None
+    if not isinstance(given, dict):
+        return dict(DEFAULTS), [f"检查设置应为字典（如 {{'split_limit': 300000}}），已全部按默认值检查"
+                                f" plugin config must be a dict literal, the defaults are used: {config!r}"]
+    return convert(DECLARED, given, DEFAULTS)
+
+
+def typed_settings(given: dict) -> dict:
+    """The settings of a dict of Python values over the defaults (tests, tools); ValueError
+    naming every value that does not fit."""
+    settings, problems = convert(DECLARED, given, DEFAULTS)
+    if problems:
+        raise ValueError("\n".join(problems))
     return settings
 
 
-def run_rules(entries, settings, master: MasterData | None = None) -> list[findings.Finding]:
+def parse_settings(config: str | None) -> dict:
+    """The typed settings of the plugin line's config; a setting that does not fit at its
+    default (the load reports it as a ledger error, `read_settings` says which)."""
+    return read_settings(config)[0]
+
+
+def settings_table() -> str:
+    """The settings as docs/checks.md lists them: name, type, default, meaning."""
+    return table(DECLARED)
+
+
+class RuleError(NamedTuple):
+    source: dict
+    message: str
+    entry: None
+
+
+def _failed(rule_id: str, error: Exception) -> RuleError:
+    """The ledger error of a rule that raised: its id, title and the exception's type and place
+    (the exception's text is left out: it may quote a person's data)."""
+    frame = traceback.extract_tb(error.__traceback__)[-1]
+    where = f"{Path(frame.filename).name}:{frame.lineno}"
+    return RuleError({"filename": "<fundtrail.plugins.checks>", "lineno": 0},
+                     f"[{rule_id}] 检查规则「{rule_title(rule_id)}」运行出错（{type(error).__name__}，"
+                     f"{where}），本次没有该规则的疑点，其他规则照常检查"
+                     f" rule {rule_id} failed ({type(error).__name__} at {where});"
+                     f" its findings are missing, every other rule ran", None)
+
+
+def run_rules(entries, settings, master: MasterData | None = None
+              ) -> tuple[list[findings.Finding], list[RuleError]]:
+    """(every rule's findings, an error for each rule that raised): a rule that fails loses
+    its own findings and no other rule's."""
+    found, failed = [], []
     with gcpause.paused():
         ctx = Context(entries, settings, master)
-        found = findings.group_findings([f for rule in RULES.values() for f in rule(ctx)])
+        for rule_id, rule in RULES.items():
+            try:
+                found += list(rule(ctx))  # whole or not at all
+            except Exception as error:  # any failure of one rule is that rule's alone
+                failed.append(_failed(rule_id, error))
+        found = findings.group_findings(found)
     weights = settings.get("severity") or {}
     if weights:
         found = [f._replace(severity=weights.get(f"{f.rule}:{f.variant}", weights.get(f.rule, f.severity)))
                  for f in found]
-    return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id))
+    return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id)), failed
 
 
 def plugin_config(options_map) -> str | None:
@@ -104,7 +197,10 @@ class DispositionError(NamedTuple):
     entry: data.Custom
 
 
-class MasterDataError(NamedTuple):
+class MasterDataProblem(NamedTuple):
+    """A master-data directive (or the register it names) that could not be read, as a
+    ledger error at the directive's line."""
+
     source: dict
     message: str
     entry: object
@@ -114,9 +210,11 @@ def _source(entry) -> dict:
     return {"filename": entry.meta.get("filename", "<fundtrail>"), "lineno": entry.meta.get("lineno", 0)}
 
 
-def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[DispositionError]]:
+def apply_dispositions(found, entries, complete: bool = True
+                       ) -> tuple[list[findings.Finding], list[DispositionError]]:
     """The findings with the status and reason of their latest `custom "finding"` directive,
-    and an error for each directive that names no finding or is malformed."""
+    and an error for each directive that names no finding or is malformed. With a rule that
+    failed (`complete` false) an id no finding has may be that rule's: no error for it."""
     by_id = {f.id: f for f in found}
     decided, errors = {}, []
     for entry in FlowIndex.of(entries).customs.get("finding", ()):
@@ -128,6 +226,8 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
                                  ' a disposition needs an id, a status and a reason')
             status = findings.normalize_status(values[1])
             if values[0] not in by_id:
+                if not complete:
+                    continue
                 raise ValueError(f"处置指向不存在的疑点 {values[0]}"
                                  f" disposition of a finding no check reports: {values[0]}")
         except ValueError as error:
@@ -139,8 +239,9 @@ def apply_dispositions(found, entries) -> tuple[list[findings.Finding], list[Dis
 
 
 def review(entries, settings) -> tuple[list[findings.Finding], list]:
-    """All findings with their dispositions, and the errors of malformed dispositions and of
-    master data that could not be read (the rules ran without it).
+    """All findings with their dispositions, and the errors of rules that failed (the other
+    rules' findings are all there), of malformed dispositions and of master data that could not
+    be read (the rules ran without it). `settings` are typed (`read_settings`).
 
     The result is kept with the books' flow index, per settings: the plugin reviews at load
     time, then Fava's pages and the CLI ask again for the same books (in a new list, as
@@ -157,16 +258,20 @@ def forget() -> None:
 
 
 def _review(entries, settings) -> tuple[list[findings.Finding], list]:
-    master = FlowIndex.of(entries).master
-    found, errors = apply_dispositions(run_rules(entries, settings, master), entries)
-    unread = [MasterDataError(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
+    index = FlowIndex.of(entries)
+    master = index.master
+    found, failed = run_rules(entries, settings, master)
+    found, errors = apply_dispositions(found, entries, complete=not failed)
+    index.household_register  # noqa: B018 (read once per load, so its problems are listed here)
+    unread = [MasterDataProblem(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
               for entry, why in master.problems]
-    return found, unread + errors
+    return found, failed + unread + errors
 
 
 def all_findings(entries, options_map) -> list[findings.Finding]:
     """Every finding of every rule at any severity, with the ledger's own settings and the
-    auditor's dispositions (status "" = open).
+    auditor's dispositions (status "" = open). A setting that does not fit is at its default
+    here; the load reports it (`checks` returns it as a ledger error).
 
     This is what `fundtrail check --json`, the reports and the Fava extension list."""
     return review(entries, parse_settings(plugin_config(options_map)))[0]
@@ -178,13 +283,24 @@ class ConfigError(NamedTuple):
     entry: None
 
 
+def in_ledger(options_map) -> bool:
+    """Whether the ledger loads the checks (its top-level file has the plugin line)."""
+    return any(name == __name__ for name, _config in options_map.get("plugin", ()))
+
+
+def config_errors(options_map, problems: list[str]) -> list[ConfigError]:
+    """The ledger errors of the plugin line's settings problems (`read_settings`)."""
+    source = {"filename": options_map.get("filename", "<fundtrail>"), "lineno": 0}
+    return [ConfigError(source, problem, None) for problem in problems]
+
+
 def checks(entries, options_map, config=None):
-    try:
-        settings = parse_settings(config)
-    except ValueError as error:
-        source = {"filename": options_map.get("filename", "<fundtrail>"), "lineno": 0}
-        return entries, [ConfigError(source, str(error), None)]
+    """The plugin: the entries unchanged; as errors, every settings problem, every rule that
+    failed, every malformed disposition and unread master data, and with `ledger_errors_from`
+    the open findings at or above it."""
+    settings, problems = read_settings(config)
     found, errors = review(entries, settings)
+    errors = config_errors(options_map, problems) + errors
     if settings["ledger_errors_from"] is None:
         return entries, errors
     floor = findings.severity_rank(settings["ledger_errors_from"])

@@ -5,8 +5,9 @@
 Loads the ledger with `Books`, runs the checks (`all_findings`), and writes every table into
 `OUT/<county code>/` at once: into a fresh folder that replaces the previous export only when
 all tables are written, so a reader never sees a half-written county. A ledger that does not
-load cleanly (syntax, balance or include errors; findings are not errors) is refused with the
-first errors named by file and line, and nothing is written.
+load cleanly (any error bean-check fails on: syntax, balances, includes, a malformed disposition,
+a bad checks setting, a broken seal, a finding raised by `ledger_errors_from`) is refused with
+the first errors named by file and line, and nothing is written.
 """
 
 from __future__ import annotations
@@ -23,23 +24,22 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from fundtrail.books import DIMENSIONS, Books
-from fundtrail.findings import Finding
+from fundtrail.findings import is_ledger_error
 from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, is_spending
-from fundtrail.masking import Masker
-from fundtrail.masterdata import read_register
+from fundtrail.masking import PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
 from fundtrail.province.pseudonym import Pseudonymizer
 from fundtrail.province.schema import SCHEMA_VERSION, TABLES
+from fundtrail.registers import read_register
 
 CENT = Decimal("0.01")
 _FIGURED = (RECEIPT, ALLOTMENT, PASS_DOWN)  # the flows every figure counts, besides spending
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
-MASK = Masker()
 
 
 class LedgerNotClean(ValueError):
-    """The ledger has errors other than findings; the county is not exported."""
+    """The ledger has errors (`is_ledger_error`); the county is not exported."""
 
 
 def _money(value, where: str) -> Decimal | None:
@@ -49,10 +49,6 @@ def _money(value, where: str) -> Decimal | None:
     if cents != value:
         raise LedgerNotClean(f"{where}: 金额超出分位 amount {value} has more than two decimals")
     return cents
-
-
-def _text(value) -> str | None:
-    return None if value is None else MASK.text(str(value))
 
 
 def _relative(path: str, root: Path) -> str:
@@ -72,6 +68,11 @@ class CountyExport:
         self.code = county.code if county else self.root.name
         self.name = county.name if county else self.root.name
         self.bureau = county.bureau if county else ""
+        self.mask = masker_for(books, PUBLIC)
+
+    def _text(self, value) -> str | None:
+        """Free text with every personal number masked by the county's own policy."""
+        return None if value is None else self.mask.text(str(value))
 
     def _where(self, meta) -> tuple[str, str]:
         """(source file, row) of an entry: the imported file and row, else the ledger line."""
@@ -125,12 +126,12 @@ class CountyExport:
                 postings.append({
                     **common, "account": posting.account, "amount": amount,
                     "village": str(meta.get("village") or (place.village if place else "") or ""),
-                    "town": place.town if place else "", "payee": _text(name or txn.payee),
-                    "narration": _text(txn.narration),
+                    "town": place.town if place else "", "payee": self._text(name or txn.payee),
+                    "narration": self._text(txn.narration),
                     "payee_account_hash": self.pseudo.account(account_no or meta.get("card"))})
                 if meta.get("id_no") or name:
                     beneficiaries.append({
-                        **common, "village": str(meta.get("village") or ""), "name": _text(name),
+                        **common, "village": str(meta.get("village") or ""), "name": self._text(name),
                         "id_hash": self.pseudo.id_no(meta.get("id_no")),
                         "card_hash": self.pseudo.account(meta.get("card")), "amount": amount})
         return postings, beneficiaries
@@ -155,10 +156,10 @@ class CountyExport:
                 for f in self.books.master.funds.values()]
 
     def _projects(self):
-        return [{"county": self.code, "code": p.code, "name": _text(p.name),
+        return [{"county": self.code, "code": p.code, "name": self._text(p.name),
                  "category": p.category, "town": p.town, "village": p.village,
                  "budget": _money(p.budget, p.account), "fund": str(p.meta.get("fund") or ""),
-                 "start": p.start, "end": p.end, "unit": _text(p.unit), "approved": p.approved}
+                 "start": p.start, "end": p.end, "unit": self._text(p.unit), "approved": p.approved}
                 for p in self.books.master.projects.values()]
 
     def _figures(self):
@@ -179,7 +180,7 @@ class CountyExport:
         return [{"county": self.code, "id": f.id, "rule": f.rule, "severity": f.severity,
                  "status": f.status, "date": f.date,
                  "amount": _money(f.amount, f.id) if f.amount is not None else None,
-                 "message": _text(f.message), "links": [MASK.link(x) for x in f.links]}
+                 "message": self._text(f.message), "links": [self.mask.link(x) for x in f.links]}
                 for f in found]
 
     def _officials(self):
@@ -201,9 +202,9 @@ class CountyExport:
 
 
 def ledger_errors(books: Books) -> list[str]:
-    """beancount's load errors (syntax, balance, includes), as 'file:line message' (five at most)."""
-    errors = [e for e in books.errors  # findings and fundtrail's own reports are not load errors
-              if not isinstance(e, Finding) and not type(e).__module__.startswith("fundtrail.")]
+    """The load's ledger errors, the ones bean-check fails on (`is_ledger_error`), as
+    'file:line message' (five at most)."""
+    errors = [e for e in books.errors if is_ledger_error(e)]
     return [f"{_relative((e.source or {}).get('filename', ''), Path(books.filename).resolve().parent)}"
             f":{(e.source or {}).get('lineno', '')} {str(e.message).splitlines()[0]}"
             for e in errors[:5]] + ([f"... 共 {len(errors)} 个错误 {len(errors)} errors"]

@@ -93,7 +93,7 @@ def over_limit(province: Province, settings: dict):
         GROUP BY h.id_hash, h.year""", limit=limit):
         yield _finding("xc-over-limit", f"{row['id_hash']}|{row['year']}", row, row["counties"],
                        name=row["name"], year=row["year"], counties=_where(row["counties"], names),
-                       items="、".join(row["items"]), limit=limit)
+                       items="、".join(i for i in row["items"] if i), limit=limit)
 
 
 def related_party(province: Province, settings: dict):

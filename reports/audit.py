@@ -84,13 +84,13 @@ def period_findings(books, period: Period, settings: dict) -> tuple[list, list]:
 def conclusion(county: str, period: Period, summary: dict, current: list, earlier: list) -> list[str]:
     """The overall conclusion: the main figures, what was found, and the auditor's judgement
     that follows from the severities found (to be confirmed by the signing auditor)."""
-    money = render.money
-    paid = (f"支付{summary['payments']}笔{money(summary['spent'])}元"
-            + (f"（另有退回{summary['refunds']}笔{money(-summary['refunded'])}元，"
-               f"净支出{money(summary['net'])}元）" if summary["refunds"] else ""))
-    text = [f"{period.label}，{county}衔接资金到位{money(summary['received'])}元，分解下达项目"
-            f"{money(summary['passed_down'])}元，{paid}，{period.end.month}月末资金结余"
-            f"{money(summary['balance'])}元；银行及国库账户期末余额与对账单核对一致的"
+    yuan = render.yuan
+    paid = (f"支付{summary['payments']}笔{yuan(summary['spent'])}元"
+            + (f"（另有退回{summary['refunds']}笔{yuan(-summary['refunded'])}元，"
+               f"净支出{yuan(summary['net'])}元）" if summary["refunds"] else ""))
+    text = [f"{period.label}，{county}衔接资金到位{yuan(summary['received'])}元，分解下达项目"
+            f"{yuan(summary['passed_down'])}元，{paid}，{period.end.month}月末资金结余"
+            f"{yuan(summary['balance'])}元；银行及国库账户期末余额与对账单核对一致的"
             f"{summary['reconciled']}个，不一致的{summary['unreconciled']}个。"]
     if current:
         counts = collections.Counter(f.severity for f in current)
@@ -99,16 +99,16 @@ def conclusion(county: str, period: Period, summary: dict, current: list, earlie
             by_title[f.title][0] += 1
             by_title[f.title][1] += f.amount or ZERO
         main = sorted(by_title.items(), key=lambda kv: -kv[1][1])[:3]
-        text.append(f"本期检查发现疑点{len(current)}项，涉及金额{money(summary['at_risk'])}元，其中"
+        text.append(f"本期检查发现疑点{len(current)}项，涉及金额{yuan(summary['at_risk'])}元，其中"
                     + "、".join(f"{SEVERITY_LABELS[s]}{counts[s]}项" for s in reversed(SEVERITIES)
                                if counts[s])
-                    + "。涉及金额较大的是" + "、".join(f"{t}{n}项{money(a)}元" for t, (n, a) in main)
+                    + "。涉及金额较大的是" + "、".join(f"{t}{n}项{yuan(a)}元" for t, (n, a) in main)
                     + "。")
     else:
         text.append("本期检查未发现疑点。")
     if earlier:
         text.append(f"以前期间发现、截至{period.end.isoformat()}仍未整改的疑点{len(earlier)}项，"
-                    f"涉及金额{money(summary['earlier_at_risk'])}元，见第五部分。")
+                    f"涉及金额{yuan(summary['earlier_at_risk'])}元，见第五部分。")
     worst = max((SEVERITIES.index(f.severity) for f in current + earlier if not is_closed(f)),
                 default=-1)
     titles = "、".join(sorted({f.title for f in current + earlier

@@ -4,20 +4,19 @@
     write_ofdp(books, directory, year=None)    Open Fiscal Data Package: payments.csv, funds.csv and
                                                datapackage.json (functional, economic,
                                                administrative, project and village dimensions)
+
+Both are written by fundtrail.sheets (the formula guard, real dates, amounts as numbers).
 """
 
 from __future__ import annotations
 
 import datetime
-import io
 import json
-from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
-
+from fundtrail import sheets
 from fundtrail.findings import SEVERITY_LABELS
-from fundtrail.reports import render
+from fundtrail.masking import PUBLIC, masker_for
 from fundtrail.reports.village import project_rows
 
 FUNC_NAMES = {"2130501": "行政运行", "2130502": "一般行政管理事务", "2130503": "机关服务",
@@ -33,7 +32,7 @@ def _in_year(date, year):
 def payment_rows(books, year: int | None = None) -> list[dict]:
     """One row per payment: the books' spending (`FlowIndex.spending`: expense postings of a
     project or of a fund, the fund as `Flow.fund` has it), masked, in date order."""
-    master, mask = books.master, render.masker_for(books)
+    master, mask = books.master, masker_for(books, PUBLIC)
     rows = []
     between = (datetime.date(year, 1, 1), datetime.date(year, 12, 31)) if year else None
     for f in books.index.spending(between=between):
@@ -77,7 +76,7 @@ def _row(meta, mask) -> str:
 def finding_rows(books) -> list[dict]:
     from fundtrail.plugins.checks import all_findings
 
-    mask = render.masker_for(books)
+    mask = masker_for(books, PUBLIC)
     return [{"id": f.id, "rule": f.rule, "type": f.title, "severity": SEVERITY_LABELS[f.severity],
              "status": f.status_label, "reason": mask.text(f.reason), "count": f.count,
              "date": f.date.isoformat() if f.date else "", "amount": f.amount,
@@ -91,7 +90,7 @@ def finding_rows(books) -> list[dict]:
 def project_table(books, year: int | None = None) -> list[dict]:
     import datetime
 
-    mask = render.masker_for(books)
+    mask = masker_for(books, PUBLIC)
     codes = [c for c, p in sorted(books.master.projects.items()) if _in_year(p.approved, year)]
     end = datetime.date(year, 12, 31) if year else None
     rows = []
@@ -124,7 +123,14 @@ PROJECT_HEADERS = {
     "end": "完工日期", "unit": "实施单位", "manager": "责任人", "goal": "绩效目标",
     "linkage": "联农带农机制", "households": "受益户数", "poor_households": "脱贫户和监测户数",
     "received": "到位资金", "spent": "已支出", "balance": "结余", "status": "状态"}
-FUND_COLUMNS = ("fund_code", "doc_no", "title", "level", "func_code", "func_name", "issued", "amount")
+FUND_HEADERS = {
+    "fund_code": "资金编码", "doc_no": "指标文号", "title": "资金名称", "level": "资金级次",
+    "func_code": "功能科目", "func_name": "功能科目名称", "issued": "下达日期", "amount": "金额"}
+KINDS = {  # columns that are not text (fundtrail.sheets)
+    "amount": sheets.MONEY, "budget": sheets.MONEY, "received": sheets.MONEY,
+    "spent": sheets.MONEY, "balance": sheets.MONEY, "count": sheets.COUNT,
+    "households": sheets.COUNT, "poor_households": sheets.COUNT, "date": sheets.DATE,
+    "start": sheets.DATE, "end": sheets.DATE, "issued": sheets.DATE}
 SHEETS = {  # sheet name -> (rows of (books, year), column keys -> Chinese headers)
     "疑点": (lambda books, year: finding_rows(books), FINDING_HEADERS),
     "项目": (project_table, PROJECT_HEADERS),
@@ -134,27 +140,17 @@ SHEETS = {  # sheet name -> (rows of (books, year), column keys -> Chinese heade
 
 def xlsx_bytes(books, year: int | None = None) -> bytes:
     """Findings, projects and payments (of `year`, or all) as one workbook; amounts are numbers."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, (rows_of, headers) in SHEETS.items():
-            rows = masked(rows_of(books, year), render.masker_for(books))
-            frame = pd.DataFrame(rows, columns=list(headers)).rename(columns=headers)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-            ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for column in ws.iter_cols(min_row=2):
-                for cell in column:
-                    if isinstance(cell.value, (Decimal, float)):
-                        cell.number_format = "#,##0.00"
-            for column in ws.columns:
-                width = max(len(str(c.value or "")) for c in column[:200])
-                ws.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 50)
-    return buffer.getvalue()
+    mask = masker_for(books, PUBLIC)
+    return sheets.xlsx_bytes(sheets.Sheet(name, sheets.columns(headers, KINDS),
+                                          masked(rows_of(books, year), mask))
+                             for name, (rows_of, headers) in SHEETS.items())
 
 
-def _fields(names_types) -> list[dict]:
-    return [{"name": n, "type": t, **({"decimalChar": "."} if t == "number" else {})}
-            for n, t in names_types]
+def _fields(headers: dict[str, str], types: dict[str, str]) -> list[dict]:
+    """The data package's fields: the CSV's column keys, their Chinese titles and types."""
+    return [{"name": n, "title": title, "type": types.get(n, "string"),
+             **({"decimalChar": "."} if types.get(n) == "number" else {})}
+            for n, title in headers.items()]
 
 
 def _dimension(kind, code, label=None, classification=None) -> dict:
@@ -171,16 +167,15 @@ def write_ofdp(books, directory: Path, year: int | None = None) -> list[Path]:
     """Write the Open Fiscal Data Package into `directory`; returns the files written."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    mask = render.masker_for(books)
+    mask = masker_for(books, PUBLIC)
     payments = masked(payment_rows(books, year), mask)
     funds = [{"fund_code": f.code, "doc_no": f.doc_no, "title": f.title, "level": f.level,
               "func_code": f.func_code, "func_name": FUNC_NAMES.get(f.func_code, ""),
               "issued": str(f.issued or ""), "amount": f.amount}
              for f in books.master.funds.values() if _in_year(f.issued, year)]
     funds = masked(funds, mask)
-    payment_columns = list(PAYMENT_HEADERS)
-    pd.DataFrame(payments, columns=payment_columns).to_csv(directory / "payments.csv", index=False)
-    pd.DataFrame(funds, columns=list(FUND_COLUMNS)).to_csv(directory / "funds.csv", index=False)
+    sheets.write_csv(directory / "payments.csv", sheets.columns(PAYMENT_HEADERS, KINDS), payments)
+    sheets.write_csv(directory / "funds.csv", sheets.columns(FUND_HEADERS, KINDS), funds)
     county = books.master.county
     types = {"amount": "number", "date": "date", "issued": "date"}
     package = {
@@ -191,11 +186,9 @@ def write_ofdp(books, directory: Path, year: int | None = None) -> list[Path]:
         **({"fiscalPeriod": {"start": f"{year}-01-01", "end": f"{year}-12-31"}} if year else {}),
         "resources": [
             {"name": "payments", "path": "payments.csv", "format": "csv", "mediatype": "text/csv",
-             "encoding": "utf-8", "schema": {"fields": _fields((c, types.get(c, "string"))
-                                                               for c in payment_columns)}},
+             "encoding": "utf-8", "schema": {"fields": _fields(PAYMENT_HEADERS, types)}},
             {"name": "funds", "path": "funds.csv", "format": "csv", "mediatype": "text/csv",
-             "encoding": "utf-8", "schema": {"fields": _fields(
-                 (c, types.get(c, "string")) for c in FUND_COLUMNS)}},
+             "encoding": "utf-8", "schema": {"fields": _fields(FUND_HEADERS, types)}},
         ],
         "model": {
             "measures": {"amount": {"source": "amount", "currency": "CNY", "direction": "expenditure",

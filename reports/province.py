@@ -9,10 +9,10 @@ county's own findings and the cross-county findings, from the counties' Parquet.
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 from pathlib import Path
 
+from fundtrail import sheets
 from fundtrail.books import Books
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masterdata import County
@@ -85,40 +85,26 @@ SHEETS = {  # sheet: (facts key, {column: header})
     "县级疑点": ("county_findings", {"county": "区划代码", "name": "县区", "total": "疑点数",
                                  "open": "未处置", "open_high": "未处置高风险"}),
 }
+CROSS_HEADERS = {"id": "疑点编号", "rule": "规则", "title": "名称", "severity": "严重程度",
+                 "counties": "涉及县区", "date": "日期", "amount": "金额", "message": "情况",
+                 "links": "证据", "criteria": "依据"}
+KINDS = {  # columns that are not text (fundtrail.sheets)
+    **dict.fromkeys(("received", "passed_down", "spent", "balance", "available", "under_1y",
+                     "y1_2", "over_2y", "amount"), sheets.MONEY),
+    **dict.fromkeys(("counties", "total", "open", "open_high"), sheets.COUNT),
+    "share": sheets.PERCENT, "timeline": sheets.PERCENT, "date": sheets.DATE}
 
 
 def xlsx_bytes(facts: dict) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for sheet, (key, headers) in SHEETS.items():
-        ws = book.create_sheet(sheet)
-        ws.append(list(headers.values()))
-        rows = facts[key] + ([facts["total"]] if key == "counties" else [])
-        for row in rows:
-            ws.append([row.get(k) for k in headers])
-        _format(ws)
-    ws = book.create_sheet("跨县疑点")
-    ws.append(["疑点编号", "规则", "名称", "严重程度", "涉及县区", "日期", "金额", "情况", "证据", "依据"])
-    for c in facts["cross"]:
-        f = c["finding"]
-        ws.append([f.id, f.rule, c["title"], c["severity"], c["counties"], f.date, f.amount,
-                   f.message, " ".join(f.links), c["criteria"]])
-    _format(ws)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def _format(ws) -> None:
-    ws.freeze_panes = "A2"
-    for column in ws.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, Decimal):
-                cell.number_format = "#,##0.00"
-            elif isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
-                cell.data_type = "s"  # a payee named "=HYPERLINK(...)" stays text, not a formula
-    for column in ws.columns:
-        width = max(len(str(c.value or "")) for c in column[:200])
-        ws.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 50)
+    """The province workbook through fundtrail.sheets (formula guard, numbers, real dates)."""
+    tables = [sheets.Sheet(sheet, sheets.columns(headers, KINDS),
+                           facts[key] + ([facts["total"]] if key == "counties" else []))
+              for sheet, (key, headers) in SHEETS.items()]
+    cross = [{"id": c["finding"].id, "rule": c["finding"].rule, "title": c["title"],
+              "severity": c["severity"], "counties": c["counties"], "date": c["finding"].date,
+              "amount": c["finding"].amount, "message": c["finding"].message,
+              "links": " ".join(c["finding"].links), "criteria": c["criteria"]}
+             for c in facts["cross"]]
+    kinds = {**KINDS, "counties": sheets.TEXT}  # here the counties' names, not their number
+    tables.append(sheets.Sheet("跨县疑点", sheets.columns(CROSS_HEADERS, kinds), cross))
+    return sheets.xlsx_bytes(tables)

@@ -20,13 +20,14 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
-from fundtrail.masking import NATIONAL_HOTLINE, Masker, MaskPolicy
+from fundtrail.masking import NATIONAL_HOTLINE, PUBLIC, Masker, masker_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONT_FAMILY = '"Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif'
 
 
-def money(value, places: int = 2) -> str:
+def yuan(value, places: int = 2) -> str:
+    """Yuan as text with thousands separators and `places` decimals ("" for none)."""
     if value is None or value == "":
         return ""
     return f"{Decimal(value):,.{places}f}"
@@ -43,17 +44,6 @@ def pct(value) -> str:
 
 def date_cn(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
-
-
-def masker_for(books) -> Masker:
-    """The ledger's masking policy; the county's and every project's supervision phone stay public."""
-    return books.index.memo("reports.masker", lambda: _read_masker(books))
-
-
-def _read_masker(books) -> Masker:
-    master = books.master
-    phones = [master.county.phone if master.county else ""] + [p.phone for p in master.projects.values()]
-    return Masker(MaskPolicy.from_entries(books.index.customs.get("masking", ()), phones))
 
 
 _MASKER: contextvars.ContextVar[Masker] = contextvars.ContextVar("masker")
@@ -73,7 +63,7 @@ def _environment() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
                              autoescape=jinja2.select_autoescape(["html"]), finalize=_finalize,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(money=money, wan=wan, pct=pct, date_cn=date_cn)
+    env.filters.update(yuan=yuan, wan=wan, pct=pct, date_cn=date_cn)
     return env
 
 
@@ -81,7 +71,7 @@ ENV = _environment()
 
 
 def html(template: str, books, **context) -> str:
-    masker = masker_for(books)
+    masker = masker_for(books, PUBLIC)
     token = _MASKER.set(masker)
     master = books.master
     county = master.county

@@ -106,7 +106,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
                        for f in paid],
         "posted": posted, "until": posted + datetime.timedelta(days=POSTING_DAYS),
         "issued": posted,
-        "assets": assets.summary(master, assets.of_books(books), village, period.start, period.end),
+        "assets": assets.summary(master, books.index.asset_book, village, period.start, period.end),
     }
 
 

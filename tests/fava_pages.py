@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from fundtrail.serve import create_app
+from fundtrail.web.serve import create_app
 
 
 class FavaClient:

@@ -7,7 +7,7 @@ import textwrap
 
 from beancount import loader
 
-from fundtrail.plugins.checks import parse_settings, run_rules
+from fundtrail.plugins.checks import run_rules, typed_settings
 from fundtrail.plugins.rules import catalogue
 
 RULE_IDS = frozenset(catalogue()[0])
@@ -120,8 +120,9 @@ def findings(text: str, rule: str, **settings):
     assert rule in RULE_IDS, f"no rule {rule!r} in the catalogue: {sorted(RULE_IDS)}"
     entries, errors, options = loader.load_string(textwrap.dedent(ACCOUNTS + text))
     assert not errors, [e.message for e in errors]
-    config = repr(settings) if settings else None
-    return [f for f in run_rules(entries, parse_settings(config)) if f.rule == rule]
+    found, failed = run_rules(entries, typed_settings(settings))
+    assert not failed, [e.message for e in failed]
+    return [f for f in found if f.rule == rule]
 
 
 def linked(found) -> set[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from beancount import loader
 
-from fundtrail.plugins.checks import DEFAULTS, RULES
+from fundtrail.plugins.checks import RULES, typed_settings
 from fundtrail.plugins.rules.context import Context
 
 HEADER = """\
@@ -53,5 +53,5 @@ def load(tmp_path: Path, *parts: str, households: str | None = None):
 
 def run(tmp_path: Path, rule: str, *parts: str, households: str | None = None, **settings):
     """The findings of `rule` on a ledger made of `parts`, with `settings` over the defaults."""
-    ctx = Context(load(tmp_path, *parts, households=households), {**DEFAULTS, **settings})
+    ctx = Context(load(tmp_path, *parts, households=households), typed_settings(settings))
     return list(RULES[rule](ctx))

@@ -4,10 +4,10 @@ dispositions but cannot reach the source editor or /api/source; the accountant c
 import pytest
 from click.testing import CliRunner
 
-from fundtrail import users
-from fundtrail.access import protect
 from fundtrail.cli import main
-from fundtrail.serve import create_app
+from fundtrail.web import users
+from fundtrail.web.access import protect
+from fundtrail.web.serve import create_app
 
 
 @pytest.fixture(scope="module")

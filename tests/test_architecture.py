@@ -6,13 +6,14 @@ extension names its report functions by module, to import them only when asked).
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# package -> the packages it may import (besides itself); see docs/architecture.md
-EVERY = {"core", "ledgers", "importers", "plugins", "reports", "fava_ext", "demo", "province", "cli"}
+# package (its folder, as pyproject's package-dir maps it) -> the packages it may import (besides
+# itself); see docs/architecture.md
 MAY_IMPORT = {
     "core": {"ledgers"},  # the workspace templates, package data of fundtrail.ledgers
     "ledgers": set(),
@@ -21,25 +22,28 @@ MAY_IMPORT = {
     "province": {"core", "plugins"},  # a county's books (and its checks) to Parquet, the roll-up
     "reports": {"core", "plugins", "province"},
     "fava_ext": {"core", "plugins", "reports"},
-    "demo": {"core", "ledgers", "importers"},
-    "cli": EVERY,  # fundtrail.cli and fundtrail.commands: the command line over everything
+    "ledgers/demo": {"core", "ledgers", "importers"},
+    "web": {"core", "plugins", "reports", "fava_ext"},  # Fava behind the guard and the login
+    "cli": {"core", "ledgers", "importers", "plugins", "province", "reports", "fava_ext",
+            "ledgers/demo", "web"},  # the command line over everything
 }
 
 
-def package_of(module: str) -> str:
-    parts = module.split(".")[1:]
-    if not parts:
-        return "core"
-    if parts[0] in ("cli", "commands"):
-        return "cli"
-    if parts[:2] == ["ledgers", "demo"]:
-        return "demo"
-    return parts[0] if parts[0] in EVERY else "core"
+def package_dirs(root: Path) -> dict[str, str]:
+    """Installed package name -> its folder, from pyproject's package-dir."""
+    setuptools = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    return setuptools["package-dir"]
+
+
+def package_of(module: str, dirs: dict[str, str]) -> str:
+    """The folder of the most specific mapped package that holds `module`."""
+    name = max((name for name in dirs if module == name or module.startswith(name + ".")), key=len)
+    return dirs[name]
 
 
 def modules(root: Path) -> dict[str, Path]:
     """Every module of the tree by its installed name, from pyproject's package-dir."""
-    mapping = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-dir"]
+    mapping = package_dirs(root)
     folders = {(root / folder).resolve() for folder in mapping.values()}
     out = {}
     for name, folder in mapping.items():
@@ -67,20 +71,40 @@ def imports(module: str, path: Path, known: dict[str, Path]):
             for alias in node.names:
                 name = f"{base}.{alias.name}"
                 yield node.lineno, name if name in known else base
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in known:
-            yield node.lineno, node.value
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            named = _named_module(node.value, known)
+            if named:
+                yield node.lineno, named
+
+
+_MODULE_TEXT = re.compile(r"(fundtrail(?:\.\w+)*)(?::\w+(?:\.\w+)*)?")
+
+
+def _named_module(text: str, known: dict[str, Path]) -> str | None:
+    """The module a string names when it is an import path: `fundtrail.reports.audit`,
+    `fundtrail.reports.audit.render` or `fundtrail.reports.audit:render` (what importlib,
+    entry points and plugin lines take); None for any other text (a docstring mentioning a
+    module is prose, not an import)."""
+    match = _MODULE_TEXT.fullmatch(text.strip())
+    if not match:
+        return None
+    parts = match.group(1).split(".")
+    for end in range(len(parts), 0, -1):
+        if ".".join(parts[:end]) in known:
+            return ".".join(parts[:end])
+    return None
 
 
 def broken_rules(root: Path) -> tuple[list[str], set[tuple[str, str]]]:
     """The imports that break a rule (as `file:line: a -> b (module)`) and every package edge."""
-    known = modules(root)
+    known, dirs = modules(root), package_dirs(root)
     broken, edges = [], set()
     for module, path in sorted(known.items()):
-        here = package_of(module)
+        here = package_of(module, dirs)
         for line, target in imports(module, path, known):
-            if not target.startswith("fundtrail"):
+            if not (target == "fundtrail" or target.startswith("fundtrail.")):
                 continue
-            there = package_of(target)
+            there = package_of(target, dirs)
             if there == here:
                 continue
             edges.add((here, there))
@@ -92,14 +116,27 @@ def broken_rules(root: Path) -> tuple[list[str], set[tuple[str, str]]]:
 def test_every_module_keeps_the_import_rules():
     broken, edges = broken_rules(ROOT)
     assert broken == []
-    folders = ("core", "importers", "plugins", "reports", "fava_ext", "ledgers", "province")
-    assert sorted(modules(ROOT).values()) == sorted(p for f in folders for p in (ROOT / f).rglob("*.py"))
+    folders = set(package_dirs(ROOT).values())
+    assert set(MAY_IMPORT) == folders  # every package has its rule, no rule names a stray folder
+    assert sorted(modules(ROOT).values()) == sorted(
+        {p for f in folders for p in (ROOT / f).rglob("*.py")})
     # what the rules rely on is read: a lazy import in a function, a module named in a string
-    assert {("cli", "reports"), ("fava_ext", "reports"), ("demo", "importers")} <= edges
+    assert {("cli", "reports"), ("fava_ext", "reports"), ("ledgers/demo", "importers"),
+            ("web", "fava_ext")} <= edges
+
+
+def test_the_core_holds_no_web_layer_and_no_command_line():
+    """The core is the domain, integrity and infrastructure: nothing of Flask, Fava or click."""
+    outside = {"flask", "fava", "werkzeug", "click", "itsdangerous"}
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            assert not {n.split(".")[0] for n in names} & outside, f"{path.relative_to(ROOT)}: {names}"
 
 
 def test_a_lazy_import_or_a_module_named_in_a_string_breaks_a_rule(tmp_path):
-    (tmp_path / "pyproject.toml").write_text(
+    (tmp_path / "pyproject.toml").write_text(  # the rules of MAY_IMPORT, on a tree of four folders
         '[tool.setuptools]\npackage-dir = { "fundtrail" = "core", "fundtrail.importers" = "importers",'
         ' "fundtrail.reports" = "reports", "fundtrail.fava_ext" = "fava_ext" }\n', "utf-8")
     for folder in ("core", "importers", "reports", "fava_ext"):
@@ -110,10 +147,16 @@ def test_a_lazy_import_or_a_module_named_in_a_string_breaks_a_rule(tmp_path):
     (tmp_path / "reports" / "facts.py").write_text(
         "import importlib\nVIEW = importlib.import_module('fundtrail.fava_ext.views')\n", "utf-8")
     (tmp_path / "fava_ext" / "views.py").write_text("from ..importers import base\n", "utf-8")
-    (tmp_path / "importers" / "base.py").write_text("from fundtrail import books\n", "utf-8")
+    (tmp_path / "importers" / "base.py").write_text(
+        '"""Read like fundtrail.reports.facts does."""\n'  # prose naming a module: no import
+        "from fundtrail import books\n"
+        "HOOK = 'fundtrail.reports.facts:VIEW'\n"  # an entry-point string: an import
+        "PAGE = 'fundtrail.fava_ext.views.render'\n", "utf-8")  # a module's attribute by path
     broken, _ = broken_rules(tmp_path)
     assert broken == ["core/books.py:2: core -> reports (fundtrail.reports.facts)",
                       "fava_ext/views.py:1: fava_ext -> importers (fundtrail.importers.base)",
+                      "importers/base.py:3: importers -> reports (fundtrail.reports.facts)",
+                      "importers/base.py:4: importers -> fava_ext (fundtrail.fava_ext.views)",
                       "reports/facts.py:2: reports -> fava_ext (fundtrail.fava_ext.views)"]
 
 

@@ -44,9 +44,9 @@ def test_the_county_has_assets_income_and_distributions(demo_books):
     book = AssetBook.of(demo_books.index, master.assets)
     first, last = min(m.date for m in book.income), max(m.date for m in book.income)
     assert (last - first).days > 450
-    kinds = {m.kind for m in book.distributions}
+    kinds = {m.purpose for m in book.distributions}
     assert kinds == {"分红到户", "公益岗位工资", "村级公益事业"}
-    assert all(m.person for m in book.distributions if m.kind != "村级公益事业")
+    assert all(m.person for m in book.distributions if m.purpose != "村级公益事业")
 
 
 def test_income_received_is_distributed_or_held_per_village(demo, demo_books):

@@ -37,7 +37,7 @@ def test_every_command_refuses_a_directory_or_a_missing_ledger(demo, command):
 
 
 def test_serve_loads_a_ledger_given_by_a_relative_path(demo, monkeypatch):
-    from fundtrail.serve import create_app
+    from fundtrail.web.serve import create_app
 
     monkeypatch.chdir(demo[0])
     response = create_app("main.beancount").test_client().get("/")

@@ -1,7 +1,7 @@
 import json
 import re
 
-from fundtrail.serve import create_app
+from fundtrail.web.serve import create_app
 
 
 def _json_blocks(html: str) -> dict:

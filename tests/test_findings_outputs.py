@@ -40,7 +40,7 @@ def test_an_unclassified_roster_batch_is_one_finding_with_its_rows(tmp_path):
                    '2024-07-02 * "某公司" "往来款" ^ICBC-2345-07000001\n'
                    '  source: "documents/Assets/Bank/ICBC-2345/2024-09-30.icbc.csv"\n  row: 9\n'
                    "  Expenses:Suspense  9000.00 CNY\n  Assets:Bank:ICBC-2345\n")
-    found = [f for f in run_rules(entries, dict(DEFAULTS)) if f.rule == "unclassified"]
+    found = [f for f in run_rules(entries, dict(DEFAULTS))[0] if f.rule == "unclassified"]
     roster = [f for f in found if f.count > 1]
     assert len(found) == 2 and len(roster) == 1
     batch = roster[0]
@@ -51,7 +51,7 @@ def test_an_unclassified_roster_batch_is_one_finding_with_its_rows(tmp_path):
     five = batch.five()
     assert "庭院经济奖补" in five["cause"] and f"{total:,}.00元" in five["effect"]
     # the group keeps its id when the batch grows by a row
-    more = [f for f in run_rules(load(tmp_path, roster_rows(45)), dict(DEFAULTS))
+    more = [f for f in run_rules(load(tmp_path, roster_rows(45)), dict(DEFAULTS))[0]
             if f.rule == "unclassified"]
     assert [f.id for f in more] == [batch.id] and more[0].count == 45
 

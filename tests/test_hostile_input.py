@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import snapshot
 
 from fundtrail.cli import main
-from fundtrail.importers import sniff, tables
+from fundtrail.importers import sniff
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.pipeline import run_import
 
@@ -28,8 +28,8 @@ def garbage(path, size: int, line_break: bool = True) -> None:
 @pytest.fixture
 def decoded(monkeypatch):
     """The size of every file the importers decode whole."""
-    sizes, real = [], tables.decode
-    monkeypatch.setattr(tables, "decode", lambda path, raw, hint=None: sizes.append(len(raw)) or real(path, raw, hint))
+    sizes, real = [], sniff.decode
+    monkeypatch.setattr(sniff, "decode", lambda path, raw, hint=None: sizes.append(len(raw)) or real(path, raw, hint))
     return sizes
 
 

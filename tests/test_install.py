@@ -8,6 +8,7 @@ itself, runs no `.pth` file of its own, so the editable install's finder stays o
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -82,6 +83,22 @@ def test_the_installed_package_imports_from_the_repository_root(installed):
     data = _run(python, DATA, ROOT)
     assert data.returncode == 0, data.stderr
     assert "icbc-corporate.toml" in data.stdout  # package data travels with the install
+
+
+def test_the_build_says_nothing_about_the_projects_own_packaging(tmp_path):
+    """No deprecated license table, no package-data folder that setuptools would ignore."""
+    if importlib.util.find_spec("setuptools") is None:  # not imported here: it patches distutils
+        pytest.skip("no setuptools to build with offline")
+    source = _source_copy(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
+         "--disable-pip-version-check", "-v", "-w", str(tmp_path / "dist"), str(source)],
+        capture_output=True, text=True, timeout=240)
+    if done.returncode != 0:
+        pytest.skip(f"pip cannot build the package offline here: {done.stderr.strip()[-200:]}")
+    log = done.stdout + done.stderr
+    assert "SetuptoolsDeprecationWarning" not in log
+    assert "would be ignored" not in log and "absent from the `packages` configuration" not in log
 
 
 def test_a_source_folder_named_fundtrail_would_shadow_it(installed, tmp_path):

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundtrail.masking import Masker, MaskPolicy
+from fundtrail import masking
+from fundtrail.masking import Masker, MaskPolicy, masker_for
 
 PUBLIC = MaskPolicy(public_phones=frozenset({"12317", "063212317"}))
 M = Masker(PUBLIC)
@@ -90,6 +91,53 @@ def test_a_bad_policy_setting_keeps_the_default_and_never_unmasks():
         '2024-01-01 custom "masking" "policy"\n  id_head: -1\n  id_tail: "all"\n')
     assert not errors
     assert Masker(MaskPolicy.from_entries(entries)).id_no(ID) == Masker().id_no(ID) == "370405" + "*" * 12
+
+
+LEDGER = (
+    '2023-01-01 custom "county" "370405"\n  name: "青禾区"\n  phone: "0632-8812317"\n'
+    '2023-01-01 custom "town" "370405101"\n  name: "张山镇"\n'
+    '2023-01-01 custom "village" "370405101201"\n  name: "张山村"\n  town: "370405101"\n'
+    '2023-01-01 custom "masking" "policy"\n  id_head: 3\n'
+    '2023-01-01 open Assets:Collective:370405101201 CNY\n'
+    '2023-01-01 open Assets:Collective:370405101202 CNY\n'
+    '2023-01-01 open Expenses:Subsidy CNY\n'
+    f'2024-03-01 * "{ID}王小明" "补助 卡号{CARD} 电话{MOBILE} 村370405101201"\n'
+    f'  id_no: "{ID}"\n'
+    '  Assets:Collective:370405101201  -100.00 CNY\n'
+    '  Expenses:Subsidy  100.00 CNY\n')
+
+
+def test_masker_for_is_the_ledgers_policy_for_the_public_and_nothing_for_internal_roles():
+    from beancount import loader
+
+    entries, errors, _ = loader.load_string(LEDGER)
+    assert not errors
+    public = masker_for(entries, masking.PUBLIC)
+    assert public is masker_for(entries, "auditor")  # any role but INTERNAL, built once per load
+    txn = entries[-1]
+    assert public.text(txn.payee) == "370" + "*" * 15 + "王小明"  # the ledger's id_head: 3
+    narration = public.text(txn.narration)
+    assert CARD not in narration and MOBILE not in narration and CARD[-4:] in narration
+    assert narration.endswith("村370405101201")  # a village code is not personal
+    assert public.text(txn.meta["id_no"]) == "370" + "*" * 15
+    assert public.text("监督电话0632-8812317") == "监督电话0632-8812317"  # the county's phone
+    internal = masker_for(entries, masking.INTERNAL)
+    assert internal.text(txn.narration) == txn.narration and internal.id_no(ID) == ID
+    assert internal.account(CARD) == CARD and internal.name("王小明") == "王小明"
+
+
+def test_account_names_are_never_rewritten():
+    """Village codes inside account names stay (even codes the policy does not know): two
+    villages' accounts never become one masked name; the numbers around them are masked."""
+    text = (f"Assets:Collective:370405101201 与 Assets:Collective:370405101202 付{ID} 卡{CARD}，"
+            "Expenses:Project:QH2024-001 Equity:Allotment:Fund:C2024-048")
+    masked = M.text(text)
+    for account in ("Assets:Collective:370405101201", "Assets:Collective:370405101202",
+                    "Expenses:Project:QH2024-001", "Equity:Allotment:Fund:C2024-048"):
+        assert account in masked
+    assert ID not in masked and CARD not in masked
+    assert M.text(f"Income:Bank:{CARD}") == f"Income:Bank:{M.account(CARD)}"  # never a code
+    assert M.text(f"Assets:Household:{ID}:Card") == f"Assets:Household:{M.id_no(ID)}:Card"
 
 
 SEPARATORS = st.sampled_from(["", " ", "-"])

@@ -17,7 +17,7 @@ from beancount import loader
 from fundtrail.books import Books, Figures
 from fundtrail.flows import FlowIndex, amount_of, since, time_progress, unspent
 from fundtrail.idno import id_no
-from fundtrail.plugins.checks import DEFAULTS, RULES
+from fundtrail.plugins.checks import RULES, typed_settings
 from fundtrail.plugins.rules.context import Context
 
 D = Decimal
@@ -205,25 +205,26 @@ def test_books_and_idle_funds_age_money_alike_through_refunds_and_overspend(coun
     assert books.yearly_figures()[2024]["project"]["QH-2"].since == datetime.date(2024, 4, 1)
     # and idle-funds reports the same money since the same day
     entries, _, _ = loader.load_file(str(county["ledger"]))
-    ctx = Context(entries, {**DEFAULTS, "as_of": "2026-06-01"})
+    ctx = Context(entries, typed_settings({"as_of": "2026-06-01"}))
     (idle,) = [f for f in RULES["idle-funds"](ctx)
                if dict(f.facets).get("scope") == "project" and "QH-2" in f.links]
     assert (idle.amount, idle.date) == (fig.balance, datetime.date(2026, 4, 2))  # 2 years on
 
 
-def test_an_id_number_is_one_normal_form_wherever_it_is_read():
-    from fundtrail.assets import Household
+def test_an_id_number_is_one_normal_form_wherever_it_is_read(tmp_path):
     from fundtrail.masking import Masker
     from fundtrail.province.pseudonym import Pseudonymizer
+    from fundtrail.registers import HouseholdRegister
 
     plain = "37040519800101123X"
-    for written in (" 37040519800101123x ", "370405 19800101 123X", "３７０４０５19800101123ｘ",
-                    "370405-19800101-123x"):
+    for n, written in enumerate((" 37040519800101123x ", "370405 19800101 123X",
+                                 "３７０４０５19800101123ｘ", "370405-19800101-123x")):
         assert id_no(written) == plain
         assert Masker().id_no(written) == Masker().id_no(plain)
         assert Pseudonymizer(b"k" * 32).id_no(written) == Pseudonymizer(b"k" * 32).id_no(plain)
-        row = {"户编号": "1", "户主姓名": "张三", "身份证号": written, "行政村": "V1"}
-        assert Household.from_row(row).id_no == plain
+        register = tmp_path / f"households-{n}.csv"
+        register.write_text(f"户编号,户主姓名,身份证号,行政村\n1,张三,{written},V1\n", "utf-8")
+        assert list(HouseholdRegister.read(str(register)).households) == [plain]
     assert id_no(None) == "" and id_no("无") == "无"  # a malformed number stays as written
 
 

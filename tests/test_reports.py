@@ -16,7 +16,7 @@ from reportkit import flat, page_size, pdf_fonts, pdf_text
 from fundtrail.cli import main
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.reports import audit, county, village
-from fundtrail.reports.render import date_cn, money
+from fundtrail.reports.render import date_cn, yuan
 
 QUARTER, START, END = "2024Q2", datetime.date(2024, 4, 1), datetime.date(2024, 6, 30)
 
@@ -60,12 +60,12 @@ def test_notice_totals_equal_beanquery(demo, demo_books, chosen, notice):
                              f"AND str(meta('village')) = '{chosen}' AND {where}")
     assert households > 0
     text = flat(notice[1])
-    assert (f"本季度到位资金{money(received)}元，项目支出{money(spent)}元，"
-            f"发放到户补助{money(households)}元") in text
+    assert (f"本季度到位资金{yuan(received)}元，项目支出{yuan(spent)}元，"
+            f"发放到户补助{yuan(households)}元") in text
     balance = bql(ledger, "SELECT neg(sum(number)) WHERE (account ~ '^Equity:Allotment:Project:' OR "
                           f"account ~ '^Expenses:Project:') AND {project_village} = '{chosen}' "
                           f"AND date <= {END}")
-    assert f"项目资金结余{money(balance)}元" in text
+    assert f"项目资金结余{yuan(balance)}元" in text
 
 
 def test_notice_lists_every_project_with_its_fields(demo_books, chosen, notice):
@@ -78,7 +78,7 @@ def test_notice_lists_every_project_with_its_fields(demo_books, chosen, notice):
                   "实施单位及责任人", "绩效目标", "联农带农机制"):
         assert text.count(label) >= len(projects), label
     for p in projects:
-        for value in (p.code, p.name, p.task, p.standard, p.sources, money(p.budget), p.unit,
+        for value in (p.code, p.name, p.task, p.standard, p.sources, yuan(p.budget), p.unit,
                       p.manager, p.goal, p.linkage or "未填报", date_cn(p.start), date_cn(p.end)):
             assert flat(value) in text, (p.code, value)
 

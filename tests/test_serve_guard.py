@@ -1,4 +1,4 @@
-"""What `fundtrail serve` adds in front of Fava (fundtrail.serve.secure): cross-site writes
+"""What `fundtrail serve` adds in front of Fava (fundtrail.web.serve.secure): cross-site writes
 refused, loopback Host names only without users, personal numbers masked for a role that is not
 internal in Fava's own views and downloads, every web save committed under its user, and the
 login hardened (throttling, revocation, safe `next`, Secure cookie, passwords, lasting key)."""
@@ -11,8 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from fundtrail import history, users
-from fundtrail.serve import create_app, secure
+from fundtrail import history
+from fundtrail.web import users
+from fundtrail.web.serve import create_app, secure
 
 ID_NUMBER = re.compile(r"(?<![0-9])370405\d{11}[\dX](?![0-9])")
 
@@ -121,6 +122,64 @@ def test_the_auditor_gets_no_personal_numbers_from_favas_own_views(site):
     assert journal["data"] and all(re.fullmatch(r"[0-9a-f]+", e["entry_hash"]) for e in journal["data"][:50])
     spreadsheet = auditor.get(f"/{bfile}/download-query/query_result.xlsx?query_string={query}")
     assert spreadsheet.status_code == 403
+
+
+ID_OR_CARD = re.compile(r"\d{17}[\dX]|\d{16,19}")
+
+
+def personal_numbers(root) -> set[str]:
+    """Every 18-digit ID number and 16-19 digit card number of the ledger: its registers' cells
+    and its entries' and postings' metadata."""
+    from beancount import loader
+
+    from fundtrail.masterdata import read_register
+
+    found = {str(v).strip() for path in (root / "registers").glob("*.csv")
+             for row in read_register(path) for v in row.values()}
+    entries, _, _ = loader.load_file(str(root / "main.beancount"))
+    for entry in entries:
+        for meta in [entry.meta, *(p.meta or {} for p in getattr(entry, "postings", ()))]:
+            found |= {str(v).strip() for v in meta.values()}
+    return {v for v in found if ID_OR_CARD.fullmatch(v)}
+
+
+def tree_accounts(tree) -> list[str]:
+    return [tree["account"], *(a for child in tree["children"] for a in tree_accounts(child))]
+
+
+def test_the_auditor_reads_favas_reports_with_every_account_and_no_personal_number(site, workspace):
+    """For a role that is not internal: village codes inside account names stay (two villages'
+    accounts never share one masked name), ID and card numbers of the ledger appear nowhere."""
+    root, _ = workspace
+    secrets = personal_numbers(root)
+    assert len([s for s in secrets if len(s) == 18]) > 100 and len(secrets) > 500
+    auditor, _ = login(site, "李审计", "shenji-456")
+    bfile = slug(auditor)
+    opened = set(json.loads(re.search(
+        r'id="ledger-data">(.*?)</script>', auditor.get(f"/{bfile}/journal/").get_data(as_text=True),
+        re.S).group(1))["accounts"])
+    assert len([a for a in opened if re.search(r":370405\d{6}$", a)]) > 20
+    for page in ("balance_sheet", "income_statement", "journal"):
+        html = auditor.get(f"/{bfile}/{page}/")
+        text = html.get_data(as_text=True)
+        assert html.status_code == 200, page
+        accounts = json.loads(re.search(r'id="ledger-data">(.*?)</script>', text, re.S).group(1))["accounts"]
+        assert len(accounts) == len(set(accounts)) and set(accounts) == opened, page
+        api = auditor.get(f"/{bfile}/api/{page}")
+        assert api.status_code == 200, page
+        body = api.get_data(as_text=True)
+        data = json.loads(body)["data"]
+        if page == "journal":
+            named = {p["account"] for e in data for p in e.get("postings", ())}
+            named |= {e["account"] for e in data if "account" in e}
+            assert named and named <= opened, page
+        else:
+            named = [a for tree in data["trees"] for a in tree_accounts(tree)]
+            villages = {a for a in named if re.search(r":370405\d{6}$", a)}
+            assert len(named) == len(set(named)) and not [a for a in named if "*" in a], page
+            assert villages and villages <= opened, page
+        for response in (text, body):
+            assert not [n for n in secrets if n in response], page
 
 
 def test_a_save_in_favas_editor_is_committed_as_its_user(site, workspace):

@@ -18,8 +18,12 @@ from fundtrail import accounts as acc
 from fundtrail import findings
 from fundtrail.flows import ZERO, date_of, since, unspent
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.settings import DAYS, Setting
 
-SETTINGS = {"allot_days_earmarked": 60, "allot_days_general": 30}
+SETTINGS = (
+    Setting("allot_days_earmarked", DAYS, 60, "专项转移支付收到后应下达的天数"),
+    Setting("allot_days_general", DAYS, 30, "一般转移支付收到后应下达的天数"),
+)
 
 
 def receipt_dates(receipts, allotments):

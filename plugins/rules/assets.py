@@ -46,15 +46,20 @@ from collections import defaultdict
 from fundtrail import findings
 from fundtrail.assets import TO_HOUSEHOLDS, AssetBook
 from fundtrail.flows import ZERO, date_of, unspent
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import officials
+from fundtrail.plugins.settings import DAYS, MONTHS, WORDS, Setting
 
-SETTINGS = {"idle_asset_months": 12, "income_hold_days": 365, "asset_register_days": 90,
-            "asset_free_categories": ("金融帮扶", "项目管理"), "asset_free_natures": ("维修养护",),
-            "linkage_words": ("分红", "公益岗位", "务工工资"), "linkage_grace_days": 365}
-MASK = Masker()
+SETTINGS = (
+    Setting("idle_asset_months", MONTHS, 12, "经营性资产无收入即为闲置的月数"),
+    Setting("income_hold_days", DAYS, 365, "村集体持有资产收益未分配的最长天数"),
+    Setting("asset_register_days", DAYS, 90, "项目验收后应登记资产的天数"),
+    Setting("asset_free_categories", WORDS, ("金融帮扶", "项目管理"), "不形成资产的项目类别"),
+    Setting("asset_free_natures", WORDS, ("维修养护",), "不形成资产的项目性质"),
+    Setting("linkage_words", WORDS, ("分红", "公益岗位", "务工工资"), "联农带农承诺中表示分红或工资的词语"),
+    Setting("linkage_grace_days", DAYS, 365, "首项资产登记后兑现联农带农承诺的天数"),
+)
 
 
 # What these rules ask of the books' shared index, in one place.
@@ -74,8 +79,8 @@ def subsidies_of(ctx) -> dict:
 
 
 def asset_book(ctx) -> AssetBook:
-    """Asset income and distributions, read once per load."""
-    return ctx.flows.memo("rules.assets", lambda: AssetBook.of(ctx.flows, ctx.master.assets))
+    """Asset income and distributions, read once per load (the flow index's)."""
+    return ctx.flows.asset_book
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -131,7 +136,7 @@ def distribution_ineligible(ctx):
     yield from register_problem(ctx, "households", "distribution-ineligible")
     registered, known = households(ctx), officials(ctx)
     for move in asset_book(ctx).distributions:
-        if move.amount <= 0 or not (move.kind in TO_HOUSEHOLDS or move.person):
+        if move.amount <= 0 or not (move.purpose in TO_HOUSEHOLDS or move.person):
             continue
         village = ctx.master.place_name(move.village)
         who = str(move.meta.get("beneficiary") or move.entry.payee or "")
@@ -147,8 +152,8 @@ def distribution_ineligible(ctx):
         yield findings.emit(
             "distribution-ineligible", entry_key(move.entry), move.entry, amount=move.amount,
             links=[move.asset] if move.asset else (), variant=variant, village=village,
-            kind=move.kind or "分配", who=who, id=MASK.id_no(move.person) if move.person else "",
-            relation=MASK.text(relation or ""))
+            kind=move.purpose or "分配", who=who, id=ctx.masker.id_no(move.person) if move.person else "",
+            relation=ctx.masker.text(relation or ""))
 
 
 def disposal_unapproved(ctx):
@@ -190,7 +195,7 @@ def linkage_unkept(ctx):
     """Only projects whose link promises households dividends or wages are looked at; the
     words are looked for once per distinct link text."""
     as_of, grace = judged_at(ctx), ctx.settings["linkage_grace_days"]
-    words = tuple(ctx.settings["linkage_words"])
+    words = ctx.settings["linkage_words"]
     projects, promises, promising = ctx.master.projects, {}, set()  # link text -> has a word
     for code, project in projects.items():
         text = project.linkage

@@ -30,21 +30,21 @@ from operator import attrgetter
 
 from fundtrail import findings
 from fundtrail.flows import date_of
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
+from fundtrail.plugins.settings import Setting, choice
 
-SETTINGS = {"subsidy_period": "quarter"}
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+SETTINGS = (Setting("subsidy_period", choice(*PERIOD_MONTHS), "quarter",
+                    "补贴项目未定周期时的发放周期"),)
 PERIOD_NAMES = {"month": "月", "quarter": "季度", "half": "半年", "year": "年度", "once": "补助周期（一次性项目）"}
-MASK = Masker()
 VILLAGE = attrgetter("village")
 
 
-def _who(flow) -> str:
+def _who(ctx, flow) -> str:
     meta = flow.meta
-    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证{MASK.id_no(meta['id_no'])}）"
+    return f"{meta.get('beneficiary') or flow.entry.payee}（身份证{ctx.masker.id_no(meta['id_no'])}）"
 
 
 def ghost_beneficiary(ctx):
@@ -60,7 +60,7 @@ def ghost_beneficiary(ctx):
             yield findings.emit(
                 "ghost-beneficiary", f"{entry_key(flow.entry)}|{person}", flow.entry,
                 amount=flow.amount, group=f"{person}|{flow.meta.get('item', '')}",
-                who=_who(flow), item=flow.meta.get("item", "补助"), day=flow.date)
+                who=_who(ctx, flow), item=flow.meta.get("item", "补助"), day=flow.date)
 
 
 def period_of(day, months: int) -> tuple[int, int]:
@@ -125,7 +125,7 @@ def duplicate_subsidy(ctx):
                 continue
             yield findings.emit(
                 "duplicate-subsidy", f"{person}|{item}|{window}|{entry_key(flow.entry)}",
-                flow.entry, amount=flow.amount, links=earlier.entry.links, who=_who(flow),
+                flow.entry, amount=flow.amount, links=earlier.entry.links, who=_who(ctx, flow),
                 day=flow.date, item=item, period=PERIOD_NAMES[period], earlier=earlier.date,
                 earlier_amount=earlier.amount)
 
@@ -140,25 +140,25 @@ def subsidy_above_standard(ctx):
             if item and item.standard is not None and flow.amount > item.standard:
                 yield findings.emit(
                     "subsidy-above-standard", f"{person}|{entry_key(flow.entry)}", flow.entry,
-                    amount=flow.amount, who=_who(flow), day=flow.date, item=item.name,
+                    amount=flow.amount, who=_who(ctx, flow), day=flow.date, item=item.name,
                     standard=item.standard, excess=flow.amount - item.standard)
 
 
-def _home_is(row, names, code) -> bool:
-    return names.get(code, code) == row.get("行政村", "")
+def _home_is(household, names, code) -> bool:
+    return names.get(code, code) == household.village
 
 
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
     for person, flows in ctx.flows.by_person.items():
-        row = registered.get(person)
+        household = registered.get(person)
         # a flow's village is its `village:` (as text) when it has one: a person paid under
-        # one village, their own when registered, is passed over without reading the rows
+        # one village, their own when registered, is passed over
         paid_in = set(map(VILLAGE, flows))
-        if len(paid_in) == 1 and (not row or _home_is(row, names, paid_in.pop())):
+        if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
             continue
-        home, reported = (row.get("行政村", "") if row else None), set()
+        home, reported = (household.village if household else None), set()
         for flow in flows:
             code = flow.meta.get("village")
             if not code:
@@ -171,10 +171,10 @@ def id_multi_village(ctx):
             if name == home:
                 continue
             reported.add(code)
-            where = "登记册所在村" if row else "此前领取补助的村"
+            where = "登记册所在村" if household else "此前领取补助的村"
             yield findings.emit(
                 "id-multi-village", f"{person}|{code}", flow.entry, amount=flow.amount,
-                who=_who(flow), village=name, item=flow.meta.get("item", "补助"), where=where,
+                who=_who(ctx, flow), village=name, item=flow.meta.get("item", "补助"), where=where,
                 home=home)
 
 

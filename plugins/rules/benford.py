@@ -26,8 +26,9 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import amount_of
+from fundtrail.plugins.settings import INTEGER, Setting
 
-SETTINGS = {"benford_min_records": 50}
+SETTINGS = (Setting("benford_min_records", INTEGER, 50, "参与本福特检验的最少笔数", low=1),)
 
 FIRST = {d: math.log10(1 + 1 / d) for d in range(1, 10)}
 FIRST_TWO = {d: math.log10(1 + 1 / d) for d in range(10, 100)}
@@ -73,7 +74,7 @@ def benford(ctx):
         county[1].extend(leads)
     for scope, (pays, digits) in sorted(scopes.items()):
         n = len(pays)
-        if n < int(ctx.settings["benford_min_records"]):
+        if n < ctx.settings["benford_min_records"]:
             continue
         two = Counter(digits)
         first = Counter()

@@ -21,7 +21,7 @@ from fundtrail import findings
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.workdays import rest_day
 
-SETTINGS = {}
+SETTINGS = ()
 OWN = (acc.TREASURY + ":", acc.BANK + ":")
 HELD = acc.HELD + ":"
 

@@ -27,9 +27,12 @@ import re
 from fundtrail import findings
 from fundtrail.flows import by_entry
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.settings import WORDS, Setting
 
-SETTINGS = {"cash_keywords": ("现金", "取现", "提现", "现支"),
-            "personal_exempt": ("劳务", "务工", "以工代赈")}
+SETTINGS = (
+    Setting("cash_keywords", WORDS, ("现金", "取现", "提现", "现支"), "表示提取现金的词语"),
+    Setting("personal_exempt", WORDS, ("劳务", "务工", "以工代赈"), "付给个人属正常的劳务用工词语"),
+)
 PERSON = re.compile(r"[\u4e00-\u9fff·]{2,4}")
 CARD = re.compile(r"62\d{14,17}")
 ORGANISATION = re.compile(r"(公司|合作社|政府|委员会|银行|集团|协会|中心|基地|工作组|财政|"
@@ -52,7 +55,7 @@ def _firsts(flows):
 
 
 def cash_withdrawal(ctx):
-    cash = _any_of(tuple(ctx.settings["cash_keywords"]))
+    cash = _any_of(ctx.settings["cash_keywords"])
     words = {}  # id of an entry taking cash -> the word
     for entry, _ in _firsts(ctx.flows.transfers):
         text = f"{entry.payee or ''} {entry.narration or ''} {entry.meta.get('summary', '')}"
@@ -83,7 +86,7 @@ def is_card(account) -> bool:
 def personal_account(ctx):
     """Each entry is judged by its payee (once per name) and then its card; only the entries
     found are grouped into their flows."""
-    exempt = _any_of(tuple(ctx.settings["personal_exempt"]))
+    exempt = _any_of(ctx.settings["personal_exempt"])
     people, found = {}, set()  # payee as written -> (name, a person?); ids of entries found
     for entry, flow in _firsts(ctx.flows.works):
         written = entry.payee

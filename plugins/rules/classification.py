@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 from fundtrail import findings
 
-SETTINGS = {}
+SETTINGS = ()
 
 
 def unclassified(ctx):

@@ -1,5 +1,5 @@
-"""What every rule sees: the books' flow index, the master data, the settings, and the date the
-books are judged at.
+"""What every rule sees: the books' flow index, the master data, the settings (typed once by
+`fundtrail.plugins.checks.parse_settings`), and the date the books are judged at.
 
 Rules ask the flow index (`ctx.flows`, fundtrail.flows) for the money movements and never walk
 the entries themselves. What a rule derives and others share is kept with `ctx.memo(key, build)`:
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from fundtrail.flows import FlowIndex
+from fundtrail.masking import PUBLIC, Masker, masker_for
 from fundtrail.masterdata import MasterData
 
 
@@ -22,6 +23,12 @@ class Context:
         self.settings = settings
         self.master = master or self.flows.master
         self._memo = {}
+
+    @property
+    def masker(self) -> Masker:
+        """The ledger's public masker (fundtrail.masking.masker_for): a finding message is read
+        by every role, so a person's ID number in it is always masked."""
+        return masker_for(self.flows, PUBLIC)
 
     @property
     def transactions(self):
@@ -36,9 +43,8 @@ class Context:
         return self.memo("as_of", self._judging_date)
 
     def _judging_date(self) -> datetime.date:
-        as_of = self.settings.get("as_of")
-        if as_of:
-            return datetime.date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        if self.settings["as_of"]:
+            return self.settings["as_of"]
         transactions, balances = self.flows.transactions, self.flows.balances
         last = transactions[-1].date if transactions else None
         if balances:

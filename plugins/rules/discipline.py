@@ -32,8 +32,13 @@ from decimal import ROUND_CEILING, Decimal
 from fundtrail import findings
 from fundtrail.flows import ZERO, amount_of, date_of
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.settings import DAYS, SHARE, Setting
 
-SETTINGS = {"paid_after_end_days": 90, "over_budget_tolerance": 0, "advance_share": 0.30}
+SETTINGS = (
+    Setting("paid_after_end_days", DAYS, 90, "项目期满后仍可付款的天数"),
+    Setting("over_budget_tolerance", SHARE, 0, "允许超出预算的比例"),
+    Setting("advance_share", SHARE, 0.30, "验收前预付款占预算的最高比例", high=1),
+)
 RETENTION = ("质保金", "质量保证金")
 
 
@@ -122,7 +127,7 @@ def paid_after_end(ctx):
 
 
 def over_budget(ctx):
-    tolerance = Decimal(str(ctx.settings["over_budget_tolerance"]))
+    tolerance = ctx.settings["over_budget_tolerance"]
     for code, project, flows in paid_projects(ctx, budgeted=True):
         limit = project.budget * (1 + tolerance)
         if paid_total(ctx, code, flows) <= limit:
@@ -140,7 +145,7 @@ def over_budget(ctx):
 
 
 def excess_advance(ctx):
-    share = Decimal(str(ctx.settings["advance_share"]))
+    share = ctx.settings["advance_share"]
     for code, project, flows in paid_projects(ctx, budgeted=True):
         accepted = ctx.master.accepted.get(code)
         limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)

@@ -21,8 +21,12 @@ from __future__ import annotations
 import datetime
 
 from fundtrail import findings
+from fundtrail.plugins.settings import DAYS, Setting
 
-SETTINGS = {"disclosure_days": 10, "disclosure_grace_days": 30}
+SETTINGS = (
+    Setting("disclosure_days", DAYS, 10, "计划公告应早于项目开工的天数"),
+    Setting("disclosure_grace_days", DAYS, 30, "验收后张贴完工公告的天数"),
+)
 
 
 def _notice_days(notices) -> tuple[dict, dict]:
@@ -40,8 +44,8 @@ def _notice_days(notices) -> tuple[dict, dict]:
 
 
 def not_disclosed(ctx):
-    lead = datetime.timedelta(days=int(ctx.settings["disclosure_days"]))
-    grace = datetime.timedelta(days=int(ctx.settings["disclosure_grace_days"]))
+    lead = datetime.timedelta(days=ctx.settings["disclosure_days"])
+    grace = datetime.timedelta(days=ctx.settings["disclosure_grace_days"])
     totals = ctx.flows.project_paid
     first_plan, last_completion = _notice_days(ctx.master.notices)
     projects = ctx.master.projects

@@ -21,14 +21,15 @@ import datetime
 from fundtrail import findings
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules.splits import clusters
+from fundtrail.plugins.settings import DAYS, Setting
 
-SETTINGS = {"duplicate_window_days": 30}
+SETTINGS = (Setting("duplicate_window_days", DAYS, 30, "两笔相同付款视为重复的天数"),)
 
 
 def duplicate_payment(ctx):
     """A payment whose twins all lie before the window is passed at one comparison; the
     split runs are read only once a payment has an earlier twin within it."""
-    window = datetime.timedelta(days=int(ctx.settings["duplicate_window_days"]))
+    window = datetime.timedelta(days=ctx.settings["duplicate_window_days"])
     in_split = None
     seen = {}  # (payee, loan, amount) -> [the latest day so far, the payments so far]
     for pay in ctx.flows.payments:

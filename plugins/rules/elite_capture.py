@@ -24,8 +24,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
+from fundtrail.plugins.settings import SHARE, Setting
 
-SETTINGS = {"elite_capture_share": 0.5}
+SETTINGS = (Setting("elite_capture_share", SHARE, 0.5, "一个收款人可得项目资金的最高比例", high=1),)
 
 
 def _finding(ctx, scope, place, payee, got, total, codes):
@@ -49,7 +50,7 @@ def _names(ctx) -> dict[str, str]:
 def elite_capture(ctx):
     """Only the payments of projects without a mechanism, and of the other projects in their
     villages, are added up: a county whose projects all declare one costs one look at each."""
-    share = Decimal(str(ctx.settings["elite_capture_share"]))
+    share = ctx.settings["elite_capture_share"]
     projects = ctx.master.projects
     unlinked = {code for code, project in projects.items() if not project.linkage.strip()}
     if not unlinked:

@@ -4,7 +4,9 @@ The household register (`custom "register" "households"`) gives each household i
 (户类型: 脱贫户, 监测户 = 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户), risk colour (风险等级 红/橙/蓝)
 and the dates it was identified (识别日期) and cleared (风险消除日期). Assistance recorded in the
 books: household subsidies (postings with `id_no:`), micro-loans granted (`custom "loan"`,
-its `borrower_id`) and asset-income distributions to the household (分红, 公益岗位工资).
+its `borrower_id`) and asset-income distributions to the household (分红, 公益岗位工资); the
+subsidies and distributions as the flow index lists them (`FlowIndex.help_of`), positive
+amounts only. Interest subsidies count through the loan they belong to.
 
 red-unassisted (high)
     A red-tier monitored household identified on day D, not cleared before D + `red_assist_days`,
@@ -24,41 +26,22 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.assets import Household
-from fundtrail.assets import households as typed_households
-from fundtrail.flows import ZERO, id_no
-from fundtrail.masking import Masker
-from fundtrail.plugins.rules._registers import households, register
-from fundtrail.plugins.rules.assets import asset_book, judged_at, subsidies_of
+from fundtrail.flows import HELP_DISTRIBUTION, HELP_SUBSIDY, ZERO, Help, id_no
+from fundtrail.plugins.rules._registers import households
+from fundtrail.plugins.rules.assets import judged_at
+from fundtrail.plugins.settings import DAYS, SHARE, Setting
+from fundtrail.registers import Household
 
-SETTINGS = {"red_assist_days": 30, "benefit_skew_share": 0.5}
-MASK = Masker()
-
-
-def _typed(ctx) -> dict[str, Household]:
-    return ctx.memo("rules.typed_households", lambda: typed_households(register(ctx, "households")))
+SETTINGS = (
+    Setting("red_assist_days", DAYS, 30, "红色监测户识别后应得到帮扶的天数"),
+    Setting("benefit_skew_share", SHARE, 0.5, "到户资金流向低风险户的比例上限", high=1),
+)
 
 
 def _reds(ctx) -> list[Household]:
-    """The red-tier monitored households, in register order (one row per ID number, the last):
-    only the rows graded red are typed."""
-    def build():
-        rows = households(ctx).values()
-        red = (Household.from_row(row) for row in rows
-               if str(row.get("风险等级") or "").strip()[:1] == "红")
-        return [h for h in red if h.id_no and h.risk == "红" and h.monitored]
-    return ctx.memo("rules.red_households", build)
-
-
-def _distributed(ctx) -> dict[str, list]:
-    """Asset-income distributions to each household, by ID number."""
-    def build():
-        out = defaultdict(list)
-        for move in asset_book(ctx).distributions:
-            if move.person and move.amount > 0:
-                out[move.person].append(move)
-        return out
-    return ctx.memo("rules.distributed", build)
+    """The red-tier monitored households, in register order (one per ID number, the last row)."""
+    return ctx.memo("rules.red_households", lambda: [
+        h for h in households(ctx).values() if h.risk == "红" and h.monitored])
 
 
 def _loans(ctx) -> dict[str, list]:
@@ -70,10 +53,13 @@ def _loans(ctx) -> dict[str, list]:
     return ctx.memo("rules.loans_by_borrower", build)
 
 
-def helps(ctx, person: str) -> list[tuple]:
-    """[(date, amount, what, entry)] of every help the books record for one household, in date
-    order: subsidies, loans granted (amount 0; entry the loan directive) and distributions.
-    Worked out once per household (the list is shared: do not change it)."""
+_LOAN = "loan"  # a micro-loan granted: help these rules count, though no money is received
+
+
+def helps(ctx, person: str) -> list[Help]:
+    """Every help these rules count for one household, in date order: its positive subsidies,
+    the loans granted to it (amount 0, no entry) and its positive distributions. Worked out
+    once per household (the list is shared: do not change it)."""
     known = ctx.memo("rules.helps", dict)
     got = known.get(person)
     if got is None:
@@ -81,12 +67,12 @@ def helps(ctx, person: str) -> list[tuple]:
     return got
 
 
-def _helps(ctx, person: str) -> list[tuple]:
-    out = [(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry)
-           for f in subsidies_of(ctx).get(person, ()) if f.amount > 0]
-    out += [(loan.date, ZERO, "小额信贷", None) for loan in _loans(ctx).get(person, ())]
-    out += [(m.date, m.amount, m.kind or "收益分配", m.entry) for m in _distributed(ctx).get(person, ())]
-    return sorted(out, key=lambda h: h[0])
+def _helps(ctx, person: str) -> list[Help]:
+    received = ctx.flows.help_of(person)
+    subsidies = [h for h in received if h.channel == HELP_SUBSIDY and h.amount > 0]
+    distributions = [h for h in received if h.channel == HELP_DISTRIBUTION and h.amount > 0]
+    loans = [Help(loan.date, ZERO, "小额信贷", None, _LOAN) for loan in _loans(ctx).get(person, ())]
+    return sorted(subsidies + loans + distributions, key=lambda h: h.date)
 
 
 def _register_entry(ctx):
@@ -94,8 +80,8 @@ def _register_entry(ctx):
                  if e.values and e.values[0].value == "households"), None)
 
 
-def _who(h) -> str:
-    return f"{h.village}{h.name}（户编号{h.number}，身份证{MASK.id_no(h.id_no)}，{h.kind}）"
+def _who(ctx, h) -> str:
+    return f"{h.village}{h.name}（户编号{h.number}，身份证{ctx.masker.id_no(h.id_no)}，{h.category}）"
 
 
 def red_unassisted(ctx):
@@ -108,22 +94,22 @@ def red_unassisted(ctx):
         if due >= as_of or (h.cleared and h.cleared < due):
             continue
         got = helps(ctx, h.id_no)
-        if any(h.identified <= help[0] <= due for help in got):
+        if any(h.identified <= help.date <= due for help in got):
             continue
         entry = entry or _register_entry(ctx)
-        later = next((help for help in got if help[0] > due), None)
+        later = next((help for help in got if help.date > due), None)
         yield findings.emit(
             "red-unassisted", f"{h.id_no}|{h.identified}", entry, date=due,
-            links=getattr(later and later[3], "links", None) or (),
-            variant="" if later else "never", who=_who(h), identified=h.identified, limit=days,
-            first_help=later[0] if later else None, as_of=as_of,
-            days=((later[0] if later else as_of) - h.identified).days)
+            links=getattr(later and later.entry, "links", None) or (),
+            variant="" if later else "never", who=_who(ctx, h), identified=h.identified, limit=days,
+            first_help=later.date if later else None, as_of=as_of,
+            days=((later.date if later else as_of) - h.identified).days)
 
 
 def benefit_skewed(ctx):
     """Only villages and years where a red-tier household went without are weighed, so a
     county that helps its red tier pays nothing for this rule beyond one look per household."""
-    days, share = ctx.settings["red_assist_days"], Decimal(str(ctx.settings["benefit_skew_share"]))
+    days, share = ctx.settings["red_assist_days"], ctx.settings["benefit_skew_share"]
     as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
@@ -133,23 +119,23 @@ def benefit_skewed(ctx):
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
             if not h.at_risk(start, end) or (end - max(h.identified or start, start)).days < days:
                 continue
-            years = years if years is not None else {help[0].year for help in helps(ctx, h.id_no)}
+            years = years if years is not None else {help.date.year for help in helps(ctx, h.id_no)}
             if year not in years:
                 left_out[(h.village, year)].append(h)
     if not left_out:
         return
     homes = defaultdict(list)
-    for h in _typed(ctx).values():
+    for h in households(ctx).values():
         homes[h.village].append(h)
     entry = None
     for (village, year), reds in sorted(left_out.items()):
         by_risk, evidence = defaultdict(Decimal), set()
         for h in homes[village]:
-            for day, amount, _, paid in helps(ctx, h.id_no):
-                if day.year == year and day <= as_of:
-                    by_risk[h.risk] += amount
-                    if h.risk == "蓝" and paid is not None:
-                        evidence.update(paid.links or ())
+            for help in helps(ctx, h.id_no):
+                if help.date.year == year and help.date <= as_of:
+                    by_risk[h.risk] += help.amount
+                    if h.risk == "蓝" and help.entry is not None:
+                        evidence.update(help.entry.links or ())
         total = sum(by_risk.values(), ZERO)
         if not total or by_risk.get("蓝", ZERO) < share * total:
             continue

@@ -13,8 +13,9 @@ dormant-account (medium)
     A bank account holding money that has had no movement at all for `dormant_days`.
 
 Settings: idle_bands (years, ascending; default (1, 2)), dormant_days (default 365).
-Every time-based rule of families 1-8 is judged at `as_of` (an ISO date; default: the date the
-books are complete to, the last transaction or the day before the last balance assertion).
+Every time-based rule of families 1-8 is judged at the checks' setting `as_of` (an ISO date;
+default: the date the books are complete to, the last transaction or the day before the last
+balance assertion).
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ from collections import defaultdict
 from fundtrail import findings
 from fundtrail.flows import ZERO, unspent
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.settings import DAYS, YEARS, Setting
 
-SETTINGS = {"as_of": None, "idle_bands": (1, 2), "dormant_days": 365}
+SETTINGS = (
+    Setting("idle_bands", YEARS, (1, 2), "资金闲置的年数档次（升序，最后一档为应收回）", low=1),
+    Setting("dormant_days", DAYS, 365, "银行账户无发生额即为闲置的天数"),
+)
 
 
 def years_later(day, years: int):
@@ -42,7 +47,7 @@ def band_of(day, as_of, bands) -> int | None:
 
 
 def _aged(ctx, scope, code, lots, what):
-    as_of, bands = ctx.as_of, sorted(ctx.settings["idle_bands"])
+    as_of, bands = ctx.as_of, ctx.settings["idle_bands"]
     by_band = defaultdict(list)
     for flow, rest in lots:
         band = band_of(flow.date, as_of, bands)

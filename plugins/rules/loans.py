@@ -9,7 +9,8 @@ Each `custom "loan" "<id>"` directive (see MasterData.Loan) is checked against t
                                  `loan_min_age`–`loan_max_age`; an ID with no readable birth date
                                  is reported as such
     loan-unregistered  (high)    borrower's ID number not in the household register
-                                 (`custom "register" "households"`); not checked without one
+                                 (`custom "register" "households"`); not checked without a
+                                 readable one
     loan-to-company    (high)    the money is used by someone other than the borrower
                                  (`used_by:` names a company or another party: 户贷企用)
 
@@ -25,25 +26,17 @@ Settings:
 from __future__ import annotations
 
 import datetime
-import os
-from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import id_no
-from fundtrail.masterdata import read_register
+from fundtrail.plugins.settings import INTEGER, MONEY, MONTHS, Setting
 
-SETTINGS = {"loan_max_amount": 50_000, "loan_max_term_months": 36, "loan_min_age": 18,
-            "loan_max_age": 65}
-
-
-def registered_ids(ctx) -> set[str] | None:
-    """ID numbers of the household register, or None when the ledger names no register."""
-    def build():
-        path = ctx.master.registers.get("households")
-        if not path or not os.path.isfile(path):
-            return None
-        return {id_no(row.get("身份证号")) for row in read_register(path)}
-    return ctx.memo(f"{__name__}.registered_ids", build)
+SETTINGS = (
+    Setting("loan_max_amount", MONEY, 50_000, "小额信贷单户最高额度（元）"),
+    Setting("loan_max_term_months", MONTHS, 36, "小额信贷最长期限（月）"),
+    Setting("loan_min_age", INTEGER, 18, "借款人最小年龄（周岁）"),
+    Setting("loan_max_age", INTEGER, 65, "借款人最大年龄（周岁）"),
+)
 
 
 def birth_date(number: str) -> datetime.date | None:
@@ -72,7 +65,7 @@ def _finding(rule, loan, entry, variant="", **facts):
 
 
 def over_limit(ctx):
-    limit = Decimal(str(ctx.settings["loan_max_amount"]))
+    limit = ctx.settings["loan_max_amount"]
     for entry, loan in _loans(ctx):
         if loan.amount > limit:
             yield _finding("loan-over-limit", loan, entry, limit=limit,
@@ -80,7 +73,7 @@ def over_limit(ctx):
 
 
 def over_term(ctx):
-    limit = int(ctx.settings["loan_max_term_months"])
+    limit = ctx.settings["loan_max_term_months"]
     for entry, loan in _loans(ctx):
         if loan.term_months > limit:
             yield _finding("loan-over-term", loan, entry, term=loan.term_months, limit=limit,
@@ -88,7 +81,7 @@ def over_term(ctx):
 
 
 def borrower_age(ctx):
-    low, high = int(ctx.settings["loan_min_age"]), int(ctx.settings["loan_max_age"])
+    low, high = ctx.settings["loan_min_age"], ctx.settings["loan_max_age"]
     for entry, loan in _loans(ctx):
         born = birth_date(loan.borrower_id)
         if born is None:
@@ -100,11 +93,12 @@ def borrower_age(ctx):
 
 def unregistered(ctx):
     loans = list(_loans(ctx))
-    ids = registered_ids(ctx) if loans else None  # no loans: no need to read the register
-    if ids is None:
+    register = ctx.flows.household_register if loans else None  # no loans: no register read
+    if register is None or not register.usable:  # an unusable register: ghost-beneficiary says why
         return
+    registered = register.households
     for entry, loan in loans:
-        if id_no(loan.borrower_id) not in ids:
+        if id_no(loan.borrower_id) not in registered:
             yield _finding("loan-unregistered", loan, entry)
 
 

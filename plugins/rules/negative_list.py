@@ -32,6 +32,7 @@ import re
 from fundtrail import findings
 from fundtrail.flows import ZERO, by_entry
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.settings import TABLE, WORD_TABLE, Setting
 
 USES = {
     "1": "行政事业单位基本支出", "2": "交通工具及通讯设备", "3": "工资奖金津贴福利",
@@ -56,8 +57,12 @@ ECO_CODES = {"501": "3", "301": "3", "50201": "1", "50202": "1", "50206": "1", "
              "30215": "1", "30217": "1", "50208": "2", "50303": "2", "30231": "2", "31013": "2"}
 FUNC_CODES = {"2130501": "1", "2130502": "1", "2130503": "1", "2130550": "1"}
 
-SETTINGS = {"negative_keywords": {}, "negative_eco_codes": ECO_CODES,
-            "negative_func_codes": FUNC_CODES, "negative_accounts": {}}
+SETTINGS = (
+    Setting("negative_keywords", WORD_TABLE, {}, "负面清单各项的关键词（替换该项的默认关键词）"),
+    Setting("negative_eco_codes", TABLE, ECO_CODES, "经济分类代码前缀对应的负面清单项"),
+    Setting("negative_func_codes", TABLE, FUNC_CODES, "功能分类代码对应的负面清单项"),
+    Setting("negative_accounts", TABLE, {}, "科目前缀对应的负面清单项"),
+)
 
 
 @functools.lru_cache(maxsize=8)
@@ -111,7 +116,7 @@ def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
 
 def negative_list(ctx):
     settings = ctx.settings
-    matcher = _matcher(tuple(sorted((k, tuple(v)) for k, v in settings["negative_keywords"].items())))
+    matcher = _matcher(tuple(sorted(settings["negative_keywords"].items())))
     tables = [(key, Prefixes(settings[name])) for key, name in (
         ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
         ("account", "negative_accounts")) if settings[name]]

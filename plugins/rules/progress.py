@@ -20,7 +20,7 @@ overdue-project (medium)
     have no 验收).
 
 Settings: progress_margin (default 0.30 = 30 percentage points), progress_levels (default
-中央/省级/市级/县级), overdue_days (default 30), retention_share (default 0.05); as_of (idle.py).
+中央/省级/市级/县级), overdue_days (default 30), retention_share (default 0.05); the judging date is the checks' `as_of`.
 """
 
 from __future__ import annotations
@@ -31,9 +31,14 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import ZERO, date_of
+from fundtrail.plugins.settings import DAYS, SHARE, WORDS, Setting
 
-SETTINGS = {"progress_margin": 0.30, "progress_levels": ("中央", "省级", "市级", "县级"),
-            "overdue_days": 30, "retention_share": 0.05}
+SETTINGS = (
+    Setting("progress_margin", SHARE, 0.30, "支出进度可落后于序时进度的幅度", high=1),
+    Setting("progress_levels", WORDS, ("中央", "省级", "市级", "县级"), "考核支出进度的资金级次"),
+    Setting("overdue_days", DAYS, 30, "项目期满后仍未完工即为逾期的天数"),
+    Setting("retention_share", SHARE, 0.05, "质保金占预算的比例", high=1),
+)
 YEAR = 365
 
 
@@ -85,7 +90,7 @@ def trailing(inflows, spent, sums, judged, margin):
 def slow_spending(ctx):
     index, funds, projects = ctx.flows, ctx.master.funds, ctx.master.projects
     levels = set(ctx.settings["progress_levels"])
-    margin, judged = Decimal(str(ctx.settings["progress_margin"])), {}
+    margin, judged = ctx.settings["progress_margin"], {}
 
     def behind(inflows, spending, sums, code):
         """The trailing rows of one fund's or project's money, judged at the quarter ends of the
@@ -128,7 +133,7 @@ def slow_spending(ctx):
 def overdue_project(ctx):
     index, as_of = ctx.flows, ctx.as_of
     grace = datetime.timedelta(days=ctx.settings["overdue_days"])
-    retention = Decimal(str(ctx.settings["retention_share"]))
+    retention = ctx.settings["retention_share"]
     for code, project in sorted(ctx.master.projects.items()):
         end = project.end
         if not end or end + grace >= as_of:

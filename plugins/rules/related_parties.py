@@ -21,18 +21,18 @@ from itertools import chain
 
 from fundtrail import findings
 from fundtrail.flows import by_entry
-from fundtrail.masking import Masker
 from fundtrail.plugins.rules._naming import entry_key
-from fundtrail.plugins.rules._registers import households, id_no, register, register_problem
+from fundtrail.plugins.rules._registers import households, id_no, officials_rows, register_problem
 
-SETTINGS = {}
-MASK = Masker()
+SETTINGS = ()
 
 
 class Officials:
     """Who counts as related, by ID number, account and (name, village name)."""
 
-    def __init__(self, rows, homes):
+    def __init__(self, rows, homes: dict):
+        """From the officials register's rows and the household register's households by ID
+        number (a relative's 一卡通 card is read there)."""
         self.ids, self.accounts, self.names = {}, {}, {}
         for row in rows:
             cadre, village = row.get("姓名", "").strip(), row.get("单位/村", "").strip()
@@ -44,9 +44,9 @@ class Officials:
                 tie = f"系{post}{cadre}的{row.get('关系', '亲属')}"
                 self.ids[id_no(row.get("关系人身份证号"))] = tie + relative
                 self.names[(relative, village)] = f"与{post}{cadre}的{row.get('关系', '亲属')}同名同村"
-                home = homes.get(id_no(row.get("关系人身份证号")), {})
-                if home.get("一卡通账号"):
-                    self.accounts[home["一卡通账号"].strip()] = tie + relative
+                home = homes.get(id_no(row.get("关系人身份证号")))
+                if home and home.card:
+                    self.accounts[home.card] = tie + relative
             for column, value in row.items():
                 if column and value and ("账号" in column or "卡号" in column):
                     self.accounts[value.replace(" ", "")] = f"账户属于{post}{cadre}"
@@ -65,7 +65,7 @@ class Officials:
 
 
 def officials(ctx) -> Officials:
-    return ctx.memo("rules.officials", lambda: Officials(register(ctx, "officials"), households(ctx)))
+    return ctx.memo("rules.officials", lambda: Officials(officials_rows(ctx), households(ctx)))
 
 
 def related_ids(ctx) -> set[str]:
@@ -94,7 +94,7 @@ def related_party(ctx):
                 who = flow.meta.get("beneficiary") or entry.payee
                 yield findings.emit(
                     "related-party", entry_key(entry), entry, amount=flow.amount, who=who,
-                    narration=entry.narration, relation=MASK.text(why))
+                    narration=entry.narration, relation=ctx.masker.text(why))
                 break
 
 

@@ -24,8 +24,12 @@ from operator import attrgetter
 from fundtrail import findings
 from fundtrail.flows import amount_of
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.settings import DAYS, MONEY, Setting
 
-SETTINGS = {"split_limit": 400_000, "split_window_days": 30}
+SETTINGS = (
+    Setting("split_limit", MONEY, 400_000, "须招标或审批的金额限额（元）"),
+    Setting("split_window_days", DAYS, 30, "拆分支付各笔之间的最长天数"),
+)
 DATE = attrgetter("entry.date")  # a payment's day
 
 
@@ -33,8 +37,8 @@ def clusters(ctx) -> list[list]:
     """Runs of payments that add up over the limit, each as its members (the last one flagged
     is the crossing payment, members[crossing_index]). Shared with the duplicate rule."""
     def build():
-        limit = Decimal(str(ctx.settings["split_limit"]))
-        window = datetime.timedelta(days=int(ctx.settings["split_window_days"]))
+        limit = ctx.settings["split_limit"]
+        window = datetime.timedelta(days=ctx.settings["split_window_days"])
         groups = defaultdict(list)
         for pay in ctx.flows.contractor_payments:
             if pay.amount < limit:
@@ -61,7 +65,7 @@ def clusters(ctx) -> list[list]:
 
 
 def split_payment(ctx):
-    limit = Decimal(str(ctx.settings["split_limit"]))
+    limit = ctx.settings["split_limit"]
     for run in clusters(ctx):
         pay, members = run["crossing"], run["members"]
         total = sum(p.amount for p in members)

@@ -18,12 +18,13 @@ import itertools
 from collections import defaultdict
 
 from fundtrail import findings
+from fundtrail.plugins.settings import INTEGER, Setting
 
-SETTINGS = {"voucher_seq_digits": 6}
+SETTINGS = (Setting("voucher_seq_digits", INTEGER, 6, "凭证号末尾顺序号的位数", low=1),)
 
 
 def voucher_gap(ctx):
-    digits = int(ctx.settings["voucher_seq_digits"])
+    digits = ctx.settings["voucher_seq_digits"]
     series = defaultdict(dict)  # series -> sequence -> entry
     for number, entry in itertools.chain(ctx.flows.voucher_links, ctx.flows.voucher_meta):
         head, tail = number[:-digits], number[-digits:]

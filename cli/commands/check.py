@@ -1,7 +1,9 @@
 """`fundtrail check LEDGER [--json] [--fail-on SEVERITY]`: the findings, grouped by rule.
 
-Findings are counted apart from ledger errors: the exit code is 1 for a ledger error, or for an
-open finding at or above --fail-on."""
+Findings are counted apart from ledger errors: the exit code is 1 for a ledger error, the same
+errors bean-check reports (`fundtrail.findings.is_ledger_error`: with the checks setting
+`ledger_errors_from`, an open finding at or above it is one), or for an open finding at or above
+--fail-on."""
 
 from __future__ import annotations
 
@@ -12,8 +14,15 @@ import sys
 import click
 
 from fundtrail import catalogue
-from fundtrail.commands.common import LEDGER, load_books
-from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, Finding, is_closed, severity_rank
+from fundtrail.cli.commands.common import LEDGER, load_books
+from fundtrail.findings import (
+    SEVERITIES,
+    SEVERITY_LABELS,
+    Finding,
+    is_closed,
+    is_ledger_error,
+    severity_rank,
+)
 
 
 @click.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
@@ -27,16 +36,11 @@ def check(ledger: str, as_json: bool, fail_on: str | None):
     from fundtrail.plugins import checks
 
     books = load_books(ledger, warn=False)
-    entries, errors, options = books.entries, books.errors, books.options
-    try:
-        settings = checks.parse_settings(checks.plugin_config(options))
-    except ValueError as error:
-        raise click.ClickException(f"{ledger}: {error}") from None
-    found, review_errors = checks.review(entries, settings)
-    ledger_errors = [e for e in errors if not isinstance(e, Finding)]
-    seen = {(e.source.get("filename"), e.source.get("lineno"), e.message) for e in ledger_errors}
-    ledger_errors += [e for e in review_errors  # when the ledger does not load the plugin itself
-                      if (e.source["filename"], e.source["lineno"], e.message) not in seen]
+    entries, options = books.entries, books.options
+    found, review_errors = checks.review(entries, checks.parse_settings(checks.plugin_config(options)))
+    ledger_errors = [e for e in books.errors if is_ledger_error(e)]  # the load ran the checks
+    if not checks.in_ledger(options):  # it did not: their own errors are this run's
+        ledger_errors += review_errors
     for error in ledger_errors:  # like bean-check: file:line first
         sys.stderr.write(printer.format_error(error))
     if as_json:

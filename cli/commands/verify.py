@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import seals, verification
-from fundtrail.commands.common import LEDGER, load_books
+from fundtrail.cli.commands.common import LEDGER, load_books
 
 SHOWN = 20  # breaks listed per check
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.commands.common import LEDGER, writing_books
+from fundtrail.cli.commands.common import LEDGER, writing_books
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.layout import LayoutError
 

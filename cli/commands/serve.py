@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from fundtrail.commands.common import LEDGER
+from fundtrail.cli.commands.common import LEDGER
 
 
 @click.command(help="启动 Fava (中文界面), 默认仅本机 Serve the books in Fava (127.0.0.1 unless --users).")
@@ -15,8 +15,8 @@ from fundtrail.commands.common import LEDGER
 @click.option("--users", "users_path", type=click.Path(dir_okay=False, exists=True), default=None,
               help="用户文件, 启用登录 users file: log in per user (`fundtrail users add`)")
 def serve(ledger: str, port: int, host: str, users_path: str | None):
-    from fundtrail.serve import create_app, secure
-    from fundtrail.users import UsersFileError
+    from fundtrail.web.serve import create_app, secure
+    from fundtrail.web.users import UsersFileError
 
     if host not in ("127.0.0.1", "localhost", "::1") and not users_path:
         raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.commands.common import Day, OutputPath, Year, write
+from fundtrail.cli.commands.common import Day, OutputPath, Year, write
 
 KEY = click.option("--key", "key_file", type=click.Path(dir_okay=False), default=None,
                    help="省级哈希密钥文件 province hash key file (默认 default: $FUNDTRAIL_PROVINCE_KEY)")

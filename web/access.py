@@ -2,7 +2,7 @@
 
 Fava has no authentication, and its read-only mode still serves the whole source. This WSGI
 middleware asks every request for a session (a signed, HttpOnly, SameSite=Lax cookie set by the
-Chinese login page at /login), then applies the role (fundtrail.users):
+Chinese login page at /login), then applies the role (fundtrail.web.users):
 
 - without a session: pages redirect to /login, API calls and writes get 401;
 - auditor: any GET except the source editor (`/<bfile>/editor/`) and the source APIs
@@ -14,7 +14,7 @@ The app sees `environ["fundtrail.role"]`, `environ["fundtrail.user"]` and REMOTE
 
 Login: after 5 wrong passwords for a name (20 from an address), each further attempt waits a
 delay that doubles (1 s, 2 s, … up to 15 min) and is refused with 429 before any password is
-checked; an unknown name costs as much as a known one (fundtrail.users.authenticate). A session
+checked; an unknown name costs as much as a known one (fundtrail.web.users.authenticate). A session
 is a random id kept on the server (with `sessions`, in a file, so it outlives a restart): logout
 and expiry remove it, so a copied cookie dies with it. `next` only ever leads to a path of this
 site. The cookie is `Secure` when the request came over HTTPS (directly or, per
@@ -37,8 +37,8 @@ from urllib.parse import quote, urlsplit
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Request, Response
 
-from fundtrail import users as users_file
 from fundtrail.atomicwrite import atomic
+from fundtrail.web import users as users_file
 
 COOKIE = "fundtrail_session"
 SESSION_SECONDS = 12 * 3600

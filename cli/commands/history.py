@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from fundtrail import history as git_history
-from fundtrail.commands.common import LEDGER
+from fundtrail.cli.commands.common import LEDGER
 
 
 @click.command(help="修改历史: 账簿或某笔分录(按链接)的 git 记录 Change history of the books or of one entry.")

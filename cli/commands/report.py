@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from fundtrail.commands.common import (
+from fundtrail.cli.commands.common import (
     LEDGER,
     OutputPath,
     Year,

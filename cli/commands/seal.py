@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from fundtrail import history, seals
-from fundtrail.commands.common import LEDGER, Day, load_books, writing_books
-from fundtrail.findings import Finding
+from fundtrail.cli.commands.common import LEDGER, Day, load_books, writing_books
+from fundtrail.findings import is_ledger_error
 
 PLUGIN = "fundtrail.plugins.seal"
 
@@ -29,7 +29,7 @@ def seal(ledger: str, through: datetime.date):
 def _seal(ledger: str, day: datetime.date, today: datetime.date) -> None:
     books = load_books(ledger, warn=False, trust_caches=False)
     entries, errors, options = books.entries, books.errors, books.options
-    broken = [e for e in errors if not isinstance(e, Finding)]
+    broken = [e for e in errors if is_ledger_error(e)]
     if broken:
         first = broken[0]
         raise click.ClickException(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from fundtrail import users as users_file
-from fundtrail.commands.common import OutputPath, cannot_write
+from fundtrail.cli.commands.common import OutputPath, cannot_write
+from fundtrail.web import users as users_file
 
 
 @click.group(help="登录用户管理 Manage the users file of `fundtrail serve --users`.")

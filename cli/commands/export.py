@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.commands.common import (
+from fundtrail.cli.commands.common import (
     LEDGER,
     OutputPath,
     Year,
@@ -72,7 +72,7 @@ def ofdp(ledger, year, out):
 @click.option("--key", "key_file", type=click.Path(dir_okay=False), default=None,
               help="省级哈希密钥文件 province hash key file (默认 default: $FUNDTRAIL_PROVINCE_KEY)")
 def parquet(ledger, out, key_file):
-    from fundtrail.commands.province import read_key
+    from fundtrail.cli.commands.province import read_key
     from fundtrail.province.export import LedgerNotClean, export_county
 
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.findings import Finding
+from fundtrail.findings import is_ledger_error
 from fundtrail.workspace import REPORTS
 
 
@@ -90,7 +90,7 @@ def load_books(ledger: str, warn: bool = True, trust_caches: bool = True):
     from fundtrail.books import Books
 
     books = Books.load(ledger, trust_caches=trust_caches)
-    errors = [e for e in books.errors if not isinstance(e, Finding)]
+    errors = [e for e in books.errors if is_ledger_error(e)]
     if warn and errors:
         click.echo(f"警告 warning: 账簿有 {len(errors)} 个错误 the ledger has {len(errors)} errors "
                    f"(fundtrail check {ledger}); 报表可能不完整 reports may be incomplete", err=True)

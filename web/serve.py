@@ -16,7 +16,7 @@
 - for a role that is not internal (the extension's `internal_roles`), personal numbers are
   masked (fundtrail.masking) in every API answer, page and download; spreadsheet query
   downloads, which cannot be masked as text, are refused;
-- with a users file, the login layer (fundtrail.access) with a signing key kept in the
+- with a users file, the login layer (fundtrail.web.access) with a signing key kept in the
   workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
 """
 
@@ -34,7 +34,7 @@ from flask import g, request
 from werkzeug.wrappers import Request, Response
 
 from fundtrail import history, lock
-from fundtrail.masking import LINK, Masker, MaskPolicy
+from fundtrail.masking import LINK, PUBLIC, Masker, masker_for
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
@@ -66,7 +66,8 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     """Everything `fundtrail serve` adds in front of Fava (see the module doc); the app stays a
     Flask app, so its test client goes through all of it."""
     root = Path(ledger).resolve().parent
-    from fundtrail import access, keys
+    from fundtrail import keys
+    from fundtrail.web import access
 
     secret = secret or keys.server_key(root)
     if users_path:
@@ -85,7 +86,7 @@ class Guard:
 
     def token(self, request: Request) -> str:
         """The CSRF token of this browser: bound to its session cookie when there is one."""
-        from fundtrail.access import COOKIE
+        from fundtrail.web.access import COOKIE
 
         session = request.cookies.get(COOKIE, "")
         return hmac.new(self.key, session.encode(), hashlib.sha256).hexdigest()
@@ -173,12 +174,12 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail import roles
+    from fundtrail.fava_ext import Fundtrail, roles
 
     ledger = getattr(g, "ledger", None)
     if ledger is None or request.path.startswith("/static/"):
         return response
-    extension = ledger.extensions.get_extension("Fundtrail")
+    extension = ledger.extensions.get_extension(Fundtrail.__name__)
     internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
     if roles.is_internal(internal_roles):
         return response
@@ -188,24 +189,14 @@ def _mask_for_role(response):
     if not download and not response.mimetype.startswith(_MASKED_TYPES):
         return response  # images, spreadsheets and PDFs of the extension mask themselves
     response.direct_passthrough = False
-    response.set_data(mask_text(response.get_data(as_text=True), _masker(ledger)))
+    masker = masker_for(ledger.all_entries, PUBLIC)
+    response.set_data(mask_text(response.get_data(as_text=True), masker))
     return response
 
 
-_maskers: dict[int, tuple] = {}
-
-
-def _masker(ledger) -> Masker:
-    """The ledger's masking policy (`custom "masking"`), read once per load."""
-    known = _maskers.get(id(ledger))
-    if known is None or known[0] != ledger.mtime:
-        known = (ledger.mtime, Masker(MaskPolicy.from_entries(ledger.all_entries)))
-        _maskers[id(ledger)] = known
-    return known[1]
-
-
 def mask_text(text: str, masker: Masker) -> str:
-    """Every personal number masked, entry hashes, change stamps and evidence links kept."""
+    """Every personal number masked; entry hashes, change stamps, evidence links and account
+    names kept."""
     out, last = [], 0
     for kept in _KEEP.finditer(text):
         out += [masker.text(text[last:kept.start()]), kept.group()]

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import workspace
-from fundtrail.commands.common import OutputPath, cannot_write
+from fundtrail.cli.commands.common import OutputPath, cannot_write
 
 
 @click.command(help="新建空白账簿工作区 Create an empty county workspace in DIR.")

@@ -1,1 +1,0 @@
-"""fundtrail subcommands that live in their own modules; each is registered in core/cli.py."""

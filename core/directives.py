@@ -1,0 +1,86 @@
+"""Reading master-data directives: the helpers `fundtrail.masterdata` and `fundtrail.assets`
+share to turn a directive's values and metadata into typed fields.
+
+A directive that cannot be read raises `MasterDataError`; a field of the wrong type reads as
+its default and is listed in the master data's `problems` (`Fields`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from beancount.core import data
+
+ZERO = Decimal(0)
+
+
+class MasterDataError(ValueError):
+    """A master-data directive that cannot be read; the message is Chinese + English."""
+
+
+def number(value) -> Decimal | None:
+    """An amount or a number written as text (thousands separators allowed) as a Decimal."""
+    if value is None:
+        return None
+    if isinstance(value, data.Amount):
+        return value.number
+    return Decimal(str(value).replace(",", ""))
+
+
+def iso_date(value) -> datetime.date:
+    """A date, or a date written as YYYY-MM-DD text."""
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value).strip())
+
+
+class Fields:
+    """Typed metadata of one directive. A value of the wrong type reads as the default and is
+    listed in `md.problems`, so one typo loses a field, not the project or the whole check."""
+
+    def __init__(self, md, entry):
+        self.md, self.entry, self.meta = md, entry, entry.meta or {}
+
+    def _read(self, key, parse, default, expected: str):
+        value = self.meta.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return default
+        try:
+            return parse(value)
+        except (ValueError, TypeError, ArithmeticError):
+            self.md.problems.append((self.entry, f"{key} 应为{expected}: {value!r}"))
+            return default
+
+    # a value already of the type (as beancount reads numbers and dates) is taken as it is
+    def num(self, key) -> Decimal:
+        value = self.meta.get(key)
+        if type(value) is data.Amount:
+            return value.number
+        return value if type(value) is Decimal else self._read(key, number, ZERO, "金额 must be an amount")
+
+    def int(self, key) -> int:
+        return self._read(key, int, 0, "整数 must be a whole number")
+
+    def date(self, key) -> datetime.date | None:
+        value = self.meta.get(key)
+        return value if type(value) is datetime.date else \
+            self._read(key, iso_date, None, "日期 YYYY-MM-DD must be a date")
+
+
+def meta_text(meta, key) -> str:
+    """A metadata value as text ("" when absent)."""
+    value = meta.get(key)
+    return "" if value is None else str(value)
+
+
+def custom_key(entry: data.Custom) -> str:
+    """A `custom` directive's first value (its record's key) as text, "" when it has none."""
+    return str(entry.values[0].value) if entry.values else ""
+
+
+def custom_values(entry: data.Custom, *names: str) -> list[str]:
+    """The directive's first values as strings, one per name; MasterDataError when short."""
+    values = [str(v.value) for v in entry.values or ()]
+    if len(values) < len(names):
+        usage = " ".join(f'"<{name}>"' for name in names)
+        raise MasterDataError(f'应为 custom "{entry.type}" {usage} expected, got {values}')
+    return values[:len(names)]

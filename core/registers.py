@@ -1,0 +1,135 @@
+"""The personal-data registers a ledger names (`custom "register" "<kind>" "<path>"`): the
+household register (脱贫户/监测户登记册) and the officials register (干部及亲属登记册).
+
+`read_rows(path)` reads a register with the one error policy every reader shares: a register
+that cannot be used (missing, not UTF-8 CSV, no 身份证号 column) reads as no rows and the
+reason. `HouseholdRegister.read(path)` types the household register: one `Household` per ID
+number (the last row of an ID wins) and the problems of its rows, each listed once. The flow
+index reads it once per load (`FlowIndex.household_register`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+
+from fundtrail.idno import id_no  # the one normalisation of an ID number
+
+RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
+MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
+ID_COLUMN = "身份证号"
+
+
+def read_register(path: str) -> list[dict[str, str]]:
+    """Rows of a personal-data register CSV (UTF-8, header on the first line), as
+    csv.DictReader reads them."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            return []
+        width, rows = len(header), []
+        for row in reader:  # as csv.DictReader reads them, a few times faster
+            if not row:
+                continue
+            record = dict(zip(header, row, strict=False))
+            if len(row) > width:
+                record[None] = row[width:]
+            elif len(row) < width:
+                record.update(dict.fromkeys(header[len(row):]))
+            rows.append(record)
+        return rows
+
+
+def read_rows(path: str) -> tuple[list[dict[str, str]], str]:
+    """(rows, "") of the register at `path`, or ([], why it cannot be used)."""
+    try:
+        rows = read_register(path)
+    except FileNotFoundError:
+        return [], f"登记册文件不存在 register file not found: {path}"
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        return [], f"登记册无法读取（应为 UTF-8 CSV）register unreadable: {path}: {error}"
+    if rows and ID_COLUMN not in rows[0]:
+        return [], f"登记册缺少“身份证号”列 register has no 身份证号 column: {path}"
+    return rows, ""
+
+
+_TEXTS = ("户编号", "户主姓名", "身份证号", "行政村", "户类型", "风险等级", "一卡通账号")
+_DATES = ("识别日期", "风险消除日期")
+
+
+class Household:
+    """A row of the household register, typed: 户编号, 户主姓名, 身份证号, 行政村 (its name, as the
+    register writes it), 户类型 (`category`), 风险等级 (`risk`: 红/橙/蓝, "" when not graded),
+    一卡通账号 (`card`), 识别日期 and 风险消除日期. Read-only by convention."""
+
+    __slots__ = ("number", "name", "id_no", "village", "category", "risk", "card", "identified",
+                 "cleared")
+
+    def __init__(self, number, name, id_no, village, category, risk, card, identified, cleared):
+        self.number, self.name, self.id_no, self.village = number, name, id_no, village
+        self.category, self.risk, self.card = category, risk, card
+        self.identified, self.cleared = identified, cleared
+
+    @property
+    def monitored(self) -> bool:
+        return self.category.startswith("监测户") or any(k in self.category for k in MONITORED)
+
+    def at_risk(self, start: datetime.date, end: datetime.date) -> bool:
+        """Monitored and not yet cleared somewhere in [start, end]."""
+        return (self.monitored and (self.identified is None or self.identified <= end)
+                and (self.cleared is None or self.cleared >= start))
+
+    def __repr__(self):
+        return f"Household({self.number} {self.village} {self.risk or '-'} {self.category})"
+
+
+class HouseholdRegister:
+    """The household register of one load: `households` by ID number, `problem` (why the
+    register cannot be used, "" when it can or when the ledger names none) and `problems`
+    (that reason and each malformed row, once)."""
+
+    __slots__ = ("path", "households", "problem", "problems")
+
+    def __init__(self, path: str = "", households=None, problem: str = "", problems=()):
+        self.path, self.households = path, households if households is not None else {}
+        self.problem, self.problems = problem, list(problems)
+
+    @property
+    def usable(self) -> bool:
+        """The ledger names a register and it could be read."""
+        return bool(self.path) and not self.problem
+
+    @classmethod
+    def read(cls, path: str) -> HouseholdRegister:
+        """The register at `path` ("" = the ledger names none: an empty register)."""
+        if not path:
+            return cls()
+        rows, problem = read_rows(path)
+        households, problems = {}, [problem] if problem else []
+        for number, row in enumerate(rows, 1):
+            household, why = _typed(row)
+            if why:
+                problems.append(f"户籍登记册第{number}条记录 household register row {number}: {why}")
+            if household.id_no:
+                households[household.id_no] = household
+        return cls(path, households, problem, problems)
+
+
+def _typed(row: dict) -> tuple[Household, str]:
+    """A register row as a Household and what is wrong with it ("" when nothing)."""
+    text = {key: str(row.get(key) or "").strip() for key in _TEXTS}
+    dates, wrong = [], []
+    for key in _DATES:
+        value = str(row.get(key) or "").strip()
+        try:
+            dates.append(datetime.date.fromisoformat(value) if value else None)
+        except ValueError:
+            dates.append(None)
+            wrong.append(f"{key}应为日期 YYYY-MM-DD: {value!r}")
+    if not text[ID_COLUMN]:
+        wrong.insert(0, "缺少身份证号 no ID number")
+    risk = text["风险等级"][:1]
+    household = Household(text["户编号"], text["户主姓名"], id_no(text[ID_COLUMN]), text["行政村"],
+                          text["户类型"], risk if risk in RISKS else "", text["一卡通账号"], *dates)
+    return household, "；".join(wrong)

@@ -1,0 +1,208 @@
+"""The header specification: every column the importers read, named once.
+
+A `Field` is what one column means: its id (the key an importer reads a row by, and a layout's
+`[columns]` key), its Chinese label (what messages call it), the header names files are known to
+give it (most telling first) and the type of its values. A `Spec` is the columns of one kind of
+file: its fields and the ones a file must have.
+
+- `STATEMENT`: a bank statement's fields. A layout's `[columns]` keys are its ids (a layout
+  compiles to a Spec of these fields known by the layout's own labels, `Layout.spec`);
+  `layout suggest` recognises a header cell by their names. `STATEMENT_HEAD`: the labels of
+  the lines above a statement's header (account number, holder, period).
+- `ROSTER`, `FUND_LIST`, `PROJECT_LIBRARY`, `ASSET_REGISTER`, `DIVISION_LIST`, `PEOPLE`,
+  `SUBSIDY_ITEMS`, `HOUSEHOLDS`, `OFFICIALS`: the rosters and registers, located by
+  `tables.find_columns` (a bracketed unit in a file's label or a name is ignored when the
+  label does not match as written).
+- `TOTALS`: the words a totals row starts with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from fundtrail.workspace import REGISTER_HEADERS
+
+TYPES = ("text", "code", "date", "time", "datetime", "amount", "count", "flag")
+TOTALS = ("合计", "总计", "本页合计", "本期合计", "累计")
+
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    label: str  # Chinese, for messages
+    names: tuple[str, ...]  # header names known for it, most telling first
+    type: str = "text"  # one of TYPES
+
+    def known_as(self, *names: str) -> Field:
+        """The same field known by other header names (a layout's own label)."""
+        return replace(self, names=names)
+
+
+def field(id: str, type: str, *names: str, label: str = "") -> Field:
+    """A field whose label is its first name unless given."""
+    return Field(id, label or names[0], names, type)
+
+
+@dataclass(frozen=True)
+class Spec:
+    kind: str
+    fields: tuple[Field, ...]
+    required: tuple[str, ...] = ()
+
+    def __getitem__(self, id: str) -> Field:
+        return next(f for f in self.fields if f.id == id)
+
+    def __contains__(self, id: str) -> bool:
+        return any(f.id == id for f in self.fields)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.fields)
+
+    def names(self) -> dict[str, tuple[str, ...]]:
+        """{field id: header names}."""
+        return {f.id: f.names for f in self.fields}
+
+
+# -- bank statements -------------------------------------------------------------------------
+# Chinese names first; an English gloss is written folded (lower case, no spaces) as
+# `layout suggest` compares it.
+STATEMENT = Spec("bank statement", (
+    field("date", "date", "交易日期", "交易日", "记账日期", "记账日", "入账日期", "发生日期", "日期",
+          "transactiondate", "date"),
+    Field("datetime", "交易日期时间", (), "datetime"),  # a layout's choice; suggest finds it by values
+    field("time", "time", "交易时间", "记账时间", "时间", "transactiontime", "time"),
+    field("serial", "code", "交易流水号", "流水号", "交易参考号", "业务参考号", "会计流水号", "柜员流水号",
+          "柜员交易号", "凭证号", "传票号", "交易序号", "transactionreferencenumber", "serialno."),
+    field("payee", "text", "对方户名", "对方账户名称", "对方名称", "对方单位名称", "对方账户名", "对方单位",
+          "收/付方名称", "收款人名称", "收款方名称", "收款人户名", "收款单位", "收款人", "payee'sname",
+          "payeename", "counterparty"),
+    field("payee_account", "code", "对方账号", "对方账户", "收/付方帐号", "收/付方账号", "对方帐号",
+          "收款人账号", "收款方账号", "收款账号", "payee'saccountnumber", "payee'saccount"),
+    field("payer", "text", "付款人名称", "付款方名称", "付款人户名", "付款单位", "付款人", "payer'sname",
+          "payername"),
+    field("payer_account", "code", "付款人账号", "付款方账号", "付款账号", "debitaccountno.",
+          "payer'saccount"),
+    field("summary", "text", "摘要", "交易摘要", "业务摘要", "reference", "summary"),
+    field("purpose", "text", "用途", "交易用途", "款项用途", "purpose"),
+    field("memo", "text", "附言", "备注", "个性化信息", "交易附言", "remark", "memo", "postscript"),
+    field("debit", "amount", "借方发生额", "借方金额", "支出金额", "付款金额", "转出金额", "出账金额", "支出",
+          "借方", "debitamount", "debit"),
+    field("credit", "amount", "贷方发生额", "贷方金额", "收入金额", "收款金额", "转入金额", "入账金额", "收入",
+          "贷方", "creditamount", "credit"),
+    field("amount", "amount", "交易金额", "发生额", "发生金额", "金额", "tradeamount", "transactionamount",
+          "amount"),
+    field("direction", "flag", "借贷标志", "借贷方向", "借贷标识", "收支标志", "收付标志", "借/贷", "借贷",
+          "收/支", "方向", "dr/cr", "debit/credit"),
+    field("balance", "amount", "余额", "账户余额", "交易后余额", "当前余额", "联机余额", "balance",
+          "after-transactionbalance"),
+))
+STATEMENT_HEAD = Spec("statement head lines", (
+    field("account_no", "code", "查询账号", "本方账号", "账号", "帐号", "账户号", "账户", "accountno."),
+    field("holder", "text", "账户名称", "户名", "单位名称", "客户名称", "账户名", "accountname"),
+    field("period", "text", "起止日期", "查询期间", "交易期间", "日期范围", "查询日期", "期间"),
+    field("start", "date", "起始日期", "开始日期"),
+    field("end", "date", "终止日期", "结束日期", "截止日期"),
+))
+
+# -- rosters and registers -------------------------------------------------------------------
+TOWN = field("town", "text", "乡镇", "乡镇(街道)")
+VILLAGE = field("village", "text", "行政村", "村")
+ID_NO = field("id_no", "code", "身份证号", "身份证号码")
+
+ROSTER = Spec("一卡通发放明细", (
+    field("seq", "count", "序号"),
+    field("name", "text", "姓名", "户主姓名", "收款人"),
+    ID_NO,
+    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "卡号"),
+    TOWN,
+    VILLAGE,
+    field("village_code", "code", "村代码", "行政村代码", "行政区划代码", "区划代码"),
+    field("item", "text", "补贴项目", "补贴名称", "项目名称"),
+    field("amount", "amount", "发放金额(元)", "发放金额", "补贴金额"),
+    field("date", "date", "发放日期", "日期"),
+    field("batch", "code", "批次号", "批次"),
+    field("status", "text", "发放状态", "状态"),
+), ("seq", "name", "id_no", "card", "village", "item", "amount", "date", "batch", "status"))
+
+FUND_LIST = Spec("指标文件清单", (
+    field("doc_no", "code", "指标文号", "文号"),
+    field("title", "text", "资金名称", "指标名称"),
+    field("level", "text", "资金级次", "级次"),
+    field("func_code", "code", "功能科目编码", "功能分类科目编码", "功能科目"),
+    field("amount", "amount", "金额(元)", "金额(万元)", "指标金额", "金额"),
+    field("issued", "date", "下达日期", "发文日期"),
+    field("received", "date", "到账日期"),
+    field("note", "text", "备注"),
+    field("into", "code", "到账账户"),
+), ("doc_no", "title", "level", "amount", "issued"))
+
+PROJECT_LIBRARY = Spec("项目库", (
+    field("code", "code", "项目编号", "项目代码"),
+    field("name", "text", "项目名称"),
+    field("category", "text", "项目类别", "项目类型"),
+    field("nature", "text", "建设性质"),
+    TOWN,
+    VILLAGE,
+    field("task", "text", "建设任务", "建设内容", "建设任务(内容)"),
+    field("standard", "text", "补助标准"),
+    field("budget", "amount", "资金规模(元)", "资金规模(万元)", "资金规模", "总投资"),
+    field("sources", "code", "资金来源文号", "资金来源"),
+    field("start", "date", "实施期限起", "计划开工时间"),
+    field("end", "date", "实施期限止", "计划完工时间"),
+    field("unit", "text", "实施单位"),
+    field("manager", "text", "责任人"),
+    field("goal", "text", "绩效目标"),
+    field("linkage", "text", "联农带农机制", "带贫减贫机制", "利益联结机制"),
+    field("households", "count", "受益户数"),
+    field("poor_households", "count", "其中脱贫户/监测户", "受益脱贫户数"),
+    field("approved", "date", "批复日期", "批复时间"),
+    field("phone", "code", "监督电话"),
+), ("code", "name", "budget"))
+
+ASSET_REGISTER = Spec("项目资产台账", (
+    field("id", "code", "资产编号", "资产代码"),
+    field("name", "text", "资产名称"),
+    field("cls", "text", "资产类别", "资产类型", "资产性质"),
+    field("project", "code", "项目编号", "项目代码"),
+    TOWN,
+    field("village", "text", "行政村", "所在村", "村"),
+    field("owner", "text", "所有权人", "产权归属", "所有者", "权属"),
+    field("value", "amount", "资产价值(元)", "资产价值(万元)", "资产原值(元)", "资产原值(万元)", "资产价值",
+          "资产原值", "账面价值"),
+    field("custodian", "text", "管护主体", "管护责任单位", "管护责任人"),
+    field("income", "amount", "预期年收益(元)", "预期年收益", "年收益(元)"),
+    field("registered", "date", "登记日期", "确权日期", "移交日期"),
+    field("disposal", "text", "处置方式"),
+    field("disposed", "date", "处置日期"),
+    field("approval", "code", "处置批准文号", "批准文号", "审批文号"),
+    field("proceeds", "amount", "处置收入(元)", "处置收入"),
+), ("id", "name", "cls", "value", "registered"))
+
+DIVISION_LIST = Spec("行政区划代码表", (
+    field("code", "code", "统计用区划代码", "行政区划代码", "区划代码", "村代码", "代码"),
+    field("name", "text", "名称", "区划名称", "单位名称", "行政村", "村名称"),
+    field("town", "text", "乡镇", "乡镇(街道)", "所属乡镇"),
+), ("code", "name"))
+# A list of people (a roster with village codes) is not a division list.
+PEOPLE = Spec("人员名单", (ID_NO, field("name", "text", "姓名", "户主姓名")), ("id_no",))
+
+SUBSIDY_ITEMS = Spec("补贴项目及标准", (
+    field("item", "text", "补贴项目", "补贴项目名称", "补贴名称"),
+    field("standard", "amount", "补贴标准(元)", "补贴标准", "标准(元)", "发放标准"),
+    field("period", "text", "发放周期", "补贴周期", "周期", "发放频次"),
+), ("item", "standard", "period"))
+
+# The person registers are kept as CSV under the workspace's own headers (REGISTER_HEADERS):
+# each column is its own field, named by its header.
+_REGISTER_TYPES = {"身份证号": "code", "关系人身份证号": "code", "一卡通账号": "code", "联系电话": "code",
+                   "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date"}
+
+
+def _register(kind: str, headers, required: tuple[str, ...]) -> Spec:
+    return Spec(kind, tuple(field(h, _REGISTER_TYPES.get(h, "text"), h) for h in headers), required)
+
+
+HOUSEHOLDS = _register("脱贫户/监测户登记册", REGISTER_HEADERS["households"],
+                       ("户编号", "户主姓名", "身份证号", "行政村"))
+OFFICIALS = _register("干部及亲属登记册", REGISTER_HEADERS["officials"], ("姓名", "身份证号", "关系人身份证号"))

@@ -17,9 +17,19 @@ import collections
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from fundtrail import loading
-from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, SPENDING, FlowIndex
+from fundtrail.flows import (
+    ALLOTMENT,
+    PASS_DOWN,
+    RECEIPT,
+    SPENDING,
+    FlowIndex,
+    is_spending,
+    since,
+    unspent,
+)
 
 ZERO = Decimal(0)
 DIMENSIONS = ("fund", "level", "project", "village", "town")
@@ -31,32 +41,15 @@ class Figures:
     passed_down: Decimal = ZERO  # in the range: fund = allotted to projects; project = to units
     spent: Decimal = ZERO  # in the range: final payments
     balance: Decimal = ZERO  # at the end of the range: received - spent, all history
-    since: datetime.date | None = None  # oldest date of money still in the balance (FIFO)
+    since: datetime.date | None = None  # oldest date of money still in the balance (flows.unspent)
 
 
-class _Aging:
-    """First in, first out: which inflows are still unspent, and since when."""
+class _Inflow(NamedTuple):
+    """Money into a fund's or a project's balance, for `unspent`: a receipt or allotment, or
+    a refund of spending (its amount made positive)."""
 
-    def __init__(self):
-        self.lots: collections.deque[list] = collections.deque()
-
-    def inflow(self, date, amount):
-        self.lots.append([date, amount])
-
-    def outflow(self, date, amount):
-        while amount > 0 and self.lots:
-            lot = self.lots[0]
-            taken = min(lot[1], amount)
-            lot[1] -= taken
-            amount -= taken
-            if lot[1] == 0:
-                self.lots.popleft()
-        if amount > 0:  # overspent: the deficit is carried as a negative lot
-            self.lots.append([date, -amount])
-
-    @property
-    def since(self):
-        return next((date for date, rest in self.lots if rest > 0), None)
+    date: datetime.date
+    amount: Decimal
 
 
 class Books:
@@ -93,7 +86,7 @@ class Books:
         balance and since at its end. Windows in date order and not overlapping, so that one
         pass over the movements serves them all."""
         moves, i, count = self.movements, 0, len(self.movements)
-        held: dict[str, dict] = {"fund": {}, "project": {}}  # dim -> key -> [balance, _Aging]
+        held: dict[str, dict] = {"fund": {}, "project": {}}  # dim -> key -> [balance, money in]
         for start, end in windows:
             figures = {dim: {key: Figures() for key in keys} for dim, keys in held.items()}
             while i < count:
@@ -103,20 +96,16 @@ class Books:
                 i += 1
                 state = held[dim].get(key)
                 if state is None:
-                    state = held[dim][key] = [ZERO, _Aging()]
+                    state = held[dim][key] = [ZERO, []]
                     figures[dim][key] = Figures()
                 if kind == "received":  # money in: a negative receipt gives money back
                     state[0] += amount
                     if amount > 0:
-                        state[1].inflow(date, amount)
-                    else:
-                        state[1].outflow(date, -amount)
-                elif kind == "spent":  # money out: a negative payment is a refund
+                        state[1].append(_Inflow(date, amount))
+                elif kind == "spent":  # money out: a negative payment is a refund, new money
                     state[0] -= amount
-                    if amount > 0:
-                        state[1].outflow(date, amount)
-                    else:
-                        state[1].inflow(date, -amount)
+                    if amount < 0:
+                        state[1].append(_Inflow(date, -amount))
                 if start is None or date >= start:
                     fig = figures[dim][key]
                     if kind == "spent":
@@ -127,8 +116,8 @@ class Books:
                         fig.passed_down += amount
             for dim, per_key in figures.items():
                 for key, fig in per_key.items():
-                    fig.balance, aging = held[dim][key]
-                    fig.since = aging.since if fig.balance > 0 else None
+                    fig.balance, money_in = held[dim][key]
+                    fig.since = since(unspent(money_in, balance=fig.balance))
             yield figures
 
     def figures(self, by: str, start: datetime.date | None = None,
@@ -189,7 +178,7 @@ class Books:
 
         unallotted: fund receipts not yet allotted to a project (less fund money spent
         outside projects, e.g. returned upwards); projects: allotments not yet spent;
-        other: interest, opening balances, suspense and the like. On complete books
+        other: interest, opening balances, suspense, bounced rows and the like. On complete books
         unallotted + projects + other == cash, and cash == the statements' closing balances.
         """
         base = self._base_figures(None, date)
@@ -200,10 +189,10 @@ class Books:
         for flow in self.index.flows:
             if flow.date > date:
                 break
-            if flow.kind in SPENDING and not flow.project:  # spent outside projects
-                if flow.meta.get("fund"):
+            if flow.kind in SPENDING and (not flow.project or flow.failed):
+                if is_spending(flow):  # a fund's money spent outside projects
                     unallotted -= flow.amount
-                else:
+                else:  # no fund's money, or a bounced row: not spending
                     other -= flow.amount
         return {"cash": cash, "unallotted": unallotted, "projects": projects, "other": other}
 
@@ -229,14 +218,17 @@ def _daily(movements) -> list[tuple]:
 
 
 def _movements(flows):
+    """The figure each flow moves: spending (`is_spending`) of its project and of its fund
+    (`Flow.fund`, the project's fund when the posting names none), receipts, allotments."""
     for flow in flows:
         kind, date = flow.kind, flow.date
         if kind in SPENDING:
+            if not is_spending(flow):
+                continue
             if flow.project:
                 yield date, "project", flow.project, "spent", flow.amount
-            fund = flow.meta.get("fund")
-            if fund:
-                yield date, "fund", str(fund), "spent", flow.amount
+            if flow.fund:
+                yield date, "fund", flow.fund, "spent", flow.amount
         elif kind == RECEIPT:
             yield date, "fund", flow.fund, "received", flow.amount
         elif kind == ALLOTMENT:

@@ -27,6 +27,17 @@ posting's `village:`, else its project's; "" for county-wide money), payee, pers
 normalised ID number) and source (the file it was imported from). A subsidy row whose `status:`
 says 失败 bounced: it stays in `flows` (the books hold it) but no spending lookup counts it.
 
+The index also owns the vocabulary every reader of the books shares, so that a figure means
+the same in the checks, `Books`, the reports, the exports and Fava:
+
+    Flow.fund          the fund a flow's money belongs to: the posting's `fund:`, else its
+                       project's fund (a project payment without `fund:` spends its project's)
+    is_spending(flow)  a payment, subsidy or refund of a project or of a fund, not bounced
+    index.spending(fund=, project=, village=, between=)   those flows, in ledger order
+    unspent(...)       first in, first out: the money still unspent and since when
+    time_progress(day) 序时进度, the share of the calendar year gone by: 已过月数÷12
+    id_no(value)       an ID number as it is compared, hashed and masked (fundtrail.idno)
+
 The same pass keeps what else the readers need, so nothing walks the entries again: the master
 data's directives, `custom` directives by type, balance assertions, voucher numbers, the
 transactions of each day, money left in suspense, and each bank account's balance and last
@@ -36,10 +47,12 @@ as the plugin, Fava and the CLI ask in turn, costs one identity comparison, not 
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import operator
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from decimal import Decimal
 from functools import cached_property
@@ -65,7 +78,13 @@ _EMPTY: dict = {}
 
 class Flow:
     """One posting that moves money: its kind, signed amount (see the module doc), fund,
-    project, village, payee and, for a household subsidy, the person's ID number."""
+    project, village, payee and, for a household subsidy, the person's ID number.
+
+    `fund` is the one meaning of "whose money": the posting's `fund:`, else the fund of the
+    project it pays for (its `Expenses:Project:<code>` account, or a pass-down's `project:`);
+    an allotment's project leg carries the fund of its fund leg. Spending outside projects
+    belongs to a fund only by its `fund:`. Every figure per fund (Books, the rules, the
+    reports, the exports) counts spending by this field."""
 
     __slots__ = ("kind", "date", "amount", "fund", "project", "village", "person", "entry",
                  "posting", "meta")
@@ -137,6 +156,54 @@ def payee_key(name: str) -> str:
     while stripped != name and stripped:
         name, stripped = stripped, _LEGAL_FORMS.sub("", stripped)
     return name
+
+
+def is_spending(flow: Flow) -> bool:
+    """Spending, as every figure counts it: a payment, subsidy or refund (negative) of a
+    project or of a fund (`Flow.fund`), unless the bank bounced it (`status:` 失败)."""
+    return flow.kind in SPENDING and bool(flow.project or flow.fund) and not flow.failed
+
+
+def unspent(inflows, outflows=(), balance=None) -> list:
+    """First in, first out: [(inflow, amount)] of the money still unspent, oldest first.
+
+    Money in is each inflow with a positive amount (a receipt, an allotment) and each outflow
+    with a negative one (a refund of spending: new money from its date); anything with `date`
+    and `amount` will do. Spending takes the oldest money first, so what is left is the latest
+    money in that adds up to the balance (inflows less outflows, unless given); the oldest of
+    it only in part. An overspend is netted against the money that comes after it. Nothing is
+    unspent when the balance is not positive. `since(lots)` is the date the oldest has sat since.
+    """
+    if balance is None:
+        balance = sum(map(amount_of, inflows), ZERO) - sum(map(amount_of, outflows), ZERO)
+    if balance <= 0:
+        return []
+    money_in = [f for f in inflows if f.amount > 0]
+    refunds = [f for f in outflows if f.amount < 0]
+    if refunds:
+        money_in = sorted(money_in + refunds, key=date_of)
+    lots = []
+    for flow in reversed(money_in):
+        if balance <= 0:
+            break
+        amount = abs(flow.amount)
+        lots.append((flow, min(amount, balance)))
+        balance -= amount
+    return lots[::-1]
+
+
+def since(lots) -> datetime.date | None:
+    """The date of the oldest unspent money of `unspent`'s lots (None when nothing is left)."""
+    return lots[0][0].date if lots else None
+
+
+def time_progress(day: datetime.date) -> Decimal:
+    """序时进度 at `day`: the share of its calendar year gone by, 已过月数÷12, the month under
+    way counted by the fraction of its days gone (the day itself included). It is m/12 at the
+    end of month m (end of April = 4/12 = 33.3 %, 31 December = 1) and grows evenly within a
+    month. The one formula of the reports, the Fava pages and the province figures."""
+    days = calendar.monthrange(day.year, day.month)[1]
+    return (Decimal(day.month - 1) + Decimal(day.day) / Decimal(days)) / 12
 
 
 class Payment:
@@ -264,7 +331,7 @@ class FlowIndex:
                     meta = posting.meta or _EMPTY
                     person, fund, village = meta.get("id_no"), meta.get("fund"), meta.get("village")
                     if person:
-                        if not (type(person) is str and person.isdigit()):  # x, spaces, a number
+                        if not (type(person) is str and person.isdigit() and person.isascii()):
                             person = id_no(person)
                         kind = SUBSIDY
                     else:
@@ -388,6 +455,28 @@ class FlowIndex:
     def total(self, lookup: str, key: str) -> Decimal:
         """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`."""
         return self.running(lookup)[key][-1]
+
+    def spending(self, fund: str | None = None, project: str | None = None,
+                 village: str | None = None,
+                 between: tuple[datetime.date | None, datetime.date | None] | None = None,
+                 ) -> list[Flow]:
+        """The spending flows (`is_spending`) of a fund (`Flow.fund`), a project and a village
+        ("" for county-wide money), each given or not, dated in `between` = (start, end),
+        either end open (None), in ledger order. `sum(map(amount_of, ...))` is what was spent."""
+        if project is not None:
+            found = self.spent_on.get(project, ())
+        elif fund is not None:
+            found = self.spent_by_fund.get(fund, ())
+        else:
+            found = self.memo("flows.spending", lambda: [f for f in self.flows if is_spending(f)])
+        if between:
+            start, end = between
+            found = found[bisect_left(found, start, key=date_of) if start else 0:
+                          bisect_right(found, end, key=date_of) if end else len(found)]
+        if (fund is not None and project is not None) or village is not None:
+            found = [f for f in found if (fund is None or f.fund == fund)
+                     and (village is None or f.village == village)]
+        return list(found)
 
     def of_kind(self, *kinds: str) -> list[Flow]:
         return [f for f in self.flows if f.kind in kinds]

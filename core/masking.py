@@ -47,6 +47,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 
+from fundtrail.idno import id_no
+
 NATIONAL_HOTLINE = "12317"
 # Bounds that see through separators: a number starts where no digit (or digit + separator) is
 # before it and ends where no (separator +) digit follows, so "370405 1962..." is one number.
@@ -133,7 +135,8 @@ class Masker:
         self.policy = policy or MaskPolicy()
 
     def id_no(self, value: str) -> str:
-        return _keep(_digits(value).upper(), self.policy.id_head, self.policy.id_tail)
+        """An ID number (`fundtrail.idno.id_no`) with its middle hidden; only digits and X kept."""
+        return _keep(_digits(id_no(value)), self.policy.id_head, self.policy.id_tail)
 
     def account(self, value: str) -> str:
         return _keep(_digits(value), 0, self.policy.account_tail)
@@ -162,7 +165,7 @@ class Masker:
     def _long_number(self, value: str) -> str:
         """12 to 23 digits: a place code of the ledger kept, an ID number when it has an ID's
         shape, else a bank or card account."""
-        digits = _digits(value).upper()
+        digits = id_no(_digits(value))
         if digits in self.policy.places:
             return value
         if len(digits) in (15, 18) and ID_SHAPE.fullmatch(digits):

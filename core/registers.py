@@ -13,14 +13,11 @@ from __future__ import annotations
 import csv
 import datetime
 
+from fundtrail.idno import id_no  # the one normalisation of an ID number
+
 RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
 MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
 ID_COLUMN = "身份证号"
-
-
-def id_no(value) -> str:
-    """An ID number as the registers and the rules compare it: trimmed, X upper-cased."""
-    return str(value or "").strip().upper()
 
 
 def read_register(path: str) -> list[dict[str, str]]:

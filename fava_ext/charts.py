@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from fundtrail import accounts as acc
 from fundtrail.fava_ext.dashboard import YearView, available
+from fundtrail.flows import time_progress
 from fundtrail.masterdata import MasterData
 
 CENT = Decimal("0.01")
@@ -30,12 +31,13 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 def progress(view: YearView) -> dict:
-    """Cumulative spending against 序时进度 (the money available times the share of the year)."""
+    """Cumulative spending against 序时进度 (the money available times `flows.time_progress`
+    at each month's end)."""
     target = available(view.total())
     points = [{"date": datetime.date(view.year, 1, 1), "balance": {"序时进度": 0, "累计支出": 0}}]
     for month, spent in enumerate(itertools.accumulate(view.monthly_spent), start=1):
         day = _month_end(view.year, month)
-        balance = {"序时进度": _to_fen(target * month / 12)}
+        balance = {"序时进度": _to_fen(target * time_progress(day))}
         if day <= view.as_of or month == view.as_of.month:
             balance["累计支出"] = _to_fen(spent)
         points.append({"date": day, "balance": balance})

@@ -10,7 +10,6 @@ keeps or drops whole entries and so would miscount an entry that touches two pro
 
 from __future__ import annotations
 
-import calendar
 import collections
 import datetime
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from fundtrail import gcpause
 from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
 from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
-from fundtrail.flows import SUBSIDY, Flow
+from fundtrail.flows import SUBSIDY, Flow, time_progress
 from fundtrail.masterdata import MasterData, Project
 
 
@@ -36,13 +35,6 @@ class Subsidy(NamedTuple):
     item: str
     amount: Decimal
     project: str
-
-
-def schedule(as_of: datetime.date) -> Decimal:
-    """序时进度: the share of the year gone by at `as_of` (end of April = 4/12)."""
-    days = calendar.monthrange(as_of.year, as_of.month)[1]
-    months = Decimal(as_of.month - 1) + Decimal(as_of.day) / Decimal(days)
-    return months / 12
 
 
 def ratio(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -72,7 +64,8 @@ class YearView:
 
     @property
     def schedule(self) -> Decimal:
-        return schedule(self.as_of)
+        """序时进度 at `as_of` (`flows.time_progress`; end of April = 4/12)."""
+        return time_progress(self.as_of)
 
     def total(self) -> Figures:
         """The county's fund figures for the year (all indicator documents)."""

@@ -25,6 +25,7 @@ import pyarrow.parquet as pq
 
 from fundtrail.books import DIMENSIONS, Books
 from fundtrail.findings import is_ledger_error
+from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, is_spending
 from fundtrail.masking import PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
 from fundtrail.province.pseudonym import Pseudonymizer
@@ -32,6 +33,7 @@ from fundtrail.province.schema import SCHEMA_VERSION, TABLES
 from fundtrail.registers import read_register
 
 CENT = Decimal("0.01")
+_FIGURED = (RECEIPT, ALLOTMENT, PASS_DOWN)  # the flows every figure counts, besides spending
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
@@ -81,6 +83,7 @@ class CountyExport:
     def tables(self) -> dict[str, list[dict]]:
         rows = {name: [] for name in TABLES}
         rows["postings"], rows["beneficiaries"] = self._postings()
+        rows["flows"] = self._flows()
         rows["funds"] = self._funds()
         rows["projects"] = self._projects()
         rows["places"] = [{"county": self.code, "code": p.code, "name": p.name, "town": p.town}
@@ -132,6 +135,18 @@ class CountyExport:
                         "id_hash": self.pseudo.id_no(meta.get("id_no")),
                         "card_hash": self.pseudo.account(meta.get("card")), "amount": amount})
         return postings, beneficiaries
+
+    def _flows(self):
+        """The flows the figures count, classified once by the books' flow index: receipts,
+        allotments (a fund's leg without a project, a project's leg with its fund), pass-downs
+        and spending (`is_spending`: its fund as `Flow.fund`, bounced rows left out); amounts
+        signed as the index signs them. `txn` is the transaction's key in `postings`."""
+        number = {id(txn): n for n, txn in enumerate(self.books.transactions)}
+        return [{"county": self.code, "date": f.date, "txn": f"{self.code}-{number[id(f.entry)]}",
+                 "kind": f.kind, "fund": f.fund or None, "project": f.project or None,
+                 "village": f.village or None, "amount": _money(f.amount, f"{f.kind} {f.date}")}
+                for f in self.books.index.flows
+                if f.kind in _FIGURED or is_spending(f)]
 
     def _funds(self):
         return [{"county": self.code, "code": f.code, "doc_no": f.doc_no, "title": f.title,

@@ -20,10 +20,12 @@ import re
 import secrets
 from pathlib import Path
 
+from fundtrail.idno import id_no
+
 ENV = "FUNDTRAIL_PROVINCE_KEY"
 KEY_BYTES = 32
 _SEPARATORS = re.compile(r"[\s\-]")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 class ProvinceKeyError(ValueError):
@@ -56,27 +58,28 @@ def read_key(path: str | os.PathLike | None = None) -> bytes:
 
 
 def normalise(value) -> str:
-    return _SEPARATORS.sub("", str(value or "").translate(_FULL_WIDTH)).upper()
+    """A card or account number as it is hashed: full-width digits folded, spaces and hyphens
+    dropped. (A personal number is normalised by `fundtrail.idno.id_no` instead.)"""
+    return _SEPARATORS.sub("", str(value or "").translate(_FULL_WIDTH))
 
 
 class Pseudonymizer:
     def __init__(self, key: bytes):
         self._key = key
 
-    def _hash(self, domain: str, value) -> str | None:
-        number = normalise(value)
+    def _hash(self, domain: str, number: str) -> str | None:
         if not number:
             return None
         return hmac.new(self._key, f"{domain}:{number}".encode(), hashlib.sha256).hexdigest()
 
     def id_no(self, value) -> str | None:
-        return self._hash("id", value)
+        return self._hash("id", id_no(value))
 
     def account(self, value) -> str | None:
         """A bank, card or 一卡通 account: one domain, so a card paid as a firm's account matches."""
-        return self._hash("account", value)
+        return self._hash("account", normalise(value))
 
     @property
     def fingerprint(self) -> str:
         """Names the key without revealing it (a county export records which key it used)."""
-        return self._hash("fingerprint", "fundtrail")[:16]
+        return self._hash("fingerprint", "FUNDTRAIL")[:16]

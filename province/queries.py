@@ -4,10 +4,12 @@
     province.by_county(2024)                         # received, passed down, spent, balance
     province.progress(2024, as_of=date(2024, 9, 30)) # spent share against 序时进度
 
-`flows` reads the postings as docs/ledger-model.md does (the five figures): fund receipts on
-Income:Fund, allotments on Equity:Allotment, spending on Expenses:Project and any expense
-carrying `fund`; tests check its figures against `Books.figures` county by county. Idle bands
-use the `figures` table, where each county's `Books` dated its oldest unspent money.
+`movements` reads the classified flows each county exported (the `flows` table: the books'
+flow index, `fundtrail.flows`) as `Books` does, without classifying accounts again: a fund's
+receipts and allotments, a project's allotments and pass-downs, and spending of a project and
+of its fund (`Flow.fund`, the project's fund when the posting names none). Tests check its
+figures against `Books.figures` county by county. Idle bands use the `figures` table, where
+each county's `Books` dated its oldest unspent money.
 """
 
 from __future__ import annotations
@@ -19,31 +21,31 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from fundtrail import accounts as acc
+from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, SPENDING, time_progress
 from fundtrail.province.rollup import COUNTIES
 from fundtrail.province.schema import TABLES
 
 ZERO = Decimal(0)
 
-FLOWS = f"""
-CREATE VIEW flows AS
-SELECT county, date, 'fund' AS dimension, regexp_extract(account, '[^:]+$') AS key,
-       'received' AS kind, -amount AS amount FROM postings WHERE account LIKE '{acc.FUND_INCOME}:%'
+MOVEMENTS = f"""
+CREATE VIEW movements AS
+SELECT county, date, 'fund' AS dimension, fund AS key, 'received' AS kind, amount
+  FROM flows WHERE kind = '{RECEIPT}'
 UNION ALL
-SELECT county, date, 'fund', regexp_extract(account, '[^:]+$'), 'passed_down', amount
-  FROM postings WHERE account LIKE '{acc.ALLOT_FUND}:%'
+SELECT county, date, 'fund', fund, 'passed_down', amount
+  FROM flows WHERE kind = '{ALLOTMENT}' AND project IS NULL
 UNION ALL
-SELECT county, date, 'project', regexp_extract(account, '[^:]+$'), 'received', -amount
-  FROM postings WHERE account LIKE '{acc.ALLOT_PROJECT}:%'
+SELECT county, date, 'project', project, 'received', amount
+  FROM flows WHERE kind = '{ALLOTMENT}' AND project IS NOT NULL
 UNION ALL
 SELECT county, date, 'project', project, 'passed_down', amount
-  FROM postings WHERE account LIKE '{acc.HELD}:%' AND project IS NOT NULL
+  FROM flows WHERE kind = '{PASS_DOWN}' AND project IS NOT NULL
 UNION ALL
-SELECT county, date, 'project', regexp_extract(account, '[^:]+$'), 'spent', amount
-  FROM postings WHERE account LIKE '{acc.PROJECT}:%'
+SELECT county, date, 'project', project, 'spent', amount
+  FROM flows WHERE kind IN {SPENDING} AND project IS NOT NULL
 UNION ALL
 SELECT county, date, 'fund', fund, 'spent', amount
-  FROM postings WHERE account LIKE 'Expenses:%' AND fund IS NOT NULL
+  FROM flows WHERE kind IN {SPENDING} AND fund IS NOT NULL
 """
 
 # Figures of a dimension for calendar year $year: flows in the year, balance to its end.
@@ -56,7 +58,7 @@ SELECT county, key,
     FILTER (year(date) <= $year) AS balance,
   sum(CASE kind WHEN 'received' THEN amount WHEN 'spent' THEN -amount END)
     FILTER (year(date) < $year) AS opening
-FROM flows WHERE dimension = '{dimension}' GROUP BY ALL
+FROM movements WHERE dimension = '{dimension}' GROUP BY ALL
 """
 
 MONEY = ("received", "passed_down", "spent", "balance")
@@ -76,7 +78,7 @@ class Province:
             else:
                 self.db.register(f"_{name}", pa.Table.from_pylist([], schema=schema))
                 self.db.execute(f"CREATE VIEW {name} AS SELECT * FROM _{name}")
-        self.db.execute(FLOWS)
+        self.db.execute(MOVEMENTS)
 
     def rows(self, query: str, **params) -> list[dict]:
         cursor = self.db.execute(query, params or None)
@@ -115,11 +117,11 @@ class Province:
 
     def progress(self, year: int, as_of: datetime.date | None = None) -> list[dict]:
         """Per county: spent in the year up to `as_of` over the money available in the year
-        (balance at its start + received up to `as_of`), against 序时进度 (days elapsed)."""
+        (balance at its start + received up to `as_of`), against 序时进度 at `as_of`
+        (`flows.time_progress`, months elapsed / 12; 1 after the year's end)."""
         as_of = as_of or datetime.date(year, 12, 31)
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        timeline = Decimal(min((as_of - start).days + 1, (end - start).days + 1)) / \
-            Decimal((end - start).days + 1)
+        timeline = time_progress(min(as_of, end)) if as_of >= start else ZERO
         rows = self.rows("""
             SELECT f.county, c.name,
               coalesce(sum(amount) FILTER (kind = 'spent' AND date BETWEEN $start AND $as_of), 0) AS spent,
@@ -127,7 +129,7 @@ class Province:
                 FILTER (date < $start), 0)
               + coalesce(sum(amount) FILTER (kind = 'received' AND date BETWEEN $start AND $as_of), 0)
                 AS available
-            FROM flows f JOIN county c ON c.county = f.county
+            FROM movements f JOIN county c ON c.county = f.county
             WHERE dimension = 'fund' GROUP BY ALL ORDER BY f.county""",
                          start=start, as_of=as_of)
         for row in rows:

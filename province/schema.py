@@ -1,4 +1,4 @@
-"""The Parquet tables a county exports (schema version 1), one file per table per county.
+"""The Parquet tables a county exports (schema version 2), one file per table per county.
 
 Every table starts with `county` (the six-digit division code), so the counties' files can be
 read as one table (`counties/*/postings.parquet`). Money is decimal(18, 2) yuan, never float.
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MONEY = pa.decimal128(18, 2)
 _s, _d, _i = pa.string(), pa.date32(), pa.int64()
 
@@ -25,6 +25,9 @@ TABLES: dict[str, pa.Schema] = {
         ("fund", _s), ("project", _s), ("village", _s), ("town", _s), ("payee", _s),
         ("narration", _s), ("item", _s), ("links", pa.list_(_s)), ("source", _s), ("row", _s),
         ("payee_account_hash", _s)]),
+    "flows": pa.schema([  # the books' flow index (fundtrail.flows): each flow a figure counts
+        ("county", _s), ("date", _d), ("txn", _s), ("kind", _s), ("fund", _s), ("project", _s),
+        ("village", _s), ("amount", MONEY)]),
     "beneficiaries": pa.schema([
         ("county", _s), ("date", _d), ("txn", _s), ("project", _s), ("fund", _s), ("item", _s),
         ("village", _s), ("name", _s), ("id_hash", _s), ("card_hash", _s), ("amount", MONEY),

@@ -10,13 +10,13 @@ Both are written by fundtrail.sheets (the formula guard, real dates, amounts as 
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
 from fundtrail import sheets
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import PUBLIC, masker_for
-from fundtrail.reports import facts
 from fundtrail.reports.village import project_rows
 
 FUNC_NAMES = {"2130501": "行政运行", "2130502": "一般行政管理事务", "2130503": "机关服务",
@@ -30,12 +30,12 @@ def _in_year(date, year):
 
 
 def payment_rows(books, year: int | None = None) -> list[dict]:
-    """One row per payment (expense posting with a fund or project), masked, in date order."""
+    """One row per payment: the books' spending (`FlowIndex.spending`: expense postings of a
+    project or of a fund, the fund as `Flow.fund` has it), masked, in date order."""
     master, mask = books.master, masker_for(books, PUBLIC)
     rows = []
-    for f in facts.flows(books):
-        if not facts.is_spending(f) or not _in_year(f.date, year):
-            continue
+    between = (datetime.date(year, 1, 1), datetime.date(year, 12, 31)) if year else None
+    for f in books.index.spending(between=between):
         project, fund = master.projects.get(f.project), master.funds.get(f.fund)
         func = str(f.meta.get("func_code") or (fund.func_code if fund else ""))
         village = master.villages.get(f.village)

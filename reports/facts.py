@@ -2,10 +2,11 @@
 read from the books' flow index (fundtrail.flows), which the checks and Fava share.
 
 The reports read two kinds of flow: allotments of a fund to a project (the project leg, its fund
-the indicator that paid) and spending (every expense on a project or naming its fund). Each
-carries its fund and its village: the beneficiary's own `village` metadata for household
-subsidies, else the project's village ("" for county-wide money). `--all` renders 46 notices
-from one reading.
+the indicator that paid) and spending (`fundtrail.flows.is_spending`: every expense on a project
+or of a fund, its fund the posting's `fund:` else its project's, bounced rows left out, as
+`Books` counts it). Each carries its fund and its village: the beneficiary's own `village`
+metadata for household subsidies, else the project's village ("" for county-wide money).
+序时进度 is `fundtrail.flows.time_progress`. `--all` renders 46 notices from one reading.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fundtrail.flows import ALLOTMENT, SPENDING, Flow
+from fundtrail.flows import ALLOTMENT, Flow, is_spending, time_progress
 
 ZERO = Decimal(0)
 _PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
@@ -48,13 +49,11 @@ class Period:
 
     @property
     def time_progress(self) -> Decimal:
-        """序时进度 at the end of the period: months elapsed in its year / 12."""
-        return (Decimal(self.end.month) / 12).quantize(Decimal("0.0001"))
+        """序时进度 at the end of the period (`flows.time_progress`): months elapsed / 12."""
+        return time_progress(self.end)
 
 
-def is_spending(flow: Flow) -> bool:
-    """A payment, subsidy or refund of a project, or of a fund outside projects."""
-    return flow.kind in SPENDING and bool(flow.project or flow.meta.get("fund"))
+__all__ = ["Period", "by_project", "by_village", "flows", "is_allotment", "is_spending", "total"]
 
 
 def is_allotment(flow: Flow) -> bool:

@@ -336,7 +336,7 @@ def test_report_downloads(fava, path, magic, mimetype):
 
 
 def test_schedule_is_the_share_of_the_year_gone_by():
-    from fundtrail.fava_ext.dashboard import schedule
+    from fundtrail.flows import time_progress as schedule  # the dashboard's 序时进度
 
     assert schedule(datetime.date(2025, 4, 30)) == Decimal(4) / 12  # 33.3 % at the end of April
     assert schedule(datetime.date(2025, 12, 31)) == 1

@@ -148,12 +148,13 @@ def test_books_figures_are_queries_over_the_index(tmp_path):
     FlowIndex.forget()
     books = Books(load(tmp_path, LEDGER))
     fund = books.figures("fund")["C2024-001"]
-    # fund spending is what names the fund on the posting (docs/ledger-model.md): the fee only
+    # a fund's spending is its flows' (Flow.fund, docs/ledger-model.md): the project QH-1's
+    # payment, subsidy and refund carry its fund, the fee names it; the bounced row is no spending
     assert (fund.received, fund.passed_down, fund.spent) == (
-        Decimal("1000000.00"), Decimal("500000.00"), Decimal("15.00"))
+        Decimal("1000000.00"), Decimal("500000.00"), Decimal("118515.00"))
     project = books.figures("project")["QH-1"]
-    assert (project.received, project.spent, project.balance) == (
-        Decimal("400000.00"), Decimal("119000.00"), Decimal("281000.00"))
+    assert (project.received, project.spent, project.balance) == (  # the bounced 500 left out
+        Decimal("400000.00"), Decimal("118500.00"), Decimal("281500.00"))
     assert books.figures("project")["QH-2"].passed_down == Decimal("20000.00")
     parts = books.reconcile(books.transactions[-1].date)
     assert parts["cash"] == parts["unallotted"] + parts["projects"] + parts["other"]

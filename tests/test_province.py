@@ -165,7 +165,7 @@ def test_no_personal_number_in_clear_in_any_parquet_file(province):
     secrets.discard("")
     assert len(secrets) > 500
     files = list((province["out"] / "counties").rglob("*.parquet"))
-    assert len(files) == 5 * 9
+    assert len(files) == 5 * 10
     long_number = re.compile(r"\d{15,}|\d{14}[Xx]")  # ID and card shapes (villages have 12)
     seen = 0
     for path in files:

@@ -3,9 +3,10 @@
 late-allotment (medium)
     预算法 art. 52: the county passes earmarked transfers down within 60 days of receiving them,
     general transfers within 30. Each allotment (`Equity:Allotment:Fund:<fund>`) is matched
-    first in, first out against the fund's receipts; it is late when it is dated more than the
-    window after the receipt whose money it passes down. An allotment made before the money
-    arrived is never late. Money never allotted at all is aged by idle-funds.
+    first in, first out against the fund's receipts (fundtrail.flows.unspent); it is late when
+    it is dated more than the window after the receipt whose money it passes down. An
+    allotment made before the money arrived is never late. Money never allotted at all is
+    aged by idle-funds.
 
 Settings: allot_days_earmarked (default 60), allot_days_general (default 30); a fund is
 earmarked unless its `open` says `earmarked: FALSE`.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 from fundtrail import accounts as acc
 from fundtrail import findings
-from fundtrail.flows import date_of
+from fundtrail.flows import ZERO, date_of, since, unspent
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import DAYS, Setting
 
@@ -26,22 +27,15 @@ SETTINGS = (
 
 
 def receipt_dates(receipts, allotments):
-    """(allotment Flow, date of the receipt it draws on, or None when none is left) in order."""
-    lots = [[flow.date, flow.amount] for flow in receipts if flow.amount > 0]
-    head = 0
+    """(allotment Flow, date of the receipt it draws on, or None when none is left) in order:
+    the oldest receipt still unspent (`flows.unspent`, first in first out) once the allotments
+    before it have drawn their money."""
+    left = sum((flow.amount for flow in receipts if flow.amount > 0), ZERO)
     for allot in allotments:
         if allot.amount <= 0:
             continue
-        while head < len(lots) and lots[head][1] <= 0:
-            head += 1
-        yield allot, lots[head][0] if head < len(lots) else None
-        need = allot.amount
-        while need > 0 and head < len(lots):
-            taken = min(need, lots[head][1])
-            lots[head][1] -= taken
-            need -= taken
-            if lots[head][1] <= 0:
-                head += 1
+        yield allot, since(unspent(receipts, balance=left))
+        left -= allot.amount
 
 
 def late_allotment(ctx):

@@ -11,7 +11,8 @@ idle-asset (medium)
     idle 扶贫车间 of the field report.
 income-undistributed (medium)
     A village collective holds asset income longer than `income_hold_days`: the oldest income
-    not yet covered by distributions (first in, first out) is older than that.
+    not yet covered by distributions (first in, first out: fundtrail.flows.unspent) is older
+    than that.
 distribution-ineligible (high)
     A distribution to a household (分红到户, 公益岗位工资, or any distribution naming an `id_no`)
     paid to an ID number not in the household register, to no ID at all, or to a cadre or a
@@ -44,7 +45,7 @@ from collections import defaultdict
 
 from fundtrail import findings
 from fundtrail.assets import TO_HOUSEHOLDS, AssetBook
-from fundtrail.flows import ZERO
+from fundtrail.flows import ZERO, date_of, unspent
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import officials
@@ -107,17 +108,6 @@ def idle_asset(ctx):
                 months=months, expected=asset.expected_income)
 
 
-def _held_since(incomes, paid_out):
-    """(oldest income still held, amount of it held) first in first out, or (None, 0)."""
-    left = paid_out
-    for move in sorted(incomes, key=lambda m: m.date):
-        if left >= move.amount:
-            left -= move.amount
-            continue
-        return move, move.amount - left
-    return None, ZERO
-
-
 def income_undistributed(ctx):
     book, as_of = asset_book(ctx), judged_at(ctx)
     days = ctx.settings["income_hold_days"]
@@ -129,10 +119,11 @@ def income_undistributed(ctx):
         if move.date <= as_of:
             paid[move.village] += move.amount
     for village, moves in sorted(incomes.items()):
-        oldest, _ = _held_since(moves, paid[village])
+        held = sum((m.amount for m in moves), ZERO) - paid[village]
+        lots = unspent(sorted(moves, key=date_of), balance=held)  # first in, first out
+        oldest = lots[0][0] if lots else None
         if oldest is None or (as_of - oldest.date).days <= days:
             continue
-        held = sum((m.amount for m in moves), ZERO) - paid[village]
         overdue = sum((m.amount for m in moves if (as_of - m.date).days > days), ZERO) - paid[village]
         yield findings.emit(
             "income-undistributed", village, oldest.entry, amount=overdue, links=[oldest.asset],

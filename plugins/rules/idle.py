@@ -2,8 +2,9 @@
 
 idle-funds (1y band: high; the last band, variant "last": critical, 结转两年以上收回 = must be
     returned). The finding's date is the day the money crossed its band.
-    Ages the unspent part of every receipt first in, first out, per indicator document (a fund's
-    receipts on `Income:Fund:*` against the spending whose `fund:` it is) and per project (its
+    Ages the unspent part of every receipt first in, first out (fundtrail.flows.unspent, as
+    `Books` dates its `since`), per indicator document (a fund's receipts on `Income:Fund:*`
+    against its spending, `Flow.fund`) and per project (its
     allotments against its `Expenses:Project` postings; money moved into a unit's own account
     is not spent). Unspent money older than a band at the judging date is reported once per
     fund or project and band, in the oldest band it reached (facets band="1y"/"2y", scope
@@ -23,7 +24,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.flows import ZERO, amount_of
+from fundtrail.flows import ZERO, unspent
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import DAYS, YEARS, Setting
 
@@ -38,27 +39,6 @@ def years_later(day, years: int):
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
-
-
-
-
-def unspent_lots(inflows, outflows, balance=None):
-    """[(Flow, amount)] still unspent, first in first out: the latest inflows (receipts, and
-    refunds of spending) that make up the balance (inflows less outflows, unless given); the
-    oldest of them only in part."""
-    if balance is None:
-        balance = sum(map(amount_of, inflows), ZERO) - sum(map(amount_of, outflows), ZERO)
-    if balance <= 0:
-        return []
-    ins = sorted([f for f in inflows if f.amount > 0] + [f for f in outflows if f.amount < 0],
-                 key=lambda f: f.date)
-    lots = []
-    for flow in reversed(ins):
-        if balance <= 0:
-            break
-        lots.append((flow, min(abs(flow.amount), balance)))
-        balance -= abs(flow.amount)
-    return lots[::-1]
 
 
 def band_of(day, as_of, bands) -> int | None:
@@ -90,11 +70,11 @@ def idle_funds(ctx):
     for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         label = f"资金{code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
-        lots = unspent_lots(index.receipts[code], index.spent_by_fund.get(code, ()),
+        lots = unspent(index.receipts[code], index.spent_by_fund.get(code, ()),
                             index.total("receipts", code) - index.total("spent_by_fund", code))
         yield from _aged(ctx, "fund", code, lots, label)
     for code in sorted(index.allotted_to):
-        lots = unspent_lots(index.allotted_to[code], index.spent_on.get(code, ()),
+        lots = unspent(index.allotted_to[code], index.spent_on.get(code, ()),
                             index.total("allotted_to", code) - index.total("spent_on", code))
         if lots:
             project = ctx.master.projects.get(code)

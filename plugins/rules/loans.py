@@ -39,10 +39,10 @@ SETTINGS = (
 )
 
 
-def birth_date(id_no: str) -> datetime.date | None:
+def birth_date(number: str) -> datetime.date | None:
     """The birth date in an 18-digit resident ID number (digits 7-14), None if unreadable."""
     try:
-        return datetime.datetime.strptime(id_no[6:14], "%Y%m%d").date() if len(id_no) == 18 else None
+        return datetime.datetime.strptime(number[6:14], "%Y%m%d").date() if len(number) == 18 else None
     except ValueError:
         return None
 

@@ -1,12 +1,15 @@
 """Spending progress (支出进度): money spent slower than time passes, and projects left open.
 
 slow-spending (medium)
-    序时进度 = months elapsed / 12 (counted in days, capped at 100%), judged at every quarter end
-    in the first year after the money arrived: for a fund from its first receipt, the share of
-    its receipts spent (postings whose `fund:` it is); for a project from its first allotment,
-    the share of its allotments spent on `Expenses:Project:<code>`. A finding when the spent
-    share trails 序时进度 by more than `progress_margin` (facets scope="fund"/"project" and
-    quarter="2025Q3"). After the first year the unspent money is aged by idle-funds instead.
+    Judged at every quarter end in the first year after the money arrived, against the share
+    of that first year gone by (到位后时间进度 = days since the money arrived / 365, capped at
+    100%: `share_of_first_year`). This is not 序时进度 (`fundtrail.flows.time_progress`, the
+    share of the calendar year): money arriving in November is not due 11/12 spent at once.
+    For a fund from its first receipt, the share of its receipts spent (its spending,
+    `Flow.fund`); for a project from its first allotment, the share of its allotments spent on
+    `Expenses:Project:<code>`. A finding when the spent share trails by more than
+    `progress_margin` (facets scope="fund"/"project" and quarter="2025Q3"). After the first
+    year the unspent money is aged by idle-funds instead.
     Only funds of the fiscal levels in `progress_levels` are judged: donations and twinning
     money (社会捐赠, 帮扶单位) follow the donor's schedule, not the budget year.
 overdue-project (medium)
@@ -54,10 +57,16 @@ def quarter_ends(start: datetime.date, stop: datetime.date):
 _ONE, _YEAR = Decimal(1), Decimal(YEAR)
 
 
+def share_of_first_year(start: datetime.date, day: datetime.date) -> Decimal:
+    """到位后时间进度: the share of the first year since the money arrived on `start` gone by at
+    `day`, days elapsed / 365, at most 1. What slow-spending judges the spent share against."""
+    return min(_ONE, Decimal((day - start).days) / _YEAR)
+
+
 def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.date, Decimal]]:
-    """(quarter end, 序时进度 due by then) of the first year after `start`, up to `as_of`."""
+    """(quarter end, share due by then) of the first year after `start`, up to `as_of`."""
     days = quarter_ends(start, min(as_of, start + datetime.timedelta(days=YEAR)))
-    return [(day, min(_ONE, Decimal((day - start).days) / _YEAR)) for day in days]
+    return [(day, share_of_first_year(start, day)) for day in days]
 
 
 def trailing(inflows, spent, sums, judged, margin):

@@ -550,6 +550,7 @@ class Scenario:
                      "expect": ["duplicate-payment"]})
         s[-1].amount -= dup.amount
         self.schedules[p.code].append(dup)
+        self.expect("paid-unallotted", f"^{p.code}")  # the repeat spends ahead of the allotments
         # Project without a plan notice; project without a completion notice.
         p = pick(p24)
         self.notices = [n for n in self.notices if not (n[2] == p.code and n[3] == "plan")]
@@ -580,16 +581,19 @@ class Scenario:
                      "payee": "青禾建工有限责任公司", "expect": ["duplicate-payment", "payee-variant"]})
         s[-1].amount -= dup.amount
         self.schedules[p.code].append(dup)
+        self.expect("paid-unallotted", f"^{p.code}")  # the repeat spends ahead of the allotments
         # Paid before approval: the advance goes out twelve days before the approval date.
         p = pick(p25, lambda q: (q.approved - self.funds[q.fund].received).days >= 22)
         s = sched(p)
         s[0].date = workday(p.approved - 12 * ONE)
         s[0].expect.append("paid-before-approval")
+        self.expect("paid-unallotted", f"^{p.code}")  # nothing is allotted before approval
         # Over budget: the final payment pays 15% more than the budget.
         p = pick(p25, lambda q: q.end < D(2025, 11, 15))
         s = sched(p)
         s[-1].amount += (p.budget * Decimal("0.15")).quantize(Decimal("1"))
         s[-1].expect.append("over-budget")
+        self.expect("paid-unallotted", f"^{p.code}")  # past the budget is past the allotment
         # Split: one progress payment cut into three under the 400,000 limit within 12 days.
         p = pick(p25, lambda q: q.budget > big and q.end < D(2025, 12, 1))
         s = sched(p)
@@ -629,6 +633,7 @@ class Scenario:
         txn = next(t for t in self.txns if f"ALLOT-{p.code}" in t.links)
         txn.date = p.allotted = workday(self.funds[p.fund].received + 95 * ONE)
         self.expect("late-allotment", f"^ALLOT-{p.code}")
+        self.expect("paid-unallotted", f"^{p.code}")  # its payments went out before the allotment
 
     def _movable(self, projects, day):
         """A project payment that can move to `day` and stay over 31 days from its neighbours."""

@@ -22,8 +22,10 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail.importers import sniff
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.registry import best_scoring
 from fundtrail.importers.requests import PaymentRequestImporter
 from fundtrail.importers.rosters import RosterImporter
 from fundtrail.importers.vouchers import VoucherImporter
@@ -57,11 +59,10 @@ def importers(root: Path):
 
 
 def pick(path: Path, candidates):
-    best, score = None, 0
-    for importer in candidates:
-        value = importer.score(path)
-        if value > score:
-            best, score = importer, value
+    """The batch importer for `path` (a file too large, or whose head none recognises, is
+    refused before it is read whole: fundtrail.importers.sniff)."""
+    sniff.require_known_head(path, candidates)
+    best = best_scoring(path, candidates)
     if best is None:
         raise BadInput(path, "无法识别的付款批次文件: 应为国库支付凭证 XML、一卡通发放名单，或付款申请清单"
                        "(表头含 日期、收款人、收款账号、项目、金额、用途)",

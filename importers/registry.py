@@ -40,15 +40,21 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])
 
 
-def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
-    """The importer that scores highest on `path`; BadInput when none recognises it (a large file
-    as soon as its head shows it: fundtrail.importers.sniff)."""
-    sniff.require_known_head(path, candidates)
+def best_scoring(path: Path, candidates) -> FundtrailImporter | None:
+    """The candidate that scores highest on `path` (the first of equals), None when none scores."""
     best, score = None, 0
     for importer in candidates:
         value = importer.score(path)
         if value > score:
             best, score = importer, value
+    return best
+
+
+def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
+    """The importer that scores highest on `path`; BadInput when none recognises it (a large file
+    as soon as its head shows it: fundtrail.importers.sniff)."""
+    sniff.require_known_head(path, candidates)
+    best = best_scoring(path, candidates)
     if best is None:
         zh, en = _nearest_layout(path, candidates)
         raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)，"

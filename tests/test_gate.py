@@ -44,7 +44,6 @@ UNALLOTTED = "QH2025-010"  # its budget is raised in the copy, the money not yet
 OVER = "QH2025-023"  # 45,000 of its budget left: the planted line pays 46,000
 CLEAN_PROJECTS = ("QH2025-007", "QH2025-017", "QH2025-018", "QH2025-020", "QH2025-021",
                   "QH2025-022", "QH2025-024")
-IDENTITY = "the identity rules (card-mismatch, shared-account) come with the identity checks"
 # planted line -> the rule that must hold it; rules marked None are added with the identity checks
 PLANTED = {
     "roster": {"ghost": "ghost-beneficiary", "relative": "related-party",
@@ -56,7 +55,6 @@ PLANTED = {
                  "negative": "negative-list", "over": "over-budget", "unallotted": "paid-unallotted",
                  "account": "shared-account"},
 }
-LATER = {"card-mismatch", "shared-account"}
 
 
 def digest(root: Path) -> dict[str, str]:
@@ -297,9 +295,7 @@ def _held(result, row):
     return {h.rule for h in line.holds}
 
 
-CASES = [pytest.param(kind, plant, rule, id=f"{kind}-{plant}",
-                      marks=[pytest.mark.xfail(strict=False, reason=f"{rule}: {IDENTITY}")]
-                      if rule in LATER else [])
+CASES = [pytest.param(kind, plant, rule, id=f"{kind}-{plant}")
          for kind, plants in PLANTED.items() for plant, rule in plants.items()]
 
 
@@ -317,7 +313,7 @@ def test_no_clean_line_is_held(county, results, kind):
     assert not wrongly, wrongly[:5]
     held = {line.row for line in results[kind].lines if line.holds}
     assert held <= planted and len(results[kind].lines) == LINES
-    assert len(held) >= len([r for r in PLANTED[kind].values() if r not in LATER])
+    assert held == planted  # every planted line, and nothing else
 
 
 def test_a_hold_names_rule_title_criterion_and_evidence(county, results):

@@ -229,7 +229,8 @@ def test_an_id_number_is_one_normal_form_wherever_it_is_read(tmp_path):
 
 
 # -- each meaning computed in one place of the product code --------------------------------
-PRODUCT = ("core", "plugins", "reports", "fava_ext", "province", "importers")
+PRODUCT = ("core", "plugins", "reports", "fava_ext", "province", "importers", "web", "cli",
+           "ledgers")
 # An ID number normalised: `.strip().upper()` anywhere, or upper-casing / full-width folding
 # on a line (or in a function) about an ID number.
 _ID_WORDS = re.compile(r"id_no|身份证|borrower_id|\bperson\b|\bID\b")
@@ -243,8 +244,10 @@ _YEAR_LENGTH = re.compile(r"^(12|365|366|Decimal\((12|365|366)\)|_?YEAR|.*days.*
 def _sites(root: Path) -> dict[str, set[str]]:
     """Where the product code normalises an ID number, works out a share of the year, and
     takes money first in, first out (a loop that takes a non-constant amount off a running
-    figure it also compares or passes to min()), as `path:function`."""
-    found: dict[str, set[str]] = {"id_no": set(), "share of year": set(), "fifo": set()}
+    figure it also compares or passes to min()), and builds a masker (calls `Masker(...)`), as
+    `path:function`."""
+    found: dict[str, set[str]] = {"id_no": set(), "share of year": set(), "fifo": set(),
+                                  "masker": set()}
     for folder in PRODUCT:
         for path in sorted((root / folder).rglob("*.py")):
             text = path.read_text("utf-8")
@@ -254,6 +257,8 @@ def _sites(root: Path) -> dict[str, set[str]]:
                     continue
                 where = f"{path.relative_to(root).as_posix()}:{fn.name}"
                 for node in ast.walk(fn):
+                    if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Masker":
+                        found["masker"].add(where)
                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                             and node.func.attr in _FOLDING:
                         code = ast.get_source_segment(text, node) or ""
@@ -289,8 +294,11 @@ def test_each_meaning_is_computed_in_one_place():
         # 序时进度, and slow-spending's own, different measure: the share of the first year
         # since the money arrived (docs/checks-1-8.md)
         "share of year": {"core/flows.py:time_progress",
-                          "plugins/rules/progress.py:share_of_first_year"},
+                          "plugins/rules/progress.py:share_of_first_year",
+                          # the demo's micro-loan interest: the banks' actual/365 day count
+                          "ledgers/demo/scenario.py:_loans"},
         "fifo": {"core/flows.py:unspent"},
+        "masker": {"core/masking.py:_public_masker"},  # what masker_for(books, role) builds
     }
 
 
@@ -305,8 +313,14 @@ def test_the_scan_finds_each_way_of_writing_them(tmp_path):
         "def outflow(lots, amount):\n    while amount > 0 and lots:\n"
         "        taken = min(lots[0][1], amount)\n        amount -= taken\n\n\n"
         "def counts(errors, left):\n    for e in errors:\n        if left[e] > 0:\n"
-        "            left[e] -= 1\n", "utf-8")
+        "            left[e] -= 1\n\n\n"
+        "def page(ledger):\n    return Masker(MaskPolicy.from_entries(ledger.all_entries))\n", "utf-8")
     assert _sites(tmp_path) == {
         "id_no": {"core/a.py:person", "core/a.py:households"},
         "share of year": {"core/a.py:schedule", "core/a.py:timeline"},
-        "fifo": {"core/a.py:outflow"}}
+        "fifo": {"core/a.py:outflow"}, "masker": {"core/a.py:page"}}
+
+
+if __name__ == "__main__":  # python tests/test_one_meaning.py: the count of places per meaning
+    for meaning, places in _sites(ROOT).items():
+        print(f"{meaning:14} {len(places)}  {', '.join(sorted(places))}")

@@ -350,7 +350,7 @@ def _postings(want, have):
     for a, b in pairs:
         name = "project" if a.account.startswith(acc.PROJECT + ":") and b.account.startswith(
             acc.PROJECT + ":") else "account"
-        out += _values(name, a.account, b.account)
+        out += _values(name, a.account, b.account, a.account)
         if not _same_units(a, b):
             amounts[(abs(_number(a)), abs(_number(b)))].append(a.account)
         out += _meta(a.meta, b.meta, a.account)

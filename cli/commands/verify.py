@@ -1,4 +1,5 @@
-"""`fundtrail verify LEDGER [--documents]`: seal chain, source documents, balances; a verdict."""
+"""`fundtrail verify LEDGER [--documents] [--rederive]`: seal chain, source documents, balances,
+and (--rederive) whether the ledger still says what its documents say; a verdict."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from fundtrail import seals, verification
 from fundtrail.cli.commands.common import LEDGER, load_books
 
 SHOWN = 20  # breaks listed per check
+PROGRESS_FROM = 20  # documents: say which one is being re-read when there are more
 
 
 @click.command(help="核验账簿完整性: 封账链、原始凭证、余额断言 Verify seals, source documents, balances.")
@@ -20,7 +22,10 @@ SHOWN = 20  # breaks listed per check
 @click.option("--expect", "expected", multiple=True, metavar="HASH",
               help="留存在账簿外的封账哈希(可多次), 须在封账链中 a seal hash kept outside the workspace "
                    "(paper record, the auditor's copy): it must be in the chain; repeatable")
-def verify(ledger: str, documents: bool, expected: tuple[str, ...]):
+@click.option("--rederive", is_flag=True,
+              help="重新导入每份原始凭证并与账簿逐行逐字段比对 re-run each document's importer and "
+                   "compare every field of every entry with the ledger")
+def verify(ledger: str, documents: bool, expected: tuple[str, ...], rederive: bool):
     books = load_books(ledger, warn=False, trust_caches=False)
     entries, errors, options = books.entries, books.errors, books.options
     checks = [verification.check_seals(entries, options),
@@ -29,6 +34,8 @@ def verify(ledger: str, documents: bool, expected: tuple[str, ...]):
         checks.append(verification.check_expected(entries, expected))
     if documents:
         checks.append(verification.check_documents(entries, Path(ledger).resolve().parent))
+    if rederive:
+        checks.append(_rederive(entries, Path(ledger).resolve().parent))
     for check in checks:
         state = f"{len(check.breaks)} 处破坏 broken" if check.breaks else "完好 intact"
         click.echo(f"{check.name}: {check.checked} 项 checked, {state}")
@@ -42,6 +49,8 @@ def verify(ledger: str, documents: bool, expected: tuple[str, ...]):
             click.echo(f"  … 另有 {len(check.notes) - SHOWN} 个 and more")
     if not documents:
         click.echo("原始凭证 documents: 未检查 not checked (--documents)")
+    if not rederive:
+        click.echo("重新导入比对 re-derivation: 未检查 not checked (--rederive)")
     head = seals.read_seals(entries)
     if head:
         click.echo(f"当前封账链头 current head: {seals.paper_form(head[-1].through, head[-1].hash)}")
@@ -50,3 +59,19 @@ def verify(ledger: str, documents: bool, expected: tuple[str, ...]):
         click.echo(f"结论 Verdict: 发现 {total} 处破坏 BROKEN ({total} breaks)")
         sys.exit(1)
     click.echo("结论 Verdict: 完好 INTACT")
+
+
+def _rederive(entries, root: Path) -> verification.Check:
+    """The re-derivation (fundtrail.importers.rederive) as a check: each difference a break, each
+    documented exception a note; progress on stderr when there are many documents."""
+    from fundtrail.importers.rederive import rederive
+
+    def progress(number: int, total: int, source: str) -> None:
+        if total > PROGRESS_FROM:
+            click.echo(f"  重新导入 re-deriving {number}/{total}: {source}", err=True)
+
+    result = rederive(entries, root, progress)
+    check = verification.Check("重新导入比对 re-derivation", result.documents)
+    check.breaks = [d.line() for d in result.differences]
+    check.notes = [f"已有更正分录说明 documented: {d.line()}" for d in result.exceptions]
+    return check

@@ -41,6 +41,7 @@ def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> dat
 class AssetRegisterImporter(_Tabular):
     kind = "项目资产台账 asset register"
     spec = ASSET_REGISTER
+    section = "assets"
 
     @property
     def name(self) -> str:
@@ -76,6 +77,8 @@ class AssetRegisterImporter(_Tabular):
             place = cells.text(row.get("village"))
             village = villages.get(place, place)
             income = self._cell(path, number, cells.amount, row.get("income"), "预期年收益 income")
+            if income is not None and "万元" in labels.get("income", ""):
+                income *= TEN_THOUSAND
             project = cells.text(row.get("project"))
             if project and project not in ctx.master.projects:
                 ex.warnings.append(f"第{number}行 {code}: 项目编号 {project} 不在项目库中 / project not in the library")

@@ -53,6 +53,7 @@ class _CountyList(_Tabular):
 class DivisionListImporter(_CountyList):
     kind = "行政区划代码表 division list"
     spec = DIVISION_LIST
+    section = "divisions"
 
     def score(self, path: Path) -> int:
         """A list of people with their village codes (a roster) is not a division list."""
@@ -106,6 +107,7 @@ def period_of(text: str) -> str:
 class SubsidyItemImporter(_CountyList):
     kind = "补贴项目及标准 subsidy items"
     spec = SUBSIDY_ITEMS
+    section = "subsidies"
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")

@@ -79,6 +79,7 @@ _CARD = re.compile(r"^\d{15,19}$")
 _DATE = re.compile(r"^(19|20)\d{2}([-/.年])(0?[1-9]|1[0-2])(\2|月)?((0?[1-9]|[12]\d|3[01])日?)?"
                    r"([ T]\d{1,2}:\d{2}(:\d{2})?)?$|^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _SAMPLE = 50
+_ENGLISH = {"身份证号": "ID numbers", "卡号或账号": "card or account numbers", "日期": "dates", "金额": "amounts"}
 
 
 @dataclass
@@ -245,6 +246,6 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
         raise BadInput(
             path, f"列“{name}”像是{what}，但没有对应的字段，未导入。请在账簿目录的 {FILE} 中写明: "
             f"[{section}] \"{label or name}\" = \"字段名\" ({fields}或 \"ignore\" 表示不入账)",
-            f"column {name!r} looks like {what} data but maps to no field; map it in {FILE}: "
+            f"column {name!r} looks like {_ENGLISH[what]} but maps to no field; map it in {FILE}: "
             f"[{section}] \"{label or name}\" = \"<field id>\" or \"ignore\"", row)
     return out

@@ -62,7 +62,8 @@ IGNORED: dict[str, tuple[str, ...]] = {
     "statement": _COMMON + ("币种", "钞汇标志", "钞汇", "交易渠道", "渠道", "交易机构", "交易网点", "网点",
                             "对方开户行", "对方行名", "对方开户机构", "对方开户银行", "对方行号", "凭证种类",
                             "凭证类型", "交易类型", "业务类型", "交易代码", "柜员号", "现转标志", "冲补标志",
-                            "冲正标志", "摘要代码", "交易状态"),
+                            "冲正标志", "摘要代码", "交易状态", "起息日", "起息日期", "本方账号", "本方户名",
+                            "本方账户", "本方账户名称"),
 }
 
 # What the books model, by header words ...
@@ -188,6 +189,11 @@ def spec_for(spec: Spec, section: str, root) -> Spec:
     return Spec(spec.kind, fields, spec.required)
 
 
+def _bare_name(label: str) -> str:
+    """A folded label without a bracketed unit: 金额(元) -> 金额."""
+    return re.sub(r"\(.*?\)$", "", cells.fold(label))
+
+
 def looks_like(header: str, values) -> str:
     """What data the books model a column seems to hold ('' when none): 身份证号, 卡号或账号, 日期
     or 金额, by its header words or its values."""
@@ -221,6 +227,12 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
     below the header (cells), of which the first few are looked at."""
     own = mapping(root).get(section, {})
     known = {cells.fold(h) for h in IGNORED.get(section, _COMMON)}
+    if spec is not None and section == "statement":  # another name of a field read from another
+        # column: a second date (记账日期 beside 交易日期) the layout chose not to read
+        read = set(used.values())
+        if "datetime" in spec and spec["datetime"].label in read:  # one cell gives the date and time
+            read |= {spec[f].label for f in ("date", "time") if f in spec}
+        known |= {_bare_name(n) for f in spec.fields if f.label in read for n in f.names}
     sample = list(data_rows[:_SAMPLE])
     out = Columns()
     width = max([len(header)] + [len(r) for r in sample])
@@ -234,7 +246,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
             continue  # an empty column
         name = label or f"第{i + 1}列(无表头)"
         folded = cells.fold(name)
-        bare = re.sub(r"\(.*?\)$", "", folded)
+        bare = _bare_name(folded)
         if own.get(folded) == IGNORE or folded in known or bare in known:
             out.ignored.append(name)
             continue
@@ -242,6 +254,13 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
         if not what:
             out.ignored.append(name)
             continue
+        if section == "statement":
+            raise BadInput(
+                path, f"列“{name}”像是{what}，但版式没有读取它，未导入。请在版式(layouts/*.toml)的 [columns] "
+                f"中映射，或在账簿目录的 {FILE} 中写明: [statement] \"{label or name}\" = \"ignore\" (不入账)",
+                f"column {name!r} looks like {_ENGLISH[what]} but the layout reads no such column; "
+                f"map it in the layout's [columns] or write [statement] \"{label or name}\" = \"ignore\" "
+                f"in {FILE}", row)
         fields = f"可用字段: {'、'.join(spec.ids)}；" if spec is not None else ""
         raise BadInput(
             path, f"列“{name}”像是{what}，但没有对应的字段，未导入。请在账簿目录的 {FILE} 中写明: "

@@ -302,7 +302,7 @@ class StatementImporter(FundtrailImporter):
         ex = Extraction(path, self, self.kind, account, opens=opens, read=st.read, skipped=st.skipped)
         columns.check(self.workspace, "statement", STATEMENT)
         ex.columns = columns.account(path, st.header, st.below, st.used, "statement", self.workspace,
-                                     row=st.header_row)
+                                     STATEMENT, st.header_row)
         leaf = acc.leaf(account)
         seen_links = {}
         for row in st.rows:

@@ -27,7 +27,7 @@ from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
 from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
-from fundtrail.importers.tables import header_score, read_table
+from fundtrail.importers.tables import header_score, read_sniffed
 from fundtrail.ledgertext import money
 
 COUNTY_FILE = "masterdata/county.beancount"
@@ -58,7 +58,7 @@ class DivisionListImporter(_CountyList):
     def score(self, path: Path) -> int:
         """A list of people with their village codes (a roster) is not a division list."""
         score = super().score(path)
-        return score and (0 if header_score(read_table(path), PEOPLE) else score)
+        return score and (0 if header_score(read_sniffed(path), PEOPLE) else score)
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")

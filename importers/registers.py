@@ -22,7 +22,7 @@ from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import FUND_LIST, HOUSEHOLDS, OFFICIALS, PROJECT_LIBRARY, Spec
-from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_table
+from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
 from fundtrail.ledgertext import money
 from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
@@ -93,13 +93,13 @@ class _Tabular(FundtrailImporter):
         return columns.spec_for(self.spec, self.section, self.workspace)
 
     def score(self, path: Path) -> int:
-        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        return header_score(read_table(path), self.own_spec)
+        return header_score(read_sniffed(path), self.own_spec)
 
     def header(self, path: Path) -> tuple:
         """(table, header row index, {field: column}, {field: label as written})."""
-        table = read_table(path)
+        table = read_sniffed(path)
         return (table, *find_columns(path, table, self.own_spec))
 
     def extra_columns(self, header: list, col: dict[str, int]) -> dict[int, str]:
@@ -365,8 +365,11 @@ class PersonRegisterImporter(_Tabular):
             return key, "/".join(key)
 
         unknown = set()
-        for _number, row, _ in self.records(path, ex, person):
+        for number, row, _ in self.records(path, ex, person):
             record = {h: cells.text(row.get(h)) for h in REGISTER_HEADERS[self.register]}
+            for h in record:  # dates as the register keeps them (YYYY-MM-DD), whatever the file wrote
+                if self.spec[h].type == "date" and record[h]:
+                    record[h] = self._date(path, number, row.get(h), h).isoformat()
             village = record.get("行政村", "")
             if village and not ctx.master.village_code(village, record.get("乡镇", "")):
                 unknown.add(village)

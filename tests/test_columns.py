@@ -165,3 +165,28 @@ def test_looks_like_judges_headers_and_values():
     assert looks_like("开户账户名", ["东村村委会"]) == ""
     assert looks_like("X", ["2024年5月1日", ""]) == "日期"
     assert looks_like("资产价值(万元)", []) == "金额"
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+def test_a_register_split_by_semicolons_or_tabs_is_read(workspace, tmp_path, separator):
+    path = tmp_path / "h.txt"
+    path.write_text("\n".join(separator.join(r) for r in [HEADER, *ROWS]) + "\n", "utf-8")
+    summary = run_import(workspace, [path])
+    assert summary.files[0].new == 2 and ("纳入监测时间", "识别日期") in summary.files[0].mapped
+
+
+def test_register_dates_are_kept_as_iso_dates_and_wan_yuan_values_to_the_cent(workspace, tmp_path):
+    rows = [r[:12] + ["2024.05.01", "2024年6月1日"] + r[14:] for r in ROWS]
+    run_import(workspace, [households(tmp_path / "h.csv", HEADER, rows)])
+    rows = read_register(str(workspace.parent / "registers/households.csv"))
+    assert (rows[0]["识别日期"], rows[0]["风险消除日期"]) == ("2024-05-01", "2024-06-01")
+    book = openpyxl.Workbook()
+    book.active.append(["资产编号", "资产名称", "资产类别", "所在村", "资产原值(万元)", "确权日期"])
+    book.active.append(["ZC2024-011", "电商服务站", "经营性", "东村", "38.7939", "2024-10-02"])
+    book.active.append(["ZC2024-012", "冷库", "经营性", "东村", 12.3456, "2024-10-02"])
+    book.save(tmp_path / "台账.xlsx")
+    run_import(workspace, [tmp_path / "台账.xlsx"])
+    from beancount import loader
+
+    assets = MasterData.from_entries(loader.load_file(str(workspace))[0]).assets
+    assert (assets["ZC2024-011"].value, assets["ZC2024-012"].value) == (387939, 123456)

@@ -13,7 +13,7 @@ Columns (any order; a title row above the header is fine): 资产编号, 资产�
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from beancount.core import data
@@ -38,9 +38,30 @@ def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> dat
                        [ValueType(v, str) for v in values])
 
 
+def _scaled(scale: Decimal):
+    """A value cell in yuan: in 万元 it may carry four decimals (38.7939 万元 = 387,939.00 元)."""
+    def read(cell):
+        if scale == 1:
+            return cells.amount(cell)
+        if cell is None or isinstance(cell, bool):
+            return None
+        text = str(cell) if isinstance(cell, (int, float)) else cells.fold(cells.text(cell)).replace(",", "")
+        if text in cells.EMPTY:
+            return None
+        try:
+            value = Decimal(text) * scale
+        except InvalidOperation:
+            value = Decimal("NaN")
+        if not value.is_finite() or value != value.quantize(cells.CENT):
+            raise cells.CellError(f"金额格式错误 {text!r} / malformed amount {text!r}")
+        return value.quantize(cells.CENT)
+    return read
+
+
 class AssetRegisterImporter(_Tabular):
     kind = "项目资产台账 asset register"
     spec = ASSET_REGISTER
+    section = "assets"
 
     @property
     def name(self) -> str:
@@ -67,7 +88,7 @@ class AssetRegisterImporter(_Tabular):
             if cls not in CLASSES:
                 raise BadInput(path, f"资产类别 {cells.text(row['cls'])!r} 应为 {'/'.join(CLASSES)}",
                                f"asset class must be one of {CLASSES}", number)
-            value = self._cell(path, number, cells.amount, row["value"], "资产价值 value")
+            value = self._cell(path, number, _scaled(scale), row["value"], "资产价值 value")
             if value is None:
                 raise BadInput(path, "资产价值为空", "empty asset value", number)
             registered = self._date(path, number, row["registered"], "登记日期 registration date")
@@ -76,6 +97,8 @@ class AssetRegisterImporter(_Tabular):
             place = cells.text(row.get("village"))
             village = villages.get(place, place)
             income = self._cell(path, number, cells.amount, row.get("income"), "预期年收益 income")
+            if income is not None and "万元" in labels.get("income", ""):
+                income *= TEN_THOUSAND
             project = cells.text(row.get("project"))
             if project and project not in ctx.master.projects:
                 ex.warnings.append(f"第{number}行 {code}: 项目编号 {project} 不在项目库中 / project not in the library")
@@ -83,7 +106,7 @@ class AssetRegisterImporter(_Tabular):
                 ex.warnings.append(f"第{number}行 {code}: 行政村 {place} 不在 county.beancount 中 / unknown village")
             asset = _custom(registered, "asset", [code], {
                 "name": cells.text(row["name"]), "class": cls, "project": project, "village": village,
-                "owner": cells.text(row.get("owner")), "value": money(value * scale),
+                "owner": cells.text(row.get("owner")), "value": money(value),
                 "custodian": cells.text(row.get("custodian")),
                 "income": money(income) if income else None})
             known = ctx.master.assets.get(code)

@@ -56,6 +56,7 @@ class Extraction:
     updated: int = 0  # rows the importer found changed in the books (registers only)
     warnings: list = field(default_factory=list)
     date: datetime.date | None = None  # the document's date (a statement's period end), for filing
+    columns: object = None  # the header's columns, mapped and ignored (importers.columns.Columns)
 
 
 def filed_date(path) -> datetime.date | None:

@@ -27,7 +27,7 @@ from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
 from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
-from fundtrail.importers.tables import header_score, read_table
+from fundtrail.importers.tables import header_score, read_sniffed
 from fundtrail.ledgertext import money
 
 COUNTY_FILE = "masterdata/county.beancount"
@@ -53,11 +53,12 @@ class _CountyList(_Tabular):
 class DivisionListImporter(_CountyList):
     kind = "行政区划代码表 division list"
     spec = DIVISION_LIST
+    section = "divisions"
 
     def score(self, path: Path) -> int:
         """A list of people with their village codes (a roster) is not a division list."""
         score = super().score(path)
-        return score and (0 if header_score(read_table(path), PEOPLE) else score)
+        return score and (0 if header_score(read_sniffed(path), PEOPLE) else score)
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
@@ -106,6 +107,7 @@ def period_of(text: str) -> str:
 class SubsidyItemImporter(_CountyList):
     kind = "补贴项目及标准 subsidy items"
     spec = SUBSIDY_ITEMS
+    section = "subsidies"
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")

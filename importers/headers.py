@@ -161,18 +161,21 @@ PROJECT_LIBRARY = Spec("项目库", (
 ), ("code", "name", "budget"))
 
 ASSET_REGISTER = Spec("项目资产台账", (
-    field("id", "code", "资产编号", "资产代码"),
+    field("id", "code", "资产编号", "资产代码", "资产编码"),
     field("name", "text", "资产名称"),
     field("cls", "text", "资产类别", "资产类型", "资产性质"),
-    field("project", "code", "项目编号", "项目代码"),
+    field("project", "code", "项目编号", "项目代码", "所属项目编号", "项目编码"),
     TOWN,
-    field("village", "text", "行政村", "所在村", "村"),
-    field("owner", "text", "所有权人", "产权归属", "所有者", "权属"),
+    field("village", "text", "行政村", "所在村", "所在行政村", "村名称", "村", "村代码"),
+    field("owner", "text", "所有权人", "产权归属", "资产所有权人", "确权主体", "资产权属", "所有者", "权属"),
     field("value", "amount", "资产价值(元)", "资产价值(万元)", "资产原值(元)", "资产原值(万元)", "资产价值",
-          "资产原值", "账面价值"),
-    field("custodian", "text", "管护主体", "管护责任单位", "管护责任人"),
-    field("income", "amount", "预期年收益(元)", "预期年收益", "年收益(元)"),
-    field("registered", "date", "登记日期", "确权日期", "移交日期"),
+          "资产原值", "账面价值", label="资产价值"),
+    field("custodian", "text", "管护主体", "管护责任主体", "管护单位", "管护责任单位", "管护责任人"),
+    field("income", "amount", "预期年收益(元)", "预期年收益", "年收益(元)", "预计年收益", "年预期收益", "年收益预期",
+          "预期收益(元/年)", "预计收益(元/年)", "预期收益", "预计收益", "年收益", "预期年收入", "年均收益",
+          label="预期年收益"),
+    field("registered", "date", "登记日期", "确权日期", "移交日期", "确权登记日期", "登记时间", "确权时间",
+          "移交时间"),
     field("disposal", "text", "处置方式"),
     field("disposed", "date", "处置日期"),
     field("approval", "code", "处置批准文号", "批准文号", "审批文号"),
@@ -214,12 +217,46 @@ PAYMENT_REQUESTS_IGNORED = ("备注", "经办人", "申请人", "审核人", "�
 
 _REGISTER_TYPES = {"身份证号": "code", "关系人身份证号": "code", "一卡通账号": "code", "联系电话": "code",
                    "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date"}
+# The names the national monitoring system's exports and county spreadsheets give each register
+# column besides the workspace's own header (which comes first).
+_REGISTER_NAMES = {
+    "households": {
+        "户编号": ("户编码", "户号", "家庭编号", "户主编号"),
+        "户主姓名": ("户主", "户主名称", "姓名"),
+        "身份证号": ("身份证号码", "证件号码", "身份证件号码", "公民身份号码", "户主身份证号", "户主身份证号码",
+                 "户主证件号码"),
+        "乡镇": ("乡镇(街道)", "乡(镇)", "乡(镇、街道)", "所属乡镇", "镇(乡)"),
+        "行政村": ("村", "所在村", "所属村", "村(社区)", "行政村(社区)", "村名"),
+        "家庭人口": ("家庭人口数", "家庭人数", "人口数", "户人口数", "家庭成员数"),
+        "户类型": ("户类别", "农户类型", "监测对象类别", "监测对象类型", "监测类型", "户属性", "人员类型"),
+        "主要致贫/返贫原因": ("主要致贫原因", "致贫原因", "返贫致贫原因", "致贫返贫原因", "主要风险", "风险类别"),
+        "风险等级": ("风险类型", "风险程度", "风险级别", "监测风险等级"),
+        "一卡通账号": ("一卡通卡号", "一卡通帐号", "社保卡号", "银行卡号", "银行账号", "卡号"),
+        "联系电话": ("电话", "手机号码", "手机号", "联系方式"),
+        "识别日期": ("纳入监测时间", "识别时间", "监测识别日期", "纳入日期", "纳入时间", "纳入监测日期", "识别监测时间",
+                 "监测时间"),
+        "风险消除日期": ("风险消除时间", "消除风险日期", "消除风险时间", "标注风险消除时间", "解除监测日期", "解除监测时间",
+                   "风险消除标注时间"),
+    },
+    "officials": {
+        "姓名": ("干部姓名", "公职人员姓名", "本人姓名"),
+        "身份证号": ("身份证号码", "证件号码", "干部身份证号", "本人身份证号", "公民身份号码"),
+        "单位/村": ("工作单位", "所在单位", "任职单位", "单位", "单位或村"),
+        "职务": ("现任职务", "职位", "职务/岗位", "岗位", "担任职务"),
+        "关系人姓名": ("亲属姓名", "近亲属姓名", "关系人"),
+        "关系人身份证号": ("关系人身份证号码", "亲属身份证号", "亲属身份证号码", "近亲属身份证号",
+                    "近亲属身份证号码", "亲属证件号码"),
+        "关系": ("与本人关系", "与干部关系", "亲属关系", "关系类型", "称谓"),
+    },
+}
 
 
-def _register(kind: str, headers, required: tuple[str, ...]) -> Spec:
-    return Spec(kind, tuple(field(h, _REGISTER_TYPES.get(h, "text"), h) for h in headers), required)
+def _register(kind: str, register: str, required: tuple[str, ...]) -> Spec:
+    names = _REGISTER_NAMES[register]
+    return Spec(kind, tuple(field(h, _REGISTER_TYPES.get(h, "text"), h, *names.get(h, ()))
+                            for h in REGISTER_HEADERS[register]), required)
 
 
-HOUSEHOLDS = _register("脱贫户/监测户登记册", REGISTER_HEADERS["households"],
+HOUSEHOLDS = _register("脱贫户/监测户登记册", "households",
                        ("户编号", "户主姓名", "身份证号", "行政村"))
-OFFICIALS = _register("干部及亲属登记册", REGISTER_HEADERS["officials"], ("姓名", "身份证号", "关系人身份证号"))
+OFFICIALS = _register("干部及亲属登记册", "officials", ("姓名", "身份证号", "关系人身份证号"))

@@ -198,7 +198,9 @@ class _Plan:
             openings=sum(1 for e in txns if is_opening(e)),
             balances=sum(1 for e in kept if isinstance(e, data.Balance)),
             receipts=0 if rows_are_entries else len(txns),
-            accounts=[o.account for o in prescanned + new_opens])
+            accounts=[o.account for o in prescanned + new_opens],
+            mapped=list(ex.columns.mapped) if ex.columns else [],
+            ignored=list(ex.columns.ignored) if ex.columns else [])
 
     # -- documents ------------------------------------------------------------------------------
     def _filing(self, ex: Extraction) -> tuple[Path, str]:

@@ -16,13 +16,13 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail.importers import cells
+from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import FUND_LIST, HOUSEHOLDS, OFFICIALS, PROJECT_LIBRARY, Spec
-from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_table
+from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
 from fundtrail.ledgertext import money
 from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
@@ -84,17 +84,37 @@ def unresolved_villages(names) -> str:
 
 class _Tabular(FundtrailImporter):
     spec: Spec  # the columns (fundtrail.importers.headers)
+    section = ""  # its table in the workspace's columns.toml (fundtrail.importers.columns)
     rows_are_entries = False
 
+    @property
+    def own_spec(self) -> Spec:
+        """The specification with the workspace's own header names (columns.toml)."""
+        return columns.spec_for(self.spec, self.section, self.workspace)
+
     def score(self, path: Path) -> int:
-        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        return header_score(read_table(path), self.spec)
+        return header_score(read_sniffed(path), self.own_spec)
 
     def header(self, path: Path) -> tuple:
         """(table, header row index, {field: column}, {field: label as written})."""
-        table = read_table(path)
-        return (table, *find_columns(path, table, self.spec))
+        table = read_sniffed(path)
+        return (table, *find_columns(path, table, self.own_spec))
+
+    def extra_columns(self, header: list, col: dict[str, int]) -> dict[int, str]:
+        """Columns read besides the specification's fields: {column: what it is read as}."""
+        return {}
+
+    def account_columns(self, path: Path) -> columns.Columns:
+        """Every column of the header mapped or ignored (or BadInput: see importers.columns)."""
+        table, index, col, _ = self.header(path)
+        spec = self.own_spec
+        used = {i: spec[fid].label for fid, i in col.items()}
+        header = table.rows[index][1]
+        used.update(self.extra_columns(header, col))
+        return columns.account(path, header, [r for _, r in table.rows[index + 1:]], used,
+                               self.section, self.workspace, spec, table.rows[index][0])
 
     def rows(self, path: Path):
         table, index, col, _ = self.header(path)
@@ -113,6 +133,7 @@ class _Tabular(FundtrailImporter):
         `key(number, row)` gives (the key compared, the key as shown); `what` names it
         (Chinese, English), e.g. ("项目编号 ", "project code ")."""
         seen = {}
+        ex.columns = self.account_columns(path)
         for number, row, raw in self.rows(path):
             ex.read += 1
             if row is None:
@@ -149,6 +170,7 @@ class _Tabular(FundtrailImporter):
 class FundListImporter(_Tabular):
     kind = "指标文件清单 fund indicator list"
     spec = FUND_LIST
+    section = "funds"
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
@@ -208,6 +230,12 @@ class FundListImporter(_Tabular):
 class ProjectLibraryImporter(_Tabular):
     kind = "项目库 project library"
     spec = PROJECT_LIBRARY
+    section = "projects"
+
+    def extra_columns(self, header, col) -> dict[int, str]:
+        names = {"Central": "中央", "Province": "省级", "City": "市级", "County": "县级",
+                 "Donation": "捐赠", "Twinning": "帮扶"}
+        return {i: f"资金规模·{names.get(c, c)}" for c, i in self._level_columns(header, col)}
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
@@ -315,6 +343,7 @@ class PersonRegisterImporter(_Tabular):
         super().__init__(workspace)
         self.register = register
         self.spec, self.key = self.SPECS[register]
+        self.section = register
         self.kind = {"households": "脱贫户/监测户登记册 household register",
                      "officials": "干部及亲属登记册 cadres register"}[register]
 
@@ -336,8 +365,11 @@ class PersonRegisterImporter(_Tabular):
             return key, "/".join(key)
 
         unknown = set()
-        for _number, row, _ in self.records(path, ex, person):
+        for number, row, _ in self.records(path, ex, person):
             record = {h: cells.text(row.get(h)) for h in REGISTER_HEADERS[self.register]}
+            for h in record:  # dates as the register keeps them (YYYY-MM-DD), whatever the file wrote
+                if self.spec[h].type == "date" and record[h]:
+                    record[h] = self._date(path, number, row.get(h), h).isoformat()
             village = record.get("行政村", "")
             if village and not ctx.master.village_code(village, record.get("乡镇", "")):
                 unknown.add(village)

@@ -24,6 +24,8 @@ class FileReport:
     balances: int = 0
     receipts: int = 0
     accounts: list[str] = field(default_factory=list)
+    mapped: list[tuple[str, str]] = field(default_factory=list)  # (header, field label)
+    ignored: list[str] = field(default_factory=list)  # headers known and not booked
 
     def lines(self) -> list[str]:
         out = [f"{self.source}  [{self.kind}]",
@@ -31,6 +33,11 @@ class FileReport:
                + (f" + 更新 updated {self.updated}" if self.updated else "")
                + f" + 跳过 skipped {len(self.skipped)}"]
         out += [f"    跳过第{row}行 skipped row {row}: {reason}" for row, reason in self.skipped]
+        if self.mapped:
+            out.append("  读取的列 columns read: " + "、".join(
+                header if header == label else f"{header}→{label}" for header, label in self.mapped))
+        if self.ignored:
+            out.append("  忽略的列(不入账) columns ignored: " + "、".join(self.ignored))
         extra = [(self.openings, "期初余额分录 opening entries"), (self.balances, "余额断言 balance assertions"),
                  (self.receipts, "指标到账分录 fund receipts")]
         out += [f"  另 plus {n} {label}" for n, label in extra if n]

@@ -9,7 +9,7 @@ import datetime
 from pathlib import Path
 
 from fundtrail import accounts as acc
-from fundtrail.importers import cells
+from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext
@@ -29,12 +29,16 @@ class RosterImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(read_table(path), ROSTER)
+        return header_score(read_table(path), columns.spec_for(ROSTER, "roster", self.workspace))
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         table = read_table(path)
-        index, col, _ = find_columns(path, table, ROSTER)
+        spec = columns.spec_for(ROSTER, "roster", self.workspace)
+        index, col, _ = find_columns(path, table, spec)
         ex = Extraction(path, self, self.kind, CLEARING)
+        ex.columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
+                                     {i: spec[f].label for f, i in col.items()}, "roster",
+                                     self.workspace, spec, table.rows[index][0])
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
         seen, unknown = {}, set()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import gcpause
-from fundtrail.importers import cells
+from fundtrail.importers import cells, columns
 from fundtrail.importers.base import (
     Extraction,
     FundtrailImporter,
@@ -31,6 +31,7 @@ from fundtrail.importers.base import (
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext, opening_entries
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import STATEMENT
 from fundtrail.importers.layout import Layout, head_text
 from fundtrail.importers.tables import Table, is_blank, read_table
 from fundtrail.ledgertext import money
@@ -61,6 +62,25 @@ class Statement:
     info: dict[str, str]  # holder, account_no, start, end from the lines above the header
     skipped: list[tuple[int, str]]
     read: int
+    header: list = field(default_factory=list)  # the header's labels, one a column
+    used: dict = field(default_factory=dict)  # {column: field label} the layout maps
+    below: list = field(default_factory=list)  # the first rows below the header (their cells)
+    header_row: int | None = None
+
+
+def _header_labels(table: Table, index: int, rows: int) -> list[str]:
+    """One label a column: a two-row header's lower cell under its (merged) upper one."""
+    top = [cells.text(c) for c in table.rows[index][1]]
+    if rows == 1:
+        return top
+    lower = [cells.text(c) for c in table.rows[index + 1][1]] if index + 1 < len(table.rows) else []
+    out, carried = [], ""
+    for i in range(max(len(top), len(lower))):
+        upper = top[i] if i < len(top) else ""
+        carried = upper or carried
+        below = lower[i] if i < len(lower) else ""
+        out.append(f"{carried}/{below}" if below and carried and carried != below else below or upper)
+    return out
 
 
 class StatementImporter(FundtrailImporter):
@@ -154,7 +174,10 @@ class StatementImporter(FundtrailImporter):
         if layout.totals_required and not any("合计" in r for _, r in skipped) and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
                            table.rows[-1][0])
-        return Statement(rows, info, skipped, read)
+        start = index + layout.header_rows
+        return Statement(rows, info, skipped, read, _header_labels(table, index, layout.header_rows),
+                         {i: STATEMENT[key].label for key, i in col.items()},
+                         [r for _, r in table.rows[start:start + 50]], table.rows[index][0])
 
     def _head(self, lines) -> dict[str, str]:
         """What the `head` patterns capture in the lines above the header. Each is tried on each
@@ -277,6 +300,9 @@ class StatementImporter(FundtrailImporter):
         st = self.parse(path)
         account, opens = self._account(path, st, ctx)
         ex = Extraction(path, self, self.kind, account, opens=opens, read=st.read, skipped=st.skipped)
+        columns.check(self.workspace, "statement", STATEMENT)
+        ex.columns = columns.account(path, st.header, st.below, st.used, "statement", self.workspace,
+                                     STATEMENT, st.header_row)
         leaf = acc.leaf(account)
         seen_links = {}
         for row in st.rows:

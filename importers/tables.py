@@ -86,6 +86,16 @@ def read_table(path, hint: str | None = None, sheet: str | None = None,
     return _cached(str(p.resolve()), stat.st_size, stat.st_mtime, hint, sheet, delimiter)
 
 
+def read_sniffed(path) -> Table:
+    """A register's or roster's table: a workbook, or text split by the separator its head uses
+    (comma, tab, semicolon, pipe: `sniff.delimiter`)."""
+    p = Path(path)
+    if p.suffix.lower() in sniff.EXCEL:
+        return read_table(p)
+    text, _ = sniff.decode(p, sniff.head_lines(p))
+    return read_table(p, delimiter=sniff.delimiter(text.splitlines()[:50]))
+
+
 def is_blank(row) -> bool:
     return not any(cells.text(c) for c in row)
 

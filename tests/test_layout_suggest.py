@@ -386,7 +386,7 @@ def test_an_unknown_bank_is_said_and_not_guessed(tmp_path):
                     "2024-07-01,拨款,,500.00,1500.00,青禾区住房和城乡建设局\n"
                     "2024-07-02,运费,20.00,,1480.00,青禾区交通运输局\n", "utf-8")
     output = suggest(path, root)
-    assert "银行 bank: 未知银行" in output and "--bank" in output, output
+    assert "银行 bank: 未知银行" in output and f"Next: fundtrail layout suggest {path} --bank" in output, output
     draft = root / "layouts" / "unknown-流水.toml"
     assert 'bank = "UNKNOWN"' in draft.read_text("utf-8") and "# 未知银行" in draft.read_text("utf-8")
     result = CliRunner().invoke(main, ["import", str(ledger), str(path)])

@@ -82,4 +82,8 @@ def suggest(file: Path, bank: str | None, root: Path | None, name: str | None):
     except OSError as error:
         raise click.ClickException(f"无法写入版式文件 cannot write {target}: {error}") from None
     click.echo(f"已写入版式草稿 draft layout written: {target}")
-    click.echo(f"下一步 Next: fundtrail import {folder / workspace.MAIN} {file} --dry-run")
+    if result.bank == UNKNOWN_BANK:
+        click.echo(f"下一步 Next: fundtrail layout suggest {file} --bank 银行名称 (bank name), "
+                   f"或在 {target} 中写明 bank (or write the bank's code in the draft)")
+    else:
+        click.echo(f"下一步 Next: fundtrail import {folder / workspace.MAIN} {file} --dry-run")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -42,11 +43,46 @@ LEDGER_FILES = {
 
 @dataclass(frozen=True)
 class County:
+    """A county's identity. The defaults are the demo county's (青禾区): `fundtrail init` refuses
+    them unless told --demo, so that no real county's books or notices carry them."""
     admdiv: str = "370405"
     name: str = "青禾区"
     bureau: str = "青禾区财政局"
     phone: str = "0632-12317"
     start: datetime.date = datetime.date(2023, 1, 1)
+
+
+DEMO = County()
+UNSET_ADMDIV = "000000"  # no county yet: the division list's own row sets it (importers/countylists.py)
+_ADMDIV = re.compile(r"\d{4}(?!00)\d{2}")  # a county-level code: its last two digits are not 00
+_PHONE = re.compile(r"\d[\d-]{3,18}\d")
+
+
+def identity_problems(name: str, admdiv: str, phone: str) -> list[tuple[str, str]]:
+    """What is wrong with a county's name, division code and supervision phone: (Chinese,
+    English) per problem, none when all three are fit for a county's books."""
+    problems = []
+    if not name or len(name) > 30 or any(not c.isprintable() or c.isspace() for c in name):
+        problems.append(("区县名称应为1-30个字、不含空格", "the county name: 1-30 characters, no spaces"))
+    if not _ADMDIV.fullmatch(admdiv or ""):
+        problems.append((f"行政区划代码应为区县级的6位数字(末两位不是00): {admdiv!r}",
+                         f"the division code: six digits of a county (not ending 00): {admdiv!r}"))
+    if not _PHONE.fullmatch(phone or ""):
+        problems.append((f"监督电话应为数字(可含-): {phone!r}", f"the supervision phone: digits and -: {phone!r}"))
+    return problems
+
+
+def demo_values(name: str, admdiv: str, phone: str) -> list[str]:
+    """Which of the three are the demo county's."""
+    return [v for v, d in ((name, DEMO.name), (admdiv, DEMO.admdiv), (phone, DEMO.phone)) if v == d]
+
+
+def contents(root: Path) -> list[str]:
+    """What a folder already holds (names, sorted); [] when it is empty or does not exist.
+    `fundtrail init` and `fundtrail demo` refuse a folder that holds anything: they commit what
+    the folder holds to git, and a county's spreadsheets lying there must never be committed."""
+    root = Path(root)
+    return sorted(p.name for p in root.iterdir()) if root.is_dir() else []
 
 
 def _template(name: str) -> str:

@@ -3,8 +3,12 @@
 - the division list (行政区划代码: towns and villages with their statistical codes) ->
   `custom "town" "<9-digit code>"` and `custom "village" "<12-digit code>"` (name, town). The
   code says the level: 12 digits ending 000 (or 9 digits) a town, other 12-digit codes a village
-  of the town its first 9 digits name; the county's own row (6 digits, or ending 000000) is
-  skipped. A list with one row per village may name the town in a 乡镇 column instead.
+  of the town its first 9 digits name. A list with one row per village may name the town in a
+  乡镇 column instead. The county's own row (6 digits, or 12 ending 000000) sets the county's
+  identity (`custom "county"`: its name and code, the bureau named after it) when the workspace
+  has none yet (`fundtrail init DIR --division-list FILE --phone ...`, which leaves the code
+  000000 for the list to fill); the supervision phone is kept. A workspace that has its county
+  keeps it, and a list naming another county is warned about; otherwise the row is skipped.
 - the subsidy items (补贴项目) with their standard (补贴标准, per payment) and period (发放周期:
   一次性, 每年, 每半年, 每季度, 每月) -> `custom "subsidy-item" "<name>"` (standard, period), which
   duplicate-subsidy and subsidy-above-standard read.
@@ -29,6 +33,7 @@ from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
 from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
 from fundtrail.importers.tables import header_score, read_sniffed
 from fundtrail.ledgertext import money
+from fundtrail.workspace import UNSET_ADMDIV
 
 COUNTY_FILE = "masterdata/county.beancount"
 PERIOD_WORDS = (("半年", "half"), ("季", "quarter"), ("月", "month"), ("年", "year"), ("一次", "once"))
@@ -63,7 +68,7 @@ class DivisionListImporter(_CountyList):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         day = ctx.open_date(datetime.date.today())
-        towns, villages = {}, {}
+        towns, villages, county = {}, {}, None
 
         def code_of(number, row):
             code = re.sub(r"\s", "", cells.text(row["code"]))
@@ -77,7 +82,7 @@ class DivisionListImporter(_CountyList):
             if not name:
                 raise BadInput(path, "名称为空", "empty name", number)
             if len(code) == 6 or code.endswith("000000"):
-                ex.skipped.append((number, "区县本级 the county itself"))
+                county = (number, code[:6], name)
             elif len(code) == 9 or code.endswith("000"):
                 towns[code[:9]] = name
             else:
@@ -89,11 +94,35 @@ class DivisionListImporter(_CountyList):
         if unknown:
             ex.warnings.append(f"村代码所属乡镇不在表中(未建乡镇): {'、'.join(unknown)} / villages "
                                "of towns the list does not name")
-        entries = [_custom("town", code, day, {"name": name}) for code, name in towns.items()]
+        entries = self._county(ex, ctx, county)
+        entries += [_custom("town", code, day, {"name": name}) for code, name in towns.items()]
         entries += [_custom("village", code, day, {"name": name, "town": town})
                     for code, (name, town) in villages.items()]
         self.upsert(ex, ctx, entries)
         return ex
+
+
+    @staticmethod
+    def _county(ex: Extraction, ctx: ImportContext, row) -> list:
+        """The county's own directive when the list sets the identity of a workspace that has
+        none yet (see the module doc); [] otherwise."""
+        held = ctx.master.county
+        unset = held is None or held.code == UNSET_ADMDIV
+        if row is None:
+            if unset:
+                ex.warnings.append("表中没有区县本级的行(6位代码)，区县名称和代码仍未设定 / the list has no "
+                                   "row for the county itself (a six-digit code): the county is still unset")
+            return []
+        number, code, name = row
+        if not unset:
+            ex.skipped.append((number, "区县本级 the county itself"))
+            if code != held.code:
+                ex.warnings.append(f"表中区县 {name}({code}) 不是本工作区的 {held.name}({held.code})，未采用 / "
+                                   f"the list's county {code} is not this workspace's {held.code}: not used")
+            return []
+        old = next((e for e in ctx.entries if isinstance(e, data.Custom) and e.type == "county"), None)
+        meta = {"name": name, "bureau": f"{name}财政局", "phone": held.phone if held else ""}
+        return [_custom("county", code, old.date if old else ctx.open_date(datetime.date.today()), meta)]
 
 
 def period_of(text: str) -> str:

@@ -52,9 +52,11 @@ def same_open(existing: data.Open | data.Custom | None, new: data.Open | data.Cu
 
 def master_key(entry: data.Open | data.Custom) -> str:
     """What a master-data directive is upserted by: the account it opens, or its custom type and
-    first value (`village:370405101201`)."""
+    first value (`village:370405101201`); the county's own directive by its type alone."""
     if isinstance(entry, data.Open):
         return entry.account
+    if entry.type == "county":  # one per workspace: the division list may set its code
+        return "county"
     return f"{entry.type}:{entry.values[0].value if entry.values else ''}"
 
 

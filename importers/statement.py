@@ -275,6 +275,11 @@ class StatementImporter(FundtrailImporter):
     # -- entries -------------------------------------------------------------------------------
     def _account(self, path: Path, st: Statement, ctx: ImportContext) -> tuple[str, list]:
         bank, number = self.layout.bank, st.info.get("account_no", "")
+        if bank == "UNKNOWN":  # a draft of `layout suggest` that could not tell the bank
+            raise BadInput(path, f"版式 {self.layout.key} 的银行未知 (bank = \"UNKNOWN\")：请在 layouts/"
+                           f"{self.layout.key}.toml 中写明银行代码(如 BOC)，或用 --bank 重新生成版式",
+                           f"layout {self.layout.key} names no bank: write the bank's code in it, or "
+                           "run `fundtrail layout suggest FILE --bank NAME` again")
         if number:
             account = ctx.account_by_number(number) or acc.bank_account(bank, number)
         else:

@@ -2,12 +2,27 @@
 
 From a sample of the file (the first 256 KB, or the first 400 rows of a workbook; never the
 whole file) it works out the encoding and the delimiter, the metadata lines above the header
-(account number, holder, period) and the header row (two rows when a label such as 发生额 spans
-借方/贷方 below it), maps the columns by the header names Chinese banks use, picks the date and
+(account number, holder, period) and the header, maps the columns by the header names Chinese
+banks use, picks the date and
 time formats that read every sampled value, and picks the amount convention (debit + credit, a
 借贷标志 and its words, a signed amount and its sign) and the row order by which reading makes
 the running balance add up. Whatever it could not decide (two columns fitting one field) is a
 note saying which and why.
+
+Headers of two rows with merged cells: a parent cell over children (发生额 over 借方/贷方,
+对方信息 over 户名/账号, 交易信息 over 日期/时间) and cells spanning both rows (交易日期, 余额).
+A workbook keeps a merged cell's text in its first cell only, a CSV export leaves the other
+cells empty; so each child is named `parent/child` (the parent carried to the right over the
+empty cells), a cell spanning both rows by its own text. Every row of the head is tried as a
+header of one row and, when the row below it holds labels rather than values, as the upper row
+of a header of two; the reading that names the most fields wins (one row on a tie). A child is
+matched by its own name, by the parent's name joined to it (对方信息/户名 reads as 对方户名)
+and, under an amount parent, by the direction words (发生额 over 借/贷 reads as debit/credit).
+
+The bank is told by its name in the lines above the header or in the file name (工商银行,
+建行, 信用社 ...), never by words that merely occur in the rows (建设局, 交通运输). When neither
+names a bank and --bank is not given, the draft says 未知银行 (bank = "UNKNOWN") and the import
+refuses it until the bank's code is written in.
 """
 
 from __future__ import annotations
@@ -32,11 +47,16 @@ SAMPLE_ROWS = 400
 # English gloss alone is matched too): the statement fields of the header specification.
 VOCABULARY = {f.id: f.names for f in STATEMENT.fields if f.names}
 META_LABELS = STATEMENT_HEAD.names()  # labels of the metadata lines -> what their value is
-BANKS = [("工商", "ICBC"), ("农业银行", "ABC"), ("农行", "ABC"), ("中国银行", "BOC"), ("中行", "BOC"),
-         ("建设", "CCB"), ("交通", "BOCOM"), ("邮政", "PSBC"), ("邮储", "PSBC"), ("招商", "CMB"),
-         ("中信", "CITIC"), ("兴业", "CIB"), ("浦发", "SPDB"), ("民生", "CMBC"), ("光大", "CEB"),
-         ("华夏", "HXB"), ("广发", "CGB"), ("平安", "PAB"), ("农村商业", "RCB"), ("农商", "RCB"),
-         ("信用合作", "RCC"), ("信用社", "RCC"), ("村镇银行", "VTB")]
+# bank names as the lines above a header or a file name write them (never words that merely
+# occur in the rows: 建设局, 交通运输局, 工商所 name no bank)
+BANKS = [("工商银行", "ICBC"), ("工行", "ICBC"), ("农业银行", "ABC"), ("农行", "ABC"), ("中国银行", "BOC"),
+         ("中行", "BOC"), ("建设银行", "CCB"), ("建行", "CCB"), ("交通银行", "BOCOM"), ("交行", "BOCOM"),
+         ("邮政储蓄", "PSBC"), ("邮储", "PSBC"), ("招商银行", "CMB"), ("招行", "CMB"), ("中信银行", "CITIC"),
+         ("兴业银行", "CIB"), ("浦发", "SPDB"), ("浦东发展", "SPDB"), ("民生银行", "CMBC"),
+         ("光大银行", "CEB"), ("华夏银行", "HXB"), ("广发银行", "CGB"), ("平安银行", "PAB"),
+         ("农村商业银行", "RCB"), ("农商银行", "RCB"), ("农商行", "RCB"), ("信用合作", "RCC"),
+         ("信用社", "RCC"), ("村镇银行", "VTB")]
+UNKNOWN_BANK = "UNKNOWN"  # the draft's bank when neither the file nor --bank names one
 DATES = cells.DATE_FORMATS + ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
                               "%Y/%m/%d %H:%M", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y.%m.%d %H:%M:%S",
                               "%Y年%m月%d日 %H:%M:%S", "%Y-%m-%d-%H.%M.%S")
@@ -99,14 +119,19 @@ def sample(path: Path) -> tuple[list[tuple[int, list]], str, str]:
 
 # -- the header ------------------------------------------------------------------------------
 _BRACKETS = re.compile(r"\(.*?\)|\[.*?\]|（.*?）")
+_PARENT_ONLY = re.compile(r"(信息|情况|明细|资料)$")  # a parent's words that name no field
 
 
 def _matches(label: str) -> list[tuple[int, int, str]]:
     """(strength, preference, field) for a header label: 3 its Chinese name is a known name,
     2 its English gloss is, 1 it contains a known Chinese name of 3 or more characters."""
     folded = cells.fold(label)
+    parent, _, child = folded.rpartition("/")  # two rows: `发生额/借方`
     out = []
-    for form in dict.fromkeys((folded, folded.rpartition("/")[2])):  # two-row: `发生额/借方`
+    if parent and _BRACKETS.sub("", parent) in VOCABULARY["amount"]:  # 发生额 over 借/贷, 收/支
+        out += [(3, 0, "debit")] * (child in OUT_WORDS) + [(3, 0, "credit")] * (child in IN_WORDS)
+    joined = _PARENT_ONLY.sub("", parent) + child if parent else ""  # 对方信息/户名 -> 对方户名
+    for form in dict.fromkeys(f for f in (folded, child or folded, joined) if f):
         zh = _BRACKETS.sub("", form)
         zh = re.split(r"[A-Za-z]", zh)[0] or zh.lower()
         english = "".join(re.findall(r"[A-Za-z'.\-/]+", form)).lower()
@@ -131,21 +156,50 @@ def _labels(rows, index: int, count: int) -> dict[int, str]:
     return out
 
 
+def _named(labels: dict[int, str]) -> tuple[int, int]:
+    """(fields named, their summed match strength) by a header's labels."""
+    fields: dict[str, int] = {}
+    for label in labels.values():
+        found = _matches(label)
+        if found:
+            fields[found[0][2]] = max(fields.get(found[0][2], 0), found[0][0])
+    return len(fields), sum(fields.values())
+
+
+def _holds_labels(row) -> bool:
+    """Whether a row holds labels only (the lower row of a header), no number, date or amount."""
+    texts = [c for c in row if cells.text(c)]
+    if not texts or any(isinstance(c, (int, float, datetime.date)) for c in texts):
+        return False
+    for cell in texts:
+        if _is_date(cell):
+            return False
+        try:
+            if cells.amount(cell) is not None:
+                return False
+        except cells.CellError:
+            pass
+    return True
+
+
 def _header(path: Path, rows) -> tuple[int, int]:
-    """(index, 1 or 2) of the row naming the most known columns."""
-    best, score = 0, 0
-    for index in range(min(40, len(rows))):
-        known = sum(1 for c in rows[index][1] if cells.text(c) and _matches(cells.text(c)))
-        if known > score:
-            best, score = index, known
-    if score < 2:
+    """(index, 1 or 2) of the header naming the most known fields (see the module doc). Two rows
+    are a header when both hold labels only and together name more fields than either alone (a
+    metadata line above a header of one row adds none)."""
+    search = min(40, len(rows))
+    single = [_named(_labels(rows, i, 1)) for i in range(search)] + [(0, 0)]
+    best, score = (0, 1), (0, 0)
+    for index in range(search):
+        if single[index] > score:
+            best, score = (index, 1), single[index]
+        if index + 1 < len(rows) and _holds_labels(rows[index][1]) and _holds_labels(rows[index + 1][1]):
+            named = _named(_labels(rows, index, 2))
+            if named > max(score, single[index], single[index + 1]):
+                best, score = (index, 2), named
+    if score[0] < 2:
         raise BadInput(path, "前40行中找不到对账单表头(日期、金额、余额等列名)",
                        "no statement header (date, amount, balance ... labels) in the first 40 rows")
-    below = rows[best + 1][1] if best + 1 < len(rows) else []
-    words = [c for c in below if cells.text(c)]
-    two = (len(words) >= 2 and all(_matches(cells.text(c)) for c in words)
-           and not any(isinstance(c, (int, float, datetime.date)) for c in below))
-    return best, 2 if two else 1
+    return best
 
 
 # -- deciding --------------------------------------------------------------------------------
@@ -362,12 +416,14 @@ def _fits(amounts, balances) -> int:
 
 
 def _bank(text: str, given: str | None) -> str:
+    """The bank's code: from --bank (a name or a code), else from `text` (the lines above the
+    header and the file name); UNKNOWN_BANK when neither tells it."""
     if given:
         code = next((code for word, code in BANKS if word in given), None)
         if code or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", given):
-            return code or "BANK"
+            return code or UNKNOWN_BANK
         return given.upper()
-    return next((code for word, code in BANKS if word in text), "BANK")
+    return next((code for word, code in BANKS if word in text), UNKNOWN_BANK)
 
 
 def suggest(path, bank: str | None = None) -> Suggestion:
@@ -376,8 +432,15 @@ def suggest(path, bank: str | None = None) -> Suggestion:
 
     path = Path(path)
     rows, encoding, delimiter = sample(path)
-    text = " ".join(cells.text(c) for _, r in rows[:40] for c in r)
-    draft = _Draft(path, rows, _bank(text, bank))
+    draft = _Draft(path, rows, "")
+    above = " ".join(cells.fold(c) for _, r in rows[:draft.index] for c in r if cells.text(c))
+    draft.bank = _bank(f"{above} {cells.fold(path.stem)}", bank)
+    if draft.bank == UNKNOWN_BANK:
+        draft.note(f"未知银行: {'--bank ' + _line(bank) + ' 不是已知的银行名' if bank else '文件中看不出开户银行'}，"
+                   "请用 --bank 指定(如 --bank 中国银行 或 --bank BOC)后重新生成，或把 bank 改为银行代码；"
+                   "改好之前不能导入",
+                   "unknown bank: give --bank (a name or a code such as BOC) and suggest again, or write "
+                   "the bank's code in `bank`; the layout does not import until then")
     draft.assign()
     draft.dates()
     draft.reconciles = False

@@ -24,7 +24,7 @@ def test_installed_console_script_runs():
 
 
 def test_init_makes_a_workspace_that_loads_clean(tmp_path):
-    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws")])
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws"), "--demo"])
     assert result.exit_code == 0, result.output
     ws = tmp_path / "ws"
     for folder in ("inbox", "documents", "reports", "registers"):
@@ -38,8 +38,8 @@ def test_init_makes_a_workspace_that_loads_clean(tmp_path):
 
 
 def test_init_refuses_to_overwrite(tmp_path):
-    CliRunner().invoke(main, ["init", str(tmp_path)])
-    result = CliRunner().invoke(main, ["init", str(tmp_path)])
+    CliRunner().invoke(main, ["init", str(tmp_path), "--demo"])
+    result = CliRunner().invoke(main, ["init", str(tmp_path), "--demo"])
     assert result.exit_code != 0
     assert "已存在" in result.output
 
@@ -63,7 +63,7 @@ def test_check_fail_on_and_ledger_errors(demo, tmp_path):
     # The demo plants critical anomalies too; a workspace whose only finding is medium
     # (unclassified money) shows the threshold letting it pass.
     quiet = tmp_path / "quiet"
-    CliRunner().invoke(main, ["init", str(quiet)])
+    CliRunner().invoke(main, ["init", str(quiet), "--demo"])
     with (quiet / "transactions" / "manual.beancount").open("a", encoding="utf-8") as handle:
         handle.write(f'\n{datetime.date.today()} * "某公司" "往来款"\n'
                      '  Expenses:Suspense  5.00 CNY\n  Income:Suspense  -5.00 CNY\n')

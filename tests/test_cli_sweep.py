@@ -99,7 +99,7 @@ def test_reports_stay_out_of_the_change_history(tmp_path):
 
     if not history.available():
         pytest.skip("git is not installed")
-    assert run("init", tmp_path / "ws").exit_code == 0
+    assert run("init", tmp_path / "ws", "--demo").exit_code == 0
     (tmp_path / "ws" / "reports" / "2024-county-disclosure.pdf").write_bytes(b"%PDF")
     assert history.commit(tmp_path / "ws", "封账 seal") is None  # nothing of the books changed
 
@@ -122,8 +122,8 @@ def test_an_import_after_a_seal_is_validated_with_the_seal_sidecars(workspace):
 def test_init_and_demo_below_a_file(tmp_path):
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
-    refused(run("init", blocker), "输出目录是一个文件", "is a file, not a directory")
-    refused(run("init", blocker / "ws"), "无法写入", "是文件不是目录")
+    refused(run("init", blocker, "--demo"), "输出目录是一个文件", "is a file, not a directory")
+    refused(run("init", blocker / "ws", "--demo"), "无法写入", "是文件不是目录")
     refused(run("demo", "--dir", blocker / "demo"), "无法写入", "是文件不是目录")
     assert blocker.read_text() == "x"
 

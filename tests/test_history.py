@@ -28,7 +28,7 @@ def git(root, *args):
 
 
 def test_init_makes_a_repository_with_a_first_commit(tmp_path):
-    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws")])
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "ws"), "--demo"])
     assert result.exit_code == 0, result.output
     log = git(tmp_path / "ws", "log", "--format=%an|%s")
     assert log.splitlines() == ["张会计|新建工作区 青禾区 workspace created (张会计)"]

@@ -278,3 +278,121 @@ def test_a_more_specific_head_pattern_keeps_its_line(tmp_path, lines):
     entries, _, _ = loader.load_file(str(ledger))
     opened = next(e for e in entries if isinstance(e, data.Open) and e.account.startswith("Assets:Bank:QH"))
     assert (opened.account, opened.meta["name"]) == ("Assets:Bank:QH-5566", "青禾区财政局")
+
+
+# -- headers of two rows with merged cells -------------------------------------------------------
+MERGED_ROWS = [  # date, summary, debit, credit, payee, payee account; opening balance 50,000.00
+    ("2024-07-01", "衔接资金拨入", None, "120000.00", "青禾区财政局", "370405000001"),
+    ("2024-07-03", "支付工程进度款", "86400.50", None, "青禾建工有限公司", "6222020200112233"),
+    ("2024-07-08", "支付材料款", "12250.00", None, "禾丰农资经营部", "6228480012345678"),
+    ("2024-07-15", "利息", None, "31.26", "青禾农商银行", ""),
+    ("2024-07-22", "支付监理费", "3800.00", None, "青禾工程监理有限公司", "6217000099887766"),
+]
+
+
+def _merged_rows(opening="50000.00"):
+    from decimal import Decimal
+
+    balance, out = Decimal(opening), []
+    for date, summary, debit, credit, payee, account in MERGED_ROWS:
+        balance += Decimal(credit or 0) - Decimal(debit or 0)
+        out.append((date, summary, debit, credit, balance, payee, account))
+    return out
+
+
+def write_merged_workbook(path, title="中国农业银行 单位账户交易明细", parent_over_payee=False):
+    """A statement as banks' counter systems export it: a title merged across the sheet, the account
+    and holder, then a header of two rows: 交易日期, 摘要 and 余额 each merged across both rows,
+    发生额 merged over 借方/贷方 (and, when asked, 对方信息 merged over 户名/账号)."""
+    import datetime
+    from decimal import Decimal
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([title])
+    sheet.merge_cells("A1:H1")
+    sheet.append(["账号：", "6228 4800 1122 3344 556", None, None, "户名：", "青禾区乡村振兴局"])
+    if parent_over_payee:
+        sheet.append(["交易日期", "摘要", "发生额", None, "余额", "对方信息", None, "备注"])
+        sheet.append([None, None, "借方", "贷方", None, "户名", "账号", None])
+        merges = ["A3:A4", "B3:B4", "C3:D3", "E3:E4", "F3:G3", "H3:H4"]
+    else:
+        sheet.append(["交易日期", "摘要", "发生额", None, "余额", "对方户名", "对方账号", "备注"])
+        sheet.append([None, None, "借", "贷", None, None, None, None])
+        merges = ["A3:A4", "B3:B4", "C3:D3", "E3:E4", "F3:F4", "G3:G4", "H3:H4"]
+    for cells in merges:
+        sheet.merge_cells(cells)
+    for date, summary, debit, credit, balance, payee, account in _merged_rows():
+        sheet.append([datetime.date.fromisoformat(date), summary, float(Decimal(debit)) if debit else None,
+                      float(Decimal(credit)) if credit else None, float(balance), payee, account or None, ""])
+    sheet.append(["合计", None, 102450.50, 120031.26, None, None, None, None])
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("parent_over_payee", [False, True])
+def test_suggest_reads_a_merged_two_row_header_and_the_draft_imports_with_its_balance(tmp_path,
+                                                                                       parent_over_payee):
+    root = tmp_path / "ws"
+    ledger = ws.create(root)
+    path = write_merged_workbook(tmp_path / "农行流水.xlsx", parent_over_payee=parent_over_payee)
+    output = suggest(path, root)
+    assert "表头 header: 第3行 row 3(两行 two rows)  银行 bank: ABC" in output, output
+    assert "running balance reconciles" in output and "没有余额列" not in output
+    draft = (root / "layouts" / "abc-农行流水.toml").read_text("utf-8")
+    assert 'balance = "余额"' in draft and 'date = "交易日期"' in draft and "header_rows = 2" in draft
+    assert ('debit = "发生额/借"' in draft and 'credit = "发生额/贷"' in draft) if not parent_over_payee \
+        else ('payee = "对方信息/户名"' in draft and 'payee_account = "对方信息/账号"' in draft)
+    result = CliRunner().invoke(main, ["import", str(ledger), str(path)])
+    assert result.exit_code == 0, result.output
+    rows, balances = imported(ledger, "Assets:Bank:ABC-4556")  # the account number's last digits
+    want = _merged_rows()
+    assert [(str(e.date), e.payee) for e in rows] == [(w[0], w[5]) for w in want]
+    assert [b.amount.number for b in balances] == [want[-1][4]]  # and beancount found it true
+
+
+def test_suggest_reads_a_csv_with_a_two_row_header(tmp_path):
+    """A CSV export of the same statement: the merged cells come out as empty fields."""
+    root = tmp_path / "ws"
+    ledger = ws.create(root)
+    lines = ["青禾农商银行 账户明细", "账号：6230 5100 0000 1234 567,,户名：青禾区乡村振兴局",
+             "交易信息,,发生额,,余额,对方户名", "交易日期,流水号,借方金额,贷方金额,,"]
+    for n, (date, _, debit, credit, balance, payee, _) in enumerate(_merged_rows(), 1):
+        lines.append(f"{date},QH{n:06d},{debit or ''},{credit or ''},{balance},{payee}")
+    path = tmp_path / "statement.csv"
+    path.write_text("\n".join(lines) + "\n", "gb18030")
+    output = suggest(path, root)
+    assert "(两行 two rows)  银行 bank: RCB" in output and "running balance reconciles" in output, output
+    draft = (root / "layouts" / "rcb-statement.toml").read_text("utf-8")
+    for column in ('date = "交易信息/交易日期"', 'serial = "交易信息/流水号"', 'balance = "余额"',
+                   'debit = "发生额/借方金额"', 'credit = "发生额/贷方金额"'):
+        assert column in draft, draft
+    result = CliRunner().invoke(main, ["import", str(ledger), str(path)])
+    assert result.exit_code == 0, result.output
+    rows, balances = imported(ledger, "Assets:Bank:RCB-4567")
+    assert [(str(e.date), e.payee) for e in rows] == [(w[0], w[5]) for w in _merged_rows()]
+    assert [b.amount.number for b in balances] == [_merged_rows()[-1][4]]
+
+
+def test_an_unknown_bank_is_said_and_not_guessed(tmp_path):
+    """Rows naming 建设局 or 交通运输局 name no bank: the draft says 未知银行, asks for --bank,
+    and the import refuses it until the bank is written in; --bank then names it."""
+    root = tmp_path / "ws"
+    ledger = ws.create(root)
+    path = tmp_path / "流水.csv"
+    path.write_text("账号：6217000099887766\n交易日期,摘要,借方,贷方,余额,对方户名\n"
+                    "2024-07-01,拨款,,500.00,1500.00,青禾区住房和城乡建设局\n"
+                    "2024-07-02,运费,20.00,,1480.00,青禾区交通运输局\n", "utf-8")
+    output = suggest(path, root)
+    assert "银行 bank: 未知银行" in output and f"Next: fundtrail layout suggest {path} --bank" in output, output
+    draft = root / "layouts" / "unknown-流水.toml"
+    assert 'bank = "UNKNOWN"' in draft.read_text("utf-8") and "# 未知银行" in draft.read_text("utf-8")
+    result = CliRunner().invoke(main, ["import", str(ledger), str(path)])
+    assert result.exit_code != 0 and "银行未知" in result.output and "Traceback" not in result.output
+    assert "Assets:Bank:UNKNOWN" not in (root / "transactions/imported.beancount").read_text("utf-8")
+    draft.unlink()
+    assert "银行 bank: CCB" in suggest(path, root, "建设银行")
+    result = CliRunner().invoke(main, ["import", str(ledger), str(path)])
+    assert result.exit_code == 0, result.output

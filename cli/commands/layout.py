@@ -34,6 +34,7 @@ def _workspace(file: Path, given: Path | None) -> Path | None:
 @click.option("--name", default=None, help="版式文件名 layout file name (default: from FILE)")
 def suggest(file: Path, bank: str | None, root: Path | None, name: str | None):
     from fundtrail.importers.errors import BadInput
+    from fundtrail.importers.suggest import UNKNOWN_BANK
     from fundtrail.importers.suggest import suggest as draft
 
     try:
@@ -42,7 +43,9 @@ def suggest(file: Path, bank: str | None, root: Path | None, name: str | None):
         raise click.ClickException(f"无法读取 cannot read {file}: {error}") from None
     click.echo(f"编码 encoding: {result.encoding}  分隔符 delimiter: {result.delimiter or '-'}  "
                f"表头 header: 第{result.header_index + 1}行 row {result.header_index + 1}"
-               f"{'(两行 two rows)' if result.header_rows == 2 else ''}  银行 bank: {result.bank}")
+               f"{'(两行 two rows)' if result.header_rows == 2 else ''}  银行 bank: "
+               + ("未知银行 unknown (请用 --bank 指定 give --bank, e.g. --bank 中国银行)"
+                  if result.bank == UNKNOWN_BANK else result.bank))
     for key, value in result.info.items():
         click.echo(f"  {key}: {value}")
     for note in result.notes:
@@ -79,4 +82,8 @@ def suggest(file: Path, bank: str | None, root: Path | None, name: str | None):
     except OSError as error:
         raise click.ClickException(f"无法写入版式文件 cannot write {target}: {error}") from None
     click.echo(f"已写入版式草稿 draft layout written: {target}")
-    click.echo(f"下一步 Next: fundtrail import {folder / workspace.MAIN} {file} --dry-run")
+    if result.bank == UNKNOWN_BANK:
+        click.echo(f"下一步 Next: fundtrail layout suggest {file} --bank 银行名称 (bank name), "
+                   f"或在 {target} 中写明 bank (or write the bank's code in the draft)")
+    else:
+        click.echo(f"下一步 Next: fundtrail import {folder / workspace.MAIN} {file} --dry-run")

@@ -4,7 +4,7 @@ beangulp's CLI:
 
     import beangulp
     from fundtrail.importers.registry import importers
-    beangulp.Ingest(importers("path/to/workspace")).main()
+    beangulp.Ingest(importers("path/to/workspace"))()
 """
 
 from __future__ import annotations

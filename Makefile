@@ -39,7 +39,9 @@ demo: setup  ## build the demo county in demo/ and run the checks on it
 	$(BIN)/fundtrail export xlsx demo/main.beancount --year 2024 --out demo/reports/fundtrail-2024.xlsx
 	$(BIN)/fundtrail export ofdp demo/main.beancount --year 2024 --out demo/reports/ofdp-2024
 	@echo "Reports: demo/reports/"
-	@echo "Browse: $(BIN)/fundtrail serve demo/main.beancount   (http://127.0.0.1:5000/)"
+	@echo "fundtrail is installed in $(BIN)/: put it on PATH for this shell with"
+	@echo "    . $(BIN)/activate"
+	@echo "then browse the books: fundtrail serve demo/main.beancount   (http://127.0.0.1:5000/)"
 
 test: setup  ## run the test suite
 	$(BIN)/python -m pytest

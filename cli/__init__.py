@@ -17,9 +17,10 @@ from fundtrail.cli.commands.serve import serve
 from fundtrail.cli.commands.users import users
 from fundtrail.cli.commands.verify import verify
 from fundtrail.cli.commands.workspace import demo, init
+from fundtrail.cli.usage import Group
 
 
-@click.group(help="fundtrail: 衔接资金/扶贫资金 复式账簿与审计线索 (double-entry fund ledger on beancount).")
+@click.group(cls=Group, help="fundtrail: 衔接资金/扶贫资金 复式账簿与审计线索 (double-entry fund ledger on beancount).")
 @click.version_option(package_name="fundtrail")
 def main():
     pass

@@ -82,6 +82,8 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
         with gcpause.paused():
             ex = importer.read(path, ctx)
         reports.append(plan.take(ex, ctx))
+        if reports[-1].read == 0:  # a header and nothing under it: most likely the wrong export
+            raise BadInput(path, "文件中只有表头，没有数据行", "the file has a header but no data rows")
     written = []
     if plan.changes:
         _validate(ledger, root, plan, before)

@@ -4,11 +4,12 @@ beangulp's CLI:
 
     import beangulp
     from fundtrail.importers.registry import importers
-    beangulp.Ingest(importers("path/to/workspace")).main()
+    beangulp.Ingest(importers("path/to/workspace"))()
 """
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from fundtrail.importers import layout, sniff
@@ -53,17 +54,31 @@ def best_scoring(path: Path, candidates) -> FundtrailImporter | None:
 def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
     """The importer that scores highest on `path`; BadInput when none recognises it (a large file
     as soon as its head shows it: fundtrail.importers.sniff)."""
+    if path.stat().st_size == 0:
+        raise BadInput(path, "文件为空", "the file is empty")
     sniff.require_known_head(path, candidates)
     best = best_scoring(path, candidates)
     if best is None:
         zh, en = _nearest_layout(path, candidates)
+        typed = as_typed(path)
         raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)，"
                        f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
-                       f"{path.name} 生成版式",
+                       f"{typed} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
                        f"subsidy roster, registers) and not a treasury voucher XML. {en}For a bank "
-                       f"statement, run `fundtrail layout suggest {path.name}` to draft a layout")
+                       f"statement, run `fundtrail layout suggest {typed}` to draft a layout")
     return best
+
+
+def as_typed(path: Path) -> str:
+    """`path` as a user types it in a shell where the command ran: relative to the working
+    directory when it lies below it, else absolute; quoted when it holds a space."""
+    full = Path(path).resolve()
+    try:
+        text = str(full.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        text = str(full)
+    return shlex.quote(text)
 
 
 def _nearest_layout(path: Path, candidates) -> tuple[str, str]:

@@ -128,7 +128,10 @@ def delimiter(lines: list[str]) -> str:
     """The separator that splits most lines into the same number (3 or more) of fields."""
     best, score = ",", -1
     for candidate in DELIMITERS.values():
-        widths = Counter(len(r) for r in csv.reader(lines, delimiter=candidate) if len(r) > 2)
+        try:
+            widths = Counter(len(r) for r in csv.reader(lines, delimiter=candidate) if len(r) > 2)
+        except csv.Error:  # a field over csv's limit: this candidate does not split the lines
+            continue
         if widths:
             width, count = widths.most_common(1)[0]
             if count * min(width, 6) > score:

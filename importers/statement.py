@@ -118,7 +118,10 @@ class StatementImporter(FundtrailImporter):
         if path.suffix.lower() not in self.layout.suffixes:
             return 0, [], []
         labels = list(self.layout.columns.values())
-        index, names, missing = self._table(path).best_header(labels, self.layout.header_rows)
+        best = self._table(path).best_header(labels, self.layout.header_rows)
+        if best is None:  # an empty file: no row to compare
+            return 0, labels, []
+        index, names, missing = best
         wanted = {cells.fold(label) for label in labels}
         extra = [name for name in names if name not in wanted and "/" not in name]
         return len(labels) - len(missing), missing, extra

@@ -202,7 +202,7 @@ def test_no_importer_names_the_closest_layout_and_the_next_step(tmp_path):
     message = str(error.value)
     assert "中国工商银行对公账户明细" in message and "借方发生额" in message  # closest, what it lacks
     assert re.search(r"不认识的表头: 支出、收入", message)
-    assert "fundtrail layout suggest odd.csv" in message
+    assert f"fundtrail layout suggest {path.resolve()}" in message  # the file as typed, folder and all
 
 
 def test_init_writes_a_commented_example_that_is_a_layout_once_uncommented(tmp_path):

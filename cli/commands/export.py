@@ -26,6 +26,8 @@ def load_year(ledger: str, year: int | None):
     books = load_books(ledger)
     if year:
         require_period(books, datetime.date(year, 1, 1), datetime.date(year, 12, 31), str(year))
+    else:  # all years: refused only when there is none
+        require_period(books, datetime.date.min, datetime.date.max, "")
     return books
 
 

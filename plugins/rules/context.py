@@ -39,7 +39,8 @@ class Context:
         """The `as_of` setting, else the date the books are complete to: the last transaction,
         or the day before the last balance assertion (a statement's closing balance is asserted
         on the day after its period), whichever is later. Books with neither (master data only)
-        are judged at their last entry, so nothing is yet overdue or idle."""
+        are judged at their last entry, so nothing is yet overdue or idle; books with no entry
+        at all at today's date."""
         return self.memo("as_of", self._judging_date)
 
     def _judging_date(self) -> datetime.date:
@@ -50,7 +51,7 @@ class Context:
         if balances:
             day = balances[-1].date - datetime.timedelta(days=1)
             return max(day, last) if last else day
-        return last or (self.entries[-1].date if self.entries else datetime.date.min)
+        return last or (self.entries[-1].date if self.entries else datetime.date.today())
 
     def memo(self, key: str, build):
         """`build()` once per context (one load and one set of settings), then the same object."""

@@ -1,0 +1,85 @@
+"""The `fundtrail` group's error handling: click's own usage errors (a missing argument, an
+unknown option, a value not among the choices) say what is wrong in Chinese first, click's English
+after it, and keep click's exit status 2; a failure no command foresaw ends with a short Chinese +
+English message naming the error's type and place, exit 70, never a traceback
+(`FUNDTRAIL_DEBUG=1` shows the traceback for a developer)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import traceback
+from pathlib import Path
+
+import click
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2: help on no arguments
+INTERNAL = 70  # EX_SOFTWARE: a fault of the program, not of the user's input
+
+
+def _chinese(error: click.UsageError) -> str:
+    """What is wrong, in Chinese, from the kind of click error."""
+    text = error.format_message()
+    if isinstance(error, click.NoSuchOption):
+        return f"没有选项 {error.option_name}"
+    if isinstance(error, click.MissingParameter):
+        param = error.param
+        name = (param.opts[0] if param is not None and param.opts and param.param_type_name == "option"
+                else (param.human_readable_name if param is not None else ""))
+        kind = "选项" if param is not None and param.param_type_name == "option" else "参数"
+        return f"缺少{kind} {name}".rstrip()
+    if isinstance(error, click.BadParameter):
+        name = error.param.get_error_hint(error.ctx) if error.param is not None and error.ctx else ""
+        return f"参数值无效 {name}".rstrip()
+    if isinstance(error, click.BadOptionUsage):
+        return f"选项用法错误 {error.option_name}"
+    if text.startswith("No such command"):
+        return "没有这个命令"
+    if "unexpected extra argument" in text:
+        return "多余的参数"
+    return "用法错误"
+
+
+def _internal(error: Exception) -> click.ClickException:
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?"
+    exception = click.ClickException(
+        f"程序内部错误（{type(error).__name__}，{where}），请把所用命令报告给维护人员"
+        f" internal error ({type(error).__name__} at {where}); please report the command used"
+        " (FUNDTRAIL_DEBUG=1 shows the traceback)")
+    exception.exit_code = INTERNAL
+    return exception
+
+
+@contextlib.contextmanager
+def guarded():
+    """Click's usage errors in Chinese + English; any other failure as `_internal` says."""
+    try:
+        yield
+    except click.UsageError as error:
+        if _HAN.search(error.format_message()) or isinstance(error, _HELP):
+            raise  # the command's own bilingual message, or the group's help
+        raise click.UsageError(f"{_chinese(error)} {error.format_message()}", error.ctx) from None
+    except click.Abort:
+        raise click.ClickException("已中止 aborted") from None
+    except (click.ClickException, click.exceptions.Exit, EOFError):
+        raise  # click's own: already a message, an exit status, or an aborted prompt
+    except Exception as error:
+        if os.environ.get("FUNDTRAIL_DEBUG") or (isinstance(error, OSError) and error.errno == errno.EPIPE):
+            raise
+        raise _internal(error) from None
+
+
+class Group(click.Group):
+    """The `fundtrail` group: its own and every subcommand's errors pass through `guarded`."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        with guarded():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx):
+        with guarded():
+            return super().invoke(ctx)

@@ -33,12 +33,18 @@ def text(cell) -> str:
     return str(cell).strip()
 
 
+MAX_DIGITS = 15  # whole-yuan digits an amount may have (under a trillion yuan), within Decimal's precision
+
+
 def amount(cell, empty=EMPTY) -> Decimal | None:
     """A money cell as Decimal to the cent; None when empty. Excel numbers go through str()."""
     if cell is None or isinstance(cell, bool):
         return None
     if isinstance(cell, (int, float)):
-        return Decimal(str(cell)).quantize(CENT)
+        value = Decimal(str(cell))
+        if not value.is_finite() or value.adjusted() >= MAX_DIGITS:
+            raise CellError(f"金额超出范围 {cell!r} / amount out of range {cell!r}")
+        return value.quantize(CENT)
     raw = cell.strip() if cell.isascii() else unicodedata.normalize("NFKC", cell).strip()
     if raw in empty:
         return None
@@ -49,12 +55,15 @@ def amount(cell, empty=EMPTY) -> Decimal | None:
     negative = number.startswith("(") and number.endswith(")")
     if negative:
         number = number[1:-1]
+    shown = raw if len(raw) <= 40 else raw[:40] + "…"
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise CellError(f"金额格式错误 {raw!r} / malformed amount {raw!r}") from None
-    if not value.is_finite() or value != value.quantize(CENT):
-        raise CellError(f"金额格式错误 {raw!r} / malformed amount {raw!r}")
+        raise CellError(f"金额格式错误 {shown!r} / malformed amount {shown!r}") from None
+    if not value.is_finite() or value.adjusted() >= MAX_DIGITS:
+        raise CellError(f"金额格式错误或超出范围 {shown!r} / malformed or out-of-range amount {shown!r}")
+    if value != value.quantize(CENT):
+        raise CellError(f"金额格式错误 {shown!r} / malformed amount {shown!r}")
     return (-value if negative else value).quantize(CENT)
 
 

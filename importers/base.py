@@ -57,6 +57,7 @@ class Extraction:
     warnings: list = field(default_factory=list)
     date: datetime.date | None = None  # the document's date (a statement's period end), for filing
     columns: object = None  # the header's columns, mapped and ignored (importers.columns.Columns)
+    ledger_file: str = ""  # where the entries go; "" = transactions/imported.beancount
 
 
 def filed_date(path) -> datetime.date | None:

@@ -42,7 +42,8 @@ def identities(entry) -> set[tuple[str, str]]:
         return {(f"balance:{entry.date}", entry.account)}
     if not isinstance(entry, data.Transaction):
         return set()
-    cash = {p.account for p in entry.postings if acc.is_cash(p.account)}
+    cash = {p.account for p in entry.postings  # a collective's account holds its layer's money
+            if acc.is_cash(p.account) or p.account.startswith(acc.COLLECTIVE + ":")}
     return {(link, account) for link in entry.links or () for account in cash}
 
 

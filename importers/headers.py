@@ -13,6 +13,9 @@ file: its fields and the ones a file must have.
   `SUBSIDY_ITEMS`, `HOUSEHOLDS`, `OFFICIALS`: the rosters and registers, located by
   `tables.find_columns` (a bracketed unit in a file's label or a name is ignored when the
   label does not match as written).
+- `INCOME_RECORDS`, `DISTRIBUTIONS`: the collective layer's asset income records and
+  distribution rosters (`fundtrail.importers.collective`); `*_IGNORED` the header names of the
+  columns their importer reads past (listed as ignored in the import report).
 - `TOTALS`: the words a totals row starts with.
 """
 
@@ -181,6 +184,47 @@ ASSET_REGISTER = Spec("项目资产台账", (
     field("approval", "code", "处置批准文号", "批准文号", "审批文号"),
     field("proceeds", "amount", "处置收入(元)", "处置收入"),
 ), ("id", "name", "cls", "value", "registered"))
+
+# -- the collective layer: asset income and its distribution ----------------------------------
+ASSET_ID = field("asset", "code", "资产编号", "资产代码", label="资产编号")
+INCOME_RECORDS = Spec("资产收益明细", (
+    field("seq", "count", "序号"),
+    field("ref", "code", "收益编号", "收益单号", "收据编号", "收据号", "票据号", "单据号", "凭证号",
+          "流水号"),
+    ASSET_ID,
+    field("asset_name", "text", "资产名称"),
+    TOWN,
+    field("village", "text", "行政村", "所在村", "村"),
+    field("date", "date", "收益日期", "到账日期", "收款日期", "入账日期", "收入日期", "日期"),
+    field("amount", "amount", "收益金额(元)", "收益金额(万元)", "收益金额", "到账金额", "收入金额",
+          "金额(元)", "金额"),
+    field("kind", "text", "收益类型", "收益类别", "收入类型", "收入类别", "收益来源", "收益方式", "类型"),
+    field("payer", "text", "付款单位", "付款方", "付款人", "缴款单位", "缴款人", "承租方", "支付单位"),
+    field("summary", "text", "摘要", "收益说明", "说明"),
+), ("asset", "date", "amount", "kind"))
+INCOME_RECORDS_IGNORED = ("备注", "经办人", "审核人", "制表人", "联系电话", "附件张数", "收款账户",
+                          "收款账号", "年度", "季度", "月份")
+
+DISTRIBUTIONS = Spec("资产收益分配明细", (
+    field("seq", "count", "序号"),
+    field("batch", "code", "批次号", "分配批次", "批次"),
+    ASSET_ID,
+    field("asset_name", "text", "资产名称", "收益来源"),
+    TOWN,
+    VILLAGE,
+    field("village_code", "code", "村代码", "行政村代码", "行政区划代码", "区划代码"),
+    field("kind", "text", "分配类型", "分配用途", "分配方式", "分配项目", "收益用途", "用途"),
+    field("name", "text", "姓名", "户主姓名", "收款人", "收款人姓名", "领取人", "收款单位"),
+    ID_NO,
+    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "银行卡号", "卡号", "收款账号"),
+    field("amount", "amount", "分配金额(元)", "分配金额", "发放金额(元)", "发放金额", "分红金额", "金额(元)",
+          "金额"),
+    field("date", "date", "发放日期", "分配日期", "支付日期", "日期"),
+    field("status", "text", "发放状态", "支付状态", "状态"),
+    field("summary", "text", "摘要", "分配说明", "说明"),
+), ("seq", "asset", "village", "kind", "amount", "date"))
+DISTRIBUTIONS_IGNORED = ("备注", "经办人", "审核人", "制表人", "联系电话", "户编号", "家庭人口", "人口数",
+                         "签字", "领取人签字", "开户行", "开户银行")
 
 DIVISION_LIST = Spec("行政区划代码表", (
     field("code", "code", "统计用区划代码", "行政区划代码", "区划代码", "村代码", "代码"),

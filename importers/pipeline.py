@@ -129,6 +129,7 @@ class _Plan:
     def __init__(self, root: Path):
         self.root = root
         self.imported: list = []
+        self.other: dict[str, tuple[list, list]] = {}  # another ledger file -> (headers, entries)
         self.opens: list = []
         self.masterdata: dict[str, dict[str, data.Open]] = {}
         self.registers: dict[Path, tuple] = {}
@@ -139,7 +140,8 @@ class _Plan:
 
     @property
     def changes(self) -> bool:
-        return bool(self.imported or self.opens or self.masterdata or self.registers or self.documents)
+        return bool(self.imported or self.other or self.opens or self.masterdata or self.registers
+                    or self.documents)
 
     def open_accounts(self, path, opens, ctx: ImportContext) -> None:
         opens = [o for o in opens if not ctx.is_open(o.account)]
@@ -188,9 +190,15 @@ class _Plan:
                 self.registers[register] = (key, rows)
         if changed_master or new_opens:
             ctx.refresh()
-        if kept:
-            self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
-        self.imported += kept
+        if ex.ledger_file and ex.ledger_file != IMPORTED:  # the collective layer's own file
+            if kept:
+                heads, body = self.other.setdefault(ex.ledger_file, ([], []))
+                heads.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
+                body += kept
+        else:
+            if kept:
+                self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
+            self.imported += kept
         txns = [e for e in kept if isinstance(e, data.Transaction)]
         if not (kept or new_opens or changed_master or new or ex.updated):
             self.documents.pop(target, None)
@@ -234,6 +242,9 @@ class _Plan:
                 body = "".join("\n" + entry_text(e) for e in self.imported)
                 text = text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n" + body
             out[IMPORTED] = text
+        for name, (heads, body) in self.other.items():
+            out[name] = (self._read(name).rstrip("\n") + "\n\n" + "\n".join(heads) + "\n"
+                         + "".join("\n" + entry_text(e) for e in body))
         if self.opens:
             out[ACCOUNTS] = self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
                 "\n" + entry_text(o) for o in self.opens)
@@ -294,7 +305,7 @@ class _Plan:
             ledgerfiles.atomic(target, source.read_bytes())
             written.append(target.relative_to(self.root.resolve()).as_posix())
         texts = self.texts()
-        for name in sorted(texts, key=lambda n: (n == IMPORTED, n)):
+        for name in sorted(texts, key=lambda n: (n.startswith("transactions/"), n == IMPORTED, n)):
             ledgerfiles.atomic(self.root / name, texts[name].encode("utf-8"))
             written.append(name)
         for target, text in self.register_texts().items():

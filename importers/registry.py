@@ -1,5 +1,6 @@
 """Every importer a workspace has: one per bank layout (packaged and the workspace's own), the
-treasury vouchers, the 一卡通 rosters and the four registers. `config.py`-style use with
+treasury vouchers, the 一卡通 rosters, the registers and the collective layer's asset income
+records and distribution rosters. `config.py`-style use with
 beangulp's CLI:
 
     import beangulp
@@ -15,6 +16,7 @@ from pathlib import Path
 from fundtrail.importers import layout, sniff
 from fundtrail.importers.assets import AssetRegisterImporter
 from fundtrail.importers.base import FundtrailImporter
+from fundtrail.importers.collective import DistributionImporter, IncomeRecordImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.registers import (
@@ -28,8 +30,8 @@ from fundtrail.importers.vouchers import VoucherImporter
 
 # Registers first (places, items, funds, projects and assets classify what follows), then the money.
 ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter,
-         AssetRegisterImporter, PersonRegisterImporter, VoucherImporter, RosterImporter,
-         StatementImporter)
+         AssetRegisterImporter, PersonRegisterImporter, VoucherImporter, IncomeRecordImporter,
+         DistributionImporter, RosterImporter, StatementImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
@@ -37,7 +39,8 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root),
              ProjectLibraryImporter(root), AssetRegisterImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
-             VoucherImporter(root), RosterImporter(root)]
+             VoucherImporter(root), IncomeRecordImporter(root), DistributionImporter(root),
+             RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])
 
 
@@ -61,12 +64,12 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
     if best is None:
         zh, en = _nearest_layout(path, candidates)
         typed = as_typed(path)
-        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)，"
+        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细)，"
                        f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
                        f"{typed} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
-                       f"subsidy roster, registers) and not a treasury voucher XML. {en}For a bank "
-                       f"statement, run `fundtrail layout suggest {typed}` to draft a layout")
+                       f"subsidy roster, registers, asset income, distributions) and not a treasury voucher XML. "
+                       f"{en}For a bank statement, run `fundtrail layout suggest {typed}` to draft a layout")
     return best
 
 

@@ -1,7 +1,8 @@
 """Build the demo workspace: `fundtrail demo --dir DIR` calls `build(DIR)`.
 
 Writes an empty workspace (fundtrail.workspace), the raw inputs under documents/ (statements,
-treasury vouchers, 一卡通 rosters, registers) and the county's classification rules
+treasury vouchers, 一卡通 rosters, registers, the villages' asset income records and
+distribution rosters) and the county's classification rules
 (classify.toml), then builds the books the way an accountant would: the chart of accounts, the
 places, loans, notices, allotments and the few entries with no source file are written here;
 everything with a source file is brought in by the importers (`run_import` over documents/).
@@ -99,7 +100,6 @@ def write_books(root: Path, s: Scenario) -> None:
     for txn in s.txns:
         by_file[txn.file].append(transaction(txn))
     _append(root, "transactions/allotments.beancount", by_file["allotments"])
-    _append(root, "transactions/collective.beancount", by_file["collective"])
     _append(root, "transactions/manual.beancount", by_file["manual"] + _manual_balances(s))
 
 
@@ -151,6 +151,7 @@ def write_raw(root: Path, scenario: Scenario) -> list[Balance]:
     rawfiles.write_vouchers(root, scenario.txns)
     rawfiles.write_rosters(root, scenario)
     rawfiles.write_registers(root, scenario)
+    rawfiles.write_collective(root, scenario)
     rules = resources.files("fundtrail.ledgers").joinpath("demo", "classify.toml").read_text("utf-8")
     (root / "classify.toml").write_text(rules, "utf-8")
     return balances

@@ -289,3 +289,61 @@ def scenario_place(scenario: Scenario, code: str) -> str:
         if code == tcode:
             return tname
     return ""
+
+
+INCOME_HEADER = ["序号", "收益编号", "资产编号", "资产名称", "行政村", "收益类型", "收益金额(元)", "到账日期",
+                 "付款单位", "摘要", "备注"]
+DISTRIBUTION_HEADER = ["序号", "批次号", "资产编号", "乡镇", "行政村", "分配类型", "姓名", "身份证号",
+                       "一卡通账号", "分配金额(元)", "发放日期", "发放状态", "摘要", "备注"]
+
+
+def write_collective(root: Path, scenario: Scenario) -> None:
+    """The collective layer as the villages keep it, under documents/Assets/Collective/: the
+    asset income records, one workbook per year (资产收益明细), and the distribution rosters,
+    one CSV per distribution day (收益分配明细)."""
+    folder = root / "documents" / acc.COLLECTIVE.replace(":", "/")
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {code: (name, town) for code, name, _tcode, town in scenario.villages}
+    income, paid = defaultdict(list), defaultdict(list)
+    for txn in scenario.txns:
+        if txn.file != "collective":
+            continue
+        if txn.postings[1].account.startswith(acc.ASSET_INCOME + ":"):
+            income[txn.date.year].append(txn)
+        else:
+            paid[txn.date].append(txn)
+    for year, txns in sorted(income.items()):
+        path = folder / f"{year}-12-31.asset-income-{year}.xlsx"
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "资产收益明细"
+        sheet.append([f"青禾区扶贫项目资产收益明细表 {year}年"])
+        sheet.append(INCOME_HEADER)
+        txns.sort(key=lambda t: (t.date, sorted(t.links)))
+        for n, txn in enumerate(txns, 1):
+            code = acc.leaf(txn.postings[1].account)
+            ref = next(link for link in txn.links if link != code)
+            asset = scenario.assets[code]
+            what = txn.narration.rsplit("季度", 1)[-1]
+            sheet.append([n, ref, code, asset["name"], names[asset["village"]][0], what,
+                          float(txn.postings[0].amount), txn.date.isoformat(), txn.payee,
+                          txn.narration, None])
+            txn.meta.update(source=_relpath(path, root), row=n + 2)
+        save_workbook(book, path)
+    for day, txns in sorted(paid.items()):
+        path = folder / f"{day}.distribution-{day:%Y%m}.csv"
+        rows = []
+        for txn in sorted(txns, key=lambda t: max(t.links, key=len)):
+            row_link = max((link for link in txn.links if link.startswith("YKT-")), key=len)
+            batch, seq = row_link.removeprefix("YKT-").rsplit("-", 1)
+            meta, village = txn.postings[0].meta, acc.leaf(txn.postings[0].account)
+            vname, tname = names[village]
+            rows.append((txn, [seq.lstrip("0") or "0", batch, meta["asset"], tname, vname, meta["kind"],
+                               txn.payee, meta.get("id_no", ""), meta.get("card", ""),
+                               f"{txn.postings[0].amount:.2f}", day.isoformat(), "成功", txn.narration, ""]))
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(DISTRIBUTION_HEADER)
+            for n, (txn, row) in enumerate(rows, 2):
+                writer.writerow(row)
+                txn.meta.update(source=_relpath(path, root), row=n)

@@ -1,0 +1,291 @@
+"""The collective layer's own records, after the money is spent: what a project asset earned
+(资产收益明细) and how the village distributed it (资产收益分配明细), Excel or CSV as villages and
+townships keep them. Both post through the collective accounts of docs/ledger-model.md into
+transactions/collective.beancount; the asset (资产编号) must be registered first (the asset
+register, `fundtrail.importers.assets`), and its village names the accounts.
+
+- **Income records** (`IncomeRecordImporter`, header `headers.INCOME_RECORDS`): one transaction
+  per row, `Assets:Collective:<village>` against `Income:Asset:<asset>` (the income posting
+  carries the row's 收益类型 as `kind:`), payee the 付款单位, linked `^<asset>` and by the row's
+  收益编号 (`^SY2024-008Q01`; without that column `^SY-<asset>-<date>`, one row per asset and
+  day). Required columns: 资产编号, 收益日期, 收益金额, 收益类型; optional 序号, 收益编号, 资产名称,
+  乡镇, 行政村 (when given it must be the asset's village), 付款单位, 摘要 (the narration).
+- **Distribution rosters** (`DistributionImporter`, header `headers.DISTRIBUTIONS`): one
+  transaction per row paid, `Expenses:Distribution:<village>` against
+  `Assets:Collective:<village>`; the posting carries `kind` (分红到户 / 公益岗位工资 / 村级公益事业;
+  分红, 公益岗位, 公益事业 are read as these) and `asset`, and a household's row (分红到户,
+  公益岗位工资) `beneficiary id_no card` as a 一卡通 subsidy row does; linked
+  `^YKT-<batch>-<seq>`, `^YKT-<batch>` and `^<asset>` (without a 批次号 column the batch is
+  `FP<yyyymm>-<last 6 digits of the village code>`). Required: 序号, 资产编号, 行政村, 分配类型,
+  分配金额, 发放日期; optional 批次号, 乡镇, 村代码, 姓名, 身份证号, 一卡通账号, 发放状态 (rows not
+  成功 are skipped and listed, as on a 一卡通 roster), 摘要.
+
+An entry's identity is its row link with the village's collective account, so a re-import adds
+nothing. Columns the header specification does not know are named as ignored in the import
+report; an unknown column whose header reads like a date, an amount, an ID or an account stops
+the import (rename it to a known header or remove it). An unknown asset or village, a bad amount
+or date, a repeated row key stop it too, naming the file and the row; nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from fundtrail import accounts as acc
+from fundtrail.assets import PURPOSES, TO_HOUSEHOLDS
+from fundtrail.idno import id_no
+from fundtrail.importers import cells
+from fundtrail.importers.assets import ASSETS_FILE
+from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
+from fundtrail.importers.context import ImportContext
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import (
+    DISTRIBUTIONS,
+    DISTRIBUTIONS_IGNORED,
+    INCOME_RECORDS,
+    INCOME_RECORDS_IGNORED,
+    Spec,
+)
+from fundtrail.importers.registers import _open, village_of
+from fundtrail.importers.tables import (
+    _bare,
+    find_columns,
+    header_score,
+    is_blank,
+    is_totals,
+    read_table,
+)
+
+LEDGER_FILE = "transactions/collective.beancount"
+TEN_THOUSAND = Decimal(10_000)
+OK = "成功"
+LINK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
+# Words of a header that reads like data the ledger models (a date, money, an ID, an account).
+LOOKS_MODELLED = ("日期", "时间", "金额", "(元)", "(万元)", "身份证", "证件号", "卡号", "账号", "帐号")
+SYNONYMS = {"分红": "分红到户", "入股分红": "分红到户", "分红到户": "分红到户", "公益岗位": "公益岗位工资",
+            "公益岗": "公益岗位工资", "公益岗位工资": "公益岗位工资", "公益事业": "村级公益事业",
+            "村级公益事业": "村级公益事业", "村内公益事业": "村级公益事业"}
+
+
+class _Collective(FundtrailImporter):
+    spec: Spec
+    ignored_names: tuple[str, ...] = ()
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+            return 0
+        return header_score(read_table(path), self.spec)
+
+    def _header(self, path: Path):
+        """(table, header row index, {field: column}, {field: label}, [ignored labels])."""
+        table = read_table(path)
+        index, col, labels = find_columns(path, table, self.spec)
+        number, header = table.rows[index]
+        known = {_bare(n) for n in self.ignored_names} | {cells.fold(n) for n in self.ignored_names}
+        ignored = []
+        for i, cell in enumerate(header):
+            label = cells.text(cell)
+            if not label or i in col.values():
+                continue
+            folded = cells.fold(label)
+            if folded not in known and _bare(label) not in known and any(
+                    w in folded for w in LOOKS_MODELLED):
+                names = "、".join(f.names[0] for f in self.spec.fields)
+                raise BadInput(path, f"列「{label}」看似日期、金额、证件或账号，但{self.spec.kind}不认识它；"
+                               f"请改用已知列名({names})或删除该列",
+                               f"column {label!r} looks like a date, amount, ID or account but is not "
+                               f"a known column of {self.spec.kind}; rename it to a known header or "
+                               "remove it", number)
+            ignored.append(label)
+        return table, index, col, labels, ignored
+
+    def _rows(self, path: Path, ex: Extraction):
+        table, index, col, labels, ignored = self._header(path)
+        ex.ignored = ignored
+        for number, raw in table.rows[index + 1:]:
+            if is_blank(raw):
+                continue
+            ex.read += 1
+            if is_totals(raw):
+                ex.skipped.append((number, "合计行 totals row"))
+                continue
+            yield number, {k: (raw[i] if i < len(raw) else None) for k, i in col.items()}, labels
+
+    @staticmethod
+    def _amount(path, number, row, labels, what: str) -> Decimal:
+        try:
+            value = cells.amount(row["amount"])
+        except cells.CellError:
+            raise BadInput(path, f"{what}无法识别: {cells.text(row['amount'])!r}",
+                           f"cannot read the amount {cells.text(row['amount'])!r}", number) from None
+        if value is None:
+            raise BadInput(path, f"{what}为空", "empty amount", number)
+        if value <= 0:
+            raise BadInput(path, f"{what}应为正数: {value}", f"the amount must be positive: {value}", number)
+        return value * TEN_THOUSAND if "万元" in labels["amount"] else value
+
+    @staticmethod
+    def _day(path, number, row, what: str) -> datetime.date:
+        if not cells.text(row["date"]):
+            raise BadInput(path, f"{what}为空", "empty date", number)
+        try:
+            return cells.when(row["date"])[0].date()
+        except (cells.CellError, ValueError):
+            raise BadInput(path, f"{what}无法识别: {cells.text(row['date'])!r}",
+                           f"cannot read the date {cells.text(row['date'])!r}", number) from None
+
+    @staticmethod
+    def _asset(path, number, row, ctx: ImportContext):
+        code = cells.text(row["asset"])
+        asset = ctx.master.assets.get(code)
+        if asset is None:
+            raise BadInput(path, f"资产编号 {code!r} 不在项目资产台账中(请先导入资产台账)",
+                           f"asset {code!r} is not in the asset register (import the register first)",
+                           number)
+        if not asset.village.isascii() or asset.village not in ctx.master.villages:
+            raise BadInput(path, f"资产 {code} 的行政村 {asset.village!r} 没有区划代码，无法记入村集体账户",
+                           f"asset {code}'s village {asset.village!r} has no division code", number)
+        return asset
+
+    @staticmethod
+    def _village(path, number, row, ctx: ImportContext, asset, required: bool) -> str:
+        name = cells.text(row.get("village"))
+        code = cells.text(row.get("village_code"))
+        if not name and not code:
+            if required:
+                raise BadInput(path, "行政村为空", "empty village", number)
+            return asset.village
+        village = village_of(ctx, name, cells.text(row.get("town")), code)
+        if village not in ctx.master.villages:
+            raise BadInput(path, f"行政村 {name or code!r} 不在区划代码表中(county.beancount)",
+                           f"unknown village {name or code!r} (not in county.beancount)", number)
+        if village != asset.village:
+            raise BadInput(path, f"资产 {asset.id} 属于{ctx.master.place_name(asset.village)}，"
+                           f"与本行行政村 {name or code} 不符",
+                           f"asset {asset.id} belongs to village {asset.village}, not {name or code}",
+                           number)
+        return village
+
+    @staticmethod
+    def _link(path, number, value: str, what: str) -> str:
+        if not LINK.match(value):
+            raise BadInput(path, f"{what} {value!r} 不能用作链接(应为字母、数字和 - _ / .)",
+                           f"{what} {value!r} cannot be a link (letters, digits, - _ / .)", number)
+        return value
+
+    @staticmethod
+    def _accounts(ex: Extraction, ctx: ImportContext, village: str, day: datetime.date) -> None:
+        """The village's collective accounts, opened in the asset master data when missing."""
+        for account, what in ((acc.COLLECTIVE, "村集体资产收益"), (acc.DISTRIBUTION, "资产收益分配")):
+            name = f"{account}:{village}"
+            if ctx.is_open(name):
+                continue
+            opens = ex.masterdata.setdefault(ASSETS_FILE, [])
+            known = next((o for o in opens if o.account == name), None)
+            if known is None or day < known.date:
+                if known is not None:
+                    opens.remove(known)
+                opens.append(_open(name, day, {"name": f"{ctx.master.place_name(village)}{what}"}))
+
+
+class IncomeRecordImporter(_Collective):
+    kind = "资产收益明细 asset income records"
+    spec = INCOME_RECORDS
+    ignored_names = INCOME_RECORDS_IGNORED
+
+    @property
+    def name(self) -> str:
+        return "fundtrail.collective.income"
+
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
+        ex = Extraction(path, self, self.kind, acc.COLLECTIVE, ledger_file=LEDGER_FILE)
+        seen = {}
+        for number, row, labels in self._rows(path, ex):
+            asset = self._asset(path, number, row, ctx)
+            village = self._village(path, number, row, ctx, asset, required=False)
+            if not asset.operating or not ctx.is_open(f"{acc.ASSET_INCOME}:{asset.id}"):
+                raise BadInput(path, f"资产 {asset.id} 不是经营性资产，没有收益账户 {acc.ASSET_INCOME}:{asset.id}",
+                               f"asset {asset.id} is not an operating asset (no income account)", number)
+            day = self._day(path, number, row, "收益日期")
+            amount = self._amount(path, number, row, labels, "收益金额")
+            kind = cells.text(row["kind"])
+            if not kind:
+                raise BadInput(path, "收益类型为空(租金、分红、发电收益等)", "empty income kind", number)
+            ref = cells.text(row.get("ref")) or f"SY-{asset.id}-{day:%Y%m%d}"
+            ref = self._link(path, number, ref, "收益编号")
+            if ref in seen:
+                raise BadInput(path, f"收益编号 {ref} 重复(亦见第{seen[ref]}行)"
+                               + ("；同一资产同日多笔收益请加收益编号列" if not row.get("ref") else ""),
+                               f"income number {ref} repeated (also row {seen[ref]})", number)
+            seen[ref] = number
+            self._accounts(ex, ctx, village, day)
+            held = f"{acc.COLLECTIVE}:{village}"
+            narration = cells.text(row.get("summary")) or f"{asset.name} {kind}"
+            ex.entries.append(txn(self.meta(path, ctx, (ref, held), row=number), day,
+                                  cells.text(row.get("payer")), narration, {asset.id, ref},
+                                  [posting(held, amount),
+                                   posting(f"{acc.ASSET_INCOME}:{asset.id}", -amount, {"kind": kind})]))
+        return ex
+
+
+class DistributionImporter(_Collective):
+    kind = "资产收益分配明细 asset income distribution roster"
+    spec = DISTRIBUTIONS
+    ignored_names = DISTRIBUTIONS_IGNORED
+
+    @property
+    def name(self) -> str:
+        return "fundtrail.collective.distribution"
+
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
+        ex = Extraction(path, self, self.kind, acc.COLLECTIVE, ledger_file=LEDGER_FILE)
+        seen = {}
+        for number, row, labels in self._rows(path, ex):
+            status = cells.text(row.get("status")) if "status" in row else OK
+            if not status:
+                raise BadInput(path, "发放状态为空", "empty status", number)
+            if not status.startswith(OK):
+                ex.skipped.append((number, f"发放失败，未支出 failed payment: {status}"))
+                continue
+            asset = self._asset(path, number, row, ctx)
+            village = self._village(path, number, row, ctx, asset, required=True)
+            written = cells.text(row["kind"])
+            purpose = SYNONYMS.get(cells.fold(written))
+            if purpose not in PURPOSES:
+                raise BadInput(path, f"分配类型 {written!r} 应为 {'/'.join(PURPOSES)}",
+                               f"the distribution kind must be one of {'/'.join(PURPOSES)}", number)
+            try:
+                seq = int(cells.text(row["seq"]))
+            except ValueError:
+                raise BadInput(path, f"序号无法识别: {cells.text(row['seq'])!r}",
+                               f"cannot read the row number {cells.text(row['seq'])!r}", number) from None
+            day = self._day(path, number, row, "发放日期")
+            amount = self._amount(path, number, row, labels, "分配金额")
+            batch = cells.text(row.get("batch")) or f"FP{day:%Y%m}-{village[-6:]}"
+            self._link(path, number, batch, "批次号")
+            if (batch, seq) in seen:
+                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见第{seen[batch, seq]}行)",
+                               f"batch {batch} number {seq} repeated (also row {seen[batch, seq]})",
+                               number)
+            seen[batch, seq] = number
+            name = cells.text(row.get("name"))
+            meta = {"kind": purpose, "asset": asset.id}
+            if purpose in TO_HOUSEHOLDS:
+                person = id_no(row.get("id_no"))
+                if not name or not person:
+                    raise BadInput(path, f"{purpose}应付到户: 姓名和身份证号不能为空",
+                                   f"a {purpose} row pays a household: name and ID are required", number)
+                meta.update(beneficiary=name, id_no=person, card=cells.text(row.get("card")))
+            payee = name or f"{ctx.master.place_name(village)}村民委员会"
+            narration = cells.text(row.get("summary")) or f"{ctx.master.place_name(village)}收益分配 {purpose} {asset.name}收益"
+            link = f"YKT-{batch}-{seq:03d}"
+            self._accounts(ex, ctx, village, day)
+            held = f"{acc.COLLECTIVE}:{village}"
+            ex.entries.append(txn(self.meta(path, ctx, (link, held), row=number), day, payee, narration,
+                                  {link, f"YKT-{batch}", asset.id},
+                                  [posting(f"{acc.DISTRIBUTION}:{village}", amount, meta),
+                                   posting(held, -amount)]))
+        return ex

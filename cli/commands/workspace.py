@@ -157,7 +157,7 @@ def demo(directory: Path, seed: int):
     click.echo(f"演示区县 青禾区 已生成 Demo county built in {directory}/")
     click.echo(f"  {summary['villages']} 个行政村, {summary['projects']} 个项目, {summary['funds']} 个指标文件, "
                f"{summary['transactions']} 笔交易, {summary['households']} 户登记户, {summary['loans']} 笔小额信贷")
-    click.echo(f"  原始凭证 raw inputs: {summary['statements']} 份银行对账单, 国库支付凭证, 一卡通发放明细, 登记册 "
+    click.echo(f"  原始凭证 raw inputs: {summary['statements']} 份银行对账单, 国库支付凭证, 一卡通发放明细, 资产收益及分配明细, 登记册 "
                f"(documents/, registers/)")
     click.echo(f"  预置疑点 planted anomalies: {summary['expected']} (expected-findings.json)")
     click.echo("下一步 Next:")

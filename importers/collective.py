@@ -77,7 +77,13 @@ class _Collective(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(read_table(path), self.spec)
+        table = read_table(path)
+        score = header_score(table, self.spec)
+        if 0 < score < 100:  # "mine but lacking" only for a file that names assets: a statement
+            asset = {cells.fold(n) for n in self.spec["asset"].names}  # with 日期 and 金额 is not
+            if not any(asset & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
+                return 0
+        return score
 
     def _header(self, path: Path):
         """(table, header row index, {field: column}, {field: label}, [ignored labels])."""
@@ -151,6 +157,14 @@ class _Collective(FundtrailImporter):
         return asset
 
     @staticmethod
+    def _named(ex: Extraction, number, row, asset) -> None:
+        """A 资产名称 that is not the register's is a note (the 资产编号 decides)."""
+        name = cells.text(row.get("asset_name"))
+        if name and cells.fold(name) != cells.fold(asset.name):
+            ex.warnings.append(f"第{number}行 资产名称 {name} 与台账中 {asset.id} 的名称 {asset.name} 不同 / "
+                               f"row {number}: the asset name differs from the register's")
+
+    @staticmethod
     def _village(path, number, row, ctx: ImportContext, asset, required: bool) -> str:
         name = cells.text(row.get("village"))
         code = cells.text(row.get("village_code"))
@@ -205,6 +219,7 @@ class IncomeRecordImporter(_Collective):
         seen = {}
         for number, row, labels in self._rows(path, ex):
             asset = self._asset(path, number, row, ctx)
+            self._named(ex, number, row, asset)
             village = self._village(path, number, row, ctx, asset, required=False)
             if not asset.operating or not ctx.is_open(f"{acc.ASSET_INCOME}:{asset.id}"):
                 raise BadInput(path, f"资产 {asset.id} 不是经营性资产，没有收益账户 {acc.ASSET_INCOME}:{asset.id}",
@@ -251,6 +266,7 @@ class DistributionImporter(_Collective):
                 ex.skipped.append((number, f"发放失败，未支出 failed payment: {status}"))
                 continue
             asset = self._asset(path, number, row, ctx)
+            self._named(ex, number, row, asset)
             village = self._village(path, number, row, ctx, asset, required=True)
             written = cells.text(row["kind"])
             purpose = SYNONYMS.get(cells.fold(written))

@@ -287,3 +287,25 @@ def test_the_demo_imports_its_collective_layer_with_the_same_figures(demo, tmp_p
 def copy_workspace_path(source: Path, target: Path) -> Path:
     copy_workspace(source, target)
     return target
+
+
+def test_only_a_file_naming_assets_is_taken_for_one_lacking_a_column(county, tmp_path):
+    from fundtrail.importers.collective import DistributionImporter, IncomeRecordImporter
+
+    statement = write(tmp_path / "对账单.csv", [["日期", "金额", "摘要"], ["2025-01-02", "100.00", "利息"]])
+    assert IncomeRecordImporter().score(statement) == DistributionImporter().score(statement) == 0
+    with pytest.raises(BadInput, match="无法识别的文件"):
+        run_import(county, [statement])
+    partial = write(tmp_path / "收益.csv", [["资产编号", "日期", "金额"], ["ZC2024-003", "2025-01-02", "100"]])
+    assert 0 < IncomeRecordImporter().score(partial) < 100
+    with pytest.raises(BadInput, match="表头缺少列: 收益类型"):
+        run_import(county, [partial])
+
+
+def test_an_asset_name_other_than_the_registers_is_a_note(county, tmp_path):
+    rows = _bad(INCOME[0][2], 1, "资产名称", "东村光伏发电站")
+    summary = run_import(county, [write(tmp_path / "收益.xlsx", rows)])
+    assert summary.files[0].warnings == [
+        "第2行 资产名称 东村光伏发电站 与台账中 ZC2024-003 的名称 东村光伏电站 不同 / row 2: the asset name "
+        "differs from the register's"]
+    assert summary.transactions == 3

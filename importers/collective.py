@@ -21,9 +21,10 @@ register, `fundtrail.importers.assets`), and its village names the accounts.
   成功 are skipped and listed, as on a 一卡通 roster), 摘要.
 
 An entry's identity is its row link with the village's collective account, so a re-import adds
-nothing. Columns the header specification does not know are named as ignored in the import
-report; an unknown column whose header reads like a date, an amount, an ID or an account stops
-the import (rename it to a known header or remove it). An unknown asset or village, a bad amount
+nothing. Every column is accounted for as in the other importers (`fundtrail.importers.columns`,
+tables `[income]` and `[distributions]` of the workspace's columns.toml): read, or named in the
+report as ignored; an unknown column that looks like a date, an amount, an ID or an account
+stops the import and says how to map it. An unknown asset or village, a bad amount
 or date, a repeated row key stop it too, naming the file and the row; nothing is written.
 """
 
@@ -37,34 +38,19 @@ from pathlib import Path
 from fundtrail import accounts as acc
 from fundtrail.assets import PURPOSES, TO_HOUSEHOLDS
 from fundtrail.idno import id_no
-from fundtrail.importers import cells
+from fundtrail.importers import cells, columns
 from fundtrail.importers.assets import ASSETS_FILE
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import (
-    DISTRIBUTIONS,
-    DISTRIBUTIONS_IGNORED,
-    INCOME_RECORDS,
-    INCOME_RECORDS_IGNORED,
-    Spec,
-)
+from fundtrail.importers.headers import DISTRIBUTIONS, INCOME_RECORDS, Spec
 from fundtrail.importers.registers import _open, village_of
-from fundtrail.importers.tables import (
-    _bare,
-    find_columns,
-    header_score,
-    is_blank,
-    is_totals,
-    read_table,
-)
+from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
 
 LEDGER_FILE = "transactions/collective.beancount"
 TEN_THOUSAND = Decimal(10_000)
 OK = "成功"
 LINK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
-# Words of a header that reads like data the ledger models (a date, money, an ID, an account).
-LOOKS_MODELLED = ("日期", "时间", "金额", "(元)", "(万元)", "身份证", "证件号", "卡号", "账号", "帐号")
 SYNONYMS = {"分红": "分红到户", "入股分红": "分红到户", "分红到户": "分红到户", "公益岗位": "公益岗位工资",
             "公益岗": "公益岗位工资", "公益岗位工资": "公益岗位工资", "公益事业": "村级公益事业",
             "村级公益事业": "村级公益事业", "村内公益事业": "村级公益事业"}
@@ -72,45 +58,38 @@ SYNONYMS = {"分红": "分红到户", "入股分红": "分红到户", "分红到
 
 class _Collective(FundtrailImporter):
     spec: Spec
-    ignored_names: tuple[str, ...] = ()
+    section = ""  # its table in the workspace's columns.toml (fundtrail.importers.columns)
+
+    @property
+    def own_spec(self) -> Spec:
+        """The specification with the workspace's own header names (columns.toml)."""
+        return columns.spec_for(self.spec, self.section, self.workspace)
 
     def score(self, path: Path) -> int:
-        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        table = read_table(path)
-        score = header_score(table, self.spec)
-        if 0 < score < 100:  # "mine but lacking" only for a file that names assets: a statement
-            asset = {cells.fold(n) for n in self.spec["asset"].names}  # with 日期 and 金额 is not
+        table, spec = read_sniffed(path), self.own_spec
+        score = header_score(table, spec)
+        if 0 < score < 100:  # "mine but lacking" only for a file that names assets (a statement
+            # with 日期 and 金额 is not), and then before a 一卡通 roster's partial score (40-49)
+            asset = {cells.fold(n) for n in spec["asset"].names}
             if not any(asset & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
                 return 0
+            return score + 20
         return score
 
     def _header(self, path: Path):
-        """(table, header row index, {field: column}, {field: label}, [ignored labels])."""
-        table = read_table(path)
-        index, col, labels = find_columns(path, table, self.spec)
-        number, header = table.rows[index]
-        known = {_bare(n) for n in self.ignored_names} | {cells.fold(n) for n in self.ignored_names}
-        ignored = []
-        for i, cell in enumerate(header):
-            label = cells.text(cell)
-            if not label or i in col.values():
-                continue
-            folded = cells.fold(label)
-            if folded not in known and _bare(label) not in known and any(
-                    w in folded for w in LOOKS_MODELLED):
-                names = "、".join(f.names[0] for f in self.spec.fields)
-                raise BadInput(path, f"列「{label}」看似日期、金额、证件或账号，但{self.spec.kind}不认识它；"
-                               f"请改用已知列名({names})或删除该列",
-                               f"column {label!r} looks like a date, amount, ID or account but is not "
-                               f"a known column of {self.spec.kind}; rename it to a known header or "
-                               "remove it", number)
-            ignored.append(label)
-        return table, index, col, labels, ignored
+        """(table, header row index, {field: column}, {field: label}, the columns accounted for:
+        mapped or ignored, or BadInput for one that looks like modelled data; importers.columns)."""
+        table, spec = read_sniffed(path), self.own_spec
+        index, col, labels = find_columns(path, table, spec)
+        used = {i: spec[fid].label for fid, i in col.items()}
+        accounted = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
+                                    used, self.section, self.workspace, spec, table.rows[index][0])
+        return table, index, col, labels, accounted
 
     def _rows(self, path: Path, ex: Extraction):
-        table, index, col, labels, ignored = self._header(path)
-        ex.ignored = ignored
+        table, index, col, labels, ex.columns = self._header(path)
         for number, raw in table.rows[index + 1:]:
             if is_blank(raw):
                 continue
@@ -208,7 +187,7 @@ class _Collective(FundtrailImporter):
 class IncomeRecordImporter(_Collective):
     kind = "资产收益明细 asset income records"
     spec = INCOME_RECORDS
-    ignored_names = INCOME_RECORDS_IGNORED
+    section = "income"
 
     @property
     def name(self) -> str:
@@ -249,7 +228,7 @@ class IncomeRecordImporter(_Collective):
 class DistributionImporter(_Collective):
     kind = "资产收益分配明细 asset income distribution roster"
     spec = DISTRIBUTIONS
-    ignored_names = DISTRIBUTIONS_IGNORED
+    section = "distributions"
 
     @property
     def name(self) -> str:

@@ -20,7 +20,7 @@
   columns into mapped and ignored, or stops.
 
 Sections: households, officials (the person registers), assets, funds, projects, divisions,
-subsidies, roster, statement (a statement's columns are mapped by its layout; its section may only
+subsidies, roster, income and distributions (the collective layer's records), statement (a statement's columns are mapped by its layout; its section may only
 ignore).
 """
 
@@ -41,7 +41,7 @@ from fundtrail.importers.headers import Spec
 FILE = "columns.toml"
 IGNORE = "ignore"
 SECTIONS = ("households", "officials", "assets", "funds", "projects", "divisions", "subsidies",
-            "roster", "statement")
+            "roster", "statement", "income", "distributions")
 
 _COMMON = ("序号", "编号序号", "备注", "说明", "备注说明", "经办人", "填表人", "填报人", "录入人", "审核人")
 # Known columns each kind of file may hold that the books deliberately do not keep.
@@ -59,6 +59,10 @@ IGNORED: dict[str, tuple[str, ...]] = {
     "divisions": _COMMON + ("城乡分类代码", "城乡分类", "级别", "层级", "上级代码"),
     "subsidies": _COMMON + ("政策依据", "发放对象", "主管部门", "资金来源", "发放方式"),
     "roster": _COMMON + ("补贴标准", "发放标准", "联系电话", "电话", "开户行", "开户银行", "组", "村民小组"),
+    "income": _COMMON + ("制表人", "联系电话", "附件张数", "收款账户", "收款账号", "收款账户名称", "年度", "季度",
+                         "月份"),
+    "distributions": _COMMON + ("制表人", "联系电话", "电话", "户编号", "家庭人口", "人口数", "签字",
+                                "领取人签字", "开户行", "开户银行", "组", "村民小组"),
     "statement": _COMMON + ("币种", "钞汇标志", "钞汇", "交易渠道", "渠道", "交易机构", "交易网点", "网点",
                             "对方开户行", "对方行名", "对方开户机构", "对方开户银行", "对方行号", "凭证种类",
                             "凭证类型", "交易类型", "业务类型", "交易代码", "柜员号", "现转标志", "冲补标志",

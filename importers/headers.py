@@ -14,8 +14,7 @@ file: its fields and the ones a file must have.
   `tables.find_columns` (a bracketed unit in a file's label or a name is ignored when the
   label does not match as written).
 - `INCOME_RECORDS`, `DISTRIBUTIONS`: the collective layer's asset income records and
-  distribution rosters (`fundtrail.importers.collective`); `*_IGNORED` the header names of the
-  columns their importer reads past (listed as ignored in the import report).
+  distribution rosters (`fundtrail.importers.collective`).
 - `TOTALS`: the words a totals row starts with.
 """
 
@@ -202,8 +201,6 @@ INCOME_RECORDS = Spec("资产收益明细", (
     field("payer", "text", "付款单位", "付款方", "付款人", "缴款单位", "缴款人", "承租方", "支付单位"),
     field("summary", "text", "摘要", "收益说明", "说明"),
 ), ("asset", "date", "amount", "kind"))
-INCOME_RECORDS_IGNORED = ("备注", "经办人", "审核人", "制表人", "联系电话", "附件张数", "收款账户",
-                          "收款账号", "年度", "季度", "月份")
 
 DISTRIBUTIONS = Spec("资产收益分配明细", (
     field("seq", "count", "序号"),
@@ -223,8 +220,6 @@ DISTRIBUTIONS = Spec("资产收益分配明细", (
     field("status", "text", "发放状态", "支付状态", "状态"),
     field("summary", "text", "摘要", "分配说明", "说明"),
 ), ("seq", "asset", "village", "kind", "amount", "date"))
-DISTRIBUTIONS_IGNORED = ("备注", "经办人", "审核人", "制表人", "联系电话", "户编号", "家庭人口", "人口数",
-                         "签字", "领取人签字", "开户行", "开户银行")
 
 DIVISION_LIST = Spec("行政区划代码表", (
     field("code", "code", "统计用区划代码", "行政区划代码", "区划代码", "村代码", "代码"),

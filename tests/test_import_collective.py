@@ -102,7 +102,7 @@ def test_income_records_post_to_the_collective_accounts(county, tmp_path, name, 
     summary = run_import(county, [path])
     report = summary.files[0]
     assert (report.new, report.transactions, report.ignored) == (3, 3, [ignored])
-    assert f"忽略的列 ignored columns: {ignored}" in "\n".join(summary.lines())
+    assert f"忽略的列(不入账) columns ignored: {ignored}" in "\n".join(summary.lines())
     got = entries(county)
     assert len(got) == 3
     for entry in got:
@@ -222,7 +222,8 @@ BAD = [
     ("distribution", _bad(DISTRIBUTION_CSV, 1, "分配类型", "奖励"), "分配类型 '奖励' 应为", 2),
     ("distribution", _bad(DISTRIBUTION_CSV, 1, "身份证号", ""), "分红到户应付到户", 2),
     ("distribution", _bad(DISTRIBUTION_CSV, 2, "序号", "1"), "批次 FP202501-101201 序号 1 重复(亦见第2行)", 3),
-    ("distribution", _bad(DISTRIBUTION_CSV, 0, "备注", "核发日期"), "列「核发日期」看似日期", 1),
+    ("distribution", _bad(DISTRIBUTION_CSV, 0, "备注", "核发日期"), "列“核发日期”像是日期", 1),
+    ("income", _bad(INCOME[1][2], 0, "经办人", "结算金额(元)"), "[income] \"结算金额(元)\"", 1),
 ]
 
 
@@ -309,3 +310,18 @@ def test_an_asset_name_other_than_the_registers_is_a_note(county, tmp_path):
         "第2行 资产名称 东村光伏发电站 与台账中 ZC2024-003 的名称 东村光伏电站 不同 / row 2: the asset name "
         "differs from the register's"]
     assert summary.transactions == 3
+
+
+def test_the_workspaces_column_mapping_names_a_countys_own_headers(county, tmp_path):
+    run_import(county, [write(tmp_path / "收益.csv", INCOME[1][2], "gb18030")])
+    rows = [list(r) for r in DISTRIBUTION_CSV]
+    rows[0][rows[0].index("发放日期")] = "领款日期"
+    rows[0][rows[0].index("备注")] = "村民小组长"
+    path = write(tmp_path / "分配.csv", rows)
+    with pytest.raises(BadInput, match="表头缺少列: 发放日期"):
+        run_import(county, [path])
+    (county.parent / "columns.toml").write_text(
+        '[distributions]\n"领款日期" = "发放日期"\n"村民小组长" = "ignore"\n', "utf-8")
+    report = run_import(county, [path]).files[0]
+    assert (report.new, report.ignored) == (3, ["村民小组长"])
+    assert ("领款日期", "发放日期") in report.mapped

@@ -113,7 +113,9 @@ class AssetRegisterImporter(_Tabular):
             self._count(ex, known.entry if known else None, asset)
             out.append(asset)
             if cls == OPERATING:
-                out.append(_open(f"{acc.ASSET_INCOME}:{code}", registered,
+                earned = f"{acc.ASSET_INCOME}:{code}"  # kept open from an earlier date when income
+                held = ctx.master.accounts.get(earned)  # recorded before registration moved it back
+                out.append(_open(earned, min(registered, held.date) if held else registered,
                                  {"name": f"{cells.text(row['name'])}收益", "village": village}))
                 if village.isascii() and village:  # a village code names the accounts
                     first = collectives.get(village, (place, registered))[1]

@@ -185,41 +185,50 @@ ASSET_REGISTER = Spec("项目资产台账", (
 ), ("id", "name", "cls", "value", "registered"))
 
 # -- the collective layer: asset income and its distribution ----------------------------------
-ASSET_ID = field("asset", "code", "资产编号", "资产代码", label="资产编号")
+ASSET_ID = field("asset", "code", "资产编号", "资产编码", "资产代码", label="资产编号")
+ASSET_NAME = field("asset_name", "text", "资产名称", "资产项目名称")
+PERSON_ID = field("id_no", "code", "身份证号", "身份证号码", "证件号码", "身份证件号码", "公民身份号码",
+                  "户主身份证号", "户主身份证号码")
+# An income record or a distribution roster names its asset by 资产编号 or by 资产名称 (with its
+# village): neither is required alone (fundtrail.importers.collective asks for one of them).
 INCOME_RECORDS = Spec("资产收益明细", (
     field("seq", "count", "序号"),
     field("ref", "code", "收益编号", "收益单号", "收据编号", "收据号", "票据号", "单据号", "凭证号",
           "流水号"),
     ASSET_ID,
-    field("asset_name", "text", "资产名称"),
+    ASSET_NAME,
     TOWN,
-    field("village", "text", "行政村", "所在村", "村"),
-    field("date", "date", "收益日期", "到账日期", "收款日期", "入账日期", "收入日期", "日期"),
-    field("amount", "amount", "收益金额(元)", "收益金额(万元)", "收益金额", "到账金额", "收入金额",
-          "金额(元)", "金额"),
-    field("kind", "text", "收益类型", "收益类别", "收入类型", "收入类别", "收益来源", "收益方式", "类型"),
-    field("payer", "text", "付款单位", "付款方", "付款人", "缴款单位", "缴款人", "承租方", "支付单位"),
+    field("village", "text", "行政村", "所在村", "村名称", "村"),
+    field("date", "date", "收益日期", "收益到账日期", "到账日期", "收款日期", "入账日期", "收入日期",
+          "到账时间", "收款时间", "日期"),
+    field("amount", "amount", "收益金额(元)", "收益金额(万元)", "收益金额", "实收金额", "到账金额",
+          "收入金额", "收款金额", "金额(元)", "金额"),
+    field("kind", "text", "收益类型", "收益类别", "收入类型", "收入类别", "收益来源", "收益方式", "收益种类",
+          "类型"),
+    field("payer", "text", "付款单位", "付款单位名称", "付款方", "付款人", "缴款单位", "缴款人", "交款单位",
+          "交款人", "承租方", "承租人", "支付单位"),
     field("summary", "text", "摘要", "收益说明", "说明"),
-), ("asset", "date", "amount", "kind"))
+), ("date", "amount", "kind"))
 
 DISTRIBUTIONS = Spec("资产收益分配明细", (
     field("seq", "count", "序号"),
     field("batch", "code", "批次号", "分配批次", "批次"),
     ASSET_ID,
-    field("asset_name", "text", "资产名称", "收益来源"),
+    field("asset_name", "text", "资产名称", "资产项目名称", "收益来源"),
     TOWN,
-    VILLAGE,
+    field("village", "text", "行政村", "所在村", "村名称", "村"),
     field("village_code", "code", "村代码", "行政村代码", "行政区划代码", "区划代码"),
-    field("kind", "text", "分配类型", "分配用途", "分配方式", "分配项目", "收益用途", "用途"),
-    field("name", "text", "姓名", "户主姓名", "收款人", "收款人姓名", "领取人", "收款单位"),
-    ID_NO,
-    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "银行卡号", "卡号", "收款账号"),
+    field("kind", "text", "分配类型", "分配用途", "分配方式", "收益分配方式", "分配项目", "收益用途", "用途"),
+    field("name", "text", "姓名", "户主姓名", "收款人", "收款人姓名", "领取人", "领取人姓名", "收款单位"),
+    PERSON_ID,
+    field("card", "code", "一卡通账号", "一卡通卡号", "社保卡号", "银行账号", "银行卡号", "卡号", "收款账号",
+          "收款卡号"),
     field("amount", "amount", "分配金额(元)", "分配金额", "发放金额(元)", "发放金额", "分红金额", "金额(元)",
           "金额"),
-    field("date", "date", "发放日期", "分配日期", "支付日期", "日期"),
-    field("status", "text", "发放状态", "支付状态", "状态"),
+    field("date", "date", "发放日期", "分配日期", "支付日期", "发放时间", "分配时间", "日期"),
+    field("status", "text", "发放状态", "发放结果", "支付状态", "支付结果", "状态"),
     field("summary", "text", "摘要", "分配说明", "说明"),
-), ("seq", "asset", "village", "kind", "amount", "date"))
+), ("village", "kind", "amount", "date"))
 
 DIVISION_LIST = Spec("行政区划代码表", (
     field("code", "code", "统计用区划代码", "行政区划代码", "区划代码", "村代码", "代码"),

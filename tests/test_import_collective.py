@@ -325,3 +325,41 @@ def test_the_workspaces_column_mapping_names_a_countys_own_headers(county, tmp_p
     report = run_import(county, [path]).files[0]
     assert (report.new, report.ignored) == (3, ["村民小组长"])
     assert ("领款日期", "发放日期") in report.mapped
+
+
+def test_by_asset_name_without_row_numbers_and_paid_statuses(county, tmp_path):
+    """A township's roster naming the asset by name, no 序号 and no 批次号, 已发放 for paid: every
+    row is known by what it pays, so importing it again (rows reordered) adds nothing."""
+    run_import(county, [write(tmp_path / "收益.csv", [
+        ["资产名称", "所在村", "入账日期", "收益金额（元）", "收益方式", "承租方"],
+        ["东村光伏电站", "东村", "20241010", "2000.00", "发电收益", "国网青禾供电公司"]])])
+    rows = [["资产名称", "村名称", "领取人", "公民身份号码", "一卡通卡号", "金额", "用途", "发放时间", "发放结果"],
+            ["东村光伏电站", "东村", "王秀英", "370405195809120027", "6231000000000000027", "600.00", "分红",
+             "2025年1月20日", "已发放"],
+            ["东村光伏电站", "东村", "赵大成", "370405196203150031", "6231000000000000031", "600.00", "分红",
+             "2025年1月20日", "已发放"],
+            ["东村光伏电站", "东村", "李四", "370405197001010055", "6231000000000000055", "600.00", "分红",
+             "2025年1月20日", "发放失败"]]
+    first = run_import(county, [write(tmp_path / "分配.csv", rows)]).files[0]
+    assert (first.new, len(first.skipped)) == (2, 1)
+    paid = [e for e in entries(county) if e.postings[0].account.startswith("Expenses:Distribution:")]
+    assert {e.postings[0].meta["asset"] for e in paid} == {"ZC2024-003"}
+    assert all("分红" in e.narration and "东村光伏电站" in e.narration for e in paid)
+    again = run_import(county, [write(tmp_path / "分配2.csv", [rows[0], rows[2], rows[1], rows[3]])])
+    assert again.transactions == 0 and again.files[0].present == 2
+    with pytest.raises(BadInput, match="与第2行重复"):
+        run_import(county, [write(tmp_path / "分配3.csv", [rows[0], rows[1], rows[1]])])
+
+
+def test_income_before_the_registration_opens_its_account_earlier_and_the_register_keeps_it(
+        county, tmp_path):
+    early = [["资产编号", "收益日期", "收益金额", "收益类型"], ["ZC2024-003", "2024-07-01", "500", "发电收益"]]
+    summary = run_import(county, [write(tmp_path / "早.csv", early)])
+    assert summary.transactions == 1 and "早于其登记日期 2024-08-20" in summary.files[0].warnings[0]
+    text = (county.parent / "masterdata/assets.beancount").read_text("utf-8")
+    assert "2024-07-01 open Income:Asset:ZC2024-003" in text
+    again = run_import(county, [write(tmp_path / "台账2.csv", REGISTER)])  # the register re-imported
+    assert again.files[0].updated == 0
+    assert "2024-07-01 open Income:Asset:ZC2024-003" in (
+        county.parent / "masterdata/assets.beancount").read_text("utf-8")
+    assert len(entries(county)) == 1

@@ -40,7 +40,8 @@ def _header_lines() -> list[tuple[str, str]]:
                        ("projects.csv", headers.PROJECT_LIBRARY), ("assets.csv", headers.ASSET_REGISTER),
                        ("divisions.csv", headers.DIVISION_LIST), ("items.csv", headers.SUBSIDY_ITEMS),
                        ("households.csv", headers.HOUSEHOLDS), ("officials.csv", headers.OFFICIALS),
-                       ("requests.csv", headers.PAYMENT_REQUESTS)):
+                       ("requests.csv", headers.PAYMENT_REQUESTS), ("income.csv", headers.INCOME_RECORDS),
+                       ("distributions.csv", headers.DISTRIBUTIONS)):
         kinds.append((name, ",".join(f.names[0] for f in spec.fields)))
     return kinds
 

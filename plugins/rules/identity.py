@@ -451,7 +451,8 @@ class _Firms:
             if not firm:
                 continue
             value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
-            account = account_no(value) if value else ""
+            account = "" if not value else value if type(value) is str and value.isdigit() \
+                else account_no(value)
             keep((pay, account))
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)

@@ -39,9 +39,9 @@ the same in the checks, `Books`, the reports, the exports and Fava:
     id_no(value)       an ID number as it is compared, hashed and masked (fundtrail.idno)
 
 The same pass keeps what else the readers need, so nothing walks the entries again: the master
-data's directives, `custom` directives by type, balance assertions, voucher numbers, the
-transactions of each day, money left in suspense, and each bank account's balance and last
-movement. The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
+data's directives, `custom` directives by type, balance assertions, voucher numbers, money left
+in suspense, and each bank account's balance and last movement (the transactions of each day,
+`by_day`, are grouped on first asking). The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
 as the plugin, Fava and the CLI ask in turn, costs one identity comparison, not a rebuild).
 """
 
@@ -56,7 +56,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from decimal import Decimal
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, groupby
 
 from beancount.core import data
 
@@ -90,9 +90,16 @@ class Flow:
                  "posting", "meta")
 
     def __init__(self, kind, entry, posting, amount, fund="", project="", village="", person=""):
-        self.kind, self.date, self.amount = kind, entry.date, amount
-        self.fund, self.project, self.village, self.person = fund, project, village, person
-        self.entry, self.posting, self.meta = entry, posting, posting.meta or _EMPTY
+        self.kind = kind  # one attribute a statement: no tuple to pack and unpack, 100k times a load
+        self.date = entry.date
+        self.amount = amount
+        self.fund = fund
+        self.project = project
+        self.village = village
+        self.person = person
+        self.entry = entry
+        self.posting = posting
+        self.meta = posting.meta or _EMPTY
 
     @property
     def payee(self) -> str:
@@ -257,7 +264,6 @@ class FlowIndex:
         self.transfers: list[Flow] = []  # money leaving bank accounts
         self.bank_last: dict[str, data.Transaction] = {}  # bank account -> its last movement
         self.bank_balance: dict[str, Decimal] = defaultdict(Decimal)
-        self.by_day: dict[datetime.date, list[data.Transaction]] = {}
         self.voucher_links: list[tuple[str, data.Transaction]] = []  # (number, entry): ^VOU-
         self.voucher_meta: list[tuple[str, data.Transaction]] = []  # (number, entry): voucher:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
@@ -267,6 +273,7 @@ class FlowIndex:
         # that name a project, bounced rows included
         self._paying: list[Flow] = []
         self._memo: dict = {}
+        self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
         self._read(entries)
 
     # -- the one pass ------------------------------------------------------------------
@@ -296,7 +303,7 @@ class FlowIndex:
         projects = self.master.projects
         fund_of = {code: str(p.meta.get("fund", "")) for code, p in projects.items()}
         village_of = {code: p.village for code, p in projects.items()}
-        flows, by_day = self.flows, self.by_day
+        flows = self.flows
         voucher_links, voucher_meta, suspense = self.voucher_links, self.voucher_meta, self.suspense
         receipts, allotted, allotted_to = self.receipts, self.allotted, self.allotted_to
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
@@ -304,15 +311,8 @@ class FlowIndex:
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
         paying = self._paying
-        last_day, day = None, None
         suspense_expense = acc.SUSPENSE_EXPENSE
         for entry in self.transactions:
-            date = entry.date
-            if date != last_day:
-                day = by_day[date] = [entry]
-                last_day = date
-            else:
-                day.append(entry)
             if entry.links:
                 for link in entry.links:
                     if link[:1] == "V" and link.startswith("VOU-"):  # [:1]: a cached one-letter string
@@ -450,11 +450,18 @@ class FlowIndex:
         """Per key of one lookup, the running sums of its list's amounts, [0, a1, a1 + a2, ...]
         (e.g. `running("spent_on")[code]`; [-1] is the total, [n] the sum of the first n flows):
         each list accumulated once per load, however many rules total it or cut it at a date."""
-        return self.memo(("flows.running", lookup), lambda: _Running(getattr(self, lookup)))
+        try:  # asked per project by several rules: no key tuple, no closure
+            return self._running[lookup]
+        except KeyError:
+            value = self._running[lookup] = _Running(getattr(self, lookup))
+            return value
 
     def total(self, lookup: str, key: str) -> Decimal:
         """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`."""
-        return self.running(lookup)[key][-1]
+        try:
+            return self._running[lookup][key][-1]
+        except KeyError:
+            return self.running(lookup)[key][-1]
 
     def spending(self, fund: str | None = None, project: str | None = None,
                  village: str | None = None,
@@ -550,6 +557,11 @@ class FlowIndex:
                     held[flow.project] += flow.amount
             return dict(held)
         return self.memo("flows.held_for", build)
+
+    @cached_property
+    def by_day(self) -> dict[datetime.date, list[data.Transaction]]:
+        """The transactions of each day, in ledger order (one pass of C, on first asking)."""
+        return {day: list(entries) for day, entries in groupby(self.transactions, key=date_of)}
 
     # -- derived views: typed, built once per load on first use --------------------------
     @cached_property

@@ -3,9 +3,10 @@ household register (脱贫户/监测户登记册) and the officials register (�
 
 `read_rows(path)` reads a register with the one error policy every reader shares: a register
 that cannot be used (missing, not UTF-8 CSV, no 身份证号 column) reads as no rows and the
-reason. `HouseholdRegister.read(path)` types the household register: one `Household` per ID
-number (the last row of an ID wins) and the problems of its rows, each listed once. The flow
-index reads it once per load (`FlowIndex.household_register`).
+reason. `HouseholdRegister.read(path)` types the household register, under the same policy,
+straight from the CSV's rows (`read_table`, no dict per row): one `Household` per ID number
+(the last row of an ID wins) and the problems of its rows, each listed once. The flow index
+reads it once per load (`FlowIndex.household_register`).
 """
 
 from __future__ import annotations
@@ -23,34 +24,44 @@ ID_COLUMN = "身份证号"
 def read_register(path: str) -> list[dict[str, str]]:
     """Rows of a personal-data register CSV (UTF-8, header on the first line), as
     csv.DictReader reads them."""
+    header, lines = read_table(path)
+    width, rows = len(header), []
+    for row in lines:  # as csv.DictReader reads them, a few times faster
+        record = dict(zip(header, row, strict=False))
+        if len(row) > width:
+            record[None] = row[width:]
+        elif len(row) < width:
+            record.update(dict.fromkeys(header[len(row):]))
+        rows.append(record)
+    return rows
+
+
+def read_table(path: str) -> tuple[list[str], list[list[str]]]:
+    """(header, the non-empty rows as lists) of a register CSV; ([], []) when it is empty."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
-            return []
-        width, rows = len(header), []
-        for row in reader:  # as csv.DictReader reads them, a few times faster
-            if not row:
-                continue
-            record = dict(zip(header, row, strict=False))
-            if len(row) > width:
-                record[None] = row[width:]
-            elif len(row) < width:
-                record.update(dict.fromkeys(header[len(row):]))
-            rows.append(record)
-        return rows
+            return [], []
+        return header, [row for row in reader if row]
 
 
 def read_rows(path: str) -> tuple[list[dict[str, str]], str]:
     """(rows, "") of the register at `path`, or ([], why it cannot be used)."""
+    return _checked(path, read_register, lambda rows: rows and ID_COLUMN not in rows[0], [])
+
+
+def _checked(path: str, read, lacks_id, empty):
+    """(what `read(path)` returns, "") or (`empty`, why the register cannot be used): the one
+    error policy of every register reader."""
     try:
-        rows = read_register(path)
+        rows = read(path)
     except FileNotFoundError:
-        return [], f"登记册文件不存在 register file not found: {path}"
+        return empty, f"登记册文件不存在 register file not found: {path}"
     except (OSError, UnicodeDecodeError, csv.Error) as error:
-        return [], f"登记册无法读取（应为 UTF-8 CSV）register unreadable: {path}: {error}"
-    if rows and ID_COLUMN not in rows[0]:
-        return [], f"登记册缺少“身份证号”列 register has no 身份证号 column: {path}"
+        return empty, f"登记册无法读取（应为 UTF-8 CSV）register unreadable: {path}: {error}"
+    if lacks_id(rows):
+        return empty, f"登记册缺少“身份证号”列 register has no 身份证号 column: {path}"
     return rows, ""
 
 
@@ -105,10 +116,10 @@ class HouseholdRegister:
         """The register at `path` ("" = the ledger names none: an empty register)."""
         if not path:
             return cls()
-        rows, problem = read_rows(path)
+        (header, rows), problem = _checked(
+            path, read_table, lambda table: table[1] and ID_COLUMN not in table[0], ([], []))
         households, problems = {}, [problem] if problem else []
-        for number, row in enumerate(rows, 1):
-            household, why = _typed(row)
+        for number, (household, why) in enumerate(_typed_rows(header, rows), 1):
             if why:
                 problems.append(f"户籍登记册第{number}条记录 household register row {number}: {why}")
             if household.id_no:
@@ -116,20 +127,38 @@ class HouseholdRegister:
         return cls(path, households, problem, problems)
 
 
-def _typed(row: dict) -> tuple[Household, str]:
-    """A register row as a Household and what is wrong with it ("" when nothing)."""
-    text = {key: str(row.get(key) or "").strip() for key in _TEXTS}
-    dates, wrong = [], []
-    for key in _DATES:
-        value = str(row.get(key) or "").strip()
-        try:
-            dates.append(datetime.date.fromisoformat(value) if value else None)
-        except ValueError:
-            dates.append(None)
-            wrong.append(f"{key}应为日期 YYYY-MM-DD: {value!r}")
-    if not text[ID_COLUMN]:
-        wrong.insert(0, "缺少身份证号 no ID number")
-    risk = text["风险等级"][:1]
-    household = Household(text["户编号"], text["户主姓名"], id_no(text[ID_COLUMN]), text["行政村"],
-                          text["户类型"], risk if risk in RISKS else "", text["一卡通账号"], *dates)
-    return household, "；".join(wrong)
+def _typed_rows(header: list[str], rows: list[list[str]]):
+    """Each register row (a list, in the header's columns) as (a Household, what is wrong with
+    it: "" when nothing). A column the header lacks reads as empty; of a column named twice,
+    the last is read, as csv.DictReader does. A date is parsed once per distinct text."""
+    width = len(header)
+    where = {name: i for i, name in enumerate(header)}  # the last of a name named twice
+    number, name, person, village, category, risk, card = (
+        where.get(key, width) for key in _TEXTS)  # width: the "" each row gets at its end
+    dates = [(key, where.get(key, width)) for key in _DATES]
+    parsed: dict[str, datetime.date | None] = {"": None}
+    pad = [""] * (width + 1)
+    for row in rows:
+        if len(row) != width:
+            row = (row + pad)[:width]
+        row.append("")
+        day, wrong = [], []
+        for key, i in dates:
+            value = row[i].strip()
+            try:
+                day.append(parsed[value])
+            except KeyError:
+                try:
+                    day.append(parsed.setdefault(value, datetime.date.fromisoformat(value)))
+                except ValueError:
+                    day.append(None)
+                    wrong.append(f"{key}应为日期 YYYY-MM-DD: {value!r}")
+        given = row[person].strip()
+        if not given:
+            wrong.insert(0, "缺少身份证号 no ID number")
+        grade = row[risk].strip()[:1]
+        yield Household(
+            row[number].strip(), row[name].strip(),
+            given if given.isdigit() and given.isascii() else id_no(given),
+            row[village].strip(), row[category].strip(), grade if grade in RISKS else "",
+            row[card].strip(), *day), "；".join(wrong)

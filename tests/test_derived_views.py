@@ -73,9 +73,9 @@ def _every_reader(books) -> None:
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Calls of the register's CSV reader and of the asset book's builder."""
+    """Calls of the registers' CSV reader (`read_table`) and of the asset book's builder."""
     calls = {"register": [], "book": 0}
-    read, build = register_module.read_register, AssetBook.of.__func__
+    read, build = register_module.read_table, AssetBook.of.__func__
 
     def read_counted(path):
         calls["register"].append(path)
@@ -85,7 +85,7 @@ def counted(monkeypatch):
         calls["book"] += 1
         return build(cls, index, assets)
 
-    monkeypatch.setattr(register_module, "read_register", read_counted)
+    monkeypatch.setattr(register_module, "read_table", read_counted)
     monkeypatch.setattr(AssetBook, "of", classmethod(build_counted))
     FlowIndex.forget()
     yield calls

@@ -35,13 +35,15 @@ def _events(allotments, spending):
 
 def paid_unallotted(ctx):
     index, projects = ctx.flows, ctx.master.projects
+    spent_sums, allotted_sums, allotted_to = index.running("spent_on"), \
+        index.running("allotted_to"), index.allotted_to
     for code, spending in sorted(index.spent_on.items()):
         project = projects.get(code)
         if project is None or not spending:
             continue
-        allotments = index.allotted_to.get(code, ())
+        allotments = allotted_to.get(code, ())
         if allotments and allotments[-1].date <= spending[0].date and \
-                max(index.running("spent_on")[code]) <= index.total("allotted_to", code):
+                max(spent_sums[code]) <= allotted_sums[code][-1]:
             continue  # all allotted before the first payment, and never spent beyond it
         allotted, spent, first = ZERO, ZERO, None
         for flow, is_payment in _events(allotments, spending):

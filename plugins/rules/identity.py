@@ -109,26 +109,47 @@ class Families:
     """The register's families: ID number -> family (its 户编号; an ID without one is a family
     of its own), its register card, the cards of each family, and the family the register
     gives a card to (the first row naming it), and the 户主姓名 of an ID that is its
-    household's only row. Two households whose rows name one card stay two families."""
+    household's only row. Two households whose rows name one card stay two families.
+    What only a suspect card or person needs (`named`, `cards_of`) is worked out on asking."""
 
     def __init__(self, rows: dict[str, Household]):
+        self.rows = rows
         self.family, self.card, self.holder, counts = {}, {}, {}, defaultdict(int)
-        self.named: dict[str, dict[str, str]] = defaultdict(dict)  # card -> row's name -> family
+        self._on_card: dict[str, list[str]] = {}  # card -> the ID numbers of its rows, in order
+        family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
         for person, row in rows.items():
             if not person:
                 continue
-            unit = self.family[person] = str(row.number or "").strip() or f"id:{person}"
+            unit = family[person] = str(row.number or "").strip() or f"id:{person}"
             counts[unit] += 1
-            card = account_no(row.card)
+            card = row.card
+            card = card if type(card) is str and card.isdigit() else account_no(card)
             if card:
-                self.card[person] = card
-                self.holder.setdefault(card, unit)
-                self.named[card].setdefault(_name(row.name), unit)
-        self.cards_of: dict[str, set[str]] = defaultdict(set)
-        for person, card in self.card.items():
-            self.cards_of[self.family[person]].add(card)
+                own[person] = card
+                if card in holder:
+                    on_card[card].append(person)
+                else:
+                    holder[card] = unit
+                    on_card[card] = [person]
         self.head = {person: str(rows[person].name or "").strip()
-                     for person, unit in self.family.items() if counts[unit] == 1}
+                     for person, unit in family.items() if counts[unit] == 1}
+        self._cards_of: dict[str, set[str]] | None = None
+
+    def named(self, card: str) -> dict[str, str]:
+        """A name (as compared) on the rows naming `card` -> its family, the first row's first."""
+        named: dict[str, str] = {}
+        for person in self._on_card.get(card, ()):
+            named.setdefault(_name(self.rows[person].name), self.family[person])
+        return named
+
+    @property
+    def cards_of(self) -> dict[str, set[str]]:
+        """Family -> the cards its rows name (a family without one: an empty set)."""
+        if self._cards_of is None:
+            self._cards_of = defaultdict(set)
+            for person, card in self.card.items():
+                self._cards_of[self.family[person]].add(card)
+        return self._cards_of
 
     def of(self, person: str) -> str:
         return self.family.get(person) or f"id:{person}"
@@ -271,7 +292,7 @@ def shared_card(ctx):
     fam = families(ctx)
     for card, flows in by_card.items():
         extra = others.get(card, ())
-        named = dict(fam.named.get(card, ()))  # a name on the card's rows or subsidies -> family
+        named = fam.named(card)  # a name on the card's rows or subsidies -> family
         paid = []  # (flow, family, who)
         for flow in flows:
             unit = fam.of(flow.person)
@@ -430,7 +451,8 @@ class _Firms:
             if not firm:
                 continue
             value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
-            account = account_no(value) if value else ""
+            account = "" if not value else value if type(value) is str and value.isdigit() \
+                else account_no(value)
             keep((pay, account))
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)

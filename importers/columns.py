@@ -20,8 +20,9 @@
   columns into mapped and ignored, or stops.
 
 Sections: households, officials (the person registers), assets, funds, projects, divisions,
-subsidies, roster, income and distributions (the collective layer's records), statement (a statement's columns are mapped by its layout; its section may only
-ignore).
+subsidies, roster, income and distributions (the collective layer's records), statement (a
+statement's columns are mapped by its layout; its section may only ignore) and vouchers (a
+treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from fundtrail.importers.headers import Spec
 FILE = "columns.toml"
 IGNORE = "ignore"
 SECTIONS = ("households", "officials", "assets", "funds", "projects", "divisions", "subsidies",
-            "roster", "statement", "income", "distributions")
+            "roster", "statement", "income", "distributions", "vouchers")
 
 _COMMON = ("序号", "编号序号", "备注", "说明", "备注说明", "经办人", "填表人", "填报人", "录入人", "审核人")
 # Known columns each kind of file may hold that the books deliberately do not keep.
@@ -63,6 +64,11 @@ IGNORED: dict[str, tuple[str, ...]] = {
                          "月份", "所属期间", "所属期", "收益期间"),
     "distributions": _COMMON + ("制表人", "联系电话", "电话", "户编号", "家庭人口", "人口数", "签字",
                                 "领取人签字", "开户行", "开户银行", "组", "村民小组", "致贫原因", "户类型"),
+    # treasury payment voucher XML: the elements known and not booked (tags, as the XML names them)
+    "vouchers": ("Id", "AdmDivCode", "StYear", "FundTypeCode", "FundTypeName", "PayTypeCode",
+                 "PayTypeName", "AgencyCode", "AgencyName", "PayeeAcctBankName", "CurrencyCode",
+                 "CurrencyName", "Detail/Id", "Detail/VoucherBillId", "Detail/BgtTypeCode",
+                 "Detail/BgtTypeName", "Detail/ExpFuncName", "Detail/ExpEcoName"),
     "statement": _COMMON + ("币种", "钞汇标志", "钞汇", "交易渠道", "渠道", "交易机构", "交易网点", "网点",
                             "对方开户行", "对方行名", "对方开户机构", "对方开户银行", "对方行号", "凭证种类",
                             "凭证类型", "交易类型", "业务类型", "交易代码", "柜员号", "现转标志", "冲补标志",
@@ -157,7 +163,7 @@ def _target(spec: Spec, target: str) -> str | None:
                  if folded in {cells.fold(f.label), *map(cells.fold, f.names)}), None)
 
 
-def check(root, section: str, spec: Spec) -> None:
+def check(root, section: str, spec: Spec | None) -> None:
     """Every target of the workspace's `[section]` is a field of `spec` or "ignore"."""
     path = Path(root) / FILE if root is not None else None
     if path is None or not path.is_file():
@@ -170,6 +176,9 @@ def check(root, section: str, spec: Spec) -> None:
             raise BadInput(path, "[statement] 只能写 \"ignore\"；对账单的列由版式(layouts/*.toml)的 [columns] 映射",
                            "[statement] may only ignore columns; a statement's columns are mapped by "
                            "its layout's [columns]", _line_of(text, header))
+        if spec is None:  # a kind whose fields are fixed (treasury vouchers): only "ignore"
+            raise BadInput(path, f"[{section}] 只能写 \"ignore\"", f"[{section}] may only ignore",
+                           _line_of(text, header))
         if _target(spec, target) is None:
             raise BadInput(path, f"[{section}] {header} = {target!r}: 没有这个字段，可用: "
                            f"{'、'.join(spec.ids)} 或 ignore",

@@ -15,7 +15,7 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail.importers import cells
+from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext, digits
@@ -23,6 +23,14 @@ from fundtrail.importers.errors import BadInput
 from fundtrail.importers.sniff import decode, first_bytes
 
 REQUIRED = ("VoucherNo", "VtCode", "VouDate", "PayAcctNo", "PayeeAcctName", "PayAmt")
+# The elements read, and what each is in the books (the import report names them); a detail
+# line's elements as "Detail/<tag>". Every other element is named as ignored (the known ones
+# are listed in importers/columns.py, section "vouchers") or, when it holds a date, an ID, an
+# amount or an account number, stops the import (fundtrail.importers.columns).
+READ = {"VoucherNo": "凭证号", "VtCode": "凭证类型", "VouDate": "凭证日期", "PayAcctNo": "付款账号",
+        "PayAcctName": "付款户名", "PayAcctBankName": "付款行", "PayeeAcctNo": "收款账号",
+        "PayeeAcctName": "收款人", "PaySummaryName": "用途", "Remark": "备注", "PayAmt": "支付金额",
+        "Detail/ExpFuncCode": "功能科目", "Detail/ExpEcoCode": "经济科目", "Detail/Amt": "明细金额"}
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _ENCODING = re.compile(rb"encoding=[\"']([\w-]+)[\"']")
 
@@ -79,6 +87,7 @@ class VoucherImporter(FundtrailImporter):
             raise BadInput(path, f"凭证数 {len(vouchers)} 与 VoucherCount {declared} 不符(文件可能被截断)",
                            f"{len(vouchers)} vouchers but VoucherCount says {declared} (truncated?)")
         ex = Extraction(path, self, self.kind, read=len(vouchers))
+        ex.columns = _elements(path, vouchers, ctx.root)
         numbers = {}
         for voucher in vouchers:
             fields = {child.tag: (child.text or "").strip() for child in voucher}
@@ -146,3 +155,23 @@ class VoucherImporter(FundtrailImporter):
 
 
 
+
+
+def _elements(path: Path, vouchers, root) -> columns.Columns:
+    """Every element of the vouchers (and of their detail lines) read or named as ignored, as
+    the tabular importers account for their columns: one row per detail line."""
+    header: dict[str, None] = {}
+    rows = []
+    for voucher in vouchers:
+        own = {child.tag: (child.text or "").strip() for child in voucher
+               if child.tag != "DetailList" and not len(child)}
+        header.update(dict.fromkeys(own))
+        details = [{f"Detail/{c.tag}": (c.text or "").strip() for c in d} for d in voucher.iter("Detail")]
+        for detail in details or [{}]:
+            header.update(dict.fromkeys(detail))
+            rows.append({**own, **detail})
+    columns.check(root, "vouchers", None)
+    tags = list(header)
+    used = {i: READ[tag] for i, tag in enumerate(tags) if tag in READ}
+    return columns.account(path, tags, [[row.get(tag) for tag in tags] for row in rows], used,
+                           "vouchers", root)

@@ -5,6 +5,7 @@ import and nothing is written."""
 
 import csv
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -190,3 +191,24 @@ def test_register_dates_are_kept_as_iso_dates_and_wan_yuan_values_to_the_cent(wo
 
     assets = MasterData.from_entries(loader.load_file(str(workspace))[0]).assets
     assert (assets["ZC2024-011"].value, assets["ZC2024-012"].value) == (387939, 123456)
+
+
+def test_a_vouchers_elements_are_read_or_named_as_ignored(workspace, tmp_path):
+    sample = Path(__file__).parent / "samples" / "treasury" / "vouchers-2024Q3.xml"
+    report = run_import(workspace, [sample], dry_run=True).files[0]
+    assert ("PayeeAcctNo", "收款账号") in report.mapped and ("Detail/Amt", "明细金额") in report.mapped
+    assert "AgencyName" in report.ignored and "Detail/ExpEcoName" in report.ignored
+    # an element the county's treasury system adds, holding a date: stops until columns.toml says
+    text = sample.read_bytes().decode("gbk").replace(
+        "<Remark>", "<ApproveDate>20240701</ApproveDate><Remark>")
+    path = tmp_path / "vouchers.xml"
+    path.write_bytes(text.encode("gbk"))
+    before = snapshot(workspace.parent)
+    result = CliRunner().invoke(main, ["import", str(workspace), str(path)])
+    assert result.exit_code != 0 and "列“ApproveDate”像是日期" in result.output, result.output
+    assert snapshot(workspace.parent) == before
+    (workspace.parent / "columns.toml").write_text('[vouchers]\n"ApproveDate" = "ignore"\n', "utf-8")
+    assert "ApproveDate" in run_import(workspace, [path], dry_run=True).files[0].ignored
+    (workspace.parent / "columns.toml").write_text('[vouchers]\n"ApproveDate" = "凭证日期"\n', "utf-8")
+    result = CliRunner().invoke(main, ["import", "--dry-run", str(workspace), str(path)])
+    assert result.exit_code != 0 and "[vouchers] 只能写" in result.output, result.output

@@ -26,7 +26,7 @@ from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import ASSET_REGISTER
-from fundtrail.importers.registers import TEN_THOUSAND, _open, _Tabular
+from fundtrail.importers.registers import TEN_THOUSAND, TabularImporter, master_open
 from fundtrail.ledgertext import money
 
 ASSETS_FILE = "masterdata/assets.beancount"
@@ -58,7 +58,7 @@ def _scaled(scale: Decimal):
     return read
 
 
-class AssetRegisterImporter(_Tabular):
+class AssetRegisterImporter(TabularImporter):
     kind = "项目资产台账 asset register"
     spec = ASSET_REGISTER
     section = "assets"
@@ -115,7 +115,7 @@ class AssetRegisterImporter(_Tabular):
             if cls == OPERATING:
                 earned = f"{acc.ASSET_INCOME}:{code}"  # kept open from an earlier date when income
                 held = ctx.master.accounts.get(earned)  # recorded before registration moved it back
-                out.append(_open(earned, min(registered, held.date) if held else registered,
+                out.append(master_open(earned, min(registered, held.date) if held else registered,
                                  {"name": f"{cells.text(row['name'])}收益", "village": village}))
                 if village.isascii() and village:  # a village code names the accounts
                     first = collectives.get(village, (place, registered))[1]
@@ -126,7 +126,7 @@ class AssetRegisterImporter(_Tabular):
         for village, (place, first) in sorted(collectives.items()):
             for account, what in ((acc.COLLECTIVE, "村集体资产收益"), (acc.DISTRIBUTION, "资产收益分配")):
                 if not ctx.is_open(f"{account}:{village}"):
-                    out.append(_open(f"{account}:{village}", first, {"name": f"{place}{what}"}))
+                    out.append(master_open(f"{account}:{village}", first, {"name": f"{place}{what}"}))
         ex.masterdata[ASSETS_FILE] = out
         return ex
 

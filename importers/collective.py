@@ -46,11 +46,11 @@ from fundtrail.assets import PURPOSES, TO_HOUSEHOLDS
 from fundtrail.idno import id_no
 from fundtrail.importers import cells, columns
 from fundtrail.importers.assets import ASSETS_FILE
-from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
+from fundtrail.importers.base import Extraction, posting, txn
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import DISTRIBUTIONS, INCOME_RECORDS, Spec
-from fundtrail.importers.registers import _open, village_of
+from fundtrail.importers.headers import DISTRIBUTIONS, INCOME_RECORDS
+from fundtrail.importers.registers import TabularImporter, master_open, village_of
 from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
 
 LEDGER_FILE = "transactions/collective.beancount"
@@ -63,14 +63,8 @@ SYNONYMS = {"分红": "分红到户", "入股分红": "分红到户", "分红到
             "村级公益事业": "村级公益事业", "村内公益事业": "村级公益事业"}
 
 
-class _Collective(FundtrailImporter):
-    spec: Spec
-    section = ""  # its table in the workspace's columns.toml (fundtrail.importers.columns)
-
-    @property
-    def own_spec(self) -> Spec:
-        """The specification with the workspace's own header names (columns.toml)."""
-        return columns.spec_for(self.spec, self.section, self.workspace)
+class _Collective(TabularImporter):
+    rows_are_entries = True
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
@@ -209,7 +203,7 @@ class _Collective(FundtrailImporter):
             opens.remove(planned)
         if held is not None:
             meta = {k: v for k, v in held.meta.items() if k not in ("filename", "lineno")}
-        opens.append(_open(account, day, meta))
+        opens.append(master_open(account, day, meta))
         return held is not None and planned is None
 
     def _accounts(self, ex: Extraction, ctx: ImportContext, village: str, day: datetime.date) -> None:

@@ -30,7 +30,7 @@ from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
-from fundtrail.importers.registers import _Tabular, held_master, master_key, same_open
+from fundtrail.importers.registers import TabularImporter, held_master, master_key, same_open
 from fundtrail.importers.tables import header_score, read_sniffed
 from fundtrail.ledgertext import money
 from fundtrail.workspace import UNSET_ADMDIV
@@ -44,7 +44,7 @@ def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
     return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
 
 
-class _CountyList(_Tabular):
+class _CountyList(TabularImporter):
     def upsert(self, ex: Extraction, ctx: ImportContext, entries: list) -> None:
         held = held_master(ctx, entries)
         for entry in entries:

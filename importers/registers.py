@@ -34,7 +34,9 @@ LEVEL_HINTS = (("中央", "Central"), ("省", "Province"), ("市", "City"), ("�
                ("县", "County"), ("捐赠", "Donation"), ("帮扶", "Twinning"))
 
 
-def _open(account: str, day: datetime.date, meta: dict) -> data.Open:
+def master_open(account: str, day: datetime.date, meta: dict) -> data.Open:
+    """An `open` of a master-data account (a fund, a project, an asset's income, a village
+    collective), with the metadata given that has a value."""
     meta = {k: v for k, v in meta.items() if v is not None and v != ""}
     return data.Open(data.new_metadata("<import>", 0, meta), day, account, [acc.CURRENCY], None)
 
@@ -84,7 +86,10 @@ def unresolved_villages(names) -> str:
             "without a division code (kept by name; import the division list)")
 
 
-class _Tabular(FundtrailImporter):
+class TabularImporter(FundtrailImporter):
+    """An importer of a table (CSV or Excel) whose columns one header specification names, with
+    the workspace's own names (columns.toml) added: the registers, lists and collective records."""
+
     spec: Spec  # the columns (fundtrail.importers.headers)
     section = ""  # its table in the workspace's columns.toml (fundtrail.importers.columns)
     rows_are_entries = False
@@ -169,7 +174,7 @@ class _Tabular(FundtrailImporter):
             ex.updated += 1
 
 
-class FundListImporter(_Tabular):
+class FundListImporter(TabularImporter):
     kind = "指标文件清单 fund indicator list"
     spec = FUND_LIST
     section = "funds"
@@ -200,13 +205,13 @@ class FundListImporter(_Tabular):
             issued = self._date(path, number, row["issued"], "下达日期 issue date")
             received = self._date(path, number, row.get("received"), "到账日期 arrival date")
             account = acc.fund_account(level, code)
-            fund = _open(account, issued, {
+            fund = master_open(account, issued, {
                 "name": cells.text(row["title"]), "doc_no": doc_no, "level": level,
                 "func_code": cells.text(row.get("func_code")), "amount": money(amount),
                 "issued": issued, "received": received, "earmarked": True,
                 "direct": "直达" in cells.text(row.get("note"))})
             self._count(ex, ctx.master.accounts.get(account), fund)
-            opens += [fund, _open(acc.allot_fund_account(code), issued, {"name": f"{doc_no} 已分解下达"})]
+            opens += [fund, master_open(acc.allot_fund_account(code), issued, {"name": f"{doc_no} 已分解下达"})]
             into = cells.text(row.get("into"))
             if received and into in ("", "国库"):
                 if ctx.treasury():
@@ -229,7 +234,7 @@ class FundListImporter(_Tabular):
                    [posting(treasury, amount), posting(fund.account, -amount)])
 
 
-class ProjectLibraryImporter(_Tabular):
+class ProjectLibraryImporter(TabularImporter):
     kind = "项目库 project library"
     spec = PROJECT_LIBRARY
     section = "projects"
@@ -297,9 +302,9 @@ class ProjectLibraryImporter(_Tabular):
                                    f"{meta['budget'].number:,.2f} / level amounts do not add up")
             meta.update(parts)
             account = acc.project_account(code)
-            project = _open(account, datetime.date(opened.year, 1, 1), meta)
+            project = master_open(account, datetime.date(opened.year, 1, 1), meta)
             self._count(ex, ctx.master.accounts.get(account), project)
-            opens += [project, _open(acc.allot_project_account(code), project.date,
+            opens += [project, master_open(acc.allot_project_account(code), project.date,
                                      {"name": f"{meta['name']} 下达资金"})]
         if unmatched:
             ex.warnings.append(
@@ -334,7 +339,7 @@ def _int(value) -> Decimal | None:
     return Decimal(int(text)) if text else None
 
 
-class PersonRegisterImporter(_Tabular):
+class PersonRegisterImporter(TabularImporter):
     """households / officials -> registers/<kind>.csv, upserted by key."""
 
     # a household's members may each have a row of its 户编号: a row is one person of a household

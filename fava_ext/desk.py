@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import datetime
 import re
+import unicodedata
 
 from beancount.core import data
 from beancount.parser.grammar import ValueType
@@ -74,8 +75,11 @@ INERT = str.maketrans({'"': "”", "\\": "＼", "<": "＜", ">": "＞", "&": "�
 
 
 def inert(text: str) -> str:
-    """Text a user writes into the books through the web, stored so it cannot carry markup."""
-    return re.sub(r"\s+", " ", text or "").strip().translate(INERT)
+    """Text a user writes into the books through the web, stored so it cannot carry markup;
+    control and format characters (NUL, terminal escapes, bidi overrides) are dropped."""
+    text = re.sub(r"\s+", " ", text or "")
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return text.strip().translate(INERT)
 
 
 def clean_reason(reason: str) -> str:

@@ -341,3 +341,15 @@ def test_the_workflow_names_the_roles_the_users_file_knows():
 
     assert workflow.ROLE_LABELS == users.ROLES
     assert set(workflow.STEP_ROLE.values()) <= set(users.ROLES)
+
+
+def test_control_characters_never_reach_the_ledger_or_the_commit_message():
+    """A NUL in a web reason made git refuse the commit (500, the books left changed); escape
+    sequences and bidi overrides reached the ledger, `git log` and terminals."""
+    from fundtrail.fava_ext import desk
+
+    entry = desk.disposition_entry("F-1", "分派", "王\x00会计\x1b[31m\u202e\x7f\x9b", D(2025, 1, 2),
+                                   by="张\x00会计\u2066")
+    assert entry.values[2].value == "王会计[31m" and entry.meta["by"] == "张会计"
+    with pytest.raises(desk.DispositionError):
+        desk.disposition_entry("F-1", "核实中", "\x00\x07\u200b", D(2025, 1, 2))

@@ -492,3 +492,14 @@ def test_fava_page_uploads_a_batch_and_shows_the_holds(county, site, tmp_path):
     assert digest(root) == before and git_status(root) == ""
     assert subprocess.run(["git", "-C", str(root), "log", "--oneline"], capture_output=True,
                           text=True).stdout == log
+
+
+def test_the_auditor_may_upload_a_batch_when_internal():
+    """The login layer let the auditor (internal by default, shown the form) post only to
+    `disposition`: the gate's upload was refused with 403."""
+    from fundtrail.web.access import allowed
+
+    assert allowed("auditor", "POST", "/账簿/extension/Fundtrail/gate")
+    assert allowed("auditor", "POST", "/账簿/extension/Fundtrail/disposition")
+    assert not allowed("auditor", "POST", "/账簿/extension/Fundtrail/gatex")
+    assert not allowed("auditor", "PUT", "/账簿/extension/Fundtrail/gate")

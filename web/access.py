@@ -6,8 +6,9 @@ Chinese login page at /login), then applies the role (fundtrail.web.users):
 
 - without a session: pages redirect to /login, API calls and writes get 401;
 - auditor: any GET except the source editor (`/<bfile>/editor/`) and the source APIs
-  (`/api/source`, `/api/source_slice`); the only write is POST to the Fundtrail extension's
-  `disposition` endpoint; everything else is 403;
+  (`/api/source`, `/api/source_slice`); the only writes are POSTs to the Fundtrail extension's
+  `disposition` endpoint and the payment gate's upload (`gate`, which writes nothing);
+  everything else is 403;
 - accountant: everything.
 
 The app sees `environ["fundtrail.role"]`, `environ["fundtrail.user"]` and REMOTE_USER.
@@ -43,7 +44,7 @@ from fundtrail.web import users as users_file
 COOKIE = "fundtrail_session"
 SESSION_SECONDS = 12 * 3600
 SOURCE = re.compile(r"^/[^/]+/(editor|api/source(_slice)?)/?$")
-AUDITOR_WRITES = re.compile(r"^/[^/]+/extension/Fundtrail/disposition/?$")
+AUDITOR_WRITES = re.compile(r"^/[^/]+/extension/Fundtrail/(disposition|gate)/?$")
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # wrong passwords before the delay starts: per name, and per address (higher: an office may
 # share one address, and one person's typos must not lock the others out)

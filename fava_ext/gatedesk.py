@@ -23,7 +23,7 @@ from fundtrail.importers.errors import BadInput
 from fundtrail.importers.layout import LayoutError
 from fundtrail.plugins import gate
 
-LIMIT = 1 << 20  # bytes: what the guard reads of a form post to find its token
+LIMIT = 1 << 20  # bytes of the file; the guard reads its post, fields included, to web.serve.FORM_LIMIT
 SUFFIXES = (".xml", ".csv", ".xlsx", ".xlsm")
 KEPT = 8  # results kept for the page and its download
 

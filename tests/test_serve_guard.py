@@ -298,3 +298,20 @@ def test_sessions_outlive_a_restart_and_the_key_stays_out_of_git(workspace):
     tracked = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True).stdout
     assert ".fundtrail/" not in tracked
     assert (root / ".fundtrail" / "server.key").stat().st_mode & 0o077 == 0
+
+
+def test_a_form_post_too_large_is_refused_as_such_and_a_1_mb_upload_passes(site):
+    """A 1 MB batch (the gate's limit) with its form fields was refused as a missing CSRF
+    token; a larger post is refused as too large, not as a CSRF failure."""
+    import io
+
+    c, _ = login(site, "张会计", "kuaiji-123")
+    bfile = slug(c)
+    page = c.get(f"/{bfile}/extension/FundtrailGate/").get_data(as_text=True)
+    url = f"/{bfile}/extension/Fundtrail/gate"
+    sent = c.post(url, data={"batch": (io.BytesIO(b"x" * (1 << 20)), "a.csv"),
+                             "csrf_token": token_of(page)}, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    large = c.post(url, data={"batch": (io.BytesIO(b"x" * (2 << 20)), "a.csv"),
+                              "csrf_token": token_of(page)}, content_type="multipart/form-data")
+    assert large.status_code == 413 and "CSRF" not in large.get_data(as_text=True)

@@ -41,7 +41,7 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
-FORM_LIMIT = 1 << 20  # bytes of a form post read to find the token
+FORM_LIMIT = (1 << 20) + 4096  # bytes of a form post read to find the token: a 1 MB upload and its fields
 WRITE_WAIT = 30.0  # seconds a web save waits for another writer
 CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'; img-src 'self' data:; font-src 'self' data:; "
@@ -111,6 +111,10 @@ class Guard:
         if origin is not None and _netloc(origin) != request.host.lower():  # scheme: a TLS proxy
             return _refuse(f"拒绝跨站请求 cross-site request refused (Origin {origin})",
                            environ, start_response)
+        if request.method == "POST" and request.mimetype in FORM_TYPES and \
+                not request.headers.get(CSRF_HEADER) and (request.content_length or 0) > FORM_LIMIT:
+            return _refuse(f"请求超过 {FORM_LIMIT // 1024} KB，请拆分后上传 request too large",
+                           environ, start_response, 413)
         if request.method == "POST" and request.mimetype in FORM_TYPES and \
                 not hmac.compare_digest(self._sent_token(environ, request), environ["fundtrail.csrf"]):
             return _refuse("缺少或错误的 CSRF 令牌, 请刷新页面后重试 missing or wrong CSRF token: "

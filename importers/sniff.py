@@ -65,7 +65,7 @@ def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
     for encoding in dict.fromkeys(tried):
         try:
             return raw.decode(encoding), encoding
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):  # LookupError: a declared encoding unknown to Python
             continue
     return _strict(path, raw, "gb18030"), "gb18030"
 

@@ -65,3 +65,15 @@ def test_a_large_real_statement_still_imports(workspace, tmp_path, encoding):
     assert path.stat().st_size > sniff.SNIFF_BYTES
     summary = run_import(workspace, [path])
     assert summary.transactions == rows
+
+
+@pytest.mark.parametrize("declared", ["NOPE-99", "rot13", "base64"])
+def test_an_xml_declaring_an_unknown_encoding_is_read_or_refused_never_a_lookup_error(tmp_path, declared):
+    """The declared encoding was passed to bytes.decode: an unknown or non-text codec raised
+    LookupError, an internal error (exit 70) in import and gate, a 500 on the 付款审核 page."""
+    from fundtrail.importers.vouchers import parse_xml
+
+    path = tmp_path / "v.xml"
+    path.write_bytes(f'<?xml version="1.0" encoding="{declared}"?><Voucher><VoucherNo>1</VoucherNo>'
+                     '</Voucher>'.encode())
+    assert parse_xml(path).findtext("VoucherNo") == "1"

@@ -52,6 +52,8 @@ def judge_upload(books, filename: str, content: bytes, day: datetime.date | None
     name = Path(filename or "").name
     if not name or Path(name).suffix.lower() not in SUFFIXES:
         raise ValueError(f"请上传国库支付凭证 XML、一卡通发放名单或付款申请清单（.xml/.csv/.xlsx）：{name or '（无文件）'}")
+    if len(name.encode()) > 200:  # the scratch file must be creatable (255 bytes a name)
+        raise ValueError(f"文件名过长，请改短后上传：{name[:40]}…")
     if len(content) > LIMIT:
         raise ValueError(f"文件超过 {LIMIT // 1024} KB，请拆分后上传：{name}")
     root = Path(books.filename).resolve().parent

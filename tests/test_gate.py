@@ -503,3 +503,12 @@ def test_the_auditor_may_upload_a_batch_when_internal():
     assert allowed("auditor", "POST", "/账簿/extension/Fundtrail/disposition")
     assert not allowed("auditor", "POST", "/账簿/extension/Fundtrail/gatex")
     assert not allowed("auditor", "PUT", "/账簿/extension/Fundtrail/gate")
+
+
+def test_an_upload_with_a_very_long_name_is_refused_not_a_500(tmp_path):
+    """The scratch file was named as the upload: a name over 255 bytes raised OSError (500)."""
+    from fundtrail.fava_ext.gatedesk import judge_upload
+
+    with pytest.raises(ValueError, match="文件名过长"):
+        judge_upload(type("B", (), {"filename": str(tmp_path / "main.beancount"), "entries": []})(),
+                     "甲" * 100 + ".csv", b"x", None)

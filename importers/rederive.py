@@ -179,7 +179,8 @@ def _rules_at_import(root: Path, sources) -> dict[str, str | None]:
     if not sources or not (root / ".git").exists():
         return {}
     try:
-        log = _git(root, "log", "--diff-filter=A", "--format=@%H", "--name-only", "--", "documents")
+        log = _git(root, "-c", "core.quotePath=false", "log", "--diff-filter=A", "--format=@%H",
+                   "--name-only", "--", "documents")  # names as written, not octal-quoted
     except (OSError, subprocess.CalledProcessError):
         return {}
     added, commit = {}, ""

@@ -215,3 +215,24 @@ def test_rows_are_classified_by_the_rules_as_at_import(fresh, tmp_path):
     found = _found(root)
     assert found.differences and {d.field for d in found.differences} == {"科目"}
     assert {d.before for d in found.differences} == {"Income:Suspense"}
+
+
+def test_the_rules_as_at_import_are_found_for_a_document_with_a_chinese_name(tmp_path):
+    """git log quoted non-ASCII paths ("documents/\\347\\224\\262.csv"): a document with a
+    Chinese name was compared under today's classify.toml instead of the one it was filed with."""
+    import subprocess
+
+    from fundtrail.importers.rederive import _rules_at_import
+
+    def git(*args):
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t",
+                        *args], check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "documents").mkdir()
+    (tmp_path / "documents/农行流水.csv").write_text("x", "utf-8")
+    (tmp_path / "classify.toml").write_text("# v1\n", "utf-8")
+    git("add", "-A")
+    git("commit", "-qm", "import")
+    (tmp_path / "classify.toml").write_text("# v2\n", "utf-8")
+    assert _rules_at_import(tmp_path, ["documents/农行流水.csv"]) == {"documents/农行流水.csv": "# v1\n"}

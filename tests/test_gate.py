@@ -512,3 +512,17 @@ def test_an_upload_with_a_very_long_name_is_refused_not_a_500(tmp_path):
     with pytest.raises(ValueError, match="文件名过长"):
         judge_upload(type("B", (), {"filename": str(tmp_path / "main.beancount"), "entries": []})(),
                      "甲" * 100 + ".csv", b"x", None)
+
+
+def test_batch_text_cannot_drive_the_terminal(county, tmp_path):
+    """A payee with terminal escapes and a bidi override is printed without them."""
+    root, _, _ = county
+    batch = tmp_path / "申请.csv"
+    write_requests(batch, [{"date": DAY, "payee": "\x1b[2J\x1b[31m甲\u202e建设有限公司", "amount": Decimal("100.00"),
+                            "account": "6230520000000000009", "project": "QH2025-017",
+                            "purpose": "进度款\x07"}])
+    done = CliRunner().invoke(main, ["gate", str(root / "main.beancount"), str(batch),
+                                     "--date", DAY.isoformat()])
+    assert done.exit_code in (0, 1), done.output
+    assert "甲建设有限公司" in done.output
+    assert not any(ch in done.output for ch in "\x1b\x07\u202e"), repr(done.output)

@@ -17,7 +17,7 @@ import sys
 import click
 
 from fundtrail import catalogue
-from fundtrail.cli.commands.common import LEDGER, load_books
+from fundtrail.cli.commands.common import LEDGER, load_books, printable
 from fundtrail.findings import (
     SEVERITIES,
     SEVERITY_LABELS,
@@ -75,7 +75,7 @@ def _print_findings(found: list[Finding]) -> None:
         for f in items:
             status = f"【{f.status}：{f.reason}】 " if f.status else ""
             rows = f"（{f.count} 笔）" if f.rows else ""
-            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {f.message}{rows}")
+            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {printable(f.message)}{rows}")
     counts = collections.Counter(f.severity for f in found if not is_closed(f))
     closed = sum(is_closed(f) for f in found)
     click.echo(f"疑点 findings: {len(found)}（" + "，".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import unicodedata
 from pathlib import Path
 
 import click
@@ -155,3 +156,9 @@ def write(path: Path, content, quiet: bool = False) -> None:
         raise cannot_write(path, error) from None
     if not quiet:
         click.echo(f"已生成 written: {path}")
+
+
+def printable(text) -> str:
+    """Text from the books or a batch as the terminal shows it: control and format characters
+    (terminal escapes, NUL, bidi overrides) dropped, so a payee cannot drive the terminal."""
+    return "".join(ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cf"))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.cli.commands.common import Day, LedgerFile, OutputPath, load_books, write
+from fundtrail.cli.commands.common import Day, LedgerFile, OutputPath, load_books, printable, write
 
 BAD_INPUT = 2
 
@@ -78,7 +78,7 @@ def gate(ledger: Path, batch: tuple[Path, ...], as_json: bool, out: Path | None,
 
 def _pad(text, width: int, right: bool = False) -> str:
     """`text` padded to `width` terminal columns (a Chinese character takes two)."""
-    text = str(text)
+    text = printable(text)
     wide = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
     fill = " " * max(0, width - wide)
     return fill + text if right else text + fill
@@ -91,7 +91,7 @@ def _print(result) -> None:
         click.echo(f"{_pad(line.file, 28)}{_pad(line.row, 6, True)}  {_pad(line.payee, 28)}"
                    f"{_pad(f'{line.amount:,.2f}', 16, True)}  {line.label}")
         for hold in line.holds:
-            click.echo(f"{'':<8}└ {hold.title}：{hold.message}")
+            click.echo(f"{'':<8}└ {hold.title}：{printable(hold.message)}")
             click.echo(f"{'':<10}依据：{hold.criterion}")
     for file, row, reason in result.skipped:
         click.echo(f"{_pad(file, 28)}{_pad(row, 6, True)}  未审核：{reason}")

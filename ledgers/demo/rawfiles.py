@@ -29,6 +29,17 @@ from fundtrail.ledgers.demo.scenario import BANKS, TREASURY, Scenario
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
+
+def _titled_sheet(name: str, title: str, header: list[str]):
+    """(workbook, its one sheet) named `name`, a title row over the header row, as counties
+    export their tables."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = name
+    sheet.append([title])
+    sheet.append(header)
+    return book, sheet
+
 def save_workbook(book, path: Path) -> None:
     """Save with fixed timestamps (zip entries and document properties), so the same demo gives
     byte-identical workbooks and the ledger's sha256 metadata does not change between builds."""
@@ -231,11 +242,8 @@ def write_rosters(root: Path, scenario: Scenario) -> None:
     for batch, rows in sorted(batches.items()):
         rows.sort(key=lambda item: item[0].seq)
         path = folder / f"{rows[0][0].date}.yikatong-{batch}.xlsx"
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = "发放明细"
-        sheet.append([f"青禾区{batch[2:6]}年到户产业奖补资金发放明细表 批次{batch}"])
-        sheet.append(ROSTER_HEADER)
+        book, sheet = _titled_sheet("发放明细", f"青禾区{batch[2:6]}年到户产业奖补资金发放明细表 批次{batch}",
+                                    ROSTER_HEADER)
         for row, txn in rows:
             sheet.append([row.seq, row.name, row.id_no, row.card, row.town, row.village, row.item,
                           row.standard, float(row.amount), row.date.isoformat(), row.batch, row.status])
@@ -266,13 +274,10 @@ def write_registers(root: Path, scenario: Scenario) -> None:
             into = "国库" if f.into == TREASURY else BANKS[f.into][1]
             writer.writerow([f.doc_no, f.title, f.level, f.func_code, f.func_name, f"{f.amount:.2f}",
                              f.issued, f.received, into, "直达资金" if f.direct else ""])
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "项目库"
-    sheet.append(["青禾区巩固拓展脱贫攻坚成果和乡村振兴项目库"])
-    sheet.append(["项目编号", "项目名称", "项目类别", "建设性质", "乡镇", "行政村", "建设任务", "补助标准",
-                  "资金规模(元)", "资金来源文号", "实施期限起", "实施期限止", "实施单位", "责任人", "绩效目标",
-                  "联农带农机制", "受益户数", "其中脱贫户/监测户", "批复日期", "监督电话"])
+    book, sheet = _titled_sheet("项目库", "青禾区巩固拓展脱贫攻坚成果和乡村振兴项目库", [
+        "项目编号", "项目名称", "项目类别", "建设性质", "乡镇", "行政村", "建设任务", "补助标准",
+        "资金规模(元)", "资金来源文号", "实施期限起", "实施期限止", "实施单位", "责任人", "绩效目标",
+        "联农带农机制", "受益户数", "其中脱贫户/监测户", "批复日期", "监督电话"])
     for p in scenario.projects.values():
         sheet.append([p.code, p.name, p.category, p.nature, scenario_place(scenario, p.town),
                       scenario_place(scenario, p.village), p.task, p.standard, float(p.budget),
@@ -314,11 +319,7 @@ def write_collective(root: Path, scenario: Scenario) -> None:
             paid[txn.date].append(txn)
     for year, txns in sorted(income.items()):
         path = folder / f"{year}-12-31.asset-income-{year}.xlsx"
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = "资产收益明细"
-        sheet.append([f"青禾区扶贫项目资产收益明细表 {year}年"])
-        sheet.append(INCOME_HEADER)
+        book, sheet = _titled_sheet("资产收益明细", f"青禾区扶贫项目资产收益明细表 {year}年", INCOME_HEADER)
         txns.sort(key=lambda t: (t.date, sorted(t.links)))
         for n, txn in enumerate(txns, 1):
             code = acc.leaf(txn.postings[1].account)

@@ -154,11 +154,16 @@ _LEGAL_FORMS = re.compile(r"(股份有限公司|有限责任公司|有限公司|
 _NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
 
 
+def plain_name(name) -> str:
+    """A name as written, compared: full-width folded, spaces and punctuation dropped."""
+    return _NOISE.sub("", unicodedata.normalize("NFKC", str(name or "")))
+
+
 def payee_key(name: str) -> str:
-    """A payee's name reduced for matching: full-width folded, punctuation and legal form dropped.
+    """A payee's name reduced for matching: `plain_name` without its legal form.
 
     青禾建工有限公司, 青禾建工有限责任公司 and 青禾建工（有限公司） all become 青禾建工."""
-    name = _NOISE.sub("", unicodedata.normalize("NFKC", name or ""))
+    name = plain_name(name)
     stripped = _LEGAL_FORMS.sub("", name)
     while stripped != name and stripped:
         name, stripped = stripped, _LEGAL_FORMS.sub("", stripped)

@@ -54,7 +54,6 @@ Without a household register every ID number is its own family and card-mismatch
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 from itertools import chain
@@ -62,7 +61,7 @@ from itertools import chain
 from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
-from fundtrail.flows import FAILED, date_of, payee_key
+from fundtrail.flows import FAILED, date_of, payee_key, plain_name
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.cash import is_person
@@ -75,7 +74,6 @@ SETTINGS = (
 )
 ZERO = Decimal(0)
 _SEPARATORS = re.compile(r"[\s\-]")
-_NOISE = re.compile(r"[\s()（）\[\]【】·.,，、\-]")
 # A character that ends a place name: names that differ only just before one (张山东村 /
 # 张山北村, 前村 / 后村 …) name units of different places, not one firm.
 _PLACE_ENDS = frozenset("村镇乡街组屯寨")
@@ -89,16 +87,17 @@ def account_no(value) -> str:
     return text if any(c.isdigit() for c in text) else ""
 
 
-def paid_into(flow) -> str:
-    """The account a flow's money went to: `card:`, else `payee_account:` of the posting, else
-    of the entry ("" when none is recorded)."""
+def account_as_written(flow):
+    """The account a flow's money went to, as recorded: `card:`, else `payee_account:` of the
+    posting, else of the entry (None when none is)."""
     meta = flow.meta
-    value = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+    return meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+
+
+def paid_into(flow) -> str:
+    """The account a flow's money went to, as compared ("" when none is recorded)."""
+    value = account_as_written(flow)
     return account_no(value) if value else ""
-
-
-def _name(text) -> str:
-    return _NOISE.sub("", unicodedata.normalize("NFKC", str(text or "")))
 
 
 def _who(masker, name: str, person: str) -> str:
@@ -139,7 +138,7 @@ class Families:
         """A name (as compared) on the rows naming `card` -> its family, the first row's first."""
         named: dict[str, str] = {}
         for person in self._on_card.get(card, ()):
-            named.setdefault(_name(self.rows[person].name), self.family[person])
+            named.setdefault(plain_name(self.rows[person].name), self.family[person])
         return named
 
     @property
@@ -178,7 +177,7 @@ class People:
         for person, flows in by_person.items():
             flow = flows[0]
             meta = flow.meta
-            raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+            raw = account_as_written(flow)
             name = meta.get("beneficiary") or flow.entry.payee
             alike = True
             for flow in flows:
@@ -214,8 +213,7 @@ class People:
             self.renamed.append(person)
 
     def of(self, flow) -> str:
-        meta = flow.meta
-        raw = meta.get("card") or meta.get("payee_account") or flow.entry.meta.get("payee_account")
+        raw = account_as_written(flow)
         if not raw:
             return ""
         card = self.norm.get(raw)
@@ -262,9 +260,7 @@ def shared_card(ctx):
     named_only = defaultdict(list)  # other account -> payments to personal names without an ID
     persons: dict = {}  # payee as written -> its name as compared when a personal name, else ""
     for flow in ctx.flows.works:
-        meta = flow.meta
-        if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
-                and flow.amount > 0:
+        if flow.amount > 0:
             card = paid_into(flow)
             if not card:
                 continue
@@ -275,7 +271,7 @@ def shared_card(ctx):
             name = persons.get(raw)
             if name is None:
                 text = str(raw or "").strip()
-                name = persons[raw] = _name(text) if text and is_person(text) else ""
+                name = persons[raw] = plain_name(text) if text and is_person(text) else ""
             if name:
                 named_only[card].append(flow)
     suspects = cards.shared | set(others)
@@ -296,11 +292,11 @@ def shared_card(ctx):
         paid = []  # (flow, family, who)
         for flow in flows:
             unit = fam.of(flow.person)
-            named.setdefault(_name(flow.meta.get("beneficiary") or flow.entry.payee), unit)
+            named.setdefault(plain_name(flow.meta.get("beneficiary") or flow.entry.payee), unit)
             name = str(flow.meta.get("beneficiary") or flow.entry.payee)
             paid.append((flow, unit, _who(ctx.masker, name, flow.person)))
         for flow in extra:
-            name = _name(flow.entry.payee)
+            name = plain_name(flow.entry.payee)
             paid.append((flow, named.get(name, f"name:{name}"), flow.entry.payee))
         units = {unit for _, unit, _ in paid}
         if len(units) < 2:
@@ -353,7 +349,7 @@ def id_multi_name(ctx):
         try:
             return plain[text]
         except KeyError:
-            value = plain[text] = _name(text)
+            value = plain[text] = plain_name(text)
             return value
 
     for person in people.renamed:
@@ -400,7 +396,7 @@ class _Variants:
             return self.known[pair]
         except KeyError:
             pass
-        plain_a, plain_b = _name(a), _name(b)
+        plain_a, plain_b = plain_name(a), plain_name(b)
         how = ""
         if plain_a != plain_b:
             key_a, key_b = payee_key(a), payee_key(b)

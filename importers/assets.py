@@ -13,7 +13,7 @@ Columns (any order; a title row above the header is fine): 资产编号, 资产�
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
@@ -23,10 +23,11 @@ from fundtrail import accounts as acc
 from fundtrail.assets import CLASSES, DISPOSAL_KINDS, OPERATING
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
+from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import ASSET_REGISTER
-from fundtrail.importers.registers import TEN_THOUSAND, TabularImporter, master_open
+from fundtrail.importers.registers import TabularImporter, master_open
 from fundtrail.ledgertext import money
 
 ASSETS_FILE = "masterdata/assets.beancount"
@@ -39,23 +40,8 @@ def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> dat
 
 
 def _scaled(scale: Decimal):
-    """A value cell in yuan: in 万元 it may carry four decimals (38.7939 万元 = 387,939.00 元)."""
-    def read(cell):
-        if scale == 1:
-            return cells.amount(cell)
-        if cell is None or isinstance(cell, bool):
-            return None
-        text = str(cell) if isinstance(cell, (int, float)) else cells.fold(cells.text(cell)).replace(",", "")
-        if text in cells.EMPTY:
-            return None
-        try:
-            value = Decimal(text) * scale
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite() or value != value.quantize(cells.CENT):
-            raise cells.CellError(f"金额格式错误 {text!r} / malformed amount {text!r}")
-        return value.quantize(cells.CENT)
-    return read
+    """A value cell read in yuan from a column in `scale` (元 or 万元; fundtrail.importers.cells)."""
+    return lambda cell: cells.amount(cell, scale=scale)
 
 
 class AssetRegisterImporter(TabularImporter):
@@ -70,7 +56,7 @@ class AssetRegisterImporter(TabularImporter):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
-        scale = TEN_THOUSAND if "万元" in labels["value"] else Decimal(1)
+        scale = TEN_THOUSAND if "万元" in labels["value"] else ONE
         villages = {p.name: code for code, p in ctx.master.villages.items()}
         out, collectives = [], {}  # village code -> (its name, first registration)
 
@@ -96,9 +82,9 @@ class AssetRegisterImporter(TabularImporter):
                 raise BadInput(path, "登记日期为空", "empty registration date", number)
             place = cells.text(row.get("village"))
             village = villages.get(place, place)
-            income = self._cell(path, number, cells.amount, row.get("income"), "预期年收益 income")
-            if income is not None and "万元" in labels.get("income", ""):
-                income *= TEN_THOUSAND
+            income = self._cell(path, number,
+                                _scaled(TEN_THOUSAND if "万元" in labels.get("income", "") else ONE),
+                                row.get("income"), "预期年收益 income")
             project = cells.text(row.get("project"))
             if project and project not in ctx.master.projects:
                 ex.warnings.append(f"第{number}行 {code}: 项目编号 {project} 不在项目库中 / project not in the library")

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 CENT = Decimal("0.01")
+ONE, TEN_THOUSAND = Decimal(1), Decimal(10_000)  # a column in 元, in 万元
 EMPTY = frozenset({"", "-", "--", "---", "—", "——", "/"})
 _SPACE = re.compile(r"\s+")
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
@@ -36,12 +37,14 @@ def text(cell) -> str:
 MAX_DIGITS = 15  # whole-yuan digits an amount may have (under a trillion yuan), within Decimal's precision
 
 
-def amount(cell, empty=EMPTY) -> Decimal | None:
-    """A money cell as Decimal to the cent; None when empty. Excel numbers go through str()."""
+def amount(cell, empty=EMPTY, scale: Decimal = ONE) -> Decimal | None:
+    """A money cell as Decimal yuan to the cent; None when empty. Excel numbers go through str().
+    `scale` is the unit of the column (TEN_THOUSAND for 万元): the cell may then carry as many
+    decimals as make whole fen (38.7939 万元 = 387,939.00 元)."""
     if cell is None or isinstance(cell, bool):
         return None
     if isinstance(cell, (int, float)):
-        value = Decimal(str(cell))
+        value = Decimal(str(cell)) * scale
         if not value.is_finite() or value.adjusted() >= MAX_DIGITS:
             raise CellError(f"金额超出范围 {cell!r} / amount out of range {cell!r}")
         return value.quantize(CENT)
@@ -60,6 +63,8 @@ def amount(cell, empty=EMPTY) -> Decimal | None:
         value = Decimal(number)
     except InvalidOperation:
         raise CellError(f"金额格式错误 {shown!r} / malformed amount {shown!r}") from None
+    if value.is_finite() and value.adjusted() < MAX_DIGITS:
+        value *= scale
     if not value.is_finite() or value.adjusted() >= MAX_DIGITS:
         raise CellError(f"金额格式错误或超出范围 {shown!r} / malformed or out-of-range amount {shown!r}")
     if value != value.quantize(CENT):

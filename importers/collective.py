@@ -47,6 +47,7 @@ from fundtrail.idno import id_no
 from fundtrail.importers import cells, columns
 from fundtrail.importers.assets import ASSETS_FILE
 from fundtrail.importers.base import Extraction, posting, txn
+from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DISTRIBUTIONS, INCOME_RECORDS
@@ -54,7 +55,6 @@ from fundtrail.importers.registers import TabularImporter, master_open, village_
 from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
 
 LEDGER_FILE = "transactions/collective.beancount"
-TEN_THOUSAND = Decimal(10_000)
 PAID = ("成功", "已发放", "已支付", "已到账", "发放成功", "支付成功", "已完成")  # a row paid starts so
 UNPAID = ("失败", "未", "退回", "退票")
 LINK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
@@ -103,7 +103,7 @@ class _Collective(TabularImporter):
     @staticmethod
     def _amount(path, number, row, labels, what: str) -> Decimal:
         try:
-            value = cells.amount(row["amount"])
+            value = cells.amount(row["amount"], scale=TEN_THOUSAND if "万元" in labels["amount"] else ONE)
         except cells.CellError:
             raise BadInput(path, f"{what}无法识别: {cells.text(row['amount'])!r}",
                            f"cannot read the amount {cells.text(row['amount'])!r}", number) from None
@@ -111,7 +111,7 @@ class _Collective(TabularImporter):
             raise BadInput(path, f"{what}为空", "empty amount", number)
         if value <= 0:
             raise BadInput(path, f"{what}应为正数: {value}", f"the amount must be positive: {value}", number)
-        return value * TEN_THOUSAND if "万元" in labels["amount"] else value
+        return value
 
     @staticmethod
     def _day(path, number, row, what: str) -> datetime.date:

@@ -18,6 +18,7 @@ from beancount.core import data
 from fundtrail import accounts as acc
 from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
+from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
@@ -29,7 +30,6 @@ from fundtrail.workspace import REGISTER_HEADERS
 
 FUNDS_FILE = "masterdata/funds.beancount"
 PROJECTS_FILE = "masterdata/projects.beancount"
-TEN_THOUSAND = Decimal(10_000)
 LEVEL_HINTS = (("中央", "Central"), ("省", "Province"), ("市", "City"), ("区", "County"),
                ("县", "County"), ("捐赠", "Donation"), ("帮扶", "Twinning"))
 
@@ -197,11 +197,11 @@ class FundListImporter(TabularImporter):
             code = known.code if known else self._cell(
                 path, number, lambda d, lv=level: acc.fund_code(d, lv, taken), doc_no, "指标文号 document number")
             taken.add(code)
-            amount = self._cell(path, number, cells.amount, row["amount"], "金额 amount")
+            scale = TEN_THOUSAND if "万元" in labels["amount"] else ONE
+            amount = self._cell(path, number, lambda cell, scale=scale: cells.amount(cell, scale=scale),
+                                row["amount"], "金额 amount")
             if amount is None:
                 raise BadInput(path, "金额为空", "empty amount", number)
-            if "万元" in labels["amount"]:
-                amount *= TEN_THOUSAND
             issued = self._date(path, number, row["issued"], "下达日期 issue date")
             received = self._date(path, number, row.get("received"), "到账日期 arrival date")
             account = acc.fund_account(level, code)
@@ -248,7 +248,10 @@ class ProjectLibraryImporter(TabularImporter):
         ex = Extraction(path, self, self.kind, "registers")
         table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
-        scale = TEN_THOUSAND if "万元" in labels["budget"] else Decimal(1)
+        scale = TEN_THOUSAND if "万元" in labels["budget"] else ONE
+
+        def in_yuan(cell):
+            return cells.amount(cell, scale=scale)
         funds = {doc_key(f.doc_no): f.code for f in ctx.master.funds.values()}
         towns = {p.name: code for code, p in ctx.master.towns.items()}
         opens, unmatched, unknown_places = [], [], set()
@@ -263,7 +266,7 @@ class ProjectLibraryImporter(TabularImporter):
                 raise BadInput(path, f"项目编号 {code!r} 不能用作账户名(需以字母或数字开头的ASCII)",
                                f"project code {code!r} cannot name an account (ASCII, letter/digit first)",
                                number)
-            budget = self._cell(path, number, cells.amount, row["budget"], "资金规模 budget")
+            budget = self._cell(path, number, in_yuan, row["budget"], "资金规模 budget")
             if budget is None:
                 raise BadInput(path, "资金规模为空", "empty budget", number)
             sources = cells.text(row.get("sources"))
@@ -281,7 +284,7 @@ class ProjectLibraryImporter(TabularImporter):
             meta = {"name": cells.text(row["name"]), "category": cells.text(row.get("category")),
                     "nature": cells.text(row.get("nature")), **place,
                     "task": cells.text(row.get("task")), "standard": cells.text(row.get("standard")),
-                    "budget": money(budget * scale), "fund": fund, "sources": sources,
+                    "budget": money(budget), "fund": fund, "sources": sources,
                     "start": dates["start"], "end": dates["end"], "unit": cells.text(row.get("unit")),
                     "manager": cells.text(row.get("manager")), "goal": cells.text(row.get("goal")),
                     "linkage": cells.text(row.get("linkage")),
@@ -292,10 +295,10 @@ class ProjectLibraryImporter(TabularImporter):
                     "approved": dates["approved"], "phone": cells.text(row.get("phone"))}
             parts = {}
             for component, i in levels:
-                value = self._cell(path, number, cells.amount, raw[i] if i < len(raw) else None,
+                value = self._cell(path, number, in_yuan, raw[i] if i < len(raw) else None,
                                    "资金级次金额 level amount")
                 if value is not None:
-                    parts[f"budget_{component.lower()}"] = money(value * scale)
+                    parts[f"budget_{component.lower()}"] = money(value)
             if parts and sum(p.number for p in parts.values()) != meta["budget"].number:
                 ex.warnings.append(f"第{number}行 {code}: 各级资金之和 "
                                    f"{sum(p.number for p in parts.values()):,.2f} ≠ 资金规模 "

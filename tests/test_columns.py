@@ -5,6 +5,7 @@ import and nothing is written."""
 
 import csv
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -212,3 +213,18 @@ def test_a_vouchers_elements_are_read_or_named_as_ignored(workspace, tmp_path):
     (workspace.parent / "columns.toml").write_text('[vouchers]\n"ApproveDate" = "凭证日期"\n', "utf-8")
     result = CliRunner().invoke(main, ["import", "--dry-run", str(workspace), str(path)])
     assert result.exit_code != 0 and "[vouchers] 只能写" in result.output, result.output
+
+
+def test_amounts_in_wan_yuan_keep_their_fen_whether_text_or_excel_numbers(workspace, tmp_path):
+    """38.7939 万元 is 387,939.00 元: the unit is applied before the amount is rounded to the fen."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["资产编号", "资产名称", "资产类别", "所在村", "资产原值(万元)", "预期年收益(万元)", "确权日期"])
+    sheet.append(["ZC2024-003", "东村光伏电站", "经营性", "东村", 81.2437, "4.8125", "2024-08-20"])
+    book.save(tmp_path / "台账.xlsx")
+    run_import(workspace, [tmp_path / "台账.xlsx"])
+    from beancount import loader
+
+    entries, _, _ = loader.load_file(str(workspace))
+    asset = MasterData.from_entries(entries).assets["ZC2024-003"]
+    assert (asset.value, asset.expected_income) == (Decimal("812437.00"), Decimal("48125.00"))

@@ -117,19 +117,23 @@ def rederive(entries, root, progress=None) -> Rederivation:
     for number, (importer, path, source) in enumerate(chosen, 1):
         if progress:
             progress(number, len(chosen), source)
-        with _classifier(ctx, rules.get(source)):
-            try:
+        try:  # the rules as at import may themselves no longer load: that file is unreadable
+            with _classifier(ctx, rules.get(source)):
                 ex = importer.read(path, ctx)
-            except BadInput as error:
-                out.differences.append(_unreadable(source, error, named[source][0], root))
-                continue
+        except BadInput as error:
+            out.differences.append(_unreadable(source, error, named[source][0], root))
+            continue
         if ex.remove:  # an earlier document's opening entry, moved to this one
             gone = {id(e) for e in ex.remove}
             ctx.drop(ex.remove)
             for key in derived:
                 derived[key] = [e for e in derived[key] if id(e) not in gone]
-        derived[source] = list(ex.entries)
-        ctx.add(ex.entries)
+        derived[source] = []
+        for entry in ex.entries:  # as the import took them: a row the books held is not this file's
+            if ctx.holds(entry):
+                continue
+            derived[source].append(entry)
+            ctx.add([entry])
         out.documents += 1
         digest = sha256(path)
         recorded = sorted({str(e.meta["sha256"]) for e in named[source] if e.meta.get("sha256")} - {digest})

@@ -4,7 +4,9 @@ that edit (its document, its row and its field) and nothing else."""
 
 from __future__ import annotations
 
+import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -236,3 +238,25 @@ def test_the_rules_as_at_import_are_found_for_a_document_with_a_chinese_name(tmp
     git("commit", "-qm", "import")
     (tmp_path / "classify.toml").write_text("# v2\n", "utf-8")
     assert _rules_at_import(tmp_path, ["documents/农行流水.csv"]) == {"documents/农行流水.csv": "# v1\n"}
+
+
+def test_overlapping_statements_rederive_to_the_books_they_made(tmp_path):
+    """The second statement repeats two days of the first: the import took only its new rows,
+    and so does the re-derivation (no row reported missing from the ledger)."""
+    from fundtrail import workspace as ws
+    from fundtrail.importers.pipeline import run_import
+    from tests.test_import_overlap import START, write
+
+    rows, balance = [], Decimal(0)
+    for day, amount in enumerate(("500.00", "-120.50", "80.00", "-40.25")):
+        balance += Decimal(amount)
+        rows.append((START + datetime.timedelta(days=day), f"{day:02d}{day:06d}", "甲公司",
+                     Decimal(amount), balance))
+    main = ws.create(tmp_path / "ws")
+    write(tmp_path / "a.csv", rows, 0, 2)
+    write(tmp_path / "b.csv", rows, 1, 3)
+    run_import(main, [tmp_path / "a.csv"])
+    run_import(main, [tmp_path / "b.csv"])
+    entries, _errors, _ = loading.load(str(main))
+    result = rederive(entries, main.parent)
+    assert result.documents == 2 and result.differences == [], result.differences

@@ -94,7 +94,7 @@ def _print(result) -> None:
             click.echo(f"{'':<8}└ {hold.title}：{printable(hold.message)}")
             click.echo(f"{'':<10}依据：{hold.criterion}")
     for file, row, reason in result.skipped:
-        click.echo(f"{_pad(file, 28)}{_pad(row, 6, True)}  未审核：{reason}")
+        click.echo(f"{_pad(file, 28)}{_pad(row, 6, True)}  未审核：{printable(reason)}")
     for message in result.failed:
         click.echo(f"未能审核 not checked: {message}", err=True)
     held = result.held

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail.cli.commands.common import LEDGER, writing_books
+from fundtrail.cli.commands.common import LEDGER, printable, writing_books
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.layout import LayoutError
 
@@ -31,4 +31,4 @@ def import_command(ledger: str, paths: tuple[Path, ...], dry_run: bool, account:
     except (BadInput, Rejected, LayoutError) as error:
         raise click.ClickException(f"{error}\n未写入任何内容 nothing was written.") from None
     for line in summary.lines():
-        click.echo(line)
+        click.echo(printable(line))

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from fundtrail import seals, verification
-from fundtrail.cli.commands.common import LEDGER, load_books
+from fundtrail.cli.commands.common import LEDGER, load_books, printable
 
 SHOWN = 20  # breaks listed per check
 PROGRESS_FROM = 20  # documents: say which one is being re-read when there are more
@@ -40,11 +40,11 @@ def verify(ledger: str, documents: bool, expected: tuple[str, ...], rederive: bo
         state = f"{len(check.breaks)} 处破坏 broken" if check.breaks else "完好 intact"
         click.echo(f"{check.name}: {check.checked} 项 checked, {state}")
         for line in check.breaks[:SHOWN]:
-            click.echo(f"  ✗ {line}")
+            click.echo(f"  ✗ {printable(line)}")
         if len(check.breaks) > SHOWN:
             click.echo(f"  … 另有 {len(check.breaks) - SHOWN} 处 and more")
         for line in check.notes[:SHOWN]:
-            click.echo(f"  ? {line}")
+            click.echo(f"  ? {printable(line)}")
         if len(check.notes) > SHOWN:
             click.echo(f"  … 另有 {len(check.notes) - SHOWN} 个 and more")
     if not documents:
@@ -64,13 +64,18 @@ def verify(ledger: str, documents: bool, expected: tuple[str, ...], rederive: bo
 def _rederive(entries, root: Path) -> verification.Check:
     """The re-derivation (fundtrail.importers.rederive) as a check: each difference a break, each
     documented exception a note; progress on stderr when there are many documents."""
+    from fundtrail.importers.errors import BadInput
+    from fundtrail.importers.layout import LayoutError
     from fundtrail.importers.rederive import rederive
 
     def progress(number: int, total: int, source: str) -> None:
         if total > PROGRESS_FROM:
             click.echo(f"  重新导入 re-deriving {number}/{total}: {source}", err=True)
 
-    result = rederive(entries, root, progress)
+    try:
+        result = rederive(entries, root, progress)
+    except (BadInput, LayoutError) as error:  # the workspace's own layouts or rules do not load
+        raise click.ClickException(f"无法重新导入比对 cannot re-derive: {error}") from None
     check = verification.Check("重新导入比对 re-derivation", result.documents)
     check.breaks = [d.line() for d in result.differences]
     check.notes = [f"已有更正分录说明 documented: {d.line()}" for d in result.exceptions]

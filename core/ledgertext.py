@@ -7,6 +7,7 @@ beancount's own printer rejects int metadata; this writes one stable form: quote
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from decimal import Decimal
 
 from beancount.core import data
@@ -75,3 +76,9 @@ def money(number: Decimal) -> data.Amount:
 
 
 CENT = Decimal("0.01")
+
+
+def without_controls(text) -> str:
+    """`text` without control and format characters (NUL, terminal escapes, bidi overrides):
+    what a user or a file writes, before it reaches the books, a commit or a terminal."""
+    return "".join(ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cf"))

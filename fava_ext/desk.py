@@ -10,7 +10,6 @@ from __future__ import annotations
 import collections
 import datetime
 import re
-import unicodedata
 
 from beancount.core import data
 from beancount.parser.grammar import ValueType
@@ -18,6 +17,7 @@ from beancount.parser.grammar import ValueType
 from fundtrail import catalogue, workflow
 from fundtrail.fava_ext.listing import matches
 from fundtrail.findings import SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
+from fundtrail.ledgertext import without_controls
 
 OPEN = "open"  # the filter value for findings without a disposition
 FILTER_LABELS = {(status or OPEN): label for status, label in STATUS_LABELS.items()}
@@ -78,7 +78,7 @@ def inert(text: str) -> str:
     """Text a user writes into the books through the web, stored so it cannot carry markup;
     control and format characters (NUL, terminal escapes, bidi overrides) are dropped."""
     text = re.sub(r"\s+", " ", text or "")
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
+    text = without_controls(text)
     return text.strip().translate(INERT)
 
 

@@ -13,6 +13,7 @@ import datetime
 import io
 import secrets
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 
 from flask import send_file
@@ -74,8 +75,8 @@ def view(name: str, result: gate.GateResult) -> dict:
     held = result.held
     return {"name": name, "day": result.day, "lines": len(result.lines), "held": held,
             "passed": [line for line in result.lines if not line.holds],
-            "amount": sum((line.amount for line in result.lines), 0),
-            "held_amount": sum((line.amount for line in held), 0), "skipped": result.skipped,
+            "amount": sum((line.amount for line in result.lines), Decimal(0)),
+            "held_amount": sum((line.amount for line in held), Decimal(0)), "skipped": result.skipped,
             "failed": result.failed}
 
 

@@ -202,11 +202,6 @@ def spec_for(spec: Spec, section: str, root) -> Spec:
     return Spec(spec.kind, fields, spec.required)
 
 
-def _bare_name(label: str) -> str:
-    """A folded label without a bracketed unit: 金额(元) -> 金额."""
-    return re.sub(r"\(.*?\)$", "", cells.fold(label))
-
-
 def looks_like(header: str, values) -> str:
     """What data the books model a column seems to hold ('' when none): 身份证号, 卡号或账号, 日期
     or 金额, by its header words or its values."""
@@ -245,7 +240,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
         read = set(used.values())
         if "datetime" in spec and spec["datetime"].label in read:  # one cell gives the date and time
             read |= {spec[f].label for f in ("date", "time") if f in spec}
-        known |= {_bare_name(n) for f in spec.fields if f.label in read for n in f.names}
+        known |= {cells.bare_label(n) for f in spec.fields if f.label in read for n in f.names}
     sample = list(data_rows[:_SAMPLE])
     out = Columns()
     width = max([len(header)] + [len(r) for r in sample])
@@ -259,7 +254,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
             continue  # an empty column
         name = label or f"第{i + 1}列(无表头)"
         folded = cells.fold(name)
-        bare = _bare_name(folded)
+        bare = cells.bare_label(folded)
         if own.get(folded) == IGNORE or folded in known or bare in known:
             out.ignored.append(name)
             continue

@@ -44,9 +44,9 @@ from fundtrail.importers import registry
 from fundtrail.importers.classify import RULES_FILE, Classifier
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.pipeline import IMPORTED
+from fundtrail.verification import DOCUMENTS
 
-DOCUMENTS = "documents/"
-IMPORTED = "transactions/imported.beancount"
 WHOLE_ROW = "整行"
 
 # field id -> the Chinese label a difference is reported under

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -100,12 +99,6 @@ def is_blank(row) -> bool:
     return not any(cells.text(c) for c in row)
 
 
-_UNIT = re.compile(r"\(.*?\)$")
-
-
-def _bare(label: str) -> str:
-    """A folded label without a bracketed unit: 发放金额(元) -> 发放金额."""
-    return _UNIT.sub("", cells.fold(label))
 
 
 def find_columns(path, table: Table, spec: Spec,
@@ -117,12 +110,12 @@ def find_columns(path, table: Table, spec: Spec,
         labels = {}
         for i, cell in enumerate(table.rows[index][1]):
             if cells.text(cell):
-                labels.setdefault(_bare(cells.text(cell)), (i, cells.text(cell)))
+                labels.setdefault(cells.bare_label(cells.text(cell)), (i, cells.text(cell)))
                 labels.setdefault(cells.fold(cell), (i, cells.text(cell)))
         found = {}
         for field in spec.fields:
             hit = next((labels[a] for a in map(cells.fold, field.names) if a in labels), None) or next(
-                (labels[_bare(a)] for a in field.names if _bare(a) in labels), None)
+                (labels[cells.bare_label(a)] for a in field.names if cells.bare_label(a) in labels), None)
             if hit:
                 found[field.id] = hit
         missing = [n for n in required if n not in found]
@@ -146,9 +139,9 @@ def header_score(table: Table, spec: Spec, search: int = 30) -> int:
     """100 when a row holds every required field of `spec`, 1-99 for most of them, else 0."""
     required = spec.required
     for index in range(min(search, len(table.rows))):
-        labels = {_bare(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
+        labels = {cells.bare_label(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
         labels |= {cells.fold(c) for c in table.rows[index][1] if cells.text(c)}
-        have = sum(1 for n in required if any(_bare(a) in labels or cells.fold(a) in labels
+        have = sum(1 for n in required if any(cells.bare_label(a) in labels or cells.fold(a) in labels
                                               for a in spec[n].names))
         if have == len(required):
             return 100

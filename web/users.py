@@ -19,8 +19,9 @@ from pathlib import Path
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fundtrail.atomicwrite import atomic
+from fundtrail.workflow import ROLE_LABELS
 
-ROLES = {"accountant": "会计", "auditor": "审计"}
+ROLES = ROLE_LABELS  # the roles a user may have, as the workflow names them (fundtrail.workflow)
 MIN_PASSWORD = 8
 
 

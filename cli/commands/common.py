@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import unicodedata
 from pathlib import Path
 
 import click
 
 from fundtrail.findings import is_ledger_error
+from fundtrail.ledgertext import without_controls
 from fundtrail.workspace import REPORTS
 
 
@@ -161,4 +161,4 @@ def write(path: Path, content, quiet: bool = False) -> None:
 def printable(text) -> str:
     """Text from the books or a batch as the terminal shows it: control and format characters
     (terminal escapes, NUL, bidi overrides) dropped, so a payee cannot drive the terminal."""
-    return "".join(ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cf"))
+    return without_controls(text)

@@ -18,7 +18,7 @@ from fundtrail import findings
 from fundtrail.flows import ZERO
 from fundtrail.plugins.rules._naming import entry_key
 
-SETTINGS = {}
+SETTINGS = ()
 
 
 def _events(allotments, spending):

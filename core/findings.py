@@ -155,6 +155,15 @@ def evidence_row(finding: Finding) -> dict:
             "row": str(meta.get("row", "")), "text": finding.message}
 
 
+def with_county_severity(found: list[Finding], weights: dict) -> list[Finding]:
+    """The findings with the county's severity per rule id or "rule-id:variant" (the checks'
+    `severity` setting) over the catalogue's."""
+    if not weights:
+        return list(found)
+    return [f._replace(severity=weights.get(f"{f.rule}:{f.variant}", weights.get(f.rule, f.severity)))
+            for f in found]
+
+
 def group_findings(found: list[Finding]) -> list[Finding]:
     """Findings that share a root cause (same rule and `group`) as one finding: the first
     instance's facts plus count, total, first and last date; every instance as a row."""

@@ -178,10 +178,7 @@ def run_rules(entries, settings, master: MasterData | None = None
             except Exception as error:  # any failure of one rule is that rule's alone
                 failed.append(_failed(rule_id, error))
         found = findings.group_findings(found)
-    weights = settings.get("severity") or {}
-    if weights:
-        found = [f._replace(severity=weights.get(f"{f.rule}:{f.variant}", weights.get(f.rule, f.severity)))
-                 for f in found]
+    found = findings.with_county_severity(found, settings.get("severity") or {})
     return sorted(found, key=lambda f: (f.date or datetime.date.min, f.rule, f.id)), failed
 
 

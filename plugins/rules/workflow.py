@@ -117,10 +117,8 @@ def disposed(found: list[Finding], entries, settings: dict, complete: bool = Tru
         return out
 
     found = with_trails(found, days)
-    weights = settings.get("severity") or {}
     late = [f for f in (overdue(f, f.trail) for f in found if f.trail is not None) if f]
-    late = [f._replace(severity=weights.get(f"{f.rule}:{f.variant}", weights.get(f.rule, f.severity)))
-            for f in late]
+    late = findings.with_county_severity(late, settings.get("severity") or {})
     late = with_trails(late, None)
     known = {f.id for f in found} | {f.id for f in late} | {
         overdue_id(f.id, step) for f in found if f.trail is not None for step in workflow.STEPS}

@@ -12,7 +12,7 @@ import collections
 import datetime
 
 from fundtrail import workflow
-from fundtrail.findings import STATUSES, Finding
+from fundtrail.findings import STATUSES, Finding, is_closed
 
 ROLE_ACTIONS = {"accountant": (workflow.ASSIGN, "溯源", "整改"), "auditor": ("复核",)}
 UNASSIGNED = "（未分派）"
@@ -52,18 +52,14 @@ def select(found: list[Finding], assignee: str = "", queue: str = "", user: str 
     user), "overdue" (a step past due), "unassigned" (open and never assigned)."""
     rows = found
     if assignee:
-        rows = [f for f in rows if assignee_of(f) == assignee and not _closed(f)]
+        rows = [f for f in rows if assignee_of(f) == assignee and not is_closed(f)]
     if queue == "mine":
         rows = [f for f in rows if waits_for(f, user, role)]
     elif queue == "overdue":
         rows = [f for f in rows if is_overdue(f)]
     elif queue == "unassigned":
-        rows = [f for f in rows if not _closed(f) and (f.trail is None or not f.trail.assignee)]
+        rows = [f for f in rows if not is_closed(f) and (f.trail is None or not f.trail.assignee)]
     return rows
-
-
-def _closed(f: Finding) -> bool:
-    return f.status in ("误报", "已整改")
 
 
 def counts(found: list[Finding], user: str | None, role: str | None) -> dict[str, int]:
@@ -76,7 +72,7 @@ def people(found: list[Finding]) -> list[tuple[str, int, int]]:
     """Each assignee with the findings still open in their name and how many are overdue."""
     load: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     for f in found:
-        if f.trail is not None and f.trail.assignee and not _closed(f):
+        if f.trail is not None and f.trail.assignee and not is_closed(f):
             load[f.trail.assignee][0] += 1
             load[f.trail.assignee][1] += is_overdue(f)
     return sorted(((name, n, late) for name, (n, late) in load.items()), key=lambda r: (-r[2], -r[1], r[0]))

@@ -260,7 +260,9 @@ def shared_card(ctx):
     named_only = defaultdict(list)  # other account -> payments to personal names without an ID
     persons: dict = {}  # payee as written -> its name as compared when a personal name, else ""
     for flow in ctx.flows.works:
-        if flow.amount > 0:
+        meta = flow.meta
+        if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
+                and flow.amount > 0:  # most payments name no account: no call for them
             card = paid_into(flow)
             if not card:
                 continue

@@ -1,4 +1,4 @@
-"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 发现, 付款审核 (docs/fava.md).
+"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 科目, 发现, 付款审核 (docs/fava.md).
 
 Enabled by the workspace's `custom "fava-extension" "fundtrail.fava_ext"` line; an optional
 setting names the roles that see personal data unmasked:
@@ -24,7 +24,8 @@ from flask import redirect, request, url_for
 from fundtrail import history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import desk, downloads, gatedesk, roles, views, workqueue
+from fundtrail.fava_ext import listing
+from fundtrail.fava_ext import desk, downloads, gatedesk, ledgertree, roles, views, workqueue
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
@@ -257,6 +258,22 @@ class FundtrailAssets(_Page, FavaExtensionBase):
             return None
         return {"view": view, **asset_pages.page(books, self.dashboard.findings, view.year,
                                                  view.as_of, request.args.get("village", ""))}
+
+
+class FundtrailAccounts(_Page, FavaExtensionBase):
+    report_title = "科目"
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        books = self.fundtrail.books
+        if not view or books is None:
+            return None
+        rows = self.dashboard.memo_of(("accounts", view.year),
+                                      lambda: ledgertree.tree(books, view.year, view.as_of))
+        text = request.args.get("text", "").strip()
+        if text:
+            rows = [r for r in rows if listing.matches(text, r.account, r.name)]
+        return {"view": view, "rows": rows, "text": text}
 
 
 class FundtrailFindings(_Page, FavaExtensionBase):

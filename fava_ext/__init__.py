@@ -24,8 +24,16 @@ from flask import redirect, request, url_for
 from fundtrail import history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import listing
-from fundtrail.fava_ext import desk, downloads, gatedesk, ledgertree, roles, views, workqueue
+from fundtrail.fava_ext import (
+    desk,
+    downloads,
+    gatedesk,
+    ledgertree,
+    listing,
+    roles,
+    views,
+    workqueue,
+)
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 
 from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
-from flask import redirect, request, url_for
+from flask import jsonify, redirect, request, url_for
 
 from fundtrail import history, lock, workflow
 from fundtrail.books import Books
@@ -101,6 +101,7 @@ class _Page:
 
 class Fundtrail(_Page, FavaExtensionBase):
     report_title = "资金总览"
+    has_js_module = True  # Fundtrail.js: Chinese names in Fava's own pages (docs/fava.md)
 
     def __init__(self, ledger, config=None):
         super().__init__(ledger, config)
@@ -191,6 +192,11 @@ class Fundtrail(_Page, FavaExtensionBase):
         if kept is None or isinstance(kept[1], str):
             return downloads.plain("审核结果已过期，请重新上传 The result has expired: upload again.", 404)
         return gatedesk.xlsx(*kept)
+
+    @extension_endpoint
+    def labels(self):
+        """The Chinese names Fundtrail.js shows in Fava's own pages (ledgertree.labels)."""
+        return jsonify(ledgertree.labels(self.data.master))
 
     # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
     def loaded_books(self) -> Books:

@@ -74,3 +74,26 @@ def tree(books, year: int, as_of: datetime.date) -> list[Node]:
         rows.append(Node(name, label or GROUPS.get(name, ""), name.count(":"),
                          total_balance[name], total_change[name], entry is not None))
     return rows
+
+
+# The custom directives of the ledger model (docs/ledger-model.md), as Fava's journal names them.
+CUSTOM_LABELS = {
+    "county": "区县", "town": "乡镇", "village": "行政村", "subsidy-item": "补贴项目",
+    "loan": "小额信贷", "notice": "项目公示", "acceptance": "项目验收", "register": "登记簿",
+    "asset": "资产登记", "asset-disposal": "资产处置", "finding": "疑点处置", "seal": "封账",
+    "masking": "脱敏规则", "fava-extension": "Fava 扩展", "fava-option": "Fava 选项",
+}
+CUSTOM_VALUES = {"plan": "实施前公示", "completion": "竣工后公示"}
+
+
+def labels(master) -> dict:
+    """What the extension's script shows in Fava's own pages: each account's Chinese name, the
+    name behind each code a custom directive names (project, place, asset), and the custom
+    directives' types and stages in Chinese. Plain text: the script sets it as text only."""
+    codes = {code: p.name for code, p in master.projects.items()}
+    codes.update({code: place.name for code, place in {**master.towns, **master.villages}.items()})
+    codes.update({code: a.name for code, a in master.assets.items()})
+    return {"accounts": {**{name: label for name, label in GROUPS.items()},
+                         **{name: str(entry.meta.get("name", "")) for name, entry in
+                            master.accounts.items() if entry.meta.get("name")}},
+            "codes": codes, "customs": CUSTOM_LABELS, "values": CUSTOM_VALUES}

@@ -20,7 +20,10 @@ const MONTH = new Map(MONTHS.flatMap(([long, short], i) => [[long, `${i + 1}月`
 const STYLE = `
 a[data-ft-name]::after { content: " " attr(data-ft-name); color: var(--text-color-lighter, #888);
   font-size: .9em; }
-.ft-tree a[data-ft-name]::after, .ft-tabs a[data-ft-name]::after, table.ft a[data-ft-name]::after { content: none; }
+.ft-tree a[data-ft-name]::after, .ft-tabs a[data-ft-name]::after, table.ft a[data-ft-name]::after,
+.droptarget a[data-ft-name]::after { content: none; }
+.droptarget a[data-ft-name]:last-of-type::after { content: " " attr(data-ft-name); color: inherit;
+  font-weight: normal; }
 `;
 
 let labels = null;
@@ -32,10 +35,16 @@ function accountOf(link) {
   return match ? match[1] : null;
 }
 
+// A link that shows the account (its name, or its last components), not one to a view of it.
+function showsAccount(link, account) {
+  const text = link.textContent.trim().replace(/^:/, "");
+  return text !== "" && (account === text || account.endsWith(`:${text}`));
+}
+
 function nameAccounts(root) {
   for (const link of root.querySelectorAll('a[href*="/account/"]:not([data-ft-name])')) {
     const account = accountOf(link);
-    const name = account && labels.accounts[account];
+    const name = account && showsAccount(link, account) && labels.accounts[account];
     if (name) {
       link.dataset.ftName = name;
       link.title = `${account} ${name}`;

@@ -86,3 +86,20 @@ def test_public_village_view_shows_the_village_code(fava, demo_books, environ, q
     heading = re.search(r"<h3>(.*?)</h3>", html, re.S).group(1)
     assert "运河东村" in heading and code in heading
     assert yuan(Decimal(0)) in html
+
+
+def test_fava_pages_get_the_chinese_names_from_the_extension(fava, demo_books):
+    """Fundtrail.js (loaded by Fava on every page) and the names it shows."""
+    module = fava.client.get(f"/{fava.slug}/extension_js_module/Fundtrail.js")
+    assert module.status_code == 200 and "export default" in module.get_data(as_text=True)
+    assert "innerHTML" not in module.get_data(as_text=True)  # text and attributes only
+    labels = fava.get("Fundtrail/labels").get_json()
+    master = demo_books.master
+    for account, entry in master.accounts.items():
+        assert labels["accounts"][account] == entry.meta["name"], account
+    assert labels["accounts"]["Assets:Collective"] == "村集体资产收益"
+    assert labels["accounts"]["Income:Fund:Central"] == "中央"
+    assert {code: labels["codes"][code] for code in master.projects} == \
+        {code: p.name for code, p in master.projects.items()}
+    assert labels["codes"]["370405001203"] == "运河东村"
+    assert labels["customs"]["notice"] == "项目公示" and labels["values"]["completion"] == "竣工后公示"

@@ -287,7 +287,8 @@ class FundtrailAccounts(_Page, FavaExtensionBase):
         text = request.args.get("text", "").strip()
         if text:
             rows = [r for r in rows if listing.matches(text, r.account, r.name)]
-        return {"view": view, "rows": rows, "text": text}
+        return {"view": view, "page": listing.paginate(rows, request.args.get("page"), 500),
+                "text": text}
 
 
 class FundtrailFindings(_Page, FavaExtensionBase):

@@ -103,3 +103,46 @@ def test_fava_pages_get_the_chinese_names_from_the_extension(fava, demo_books):
         {code: p.name for code, p in master.projects.items()}
     assert labels["codes"]["370405001203"] == "运河东村"
     assert labels["customs"]["notice"] == "项目公示" and labels["values"]["completion"] == "竣工后公示"
+
+
+def _cards(html: str) -> dict[str, str]:
+    return {" ".join(label.split()): value for label, value in
+            re.findall(r'<div class="ft-card[^"]*"><span>(.*?)</span><b>(.*?)</b>', html, re.S)}
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_overview_states_each_figure_once(fava, year):
+    """The cards, the levels' total row, the sum of the levels and of the indicator documents
+    are one figure each."""
+    html = fava.page(f"Fundtrail/?time={year}")
+    cards = _cards(html)
+    levels, documents = tables(html)[:2]
+    total = levels[-1]
+    assert total[0] == "合计"
+    card = [cards[f"{year}年 资金到位"], cards["分解下达"], cards["已支出"], cards["年末结余 (沉淀)"]]
+    assert total[1:5] == card
+    for column in range(1, 5):
+        assert sum(_amount(r[column]) for r in levels[1:-1]) == _amount(total[column])
+        assert sum(_amount(r[column]) for r in documents[1:]) == _amount(total[column])
+    progress = cards[f"支出进度 / 序时进度 ({year}-12-31)"].split(" / ")[0]
+    assert total[5].endswith(progress)
+
+
+def test_villages_page_town_rows_are_their_villages_sums(fava):
+    rows = tables(fava.page(f"FundtrailVillages/?time={YEAR}"))[-1][1:]
+    towns = 0
+    town, members = None, []
+
+    def check():
+        for column in range(1, 7):
+            assert sum(_amount(r[column]) for r in members) == _amount(town[column]), (town[0], column)
+
+    for row in rows + [None]:
+        if row is None or not row[0].endswith("村"):
+            if town:
+                check()
+                towns += 1
+            town, members = row, []
+        else:
+            members.append(row)
+    assert towns == 6

@@ -1,7 +1,7 @@
 """Writes the field corpus (CSV/xlsx, GBK/UTF-8) and manifest.json from the tables below.
 
-Run from anywhere: ``python3 tests/corpus/field/build.py`` (needs openpyxl). The output is
-deterministic; the committed files are its output. Expected verdicts are hand-computed here and
+Run from anywhere: ``python3 tests/corpus/field/build.py`` (needs openpyxl). Each run writes the
+same content (xlsx archives differ only in timestamps); the committed files are its output. Expected verdicts are hand-computed here and
 written to manifest.json; README.md explains each file and case.
 """
 
@@ -346,8 +346,8 @@ def build_loans():
     loan("PSBC2024030105", "A", "chenym", 80000, D(2024, 3, 1), D(2027, 2, 28), "养殖湖羊(扩大规模)",
          "3.45", planted_subsidy=money(Decimal(80000) * Decimal("3.45") / 100 * days05 / 360))
     days06 = (SUBSIDY_CUTOFF - D(2021, 3, 10)).days
-    loan("PSBC2021031006", "A", "yangdm", 50000, D(2021, 3, 10), D(2024, 3, 9), "种植中药材", "3.85",
-         status="展期", extended_to=D(2025, 3, 9),
+    loan("PSBC2021031006", "A", "yangdm", 50000, D(2021, 3, 10), D(2025, 3, 9), "种植中药材", "3.85",
+         status="展期",
          planted_subsidy=money(Decimal(50000) * Decimal("3.85") / 100 * days06 / 360))
     loan("PSBC2022061507", "A", "zhaoxh", 30000, D(2022, 6, 15), D(2024, 6, 14), "小本经营(经营小超市)",
          "3.70", status="逾期", overdue=30000)
@@ -529,7 +529,8 @@ def loan_cases(by):
         x = by[code]
         lc(cid, "interest-subsidy-over", "hit", code,
            "subsidy on the part above 50,000" if code.endswith("05") else
-           "subsidy beyond 36 months (展期 to 2025-03-09, subsidy run to the cut-off)",
+           "subsidy beyond 36 months: 展期 (到期日期 2025-03-09, a 48-month term), subsidy run to the "
+           "cut-off instead of stopping at 放款日期 + 36 months = 2024-03-10",
            subsidy_right=x["right"], over_by=x["paid"] - x["right"], subsidy_days_right=x["days"],
            subsidy_end_right=x["end"].isoformat())
     for cid, code, why in (("L19", "PSBC2022011004", "exactly 50,000, subsidy exactly right"),
@@ -538,7 +539,10 @@ def loan_cases(by):
                            ("L21", "NS21070103", "36 months to the day, settled on maturity, subsidy "
                                                  "exactly to the 36-month date"),
                            ("L22", "PSBC2021041002", "settled early, subsidy stops at 结清日期"),
-                           ("L23", "B-07", "subsidy exactly right")):
+                           ("L23", "B-07", "subsidy exactly right"),
+                           ("L23b", "NS24011006", "exact value 50,000 x 3.45% x 345/360 = 1,653.125, paid "
+                                                  "1,653.13 (half-up; half-even gives 1,653.12): a cent of "
+                                                  "rounding is not an over-payment")):
         x = by[code]
         lc(cid, "interest-subsidy-over", "silent", code, why, subsidy_right=x["right"],
            subsidy_days=x["days"], subsidy_end=x["end"].isoformat())
@@ -548,7 +552,8 @@ def loan_cases(by):
            overdue=x["overdue"], maturity=x["maturity"].isoformat())
     for cid, code, why in (("L27", "PSBC2023010510", "settled on the maturity date"),
                            ("L28", "PSBC2021041002", "settled before maturity"),
-                           ("L29", "PSBC2021031006", "展期 (extended) to 2025-03-09: not overdue")):
+                           ("L29", "PSBC2021031006", "展期 (extended) to 2025-03-09: not overdue (its 48-month "
+                                                     "term is for loan-over-term)")):
         x = by[code]
         lc(cid, "loan-overdue", "silent", code, why, maturity=x["maturity"].isoformat())
 

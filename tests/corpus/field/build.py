@@ -32,7 +32,7 @@ def id_no(born: date, seq: int, want_x: bool = False) -> str:
     """A valid 18-digit ID of 青禾区 (370405); with want_x the seq is moved until the check is X."""
     while True:
         body = f"370405{born:%Y%m%d}{seq % 1000:03d}"
-        check = CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS)) % 11]
+        check = CHECK[sum(int(c) * w for c, w in zip(body, WEIGHTS, strict=True)) % 11]
         if not want_x or check == "X":
             return body + check
         seq += 1
@@ -390,7 +390,7 @@ def build_loans():
 
     def rows_a(ds, ms):
         out = []
-        for i, x in enumerate(l for l in LOANS if l["shape"] == "A"):
+        for i, x in enumerate(ln for ln in LOANS if ln["shape"] == "A"):
             out.append((x["code"], [i + 1, x["name"], x["id"], x["code"], fmt_money(x["amount"], ms),
                                     fmt_date(x["start"], ds), fmt_date(x["extended_to"] or x["maturity"], ds),
                                     x["purpose"], str(x["rate"]) if ms != "num" else x["rate"],
@@ -421,7 +421,7 @@ def build_loans():
 
     def rows_b(ds, num):
         out = []
-        for i, x in enumerate(l for l in LOANS if l["shape"] == "B"):
+        for i, x in enumerate(ln for ln in LOANS if ln["shape"] == "B"):
             p = PEOPLE[x["who"]]
             after = x["maturity"] + timedelta(days=1)
             months = (after.year - x["start"].year) * 12 + after.month - x["start"].month
@@ -452,7 +452,7 @@ def build_loans():
 
     def rows_c(ds, num):
         out = []
-        for x in (l for l in LOANS if l["shape"] == "C"):
+        for x in (ln for ln in LOANS if ln["shape"] == "C"):
             out.append((x["code"], [x["name"], x["id"], x["code"], x["amount"] if num else f"{x['amount']:.2f}",
                                     fmt_date(x["start"], ds), fmt_date(x["maturity"], ds), x["purpose"],
                                     (x["rate"] / 100) if num else f"{x['rate'] / 100:.4f}",
@@ -879,11 +879,11 @@ def build_benefit():
     for rel, enc, wid in (("benefit/wage-roll-gbk.csv", "gbk", True),
                           ("benefit/wage-roll-names-utf8.csv", "utf-8", False)):
         at = write_csv(rel, [["青禾区2024年产业项目务工人员工资发放花名册"]], headw, rows_w(False, wid),
-                       ["合计"] + [""] * 9 + [f"{totw:.2f}", f"{totw:.2f}"], enc)
+                       ["合计"] + [""] * 8 + [f"{totw:.2f}", f"{totw:.2f}"], enc)
         record("wages", rel, at, f"{enc}" + ("" if wid else ", names only (身份证号 column empty)"))
     rel = "benefit/wage-roll.xlsx"
     at = write_xlsx(rel, "青禾区2024年产业项目务工人员工资发放花名册", headw, rows_w(True, True),
-                    ["合计"] + [None] * 9 + [totw, totw], sheet="务工花名册")
+                    ["合计"] + [None] * 8 + [totw, totw], sheet="务工花名册")
     record("wages", rel, at, "merged title, 合计 row")
 
     # purchases: 103 kept (523,400), 104 not (186,000)
@@ -891,12 +891,12 @@ def build_benefit():
     s104 = fillers("p2", 8, T4, "邳北北村", start=161)
     buys = []
     amounts103 = [48000, 52500, 39800, 61200, 44000, 35600, 47300, 42000, 38900, 45100, 36000, 33000]
-    for i, (k, a) in enumerate(zip(s103, amounts103)):
+    for i, (k, a) in enumerate(zip(s103, amounts103, strict=True)):
         price = Decimal("1.60")
         buys.append(("QHF2024-103", k, D(2024, 6 + i % 5, 3 + i), "青椒" if i % 2 else "西红柿",
                      Decimal(a) / price, price, Decimal(a)))
     amounts104 = [26000, 21500, 24300, 19800, 27200, 22400, 23800, 21000]
-    for i, (k, a) in enumerate(zip(s104, amounts104)):
+    for i, (k, a) in enumerate(zip(s104, amounts104, strict=True)):
         price = Decimal("4.00")
         buys.append(("QHF2024-104", k, D(2024, 9 + i % 3, 5 + i), "谷子", Decimal(a) / price, price,
                      Decimal(a)))
@@ -929,10 +929,10 @@ def build_benefit():
     rents = []
     mu105 = [Decimal(x) for x in ("22.5", "18", "25", "19.5", "21", "20", "24", "16", "23", "17.5", "20",
                                   "22", "18.5", "19", "19")]
-    for k, mu in zip(l105, mu105):
+    for k, mu in zip(l105, mu105, strict=True):
         rents.append(("QHF2024-105", k, mu, Decimal(800), D(2024, 1, 20)))
     mu106 = [Decimal(x) for x in ("16", "14.5", "15", "17", "13", "18", "15.5", "16", "15")]
-    for k, mu in zip(l106, mu106):
+    for k, mu in zip(l106, mu106, strict=True):
         rents.append(("QHF2024-106", k, mu, Decimal(900), D(2024, 3, 15)))
     headr = ["序号", "项目名称", "流转方(承包户)", "身份证号", "一卡通账号", "流转面积(亩)", "租金标准(元/亩·年)",
              "应付租金(元)", "发放日期", "备注"]
@@ -959,7 +959,8 @@ def build_benefit():
     kind_of = {x[0]: x[6] for x in PROJECTS}
 
     def bc(cid, concept, expect, code, note, **fig):
-        case(cid, concept, expect, "projects+" + roll_of[kind_of[code]], code, {k: str(v) for k, v in fig.items()}, note, project=code)
+        case(cid, concept, expect, "projects+" + roll_of[kind_of[code]], code, {k: str(v) for k, v in fig.items()},
+             note, project=code, project_name=pname[code], promise=next(x[8] for x in PROJECTS if x[0] == code))
 
     bc("B01", "promise-not-kept", "silent", "QHF2024-101", "务工 20 promised; 21 distinct registered "
        "workers on the roll (19 of them in two months)", promised=20, distinct_registered=21,

@@ -280,6 +280,7 @@ class _Plan:
         for target, (key, rows) in self.registers.items():
             current = read_register(target) if target.is_file() else []
             header = [h for h in (current[0] if current else rows[0] if rows else {}) if h is not None]
+            header += [h for h in (rows[0] if rows else {}) if h not in header]  # columns added since
             index = {tuple(r.get(c) or "" for c in key): n for n, r in enumerate(current)}
             for row in rows:
                 k = tuple(row[c] for c in key)

@@ -32,8 +32,9 @@ def test_red_unassisted(tmp_path):
     assert findings(cleared, "red-unassisted") == []
     not_due = register(tmp_path, identified="2024-05-10") + subsidy("2024-06-05", "1", "李二", BLUE, "V1")
     assert findings(not_due, "red-unassisted") == []  # window ends 06-09, books end 06-05
-    poor = register(tmp_path, red_kind="脱贫户") + paid_late  # not monitored
-    assert findings(poor, "red-unassisted") == []
+    poor = register(tmp_path, red_kind="脱贫户") + paid_late  # three colours for 脱贫户 too
+    [found] = findings(poor, "red-unassisted")
+    assert "脱贫户" in found.message and "首次帮扶（到户产业奖补）在2024-06-05" in found.message
 
 
 def test_benefit_skewed(tmp_path):

@@ -186,8 +186,9 @@ class _Plan:
                 ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
         for _kind, (register, key, rows) in ex.registers.items():
-            if new or ex.updated:
-                self.registers[register] = (key, rows)
+            if new or ex.updated:  # several files of one import may feed one register
+                earlier = self.registers.get(register, (key, []))[1]
+                self.registers[register] = (key, earlier + rows)
         if changed_master or new_opens:
             ctx.refresh()
         if ex.ledger_file and ex.ledger_file != IMPORTED:  # the collective layer's own file

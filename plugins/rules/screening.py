@@ -16,8 +16,9 @@ A clue crosses the line when
     教育: the expense borne by the family is over `screening_education`;
     灾害: the direct loss reaches `screening_disaster`, or what happened names one of
           `screening_disaster_words` (房屋倒塌, 严重损坏).
-It is answered when the person's household was identified no later than `screening_identify_days`
-after the clue, and not cleared before the clue. One finding per person, list and year (the
+It is answered when the person's household was identified (识别日期) no later than
+`screening_identify_days` after the clue, or was a 监测户 already identified and not cleared when
+the clue came (a 脱贫户 graded by colour before the clue is not thereby monitored for it). One finding per person, list and year (the
 first clue that crossed the line), once the time limit has passed at the judging date.
 
 screening-not-identified (high)
@@ -139,8 +140,10 @@ def _judged(ctx):
         if due >= as_of:
             continue
         known = h.identified if h and h.identified and h.identified <= as_of else None
-        if known and known <= clue.date and not (h.cleared and h.cleared < clue.date):
+        if known and known <= clue.date and h.monitored and not (h.cleared and h.cleared < clue.date):
             continue  # already monitored when the clue came
+        if known and known <= clue.date:
+            known = None  # a 脱贫户 graded before the clue, or a household cleared before it
         if known and clue.date < known <= due:
             continue
         late = known and known > due

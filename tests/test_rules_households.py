@@ -108,11 +108,15 @@ def test_a_household_with_a_row_per_member_is_judged_once_with_every_members_hel
 
 
 def test_premature_risk_cleared_names_every_reason(tmp_path):
-    early = graded(tmp_path, ("HH1", "王一", RED, "监测户(突发严重困难户)", "红", "2024-06-01", "2024-06-10",
-                              "", "", ""))
+    row = ("HH1", "王一", RED, "监测户(突发严重困难户)", "红", "2024-06-01", "2024-06-10", "", "", "")
+    visits = ("HH2", "李二", BLUE, "脱贫户", "蓝", "2024-01-05", "", "", "", "2024-01-20")
+    early = graded(tmp_path, row, visits)  # the register records visits, not this household's
     [found] = findings(early + subsidy("2024-06-20", "1", "王一", RED, "V1"), "premature-risk-cleared")
     assert "相隔9天" in found.message and "识别后仅9天（应不少于180天）" in found.message
     assert "未见任何帮扶措施" in found.message and "未见入户走访核实记录" in found.message
+    unrecorded = graded(tmp_path, row)  # a register that records no visit says nothing of them
+    [found] = findings(unrecorded + subsidy("2024-06-20", "1", "王一", RED, "V1"), "premature-risk-cleared")
+    assert "走访" not in found.message
     assert dict(found.facets) == {"household": "HH1"} and found.date.isoformat() == "2024-06-10"
     short = graded(tmp_path, ("HH1", "王一", RED, "监测户(突发严重困难户)", "红", "2024-02-01", "2024-07-01",
                               "医疗救助", "2024-02-10", "2024-06-20"))

@@ -26,7 +26,8 @@ blue-uncontacted (low)
 premature-risk-cleared (high)
     A household cleared (风险消除) fewer than `clear_min_days` after it was identified, or with
     no assistance between identification and clearance, or with no visit recorded since it
-    was identified. Every reason found is named.
+    was identified (judged only when the register records visits: a 走访日期 on some row).
+    Every reason found is named.
 benefit-skewed (medium)
     In a village and year, at least `benefit_skew_share` of the money paid to households went
     to low-risk (蓝) households, while a red-tier monitored household of that village, at risk
@@ -182,6 +183,12 @@ def blue_uncontacted(ctx):
     return _unassisted(ctx, "蓝")
 
 
+def _records_visits(ctx) -> bool:
+    """Whether the register records visits at all (a 走访日期 on some row): a county whose export
+    has none is not told of a missing visit on every clearance."""
+    return ctx.memo("rules.register_visits", lambda: any(h.visited for h in households(ctx).values()))
+
+
 def premature_risk_cleared(ctx):
     """Each household cleared on or before the judging date whose clearance lacks time, help or
     a visit (the register's latest visit counts when it is on or after identification)."""
@@ -194,7 +201,7 @@ def premature_risk_cleared(ctx):
         got = [(day, what, e) for day, what, e in _evidence(ctx, h, visits=False)
                if h.identified <= day <= h.cleared]
         last = _visited(ctx, h)
-        visited = bool(last and last >= h.identified)
+        visited = bool(last and last >= h.identified) or not _records_visits(ctx)
         reasons = []
         if days < least:
             reasons.append(f"识别后仅{days}天（应不少于{least}天）")

@@ -19,6 +19,7 @@ import datetime
 from pathlib import Path
 
 from beancount.core import data
+from beancount.parser.grammar import ValueType
 
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
@@ -79,8 +80,7 @@ class ScreeningImporter(TabularImporter):
             first = min(r["日期"] for r in rows)
             ex.masterdata[REGISTERS_FILE] = [data.Custom(
                 data.new_metadata("<import>", 0), datetime.date.fromisoformat(first),
-                "register", [data.ValueType(REGISTER, str),
-                             data.ValueType(f"../registers/{REGISTER}.csv", str)])]
+                "register", [ValueType(REGISTER, str), ValueType(f"../registers/{REGISTER}.csv", str)])]
         return ex
 
     def _day(self, path, number, cell) -> datetime.date | None:

@@ -140,3 +140,20 @@ def test_the_register_reader_reports_bad_rows(tmp_path):
     assert len(register.clues) == 1 and register.clues[0].amount == 3000
     assert len(register.problems) == 1 and "第2条" in register.problems[0]
     assert "类别" in register.problems[0] and "日期" in register.problems[0]
+
+
+def test_a_workspace_that_names_no_screening_register_gets_the_line(tmp_path):
+    ledger = ws.create(tmp_path / "ws")
+    registers = tmp_path / "ws" / "masterdata" / "registers.beancount"
+    registers.write_text("".join(line for line in registers.read_text("utf-8").splitlines(True)
+                                 if '"screening"' not in line), "utf-8")
+    (tmp_path / "ws" / "registers" / "screening.csv").unlink()
+    source = tmp_path / "m.csv"
+    source.write_text(MEDICAL + f"1,邓国华,{POOR},甲医院,2024-03-12,6000.00\n", "utf-8")
+    run_import(ledger, [source])
+    assert 'custom "register" "screening" "../registers/screening.csv"' in registers.read_text("utf-8")
+    entries, errors, _ = loader.load_file(str(ledger))
+    assert not errors
+    ctx = Context(entries, typed_settings({"as_of": "2024-12-31"}))
+    assert [f.rule for f in RULES["screening-not-identified"](ctx)] == []  # 邓国华 is in no register
+    assert len(ScreeningRegister.read(str(tmp_path / "ws" / "registers" / "screening.csv")).clues) == 1

@@ -71,6 +71,11 @@ def _heads(ctx) -> list[Household]:
     return [rows[0] for rows in _members(ctx).values()]
 
 
+def members(ctx) -> dict[str, list[Household]]:
+    """The register's rows by household (户编号, else ID number)."""
+    return _members(ctx)
+
+
 def _members(ctx) -> dict[str, list[Household]]:
     """The register's rows by household (户编号, else ID number): a register with a row per
     person repeats the household's dates on each, or gives them on the head's row only."""

@@ -40,6 +40,7 @@ from collections import defaultdict
 from fundtrail import findings
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.assets import judged_at
+from fundtrail.plugins.rules.households import members
 from fundtrail.plugins.settings import DAYS, MONEY, WORDS, Setting
 from fundtrail.registers import Clue, Household, ScreeningRegister
 
@@ -67,11 +68,16 @@ def _entry(ctx):
 
 
 def _household(ctx, clue: Clue) -> Household | None:
+    """The register row of the clue's person (by ID, else by 户主姓名 and 行政村); when that
+    row has no 识别日期, the row of its household (户编号) that has one."""
     homes = households(ctx)
     if clue.id_no:
-        return homes.get(clue.id_no)
-    by_name = ctx.memo("rules.households_by_name", lambda: _by_name(homes))
-    return by_name.get((clue.name, clue.village))
+        h = homes.get(clue.id_no)
+    else:
+        h = ctx.memo("rules.households_by_name", lambda: _by_name(homes)).get((clue.name, clue.village))
+    if h is not None and not h.identified:
+        h = next((m for m in members(ctx).get(h.number or h.id_no, ()) if m.identified), h)
+    return h
 
 
 def _by_name(homes) -> dict[tuple[str, str], Household]:

@@ -370,10 +370,14 @@ def _three_colours(s, a: Assets, helps: dict, taken: set[int]) -> None:
         return next((x for x in sorted(first[2]) if x.startswith("YKT-")), None)
 
     chosen: list[dict] = []
+    numbers = defaultdict(int)  # a 户编号 two rows share is one household (the elder in the son's)
+    for h in s.households:
+        numbers[h["户编号"]] += 1
 
     def pick(test):
         h = next(h for h in s.households
-                 if id(h) not in taken and h not in chosen and h["识别日期"] and not h["风险消除日期"]
+                 if id(h) not in taken and h not in chosen and numbers[h["户编号"]] == 1
+                 and h["识别日期"] and not h["风险消除日期"]
                  and helps.get(h["身份证号"]) and helps[h["身份证号"]][0][0] >= D(2024, 6, 1)
                  and ykt(h["身份证号"]) and test(h))
         chosen.append(h)
@@ -425,13 +429,15 @@ def _screening(s, a: Assets, taken: set[int]) -> dict[str, list[list]]:
     from fundtrail.ledgers.demo import places
 
     rng, day = a.rng, datetime.timedelta(days=1)
-    names = defaultdict(int)
+    names, numbers = defaultdict(int), defaultdict(int)
     for h in s.households:
         names[(h["户主姓名"], h["行政村"])] += 1
+        numbers[h["户编号"]] += 1
     used = set(taken)
 
     def pick(test):
         h = next(h for h in s.households if id(h) not in used and names[(h["户主姓名"], h["行政村"])] == 1
+                 and numbers[h["户编号"]] == 1
                  and h["识别日期"] and not h["风险消除日期"] and test(h))
         used.add(id(h))
         return h

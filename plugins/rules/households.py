@@ -61,22 +61,19 @@ SETTINGS = (
 
 def _graded(ctx, colour: str) -> list[Household]:
     """The households of one colour with a 识别日期, in register order, 脱贫户 and 监测户 alike:
-    one per household (户编号; its first member's row stands for it, see `_members`)."""
+    one per household (户编号; one member's row stands for it, see `_heads`)."""
     return ctx.memo(f"rules.graded.{colour}", lambda: [
         h for h in _heads(ctx) if h.risk == colour and h.identified])
 
 
 def _heads(ctx) -> list[Household]:
-    """One row per household (the first of its 户编号; a row without one is its own household)."""
-    return [rows[0] for rows in _members(ctx).values()]
+    """One row per household: the first of its 户编号 that has a 识别日期, else its first (a row
+    without a 户编号 is its own household)."""
+    return ctx.memo("rules.household_heads", lambda: [
+        next((r for r in rows if r.identified), rows[0]) for rows in members(ctx).values()])
 
 
 def members(ctx) -> dict[str, list[Household]]:
-    """The register's rows by household (户编号, else ID number)."""
-    return _members(ctx)
-
-
-def _members(ctx) -> dict[str, list[Household]]:
     """The register's rows by household (户编号, else ID number): a register with a row per
     person repeats the household's dates on each, or gives them on the head's row only."""
     def build():
@@ -140,7 +137,7 @@ def _evidence(ctx, h: Household, visits: bool) -> list[tuple[datetime.date, str,
     """(date, what, entry or None) of each help the household (every member) had, in date
     order: the books' helps, the register's 措施落实日期 and, when `visits`, its 走访日期."""
     out = []
-    for member in _members(ctx).get(h.number or h.id_no, [h]):
+    for member in members(ctx).get(h.number or h.id_no, [h]):
         out += [(help.date, help.what or "帮扶", help.entry) for help in helps(ctx, member.id_no)]
         if member.helped:
             out.append((member.helped, member.measure or "帮扶措施", None))
@@ -151,7 +148,7 @@ def _evidence(ctx, h: Household, visits: bool) -> list[tuple[datetime.date, str,
 
 def _visited(ctx, h: Household) -> datetime.date | None:
     """The latest visit any member's row records."""
-    return max((m.visited for m in _members(ctx).get(h.number or h.id_no, [h]) if m.visited),
+    return max((m.visited for m in members(ctx).get(h.number or h.id_no, [h]) if m.visited),
                default=None)
 
 

@@ -98,10 +98,11 @@ class Household:
         day it was identified (graded)."""
         return bool(self.risk and self.identified)
 
-    def in_care(self, day: datetime.date) -> bool:
-        """Graded and not cleared on `day` (identified on or before it)."""
-        return (self.graded and self.identified <= day
-                and (self.cleared is None or self.cleared > day))
+    def graded_in(self, start: datetime.date, end: datetime.date) -> bool:
+        """Graded (a 脱贫户 or 监测户 with a colour and a 识别日期) and not yet cleared somewhere
+        in [start, end]."""
+        return (self.graded and self.identified <= end
+                and (self.cleared is None or self.cleared >= start))
 
     def at_risk(self, start: datetime.date, end: datetime.date) -> bool:
         """Monitored and not yet cleared somewhere in [start, end]."""

@@ -49,6 +49,13 @@ def test_benefit_skewed(tmp_path):
     late = register(tmp_path, identified="2024-12-10") + paid + subsidy(
         "2024-12-31", "4", "赵三", BLUE2, "V1", 1000)
     assert findings(late, "benefit-skewed") == []  # at risk for 21 days of the year only
+    poor = register(tmp_path, red_kind="脱贫户") + paid  # a red 脱贫户 left out counts too
+    [found] = findings(poor, "benefit-skewed")
+    assert "红色（极易返贫）户1户" in found.message and "王一" in found.message
+    ungraded = register(tmp_path, red_kind="脱贫户", identified="") + paid  # no 识别日期: not graded
+    assert findings(ungraded, "benefit-skewed") == []
+    undated = register(tmp_path, identified="") + paid  # a red 监测户 at risk since before the books
+    assert len(findings(undated, "benefit-skewed")) == 1
 
 
 # -- three colours for 脱贫户 and 监测户, measures and visits, premature 风险消除 -----------------------

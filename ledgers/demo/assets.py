@@ -420,6 +420,34 @@ def _three_colours(s, a: Assets, helps: dict, taken: set[int]) -> None:
     h["走访日期"] = h["风险消除日期"] - 7 * day
     near("premature-risk-cleared", link, household=h["户编号"])
     s.screening = _screening(s, a, taken | {id(h) for h in chosen})
+    _red_left_out(s, helps)
+
+
+def _red_left_out(s, helps: dict) -> None:
+    """benefit-skewed, now that 脱贫户 are graded too: every village where a red household (脱贫户
+    or 监测户) graded before 2025 and not cleared got nothing in 2025 while at least half of the
+    village's household money went to blue households (one finding per village)."""
+    money = defaultdict(lambda: [ZERO, ZERO, set()])  # village name -> [blue, all, blue's links]
+    by_id = {h["身份证号"]: h for h in s.households}
+    for person, got in helps.items():
+        h = by_id.get(person)
+        for day, amount, links in got:
+            if h and day.year == 2025:
+                money[h["行政村"]][1] += amount
+                if h["风险等级"] == "蓝":
+                    money[h["行政村"]][0] += amount
+                    money[h["行政村"]][2] |= links
+    planted = {e.get("scope") for e in s.expected if e["rule"] == "benefit-skewed"}
+    for h in s.households:
+        village = h["行政村"]
+        if (h["风险等级"] != "红" or not h["识别日期"] or h["识别日期"] >= D(2025, 1, 1)
+                or (h["风险消除日期"] and h["风险消除日期"] < D(2025, 1, 1)) or village in planted
+                or any(day.year == 2025 for day, _, _ in helps.get(h["身份证号"], ()))):
+            continue
+        blue, total, links = money[village]
+        if total and blue >= total / 2:
+            planted.add(village)
+            s.expect("benefit-skewed", f"^{_row_link(links)}", scope=village, year="2025")
 
 
 def _screening(s, a: Assets, taken: set[int]) -> dict[str, list[list]]:

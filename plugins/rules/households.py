@@ -30,8 +30,9 @@ premature-risk-cleared (high)
     Every reason found is named.
 benefit-skewed (medium)
     In a village and year, at least `benefit_skew_share` of the money paid to households went
-    to low-risk (蓝) households, while a red-tier monitored household of that village, at risk
-    for at least `red_assist_days` of the year, received nothing in it.
+    to low-risk (蓝) households, while a red household of that village (脱贫户 or 监测户 with a
+    识别日期), not cleared and graded for at least `red_assist_days` of the year, received
+    nothing in it.
 
 Settings: red_assist_days (30), orange_assist_days (60), blue_contact_days (90),
 clear_min_days (180), benefit_skew_share (0.5). Silent without a household register.
@@ -87,6 +88,13 @@ def members(ctx) -> dict[str, list[Household]]:
 def _reds(ctx) -> list[Household]:
     """The red households (脱贫户 and 监测户) with a 识别日期."""
     return _graded(ctx, "红")
+
+
+def _reds_at_risk(ctx) -> list[Household]:
+    """The red households benefit-skewed weighs: the graded ones and the red 监测户 without a
+    识别日期 (at risk since before the books), one per household."""
+    return ctx.memo("rules.reds_at_risk", lambda: [
+        h for h in _heads(ctx) if h.risk == "红" and (h.identified or h.monitored)])
 
 
 def _loans(ctx) -> dict[str, list]:
@@ -230,11 +238,12 @@ def benefit_skewed(ctx):
     as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
-    for h in _reds(ctx):
+    for h in _reds_at_risk(ctx):
         years = None
         for year in range(first, as_of.year + 1):
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
-            if not h.at_risk(start, end) or (end - max(h.identified or start, start)).days < days:
+            if not (h.at_risk(start, end) or h.graded_in(start, end)) \
+                    or (end - max(h.identified or start, start)).days < days:
                 continue
             years = years if years is not None else {help.date.year for help in helps(ctx, h.id_no)}
             if year not in years:

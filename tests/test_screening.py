@@ -157,3 +157,13 @@ def test_a_workspace_that_names_no_screening_register_gets_the_line(tmp_path):
     ctx = Context(entries, typed_settings({"as_of": "2024-12-31"}))
     assert [f.rule for f in RULES["screening-not-identified"](ctx)] == []  # 邓国华 is in no register
     assert len(ScreeningRegister.read(str(tmp_path / "ws" / "registers" / "screening.csv")).clues) == 1
+
+
+def test_an_unusable_screening_register_is_said_once(tmp_path):
+    ledger = ws.create(tmp_path / "ws")
+    (tmp_path / "ws" / "registers" / "screening.csv").write_bytes("类别,姓名\n医疗,某人\n".encode("gbk"))
+    entries, _, _ = loader.load_file(str(ledger))
+    ctx = Context(entries, typed_settings({"as_of": "2024-12-31"}))
+    [found] = RULES["screening-not-identified"](ctx)
+    assert found.variant == "no-register" and "screening.csv" in found.message
+    assert list(RULES["screening-identified-late"](ctx)) == []

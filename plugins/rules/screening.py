@@ -183,7 +183,12 @@ def _emit(ctx, rule: str, wanted: str):
 
 
 def screening_not_identified(ctx):
-    return _emit(ctx, "screening-not-identified", "never")
+    problem = _register(ctx).problem
+    if problem:  # a register named but unusable: said once, not silently judged empty
+        yield findings.emit("screening-not-identified", "register|screening", _entry(ctx),
+                            variant="no-register", register="部门筛查预警名单", problem=problem)
+        return
+    yield from _emit(ctx, "screening-not-identified", "never")
 
 
 def screening_identified_late(ctx):

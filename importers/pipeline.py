@@ -1,8 +1,9 @@
 """One import, start to finish: `run_import(ledger, paths)`.
 
 identify each file -> read it (classify, link, keyed) -> drop what the books already hold ->
-compose the new ledger files -> load the would-be ledger from a scratch copy (only errors that
-are not fundtrail Findings block) -> file the sources under documents/ and replace each ledger
+compose the new ledger files -> validate what the import adds against the books as loaded
+(importers/additions.py; an import that rewrites master data or registers loads the would-be
+ledger from a scratch copy instead; only errors that are not fundtrail Findings block) -> file the sources under documents/ and replace each ledger
 file atomically (temporary file + os.replace) -> return the reconciliation.
 
 On any bad input nothing is written. This is the single place an import happens: hooks that
@@ -25,7 +26,7 @@ from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
-from fundtrail.importers import ledgerfiles, registry
+from fundtrail.importers import additions, ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, with_source
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
@@ -64,7 +65,7 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
 def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -> ImportSummary:
     ledger = Path(ledger).resolve()
     root = ledger.parent
-    entries, errors, _ = loading.load(ledger)
+    entries, errors, options = loading.load(ledger)
     before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     files = expand(paths)
     candidates = registry.importers(root)
@@ -86,7 +87,10 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
             raise BadInput(path, "文件中只有表头，没有数据行", "the file has a header but no data rows")
     written = []
     if plan.changes:
-        _validate(ledger, root, plan, before)
+        if plan.appends_only:
+            _validate_additions(entries, options, root, plan, before)
+        else:
+            _validate(ledger, root, plan, before)
         if not dry_run:
             written = plan.write()
     summary = ImportSummary(batch, str(ledger), dry_run, reports, written)
@@ -104,6 +108,11 @@ def _new_errors(ledger: Path, before: collections.Counter) -> list:
     (an import may fix old errors, e.g. a balance assertion waiting for its statement). The
     ledger is loaded the way the books always are (fundtrail.loading.load)."""
     _, errors, _ = loading.load(ledger)
+    return _unseen(errors, before)
+
+
+def _unseen(errors, before: collections.Counter) -> list:
+    """`errors` that are not Findings, less as many of each message as `before` counts."""
     left, out = collections.Counter(before), []
     for error in errors:
         if isinstance(error, Finding):
@@ -137,6 +146,14 @@ class _Plan:
         self.documents: dict[Path, Path] = {}  # target -> source file
         self.headers: list[str] = []
         self.prescanned: dict[str, list] = {}
+
+    @property
+    def appends_only(self) -> bool:
+        """Whether the import only appends entries and accounts (no file rewritten)."""
+        return not (self.masterdata or self.registers or self.remove)
+
+    def additions(self) -> list:
+        return [*self.opens, *self.imported, *(e for _, body in self.other.values() for e in body)]
 
     @property
     def changes(self) -> bool:
@@ -314,6 +331,19 @@ class _Plan:
         return written
 
 
+def _validate_additions(books: list, options: dict, root: Path, plan: _Plan,
+                        before: collections.Counter) -> None:
+    """Check what the import appends against the books as loaded (importers/additions.py)."""
+    problems = _unseen(additions.problems(books, options, plan.additions()), before)
+    if problems:
+        _reject([_describe(e, root) for e in problems[:20]])
+
+
+def _reject(lines: list[str]):
+    raise Rejected("导入后账簿无法通过校验，未写入任何内容",
+                   "the ledger would not load cleanly after this import: nothing was written", lines)
+
+
 def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter) -> None:
     """Load the would-be ledger from a scratch copy of the workspace's ledger files."""
     with tempfile.TemporaryDirectory(prefix="fundtrail-import-") as scratch:
@@ -333,6 +363,4 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 (scratch / rel).write_text(text, "utf-8")
         problems = _new_errors(scratch / ledger.relative_to(root), before)
         if problems:
-            raise Rejected("导入后账簿无法通过校验，未写入任何内容",
-                           "the ledger would not load cleanly after this import: nothing was written",
-                           [_describe(e, scratch) for e in problems[:20]])
+            _reject([_describe(e, scratch) for e in problems[:20]])

@@ -25,8 +25,10 @@ would-be ledger instead (importers/pipeline.py).
 
 from __future__ import annotations
 
+import collections
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from beancount.core import data
 from beancount.ops import balance, validation
@@ -60,7 +62,8 @@ def problems(books: list, options: dict, additions: list) -> list:
         out += check(frame, options)
     out += validation.validate_check_transaction_balances(additions, options)
     touched = _touched(additions)
-    earliest = additions[0].date
+    earliest = min((e.date for e in additions if not isinstance(e, (data.Open, data.Close))),
+                   default=additions[-1].date)
     asserted = [e for e in books if isinstance(e, data.Balance) and _under(e.account, touched)]
     out += validation.validate_duplicate_balances(
         sorted(asserted + [e for e in additions if isinstance(e, data.Balance)], key=data.entry_sortkey),
@@ -123,7 +126,8 @@ def _under(account: str, touched: set[str]) -> bool:
 def _balances(books, options, additions, accounts_of, touched, earliest: datetime.date) -> list:
     """beancount's balance check over the assertions that an addition can change: those on a
     touched account (or a parent of one) dated after the earliest addition, with every
-    transaction posting to the accounts they sum."""
+    transaction posting to the accounts they sum (those before the earliest addition summed
+    into one opening transaction: an assertion sums every earlier posting alike)."""
     asserted = {e.account for e in books
                 if isinstance(e, data.Balance) and e.account in touched and e.date > earliest}
     asserted |= {e.account for e in additions if isinstance(e, data.Balance)}
@@ -134,9 +138,26 @@ def _balances(books, options, additions, accounts_of, touched, earliest: datetim
     def summed(account: str) -> bool:
         return account in asserted or account.startswith(prefixes)
 
-    subset = [e for e in books
-              if (isinstance(e, data.Transaction) and any(summed(p.account) for p in e.postings))
-              or (isinstance(e, data.Balance) and e.account in asserted and e.date > earliest)]
+    subset, carried = [], collections.defaultdict(Decimal)
+    for entry in books:
+        if isinstance(entry, data.Transaction):
+            postings = [p for p in entry.postings if summed(p.account)]
+            if not postings:
+                continue
+            if entry.date < earliest and all(p.cost is None and p.units is not None for p in postings):
+                for p in postings:
+                    carried[(p.account, p.units.currency)] += p.units.number
+            else:
+                subset.append(entry)
+        elif isinstance(entry, data.Balance) and entry.account in asserted and entry.date > earliest:
+            subset.append(entry)
+    if carried:
+        subset.append(data.Transaction(
+            {"filename": "<fundtrail.importers.additions>", "lineno": 0},
+            earliest - datetime.timedelta(days=1), "*", None,
+            "carried", frozenset(), frozenset(),
+            [data.Posting(account, data.Amount(number, currency), None, None, None, None)
+             for (account, currency), number in sorted(carried.items())]))
     subset = sorted(subset + accounts_of + additions, key=data.entry_sortkey)
     _, errors = balance.check(subset, options)
     return errors

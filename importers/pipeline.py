@@ -65,12 +65,12 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
 def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -> ImportSummary:
     ledger = Path(ledger).resolve()
     root = ledger.parent
-    entries, errors, options = loading.load(ledger)
-    before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     files = expand(paths)
     candidates = registry.importers(root)
-    chosen = sorted(((registry.pick(p, candidates), p) for p in files),
-                    key=lambda ip: (registry.rank(ip[0]), str(ip[1])))
+    chosen = sorted(((registry.pick(p, candidates), p) for p in files),  # before the books load:
+                    key=lambda ip: (registry.rank(ip[0]), str(ip[1])))  # a file no importer knows is refused at once
+    entries, errors, options = loading.load(ledger)
+    before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     batch = batch or "IMP-" + hashlib.sha256(
         "".join(sorted(sha256(p) for p in files)).encode()).hexdigest()[:10]
     ctx = ImportContext(root, entries, batch)

@@ -164,12 +164,18 @@ def _balances(books, options, additions, accounts_of, touched, earliest: datetim
 
 
 def _seals(books, options, additions) -> list:
+    """The seal check of the books with the additions, when one falls in a sealed period. An
+    addition is checked as the entry the ledger file will hold (made by an importer, it may
+    carry no file name yet, or "<import>")."""
     sealed = seals.read_seals(books)
     if not sealed or not options.get("filename"):
         return []
     through = sealed[-1].through
-    if not any(e.date <= through and seals.sealable(e) for e in additions):
+    written = [e if not str((e.meta or {}).get("filename", "<")).startswith("<") else
+               e._replace(meta={**(e.meta or {}), "filename": options["filename"], "lineno": 0})
+               for e in additions if e.date <= through]
+    if not any(seals.sealable(e) for e in written):
         return []
-    merged = sorted(list(books) + list(additions), key=data.entry_sortkey)
+    merged = sorted(list(books) + written, key=data.entry_sortkey)
     errors, _ = seals.verify(merged, options, cached=False)
     return errors

@@ -75,6 +75,52 @@ def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
     return _strict(path, raw, "gb18030"), "gb18030"
 
 
+STREAM_CHUNK = 1024 * 1024
+
+
+def stream_encoding(path, hint: str | None = None) -> str:
+    """The encoding `decode` would pick for the whole file, found by decoding it chunk by chunk
+    (no copy of the file in memory); BadInput naming the line if none fits."""
+    head = first_bytes(path)
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return _stream_check(path, encoding, strict=True)
+    encoding = utf16(head)
+    if encoding:
+        return _stream_check(path, encoding, strict=True)
+    for encoding in dict.fromkeys(e for e in (hint, "utf-8", "gb18030") if e):
+        try:
+            if not codecs.lookup(encoding)._is_text_encoding:  # base64, rot13: no text codec
+                continue
+        except LookupError:  # a declared encoding unknown to Python
+            continue
+        if _stream_check(path, encoding):
+            return encoding
+    return _stream_check(path, "gb18030", strict=True)
+
+
+def _stream_check(path, encoding: str, strict: bool = False):
+    """Whether the whole file decodes in `encoding` (strict: the encoding, or BadInput)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done, lines = 0, 0
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(STREAM_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                if not strict:
+                    return False
+                at = max(0, min(error.start, len(chunk)))
+                raise BadInput(path, "文件编码无法识别(不是 UTF-8、GB18030/GBK 或 UTF-16)，可能已损坏",
+                               f"cannot decode the file as UTF-8, GB18030/GBK or UTF-16 (byte {done + at})",
+                               lines + chunk[:at].count(b"\n") + 1) from None
+            if not chunk:
+                return encoding if strict else True
+            done += len(chunk)
+            lines += chunk.count(b"\n")
+
+
 def _strict(path, raw: bytes, encoding: str) -> str:
     try:
         return raw.decode(encoding)
@@ -150,6 +196,25 @@ def delimiter_name(separator: str) -> str:
 
 
 # -- workbooks -------------------------------------------------------------------------------
+def iter_excel_rows(path, sheet: str | None = None):
+    """The rows (row number, cells) of a workbook's sheet one by one (openpyxl's read-only mode
+    reads the sheet as a stream); BadInput as `excel_rows`."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    try:
+        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        for n, row in enumerate(ws.iter_rows(values_only=True), 1):
+            yield n, list(row)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
+                       f"cannot read the worksheet (damaged or truncated): {error}") from None
+    finally:
+        book.close()
+
+
 def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list[tuple[int, list]]:
     """The rows (row number, cells) of a workbook's sheet (the one named, else the first), the
     first `limit` only when given; BadInput when the workbook is damaged or truncated."""

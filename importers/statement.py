@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,7 +34,7 @@ from fundtrail.importers.context import ImportContext, opening_entries
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import STATEMENT
 from fundtrail.importers.layout import Layout, head_text
-from fundtrail.importers.tables import Table, is_blank, read_table
+from fundtrail.importers.tables import HEAD_ROWS, Table, head_table, is_blank, stream_rows
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
@@ -41,7 +42,7 @@ _PLACEHOLDER = re.compile(r"\(\?P<\w+>\.\+\?\)")
 ESSENTIAL = ("date", "datetime", "amount", "flag")  # field types a statement cannot lack
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     when: datetime.datetime
@@ -95,7 +96,8 @@ class StatementImporter(FundtrailImporter):
         return f"fundtrail.statement.{self.layout.key}"
 
     def _table(self, path: Path) -> Table:
-        return read_table(path, self.layout.encoding, self.layout.sheet, self.layout.delimiter)
+        """The file's first rows: where its header is (HEAD_ROWS)."""
+        return head_table(path, self.layout.encoding, self.layout.sheet, self.layout.delimiter)
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in self.layout.suffixes:
@@ -129,8 +131,14 @@ class StatementImporter(FundtrailImporter):
     # -- parsing -------------------------------------------------------------------------------
     def parse(self, path: Path, table: Table | None = None) -> Statement:
         """The statement's rows, oldest first, their running balance checked; `table` (the
-        file's rows) is read from `path` unless given (`layout suggest` passes a sample)."""
-        layout, table = self.layout, table or self._table(path)
+        file's rows) is read from `path` unless given (`layout suggest` passes a sample). The
+        file is read as a stream: its head for the header, then row by row, each row checked
+        and kept as a `Row` only."""
+        layout, stream = self.layout, iter(())
+        if table is None:
+            encoding, stream = stream_rows(path, layout.encoding, layout.sheet, layout.delimiter)
+            stream = iter(stream)
+            table = Table(Path(path), list(itertools.islice(stream, HEAD_ROWS)), encoding)
         labels = list(layout.columns.values())
         found = table.header(labels, layout.header_rows)
         if not found:
@@ -146,8 +154,13 @@ class StatementImporter(FundtrailImporter):
         col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
         info = self._head(table.rows[:index])
         width = max(col.values()) + 1
-        rows, skipped, read, serials = [], [], 0, {}
-        for number, cellrow in table.rows[index + layout.header_rows:]:
+        rows, skipped, read, serials, below = [], [], 0, {}, []
+        start = index + layout.header_rows
+        last = table.rows[-1][0] if table.rows else None
+        for number, cellrow in itertools.chain(table.rows[start:], stream):
+            last = number
+            if len(below) < 50:
+                below.append(cellrow)
             if is_blank(cellrow):
                 continue
             read += 1
@@ -176,11 +189,10 @@ class StatementImporter(FundtrailImporter):
         rows = self._oldest_first(path, rows)
         if layout.totals_required and not any("合计" in r for _, r in skipped) and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
-                           table.rows[-1][0])
-        start = index + layout.header_rows
+                           last)
         return Statement(rows, info, skipped, read, _header_labels(table, index, layout.header_rows),
-                         {i: STATEMENT[key].label for key, i in col.items()},
-                         [r for _, r in table.rows[start:start + 50]], table.rows[index][0])
+                         {i: STATEMENT[key].label for key, i in col.items()}, below,
+                         table.rows[index][0])
 
     def _head(self, lines) -> dict[str, str]:
         """What the `head` patterns capture in the lines above the header. Each is tried on each

@@ -20,14 +20,15 @@ import hashlib
 import io
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 
 from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
-from fundtrail.importers import additions, ledgerfiles, registry
-from fundtrail.importers.base import Extraction, filed_date, with_source
+from fundtrail.importers import additions, ledgerfiles, registry, statement
+from fundtrail.importers.base import Extraction, filed_date
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
@@ -38,6 +39,7 @@ from fundtrail.masterdata import read_register
 IMPORTED = "transactions/imported.beancount"
 ACCOUNTS = "accounts.beancount"
 SKIP_DIRS = {"documents", "inbox", "reports", ".git"}
+SHOWN = 20  # errors named when an import is refused
 
 
 def expand(paths) -> list[Path]:
@@ -75,20 +77,21 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
         "".join(sorted(sha256(p) for p in files)).encode()).hexdigest()[:10]
     ctx = ImportContext(root, entries, batch)
     ctx.fallback_account = account
-    plan = _Plan(root)
+    plan = _Plan(root, additions.Additions(entries, options))
     for importer, path in chosen:  # cash accounts named inside files (the treasury's) come first
         plan.open_accounts(path, importer.accounts(path, ctx), ctx)
     reports = []
     for importer, path in chosen:
-        with gcpause.paused():
+        with gcpause.paused(), statement.lazily():
             ex = importer.read(path, ctx)
-        reports.append(plan.take(ex, ctx))
+            reports.append(plan.take(ex, ctx))
+        del ex  # a statement's rows and entries go as they are taken
         if reports[-1].read == 0:  # a header and nothing under it: most likely the wrong export
             raise BadInput(path, "文件中只有表头，没有数据行", "the file has a header but no data rows")
     written = []
     if plan.changes:
         if plan.appends_only:
-            _validate_additions(entries, options, root, plan, before)
+            _validate_additions(root, plan, before)
         else:
             _validate(ledger, root, plan, before)
         if not dry_run:
@@ -132,13 +135,66 @@ def _describe(error, root: Path) -> str:
     return f"{name}:{source.get('lineno', '')}: {error.message}"
 
 
+class _Body:
+    """The text of entries appended to one ledger file, in order: UTF-8, compressed a chunk at a
+    time (a 300,000-row statement's text is held in tens of MB, not hundreds). An opening entry
+    is kept with its text apart: a later file of the batch may supersede it (`drop`)."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self):
+        self.items: list = []  # (entry, text) for an opening entry, (None, compressed bytes) else
+        self.open: list[bytes] = []  # text not compressed yet
+        self.size = self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, entry, keep: bool = False) -> None:
+        text = ("\n" + entry_text(entry)).encode()
+        self.count += 1
+        if keep:
+            self._close()
+            self.items.append((entry, text))
+            return
+        self.open.append(text)
+        self.size += len(text)
+        if self.size >= self.CHUNK:
+            self._close()
+
+    def _close(self) -> None:
+        if self.open:
+            self.items.append((None, zlib.compress(b"".join(self.open), 1)))
+            self.open, self.size = [], 0
+
+    def extend(self, other: _Body) -> None:
+        other._close()
+        self._close()
+        self.items += other.items
+        self.count += other.count
+
+    def holds(self, entry) -> bool:
+        return any(e is entry for e, _ in self.items)
+
+    def drop(self, entries) -> None:
+        gone = [e for e, _ in self.items if e is not None and any(e is r for r in entries)]
+        self.items = [(e, t) for e, t in self.items if e is None or all(e is not g for g in gone)]
+        self.count -= len(gone)
+
+    def chunks(self):
+        self._close()
+        for entry, text in self.items:
+            yield text if entry is not None else zlib.decompress(text)
+
+
 class _Plan:
     """The new text of each ledger file, the registers and the documents to file."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, check: additions.Additions):
         self.root = root
-        self.imported: list = []
-        self.other: dict[str, tuple[list, list]] = {}  # another ledger file -> (headers, entries)
+        self.check = check  # every entry and account added, in summary (importers/additions.py)
+        self.imported = _Body()
+        self.other: dict[str, tuple[list, _Body]] = {}  # another ledger file -> (headers, entries)
         self.opens: list = []
         self.masterdata: dict[str, dict[str, data.Open]] = {}
         self.registers: dict[Path, tuple] = {}
@@ -152,9 +208,6 @@ class _Plan:
         """Whether the import only appends entries and accounts (no file rewritten)."""
         return not (self.masterdata or self.registers or self.remove)
 
-    def additions(self) -> list:
-        return [*self.opens, *self.imported, *(e for _, body in self.other.values() for e in body)]
-
     @property
     def changes(self) -> bool:
         return bool(self.imported or self.other or self.opens or self.masterdata or self.registers
@@ -167,27 +220,38 @@ class _Plan:
             self.opens += opens
             ctx.add(opens)
             ctx.refresh()
+            for entry in opens:
+                self.check.add(entry)
 
     def take(self, ex: Extraction, ctx: ImportContext) -> FileReport:
         """Plan what one file adds: its entries (with the filed `source`) that the books do not
         hold yet, its new accounts and master data; the file's reconciliation."""
         target, source = self._filing(ex)
-        entries = with_source(ex.entries, source)
         new_opens = [o for o in ex.opens if not ctx.is_open(o.account)]
         prescanned = self.prescanned.pop(str(ex.path), [])
         ctx.add(new_opens)
         self.opens += new_opens
+        for entry in new_opens:
+            self.check.add(entry)
         if ex.remove:  # superseded importer-made entries (an opening entry moved earlier)
             ctx.drop(ex.remove)
-            self.remove += [e for e in ex.remove if all(e is not i for i in self.imported)]
-            self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
-        kept, held = [], 0
-        for entry in entries:
+            self.remove += [e for e in ex.remove if not self.imported.holds(e)]
+            self.imported.drop(ex.remove)
+        body = _Body()
+        held = txns = openings = balances = 0
+        for entry in ex.entries:
+            entry = type(entry)({"source": source, **entry.meta}, *entry[1:])  # base.with_source
             if ctx.holds(entry):
                 held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue
-            kept.append(entry)
-            ctx.add([entry])
+            opening = isinstance(entry, data.Transaction) and is_opening(entry)
+            body.add(entry, opening)
+            self.check.add(entry)
+            ctx.add([entry], keep=opening or not isinstance(entry, data.Transaction))
+            txns += isinstance(entry, data.Transaction)
+            openings += opening
+            balances += isinstance(entry, data.Balance)
+        kept = len(body)
         rows_are_entries = ex.importer.rows_are_entries
         present = held if rows_are_entries else ex.present
         new = ex.read - present - len(ex.skipped) - ex.updated
@@ -209,22 +273,19 @@ class _Plan:
             ctx.refresh()
         if ex.ledger_file and ex.ledger_file != IMPORTED:  # the collective layer's own file
             if kept:
-                heads, body = self.other.setdefault(ex.ledger_file, ([], []))
+                heads, other = self.other.setdefault(ex.ledger_file, ([], _Body()))
                 heads.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
-                body += kept
+                other.extend(body)
         else:
             if kept:
                 self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
-            self.imported += kept
-        txns = [e for e in kept if isinstance(e, data.Transaction)]
+            self.imported.extend(body)
         if not (kept or new_opens or changed_master or new or ex.updated):
             self.documents.pop(target, None)
         return FileReport(
             str(ex.path), source, ex.kind, ex.importer.name, ex.read, new, present, ex.updated,
-            ex.skipped, ex.warnings, rows_are_entries=rows_are_entries, transactions=len(txns),
-            openings=sum(1 for e in txns if is_opening(e)),
-            balances=sum(1 for e in kept if isinstance(e, data.Balance)),
-            receipts=0 if rows_are_entries else len(txns),
+            ex.skipped, ex.warnings, rows_are_entries=rows_are_entries, transactions=txns,
+            openings=openings, balances=balances, receipts=0 if rows_are_entries else txns,
             accounts=[o.account for o in prescanned + new_opens],
             mapped=list(ex.columns.mapped) if ex.columns else [],
             ignored=list(ex.columns.ignored) if ex.columns else [])
@@ -251,22 +312,24 @@ class _Plan:
         return target, target.relative_to(self.root.resolve()).as_posix()
 
     # -- composing ------------------------------------------------------------------------------
-    def texts(self) -> dict[str, str]:
+    def texts(self) -> dict[str, bytes]:
+        """The new content of each ledger file this import changes (UTF-8)."""
         out = {}
         if self.imported or self.remove:
             text = ledgerfiles.strip(self._read(IMPORTED), self.remove)
             if self.imported:
-                body = "".join("\n" + entry_text(e) for e in self.imported)
-                text = text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n" + body
-            out[IMPORTED] = text
+                out[IMPORTED] = b"".join([(text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n").encode(),
+                                          *self.imported.chunks()])
+            else:
+                out[IMPORTED] = text.encode()
         for name, (heads, body) in self.other.items():
-            out[name] = (self._read(name).rstrip("\n") + "\n\n" + "\n".join(heads) + "\n"
-                         + "".join("\n" + entry_text(e) for e in body))
+            out[name] = b"".join([(self._read(name).rstrip("\n") + "\n\n" + "\n".join(heads) + "\n").encode(),
+                                  *body.chunks()])
         if self.opens:
-            out[ACCOUNTS] = self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
-                "\n" + entry_text(o) for o in self.opens)
+            out[ACCOUNTS] = (self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
+                "\n" + entry_text(o) for o in self.opens)).encode()
         for name, opens in self.masterdata.items():
-            out[name] = self._upsert(name, opens)
+            out[name] = self._upsert(name, opens).encode()
         return out
 
     def _read(self, name: str) -> str:
@@ -323,7 +386,7 @@ class _Plan:
             written.append(target.relative_to(self.root.resolve()).as_posix())
         texts = self.texts()
         for name in sorted(texts, key=lambda n: (n.startswith("transactions/"), n == IMPORTED, n)):
-            ledgerfiles.atomic(self.root / name, texts[name].encode("utf-8"))
+            ledgerfiles.atomic(self.root / name, texts[name])
             written.append(name)
         for target, text in self.register_texts().items():
             ledgerfiles.atomic(target, text.encode("utf-8"))
@@ -331,12 +394,12 @@ class _Plan:
         return written
 
 
-def _validate_additions(books: list, options: dict, root: Path, plan: _Plan,
-                        before: collections.Counter) -> None:
+def _validate_additions(root: Path, plan: _Plan, before: collections.Counter) -> None:
     """Check what the import appends against the books as loaded (importers/additions.py)."""
-    problems = _unseen(additions.problems(books, options, plan.additions()), before)
+    problems = _unseen(plan.check.problems(), before)
+    problems.sort(key=lambda e: (str((e.source or {}).get("filename", "")), (e.source or {}).get("lineno") or 0))
     if problems:
-        _reject([_describe(e, root) for e in problems[:20]])
+        _reject([_describe(e, root) for e in problems[:SHOWN]])
 
 
 def _reject(lines: list[str]):
@@ -355,7 +418,7 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 shutil.copyfile(path, scratch / rel)
         for name, text in plan.texts().items():
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / name).write_text(text, "utf-8")
+            (scratch / name).write_bytes(text)
         for target, text in plan.register_texts().items():
             rel = Path(ledgerfiles.rel(target, root))
             if not rel.is_absolute():
@@ -363,4 +426,4 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 (scratch / rel).write_text(text, "utf-8")
         problems = _new_errors(scratch / ledger.relative_to(root), before)
         if problems:
-            _reject([_describe(e, scratch) for e in problems[:20]])
+            _reject([_describe(e, scratch) for e in problems[:SHOWN]])

@@ -8,6 +8,8 @@ account's first statement with money already on it gets an opening entry (`^<ACC
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
 import itertools
@@ -323,18 +325,13 @@ class StatementImporter(FundtrailImporter):
         columns.check(self.workspace, "statement", STATEMENT)
         ex.columns = columns.account(path, st.header, st.below, st.used, "statement", self.workspace,
                                      STATEMENT, st.header_row)
-        leaf = acc.leaf(account)
-        seen_links = {}
-        for row in st.rows:
-            base = link = _row_link(leaf, row)
-            repeat = 1
-            while link in seen_links:  # no serial and the same second: the bank's order decides
-                repeat += 1
-                link = f"{base}-{repeat}"
-            seen_links[link] = row.number
-            ex.entries.append(self._entry(path, ctx, account, row, link))
+        ex.entries = Entries(self, path, ctx, account, st.rows)
         self._opening(path, ctx, account, st, ex)
         self._closing(path, ctx, account, st, ex)
+        if ex.date is None and st.rows:  # no balance column: filed by its last row's day
+            ex.date = max(r.when.date() for r in st.rows)
+        if not LAZY.get():
+            ex.entries = list(ex.entries)
         return ex
 
     def _entry(self, path, ctx, account, row: Row, link: str) -> data.Transaction:
@@ -389,6 +386,57 @@ class StatementImporter(FundtrailImporter):
         if held is None:
             ex.entries.append(data.Balance(self.meta(path, ctx), day, account, money(last.balance),
                                            None, None))
+
+
+LAZY = contextvars.ContextVar("fundtrail_statement_lazy", default=False)
+
+
+@contextlib.contextmanager
+def lazily():
+    """Within: `read` leaves a statement's entries to be made as they are iterated (`Entries`).
+    The import pipeline takes them at once, one by one, so a large statement's entries are
+    never all held; every other caller gets them made, as the rules stand at `read`."""
+    token = LAZY.set(True)
+    try:
+        yield
+    finally:
+        LAZY.reset(token)
+
+
+class Entries:
+    """A statement's entries: one a row, made (classified, linked) as they are iterated, then
+    the opening entry and the closing balance (`tail`)."""
+
+    def __init__(self, importer: StatementImporter, path: Path, ctx: ImportContext, account: str,
+                 rows: list[Row]):
+        self.importer, self.path, self.ctx, self.account, self.rows = importer, path, ctx, account, rows
+        self.tail: list = []
+
+    def append(self, entry) -> None:
+        self.tail.append(entry)
+
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.tail)
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, Entries) and (self.account, self.rows, self.tail)
+                == (other.account, other.rows, other.tail))
+
+    def __getitem__(self, index):
+        return list(self)[index]
+
+    def __iter__(self):
+        leaf = acc.leaf(self.account)
+        seen_links = set()
+        for row in self.rows:
+            base = link = _row_link(leaf, row)
+            repeat = 1
+            while link in seen_links:  # no serial and the same second: the bank's order decides
+                repeat += 1
+                link = f"{base}-{repeat}"
+            seen_links.add(link)
+            yield self.importer._entry(self.path, self.ctx, self.account, row, link)
+        yield from self.tail
 
 
 def _row_link(leaf: str, row: Row) -> str:

@@ -31,6 +31,7 @@ def refusal(monkeypatch, ledger, files, full: bool) -> list[str]:
     """The messages of the Rejected import (without their file and line), on the fast path or
     by loading the would-be ledger."""
     with monkeypatch.context() as patch:
+        patch.setattr(pipeline, "SHOWN", 1000)
         if full:
             patch.setattr(pipeline._Plan, "appends_only", property(lambda self: False))
         else:

@@ -140,6 +140,16 @@ def read_sniffed(path) -> Table:
     return read_table(p, delimiter=sniff.delimiter(text.splitlines()[:50]))
 
 
+def sniffed_head(path) -> Table:
+    """`read_sniffed`'s first HEAD_ROWS rows: what a `score` looks at (a header is in the first
+    30 rows), without reading a large file whole."""
+    p = Path(path)
+    if p.suffix.lower() in sniff.EXCEL:
+        return head_table(p)
+    text, _ = sniff.decode(p, sniff.head_lines(p))
+    return head_table(p, delimiter=sniff.delimiter(text.splitlines()[:50]))
+
+
 def is_blank(row) -> bool:
     return not any(cells.text(c) for c in row)
 

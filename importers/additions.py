@@ -37,7 +37,7 @@ from beancount.parser import parser
 from fundtrail import seals
 from fundtrail.ledgertext import entry_text
 
-CHUNK = 5000
+CHUNK = 1000
 
 
 class ParseProblem:

@@ -316,21 +316,32 @@ class _Plan:
         """The new content of each ledger file this import changes (UTF-8)."""
         out = {}
         if self.imported or self.remove:
-            text = ledgerfiles.strip(self._read(IMPORTED), self.remove)
-            if self.imported:
-                out[IMPORTED] = b"".join([(text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n").encode(),
-                                          *self.imported.chunks()])
-            else:
-                out[IMPORTED] = text.encode()
+            if self.remove:
+                head = memoryview(ledgerfiles.strip(self._read(IMPORTED), self.remove).encode())
+            else:  # the file's bytes as they are (a large ledger file is not decoded and copied)
+                head = self._bytes(IMPORTED)
+            out[IMPORTED] = (self._appended(head, self.headers, self.imported) if self.imported
+                             else head.tobytes())
         for name, (heads, body) in self.other.items():
-            out[name] = b"".join([(self._read(name).rstrip("\n") + "\n\n" + "\n".join(heads) + "\n").encode(),
-                                  *body.chunks()])
+            out[name] = self._appended(self._bytes(name), heads, body)
         if self.opens:
             out[ACCOUNTS] = (self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
                 "\n" + entry_text(o) for o in self.opens)).encode()
         for name, opens in self.masterdata.items():
             out[name] = self._upsert(name, opens).encode()
         return out
+
+    def _bytes(self, name: str) -> memoryview:
+        path = self.root / name
+        return memoryview(path.read_bytes() if path.exists() else b"")
+
+    @staticmethod
+    def _appended(head: memoryview, headers: list[str], body: _Body) -> bytes:
+        """`head` (without its trailing newlines), a blank line, `headers`, then `body`."""
+        end = len(head)
+        while end and head[end - 1] == 0x0A:
+            end -= 1
+        return b"".join([head[:end], ("\n\n" + "\n".join(headers) + "\n").encode(), *body.chunks()])
 
     def _read(self, name: str) -> str:
         path = self.root / name

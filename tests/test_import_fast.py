@@ -211,3 +211,12 @@ def test_memory_of_an_import_grows_by_little_a_row(workspace, tmp_path):
     peak(50)  # modules and caches loaded once
     small, large = peak(2000), peak(6000)
     assert (large - small) / 4000 < 2048, (small, large)
+
+
+def test_an_import_that_rewrites_master_data_loads_the_would_be_ledger(workspace, monkeypatch):
+    """The fund list upserts masterdata/funds.beancount: not an append, validated the old way."""
+    calls = []
+    real = pipeline._validate
+    monkeypatch.setattr(pipeline, "_validate", lambda *a: calls.append(a) or real(*a))
+    summary = run_import(workspace, [SAMPLES / "registers" / "fund-allocations.csv"])
+    assert calls and summary.written

@@ -132,7 +132,8 @@ def _describe(error, root: Path) -> str:
     name = str(source.get("filename", ""))
     with contextlib.suppress(ValueError):
         name = Path(name).resolve().relative_to(root.resolve()).as_posix()
-    return f"{name}:{source.get('lineno', '')}: {error.message}"
+    line = source.get("lineno") or ""  # 0: made by the import (a closing balance), no line of its own
+    return f"{name}:{line}: {error.message}" if line else f"{name}: {error.message}"
 
 
 class _Body:

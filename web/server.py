@@ -63,6 +63,16 @@ def tls_adapter(certfile: str | None, keyfile: str | None):
     return BuiltinSSLAdapter(certfile, keyfile)
 
 
+def log_to_stderr() -> None:
+    """The server's own lines (a broken users or sessions file, the stop) on stderr, with the
+    time."""
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def run(server) -> None:
     """Serve until Ctrl+C or SIGTERM, then stop cleanly (running requests finish)."""
     def stop(_signum, _frame):

@@ -33,6 +33,7 @@ def serve(ledger: str, port: int, host: str, users_path: str | None, threads: in
         raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "
                                    "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
     _require_free_port(host, port)
+    http.log_to_stderr()  # before the sessions file is read
     try:
         tls = http.tls_adapter(certfile, keyfile) if certfile or keyfile else None
     except http.ServerError as error:

@@ -170,3 +170,18 @@ def test_a_name_git_keeps_is_the_author_exactly(tmp_path):
     authors = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%an"],
                              capture_output=True, text=True, check=True).stdout
     assert authors == "O'Brien 张\n"
+
+
+def test_an_addresss_count_is_forgotten_after_a_quiet_day(users_path):
+    """Logins no longer clear an address's count, so the count itself must not last forever
+    (an office's typos over weeks would end in a 15-minute lock-out at every typo)."""
+    app, client = layer(users_path)
+
+    def spray(tag):
+        return [post_login(client, f"用户{tag}{n}", "guess-0000").status_code for n in range(21)]
+
+    assert spray("a") == [401] * 20 + [429]
+    app.throttle.clock.now += 3600  # an hour later: one more try, then the doubled delay
+    assert spray("b")[:2] == [401, 429]
+    app.throttle.clock.now += access.FORGET
+    assert spray("c") == [401] * 20 + [429]

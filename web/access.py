@@ -15,7 +15,9 @@ The app sees `environ["fundtrail.role"]`, `environ["fundtrail.user"]` and REMOTE
 
 Login: after 5 wrong passwords for a name (20 from an address), each further attempt waits a
 delay that doubles (1 s, 2 s, … up to 15 min) and is refused with 429 before any password is
-checked; an unknown name costs as much as a known one (fundtrail.web.users.authenticate). A session
+checked; an attempt is counted before its password is checked (a parallel burst gets no more
+tries), a right password clears its name's count but not its address's, and a count is
+forgotten after a day without a wrong password; an unknown name costs as much as a known one (fundtrail.web.users.authenticate). A session
 is a random id kept on the server (with `sessions`, in a file, so it outlives a restart): logout
 and expiry remove it, so a copied cookie dies with it. `next` only ever leads to a path of this
 site. The cookie is `Secure` when the request came over HTTPS (directly or, per
@@ -51,6 +53,9 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # share one address, and one person's typos must not lock the others out)
 FREE_ATTEMPTS = {"name": 5, "address": 20}
 MAX_DELAY = 15 * 60
+# a count of wrong passwords with no new one for this long is forgotten: an office's typos over
+# the weeks do not add up to a lock-out, and one address gets 20 free guesses a day at most
+FORGET = 24 * 3600
 log = logging.getLogger("fundtrail.web")
 
 LOGIN_PAGE = """<!doctype html>
@@ -185,7 +190,8 @@ class Sessions:
 
 class Throttle:
     """Wrong passwords per name and per address ("name:…", "address:…"): after FREE_ATTEMPTS,
-    a doubling delay. A right password clears its name's count, never the address's."""
+    a doubling delay. A right password clears its name's count, never the address's; a count
+    with no new wrong password for FORGET seconds is forgotten."""
 
     def __init__(self, clock=time.monotonic):
         self.clock, self.lock = clock, threading.RLock()
@@ -205,7 +211,7 @@ class Throttle:
         """Seconds still to wait before another attempt (0: go ahead)."""
         now, longest = self.clock(), 0.0
         for key in keys:
-            count, last = self.failures.get(key, (0, 0.0))
+            count, last = self._count(key, now)
             free = FREE_ATTEMPTS[key.split(":", 1)[0]]
             if count >= free:
                 longest = max(longest, last + min(2 ** (count - free), MAX_DELAY) - now)
@@ -214,12 +220,17 @@ class Throttle:
     def failed(self, keys) -> None:
         with self.lock:
             for key in keys:
-                count, _last = self.failures.get(key, (0, 0.0))
-                self.failures[key] = (count + 1, self.clock())
+                now = self.clock()
+                count, _last = self._count(key, now)
+                self.failures[key] = (count + 1, now)
             if len(self.failures) > 10000:  # bounded memory under a spray of names
                 oldest = sorted(self.failures, key=lambda k: self.failures[k][1])[:5000]
                 for key in oldest:
                     del self.failures[key]
+
+    def _count(self, key: str, now: float) -> tuple[int, float]:
+        count, last = self.failures.get(key, (0, 0.0))
+        return (count, last) if now - last < FORGET else (0, 0.0)
 
     def passed(self, keys) -> None:
         """A right password: the name starts afresh; the address only gets back the attempt

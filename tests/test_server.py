@@ -34,6 +34,15 @@ def test_the_cli_serves_on_cheroot_with_the_pool_it_was_given(workspace, monkeyp
     assert isinstance(srv, Server) and srv.requests.min == srv.requests.max == 7
     assert srv.bind_addr == ("127.0.0.1", 5397) and srv.ssl_adapter is None
     assert "7 个工作线程" in result.output and "development server" not in result.output
+    assert "明文" not in result.output  # loopback: nothing crosses the network
+
+
+def test_plain_http_on_the_network_is_pointed_out(workspace, monkeypatch, tmp_path):
+    monkeypatch.setattr(server, "run", lambda srv: None)
+    users.add(tmp_path / "users.json", "李审计", "auditor", "shenji-456")
+    result = CliRunner().invoke(main, ["serve", str(workspace), "--port", "5399", "--host", "0.0.0.0",
+                                       "--users", str(tmp_path / "users.json")])
+    assert result.exit_code == 0 and "未启用 HTTPS" in result.output and "--certfile" in result.output
 
 
 def test_the_pool_is_bounded_and_every_request_is_answered():

@@ -9,6 +9,8 @@ import click
 from fundtrail.cli.commands.common import LEDGER
 from fundtrail.web.server import THREADS
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
 
 @click.command(help="启动 Fava (中文界面), 默认仅本机 Serve the books in Fava (127.0.0.1 unless --users).")
 @LEDGER
@@ -29,7 +31,7 @@ def serve(ledger: str, port: int, host: str, users_path: str | None, threads: in
     from fundtrail.web.serve import create_app, secure
     from fundtrail.web.users import UsersFileError
 
-    if host not in ("127.0.0.1", "localhost", "::1") and not users_path:
+    if host not in LOOPBACK and not users_path:
         raise click.ClickException("Fava 无身份认证，不带 --users 只能在本机访问 Fava has no "
                                    "authentication: serve on 127.0.0.1, or log users in with --users FILE.")
     _require_free_port(host, port)
@@ -51,6 +53,10 @@ def serve(ledger: str, port: int, host: str, users_path: str | None, threads: in
         scheme = "https" if tls else "http"
         click.echo(f"Fava: {scheme}://{_url_host(host)}:{port}/  ({threads} 个工作线程 worker threads; "
                    "Ctrl+C 退出)")
+        if not tls and host not in LOOPBACK:
+            click.echo("注意: 未启用 HTTPS, 密码和会话在网络上以明文传输; 请用 --certfile/--keyfile 或 TLS 反向代理 "
+                       "(docs/security.md) Warning: plain HTTP on the network: use --certfile/--keyfile "
+                       "or a TLS reverse proxy", err=True)
         http.run(server)
     except http.ServerError as error:
         raise click.ClickException(str(error)) from None

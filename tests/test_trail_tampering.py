@@ -115,3 +115,17 @@ def test_verify_expect_catches_a_full_consistent_rewrite(tmp_path):
     caught = verify(ledger, "--expect", hash_)
     assert caught.exit_code == 1, caught.output
     assert "封账链中没有留存的哈希" in caught.output and "BROKEN" in caught.output
+
+
+def test_verify_expect_takes_the_line_seal_prints(tmp_path):
+    """`seal` asks to copy `封账 2024-06-30  3f1c 9a0b …` and check it with verify --expect:
+    that exact line was refused as a wrong hash."""
+    ledger = small_ledger.make(tmp_path / "ws")
+    output = CliRunner().invoke(main, ["seal", str(ledger), "--through", SEALED]).output
+    line = next(text.strip() for text in output.splitlines() if text.strip().startswith("封账 2024"))
+    kept = verify(ledger, "--expect", line)
+    assert kept.exit_code == 0 and "INTACT" in kept.output, kept.output
+    head = next(text for text in kept.output.splitlines() if "current head" in text)
+    assert verify(ledger, "--expect", head).exit_code == 0  # verify's own line too
+    wrong_day = verify(ledger, "--expect", line.replace("2024-06-30", "2024-03-31"))
+    assert wrong_day.exit_code == 1 and "2024-03-31" in wrong_day.output

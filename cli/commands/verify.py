@@ -20,8 +20,9 @@ PROGRESS_FROM = 20  # documents: say which one is being re-read when there are m
 @click.option("--documents", is_flag=True,
               help="同时核验 documents/ 下的原始凭证及其 sha256 also check the source documents")
 @click.option("--expect", "expected", multiple=True, metavar="HASH",
-              help="留存在账簿外的封账哈希(可多次), 须在封账链中 a seal hash kept outside the workspace "
-                   "(paper record, the auditor's copy): it must be in the chain; repeatable")
+              help="留存在账簿外的封账哈希(可多次; 可整行照抄 seal 打印的 `封账 日期  哈希`), 须在封账链中 "
+                   "a seal hash kept outside the workspace (paper record, the auditor's copy; the "
+                   "line seal prints is taken as written): it must be in the chain; repeatable")
 @click.option("--rederive", is_flag=True,
               help="重新导入每份原始凭证并与账簿逐行逐字段比对 re-run each document's importer and "
                    "compare every field of every entry with the ledger")

@@ -58,8 +58,45 @@ _MASKED_TYPES = ("text/", "application/json", "application/javascript")
 
 def create_app(ledger: str, *, read_only: bool = False):
     """A Fava WSGI app with the ledger loaded (used by `fundtrail serve` and the tests).
-    The path may be relative to the working directory (beancount's loader wants it absolute)."""
+    The path may be relative to the working directory (beancount's loader wants it absolute).
+    Fava loads (and reloads) the books through fundtrail.loading, like every command."""
+    load_through_fundtrail()
     return create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+
+
+def load_through_fundtrail() -> None:
+    """Make Fava's ledger load (FavaLedger.load_file calls fava.core.load_uncached) go through
+    fundtrail.loading: the plugin allow-list, includes confined to the workspace, no pickle
+    cache. Fava extensions named by `custom "fava-extension"` are held to an allow-list too
+    (fundtrail.fava_ext and the county's settings file): Fava would import any other module,
+    with the ledger folder on the import path."""
+    import fava.core
+
+    fava.core.load_uncached = _fava_load
+
+
+def _fava_load(path: str, *, is_encrypted: bool = False):
+    from beancount.core import data
+
+    from fundtrail import loading
+
+    entries, errors, options = loading.load(path)
+    root = Path(path).resolve().parent
+    _plugins, county, _errors = loading.county_allowed()
+    kept = []
+    for entry in entries:
+        if type(entry) is data.Custom and entry.type == "fava-extension" and entry.values:
+            name = str(entry.values[0].value)
+            if not loading.extension_allowed(name, county):
+                errors.append(loading.LoadRefused(
+                    {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)},
+                    f'拒绝加载 Fava 扩展 "{name}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '
+                    f"{loading.settings_path()} 中列出的模块) Fava extension refused: not on the allow-list",
+                    None))
+                continue
+            loading.preimport(name, root)  # Fava puts the ledger folder on the import path
+        kept.append(entry)
+    return kept, errors, options
 
 
 def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | None = None):

@@ -49,7 +49,6 @@ from fundtrail import sealcache
 
 BEANCOUNT_PREFIXES = ("beancount.plugins.", "beancount.ops.")
 FUNDTRAIL_PREFIXES = ("fundtrail.plugins.",)
-FAVA_EXTENSIONS = frozenset({"fundtrail.fava_ext"})
 SETTINGS_FILE = "plugins.toml"
 
 
@@ -87,10 +86,6 @@ def county_allowed() -> tuple[frozenset[str], frozenset[str], list[LoadRefused]]
 
 def plugin_allowed(name: str, county: frozenset[str] = frozenset()) -> bool:
     return name.startswith(BEANCOUNT_PREFIXES + FUNDTRAIL_PREFIXES) or name in county
-
-
-def extension_allowed(name: str, county: frozenset[str] = frozenset()) -> bool:
-    return name in FAVA_EXTENSIONS or name in county
 
 
 def load(ledger, trust_caches: bool = True):

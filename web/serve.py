@@ -54,6 +54,7 @@ _KEEP = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,64}(?![0-9A-Za-z])"
                    r"|\"mtime\": ?\"?\d+|id=\"ledger-mtime\">\d+"
                    rf"|(?<![0-9A-Za-z-])(?:{LINK.pattern})(?![0-9A-Za-z])")
 _MASKED_TYPES = ("text/", "application/json", "application/javascript")
+FAVA_EXTENSIONS = frozenset({"fundtrail.fava_ext"})  # and those of the county's settings file
 
 
 def create_app(ledger: str, *, read_only: bool = False):
@@ -87,7 +88,7 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
     for entry in entries:
         if type(entry) is data.Custom and entry.type == "fava-extension" and entry.values:
             name = str(entry.values[0].value)
-            if not loading.extension_allowed(name, county):
+            if name not in FAVA_EXTENSIONS | county:
                 errors.append(loading.LoadRefused(
                     {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)},
                     f'拒绝加载 Fava 扩展 "{name}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '

@@ -162,7 +162,7 @@ class VerifiedPeriods:
 
 def _part(text: bytes, entries: list, starts: list[int]) -> bytes | None:
     """A hash of the raw text of a file's entries, in order, each from its line to the line where
-    the parser's next entry of the file begins; None when one has no text of its own (padding)
+    the parser's next entry of the file begins (trailing blanks aside); None when one has no text of its own (padding)
     or the file uses pushtag/pushmeta."""
     if any(word in text for word in _CONTEXTUAL):
         return None
@@ -175,6 +175,6 @@ def _part(text: bytes, entries: list, starts: list[int]) -> bytes | None:
             return None
         after = bisect.bisect_right(starts, lineno)
         end = starts[after] if after < len(starts) else len(lines) + 1
-        update(b"\n".join(lines[lineno - 1:end - 1]))
+        update(b"\n".join(lines[lineno - 1:end - 1]).rstrip())  # blank lines between: no meaning
         update(b"\0")
     return fingerprint.digest()

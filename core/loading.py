@@ -84,8 +84,12 @@ def county_allowed() -> tuple[frozenset[str], frozenset[str], list[LoadRefused]]
     return frozenset(plugins), frozenset(extensions), []
 
 
+_MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
 def plugin_allowed(name: str, county: frozenset[str] = frozenset()) -> bool:
-    return name.startswith(BEANCOUNT_PREFIXES + FUNDTRAIL_PREFIXES) or name in county
+    return bool(_MODULE.fullmatch(name)) and (
+        name.startswith(BEANCOUNT_PREFIXES + FUNDTRAIL_PREFIXES) or name in county)
 
 
 def load(ledger, trust_caches: bool = True):

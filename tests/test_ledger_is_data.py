@@ -222,6 +222,23 @@ def test_a_fava_extension_from_the_workspace_is_not_imported(tmp_path):
     assert not marker.exists() and module not in sys.modules
 
 
+def test_favas_import_config_from_the_workspace_is_not_run(tmp_path):
+    ledger = small_ledger.make(tmp_path / "ws")
+    marker = tmp_path / "marker"
+    (ledger.parent / "importers.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\nCONFIG = []\n", "utf-8")
+    add_to_main(ledger, '2024-01-01 custom "fava-option" "import-config" "importers.py"')
+    errors = served_errors(ledger)
+    assert "拒绝 Fava 选项 import-config" in errors and not marker.exists()
+
+
+def test_a_plugin_name_that_is_not_a_module_name_is_refused(tmp_path):
+    ledger = small_ledger.make(tmp_path / "ws")
+    add_to_main(ledger, 'plugin "fundtrail.plugins..checks"')
+    refused = [e for e in loading.load(ledger)[1] if isinstance(e, loading.LoadRefused)]
+    assert len(refused) == 1 and "fundtrail.plugins..checks" in refused[0].message
+
+
 MEMO = '''
 2024-04-01 * "县财政" "调整项目列支
 2024-04-02 见会议纪要"

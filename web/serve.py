@@ -77,8 +77,6 @@ def load_through_fundtrail() -> None:
 
 
 def _fava_load(path: str, *, is_encrypted: bool = False):
-    from beancount.core import data
-
     from fundtrail import loading
 
     entries, errors, options = loading.load(path)
@@ -86,18 +84,38 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
     _plugins, county, _errors = loading.county_allowed()
     kept = []
     for entry in entries:
-        if type(entry) is data.Custom and entry.type == "fava-extension" and entry.values:
-            name = str(entry.values[0].value)
-            if name not in FAVA_EXTENSIONS | county:
-                errors.append(loading.LoadRefused(
-                    {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)},
-                    f'拒绝加载 Fava 扩展 "{name}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '
-                    f"{loading.settings_path()} 中列出的模块) Fava extension refused: not on the allow-list",
-                    None))
-                continue
-            loading.preimport(name, root)  # Fava puts the ledger folder on the import path
+        refused = _refused_by_fava(entry, FAVA_EXTENSIONS | county)
+        if refused:
+            where = {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)}
+            errors.append(loading.LoadRefused(where, refused, None))
+            continue
+        if getattr(entry, "type", None) == "fava-extension":
+            loading.preimport(str(entry.values[0].value), root)  # Fava puts the folder on the path
         kept.append(entry)
     return kept, errors, options
+
+
+def _refused_by_fava(entry, extensions: frozenset[str]) -> str | None:
+    """Why Fava must not see this entry: an extension module not on the allow-list, or an
+    `import-config` option (Fava runs that Python file); None for every other entry."""
+    from beancount.core import data
+
+    if type(entry) is not data.Custom or not entry.values:
+        return None
+    first = str(entry.values[0].value)
+    if entry.type == "fava-extension" and first not in extensions:
+        return (f'拒绝加载 Fava 扩展 "{first}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '
+                f"{_settings()} 中列出的模块) Fava extension refused: not on the allow-list")
+    if entry.type == "fava-option" and first == "import-config":
+        return ('拒绝 Fava 选项 import-config: 不运行账簿目录中的 Python 文件, 请用 fundtrail import 导入 '
+                "Fava option import-config refused: no Python file from the ledger folder is run")
+    return None
+
+
+def _settings() -> Path:
+    from fundtrail import loading
+
+    return loading.settings_path()
 
 
 def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | None = None):

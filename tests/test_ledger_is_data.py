@@ -262,3 +262,21 @@ def test_a_memo_with_a_line_break_and_a_date_hides_nothing_from_the_seal_memory(
     assert checked.exit_code != 0 and "sealed entry changed" in checked.output
     assert "sealed entry changed" in served_errors(ledger)
     assert_broken(ledger)
+
+
+def test_verify_runs_no_plugin_the_ledger_names_and_checks_the_seals_itself(tmp_path, monkeypatch):
+    import fundtrail.plugins.checks as checks_plugin
+    import fundtrail.plugins.seal as seal_plugin
+
+    ledger = sealed(tmp_path)
+    ran = []
+    monkeypatch.setattr(seal_plugin, "seal", lambda entries, options: ran.append("seal") or (entries, []))
+    monkeypatch.setattr(checks_plugin, "checks",
+                        lambda entries, options, config=None: ran.append("checks") or (entries, []))
+    assert run("verify", ledger, code=0).output.count("完好 intact") >= 2
+    assert ran == []
+    tamper(ledger)
+    assert_broken(ledger)
+    assert ran == []
+    run("check", ledger)
+    assert sorted(ran) == ["checks", "seal"]  # an ordinary load runs them

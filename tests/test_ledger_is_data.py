@@ -232,6 +232,24 @@ def test_favas_import_config_from_the_workspace_is_not_run(tmp_path):
     assert "拒绝 Fava 选项 import-config" in errors and not marker.exists()
 
 
+@pytest.mark.parametrize("line", [
+    '2024-01-01 document Assets:Bank:ICBC-2345 "{secret}"',
+    '2024-01-01 custom "fava-option" "import-dirs" "{folder}"',
+])
+def test_fava_serves_no_file_from_outside_the_workspace(tmp_path, line):
+    ledger = small_ledger.make(tmp_path / "ws")
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-LINE-1234", "utf-8")
+    add_to_main(ledger, line.format(secret=secret, folder=secret.parent))
+    client = create_app(str(ledger)).test_client()
+    slug = client.get("/").headers["Location"].strip("/").split("/")[0]
+    response = client.get(f"/{slug}/document/", query_string={"filename": str(secret)})
+    assert response.status_code == 404 and b"SECRET-LINE" not in response.data
+    errors = json.dumps(client.get(f"/{slug}/api/errors").get_json(), ensure_ascii=False)
+    assert "拒绝" in errors and "工作区" in errors
+
+
 def test_a_plugin_name_that_is_not_a_module_name_is_refused(tmp_path):
     ledger = small_ledger.make(tmp_path / "ws")
     add_to_main(ledger, 'plugin "fundtrail.plugins..checks"')

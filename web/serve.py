@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -83,8 +84,14 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
     root = Path(path).resolve().parent
     _plugins, county, _errors = loading.county_allowed()
     kept = []
+    for folder in list(options.get("documents", [])):
+        if not _inside(folder, root, root):
+            options["documents"].remove(folder)
+            errors.append(loading.LoadRefused(
+                {"filename": path, "lineno": 0}, f'拒绝工作区以外的凭证目录 "{folder}": Fava 不提供其中的文件 '
+                "documents folder outside the workspace refused", None))
     for entry in entries:
-        refused = _refused_by_fava(entry, FAVA_EXTENSIONS | county)
+        refused = _refused_by_fava(entry, FAVA_EXTENSIONS | county, root)
         if refused:
             where = {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)}
             errors.append(loading.LoadRefused(where, refused, None))
@@ -95,21 +102,40 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
     return kept, errors, options
 
 
-def _refused_by_fava(entry, extensions: frozenset[str]) -> str | None:
-    """Why Fava must not see this entry: an extension module not on the allow-list, or an
-    `import-config` option (Fava runs that Python file); None for every other entry."""
+def _refused_by_fava(entry, extensions: frozenset[str], root: Path) -> str | None:
+    """Why Fava must not see this entry: an extension module not on the allow-list, an
+    `import-config` option (Fava runs that Python file), a document or an `import-dirs` folder
+    outside the workspace (Fava would serve the file, or any file under the folder); None for
+    every other entry."""
     from beancount.core import data
 
+    if type(entry) is data.Document:
+        base = os.path.dirname(str(entry.meta.get("filename", root / "x")))
+        if not _inside(entry.filename, Path(base) if os.path.isabs(base) else root, root):
+            return (f'拒绝工作区以外的凭证文件 "{entry.filename}": Fava 不提供该文件 '
+                    "document outside the workspace refused")
+        return None
     if type(entry) is not data.Custom or not entry.values:
         return None
     first = str(entry.values[0].value)
     if entry.type == "fava-extension" and first not in extensions:
         return (f'拒绝加载 Fava 扩展 "{first}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '
                 f"{_settings()} 中列出的模块) Fava extension refused: not on the allow-list")
+    if entry.type == "fava-option" and first == "import-dirs" and len(entry.values) > 1 \
+            and not _inside(str(entry.values[1].value), root, root):
+        return (f'拒绝 Fava 选项 import-dirs "{entry.values[1].value}": 只能是工作区内的目录 '
+                "Fava option import-dirs outside the workspace refused")
     if entry.type == "fava-option" and first == "import-config":
         return ('拒绝 Fava 选项 import-config: 不运行账簿目录中的 Python 文件, 请用 fundtrail import 导入 '
                 "Fava option import-config refused: no Python file from the ledger folder is run")
     return None
+
+
+def _inside(name: str, base: Path, root: Path) -> bool:
+    try:
+        return (base / name).resolve().is_relative_to(root)
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _settings() -> Path:

@@ -199,6 +199,11 @@ def _parse(path: Path, root: Path):
                         "该文件未被读取 include refused: only files inside the workspace are read",
                         None))
                     continue
+                if not os.path.isfile(full):
+                    errors.append(loader.LoadError(
+                        _where(filename, _INCLUDE, pattern),
+                        f'包含的不是账簿文件 include "{pattern}" names {name}, not a file'))
+                    continue
                 stack.append(full)
     if options is None:
         options = bc_options.OPTIONS_DEFAULTS.copy()

@@ -200,6 +200,15 @@ def test_an_include_outside_the_workspace_is_refused_and_not_shown(tmp_path, how
     assert "拒绝包含工作区以外的文件" in shown and "SECRET-LINE" not in shown
 
 
+def test_an_include_of_a_folder_is_an_error_not_a_crash(tmp_path):
+    ledger = small_ledger.make(tmp_path / "ws")
+    add_to_main(ledger, 'include "transactions"')
+    line = line_of(ledger, 'include "transactions"')
+    checked = run("check", ledger)
+    assert checked.exit_code != 0 and "内部错误" not in checked.output
+    assert f"main.beancount:{line}: 包含的不是账簿文件" in checked.output
+
+
 def test_etc_passwd_is_not_shown_to_an_auditor(tmp_path):
     ledger = small_ledger.make(tmp_path / "ws")
     add_to_main(ledger, 'include "/etc/passwd"')

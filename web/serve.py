@@ -13,9 +13,10 @@
   the logged-in user as author;
 - every response carries a Content-Security-Policy without inline scripts or event handlers
   (Fava renders some ledger strings unescaped), nosniff and no framing;
-- for a role that is not internal (the extension's `internal_roles`), personal numbers are
-  masked (fundtrail.masking) in every API answer, page and download; spreadsheet query
-  downloads, which cannot be masked as text, are refused;
+- for a role that is not internal (the extension's `internal_roles`) and `?public=1`, Fava
+  is served from masked entries (fundtrail.web.masked: no query, filter or report sees a clear
+  personal number), and every text answer is masked again (fundtrail.masking); spreadsheet
+  query downloads, which cannot be masked as text, are refused;
 - with a users file, the login layer (fundtrail.web.access) with a signing key kept in the
   workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
 """
@@ -67,11 +68,12 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     Flask app, so its test client goes through all of it."""
     root = Path(ledger).resolve().parent
     from fundtrail import keys
-    from fundtrail.web import access
+    from fundtrail.web import access, masked
 
     secret = secret or keys.server_key(root)
     if users_path:
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
+    masked.install(flask_app)
     flask_app.after_request(_mask_for_role)
     flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
     return flask_app
@@ -178,14 +180,13 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail.fava_ext import Fundtrail, roles
+    from fundtrail.web.masked import is_internal
 
     ledger = getattr(g, "ledger", None)
+    ledger = getattr(ledger, "source", ledger)  # the masked view's books, for their masker
     if ledger is None or request.path.startswith("/static/"):
         return response
-    extension = ledger.extensions.get_extension(Fundtrail.__name__)
-    internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
-    if roles.is_internal(internal_roles):
+    if is_internal(ledger):
         return response
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):

@@ -249,6 +249,7 @@ def masked_entries(entries, masker: Masker) -> tuple[list, dict[int, object]]:
     reads the masked entries, a query that concatenates or cuts fields included, sees only
     masked numbers."""
     out, by_id = [], {}
+    masker = _Remembered(masker)
     for entry in entries:
         masked = masked_entry(entry, masker)
         out.append(masked)
@@ -288,6 +289,30 @@ def masked_entry(entry, masker: Masker):
         if any(m.value != v.value for m, v in zip(masked_values, values, strict=True)):
             changes["values"] = masked_values
     return entry._replace(**changes) if changes else entry
+
+
+class _Remembered:
+    """A masker that masks each distinct text once (the same payee, item, fund code and source
+    repeat across thousands of entries) and passes a text without a digit as it is."""
+
+    def __init__(self, masker: Masker):
+        self.masker, self.seen = masker, {}
+
+    def text(self, value) -> str:
+        value = value if isinstance(value, str) else str(value)
+        if not _DIGIT.search(value):
+            return value
+        shown = self.seen.get(value)
+        if shown is None:
+            shown = self.seen[value] = self.masker.text(value)
+        return shown
+
+    def link(self, value) -> str:
+        value = str(value)
+        return value if LINK.fullmatch(value) else self.text(value)
+
+
+_DIGIT = re.compile(r"[0-9０-９]")
 
 
 def _masked_posting(posting, text):

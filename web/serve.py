@@ -58,9 +58,14 @@ _MASKED_TYPES = ("text/", "application/json", "application/javascript")
 
 
 def create_app(ledger: str, *, read_only: bool = False):
-    """A Fava WSGI app with the ledger loaded (used by `fundtrail serve` and the tests).
-    The path may be relative to the working directory (beancount's loader wants it absolute)."""
-    return create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    """A Fava WSGI app with the ledger loaded (used by `fundtrail serve` and the tests), its
+    journal showing text from the books as text (fundtrail.web.inert). The path may be relative
+    to the working directory (beancount's loader wants it absolute)."""
+    from fundtrail.web import inert
+
+    app = create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    inert.install(app)
+    return app
 
 
 def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | None = None):

@@ -82,3 +82,51 @@ def without_controls(text) -> str:
     """`text` without control and format characters (NUL, terminal escapes, bidi overrides):
     what a user or a file writes, before it reaches the books, a commit or a terminal."""
     return "".join(ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+WHITESPACE = "\t\n\r"  # control characters a multi-line text (a source file, a cell) may hold
+
+
+class ControlCharacters(ValueError):
+    """A text bound for the books holds control or format characters: refused, not cleaned."""
+
+
+def controls_in(text, allowed: str = "") -> list[str]:
+    """The control and format characters of `text` (NUL, ESC, DEL, C1, bidi overrides,
+    zero-width characters), each once, as U+XXXX; those in `allowed` pass."""
+    found = dict.fromkeys(ch for ch in str(text)
+                          if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf"))
+    return [f"U+{ord(ch):04X}" for ch in found]
+
+
+def refuse_controls(text, what: str, allowed: str = "") -> str:
+    """`text` as it is, or ControlCharacters naming `what` and the characters (in Chinese,
+    then English): the door of every write (the desk, the importers, Fava's saves)."""
+    found = controls_in(text, allowed)
+    if found:
+        codes = " ".join(found[:5])
+        raise ControlCharacters(f"{what}含有控制字符 {codes}，已拒绝写入，请删除后重试 "
+                                f"control characters refused ({codes})")
+    return str(text)
+
+
+def entry_controls(entry, allowed: str = WHITESPACE) -> tuple[str, list[str]] | None:
+    """The first text of a directive (payee, narration, comment, a metadata or custom value,
+    a posting's metadata, a tag or link) holding control characters: (field, codes), else
+    None."""
+    texts = [(name, getattr(entry, name, None)) for name in (
+        "payee", "narration", "comment", "description", "type", "filename", "name")]
+    texts += [(key, value) for key, value in (getattr(entry, "meta", None) or {}).items()
+              if key not in HIDDEN and not key.startswith("__")]
+    texts += [("tag", t) for t in getattr(entry, "tags", None) or ()]
+    texts += [("link", link) for link in getattr(entry, "links", None) or ()]
+    texts += [("value", v.value) for v in getattr(entry, "values", None) or ()]
+    for posting in getattr(entry, "postings", None) or ():
+        texts += [(key, value) for key, value in (posting.meta or {}).items()
+                  if key not in HIDDEN and not key.startswith("__")]
+    for name, value in texts:
+        if isinstance(value, str):
+            found = controls_in(value, allowed)
+            if found:
+                return name, found
+    return None

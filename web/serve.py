@@ -9,6 +9,7 @@
   form could send (form or text content types) must carry the token the pages hold
   (`csrf_token` field or `X-CSRF-Token` header); Fava's own writes are PUT/DELETE with JSON,
   which no other site can send without a CORS preflight that is never granted;
+- a write whose text holds control characters is refused (fundtrail.web.writes);
 - writes hold the workspace lock (fundtrail.lock) and are committed (fundtrail.history) with
   the logged-in user as author;
 - every response carries a Content-Security-Policy without inline scripts or event handlers
@@ -36,6 +37,7 @@ from werkzeug.wrappers import Request, Response
 
 from fundtrail import history, lock
 from fundtrail.masking import LINK, PUBLIC, Masker, masker_for
+from fundtrail.web import writes
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
@@ -126,6 +128,9 @@ class Guard:
                 not hmac.compare_digest(self._sent_token(environ, request), environ["fundtrail.csrf"]):
             return _refuse("缺少或错误的 CSRF 令牌, 请刷新页面后重试 missing or wrong CSRF token: "
                            "reload the page", environ, start_response)
+        refused = writes.refusal(environ)  # control characters: refused before anything is written
+        if refused:
+            return _refuse(refused, environ, start_response, 400)
         try:
             with lock.writing(self.root, f"网页保存 web save {request.path}", wait=WRITE_WAIT):
                 return self._write(environ, start_response, request)

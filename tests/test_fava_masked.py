@@ -172,3 +172,22 @@ def test_the_masked_view_is_read_only(site, workspace):
         assert response.status_code == 403, path
     assert ((root / "transactions/manual.beancount").read_bytes(), len(commits(root))) == before
     assert accountant.get(f"/{bfile}/editor/").status_code == 200  # the accountant's own view
+
+
+def test_favas_pages_fetch_their_data_masked_while_public_1_is_open(site, workspace):
+    """Fava's query page, opened with ?public=1, fetches its rows from /api/query without the
+    argument (its Referer is the page): the rows are masked; a Referer never unmasks."""
+    root, _, _ = workspace
+    numbers = master_numbers(root)
+    accountant, _ = login(site, "张会计", "kuaiji-123")
+    bfile = slug(accountant)
+    query = quote(QUERIES["joined"])
+    api = f"/{bfile}/api/query?query_string={query}"
+    page = f"http://localhost/{bfile}/query/?query_string={query}"
+    preview = rows_joined(accountant.get(api, headers={"Referer": page + "&public=1"}).get_data(as_text=True))
+    assert re.search(r"370405\*{12}", preview) and not [n for n in numbers if n in preview]
+    own = rows_joined(accountant.get(api, headers={"Referer": page}).get_data(as_text=True))
+    assert len([n for n in numbers if n in own]) > 200
+    auditor, _ = login(site, "李审计", "shenji-456")
+    outside = auditor.get(api, headers={"Referer": page + "&public="}).get_data(as_text=True)
+    assert not [n for n in numbers if n in rows_joined(outside)]

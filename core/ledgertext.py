@@ -94,7 +94,10 @@ class ControlCharacters(ValueError):
 def controls_in(text, allowed: str = "") -> list[str]:
     """The control and format characters of `text` (NUL, ESC, DEL, C1, bidi overrides,
     zero-width characters), each once, as U+XXXX; those in `allowed` pass."""
-    found = dict.fromkeys(ch for ch in str(text)
+    text = str(text)
+    if text.isprintable():  # no control, format or separator character at all (in C: fast)
+        return []
+    found = dict.fromkeys(ch for ch in text
                           if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf"))
     return [f"U+{ord(ch):04X}" for ch in found]
 

@@ -117,19 +117,27 @@ def entry_controls(entry, allowed: str = WHITESPACE) -> tuple[str, list[str]] | 
     """The first text of a directive (payee, narration, comment, a metadata or custom value,
     a posting's metadata, a tag or link) holding control characters: (field, codes), else
     None."""
-    texts = [(name, getattr(entry, name, None)) for name in (
-        "payee", "narration", "comment", "description", "type", "filename", "name")]
-    texts += [(key, value) for key, value in (getattr(entry, "meta", None) or {}).items()
-              if key not in HIDDEN and not key.startswith("__")]
-    texts += [("tag", t) for t in getattr(entry, "tags", None) or ()]
-    texts += [("link", link) for link in getattr(entry, "links", None) or ()]
-    texts += [("value", v.value) for v in getattr(entry, "values", None) or ()]
-    for posting in getattr(entry, "postings", None) or ():
-        texts += [(key, value) for key, value in (posting.meta or {}).items()
-                  if key not in HIDDEN and not key.startswith("__")]
-    for name, value in texts:
-        if isinstance(value, str):
+    for name, value in _texts(entry):
+        if isinstance(value, str) and not value.isprintable():
             found = controls_in(value, allowed)
             if found:
                 return name, found
     return None
+
+
+_FIELDS = ("payee", "narration", "comment", "description", "type", "filename", "name")
+
+
+def _texts(entry):
+    for name in _FIELDS:
+        yield name, getattr(entry, name, None)
+    metas = [getattr(entry, "meta", None)] + [p.meta for p in getattr(entry, "postings", None) or ()]
+    for meta in metas:
+        for key, value in (meta or {}).items():
+            if key not in HIDDEN and not key.startswith("__"):
+                yield key, value
+    for name in ("tags", "links"):
+        for value in getattr(entry, name, None) or ():
+            yield name[:-1], value
+    for value in getattr(entry, "values", None) or ():
+        yield "value", value.value

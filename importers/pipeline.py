@@ -25,7 +25,7 @@ from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
-from fundtrail.importers import ledgerfiles, registry
+from fundtrail.importers import controls, ledgerfiles, registry
 from fundtrail.importers.base import Extraction, filed_date, with_source
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
@@ -81,6 +81,7 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
     for importer, path in chosen:
         with gcpause.paused():
             ex = importer.read(path, ctx)
+        controls.check(ex, path)
         reports.append(plan.take(ex, ctx))
         if reports[-1].read == 0:  # a header and nothing under it: most likely the wrong export
             raise BadInput(path, "文件中只有表头，没有数据行", "the file has a header but no data rows")

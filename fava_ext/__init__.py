@@ -1,4 +1,4 @@
-"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 发现, 付款审核 (docs/fava.md).
+"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 科目, 发现, 付款审核 (docs/fava.md).
 
 Enabled by the workspace's `custom "fava-extension" "fundtrail.fava_ext"` line; an optional
 setting names the roles that see personal data unmasked:
@@ -19,12 +19,21 @@ from urllib.parse import urlencode
 
 from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
-from flask import redirect, request, url_for
+from flask import jsonify, redirect, request, url_for
 
 from fundtrail import history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
-from fundtrail.fava_ext import desk, downloads, gatedesk, roles, views, workqueue
+from fundtrail.fava_ext import (
+    desk,
+    downloads,
+    gatedesk,
+    ledgertree,
+    listing,
+    roles,
+    views,
+    workqueue,
+)
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
@@ -92,6 +101,7 @@ class _Page:
 
 class Fundtrail(_Page, FavaExtensionBase):
     report_title = "资金总览"
+    has_js_module = True  # Fundtrail.js: Chinese names in Fava's own pages (docs/fava.md)
 
     def __init__(self, ledger, config=None):
         super().__init__(ledger, config)
@@ -183,6 +193,11 @@ class Fundtrail(_Page, FavaExtensionBase):
             return downloads.plain("审核结果已过期，请重新上传 The result has expired: upload again.", 404)
         return gatedesk.xlsx(*kept)
 
+    @extension_endpoint
+    def labels(self):
+        """The Chinese names Fundtrail.js shows in Fava's own pages (ledgertree.labels)."""
+        return jsonify(ledgertree.labels(self.data.master))
+
     # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
     def loaded_books(self) -> Books:
         if self.books is None:
@@ -257,6 +272,23 @@ class FundtrailAssets(_Page, FavaExtensionBase):
             return None
         return {"view": view, **asset_pages.page(books, self.dashboard.findings, view.year,
                                                  view.as_of, request.args.get("village", ""))}
+
+
+class FundtrailAccounts(_Page, FavaExtensionBase):
+    report_title = "科目"
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        books = self.fundtrail.books
+        if not view or books is None:
+            return None
+        rows = self.dashboard.memo_of(("accounts", view.year),
+                                      lambda: ledgertree.tree(books, view.year, view.as_of))
+        text = request.args.get("text", "").strip()
+        if text:
+            rows = [r for r in rows if listing.matches(text, r.account, r.name)]
+        return {"view": view, "page": listing.paginate(rows, request.args.get("page"), 500),
+                "text": text}
 
 
 class FundtrailFindings(_Page, FavaExtensionBase):

@@ -25,7 +25,10 @@ RISK_LABELS = {"红": "红（极易返贫）", "橙": "橙（容易返贫）", "
 
 def page(books, findings, year: int, as_of: datetime.date, village: str = "") -> dict:
     """The 资产 page for `year`: cards, assets (optionally one village's), income and
-    distribution per village, and the open findings of the asset rules."""
+    distribution per village, and the open findings of the asset rules.
+
+    Each village's and the county's figures reconcile as the page states them: held at the
+    year's start + the year's income - the year's distributions = held at its end (at `as_of`)."""
     master, book = books.master, books.index.asset_book
     start, end = datetime.date(year, 1, 1), as_of
     last = book.last_income()
@@ -39,8 +42,12 @@ def page(books, findings, year: int, as_of: datetime.date, village: str = "") ->
         summary = assets.summary(master, book, code, start, end)
         if not summary["assets"]:
             continue
-        villages.append({"code": code, "name": master.place_name(code), **summary["totals"],
-                         "by_purpose": summary["by_purpose"]})
+        totals = summary["totals"]
+        # held at the year's start: what the collective held before this year's income and
+        # distributions (held = income to date - distributed to date)
+        opening = totals["held"] - totals["received_q"] + totals["distributed_q"]
+        villages.append({"code": code, "name": master.place_name(code), **totals,
+                         "opening": opening, "by_purpose": summary["by_purpose"]})
         if village and code != village:
             continue
         for r in summary["assets"]:
@@ -52,8 +59,10 @@ def page(books, findings, year: int, as_of: datetime.date, village: str = "") ->
     return {
         "year": year, "as_of": end, "village": village, "rows": rows, "villages": villages,
         "classes": [(cls, by_class.get(cls)) for cls in assets.CLASSES],
-        "totals": {key: sum((v[key] for v in villages), ZERO)
-                   for key in ("received_q", "distributed_q", "held", "value")},
+        "totals": {**{key: sum((v[key] for v in villages), ZERO)
+                      for key in ("opening", "received_q", "distributed_q", "held", "value")},
+                   "by_purpose": {purpose: sum((v["by_purpose"][purpose] for v in villages), ZERO)
+                                  for purpose in assets.PURPOSES}},
         "idle": [r for r in rows if any(f.rule == "idle-asset" for f in r["findings"])],
         "findings": mine, "severity_labels": SEVERITY_LABELS,
     }

@@ -1,4 +1,6 @@
-"""The overview's charts as JSON for Fava's own chart component (`<svelte-component type="charts">`).
+"""The overview's chart data: the two over the months of the year are drawn as SVG with
+Chinese month names (`fava_ext/svgcharts.py`); the idle money as JSON for Fava's own chart
+component (`<svelte-component type="charts">`).
 
 Fava validates three shapes we use: "balances" (a line per series), "bar" (one bar per date with
 an optional budget outline) and "hierarchy" (a treemap/sunburst over accounts, whose cells link to
@@ -73,4 +75,6 @@ def idle(view: YearView, master: MasterData) -> dict:
 
 
 def overview(view: YearView, master: MasterData) -> list[dict]:
+    """The three charts' data; the page draws the two over months as SVG (fava_ext/svgcharts.py,
+    Chinese month names) and the idle money with Fava's own component."""
     return [progress(view), monthly(view), idle(view, master)]

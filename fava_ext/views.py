@@ -6,7 +6,7 @@ import collections
 from dataclasses import dataclass
 
 from fundtrail.books import Figures
-from fundtrail.fava_ext import charts, desk, workqueue
+from fundtrail.fava_ext import charts, desk, svgcharts, workqueue
 from fundtrail.fava_ext.dashboard import (
     STATUS_LABELS,
     Dashboard,
@@ -45,7 +45,9 @@ def overview(dash: Dashboard, view: YearView, start=None, end=None) -> dict:
                  if code in funds and (funds[code].balance or funds[code].received or funds[code].spent)]
     total = view.total()
     return {"total": total, "available": available(total), "progress": view.progress(total),
-            "levels": levels, "documents": documents, "charts": charts.overview(view, master),
+            "levels": levels, "documents": documents, "charts": [charts.idle(view, master)],
+            "month_charts": [svgcharts.progress(charts.progress(view)),
+                             svgcharts.monthly(charts.monthly(view))],
             "open": dash.open_counts(start, end), "severity_labels": SEVERITY_LABELS}
 
 

@@ -27,7 +27,7 @@ from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
-from fundtrail.importers import additions, ledgerfiles, registry, statement
+from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
 from fundtrail.importers.base import Extraction, filed_date
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
@@ -84,6 +84,7 @@ def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -
     for importer, path in chosen:
         with gcpause.paused(), statement.lazily():
             ex = importer.read(path, ctx)
+            controls.check(ex, path, entries=False)  # the entries: one by one as they are taken
             reports.append(plan.take(ex, ctx))
         del ex  # a statement's rows and entries go as they are taken
         if reports[-1].read == 0:  # a header and nothing under it: most likely the wrong export
@@ -240,7 +241,7 @@ class _Plan:
             self.imported.drop(ex.remove)
         body = _Body()
         held = txns = openings = balances = 0
-        for entry in ex.entries:
+        for entry in controls.checked(ex.entries, ex.path):
             entry = type(entry)({"source": source, **entry.meta}, *entry[1:])  # base.with_source
             if ctx.holds(entry):
                 held += isinstance(entry, data.Transaction) and not is_opening(entry)

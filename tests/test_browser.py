@@ -111,9 +111,107 @@ def test_every_page_and_a_disposition_in_chromium(chromium, served, tmp_path):
         page.wait_for_selector(".ft-flash")
         assert finding_id in page.inner_text(".ft-flash")
         page.screenshot(path=str(shots / "findings-recorded.png"))
+
+        open_tab("nav.ft-tabs >> text=科目", "FundtrailAccounts")
+        assert "运河东村村集体资产收益" in page.inner_text("article")
+        page.screenshot(path=str(shots / "accounts.png"))
+        _fava_pages_in_chinese(page, shots)
         browser.close()
     assert f'custom "finding" "{finding_id}" "误报" "银行冲正，已核对回单"' in ledger.read_text("utf-8")
     assert not errors, errors
+
+
+@pytest.fixture
+def served_to_auditor(demo, tmp_path):
+    """`fundtrail serve --users` on a copy of the demo whose internal role is the accountant
+    only: an auditor logs in as an outsider. (base URL, ledger)."""
+    from fundtrail.web import users
+
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    main = root / "main.beancount"
+    main.write_text(main.read_text("utf-8").replace(
+        'custom "fava-extension" "fundtrail.fava_ext"',
+        'custom "fava-extension" "fundtrail.fava_ext" "{\'internal_roles\': [\'accountant\']}"'), "utf-8")
+    users.add(tmp_path / "users.json", "王审计", "auditor", "shenji-2025")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "fundtrail.cli", "serve", str(main), "--port",
+                               str(port), "--users", str(tmp_path / "users.json")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/login", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("fundtrail serve did not start") from None
+                time.sleep(0.2)
+        yield base, main
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_an_outside_auditor_sees_chinese_pages_with_personal_numbers_masked(chromium, served_to_auditor,
+                                                                           tmp_path):
+    from playwright import sync_api
+    base, _ledger = served_to_auditor
+    shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "/login")
+        page.fill("input[name=name]", "王审计")
+        page.fill("input[name=password]", "shenji-2025")
+        page.click("button[type=submit]")
+        page.wait_for_selector("aside")
+        page.click("aside >> text=资金总览")
+        page.wait_for_selector("nav.ft-tabs[data-page=Fundtrail]")
+        assert "1月" in page.inner_text("article") and "资金到位" in page.inner_text("article")
+        page.screenshot(path=str(shots / "auditor-overview.png"))
+        page.click("nav.ft-tabs >> text=村")
+        page.wait_for_selector("nav.ft-tabs[data-page=FundtrailVillages]")
+        page.click("table.ft >> text=运河东村")
+        page.wait_for_selector("text=已按公示规则脱敏")
+        text = page.inner_text("article")
+        assert "370405001203" in text  # the village's code: a place, shown
+        assert re.search(r"370405\*{12}", text) and not re.search(r"\b370405\d{12}\b", text)
+        page.screenshot(path=str(shots / "auditor-village.png"))
+        page.click("aside >> text=资产负债表")
+        page.wait_for_selector('a[data-ft-name="运河东村村集体资产收益"]')
+        page.screenshot(path=str(shots / "auditor-balance-sheet.png"))
+        browser.close()
+    assert not errors, errors
+
+
+def _fava_pages_in_chinese(page, shots: Path) -> None:
+    """Fava's own pages, through its sidebar: accounts named in Chinese (Fundtrail.js), custom
+    directives named in Chinese, chart months as 1月…12月, amounts with thousands separators."""
+    page.click("aside >> text=资产负债表")
+    page.wait_for_selector('a[data-ft-name="运河东村村集体资产收益"]')
+    text = page.inner_text("article")
+    assert re.search(r"\d{1,3}(,\d{3})+\.\d\d", text)  # Fava's locale zh_CN
+    page.wait_for_selector("svg text >> text=/^\\d{1,2}月$/")
+    ticks = page.locator("svg text").all_inner_texts()
+    assert not {"January", "April", "July", "October", "Apr", "Jul", "Oct"} & set(ticks)
+    page.screenshot(path=str(shots / "balance-sheet.png"))
+    page.click('a[data-ft-name="运河东村村集体资产收益"] >> nth=0')
+    page.wait_for_selector('.droptarget a[data-ft-name="运河东村村集体资产收益"]')
+    assert "370405001203" in page.inner_text("article")
+    page.screenshot(path=str(shots / "account.png"))
+    page.click("aside >> text=日记账")
+    page.wait_for_selector("li.custom[data-ft-done]")
+    journal = page.inner_text("article")
+    assert "项目公示" in journal and "竣工后公示" in journal and '"completion"' not in journal
+    page.screenshot(path=str(shots / "journal.png"))
 
 
 def _form(base: str, path: str) -> tuple[str, str]:
@@ -155,12 +253,52 @@ def test_markup_in_the_books_never_runs_in_the_journal(chromium, served):
         page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(base + f"/{bfile}/journal/")
         page.wait_for_selector(f"text={datetime.date.today()}")  # today's disposition and note
-        page.wait_for_selector("img[onerror]", state="attached", timeout=60_000)  # the planted note
-        page.wait_for_timeout(1500)  # time for an onerror handler to fire, were it allowed
-        assert page.locator("img[onerror]").count() == 1  # the planted markup reached the page
+        page.wait_for_selector("text=PWNED-BY-NOTE", timeout=60_000)  # the planted note, as text
+        page.wait_for_timeout(1500)  # time for an onerror handler to fire, were there one
+        assert page.locator("img[onerror]").count() == 0  # shown as text (fundtrail.web.inert)
         shown = page.inner_text("article")
         browser.close()
-    assert "＜img" in shown and "PWNED-BY-REASON" in shown
+    assert "＜img" in shown and "PWNED-BY-REASON" in shown and "<img src=x onerror=" in shown
     assert not writes, writes
     assert {p: p.read_bytes() for p in root.rglob("*.beancount")} == before
-    assert refused  # the planted handler was there, and the policy blocked it
+    assert not refused  # nothing even reached the policy
+
+
+OVERLAY = ("<div id=ft-overlay style='position:fixed;inset:0;z-index:9999;background:#fff'>"
+           "会话已过期，请重新登录 <a id=ft-away href='http://evil.example/login'>重新登录</a></div>")
+
+
+def test_markup_from_a_statement_or_a_note_stays_text(chromium, served):
+    """A payee, memo or narration an outside payer wrote into a bank statement, and a note,
+    carrying markup that needs no script: an image that calls /logout with the reader's
+    session, a full-page "session expired" overlay linking off-site. The journal and the
+    account page show them as text: no element is created and no request is made."""
+    from playwright import sync_api
+    base, ledger = served
+    root = ledger.parent
+    bfile = urllib.parse.urlsplit(urllib.request.urlopen(base + "/", timeout=30).geturl()).path.split("/")[1]
+    account = re.search(r"open (Assets:Bank:\S+)", (root / "accounts.beancount").read_text("utf-8")).group(1)
+    today = datetime.date.today()
+    with (root / "transactions/manual.beancount").open("a", encoding="utf-8") as manual:
+        manual.write(f'\n{today} note {account} "<img src=/logout?note>"\n'
+                     f'{today} * "<img src=/logout?payee>" "{OVERLAY}"\n'
+                     f'  memo: "<img src=/logout?memo><b>附言</b>"\n'
+                     f'  {account}  1.00 CNY\n  Expenses:Other  -1.00 CNY\n')
+    asked = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.on("request", lambda r: asked.append(r.url))
+        shown = {}
+        for name, path in (("journal", "journal/"), ("account", f"account/{account}/")):
+            page.goto(base + f"/{bfile}/{path}")
+            page.wait_for_selector("text=会话已过期，请重新登录", timeout=60_000)
+            page.wait_for_timeout(1000)
+            for selector in ("#ft-overlay", "#ft-away", "img[src^='/logout']", "article b"):
+                assert page.locator(selector).count() == 0, (name, selector)
+            shown[name] = page.inner_text("article")
+        browser.close()
+    for name, text in shown.items():
+        assert "<img src=/logout?payee>" in text and "<div id=ft-overlay" in text, name
+    assert "<img src=/logout?note>" in shown["journal"]
+    assert not [url for url in asked if "logout" in url or "evil.example" in url], asked

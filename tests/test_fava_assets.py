@@ -4,6 +4,7 @@ history is internal only."""
 
 import csv
 import re
+from decimal import Decimal
 
 import pytest
 import test_fava_ext
@@ -17,20 +18,60 @@ YEAR = 2025
 def test_asset_page_figures_equal_beanquery(fava, bql, demo_books):
     html = fava.page(f"FundtrailAssets/?time={YEAR}")
     villages, assets, found = tables(html)[:3]
-    assert villages[0] == ["行政村", "资产价值", "本年收益", "分红到户", "公益岗位工资", "村级公益事业", "年末留存"]
+    assert villages[0] == ["行政村", "资产价值", "年初留存", "本年收益", "分红到户", "公益岗位工资",
+                           "村级公益事业", "年末留存"]
     income = dict(bql("SELECT str(open_meta(account, 'village')), neg(sum(number)) WHERE account ~ "
                       "'^Income:Asset:' AND year = 2025 GROUP BY 1"))
     held = dict(bql("SELECT leaf(account), sum(number) WHERE account ~ '^Assets:Collective:' "
                     "AND date <= 2025-12-31 GROUP BY 1"))
     names = {v.name: code for code, v in demo_books.master.villages.items()}
-    rows = {names[r[0]]: r for r in villages[1:]}
+    rows = {names[r[0]]: r for r in villages[1:-1]}
+    assert villages[-1][0] == "合计"
     assert set(rows) >= set(income) and len(income) >= 15
     for code, amount in income.items():
-        assert rows[code][2] == yuan(amount) and rows[code][6] == yuan(held[code]), code
+        assert rows[code][3] == yuan(amount) and rows[code][7] == yuan(held[code]), code
     assert len(assets) - 1 == len(demo_books.master.assets)
     idle = [r for r in assets[1:] if "经营性资产闲置" in r[-1]]
     assert len(idle) == 1 and idle[0][0].startswith("ZC2024-011")
     assert {r[1] for r in found[1:]} >= {"经营性资产闲置", "资产处置未经审批", "红色监测户未及时帮扶"}
+
+
+def _amount(text: str) -> Decimal:
+    return Decimal(text.replace(",", "").replace("元", "").strip())
+
+
+def _cards(html: str) -> dict[str, str]:
+    return {" ".join(label.split()): value for label, value in
+            re.findall(r'<div class="ft-card[^"]*"><span>(.*?)</span><b>(.*?)</b>', html, re.S)}
+
+
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_asset_page_states_each_figure_once_and_it_adds_up(fava, bql, year):
+    """The cards, the villages' total row and every village row reconcile: held at the start +
+    income - distributed = held at the end, which is the collectives' balance in the books;
+    the start is the previous year's end."""
+    html = fava.page(f"FundtrailAssets/?time={year}")
+    cards = _cards(html)
+    opening, income = _amount(cards["村集体年初留存"]), _amount(cards[f"{year}年资产收益"])
+    paid, held = _amount(cards[f"{year}年已分配"]), _amount(cards[f"村集体年末留存 ({year}-12-31)"])
+    assert income and opening + income - paid == held
+    ((balance,),) = bql("SELECT sum(number) WHERE account ~ '^Assets:Collective:' "
+                        f"AND date <= {year}-12-31")
+    assert held == balance
+    before = bql("SELECT sum(number) WHERE account ~ '^Assets:Collective:' "
+                 f"AND date < {year}-01-01")
+    assert opening == (before[0][0] if before else 0)
+    villages = tables(html)[0]
+    total = villages[-1]
+    assert total[0] == "合计"
+    assert [_amount(c) for c in total[2:]] == [opening, income, *map(_amount, total[4:7]), held]
+    assert sum(map(_amount, total[4:7])) == paid
+    for row in villages[1:-1]:
+        start, got, *purposes, end = map(_amount, row[2:])
+        assert start + got - sum(purposes) == end, row[0]
+    for column in range(1, 8):
+        assert sum(_amount(r[column]) for r in villages[1:-1]) == _amount(total[column]), villages[0][column]
+    assert "年初留存 + 本年收益 − 本年已分配" in html
 
 
 def test_asset_page_for_one_village(fava, demo_books):

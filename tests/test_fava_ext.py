@@ -96,19 +96,30 @@ def test_overview_figures_per_level_equal_beanquery(fava, bql, demo_books):
     assert cards["未结疑点 (含核实中)"] == str(sum(f.status not in ("误报", "已整改") for f in found))
 
 
-def test_overview_charts_are_fava_charts_of_the_books(fava, bql):
+def test_overview_charts_are_charts_of_the_books(fava, bql):
+    """The two charts over months are SVG with Chinese month names, each bar and point titled
+    with its figure; the idle money is Fava's own chart of the fund accounts."""
     import json
 
     html = fava.page(f"Fundtrail/?time={YEAR}")
     block = re.search(r'<svelte-component type="charts"><script type="application/json">(.*?)</script>',
                       html, re.S).group(1)
-    progress, monthly, idle = json.loads(block)
-    assert [progress["type"], monthly["type"], idle["type"]] == ["balances", "bar", "hierarchy"]
+    (idle,) = json.loads(block)
+    assert idle["type"] == "hierarchy" and idle["label"] == "结余资金分布"
     spent = bql("SELECT month, sum(number) WHERE account ~ '^Expenses:' AND meta('fund') IS NOT NULL "
                 f"AND year = {YEAR} GROUP BY month ORDER BY month")
-    assert [Decimal(str(b["balance"]["CNY"])) for b in monthly["data"]] == \
-        [dict(spent).get(m, 0) for m in range(1, 13)]
-    assert Decimal(str(progress["data"][-1]["balance"]["累计支出"])) == sum(v for _, v in spent)
+    bars = re.findall(r"<title>(\d+)月 支出 ([\d,.]+) 元", html)
+    assert [(int(m), Decimal(v.replace(",", ""))) for m, v in bars] == \
+        [(m, dict(spent).get(m, Decimal(0))) for m in range(1, 13)]
+    cumulative = re.findall(r"<title>(\d+)月末 累计支出 ([\d,.]+) 元", html)
+    assert cumulative[-1] == ("12", yuan(sum(v for _, v in spent)))
+    charts = re.findall(r'<svg class="ft-chart".*?</svg>', html, re.S)
+    assert len(charts) == 2
+    for chart in charts:
+        labels = re.findall(r"<text[^>]*>([^<]*)</text>", chart)
+        assert [f"{m}月" for m in range(1, 13)] == [t for t in labels if t.endswith("月")]
+        assert not re.search(r"January|February|March|April|June|July|August|September|October"
+                             r"|November|December", chart)
     idle_funds = [leaf for level in idle["data"]["children"] for leaf in level["children"]]
     assert all(f["account"].startswith("Income:Fund:") and f["balance"]["CNY"] > 0 for f in idle_funds)
 

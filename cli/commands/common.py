@@ -86,8 +86,9 @@ def workspace_reports(ledger: str) -> Path:
 def load_books(ledger: str, warn: bool = True, trust_caches: bool = True):
     """The one way a command loads the books: `Books` (entries, errors, options and figures).
     With `warn`, say on stderr that the ledger has errors (for commands that report anyway).
-    `trust_caches=False` (verify, seal): read every file, neither beancount's pickle cache nor
-    the seal plugin's memory (fundtrail.loading)."""
+    `trust_caches=False` (seal): without the seal plugin's memory. Every load keeps to the
+    loading policy (fundtrail.loading: plugin allow-list, includes inside the workspace, no
+    pickle cache); `verify` loads with `loading.load_to_verify`."""
     from fundtrail.books import Books
 
     books = Books.load(ledger, trust_caches=trust_caches)

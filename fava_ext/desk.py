@@ -46,6 +46,21 @@ def in_window(findings: list[Finding], start: datetime.date | None,
                               and (start is None or f.date >= start or not is_closed(f)))]
 
 
+def period_findings(books, live: list[Finding], start: datetime.date,
+                    end: datetime.date) -> list[Finding]:
+    """The findings of the period [start, end) as its audit report and spreadsheet list them
+    (fundtrail.periods: its own, earlier ones still open, those closed in it), each with its
+    disposition as recorded now where the checks still find it (so a disposition recorded on
+    the desk shows at once); one the checks no longer find keeps its status 已消除."""
+    from fundtrail.reports.facts import Period, finding_set
+
+    last = end - datetime.timedelta(days=1)
+    found = finding_set(books, Period(f"{start.isoformat()}至{last.isoformat()}", start, last))
+    now = {f.id: f for f in live}
+    return [f._replace(status=now[f.id].status, reason=now[f.id].reason, trail=now[f.id].trail)
+            if f.id in now else f for f in found.all]
+
+
 def select(findings: list[Finding], severity="", status="", rule="", text="") -> list[Finding]:
     """The findings that pass every filter given, most severe and latest first."""
     rows = [f for f in findings

@@ -55,6 +55,20 @@ class Period:
         return time_progress(self.end)
 
 
+def period_problem(books, start: datetime.date, end: datetime.date, label: str) -> str | None:
+    """Why the books cannot report on [start, end] (no transactions at all, or none in the years
+    of the period), Chinese and English; None when they can. The CLI and Fava's downloads
+    refuse a period by this one test."""
+    days = [t.date for t in books.transactions]
+    if not days:
+        return "账簿中没有交易, 请先导入 the books hold no transactions: run `fundtrail import` first"
+    first, last = min(days), max(days)
+    if end < datetime.date(first.year, 1, 1) or start > datetime.date(last.year, 12, 31):
+        return (f"账簿中没有 {label} 的交易 the books hold no transactions in {label} "
+                f"(账簿期间 books cover {first} – {last})")
+    return None
+
+
 def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
     """Every finding of the checks run on the books as they stood at `day` (the entries up to
     it, judged at it, with the dispositions recorded by then); kept with the books."""
@@ -79,7 +93,7 @@ def finding_set(books, period: Period, settings: dict | None = None) -> periods.
                                                         lambda day: checks_at(books, day, settings)))
 
 
-__all__ = ["Period", "by_project", "checks_at", "finding_set", "by_village", "flows", "is_allotment", "is_spending", "total"]
+__all__ = ["Period", "by_project", "checks_at", "finding_set", "period_problem", "by_village", "flows", "is_allotment", "is_spending", "total"]
 
 
 def is_allotment(flow: Flow) -> bool:

@@ -88,8 +88,8 @@ def reconciliation_sentence(summary: dict) -> str:
     text = (f"银行及国库账户期末余额与{summary['as_of']}对账单核对，一致的{summary['reconciled']}个，"
             f"不一致的{summary['unreconciled']}个")
     if summary["unchecked"]:
-        text += (f"，未对账的{len(summary['unchecked'])}个（" + "；".join(summary["unchecked"])
-                 + "），其余额未经对账单核实")
+        text += (f"，未对账的{len(summary['unchecked'])}个：" + "；".join(summary["unchecked"])
+                 + "，其余额未经对账单核实")
     return text + "。"
 
 
@@ -327,7 +327,7 @@ def audit_context(books, period: Period) -> dict:
         "as_of": period.end.isoformat(),
         "reconciled": sum(1 for r in reconciled if r["status"] == "一致"),
         "unreconciled": sum(1 for r in reconciled if r["status"] == "不一致"),
-        "unchecked": [f"{r['name'] or r['account']}（{r['why']}）" for r in reconciled
+        "unchecked": [f"{r['name'] or r['account']}{r['why']}" for r in reconciled
                       if r["status"] == "未对账"],
     }
     county = books.master.county.name if books.master.county else ""

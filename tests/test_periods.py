@@ -147,7 +147,7 @@ def test_stale_and_missing_statements_are_unreconciled_and_named(demo_books):
     conclusion = "".join(context["conclusion"])
     for r in stale + missing:
         assert r["status"] == "未对账" and r["difference"] is not None or r["statement"] is None
-        assert f"{r['name'] or r['account']}（{r['why']}）" in conclusion
+        assert f"{r['name'] or r['account']}{r['why']}" in conclusion
     assert all(r["status"] == "未对账" for r in stale + missing)
     assert any("对账单截至2024-12-31" in r["why"] for r in stale)
     compared = [r for r in rows if r["status"] != "未对账"]

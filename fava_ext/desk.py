@@ -14,9 +14,9 @@ import re
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
-from fundtrail import catalogue, workflow
+from fundtrail import workflow
 from fundtrail.fava_ext.listing import matches
-from fundtrail.findings import SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
+from fundtrail.findings import GONE, SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
 from fundtrail.ledgertext import without_controls
 
 OPEN = "open"  # the filter value for findings without a disposition
@@ -51,14 +51,20 @@ def period_findings(books, live: list[Finding], start: datetime.date,
     """The findings of the period [start, end) as its audit report and spreadsheet list them
     (fundtrail.periods: its own, earlier ones still open, those closed in it), each with its
     disposition as recorded now where the checks still find it (so a disposition recorded on
-    the desk shows at once); one the checks no longer find keeps its status 已消除."""
+    the desk shows at once); one the checks no longer find is 已消除."""
     from fundtrail.reports.facts import Period, finding_set
 
     last = end - datetime.timedelta(days=1)
     found = finding_set(books, Period(f"{start.isoformat()}至{last.isoformat()}", start, last))
     now = {f.id: f for f in live}
-    return [f._replace(status=now[f.id].status, reason=now[f.id].reason, trail=now[f.id].trail)
-            if f.id in now else f for f in found.all]
+
+    def today(f: Finding) -> Finding:
+        if f.id in now:
+            return f._replace(status=now[f.id].status, reason=now[f.id].reason, trail=now[f.id].trail)
+        if is_closed(f):
+            return f
+        return f._replace(status=GONE, reason=f"{last.isoformat()}以后检查已不再发现")
+    return [today(f) for f in found.all]
 
 
 def select(findings: list[Finding], severity="", status="", rule="", text="") -> list[Finding]:
@@ -80,7 +86,10 @@ def facets(findings: list[Finding]) -> dict[str, collections.Counter]:
 
 def rule_titles(findings: list[Finding]) -> dict[str, str]:
     """The Chinese title of each rule among `findings`, by id, in title order."""
-    return dict(sorted({f.rule: catalogue.title(f.rule) for f in findings}.items(),
+    titles = collections.defaultdict(set)  # a rule's variant may have its own title
+    for f in findings:
+        titles[f.rule].add(f.title)
+    return dict(sorted({rule: "／".join(sorted(t)) for rule, t in titles.items()}.items(),
                        key=lambda kv: kv[1]))
 
 

@@ -55,7 +55,10 @@ def finding_groups(found) -> list[dict]:
             "count": 0, "amount": ZERO, "status": collections.Counter()})
         group["count"] += 1
         group["amount"] += f.amount or ZERO
+        group["money"] = group.get("money", False) or f.amount is not None
         group["status"][f.status_label] += 1
+    for group in groups.values():  # a statistical signal (Benford) has no money at stake: blank
+        group["amount"] = group["amount"] if group.pop("money") else None
     return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["title"]))
 
 

@@ -193,3 +193,31 @@ def test_audit_download_takes_a_quarter(fava):
     response = fava.get("Fundtrail/audit_pdf?period=2024Q3")
     assert response.mimetype == "application/pdf"
     assert "第三季度" in pdf_text(response.get_data())
+
+
+def test_a_signed_report_renders_the_same_after_later_entries(demo, tmp_path):
+    """What is recorded after a period's end (a disposition, a payment) changes later reports,
+    not the period's: the 2024 report is the books as at 2024-12-31; the 2025 report lists the
+    2024 finding with the disposition recorded in 2025."""
+    from conftest import copy_workspace
+
+    from fundtrail import findings
+    from fundtrail.cli.commands.common import load_books
+
+    copy_workspace(demo[0], tmp_path / "ws")
+    main = tmp_path / "ws" / "main.beancount"
+    before = load_books(str(main))
+    signed = pdf_text(audit.audit_pdf(before, "2024"))
+    target = next(f for f in facts.finding_set(before, Period.parse("2024")).current
+                  if f.severity == "critical")
+    with main.open("a", encoding="utf-8") as ledger:
+        ledger.write("\n" + findings.disposition_directive(target.id, "已整改", "已追回全部补助",
+                                                           date=datetime.date(2025, 3, 2), by="审计员"))
+    after = load_books(str(main))
+    assert pdf_text(audit.audit_pdf(after, "2024")) == signed
+    later = facts.finding_set(after, Period.parse("2025"))
+    closed = [f for f in later.closed if f.id == target.id]
+    assert closed and closed[0].status == "已整改" and closed[0].reason == "已追回全部补助"
+    text = flat(pdf_text(audit.audit_pdf(after, "2025")))
+    assert target.id in text and "已追回全部补助" in text
+    assert "以前期间的严重问题" not in text  # the only earlier critical one is settled

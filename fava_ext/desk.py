@@ -14,9 +14,9 @@ import re
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
-from fundtrail import workflow
+from fundtrail import catalogue, workflow
 from fundtrail.fava_ext.listing import matches
-from fundtrail.findings import GONE, SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
+from fundtrail.findings import SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
 from fundtrail.ledgertext import without_controls
 
 OPEN = "open"  # the filter value for findings without a disposition
@@ -52,6 +52,7 @@ def period_findings(books, live: list[Finding], start: datetime.date,
     (fundtrail.periods: its own, earlier ones still open, those closed in it), each with its
     disposition as recorded now where the checks still find it (so a disposition recorded on
     the desk shows at once); one the checks no longer find is 已消除."""
+    from fundtrail.findings import GONE
     from fundtrail.reports.facts import Period, finding_set
 
     last = end - datetime.timedelta(days=1)
@@ -88,7 +89,7 @@ def rule_titles(findings: list[Finding]) -> dict[str, str]:
     """The Chinese title of each rule among `findings`, by id, in title order."""
     titles = collections.defaultdict(set)  # a rule's variant may have its own title
     for f in findings:
-        titles[f.rule].add(f.title)
+        titles[f.rule].add(catalogue.rule(f.rule, f.variant).title)
     return dict(sorted({rule: "／".join(sorted(t)) for rule, t in titles.items()}.items(),
                        key=lambda kv: kv[1]))
 

@@ -211,24 +211,29 @@ class Fundtrail(_Page, FavaExtensionBase):
             downloads.bad_request(f"未知的行政村 Unknown village: {village!r}")
         quarter = downloads.quarter(request.args.get("quarter"))
         name = self.data.master.villages[village].name
+        downloads.require_period(self.loaded_books(), quarter)
         return downloads.download("village_notice", f"{name}-{quarter}-村级公告", self.loaded_books(),
                                   quarter, village, poster=bool(request.args.get("poster")))
 
     @extension_endpoint
     def county_pdf(self):
         year = downloads.year(request.args.get("year"))
+        downloads.require_period(self.loaded_books(), str(year))
         return downloads.download("county_pdf", f"{year}-县级项目资金公告", self.loaded_books(),
                                   year)
 
     @extension_endpoint
     def audit_pdf(self):
-        period = str(downloads.year(request.args.get("period")))
+        period = downloads.period(request.args.get("period"))
+        downloads.require_period(self.loaded_books(), period)
         return downloads.download("audit_pdf", f"{period}-审计报告", self.loaded_books(),
                                   period)
 
     @extension_endpoint
     def xlsx(self):
         year = request.args.get("year")
+        if year:
+            downloads.require_period(self.loaded_books(), str(downloads.year(year)))
         return downloads.download("xlsx", f"{year or '全部'}-资金数据", self.loaded_books(),
                                   year=downloads.year(year) if year else None)
 

@@ -62,6 +62,24 @@ def quarter(value: str | None) -> str:
     return value
 
 
+def period(value: str | None) -> str:
+    """A year ("2025") or a quarter ("2025Q3"), as the audit report takes it."""
+    if not value or not (YEAR.match(value) or QUARTER.match(value)):
+        bad_request(f"期间格式应为 2025 或 2025Q3 Period must look like 2025 or 2025Q3, not {value!r}.")
+    return value
+
+
+def require_period(books, label: str) -> None:
+    """Refuse a period the books hold no transactions in, with the CLI's words
+    (fundtrail.reports.facts.period_problem, as `fundtrail report` refuses it)."""
+    from fundtrail.reports.facts import Period, period_problem
+
+    span = Period.parse(label)
+    problem = period_problem(books, span.start, span.end, label)
+    if problem:
+        abort(plain(problem, 404))
+
+
 def download(name: str, filename: str, *args, **kwargs) -> Response:
     """Run report `name` on `args` and send its bytes as `filename`.<suffix>."""
     report = REPORTS[name]

@@ -201,3 +201,24 @@ def test_the_public_view_is_masked_and_has_no_household_detail(fava, demo_books)
     pdf = fava.get("Fundtrail/household_card?household=HH00049&year=2025")
     assert pdf.data[:4] == b"%PDF" and pdf.mimetype == "application/pdf"
     fava.get("Fundtrail/household_card?household=HH99999&year=2025", status=400)
+
+
+def test_without_a_usable_register_the_command_says_why(demo, tmp_path):
+    from conftest import copy_workspace
+
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    (root / "registers" / "households.csv").unlink()
+    result = run("report", "household", root / "main.beancount", "--household", "HH00049",
+                 "--year", 2025, "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "登记册文件不存在" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "out").exists()
+
+
+def test_the_reference_names_the_payment_not_its_project_batch_or_loan(demo_books):
+    master = demo_books.master
+    entries = [e for e in demo_books.index.transactions if e.links]
+    subsidy = next(e for e in entries if any(link.startswith("YKT-QH") for link in e.links))
+    interest = next(e for e in entries if any(link in master.loans for link in e.links))
+    assert re.fullmatch(r"YKT-QH\d{4}Q\d-\d\d-\d{3}", cards.reference(subsidy, master))
+    assert re.fullmatch(r"PSBC-1188-\d{14}", cards.reference(interest, master))

@@ -31,6 +31,7 @@ REPORTS = {
     "village_notice": Report("fundtrail.reports.village", "notice_pdf", PDF, "pdf"),
     "county_pdf": Report("fundtrail.reports.county", "disclosure_pdf", PDF, "pdf"),
     "audit_pdf": Report("fundtrail.reports.audit", "audit_pdf", PDF, "pdf"),
+    "household_card": Report("fundtrail.reports.household", "card_for", PDF, "pdf"),
     "xlsx": Report("fundtrail.reports.export", "xlsx_bytes", XLSX, "xlsx"),
 }
 

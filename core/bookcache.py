@@ -119,7 +119,8 @@ _CONTEXTS = (display_context._CurrencyContext,)
 
 # tags of encoded values (a tuple whose first item is one of these; plain values are themselves)
 (_TUPLE, _LIST, _DICT, _DEC, _DATE, _FROZEN, _SET, _REC, _REF, _DATETIME, _ENUM, _TYPE, _MISSING,
- _DCTX, _TXN, _DEFAULTDICT) = range(16)
+ _DCTX, _TXN, _DEFAULTDICT, _TOLMETA) = range(17)
+_TOLERANCES = "__tolerances__"  # the booking's tolerances in a transaction's meta
 _PLAIN = (str, int, bool, type(None), float)
 
 
@@ -136,8 +137,16 @@ class _Encoder:
         return self.record(entry)
 
     def meta(self, meta):
-        if meta is not None and type(meta) is dict and all(type(v) in _PLAIN for v in meta.values()):
-            return meta
+        if type(meta) is dict:
+            if all(type(v) in _PLAIN for v in meta.values()):
+                return meta
+            tolerances = meta.get(_TOLERANCES)
+            rest = {k: v for k, v in meta.items() if k != _TOLERANCES}
+            if type(tolerances) is ImmutableDictWithDefault and all(type(v) in _PLAIN for v in rest.values()) \
+                    and all(type(v) is Decimal for v in tolerances.values()) \
+                    and type(tolerances.default) in (Decimal, type(None)):
+                default = None if tolerances.default is None else str(tolerances.default)
+                return (_TOLMETA, rest, default, tuple((k, str(v)) for k, v in tolerances.items()))
         return self.value(meta)
 
     def posting(self, p):
@@ -172,6 +181,8 @@ class _Encoder:
         if kind is tuple:
             return (_TUPLE, tuple(self.value(v) for v in value))
         if kind is dict:
+            if all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
+                return value  # as it is: a dict of plain values (most meta)
             return (_DICT, tuple((self.value(k), self.value(v)) for k, v in value.items()))
         if kind is ImmutableDictWithDefault:
             return (_DEFAULTDICT, self.value(value.default),
@@ -202,6 +213,7 @@ class _Encoder:
 class _Decoder:
     def __init__(self):
         self.entries: list = []
+        self.tolerances: dict = {}  # the same tolerances are one (immutable) object
 
     def entries_of(self, encoded) -> list:
         out = self.entries
@@ -217,18 +229,31 @@ class _Decoder:
         return out
 
     def meta(self, meta):
-        return meta if type(meta) is dict else self.value(meta)
+        if type(meta) is dict:
+            return meta
+        if type(meta) is tuple and meta and meta[0] == _TOLMETA:
+            _tag, rest, default, items = meta
+            if type(rest) is not dict:
+                raise ValueError("not a meta")
+            tolerances = self.tolerances.get((default, items))
+            if tolerances is None:
+                tolerances = self.tolerances[(default, items)] = ImmutableDictWithDefault(
+                    {currency: Decimal(number) for currency, number in items},
+                    default=None if default is None else Decimal(default))
+            rest[_TOLERANCES] = tolerances
+            return rest
+        return self.value(meta)
 
     def posting(self, p, _posting=data.Posting, _amount=amount.Amount, _dec=Decimal):
         if len(p) == 5 and type(p[0]) is str:
             account, number, currency, flag, meta = p
             return _posting(account, _amount(_dec(number), currency), None, None, flag,
-                            meta if type(meta) is dict else self.value(meta))
+                            meta if type(meta) is dict else self.meta(meta))
         return self.value(p)
 
     def value(self, value):
         if type(value) is not tuple:
-            if type(value) not in _PLAIN:
+            if type(value) not in _PLAIN and type(value) is not dict:
                 raise ValueError("not a plain value")
             return value
         tag = value[0]
@@ -358,6 +383,11 @@ def cache_path(main: Path) -> Path:
 
 def _mac(payload: bytes) -> bytes:
     return hmac.new(sealcache.key() or b"", b"books\0" + payload, hashlib.sha256).digest()
+
+
+def enabled() -> bool:
+    """Whether the cache can be kept: the OS user's config folder holds its key."""
+    return sealcache.key() is not None
 
 
 def load(main: Path, fresh):

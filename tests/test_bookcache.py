@@ -33,13 +33,13 @@ def ledger(demo, tmp_path):
 def fresh_loads(monkeypatch):
     """How many loads read the ledger files (not the cache)."""
     calls = []
-    real = loading._cached_load
+    real = loading._load
 
-    def counted(path):
+    def counted(path, ledger_plugins):
         calls.append(path)
-        return real(path)
+        return real(path, ledger_plugins)
 
-    monkeypatch.setattr(loading, "_cached_load", counted)
+    monkeypatch.setattr(loading, "_load", counted)
     return calls
 
 

@@ -54,7 +54,8 @@ CACHE_FILE = ".fundtrail-books.cache"
 FORMAT = b"fundtrail-books-cache-v1"
 _MAC_SIZE = 32
 _UNHASHED_DIRS = ("documents", "inbox", "reports", "__pycache__")  # listed, not read
-_MEMO_KEPT = ("review",)  # what the load derived and kept with the flow index: the findings
+_MEMO_KEPT = ("review",)
+_BROKEN = (ValueError, EOFError, TypeError, IndexError, KeyError, OverflowError, ArithmeticError)  # what the load derived and kept with the flow index: the findings
 
 
 class KeptError(NamedTuple):
@@ -406,9 +407,9 @@ def load(main: Path, fresh):
     return entries, errors, options
 
 
-def read(main: Path, now: bytes):
-    """The kept load, or None: no cache, a cache whose MAC does not verify (forged, edited or
-    from another user), or one made from other files, code or versions than `now`."""
+def _payload(main: Path, now: bytes) -> bytes | None:
+    """The cache's data after the key, or None: no cache, a cache whose MAC does not verify
+    (forged, edited or from another user), or one made from other files, code or versions."""
     try:
         stored = cache_path(main).read_bytes()
     except OSError:
@@ -418,19 +419,50 @@ def read(main: Path, now: bytes):
         return None
     if payload[:len(now)] != now:
         return None
+    return payload[len(now):]
+
+
+def read(main: Path, now: bytes):
+    """The kept load (see `_payload` for when there is none)."""
+    payload = _payload(main, now)
+    if payload is None:
+        return None
     try:
-        body = marshal.loads(payload[len(now):])
+        size = int.from_bytes(payload[:8], "big")
+        body = marshal.loads(payload[8 + size:])
         decoder = _Decoder()
         entries = decoder.entries_of(body[0])
         errors = decoder.value(body[1])
         options = decoder.value(body[2])
         memo = decoder.value(body[3])
-    except (ValueError, EOFError, TypeError, IndexError, KeyError, OverflowError, ArithmeticError):
+    except _BROKEN:
         return None
-    if type(entries) is not list or type(errors) is not list or type(options) is not dict:
+    if type(entries) is not list or type(errors) is not list or type(options) is not dict \
+            or type(memo) is not dict:
         return None
     _seed(entries, memo)
     return entries, errors, options
+
+
+def verdict(main: Path):
+    """(errors, options, findings kept with the books) of the kept load of unchanged books,
+    without its entries (an error's or a finding's own entry is kept with it, equal to the
+    books' but not the same object): what `fundtrail check` prints. None when the books
+    must be loaded (no cache, not trusted, or the load kept no findings)."""
+    main = Path(main).resolve()
+    if sealcache.key() is None:
+        return None
+    payload = _payload(main, context(main))
+    if payload is None:
+        return None
+    try:
+        size = int.from_bytes(payload[:8], "big")
+        errors, options, memo = (_Decoder().value(part) for part in marshal.loads(payload[8:8 + size]))
+    except _BROKEN:
+        return None
+    if type(errors) is not list or type(options) is not dict or type(memo) is not dict or not memo:
+        return None
+    return errors, options, memo
 
 
 def write(main: Path, now: bytes, entries, errors, options) -> bool:
@@ -442,12 +474,14 @@ def write(main: Path, now: bytes, entries, errors, options) -> bool:
         if not path.is_relative_to(root) or path.relative_to(root).parts[0] in _UNHASHED_DIRS:
             return _drop(main)
     try:
-        encoder = _Encoder(entries)
+        encoder, alone = _Encoder(entries), _Encoder(())
+        memo = _kept_memo(entries)
         body = marshal.dumps((tuple(encoder.entry(e) for e in entries), encoder.value(list(errors)),
-                              encoder.value(dict(options)), encoder.value(_kept_memo(entries))))
+                              encoder.value(dict(options)), encoder.value(memo)))
+        head = marshal.dumps((alone.value(list(errors)), alone.value(dict(options)), alone.value(memo)))
     except (Unencodable, ValueError):
         return _drop(main)
-    payload = now + body
+    payload = now + len(head).to_bytes(8, "big") + head + body
     try:
         atomic(cache_path(main), _mac(payload) + payload)
     except OSError:

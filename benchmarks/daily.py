@@ -72,9 +72,10 @@ def statement(path: Path, root: Path, rows: int) -> None:
     from fundtrail.books import Books
 
     books = Books.load(str(root / "main.beancount"), trust_caches=False)
-    last = max(t.date for t in books.transactions)
     account = "Assets:Bank:ICBC-2345"
-    balance = books.cash_balances(last).get(account, Decimal(0))
+    last = max(e.date for e in books.entries if hasattr(e, "postings") or getattr(e, "account", "") == account)
+    balance = sum((p.units.number for e in books.transactions for p in e.postings if p.account == account),
+                  Decimal(0))
     rng, day = random.Random(1), last + datetime.timedelta(days=1)
     lines = ["中国工商银行对公账户明细", "户名:青禾区财政局衔接资金专户", "账号:1605 0012 0920 0012 345"]
     body = []

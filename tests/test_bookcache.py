@@ -177,3 +177,33 @@ def test_verify_and_seal_never_read_it(ledger, monkeypatch):
     monkeypatch.setattr(bookcache, "read", refuse)
     entries, _errors, _options = loading.load(ledger, trust_caches=False)
     assert entries
+
+
+def test_fava_loads_through_the_cache(ledger, fresh_loads):
+    from fundtrail.web.serve import create_app
+
+    load(ledger)
+    app = create_app(str(ledger))
+    assert len(fresh_loads) == 1  # Fava's load came from the cache
+    fava_ledger = app.config["LEDGERS"].ledgers[0]
+    assert fava_ledger.all_entries == load(ledger).entries
+
+
+def test_reports_render_in_workers_in_order(demo_books):
+    from fundtrail.reports import batch, village
+
+    codes = village.village_codes(demo_books)[:3]
+    jobs = [(code, lambda code=code: village.notice_html(demo_books, "2024Q3", code)) for code in codes]
+    done = list(batch.render_all(jobs, workers=2))
+    assert [name for name, _ in done] == codes
+    assert all(content.startswith(b"%PDF") and len(content) > 10_000 for _, content in done)
+
+
+def test_report_all_writes_every_report_of_the_quarter(ledger, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", "all", str(ledger), "--quarter", "2024Q3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "2024Q3-audit.pdf" in names and "2024-county-disclosure.pdf" in names
+    assert sum(1 for n in names if n.startswith("2024Q3-3704")) == 46
+    assert not [n for n in names if n.endswith(".part")]

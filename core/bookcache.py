@@ -134,7 +134,7 @@ class _Encoder:
         if type(entry) is data.Transaction:
             return (_TXN, self.meta(entry.meta), entry.date.toordinal(), entry.flag, entry.payee,
                     entry.narration, self.value(entry.tags), self.value(entry.links),
-                    tuple(self.posting(p) for p in entry.postings))
+                    tuple(self.posting(p, entry.meta.get("filename")) for p in entry.postings))
         return self.record(entry)
 
     def meta(self, meta):
@@ -150,11 +150,16 @@ class _Encoder:
                 return (_TOLMETA, rest, default, tuple((k, str(v)) for k, v in tolerances.items()))
         return self.value(meta)
 
-    def posting(self, p):
-        units = p.units
+    def posting(self, p, filename):
+        units, meta = p.units, p.meta
         if type(p) is data.Posting and type(units) is amount.Amount and type(units.number) is Decimal \
                 and p.cost is None and p.price is None:
-            return (p.account, str(units.number), units.currency, p.flag, self.meta(p.meta))
+            if type(meta) is dict and len(meta) == 2 and meta.get("filename") == filename \
+                    and type(meta.get("lineno")) is int and list(meta) == ["filename", "lineno"]:
+                meta = meta["lineno"]  # the usual posting meta: its line in its entry's file
+            else:
+                meta = self.meta(meta)
+            return (p.account, str(units.number), units.currency, p.flag, meta)
         return self.value(p)
 
     def record(self, value):
@@ -223,8 +228,10 @@ class _Decoder:
         for item in encoded:
             if item[0] == _TXN:
                 _tag, m, day, flag, payee, narration, tags, links, postings = item
-                append(txn(meta(m), fromordinal(day), flag, payee, narration, value(tags),
-                           value(links), [posting(p) for p in postings]))
+                m = meta(m)
+                filename = m.get("filename") if type(m) is dict else None
+                append(txn(m, fromordinal(day), flag, payee, narration, value(tags),
+                           value(links), [posting(p, filename) for p in postings]))
             else:
                 append(value(item))
         return out
@@ -245,11 +252,14 @@ class _Decoder:
             return rest
         return self.value(meta)
 
-    def posting(self, p, _posting=data.Posting, _amount=amount.Amount, _dec=Decimal):
+    def posting(self, p, filename, _posting=data.Posting, _amount=amount.Amount, _dec=Decimal):
         if len(p) == 5 and type(p[0]) is str:
             account, number, currency, flag, meta = p
-            return _posting(account, _amount(_dec(number), currency), None, None, flag,
-                            meta if type(meta) is dict else self.meta(meta))
+            if type(meta) is int:
+                meta = {"filename": filename, "lineno": meta}
+            elif type(meta) is not dict:
+                meta = self.meta(meta)
+            return _posting(account, _amount(_dec(number), currency), None, None, flag, meta)
         return self.value(p)
 
     def value(self, value):

@@ -120,7 +120,7 @@ _CONTEXTS = (display_context._CurrencyContext,)
 
 # tags of encoded values (a tuple whose first item is one of these; plain values are themselves)
 (_TUPLE, _LIST, _DICT, _DEC, _DATE, _FROZEN, _SET, _REC, _REF, _DATETIME, _ENUM, _TYPE, _MISSING,
- _DCTX, _TXN, _DEFAULTDICT, _TOLMETA) = range(17)
+ _DCTX, _TXN, _DEFAULTDICT, _TOLMETA, _CUSTOM, _STRDICT) = range(19)
 _TOLERANCES = "__tolerances__"  # the booking's tolerances in a transaction's meta
 _PLAIN = (str, int, bool, type(None), float)
 
@@ -135,6 +135,12 @@ class _Encoder:
             return (_TXN, self.meta(entry.meta), entry.date.toordinal(), entry.flag, entry.payee,
                     entry.narration, self.value(entry.tags), self.value(entry.links),
                     tuple(self.posting(p, entry.meta.get("filename")) for p in entry.postings))
+        if type(entry) is data.Custom and type(entry.values) is list \
+                and all(type(v) is ValueType and (type(v.dtype) is str or v.dtype in _TYPE_INDEX)
+                        for v in entry.values):
+            return (_CUSTOM, self.meta(entry.meta), entry.date.toordinal(), entry.type,
+                    tuple((self.value(v.value), v.dtype if type(v.dtype) is str else _TYPE_INDEX[v.dtype])
+                          for v in entry.values))
         return self.record(entry)
 
     def meta(self, meta):
@@ -189,6 +195,8 @@ class _Encoder:
         if kind is dict:
             if all(type(k) is str and type(v) in _PLAIN for k, v in value.items()):
                 return value  # as it is: a dict of plain values (most meta)
+            if all(type(k) is str for k in value):
+                return (_STRDICT, tuple(value), tuple(self.value(v) for v in value.values()))
             return (_DICT, tuple((self.value(k), self.value(v)) for k, v in value.items()))
         if kind is ImmutableDictWithDefault:
             return (_DEFAULTDICT, self.value(value.default),
@@ -232,6 +240,10 @@ class _Decoder:
                 filename = m.get("filename") if type(m) is dict else None
                 append(txn(m, fromordinal(day), flag, payee, narration, value(tags),
                            value(links), [posting(p, filename) for p in postings]))
+            elif item[0] == _CUSTOM:
+                _tag, m, day, kind, values = item
+                append(data.Custom(meta(m), fromordinal(day), kind,
+                                   [ValueType(value(v), t if type(t) is str else _TYPES[t]) for v, t in values]))
             else:
                 append(value(item))
         return out
@@ -280,6 +292,9 @@ class _Decoder:
             return tuple(self.value(v) for v in value[1])
         if tag == _LIST:
             return [self.value(v) for v in value[1]]
+        if tag == _STRDICT:
+            decode = self.value
+            return {k: v if type(v) is not tuple else decode(v) for k, v in zip(value[1], value[2], strict=True)}
         if tag == _DICT:
             return {self.value(k): self.value(v) for k, v in value[1]}
         if tag == _FROZEN:

@@ -365,7 +365,7 @@ def _code_digest() -> bytes:
 _code = None
 
 
-def context(main: Path) -> bytes:
+def context(main: Path, also=()) -> bytes:
     """What the books are loaded from: versions, fundtrail's code, and every file of the
     workspace a load can read (main.beancount, the files it includes, registers...) by content
     (the loaded books only keep a load that includes no file outside these)."""
@@ -379,7 +379,7 @@ def context(main: Path) -> bytes:
     for part in (__version__, beancount.__version__, sys.version, platform.machine(), str(main)):
         digest.update(part.encode() + b"\0")
     digest.update(_code)
-    files = {main}
+    files = {main, *(Path(name) for name in also)}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -416,14 +416,15 @@ def enabled() -> bool:
     return sealcache.key() is not None
 
 
-def load(main: Path, fresh):
+def load(main: Path, fresh, also=()):
     """(entries, errors, options): the kept load when nothing it read has changed, else
     `fresh()`, kept for next time. The key is taken before `fresh()` reads anything, so a file
-    changed during the load makes a cache that is never trusted, not a stale one trusted."""
+    changed during the load makes a cache that is never trusted, not a stale one trusted.
+    `also`: files outside the workspace the load reads (the plugin allow-list), hashed too."""
     main = Path(main).resolve()
     if sealcache.key() is None:
         return fresh()
-    now = context(main)
+    now = context(main, also)
     kept = read(main, now)
     if kept is not None:
         return kept
@@ -469,7 +470,7 @@ def read(main: Path, now: bytes):
     return entries, errors, options
 
 
-def verdict(main: Path):
+def verdict(main: Path, also=()):
     """(errors, options, findings kept with the books) of the kept load of unchanged books,
     without its entries (an error's or a finding's own entry is kept with it, equal to the
     books' but not the same object): what `fundtrail check` prints. None when the books
@@ -477,7 +478,7 @@ def verdict(main: Path):
     main = Path(main).resolve()
     if sealcache.key() is None:
         return None
-    payload = _payload(main, context(main))
+    payload = _payload(main, context(main, also))
     if payload is None:
         return None
     try:

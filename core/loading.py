@@ -104,7 +104,13 @@ def load(ledger, trust_caches: bool = True):
             return _load(path, ledger_plugins=True)
     # unchanged books from the cache of the loaded books (fundtrail.bookcache: plain data with a
     # keyed MAC, keyed by the content of every file the load reads)
-    return bookcache.load(path, lambda: _load(path, ledger_plugins=True))
+    return bookcache.load(path, lambda: _load(path, ledger_plugins=True), also=(settings_path(),))
+
+
+def kept_verdict(ledger):
+    """What the last load of unchanged books found (errors, options, findings), from the cache of
+    the loaded books without loading them (fundtrail.bookcache.verdict); None: load them."""
+    return bookcache.verdict(Path(ledger).resolve(), also=(settings_path(),))
 
 
 def load_to_verify(ledger):

@@ -69,10 +69,10 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
 def _kept(ledger: str):
     """(load errors, options, (findings, review errors)) of unchanged books from the cache of
     the loaded books, without loading them; None when they must be loaded."""
-    from fundtrail import bookcache
+    from fundtrail import loading
     from fundtrail.plugins import checks
 
-    kept = bookcache.verdict(ledger)
+    kept = loading.kept_verdict(ledger)
     if kept is None:
         return None
     errors, options, memo = kept

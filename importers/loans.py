@@ -88,6 +88,10 @@ def day_of(cell) -> datetime.date | None:
     """A date cell: a date, text in the usual forms, or an Excel serial number (General format)."""
     if cell is None or not cells.text(cell):
         return None
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
     if isinstance(cell, (int, float)) and not isinstance(cell, bool):
         if 20_000 <= cell <= 80_000:  # 1954-2119 as Excel counts days
             return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))

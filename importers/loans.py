@@ -14,7 +14,7 @@ Each row becomes two directives, upserted by loan id (re-importing a newer regis
 
 - `custom "loan" "<id>"` on the issue date: the terms (household, borrower, borrower_id, amount,
   term_months, due, rate (percent), bank, purpose, used_by). The id is the file's loan number
-  (贷款账号, 借据号); a register with none gets `LN<issue date>-<6 hex>` from the borrower's ID
+  (贷款账号, 借据号); a register with none gets `LN<issue date>-<6 hex digits>` from the borrower's ID
   number, the issue date and the amount (the same row always gets the same id).
 - `custom "loan-status" "<id>"` on the date the register states (统计截止日期, 填报日期 ...; else
   the day of the import): status (正常, 逾期, 结清, 展期), settled, overdue (principal overdue),
@@ -143,7 +143,7 @@ def status_of(word: str, settled, overdue: Decimal) -> str:
 
 
 def derived_id(person: str, start: datetime.date, amount: Decimal) -> str:
-    digest = hashlib.sha1(f"{person}|{start}|{amount}".encode()).hexdigest()[:6].upper()
+    digest = hashlib.sha1(f"{person}|{start}|{amount}".encode()).hexdigest()[:6]
     return f"LN{start:%Y%m%d}-{digest}"
 
 

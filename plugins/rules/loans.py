@@ -315,30 +315,48 @@ def risk_fund(ctx):
         return
     as_of, index = ctx.as_of, ctx.flows
     fund = sum((index.bank_balance.get(name, Decimal(0)) for name, _ in funds), Decimal(0))
-    lending = overdue_total = Decimal(0)
+    leverage, share_max = ctx.settings["loan_risk_leverage"], ctx.settings["loan_overdue_share_max"]
+    backed = fund * leverage
+    moves, lending, overdue_total, seen = [], Decimal(0), Decimal(0), None
     for _entry, loan in loans:
+        if loan.date > as_of:
+            continue
         status = _status(ctx, loan)
-        if loan.date <= as_of < outstanding_until(loan, status, as_of) or (
-                status and status.status == OVERDUE and not status.settled):
+        owed = status is not None and status.status == OVERDUE and not status.settled
+        end = outstanding_until(loan, status, as_of)
+        moves += [(loan.date, loan.amount), (end, -loan.amount)]
+        if as_of < end or owed:
             lending += loan.amount
-            if status and status.status == OVERDUE and not status.settled:
+            if owed:
                 overdue_total += status.overdue or loan.amount
+                seen = max(seen or status.date, status.date)
     account, opened = funds[0]
     last = index.bank_last.get(account)
     links = sorted(last.links) if last is not None else []
     names = "、".join(str(o.meta.get("name") or n) for n, o in funds)
-    leverage, share_max = ctx.settings["loan_risk_leverage"], ctx.settings["loan_overdue_share_max"]
-    if lending > fund * leverage:
+    if lending > backed:
         yield findings.emit("loan-risk-fund", f"{account}|leverage", opened, amount=lending, links=links,
-                            variant="", facets={"scope": "leverage"}, date=as_of, fund=fund,
-                            fund_name=names, lending=lending, leverage=leverage, backed=fund * leverage,
-                            excess=lending - fund * leverage, as_of=as_of)
+                            facets={"scope": "leverage"}, date=_crossed(moves, backed, as_of),
+                            fund=fund, fund_name=names, lending=lending, leverage=leverage, backed=backed,
+                            excess=lending - backed, as_of=as_of)
     if lending and overdue_total / lending > share_max:
         share = overdue_total / lending
         yield findings.emit("loan-risk-fund", f"{account}|overdue", opened, amount=overdue_total,
-                            links=links, variant="overdue", facets={"scope": "overdue"}, date=as_of,
-                            fund=fund, fund_name=names, lending=lending, overdue=overdue_total,
-                            share=f"{share * 100:.1f}%", share_max=f"{share_max * 100:.1f}%", as_of=as_of)
+                            links=links, variant="overdue", facets={"scope": "overdue"},
+                            date=min(seen or as_of, as_of), fund=fund, fund_name=names, lending=lending,
+                            overdue=overdue_total, share=f"{share * 100:.1f}%",
+                            share_max=f"{share_max * 100:.1f}%", as_of=as_of)
+
+
+def _crossed(moves, backed: Decimal, as_of: datetime.date) -> datetime.date:
+    """The first day the loans outstanding went over `backed` (and the finding's date): the same
+    in every period that sees it."""
+    running = Decimal(0)
+    for day, amount in sorted(moves, key=lambda m: (m[0], m[1] > 0)):  # repaid before lent
+        running += amount
+        if running > backed and day <= as_of:
+            return day
+    return as_of
 
 
 RULES = {"loan-over-limit": over_limit, "loan-over-term": over_term,

@@ -70,7 +70,7 @@ def write_books(root: Path, s: Scenario) -> None:
     cash = {TREASURY: ("国库存款", {"bank": "中国人民银行青禾支库", "account_no": "370405000000001"}),
             HELD: ("区乡村振兴局实有资金账户", {"account_no": "405012000000001"}),
             CLEARING: ("一卡通代发过渡户", {}),
-            RISK_FUND: ("青禾区小额信贷风险补偿金专户", {"bank": "PSBC", "account_no": "9370 4050 0000 7701"})}
+            RISK_FUND: ("青禾区小额信贷风险补偿金专户", {"bank": "QHRCB", "account_no": "6230 4050 0000 7701"})}
     for account, (bank, number, holder, _layout) in BANKS.items():
         cash[account] = (holder, {"bank": bank, "account_no": number})
     _append(root, "accounts.beancount", [

@@ -33,7 +33,7 @@ ICBC = acc.bank_account("ICBC", "1605 0012 0920 0012 345")
 ABC = acc.bank_account("ABC", "15-4101 0104 0016 688")
 PSBC = acc.bank_account("PSBC", "9370 4050 0000 1188")
 DORMANT = acc.bank_account("ICBC", "1605 0012 0920 0009 876")
-RISK_FUND = acc.bank_account("PSBC", "9370 4050 0000 7701")  # 风险补偿金, no statement in the demo
+RISK_FUND = acc.bank_account("QHRCB", "6230 4050 0000 7701")  # 风险补偿金, no statement in the demo
 HELD = f"{acc.HELD}:405012"
 CLEARING = f"{acc.CLEARING}:YKT"
 BANKS = {
@@ -522,7 +522,7 @@ class Scenario:
         for y in YEARS:
             for month in (3, 6, 9, 12):
                 amount = Decimal("87.50")  # 0.35 % a year on 100,000, quarterly
-                self.txns.append(Txn(D(y, month, 21), "中国邮政储蓄银行青禾区支行", "风险补偿金结息", [
+                self.txns.append(Txn(D(y, month, 21), "青禾农村商业银行", "风险补偿金结息", [
                     Posting(RISK_FUND, amount), Posting(acc.OTHER_INCOME, -amount)], {"FXBC-7701"},
                     file="manual"))
         self.expect("loan-risk-fund", "^FXBC-7701", scope="leverage")

@@ -31,9 +31,8 @@ def workspace(tmp_path):
 
 
 def copy_workspace(source, target) -> None:
-    """A copy of a workspace without beancount's pickle cache: the cache lists the files it was
-    read from by absolute path, so a copied cache would answer for the original's files and a
-    change made to the copy would not be seen (the cache is written when a load takes over 1 s)."""
+    """A copy of a workspace without a beancount pickle cache another tool may have left there
+    (fundtrail neither reads nor writes it: fundtrail.loading)."""
     import shutil
 
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.picklecache"))

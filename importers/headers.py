@@ -308,3 +308,34 @@ def _register(kind: str, register: str, required: tuple[str, ...]) -> Spec:
 HOUSEHOLDS = _register("脱贫户/监测户登记册", "households",
                        ("户编号", "户主姓名", "身份证号", "行政村"))
 OFFICIALS = _register("干部及亲属登记册", "officials", ("姓名", "身份证号", "关系人身份证号"))
+
+# -- micro-loan registers (小额信贷台账): a bank's loan ledger, the county's 台账, a bank system's
+# export (fundtrail.importers.loans). Amount columns may be in 万元 (the label says so).
+LOANS = Spec("小额信贷台账", (
+    field("seq", "count", "序号"),
+    field("loan_no", "code", "贷款账号", "借据号", "贷款编号", "借据编号", "贷款合同号", "合同编号", "贷款号",
+          label="贷款编号"),
+    field("borrower", "text", "借款人", "借款人姓名", "客户名称", "客户姓名", "贷款人姓名", label="借款人"),
+    field("id_no", "code", "身份证号", "身份证号码", "证件号码", "借款人身份证号", "借款人证件号码", "公民身份号码",
+          "身份证件号码", label="身份证号"),
+    field("household", "code", "户编号", "户编码", "户号"),
+    field("head", "text", "户主姓名", "户主"),
+    TOWN,
+    VILLAGE,
+    field("bank", "text", "贷款银行", "经办银行", "放款银行", "贷款机构", "经办机构", "合作银行"),
+    field("amount", "amount", "贷款金额(元)", "贷款金额(万元)", "贷款金额", "合同金额", "放款金额", "借款金额",
+          "发放金额", label="贷款金额"),
+    field("term", "count", "贷款期限(月)", "期限(月)", "贷款期限", "借款期限", label="贷款期限(月)"),
+    field("start", "date", "放款日期", "发放时间", "发放日期", "起息日", "放款时间", "贷款日期", "借款日期",
+          label="放款日期"),
+    field("due", "date", "到期日期", "到期时间", "止息日", "到期日", "约定到期日", label="到期日期"),
+    field("purpose", "text", "贷款用途", "借款用途", "用途", label="贷款用途"),
+    field("rate", "text", "执行利率(%)", "执行利率", "年利率(%)", "年利率", "利率(%)", "利率", label="利率"),
+    field("subsidy_paid", "amount", "已贴息金额(元)", "已贴息金额", "累计贴息(元)", "累计贴息", "累计财政贴息",
+          "贴息金额", "财政贴息金额", label="已贴息金额"),
+    field("status", "text", "还款情况", "贷款状态", "还款状态", "是否逾期", "五级分类", label="还款情况"),
+    field("overdue", "amount", "逾期金额(元)", "逾期本金(万元)", "逾期本金(元)", "逾期金额", "逾期本金",
+          label="逾期金额"),
+    field("settled", "date", "结清日期", "结清日", "还清日期", "实际结清日期", label="结清日期"),
+    field("used_by", "text", "实际使用人", "资金实际使用人", "实际用款人", "资金使用方", label="实际使用人"),
+), ("borrower", "id_no", "amount", "start"))

@@ -19,6 +19,7 @@ from fundtrail.importers.base import FundtrailImporter
 from fundtrail.importers.collective import DistributionImporter, IncomeRecordImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.loans import LoanRegisterImporter
 from fundtrail.importers.registers import (
     FundListImporter,
     PersonRegisterImporter,
@@ -30,7 +31,7 @@ from fundtrail.importers.vouchers import VoucherImporter
 
 # Registers first (places, items, funds, projects and assets classify what follows), then the money.
 ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter,
-         AssetRegisterImporter, PersonRegisterImporter, VoucherImporter, IncomeRecordImporter,
+         AssetRegisterImporter, PersonRegisterImporter, LoanRegisterImporter, VoucherImporter, IncomeRecordImporter,
          DistributionImporter, RosterImporter, StatementImporter)
 
 
@@ -39,6 +40,7 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root),
              ProjectLibraryImporter(root), AssetRegisterImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
+             LoanRegisterImporter(root),
              VoucherImporter(root), IncomeRecordImporter(root), DistributionImporter(root),
              RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)])
@@ -64,11 +66,11 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
     if best is None:
         zh, en = _nearest_layout(path, candidates)
         typed = as_typed(path)
-        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细)，"
+        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、小额信贷台账、资产收益明细、收益分配明细)，"
                        f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
                        f"{typed} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
-                       f"subsidy roster, registers, asset income, distributions) and not a treasury voucher XML. "
+                       f"subsidy roster, registers, micro-loan registers, asset income, distributions) and not a treasury voucher XML. "
                        f"{en}For a bank statement, run `fundtrail layout suggest {typed}` to draft a layout")
     return best
 

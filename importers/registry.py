@@ -16,6 +16,13 @@ from pathlib import Path
 from fundtrail.importers import layout, sniff
 from fundtrail.importers.assets import AssetRegisterImporter
 from fundtrail.importers.base import FundtrailImporter
+from fundtrail.importers.benefit import (
+    LeaseImporter,
+    LeaseReceiptImporter,
+    PurchaseListImporter,
+    RentRollImporter,
+    WageRollImporter,
+)
 from fundtrail.importers.collective import DistributionImporter, IncomeRecordImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
@@ -31,7 +38,9 @@ from fundtrail.importers.vouchers import VoucherImporter
 # Registers first (places, items, funds, projects and assets classify what follows), then the money.
 ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter,
          AssetRegisterImporter, PersonRegisterImporter, VoucherImporter, IncomeRecordImporter,
-         DistributionImporter, RosterImporter, StatementImporter)
+         DistributionImporter, RosterImporter, StatementImporter,
+         # benefit links: the rolls and leases after the registers, the rent receipts after the leases
+         WageRollImporter, PurchaseListImporter, RentRollImporter, LeaseImporter, LeaseReceiptImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
@@ -41,7 +50,9 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
              VoucherImporter(root), IncomeRecordImporter(root), DistributionImporter(root),
              RosterImporter(root)]
-            + [StatementImporter(lay, root) for lay in layout.load_all(root)])
+            + [StatementImporter(lay, root) for lay in layout.load_all(root)]
+            + [WageRollImporter(root), PurchaseListImporter(root), RentRollImporter(root),
+               LeaseImporter(root), LeaseReceiptImporter(root)])
 
 
 def best_scoring(path: Path, candidates) -> FundtrailImporter | None:

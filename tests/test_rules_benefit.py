@@ -27,7 +27,8 @@ def roll(code, kind, n, *, day="2024-09-30", amount="2000.00", quantity="20", pe
          id_no=None, registered="是"):
     person = person or f"人{n}"
     id_no = f"3704051980010100{n:02d}" if id_no is None else id_no
-    return (f'{day} custom "benefit-roll" "{code}" "{kind}"\n  person: "{person}"\n'
+    return (f'{day} custom "benefit-roll" "{code}|{kind}|{person}|{day}"\n  project: "{code}"\n'
+            f'  kind: "{kind}"\n  person: "{person}"\n'
             f'  id_no: "{id_no}"\n  village: "甲村"\n  quantity: {quantity}\n'
             f"  amount: {amount} CNY\n  registered: \"{registered}\"\n")
 

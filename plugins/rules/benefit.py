@@ -5,8 +5,8 @@ benefit-promise-unkept (medium)
     its `promise_kind:` (务工/收购/流转), `promise:` (how many) and `promise_unit:` (人/户/元/亩)
     from the project library (带动类型, 承诺数量, 承诺单位), else the kind the `linkage:` text
     names (`benefit_link_words`) and its `poor_households` as the number of households. The
-    project's rolls (`custom "benefit-roll" "<project>" "<kind>"`: wage rolls, purchase lists,
-    rent rolls; docs/ledger-model.md) are added up once its period has ended (`end:` plus
+    project's rolls (`custom "benefit-roll" "<row key>"`: wage rolls, purchase lists,
+    rent rolls, one row each, naming its `project` and `kind`; docs/ledger-model.md) are added up once its period has ended (`end:` plus
     `benefit_grace_days` before the judging date): 人/户 count distinct registered people (an ID
     number in the household register, else a name of the register in the roll's village, else
     the roll's own 是/否 mark when there is no register), not rows or months; 元 sums the
@@ -101,8 +101,7 @@ def rolls(ctx) -> dict[str, list]:
     def build():
         out = defaultdict(list)
         for entry in ctx.flows.customs.get(ROLL, ()):
-            if entry.values:
-                out[str(entry.values[0].value)].append(entry)
+            out[str(entry.meta.get("project") or "")].append(entry)
         return dict(out)
     return ctx.flows.memo("benefit.rolls", build)
 
@@ -179,7 +178,7 @@ def promise_unkept(ctx):
 
 
 def _kind_of(entry) -> str:
-    return str(entry.values[1].value) if len(entry.values) > 1 else ""
+    return str(entry.meta.get("kind") or "")
 
 
 def _plain(number: Decimal) -> str:

@@ -164,7 +164,7 @@ PROJECT_LIBRARY = Spec("项目库", (
     # the benefit-link promise (fundtrail.plugins.rules.benefit): what kind, how many, of what
     field("promise_kind", "text", "带动类型", "联农带农类型", "带动方式", "利益联结类型"),
     field("promise", "amount", "承诺数量", "承诺带动数量", "带动数量", "承诺规模"),
-    field("promise_unit", "text", "承诺单位", "计量单位", "单位"),
+    field("promise_unit", "text", "承诺单位", "承诺计量单位", "计量单位"),
 ), ("code", "name", "budget"))
 
 ASSET_REGISTER = Spec("项目资产台账", (

@@ -35,7 +35,7 @@ management-fee-over (medium)
 
 Settings: benefit_link_words ({'务工': '务工', '收购': '收购', '流转': '流转'}),
 benefit_grace_days (0), benefit_rolls_required (False), firm_words (('公司', '合作社', '企业',
-'厂', '农场')), firm_concentration_share (0.18), firm_concentration_min_projects (2),
+'厂', '农场')), firm_concentration_share (0.17), firm_concentration_min_projects (2),
 industry_categories (('产业发展',)), linked_fund_words (('衔接',)), industry_min_share (0.6),
 management_categories (('项目管理',)), management_fee_max_share (0.01).
 """
@@ -56,7 +56,7 @@ SETTINGS = (
     Setting("benefit_grace_days", DAYS, 0, "项目实施期结束后核对联农带农承诺的宽限天数"),
     Setting("benefit_rolls_required", BOOL, False, "有承诺而无花名册、收购台账或租金发放表的项目也报告"),
     Setting("firm_words", WORDS, ("公司", "合作社", "企业", "厂", "农场"), "名称中表示企业或合作社的词语"),
-    Setting("firm_concentration_share", SHARE, 0.18, "一个企业可占全县产业项目资金的最高比例", high=1),
+    Setting("firm_concentration_share", SHARE, 0.17, "一个企业可占全县产业项目资金的最高比例", high=1),
     Setting("firm_concentration_min_projects", INTEGER, 2, "计算资金集中度的最少项目数", low=1),
     Setting("industry_categories", WORDS, ("产业发展",), "产业项目的项目类别"),
     Setting("linked_fund_words", WORDS, ("衔接",), "衔接资金的资金名称中的词语"),
@@ -238,7 +238,8 @@ def firm_concentration(ctx):
 
 # -- the spending mix of 衔接资金 -----------------------------------------------------------------
 def _year_mix(ctx):
-    """{year: (all 衔接资金 allotted, to industry, to project management, first fund entry)}."""
+    """{year: [all 衔接资金 allotted, to industry, to project management, the management
+    projects, the funds allotted]}."""
     def build():
         fund_words = ctx.settings["linked_fund_words"]
         industry = set(industry_projects(ctx))
@@ -252,8 +253,9 @@ def _year_mix(ctx):
                 if flow.fund not in linked:
                     continue
                 year = flow.entry.date.year
-                row = out.setdefault(year, [ZERO, ZERO, ZERO, []])
+                row = out.setdefault(year, [ZERO, ZERO, ZERO, [], set()])
                 row[0] += flow.amount
+                row[4].add(flow.fund)
                 if code in industry:
                     row[1] += flow.amount
                 if code in management:
@@ -265,21 +267,20 @@ def _year_mix(ctx):
 
 def industry_share_low(ctx):
     least = ctx.settings["industry_min_share"]
-    for year, (total, industry, _, _) in sorted(_year_mix(ctx).items()):
+    for year, (total, industry, _, _, funds) in sorted(_year_mix(ctx).items()):
         if total <= 0 or datetime.date(year, 12, 31) > ctx.as_of or industry >= least * total:
             continue
-        funds = sorted(code for code, f in ctx.master.funds.items()
-                       if f.issued and f.issued.year == year) or sorted(ctx.master.funds)
-        entry = ctx.master.accounts.get(ctx.master.funds[funds[0]].account) if funds else None
+        funds = sorted(funds)
         yield findings.emit(
-            "industry-share-low", str(year), entry, amount=industry, links=[], facets={"year": year},
-            date=datetime.date(year, 12, 31), year=year, total=total, share=industry / total,
-            limit=least, shortfall=least * total - industry)
+            "industry-share-low", str(year), ctx.master.accounts.get(ctx.master.funds[funds[0]].account),
+            amount=industry, links=funds, facets={"year": year}, date=datetime.date(year, 12, 31),
+            year=year, total=total, share=industry / total, limit=least,
+            shortfall=(least * total - industry).quantize(Decimal("0.01")))
 
 
 def management_fee_over(ctx):
     most = ctx.settings["management_fee_max_share"]
-    for year, (total, _, fee, codes) in sorted(_year_mix(ctx).items()):
+    for year, (total, _, fee, codes, _) in sorted(_year_mix(ctx).items()):
         if total <= 0 or fee <= most * total:
             continue
         codes = sorted(set(codes))

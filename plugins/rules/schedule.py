@@ -7,7 +7,8 @@ income-arrears (medium)
     `due_day` of the period's `due_month` (1 = its first month; "末" its last), by default the
     day `lease_due_day` gives for the payment (季付 the 10th of the quarter's first month, 年付
     31 January). The rent received is the collective layer's income on the asset
-    (`Income:Asset:<asset>`), and income from the tenant on an asset with no lease of its own.
+    (`Income:Asset:<asset>`) from the lease's start; where an asset has several leases, the
+    income its tenant paid.
     When, `lease_grace_days` after a due date, less has been received than was due up to it,
     and the arrears still stand at the judging date, the lease is reported: dated the day the
     grace ran out, its amount what is owed now, naming the unpaid periods — in the period after
@@ -108,9 +109,8 @@ def income_arrears(ctx):
     for move in ctx.flows.asset_book.income:
         payer = payee_key(move.entry.payee or "")
         mine = leased.get(move.asset, ())
-        lease = (mine[0] if len(mine) == 1 else next((x for x in mine if payee_key(x.tenant) == payer), None)
-                 ) if mine else next((x for x in found if payee_key(x.tenant) == payer), None)
-        if lease is not None:
+        lease = mine[0] if len(mine) == 1 else next((x for x in mine if payee_key(x.tenant) == payer), None)
+        if lease is not None and move.date >= lease.start:  # earlier income is no rent of it
             received[lease.id].append((move.date, move.amount))
     as_of = ctx.as_of
     for lease in found:

@@ -93,11 +93,12 @@ class _Roll(_Dated, TabularImporter):
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
         table = read_sniffed(path)
-        score = header_score(table, self.own_spec)
-        if score < 100:
-            return score and score - 20  # a partial roll loses to any register that fits
-        index, col, _ = find_columns(path, table, self.own_spec)
-        return 100 if "project" in col or "project_name" in col else 0
+        spec = self.own_spec
+        project = {cells.fold(n) for f in ("project", "project_name") for n in spec[f].names}
+        if not any(project & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
+            return 0  # a roll names its project (a statement with 日期 and 金额 is no roll)
+        score = header_score(table, spec)
+        return score if score == 100 else score and score - 20  # partial: after any register
 
     def _project(self, path, number, row, ctx: ImportContext, names: dict) -> str:
         code = cells.text(row.get("project"))

@@ -75,11 +75,12 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
     if best is None:
         zh, en = _nearest_layout(path, candidates)
         typed = as_typed(path)
-        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细)，"
+        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细、"
+                       "务工花名册、订单收购台账、土地流转租金发放表、租赁合同台账)，"
                        f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
                        f"{typed} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
-                       f"subsidy roster, registers, asset income, distributions) and not a treasury voucher XML. "
+                       f"subsidy roster, registers, asset income, distributions, benefit rolls, leases) and not a treasury voucher XML. "
                        f"{en}For a bank statement, run `fundtrail layout suggest {typed}` to draft a layout")
     return best
 

@@ -24,9 +24,10 @@ import calendar
 import datetime
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from fundtrail import findings
-from fundtrail.flows import ZERO, payee_key
+from fundtrail.flows import ZERO, payee_key, unspent
 from fundtrail.plugins.settings import DAYS, TABLE, Setting
 
 SETTINGS = (
@@ -34,6 +35,14 @@ SETTINGS = (
     Setting("lease_due_day", TABLE, {"月付": "10", "季付": "10", "半年付": "10", "年付": "31"},
             "各支付方式在期首月的付款日"),
 )
+
+class Due(NamedTuple):
+    """A period's rent: what `fundtrail.flows.unspent` takes as money owed."""
+
+    label: str
+    date: datetime.date
+    amount: Decimal
+
 
 MONTHS = {"月付": 1, "季付": 3, "半年付": 6, "年付": 12}
 CENT = Decimal("0.01")
@@ -129,13 +138,9 @@ def income_arrears(ctx):
             if by < running:
                 breach = due
                 break
-        left, unpaid = paid, []
-        for label, due, amount in dues:  # first in, first out: the periods left unpaid
-            if left >= amount:
-                left -= amount
-            else:
-                unpaid.append(f"{label}（{due}到期）")
-                left = ZERO
+        # first in, first out: the rent received pays the oldest periods; the latest are owed
+        owing = unspent([Due(label, due, amount) for label, due, amount in dues], balance=owed - paid)
+        unpaid = [f"{d.label}（{d.date}到期）" for d, _ in owing]
         yield findings.emit(
             "income-arrears", lease.id, lease.entry, amount=owed - paid, links=[lease.asset],
             date=(breach or dues[-1][1]) + grace, lease=lease.id, asset=lease.asset,

@@ -213,14 +213,20 @@ def firm_concentration(ctx):
             key = payee_key(unit)
             names.setdefault(key, unit)
             held[key][code] = max(project.budget, paid_total.get(code, ZERO))
+    firm: dict[str, bool] = {}  # payee key -> a firm (asked once per payee)
+    implements = {code: payee_key(p.unit) for code, p in projects.items() if p.unit}
     for pay in ctx.flows.contractor_payments:
-        if pay.project in projects:
+        code, key = pay.project, pay.payee
+        if code not in projects or implements.get(code) == key:
+            continue
+        is_firm = firm.get(key)
+        if is_firm is None:
             raw = pay.entry.payee or ""
-            if not _is_firm(raw, words) or projects[pay.project].unit and payee_key(
-                    projects[pay.project].unit) == pay.payee:
-                continue
-            names.setdefault(pay.payee, raw)
-            held[pay.payee][pay.project] += pay.amount
+            is_firm = firm[key] = _is_firm(raw, words)
+            if is_firm:
+                names.setdefault(key, raw)
+        if is_firm:
+            held[key][code] += pay.amount
     total = sum((max(p.budget, paid_total.get(code, ZERO)) for code, p in projects.items()), ZERO)
     if not total:
         return

@@ -32,6 +32,7 @@ from fundtrail import accounts as acc
 from fundtrail.flows import payee_key
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
+from fundtrail.importers.assets import payment_of
 from fundtrail.importers.base import Extraction, posting, txn
 from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
@@ -43,7 +44,6 @@ from fundtrail.importers.tables import find_columns, header_score, read_sniffed
 from fundtrail.ledgertext import money
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
-PAYMENTS = (("半年", "半年付"), ("季", "季付"), ("月", "月付"), ("年", "年付"))
 _MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
 
 
@@ -203,12 +203,6 @@ class RentRollImporter(_Roll):
     spec = LAND_RENT
     section = "land_rent"
     roll, quantity, amount = "流转", "area", "rent"
-
-
-def payment_of(text: str) -> str:
-    """季付, 按季支付, 每季度 -> 季付; 年付 / 按年 -> 年付; 半年付; 月付; "" when unknown."""
-    folded = cells.fold(text)
-    return next((payment for word, payment in PAYMENTS if word in folded), "")
 
 
 def due_of(terms: str) -> dict:

@@ -183,6 +183,7 @@ ASSET_REGISTER = Spec("项目资产台账", (
           label="预期年收益"),
     field("registered", "date", "登记日期", "确权日期", "移交日期", "确权登记日期", "登记时间", "确权时间",
           "移交时间"),
+    field("payment", "text", "收益支付方式", "租金支付方式", "收益收取方式", "收益周期", "支付方式"),
     field("disposal", "text", "处置方式"),
     field("disposed", "date", "处置日期"),
     field("approval", "code", "处置批准文号", "批准文号", "审批文号"),

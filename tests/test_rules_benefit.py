@@ -174,3 +174,24 @@ def test_spending_mix_industry_share_and_management_fee(tmp_path):
                    as_of="2024-12-31") == []  # exactly 1 %: at the limit, not over it
     finally:
         ruleledger.HEADER = HEADER
+
+
+def test_a_promise_without_any_roll_is_reported_only_when_the_county_asks(tmp_path):
+    parts = [project("QH2024-001"), project("QH2024-002"), roll("QH2024-002", "务工", 1)]
+    found = run(tmp_path, "benefit-promise-unkept", *parts, households=HOUSEHOLDS, as_of="2024-12-31")
+    assert [f.links[0] for f in found] == ["QH2024-002"]  # the roll shows 1 of 4
+    found = run(tmp_path, "benefit-promise-unkept", *parts, households=HOUSEHOLDS, as_of="2024-12-31",
+                benefit_rolls_required=True)
+    assert sorted((f.links[0], f.variant) for f in found) == [("QH2024-001", "none"), ("QH2024-002", "")]
+    assert "没有该项目的任何花名册" in next(f.message for f in found if f.variant == "none")
+
+
+def test_an_asset_whose_register_gives_its_payment_terms_is_scheduled_without_a_lease(tmp_path):
+    asset = LEASE.split('2024-01-01 custom "lease"')[0].replace(
+        '  value: 500000.00 CNY\n', '  value: 500000.00 CNY\n  income: 40000.00 CNY\n  payment: "季付"\n')
+    asset = asset.replace('2024-01-01 custom "asset"', '2023-12-20 custom "asset"')
+    parts = [asset, rent("2024-01-08", "10000.00"), rent("2024-04-09", "10000.00"), rent("2024-07-09", "10000.00")]
+    found = run(tmp_path, "income-arrears", *parts, as_of="2024-12-31")
+    assert [(f.variant, f.amount) for f in found] == [("asset", 10000)]
+    assert "资产台账预期年收益40,000.00元" in found[0].message and "2024年第4季度" in found[0].message
+    assert run(tmp_path, "income-arrears", *parts, rent("2024-10-10", "10000.00"), as_of="2024-12-31") == []

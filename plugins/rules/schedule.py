@@ -14,6 +14,10 @@ income-arrears (medium)
     grace ran out, its amount what is owed now, naming the unpaid periods — in the period after
     the missed payment, not twelve months later as idle-asset would.
 
+An asset register row with 预期年收益 and its 收益支付方式 (`payment:` on the `custom "asset"`) is
+scheduled the same way when the asset has no lease: from the period after its registration
+until its disposal.
+
 Settings: lease_grace_days (30), lease_due_day ({'月付': '10', '季付': '10', '半年付': '10',
 '年付': '31'}).
 """
@@ -54,7 +58,7 @@ class Lease:
 
     def __init__(self, entry, due_days: dict):
         meta = entry.meta
-        self.id, self.entry = str(entry.values[0].value), entry
+        self.id, self.entry = str(entry.values[0].value), entry  # a lease, or an asset's own terms
         self.asset, self.tenant = str(meta.get("asset") or ""), str(meta.get("tenant") or "")
         rent = meta.get("rent")
         try:
@@ -101,9 +105,27 @@ def _label(year, month, step) -> str:
 
 
 def leases(ctx) -> list[Lease]:
-    due_days = ctx.settings["lease_due_day"]
-    return ctx.memo("schedule.leases", lambda: [
-        Lease(e, due_days) for e in ctx.flows.customs.get("lease", ()) if e.values])
+    """The leases, and each operating asset whose register row gives its expected income's
+    payment terms (`income` yearly, `payment`) and that has no lease of its own: due from the
+    period after its registration, until its disposal."""
+    def build():
+        due_days = ctx.settings["lease_due_day"]
+        found = [Lease(e, due_days) for e in ctx.flows.customs.get("lease", ()) if e.values]
+        leased = {lease.asset for lease in found}
+        for code, asset in sorted(ctx.master.assets.items()):
+            entry = asset.entry
+            if code in leased or entry is None or not entry.meta.get("payment") or not asset.expected_income:
+                continue
+            lease = Lease(entry, due_days)
+            lease.asset, lease.rent = code, asset.expected_income
+            step = MONTHS.get(lease.payment, 12)
+            month = (asset.registered.month - 1) // step * step + step + 1
+            lease.start = datetime.date(asset.registered.year + (month > 12), (month - 1) % 12 + 1, 1)
+            disposal = ctx.master.disposals.get(code)
+            lease.end = disposal.date if disposal else None
+            found.append(lease)
+        return found
+    return ctx.memo("schedule.leases", build)
 
 
 def income_arrears(ctx):
@@ -143,6 +165,7 @@ def income_arrears(ctx):
         unpaid = [f"{d.label}（{d.date}到期）" for d, _ in owing]
         yield findings.emit(
             "income-arrears", lease.id, lease.entry, amount=owed - paid, links=[lease.asset],
+            variant="asset" if lease.entry.type == "asset" else "",
             date=(breach or dues[-1][1]) + grace, lease=lease.id, asset=lease.asset,
             tenant=lease.tenant, payment=lease.payment, rent=lease.rent, owed=owed, paid=paid,
             periods="、".join(unpaid), grace=grace.days, as_of=as_of)

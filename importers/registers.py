@@ -23,7 +23,14 @@ from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import FUND_LIST, HOUSEHOLDS, OFFICIALS, PROJECT_LIBRARY, Spec
-from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
+from fundtrail.importers.tables import (
+    find_columns,
+    header_score,
+    is_blank,
+    is_totals,
+    read_sniffed,
+    sniffed_head,
+)
 from fundtrail.ledgertext import money
 from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
@@ -102,7 +109,7 @@ class TabularImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        return header_score(read_sniffed(path), self.own_spec)
+        return header_score(sniffed_head(path), self.own_spec)
 
     def header(self, path: Path) -> tuple:
         """(table, header row index, {field: column}, {field: label as written})."""

@@ -9,13 +9,15 @@
   form could send (form or text content types) must carry the token the pages hold
   (`csrf_token` field or `X-CSRF-Token` header); Fava's own writes are PUT/DELETE with JSON,
   which no other site can send without a CORS preflight that is never granted;
+- a write whose text holds control characters is refused (fundtrail.web.writes);
 - writes hold the workspace lock (fundtrail.lock) and are committed (fundtrail.history) with
   the logged-in user as author;
 - every response carries a Content-Security-Policy without inline scripts or event handlers
   (Fava renders some ledger strings unescaped), nosniff and no framing;
-- for a role that is not internal (the extension's `internal_roles`), personal numbers are
-  masked (fundtrail.masking) in every API answer, page and download; spreadsheet query
-  downloads, which cannot be masked as text, are refused;
+- for a role that is not internal (the extension's `internal_roles`) and `?public=1`, Fava
+  is served from masked entries (fundtrail.web.masked: no query, filter or report sees a clear
+  personal number), and every text answer is masked again (fundtrail.masking); spreadsheet
+  query downloads, which cannot be masked as text, are refused;
 - with a users file, the login layer (fundtrail.web.access) with a signing key kept in the
   workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
 """
@@ -36,6 +38,7 @@ from werkzeug.wrappers import Request, Response
 
 from fundtrail import history, lock
 from fundtrail.masking import LINK, PUBLIC, Masker, masker_for
+from fundtrail.web import writes
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
@@ -61,9 +64,14 @@ FAVA_EXTENSIONS = frozenset({"fundtrail.fava_ext"})  # and those of the county's
 def create_app(ledger: str, *, read_only: bool = False):
     """A Fava WSGI app with the ledger loaded (used by `fundtrail serve` and the tests).
     The path may be relative to the working directory (beancount's loader wants it absolute).
-    Fava loads (and reloads) the books through fundtrail.loading, like every command."""
+    Fava loads (and reloads) the books through fundtrail.loading, like every command, and its
+    journal shows text from the books as text (fundtrail.web.inert)."""
+    from fundtrail.web import inert
+
     load_through_fundtrail()
-    return create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    app = create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    inert.install(app)
+    return app
 
 
 def load_through_fundtrail() -> None:
@@ -149,11 +157,12 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     Flask app, so its test client goes through all of it."""
     root = Path(ledger).resolve().parent
     from fundtrail import keys
-    from fundtrail.web import access
+    from fundtrail.web import access, masked
 
     secret = secret or keys.server_key(root)
     if users_path:
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
+    masked.install(flask_app)
     flask_app.after_request(_mask_for_role)
     flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
     return flask_app
@@ -201,6 +210,9 @@ class Guard:
                 not hmac.compare_digest(self._sent_token(environ, request), environ["fundtrail.csrf"]):
             return _refuse("缺少或错误的 CSRF 令牌, 请刷新页面后重试 missing or wrong CSRF token: "
                            "reload the page", environ, start_response)
+        refused = writes.refusal(environ)  # control characters: refused before anything is written
+        if refused:
+            return _refuse(refused, environ, start_response, 400)
         try:
             with lock.writing(self.root, f"网页保存 web save {request.path}", wait=WRITE_WAIT):
                 return self._write(environ, start_response, request)
@@ -260,14 +272,13 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail.fava_ext import Fundtrail, roles
+    from fundtrail.web.masked import is_internal
 
     ledger = getattr(g, "ledger", None)
+    ledger = getattr(ledger, "source", ledger)  # the masked view's books, for their masker
     if ledger is None or request.path.startswith("/static/"):
         return response
-    extension = ledger.extensions.get_extension(Fundtrail.__name__)
-    internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
-    if roles.is_internal(internal_roles):
+    if is_internal(ledger):
         return response
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):

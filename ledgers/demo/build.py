@@ -21,7 +21,7 @@ from pathlib import Path
 
 from fundtrail import accounts as acc
 from fundtrail import workspace
-from fundtrail.ledgers.demo import places, rawfiles
+from fundtrail.ledgers.demo import benefit, places, rawfiles
 from fundtrail.ledgers.demo.model import Balance, Posting, Txn
 from fundtrail.ledgers.demo.scenario import BANKS, CLEARING, DORMANT, HELD, RISK_FUND, TREASURY, Scenario
 from fundtrail.ledgertext import directive, money, posting_line, quote, value
@@ -175,6 +175,7 @@ def write_raw(root: Path, scenario: Scenario) -> list[Balance]:
     rawfiles.write_rosters(root, scenario)
     rawfiles.write_registers(root, scenario)
     rawfiles.write_collective(root, scenario)
+    benefit.write(root, scenario)
     rules = resources.files("fundtrail.ledgers").joinpath("demo", "classify.toml").read_text("utf-8")
     (root / "classify.toml").write_text(rules, "utf-8")
     return balances
@@ -187,6 +188,7 @@ def build(root: Path, seed: int = 20241) -> dict:
     root = Path(root)
     main = workspace.create(root, workspace.County(start=START))
     scenario = Scenario(seed).build()
+    benefit.plant(scenario, seed)
     balances = write_raw(root, scenario)
     write_books(root, scenario)
     summary = run_import(main, [root / "documents"], batch=BATCH)

@@ -3,7 +3,9 @@
 `commit(root, message)` is what imports, seals and dispositions call after they write; `git log`
 over the workspace is then the human-readable audit trail (who did what, when, and the diff).
 The author is the user's configured name: `git config user.name`, else $FUNDTRAIL_USER, else
-the operating-system user.
+the operating-system user. Git would silently alter a name holding `<`, `>` or a line break, or
+starting or ending with a space or one of `. , : ; " ' \\`: such an author is refused
+(`author_problem`), never recorded altered.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 # Local state that is never history: load caches, the server's keys and sessions
 LOCAL = (".fundtrail/",)
-IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", *LOCAL, "__pycache__/", "/reports/")
+IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", ".fundtrail-books.cache*", *LOCAL, "__pycache__/", "/reports/")
 NO_GIT = "未找到 git, 无法记录修改历史 git is not installed: install it (apt-get install git) for the change history"
 
 
@@ -59,8 +61,30 @@ def user(root: Path) -> str:
     return name or os.environ.get("FUNDTRAIL_USER", "") or getpass.getuser()
 
 
+# characters git drops from both ends of an author name (ident.c `crud`), and anywhere
+_CRUD_ENDS = frozenset(",:;<>\"\\'.")
+_DROPPED = frozenset("<>\n")
+
+
+def author_problem(name: str) -> str:
+    """Why git would not record `name` as it is ("" when it would): the Chinese + English
+    reason."""
+    def crud(c: str) -> bool:
+        return ord(c) <= 32 or c in _CRUD_ENDS
+
+    if not name or any(c in _DROPPED or ord(c) < 32 or ord(c) == 127 for c in name) \
+            or crud(name[0]) or crud(name[-1]):
+        return (f"用户名 {name!r} 不能含 < > 或控制字符, 首尾不能是空格或 . , : ; \" ' \\ (git 会改写它) "
+                "the name must not hold < > or control characters, nor start or end with a space "
+                "or . , : ; \" ' \\ (git would alter it in the history)")
+    return ""
+
+
 def _identity(root: Path, author: str | None = None) -> dict:
     name = author or user(root)
+    problem = author_problem(name)
+    if problem:
+        raise HistoryError(problem)
     email = _config(root, "user.email") or f"{getpass.getuser()}@localhost"
     return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
             "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}

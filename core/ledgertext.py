@@ -82,3 +82,62 @@ def without_controls(text) -> str:
     """`text` without control and format characters (NUL, terminal escapes, bidi overrides):
     what a user or a file writes, before it reaches the books, a commit or a terminal."""
     return "".join(ch for ch in str(text) if unicodedata.category(ch) not in ("Cc", "Cf"))
+
+
+WHITESPACE = "\t\n\r"  # control characters a multi-line text (a source file, a cell) may hold
+
+
+class ControlCharacters(ValueError):
+    """A text bound for the books holds control or format characters: refused, not cleaned."""
+
+
+def controls_in(text, allowed: str = "") -> list[str]:
+    """The control and format characters of `text` (NUL, ESC, DEL, C1, bidi overrides,
+    zero-width characters), each once, as U+XXXX; those in `allowed` pass."""
+    text = str(text)
+    if text.isprintable():  # no control, format or separator character at all (in C: fast)
+        return []
+    found = dict.fromkeys(ch for ch in text
+                          if ch not in allowed and unicodedata.category(ch) in ("Cc", "Cf"))
+    return [f"U+{ord(ch):04X}" for ch in found]
+
+
+def refuse_controls(text, what: str, allowed: str = "") -> str:
+    """`text` as it is, or ControlCharacters naming `what` and the characters (in Chinese,
+    then English): the door of every write (the desk, the importers, Fava's saves)."""
+    found = controls_in(text, allowed)
+    if found:
+        codes = " ".join(found[:5])
+        raise ControlCharacters(f"{what}含有控制字符 {codes}，已拒绝写入，请删除后重试 "
+                                f"control characters refused ({codes})")
+    return str(text)
+
+
+def entry_controls(entry, allowed: str = WHITESPACE) -> tuple[str, list[str]] | None:
+    """The first text of a directive (payee, narration, comment, a metadata or custom value,
+    a posting's metadata, a tag or link) holding control characters: (field, codes), else
+    None."""
+    for name, value in _texts(entry):
+        if isinstance(value, str) and not value.isprintable():
+            found = controls_in(value, allowed)
+            if found:
+                return name, found
+    return None
+
+
+_FIELDS = ("payee", "narration", "comment", "description", "type", "filename", "name")
+
+
+def _texts(entry):
+    for name in _FIELDS:
+        yield name, getattr(entry, name, None)
+    metas = [getattr(entry, "meta", None)] + [p.meta for p in getattr(entry, "postings", None) or ()]
+    for meta in metas:
+        for key, value in (meta or {}).items():
+            if key not in HIDDEN and not key.startswith("__"):
+                yield key, value
+    for name in ("tags", "links"):
+        for value in getattr(entry, name, None) or ():
+            yield name[:-1], value
+    for value in getattr(entry, "values", None) or ():
+        yield "value", value.value

@@ -1,45 +1,274 @@
-"""Loading the books with or without the caches: beancount's pickle cache and the seal plugin's
-memory (fundtrail.sealcache).
+"""The one loader of the books: the ledger folder is data, never code.
 
-beancount's pickle cache (`.main.beancount.picklecache`) is taken when no included file has a
-new mtime or size; it skips the plugins altogether. So an edit that keeps a file's size and
-mtime goes unseen by an ordinary load, and a workspace copied with `cp -a` keeps a cache that
-names the original's files. Hence:
+Every command, `fundtrail serve` (Fava) and the importers load the books through `load(ledger)`.
+It parses the files with beancount's parser and runs beancount's booking, plugins and validation
+itself, under a policy:
 
-- `load(ledger)` (every ordinary command) uses the cache, unless the cache's include list names
-  a file outside the workspace (a copied or moved workspace): then the cache is deleted and the
-  books are read afresh;
-- `load(ledger, trust_caches=False)` (`fundtrail verify`, `fundtrail seal`) reads every file and
-  runs every plugin, with the seal plugin's memory switched off: the verdict never rests on a
-  cache.
+- plugins: only beancount's own (`beancount.plugins.*`, `beancount.ops.*`), fundtrail's
+  (`fundtrail.plugins.*`) and the modules a county lists by name in its settings file outside
+  the ledger folder, `~/.config/fundtrail/plugins.toml` (`$XDG_CONFIG_HOME` if set):
+
+      plugins = ["county_checks.plugin"]
+      fava_extensions = ["county_checks.fava"]
+
+  Any other `plugin` line is an error naming the file and line, and its module is not imported;
+- `option "insert_pythonpath"` is refused (the ledger folder never goes on the import path) and
+  `option "plugin_processing_mode" "raw"` too (it would switch off beancount's pad and balance
+  checks); each is an error naming the file and line;
+- `include` takes only files inside the workspace (the folder of main.beancount, symbolic links
+  resolved); an include that leads outside is an error naming the file and line, the file is
+  not read;
+- beancount's pickle cache (`.main.beancount.picklecache`) is never read nor written: a cache
+  planted in the workspace would run code when unpickled and could answer with books that were
+  never checked. A cache left there is left alone (nothing is deleted).
+
+An ordinary `load(ledger)` of books that have not changed since the last load takes that load
+from the cache of the loaded books (fundtrail.bookcache); `load(ledger, trust_caches=False)`
+(`fundtrail seal`) and `load_to_verify` never read it.
+
+`load(ledger, trust_caches=False)` (`fundtrail seal`) is the same load with the seal plugin's
+memory (fundtrail.sealcache) switched off. `load_to_verify(ledger)` (`fundtrail verify`) runs no
+plugin the ledger names except beancount's own; verify runs the seal check itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
+import importlib
 import os
+import re
+import sys
+import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 from beancount import loader
+from beancount.core import data
+from beancount.ops import validation
+from beancount.parser import booking, parser
+from beancount.parser import options as bc_options
 
-from fundtrail import sealcache
+from fundtrail import bookcache, sealcache
+
+BEANCOUNT_PREFIXES = ("beancount.plugins.", "beancount.ops.")
+FUNDTRAIL_PREFIXES = ("fundtrail.plugins.",)
+SETTINGS_FILE = "plugins.toml"
+
+
+class LoadRefused(NamedTuple):
+    """A plugin, option or include the loading policy refused (shaped like beancount's errors)."""
+
+    source: dict
+    message: str
+    entry: object
+
+
+def settings_path() -> Path:
+    """The county's allow-list file, in the OS user's config folder (never in the workspace)."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "fundtrail" / SETTINGS_FILE
+
+
+def county_allowed() -> tuple[frozenset[str], frozenset[str], list[LoadRefused]]:
+    """(plugins, Fava extensions, errors) the county's settings file adds to the allow-list."""
+    path = settings_path()
+    if not path.is_file():
+        return frozenset(), frozenset(), []
+    try:
+        settings = tomllib.loads(path.read_text("utf-8"))
+        plugins, extensions = settings.get("plugins", []), settings.get("fava_extensions", [])
+        if not all(isinstance(v, list) and all(isinstance(n, str) for n in v)
+                   for v in (plugins, extensions)):
+            raise ValueError("plugins / fava_extensions must be lists of module names")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
+        return frozenset(), frozenset(), [LoadRefused(
+            {"filename": str(path), "lineno": 0},
+            f"插件允许列表文件无法读取, 未采用 the plugin allow-list cannot be read: {error}", None)]
+    return frozenset(plugins), frozenset(extensions), []
+
+
+_MODULE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def plugin_allowed(name: str, county: frozenset[str] = frozenset()) -> bool:
+    return bool(_MODULE.fullmatch(name)) and (
+        name.startswith(BEANCOUNT_PREFIXES + FUNDTRAIL_PREFIXES) or name in county)
 
 
 def load(ledger, trust_caches: bool = True):
-    """(entries, errors, options) of the ledger."""
+    """(entries, errors, options) of the ledger, under the loading policy (module doc)."""
     path = Path(ledger).resolve()
     if not trust_caches:
         with sealcache.distrusted():
-            return loader._uncached_load_file(str(path), None, None, None)  # beancount's own uncached path
-    entries, errors, options = loader.load_file(str(path))
-    if outside(options.get("include", ()), path.parent):
-        with contextlib.suppress(OSError):
-            os.remove(loader.get_cache_filename(loader.PICKLE_CACHE_FILENAME, str(path)))
-        entries, errors, options = loader._uncached_load_file(str(path), None, None, None)
+            return _load(path, ledger_plugins=True)
+    # unchanged books from the cache of the loaded books (fundtrail.bookcache: plain data with a
+    # keyed MAC, keyed by the content of every file the load reads)
+    return bookcache.load(path, lambda: _load(path, ledger_plugins=True), also=(settings_path(),))
+
+
+def kept_verdict(ledger):
+    """What the last load of unchanged books found (errors, options, findings), from the cache of
+    the loaded books without loading them (fundtrail.bookcache.verdict); None: load them."""
+    return bookcache.verdict(Path(ledger).resolve(), also=(settings_path(),))
+
+
+def load_to_verify(ledger):
+    """(entries, errors, options) for `fundtrail verify`: the files read afresh, beancount's own
+    checks (pad, balance, validation) run, no plugin the ledger names except beancount's own."""
+    with sealcache.distrusted():
+        return _load(Path(ledger).resolve(), ledger_plugins=False)
+
+
+def _load(path: Path, ledger_plugins: bool):
+    root = path.parent
+    county, _extensions, errors = county_allowed()
+    entries, parse_errors, options = _parse(path, root)
+    errors += parse_errors
+    entries.sort(key=data.entry_sortkey)
+    entries, booking_errors = booking.book(entries, options)
+    errors += booking_errors
+    plugins = []
+    for name, config in options["plugin"]:
+        if not plugin_allowed(name, county):
+            errors.append(_refused_plugin(path, name))
+        elif ledger_plugins or name.startswith(BEANCOUNT_PREFIXES):
+            plugins.append((name, config))
+    options["plugin"] = plugins
+    options["pythonpath"] = []
+    options["plugin_processing_mode"] = "default"
+    for name, _config in plugins:
+        preimport(name, root)
+    entries, errors = loader.run_transformations(entries, errors, options, None)
+    errors += validation.validate(entries, options, None, None)
+    options["input_hash"] = loader.compute_input_hash(options["include"])
     return entries, errors, options
 
 
-def outside(files, root: Path) -> list[str]:
-    """The files not under `root` (a cache built for another copy of the workspace)."""
-    root = Path(root).resolve()
-    return [name for name in files if not Path(name).resolve().is_relative_to(root)]
+def preimport(name: str, root: Path) -> None:
+    """Import an allowed module with the workspace and the working directory off the import
+    path, so a file of the same name in the ledger folder can never stand in for it. A module
+    that does not import is left to beancount (or Fava), which reports it."""
+    if name in sys.modules:
+        return
+    here = {str(Path(root).resolve()), "", ".", os.getcwd()}
+    saved = list(sys.path)
+    sys.path[:] = [p for p in saved if p not in here
+                   and not _resolved(p).is_relative_to(Path(root).resolve())]
+    try:
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    finally:
+        sys.path[:] = saved
+
+
+def _resolved(entry: str) -> Path:
+    try:
+        return Path(entry or ".").resolve()
+    except (OSError, RuntimeError):
+        return Path(entry)
+
+
+def _parse(path: Path, root: Path):
+    """beancount's recursive parse (loader._parse_recursive), with every include confined to
+    the workspace: (entries, errors, options)."""
+    entries, errors, others = [], [], []
+    options = None
+    stack, seen = [str(path)], set()
+    while stack:
+        filename = os.path.normpath(stack.pop(0))
+        if filename in seen:
+            errors.append(loader.LoadError(data.new_metadata("<load>", 0),
+                                           f'Duplicate filename parsed: "{filename}"'))
+            continue
+        if not os.path.exists(filename):
+            errors.append(loader.LoadError(data.new_metadata("<load>", 0),
+                                           f'File "{filename}" does not exist'))
+            continue
+        seen.add(filename)
+        file_entries, file_errors, file_options = parser.parse_file(filename)
+        entries += file_entries
+        errors += file_errors
+        if options is None:
+            options = file_options
+        else:
+            others.append(file_options)
+        cwd = os.path.dirname(filename)
+        for pattern in file_options["include"]:
+            search = pattern if os.path.isabs(pattern) else os.path.join(cwd, pattern)
+            matched = glob.glob(search, recursive=True)
+            if not matched:
+                errors.append(loader.LoadError(
+                    _where(filename, _INCLUDE, pattern),
+                    f'包含的文件不存在 File glob "{pattern}" does not match any files'))
+                continue
+            for name in matched:
+                full = os.path.normpath(os.path.join(cwd, name))
+                if not _resolved(full).is_relative_to(root):
+                    errors.append(LoadRefused(
+                        _where(filename, _INCLUDE, pattern),
+                        f'拒绝包含工作区以外的文件 "{pattern}": 只能包含 {root.name}/ 目录内的账簿文件, '
+                        "该文件未被读取 include refused: only files inside the workspace are read",
+                        None))
+                    continue
+                if not os.path.isfile(full):
+                    errors.append(loader.LoadError(
+                        _where(filename, _INCLUDE, pattern),
+                        f'包含的不是账簿文件 include "{pattern}" names {name}, not a file'))
+                    continue
+                stack.append(full)
+    if options is None:
+        options = bc_options.OPTIONS_DEFAULTS.copy()
+    options["include"] = sorted(seen)
+    options = loader.aggregate_options_map(options, others)
+    errors += _refused_options(options, others, path)
+    return entries, errors, options
+
+
+_INCLUDE = r'^\s*include\s+"{}"'
+_PLUGIN = r'^\s*plugin\s+"{}"'
+_OPTION = r'^\s*option\s+"{}"'
+
+
+def _where(filename, pattern: str, value: str) -> dict:
+    """The file and line of a directive (the parser keeps none for include, plugin, option)."""
+    wanted = re.compile(pattern.format(re.escape(value)))
+    with contextlib.suppress(OSError, UnicodeDecodeError), open(filename, encoding="utf-8") as file:
+        for number, line in enumerate(file, 1):
+            if wanted.match(line):
+                return {"filename": str(filename), "lineno": number}
+    return {"filename": str(filename), "lineno": 0}
+
+
+def _in_files(files, pattern: str, value: str) -> dict:
+    for filename in files:
+        where = _where(filename, pattern, value)
+        if where["lineno"]:
+            return where
+    return {"filename": str(files[0]), "lineno": 0}
+
+
+def _refused_options(options, others, path: Path) -> list[LoadRefused]:
+    """insert_pythonpath in any file, plugin_processing_mode "raw" in main.beancount."""
+    files = [path] + [Path(o["filename"]) for o in others if o.get("filename")]
+    refused = [name for name, value in (
+        ("insert_pythonpath", any(o.get("insert_pythonpath") for o in [options, *others])),
+        ("plugin_processing_mode", options.get("plugin_processing_mode") == "raw")) if value]
+    errors = []
+    for name in refused:
+        if name == "insert_pythonpath":
+            message = ('拒绝选项 insert_pythonpath: 账簿目录中的代码不会被运行, 插件只能是已安装的模块 '
+                       "option insert_pythonpath refused: no code from the ledger folder is run")
+        else:
+            message = ('拒绝选项 plugin_processing_mode "raw": 补差与余额断言检查不能关闭 '
+                       'option plugin_processing_mode "raw" refused: pad and balance checks stay on')
+        errors.append(LoadRefused(_in_files(files, _OPTION, name), message, None))
+    return errors
+
+
+def _refused_plugin(path: Path, name: str) -> LoadRefused:
+    return LoadRefused(
+        _where(path, _PLUGIN, name),
+        f'拒绝运行插件 "{name}": 不在允许列表中, 未被加载 (允许 beancount.plugins.*、beancount.ops.*、'
+        f"fundtrail.plugins.* 及县级设置 {settings_path()} 中列出的模块) "
+        "plugin refused: not on the allow-list, not imported", None)

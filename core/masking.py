@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
+from decimal import Decimal
 
 from fundtrail.idno import id_no
 
@@ -232,3 +233,106 @@ def _public_masker(index) -> Masker:
     phones = [master.county.phone if master.county else ""] + [p.phone for p in master.projects.values()]
     return Masker(MaskPolicy.from_entries(index.customs.get("masking", ()), phones,
                                           [*master.towns, *master.villages]))
+
+
+# -- entries as a role that is not internal sees them ------------------------------------------
+
+_KEPT_META = ("filename", "lineno")  # where an entry was written: Fava's links to the source
+
+
+def masked_entries(entries, masker: Masker) -> tuple[list, dict[int, object]]:
+    """`entries` with every personal number masked in the data itself: payees, narrations,
+    notes, event descriptions, document names, tags, links, custom values, queries and every
+    metadata value (a number stored bare as well as in quotes); account names, amounts and
+    dates are kept. Returns the new list and a map from id(original) to its masked entry (the
+    same object where nothing needed masking), for errors that point at an entry. Whatever
+    reads the masked entries, a query that concatenates or cuts fields included, sees only
+    masked numbers."""
+    out, by_id = [], {}
+    masker = _Remembered(masker)
+    for entry in entries:
+        masked = masked_entry(entry, masker)
+        out.append(masked)
+        by_id[id(entry)] = masked
+    return out, by_id
+
+
+def masked_entry(entry, masker: Masker):
+    """One entry (a beancount directive) as `masked_entries` shows it."""
+    text = masker.text
+    changes = {}
+    meta = _masked_meta(getattr(entry, "meta", None), text)
+    if meta is not None:
+        changes["meta"] = meta
+    for name in ("payee", "narration", "comment", "description", "type", "filename",
+                 "query_string", "name"):
+        value = getattr(entry, name, None)
+        if isinstance(value, str) and name in entry._fields:
+            masked = text(value)
+            if masked != value:
+                changes[name] = masked
+    for name, mask in (("tags", text), ("links", masker.link)):
+        values = getattr(entry, name, None)
+        if values:
+            masked = frozenset(mask(v) for v in values)
+            if masked != values:
+                changes[name] = masked
+    postings = getattr(entry, "postings", None)
+    if postings:
+        masked_postings = [_masked_posting(p, text) for p in postings]
+        if any(m is not p for m, p in zip(masked_postings, postings, strict=True)):
+            changes["postings"] = masked_postings
+    values = getattr(entry, "values", None)
+    if values and "values" in entry._fields:
+        masked_values = [v._replace(value=text(v.value)) if isinstance(v.value, str) and
+                         v.dtype is str else v for v in values]
+        if any(m.value != v.value for m, v in zip(masked_values, values, strict=True)):
+            changes["values"] = masked_values
+    return entry._replace(**changes) if changes else entry
+
+
+class _Remembered:
+    """A masker that masks each distinct text once (the same payee, item, fund code and source
+    repeat across thousands of entries) and passes a text without a digit as it is."""
+
+    def __init__(self, masker: Masker):
+        self.masker, self.seen = masker, {}
+
+    def text(self, value) -> str:
+        value = value if isinstance(value, str) else str(value)
+        if not _DIGIT.search(value):
+            return value
+        shown = self.seen.get(value)
+        if shown is None:
+            shown = self.seen[value] = self.masker.text(value)
+        return shown
+
+    def link(self, value) -> str:
+        value = str(value)
+        return value if LINK.fullmatch(value) else self.text(value)
+
+
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _masked_posting(posting, text):
+    meta = _masked_meta(posting.meta, text)
+    return posting if meta is None else posting._replace(meta=meta)
+
+
+def _masked_meta(meta, text) -> dict | None:
+    """A masked copy of `meta`, None when nothing in it needed masking. A number (Decimal,
+    int) whose digits are personal becomes its masked text."""
+    if not meta:
+        return None
+    masked, changed = {}, False
+    for key, value in meta.items():
+        if key in _KEPT_META or key.startswith("__") or isinstance(value, bool):
+            masked[key] = value
+            continue
+        if isinstance(value, (str, int, Decimal)):
+            shown = text(value)
+            if shown != str(value):
+                value, changed = shown, True
+        masked[key] = value
+    return masked if changed else None

@@ -3,12 +3,14 @@
 Recomputing the canonical digests (fundtrail.canonical) of a 100k-transaction ledger costs about
 a tenth of a load, more than the seal plugin may add. But a sealed period whose entries are
 written byte for byte as when it was last verified needs no recomputing: the plugin fingerprints
-each period's entries by their raw text (each entry from its first line to the next line that
-starts with a date; slicing the files is cheap, and a file whose bytes are as then is not even
-sliced) and recomputes digests only when the fingerprint is not the one it last verified for
-that seal. Editing, adding or removing any entry of a
-sealed period changes the fingerprint; so does moving one (then the digests show nothing
-changed, and the new fingerprint is remembered).
+each period's entries by their raw text and recomputes digests only when the fingerprint is not
+the one it last verified for that seal. An entry's text is taken where the parser found it: from
+its line (the entry's `lineno`) up to the line where the next entry the parser read from that
+file begins (or the end of the file), so everything the parser read into the entry (a memo
+string with line breaks and dates in it, the postings after it) is in its text; a file whose
+bytes are as then is not even sliced. Editing, adding or removing any entry of a sealed period
+changes the fingerprint; so does moving one (then the digests show nothing changed, and the new
+fingerprint is remembered).
 
 The memory is a small local file beside main.beancount (`.fundtrail-seals.cache`,
 git-ignored). It carries a keyed MAC (HMAC-SHA256, the key in the OS user's own config folder,
@@ -22,12 +24,12 @@ it (`distrusted()`).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import hmac
 import marshal
 import os
-import re
 import secrets
 from pathlib import Path
 
@@ -36,9 +38,7 @@ from beancount.core import data
 from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-seals.cache"
-VERSION = b"fundtrail-seals-cache-v3"
-_ENTRY_START = re.compile(rb"\d{4}[-/]\d{2}[-/]\d{2}")
-_ENTRY_BOUNDARY = re.compile(rb"\n(?=\d{4}[-/]\d{2}[-/]\d{2})")
+VERSION = b"fundtrail-seals-cache-v4"
 _CONTEXTUAL = (b"pushtag", b"pushmeta")
 _MAC_SIZE = 32
 _trusted = True
@@ -82,7 +82,9 @@ def _mac(payload: bytes) -> bytes:
 
 
 class VerifiedPeriods:
-    def __init__(self, root: Path, main_file: Path):
+    def __init__(self, root: Path, main_file: Path, entries=()):
+        self.entries = entries  # all the entries loaded: where each file's entries begin
+        self.starts: dict[str, list[int]] | None = None
         self.path = Path(root) / CACHE_FILE
         self.context = hashlib.blake2b(VERSION + Path(main_file).read_bytes(), digest_size=16).digest()
         # seal hash -> (fingerprint, {filename: (file hash, fingerprint of its entries)})
@@ -115,7 +117,8 @@ class VerifiedPeriods:
                 return False, None
             file_hash = hashlib.blake2b(text, digest_size=16).digest()
             old = known.get(filename)
-            part = old[1] if old and old[0] == file_hash else _part(text, items)
+            part = (old[1] if old and old[0] == file_hash
+                    else _part(text, items, self._starts(filename, items)))
             if part is None:
                 return False, None
             parts[filename] = (file_hash, part)
@@ -126,6 +129,18 @@ class VerifiedPeriods:
         if state is not None and self.verified.get(seal_hash) != state:
             self.verified[seal_hash] = state
             self.dirty = True
+
+    def _starts(self, filename: str, items: list) -> list[int]:
+        """The lines of `filename` where an entry the parser read begins, in order."""
+        if self.starts is None:
+            starts: dict[str, set[int]] = {}
+            for entry in self.entries:
+                meta = entry.meta or {}
+                if "lineno" in meta:
+                    starts.setdefault(meta.get("filename"), set()).add(meta["lineno"])
+            self.starts = {name: sorted(lines) for name, lines in starts.items()}
+        known = self.starts.get(filename, [])
+        return sorted(set(known).union(e.meta["lineno"] for e in items))
 
     def _text(self, filename: str) -> bytes | None:
         if filename not in self.texts:
@@ -145,29 +160,21 @@ class VerifiedPeriods:
             atomic(self.path, _mac(payload) + payload)
 
 
-def _part(text: bytes, entries: list) -> bytes | None:
-    """A hash of the raw text of a file's entries, in order; None when one has no text of its
-    own (padding) or the file uses pushtag/pushmeta."""
-    chunks = _chunks(text)
+def _part(text: bytes, entries: list, starts: list[int]) -> bytes | None:
+    """A hash of the raw text of a file's entries, in order, each from its line to the line where
+    the parser's next entry of the file begins (trailing blanks aside); None when one has no text of its own (padding)
+    or the file uses pushtag/pushmeta."""
+    if any(word in text for word in _CONTEXTUAL):
+        return None
+    lines = text.split(b"\n")  # beancount's lexer counts lines by \n
     fingerprint = hashlib.blake2b(digest_size=16)
     update, padding = fingerprint.update, data.Transaction
     for entry in entries:
-        chunk = chunks.get(entry.meta["lineno"])
-        if chunk is None or (type(entry) is padding and entry.flag == "P"):
+        lineno = entry.meta["lineno"]
+        if not 1 <= lineno <= len(lines) or (type(entry) is padding and entry.flag == "P"):
             return None
-        update(chunk)
+        after = bisect.bisect_right(starts, lineno)
+        end = starts[after] if after < len(starts) else len(lines) + 1
+        update(b"\n".join(lines[lineno - 1:end - 1]).rstrip())  # blank lines between: no meaning
         update(b"\0")
     return fingerprint.digest()
-
-
-def _chunks(text: bytes) -> dict[int, bytes]:
-    """Line number -> raw text of each entry of a file (from its line to the next line that
-    starts with a date); empty, so nothing is fingerprinted, for a file with `pushtag`."""
-    if any(word in text for word in _CONTEXTUAL):
-        return {}
-    chunks, line = {}, 1
-    for chunk in _ENTRY_BOUNDARY.split(text):
-        if _ENTRY_START.match(chunk):
-            chunks[line] = chunk
-        line += chunk.count(b"\n") + 1
-    return chunks

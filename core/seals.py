@@ -161,9 +161,20 @@ def paper_form(through: datetime.date, hash_: str) -> str:
     return f"封账 {through}  " + " ".join(hash_[i:i + 4] for i in range(0, len(hash_), 4))
 
 
+# the day `paper_form` puts before the hash, and any label before it (`封账`, `current head:`)
+_WRITTEN_DAY = re.compile(r"^(?:.*?\s)?(\d{4}-\d{2}-\d{2})(?=\s)")
+
+
 def written_hash(text: str) -> str:
-    """A hash as copied back from paper: spaces, dashes and case do not matter."""
-    return re.sub(r"[\s\-:]", "", text).lower()
+    """A hash as copied back from paper: spaces, dashes and case do not matter, and the whole
+    line `seal` prints (`封账 2024-09-30  3f1c 9a0b …`) is read as its hash."""
+    return re.sub(r"[\s\-:]", "", _WRITTEN_DAY.sub("", text.strip(), count=1)).lower()
+
+
+def written_day(text: str) -> str | None:
+    """The day of a hash copied with the line `seal` prints, else None."""
+    found = _WRITTEN_DAY.match(text.strip())
+    return found.group(1) if found else None
 
 
 _ENTRY_DIGEST = re.compile(r"^E\t([0-9a-f]+)\t", re.M)
@@ -188,7 +199,7 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     `fundtrail verify` does not)."""
     root = root_of(options_map)
     seals = read_seals(entries)
-    memo = (VerifiedPeriods(root, Path(options_map["filename"]))
+    memo = (VerifiedPeriods(root, Path(options_map["filename"]), entries)
             if cached and seals and sealcache.enabled() else None)
     folder = root / SIDECAR_DIR
     sidecars = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
@@ -355,7 +366,7 @@ def remember(entries, options_map, through: datetime.date, hash_: str) -> None:
         return
     seals = read_seals(entries)
     days = [seals[-1].through, through] if seals else [through]
-    memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]))
+    memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]), entries)
     memo.remember(hash_, memo.check(hash_, periods(entries, days)[-1])[1])
     memo.save({s.hash for s in seals} | {hash_})
 

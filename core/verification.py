@@ -54,6 +54,10 @@ def check_expected(entries, expected) -> Check:
             check.breaks.append(f"封账链中没有留存的哈希 the chain holds no seal with the kept hash "
                                 f"{wanted[:16]}…: 账簿被整体改写或哈希抄错 the books were rewritten "
                                 "(or the hash was copied wrong)")
+        elif seals.written_day(written) not in (None, str(found[-1].through)):
+            check.breaks.append(f"留存哈希的日期 {seals.written_day(written)} 与其封账日 {found[-1].through} 不符 "
+                                f"the kept hash is the seal through {found[-1].through}, not "
+                                f"{seals.written_day(written)}")
         elif found[-1] is not chain[-1]:
             check.notes.append(f"留存哈希为 {found[-1].through} 的封账, 之后还有 {len(chain) - 1 - chain.index(found[-1])} "
                                f"次封账 the kept hash is the seal through {found[-1].through}; later seals follow")

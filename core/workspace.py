@@ -36,6 +36,7 @@ LEDGER_FILES = {
     "masterdata/loans.beancount": "小额信贷 (micro-loans): one `custom \"loan\"` per loan",
     "masterdata/notices.beancount": "公告公示 and 验收: `custom \"notice\"` and `custom \"acceptance\"` per project",
     "masterdata/assets.beancount": "项目资产 (project assets): `custom \"asset\"` and `custom \"asset-disposal\"`",
+    "masterdata/benefit.beancount": "联农带农 (benefit links): `custom \"benefit-roll\"` rows and `custom \"lease\"` contracts",
     "transactions/allotments.beancount": "分解下达: allotments of fund money to projects (Equity:Allotment)",
     "transactions/imported.beancount": "导入的交易 (written by `fundtrail import`; do not edit by hand)",
     "transactions/collective.beancount": "村集体资产收益及分配 (asset income and its distribution)",

@@ -17,7 +17,7 @@ from beancount.parser.grammar import ValueType
 from fundtrail import catalogue, workflow
 from fundtrail.fava_ext.listing import matches
 from fundtrail.findings import SEVERITIES, STATUS_LABELS, STATUSES, Finding, is_closed
-from fundtrail.ledgertext import without_controls
+from fundtrail.ledgertext import refuse_controls
 
 OPEN = "open"  # the filter value for findings without a disposition
 FILTER_LABELS = {(status or OPEN): label for status, label in STATUS_LABELS.items()}
@@ -46,6 +46,28 @@ def in_window(findings: list[Finding], start: datetime.date | None,
                               and (start is None or f.date >= start or not is_closed(f)))]
 
 
+def period_findings(books, live: list[Finding], start: datetime.date,
+                    end: datetime.date) -> list[Finding]:
+    """The findings of the period [start, end) as its audit report and spreadsheet list them
+    (fundtrail.periods: its own, earlier ones still open, those closed in it), each with its
+    disposition as recorded now where the checks still find it (so a disposition recorded on
+    the desk shows at once); one the checks no longer find is 已消除."""
+    from fundtrail.findings import GONE
+    from fundtrail.reports.facts import Period, finding_set
+
+    last = end - datetime.timedelta(days=1)
+    found = finding_set(books, Period(f"{start.isoformat()}至{last.isoformat()}", start, last))
+    now = {f.id: f for f in live}
+
+    def today(f: Finding) -> Finding:
+        if f.id in now:
+            return f._replace(status=now[f.id].status, reason=now[f.id].reason, trail=now[f.id].trail)
+        if is_closed(f):
+            return f
+        return f._replace(status=GONE, reason=f"{last.isoformat()}以后检查已不再发现")
+    return [today(f) for f in found.all]
+
+
 def select(findings: list[Finding], severity="", status="", rule="", text="") -> list[Finding]:
     """The findings that pass every filter given, most severe and latest first."""
     rows = [f for f in findings
@@ -65,7 +87,10 @@ def facets(findings: list[Finding]) -> dict[str, collections.Counter]:
 
 def rule_titles(findings: list[Finding]) -> dict[str, str]:
     """The Chinese title of each rule among `findings`, by id, in title order."""
-    return dict(sorted({f.rule: catalogue.title(f.rule) for f in findings}.items(),
+    titles = collections.defaultdict(set)  # a rule's variant may have its own title
+    for f in findings:
+        titles[f.rule].add(catalogue.rule(f.rule, f.variant).title)
+    return dict(sorted({rule: "／".join(sorted(t)) for rule, t in titles.items()}.items(),
                        key=lambda kv: kv[1]))
 
 
@@ -74,17 +99,18 @@ def rule_titles(findings: list[Finding]) -> dict[str, str]:
 INERT = str.maketrans({'"': "”", "\\": "＼", "<": "＜", ">": "＞", "&": "＆", "'": "’", "`": "｀"})
 
 
-def inert(text: str) -> str:
-    """Text a user writes into the books through the web, stored so it cannot carry markup;
-    control and format characters (NUL, terminal escapes, bidi overrides) are dropped."""
-    text = re.sub(r"\s+", " ", text or "")
-    text = without_controls(text)
+def inert(text: str, what: str = "文本") -> str:
+    """Text a user writes into the books through the web, on one line and stored so it cannot
+    carry markup; a text holding control or format characters (NUL, terminal escapes, bidi
+    overrides) is refused (ledgertext.ControlCharacters, naming `what`), not cleaned."""
+    text = re.sub(r"[\t\n\r ]+", " ", text or "")
+    refuse_controls(text, what)
     return text.strip().translate(INERT)
 
 
 def clean_reason(reason: str) -> str:
     """One line of inert text (no markup, no quote or backslash to break the directive)."""
-    text = inert(reason)
+    text = inert(reason, "处置理由")
     if not text:
         raise DispositionError("请填写处置理由 A reason is required.")
     if len(text) > MAX_REASON:
@@ -99,9 +125,9 @@ def disposition_entry(finding_id: str, status: str, reason: str, date: datetime.
     if status not in STATUSES and status not in workflow.ACTIONS:
         raise DispositionError(f"无效的处置状态 {status!r} Invalid status; one of "
                                f"{', '.join([*STATUSES, *workflow.ACTIONS])}.")
-    if status == workflow.ASSIGN and not inert(reason):
+    if status == workflow.ASSIGN and not inert(reason, "责任人"):
         raise DispositionError("请填写责任人 (角色或姓名) An assignee is required.")
-    meta = {key: value for key, value in (("by", inert(by)[:100]), ("due", due)) if value}
+    meta = {key: value for key, value in (("by", inert(by, "用户名")[:100]), ("due", due)) if value}
     values = [ValueType(finding_id, str), ValueType(status, str),
               ValueType(clean_reason(reason), str)]
     return data.Custom(data.new_metadata("<fundtrail.fava_ext>", 0, meta), date, "finding", values)

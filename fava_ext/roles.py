@@ -4,12 +4,14 @@ The login layer (`fundtrail serve --users`) puts the signed-in user's role in `f
 or in the WSGI environ key `fundtrail.role`. A role in `internal_roles` (the extension's setting,
 default accountant and auditor) is internal. Without that layer Fava only listens on 127.0.0.1, so a
 request from a loopback address is internal and any other is not. `?public=1` previews the masked,
-public view for anyone.
+public view for anyone: on the page, and on the data Fava's pages fetch from `/api/` while that
+page is open (their requests do not repeat the page's arguments, but name the page as Referer).
 """
 
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import parse_qs, urlsplit
 
 from flask import g, request
 
@@ -26,8 +28,21 @@ def user() -> str | None:
     return getattr(g, "fundtrail_user", None) or request.environ.get("fundtrail.user")
 
 
-def is_internal(internal_roles=INTERNAL_ROLES) -> bool:
+def public_preview() -> bool:
+    """`?public=1` on this request, or on the page whose data this API read fetches (a
+    referrer can only ever mask more, never unmask)."""
     if request.args.get("public"):
+        return True
+    if request.method != "GET" or "/api/" not in request.path or not request.referrer:
+        return False
+    try:
+        return bool(parse_qs(urlsplit(request.referrer).query).get("public"))
+    except ValueError:
+        return False
+
+
+def is_internal(internal_roles=INTERNAL_ROLES) -> bool:
+    if public_preview():
         return False
     current = role()
     if current is not None:

@@ -22,7 +22,8 @@
 Sections: households, officials (the person registers), assets, funds, projects, divisions,
 subsidies, roster, income and distributions (the collective layer's records), statement (a
 statement's columns are mapped by its layout; its section may only ignore) and vouchers (a
-treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore).
+treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore) and loans
+(micro-loan registers, `fundtrail.importers.loans`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from fundtrail.importers.headers import Spec
 FILE = "columns.toml"
 IGNORE = "ignore"
 SECTIONS = ("households", "officials", "assets", "funds", "projects", "divisions", "subsidies",
-            "roster", "statement", "income", "distributions", "vouchers")
+            "roster", "statement", "income", "distributions", "vouchers", "loans")
 
 _COMMON = ("序号", "编号序号", "备注", "说明", "备注说明", "经办人", "填表人", "填报人", "录入人", "审核人")
 # Known columns each kind of file may hold that the books deliberately do not keep.
@@ -68,6 +69,9 @@ IGNORED: dict[str, tuple[str, ...]] = {
                          "月份", "所属期间", "所属期", "收益期间"),
     "distributions": _COMMON + ("制表人", "联系电话", "电话", "户编号", "家庭人口", "人口数", "签字",
                                 "领取人签字", "开户行", "开户银行", "组", "村民小组", "致贫原因", "户类型"),
+    "loans": _COMMON + ("性别", "年龄", "联系电话", "电话", "手机号码", "家庭住址", "住址", "组", "村民小组",
+                        "贷款余额", "贷款余额(元)", "贷款余额(万元)", "担保方式", "信用等级", "授信额度",
+                        "授信额度(万元)", "还款方式", "客户经理", "贷款种类", "贷款品种", "户类型", "家庭人口"),
     # treasury payment voucher XML: the elements known and not booked (tags, as the XML names them)
     "vouchers": ("Id", "AdmDivCode", "StYear", "FundTypeCode", "FundTypeName", "PayTypeCode",
                  "PayTypeName", "AgencyCode", "AgencyName", "PayeeAcctBankName", "CurrencyCode",

@@ -7,6 +7,7 @@ lists the known ones: a misspelt option must not be ignored silently."""
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -150,12 +151,37 @@ def _check_types(raw: dict, source: str) -> None:
                           f"code starting with a capital (it names accounts): {raw.get('bank')!r}")
 
 
+def _check_encoding(encoding: str | None, source: str) -> None:
+    """A text encoding Python knows (gbk, gb18030, utf-8-sig, …), not a byte codec."""
+    if encoding is None:
+        return
+    try:
+        known = codecs.lookup(encoding)._is_text_encoding
+    except LookupError:
+        known = False
+    if not known:
+        raise LayoutError(f"{source}: 未知的编码 unknown encoding = {encoding!r}; "
+                          "常用 common: gbk, gb18030, utf-8, utf-8-sig, utf-16")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError as error:
+        raise LayoutError(f"{path}: 版式文件须为 UTF-8 编码 a layout file must be UTF-8: {error}") from None
+    except OSError as error:
+        raise LayoutError(f"{path}: 无法读取版式文件 cannot read the layout: {error.strerror or error}") from None
+
+
 def parse(text: str, key: str, source: str) -> Layout:
     """A layout from its TOML text; LayoutError (Chinese and English) on any mistake."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise LayoutError(f"{source}: 版式文件不是有效的TOML bad TOML: {error}") from None
+    except RecursionError:
+        raise LayoutError(f"{source}: 版式文件嵌套过深 the layout nests arrays or tables too deeply "
+                          "(a layout needs only `[columns]`)") from None
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise LayoutError(f"{source}: 未知的设置 unknown keys {unknown}; 可用 known: {', '.join(KEYS)}")
@@ -163,6 +189,7 @@ def parse(text: str, key: str, source: str) -> Layout:
         if needed not in raw:
             raise LayoutError(f"{source}: 缺少 {needed} / missing `{needed}`")
     _check_types(raw, source)
+    _check_encoding(raw.get("encoding"), source)
     formats = _tuple(raw.get("date_format")) + _tuple(raw.get("datetime_format"))
     empty = raw.get("empty")
     form = _choice(raw, "format", ("csv", "tsv", "xlsx"), source, "csv")
@@ -202,7 +229,7 @@ def load_all(workspace: Path | None = None) -> list[Layout]:
             found[key] = parse(item.read_text("utf-8"), key, f"layouts/{item.name}")
     if workspace and (Path(workspace) / "layouts").is_dir():
         for path in sorted((Path(workspace) / "layouts").glob("*.toml")):
-            text = path.read_text("utf-8")
+            text = _read(path)
             if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
                 continue  # only comments (the example `fundtrail init` writes): no layout
             found[path.stem] = parse(text, path.stem, str(path))

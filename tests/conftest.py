@@ -31,15 +31,16 @@ def workspace(tmp_path):
 
 
 def copy_workspace(source, target) -> None:
-    """A copy of a workspace without beancount's pickle cache: the cache lists the files it was
-    read from by absolute path, so a copied cache would answer for the original's files and a
-    change made to the copy would not be seen (the cache is written when a load takes over 1 s)."""
+    """A copy of a workspace without a beancount pickle cache another tool may have left there
+    (fundtrail neither reads nor writes it: fundtrail.loading)."""
     import shutil
 
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.picklecache"))
 
 
 def snapshot(root) -> dict:
-    """Every file of a workspace with its bytes: to show that nothing was written."""
+    """Every file of a workspace with its bytes: to show that nothing was written. The cache
+    of the loaded books (fundtrail.bookcache) is not the workspace's: any load may rewrite it,
+    and it is trusted only for the very files it was made from."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.name != ".fundtrail-books.cache"}

@@ -253,12 +253,52 @@ def test_markup_in_the_books_never_runs_in_the_journal(chromium, served):
         page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
         page.goto(base + f"/{bfile}/journal/")
         page.wait_for_selector(f"text={datetime.date.today()}")  # today's disposition and note
-        page.wait_for_selector("img[onerror]", state="attached", timeout=60_000)  # the planted note
-        page.wait_for_timeout(1500)  # time for an onerror handler to fire, were it allowed
-        assert page.locator("img[onerror]").count() == 1  # the planted markup reached the page
+        page.wait_for_selector("text=PWNED-BY-NOTE", timeout=60_000)  # the planted note, as text
+        page.wait_for_timeout(1500)  # time for an onerror handler to fire, were there one
+        assert page.locator("img[onerror]").count() == 0  # shown as text (fundtrail.web.inert)
         shown = page.inner_text("article")
         browser.close()
-    assert "＜img" in shown and "PWNED-BY-REASON" in shown
+    assert "＜img" in shown and "PWNED-BY-REASON" in shown and "<img src=x onerror=" in shown
     assert not writes, writes
     assert {p: p.read_bytes() for p in root.rglob("*.beancount")} == before
-    assert refused  # the planted handler was there, and the policy blocked it
+    assert not refused  # nothing even reached the policy
+
+
+OVERLAY = ("<div id=ft-overlay style='position:fixed;inset:0;z-index:9999;background:#fff'>"
+           "会话已过期，请重新登录 <a id=ft-away href='http://evil.example/login'>重新登录</a></div>")
+
+
+def test_markup_from_a_statement_or_a_note_stays_text(chromium, served):
+    """A payee, memo or narration an outside payer wrote into a bank statement, and a note,
+    carrying markup that needs no script: an image that calls /logout with the reader's
+    session, a full-page "session expired" overlay linking off-site. The journal and the
+    account page show them as text: no element is created and no request is made."""
+    from playwright import sync_api
+    base, ledger = served
+    root = ledger.parent
+    bfile = urllib.parse.urlsplit(urllib.request.urlopen(base + "/", timeout=30).geturl()).path.split("/")[1]
+    account = re.search(r"open (Assets:Bank:\S+)", (root / "accounts.beancount").read_text("utf-8")).group(1)
+    today = datetime.date.today()
+    with (root / "transactions/manual.beancount").open("a", encoding="utf-8") as manual:
+        manual.write(f'\n{today} note {account} "<img src=/logout?note>"\n'
+                     f'{today} * "<img src=/logout?payee>" "{OVERLAY}"\n'
+                     f'  memo: "<img src=/logout?memo><b>附言</b>"\n'
+                     f'  {account}  1.00 CNY\n  Expenses:Other  -1.00 CNY\n')
+    asked = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.on("request", lambda r: asked.append(r.url))
+        shown = {}
+        for name, path in (("journal", "journal/"), ("account", f"account/{account}/")):
+            page.goto(base + f"/{bfile}/{path}")
+            page.wait_for_selector("text=会话已过期，请重新登录", timeout=60_000)
+            page.wait_for_timeout(1000)
+            for selector in ("#ft-overlay", "#ft-away", "img[src^='/logout']", "article b"):
+                assert page.locator(selector).count() == 0, (name, selector)
+            shown[name] = page.inner_text("article")
+        browser.close()
+    for name, text in shown.items():
+        assert "<img src=/logout?payee>" in text and "<div id=ft-overlay" in text, name
+    assert "<img src=/logout?note>" in shown["journal"]
+    assert not [url for url in asked if "logout" in url or "evil.example" in url], asked

@@ -117,6 +117,26 @@ def repeated_household():
                                                                        "repeated (also row 3)"]
 
 
+def control_character_in_a_payee():  # a NUL in the counterparty's name on row 8
+    lines = icbc_lines()
+    lines[7] = lines[7].replace("鲁南路桥工程有限公司", "鲁南路桥\x00工程有限公司", 1)
+    return "icbc.csv", icbc(lines), ["第8行", "控制字符", "U+0000", "control characters"]
+
+
+def escape_sequence_in_a_memo():  # a terminal escape in the memo on row 9
+    lines = icbc_lines()
+    lines[8] = lines[8].replace("转账支取", "转账\x1b[2J支取", 1)
+    return "icbc.csv", icbc(lines), ["第9行", "控制字符", "U+001B", "control characters"]
+
+
+def control_character_in_a_register():
+    lines = (SAMPLES / "registers/households.csv").read_bytes().decode("utf-8-sig").splitlines(keepends=True)
+    cells = lines[2].split(",")
+    cells[1] = cells[1][:1] + "\u202e" + cells[1][1:]  # a bidi override in the householder's name
+    return "households.csv", "".join(lines[:2] + [",".join(cells)] + lines[3:]).encode(), [
+        "控制字符", "U+202E", cells[0]]
+
+
 def unknown_file():
     return "notes.csv", "说明,内容\n一,二\n".encode(), ["无法识别的文件", "no importer recognises"]
 
@@ -125,7 +145,8 @@ CASES = [truncated_csv, truncated_excel, truncated_xml, wrong_encoding,
          excel_without_header, header_missing_a_column, malformed_amount, malformed_date,
          duplicated_serial, running_balance_broken, voucher_details_do_not_add_up,
          correction_voucher_not_netting, household_count_not_a_number, repeated_fund_document,
-         repeated_household, unknown_file]
+         repeated_household, control_character_in_a_payee, escape_sequence_in_a_memo,
+         control_character_in_a_register, unknown_file]
 
 
 @pytest.fixture(scope="module")

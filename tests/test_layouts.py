@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pytest
 from beancount import loader
 from beancount.core import data
 from conftest import SAMPLES
@@ -156,3 +157,25 @@ def test_newest_first_statements_and_same_second_rows(workspace, tmp_path):
     run_import(workspace, [same])
     rows = bank_rows(ledger(workspace), "Assets:Bank:BOC-0001")
     assert [sorted(r[2]) for r in rows] == [["BOC-0001-20240702091500"], ["BOC-0001-20240702091500-2"]]
+
+
+@pytest.mark.parametrize("text, said", [
+    ('bank = "X"\nencoding = "gbk2"\n[columns]\ndate = "日期"\namount = "金额"\n', "unknown encoding"),
+    ('bank = "X"\nencoding = "base64"\n[columns]\ndate = "日期"\namount = "金额"\n', "unknown encoding"),
+    ('bank = "X"\nhead = ' + "[" * 3000 + "]" * 3000 + '\n', "nests"),
+    ('bank = "X"\nx = ' + "{a = " * 3000 + "1" + "}" * 3000 + '\n', "nests"),
+])
+def test_a_layout_with_an_unknown_codec_or_deep_nesting_is_named(workspace, text, said):
+    """Both gave a traceback (LookupError while reading the statement, RecursionError in the
+    TOML parser); now the import names the layout file and leaves the books alone."""
+    from click.testing import CliRunner
+
+    from fundtrail.cli import main
+
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
+    (workspace.parent / "layouts/odd.toml").write_text(text, "utf-8")
+    before = (workspace.parent / "transactions/imported.beancount").read_bytes()
+    result = CliRunner().invoke(main, ["import", str(workspace), str(SAMPLES / "bank/psbc-2024Q3.csv")])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "odd.toml" in result.output and said in result.output
+    assert (workspace.parent / "transactions/imported.beancount").read_bytes() == before

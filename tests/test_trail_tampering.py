@@ -1,6 +1,7 @@
-"""Tampering that used to pass: an edit that keeps a file's size and mtime under beancount's
-pickle cache, a forged seal memory, a workspace copied with its cache; and a full consistent
-rewrite, which only a hash kept outside the workspace (`verify --expect`) shows."""
+"""Tampering that used to pass: an edit that keeps a file's size and mtime (beancount's pickle
+cache would not see it; fundtrail never uses that cache), a forged seal memory, a workspace
+copied with a cache; and a full consistent rewrite, which only a hash kept outside the workspace
+(`verify --expect`) shows."""
 
 import marshal
 import os
@@ -54,11 +55,13 @@ def verify(ledger, *args):
     return CliRunner().invoke(main, ["verify", str(ledger), *args])
 
 
-def test_verify_and_seal_see_an_edit_hidden_from_the_pickle_cache(tmp_path, pickle_cache):
+def test_every_load_sees_an_edit_that_keeps_size_and_mtime(tmp_path, pickle_cache):
     ledger = sealed(tmp_path)
-    Books.load(str(ledger))  # an ordinary load writes the pickle cache
-    assert (ledger.parent / ".main.beancount.picklecache").is_file()
+    Books.load(str(ledger))  # beancount would write its pickle cache here; fundtrail does not
+    assert not (ledger.parent / ".main.beancount.picklecache").exists()
     same_size_same_mtime_edit(ledger.parent / IMPORTED, "30000.00 CNY", "39000.00 CNY")
+    errors = Books.load(str(ledger)).errors
+    assert any(isinstance(e, seals.SealError) and e.change == "changed" for e in errors)
     result = verify(ledger)
     assert result.exit_code == 1, result.output
     assert "已封账分录被修改 sealed entry changed" in result.output and "BROKEN" in result.output
@@ -84,7 +87,8 @@ def test_a_forged_seal_memory_hides_nothing(tmp_path):
 
 def test_a_copied_workspace_does_not_load_the_originals_cache(tmp_path, pickle_cache):
     ledger = sealed(tmp_path)
-    Books.load(str(ledger))
+    loader.load_file(str(ledger))  # bean-check or another beancount tool writes the cache
+    assert (ledger.parent / ".main.beancount.picklecache").is_file()
     copy = tmp_path / "copy"
     shutil.copytree(ledger.parent, copy)  # like cp -a: mtimes and the cache come along
     path = copy / IMPORTED
@@ -115,3 +119,17 @@ def test_verify_expect_catches_a_full_consistent_rewrite(tmp_path):
     caught = verify(ledger, "--expect", hash_)
     assert caught.exit_code == 1, caught.output
     assert "封账链中没有留存的哈希" in caught.output and "BROKEN" in caught.output
+
+
+def test_verify_expect_takes_the_line_seal_prints(tmp_path):
+    """`seal` asks to copy `封账 2024-06-30  3f1c 9a0b …` and check it with verify --expect:
+    that exact line was refused as a wrong hash."""
+    ledger = small_ledger.make(tmp_path / "ws")
+    output = CliRunner().invoke(main, ["seal", str(ledger), "--through", SEALED]).output
+    line = next(text.strip() for text in output.splitlines() if text.strip().startswith("封账 2024"))
+    kept = verify(ledger, "--expect", line)
+    assert kept.exit_code == 0 and "INTACT" in kept.output, kept.output
+    head = next(text for text in kept.output.splitlines() if "current head" in text)
+    assert verify(ledger, "--expect", head).exit_code == 0  # verify's own line too
+    wrong_day = verify(ledger, "--expect", line.replace("2024-06-30", "2024-03-31"))
+    assert wrong_day.exit_code == 1 and "2024-03-31" in wrong_day.output

@@ -345,11 +345,17 @@ def test_the_workflow_names_the_roles_the_users_file_knows():
 
 def test_control_characters_never_reach_the_ledger_or_the_commit_message():
     """A NUL in a web reason made git refuse the commit (500, the books left changed); escape
-    sequences and bidi overrides reached the ledger, `git log` and terminals."""
+    sequences and bidi overrides reached the ledger, `git log` and terminals. Refused, naming
+    the field and the characters; tabs and line breaks become spaces."""
     from fundtrail.fava_ext import desk
+    from fundtrail.ledgertext import ControlCharacters
 
-    entry = desk.disposition_entry("F-1", "分派", "王\x00会计\x1b[31m\u202e\x7f\x9b", D(2025, 1, 2),
-                                   by="张\x00会计\u2066")
-    assert entry.values[2].value == "王会计[31m" and entry.meta["by"] == "张会计"
-    with pytest.raises(desk.DispositionError):
-        desk.disposition_entry("F-1", "核实中", "\x00\x07\u200b", D(2025, 1, 2))
+    for reason, by, named in (("王\x00会计", "", "责任人"), ("王\x1b[31m会计", "", "责任人"),
+                              ("王会计\u202e", "", "责任人"), ("王会计", "张\x00会计", "用户名")):
+        with pytest.raises(ControlCharacters) as refused:
+            desk.disposition_entry("F-1", "分派", reason, D(2025, 1, 2), by=by)
+        assert named in str(refused.value) and "控制字符" in str(refused.value)
+    with pytest.raises(ControlCharacters, match="处置理由.*U\\+0007"):
+        desk.disposition_entry("F-1", "核实中", "核对\x07回单", D(2025, 1, 2))
+    entry = desk.disposition_entry("F-1", "核实中", "核对\t回单\r\n已到", D(2025, 1, 2))
+    assert entry.values[2].value == "核对 回单 已到"

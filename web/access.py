@@ -15,7 +15,9 @@ The app sees `environ["fundtrail.role"]`, `environ["fundtrail.user"]` and REMOTE
 
 Login: after 5 wrong passwords for a name (20 from an address), each further attempt waits a
 delay that doubles (1 s, 2 s, … up to 15 min) and is refused with 429 before any password is
-checked; an unknown name costs as much as a known one (fundtrail.web.users.authenticate). A session
+checked; an attempt is counted before its password is checked (a parallel burst gets no more
+tries), a right password clears its name's count but not its address's, and a count is
+forgotten after a day without a wrong password; an unknown name costs as much as a known one (fundtrail.web.users.authenticate). A session
 is a random id kept on the server (with `sessions`, in a file, so it outlives a restart): logout
 and expiry remove it, so a copied cookie dies with it. `next` only ever leads to a path of this
 site. The cookie is `Secure` when the request came over HTTPS (directly or, per
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import logging
 import os
 import re
 import secrets
@@ -50,6 +53,10 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # share one address, and one person's typos must not lock the others out)
 FREE_ATTEMPTS = {"name": 5, "address": 20}
 MAX_DELAY = 15 * 60
+# a count of wrong passwords with no new one for this long is forgotten: an office's typos over
+# the weeks do not add up to a lock-out, and one address gets 20 free guesses a day at most
+FORGET = 24 * 3600
+log = logging.getLogger("fundtrail.web")
 
 LOGIN_PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>登录 · 资金账簿</title>
@@ -64,6 +71,12 @@ label,input,button{{display:block;width:100%;box-sizing:border-box;margin:.4em 0
 <button type="submit">登录</button></form></body></html>"""
 
 
+BROKEN_USERS_PAGE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>暂停登录 · 资金账簿</title></head>
+<body><h2>用户文件无法读取, 暂停登录</h2><p>服务器的用户文件格式错误, 请联系管理员修复
+(服务器日志中有详细说明)。</p></body></html>"""
+
+
 class LoginRequired:
     """WSGI middleware: per-user login and role checks in front of `app`."""
 
@@ -76,6 +89,14 @@ class LoginRequired:
         self.throttle = Throttle(clock)
 
     def __call__(self, environ, start_response):
+        try:
+            return self._serve(environ, start_response)
+        except users_file.UsersFileError as error:  # edited while the server runs
+            log.error("%s", error)
+            return Response(BROKEN_USERS_PAGE, 503, content_type="text/html; charset=utf-8")(
+                environ, start_response)
+
+    def _serve(self, environ, start_response):
         request = Request(environ)
         if request.path == "/login":
             return self._login(request)(environ, start_response)
@@ -119,13 +140,12 @@ class LoginRequired:
             return _page(target, "", csrf=csrf)
         name = request.form.get("name", "")
         keys = ("name:" + name, "address:" + (request.remote_addr or ""))
-        wait = self.throttle.wait(keys)
+        wait = self.throttle.attempt(keys)  # counted as wrong until the password is right
         if wait:
             return _page(target, f'<p class="error">尝试次数过多, 请 {wait} 秒后再试</p>', 429, csrf)
         user = users_file.authenticate(users_file.load(self.users_path), name,
                                        request.form.get("password", ""))
         if user is None:
-            self.throttle.failed(keys)
             return _page(target, '<p class="error">用户名或密码错误</p>', 401, csrf)
         self.throttle.passed(keys)
         response = _redirect(target)
@@ -143,10 +163,7 @@ class Sessions:
         self.path, self.lock = path, threading.Lock()
         self.open: dict[str, list] = {}  # sha256(id) -> [name, expiry (epoch seconds)]
         if path and Path(path).is_file():
-            try:
-                self.open = dict(json.loads(Path(path).read_text("utf-8")))
-            except (OSError, ValueError, TypeError):
-                self.open = {}
+            self.open = _read_sessions(Path(path))
 
     def start(self, name: str) -> str:
         session = secrets.token_urlsafe(32)
@@ -173,17 +190,28 @@ class Sessions:
 
 class Throttle:
     """Wrong passwords per name and per address ("name:…", "address:…"): after FREE_ATTEMPTS,
-    a doubling delay."""
+    a doubling delay. A right password clears its name's count, never the address's; a count
+    with no new wrong password for FORGET seconds is forgotten."""
 
     def __init__(self, clock=time.monotonic):
-        self.clock, self.lock = clock, threading.Lock()
+        self.clock, self.lock = clock, threading.RLock()
         self.failures: dict[str, tuple[int, float]] = {}  # key -> (count, time of the last)
+
+    def attempt(self, keys) -> int:
+        """Seconds still to wait (0: go ahead, and the attempt is counted as a wrong password
+        at once, in the same lock, so that a burst of parallel guesses cannot all pass the
+        check before any of them is counted; `passed` takes it back)."""
+        with self.lock:
+            wait = self.wait(keys)
+            if not wait:
+                self.failed(keys)
+            return wait
 
     def wait(self, keys) -> int:
         """Seconds still to wait before another attempt (0: go ahead)."""
         now, longest = self.clock(), 0.0
         for key in keys:
-            count, last = self.failures.get(key, (0, 0.0))
+            count, last = self._count(key, now)
             free = FREE_ATTEMPTS[key.split(":", 1)[0]]
             if count >= free:
                 longest = max(longest, last + min(2 ** (count - free), MAX_DELAY) - now)
@@ -192,17 +220,52 @@ class Throttle:
     def failed(self, keys) -> None:
         with self.lock:
             for key in keys:
-                count, _last = self.failures.get(key, (0, 0.0))
-                self.failures[key] = (count + 1, self.clock())
+                now = self.clock()
+                count, _last = self._count(key, now)
+                self.failures[key] = (count + 1, now)
             if len(self.failures) > 10000:  # bounded memory under a spray of names
                 oldest = sorted(self.failures, key=lambda k: self.failures[k][1])[:5000]
                 for key in oldest:
                     del self.failures[key]
 
+    def _count(self, key: str, now: float) -> tuple[int, float]:
+        count, last = self.failures.get(key, (0, 0.0))
+        return (count, last) if now - last < FORGET else (0, 0.0)
+
     def passed(self, keys) -> None:
+        """A right password: the name starts afresh; the address only gets back the attempt
+        `attempt` counted (one person's login must not clear another's guesses from there)."""
         with self.lock:
             for key in keys:
-                self.failures.pop(key, None)
+                if key.startswith("name:"):
+                    self.failures.pop(key, None)
+                elif key in self.failures:
+                    count, last = self.failures[key]
+                    if count > 1:
+                        self.failures[key] = (count - 1, last)
+                    else:
+                        del self.failures[key]
+
+
+def _read_sessions(path: Path) -> dict[str, list]:
+    """The sessions kept in `path`; an entry that is not [name, expiry] is dropped and logged
+    (those users log in again), an unreadable file is logged and starts empty."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as error:
+        log.warning("会话文件无法读取, 所有用户需重新登录 sessions file %s unreadable, everyone logs in "
+                    "again: %s", path, error)
+        return {}
+    if not isinstance(raw, dict):
+        log.warning("会话文件格式错误, 所有用户需重新登录 sessions file %s is not a JSON object", path)
+        return {}
+    good = {key: value for key, value in raw.items()
+            if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+            and isinstance(value[1], (int, float)) and not isinstance(value[1], bool)}
+    if len(good) < len(raw):
+        log.warning("会话文件中 %d 条格式错误, 已忽略 sessions file %s: %d malformed entries dropped "
+                    "(those users log in again)", len(raw) - len(good), path, len(raw) - len(good))
+    return good
 
 
 def safe_next(target: str) -> str:

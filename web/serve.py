@@ -9,13 +9,15 @@
   form could send (form or text content types) must carry the token the pages hold
   (`csrf_token` field or `X-CSRF-Token` header); Fava's own writes are PUT/DELETE with JSON,
   which no other site can send without a CORS preflight that is never granted;
+- a write whose text holds control characters is refused (fundtrail.web.writes);
 - writes hold the workspace lock (fundtrail.lock) and are committed (fundtrail.history) with
   the logged-in user as author;
 - every response carries a Content-Security-Policy without inline scripts or event handlers
   (Fava renders some ledger strings unescaped), nosniff and no framing;
-- for a role that is not internal (the extension's `internal_roles`), personal numbers are
-  masked (fundtrail.masking) in every API answer, page and download; spreadsheet query
-  downloads, which cannot be masked as text, are refused;
+- for a role that is not internal (the extension's `internal_roles`) and `?public=1`, Fava
+  is served from masked entries (fundtrail.web.masked: no query, filter or report sees a clear
+  personal number), and every text answer is masked again (fundtrail.masking); spreadsheet
+  query downloads, which cannot be masked as text, are refused;
 - with a users file, the login layer (fundtrail.web.access) with a signing key kept in the
   workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import io
+import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -35,6 +38,7 @@ from werkzeug.wrappers import Request, Response
 
 from fundtrail import history, lock
 from fundtrail.masking import LINK, PUBLIC, Masker, masker_for
+from fundtrail.web import writes
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
@@ -54,12 +58,98 @@ _KEEP = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,64}(?![0-9A-Za-z])"
                    r"|\"mtime\": ?\"?\d+|id=\"ledger-mtime\">\d+"
                    rf"|(?<![0-9A-Za-z-])(?:{LINK.pattern})(?![0-9A-Za-z])")
 _MASKED_TYPES = ("text/", "application/json", "application/javascript")
+FAVA_EXTENSIONS = frozenset({"fundtrail.fava_ext"})  # and those of the county's settings file
 
 
 def create_app(ledger: str, *, read_only: bool = False):
     """A Fava WSGI app with the ledger loaded (used by `fundtrail serve` and the tests).
-    The path may be relative to the working directory (beancount's loader wants it absolute)."""
-    return create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    The path may be relative to the working directory (beancount's loader wants it absolute).
+    Fava loads (and reloads) the books through fundtrail.loading, like every command, and its
+    journal shows text from the books as text (fundtrail.web.inert)."""
+    from fundtrail.web import inert
+
+    load_through_fundtrail()
+    app = create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    inert.install(app)
+    return app
+
+
+def load_through_fundtrail() -> None:
+    """Make Fava's ledger load (FavaLedger.load_file calls fava.core.load_uncached) go through
+    fundtrail.loading: the plugin allow-list, includes confined to the workspace, no pickle
+    cache. Fava extensions named by `custom "fava-extension"` are held to an allow-list too
+    (fundtrail.fava_ext and the county's settings file): Fava would import any other module,
+    with the ledger folder on the import path."""
+    import fava.core
+
+    fava.core.load_uncached = _fava_load
+
+
+def _fava_load(path: str, *, is_encrypted: bool = False):
+    from fundtrail import loading
+
+    entries, errors, options = loading.load(path)
+    root = Path(path).resolve().parent
+    _plugins, county, _errors = loading.county_allowed()
+    kept = []
+    for folder in list(options.get("documents", [])):
+        if not _inside(folder, root, root):
+            options["documents"].remove(folder)
+            errors.append(loading.LoadRefused(
+                {"filename": path, "lineno": 0}, f'拒绝工作区以外的凭证目录 "{folder}": Fava 不提供其中的文件 '
+                "documents folder outside the workspace refused", None))
+    for entry in entries:
+        refused = _refused_by_fava(entry, FAVA_EXTENSIONS | county, root)
+        if refused:
+            where = {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)}
+            errors.append(loading.LoadRefused(where, refused, None))
+            continue
+        if getattr(entry, "type", None) == "fava-extension":
+            loading.preimport(str(entry.values[0].value), root)  # Fava puts the folder on the path
+        kept.append(entry)
+    return kept, errors, options
+
+
+def _refused_by_fava(entry, extensions: frozenset[str], root: Path) -> str | None:
+    """Why Fava must not see this entry: an extension module not on the allow-list, an
+    `import-config` option (Fava runs that Python file), a document or an `import-dirs` folder
+    outside the workspace (Fava would serve the file, or any file under the folder); None for
+    every other entry."""
+    from beancount.core import data
+
+    if type(entry) is data.Document:
+        base = os.path.dirname(str(entry.meta.get("filename", root / "x")))
+        if not _inside(entry.filename, Path(base) if os.path.isabs(base) else root, root):
+            return (f'拒绝工作区以外的凭证文件 "{entry.filename}": Fava 不提供该文件 '
+                    "document outside the workspace refused")
+        return None
+    if type(entry) is not data.Custom or not entry.values:
+        return None
+    first = str(entry.values[0].value)
+    if entry.type == "fava-extension" and first not in extensions:
+        return (f'拒绝加载 Fava 扩展 "{first}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '
+                f"{_settings()} 中列出的模块) Fava extension refused: not on the allow-list")
+    if entry.type == "fava-option" and first == "import-dirs" and len(entry.values) > 1 \
+            and not _inside(str(entry.values[1].value), root, root):
+        return (f'拒绝 Fava 选项 import-dirs "{entry.values[1].value}": 只能是工作区内的目录 '
+                "Fava option import-dirs outside the workspace refused")
+    if entry.type == "fava-option" and first == "import-config":
+        return ('拒绝 Fava 选项 import-config: 不运行账簿目录中的 Python 文件, 请用 fundtrail import 导入 '
+                "Fava option import-config refused: no Python file from the ledger folder is run")
+    return None
+
+
+def _inside(name: str, base: Path, root: Path) -> bool:
+    try:
+        return (base / name).resolve().is_relative_to(root)
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _settings() -> Path:
+    from fundtrail import loading
+
+    return loading.settings_path()
 
 
 def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | None = None):
@@ -67,11 +157,12 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     Flask app, so its test client goes through all of it."""
     root = Path(ledger).resolve().parent
     from fundtrail import keys
-    from fundtrail.web import access
+    from fundtrail.web import access, masked
 
     secret = secret or keys.server_key(root)
     if users_path:
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
+    masked.install(flask_app)
     flask_app.after_request(_mask_for_role)
     flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
     return flask_app
@@ -119,6 +210,9 @@ class Guard:
                 not hmac.compare_digest(self._sent_token(environ, request), environ["fundtrail.csrf"]):
             return _refuse("缺少或错误的 CSRF 令牌, 请刷新页面后重试 missing or wrong CSRF token: "
                            "reload the page", environ, start_response)
+        refused = writes.refusal(environ)  # control characters: refused before anything is written
+        if refused:
+            return _refuse(refused, environ, start_response, 400)
         try:
             with lock.writing(self.root, f"网页保存 web save {request.path}", wait=WRITE_WAIT):
                 return self._write(environ, start_response, request)
@@ -178,14 +272,13 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail.fava_ext import Fundtrail, roles
+    from fundtrail.web.masked import is_internal
 
     ledger = getattr(g, "ledger", None)
+    ledger = getattr(ledger, "source", ledger)  # the masked view's books, for their masker
     if ledger is None or request.path.startswith("/static/"):
         return response
-    extension = ledger.extensions.get_extension(Fundtrail.__name__)
-    internal_roles = extension.internal_roles if extension else roles.INTERNAL_ROLES
-    if roles.is_internal(internal_roles):
+    if is_internal(ledger):
         return response
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):

@@ -1,5 +1,10 @@
 """The users file of `fundtrail serve --users FILE`: who may log in, with which role.
 
+A password has at least 8 characters, 4 different ones, is not the user name and not one of
+the common passwords shipped in web/common-passwords.txt. A user name is recorded as git author
+of the user's web saves exactly as written: names git would alter are refused
+(fundtrail.history.author_problem).
+
 A JSON object `{"users": {"<name>": {"role": "accountant"|"auditor", "password": "<hash>"}}}`;
 passwords are stored only as werkzeug.security hashes. `fundtrail users add FILE NAME --role
 auditor` writes it.
@@ -14,11 +19,13 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fundtrail.atomicwrite import atomic
+from fundtrail.history import author_problem
 from fundtrail.workflow import ROLE_LABELS
 
 ROLES = ROLE_LABELS  # the roles a user may have, as the workflow names them (fundtrail.workflow)
@@ -51,12 +58,23 @@ def load(path: Path) -> dict[str, User]:
 def _parse(path: Path, _version: tuple) -> dict[str, User]:
     try:
         raw = json.loads(path.read_text("utf-8"))
-        return {name: User(name, spec["role"], spec["password"])
-                for name, spec in raw["users"].items() if spec["role"] in ROLES}
+        table = {name: User(name, spec["role"], spec["password"])
+                 for name, spec in raw["users"].items() if spec["role"] in ROLES}
     except FileNotFoundError:
         raise UsersFileError(f"找不到用户文件 users file not found: {path}") from None
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise UsersFileError(f"用户文件格式错误 users file {path} is malformed: {error}") from None
+    except OSError as error:
+        raise UsersFileError(f"无法读取用户文件 cannot read the users file {path}: "
+                             f"{error.strerror or error}") from None
+    for user in table.values():
+        if not isinstance(user.password, str) or "$" not in user.password:
+            raise UsersFileError(f"用户文件格式错误 users file {path}: 用户 {user.name} 的密码不是 "
+                                 f"`fundtrail users add` 写的哈希 the password of {user.name!r} is not a hash")
+        problem = name_problem(user.name)
+        if problem:
+            raise UsersFileError(f"用户文件格式错误 users file {path}: {problem}")
+    return table
 
 
 def add(path: Path, name: str, role: str, password: str) -> User:
@@ -65,6 +83,9 @@ def add(path: Path, name: str, role: str, password: str) -> User:
         raise UsersFileError(f"未知角色 unknown role {role!r}; one of {', '.join(ROLES)}")
     if not name.strip():
         raise UsersFileError("用户名不能为空 the user name is empty")
+    problem = name_problem(name)
+    if problem:
+        raise UsersFileError(problem)
     weak = password_weakness(password, name)
     if weak:
         raise UsersFileError(weak)
@@ -77,6 +98,12 @@ def add(path: Path, name: str, role: str, password: str) -> User:
     return users[name]
 
 
+def name_problem(name: str) -> str:
+    """Why `name` cannot be a user ("" when it can): it is the git author of their web saves
+    (fundtrail.history), recorded exactly as written or not at all."""
+    return author_problem(name)
+
+
 def password_weakness(password: str, name: str = "") -> str:
     """Why a password is refused ("" when it is acceptable)."""
     if not password:
@@ -85,7 +112,18 @@ def password_weakness(password: str, name: str = "") -> str:
         return f"密码至少 {MIN_PASSWORD} 个字符 the password needs at least {MIN_PASSWORD} characters"
     if len(set(password)) < 4 or password == name:
         return "密码过于简单 the password is too simple (repeated characters or the user name)"
+    if password.casefold() in common_passwords():
+        return "密码是常用密码, 容易被猜中 the password is one of the most common passwords"
     return ""
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords refused (web/common-passwords.txt, shipped with the package),
+    compared without regard to case."""
+    text = resources.files("fundtrail.web").joinpath("common-passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines()
+                     if line.strip() and not line.startswith("#"))
 
 
 @functools.cache

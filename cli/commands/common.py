@@ -86,8 +86,9 @@ def workspace_reports(ledger: str) -> Path:
 def load_books(ledger: str, warn: bool = True, trust_caches: bool = True):
     """The one way a command loads the books: `Books` (entries, errors, options and figures).
     With `warn`, say on stderr that the ledger has errors (for commands that report anyway).
-    `trust_caches=False` (verify, seal): read every file, neither beancount's pickle cache nor
-    the seal plugin's memory (fundtrail.loading)."""
+    `trust_caches=False` (seal): without the seal plugin's memory. Every load keeps to the
+    loading policy (fundtrail.loading: plugin allow-list, includes inside the workspace, no
+    pickle cache); `verify` loads with `loading.load_to_verify`."""
     from fundtrail.books import Books
 
     books = Books.load(ledger, trust_caches=trust_caches)
@@ -115,15 +116,13 @@ def writing_books(ledger: str, what: str, dry_run: bool = False):
 
 
 def require_period(books, start: datetime.date, end: datetime.date, label: str) -> None:
-    """Refuse a report period outside the years the books hold transactions in."""
-    days = [t.date for t in books.transactions]
-    if not days:
-        raise click.ClickException("账簿中没有交易, 请先导入 the books hold no transactions: "
-                                   "run `fundtrail import` first")
-    first, last = min(days), max(days)
-    if end < datetime.date(first.year, 1, 1) or start > datetime.date(last.year, 12, 31):
-        raise click.ClickException(f"账簿中没有 {label} 的交易 the books hold no transactions in {label} "
-                                   f"(账簿期间 books cover {first} – {last})")
+    """Refuse a report period outside the years the books hold transactions in
+    (fundtrail.reports.facts.period_problem, which Fava's downloads ask too)."""
+    from fundtrail.reports.facts import period_problem
+
+    problem = period_problem(books, start, end, label)
+    if problem:
+        raise click.ClickException(problem)
 
 
 def cannot_write(path: Path, error: OSError) -> click.ClickException:

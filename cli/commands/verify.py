@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from fundtrail import seals, verification
-from fundtrail.cli.commands.common import LEDGER, load_books, printable
+from fundtrail import loading, seals, verification
+from fundtrail.cli.commands.common import LEDGER, printable
 
 SHOWN = 20  # breaks listed per check
 PROGRESS_FROM = 20  # documents: say which one is being re-read when there are more
@@ -20,14 +20,16 @@ PROGRESS_FROM = 20  # documents: say which one is being re-read when there are m
 @click.option("--documents", is_flag=True,
               help="同时核验 documents/ 下的原始凭证及其 sha256 also check the source documents")
 @click.option("--expect", "expected", multiple=True, metavar="HASH",
-              help="留存在账簿外的封账哈希(可多次), 须在封账链中 a seal hash kept outside the workspace "
-                   "(paper record, the auditor's copy): it must be in the chain; repeatable")
+              help="留存在账簿外的封账哈希(可多次; 可整行照抄 seal 打印的 `封账 日期  哈希`), 须在封账链中 "
+                   "a seal hash kept outside the workspace (paper record, the auditor's copy; the "
+                   "line seal prints is taken as written): it must be in the chain; repeatable")
 @click.option("--rederive", is_flag=True,
               help="重新导入每份原始凭证并与账簿逐行逐字段比对 re-run each document's importer and "
                    "compare every field of every entry with the ledger")
 def verify(ledger: str, documents: bool, expected: tuple[str, ...], rederive: bool):
-    books = load_books(ledger, warn=False, trust_caches=False)
-    entries, errors, options = books.entries, books.errors, books.options
+    # the files read afresh; no plugin the ledger names runs (beancount's own excepted): the seal
+    # check below is run here, never by a plugin (fundtrail.loading)
+    entries, errors, options = loading.load_to_verify(ledger)
     checks = [verification.check_seals(entries, options),
               verification.check_balances(entries, errors)]
     if expected:

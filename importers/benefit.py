@@ -52,33 +52,13 @@ def _custom(kind: str, key: str, day: datetime.date, meta: dict) -> data.Custom:
     return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
 
 
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def serial_day(cell) -> datetime.date:
-    """A date cell; a bare Excel serial number (45446, a date cell saved in General format) too."""
-    raw = cells.text(cell)
-    if re.fullmatch(r"\d{5}(\.0+)?", raw) and 20000 <= float(raw) <= 80000:
-        return _EXCEL_EPOCH + datetime.timedelta(days=int(float(raw)))
-    return cells.when(cell)[0].date()
-
-
-class _Dated:
-    """Dates read as `serial_day` reads them (the rolls and the leases)."""
-
-    def _date(self, path, number, value, label):
-        if not cells.text(value):
-            return None
-        return self._cell(path, number, serial_day, value, label)
-
-
 def _plain(number: Decimal) -> Decimal:
     """A quantity as written, without trailing zeros: 22.50 -> 22.5."""
     text = f"{number:f}"
     return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
-class _Roll(_Dated, TabularImporter):
+class _Roll(TabularImporter):
     """One kind of roll; `kind` 务工/收购/流转, the quantity and amount fields its spec names."""
 
     roll = ""
@@ -126,7 +106,7 @@ class _Roll(_Dated, TabularImporter):
             month = _MONTH.search(text)
             if month is None:
                 try:
-                    when = serial_day(row.get("period"))
+                    when = cells.day(row.get("period"))
                 except (cells.CellError, ValueError):
                     raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}",
                                    number) from None
@@ -222,7 +202,7 @@ def due_of(terms: str) -> dict:
     return {"due_month": month, "due_day": int(day.group(1))}
 
 
-class LeaseImporter(_Dated, TabularImporter):
+class LeaseImporter(TabularImporter):
     kind = "项目资产租赁合同台账 lease contracts"
     spec = LEASES
     section = "leases"

@@ -51,7 +51,6 @@ LOANS_FILE = "masterdata/loans.beancount"
 SETTLED, OVERDUE, EXTENDED, NORMAL = "结清", "逾期", "展期", "正常"
 _STATED = re.compile(r"(截止日期|截至日期|统计日期|数据日期|报表日期|填报日期|制表日期)[:：]?\s*"
                      r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{8})")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def stated_date(rows) -> datetime.date | None:
@@ -86,18 +85,7 @@ def title_bank(rows) -> str:
 
 def day_of(cell) -> datetime.date | None:
     """A date cell: a date, text in the usual forms, or an Excel serial number (General format)."""
-    if cell is None or not cells.text(cell):
-        return None
-    if isinstance(cell, datetime.datetime):
-        return cell.date()
-    if isinstance(cell, datetime.date):
-        return cell
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        if 20_000 <= cell <= 80_000:  # 1954-2119 as Excel counts days
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))
-        raise cells.CellError(f"日期格式错误 {cell!r}")
-    text = unicodedata_fold(cells.text(cell))
-    return cells.when(text)[0].date()
+    return cells.day(unicodedata_fold(cell) if isinstance(cell, str) else cell)
 
 
 def unicodedata_fold(text: str) -> str:

@@ -170,7 +170,7 @@ class TabularImporter(FundtrailImporter):
     def _date(self, path, number, value, label):
         if not cells.text(value):
             return None
-        return self._cell(path, number, lambda v: cells.when(v)[0].date(), value, label)
+        return self._cell(path, number, cells.day, value, label)
 
     def _count(self, ex: Extraction, existing, new) -> None:
         if existing is None:

@@ -23,7 +23,6 @@ from fundtrail import accounts as acc
 from fundtrail.assets import CLASSES, DISPOSAL_KINDS, OPERATING
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import ASSET_REGISTER
@@ -63,7 +62,7 @@ class AssetRegisterImporter(TabularImporter):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
-        scale = TEN_THOUSAND if "万元" in labels["value"] else ONE
+        scale = cells.unit(labels["value"])
         villages = {p.name: code for code, p in ctx.master.villages.items()}
         out, collectives = [], {}  # village code -> (its name, first registration)
 
@@ -90,7 +89,7 @@ class AssetRegisterImporter(TabularImporter):
             place = cells.text(row.get("village"))
             village = villages.get(place, place)
             income = self._cell(path, number,
-                                _scaled(TEN_THOUSAND if "万元" in labels.get("income", "") else ONE),
+                                _scaled(cells.unit(labels.get("income", ""))),
                                 row.get("income"), "预期年收益 income")
             project = cells.text(row.get("project"))
             if project and project not in ctx.master.projects:

@@ -34,7 +34,6 @@ from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.assets import payment_of
 from fundtrail.importers.base import Extraction, posting, txn
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
@@ -127,7 +126,7 @@ class _Roll(TabularImporter):
         names: dict[str, list[str]] = {}
         for code, project in ctx.master.projects.items():
             names.setdefault(cells.fold(project.name), []).append(code)
-        scale = TEN_THOUSAND if "万元" in labels.get(self.amount, "") else ONE
+        scale = cells.unit(labels.get(self.amount, ""))
         out = []
 
         def key(number, row):
@@ -214,7 +213,7 @@ class LeaseImporter(TabularImporter):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
-        scale = TEN_THOUSAND if "万元" in labels.get("rent", "") else ONE
+        scale = cells.unit(labels.get("rent", ""))
         by_name = {cells.fold(a.name): code for code, a in ctx.master.assets.items()}
         out = []
 

@@ -42,6 +42,12 @@ def text(cell) -> str:
     return str(cell).strip()
 
 
+def unit(label) -> Decimal:
+    """The unit of an amount column by its label as written: TEN_THOUSAND for one in 万元
+    (贷款金额(万元)), else ONE (yuan); the `scale` `amount` takes."""
+    return TEN_THOUSAND if "万元" in (label or "") else ONE
+
+
 MAX_DIGITS = 15  # whole-yuan digits an amount may have (under a trillion yuan), within Decimal's precision
 
 

@@ -40,7 +40,6 @@ from beancount.parser.grammar import ValueType
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LOANS
@@ -152,7 +151,7 @@ class LoanRegisterImporter(TabularImporter):
             r for r in table.rows[index + 1:] if not any(cells.text(c) for c in r[1][1:])])
         bank = "" if "bank" in col else title_bank(table.rows[:index])
         as_of = stated or datetime.date.today()
-        scale = {f: TEN_THOUSAND if "万元" in labels.get(f, "") else ONE for f in ("amount", "overdue")}
+        scale = {f: cells.unit(labels.get(f, "")) for f in ("amount", "overdue")}
         entries = []
 
         def key(number, row):

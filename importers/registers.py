@@ -18,7 +18,6 @@ from beancount.core import data
 from fundtrail import accounts as acc
 from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
@@ -204,7 +203,7 @@ class FundListImporter(TabularImporter):
             code = known.code if known else self._cell(
                 path, number, lambda d, lv=level: acc.fund_code(d, lv, taken), doc_no, "指标文号 document number")
             taken.add(code)
-            scale = TEN_THOUSAND if "万元" in labels["amount"] else ONE
+            scale = cells.unit(labels["amount"])
             amount = self._cell(path, number, lambda cell, scale=scale: cells.amount(cell, scale=scale),
                                 row["amount"], "金额 amount")
             if amount is None:
@@ -266,7 +265,7 @@ class ProjectLibraryImporter(TabularImporter):
         ex = Extraction(path, self, self.kind, "registers")
         table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
-        scale = TEN_THOUSAND if "万元" in labels["budget"] else ONE
+        scale = cells.unit(labels["budget"])
 
         def in_yuan(cell):
             return cells.amount(cell, scale=scale)

@@ -107,14 +107,10 @@ def rolls(ctx) -> dict[str, list]:
 
 
 def _registered(ctx):
-    """(is an ID registered, is a name registered in a village) from the household register;
-    None when the ledger names no usable register."""
+    """The household register a roll's people are matched in (`HouseholdRegister.person`: by ID
+    number, else name and village); None when the ledger names no usable register."""
     register = ctx.flows.household_register
-    if not register.usable:
-        return None
-    names = {(h.name, h.village) for h in register.households.values()}
-    names |= {(h.name, "") for h in register.households.values()}
-    return register.households, names
+    return register if register.usable else None
 
 
 def _village_name(ctx, value: str) -> str:
@@ -135,10 +131,8 @@ def reached(ctx, rows, unit: str, registered) -> Decimal:
         village = _village_name(ctx, str(meta.get("village") or ""))
         if registered is None:
             ok = str(meta.get("registered") or "").strip() in ("是", "TRUE", "True", "1")
-        elif number:
-            ok = number in registered[0]
         else:
-            ok = (name, village) in registered[1] or (name, "") in registered[1] and not village
+            ok = registered.person(number, name, village) is not None
         if ok:
             people.add(number or f"{name}|{village}")
     return Decimal(len(people))

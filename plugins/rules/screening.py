@@ -38,7 +38,6 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.rules.households import members
 from fundtrail.plugins.settings import DAYS, MONEY, WORDS, Setting
@@ -70,21 +69,10 @@ def _entry(ctx):
 def _household(ctx, clue: Clue) -> Household | None:
     """The register row of the clue's person (by ID, else by 户主姓名 and 行政村); when that
     row has no 识别日期, the row of its household (户编号) that has one."""
-    homes = households(ctx)
-    if clue.id_no:
-        h = homes.get(clue.id_no)
-    else:
-        h = ctx.memo("rules.households_by_name", lambda: _by_name(homes)).get((clue.name, clue.village))
+    h = ctx.flows.household_register.person(clue.id_no, clue.name, clue.village)
     if h is not None and not h.identified:
-        h = next((m for m in members(ctx).get(h.number or h.id_no, ()) if m.identified), h)
+        h = next((m for m in members(ctx).get(h.household, ()) if m.identified), h)
     return h
-
-
-def _by_name(homes) -> dict[tuple[str, str], Household]:
-    out = {}
-    for h in homes.values():
-        out.setdefault((h.name, h.village), h)
-    return out
 
 
 def _crossings(ctx):

@@ -163,8 +163,7 @@ class LoanRegisterImporter(TabularImporter):
             return derived_id(id_no(cells.text(row.get("id_no"))), start, amount), \
                 f"{cells.text(row.get('borrower'))} {start}"
 
-        rows = ((n, r, raw) for n, r, raw in self._data_rows(path, ex))
-        for number, row, _ in self.records_of(path, ex, rows, key, ("贷款 ", "loan ")):
+        for number, row, _ in self.records(path, ex, key, ("贷款 ", "loan "), self._data_rows(path, ex)):
             loan, status = self._row(path, number, row, labels, scale, key, as_of, bank)
             entries += [loan, status]
         held = held_master(ctx, entries)
@@ -192,28 +191,8 @@ class LoanRegisterImporter(TabularImporter):
                 continue
             yield number, row, raw
 
-    def records_of(self, path, ex, rows, key, what):
-        """`records` over rows already read (footer lines taken out)."""
-        seen = {}
-        ex.columns = self.account_columns(path)
-        for number, row, raw in rows:
-            ex.read += 1
-            if row is None:
-                ex.skipped.append((number, "合计行 totals row"))
-                continue
-            compared, shown = key(number, row)
-            if compared in seen:
-                raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
-                               f"{what[1]}{shown} repeated (also row {seen[compared]})", number)
-            seen[compared] = number
-            yield number, row, raw
-
     def _day(self, path, number, cell, label):
-        try:
-            return day_of(cell)
-        except (cells.CellError, ValueError):
-            raise BadInput(path, f"{label} 无法识别: {cells.text(cell)!r}",
-                           f"cannot read {label}: {cells.text(cell)!r}", number) from None
+        return self._cell(path, number, day_of, cell, label)
 
     def _amount(self, path, number, row, field, scale):
         return self._cell(path, number, lambda v: cells.amount(v, scale=scale[field]), row.get(field),

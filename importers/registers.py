@@ -139,15 +139,16 @@ class TabularImporter(FundtrailImporter):
                 continue
             yield number, {k: (row[i] if i < len(row) else None) for k, i in col.items()}, row
 
-    def records(self, path: Path, ex: Extraction, key, what: tuple[str, str] = ("", "")):
+    def records(self, path: Path, ex: Extraction, key, what: tuple[str, str] = ("", ""), rows=None):
         """The data rows as (row number, {field: cell}, raw row), each counted as read; totals
         rows are skipped and listed; a row whose key repeats an earlier one is refused.
 
         `key(number, row)` gives (the key compared, the key as shown); `what` names it
-        (Chinese, English), e.g. ("项目编号 ", "project code ")."""
+        (Chinese, English), e.g. ("项目编号 ", "project code "). `rows`: the rows to go
+        through, when the importer has taken some out (default: `self.rows(path)`)."""
         seen = {}
         ex.columns = self.account_columns(path)
-        for number, row, raw in self.rows(path):
+        for number, row, raw in self.rows(path) if rows is None else rows:
             ex.read += 1
             if row is None:
                 ex.skipped.append((number, "合计行 totals row"))

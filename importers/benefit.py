@@ -26,7 +26,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
-from beancount.parser.grammar import ValueType
 
 from fundtrail import accounts as acc
 from fundtrail.flows import payee_key
@@ -38,17 +37,12 @@ from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
-from fundtrail.importers.registers import TabularImporter
+from fundtrail.importers.registers import TabularImporter, master_custom
 from fundtrail.importers.tables import find_columns, header_score, read_sniffed
 from fundtrail.ledgertext import money
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
 _MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
-
-
-def _custom(kind: str, key: str, day: datetime.date, meta: dict) -> data.Custom:
-    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
-    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
 
 
 def _plain(number: Decimal) -> Decimal:
@@ -153,7 +147,7 @@ class _Roll(TabularImporter):
                                   labels.get(self.quantity, "数量"))
             if self.roll == "流转" and quantity is None:
                 raise BadInput(path, "流转面积为空", "empty area", number)
-            out.append(_custom("benefit-roll", compared, day, {
+            out.append(master_custom("benefit-roll", compared, day, {
                 "project": project, "kind": self.roll, "person": cells.text(row["person"]),
                 "id_no": id_no(cells.text(row.get("id_no"))), "village": cells.text(row.get("village")),
                 "registered": cells.text(row.get("registered")),
@@ -239,7 +233,7 @@ class LeaseImporter(TabularImporter):
             if start is None:
                 raise BadInput(path, "起租日期为空", "empty start date", number)
             end = self._date(path, number, row.get("end"), "止租日期 end")
-            out.append(_custom("lease", code, start, {
+            out.append(master_custom("lease", code, start, {
                 "asset": asset, "asset_name": cells.text(row.get("asset_name")),
                 "owner": cells.text(row.get("owner")), "tenant": cells.text(row["tenant"]),
                 "rent": money(rent), "payment": payment, "start": start, "end": end,

@@ -34,16 +34,19 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from beancount.core import data
-from beancount.parser.grammar import ValueType
-
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LOANS
-from fundtrail.importers.registers import TabularImporter, held_master, master_key, same_open
+from fundtrail.importers.registers import (
+    TabularImporter,
+    held_master,
+    master_custom,
+    master_key,
+    same_open,
+)
 from fundtrail.ledgertext import money
 
 LOANS_FILE = "masterdata/loans.beancount"
@@ -132,11 +135,6 @@ def status_of(word: str, settled, overdue: Decimal) -> str:
 def derived_id(person: str, start: datetime.date, amount: Decimal) -> str:
     digest = hashlib.sha1(f"{person}|{start}|{amount}".encode()).hexdigest()[:6]
     return f"LN{start:%Y%m%d}-{digest}"
-
-
-def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
-    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
-    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
 
 
 class LoanRegisterImporter(TabularImporter):
@@ -230,12 +228,12 @@ class LoanRegisterImporter(TabularImporter):
         subsidy = self._cell(path, number, cells.amount, row.get("subsidy_paid"), "已贴息金额 subsidy paid") \
             if "subsidy_paid" in row else None
         loan_id = key(number, row)[0]
-        loan = _custom("loan", loan_id, start, {
+        loan = master_custom("loan", loan_id, start, {
             "household": cells.text(row.get("household")), "borrower": borrower, "borrower_id": person,
             "amount": money(amount), "term_months": Decimal(term), "due": due, "rate": rate,
             "bank": cells.text(row.get("bank")) or bank, "purpose": cells.text(row.get("purpose")),
             "used_by": cells.text(row.get("used_by"))})
-        status = _custom("loan-status", loan_id, max(as_of, start), {
+        status = master_custom("loan-status", loan_id, max(as_of, start), {
             "status": status_of(cells.text(row.get("status")), settled, overdue), "settled": settled,
             "overdue": money(overdue) if overdue else None,
             "subsidy_paid": money(subsidy) if subsidy is not None else None,

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
+from beancount.parser.grammar import ValueType
 
 from fundtrail import accounts as acc
 from fundtrail.importers import cells, columns
@@ -45,6 +46,15 @@ def master_open(account: str, day: datetime.date, meta: dict) -> data.Open:
     collective), with the metadata given that has a value."""
     meta = {k: v for k, v in meta.items() if v is not None and v != ""}
     return data.Open(data.new_metadata("<import>", 0, meta), day, account, [acc.CURRENCY], None)
+
+
+def master_custom(kind: str, values, day: datetime.date, meta: dict) -> data.Custom:
+    """A master-data `custom` directive (a town, village, subsidy item, asset, loan, lease, roll
+    row): its type and values (a key, or a list of them), with the metadata given that has a
+    value."""
+    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
+    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind,
+                       [ValueType(v, str) for v in (values if isinstance(values, (list, tuple)) else [values])])
 
 
 def same_open(existing: data.Open | data.Custom | None, new: data.Open | data.Custom) -> bool:

@@ -28,6 +28,7 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
+from fundtrail.directives import plain
 from fundtrail.flows import payee_key
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
@@ -43,12 +44,6 @@ from fundtrail.ledgertext import money
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
 _MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
-
-
-def _plain(number: Decimal) -> Decimal:
-    """A quantity as written, without trailing zeros: 22.50 -> 22.5."""
-    text = f"{number:f}"
-    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
 
 
 class _Roll(TabularImporter):
@@ -151,7 +146,7 @@ class _Roll(TabularImporter):
                 "project": project, "kind": self.roll, "person": cells.text(row["person"]),
                 "id_no": id_no(cells.text(row.get("id_no"))), "village": cells.text(row.get("village")),
                 "registered": cells.text(row.get("registered")),
-                "quantity": _plain(quantity) if quantity is not None else None,
+                "quantity": Decimal(plain(quantity)) if quantity is not None else None,
                 "amount": money(amount), "period": period}))
         ex.masterdata[BENEFIT_FILE] = out
         return ex

@@ -125,6 +125,12 @@ class Household:
         return f"Household({self.number} {self.village} {self.risk or '-'} {self.category})"
 
 
+def person_key(number: str, name: str, village: str) -> str:
+    """Who a row of a roll or a screening list is, for counting people once: the ID number, else
+    the name within the village."""
+    return number or f"{name}|{village}"
+
+
 class HouseholdRegister:
     """The household register of one load: `households` by ID number, `problem` (why the
     register cannot be used, "" when it can or when the ledger names none) and `problems`

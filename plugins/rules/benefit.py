@@ -50,6 +50,7 @@ from fundtrail import findings
 from fundtrail.directives import number_or_none, plain
 from fundtrail.flows import ZERO, id_no, payee_key
 from fundtrail.plugins.settings import BOOL, DAYS, INTEGER, SHARE, TABLE, WORDS, Setting
+from fundtrail.registers import person_key
 
 SETTINGS = (
     Setting("benefit_link_words", TABLE, {"务工": "务工", "收购": "收购", "流转": "流转"},
@@ -121,7 +122,7 @@ def reached(ctx, rows, unit: str, registered) -> Decimal:
         else:
             ok = registered.person(number, name, village) is not None
         if ok:
-            people.add(number or f"{name}|{village}")
+            people.add(person_key(number, name, village))
     return Decimal(len(people))
 
 

@@ -41,7 +41,7 @@ from fundtrail import findings
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.rules.households import members
 from fundtrail.plugins.settings import DAYS, MONEY, WORDS, Setting
-from fundtrail.registers import Clue, Household, ScreeningRegister
+from fundtrail.registers import Clue, Household, ScreeningRegister, person_key
 
 SETTINGS = (
     Setting("screening_identify_days", DAYS, 15, "部门预警信息推送后应完成识别的天数"),
@@ -84,7 +84,7 @@ def _crossings(ctx):
     out = {}
     for clue in _register(ctx).clues:
         h = _household(ctx, clue)
-        person = clue.id_no or f"{clue.name}|{clue.village}"
+        person = person_key(clue.id_no, clue.name, clue.village)
         key = (person, clue.kind, clue.date.year)
         if clue.kind == "医疗":
             medical[key].append((clue, h))
@@ -159,7 +159,7 @@ def _emit(ctx, rule: str, wanted: str):
         if variant != wanted:
             continue
         entry = entry or _entry(ctx)
-        person = clue.id_no or (h.id_no if h else "") or f"{clue.name}|{clue.village}"
+        person = person_key(clue.id_no or (h.id_no if h else ""), clue.name, clue.village)
         facts = dict(list=LISTS[clue.kind], who=_who(ctx, clue, h), what=_what(clue, amount),
                      clue=clue.date, line=line, due=due, limit=days)
         if identified:

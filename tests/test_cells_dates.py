@@ -96,3 +96,18 @@ def test_a_serial_in_a_csv_register_reads_too(tmp_path):
     path.write_text("\n".join([lines[0] + ",识别日期", lines[1] + ",45474"]) + "\n", "utf-8")
     ex = PersonRegisterImporter("households", tmp_path).read(path, ImportContext(tmp_path, [], batch="T"))
     assert ex.registers["households"][2][0]["识别日期"] == "2024-07-01"
+
+
+def test_a_serial_date_time_in_a_bank_statement_reads(tmp_path):
+    from fundtrail.importers.layout import builtin
+    from fundtrail.importers.statement import StatementImporter
+
+    book = openpyxl.load_workbook(SAMPLES / "bank/abc-corporate-2024Q3.xlsx")
+    sheet = book.active
+    assert sheet.cell(5, 1).value == "2024-07-03 08:54:32"
+    sheet.cell(5, 1).value = 45476 + (8 * 3600 + 54 * 60 + 32) / 86_400  # the same, as Excel counts it
+    path = tmp_path / "abc.xlsx"
+    book.save(path)
+    ex = StatementImporter(builtin("abc-corporate")).read(path, ImportContext(tmp_path, [], batch="T"))
+    first = ex.entries[0]
+    assert first.date == D(2024, 7, 3) and "ABC-2345-20240703085432" in first.links

@@ -11,7 +11,11 @@ itself, under a policy:
       plugins = ["county_checks.plugin"]
       fava_extensions = ["county_checks.fava"]
 
-  Any other `plugin` line is an error naming the file and line, and its module is not imported;
+  Any other `plugin` line is an error naming the file and line, and its module is not imported.
+  A plugin's configuration string that is a Python expression but not a literal is refused the
+  same way (beancount's check_commodity, check_average_cost and commodity_attr `eval` theirs:
+  `"__import__('os').system(...)"` would run); a literal (`"{'a': 1}"`) or plain text
+  (`"Equity:Trading"`) passes;
 - `option "insert_pythonpath"` is refused (the ledger folder never goes on the import path) and
   `option "plugin_processing_mode" "raw"` too (it would switch off beancount's pad and balance
   checks); each is an error naming the file and line;
@@ -29,6 +33,7 @@ plugin the ledger names except beancount's own; verify runs the seal check itsel
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import glob
 import importlib
@@ -92,6 +97,24 @@ def plugin_allowed(name: str, county: frozenset[str] = frozenset()) -> bool:
         name.startswith(BEANCOUNT_PREFIXES + FUNDTRAIL_PREFIXES) or name in county)
 
 
+def config_is_code(config) -> bool:
+    """Whether a plugin's configuration string is Python code a plugin's `eval` would run: it
+    parses as an expression (as `eval` reads it, leading blanks dropped) but is not a literal."""
+    if not isinstance(config, str) or not config.strip():
+        return False
+    try:
+        tree = ast.parse(config.lstrip(" \t"), mode="eval")
+    except (SyntaxError, ValueError):
+        return False  # not Python: `eval` would fail too
+    except (MemoryError, RecursionError):
+        return True
+    try:
+        ast.literal_eval(tree)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return True
+    return False
+
+
 def load(ledger, trust_caches: bool = True):
     """(entries, errors, options) of the ledger, under the loading policy (module doc)."""
     path = Path(ledger).resolve()
@@ -120,6 +143,8 @@ def _load(path: Path, ledger_plugins: bool):
     for name, config in options["plugin"]:
         if not plugin_allowed(name, county):
             errors.append(_refused_plugin(path, name))
+        elif config_is_code(config):
+            errors.append(_refused_config(path, name))
         elif ledger_plugins or name.startswith(BEANCOUNT_PREFIXES):
             plugins.append((name, config))
     options["plugin"] = plugins
@@ -260,3 +285,10 @@ def _refused_plugin(path: Path, name: str) -> LoadRefused:
         f'拒绝运行插件 "{name}": 不在允许列表中, 未被加载 (允许 beancount.plugins.*、beancount.ops.*、'
         f"fundtrail.plugins.* 及县级设置 {settings_path()} 中列出的模块) "
         "plugin refused: not on the allow-list, not imported", None)
+
+
+def _refused_config(path: Path, name: str) -> LoadRefused:
+    return LoadRefused(
+        _where(path, _PLUGIN, name),
+        f'拒绝运行插件 "{name}": 其配置是 Python 代码而不是字面值 (只能写数字、文字、列表、字典), 未被运行 '
+        "plugin refused: its configuration is Python code, not a literal", None)

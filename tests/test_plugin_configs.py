@@ -1,0 +1,61 @@
+"""A plugin on the allow-list runs no code written in its configuration: beancount's
+check_commodity, check_average_cost and commodity_attr `eval` the string after the plugin's name,
+so the ledger folder could run any Python through them (in every command, verify and serve)."""
+
+import pytest
+import small_ledger
+from click.testing import CliRunner
+
+from fundtrail import loading
+from fundtrail.cli import main
+
+EVALUATING = ("beancount.plugins.check_commodity", "beancount.plugins.check_average_cost",
+              "beancount.plugins.commodity_attr")
+
+
+@pytest.fixture(autouse=True)
+def own_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+def planted(tmp_path, plugin, marker, indent=""):
+    ledger = small_ledger.make(tmp_path / "ws")
+    code = f"{indent}__import__('pathlib').Path({str(marker)!r}).write_text('ran') or {{}}"
+    line = f'plugin "{plugin}" "{code}"'
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + line + "\n")
+    return ledger, ledger.read_text("utf-8").splitlines().index(line) + 1
+
+
+@pytest.mark.parametrize("plugin", EVALUATING)
+def test_code_in_an_allowed_plugins_configuration_never_runs(tmp_path, plugin):
+    marker = tmp_path / "marker"
+    ledger, line = planted(tmp_path, plugin, marker, indent="  ")
+    for load in (loading.load, loading.load_to_verify):
+        _entries, errors, options = load(ledger)
+        refused = [e for e in errors if isinstance(e, loading.LoadRefused)]
+        assert [(e.source["filename"], e.source["lineno"]) for e in refused] == [(str(ledger), line)]
+        assert "配置是 Python 代码" in refused[0].message
+        assert plugin not in dict(options["plugin"])
+    for command in ("check", "verify"):
+        result = CliRunner().invoke(main, [command, str(ledger)])
+        assert result.exit_code != 0 and "配置是 Python 代码" in result.output, result.output
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("config, code", [
+    ("{'CNY': None}", False), ("  {'a': (1, 2.5, 'x')}", False), ("Equity:Trading", False),
+    ("^Assets:.*", False), ("", False), (None, False),
+    ("__import__('os')", True), ("\t[open('/etc/passwd').read()]", True), ("x", True),
+    ("{'a': (lambda: 1)()}", True)])
+def test_a_configuration_is_code_when_it_parses_and_is_not_a_literal(config, code):
+    assert loading.config_is_code(config) is code
+
+
+def test_a_literal_configuration_still_runs_the_plugin(tmp_path):
+    ledger = small_ledger.make(tmp_path / "ws")
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write('\nplugin "beancount.plugins.check_commodity" "{\'CNY\': None}"\n')
+    _entries, errors, options = loading.load(ledger)
+    assert "beancount.plugins.check_commodity" in dict(options["plugin"])
+    assert not [e for e in errors if isinstance(e, loading.LoadRefused)]

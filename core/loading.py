@@ -150,20 +150,23 @@ def _load(path: Path, ledger_plugins: bool):
     options["plugin"] = plugins
     options["pythonpath"] = []
     options["plugin_processing_mode"] = "default"
-    for name, _config in plugins:
-        preimport(name, root)
+    for name, config in list(plugins):
+        if not preimport(name, root):  # beancount would import it with the working directory on the path
+            plugins.remove((name, config))
+            errors.append(_unimportable(path, name))
     entries, errors = loader.run_transformations(entries, errors, options, None)
     errors += validation.validate(entries, options, None, None)
     options["input_hash"] = loader.compute_input_hash(options["include"])
     return entries, errors, options
 
 
-def preimport(name: str, root: Path) -> None:
+def preimport(name: str, root: Path) -> bool:
     """Import an allowed module with the workspace and the working directory off the import
-    path, so a file of the same name in the ledger folder can never stand in for it. A module
-    that does not import is left to beancount (or Fava), which reports it."""
+    path, so a file of the same name in the ledger folder can never stand in for it; whether it
+    imported. A module that does not import this way must not be run at all: beancount (or
+    Fava, which puts the ledger folder on the path) would try again and find the planted file."""
     if name in sys.modules:
-        return
+        return True
     here = {str(Path(root).resolve()), "", ".", os.getcwd()}
     saved = list(sys.path)
     sys.path[:] = [p for p in saved if p not in here
@@ -173,6 +176,7 @@ def preimport(name: str, root: Path) -> None:
             importlib.import_module(name)
     finally:
         sys.path[:] = saved
+    return name in sys.modules
 
 
 def _resolved(entry: str) -> Path:
@@ -292,3 +296,10 @@ def _refused_config(path: Path, name: str) -> LoadRefused:
         _where(path, _PLUGIN, name),
         f'拒绝运行插件 "{name}": 其配置是 Python 代码而不是字面值 (只能写数字、文字、列表、字典), 未被运行 '
         "plugin refused: its configuration is Python code, not a literal", None)
+
+
+def _unimportable(path: Path, name: str):
+    return loader.LoadError(
+        _where(path, _PLUGIN, name),
+        f'插件 "{name}" 无法从已安装的模块导入, 未被运行 (账簿目录中的同名文件不会被使用) '
+        "plugin not importable from the installed packages, not run", None)

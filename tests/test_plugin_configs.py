@@ -2,12 +2,17 @@
 check_commodity, check_average_cost and commodity_attr `eval` the string after the plugin's name,
 so the ledger folder could run any Python through them (in every command, verify and serve)."""
 
+import json
+import sys
+import uuid
+
 import pytest
 import small_ledger
 from click.testing import CliRunner
 
 from fundtrail import loading
 from fundtrail.cli import main
+from fundtrail.web.serve import create_app
 
 EVALUATING = ("beancount.plugins.check_commodity", "beancount.plugins.check_average_cost",
               "beancount.plugins.commodity_attr")
@@ -59,3 +64,56 @@ def test_a_literal_configuration_still_runs_the_plugin(tmp_path):
     _entries, errors, options = loading.load(ledger)
     assert "beancount.plugins.check_commodity" in dict(options["plugin"])
     assert not [e for e in errors if isinstance(e, loading.LoadRefused)]
+
+
+def county_lists(kind, module):
+    settings = loading.settings_path()
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text(f'{kind} = ["{module}"]', "utf-8")
+
+
+def plant_module(folder, module, marker):
+    (folder / f"{module}.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n__plugins__ = ()\n", "utf-8")
+
+
+def test_a_county_plugin_that_is_not_installed_is_not_taken_from_the_workspace(tmp_path, monkeypatch):
+    """Run from the workspace with the working directory on the import path (`python -m`):
+    the county lists a module that is not installed, the ledger folder holds one of that name."""
+    module = f"county_{uuid.uuid4().hex[:8]}"
+    marker = tmp_path / "marker"
+    ledger = small_ledger.make(tmp_path / "ws")
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write(f'\nplugin "{module}"\n')
+    plant_module(ledger.parent, module, marker)
+    county_lists("plugins", module)
+    monkeypatch.chdir(ledger.parent)
+    monkeypatch.setattr(sys, "path", ["", *sys.path])
+    _entries, errors, options = loading.load(ledger)
+    assert not marker.exists() and module not in sys.modules
+    assert module not in dict(options["plugin"])
+    assert any(f'插件 "{module}" 无法从已安装的模块导入' in e.message for e in errors)
+
+
+def test_a_county_fava_extension_that_is_not_installed_is_not_taken_from_the_workspace(tmp_path):
+    """Fava imports an extension with the ledger folder first on the import path (and leaves it
+    there when the import fails)."""
+    module = f"countyfava_{uuid.uuid4().hex[:8]}"
+    marker = tmp_path / "marker"
+    ledger = small_ledger.make(tmp_path / "ws")
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write(f'\n2024-01-01 custom "fava-extension" "{module}"\n')
+    plant_module(ledger.parent, module, marker)
+    county_lists("fava_extensions", module)
+    before = list(sys.path)
+    try:
+        client = create_app(str(ledger)).test_client()
+        slug = client.get("/").headers["Location"].strip("/").split("/")[0]
+        errors = json.dumps(client.get(f"/{slug}/api/errors").get_json(), ensure_ascii=False)
+    finally:
+        added = [p for p in sys.path if p not in before]
+        sys.path[:] = before
+        sys.modules.pop(module, None)
+    assert not marker.exists()
+    assert str(ledger.parent) not in added
+    assert "Fava 扩展" in errors and module in errors and "无法从已安装的模块导入" in errors

@@ -86,6 +86,8 @@ def load_through_fundtrail() -> None:
 
 
 def _fava_load(path: str, *, is_encrypted: bool = False):
+    from beancount import loader
+
     from fundtrail import loading
 
     entries, errors, options = loading.load(path)
@@ -104,8 +106,13 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
             where = {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)}
             errors.append(loading.LoadRefused(where, refused, None))
             continue
-        if getattr(entry, "type", None) == "fava-extension":
-            loading.preimport(str(entry.values[0].value), root)  # Fava puts the folder on the path
+        if getattr(entry, "type", None) == "fava-extension" and \
+                not loading.preimport(str(entry.values[0].value), root):  # Fava puts the folder on the path
+            errors.append(loader.LoadError(
+                {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)},
+                f'Fava 扩展 "{entry.values[0].value}" 无法从已安装的模块导入, 未被加载 '
+                "Fava extension not importable from the installed packages, not loaded", None))
+            continue
         kept.append(entry)
     return kept, errors, options
 

@@ -290,11 +290,36 @@ def _mask_for_role(response):
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):
         return Response("非内部角色只能下载 CSV (已脱敏) only masked CSV downloads for this role", 403)
+    if request.path.endswith(_FILE_VIEWS) and response.status_code == 200:
+        return _masked_file(response, masker_for(ledger.all_entries, PUBLIC))
     if not download and not response.mimetype.startswith(_MASKED_TYPES):
         return response  # images, spreadsheets and PDFs of the extension mask themselves
     response.direct_passthrough = False
     masker = masker_for(ledger.all_entries, PUBLIC)
     response.set_data(mask_text(response.get_data(as_text=True), masker))
+    return response
+
+
+_FILE_VIEWS = ("/document/", "/statement/")  # Fava sends a document file as it is on disk
+_TEXT_FILES = ("text/", "application/xml", "application/json", "application/csv")
+
+
+def _masked_file(response, masker: Masker):
+    """A document file for a role that is not internal: a text file (a bank statement's CSV, a
+    treasury XML) masked, whatever its encoding (UTF-8, GBK); a file that cannot be masked as
+    text (a spreadsheet such as a 一卡通 roll, a PDF, a scan) refused."""
+    if not response.mimetype.startswith(_TEXT_FILES):
+        return Response("非内部角色不能查看无法脱敏的凭证文件 (电子表格、PDF、图片), 请向会计索取脱敏件 "
+                        "documents that cannot be masked (spreadsheets, PDFs, images) are not served "
+                        "to this role", 403, content_type="text/plain; charset=utf-8")
+    response.direct_passthrough = False
+    raw = response.get_data()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")  # the banks' GBK, read as its superset
+    response.set_data(mask_text(text, masker))
+    response.content_type = f"{response.mimetype}; charset=utf-8"
     return response
 
 

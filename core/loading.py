@@ -22,6 +22,8 @@ itself, under a policy:
 - `include` takes only files inside the workspace (the folder of main.beancount, symbolic links
   resolved); an include that leads outside is an error naming the file and line, the file is
   not read;
+- an entry's place (`filename`, `lineno` metadata) is where the parser found it: the same keys
+  written in the books are an error and put back (Fava reads and writes an entry's source there);
 - beancount's pickle cache (`.main.beancount.picklecache`) is never read nor written: a cache
   planted in the workspace would run code when unpickled and could answer with books that were
   never checked. A cache left there is left alone (nothing is deleted).
@@ -205,7 +207,7 @@ def _parse(path: Path, root: Path):
         seen.add(filename)
         file_entries, file_errors, file_options = parser.parse_file(filename)
         entries += file_entries
-        errors += file_errors
+        errors += file_errors + _written_positions(file_entries, filename)
         if options is None:
             options = file_options
         else:
@@ -240,6 +242,27 @@ def _parse(path: Path, root: Path):
     options = loader.aggregate_options_map(options, others)
     errors += _refused_options(options, others, path)
     return entries, errors, options
+
+
+def _written_positions(entries, filename: str) -> list[LoadRefused]:
+    """Entries whose `filename` or `lineno` metadata was written in the books (beancount lets it
+    replace where the parser found the entry): put back where the parser found them (a line
+    number that was replaced is lost: 0, which Fava treats as an entry it cannot edit), each an
+    error. Fava reads and writes an entry's source at that place, and the seal memory takes its
+    text from there: a planted `filename: "/home/…/.bashrc"` would be written by an edit in
+    Fava."""
+    errors = []
+    for entry in [e for e in entries if e.meta["filename"] != filename
+                  or e.meta["lineno"].__class__ is not int]:
+        meta = entry.meta
+        meta["filename"] = filename
+        if type(meta["lineno"]) is not int:
+            meta["lineno"] = 0
+        errors.append(LoadRefused(
+            {"filename": filename, "lineno": meta["lineno"]},
+            "拒绝元数据 filename / lineno: 分录的文件和行号由解析器记录, 账簿中写的已忽略 "
+            "metadata filename / lineno refused: an entry's place is the parser's", entry))
+    return errors
 
 
 _INCLUDE = r'^\s*include\s+"{}"'

@@ -215,6 +215,16 @@ def _parse(path: Path, root: Path):
         cwd = os.path.dirname(filename)
         for pattern in file_options["include"]:
             search = pattern if os.path.isabs(pattern) else os.path.join(cwd, pattern)
+            fixed = _fixed_part(search)
+            if not _resolved(fixed).is_relative_to(root):
+                errors.append(_outside(filename, pattern, root))  # before any walk
+                continue
+            if "**" in search and _linked_folder(fixed):
+                errors.append(LoadRefused(
+                    _where(filename, _INCLUDE, pattern),
+                    f'拒绝包含 "{pattern}": 其下的目录含有符号链接, "**" 会沿链接遍历 (可能是整台机器或无限循环), '
+                    '请写出具体的文件 include refused: "**" would follow a linked folder', None))
+                continue
             matched = glob.glob(search, recursive=True)
             if not matched:
                 errors.append(loader.LoadError(
@@ -224,11 +234,7 @@ def _parse(path: Path, root: Path):
             for name in matched:
                 full = os.path.normpath(os.path.join(cwd, name))
                 if not _resolved(full).is_relative_to(root):
-                    errors.append(LoadRefused(
-                        _where(filename, _INCLUDE, pattern),
-                        f'拒绝包含工作区以外的文件 "{pattern}": 只能包含 {root.name}/ 目录内的账簿文件, '
-                        "该文件未被读取 include refused: only files inside the workspace are read",
-                        None))
+                    errors.append(_outside(filename, pattern, root))
                     continue
                 if not os.path.isfile(full):
                     errors.append(loader.LoadError(
@@ -263,6 +269,30 @@ def _written_positions(entries, filename: str) -> list[LoadRefused]:
             "拒绝元数据 filename / lineno: 分录的文件和行号由解析器记录, 账簿中写的已忽略 "
             "metadata filename / lineno refused: an entry's place is the parser's", entry))
     return errors
+
+
+def _fixed_part(search: str) -> str:
+    """The folder an include pattern's glob would walk from: its path up to the first part with
+    a wildcard (`/**/*.beancount` walks the whole machine)."""
+    parts = search.split(os.sep)
+    for number, part in enumerate(parts):
+        if glob.has_magic(part):
+            return os.sep.join(parts[:number]) or os.sep
+    return search
+
+
+def _linked_folder(folder: str) -> bool:
+    """Whether a folder below `folder` is a symbolic link: a `**` pattern's glob follows it (a
+    link to / walks the whole machine, two links to `.` branch without end)."""
+    return any(os.path.islink(os.path.join(here, name))
+               for here, folders, _files in os.walk(folder) for name in folders)
+
+
+def _outside(filename, pattern: str, root: Path) -> LoadRefused:
+    return LoadRefused(
+        _where(filename, _INCLUDE, pattern),
+        f'拒绝包含工作区以外的文件 "{pattern}": 只能包含 {root.name}/ 目录内的账簿文件, '
+        "该文件未被读取 include refused: only files inside the workspace are read", None)
 
 
 _INCLUDE = r'^\s*include\s+"{}"'

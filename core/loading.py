@@ -19,6 +19,8 @@ itself, under a policy:
 - `option "insert_pythonpath"` is refused (the ledger folder never goes on the import path) and
   `option "plugin_processing_mode" "raw"` too (it would switch off beancount's pad and balance
   checks); each is an error naming the file and line;
+- main.beancount itself may not be a symbolic link to a file in another folder (its text
+  would show in the errors, and that folder would become the workspace);
 - `include` takes only files inside the workspace (the folder of main.beancount, symbolic links
   resolved); an include that leads outside is an error naming the file and line, the file is
   not read;
@@ -119,22 +121,30 @@ def config_is_code(config) -> bool:
 
 def load(ledger, trust_caches: bool = True):
     """(entries, errors, options) of the ledger, under the loading policy (module doc)."""
-    path = Path(ledger).resolve()
     if not trust_caches:
         with sealcache.distrusted():
-            return _load(path, ledger_plugins=True)
-    return _load(path, ledger_plugins=True)
+            return _load(ledger, ledger_plugins=True)
+    return _load(ledger, ledger_plugins=True)
 
 
 def load_to_verify(ledger):
     """(entries, errors, options) for `fundtrail verify`: the files read afresh, beancount's own
     checks (pad, balance, validation) run, no plugin the ledger names except beancount's own."""
     with sealcache.distrusted():
-        return _load(Path(ledger).resolve(), ledger_plugins=False)
+        return _load(ledger, ledger_plugins=False)
 
 
-def _load(path: Path, ledger_plugins: bool):
+def _load(ledger, ledger_plugins: bool):
+    named = Path(ledger).absolute()
+    path = named.resolve()
     root = path.parent
+    if root != named.parent.resolve():  # main.beancount a link to a file in another folder
+        options = bc_options.OPTIONS_DEFAULTS.copy()
+        options.update(filename=str(named), include=[], input_hash="")
+        return [], [LoadRefused(
+            {"filename": str(named), "lineno": 0},
+            f"拒绝读取账簿: {named.name} 是指向其目录以外文件 ({path}) 的符号链接, 未被读取 "
+            "main file refused: a symbolic link out of its folder is not read", None)], options
     county, _extensions, errors = county_allowed()
     entries, parse_errors, options = _parse(path, root)
     errors += parse_errors

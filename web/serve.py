@@ -69,7 +69,11 @@ def create_app(ledger: str, *, read_only: bool = False):
     from fundtrail.web import inert
 
     load_through_fundtrail()
-    app = create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    named = Path(ledger).absolute()
+    path = named.resolve()
+    if path.parent != named.parent.resolve():
+        path = named  # a link out of its folder: fundtrail.loading refuses it by this name
+    app = create_fava_app([str(path)], load=True, read_only=read_only)
     inert.install(app)
     return app
 

@@ -48,6 +48,8 @@ def expand(paths) -> list[Path]:
             out.append(path)
         else:
             raise BadInput(path, "文件不存在", "no such file or directory")
+    for path in out:
+        controls.check_name(path)
     return out
 
 

@@ -26,6 +26,8 @@ itself, under a policy:
   not read;
 - an entry's place (`filename`, `lineno` metadata) is where the parser found it: the same keys
   written in the books are an error and put back (Fava reads and writes an entry's source there);
+- `option "documents"` takes only folders inside the workspace (beancount walks each on every
+  load); another is an error naming the file and line, and is not read;
 - beancount's pickle cache (`.main.beancount.picklecache`) is never read nor written: a cache
   planted in the workspace would run code when unpickled and could answer with books that were
   never checked. A cache left there is left alone (nothing is deleted).
@@ -147,7 +149,7 @@ def _load(ledger, ledger_plugins: bool):
             "main file refused: a symbolic link out of its folder is not read", None)], options
     county, _extensions, errors = county_allowed()
     entries, parse_errors, options = _parse(path, root)
-    errors += parse_errors
+    errors += parse_errors + _confine_documents(options, path, root)
     entries.sort(key=data.entry_sortkey)
     entries, booking_errors = booking.book(entries, options)
     errors += booking_errors
@@ -278,6 +280,23 @@ def _written_positions(entries, filename: str) -> list[LoadRefused]:
             {"filename": filename, "lineno": meta["lineno"]},
             "拒绝元数据 filename / lineno: 分录的文件和行号由解析器记录, 账簿中写的已忽略 "
             "metadata filename / lineno refused: an entry's place is the parser's", entry))
+    return errors
+
+
+def _confine_documents(options, path: Path, root: Path) -> list[LoadRefused]:
+    """`option "documents"` folders outside the workspace dropped, each an error naming the file
+    and line: beancount walks every documents folder on every load (`"/"` walked the whole
+    machine, minutes on each command) and makes a document entry of each file it finds."""
+    kept, errors = [], []
+    for folder in options.get("documents", []):
+        if _resolved(os.path.join(root, folder)).is_relative_to(root):
+            kept.append(folder)
+            continue
+        errors.append(LoadRefused(
+            _where(path, r'^\s*option\s+"documents"\s+"{}"', folder),
+            f'拒绝工作区以外的凭证目录 "{folder}": 只能是 {root.name}/ 目录内的目录, 未被读取 '
+            "documents folder outside the workspace refused, not read", None))
+    options["documents"] = kept
     return errors
 
 

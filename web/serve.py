@@ -97,13 +97,7 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
     entries, errors, options = loading.load(path)
     root = Path(path).resolve().parent
     _plugins, county, _errors = loading.county_allowed()
-    kept = []
-    for folder in list(options.get("documents", [])):
-        if not _inside(folder, root, root):
-            options["documents"].remove(folder)
-            errors.append(loading.LoadRefused(
-                {"filename": path, "lineno": 0}, f'拒绝工作区以外的凭证目录 "{folder}": Fava 不提供其中的文件 '
-                "documents folder outside the workspace refused", None))
+    kept = []  # documents folders outside the workspace: dropped by fundtrail.loading
     for entry in entries:
         refused = _refused_by_fava(entry, FAVA_EXTENSIONS | county, root)
         if refused:

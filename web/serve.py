@@ -203,6 +203,9 @@ class Guard:
         environ["fundtrail.csrf"] = self.token(request)
         if request.method in READ_METHODS:
             return self.app(environ, start_response)
+        if environ.get("HTTP_TRANSFER_ENCODING"):  # a chunked body: its length unknown to the checks
+            return _refuse("写入请求须带 Content-Length (不接受分块传输) a write must carry Content-Length, "
+                           "not a chunked body", environ, start_response, 411)
         origin = request.headers.get("Origin")
         if origin is not None and _netloc(origin) != request.host.lower():  # scheme: a TLS proxy
             return _refuse(f"拒绝跨站请求 cross-site request refused (Origin {origin})",

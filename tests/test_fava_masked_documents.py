@@ -6,29 +6,20 @@ accountant gets every file as it is."""
 
 import io
 import re
-import shutil
 import zipfile
 
 import pytest
-from test_serve_guard import login, slug
+from test_serve_guard import login, slug, workspace  # noqa: F401 (workspace: a fixture)
 
-from fundtrail import history
-from fundtrail.web import users
 from fundtrail.web.serve import create_app, secure
 
 
 @pytest.fixture(scope="module")
-def site(demo, tmp_path_factory):
-    root = tmp_path_factory.mktemp("masked-docs") / "ws"
-    shutil.copytree(demo[0], root, ignore=shutil.ignore_patterns("*.picklecache"))
+def site(workspace):  # noqa: F811 (the fixture imported above)
+    """The guarded demo (only accountants internal) with its documents folder given to Fava."""
+    root, users_path = workspace
     main = root / "main.beancount"
-    main.write_text('option "documents" "documents"\n' + main.read_text("utf-8").replace(
-        'custom "fava-extension" "fundtrail.fava_ext"',
-        'custom "fava-extension" "fundtrail.fava_ext" "{\'internal_roles\': [\'accountant\']}"'), "utf-8")
-    history.init(root, "新建 init")
-    users_path = root.parent / "users.json"
-    users.add(users_path, "张会计", "accountant", "kuaiji-123")
-    users.add(users_path, "李审计", "auditor", "shenji-456")
+    main.write_text('option "documents" "documents"\n' + main.read_text("utf-8"), "utf-8")
     return root, secure(create_app(str(main)), main, users_path)
 
 

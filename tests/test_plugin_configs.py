@@ -66,27 +66,26 @@ def test_a_literal_configuration_still_runs_the_plugin(tmp_path):
     assert not [e for e in errors if isinstance(e, loading.LoadRefused)]
 
 
-def county_lists(kind, module):
+def county_module_in_the_workspace(tmp_path, kind, line):
+    """A module the county's settings list (`kind`) but that is not installed, named by `line` in
+    main.beancount, and a file of that name in the ledger folder that writes a marker:
+    (ledger, module, marker)."""
+    module, marker = f"county_{uuid.uuid4().hex[:8]}", tmp_path / "marker"
+    ledger = small_ledger.make(tmp_path / "ws")
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write("\n" + line.format(module) + "\n")
+    (ledger.parent / f"{module}.py").write_text(
+        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n__plugins__ = ()\n", "utf-8")
     settings = loading.settings_path()
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text(f'{kind} = ["{module}"]', "utf-8")
-
-
-def plant_module(folder, module, marker):
-    (folder / f"{module}.py").write_text(
-        f"import pathlib\npathlib.Path({str(marker)!r}).write_text('ran')\n__plugins__ = ()\n", "utf-8")
+    return ledger, module, marker
 
 
 def test_a_county_plugin_that_is_not_installed_is_not_taken_from_the_workspace(tmp_path, monkeypatch):
     """Run from the workspace with the working directory on the import path (`python -m`):
     the county lists a module that is not installed, the ledger folder holds one of that name."""
-    module = f"county_{uuid.uuid4().hex[:8]}"
-    marker = tmp_path / "marker"
-    ledger = small_ledger.make(tmp_path / "ws")
-    with ledger.open("a", encoding="utf-8") as handle:
-        handle.write(f'\nplugin "{module}"\n')
-    plant_module(ledger.parent, module, marker)
-    county_lists("plugins", module)
+    ledger, module, marker = county_module_in_the_workspace(tmp_path, "plugins", 'plugin "{}"')
     monkeypatch.chdir(ledger.parent)
     monkeypatch.setattr(sys, "path", ["", *sys.path])
     _entries, errors, options = loading.load(ledger)
@@ -98,13 +97,8 @@ def test_a_county_plugin_that_is_not_installed_is_not_taken_from_the_workspace(t
 def test_a_county_fava_extension_that_is_not_installed_is_not_taken_from_the_workspace(tmp_path):
     """Fava imports an extension with the ledger folder first on the import path (and leaves it
     there when the import fails)."""
-    module = f"countyfava_{uuid.uuid4().hex[:8]}"
-    marker = tmp_path / "marker"
-    ledger = small_ledger.make(tmp_path / "ws")
-    with ledger.open("a", encoding="utf-8") as handle:
-        handle.write(f'\n2024-01-01 custom "fava-extension" "{module}"\n')
-    plant_module(ledger.parent, module, marker)
-    county_lists("fava_extensions", module)
+    ledger, module, marker = county_module_in_the_workspace(
+        tmp_path, "fava_extensions", '2024-01-01 custom "fava-extension" "{}"')
     before = list(sys.path)
     try:
         client = create_app(str(ledger)).test_client()

@@ -15,7 +15,8 @@ itself, under a policy:
   A plugin's configuration string that is a Python expression but not a literal is refused the
   same way (beancount's check_commodity, check_average_cost and commodity_attr `eval` theirs:
   `"__import__('os').system(...)"` would run); a literal (`"{'a': 1}"`) or plain text
-  (`"Equity:Trading"`) passes;
+  (`"Equity:Trading"`) passes. fundtrail's own plugins read theirs with `ast.literal_eval`
+  and report a bad one themselves;
 - `option "insert_pythonpath"` is refused (the ledger folder never goes on the import path) and
   `option "plugin_processing_mode" "raw"` too (it would switch off beancount's pad and balance
   checks); each is an error naming the file and line;
@@ -157,7 +158,7 @@ def _load(ledger, ledger_plugins: bool):
     for name, config in options["plugin"]:
         if not plugin_allowed(name, county):
             errors.append(_refused_plugin(path, name))
-        elif config_is_code(config):
+        elif config_is_code(config) and not name.startswith(FUNDTRAIL_PREFIXES):  # ours literal_eval
             errors.append(_refused_config(path, name))
         elif ledger_plugins or name.startswith(BEANCOUNT_PREFIXES):
             plugins.append((name, config))

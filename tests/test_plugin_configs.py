@@ -111,3 +111,17 @@ def test_a_county_fava_extension_that_is_not_installed_is_not_taken_from_the_wor
     assert not marker.exists()
     assert str(ledger.parent) not in added
     assert "Fava 扩展" in errors and module in errors and "无法从已安装的模块导入" in errors
+
+
+def test_a_mistyped_checks_configuration_still_runs_the_checks(tmp_path):
+    """fundtrail's own plugins read their configuration with ast.literal_eval (never eval):
+    a configuration that is not a literal is reported by the checks, which run on defaults."""
+    ledger = small_ledger.make(tmp_path / "ws")
+    text = ledger.read_text("utf-8").replace('plugin "fundtrail.plugins.checks"',
+                                             'plugin "fundtrail.plugins.checks" "split_limit"')
+    assert text != ledger.read_text("utf-8")
+    ledger.write_text(text, "utf-8")
+    _entries, errors, options = loading.load(ledger)
+    assert "fundtrail.plugins.checks" in dict(options["plugin"])
+    assert not [e for e in errors if isinstance(e, loading.LoadRefused)]
+    assert any("plugin config must be a dict literal" in e.message for e in errors)

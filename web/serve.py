@@ -169,6 +169,7 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
     masked.install(flask_app)
     flask_app.after_request(_mask_for_role)
+    flask_app.after_request(_inert_document)
     flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
     return flask_app
 
@@ -302,6 +303,20 @@ def _mask_for_role(response):
 
 
 _FILE_VIEWS = ("/document/", "/statement/")  # Fava sends a document file as it is on disk
+# document types a browser would run: an HTML page in the documents folder could load a script
+# document of the same origin (the Content-Security-Policy allows 'self') with the reader's session
+_ACTIVE = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/javascript",
+           "application/javascript", "application/ecmascript", "text/xml", "application/xml")
+
+
+def _inert_document(response):
+    """A document file that a browser would run or render as a page (HTML, SVG, XML, a script)
+    is sent as plain text, for every role: shown as text, never run (nosniff)."""
+    if not request.path.endswith(_FILE_VIEWS) or response.mimetype not in _ACTIVE:
+        return response
+    charset = response.mimetype_params.get("charset")
+    response.headers["Content-Type"] = "text/plain" + (f"; charset={charset}" if charset else "")
+    return response
 _TEXT_FILES = ("text/", "application/xml", "application/json", "application/csv")
 
 

@@ -33,6 +33,10 @@ itself, under a policy:
   planted in the workspace would run code when unpickled and could answer with books that were
   never checked. A cache left there is left alone (nothing is deleted).
 
+An ordinary `load(ledger)` of books that have not changed since the last load takes that load
+from the cache of the loaded books (fundtrail.bookcache); `load(ledger, trust_caches=False)`
+(`fundtrail seal`) and `load_to_verify` never read it.
+
 `load(ledger, trust_caches=False)` (`fundtrail seal`) is the same load with the seal plugin's
 memory (fundtrail.sealcache) switched off. `load_to_verify(ledger)` (`fundtrail verify`) runs no
 plugin the ledger names except beancount's own; verify runs the seal check itself.
@@ -57,7 +61,7 @@ from beancount.ops import validation
 from beancount.parser import booking, parser
 from beancount.parser import options as bc_options
 
-from fundtrail import sealcache
+from fundtrail import bookcache, sealcache
 
 BEANCOUNT_PREFIXES = ("beancount.plugins.", "beancount.ops.")
 FUNDTRAIL_PREFIXES = ("fundtrail.plugins.",)
@@ -124,30 +128,53 @@ def config_is_code(config) -> bool:
 
 def load(ledger, trust_caches: bool = True):
     """(entries, errors, options) of the ledger, under the loading policy (module doc)."""
+    refused = _linked_out(ledger)
+    if refused is not None:
+        return refused
+    path = Path(ledger).resolve()
     if not trust_caches:
         with sealcache.distrusted():
-            return _load(ledger, ledger_plugins=True)
-    return _load(ledger, ledger_plugins=True)
+            return _load(path, ledger_plugins=True)
+    # unchanged books from the cache of the loaded books (fundtrail.bookcache: plain data with a
+    # keyed MAC, keyed by the content of every file the load reads)
+    return bookcache.load(path, lambda: _load(path, ledger_plugins=True), also=(settings_path(),))
+
+
+def kept_verdict(ledger):
+    """What the last load of unchanged books found (errors, options, findings), from the cache of
+    the loaded books without loading them (fundtrail.bookcache.verdict); None: load them."""
+    if _linked_out(ledger) is not None:
+        return None
+    return bookcache.verdict(Path(ledger).resolve(), also=(settings_path(),))
 
 
 def load_to_verify(ledger):
     """(entries, errors, options) for `fundtrail verify`: the files read afresh, beancount's own
     checks (pad, balance, validation) run, no plugin the ledger names except beancount's own."""
+    refused = _linked_out(ledger)
+    if refused is not None:
+        return refused
     with sealcache.distrusted():
-        return _load(ledger, ledger_plugins=False)
+        return _load(Path(ledger).resolve(), ledger_plugins=False)
 
 
-def _load(ledger, ledger_plugins: bool):
+def _linked_out(ledger):
+    """The load's answer when main.beancount is a symbolic link to a file in another folder
+    (nothing read, one error naming it); None when it is not."""
     named = Path(ledger).absolute()
     path = named.resolve()
+    if path.parent == named.parent.resolve():
+        return None
+    options = bc_options.OPTIONS_DEFAULTS.copy()
+    options.update(filename=str(named), include=[], input_hash="")
+    return [], [LoadRefused(
+        {"filename": str(named), "lineno": 0},
+        f"拒绝读取账簿: {named.name} 是指向其目录以外文件 ({path}) 的符号链接, 未被读取 "
+        "main file refused: a symbolic link out of its folder is not read", None)], options
+
+
+def _load(path: Path, ledger_plugins: bool):
     root = path.parent
-    if root != named.parent.resolve():  # main.beancount a link to a file in another folder
-        options = bc_options.OPTIONS_DEFAULTS.copy()
-        options.update(filename=str(named), include=[], input_hash="")
-        return [], [LoadRefused(
-            {"filename": str(named), "lineno": 0},
-            f"拒绝读取账簿: {named.name} 是指向其目录以外文件 ({path}) 的符号链接, 未被读取 "
-            "main file refused: a symbolic link out of its folder is not read", None)], options
     county, _extensions, errors = county_allowed()
     entries, parse_errors, options = _parse(path, root)
     errors += parse_errors + _confine_documents(options, path, root)

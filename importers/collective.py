@@ -52,7 +52,14 @@ from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DISTRIBUTIONS, INCOME_RECORDS
 from fundtrail.importers.registers import TabularImporter, master_open, village_of
-from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_sniffed
+from fundtrail.importers.tables import (
+    find_columns,
+    header_score,
+    is_blank,
+    is_totals,
+    read_sniffed,
+    sniffed_head,
+)
 
 LEDGER_FILE = "transactions/collective.beancount"
 PAID = ("成功", "已发放", "已支付", "已到账", "发放成功", "支付成功", "已完成")  # a row paid starts so
@@ -69,7 +76,7 @@ class _Collective(TabularImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        table, spec = read_sniffed(path), self.own_spec
+        table, spec = sniffed_head(path), self.own_spec
         asset = {cells.fold(n) for f in ("asset", "asset_name") for n in spec[f].names}
         if not any(asset & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
             return 0  # only a file that names assets (a statement with 日期 and 金额 is not)

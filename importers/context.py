@@ -83,9 +83,12 @@ class ImportContext:
                 self.by_number[number] = account
         self.classifier = Classifier.load(self.root, self.master, self.treasury())
 
-    def add(self, entries) -> None:
+    def add(self, entries, keep: bool = True) -> None:
+        """Index `entries` as held; `keep=False`: only index them (an import's ordinary
+        transactions: nothing looks them up again, and a large statement is not held whole)."""
         for entry in entries:
-            self.entries.append(entry)
+            if keep:
+                self.entries.append(entry)
             self._index(entry)
 
     def drop(self, entries) -> None:

@@ -9,21 +9,19 @@ books too (the archived document's name): `check_name(path)` refuses one holding
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from fundtrail.importers.errors import BadInput
 from fundtrail.ledgertext import WHITESPACE, controls_in, entry_controls
 
 
-def check(extraction, path) -> None:
-    """BadInput at the first text of `extraction` holding control characters."""
-    entries = [*extraction.entries, *extraction.opens,
-               *(e for opens in extraction.masterdata.values() for e in opens)]
-    for entry in entries:
-        found = entry_controls(entry)
-        if found:
-            field, codes = found
-            _refuse(path, field, codes, (getattr(entry, "meta", None) or {}).get("row"))
+def check(extraction, path, entries: bool = True) -> None:
+    """BadInput at the first text of `extraction` holding control characters (`entries=False`:
+    but its entries, which the caller passes through `checked` as it takes them)."""
+    for entry in itertools.chain(extraction.entries if entries else (), extraction.opens,
+                                 *extraction.masterdata.values()):
+        _check_entry(entry, path)
     for _register, key, rows in extraction.registers.values():
         for row in rows:  # a register's record: named by its key columns (户编号, 身份证号)
             for column, value in row.items():
@@ -44,6 +42,21 @@ def check_name(path) -> None:
         raise BadInput(path.parent / controls_free(path.name),
                        f"文件名含有控制字符 {shown}，已拒绝导入，请重命名文件后重试",
                        f"control characters in the file name ({shown}): refused")
+
+
+def checked(entries, path):
+    """`entries` one by one, each checked as `check` does (a large statement's entries are made
+    as they are taken: they are never all held)."""
+    for entry in entries:
+        _check_entry(entry, path)
+        yield entry
+
+
+def _check_entry(entry, path) -> None:
+    found = entry_controls(entry)
+    if found:
+        field, codes = found
+        _refuse(path, field, codes, (getattr(entry, "meta", None) or {}).get("row"))
 
 
 def controls_free(text: str) -> str:

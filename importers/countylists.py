@@ -31,7 +31,7 @@ from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
 from fundtrail.importers.registers import TabularImporter, held_master, master_key, same_open
-from fundtrail.importers.tables import header_score, read_sniffed
+from fundtrail.importers.tables import header_score, sniffed_head
 from fundtrail.ledgertext import money
 from fundtrail.workspace import UNSET_ADMDIV
 
@@ -63,7 +63,7 @@ class DivisionListImporter(_CountyList):
     def score(self, path: Path) -> int:
         """A list of people with their village codes (a roster) is not a division list."""
         score = super().score(path)
-        return score and (0 if header_score(read_sniffed(path), PEOPLE) else score)
+        return score and (0 if header_score(sniffed_head(path), PEOPLE) else score)
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")

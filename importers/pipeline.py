@@ -1,8 +1,9 @@
 """One import, start to finish: `run_import(ledger, paths)`.
 
 identify each file -> read it (classify, link, keyed) -> drop what the books already hold ->
-compose the new ledger files -> load the would-be ledger from a scratch copy (only errors that
-are not fundtrail Findings block) -> file the sources under documents/ and replace each ledger
+compose the new ledger files -> validate what the import adds against the books as loaded
+(importers/additions.py; an import that rewrites master data or registers loads the would-be
+ledger from a scratch copy instead; only errors that are not fundtrail Findings block) -> file the sources under documents/ and replace each ledger
 file atomically (temporary file + os.replace) -> return the reconciliation.
 
 On any bad input nothing is written. This is the single place an import happens: hooks that
@@ -19,14 +20,15 @@ import hashlib
 import io
 import shutil
 import tempfile
+import zlib
 from pathlib import Path
 
 from beancount.core import data
 
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
-from fundtrail.importers import controls, ledgerfiles, registry
-from fundtrail.importers.base import Extraction, filed_date, with_source
+from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
+from fundtrail.importers.base import Extraction, filed_date
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
@@ -37,6 +39,7 @@ from fundtrail.masterdata import read_register
 IMPORTED = "transactions/imported.beancount"
 ACCOUNTS = "accounts.beancount"
 SKIP_DIRS = {"documents", "inbox", "reports", ".git"}
+SHOWN = 20  # errors named when an import is refused
 
 
 def expand(paths) -> list[Path]:
@@ -66,30 +69,34 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
 def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -> ImportSummary:
     ledger = Path(ledger).resolve()
     root = ledger.parent
-    entries, errors, _ = loading.load(ledger)
-    before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     files = expand(paths)
     candidates = registry.importers(root)
-    chosen = sorted(((registry.pick(p, candidates), p) for p in files),
-                    key=lambda ip: (registry.rank(ip[0]), str(ip[1])))
+    chosen = sorted(((registry.pick(p, candidates), p) for p in files),  # before the books load:
+                    key=lambda ip: (registry.rank(ip[0]), str(ip[1])))  # a file no importer knows is refused at once
+    entries, errors, options = loading.load(ledger)
+    before = collections.Counter(e.message for e in errors if not isinstance(e, Finding))
     batch = batch or "IMP-" + hashlib.sha256(
         "".join(sorted(sha256(p) for p in files)).encode()).hexdigest()[:10]
     ctx = ImportContext(root, entries, batch)
     ctx.fallback_account = account
-    plan = _Plan(root)
+    plan = _Plan(root, additions.Additions(entries, options))
     for importer, path in chosen:  # cash accounts named inside files (the treasury's) come first
         plan.open_accounts(path, importer.accounts(path, ctx), ctx)
     reports = []
     for importer, path in chosen:
-        with gcpause.paused():
+        with gcpause.paused(), statement.lazily():
             ex = importer.read(path, ctx)
-        controls.check(ex, path)
-        reports.append(plan.take(ex, ctx))
+            controls.check(ex, path, entries=False)  # the entries: one by one as they are taken
+            reports.append(plan.take(ex, ctx))
+        del ex  # a statement's rows and entries go as they are taken
         if reports[-1].read == 0:  # a header and nothing under it: most likely the wrong export
             raise BadInput(path, "文件中只有表头，没有数据行", "the file has a header but no data rows")
     written = []
     if plan.changes:
-        _validate(ledger, root, plan, before)
+        if plan.appends_only:
+            _validate_additions(root, plan, before)
+        else:
+            _validate(ledger, root, plan, before)
         if not dry_run:
             written = plan.write()
     summary = ImportSummary(batch, str(ledger), dry_run, reports, written)
@@ -107,6 +114,11 @@ def _new_errors(ledger: Path, before: collections.Counter) -> list:
     (an import may fix old errors, e.g. a balance assertion waiting for its statement). The
     ledger is loaded the way the books always are (fundtrail.loading.load)."""
     _, errors, _ = loading.load(ledger)
+    return _unseen(errors, before)
+
+
+def _unseen(errors, before: collections.Counter) -> list:
+    """`errors` that are not Findings, less as many of each message as `before` counts."""
     left, out = collections.Counter(before), []
     for error in errors:
         if isinstance(error, Finding):
@@ -123,16 +135,70 @@ def _describe(error, root: Path) -> str:
     name = str(source.get("filename", ""))
     with contextlib.suppress(ValueError):
         name = Path(name).resolve().relative_to(root.resolve()).as_posix()
-    return f"{name}:{source.get('lineno', '')}: {error.message}"
+    line = source.get("lineno") or ""  # 0: made by the import (a closing balance), no line of its own
+    return f"{name}:{line}: {error.message}" if line else f"{name}: {error.message}"
+
+
+class _Body:
+    """The text of entries appended to one ledger file, in order: UTF-8, compressed a chunk at a
+    time (a 300,000-row statement's text is held in tens of MB, not hundreds). An opening entry
+    is kept with its text apart: a later file of the batch may supersede it (`drop`)."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self):
+        self.items: list = []  # (entry, text) for an opening entry, (None, compressed bytes) else
+        self.open: list[bytes] = []  # text not compressed yet
+        self.size = self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, entry, keep: bool = False) -> None:
+        text = ("\n" + entry_text(entry)).encode()
+        self.count += 1
+        if keep:
+            self._close()
+            self.items.append((entry, text))
+            return
+        self.open.append(text)
+        self.size += len(text)
+        if self.size >= self.CHUNK:
+            self._close()
+
+    def _close(self) -> None:
+        if self.open:
+            self.items.append((None, zlib.compress(b"".join(self.open), 1)))
+            self.open, self.size = [], 0
+
+    def extend(self, other: _Body) -> None:
+        other._close()
+        self._close()
+        self.items += other.items
+        self.count += other.count
+
+    def holds(self, entry) -> bool:
+        return any(e is entry for e, _ in self.items)
+
+    def drop(self, entries) -> None:
+        gone = [e for e, _ in self.items if e is not None and any(e is r for r in entries)]
+        self.items = [(e, t) for e, t in self.items if e is None or all(e is not g for g in gone)]
+        self.count -= len(gone)
+
+    def chunks(self):
+        self._close()
+        for entry, text in self.items:
+            yield text if entry is not None else zlib.decompress(text)
 
 
 class _Plan:
     """The new text of each ledger file, the registers and the documents to file."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, check: additions.Additions):
         self.root = root
-        self.imported: list = []
-        self.other: dict[str, tuple[list, list]] = {}  # another ledger file -> (headers, entries)
+        self.check = check  # every entry and account added, in summary (importers/additions.py)
+        self.imported = _Body()
+        self.other: dict[str, tuple[list, _Body]] = {}  # another ledger file -> (headers, entries)
         self.opens: list = []
         self.masterdata: dict[str, dict[str, data.Open]] = {}
         self.registers: dict[Path, tuple] = {}
@@ -140,6 +206,11 @@ class _Plan:
         self.documents: dict[Path, Path] = {}  # target -> source file
         self.headers: list[str] = []
         self.prescanned: dict[str, list] = {}
+
+    @property
+    def appends_only(self) -> bool:
+        """Whether the import only appends entries and accounts (no file rewritten)."""
+        return not (self.masterdata or self.registers or self.remove)
 
     @property
     def changes(self) -> bool:
@@ -153,27 +224,38 @@ class _Plan:
             self.opens += opens
             ctx.add(opens)
             ctx.refresh()
+            for entry in opens:
+                self.check.add(entry)
 
     def take(self, ex: Extraction, ctx: ImportContext) -> FileReport:
         """Plan what one file adds: its entries (with the filed `source`) that the books do not
         hold yet, its new accounts and master data; the file's reconciliation."""
         target, source = self._filing(ex)
-        entries = with_source(ex.entries, source)
         new_opens = [o for o in ex.opens if not ctx.is_open(o.account)]
         prescanned = self.prescanned.pop(str(ex.path), [])
         ctx.add(new_opens)
         self.opens += new_opens
+        for entry in new_opens:
+            self.check.add(entry)
         if ex.remove:  # superseded importer-made entries (an opening entry moved earlier)
             ctx.drop(ex.remove)
-            self.remove += [e for e in ex.remove if all(e is not i for i in self.imported)]
-            self.imported = [e for e in self.imported if all(e is not r for r in ex.remove)]
-        kept, held = [], 0
-        for entry in entries:
+            self.remove += [e for e in ex.remove if not self.imported.holds(e)]
+            self.imported.drop(ex.remove)
+        body = _Body()
+        held = txns = openings = balances = 0
+        for entry in controls.checked(ex.entries, ex.path):
+            entry = type(entry)({"source": source, **entry.meta}, *entry[1:])  # base.with_source
             if ctx.holds(entry):
                 held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue
-            kept.append(entry)
-            ctx.add([entry])
+            opening = isinstance(entry, data.Transaction) and is_opening(entry)
+            body.add(entry, opening)
+            self.check.add(entry)
+            ctx.add([entry], keep=opening or not isinstance(entry, data.Transaction))
+            txns += isinstance(entry, data.Transaction)
+            openings += opening
+            balances += isinstance(entry, data.Balance)
+        kept = len(body)
         rows_are_entries = ex.importer.rows_are_entries
         present = held if rows_are_entries else ex.present
         new = ex.read - present - len(ex.skipped) - ex.updated
@@ -189,28 +271,26 @@ class _Plan:
                 ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
         for _kind, (register, key, rows) in ex.registers.items():
-            if new or ex.updated:
-                self.registers[register] = (key, rows)
+            if new or ex.updated:  # several files of one import may feed one register
+                earlier = self.registers.get(register, (key, []))[1]
+                self.registers[register] = (key, earlier + rows)
         if changed_master or new_opens:
             ctx.refresh()
         if ex.ledger_file and ex.ledger_file != IMPORTED:  # the collective layer's own file
             if kept:
-                heads, body = self.other.setdefault(ex.ledger_file, ([], []))
+                heads, other = self.other.setdefault(ex.ledger_file, ([], _Body()))
                 heads.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
-                body += kept
+                other.extend(body)
         else:
             if kept:
                 self.headers.append(f"; {source}  sha256:{sha256(ex.path)[:16]}")
-            self.imported += kept
-        txns = [e for e in kept if isinstance(e, data.Transaction)]
+            self.imported.extend(body)
         if not (kept or new_opens or changed_master or new or ex.updated):
             self.documents.pop(target, None)
         return FileReport(
             str(ex.path), source, ex.kind, ex.importer.name, ex.read, new, present, ex.updated,
-            ex.skipped, ex.warnings, rows_are_entries=rows_are_entries, transactions=len(txns),
-            openings=sum(1 for e in txns if is_opening(e)),
-            balances=sum(1 for e in kept if isinstance(e, data.Balance)),
-            receipts=0 if rows_are_entries else len(txns),
+            ex.skipped, ex.warnings, rows_are_entries=rows_are_entries, transactions=txns,
+            openings=openings, balances=balances, receipts=0 if rows_are_entries else txns,
             accounts=[o.account for o in prescanned + new_opens],
             mapped=list(ex.columns.mapped) if ex.columns else [],
             ignored=list(ex.columns.ignored) if ex.columns else [])
@@ -237,23 +317,36 @@ class _Plan:
         return target, target.relative_to(self.root.resolve()).as_posix()
 
     # -- composing ------------------------------------------------------------------------------
-    def texts(self) -> dict[str, str]:
+    def texts(self) -> dict[str, bytes]:
+        """The new content of each ledger file this import changes (UTF-8)."""
         out = {}
         if self.imported or self.remove:
-            text = ledgerfiles.strip(self._read(IMPORTED), self.remove)
-            if self.imported:
-                body = "".join("\n" + entry_text(e) for e in self.imported)
-                text = text.rstrip("\n") + "\n\n" + "\n".join(self.headers) + "\n" + body
-            out[IMPORTED] = text
+            if self.remove:
+                head = memoryview(ledgerfiles.strip(self._read(IMPORTED), self.remove).encode())
+            else:  # the file's bytes as they are (a large ledger file is not decoded and copied)
+                head = self._bytes(IMPORTED)
+            out[IMPORTED] = (self._appended(head, self.headers, self.imported) if self.imported
+                             else head.tobytes())
         for name, (heads, body) in self.other.items():
-            out[name] = (self._read(name).rstrip("\n") + "\n\n" + "\n".join(heads) + "\n"
-                         + "".join("\n" + entry_text(e) for e in body))
+            out[name] = self._appended(self._bytes(name), heads, body)
         if self.opens:
-            out[ACCOUNTS] = self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
-                "\n" + entry_text(o) for o in self.opens)
+            out[ACCOUNTS] = (self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
+                "\n" + entry_text(o) for o in self.opens)).encode()
         for name, opens in self.masterdata.items():
-            out[name] = self._upsert(name, opens)
+            out[name] = self._upsert(name, opens).encode()
         return out
+
+    def _bytes(self, name: str) -> memoryview:
+        path = self.root / name
+        return memoryview(path.read_bytes() if path.exists() else b"")
+
+    @staticmethod
+    def _appended(head: memoryview, headers: list[str], body: _Body) -> bytes:
+        """`head` (without its trailing newlines), a blank line, `headers`, then `body`."""
+        end = len(head)
+        while end and head[end - 1] == 0x0A:
+            end -= 1
+        return b"".join([head[:end], ("\n\n" + "\n".join(headers) + "\n").encode(), *body.chunks()])
 
     def _read(self, name: str) -> str:
         path = self.root / name
@@ -283,6 +376,7 @@ class _Plan:
         for target, (key, rows) in self.registers.items():
             current = read_register(target) if target.is_file() else []
             header = [h for h in (current[0] if current else rows[0] if rows else {}) if h is not None]
+            header += [h for h in (rows[0] if rows else {}) if h not in header]  # columns added since
             index = {tuple(r.get(c) or "" for c in key): n for n, r in enumerate(current)}
             for row in rows:
                 k = tuple(row[c] for c in key)
@@ -309,12 +403,25 @@ class _Plan:
             written.append(target.relative_to(self.root.resolve()).as_posix())
         texts = self.texts()
         for name in sorted(texts, key=lambda n: (n.startswith("transactions/"), n == IMPORTED, n)):
-            ledgerfiles.atomic(self.root / name, texts[name].encode("utf-8"))
+            ledgerfiles.atomic(self.root / name, texts[name])
             written.append(name)
         for target, text in self.register_texts().items():
             ledgerfiles.atomic(target, text.encode("utf-8"))
             written.append(ledgerfiles.rel(target, self.root))
         return written
+
+
+def _validate_additions(root: Path, plan: _Plan, before: collections.Counter) -> None:
+    """Check what the import appends against the books as loaded (importers/additions.py)."""
+    problems = _unseen(plan.check.problems(), before)
+    problems.sort(key=lambda e: (str((e.source or {}).get("filename", "")), (e.source or {}).get("lineno") or 0))
+    if problems:
+        _reject([_describe(e, root) for e in problems[:SHOWN]])
+
+
+def _reject(lines: list[str]):
+    raise Rejected("导入后账簿无法通过校验，未写入任何内容",
+                   "the ledger would not load cleanly after this import: nothing was written", lines)
 
 
 def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter) -> None:
@@ -328,7 +435,7 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 shutil.copyfile(path, scratch / rel)
         for name, text in plan.texts().items():
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / name).write_text(text, "utf-8")
+            (scratch / name).write_bytes(text)
         for target, text in plan.register_texts().items():
             rel = Path(ledgerfiles.rel(target, root))
             if not rel.is_absolute():
@@ -336,6 +443,4 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 (scratch / rel).write_text(text, "utf-8")
         problems = _new_errors(scratch / ledger.relative_to(root), before)
         if problems:
-            raise Rejected("导入后账簿无法通过校验，未写入任何内容",
-                           "the ledger would not load cleanly after this import: nothing was written",
-                           [_describe(e, scratch) for e in problems[:20]])
+            _reject([_describe(e, scratch) for e in problems[:SHOWN]])

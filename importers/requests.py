@@ -30,7 +30,7 @@ from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext, digits
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import PAYMENT_REQUESTS, PAYMENT_REQUESTS_IGNORED, TOTALS
-from fundtrail.importers.tables import find_columns, header_score, is_blank, read_table
+from fundtrail.importers.tables import find_columns, head_table, header_score, is_blank, read_table
 
 SPEC, IGNORED = PAYMENT_REQUESTS, PAYMENT_REQUESTS_IGNORED
 
@@ -50,7 +50,7 @@ class PaymentRequestImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(read_table(path), SPEC)
+        return header_score(head_table(path), SPEC)
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         table = read_table(path)

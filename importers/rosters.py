@@ -16,7 +16,14 @@ from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import ROSTER
 from fundtrail.importers.registers import unresolved_villages, village_of
-from fundtrail.importers.tables import find_columns, header_score, is_blank, is_totals, read_table
+from fundtrail.importers.tables import (
+    find_columns,
+    head_table,
+    header_score,
+    is_blank,
+    is_totals,
+    read_table,
+)
 
 CLEARING = f"{acc.CLEARING}:YKT"
 OK = "成功"
@@ -29,7 +36,7 @@ class RosterImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(read_table(path), columns.spec_for(ROSTER, "roster", self.workspace))
+        return header_score(head_table(path), columns.spec_for(ROSTER, "roster", self.workspace))
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         table = read_table(path)

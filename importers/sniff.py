@@ -11,8 +11,12 @@
   full (decoding, splitting into rows), so a 50 MB file of garbage used to cost half a minute
   and more than a gigabyte before it was refused. The importers are shown the file's head only
   (its whole lines, where every header row sits: layouts look for it in the first 30 rows) and
-  the file is refused, with a clear error, when none recognises that head. Spreadsheets and XML
-  (read by their own parsers) and files up to SNIFF_BYTES are not sniffed.
+  the file is refused, with a clear error, when none recognises that head. Every kind of file
+  is sniffed so, XML too (a file starting with `<` that no importer knows, treasury vouchers
+  by their `<Voucher>`, is refused from its head, even on one line); workbooks (zip, OLE: read
+  by their own parser, row by row) and files up to SNIFF_BYTES are not.
+- `MAX_XML_BYTES` (64 MB) bounds an XML file: it is parsed whole (a month of a county's
+  treasury vouchers is a few MB).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from fundtrail.importers.errors import BadInput
 
 SNIFF_BYTES = 256 * 1024
 MAX_BYTES = 256 * 1024 * 1024
+MAX_XML_BYTES = 64 * 1024 * 1024
 EXCEL = (".xlsx", ".xlsm")
 BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"))
@@ -68,6 +73,52 @@ def decode(path, raw: bytes, hint: str | None = None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):  # LookupError: a declared encoding unknown to Python
             continue
     return _strict(path, raw, "gb18030"), "gb18030"
+
+
+STREAM_CHUNK = 1024 * 1024
+
+
+def stream_encoding(path, hint: str | None = None) -> str:
+    """The encoding `decode` would pick for the whole file, found by decoding it chunk by chunk
+    (no copy of the file in memory); BadInput naming the line if none fits."""
+    head = first_bytes(path)
+    for bom, encoding in BOMS:
+        if head.startswith(bom):
+            return _stream_check(path, encoding, strict=True)
+    encoding = utf16(head)
+    if encoding:
+        return _stream_check(path, encoding, strict=True)
+    for encoding in dict.fromkeys(e for e in (hint, "utf-8", "gb18030") if e):
+        try:
+            if not codecs.lookup(encoding)._is_text_encoding:  # base64, rot13: no text codec
+                continue
+        except LookupError:  # a declared encoding unknown to Python
+            continue
+        if _stream_check(path, encoding):
+            return encoding
+    return _stream_check(path, "gb18030", strict=True)
+
+
+def _stream_check(path, encoding: str, strict: bool = False):
+    """Whether the whole file decodes in `encoding` (strict: the encoding, or BadInput)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done, lines = 0, 0
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(STREAM_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                if not strict:
+                    return False
+                at = max(0, min(error.start, len(chunk)))
+                raise BadInput(path, "文件编码无法识别(不是 UTF-8、GB18030/GBK 或 UTF-16)，可能已损坏",
+                               f"cannot decode the file as UTF-8, GB18030/GBK or UTF-16 (byte {done + at})",
+                               lines + chunk[:at].count(b"\n") + 1) from None
+            if not chunk:
+                return encoding if strict else True
+            done += len(chunk)
+            lines += chunk.count(b"\n")
 
 
 def _strict(path, raw: bytes, encoding: str) -> str:
@@ -145,6 +196,25 @@ def delimiter_name(separator: str) -> str:
 
 
 # -- workbooks -------------------------------------------------------------------------------
+def iter_excel_rows(path, sheet: str | None = None):
+    """The rows (row number, cells) of a workbook's sheet one by one (openpyxl's read-only mode
+    reads the sheet as a stream); BadInput as `excel_rows`."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    try:
+        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
+        for n, row in enumerate(ws.iter_rows(values_only=True), 1):
+            yield n, list(row)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
+                       f"cannot read the worksheet (damaged or truncated): {error}") from None
+    finally:
+        book.close()
+
+
 def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list[tuple[int, list]]:
     """The rows (row number, cells) of a workbook's sheet (the one named, else the first), the
     first `limit` only when given; BadInput when the workbook is damaged or truncated."""
@@ -164,6 +234,14 @@ def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list
 
 
 # -- the guard before the importers ----------------------------------------------------------
+def looks_like_xml(head: bytes) -> bool:
+    """Whether a file's head starts with `<` (after a BOM and blanks), in UTF-8/GBK or UTF-16."""
+    encoding = utf16(head)
+    if encoding:
+        head = head[:_NUL_SAMPLE].decode(encoding, "ignore").encode("utf-8")
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
 def require_known_head(path: Path, candidates) -> None:
     """Refuse a file over MAX_BYTES, and a file over SNIFF_BYTES whose head no importer
     recognises (see the module doc)."""
@@ -175,9 +253,14 @@ def require_known_head(path: Path, candidates) -> None:
     if size <= SNIFF_BYTES:
         return
     head = first_bytes(path)
-    if head.startswith(_OWN_PARSERS) or head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if head.startswith(_OWN_PARSERS):
         return
-    lines = whole_lines(head)
+    xml = looks_like_xml(head)
+    if xml and size > MAX_XML_BYTES:
+        raise BadInput(path, f"XML文件过大 ({size // 2**20} MB, 上限 {MAX_XML_BYTES // 2**20} MB), 请按月拆分后导入",
+                       f"XML file too large ({size // 2**20} MB; at most {MAX_XML_BYTES // 2**20} MB): "
+                       "split it by month")
+    lines = whole_lines(head) or (head if xml else None)  # an XML file may be one long line
     if lines is None:
         raise _no_line_break(path)
     with tempfile.TemporaryDirectory(prefix="fundtrail-sniff-") as scratch:
@@ -185,6 +268,9 @@ def require_known_head(path: Path, candidates) -> None:
         sample.write_bytes(lines)
         if any(importer.score(sample) > 0 for importer in candidates):
             return
+    if xml:
+        raise BadInput(path, "文件以 < 开头(XML)，但开头找不到国库支付凭证(<Voucher>)",
+                       "the file starts with < (XML) but its head holds no treasury voucher (<Voucher>)")
     raise BadInput(path, "文件开头找不到已知的表头(银行对账单版式、一卡通发放明细、登记册)",
                    "no known header row near the start of the file (bank layouts, subsidy roster, "
                    "registers)")

@@ -8,8 +8,11 @@ account's first statement with money already on it gets an opening entry (`^<ACC
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,7 +36,7 @@ from fundtrail.importers.context import ImportContext, opening_entries
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import STATEMENT
 from fundtrail.importers.layout import Layout, head_text
-from fundtrail.importers.tables import Table, is_blank, read_table
+from fundtrail.importers.tables import HEAD_ROWS, Table, head_table, is_blank, stream_rows
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
@@ -41,7 +44,7 @@ _PLACEHOLDER = re.compile(r"\(\?P<\w+>\.\+\?\)")
 ESSENTIAL = ("date", "datetime", "amount", "flag")  # field types a statement cannot lack
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     when: datetime.datetime
@@ -95,7 +98,8 @@ class StatementImporter(FundtrailImporter):
         return f"fundtrail.statement.{self.layout.key}"
 
     def _table(self, path: Path) -> Table:
-        return read_table(path, self.layout.encoding, self.layout.sheet, self.layout.delimiter)
+        """The file's first rows: where its header is (HEAD_ROWS)."""
+        return head_table(path, self.layout.encoding, self.layout.sheet, self.layout.delimiter)
 
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in self.layout.suffixes:
@@ -129,8 +133,14 @@ class StatementImporter(FundtrailImporter):
     # -- parsing -------------------------------------------------------------------------------
     def parse(self, path: Path, table: Table | None = None) -> Statement:
         """The statement's rows, oldest first, their running balance checked; `table` (the
-        file's rows) is read from `path` unless given (`layout suggest` passes a sample)."""
-        layout, table = self.layout, table or self._table(path)
+        file's rows) is read from `path` unless given (`layout suggest` passes a sample). The
+        file is read as a stream: its head for the header, then row by row, each row checked
+        and kept as a `Row` only."""
+        layout, stream = self.layout, iter(())
+        if table is None:
+            encoding, stream = stream_rows(path, layout.encoding, layout.sheet, layout.delimiter)
+            stream = iter(stream)
+            table = Table(Path(path), list(itertools.islice(stream, HEAD_ROWS)), encoding)
         labels = list(layout.columns.values())
         found = table.header(labels, layout.header_rows)
         if not found:
@@ -146,8 +156,13 @@ class StatementImporter(FundtrailImporter):
         col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
         info = self._head(table.rows[:index])
         width = max(col.values()) + 1
-        rows, skipped, read, serials = [], [], 0, {}
-        for number, cellrow in table.rows[index + layout.header_rows:]:
+        rows, skipped, read, serials, below = [], [], 0, {}, []
+        start = index + layout.header_rows
+        last = table.rows[-1][0] if table.rows else None
+        for number, cellrow in itertools.chain(table.rows[start:], stream):
+            last = number
+            if len(below) < 50:
+                below.append(cellrow)
             if is_blank(cellrow):
                 continue
             read += 1
@@ -176,11 +191,10 @@ class StatementImporter(FundtrailImporter):
         rows = self._oldest_first(path, rows)
         if layout.totals_required and not any("合计" in r for _, r in skipped) and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
-                           table.rows[-1][0])
-        start = index + layout.header_rows
+                           last)
         return Statement(rows, info, skipped, read, _header_labels(table, index, layout.header_rows),
-                         {i: STATEMENT[key].label for key, i in col.items()},
-                         [r for _, r in table.rows[start:start + 50]], table.rows[index][0])
+                         {i: STATEMENT[key].label for key, i in col.items()}, below,
+                         table.rows[index][0])
 
     def _head(self, lines) -> dict[str, str]:
         """What the `head` patterns capture in the lines above the header. Each is tried on each
@@ -311,18 +325,13 @@ class StatementImporter(FundtrailImporter):
         columns.check(self.workspace, "statement", STATEMENT)
         ex.columns = columns.account(path, st.header, st.below, st.used, "statement", self.workspace,
                                      STATEMENT, st.header_row)
-        leaf = acc.leaf(account)
-        seen_links = {}
-        for row in st.rows:
-            base = link = _row_link(leaf, row)
-            repeat = 1
-            while link in seen_links:  # no serial and the same second: the bank's order decides
-                repeat += 1
-                link = f"{base}-{repeat}"
-            seen_links[link] = row.number
-            ex.entries.append(self._entry(path, ctx, account, row, link))
+        ex.entries = Entries(self, path, ctx, account, st.rows)
         self._opening(path, ctx, account, st, ex)
         self._closing(path, ctx, account, st, ex)
+        if ex.date is None and st.rows:  # no balance column: filed by its last row's day
+            ex.date = max(r.when.date() for r in st.rows)
+        if not LAZY.get():
+            ex.entries = list(ex.entries)
         return ex
 
     def _entry(self, path, ctx, account, row: Row, link: str) -> data.Transaction:
@@ -377,6 +386,57 @@ class StatementImporter(FundtrailImporter):
         if held is None:
             ex.entries.append(data.Balance(self.meta(path, ctx), day, account, money(last.balance),
                                            None, None))
+
+
+LAZY = contextvars.ContextVar("fundtrail_statement_lazy", default=False)
+
+
+@contextlib.contextmanager
+def lazily():
+    """Within: `read` leaves a statement's entries to be made as they are iterated (`Entries`).
+    The import pipeline takes them at once, one by one, so a large statement's entries are
+    never all held; every other caller gets them made, as the rules stand at `read`."""
+    token = LAZY.set(True)
+    try:
+        yield
+    finally:
+        LAZY.reset(token)
+
+
+class Entries:
+    """A statement's entries: one a row, made (classified, linked) as they are iterated, then
+    the opening entry and the closing balance (`tail`)."""
+
+    def __init__(self, importer: StatementImporter, path: Path, ctx: ImportContext, account: str,
+                 rows: list[Row]):
+        self.importer, self.path, self.ctx, self.account, self.rows = importer, path, ctx, account, rows
+        self.tail: list = []
+
+    def append(self, entry) -> None:
+        self.tail.append(entry)
+
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.tail)
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, Entries) and (self.account, self.rows, self.tail)
+                == (other.account, other.rows, other.tail))
+
+    def __getitem__(self, index):
+        return list(self)[index]
+
+    def __iter__(self):
+        leaf = acc.leaf(self.account)
+        seen_links = set()
+        for row in self.rows:
+            base = link = _row_link(leaf, row)
+            repeat = 1
+            while link in seen_links:  # no serial and the same second: the bank's order decides
+                repeat += 1
+                link = f"{base}-{repeat}"
+            seen_links.add(link)
+            yield self.importer._entry(self.path, self.ctx, self.account, row, link)
+        yield from self.tail
 
 
 def _row_link(leaf: str, row: Row) -> str:

@@ -2,8 +2,10 @@
 
 `read_table` returns the rows with their physical row numbers, so every message and every `row:`
 metadata points at the line a person sees when they open the file (the encoding is told by
-`fundtrail.importers.sniff.decode`). `find_columns` and `header_score` locate a header by a
-header specification (`fundtrail.importers.headers`).
+`fundtrail.importers.sniff.decode`). `head_table` is a file's first rows (to find and score its
+header), `stream_rows` its rows one at a time (a statement is read as a stream: memory does not
+grow with the file). `find_columns` and `header_score` locate a header by a header
+specification (`fundtrail.importers.headers`).
 """
 
 from __future__ import annotations
@@ -85,6 +87,49 @@ def read_table(path, hint: str | None = None, sheet: str | None = None,
     return _cached(str(p.resolve()), stat.st_size, stat.st_mtime, hint, sheet, delimiter)
 
 
+HEAD_ROWS = 40  # every header search looks at the first 30 rows (two-row headers: one more)
+
+
+def head_table(path, hint: str | None = None, sheet: str | None = None,
+               delimiter: str = ",", rows: int = HEAD_ROWS) -> Table:
+    """The first `rows` rows of a file (its head: sniff.head_lines; a workbook's first rows), to
+    find and score its header without reading the file whole."""
+    p = Path(path)
+    if p.suffix.lower() in sniff.EXCEL:
+        return Table(p, sniff.excel_rows(p, sheet, limit=rows), "xlsx")
+    text, encoding = sniff.decode(p, sniff.head_lines(p), hint)
+    out = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for number, row in enumerate(reader, 1):
+            out.append((number, row))
+            if number >= rows:
+                break
+    except csv.Error as error:  # a large file's head may end inside a quoted cell: its rows before do
+        if not out or p.stat().st_size <= sniff.SNIFF_BYTES:
+            raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
+    return Table(p, out, encoding)
+
+
+def stream_rows(path, hint: str | None = None, sheet: str | None = None, delimiter: str = ","):
+    """(encoding, rows): the file's rows (row number, cells) one at a time, as `read_table`
+    numbers them, decoded in the encoding the whole file is in (sniff.stream_encoding). Memory
+    does not grow with the file: nothing but the current row is held."""
+    p = Path(path)
+    if p.suffix.lower() in sniff.EXCEL:
+        return "xlsx", sniff.iter_excel_rows(p, sheet)
+    encoding = sniff.stream_encoding(p, hint)
+    return encoding, _csv_rows(p, encoding, delimiter)
+
+
+def _csv_rows(path: Path, encoding: str, delimiter: str):
+    with open(path, encoding=encoding, newline="") as handle:
+        try:
+            yield from enumerate(csv.reader(handle, delimiter=delimiter), 1)
+        except csv.Error as error:
+            raise BadInput(path, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
+
+
 def read_sniffed(path) -> Table:
     """A register's or roster's table: a workbook, or text split by the separator its head uses
     (comma, tab, semicolon, pipe: `sniff.delimiter`)."""
@@ -93,6 +138,16 @@ def read_sniffed(path) -> Table:
         return read_table(p)
     text, _ = sniff.decode(p, sniff.head_lines(p))
     return read_table(p, delimiter=sniff.delimiter(text.splitlines()[:50]))
+
+
+def sniffed_head(path) -> Table:
+    """`read_sniffed`'s first HEAD_ROWS rows: what a `score` looks at (a header is in the first
+    30 rows), without reading a large file whole."""
+    p = Path(path)
+    if p.suffix.lower() in sniff.EXCEL:
+        return head_table(p)
+    text, _ = sniff.decode(p, sniff.head_lines(p))
+    return head_table(p, delimiter=sniff.delimiter(text.splitlines()[:50]))
 
 
 def is_blank(row) -> bool:

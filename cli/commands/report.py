@@ -1,4 +1,8 @@
-"""`fundtrail report village|county|audit`: the public notices and the auditor's PDF."""
+"""`fundtrail report village|county|audit|household|all`: the public notices, the auditor's PDF
+and the household statements (明白卡).
+
+One command loads the books once for every report it writes; `village --all` and `all` render
+their PDFs in parallel worker processes (fundtrail.reports.batch)."""
 
 from __future__ import annotations
 
@@ -55,15 +59,29 @@ def village(ledger, quarter, village, every, poster, out):
     label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
     require_period(books, period.start, period.end, label)
     suffix = "-A3" if poster else ""
-    with click.progressbar(codes, label="生成村级公告 rendering notices", show_pos=True,
-                           file=sys.stderr) as bar:
-        for code in bar:
-            name = books.master.villages[code].name
-            write(out / f"{label}-{code}-{name}{suffix}.pdf",
-                  lambda code=code: notices.notice_pdf(books, quarter, code, poster=poster),
-                  quiet=every)
+    jobs = [(f"{label}-{code}-{books.master.villages[code].name}{suffix}.pdf",
+             lambda code=code: notices.notice_html(books, quarter, code, poster=poster))
+            for code in codes]
+    _render(jobs, out, "生成村级公告 rendering notices", quiet=every)
     if every:
         click.echo(f"已生成 {len(codes)} 份村级公告 wrote {len(codes)} notices to {out}/")
+
+
+def _render(jobs, out, label: str, quiet: bool) -> None:
+    """Write each (file name, HTML maker) as a PDF, rendered in parallel, with a progress bar."""
+    from fundtrail.reports import batch
+    from fundtrail.reports.render import MissingFont
+
+    try:
+        with click.progressbar(length=len(jobs), label=label, show_pos=True, file=sys.stderr) as bar:
+            for name, content in batch.render_all(jobs):
+                write(out / name, content, quiet=quiet)
+                bar.update(1)
+    except MissingFont as error:
+        raise click.ClickException(str(error)) from None
+    except NotImplementedError as error:  # chinese_calendar knows a fixed range of years
+        raise click.ClickException(f"节假日日历不含该年份, 请升级 chinesecalendar "
+                                   f"the holiday calendar lacks that year: {error}") from None
 
 
 @report.command(help="县级年度项目资金公告 The county's annual disclosure.")
@@ -97,3 +115,78 @@ def audit(ledger, period, out):
     books = load_books(ledger)
     require_period(books, span.start, span.end, period)
     write(out / f"{period}-audit.pdf", lambda: audit_pdf(books, period))
+
+
+@report.command(help="到户帮扶资金明白卡 The household statement (one page per household).")
+@LEDGER
+@click.option("--year", required=True, type=Year(), help="年度 year")
+@click.option("--household", default=None, help="户编号或家庭成员身份证号 household number or a member's ID number")
+@click.option("--village", default=None, help="行政村代码 12-digit village code (with --all)")
+@click.option("--all", "every", is_flag=True, help="该村全部在册户 every household of --village")
+@OUT
+def household(ledger, year, household, village, every, out):
+    out = out or workspace_reports(ledger)
+    from fundtrail.reports import household as cards
+    from fundtrail.reports.facts import Period
+
+    if bool(household) == every or (every and not village) or (village and not every):
+        raise click.UsageError("请指定 --household ID 或 --village CODE --all "
+                               "give --household ID or --village CODE --all")
+    books = load_books(ledger)
+    register = books.index.household_register
+    if not register.usable:
+        raise click.ClickException(register.problem or "账簿未登记户籍登记册 the ledger names no "
+                                   "household register (custom \"register\" \"households\")")
+    if every:
+        if village not in books.master.villages:
+            raise click.BadParameter(f"账簿中没有该行政村 no such village in the ledger: {village}",
+                                     param_hint="--village")
+        chosen = cards.of_village(books, village)
+        if not chosen:
+            raise click.ClickException(f"户籍登记册中没有该村的农户 the household register has no "
+                                       f"household in {village}")
+    else:
+        found = cards.find(books, household)
+        if found is None:
+            raise click.BadParameter(f"户籍登记册中没有该户 no such household in the register: "
+                                     f"{household}", param_hint="--household")
+        chosen = [found]
+    period = Period.parse(str(year))
+    require_period(books, period.start, period.end, str(year))
+    with click.progressbar(chosen, label="生成明白卡 rendering household statements", show_pos=True,
+                           file=sys.stderr) as bar:
+        for family in bar:
+            write(out / f"{year}-明白卡-{family.number}.pdf",
+                  lambda family=family: cards.card_pdf(books, family, year), quiet=every)
+    if every:
+        click.echo(f"已生成 {len(chosen)} 份明白卡 wrote {len(chosen)} household statements to {out}/")
+
+
+@report.command("all", help="一次加载生成本季度全部报告: 各村公告、县级年度公告和审计报告 "
+                            "Every report of a quarter from one load: the village notices, the "
+                            "county's annual disclosure for its year and the auditor's report.")
+@LEDGER
+@click.option("--quarter", required=True, help="季度 quarter, e.g. 2024Q3")
+@OUT
+def every_report(ledger, quarter, out):
+    out = out or workspace_reports(ledger)
+    from fundtrail.reports import village as notices
+    from fundtrail.reports.audit import audit_html
+    from fundtrail.reports.county import disclosure_html
+
+    try:
+        period = notices.quarter(quarter)
+    except ValueError:
+        raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
+                                 param_hint="--quarter") from None
+    books = load_books(ledger)
+    label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
+    require_period(books, period.start, period.end, label)
+    year = period.start.year
+    jobs = [(f"{label}-audit.pdf", lambda: audit_html(books, label)),
+            (f"{year}-county-disclosure.pdf", lambda: disclosure_html(books, year))]
+    jobs += [(f"{label}-{code}-{books.master.villages[code].name}.pdf",
+              lambda code=code: notices.notice_html(books, label, code))
+             for code in notices.village_codes(books)]
+    _render(jobs, out, "生成报告 rendering reports", quiet=True)
+    click.echo(f"已生成 {len(jobs)} 份报告 wrote {len(jobs)} reports to {out}/")

@@ -1,0 +1,266 @@
+"""Validating what an import adds, against the books as loaded once (no second load).
+
+An import that only appends (new transactions, opening entries, balance assertions, new cash
+accounts) cannot change anything of the books but through what it appends. So `problems`
+checks the additions against the books the pipeline already holds, with beancount's own checks
+run on the part of the books the additions concern, so every message is the one a full load of
+the would-be ledger gives:
+
+- the text written parses back (rendered and parsed in chunks of `CHUNK` entries);
+- `open`/`close`: a duplicate `open`, a posting to an account not open on its day or closed
+  (beancount's `validate_open_close`, `validate_active_accounts`, `validate_currency_constraints`
+  on every `open`/`close` of the books and the additions);
+- every transaction balances (`validate_check_transaction_balances`), no two balance
+  assertions of one account and day differ (`validate_duplicate_balances`);
+- balance assertions: beancount's balance check over the accounts the additions touch, their
+  parent accounts and subaccounts: the books' transactions and assertions on them with the new
+  ones (an assertion before the earliest new day cannot change and is left out);
+- sealed periods: when an addition falls on or before the last seal's day, the seal check
+  (fundtrail.seals.verify) of the books with the additions.
+
+The caller drops the errors the books had before the import (as for a full load). Imports that
+rewrite files (master data, registers, a superseded opening entry) are validated by loading the
+would-be ledger instead (importers/pipeline.py).
+"""
+
+from __future__ import annotations
+
+import collections
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from beancount.core import data, getters
+from beancount.ops import balance, validation
+from beancount.parser import parser
+
+from fundtrail import seals
+from fundtrail.ledgertext import entry_text
+
+CHUNK = 1000
+
+
+class ParseProblem:
+    """A parse error of the rendered additions, in the shape of a beancount error."""
+
+    def __init__(self, message: str, entry):
+        self.message, self.entry = message, entry
+        self.source = dict(getattr(entry, "meta", None) or {})
+
+
+class Additions:
+    """What an import adds, taken one entry at a time and kept in summary (no entry is held but
+    balance assertions, `open`s and the few in a sealed period): sums by day, account and
+    currency, the days each account is used on, the currencies posted to each account. The
+    text written is parsed back and every transaction's balance checked chunk by chunk.
+    `problems()` gives the errors (see the module doc)."""
+
+    def __init__(self, books: list, options: dict):
+        self.books, self.options = books, options
+        sealed = seals.read_seals(books) if options.get("filename") else []
+        self.through = sealed[-1].through if sealed else None
+        self.opens, self.balances, self.in_seal, self.complex, self.chunk, self.found = [], [], [], [], [], []
+        self.sums: dict[tuple, Decimal] = collections.defaultdict(Decimal)  # (day, account, currency)
+        self.uses: dict[tuple, list] = {}  # (day, account) -> [entries, the first one's meta]
+        self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, first meta]
+        self.earliest: datetime.date | None = None
+        self.count = 0
+
+    def add(self, entry) -> None:
+        self.count += 1
+        if self.through and entry.date <= self.through:
+            self.in_seal.append(entry)
+        if isinstance(entry, (data.Open, data.Close)):
+            self.opens.append(entry)
+        else:
+            if self.earliest is None or entry.date < self.earliest:
+                self.earliest = entry.date
+            for account in getters.get_entry_accounts(entry):
+                _count(self.uses, (entry.date, account), entry.meta)
+            if isinstance(entry, data.Balance):
+                self.balances.append(entry)
+            elif isinstance(entry, data.Transaction):
+                for p in entry.postings:
+                    if p.units is not None:
+                        _count(self.currencies, (p.account, p.units.currency), entry.meta)
+                if all(p.cost is None and p.units is not None for p in entry.postings):
+                    for p in entry.postings:
+                        self.sums[(entry.date, p.account, p.units.currency)] += p.units.number
+                else:
+                    self.complex.append(entry)
+        self.chunk.append(entry)
+        if len(self.chunk) >= CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.found += _parse_back(self.chunk)
+        self.found += validation.validate_check_transaction_balances(self.chunk, self.options)
+        self.chunk = []
+
+    def problems(self) -> list:
+        self._flush()
+        out, books, options = list(self.found), self.books, self.options
+        if not self.count:
+            return out
+        accounts_of = _opens_closes(books)
+        frame = sorted(accounts_of + self.opens, key=data.entry_sortkey)
+        out += validation.validate_open_close(frame, options)
+        out += self._inactive(frame) + self._currency(frame)
+        touched = _touched(account for _, account in self.uses)
+        asserted = [e for e in books if isinstance(e, data.Balance) and e.account in touched]
+        out += validation.validate_duplicate_balances(
+            sorted(asserted + self.balances, key=data.entry_sortkey), options)
+        if self.earliest is not None:
+            out += _balances(books, options, self._daily() + self.balances + self.complex,
+                             accounts_of + self.opens, touched, self.earliest)
+        out += _seals(books, options, self.in_seal)
+        return out
+
+    def _daily(self) -> list:
+        """One transaction a day holding the day's sums by account (what balances count)."""
+        days = collections.defaultdict(list)
+        for (day, account, currency), number in sorted(self.sums.items()):
+            days[day].append(data.Posting(account, data.Amount(number, currency), None, None, None, None))
+        return [data.Transaction({"filename": "<fundtrail.importers.additions>", "lineno": 0}, day, "*",
+                                 None, "additions", frozenset(), frozenset(), postings)
+                for day, postings in days.items()]
+
+    def _inactive(self, frame: list) -> list:
+        """beancount's validate_active_accounts on the additions: a reference to an account on a
+        day before its `open` or after its `close`, or to an account never opened."""
+        opened, closed = {}, {}
+        for entry in frame:
+            (opened if isinstance(entry, data.Open) else closed).setdefault(entry.account, entry.date)
+        out = []
+        for (day, account), (count, meta) in self.uses.items():
+            if account not in opened:
+                message = f"Invalid reference to unknown account '{account}'"
+            elif day < opened[account] or (account in closed and day > closed[account]):
+                message = f"Invalid reference to inactive account '{account}'"
+            else:
+                continue
+            out += [validation.ValidationError(meta, message, None)] * count
+        return out
+
+    def _currency(self, frame: list) -> list:
+        """beancount's validate_currency_constraints on the additions."""
+        allowed = {e.account: e.currencies for e in frame if isinstance(e, data.Open) and e.currencies}
+        out = []
+        for (account, currency), (count, meta) in self.currencies.items():
+            if account in allowed and currency not in allowed[account]:
+                out += [validation.ValidationError(
+                    meta, f"Invalid currency {currency} for account '{account}'", None)] * count
+        return out
+
+
+def _count(table: dict, key: tuple, meta) -> None:
+    slot = table.get(key)
+    if slot is None:
+        table[key] = [1, meta]
+    else:
+        slot[0] += 1
+
+
+def problems(books: list, options: dict, additions: list) -> list:
+    """The errors a load of `books` + `additions` would give, among the checks above (the caller
+    filters the ones the books had already)."""
+    check = Additions(books, options)
+    for entry in additions:
+        check.add(entry)
+    return check.problems()
+
+
+def _parse_back(chunk: list) -> list:
+    """Problems of the text written for `chunk`, parsed back."""
+    if not chunk:
+        return []
+    text = "".join("\n" + entry_text(e) for e in chunk)
+    parsed, errors, _ = parser.parse_string(text)
+    out = [ParseProblem(f"写入的分录无法解析 the text written does not parse: {error.message}",
+                        _at_line(chunk, text, error.source.get("lineno", 0) if error.source else 0))
+           for error in errors]
+    if not errors and len(parsed) != len(chunk):
+        out.append(ParseProblem("写入的分录数与导入的不符 the text written holds "
+                                f"{len(parsed)} entries, not {len(chunk)}", chunk[0]))
+    return out
+
+
+def _at_line(chunk: list, text: str, line: int):
+    """The entry whose text holds line `line` of the chunk's text."""
+    at = 1
+    for entry in chunk:
+        at += ("\n" + entry_text(entry)).count("\n")
+        if at >= line:
+            return entry
+    return chunk[-1]
+
+
+def _opens_closes(books: list) -> list:
+    return [e for e in books if isinstance(e, (data.Open, data.Close))]
+
+
+def _touched(accounts: Iterable[str]) -> set[str]:
+    """Every account of `accounts`, and each of its parents."""
+    out = set()
+    for account in accounts:
+        parts = account.split(":")
+        out.update(":".join(parts[:n]) for n in range(1, len(parts) + 1))
+    return out
+
+
+def _balances(books, options, additions, accounts_of, touched, earliest: datetime.date) -> list:
+    """beancount's balance check over the assertions that an addition can change: those on a
+    touched account (or a parent of one) dated after the earliest addition, with every
+    transaction posting to the accounts they sum (those before the earliest addition summed
+    into one opening transaction: an assertion sums every earlier posting alike)."""
+    asserted = {e.account for e in books
+                if isinstance(e, data.Balance) and e.account in touched and e.date > earliest}
+    asserted |= {e.account for e in additions if isinstance(e, data.Balance)}
+    if not asserted:
+        return []
+    prefixes = tuple(a + ":" for a in asserted)
+
+    def summed(account: str) -> bool:
+        return account in asserted or account.startswith(prefixes)
+
+    subset, carried = [], collections.defaultdict(Decimal)
+    for entry in books:
+        if isinstance(entry, data.Transaction):
+            postings = [p for p in entry.postings if summed(p.account)]
+            if not postings:
+                continue
+            if entry.date < earliest and all(p.cost is None and p.units is not None for p in postings):
+                for p in postings:
+                    carried[(p.account, p.units.currency)] += p.units.number
+            else:
+                subset.append(entry)
+        elif isinstance(entry, data.Balance) and entry.account in asserted and entry.date > earliest:
+            subset.append(entry)
+    if carried:
+        subset.append(data.Transaction(
+            {"filename": "<fundtrail.importers.additions>", "lineno": 0},
+            earliest - datetime.timedelta(days=1), "*", None,
+            "carried", frozenset(), frozenset(),
+            [data.Posting(account, data.Amount(number, currency), None, None, None, None)
+             for (account, currency), number in sorted(carried.items())]))
+    subset = sorted(subset + accounts_of + additions, key=data.entry_sortkey)
+    _, errors = balance.check(subset, options)
+    return errors
+
+
+def _seals(books, options, additions) -> list:
+    """The seal check of the books with the additions, when one falls in a sealed period. An
+    addition is checked as the entry the ledger file will hold (made by an importer, it may
+    carry no file name yet, or "<import>")."""
+    sealed = seals.read_seals(books)
+    if not sealed or not options.get("filename"):
+        return []
+    through = sealed[-1].through
+    written = [e if not str((e.meta or {}).get("filename", "<")).startswith("<") else
+               e._replace(meta={**(e.meta or {}), "filename": options["filename"], "lineno": 0})
+               for e in additions if e.date <= through]
+    if not any(seals.sealable(e) for e in written):
+        return []
+    merged = sorted(list(books) + written, key=data.entry_sortkey)
+    errors, _ = seals.verify(merged, options, cached=False)
+    return errors

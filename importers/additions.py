@@ -61,7 +61,7 @@ class Additions:
         self.through = sealed[-1].through if sealed else None
         self.opens, self.balances, self.in_seal, self.complex, self.chunk, self.found = [], [], [], [], [], []
         self.sums: dict[tuple, Decimal] = collections.defaultdict(Decimal)  # (day, account, currency)
-        self.uses: dict[tuple, list] = {}  # (day, account) -> [entries, the first one's meta]
+        self.uses: dict[tuple, list] = {}  # (day, account, allowed after its close) -> [entries, first meta]
         self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, first meta]
         self.earliest: datetime.date | None = None
         self.count = 0
@@ -75,8 +75,9 @@ class Additions:
         else:
             if self.earliest is None or entry.date < self.earliest:
                 self.earliest = entry.date
+            after_close = isinstance(entry, validation.ALLOW_AFTER_CLOSE)
             for account in getters.get_entry_accounts(entry):
-                _count(self.uses, (entry.date, account), entry.meta)
+                _count(self.uses, (entry.date, account, after_close), entry.meta)
             if isinstance(entry, data.Balance):
                 self.balances.append(entry)
             elif isinstance(entry, data.Transaction):
@@ -106,7 +107,7 @@ class Additions:
         frame = sorted(accounts_of + self.opens, key=data.entry_sortkey)
         out += validation.validate_open_close(frame, options)
         out += self._inactive(frame) + self._currency(frame)
-        touched = _touched(account for _, account in self.uses)
+        touched = _touched(account for _, account, _ in self.uses)
         asserted = [e for e in books if isinstance(e, data.Balance) and e.account in touched]
         out += validation.validate_duplicate_balances(
             sorted(asserted + self.balances, key=data.entry_sortkey), options)
@@ -127,15 +128,16 @@ class Additions:
 
     def _inactive(self, frame: list) -> list:
         """beancount's validate_active_accounts on the additions: a reference to an account on a
-        day before its `open` or after its `close`, or to an account never opened."""
+        day before its `open` or after its `close` (a balance assertion, document or note may
+        follow the close), or to an account never opened."""
         opened, closed = {}, {}
         for entry in frame:
             (opened if isinstance(entry, data.Open) else closed).setdefault(entry.account, entry.date)
         out = []
-        for (day, account), (count, meta) in self.uses.items():
+        for (day, account, after_close), (count, meta) in self.uses.items():
             if account not in opened:
                 message = f"Invalid reference to unknown account '{account}'"
-            elif day < opened[account] or (account in closed and day > closed[account]):
+            elif day < opened[account] or (account in closed and day > closed[account] and not after_close):
                 message = f"Invalid reference to inactive account '{account}'"
             else:
                 continue

@@ -220,3 +220,25 @@ def test_an_import_that_rewrites_master_data_loads_the_would_be_ledger(workspace
     monkeypatch.setattr(pipeline, "_validate", lambda *a: calls.append(a) or real(*a))
     summary = run_import(workspace, [SAMPLES / "registers" / "fund-allocations.csv"])
     assert calls and summary.written
+
+
+def test_the_last_statement_of_an_account_closed_at_its_end(books, tmp_path, monkeypatch):
+    """An account closed on the statement's last day: its rows are on or before the close, the
+    closing balance assertion the day after (beancount allows an assertion after the close)."""
+    monkeypatch.setattr(pipeline, "_validate", lambda *a: pytest.fail("loaded the would-be ledger"))
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-10-31 close Assets:Bank:ICBC-2345\n", "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert run_import(books, [october]).transactions == 1
+    _, errors, _ = loading.load(books)
+    assert not [e for e in errors if type(e).__name__ != "Finding"]
+
+
+def test_a_row_after_the_close_is_refused_on_both_paths(books, tmp_path, monkeypatch):
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-10-05 close Assets:Bank:ICBC-2345\n", "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert both_paths(monkeypatch, books, [october]) == [
+        "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]

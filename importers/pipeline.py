@@ -33,7 +33,7 @@ from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
 from fundtrail.importers.report import FileReport, ImportSummary
-from fundtrail.ledgertext import entry_text
+from fundtrail.ledgertext import controls_in, entry_text
 from fundtrail.masterdata import read_register
 
 IMPORTED = "transactions/imported.beancount"
@@ -299,7 +299,7 @@ class _Plan:
         path = ex.path.resolve()
         documents = (self.root / "documents").resolve()
         if documents in path.parents:
-            return path, path.relative_to(self.root.resolve()).as_posix()
+            return path, _named(ex.path, path.relative_to(self.root.resolve()).as_posix())
         folder = documents / ("registers" if ex.account == "registers" else ex.account.replace(":", "/"))
         name = path.name
         days = [e.date for e in ex.entries if isinstance(e, data.Transaction)]
@@ -311,7 +311,7 @@ class _Plan:
             target = folder / f"{Path(name).stem}.{sha256(path)[:8]}{Path(name).suffix}"
         if not target.exists():
             self.documents[target] = path
-        return target, target.relative_to(self.root.resolve()).as_posix()
+        return target, _named(ex.path, target.relative_to(self.root.resolve()).as_posix())
 
     # -- composing ------------------------------------------------------------------------------
     def texts(self) -> dict[str, bytes]:
@@ -405,6 +405,18 @@ class _Plan:
             ledgerfiles.atomic(target, text.encode("utf-8"))
             written.append(ledgerfiles.rel(target, self.root))
         return written
+
+
+def _named(path: Path, source: str) -> str:
+    """`source`, the filed document's name the ledger writes (in a comment and in each entry's
+    `source:`), or BadInput when it holds a line break or another control character: a line
+    break would end the comment and the rest of the name would be read as ledger text."""
+    codes = controls_in(source)
+    if codes:
+        shown = " ".join(codes[:5])
+        raise BadInput(path, f"文件名含有控制字符 {shown}，已拒绝导入，请重命名后重试",
+                       f"control characters in the file name ({shown}): refused")
+    return source
 
 
 def _validate_additions(root: Path, plan: _Plan, before: collections.Counter) -> None:

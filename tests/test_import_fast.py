@@ -242,3 +242,16 @@ def test_a_row_after_the_close_is_refused_on_both_paths(books, tmp_path, monkeyp
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
     assert both_paths(monkeypatch, books, [october]) == [
         "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]
+
+
+@pytest.mark.parametrize("name", ["icbc\n2024-01-01 open Assets:Forged\n.csv", "icbc-\u202e10.csv"])
+def test_a_file_name_with_a_line_break_is_refused(books, tmp_path, monkeypatch, name):
+    """The filed name is written in a comment above the file's entries: a line break in it
+    would end the comment and the rest would be read as ledger text (the books no longer load,
+    or hold a directive nobody imported)."""
+    before = snapshot(books.parent)
+    october = statement(tmp_path / name, [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    with pytest.raises(BadInput, match="文件名含有控制字符"):
+        run_import(books, [october])
+    assert snapshot(books.parent) == before

@@ -255,3 +255,21 @@ def test_a_file_name_with_a_line_break_is_refused(books, tmp_path, monkeypatch, 
     with pytest.raises(BadInput, match="文件名含有控制字符"):
         run_import(books, [october])
     assert snapshot(books.parent) == before
+
+
+def test_an_account_number_under_two_open_accounts_is_refused(books, tmp_path):
+    """The statement's number names two open accounts: refused, naming both (it was booked to
+    the second, with an opening entry of its own, and the first account's October went missing)."""
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + '\n2023-01-01 open Assets:Bank:ICBC-Other CNY\n'
+                        '  name: "衔接资金专户(重名)"\n  account_no: "1605001209200012345"\n', "utf-8")
+    before = snapshot(books.parent)
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    with pytest.raises(BadInput, match="Assets:Bank:ICBC-2345、Assets:Bank:ICBC-Other"):
+        run_import(books, [october])
+    assert snapshot(books.parent) == before
+    # the same number on an account closed since: the open one takes the statement
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-06-30 close Assets:Bank:ICBC-Other\n", "utf-8")
+    summary = run_import(books, [october])
+    assert summary.transactions == 1 and summary.files[0].source.startswith("documents/Assets/Bank/ICBC-2345/")

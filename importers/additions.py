@@ -38,6 +38,7 @@ from fundtrail import seals
 from fundtrail.ledgertext import entry_text
 
 CHUNK = 1000
+NAMED = 20  # rows kept per day and account for the errors that name them (the refusal shows 20)
 
 
 class ParseProblem:
@@ -61,8 +62,8 @@ class Additions:
         self.through = sealed[-1].through if sealed else None
         self.opens, self.balances, self.in_seal, self.complex, self.chunk, self.found = [], [], [], [], [], []
         self.sums: dict[tuple, Decimal] = collections.defaultdict(Decimal)  # (day, account, currency)
-        self.uses: dict[tuple, list] = {}  # (day, account, allowed after its close) -> [entries, first meta]
-        self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, first meta]
+        self.uses: dict[tuple, list] = {}  # (day, account, allowed after its close) -> [entries, metas]
+        self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, metas] (`_count`)
         self.earliest: datetime.date | None = None
         self.count = 0
 
@@ -134,33 +135,43 @@ class Additions:
         for entry in frame:
             (opened if isinstance(entry, data.Open) else closed).setdefault(entry.account, entry.date)
         out = []
-        for (day, account, after_close), (count, meta) in self.uses.items():
+        for (day, account, after_close), slot in self.uses.items():
             if account not in opened:
                 message = f"Invalid reference to unknown account '{account}'"
             elif day < opened[account] or (account in closed and day > closed[account] and not after_close):
                 message = f"Invalid reference to inactive account '{account}'"
             else:
                 continue
-            out += [validation.ValidationError(meta, message, None)] * count
+            out += _errors(slot, message)
         return out
 
     def _currency(self, frame: list) -> list:
         """beancount's validate_currency_constraints on the additions."""
         allowed = {e.account: e.currencies for e in frame if isinstance(e, data.Open) and e.currencies}
         out = []
-        for (account, currency), (count, meta) in self.currencies.items():
+        for (account, currency), slot in self.currencies.items():
             if account in allowed and currency not in allowed[account]:
-                out += [validation.ValidationError(
-                    meta, f"Invalid currency {currency} for account '{account}'", None)] * count
+                out += _errors(slot, f"Invalid currency {currency} for account '{account}'")
         return out
 
 
 def _count(table: dict, key: tuple, meta) -> None:
+    """One more entry of `key`; the metadata of the first `NAMED` are kept (an error names each
+    of those rows, as a load of the ledger would; the rest repeat the last one kept)."""
     slot = table.get(key)
     if slot is None:
-        table[key] = [1, meta]
+        table[key] = [1, [meta]]
     else:
         slot[0] += 1
+        if len(slot[1]) < NAMED:
+            slot[1].append(meta)
+
+
+def _errors(slot: list, message: str) -> list:
+    """The errors of one summary slot (`_count`): one per entry, each at its own row while kept."""
+    count, metas = slot
+    return [validation.ValidationError(meta, message, None) for meta in metas] + \
+        [validation.ValidationError(metas[-1], message, None)] * (count - len(metas))
 
 
 def problems(books: list, options: dict, additions: list) -> list:

@@ -424,7 +424,15 @@ def _validate_additions(root: Path, plan: _Plan, before: collections.Counter) ->
     problems = _unseen(plan.check.problems(), before)
     problems.sort(key=lambda e: (str((e.source or {}).get("filename", "")), (e.source or {}).get("lineno") or 0))
     if problems:
-        _reject([_describe(e, root) for e in problems[:SHOWN]])
+        _reject(_shown(problems, root))
+
+
+def _shown(problems: list, root: Path) -> list[str]:
+    """The first `SHOWN` problems, each at its file and line, and how many more there are."""
+    lines = [_describe(e, root) for e in problems[:SHOWN]]
+    if len(problems) > SHOWN:
+        lines.append(f"……另有 {len(problems) - SHOWN} 处 and {len(problems) - SHOWN} more")
+    return lines
 
 
 def _reject(lines: list[str]):
@@ -451,4 +459,4 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 (scratch / rel).write_text(text, "utf-8")
         problems = _new_errors(scratch / ledger.relative_to(root), before)
         if problems:
-            _reject([_describe(e, scratch) for e in problems[:SHOWN]])
+            _reject(_shown(problems, scratch))

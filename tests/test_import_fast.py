@@ -273,3 +273,18 @@ def test_an_account_number_under_two_open_accounts_is_refused(books, tmp_path):
     accounts.write_text(accounts.read_text("utf-8") + "\n2024-06-30 close Assets:Bank:ICBC-Other\n", "utf-8")
     summary = run_import(books, [october])
     assert summary.transactions == 1 and summary.files[0].source.startswith("documents/Assets/Bank/ICBC-2345/")
+
+
+def test_a_refusal_names_each_row_and_says_how_many_more(tmp_path, monkeypatch):
+    """Thirty rows of one day, before the books' accounts open: the refusal names twenty
+    different rows (not the day's first row twenty times) and how many errors it left out."""
+    monkeypatch.setattr(pipeline, "_validate", lambda *a: pytest.fail("loaded the would-be ledger"))
+    ledger = ws.create(tmp_path / "ws", ws.County(start=datetime.date(2024, 11, 1)))
+    rows = [f'2024-10-08,{n:08d},青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"1.00","{100 + n}.00"'
+            for n in range(1, 31)]
+    with pytest.raises(Rejected) as caught:
+        run_import(ledger, [statement(tmp_path / "icbc-10.csv", rows, start="2024-10-08", end="2024-10-08")])
+    named, last = caught.value.details[:-1], caught.value.details[-1]
+    assert len(named) == pipeline.SHOWN and all("inactive account" in line for line in named)
+    assert len({line.split(": ", 1)[0] for line in named}) >= pipeline.SHOWN // 2  # at least ten rows
+    assert last.startswith("……另有 ") and "more" in last

@@ -18,7 +18,10 @@ the would-be ledger gives:
 - sealed periods: when an addition falls on or before the last seal's day, the seal check
   (fundtrail.seals.verify) of the books with the additions.
 
-The caller drops the errors the books had before the import (as for a full load). Imports that
+The errors of the checks that read the additions alone (parsing back, transactions balancing,
+inactive or unknown accounts, currencies) are the import's own (`Own`): all of them are new.
+From the others, which read the books too, the caller drops the errors the books had before the
+import (as for a full load). Imports that
 rewrite files (master data, registers, a superseded opening entry) are validated by loading the
 would-be ledger instead (importers/pipeline.py).
 """
@@ -29,6 +32,7 @@ import collections
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core import data, getters
 from beancount.ops import balance, validation
@@ -41,12 +45,20 @@ CHUNK = 1000
 NAMED = 20  # rows kept per day and account for the errors that name them (the refusal shows 20)
 
 
-class ParseProblem:
+class Own(NamedTuple):
+    """An error of the additions alone (beancount's message): not one the books had already,
+    even when the books hold an error with the same message."""
+
+    source: dict
+    message: str
+    entry: object
+
+
+class ParseProblem(Own):
     """A parse error of the rendered additions, in the shape of a beancount error."""
 
-    def __init__(self, message: str, entry):
-        self.message, self.entry = message, entry
-        self.source = dict(getattr(entry, "meta", None) or {})
+    def __new__(cls, message: str, entry):
+        return super().__new__(cls, dict(getattr(entry, "meta", None) or {}), message, entry)
 
 
 class Additions:
@@ -96,7 +108,8 @@ class Additions:
 
     def _flush(self) -> None:
         self.found += _parse_back(self.chunk)
-        self.found += validation.validate_check_transaction_balances(self.chunk, self.options)
+        self.found += [Own(e.source, e.message, e.entry) for e in
+                       validation.validate_check_transaction_balances(self.chunk, self.options)]
         self.chunk = []
 
     def problems(self) -> list:
@@ -170,8 +183,7 @@ def _count(table: dict, key: tuple, meta) -> None:
 def _errors(slot: list, message: str) -> list:
     """The errors of one summary slot (`_count`): one per entry, each at its own row while kept."""
     count, metas = slot
-    return [validation.ValidationError(meta, message, None) for meta in metas] + \
-        [validation.ValidationError(metas[-1], message, None)] * (count - len(metas))
+    return [Own(meta, message, None) for meta in metas] + [Own(metas[-1], message, None)] * (count - len(metas))
 
 
 def problems(books: list, options: dict, additions: list) -> list:

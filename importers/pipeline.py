@@ -421,7 +421,9 @@ def _named(path: Path, source: str) -> str:
 
 def _validate_additions(root: Path, plan: _Plan, before: collections.Counter) -> None:
     """Check what the import appends against the books as loaded (importers/additions.py)."""
-    problems = _unseen(plan.check.problems(), before)
+    found = plan.check.problems()
+    problems = [e for e in found if isinstance(e, additions.Own)] + \
+        _unseen([e for e in found if not isinstance(e, additions.Own)], before)
     problems.sort(key=lambda e: (str((e.source or {}).get("filename", "")), (e.source or {}).get("lineno") or 0))
     if problems:
         _reject(_shown(problems, root))

@@ -288,3 +288,17 @@ def test_a_refusal_names_each_row_and_says_how_many_more(tmp_path, monkeypatch):
     assert len(named) == pipeline.SHOWN and all("inactive account" in line for line in named)
     assert len({line.split(": ", 1)[0] for line in named}) >= pipeline.SHOWN // 2  # at least ten rows
     assert last.startswith("……另有 ") and "more" in last
+
+
+def test_an_error_the_books_had_does_not_excuse_the_same_error_of_the_import(books, tmp_path, monkeypatch):
+    """The books already post once to the account after its close (a hand-written entry); the
+    import's row after the close is one more such error, refused on both paths."""
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-10-05 close Assets:Bank:ICBC-2345\n", "utf-8")
+    manual = books.parent / "transactions" / "manual.beancount"
+    manual.write_text(manual.read_text("utf-8") + '\n2024-10-20 * "手工分录"\n  Assets:Bank:ICBC-2345  0.00 CNY\n'
+                      "  Income:Other  0.00 CNY\n", "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert both_paths(monkeypatch, books, [october]) == [
+        "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]

@@ -19,7 +19,8 @@ the would-be ledger gives:
   (fundtrail.seals.verify) of the books with the additions.
 
 The errors of the checks that read the additions alone (parsing back, transactions balancing,
-inactive or unknown accounts, currencies) are the import's own (`Own`): all of them are new.
+inactive or unknown accounts, currencies) and those of the import's own balance assertions are
+the import's own (`Own`): all of them are new.
 From the others, which read the books too, the caller drops the errors the books had before the
 import (as for a full load). Imports that
 rewrite files (master data, registers, a superseded opening entry) are validated by loading the
@@ -126,8 +127,10 @@ class Additions:
         out += validation.validate_duplicate_balances(
             sorted(asserted + self.balances, key=data.entry_sortkey), options)
         if self.earliest is not None:
-            out += _balances(books, options, self._daily() + self.balances + self.complex,
-                             accounts_of + self.opens, touched, self.earliest)
+            mine = {id(e.meta) for e in self.balances}  # the import's own assertions' errors are its own
+            out += [Own(e.source, e.message, e.entry) if id(getattr(e.entry, "meta", None)) in mine else e
+                    for e in _balances(books, options, self._daily() + self.balances + self.complex,
+                                       accounts_of + self.opens, touched, self.earliest)]
         out += _seals(books, options, self.in_seal)
         return out
 

@@ -302,3 +302,15 @@ def test_an_error_the_books_had_does_not_excuse_the_same_error_of_the_import(boo
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
     assert both_paths(monkeypatch, books, [october]) == [
         "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]
+
+
+def test_a_currency_the_account_does_not_allow(books, tmp_path, monkeypatch):
+    """The bank account is opened for USD only: the books already err on September's rows and
+    closing balance; October's row and closing balance are two errors more, on both paths."""
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8").replace("open Assets:Bank:ICBC-2345 CNY",
+                                                            "open Assets:Bank:ICBC-2345 USD"), "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert both_paths(monkeypatch, books, [october]) == [
+        "Invalid currency 'CNY' for Balance directive: ", "Invalid currency CNY for account 'Assets:Bank:ICBC-2345'"]

@@ -74,7 +74,8 @@ class Finding(NamedTuple):
 
     @property
     def title(self) -> str:
-        return catalogue.title(self.rule)
+        """The rule's title, or its variant's where the variant has its own (项目已验收未结算)."""
+        return catalogue.rule(self.rule, self.variant).title
 
     @property
     def count(self) -> int:
@@ -202,8 +203,9 @@ def _merge(members: list[Finding]) -> Finding:
 # `custom "finding" "<id>" "<status>" "<reason>"`. The status is stored in its Chinese form.
 STATUSES = {"核实中": "under-review", "误报": "false-positive", "已整改": "resolved"}  # form order
 OPEN_LABEL = "未处置"  # a finding without a disposition ("" in Finding.status, "open" for machines)
-CLOSED = frozenset({"误报", "已整改"})  # these are settled; 核实中 is still open
-STATUS_LABELS = {"": OPEN_LABEL, **{s: s for s in STATUSES}}
+GONE = "已消除"  # a period's report: an earlier finding the checks no longer find (core/periods.py)
+CLOSED = frozenset({"误报", "已整改", GONE})  # these are settled; 核实中 is still open
+STATUS_LABELS = {"": OPEN_LABEL, **{s: s for s in STATUSES}, GONE: GONE}
 _STATUS_ALIASES = {**{s: s for s in STATUSES}, **{en: zh for zh, en in STATUSES.items()},
                    "false positive": "误报", "under review": "核实中"}
 

@@ -235,12 +235,16 @@ HELP_SUBSIDY, HELP_INTEREST, HELP_DISTRIBUTION = "subsidy", "interest-subsidy", 
 class Help:
     """One thing a household received: a subsidy row, a micro-loan interest subsidy paid for
     its loan, or an asset-income distribution (dividend, public-benefit job wage). `channel`
-    says which (HELP_*); `what` names it as the books do (the item, the distribution's purpose)."""
+    says which (HELP_*); `what` names it as the books do (the item, the distribution's purpose);
+    `project` is the project a subsidy or interest subsidy was paid from, `asset` the asset
+    whose income a distribution paid out ("" when none)."""
 
-    __slots__ = ("date", "amount", "what", "entry", "channel")
+    __slots__ = ("date", "amount", "what", "entry", "channel", "project", "asset")
 
-    def __init__(self, date, amount: Decimal, what: str, entry, channel: str):
+    def __init__(self, date, amount: Decimal, what: str, entry, channel: str, project: str = "",
+                 asset: str = ""):
         self.date, self.amount, self.what, self.entry, self.channel = date, amount, what, entry, channel
+        self.project, self.asset = project, asset
 
     def __repr__(self):
         return f"Help({self.channel} {self.date} {self.amount} {self.what})"
@@ -631,12 +635,12 @@ class _HelpByPerson(dict):
         self.subsidies, self.interest, self.distributed = subsidies, interest, distributed
 
     def __missing__(self, person):
-        got = [Help(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry, HELP_SUBSIDY)
-               for f in self.subsidies.get(person, ())]
+        got = [Help(f.date, f.amount, str(f.meta.get("item") or "补助"), f.entry, HELP_SUBSIDY,
+                    f.project) for f in self.subsidies.get(person, ())]
         got += [Help(f.date, f.amount, str(f.meta.get("item") or "小额信贷贴息"), f.entry,
-                     HELP_INTEREST) for f in self.interest.get(person, ())]
-        got += [Help(m.date, m.amount, m.purpose or "收益分配", m.entry, HELP_DISTRIBUTION)
-                for m in self.distributed.get(person, ())]
+                     HELP_INTEREST, f.project) for f in self.interest.get(person, ())]
+        got += [Help(m.date, m.amount, m.purpose or "收益分配", m.entry, HELP_DISTRIBUTION,
+                     asset=m.asset) for m in self.distributed.get(person, ())]
         got.sort(key=date_of)
         self[person] = got
         return got

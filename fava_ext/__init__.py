@@ -1,4 +1,4 @@
-"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 科目, 发现, 付款审核 (docs/fava.md).
+"""fundtrail's pages in Fava: 资金总览, 项目, 村, 资产, 农户, 科目, 发现, 付款审核 (docs/fava.md).
 
 Enabled by the workspace's `custom "fava-extension" "fundtrail.fava_ext"` line; an optional
 setting names the roles that see personal data unmasked:
@@ -34,6 +34,7 @@ from fundtrail.fava_ext import (
     views,
     workqueue,
 )
+from fundtrail.fava_ext import households as household_pages
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.masking import INTERNAL, PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
@@ -211,24 +212,41 @@ class Fundtrail(_Page, FavaExtensionBase):
             downloads.bad_request(f"未知的行政村 Unknown village: {village!r}")
         quarter = downloads.quarter(request.args.get("quarter"))
         name = self.data.master.villages[village].name
+        downloads.require_period(self.loaded_books(), quarter)
         return downloads.download("village_notice", f"{name}-{quarter}-村级公告", self.loaded_books(),
                                   quarter, village, poster=bool(request.args.get("poster")))
 
     @extension_endpoint
     def county_pdf(self):
         year = downloads.year(request.args.get("year"))
+        downloads.require_period(self.loaded_books(), str(year))
         return downloads.download("county_pdf", f"{year}-县级项目资金公告", self.loaded_books(),
                                   year)
 
     @extension_endpoint
     def audit_pdf(self):
-        period = str(downloads.year(request.args.get("period")))
+        period = downloads.period(request.args.get("period"))
+        downloads.require_period(self.loaded_books(), period)
         return downloads.download("audit_pdf", f"{period}-审计报告", self.loaded_books(),
                                   period)
 
     @extension_endpoint
+    def household_card(self):
+        if not roles.is_internal(self.internal_roles):
+            return downloads.plain("明白卡仅限内部角色下载 Household statements are for internal roles only.", 403)
+        books = self.loaded_books()
+        family = household_pages.cards.find(books, request.args.get("household", ""))
+        if family is None:
+            downloads.bad_request(f"户籍登记册中没有该户 Unknown household: {request.args.get('household', '')!r}")
+        year = downloads.year(request.args.get("year"))
+        return downloads.download("household_card", f"{year}-明白卡-{family.number}", books,
+                                  family.number, year)
+
+    @extension_endpoint
     def xlsx(self):
         year = request.args.get("year")
+        if year:
+            downloads.require_period(self.loaded_books(), str(downloads.year(year)))
         return downloads.download("xlsx", f"{year or '全部'}-资金数据", self.loaded_books(),
                                   year=downloads.year(year) if year else None)
 
@@ -272,6 +290,21 @@ class FundtrailAssets(_Page, FavaExtensionBase):
             return None
         return {"view": view, **asset_pages.page(books, self.dashboard.findings, view.year,
                                                  view.as_of, request.args.get("village", ""))}
+
+
+class FundtrailHouseholds(_Page, FavaExtensionBase):
+    report_title = "农户"
+
+    def page(self) -> dict | None:
+        view = self.year_view()
+        books = self.fundtrail.books
+        if not view or books is None:
+            return None
+        internal = roles.is_internal(self.fundtrail.internal_roles)
+        args = self.args("village", "household", "text", "only", "page")
+        return {"view": view, **household_pages.page(
+            books, view.year, internal, args["village"], args["household"], args["text"],
+            args["only"], args["page"])}
 
 
 class FundtrailAccounts(_Page, FavaExtensionBase):

@@ -93,6 +93,7 @@ class Dashboard:
     findings: list[Finding]
     opened: dict[str, datetime.date] = field(default_factory=dict)  # project -> open date
     memo: dict = field(default_factory=dict)  # per-load results the pages derive (memo_of)
+    books: Books | None = None  # for a period's findings (desk.period_findings)
 
     @classmethod
     def build(cls, books: Books, findings: list[Finding],
@@ -125,7 +126,7 @@ class Dashboard:
         by_village = collections.defaultdict(list)
         for flow in (flow for rows in subsidies.values() for flow in rows):
             by_village[flow.village].append(flow)
-        return cls(books.master, years, default, dict(by_village), findings, opened)
+        return cls(books.master, years, default, dict(by_village), findings, opened, books=books)
 
     @classmethod
     def empty(cls) -> Dashboard:
@@ -147,13 +148,20 @@ class Dashboard:
             self.memo[key] = build()
         return self.memo[key]
 
+    def shown(self, start=None, end=None) -> list[Finding]:
+        """The findings for Fava's time filter [start, end), as the desk lists them: for a
+        period, the set its audit report and spreadsheet list (desk.period_findings)."""
+        from fundtrail.fava_ext.desk import in_window, period_findings
+
+        if self.books is None or start is None or end is None:
+            return in_window(self.findings, start, end)
+        return self.memo_of(("period findings", start, end),
+                            lambda: period_findings(self.books, self.findings, start, end))
+
     def open_counts(self, start=None, end=None) -> dict[str, int]:
         """Open findings (no disposition, or under review) per severity, most severe first,
         within Fava's time filter [start, end) as the findings desk counts them."""
-        from fundtrail.fava_ext.desk import in_window
-
-        counts = collections.Counter(f.severity for f in in_window(self.findings, start, end)
-                                     if is_open(f))
+        counts = collections.Counter(f.severity for f in self.shown(start, end) if is_open(f))
         return {s: counts[s] for s in reversed(SEVERITIES)}
 
 

@@ -46,6 +46,28 @@ def in_window(findings: list[Finding], start: datetime.date | None,
                               and (start is None or f.date >= start or not is_closed(f)))]
 
 
+def period_findings(books, live: list[Finding], start: datetime.date,
+                    end: datetime.date) -> list[Finding]:
+    """The findings of the period [start, end) as its audit report and spreadsheet list them
+    (fundtrail.periods: its own, earlier ones still open, those closed in it), each with its
+    disposition as recorded now where the checks still find it (so a disposition recorded on
+    the desk shows at once); one the checks no longer find is 已消除."""
+    from fundtrail.findings import GONE
+    from fundtrail.reports.facts import Period, finding_set
+
+    last = end - datetime.timedelta(days=1)
+    found = finding_set(books, Period(f"{start.isoformat()}至{last.isoformat()}", start, last))
+    now = {f.id: f for f in live}
+
+    def today(f: Finding) -> Finding:
+        if f.id in now:
+            return f._replace(status=now[f.id].status, reason=now[f.id].reason, trail=now[f.id].trail)
+        if is_closed(f):
+            return f
+        return f._replace(status=GONE, reason=f"{last.isoformat()}以后检查已不再发现")
+    return [today(f) for f in found.all]
+
+
 def select(findings: list[Finding], severity="", status="", rule="", text="") -> list[Finding]:
     """The findings that pass every filter given, most severe and latest first."""
     rows = [f for f in findings
@@ -65,7 +87,10 @@ def facets(findings: list[Finding]) -> dict[str, collections.Counter]:
 
 def rule_titles(findings: list[Finding]) -> dict[str, str]:
     """The Chinese title of each rule among `findings`, by id, in title order."""
-    return dict(sorted({f.rule: catalogue.title(f.rule) for f in findings}.items(),
+    titles = collections.defaultdict(set)  # a rule's variant may have its own title
+    for f in findings:
+        titles[f.rule].add(catalogue.rule(f.rule, f.variant).title)
+    return dict(sorted({rule: "／".join(sorted(t)) for rule, t in titles.items()}.items(),
                        key=lambda kv: kv[1]))
 
 

@@ -31,6 +31,7 @@ REPORTS = {
     "village_notice": Report("fundtrail.reports.village", "notice_pdf", PDF, "pdf"),
     "county_pdf": Report("fundtrail.reports.county", "disclosure_pdf", PDF, "pdf"),
     "audit_pdf": Report("fundtrail.reports.audit", "audit_pdf", PDF, "pdf"),
+    "household_card": Report("fundtrail.reports.household", "card_for", PDF, "pdf"),
     "xlsx": Report("fundtrail.reports.export", "xlsx_bytes", XLSX, "xlsx"),
 }
 
@@ -60,6 +61,24 @@ def quarter(value: str | None) -> str:
     if not value or not QUARTER.match(value):
         bad_request(f"季度格式应为 2025Q3 Quarter must look like 2025Q3, not {value!r}.")
     return value
+
+
+def period(value: str | None) -> str:
+    """A year ("2025") or a quarter ("2025Q3"), as the audit report takes it."""
+    if not value or not (YEAR.match(value) or QUARTER.match(value)):
+        bad_request(f"期间格式应为 2025 或 2025Q3 Period must look like 2025 or 2025Q3, not {value!r}.")
+    return value
+
+
+def require_period(books, label: str) -> None:
+    """Refuse a period the books hold no transactions in, with the CLI's words
+    (fundtrail.reports.facts.period_problem, as `fundtrail report` refuses it)."""
+    from fundtrail.reports.facts import Period, period_problem
+
+    span = Period.parse(label)
+    problem = period_problem(books, span.start, span.end, label)
+    if problem:
+        abort(plain(problem, 404))
 
 
 def download(name: str, filename: str, *args, **kwargs) -> Response:

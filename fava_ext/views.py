@@ -146,9 +146,9 @@ def village_detail(dash: Dashboard, view: YearView, code: str, masker: Masker) -
 
 def findings(dash: Dashboard, severity="", status="", rule="", text="", page=None,
              start=None, end=None, assignee="", queue="", user=None, role=None) -> dict:
-    """The findings desk for Fava's time filter [start, end) (see desk.in_window), with the
-    workflow's queues (fava_ext.workqueue)."""
-    shown = desk.in_window(dash.findings, start, end)
+    """The findings desk for Fava's time filter [start, end) (Dashboard.shown: a period's
+    findings as its report lists them), with the workflow's queues (fava_ext.workqueue)."""
+    shown = dash.shown(start, end)
     rows = desk.select(workqueue.select(shown, assignee, queue, user, role),
                        severity, status, rule, text)
     return {"page": paginate(rows, page), "facets": desk.facets(shown),
@@ -157,4 +157,4 @@ def findings(dash: Dashboard, severity="", status="", rule="", text="", page=Non
             "statuses": list(desk.STATUSES), "user": user, "role": role,
             "actions": workqueue.actions_for(role), "queues": workqueue.counts(shown, user, role),
             "people": workqueue.people(shown),
-            "shares": false_alarms(shown)}
+            "shares": false_alarms(shown), "live": {f.id for f in dash.findings}}

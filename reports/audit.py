@@ -9,14 +9,14 @@ the rules applied with their criteria.
 
 The report for period P is the books as at P's end: the checks run on the entries up to P's end,
 judged at P's end (idle bands, spending progress), with the auditor's dispositions recorded by
-then. Its findings are those whose event falls in P; earlier ones still open at P's end have a
-section of their own; later ones are not in it. Wording, titles and criteria come from the rule
+then. Its findings are those whose event falls in P; earlier ones still open at P's end, and
+those closed in P, have a section of their own with their status; later ones are not in it
+(fundtrail.periods decides the set, as for the spreadsheet and the findings desk). Wording, titles and criteria come from the rule
 catalogue (fundtrail.catalogue); every figure is computed once here and printed from one place.
 """
 
 from __future__ import annotations
 
-import bisect
 import collections
 import datetime
 import math
@@ -27,9 +27,8 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail import catalogue
+from fundtrail import catalogue, periods
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, is_closed
-from fundtrail.flows import date_of
 from fundtrail.reports import charts, facts, render
 from fundtrail.reports.facts import ZERO, Period
 
@@ -56,7 +55,10 @@ def finding_groups(found) -> list[dict]:
             "count": 0, "amount": ZERO, "status": collections.Counter()})
         group["count"] += 1
         group["amount"] += f.amount or ZERO
+        group["money"] = group.get("money", False) or f.amount is not None
         group["status"][f.status_label] += 1
+    for group in groups.values():  # a statistical signal (Benford) has no money at stake: blank
+        group["amount"] = group["amount"] if group.pop("money") else None
     return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["title"]))
 
 
@@ -67,52 +69,66 @@ def settings_of(books) -> dict:
 
 
 def period_findings(books, period: Period, settings: dict) -> tuple[list, list]:
-    """(findings whose event falls in `period`, earlier findings still open at its end), from
-    the checks run on the books as they stood at the period's end."""
-    from fundtrail.plugins import checks
+    """(findings whose event falls in `period`, earlier findings it lists: still open at its end,
+    or closed in it), as fundtrail.periods.finding_set decides them for every report and desk."""
+    found = facts.finding_set(books, period, settings)
+    return list(found.current), list(found.earlier)
 
-    entries = books.index.entries  # in date order: the books as at the period's end are a prefix
-    entries = entries[:bisect.bisect_right(entries, period.end, key=date_of)]
-    found, _ = checks.review(entries, {**settings, "as_of": period.end})
-    order = sorted(found, key=lambda f: (-SEVERITIES.index(f.severity), f.date or period.start,
-                                         f.title, f.id))
-    current = [f for f in order if f.date is None or period.start <= f.date <= period.end]
-    earlier = [f for f in order if f.date and f.date < period.start and not is_closed(f)]
-    return current, earlier
+
+def _by_severity(found) -> str:
+    counts = collections.Counter(f.severity for f in found)
+    return "、".join(f"{SEVERITY_LABELS[s]}{counts[s]}项" for s in reversed(SEVERITIES) if counts[s])
+
+
+def _worst(found) -> tuple[int, str]:
+    """The highest severity among the open findings of `found`, and their titles."""
+    open_ = [f for f in found if not is_closed(f)]
+    worst = max((SEVERITIES.index(f.severity) for f in open_), default=-1)
+    return worst, "、".join(sorted({f.title for f in open_ if SEVERITIES.index(f.severity) == worst}))
+
+
+def reconciliation_sentence(summary: dict) -> str:
+    text = (f"银行及国库账户期末余额与{summary['as_of']}对账单核对，一致的{summary['reconciled']}个，"
+            f"不一致的{summary['unreconciled']}个")
+    if summary["unchecked"]:
+        text += (f"，未对账的{len(summary['unchecked'])}个：" + "；".join(summary["unchecked"])
+                 + "，其余额未经对账单核实")
+    return text + "。"
 
 
 def conclusion(county: str, period: Period, summary: dict, current: list, earlier: list) -> list[str]:
-    """The overall conclusion: the main figures, what was found, and the auditor's judgement
-    that follows from the severities found (to be confirmed by the signing auditor)."""
+    """The overall conclusion, from the same findings and figures as the counts: the main figures
+    and the reconciliation; what this period found; what earlier periods left open or closed;
+    the auditor's judgement of this period from this period's open findings (to be confirmed by
+    the signing auditor), earlier open problems judged apart."""
     yuan = render.yuan
     paid = (f"支付{summary['payments']}笔{yuan(summary['spent'])}元"
             + (f"（另有退回{summary['refunds']}笔{yuan(-summary['refunded'])}元，"
                f"净支出{yuan(summary['net'])}元）" if summary["refunds"] else ""))
     text = [f"{period.label}，{county}衔接资金到位{yuan(summary['received'])}元，分解下达项目"
             f"{yuan(summary['passed_down'])}元，{paid}，{period.end.month}月末资金结余"
-            f"{yuan(summary['balance'])}元；银行及国库账户期末余额与对账单核对一致的"
-            f"{summary['reconciled']}个，不一致的{summary['unreconciled']}个。"]
+            f"{yuan(summary['balance'])}元；" + reconciliation_sentence(summary)]
     if current:
-        counts = collections.Counter(f.severity for f in current)
-        by_title = collections.defaultdict(lambda: [0, ZERO])
+        by_title = collections.defaultdict(list)
         for f in current:
-            by_title[f.title][0] += 1
-            by_title[f.title][1] += f.amount or ZERO
-        main = sorted(by_title.items(), key=lambda kv: -kv[1][1])[:3]
-        text.append(f"本期检查发现疑点{len(current)}项，涉及金额{yuan(summary['at_risk'])}元，其中"
-                    + "、".join(f"{SEVERITY_LABELS[s]}{counts[s]}项" for s in reversed(SEVERITIES)
-                               if counts[s])
-                    + "。涉及金额较大的是" + "、".join(f"{t}{n}项{yuan(a)}元" for t, (n, a) in main)
-                    + "。")
+            by_title[f.title].append(f)
+        main = sorted(by_title.items(), key=lambda kv: (-periods.at_risk(kv[1]), kv[0]))[:3]
+        settled = sum(1 for f in current if is_closed(f))
+        text.append(f"本期检查发现疑点{len(current)}项，涉及金额{yuan(summary['at_risk'])}元（同一笔资金只计一次），"
+                    f"其中{_by_severity(current)}"
+                    + (f"；截至{period.end.isoformat()}已处置或已消除{settled}项" if settled else "")
+                    + "。涉及金额较大的是" + "、".join(f"{t}{len(fs)}项{yuan(periods.at_risk(fs))}元"
+                                                 for t, fs in main) + "。")
     else:
         text.append("本期检查未发现疑点。")
-    if earlier:
-        text.append(f"以前期间发现、截至{period.end.isoformat()}仍未整改的疑点{len(earlier)}项，"
-                    f"涉及金额{yuan(summary['earlier_at_risk'])}元，见第五部分。")
-    worst = max((SEVERITIES.index(f.severity) for f in current + earlier if not is_closed(f)),
-                default=-1)
-    titles = "、".join(sorted({f.title for f in current + earlier
-                               if SEVERITIES.index(f.severity) == worst and not is_closed(f)}))
+    carried = [f for f in earlier if not is_closed(f)]
+    closed = [f for f in earlier if is_closed(f)]
+    if carried:
+        text.append(f"以前期间发现、截至{period.end.isoformat()}仍未整改的疑点{len(carried)}项，"
+                    f"涉及金额{yuan(summary['earlier_at_risk'])}元，其中{_by_severity(carried)}，见第五部分。")
+    if closed:
+        text.append(f"以前期间发现的疑点本期已处置或已消除{len(closed)}项，见第五部分。")
+    worst, titles = _worst(current)
     if worst == SEVERITIES.index("critical"):
         verdict = (f"本期衔接资金管理存在严重问题（{titles}），相关资金应立即核实，"
                    "属实的追回并移送有关部门；其余问题限期整改。")
@@ -121,7 +137,13 @@ def conclusion(county: str, period: Period, summary: dict, current: list, earlie
     elif worst >= 0:
         verdict = "本期衔接资金管理总体规范，所列一般性问题应在下一期间整改。"
     else:
-        verdict = "本期衔接资金管理规范，未发现需要整改的问题。"
+        verdict = "本期未发现需要整改的问题。"
+    before, before_titles = _worst(carried)
+    if before >= SEVERITIES.index("high"):
+        verdict += (f"以前期间的{'严重' if before == SEVERITIES.index('critical') else '较严重'}问题"
+                    f"（{before_titles}）截至期末仍未整改，应督促整改到位。")
+    if summary["unchecked"]:
+        verdict += "未对账账户的余额应取得期末对账单核对。"
     text.append("总体评价：" + verdict + "以上结论以账簿及导入的原始数据为依据，疑点经审计人员逐项核实后定性。")
     return text
 
@@ -204,8 +226,13 @@ def flow(books, period: Period):
                          titles=["资金级次", "项目类别", "乡镇（所辖村）"])
 
 
+RECON_TOLERANCE = datetime.timedelta(days=3)  # a statement this close to the period's end is compared
+
+
 def reconciliation(books, period: Period) -> list[dict]:
-    """Each cash account: the books at the period's end and the last statement balance by then."""
+    """Each cash account: the books at the period's end and the last statement balance by then,
+    with its own status: 一致 or 不一致 when the statement is dated at the period's end (within
+    RECON_TOLERANCE), else 未对账 (no statement, or one older than that)."""
     end = period.end
     balances = books.cash_balances(end)
     asserted: dict[str, data.Balance] = {}
@@ -217,13 +244,16 @@ def reconciliation(books, period: Period) -> list[dict]:
         if not acc.is_cash(account):
             continue
         check = asserted.get(account)
-        on_day = books.cash_balances(check.date - datetime.timedelta(days=1)).get(account, ZERO) \
-            if check else None
+        day = check.date - datetime.timedelta(days=1) if check else None
+        on_day = books.cash_balances(day).get(account, ZERO) if check else None
+        difference = (on_day - check.amount.number) if check else None
+        current = day is not None and end - day <= RECON_TOLERANCE
+        status = ("一致" if difference == 0 else "不一致") if current else "未对账"
+        why = "" if current else ("无对账单" if day is None else f"对账单截至{day.isoformat()}")
         rows.append({"account": account, "name": books.master.account_name(account),
-                     "books": balances.get(account, ZERO),
-                     "statement_date": check.date - datetime.timedelta(days=1) if check else None,
+                     "books": balances.get(account, ZERO), "statement_date": day,
                      "statement": check.amount.number if check else None,
-                     "difference": (on_day - check.amount.number) if check else None})
+                     "difference": difference, "status": status, "why": why})
     return rows
 
 
@@ -280,6 +310,8 @@ def audit_context(books, period: Period) -> dict:
     payments = [f for f in spends if f.amount > 0]
     refunds = [f for f in spends if f.amount < 0]
     reconciled = reconciliation(books, period)
+    carried = [f for f in earlier if not is_closed(f)]
+    closed = [f for f in earlier if is_closed(f)]
     severity_counts = collections.Counter(f.severity for f in current)
     summary = {
         "received": sum((f.received for f in funds.values()), ZERO),
@@ -292,10 +324,14 @@ def audit_context(books, period: Period) -> dict:
                         if p.approved and p.approved <= period.end
                         and (not p.end or p.end >= period.start)),
         "findings": len(current),
-        "at_risk": sum((f.amount or ZERO for f in current), ZERO),
-        "earlier": len(earlier), "earlier_at_risk": sum((f.amount or ZERO for f in earlier), ZERO),
-        "reconciled": sum(1 for r in reconciled if r["difference"] == 0),
-        "unreconciled": sum(1 for r in reconciled if r["difference"] not in (0, None)),
+        "at_risk": periods.at_risk(current),
+        "earlier": len(carried), "earlier_at_risk": periods.at_risk(carried),
+        "closed_earlier": len(closed),
+        "as_of": period.end.isoformat(),
+        "reconciled": sum(1 for r in reconciled if r["status"] == "一致"),
+        "unreconciled": sum(1 for r in reconciled if r["status"] == "不一致"),
+        "unchecked": [f"{r['name'] or r['account']}{r['why']}" for r in reconciled
+                      if r["status"] == "未对账"],
     }
     county = books.master.county.name if books.master.county else ""
     by_severity = [(s, SEVERITY_LABELS[s], [f for f in current if f.severity == s])
@@ -308,7 +344,8 @@ def audit_context(books, period: Period) -> dict:
         "groups": finding_groups(current),
         "by_severity": [(s, label, [{"f": f, "five": f.five(criteria), "evidence": evidence(f, ledger_dir)}
                                     for f in items]) for s, label, items in by_severity if items],
-        "earlier": earlier,
+        "earlier": earlier, "carried": carried, "closed": closed,
+        "tolerance": RECON_TOLERANCE.days,
         "aging_chart": charts.hbars(aging(books, period)),
         "progress_chart": charts.hbars(progress(books, period), marker=period.time_progress,
                                        marker_label=f"序时进度 {period.time_progress * 100:.1f}%",

@@ -1,6 +1,7 @@
 """Spreadsheet and open-data exports of what the reports disclose, through the same masking policy.
 
-    xlsx_bytes(books, year=None) -> bytes      sheets 疑点 (findings), 项目 (projects), 支付 (payments)
+    xlsx_bytes(books, year=None) -> bytes      sheets 疑点 (findings: of the year as its audit report
+                                               lists them), 项目 (projects), 支付 (payments)
     write_ofdp(books, directory, year=None)    Open Fiscal Data Package: payments.csv, funds.csv and
                                                datapackage.json (functional, economic,
                                                administrative, project and village dimensions)
@@ -17,6 +18,7 @@ from pathlib import Path
 from fundtrail import sheets
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import PUBLIC, masker_for
+from fundtrail.reports.facts import Period, finding_set
 from fundtrail.reports.village import project_rows
 
 FUNC_NAMES = {"2130501": "行政运行", "2130502": "一般行政管理事务", "2130503": "机关服务",
@@ -73,18 +75,28 @@ def _row(meta, mask) -> str:
     return mask.link(f"VOU-{voucher}").removeprefix("VOU-") if voucher else ""
 
 
-def finding_rows(books) -> list[dict]:
-    from fundtrail.plugins.checks import all_findings
+def listed_findings(books, year: int | None = None) -> list[tuple[str, object]]:
+    """(本期 or 以前期间, finding) for the spreadsheet: for a year, its findings as the audit
+    report and the desk list them (fundtrail.periods: the year's own, earlier ones still open,
+    those closed in it; the books as at the year's end); without one, every finding of the books."""
+    if year is None:
+        from fundtrail.plugins.checks import all_findings
 
+        return [("", f) for f in all_findings(books.entries, books.options)]
+    found = finding_set(books, Period.parse(str(year)))
+    return [("本期", f) for f in found.current] + [("以前期间", f) for f in found.earlier]
+
+
+def finding_rows(books, year: int | None = None) -> list[dict]:
     mask = masker_for(books, PUBLIC)
-    return [{"id": f.id, "rule": f.rule, "type": f.title, "severity": SEVERITY_LABELS[f.severity],
+    return [{"id": f.id, "period": when, "type": f.title, "severity": SEVERITY_LABELS[f.severity],
              "status": f.status_label, "reason": mask.text(f.reason), "count": f.count,
-             "date": f.date.isoformat() if f.date else "", "amount": f.amount,
+             "date": f.date, "amount": f.amount,
              "message": mask.text(f.message), "links": " ".join(mask.link(lk) for lk in f.links),
              "source": mask.text((getattr(f.entry, "meta", None) or {}).get("source", "")),
              "row": _row(getattr(f.entry, "meta", None) or {}, mask),
              "ledger": f"{Path(f.source.get('filename') or '').name}:{f.source.get('lineno', '')}"}
-            for f in all_findings(books.entries, books.options)]
+            for when, f in listed_findings(books, year)]
 
 
 def project_table(books, year: int | None = None) -> list[dict]:
@@ -114,8 +126,8 @@ PAYMENT_HEADERS = {
     "village_name": "村名", "town_name": "乡镇", "payee": "收款人", "narration": "摘要",
     "links": "关联号", "source": "来源文件", "row": "行号"}
 FINDING_HEADERS = {
-    "id": "疑点编号", "rule": "规则编号", "type": "疑点类型", "severity": "严重程度", "status": "处理情况",
-    "reason": "处理说明", "count": "笔数", "date": "日期", "amount": "金额", "message": "疑点描述", "links": "关联号",
+    "id": "疑点编号", "period": "所属期间", "type": "疑点类型", "severity": "严重程度", "status": "处理情况",
+    "reason": "处理说明", "count": "笔数", "date": "发生日期", "amount": "金额", "message": "疑点描述", "links": "关联号",
     "source": "来源文件", "row": "行号", "ledger": "账簿位置"}
 PROJECT_HEADERS = {
     "code": "项目编号", "name": "项目名称", "category": "项目类别", "place": "实施地点", "task": "建设任务",
@@ -132,7 +144,7 @@ KINDS = {  # columns that are not text (fundtrail.sheets)
     "households": sheets.COUNT, "poor_households": sheets.COUNT, "date": sheets.DATE,
     "start": sheets.DATE, "end": sheets.DATE, "issued": sheets.DATE}
 SHEETS = {  # sheet name -> (rows of (books, year), column keys -> Chinese headers)
-    "疑点": (lambda books, year: finding_rows(books), FINDING_HEADERS),
+    "疑点": (finding_rows, FINDING_HEADERS),
     "项目": (project_table, PROJECT_HEADERS),
     "支付": (payment_rows, PAYMENT_HEADERS),
 }

@@ -11,12 +11,14 @@ metadata for household subsidies, else the project's village ("" for county-wide
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fundtrail.flows import ALLOTMENT, Flow, is_spending, time_progress
+from fundtrail import periods
+from fundtrail.flows import ALLOTMENT, Flow, date_of, is_spending, time_progress
 
 ZERO = Decimal(0)
 _PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
@@ -53,7 +55,45 @@ class Period:
         return time_progress(self.end)
 
 
-__all__ = ["Period", "by_project", "by_village", "flows", "is_allotment", "is_spending", "total"]
+def period_problem(books, start: datetime.date, end: datetime.date, label: str) -> str | None:
+    """Why the books cannot report on [start, end] (no transactions at all, or none in the years
+    of the period), Chinese and English; None when they can. The CLI and Fava's downloads
+    refuse a period by this one test."""
+    days = [t.date for t in books.transactions]
+    if not days:
+        return "账簿中没有交易, 请先导入 the books hold no transactions: run `fundtrail import` first"
+    first, last = min(days), max(days)
+    if end < datetime.date(first.year, 1, 1) or start > datetime.date(last.year, 12, 31):
+        return (f"账簿中没有 {label} 的交易 the books hold no transactions in {label} "
+                f"(账簿期间 books cover {first} – {last})")
+    return None
+
+
+def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
+    """Every finding of the checks run on the books as they stood at `day` (the entries up to
+    it, judged at it, with the dispositions recorded by then); kept with the books."""
+    from fundtrail.plugins import checks
+
+    settings = settings if settings is not None else \
+        checks.parse_settings(checks.plugin_config(books.options))
+    entries = books.index.entries  # in date order: the books as at `day` are a prefix
+
+    def run():
+        return checks.review(entries[:bisect.bisect_right(entries, day, key=date_of)],
+                             {**settings, "as_of": day})[0]
+    return books.index.memo(("reports.checks_at", day, repr(sorted(settings.items()))), run)
+
+
+def finding_set(books, period: Period, settings: dict | None = None) -> periods.FindingSet:
+    """The findings the report, the spreadsheet and the desk list for `period`
+    (fundtrail.periods.finding_set: the period's own, earlier ones still open, those closed in it)."""
+    return books.index.memo(("reports.finding_set", period.start, period.end,
+                             repr(sorted((settings or {}).items()))),
+                            lambda: periods.finding_set(period.start, period.end,
+                                                        lambda day: checks_at(books, day, settings)))
+
+
+__all__ = ["Period", "by_project", "checks_at", "finding_set", "period_problem", "by_village", "flows", "is_allotment", "is_spending", "total"]
 
 
 def is_allotment(flow: Flow) -> bool:

@@ -110,6 +110,7 @@ def views(c, bfile, account, public: str) -> dict[str, str]:
         "overview": "extension/Fundtrail/", "projects": "extension/FundtrailProjects/",
         "villages": "extension/FundtrailVillages/?village=370405001203",
         "assets": "extension/FundtrailAssets/", "findings": "extension/FundtrailFindings/",
+        "households": "extension/FundtrailHouseholds/?household=HH00049",
     }.items():
         get(name, path)
     return out

@@ -13,7 +13,7 @@ from fava.core import FavaLedger
 from reportkit import flat, pdf_text
 from ruleledger import load
 
-from fundtrail import catalogue
+from fundtrail import catalogue, findings
 from fundtrail.plugins import checks
 from fundtrail.plugins.checks import DEFAULTS, RULES, run_rules
 from fundtrail.reports import audit, county, export, village
@@ -160,17 +160,27 @@ def test_findings_are_not_ledger_errors_until_a_balance_breaks(demo, tmp_path):
 
 
 def test_fava_time_filter_scopes_the_findings_desk_and_the_overview_count(demo, demo_books):
+    """A year's desk lists the year's findings as its audit report does (fundtrail.periods):
+    its own, earlier ones still open, those closed in it; later ones are not in it."""
     from fava_pages import FavaClient, tables
+
+    from fundtrail.reports import facts
 
     found = checks.all_findings(demo_books.entries, demo_books.options)
     fava = FavaClient(demo[0] / "main.beancount")
     every = tables(fava.page("FundtrailFindings/"))[0][1:]
-    in_2024 = [f for f in found if f.date and f.date.year <= YEAR]  # none is closed in the demo
+    in_2024 = facts.finding_set(demo_books, audit.Period.parse(str(YEAR)))
     rows = tables(fava.page(f"FundtrailFindings/?time={YEAR}"))[0][1:]
-    assert len(every) == len(found) > len(rows) == len(in_2024) > 0
+    assert len(every) == len(found) > len(rows) == len(in_2024.all) > 0
     assert all(not [f for f in found if f.date.year > YEAR and f.id in r[4]] for r in rows)
     overview = fava.page(f"Fundtrail/?time={YEAR}")
-    assert re.search(rf"未结疑点 \(含核实中\)</span><b>{len(in_2024)}</b>", overview)
+    from fundtrail.fava_ext import desk
+
+    shown = desk.period_findings(demo_books, found, datetime.date(YEAR, 1, 1), datetime.date(YEAR + 1, 1, 1))
+    assert {f.id for f in shown} == in_2024.ids
+    still_open = [f for f in shown if not findings.is_closed(f)]  # today's dispositions (none in the demo)
+    assert len(still_open) < len([f for f in in_2024.all if not findings.is_closed(f)])  # some no longer found
+    assert re.search(rf"未结疑点 \(含核实中\)</span><b>{len(still_open)}</b>", overview)
 
 
 def test_every_rule_has_a_catalogue_entry_listed_in_the_docs():

@@ -132,17 +132,23 @@ def test_county_disclosure_lists_funds_and_projects(demo_books):
 
 def test_audit_of_the_last_period_lists_check_json(demo, demo_books):
     """For the books' last period the report's findings and the earlier open ones are exactly
-    `fundtrail check --json`'s (the books as at 2025-12-31 are the whole books)."""
+    `fundtrail check --json`'s (the books as at 2025-12-31 are the whole books), plus those an
+    earlier cut-off of the period found and the checks no longer find, listed as 已消除."""
+    from fundtrail.findings import GONE
+    from fundtrail.reports import facts
+
     result = CliRunner().invoke(main, ["check", "--json", str(demo[0] / "main.beancount")])
     found = json.loads(result.stdout)
     assert found, "the demo has findings"
     pdf = audit.audit_pdf(demo_books, "2025")
     text = pdf_text(pdf)
     expected = [f for f in found if f["date"] >= "2025-01-01" or f["status"] in ("open", "核实中")]
-    assert collections.Counter(re.findall(r"F-[0-9a-f]{10}", text)) == collections.Counter(
-        f["id"] for f in expected)
+    listed = facts.finding_set(demo_books, audit.Period.parse("2025"))
+    gone = [f for f in listed.all if f.status == GONE]
+    assert gone and {f["id"] for f in expected} | {f.id for f in gone} == listed.ids
+    assert collections.Counter(re.findall(r"F-[0-9a-f]{10}", text)) == collections.Counter(listed.ids)
     rows = [line.split() for line in pdf_text(pdf, layout=True).splitlines()]
-    current = [f for f in found if f["date"] >= "2025-01-01"]
+    current = [f.as_json() for f in listed.current]
     by_rule = collections.Counter((f["title"], f["severity"]) for f in current)
     for (title, severity), count in by_rule.items():
         assert [title, SEVERITY_LABELS[severity], str(count)] in [row[:3] for row in rows], title

@@ -116,15 +116,13 @@ def writing_books(ledger: str, what: str, dry_run: bool = False):
 
 
 def require_period(books, start: datetime.date, end: datetime.date, label: str) -> None:
-    """Refuse a report period outside the years the books hold transactions in."""
-    days = [t.date for t in books.transactions]
-    if not days:
-        raise click.ClickException("账簿中没有交易, 请先导入 the books hold no transactions: "
-                                   "run `fundtrail import` first")
-    first, last = min(days), max(days)
-    if end < datetime.date(first.year, 1, 1) or start > datetime.date(last.year, 12, 31):
-        raise click.ClickException(f"账簿中没有 {label} 的交易 the books hold no transactions in {label} "
-                                   f"(账簿期间 books cover {first} – {last})")
+    """Refuse a report period outside the years the books hold transactions in
+    (fundtrail.reports.facts.period_problem, which Fava's downloads ask too)."""
+    from fundtrail.reports.facts import period_problem
+
+    problem = period_problem(books, start, end, label)
+    if problem:
+        raise click.ClickException(problem)
 
 
 def cannot_write(path: Path, error: OSError) -> click.ClickException:

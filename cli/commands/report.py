@@ -1,4 +1,5 @@
-"""`fundtrail report village|county|audit`: the public notices and the auditor's PDF."""
+"""`fundtrail report village|county|audit|household`: the public notices, the auditor's PDF and
+the household statements (明白卡)."""
 
 from __future__ import annotations
 
@@ -100,3 +101,48 @@ def audit(ledger, period, out):
     books = load_books(ledger)
     require_period(books, span.start, span.end, period)
     write(out / f"{period}-audit.pdf", lambda: audit_pdf(books, period))
+
+
+@report.command(help="到户帮扶资金明白卡 The household statement (one page per household).")
+@LEDGER
+@click.option("--year", required=True, type=Year(), help="年度 year")
+@click.option("--household", default=None, help="户编号或家庭成员身份证号 household number or a member's ID number")
+@click.option("--village", default=None, help="行政村代码 12-digit village code (with --all)")
+@click.option("--all", "every", is_flag=True, help="该村全部在册户 every household of --village")
+@OUT
+def household(ledger, year, household, village, every, out):
+    out = out or workspace_reports(ledger)
+    from fundtrail.reports import household as cards
+    from fundtrail.reports.facts import Period
+
+    if bool(household) == every or (every and not village) or (village and not every):
+        raise click.UsageError("请指定 --household ID 或 --village CODE --all "
+                               "give --household ID or --village CODE --all")
+    books = load_books(ledger)
+    register = books.index.household_register
+    if not register.usable:
+        raise click.ClickException(register.problem or "账簿未登记户籍登记册 the ledger names no "
+                                   "household register (custom \"register\" \"households\")")
+    if every:
+        if village not in books.master.villages:
+            raise click.BadParameter(f"账簿中没有该行政村 no such village in the ledger: {village}",
+                                     param_hint="--village")
+        chosen = cards.of_village(books, village)
+        if not chosen:
+            raise click.ClickException(f"户籍登记册中没有该村的农户 the household register has no "
+                                       f"household in {village}")
+    else:
+        found = cards.find(books, household)
+        if found is None:
+            raise click.BadParameter(f"户籍登记册中没有该户 no such household in the register: "
+                                     f"{household}", param_hint="--household")
+        chosen = [found]
+    period = Period.parse(str(year))
+    require_period(books, period.start, period.end, str(year))
+    with click.progressbar(chosen, label="生成明白卡 rendering household statements", show_pos=True,
+                           file=sys.stderr) as bar:
+        for family in bar:
+            write(out / f"{year}-明白卡-{family.number}.pdf",
+                  lambda family=family: cards.card_pdf(books, family, year), quiet=every)
+    if every:
+        click.echo(f"已生成 {len(chosen)} 份明白卡 wrote {len(chosen)} household statements to {out}/")

@@ -1,8 +1,11 @@
 """Passed down late (滞拨): fund money allotted to projects later than the legal window.
 
 late-allotment (medium)
-    预算法 art. 52: the county passes earmarked transfers down within 60 days of receiving them,
-    general transfers within 30. Each allotment (`Equity:Allotment:Fund:<fund>`) is matched
+    The county passes money received from above down to projects within a window counted from
+    the day it arrives: 60 days for earmarked transfers, 30 for general ones by default, as the
+    county's own rules set it. 预算法 art. 52 is cited for comparison only (§3: a province passes
+    central transfers on within 30 days; §4, often quoted, counts from the budget's approval, not
+    from receipt, and so is not what this rule measures). Each allotment (`Equity:Allotment:Fund:<fund>`) is matched
     first in, first out against the fund's receipts (fundtrail.flows.unspent); it is late when
     it is dated more than the window after the receipt whose money it passes down. An
     allotment made before the money arrived is never late. Money never allotted at all is

@@ -11,8 +11,10 @@ their MAD over the bands. So the bands are applied to the *excess* MAD: the MAD 
 N records drawn from Benford's law show on average, sum(sqrt(2 p (1-p) / (pi N))) / k
 (Barney & Schulzke, 2016). Scopes with fewer than `benford_min_records` records are not tested.
 
-One finding per scope, facet scope="<town code>" or scope="county"; it links the project(s)
-contributing most records to the most over-represented first digit, where an auditor looks first.
+Each calendar year's payments are tested apart: one finding per scope and year, facets
+scope="<town code>" or scope="county" and year="2024", id'd by both (the same id never names
+another year's population); it links the project(s) contributing most records to the most
+over-represented first digit, where an auditor looks first.
 
 Settings:
     benford_min_records  50   fewest records a scope needs to be tested
@@ -61,18 +63,14 @@ def benford(ctx):
     every = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
     leads = list(map(leading, map(amount_of, every)))
     towns = {code: project.town for code, project in ctx.master.projects.items() if project.town}
-    scopes = defaultdict(lambda: ([], []))  # scope -> (payments, their first two digits)
+    scopes = defaultdict(lambda: ([], []))  # (scope, year) -> (payments, their first two digits)
     for pay, lead in zip(every, leads, strict=True):
         town = towns.get(pay.project)
-        if town:
-            in_town = scopes[town]
-            in_town[0].append(pay)
-            in_town[1].append(lead)
-    if every:
-        county = scopes["county"]
-        county[0].extend(every)
-        county[1].extend(leads)
-    for scope, (pays, digits) in sorted(scopes.items()):
+        for scope in ((town, "county") if town else ("county",)):
+            in_scope = scopes[(scope, pay.entry.date.year)]
+            in_scope[0].append(pay)
+            in_scope[1].append(lead)
+    for (scope, year), (pays, digits) in sorted(scopes.items()):
         n = len(pays)
         if n < ctx.settings["benford_min_records"]:
             continue
@@ -89,9 +87,9 @@ def benford(ctx):
         top = max(by_project.values())
         projects = sorted(code for code, count in by_project.items() if count == top)
         entry = next(p.entry for p in pays if p.project == projects[0])
-        name = "全区" if scope == "county" else ctx.master.place_name(scope)
+        name = f"{year}年" + ("全区" if scope == "county" else ctx.master.place_name(scope))
         yield findings.emit(
-            "benford", scope, entry, links=projects, facets={"scope": scope},
+            "benford", f"{scope}|{year}", entry, links=projects, facets={"scope": scope, "year": year},
             scope_name=name, count=n, total=sum(map(amount_of, pays)), digit=digit,
             share=first[digit] / len(pays), expected=FIRST[digit], projects="、".join(projects),
             first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],

@@ -1,5 +1,5 @@
-"""Negative list (负面清单): fund money spent on a use the rules forbid (财农〔2017〕8号, kept by the
-2021 衔接资金 rules, plus the usual local additions).
+"""Negative list (负面清单): fund money spent on a use the rules forbid (财农〔2021〕19号 art. 10, which
+carries over the 2017 special-fund list of 财农〔2017〕8号, plus the usual local additions).
 
 negative-list (high)
     An expense paid from fund money (any `Expenses:*` posting) whose function code

@@ -1,0 +1,115 @@
+"""A period's findings: which findings a report, a spreadsheet or the findings desk for a period
+lists, and with what status. ONE function decides it (`finding_set`); the audit report, the xlsx
+export and the Fava desk all ask it.
+
+The set for a period [start, end] is read from the checks run on the books as they stood at its
+end (the entries up to `end`, judged at `end`, with the dispositions recorded by then), so a
+signed report renders the same later:
+
+- current: the findings whose event falls in the period, with their status at its end;
+- carried: earlier findings still open at its end (no disposition, or 核实中);
+- closed: earlier findings closed in the period, by a disposition dated in it, or because the
+  checks no longer find them (status 已消除: the idle money was spent, the project settled).
+
+A finding the previous period's end or a quarter end inside the period found, and the period's end
+no longer finds, is listed with what became of it (已消除, last found at that cut-off), so a later
+report accounts for every finding of an earlier one. `run(day)` is the checks at cut-off `day`
+(fundtrail.reports.facts.period_findings binds it to the books).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from fundtrail.findings import GONE, SEVERITIES, Finding, is_closed
+
+
+@dataclass(frozen=True)
+class FindingSet:
+    start: datetime.date
+    end: datetime.date
+    current: tuple[Finding, ...]  # raised in the period
+    carried: tuple[Finding, ...]  # raised earlier, open at the period's end
+    closed: tuple[Finding, ...]  # raised earlier, closed in the period
+
+    @property
+    def earlier(self) -> tuple[Finding, ...]:
+        """Every earlier finding the period lists: still open, then closed in it."""
+        return self.carried + self.closed
+
+    @property
+    def all(self) -> tuple[Finding, ...]:
+        return self.current + self.carried + self.closed
+
+    @property
+    def ids(self) -> set[str]:
+        return {f.id for f in self.all}
+
+
+def closed_on(finding: Finding) -> datetime.date | None:
+    """The day the disposition that closed `finding` was recorded (None while open)."""
+    if not is_closed(finding):
+        return None
+    trail = finding.trail
+    days = [e.date for e in getattr(trail, "events", ()) if e.action == finding.status]
+    return max(days) if days else None
+
+
+def quarter_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    """The quarter ends in [start, end), in order."""
+    out = []
+    year, quarter = start.year, (start.month - 1) // 3 + 1
+    while True:
+        day = datetime.date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - datetime.timedelta(days=1)
+        if day >= end:
+            return out
+        out.append(day)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+def order(found) -> list[Finding]:
+    """Most severe first, then by date, title and id (as the reports list them)."""
+    return sorted(found, key=lambda f: (-SEVERITIES.index(f.severity), f.date or datetime.date.min,
+                                        f.title, f.id))
+
+
+def finding_set(start: datetime.date, end: datetime.date,
+                run: Callable[[datetime.date], list[Finding]]) -> FindingSet:
+    """The findings of the period [start, end] (see the module docstring)."""
+    at_end = run(end)
+    seen = {f.id for f in at_end}
+    current = [f for f in at_end if f.date is None or start <= f.date <= end]
+    carried = [f for f in at_end if f.date and f.date < start and not is_closed(f)]
+    closed = [f for f in at_end if f.date and f.date < start and is_closed(f)
+              and (closed_on(f) or start) >= start]
+    before = start - datetime.timedelta(days=1)
+    for day in reversed([before, *quarter_ends(start, end)]):  # the latest sighting first
+        for f in run(day):
+            if f.id in seen or (day == before and is_closed(f)) or \
+                    (is_closed(f) and (closed_on(f) or start) < start):
+                continue  # listed already, or closed before the period
+            seen.add(f.id)
+            gone = f if is_closed(f) else f._replace(
+                status=GONE, reason=f"截至{end.isoformat()}检查已不再发现（最后一次发现于{day.isoformat()}）")
+            (current if f.date and f.date >= start else closed).append(gone)
+    return FindingSet(start, end, tuple(order(current)), tuple(order(carried)), tuple(order(closed)))
+
+
+def at_risk(found) -> Decimal:
+    """The money at stake in `found`, each sum counted once: findings of the same amount that
+    share an entry, project or fund (a payment both over budget and unallotted, a project's
+    unspent money both overdue and behind schedule) count it once."""
+    clusters: list[tuple[Decimal, set[str]]] = []
+    for f in found:
+        if not f.amount:
+            continue
+        links = set(f.links) or {f.id}
+        joined = [c for c in clusters if c[0] == f.amount and c[1] & links]
+        for c in joined:
+            clusters.remove(c)
+            links |= c[1]
+        clusters.append((f.amount, links))
+    return sum((amount for amount, _ in clusters), Decimal(0))

@@ -41,7 +41,7 @@ def quarter(text: str) -> Period:
     return Period.parse(text)
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def month(text: str) -> Period:
@@ -57,7 +57,11 @@ def month(text: str) -> Period:
 
 def notice_period(text: str) -> Period:
     """A quarter ("2024Q3") or a month ("2024-07")."""
-    return month(text) if "-" in str(text) else quarter(text)
+    try:
+        return month(text) if "-" in str(text) else quarter(text)
+    except ValueError:
+        raise ValueError(f"期间格式应为 2024Q3（季度）或 2024-07（月份） period must look like "
+                         f"2024Q3 or 2024-07: {text!r}") from None
 
 
 def _settings(books) -> dict:

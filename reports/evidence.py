@@ -50,12 +50,17 @@ def account_name(master, account: str) -> str:
     return leaf
 
 
+BANKS = {"ICBC": "工商银行", "ABC": "农业银行", "BOC": "中国银行", "CCB": "建设银行",
+         "PSBC": "邮储银行", "BOCOM": "交通银行", "RCC": "农村信用社", "RCB": "农商银行"}
+
+
 def bank_label(master, account: str) -> str:
     """The bank and the account number's last four digits, from the account's `open`."""
     entry = master.accounts.get(account)
     meta = entry.meta if entry is not None else {}
     number = re.sub(r"\D", "", str(meta.get("account_no", "")))
     bank = str(meta.get("bank", "") or "")
+    bank = BANKS.get(bank.upper(), bank)
     return "　".join(filter(None, (bank, f"账号尾号{number[-4:]}" if number else "")))
 
 

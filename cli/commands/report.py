@@ -46,7 +46,10 @@ def village(ledger, quarter, month, village, every, poster, out):
     try:
         period = notices.quarter(quarter) if quarter else notices.month(month)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--quarter" if quarter else "--month") from None
+        if quarter:
+            raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
+                                     param_hint="--quarter") from None
+        raise click.BadParameter(str(error), param_hint="--month") from None
     books = load_books(ledger)
     codes = notices.village_codes(books) if every else [village]
     if village and village not in books.master.villages:

@@ -4,6 +4,7 @@ to Parquet on an in-process Dask client), checked across counties and reported. 
 findings are counted at the report's date, not at the export's."""
 
 import datetime
+import re
 import zipfile
 from pathlib import Path
 
@@ -79,6 +80,9 @@ def test_province_report_of_two_demo_counties(two, tmp_path):
     assert "青禾区" in text and "禾北区" in text and "Traceback" not in text
     # the same people paid in both copies: the cross-county checks find them
     assert "跨县" in text
+    lines = pdf_text((tmp_path / "province-2024.pdf").read_bytes()).splitlines()
+    for line, following in zip(lines, lines[1:], strict=False):  # no evidence token cut in two
+        assert not (re.search(r"[A-Z0-9]-$", line) and re.match(r"[A-Z0-9]", following)), (line, following)
     with zipfile.ZipFile(tmp_path / "province-2024.xlsx") as workbook:
         assert any("sheet" in name for name in workbook.namelist())
     facts = province_facts(Province(two["out"]), 2024)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 # Local state that is never history: load caches, the server's keys and sessions
 LOCAL = (".fundtrail/",)
-IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", *LOCAL, "__pycache__/", "/reports/")
+IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", ".fundtrail-books.cache*", *LOCAL, "__pycache__/", "/reports/")
 NO_GIT = "未找到 git, 无法记录修改历史 git is not installed: install it (apt-get install git) for the change history"
 
 

@@ -22,6 +22,10 @@ itself, under a policy:
   planted in the workspace would run code when unpickled and could answer with books that were
   never checked. A cache left there is left alone (nothing is deleted).
 
+An ordinary `load(ledger)` of books that have not changed since the last load takes that load
+from the cache of the loaded books (fundtrail.bookcache); `load(ledger, trust_caches=False)`
+(`fundtrail seal`) and `load_to_verify` never read it.
+
 `load(ledger, trust_caches=False)` (`fundtrail seal`) is the same load with the seal plugin's
 memory (fundtrail.sealcache) switched off. `load_to_verify(ledger)` (`fundtrail verify`) runs no
 plugin the ledger names except beancount's own; verify runs the seal check itself.
@@ -45,7 +49,7 @@ from beancount.ops import validation
 from beancount.parser import booking, parser
 from beancount.parser import options as bc_options
 
-from fundtrail import sealcache
+from fundtrail import bookcache, sealcache
 
 BEANCOUNT_PREFIXES = ("beancount.plugins.", "beancount.ops.")
 FUNDTRAIL_PREFIXES = ("fundtrail.plugins.",)
@@ -98,7 +102,15 @@ def load(ledger, trust_caches: bool = True):
     if not trust_caches:
         with sealcache.distrusted():
             return _load(path, ledger_plugins=True)
-    return _load(path, ledger_plugins=True)
+    # unchanged books from the cache of the loaded books (fundtrail.bookcache: plain data with a
+    # keyed MAC, keyed by the content of every file the load reads)
+    return bookcache.load(path, lambda: _load(path, ledger_plugins=True), also=(settings_path(),))
+
+
+def kept_verdict(ledger):
+    """What the last load of unchanged books found (errors, options, findings), from the cache of
+    the loaded books without loading them (fundtrail.bookcache.verdict); None: load them."""
+    return bookcache.verdict(Path(ledger).resolve(), also=(settings_path(),))
 
 
 def load_to_verify(ledger):

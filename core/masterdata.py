@@ -120,6 +120,25 @@ class Loan:
     bank: str
     purpose: str
     used_by: str
+    # read by the loan rules when given (a loans register's import writes them)
+    due: datetime.date | None = None  # the original maturity (到期日期)
+    rate: Decimal | None = None  # annual rate in percent (执行利率 3.45)
+
+
+@dataclass(frozen=True)
+class LoanStatus:
+    """A loan's state as a register shows it on `date` (`custom "loan-status" "<loan id>"`): the
+    word it gives (正常, 逾期, 结清, 展期), the settlement date, the overdue principal and the
+    cumulative interest subsidy paid up to `subsidy_to`."""
+
+    loan: str
+    date: datetime.date
+    status: str = ""
+    settled: datetime.date | None = None
+    overdue: Decimal = Decimal(0)
+    subsidy_paid: Decimal | None = None
+    subsidy_to: datetime.date | None = None
+    due: datetime.date | None = None  # the maturity after an extension (展期), when given
 
 
 @dataclass(slots=True)  # read-only: see MasterData
@@ -147,6 +166,7 @@ class MasterData:
     funds: dict[str, Fund] = field(default_factory=dict)
     projects: dict[str, Project] = field(default_factory=dict)
     loans: dict[str, Loan] = field(default_factory=dict)
+    loan_status: dict[str, LoanStatus] = field(default_factory=dict)  # loan id -> latest status
     notices: list[Notice] = field(default_factory=list)
     accepted: dict[str, datetime.date] = field(default_factory=dict)
     assets: dict = field(default_factory=dict)  # asset id -> fundtrail.assets.Asset
@@ -251,7 +271,20 @@ def _read_loan(md: MasterData, entry: data.Custom) -> None:
         id=custom_key(entry), date=entry.date, household=meta_text(meta, "household"),
         borrower=meta_text(meta, "borrower"), borrower_id=meta_text(meta, "borrower_id"),
         amount=typed.num("amount"), term_months=typed.int("term_months"),
-        bank=meta_text(meta, "bank"), purpose=meta_text(meta, "purpose"), used_by=meta_text(meta, "used_by"))
+        bank=meta_text(meta, "bank"), purpose=meta_text(meta, "purpose"), used_by=meta_text(meta, "used_by"),
+        due=typed.date("due"), rate=typed.num("rate") if meta.get("rate") is not None else None)
+
+
+def _read_loan_status(md: MasterData, entry: data.Custom) -> None:
+    meta, typed, loan = entry.meta, Fields(md, entry), custom_key(entry)
+    held = md.loan_status.get(loan)
+    if held is not None and held.date > entry.date:
+        return  # the latest status counts
+    md.loan_status[loan] = LoanStatus(
+        loan=loan, date=entry.date, status=meta_text(meta, "status"), settled=typed.date("settled"),
+        overdue=typed.num("overdue"),
+        subsidy_paid=typed.num("subsidy_paid") if meta.get("subsidy_paid") is not None else None,
+        subsidy_to=typed.date("subsidy_to"), due=typed.date("due"))
 
 
 def _read_notice(md: MasterData, entry: data.Custom) -> None:
@@ -277,6 +310,7 @@ _CUSTOM_READERS = {
     "village": _read_village,
     "subsidy-item": _read_subsidy_item,
     "loan": _read_loan,
+    "loan-status": _read_loan_status,
     "notice": _read_notice,
     "acceptance": _read_acceptance,
     "register": _read_register,

@@ -31,6 +31,13 @@ from fundtrail.importers.registers import TabularImporter, master_open
 from fundtrail.ledgertext import money
 
 ASSETS_FILE = "masterdata/assets.beancount"
+PAYMENTS = (("半年", "半年付"), ("季", "季付"), ("月", "月付"), ("年", "年付"))
+
+
+def payment_of(text: str) -> str:
+    """季付, 按季支付, 每季度 -> 季付; 年付 / 按年 -> 年付; 半年付; 月付; "" when unknown."""
+    folded = cells.fold(text)
+    return next((payment for word, payment in PAYMENTS if word in folded), "")
 
 
 def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> data.Custom:
@@ -94,7 +101,8 @@ class AssetRegisterImporter(TabularImporter):
                 "name": cells.text(row["name"]), "class": cls, "project": project, "village": village,
                 "owner": cells.text(row.get("owner")), "value": money(value),
                 "custodian": cells.text(row.get("custodian")),
-                "income": money(income) if income else None})
+                "income": money(income) if income else None,
+                "payment": payment_of(cells.text(row.get("payment"))) if income else None})
             known = ctx.master.assets.get(code)
             self._count(ex, known.entry if known else None, asset)
             out.append(asset)

@@ -22,7 +22,8 @@
 Sections: households, officials (the person registers), assets, funds, projects, divisions,
 subsidies, roster, income and distributions (the collective layer's records), statement (a
 statement's columns are mapped by its layout; its section may only ignore) and vouchers (a
-treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore).
+treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore) and loans
+(micro-loan registers, `fundtrail.importers.loans`).
 """
 
 from __future__ import annotations
@@ -42,15 +43,19 @@ from fundtrail.importers.headers import Spec
 FILE = "columns.toml"
 IGNORE = "ignore"
 SECTIONS = ("households", "officials", "assets", "funds", "projects", "divisions", "subsidies",
-            "roster", "statement", "income", "distributions", "vouchers")
+            "roster", "statement", "income", "distributions", "vouchers", "loans")
 
 _COMMON = ("序号", "编号序号", "备注", "说明", "备注说明", "经办人", "填表人", "填报人", "录入人", "审核人")
 # Known columns each kind of file may hold that the books deliberately do not keep.
 IGNORED: dict[str, tuple[str, ...]] = {
     "households": _COMMON + ("性别", "民族", "年龄", "与户主关系", "文化程度", "在校生状况", "健康状况",
                              "劳动技能", "务工状况", "务工情况", "政治面貌", "村民小组", "组", "自然村",
-                             "家庭住址", "住址", "户籍地址", "帮扶责任人", "帮扶措施", "帮扶联系人",
+                             "家庭住址", "住址", "户籍地址", "帮扶责任人", "帮扶联系人",
                              "是否易地搬迁户", "是否享受低保", "是否风险消除", "省", "市", "县", "是否军烈属", "是否危房户", "是否有安全饮水"),
+    "screening": _COMMON + ("参保地", "参保类型", "医疗总费用", "统筹基金支付", "大病保险支付", "医疗救助",
+                            "基本医保支付", "医疗费总额", "基本医疗保险统筹基金支出", "大病保险支出", "医疗救助基金支出",
+                            "统筹基金支出", "学生姓名", "学段", "年级", "应缴费用", "已享受资助", "资助金额",
+                            "灾种", "受灾人口", "联系电话", "电话", "成员姓名", "与户主关系", "核查情况"),
     "officials": _COMMON + ("性别", "民族", "政治面貌", "联系电话", "电话", "手机号码", "文化程度", "任职时间"),
     "assets": _COMMON + ("规格型号", "规格", "数量", "计量单位", "单位", "坐落位置", "坐落", "位置", "地址",
                          "建设年度", "资产数量", "资产状态", "运营状态", "运营模式", "经营方式", "管护措施", "联系电话",
@@ -64,6 +69,9 @@ IGNORED: dict[str, tuple[str, ...]] = {
                          "月份", "所属期间", "所属期", "收益期间"),
     "distributions": _COMMON + ("制表人", "联系电话", "电话", "户编号", "家庭人口", "人口数", "签字",
                                 "领取人签字", "开户行", "开户银行", "组", "村民小组", "致贫原因", "户类型"),
+    "loans": _COMMON + ("性别", "年龄", "联系电话", "电话", "手机号码", "家庭住址", "住址", "组", "村民小组",
+                        "贷款余额", "贷款余额(元)", "贷款余额(万元)", "担保方式", "信用等级", "授信额度",
+                        "授信额度(万元)", "还款方式", "客户经理", "贷款种类", "贷款品种", "户类型", "家庭人口"),
     # treasury payment voucher XML: the elements known and not booked (tags, as the XML names them)
     "vouchers": ("Id", "AdmDivCode", "StYear", "FundTypeCode", "FundTypeName", "PayTypeCode",
                  "PayTypeName", "AgencyCode", "AgencyName", "PayeeAcctBankName", "CurrencyCode",

@@ -148,11 +148,12 @@ PROJECT_LIBRARY = Spec("项目库", (
     VILLAGE,
     field("task", "text", "建设任务", "建设内容", "建设任务(内容)"),
     field("standard", "text", "补助标准"),
-    field("budget", "amount", "资金规模(元)", "资金规模(万元)", "资金规模", "总投资"),
+    field("budget", "amount", "资金规模(元)", "资金规模(万元)", "资金规模", "总投资", "财政衔接资金(万元)",
+          "财政衔接资金(元)", "衔接资金(万元)", "衔接资金(元)", label="资金规模"),
     field("sources", "code", "资金来源文号", "资金来源"),
     field("start", "date", "实施期限起", "计划开工时间"),
     field("end", "date", "实施期限止", "计划完工时间"),
-    field("unit", "text", "实施单位"),
+    field("unit", "text", "实施单位", "实施主体", "项目实施主体", "项目实施单位"),
     field("manager", "text", "责任人"),
     field("goal", "text", "绩效目标"),
     field("linkage", "text", "联农带农机制", "带贫减贫机制", "利益联结机制"),
@@ -160,6 +161,10 @@ PROJECT_LIBRARY = Spec("项目库", (
     field("poor_households", "count", "其中脱贫户/监测户", "受益脱贫户数"),
     field("approved", "date", "批复日期", "批复时间"),
     field("phone", "code", "监督电话"),
+    # the benefit-link promise (fundtrail.plugins.rules.benefit): what kind, how many, of what
+    field("promise_kind", "text", "带动类型", "联农带农类型", "带动方式", "利益联结类型"),
+    field("promise", "amount", "承诺数量", "承诺带动数量", "带动数量", "承诺规模"),
+    field("promise_unit", "text", "承诺单位", "承诺计量单位", "计量单位"),
 ), ("code", "name", "budget"))
 
 ASSET_REGISTER = Spec("项目资产台账", (
@@ -178,6 +183,7 @@ ASSET_REGISTER = Spec("项目资产台账", (
           label="预期年收益"),
     field("registered", "date", "登记日期", "确权日期", "移交日期", "确权登记日期", "登记时间", "确权时间",
           "移交时间"),
+    field("payment", "text", "收益支付方式", "租金支付方式", "收益收取方式", "收益周期", "支付方式"),
     field("disposal", "text", "处置方式"),
     field("disposed", "date", "处置日期"),
     field("approval", "code", "处置批准文号", "批准文号", "审批文号"),
@@ -263,8 +269,50 @@ PAYMENT_REQUESTS = Spec("付款申请清单", (
 PAYMENT_REQUESTS_IGNORED = ("备注", "经办人", "申请人", "审核人", "申请单位", "联系电话", "附件张数")
 
 
+# -- the departments' screening lists (部门筛查预警): medical self-pay, education, disaster ---------
+# One Spec per list; the importer (fundtrail.importers.screening) keeps every row in the
+# workspace's screening register. The amount is the one the screening line applies to.
+_SCREEN_NAME = ("姓名", "参保人姓名", "患者姓名", "户主姓名", "户主")
+_SCREEN_ID = ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "参保人身份证号",
+              "户主身份证号", "户主身份证号码")
+MEDICAL_SCREENING = Spec("医疗费用个人自付推送表", (
+    field("seq", "count", "序号"),
+    field("name", "text", *_SCREEN_NAME),
+    field("id_no", "code", *_SCREEN_ID),
+    TOWN,
+    field("village", "text", "行政村", "村", "所在村", "行政村(社区)"),
+    field("date", "date", "结算日期", "结算时间", "出院日期", "出院时间", "就诊日期", "费用发生日期"),
+    field("amount", "amount", "个人自付金额", "个人负担总金额", "个人自付", "个人负担金额", "自付金额",
+          "个人自付费用", "个人支付金额", label="个人自付金额"),
+    field("detail", "text", "就诊医院", "就诊机构", "定点医药机构名称", "医疗机构", "医院名称", "疾病名称"),
+), ("name", "id_no", "date", "amount"))
+EDUCATION_SCREENING = Spec("教育费用个人负担推送名单", (
+    field("seq", "count", "序号"),
+    field("name", "text", "家长姓名", "监护人姓名", "户主姓名", "家长", "监护人"),
+    field("id_no", "code", "家长身份证号", "监护人身份证号", "户主身份证号", "身份证号", "身份证号码"),
+    TOWN,
+    field("village", "text", "行政村", "村", "所在村", "家庭住址村", "行政村(社区)"),
+    field("date", "date", "缴费日期", "缴费时间", "缴费月份", "入学日期"),
+    field("amount", "amount", "个人负担金额", "个人负担", "个人承担金额", "家庭负担金额", "自付金额",
+          label="个人负担金额"),
+    field("detail", "text", "就读学校", "学校名称", "学校"),
+), ("name", "village", "date", "amount"))
+DISASTER_SCREENING = Spec("受灾户统计表", (
+    field("seq", "count", "序号"),
+    field("name", "text", "户主姓名", "户主", "姓名", "受灾户主"),
+    field("id_no", "code", *_SCREEN_ID),
+    TOWN,
+    field("village", "text", "行政村", "村", "所在村", "行政村(社区)"),
+    field("date", "date", "受灾日期", "受灾时间", "灾害发生日期", "发生日期"),
+    field("amount", "amount", "直接经济损失", "经济损失", "损失金额", "直接经济损失金额",
+          label="直接经济损失"),
+    field("detail", "text", "受灾情况", "损失情况", "灾情", "房屋受损情况", "受损情况"),
+    field("hazard", "text", "灾种", "灾害种类", "灾害类型"),
+), ("name", "date", "amount"))
+
 _REGISTER_TYPES = {"身份证号": "code", "关系人身份证号": "code", "一卡通账号": "code", "联系电话": "code",
-                   "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date"}
+                   "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date",
+                   "措施落实日期": "date", "走访日期": "date"}
 # The names the national monitoring system's exports and county spreadsheets give each register
 # column besides the workspace's own header (which comes first).
 _REGISTER_NAMES = {
@@ -285,6 +333,10 @@ _REGISTER_NAMES = {
                  "监测时间"),
         "风险消除日期": ("风险消除时间", "消除风险日期", "消除风险时间", "标注风险消除时间", "解除监测日期", "解除监测时间",
                    "风险消除标注时间"),
+        "帮扶措施": ("落实帮扶措施", "帮扶措施类型", "帮扶方式", "已落实帮扶措施"),
+        "措施落实日期": ("帮扶措施落实时间", "帮扶措施落实日期", "措施落实时间", "帮扶落实日期", "帮扶落实时间",
+                   "帮扶日期", "帮扶时间"),
+        "走访日期": ("最近走访时间", "最近走访日期", "走访时间", "入户走访日期", "入户走访时间", "最近入户时间"),
     },
     "officials": {
         "姓名": ("干部姓名", "公职人员姓名", "本人姓名"),
@@ -308,3 +360,94 @@ def _register(kind: str, register: str, required: tuple[str, ...]) -> Spec:
 HOUSEHOLDS = _register("脱贫户/监测户登记册", "households",
                        ("户编号", "户主姓名", "身份证号", "行政村"))
 OFFICIALS = _register("干部及亲属登记册", "officials", ("姓名", "身份证号", "关系人身份证号"))
+
+# -- micro-loan registers (小额信贷台账): a bank's loan ledger, the county's 台账, a bank system's
+# export (fundtrail.importers.loans). Amount columns may be in 万元 (the label says so).
+LOANS = Spec("小额信贷台账", (
+    field("seq", "count", "序号"),
+    field("loan_no", "code", "贷款账号", "借据号", "贷款编号", "借据编号", "贷款合同号", "合同编号", "贷款号",
+          label="贷款编号"),
+    field("borrower", "text", "借款人", "借款人姓名", "客户名称", "客户姓名", "贷款人姓名", label="借款人"),
+    field("id_no", "code", "身份证号", "身份证号码", "证件号码", "借款人身份证号", "借款人证件号码", "公民身份号码",
+          "身份证件号码", label="身份证号"),
+    field("household", "code", "户编号", "户编码", "户号"),
+    field("head", "text", "户主姓名", "户主"),
+    TOWN,
+    VILLAGE,
+    field("bank", "text", "贷款银行", "经办银行", "放款银行", "贷款机构", "经办机构", "合作银行"),
+    field("amount", "amount", "贷款金额(元)", "贷款金额(万元)", "贷款金额", "合同金额", "放款金额", "借款金额",
+          "发放金额", label="贷款金额"),
+    field("term", "count", "贷款期限(月)", "期限(月)", "贷款期限", "借款期限", label="贷款期限(月)"),
+    field("start", "date", "放款日期", "发放时间", "发放日期", "起息日", "放款时间", "贷款日期", "借款日期",
+          label="放款日期"),
+    field("due", "date", "到期日期", "到期时间", "止息日", "到期日", "约定到期日", label="到期日期"),
+    field("purpose", "text", "贷款用途", "借款用途", "用途", label="贷款用途"),
+    field("rate", "text", "执行利率(%)", "执行利率", "年利率(%)", "年利率", "利率(%)", "利率", label="利率"),
+    field("subsidy_paid", "amount", "已贴息金额(元)", "已贴息金额", "累计贴息(元)", "累计贴息", "累计财政贴息",
+          "贴息金额", "财政贴息金额", label="已贴息金额"),
+    field("status", "text", "还款情况", "贷款状态", "还款状态", "是否逾期", "五级分类", label="还款情况"),
+    field("overdue", "amount", "逾期金额(元)", "逾期本金(万元)", "逾期本金(元)", "逾期金额", "逾期本金",
+          label="逾期金额"),
+    field("settled", "date", "结清日期", "结清日", "还清日期", "实际结清日期", label="结清日期"),
+    field("used_by", "text", "实际使用人", "资金实际使用人", "实际用款人", "资金使用方", label="实际使用人"),
+), ("borrower", "id_no", "amount", "start"))
+
+
+# -- benefit links: the rolls a project's promise is checked against, and the leases ----------
+# (fundtrail.importers.benefit). A roll names its project by 项目编号 or 项目名称.
+PROJECT_REF = (field("project", "code", "项目编号", "项目代码", "项目编码", label="项目编号"),
+               field("project_name", "text", "项目名称", "所属项目", "项目"))
+ROLL_PERSON = (field("person", "text", "姓名", "务工人员姓名", "务工人员", "交售农户", "交售人", "售粮农户",
+                     "农户姓名", "流转方(承包户)", "流转方", "承包户", "承包农户", "户主姓名", "出租方姓名"),
+               PERSON_ID,
+               field("village", "text", "行政村", "所在村", "村", "村名称"),
+               field("registered", "text", "是否脱贫户/监测户", "是否脱贫户或监测户", "是否脱贫户", "是否监测户",
+                     "是否脱贫人口", "脱贫户/监测户"))
+WAGE_ROLL = Spec("务工花名册", (
+    field("seq", "count", "序号"), *PROJECT_REF,
+    field("employer", "text", "用工单位", "用工主体", "实施主体"), *ROLL_PERSON,
+    field("period", "text", "务工月份", "务工时间", "工资月份", "发放月份", "务工期间", "月份"),
+    field("days", "amount", "出勤天数", "务工天数", "工作天数", "出工天数", "天数"),
+    field("wage", "amount", "实发工资(元)", "实发工资", "实发金额(元)", "实发金额", "工资(元)", "工资",
+          "金额(元)", "金额", label="实发工资"),
+    field("gross", "amount", "应发工资(元)", "应发工资", "应发金额(元)", "应发金额", label="应发工资"),
+    field("date", "date", "发放日期", "支付日期"),
+), ("person", "period", "wage"))
+PURCHASES = Spec("订单收购台账", (
+    field("seq", "count", "序号"), *PROJECT_REF,
+    field("buyer", "text", "收购单位", "收购主体", "收购企业"), *ROLL_PERSON,
+    field("date", "date", "收购日期", "交售日期", "收购时间", "日期"),
+    field("produce", "text", "品种", "收购品种", "产品", "品名"),
+    field("quantity", "amount", "数量(斤)", "数量(公斤)", "数量(吨)", "收购数量", "数量", label="数量"),
+    field("price", "amount", "单价(元/斤)", "单价(元/公斤)", "单价"),
+    field("amount", "amount", "金额(元)", "收购金额(元)", "收购金额", "金额", label="金额"),
+), ("person", "date", "amount"))
+LAND_RENT = Spec("土地流转租金发放表", (
+    field("seq", "count", "序号"), *PROJECT_REF, *ROLL_PERSON,
+    field("card", "code", "一卡通账号", "一卡通卡号", "社保卡号", "银行账号", "银行卡号", "卡号"),
+    field("area", "amount", "流转面积(亩)", "流转面积", "面积(亩)", "亩数", label="流转面积"),
+    field("standard", "amount", "租金标准(元/亩·年)", "租金标准", "每亩租金"),
+    field("rent", "amount", "应付租金(元)", "实付租金(元)", "租金金额(元)", "应付租金", "实付租金", "租金(元)",
+          "租金", "金额(元)", "金额", label="租金"),
+    field("date", "date", "发放日期", "支付日期", "兑付日期", "日期"),
+), ("person", "area", "rent"))
+LEASES = Spec("项目资产租赁合同台账", (
+    field("contract", "code", "合同编号", "租赁合同编号", "合同号"),
+    ASSET_ID, ASSET_NAME,
+    field("owner", "text", "出租方", "出租人", "发包方"),
+    field("tenant", "text", "承租方", "承租人", "承包方", "承租单位"),
+    field("rent", "amount", "年租金(元)", "年租金(万元)", "年租金", "租金(元/年)", label="年租金"),
+    field("payment", "text", "支付方式", "付款方式", "租金支付方式", "缴纳方式"),
+    field("start", "date", "起租日期", "租赁起始日期", "租期起", "合同起始日期", "开始日期"),
+    field("end", "date", "止租日期", "租赁终止日期", "租期止", "合同终止日期", "结束日期"),
+    field("terms", "text", "付款约定", "支付约定", "付款期限", "备注"),
+), ("contract", "tenant", "rent", "payment", "start"))
+LEASE_RECEIPTS = Spec("村集体资产租金收入明细", (
+    field("date", "date", "收款日期", "到账日期", "收入日期", "日期"),
+    field("payer", "text", "付款单位", "付款方", "承租方", "缴款单位", "交款单位"),
+    field("collective", "text", "收款单位", "收款方", "出租方"),
+    field("amount", "amount", "金额(元)", "收款金额(元)", "收款金额", "租金金额", "金额"),
+    field("summary", "text", "摘要", "说明"),
+    field("ref", "code", "凭证号", "收据号", "票据号", "单据号"),
+    ASSET_ID,
+), ("date", "payer", "collective", "amount"))

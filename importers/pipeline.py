@@ -269,8 +269,9 @@ class _Plan:
                 ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
         for _kind, (register, key, rows) in ex.registers.items():
-            if new or ex.updated:
-                self.registers[register] = (key, rows)
+            if new or ex.updated:  # several files of one import may feed one register
+                earlier = self.registers.get(register, (key, []))[1]
+                self.registers[register] = (key, earlier + rows)
         if changed_master or new_opens:
             ctx.refresh()
         if ex.ledger_file and ex.ledger_file != IMPORTED:  # the collective layer's own file
@@ -373,6 +374,7 @@ class _Plan:
         for target, (key, rows) in self.registers.items():
             current = read_register(target) if target.is_file() else []
             header = [h for h in (current[0] if current else rows[0] if rows else {}) if h is not None]
+            header += [h for h in (rows[0] if rows else {}) if h not in header]  # columns added since
             index = {tuple(r.get(c) or "" for c in key): n for n, r in enumerate(current)}
             for row in rows:
                 k = tuple(row[c] for c in key)

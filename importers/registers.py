@@ -241,6 +241,17 @@ class FundListImporter(TabularImporter):
                    [posting(treasury, amount), posting(fund.account, -amount)])
 
 
+def _promise(importer, path, number, row) -> dict:
+    """The benefit-link promise of a library row (带动类型, 承诺数量, 承诺单位), when it gives one."""
+    count = importer._cell(path, number, cells.amount, row.get("promise"), "承诺数量 promise")
+    if count is None:
+        return {}
+    text = f"{count:f}"
+    count = Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+    return {"promise_kind": cells.text(row.get("promise_kind")), "promise": count,
+            "promise_unit": cells.text(row.get("promise_unit"))}
+
+
 class ProjectLibraryImporter(TabularImporter):
     kind = "项目库 project library"
     spec = PROJECT_LIBRARY
@@ -300,6 +311,7 @@ class ProjectLibraryImporter(TabularImporter):
                     "poor_households": self._cell(path, number, _int, row.get("poor_households"),
                                                   "受益脱贫户数 poor households"),
                     "approved": dates["approved"], "phone": cells.text(row.get("phone"))}
+            meta.update(_promise(self, path, number, row))
             parts = {}
             for component, i in levels:
                 value = self._cell(path, number, in_yuan, raw[i] if i < len(raw) else None,

@@ -16,22 +16,33 @@ from pathlib import Path
 from fundtrail.importers import layout, sniff
 from fundtrail.importers.assets import AssetRegisterImporter
 from fundtrail.importers.base import FundtrailImporter
+from fundtrail.importers.benefit import (
+    LeaseImporter,
+    LeaseReceiptImporter,
+    PurchaseListImporter,
+    RentRollImporter,
+    WageRollImporter,
+)
 from fundtrail.importers.collective import DistributionImporter, IncomeRecordImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.loans import LoanRegisterImporter
 from fundtrail.importers.registers import (
     FundListImporter,
     PersonRegisterImporter,
     ProjectLibraryImporter,
 )
 from fundtrail.importers.rosters import RosterImporter
+from fundtrail.importers.screening import ScreeningImporter
 from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.vouchers import VoucherImporter
 
 # Registers first (places, items, funds, projects and assets classify what follows), then the money.
 ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter,
-         AssetRegisterImporter, PersonRegisterImporter, VoucherImporter, IncomeRecordImporter,
-         DistributionImporter, RosterImporter, StatementImporter)
+         AssetRegisterImporter, PersonRegisterImporter, LoanRegisterImporter, ScreeningImporter,
+         VoucherImporter, IncomeRecordImporter, DistributionImporter, RosterImporter, StatementImporter,
+         # benefit links: the rolls and leases after the registers, the rent receipts after the leases
+         WageRollImporter, PurchaseListImporter, RentRollImporter, LeaseImporter, LeaseReceiptImporter)
 
 
 def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
@@ -39,9 +50,13 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
     return ([DivisionListImporter(root), SubsidyItemImporter(root), FundListImporter(root),
              ProjectLibraryImporter(root), AssetRegisterImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
+             LoanRegisterImporter(root),
+             ScreeningImporter("医疗", root), ScreeningImporter("教育", root), ScreeningImporter("灾害", root),
              VoucherImporter(root), IncomeRecordImporter(root), DistributionImporter(root),
              RosterImporter(root)]
-            + [StatementImporter(lay, root) for lay in layout.load_all(root)])
+            + [StatementImporter(lay, root) for lay in layout.load_all(root)]
+            + [WageRollImporter(root), PurchaseListImporter(root), RentRollImporter(root),
+               LeaseImporter(root), LeaseReceiptImporter(root)])
 
 
 def best_scoring(path: Path, candidates) -> FundtrailImporter | None:
@@ -64,11 +79,12 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
     if best is None:
         zh, en = _nearest_layout(path, candidates)
         typed = as_typed(path)
-        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细)，"
+        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细、"
+                       "务工花名册、订单收购台账、土地流转租金发放表、租赁合同台账)，"
                        f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
                        f"{typed} 生成版式",
                        "no importer recognises this file: no known header row (bank layouts, "
-                       f"subsidy roster, registers, asset income, distributions) and not a treasury voucher XML. "
+                       f"subsidy roster, registers, asset income, distributions, benefit rolls, leases) and not a treasury voucher XML. "
                        f"{en}For a bank statement, run `fundtrail layout suggest {typed}` to draft a layout")
     return best
 

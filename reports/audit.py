@@ -369,8 +369,13 @@ def audit_context(books, period: Period) -> dict:
 
 def audit_pdf(books, period: str) -> bytes:
     """The auditor's report for `period` ("2024" or "2024Q3")."""
+    return render.pdf_of(audit_html(books, period))
+
+
+def audit_html(books, period: str) -> str:
+    """The HTML `audit_pdf` renders."""
     parsed = Period.parse(period)
     county = books.master.county.name if books.master.county else ""
     title = f"{county}衔接资金审计分析报告（{parsed.label}）"
-    return render.pdf("audit.html", books, title=title, header=title,
-                      **audit_context(books, parsed))
+    return render.html("audit.html", books, title=title, header=title,
+                       **audit_context(books, parsed))

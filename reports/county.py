@@ -77,9 +77,14 @@ def disclosure_context(books, year: int) -> dict:
 
 
 def disclosure_pdf(books, year: int, issued: datetime.date | None = None) -> bytes:
+    return render.pdf_of(disclosure_html(books, year, issued))
+
+
+def disclosure_html(books, year: int, issued: datetime.date | None = None) -> str:
+    """The HTML `disclosure_pdf` renders."""
     context = disclosure_context(books, int(year))
     if issued:
         context["issued"] = issued
     county = books.master.county.name if books.master.county else ""
     title = f"{county}{year}年度衔接推进乡村振兴补助资金项目计划及完成情况公告"
-    return render.pdf("county.html", books, title=title, header=title, **context)
+    return render.html("county.html", books, title=title, header=title, **context)

@@ -116,8 +116,13 @@ def ensure_cjk_font() -> None:
 
 
 def pdf(template: str, books, **context) -> bytes:
+    return pdf_of(html(template, books, **context))
+
+
+def pdf_of(document: str) -> bytes:
+    """The PDF of a report's HTML (`html`): weasyprint, the cost of a report, needs nothing
+    else, so that many reports render in worker processes (fundtrail.reports.batch)."""
     import weasyprint
 
     ensure_cjk_font()
-    return weasyprint.HTML(string=html(template, books, **context),
-                           base_url=str(TEMPLATES)).write_pdf()
+    return weasyprint.HTML(string=document, base_url=str(TEMPLATES)).write_pdf()

@@ -259,12 +259,18 @@ def notice_pdf(books, quarter_label: str, village: str, poster: bool = False,
                posted: datetime.date | None = None) -> bytes:
     """The village's notice for the quarter ("2024Q3") or month ("2024-07"), A4, or A3 when
     `poster`."""
+    return render.pdf_of(notice_html(books, quarter_label, village, poster, posted))
+
+
+def notice_html(books, quarter_label: str, village: str, poster: bool = False,
+                posted: datetime.date | None = None) -> str:
+    """The HTML `notice_pdf` renders."""
     period = notice_period(quarter_label)
     context = notice_context(books, period, village, posted)
     title = f"{context['village'].name}{period.label}衔接资金和项目公告公示"
-    return render.pdf("village.html", books, title=title, header=title,
-                      issuer=f"{context['village'].name}村民委员会",
-                      page_size="A3" if poster else "A4", **context)
+    return render.html("village.html", books, title=title, header=title,
+                       issuer=f"{context['village'].name}村民委员会",
+                       page_size="A3" if poster else "A4", **context)
 
 
 def village_codes(books) -> list[str]:

@@ -39,6 +39,8 @@ def copy_workspace(source, target) -> None:
 
 
 def snapshot(root) -> dict:
-    """Every file of a workspace with its bytes: to show that nothing was written."""
+    """Every file of a workspace with its bytes: to show that nothing was written. The cache
+    of the loaded books (fundtrail.bookcache) is not the workspace's: any load may rewrite it,
+    and it is trusted only for the very files it was made from."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.name != ".fundtrail-books.cache"}

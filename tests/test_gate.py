@@ -33,6 +33,7 @@ from gatebatch import id_number, write_requests, write_roster, write_vouchers, y
 from fundtrail.books import Books  # noqa: E402
 from fundtrail.cli import main  # noqa: E402
 from fundtrail.flows import payee_key  # noqa: E402
+from fundtrail.history import IGNORED  # noqa: E402
 from fundtrail.importers.batch import read_batch  # noqa: E402
 from fundtrail.plugins import gate  # noqa: E402
 from fundtrail.plugins.rules.negative_list import KEYWORDS  # noqa: E402
@@ -257,6 +258,7 @@ def county(demo, tmp_path_factory):
     git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
     if not (root / ".git").exists():
         subprocess.run([*git, "init", "-q"], check=True)
+        (root / ".gitignore").write_text("".join(f"{p}\n" for p in IGNORED), "utf-8")  # as `init` does
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "为付款批次追加预算和登记户"], check=True)
     plan = Plan(root)  # the books as prepared

@@ -217,6 +217,7 @@ def test_an_unforeseen_failure_is_a_short_message_not_a_traceback(monkeypatch, c
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(check, "load_books", broken)
+    monkeypatch.setattr(check, "_kept", lambda ledger: None)  # no cached verdict: load the books
     result = run("check", ledger)
     assert result.exit_code == 70, result.output
     assert "程序内部错误" in result.output and "ZeroDivisionError" in result.output

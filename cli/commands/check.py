@@ -40,10 +40,14 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
 
     from fundtrail.plugins import checks
 
-    books = load_books(ledger, warn=False)
-    entries, options = books.entries, books.options
-    found, review_errors = checks.review(entries, checks.parse_settings(checks.plugin_config(options)))
-    ledger_errors = [e for e in books.errors if is_ledger_error(e)]  # the load ran the checks
+    kept = _kept(ledger)
+    if kept is not None:  # unchanged books: what the last load found (fundtrail.bookcache)
+        load_errors, options, (found, review_errors) = kept
+    else:
+        books = load_books(ledger, warn=False)
+        load_errors, options = books.errors, books.options
+        found, review_errors = checks.review(books.entries, checks.parse_settings(checks.plugin_config(options)))
+    ledger_errors = [e for e in load_errors if is_ledger_error(e)]  # the load ran the checks
     if not checks.in_ledger(options):  # it did not: their own errors are this run's
         ledger_errors += review_errors
     for error in ledger_errors:  # like bean-check: file:line first
@@ -60,6 +64,24 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
                               and not is_closed(f) for f in found)
     if ledger_errors or failing:
         sys.exit(1)
+
+
+def _kept(ledger: str):
+    """(load errors, options, (findings, review errors)) of unchanged books from the cache of
+    the loaded books, without loading them; None when they must be loaded."""
+    from fundtrail import loading
+    from fundtrail.plugins import checks
+
+    kept = loading.kept_verdict(ledger)
+    if kept is None:
+        return None
+    errors, options, memo = kept
+    settings = checks.parse_settings(checks.plugin_config(options))
+    review = memo.get(("review", repr(sorted(settings.items()))))  # as checks.review keeps it
+    if review is None:
+        return None
+    found, review_errors = review
+    return errors, options, (list(found), list(review_errors))
 
 
 def _print_findings(found: list[Finding]) -> None:

@@ -12,8 +12,9 @@ from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.layout import LayoutError
 
 
-@click.command("import", help="导入对账单、国库支付凭证、一卡通发放明细和登记册 Import statements, "
-               "treasury vouchers, subsidy rosters and registers into the workspace of LEDGER.")
+@click.command("import", help="导入对账单、国库支付凭证、一卡通发放明细、登记册和小额信贷台账 Import "
+               "statements, treasury vouchers, subsidy rosters, registers and micro-loan registers into the "
+               "workspace of LEDGER.")
 @LEDGER
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="只核对不写入 reconcile only, write nothing")

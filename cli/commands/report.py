@@ -1,5 +1,8 @@
-"""`fundtrail report village|county|audit|household`: the public notices, the auditor's PDF and
-the household statements (明白卡)."""
+"""`fundtrail report village|county|audit|household|all`: the public notices, the auditor's PDF
+and the household statements (明白卡).
+
+One command loads the books once for every report it writes; `village --all` and `all` render
+their PDFs in parallel worker processes (fundtrail.reports.batch)."""
 
 from __future__ import annotations
 
@@ -62,15 +65,29 @@ def village(ledger, quarter, month, village, every, poster, out):
              else f"{period.start.year}-{period.start.month:02d}")
     require_period(books, period.start, period.end, label)
     suffix = "-A3" if poster else ""
-    with click.progressbar(codes, label="生成村级公告 rendering notices", show_pos=True,
-                           file=sys.stderr) as bar:
-        for code in bar:
-            name = books.master.villages[code].name
-            write(out / f"{label}-{code}-{name}{suffix}.pdf",
-                  lambda code=code: notices.notice_pdf(books, label, code, poster=poster),
-                  quiet=every)
+    jobs = [(f"{label}-{code}-{books.master.villages[code].name}{suffix}.pdf",
+             lambda code=code: notices.notice_html(books, label, code, poster=poster))
+            for code in codes]
+    _render(jobs, out, "生成村级公告 rendering notices", quiet=every)
     if every:
         click.echo(f"已生成 {len(codes)} 份村级公告 wrote {len(codes)} notices to {out}/")
+
+
+def _render(jobs, out, label: str, quiet: bool) -> None:
+    """Write each (file name, HTML maker) as a PDF, rendered in parallel, with a progress bar."""
+    from fundtrail.reports import batch
+    from fundtrail.reports.render import MissingFont
+
+    try:
+        with click.progressbar(length=len(jobs), label=label, show_pos=True, file=sys.stderr) as bar:
+            for name, content in batch.render_all(jobs):
+                write(out / name, content, quiet=quiet)
+                bar.update(1)
+    except MissingFont as error:
+        raise click.ClickException(str(error)) from None
+    except NotImplementedError as error:  # chinese_calendar knows a fixed range of years
+        raise click.ClickException(f"节假日日历不含该年份, 请升级 chinesecalendar "
+                                   f"the holiday calendar lacks that year: {error}") from None
 
 
 @report.command(help="县级年度项目资金公告 The county's annual disclosure.")
@@ -149,3 +166,33 @@ def household(ledger, year, household, village, every, out):
                   lambda family=family: cards.card_pdf(books, family, year), quiet=every)
     if every:
         click.echo(f"已生成 {len(chosen)} 份明白卡 wrote {len(chosen)} household statements to {out}/")
+
+
+@report.command("all", help="一次加载生成本季度全部报告: 各村公告、县级年度公告和审计报告 "
+                            "Every report of a quarter from one load: the village notices, the "
+                            "county's annual disclosure for its year and the auditor's report.")
+@LEDGER
+@click.option("--quarter", required=True, help="季度 quarter, e.g. 2024Q3")
+@OUT
+def every_report(ledger, quarter, out):
+    out = out or workspace_reports(ledger)
+    from fundtrail.reports import village as notices
+    from fundtrail.reports.audit import audit_html
+    from fundtrail.reports.county import disclosure_html
+
+    try:
+        period = notices.quarter(quarter)
+    except ValueError:
+        raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
+                                 param_hint="--quarter") from None
+    books = load_books(ledger)
+    label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
+    require_period(books, period.start, period.end, label)
+    year = period.start.year
+    jobs = [(f"{label}-audit.pdf", lambda: audit_html(books, label)),
+            (f"{year}-county-disclosure.pdf", lambda: disclosure_html(books, year))]
+    jobs += [(f"{label}-{code}-{books.master.villages[code].name}.pdf",
+              lambda code=code: notices.notice_html(books, label, code))
+             for code in notices.village_codes(books)]
+    _render(jobs, out, "生成报告 rendering reports", quiet=True)
+    click.echo(f"已生成 {len(jobs)} 份报告 wrote {len(jobs)} reports to {out}/")

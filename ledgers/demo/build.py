@@ -10,6 +10,7 @@ everything with a source file is brought in by the importers (`run_import` over 
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime
 import json
@@ -20,9 +21,9 @@ from pathlib import Path
 
 from fundtrail import accounts as acc
 from fundtrail import workspace
-from fundtrail.ledgers.demo import places, rawfiles
+from fundtrail.ledgers.demo import benefit, places, rawfiles
 from fundtrail.ledgers.demo.model import Balance, Posting, Txn
-from fundtrail.ledgers.demo.scenario import BANKS, CLEARING, DORMANT, HELD, TREASURY, Scenario
+from fundtrail.ledgers.demo.scenario import BANKS, CLEARING, DORMANT, HELD, RISK_FUND, TREASURY, Scenario
 from fundtrail.ledgertext import directive, money, posting_line, quote, value
 
 START = datetime.date(2023, 1, 1)
@@ -68,7 +69,8 @@ def write_books(root: Path, s: Scenario) -> None:
     """What has no source file: accounts, places, loans, notices, allotments, manual entries."""
     cash = {TREASURY: ("国库存款", {"bank": "中国人民银行青禾支库", "account_no": "370405000000001"}),
             HELD: ("区乡村振兴局实有资金账户", {"account_no": "405012000000001"}),
-            CLEARING: ("一卡通代发过渡户", {})}
+            CLEARING: ("一卡通代发过渡户", {}),
+            RISK_FUND: ("青禾区小额信贷风险补偿金专户", {"bank": "QHRCB", "account_no": "6230 4050 0000 7701"})}
     for account, (bank, number, holder, _layout) in BANKS.items():
         cash[account] = (holder, {"bank": bank, "account_no": number})
     _append(root, "accounts.beancount", [
@@ -81,13 +83,7 @@ def write_books(root: Path, s: Scenario) -> None:
                for code, name, town, _ in s.villages]
     _append(root, "masterdata/county.beancount", county)
 
-    _append(root, "masterdata/loans.beancount", [
-        directive(f'{loan.date} custom "loan" {quote(loan.id)}', {
-            "household": loan.household, "borrower": loan.borrower,
-            "borrower_id": loan.borrower_id, "amount": money(loan.amount),
-            "term_months": loan.term_months, "bank": "中国邮政储蓄银行青禾区支行",
-            "purpose": loan.purpose, "used_by": loan.used_by})
-        for loan in sorted(s.loans.values(), key=lambda x: (x.date, x.id))])
+    _append(root, "masterdata/loans.beancount", _loan_directives(s))
 
     notices = [directive(f'{posted} custom "notice" {quote(code)} {quote(stage)}',
                          {"until": until, "place": "村务公开栏及区政府网站"})
@@ -101,6 +97,33 @@ def write_books(root: Path, s: Scenario) -> None:
         by_file[txn.file].append(transaction(txn))
     _append(root, "transactions/allotments.beancount", by_file["allotments"])
     _append(root, "transactions/manual.beancount", by_file["manual"] + _manual_balances(s))
+
+
+def _months_on(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day when it has fewer)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _loan_directives(s: Scenario) -> list[str]:
+    """Each loan's terms, and the status of those the bank reported on (as a loans register's
+    import writes them: fundtrail.importers.loans)."""
+    out = []
+    for loan in sorted(s.loans.values(), key=lambda x: (x.date, x.id)):
+        out.append(directive(f'{loan.date} custom "loan" {quote(loan.id)}', {
+            "household": loan.household, "borrower": loan.borrower,
+            "borrower_id": loan.borrower_id, "amount": money(loan.amount),
+            "term_months": loan.term_months,
+            "due": _months_on(loan.date, loan.term_months) - datetime.timedelta(days=1),
+            "rate": loan.rate, "bank": "中国邮政储蓄银行青禾区支行",
+            "purpose": loan.purpose, "used_by": loan.used_by}))
+    for loan in sorted((x for x in s.loans.values() if x.status), key=lambda x: x.id):
+        state = loan.status
+        out.append(directive(f'{state["date"]} custom "loan-status" {quote(loan.id)}', {
+            "status": state["status"], "settled": state.get("settled"),
+            "overdue": money(state["overdue"]) if state.get("overdue") else None}))
+    return out
 
 
 def _asset_directives(s: Scenario) -> list[str]:
@@ -152,6 +175,7 @@ def write_raw(root: Path, scenario: Scenario) -> list[Balance]:
     rawfiles.write_rosters(root, scenario)
     rawfiles.write_registers(root, scenario)
     rawfiles.write_collective(root, scenario)
+    benefit.write(root, scenario)
     rules = resources.files("fundtrail.ledgers").joinpath("demo", "classify.toml").read_text("utf-8")
     (root / "classify.toml").write_text(rules, "utf-8")
     return balances
@@ -164,12 +188,14 @@ def build(root: Path, seed: int = 20241) -> dict:
     root = Path(root)
     main = workspace.create(root, workspace.County(start=START))
     scenario = Scenario(seed).build()
+    benefit.plant(scenario, seed)
     balances = write_raw(root, scenario)
     write_books(root, scenario)
     summary = run_import(main, [root / "documents"], batch=BATCH)
-    expected = sorted(scenario.expected, key=lambda e: (e["rule"], e["link"]))
+    expected = sorted(scenario.expected, key=lambda e: (e["rule"], e.get("link", ""), e.get("clue", "")))
     (root / "near-misses.json").write_text(json.dumps(
-        scenario.near_misses_assets + scenario.near_misses_identity, ensure_ascii=False,
+        scenario.near_misses_assets + scenario.near_misses_identity + scenario.near_misses_loans,
+        ensure_ascii=False,
         indent=1) + "\n", "utf-8")
     (root / "expected-findings.json").write_text(
         json.dumps(expected, ensure_ascii=False, indent=1) + "\n", "utf-8")

@@ -146,3 +146,5 @@ class LoanSpec:
     term_months: int
     purpose: str
     used_by: str = ""
+    rate: Decimal = Decimal("4.35")  # percent, what the interest subsidy is paid at
+    status: dict = field(default_factory=dict)  # a `loan-status` (date, status, settled, overdue)

@@ -33,6 +33,7 @@ ICBC = acc.bank_account("ICBC", "1605 0012 0920 0012 345")
 ABC = acc.bank_account("ABC", "15-4101 0104 0016 688")
 PSBC = acc.bank_account("PSBC", "9370 4050 0000 1188")
 DORMANT = acc.bank_account("ICBC", "1605 0012 0920 0009 876")
+RISK_FUND = acc.bank_account("QHRCB", "6230 4050 0000 7701")  # 风险补偿金, no statement in the demo
 HELD = f"{acc.HELD}:405012"
 CLEARING = f"{acc.CLEARING}:YKT"
 BANKS = {
@@ -101,6 +102,7 @@ class Scenario:
         self.expected: list[dict] = []
         self.near_misses: list[tuple] = []  # (project, rule, date): look anomalous, must not fire
         self.near_misses_identity: list[dict] = []  # {"rule", "link"} of the identity checks
+        self.near_misses_loans: list[dict] = []  # {"rule", "link"[, "scope"]} of the loan rules
         self._voucher_seq: dict[tuple, int] = defaultdict(int)
         self._serial: dict[str, int] = defaultdict(int)
         self._counter: dict[str, int] = defaultdict(int)
@@ -123,6 +125,7 @@ class Scenario:
         self._interest()
         self._fund_bank_accounts()
         assets.plant(self, self.seed)
+        self._plant_loan_use_and_repayment()
         self.txns.sort(key=self.order)
         return self
 
@@ -479,6 +482,51 @@ class Scenario:
         self.expect("loan-unregistered", "^L2024-042")
         self.loans["L2024-012"].used_by = "青禾鑫源养殖有限公司"
         self.expect("loan-to-company", "^L2024-012")
+
+    def _plant_loan_use_and_repayment(self):
+        """Purposes, a household's second loan, repayment statuses and the risk-compensation
+        fund, with their near misses. Planted after everything else (no draw of the scenario's
+        generator; the new loans are 2025's and pay no interest yet; they go to households
+        already borrowing that are not monitored), so no other planted anomaly moves."""
+        loans = [self.loans[f"L2024-{n:03d}"] for n in range(1, 41)]
+        planted = {"L2024-003", "L2024-007", "L2024-012"}
+        free = [loan for loan in loans if loan.id not in planted]
+        by_id = {h["身份证号"]: h for h in self.households}
+        free[3].purpose = "翻建住房"
+        self.expect("loan-banned-purpose", f"^{free[3].id}")
+        free[4].purpose = "购买农机具发展种植"  # 农机, not 购车
+        self.near_misses_loans.append({"rule": "loan-banned-purpose", "link": f"^{free[4].id}"})
+        plain = [loan for loan in free[5:] if not by_id[loan.borrower_id]["户类型"].startswith("监测户")
+                 and loan.amount <= 40_000]
+        first, second = plain[0], plain[1]
+        self._loan("L2025-001", workday(D(2025, 4, 10)), by_id[first.borrower_id],
+                   Decimal(60_000) - first.amount, 36, purpose="扩大养殖规模")
+        self.expect("loan-household-over-limit", f"^{first.id}")  # links both; the new one has no entry yet
+        self._loan("L2025-002", workday(D(2025, 5, 12)), by_id[second.borrower_id],
+                   Decimal(50_000) - second.amount, 36, purpose="扩大种植规模")  # exactly 50,000 together
+        self.near_misses_loans.append({"rule": "loan-household-over-limit", "link": f"^{second.id}"})
+        full = next(loan for loan in free[5:] if loan.amount == 50_000 and loan not in (first, second))
+        self.near_misses_loans.append({"rule": "loan-subsidy-over", "link": f"^{full.id}"})
+        self.expect("loan-subsidy-over", "^L2024-003")  # 60,000: subsidised in full
+        late, repaid = plain[2], plain[3]
+        late.status = {"date": D(2025, 12, 20), "status": "逾期", "overdue": Decimal(10_000)}
+        self.expect("loan-overdue", f"^{late.id}")
+        repaid.status = {"date": D(2025, 12, 20), "status": "结清", "settled": D(2025, 10, 15)}
+        self.near_misses_loans.append({"rule": "loan-overdue", "link": f"^{repaid.id}"})
+        self.expect("loan-subsidy-over", f"^{repaid.id}")  # subsidised to 12-20 after repaying in October
+        # The risk-compensation fund: 100,000 backs 1,000,000 at ten times, less than the loans
+        # outstanding; 10,000 overdue is under 5 % of them.
+        self.txns.append(Txn(D(2023, 1, 1), "", "小额信贷风险补偿金期初余额", [
+            Posting(RISK_FUND, Decimal(100_000)), Posting(acc.OPENING, Decimal(-100_000))],
+            {"FXBC-7701"}, file="manual"))
+        for y in YEARS:
+            for month in (3, 6, 9, 12):
+                amount = Decimal("87.50")  # 0.35 % a year on 100,000, quarterly
+                self.txns.append(Txn(D(y, month, 21), "青禾农村商业银行", "风险补偿金结息", [
+                    Posting(RISK_FUND, amount), Posting(acc.OTHER_INCOME, -amount)], {"FXBC-7701"},
+                    file="manual"))
+        self.expect("loan-risk-fund", "^FXBC-7701", scope="leverage")
+        self.near_misses_loans.append({"rule": "loan-risk-fund", "link": "^FXBC-7701", "scope": "overdue"})
 
     # -- administration (项目管理费) and the negative list --------------------------------
     def _admin_costs(self, y: int, fund: FundSpec) -> Decimal:

@@ -1,0 +1,335 @@
+"""The rolls a project's benefit promise is checked against, and the leases of its assets, as
+master data in masterdata/benefit.beancount (docs/ledger-model.md, "Benefit links and leases"):
+
+- 务工花名册 (wage roll: project, worker, ID, village, 是否脱贫户/监测户, month, days, wage),
+  订单收购台账 (purchase list: project, seller, ID, date, quantity, amount) and 土地流转租金发放表
+  (rent roll: project, land holder, ID, area 亩, rent, date) -> one `custom "benefit-roll"` per
+  row with `project kind person id_no village registered quantity amount period`. A row names
+  its project by 项目编号 or by 项目名称 (the library's name); an empty ID number is kept empty
+  (a roll by name only: the rule matches the name in the household register).
+- 项目资产租赁合同台账 (leases) -> `custom "lease" "<合同编号>"` with `asset tenant owner rent
+  payment start end` and, when 付款约定 says so (每季度首月10日 / 每季度末月25日 / 每年1月31日),
+  `due_month due_day`.
+- 村集体资产租金收入明细 (the collectives' rent receipts, with no contract number) -> asset
+  income in transactions/collective.beancount, the asset found through the lease whose tenant
+  is the row's 付款单位.
+
+Rows are keyed (a roll row by project, kind, person and period or date; a lease by its
+number), so re-importing a corrected file updates the rows in place.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from beancount.core import data
+from beancount.parser.grammar import ValueType
+
+from fundtrail import accounts as acc
+from fundtrail.flows import payee_key
+from fundtrail.idno import id_no
+from fundtrail.importers import cells
+from fundtrail.importers.assets import payment_of
+from fundtrail.importers.base import Extraction, posting, txn
+from fundtrail.importers.cells import ONE, TEN_THOUSAND
+from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
+from fundtrail.importers.context import ImportContext
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
+from fundtrail.importers.registers import TabularImporter
+from fundtrail.importers.tables import find_columns, header_score, read_sniffed
+from fundtrail.ledgertext import money
+
+BENEFIT_FILE = "masterdata/benefit.beancount"
+_MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
+
+
+def _custom(kind: str, key: str, day: datetime.date, meta: dict) -> data.Custom:
+    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
+    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
+
+
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def serial_day(cell) -> datetime.date:
+    """A date cell; a bare Excel serial number (45446, a date cell saved in General format) too."""
+    raw = cells.text(cell)
+    if re.fullmatch(r"\d{5}(\.0+)?", raw) and 20000 <= float(raw) <= 80000:
+        return _EXCEL_EPOCH + datetime.timedelta(days=int(float(raw)))
+    return cells.when(cell)[0].date()
+
+
+class _Dated:
+    """Dates read as `serial_day` reads them (the rolls and the leases)."""
+
+    def _date(self, path, number, value, label):
+        if not cells.text(value):
+            return None
+        return self._cell(path, number, serial_day, value, label)
+
+
+def _plain(number: Decimal) -> Decimal:
+    """A quantity as written, without trailing zeros: 22.50 -> 22.5."""
+    text = f"{number:f}"
+    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+
+
+class _Roll(_Dated, TabularImporter):
+    """One kind of roll; `kind` 务工/收购/流转, the quantity and amount fields its spec names."""
+
+    roll = ""
+    quantity = ""
+    amount = ""
+
+    @property
+    def name(self) -> str:
+        return f"fundtrail.benefit.{self.section}"
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+            return 0
+        table = read_sniffed(path)
+        spec = self.own_spec
+        project = {cells.fold(n) for f in ("project", "project_name") for n in spec[f].names}
+        if not any(project & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
+            return 0  # a roll names its project (a statement with 日期 and 金额 is no roll)
+        score = header_score(table, spec)
+        return score if score == 100 else score and score - 20  # partial: after any register
+
+    def _project(self, path, number, row, ctx: ImportContext, names: dict) -> str:
+        code = cells.text(row.get("project"))
+        if code:
+            if code not in ctx.master.projects:
+                raise BadInput(path, f"项目编号 {code} 不在项目库中(请先导入项目库)",
+                               f"project {code} is not in the project library (import it first)", number)
+            return code
+        name = cells.fold(row.get("project_name"))
+        found = names.get(name, [])
+        if len(found) != 1:
+            shown = cells.text(row.get("project_name"))
+            raise BadInput(path, f"项目名称 {shown!r} " + ("对应多个项目，请写项目编号" if found else
+                                                        "不在项目库中(请先导入项目库或写项目编号)"),
+                           f"project name {shown!r} " + ("matches several projects: give the code"
+                                                         if found else "is not in the project library"),
+                           number)
+        return found[0]
+
+    def _period(self, path, number, row) -> tuple[str, datetime.date]:
+        """(the period as compared, the date the row is dated on)."""
+        day = self._date(path, number, row.get("date"), "日期 date") if row.get("date") else None
+        text = cells.text(row.get("period"))
+        if text:
+            month = _MONTH.search(text)
+            if month is None:
+                try:
+                    when = serial_day(row.get("period"))
+                except (cells.CellError, ValueError):
+                    raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}",
+                                   number) from None
+                year, m = when.year, when.month
+            else:
+                year, m = int(month.group(1)), int(month.group(2))
+            if not 1 <= m <= 12:
+                raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}", number)
+            last = (datetime.date(year + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1))
+            return f"{year}-{m:02d}", day or last
+        if day is None:
+            raise BadInput(path, "日期为空", "empty date", number)
+        return day.isoformat(), day
+
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        labels = self.header(path)[3]
+        names: dict[str, list[str]] = {}
+        for code, project in ctx.master.projects.items():
+            names.setdefault(cells.fold(project.name), []).append(code)
+        scale = TEN_THOUSAND if "万元" in labels.get(self.amount, "") else ONE
+        out = []
+
+        def key(number, row):
+            person = cells.text(row["person"])
+            if not person:
+                raise BadInput(path, "姓名为空", "empty name", number)
+            project = self._project(path, number, row, ctx, names)
+            period = self._period(path, number, row)[0]
+            who = id_no(cells.text(row.get("id_no"))) or f"{person}|{cells.text(row.get('village'))}"
+            shown = f"{project} {person} {period}"
+            return f"{project}|{self.roll}|{who}|{period}", shown
+
+        for number, row, _ in self.records(path, ex, key, ("", "")):
+            compared = key(number, row)[0]
+            project = compared.split("|", 1)[0]
+            period, day = self._period(path, number, row)
+            amount = self._cell(path, number, lambda c: cells.amount(c, scale=scale),
+                                row.get(self.amount), labels.get(self.amount, "金额"))
+            if amount is None and row.get("gross") is not None:  # a roll with 应发 only
+                amount = self._cell(path, number, cells.amount, row.get("gross"), labels.get("gross", ""))
+            if amount is None:
+                raise BadInput(path, f"{labels.get(self.amount, '金额')}为空", "empty amount", number)
+            quantity = self._cell(path, number, cells.amount, row.get(self.quantity),
+                                  labels.get(self.quantity, "数量"))
+            if self.roll == "流转" and quantity is None:
+                raise BadInput(path, "流转面积为空", "empty area", number)
+            out.append(_custom("benefit-roll", compared, day, {
+                "project": project, "kind": self.roll, "person": cells.text(row["person"]),
+                "id_no": id_no(cells.text(row.get("id_no"))), "village": cells.text(row.get("village")),
+                "registered": cells.text(row.get("registered")),
+                "quantity": _plain(quantity) if quantity is not None else None,
+                "amount": money(amount), "period": period}))
+        ex.masterdata[BENEFIT_FILE] = out
+        return ex
+
+
+class WageRollImporter(_Roll):
+    kind = "务工花名册 wage roll"
+    spec = WAGE_ROLL
+    section = "wages"
+    roll, quantity, amount = "务工", "days", "wage"
+
+
+class PurchaseListImporter(_Roll):
+    kind = "订单收购台账 purchase list"
+    spec = PURCHASES
+    section = "purchases"
+    roll, quantity, amount = "收购", "quantity", "amount"
+
+
+class RentRollImporter(_Roll):
+    kind = "土地流转租金发放表 land rent roll"
+    spec = LAND_RENT
+    section = "land_rent"
+    roll, quantity, amount = "流转", "area", "rent"
+
+
+def due_of(terms: str) -> dict:
+    """`due_month` and `due_day` a lease's 付款约定 states: 每季度首月10日前 -> (1, 10),
+    每季度末月25日前 -> (末, 25), 每年1月31日前 -> (1, 31); {} when it states neither."""
+    folded = cells.fold(terms)
+    day = re.search(r"(\d{1,2})日", folded)
+    if not day:
+        return {}
+    if "末月" in folded or "最后一个月" in folded:
+        month = "末"
+    else:
+        month = "1"
+        found = re.search(r"(?<!\d)(\d{1,2})月", folded)
+        if found and "首月" not in folded:
+            month = found.group(1)
+    return {"due_month": month, "due_day": int(day.group(1))}
+
+
+class LeaseImporter(_Dated, TabularImporter):
+    kind = "项目资产租赁合同台账 lease contracts"
+    spec = LEASES
+    section = "leases"
+
+    @property
+    def name(self) -> str:
+        return "fundtrail.benefit.leases"
+
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
+        ex = Extraction(path, self, self.kind, "registers")
+        labels = self.header(path)[3]
+        scale = TEN_THOUSAND if "万元" in labels.get("rent", "") else ONE
+        by_name = {cells.fold(a.name): code for code, a in ctx.master.assets.items()}
+        out = []
+
+        def contract(_number, row):
+            code = cells.text(row["contract"])
+            return code, code
+
+        for number, row, _ in self.records(path, ex, contract, ("合同编号 ", "contract ")):
+            code = cells.text(row["contract"])
+            if not code:
+                raise BadInput(path, "合同编号为空", "empty contract number", number)
+            asset = cells.text(row.get("asset")) or by_name.get(cells.fold(row.get("asset_name")), "")
+            if asset and asset not in ctx.master.assets:
+                ex.warnings.append(f"第{number}行 {code}: 资产 {asset} 不在项目资产台账中 / asset not in the register")
+            rent = self._cell(path, number, lambda c: cells.amount(c, scale=scale), row["rent"], "年租金 rent")
+            if not rent or rent <= 0:
+                raise BadInput(path, "年租金应为正数", "the yearly rent must be positive", number)
+            payment = payment_of(cells.text(row["payment"]))
+            if not payment:
+                raise BadInput(path, f"支付方式无法识别: {cells.text(row['payment'])!r} (月付、季付、半年付、年付)",
+                               f"unknown payment {cells.text(row['payment'])!r}", number)
+            start = self._date(path, number, row["start"], "起租日期 start")
+            if start is None:
+                raise BadInput(path, "起租日期为空", "empty start date", number)
+            end = self._date(path, number, row.get("end"), "止租日期 end")
+            out.append(_custom("lease", code, start, {
+                "asset": asset, "asset_name": cells.text(row.get("asset_name")),
+                "owner": cells.text(row.get("owner")), "tenant": cells.text(row["tenant"]),
+                "rent": money(rent), "payment": payment, "start": start, "end": end,
+                **due_of(cells.text(row.get("terms")))}))
+        ex.masterdata[BENEFIT_FILE] = out
+        return ex
+
+
+class LeaseReceiptImporter(_Collective):
+    """Rent receipts with no contract or asset number: each row's asset is the one leased to
+    its payer (付款单位 = the lease's 承租方; the collective 收款单位 decides between two)."""
+
+    kind = "村集体资产租金收入明细 rent receipts"
+    spec = LEASE_RECEIPTS
+    section = "rent_receipts"
+
+    @property
+    def name(self) -> str:
+        return "fundtrail.benefit.receipts"
+
+    def score(self, path: Path) -> int:
+        if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
+            return 0
+        return 100 if header_score(read_sniffed(path), self.own_spec) == 100 else 0
+
+    def _header(self, path: Path):
+        table = read_sniffed(path)
+        index, col, labels = find_columns(path, table, self.own_spec)
+        return table, index, col, labels, self.account_columns(path)
+
+    def read(self, path: Path, ctx: ImportContext) -> Extraction:
+        ex = Extraction(path, self, self.kind, acc.COLLECTIVE, ledger_file=LEDGER_FILE)
+        leases = [e for e in ctx.entries if isinstance(e, data.Custom) and e.type == "lease" and e.values]
+        seen = {}
+        for number, row, labels in self._rows(path, ex):
+            payer = cells.text(row["payer"])
+            mine = [e for e in leases if payee_key(str(e.meta.get("tenant", ""))) == payee_key(payer)]
+            if len(mine) > 1:
+                owner = payee_key(cells.text(row.get("collective")))
+                mine = [e for e in mine if payee_key(str(e.meta.get("owner", ""))) == owner] or mine
+            codes = sorted({str(e.meta.get("asset", "")) for e in mine} - {""})
+            if len(codes) != 1:
+                raise BadInput(path, f"付款单位 {payer} " + ("承租多项资产，无法确定本笔租金属于哪项资产(请加资产编号列)"
+                                                          if codes else "不是任何租赁合同的承租方(请先导入租赁合同台账)"),
+                               f"payer {payer!r} " + ("leases several assets: add the asset number"
+                                                      if codes else "is the tenant of no lease (import the leases first)"),
+                               number)
+            asset = self._asset(path, number, {"asset": codes[0]}, ctx)
+            day = self._day(path, number, row, "收款日期")
+            amount = self._amount(path, number, row, labels, "金额")
+            written = cells.text(row.get("ref"))
+            if written and written in seen:
+                raise BadInput(path, f"凭证号 {written} 重复(亦见第{seen[written]}行)",
+                               f"receipt number {written} repeated (also row {seen[written]})", number)
+            seen[written or number] = number
+            # a voucher number such as 记-01-011 is no link: the asset and the day make one
+            ref = written if written and LINK.match(written) else f"SY-{asset.id}-{day:%Y%m%d}"
+            while ref in seen.values() or ref in {r for r in seen if isinstance(r, str) and r.startswith("SY-")}:
+                ref += "-2"
+            seen[ref] = number
+            village = asset.village
+            self._accounts(ex, ctx, village, day)
+            self._open_by(ex, ctx, f"{acc.ASSET_INCOME}:{asset.id}", day, {})
+            held = f"{acc.COLLECTIVE}:{village}"
+            meta = self.meta(path, ctx, (ref, held), row=number)
+            if written and written != ref:
+                meta["voucher"] = written
+            ex.entries.append(txn(meta, day, payer,
+                                  cells.text(row.get("summary")) or f"{asset.name} 租金", {asset.id, ref},
+                                  [posting(held, amount),
+                                   posting(f"{acc.ASSET_INCOME}:{asset.id}", -amount, {"kind": "租金"})]))
+        return ex

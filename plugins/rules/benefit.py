@@ -1,0 +1,302 @@
+"""Benefit links kept (联农带农), firm concentration and the spending mix of 衔接资金.
+
+benefit-promise-unkept (medium)
+    A project promises to take on workers (务工), buy produce (订单收购) or rent land (土地流转):
+    its `promise_kind:` (务工/收购/流转), `promise:` (how many) and `promise_unit:` (人/户/元/亩)
+    from the project library (带动类型, 承诺数量, 承诺单位), else the kind the `linkage:` text
+    names (`benefit_link_words`) and its `poor_households` as the number of households. The
+    project's rolls (`custom "benefit-roll" "<row key>"`: wage rolls, purchase lists,
+    rent rolls, one row each, naming its `project` and `kind`; docs/ledger-model.md) are added up once its period has ended (`end:` plus
+    `benefit_grace_days` before the judging date): 人/户 count distinct registered people (an ID
+    number in the household register, else a name of the register in the roll's village, else
+    the roll's own 是/否 mark when there is no register), not rows or months; 元 sums the
+    amounts; 亩 sums the areas. Fewer than promised is a finding on the project's `open`.
+    A project with a promise and no roll at all is reported only when `benefit_rolls_required`
+    is set (variant `none`): a county that keeps no rolls yet is not flooded.
+
+firm-concentration (medium)
+    One firm (a payee or implementing unit whose name holds one of `firm_words`) holds more than
+    `firm_concentration_share` of the county's industry money (projects of
+    `industry_categories`, or with a benefit promise when the library gives no category) across
+    at least `firm_concentration_min_projects` projects, whatever their benefit links say. A
+    project the firm implements (`unit:`, 实施主体) counts at its budget, otherwise what the
+    books paid the firm on it; the county's industry money is the projects' budgets (or what
+    they paid, where more). Sits on the firm's largest project.
+
+industry-share-low (medium)
+    In a complete calendar year, the share of 衔接资金 (funds whose title holds one of
+    `linked_fund_words`) allotted to industry projects is under `industry_min_share` (2023年中央
+    一号文件: 力争提高到60%以上; 以当地执行文件为准).
+
+management-fee-over (medium)
+    In a calendar year, 衔接资金 allotted to project management (projects of
+    `management_categories`, 项目管理费) is over `management_fee_max_share` of the year's 衔接资金
+    allotments (财农〔2021〕19号: 不超过1%; 以当地执行文件为准).
+
+Settings: benefit_link_words ({'务工': '务工', '收购': '收购', '流转': '流转'}),
+benefit_grace_days (0), benefit_rolls_required (False), firm_words (('公司', '合作社', '企业',
+'厂', '农场')), firm_concentration_share (0.17), firm_concentration_min_projects (2),
+industry_categories (('产业发展',)), linked_fund_words (('衔接',)), industry_min_share (0.6),
+management_categories (('项目管理',)), management_fee_max_share (0.01).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from fundtrail import findings
+from fundtrail.flows import ZERO, id_no, payee_key
+from fundtrail.plugins.settings import BOOL, DAYS, INTEGER, SHARE, TABLE, WORDS, Setting
+
+SETTINGS = (
+    Setting("benefit_link_words", TABLE, {"务工": "务工", "收购": "收购", "流转": "流转"},
+            "联农带农机制中表示务工、收购、流转的词语及其带动类型"),
+    Setting("benefit_grace_days", DAYS, 0, "项目实施期结束后核对联农带农承诺的宽限天数"),
+    Setting("benefit_rolls_required", BOOL, False, "有承诺而无花名册、收购台账或租金发放表的项目也报告"),
+    Setting("firm_words", WORDS, ("公司", "合作社", "企业", "厂", "农场"), "名称中表示企业或合作社的词语"),
+    Setting("firm_concentration_share", SHARE, 0.17, "一个企业可占全县产业项目资金的最高比例", high=1),
+    Setting("firm_concentration_min_projects", INTEGER, 2, "计算资金集中度的最少项目数", low=1),
+    Setting("industry_categories", WORDS, ("产业发展",), "产业项目的项目类别"),
+    Setting("linked_fund_words", WORDS, ("衔接",), "衔接资金的资金名称中的词语"),
+    Setting("industry_min_share", SHARE, 0.6, "衔接资金用于产业发展的最低比例", high=1),
+    Setting("management_categories", WORDS, ("项目管理",), "项目管理费的项目类别"),
+    Setting("management_fee_max_share", SHARE, 0.01, "衔接资金中项目管理费的最高比例", high=1),
+)
+
+KINDS = ("务工", "收购", "流转")
+PEOPLE_UNITS = ("人", "户", "")  # counted as distinct registered people ("": households inferred)
+ROLL = "benefit-roll"
+
+
+# -- the promise and the rolls ----------------------------------------------------------------
+def _number(value) -> Decimal | None:
+    number = getattr(value, "number", value)
+    if number is None or isinstance(number, str) and not number.strip():
+        return None
+    try:
+        return Decimal(str(number).replace(",", "").strip())
+    except InvalidOperation:
+        return None
+
+
+def promise_of(project, words: dict[str, str]) -> tuple[str, Decimal, str] | None:
+    """(kind, how many, unit) a project promises, None when it promises no work, purchase or
+    land rent. The library's explicit promise first; else the kind(s) its linkage names and its
+    poor households (unit "户")."""
+    meta = project.meta
+    kind = str(meta.get("promise_kind") or "").strip()
+    count = _number(meta.get("promise"))
+    if kind and count is not None:
+        return next((k for k in KINDS if k in kind), kind), count, str(meta.get("promise_unit") or "").strip()
+    named = [k for word, k in words.items() if word in project.linkage]
+    if not named or not project.poor_households:
+        return None
+    return "/".join(dict.fromkeys(named)), Decimal(project.poor_households), "户"
+
+
+def rolls(ctx) -> dict[str, list]:
+    """Project code -> its roll rows (`custom "benefit-roll"`), in ledger order."""
+    def build():
+        out = defaultdict(list)
+        for entry in ctx.flows.customs.get(ROLL, ()):
+            out[str(entry.meta.get("project") or "")].append(entry)
+        return dict(out)
+    return ctx.flows.memo("benefit.rolls", build)
+
+
+def _registered(ctx):
+    """(is an ID registered, is a name registered in a village) from the household register;
+    None when the ledger names no usable register."""
+    register = ctx.flows.household_register
+    if not register.usable:
+        return None
+    names = {(h.name, h.village) for h in register.households.values()}
+    names |= {(h.name, "") for h in register.households.values()}
+    return register.households, names
+
+
+def _village_name(ctx, value: str) -> str:
+    place = ctx.master.villages.get(value)
+    return place.name if place else value
+
+
+def reached(ctx, rows, unit: str, registered) -> Decimal:
+    """What a project's rolls delivered, in the promise's unit."""
+    if unit in ("元",):
+        return sum((_number(e.meta.get("amount")) or ZERO for e in rows), ZERO)
+    if unit in ("亩",):
+        return sum((_number(e.meta.get("quantity")) or ZERO for e in rows), ZERO)
+    people = set()
+    for entry in rows:
+        meta = entry.meta
+        number, name = id_no(meta.get("id_no")), str(meta.get("person") or "").strip()
+        village = _village_name(ctx, str(meta.get("village") or ""))
+        if registered is None:
+            ok = str(meta.get("registered") or "").strip() in ("是", "TRUE", "True", "1")
+        elif number:
+            ok = number in registered[0]
+        else:
+            ok = (name, village) in registered[1] or (name, "") in registered[1] and not village
+        if ok:
+            people.add(number or f"{name}|{village}")
+    return Decimal(len(people))
+
+
+def promise_unkept(ctx):
+    words, grace = ctx.settings["benefit_link_words"], ctx.settings["benefit_grace_days"]
+    required = ctx.settings["benefit_rolls_required"]
+    by_project = rolls(ctx)
+    if not by_project and not required:
+        return
+    registered = None
+    for code, project in sorted(ctx.master.projects.items()):
+        promise = promise_of(project, words)
+        if promise is None or project.end is None:
+            continue
+        due = project.end + datetime.timedelta(days=grace)
+        if due > ctx.as_of:
+            continue
+        kind, count, unit = promise
+        kinds = [k for k in kind.split("/") if k in KINDS]
+        rows = [e for e in by_project.get(code, ()) if e.date <= ctx.as_of
+                and (not kinds or _kind_of(e) in kinds)]
+        if not rows and not required:
+            continue
+        if registered is None:
+            registered = _registered(ctx) or ()
+        got = reached(ctx, rows, unit, registered or None) if rows else ZERO
+        if got >= count:
+            continue
+        shown = unit or "户"
+        yield findings.emit(
+            "benefit-promise-unkept", code, ctx.master.accounts.get(project.account),
+            links=[code], date=due, variant="" if rows else "none", project=code,
+            name=project.name, kind=kind, promised=_plain(count), unit=shown, reached=_plain(got),
+            missing=_plain(count - got), end=project.end, rows=len(rows))
+
+
+def _kind_of(entry) -> str:
+    return str(entry.meta.get("kind") or "")
+
+
+def _plain(number: Decimal) -> str:
+    """2 for 2.00, 305.5 for 305.50: counts and areas as people write them."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# -- one firm's share of the industry money -----------------------------------------------------
+def _is_firm(name: str, words) -> bool:
+    return any(w in name for w in words)
+
+
+def industry_projects(ctx) -> dict:
+    categories, words = ctx.settings["industry_categories"], ctx.settings["benefit_link_words"]
+    return {code: p for code, p in ctx.master.projects.items()
+            if p.category in categories or (not p.category and promise_of(p, words))}
+
+
+def firm_concentration(ctx):
+    share, least = ctx.settings["firm_concentration_share"], ctx.settings["firm_concentration_min_projects"]
+    words = ctx.settings["firm_words"]
+    projects = industry_projects(ctx)
+    if not projects:
+        return
+    paid_total = {code: money for code, (_, money) in ctx.flows.project_paid.items()}
+    names: dict[str, str] = {}
+    held = defaultdict(lambda: defaultdict(Decimal))  # firm -> project -> money in its hands
+    for code, project in projects.items():
+        unit = project.unit.strip()
+        if unit and _is_firm(unit, words):
+            key = payee_key(unit)
+            names.setdefault(key, unit)
+            held[key][code] = max(project.budget, paid_total.get(code, ZERO))
+    firm: dict[str, bool] = {}  # payee key -> a firm (asked once per payee)
+    implements = {code: payee_key(p.unit) for code, p in projects.items() if p.unit}
+    for pay in ctx.flows.contractor_payments:
+        code, key = pay.project, pay.payee
+        if code not in projects or implements.get(code) == key:
+            continue
+        is_firm = firm.get(key)
+        if is_firm is None:
+            raw = pay.entry.payee or ""
+            is_firm = firm[key] = _is_firm(raw, words)
+            if is_firm:
+                names.setdefault(key, raw)
+        if is_firm:
+            held[key][code] += pay.amount
+    total = sum((max(p.budget, paid_total.get(code, ZERO)) for code, p in projects.items()), ZERO)
+    if not total:
+        return
+    for firm, by_code in sorted(held.items()):
+        got = sum(by_code.values(), ZERO)
+        if len(by_code) < least or got <= share * total:
+            continue
+        codes = sorted(by_code, key=lambda c: (-by_code[c], c))
+        project = projects[codes[0]]
+        yield findings.emit(
+            "firm-concentration", firm, ctx.master.accounts.get(project.account), amount=got,
+            links=sorted(codes), firm=names[firm], count=len(codes), codes="、".join(sorted(codes)),
+            share=got / total, total=total, limit=share)
+
+
+# -- the spending mix of 衔接资金 -----------------------------------------------------------------
+def _year_mix(ctx):
+    """{year: [all 衔接资金 allotted, to industry, to project management, the management
+    projects, the funds allotted]}."""
+    def build():
+        fund_words = ctx.settings["linked_fund_words"]
+        industry = set(industry_projects(ctx))
+        management = {code for code, p in ctx.master.projects.items()
+                      if p.category in ctx.settings["management_categories"]}
+        linked = {code for code, f in ctx.master.funds.items()
+                  if any(w in f.title or w in f.doc_no for w in fund_words)}
+        out = {}
+        for code in sorted(ctx.master.projects):
+            for flow in ctx.flows.allotted_to.get(code, ()):
+                if flow.fund not in linked:
+                    continue
+                year = flow.entry.date.year
+                row = out.setdefault(year, [ZERO, ZERO, ZERO, [], set()])
+                row[0] += flow.amount
+                row[4].add(flow.fund)
+                if code in industry:
+                    row[1] += flow.amount
+                if code in management:
+                    row[2] += flow.amount
+                    row[3].append(code)
+        return out
+    return ctx.memo("benefit.mix", build)
+
+
+def industry_share_low(ctx):
+    least = ctx.settings["industry_min_share"]
+    for year, (total, industry, _, _, funds) in sorted(_year_mix(ctx).items()):
+        if total <= 0 or datetime.date(year, 12, 31) > ctx.as_of or industry >= least * total:
+            continue
+        funds = sorted(funds)
+        yield findings.emit(
+            "industry-share-low", str(year), ctx.master.accounts.get(ctx.master.funds[funds[0]].account),
+            amount=industry, links=funds, facets={"year": year}, date=datetime.date(year, 12, 31),
+            year=year, total=total, share=industry / total, limit=least,
+            shortfall=(least * total - industry).quantize(Decimal("0.01")))
+
+
+def management_fee_over(ctx):
+    most = ctx.settings["management_fee_max_share"]
+    for year, (total, _, fee, codes, _) in sorted(_year_mix(ctx).items()):
+        if total <= 0 or fee <= most * total:
+            continue
+        codes = sorted(set(codes))
+        entry = ctx.master.accounts.get(ctx.master.projects[codes[0]].account)
+        yield findings.emit(
+            "management-fee-over", str(year), entry, amount=fee, links=codes, facets={"year": year},
+            date=min(datetime.date(year, 12, 31), ctx.as_of), year=year, total=total,
+            share=fee / total, limit=most, excess=fee - (most * total).quantize(Decimal("0.01")),
+            codes="、".join(codes))
+
+
+RULES = {"benefit-promise-unkept": promise_unkept, "firm-concentration": firm_concentration,
+         "industry-share-low": industry_share_low, "management-fee-over": management_fee_over}

@@ -1,0 +1,209 @@
+"""The cache of the loaded books (fundtrail.bookcache): the second load of unchanged books comes
+from it with the same entries, errors and findings; any change to what the load read, to
+fundtrail's version or to the settings rebuilds it; a file that is not the cache's own (forged,
+edited, a pickle payload) is never trusted and runs nothing."""
+
+import json
+import pickle
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from fundtrail import bookcache, loading
+from fundtrail.books import Books
+from fundtrail.cli import main
+from fundtrail.flows import FlowIndex
+from fundtrail.plugins import checks
+
+
+@pytest.fixture(autouse=True)
+def own_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the cache's MAC key
+
+
+@pytest.fixture
+def ledger(demo, tmp_path):
+    shutil.copytree(demo[0], tmp_path / "ws",
+                    ignore=shutil.ignore_patterns("*.picklecache", ".fundtrail-books.cache"))
+    return tmp_path / "ws" / "main.beancount"
+
+
+@pytest.fixture
+def fresh_loads(monkeypatch):
+    """How many loads read the ledger files (not the cache)."""
+    calls = []
+    real = loading._load
+
+    def counted(path, ledger_plugins):
+        calls.append(path)
+        return real(path, ledger_plugins)
+
+    monkeypatch.setattr(loading, "_load", counted)
+    return calls
+
+
+def load(ledger):
+    FlowIndex.forget()  # as a new process: nothing kept in memory
+    return Books.load(str(ledger))
+
+
+def test_the_second_load_is_the_kept_one_with_the_same_books_and_findings(ledger, fresh_loads):
+    first = load(ledger)
+    found = checks.all_findings(first.entries, first.options)
+    assert (ledger.parent / bookcache.CACHE_FILE).is_file() and len(fresh_loads) == 1
+    second = load(ledger)
+    assert len(fresh_loads) == 1  # from the cache
+    assert second.entries == first.entries and second.entries is not first.entries
+    assert [(type(e), e.source, e.message) for e in second.errors] == \
+        [(type(e), e.source, e.message) for e in first.errors]
+    assert str(second.options["dcontext"]) == str(first.options["dcontext"])
+    assert {k: v for k, v in second.options.items() if k != "dcontext"} == \
+        {k: v for k, v in first.options.items() if k != "dcontext"}
+    again = checks.all_findings(second.entries, second.options)
+    assert again == found and len(found) > 50
+    assert all(f.entry is None or any(f.entry is e for e in second.entries) for f in again[:20])
+    assert second.figures("project") == first.figures("project")
+
+
+def test_check_json_is_the_same_with_and_without_the_cache(ledger, fresh_loads):
+    runner = CliRunner()
+    fresh = runner.invoke(main, ["check", str(ledger), "--json"])
+    FlowIndex.forget()
+    kept = runner.invoke(main, ["check", str(ledger), "--json"])
+    assert len(fresh_loads) == 1, "the second check read the cache"
+    assert fresh.exit_code == kept.exit_code
+    assert json.loads(kept.stdout) == json.loads(fresh.stdout) and len(json.loads(fresh.stdout)) > 50
+
+
+@pytest.mark.parametrize("name", ["transactions/imported.beancount", "masterdata/projects.beancount",
+                                  "registers/households.csv", "main.beancount"])
+def test_one_byte_changed_in_any_file_the_load_reads_rebuilds(ledger, fresh_loads, name):
+    load(ledger)
+    path = ledger.parent / name
+    text = path.read_bytes()
+    path.write_bytes(text + b"\n")  # one byte: no entry changes, but the cache is not trusted
+    load(ledger)
+    assert len(fresh_loads) == 2
+    load(ledger)
+    assert len(fresh_loads) == 2  # rebuilt for the new content, trusted again
+
+
+def test_an_edit_is_seen_even_with_the_same_size_and_time(ledger, fresh_loads):
+    import os
+
+    books = load(ledger)
+    path = ledger.parent / "transactions/manual.beancount"
+    text = path.read_text("utf-8")
+    stat = path.stat()
+    assert "286000.00 CNY" in text
+    path.write_text(text.replace("286000.00 CNY", "286900.00 CNY", 1), "utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    edited = load(ledger)
+    assert len(fresh_loads) == 2 and edited.entries != books.entries
+
+
+def test_another_fundtrail_version_rebuilds(ledger, fresh_loads, monkeypatch):
+    load(ledger)
+    monkeypatch.setattr(bookcache, "__version__", "99.0")
+    load(ledger)
+    assert len(fresh_loads) == 2
+
+
+def test_another_settings_rebuilds_with_their_findings(ledger, fresh_loads):
+    before = load(ledger)
+    found = {f.id: f.severity for f in checks.all_findings(before.entries, before.options)}
+    rule = next(f.rule for f in checks.all_findings(before.entries, before.options) if f.severity != "low")
+    text = ledger.read_text("utf-8")
+    ledger.write_text(text.replace('plugin "fundtrail.plugins.checks"',
+                                   f'plugin "fundtrail.plugins.checks" "{{\'severity\': {{\'{rule}\': \'low\'}}}}"'),
+                      "utf-8")
+    after = load(ledger)
+    assert len(fresh_loads) == 2
+    now = {f.id: f.severity for f in checks.all_findings(after.entries, after.options)}
+    assert now != found and all(now[i] == "low" for i in now if i in found and
+                                any(f.id == i and f.rule == rule for f in checks.all_findings(after.entries, after.options)))
+
+
+@pytest.mark.parametrize("where", [0, 40, -10])
+def test_a_cache_with_one_byte_changed_is_not_trusted(ledger, fresh_loads, where):
+    books = load(ledger)
+    path = ledger.parent / bookcache.CACHE_FILE
+    content = bytearray(path.read_bytes())
+    content[where] ^= 0x01
+    path.write_bytes(bytes(content))
+    again = load(ledger)
+    assert len(fresh_loads) == 2 and again.entries == books.entries
+
+
+def test_a_cache_made_by_another_user_is_not_trusted(ledger, fresh_loads, monkeypatch, tmp_path):
+    load(ledger)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "other-config"))  # another key
+    load(ledger)
+    assert len(fresh_loads) == 2
+
+
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_crafted_cache_runs_nothing(ledger, tmp_path, fresh_loads):
+    import marshal
+
+    books = load(ledger)
+    path = ledger.parent / bookcache.CACHE_FILE
+    marker = tmp_path / "ran"
+    code = compile(f"open({str(marker)!r}, 'w')", "x", "exec")
+    for content in (pickle.dumps(_Payload(marker)),  # beancount's pickle cache would run it
+                    b"\0" * 32 + pickle.dumps(_Payload(marker)),
+                    path.read_bytes()[:32] + marshal.dumps(((), [code], {}, {}))):
+        path.write_bytes(content)
+        again = load(ledger)
+        assert not marker.exists()
+        assert again.entries == books.entries
+    assert len(fresh_loads) == 4
+
+
+def test_verify_and_seal_never_read_it(ledger, monkeypatch):
+    load(ledger)
+
+    def refuse(*args):
+        raise AssertionError("read the cache")
+
+    monkeypatch.setattr(bookcache, "read", refuse)
+    entries, _errors, _options = loading.load(ledger, trust_caches=False)
+    assert entries
+
+
+def test_fava_loads_through_the_cache(ledger, fresh_loads):
+    from fundtrail.web.serve import create_app
+
+    load(ledger)
+    app = create_app(str(ledger))
+    assert len(fresh_loads) == 1  # Fava's load came from the cache
+    fava_ledger = app.config["LEDGERS"].ledgers[0]
+    assert fava_ledger.all_entries == load(ledger).entries
+
+
+def test_reports_render_in_workers_in_order(demo_books):
+    from fundtrail.reports import batch, village
+
+    codes = village.village_codes(demo_books)[:3]
+    jobs = [(code, lambda code=code: village.notice_html(demo_books, "2024Q3", code)) for code in codes]
+    done = list(batch.render_all(jobs, workers=2))
+    assert [name for name, _ in done] == codes
+    assert all(content.startswith(b"%PDF") and len(content) > 10_000 for _, content in done)
+
+
+def test_report_all_writes_every_report_of_the_quarter(ledger, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["report", "all", str(ledger), "--quarter", "2024Q3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert "2024Q3-audit.pdf" in names and "2024-county-disclosure.pdf" in names
+    assert sum(1 for n in names if n.startswith("2024Q3-3704")) == 46
+    assert not [n for n in names if n.endswith(".part")]

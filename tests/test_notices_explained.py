@@ -111,3 +111,17 @@ def test_a_monthly_notice_from_the_command_line(demo, demo_books, tmp_path):
                                        "--quarter", "2024Q4", "--village", code])
     assert result.exit_code == 2 and "--quarter 或 --month" in result.output
     assert not (tmp_path / "x").exists()
+
+
+def test_marks_by_number_never_by_name():
+    from fundtrail.plugins.rules.related_parties import Officials
+
+    rows = [{"姓名": "张三", "身份证号": "370405197001010011", "单位/村": "泥河前村", "职务": "主任",
+             "关系人姓名": "张小三", "关系人身份证号": "370405199501010022", "关系": "儿子",
+             "银行卡号": "6228 0000 1111 2222"}]
+    known = Officials(rows, {})
+    assert village._mark(known, {"id_no": "370405197001010011"}) == "干部本人"
+    assert village._mark(known, {"id_no": "370405199501010022"}) == "干部亲属"
+    assert village._mark(known, {"card": "6228000011112222"}) == "干部本人"
+    assert village._mark(known, {"beneficiary": "张小三", "id_no": "370405199901010033"}) == ""
+    assert village._mark(None, {"id_no": "370405197001010011"}) == ""

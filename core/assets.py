@@ -219,12 +219,14 @@ def summary(master, book: AssetBook, village: str, start: datetime.date | None,
     }
 
 
-def by_class_and_village(master, end: datetime.date) -> list[dict]:
+def by_class_and_village(master, end: datetime.date, in_service: bool = False) -> list[dict]:
     """Assets registered by `end`, grouped by class then village: [{cls, count, value,
-    villages: [{village, assets, value}]}] in the order of CLASSES."""
+    villages: [{village, assets, value}]}] in the order of CLASSES; with `in_service`, only
+    those not sold or scrapped by `end` (master.disposals)."""
     out = []
     for cls in CLASSES:
-        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end]
+        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end
+                and not (in_service and a.id in master.disposals and master.disposals[a.id].date <= end)]
         if not mine:
             continue
         villages = defaultdict(list)

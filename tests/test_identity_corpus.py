@@ -17,6 +17,7 @@ planted cases) and false alarms (near misses found / near misses) and asserts re
 false alarm. A rule that is not in the catalogue yet is skipped.
 """
 
+import csv
 import shutil
 import tomllib
 from pathlib import Path
@@ -49,10 +50,13 @@ def build_variant(demo_root: Path, target: Path, rule: str) -> Path:
                     f'include "corpus/common.beancount"\ninclude "corpus/{rule}.beancount"\n',
                     "utf-8")
     register = target / "registers" / "households.csv"
-    header, *rows = (CORPUS / "households.csv").read_text("utf-8").splitlines()
-    text = register.read_text("utf-8")
-    assert text.splitlines()[0] == header, "the corpus register rows follow the demo's header"
-    register.write_text(text.rstrip("\n") + "\n" + "\n".join(rows) + "\n", "utf-8")
+    with (CORPUS / "households.csv").open(encoding="utf-8", newline="") as corpus:
+        rows = list(csv.DictReader(corpus))
+    with register.open(encoding="utf-8", newline="") as demo_register:
+        header = next(csv.reader(demo_register))
+    assert set(rows[0]) <= set(header), "the corpus register's columns are the demo's"
+    with register.open("a", encoding="utf-8", newline="") as out:  # by column name: the demo's may grow
+        csv.DictWriter(out, header, restval="", lineterminator="\n").writerows(rows)
     return main
 
 

@@ -171,7 +171,10 @@ class People:
         self.shared: set[str] = set()
         self.mismatched: list[str] = []  # paid into a card the register does not give them
         self.renamed: list[str] = []  # paid under two names, or not the register's
-        norm, first, shared = self.norm, self.first, self.shared
+        # ID number -> the card (as compared) of every payment to that person, for the people
+        # paid into one card as written; the others' cards are read per payment (`of`)
+        self.card_of: dict[str, str] = {}
+        norm, first, shared, card_of = self.norm, self.first, self.shared, self.card_of
         own_card = fam.card if fam else {}
         heads = fam.head if fam else {}
         for person, flows in by_person.items():
@@ -190,6 +193,7 @@ class People:
                     card = norm.get(raw)
                     if card is None:
                         card = norm[raw] = account_no(raw)
+                    card_of[person] = card
                     if card:
                         if first.setdefault(card, person) != person:
                             shared.add(card)
@@ -279,8 +283,11 @@ def shared_card(ctx):
     suspects = cards.shared | set(others)
     by_card = defaultdict(list)
     if suspects:
+        card_of = cards.card_of  # a person paid into one card: no reading of each payment
         for flow in chain(ctx.flows.subsidies, _paid(ctx)[1]):
-            card = cards.of(flow)
+            card = card_of.get(flow.person)
+            if card is None:
+                card = cards.of(flow)
             if card in suspects:
                 by_card[card].append(flow)
     for card, flows in named_only.items():

@@ -165,7 +165,7 @@ class People:
     or names the card and name rules must read in full; the common person, paid under one name
     into one card, costs a few comparisons."""
 
-    def __init__(self, by_person, fam: Families | None):
+    def __init__(self, by_person, fam: Families | None, index=None):
         self.norm: dict = {}
         self.first: dict[str, str] = {}
         self.shared: set[str] = set()
@@ -177,17 +177,27 @@ class People:
         norm, first, shared, card_of = self.norm, self.first, self.shared, self.card_of
         own_card = fam.card if fam else {}
         heads = fam.head if fam else {}
+        # the flow index's reading of each person's rows: a person whose subsidies (and only
+        # those) all name the first one's card and name needs no reading here
+        subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
+            else ({}, {}, ())
         for person, flows in by_person.items():
-            flow = flows[0]
-            meta = flow.meta
-            raw = account_as_written(flow)
-            name = meta.get("beneficiary") or flow.entry.payee
-            alike = True
-            for flow in flows:
+            raw = name = None
+            if person not in varied and flows is subsidies.get(person):
+                raw, name = row_of[person]
+            if raw and name:
+                alike = True  # every row names this card and this name
+            else:
+                flow = flows[0]
                 meta = flow.meta
-                if meta.get("card") != raw or (meta.get("beneficiary") or flow.entry.payee) != name:
-                    alike = False
-                    break
+                raw = account_as_written(flow)
+                name = meta.get("beneficiary") or flow.entry.payee
+                alike = True
+                for flow in flows:
+                    meta = flow.meta
+                    if meta.get("card") != raw or (meta.get("beneficiary") or flow.entry.payee) != name:
+                        alike = False
+                        break
             if alike:
                 if raw:
                     card = norm.get(raw)
@@ -249,7 +259,7 @@ def _paid(ctx) -> tuple[dict[str, list], list]:
 
 def _people(ctx) -> People:
     return ctx.memo("identity.people", lambda: People(
-        _paid(ctx)[0], families(ctx) if households(ctx) else None))
+        _paid(ctx)[0], families(ctx) if households(ctx) else None, ctx.flows))
 
 
 def _item(flow) -> str:

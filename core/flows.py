@@ -270,9 +270,9 @@ class FlowIndex:
         self.works: list[Flow] = []  # spending other than household subsidies
         self.subsidies: list[Flow] = []  # household subsidies
         self.by_person: dict[str, list[Flow]] = defaultdict(list)  # ID number -> subsidies
-        # ID number -> (`card:`, `beneficiary:`) of the first of its subsidies, and the ID
-        # numbers whose later subsidies name another card or name (read in the pass, in ledger
-        # order: a person's rows lie far apart in memory, reading them again costs more)
+        # ID number -> (`card:`, `beneficiary:`, village) of the first of its subsidies, and the
+        # ID numbers whose later subsidies name another card, name or village (read in the pass,
+        # in ledger order: a person's rows lie far apart in memory, reading them again costs more)
         self.row_of: dict[str, tuple] = {}
         self.varied: set[str] = set()
         self.transfers: list[Flow] = []  # money leaving bank accounts
@@ -373,7 +373,7 @@ class FlowIndex:
                         continue  # bounced: in the books, not spending
                     if person:
                         subsidies.append(flow)
-                        row = meta.get("card"), meta.get("beneficiary")  # read while at hand
+                        row = meta.get("card"), meta.get("beneficiary"), village  # while at hand
                         if person in by_person:
                             by_person[person].append(flow)
                             if row != row_of[person]:

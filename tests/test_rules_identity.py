@@ -288,7 +288,7 @@ def test_the_index_reading_of_each_persons_rows_decides_as_a_reading_of_every_ro
     assert not errors
     index = FlowIndex.of(entries)
     assert index.varied == {ID_B, ID_C.upper()}  # a bounced row is no payment: ID_D is alike
-    assert index.row_of[ID_A] == (CARD_A, "林生新")
+    assert index.row_of[ID_A] == (CARD_A, "林生新", "V1")
     ctx = Context(entries, {})
     fam = families(ctx)
     read, noted = People(index.by_person, fam), People(index.by_person, fam, index)

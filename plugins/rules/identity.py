@@ -184,7 +184,7 @@ class People:
         for person, flows in by_person.items():
             raw = name = None
             if person not in varied and flows is subsidies.get(person):
-                raw, name = row_of[person]
+                raw, name, _village = row_of[person]
             if raw and name:
                 alike = True  # every row names this card and this name
             else:

@@ -41,7 +41,9 @@ the same in the checks, `Books`, the reports, the exports and Fava:
 The same pass keeps what else the readers need, so nothing walks the entries again: the master
 data's directives, `custom` directives by type, balance assertions, voucher numbers, money left
 in suspense, and each bank account's balance and last movement (the transactions of each day,
-`by_day`, are grouped on first asking). The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
+`by_day`, are grouped on first asking), and each person's first card, name and village
+with the people whose later rows differ (`row_of`, `varied`: the identity rules read only
+those people's rows again). The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
 as the plugin, Fava and the CLI ask in turn, costs one identity comparison, not a rebuild).
 """
 
@@ -270,6 +272,11 @@ class FlowIndex:
         self.works: list[Flow] = []  # spending other than household subsidies
         self.subsidies: list[Flow] = []  # household subsidies
         self.by_person: dict[str, list[Flow]] = defaultdict(list)  # ID number -> subsidies
+        # ID number -> (`card:`, `beneficiary:`, village) of the first of its subsidies, and the
+        # ID numbers whose later subsidies name another card, name or village (read in the pass,
+        # in ledger order: a person's rows lie far apart in memory, reading them again costs more)
+        self.row_of: dict[str, tuple] = {}
+        self.varied: set[str] = set()
         self.transfers: list[Flow] = []  # money leaving bank accounts
         self.bank_last: dict[str, data.Transaction] = {}  # bank account -> its last movement
         self.bank_balance: dict[str, Decimal] = defaultdict(Decimal)
@@ -319,7 +326,7 @@ class FlowIndex:
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
-        paying = self._paying
+        paying, row_of, varied = self._paying, self.row_of, self.varied
         suspense_expense = acc.SUSPENSE_EXPENSE
         for entry in self.transactions:
             if entry.links:
@@ -368,10 +375,14 @@ class FlowIndex:
                         continue  # bounced: in the books, not spending
                     if person:
                         subsidies.append(flow)
+                        row = meta.get("card"), meta.get("beneficiary"), village  # while at hand
                         if person in by_person:
                             by_person[person].append(flow)
+                            if row != row_of[person]:
+                                varied.add(person)
                         else:
                             by_person[person] = [flow]
+                            row_of[person] = row
                     else:
                         works.append(flow)
                     if leaf:

@@ -262,3 +262,37 @@ def test_the_rules_are_catalogued_with_their_settings():
         entry = catalogue.rule(rule)
         assert entry.title and entry.criteria and entry.severity in ("medium", "high")
     assert DEFAULTS["payee_variant_edits"] == 2 and "payee_variant_window_days" not in DEFAULTS
+
+
+def test_the_index_reading_of_each_persons_rows_decides_as_a_reading_of_every_row(base):
+    """The flow index notes each person's first card and name and whose rows vary; the card and
+    name rules read only the others' rows in full, and decide as when reading every row."""
+    import textwrap
+
+    from beancount import loader
+    from rulebook import ACCOUNTS
+
+    from fundtrail.flows import FlowIndex
+    from fundtrail.plugins.rules.context import Context
+    from fundtrail.plugins.rules.identity import People, families
+
+    ledger = base + (subsidy("2024-06-20", "1", "林生新", ID_A, "V1", card=CARD_A)
+                     + subsidy("2024-09-20", "2", "林生新", ID_A, "V1", card=CARD_A)
+                     + subsidy("2024-06-20", "3", "钟丽春", ID_B, "V2", card=CARD_B)
+                     + subsidy("2024-09-20", "4", "钟丽春", ID_B, "V2", card=CARD_E)  # another card
+                     + subsidy("2024-06-20", "5", "魏芳鹏", ID_C, "V1", card=CARD_C)
+                     + subsidy("2024-09-20", "6", "魏方鹏", ID_C, "V1", card=CARD_C)  # another name
+                     + subsidy("2024-06-20", "7", "韦云鹏", ID_D, "V1", card=CARD_D)
+                     + subsidy("2024-09-20", "8", "韦云鹏", ID_D, "V1", card=CARD_E, status="失败"))
+    entries, errors, _ = loader.load_string(textwrap.dedent(ACCOUNTS + ledger))
+    assert not errors
+    index = FlowIndex.of(entries)
+    assert index.varied == {ID_B, ID_C.upper()}  # a bounced row is no payment: ID_D is alike
+    assert index.row_of[ID_A] == (CARD_A, "林生新", "V1")
+    ctx = Context(entries, {})
+    fam = families(ctx)
+    read, noted = People(index.by_person, fam), People(index.by_person, fam, index)
+    assert (noted.first, noted.shared, noted.mismatched, noted.renamed) == \
+        (read.first, read.shared, read.mismatched, read.renamed)
+    assert noted.mismatched == [ID_B] and noted.renamed == [ID_B, ID_C.upper()]
+    assert [f.links[-1] for f in findings(ledger, "card-mismatch")] == ["YKT-4"]

@@ -151,11 +151,12 @@ def _home_is(household, names, code) -> bool:
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
+    row_of, varied = ctx.flows.row_of, ctx.flows.varied  # a person's rows as the index read them
     for person, flows in ctx.flows.by_person.items():
         household = registered.get(person)
         # a flow's village is its `village:` (as text) when it has one: a person paid under
         # one village, their own when registered, is passed over
-        paid_in = set(map(VILLAGE, flows))
+        paid_in = set(map(VILLAGE, flows)) if person in varied else {row_of[person][2]}
         if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
             continue
         home, reported = (household.village if household else None), set()

@@ -163,33 +163,48 @@ class People:
     """One pass over the subsidies per person: each card's first person and the cards paid for
     two or more ID numbers (every card as written -> as compared), and the people whose cards
     or names the card and name rules must read in full; the common person, paid under one name
-    into one card, costs a few comparisons."""
+    into one card, costs a few comparisons. With the flow index (`index`), a person whose
+    subsidies the index read as all alike (`row_of`, `varied`) costs no reading of their rows."""
 
-    def __init__(self, by_person, fam: Families | None):
+    def __init__(self, by_person, fam: Families | None, index=None):
         self.norm: dict = {}
         self.first: dict[str, str] = {}
         self.shared: set[str] = set()
         self.mismatched: list[str] = []  # paid into a card the register does not give them
         self.renamed: list[str] = []  # paid under two names, or not the register's
-        norm, first, shared = self.norm, self.first, self.shared
+        # ID number -> the card (as compared) of every payment to that person, for the people
+        # paid into one card as written; the others' cards are read per payment (`of`)
+        self.card_of: dict[str, str] = {}
+        norm, first, shared, card_of = self.norm, self.first, self.shared, self.card_of
         own_card = fam.card if fam else {}
         heads = fam.head if fam else {}
+        # the flow index's reading of each person's rows: a person whose subsidies (and only
+        # those) all name the first one's card and name needs no reading here
+        subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
+            else ({}, {}, ())
         for person, flows in by_person.items():
-            flow = flows[0]
-            meta = flow.meta
-            raw = account_as_written(flow)
-            name = meta.get("beneficiary") or flow.entry.payee
-            alike = True
-            for flow in flows:
+            raw = name = None
+            if person not in varied and flows is subsidies.get(person):
+                raw, name, _village = row_of[person]
+            if raw and name:
+                alike = True  # every row names this card and this name
+            else:
+                flow = flows[0]
                 meta = flow.meta
-                if meta.get("card") != raw or (meta.get("beneficiary") or flow.entry.payee) != name:
-                    alike = False
-                    break
+                raw = account_as_written(flow)
+                name = meta.get("beneficiary") or flow.entry.payee
+                alike = True
+                for flow in flows:
+                    meta = flow.meta
+                    if meta.get("card") != raw or (meta.get("beneficiary") or flow.entry.payee) != name:
+                        alike = False
+                        break
             if alike:
                 if raw:
                     card = norm.get(raw)
                     if card is None:
                         card = norm[raw] = account_no(raw)
+                    card_of[person] = card
                     if card:
                         if first.setdefault(card, person) != person:
                             shared.add(card)
@@ -245,7 +260,7 @@ def _paid(ctx) -> tuple[dict[str, list], list]:
 
 def _people(ctx) -> People:
     return ctx.memo("identity.people", lambda: People(
-        _paid(ctx)[0], families(ctx) if households(ctx) else None))
+        _paid(ctx)[0], families(ctx) if households(ctx) else None, ctx.flows))
 
 
 def _item(flow) -> str:
@@ -279,8 +294,11 @@ def shared_card(ctx):
     suspects = cards.shared | set(others)
     by_card = defaultdict(list)
     if suspects:
+        card_of = cards.card_of  # a person paid into one card: no reading of each payment
         for flow in chain(ctx.flows.subsidies, _paid(ctx)[1]):
-            card = cards.of(flow)
+            card = card_of.get(flow.person)
+            if card is None:
+                card = cards.of(flow)
             if card in suspects:
                 by_card[card].append(flow)
     for card, flows in named_only.items():

@@ -23,6 +23,9 @@ TIME_FORMATS = ("%H:%M:%S", "%H%M%S", "%H:%M")
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
 SERIAL_RANGE = (20_000, 80_000)  # plausible serial days: 1954-10-03 to 2119-01-10
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")
+# an amount as written: digits, commas only between groups of three (1,234,567.89), an optional
+# sign and decimals; "1,2,3", "1e9", "1_000", "Infinity" are not amounts
+_AMOUNT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
 
 
 class CellError(ValueError):
@@ -65,7 +68,7 @@ def amount(cell, empty=EMPTY, scale: Decimal = ONE) -> Decimal | None:
     raw = cell.strip() if cell.isascii() else unicodedata.normalize("NFKC", cell).strip()
     if raw in empty:
         return None
-    number = raw.replace(",", "")
+    number = raw
     if not number.isascii():
         number = number.replace("¥", "").replace("元", "")
     number = number.replace(" ", "")
@@ -73,6 +76,9 @@ def amount(cell, empty=EMPTY, scale: Decimal = ONE) -> Decimal | None:
     if negative:
         number = number[1:-1]
     shown = raw if len(raw) <= 40 else raw[:40] + "…"
+    if not _AMOUNT.fullmatch(number):
+        raise CellError(f"金额格式错误 {shown!r} / malformed amount {shown!r}")
+    number = number.replace(",", "")
     try:
         value = Decimal(number)
     except InvalidOperation:

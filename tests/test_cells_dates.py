@@ -111,3 +111,17 @@ def test_a_serial_date_time_in_a_bank_statement_reads(tmp_path):
     ex = StatementImporter(builtin("abc-corporate")).read(path, ImportContext(tmp_path, [], batch="T"))
     first = ex.entries[0]
     assert first.date == D(2024, 7, 3) and "ABC-2345-20240703085432" in first.links
+
+
+@pytest.mark.parametrize("written", ["1,2,3", "12,34", "1e9", "1E+09", "1_000", "Infinity", "NaN", "1,0000"])
+def test_an_amount_cell_that_is_not_an_amount_as_written_is_refused(written):
+    """Commas only between groups of three; no exponent or underscore ("1,2,3" is not 123)."""
+    with pytest.raises(cells.CellError, match="金额格式错误"):
+        cells.amount(written)
+
+
+@pytest.mark.parametrize(("written", "read"), [("1,234,567.89", "1234567.89"), ("５００", "500.00"),
+                                                ("-0", "0.00"), ("(1,200.50)", "-1200.50"),
+                                                ("¥ 1,000元", "1000.00"), (".5", "0.50"), ("12.", "12.00")])
+def test_amounts_as_banks_write_them_still_read(written, read):
+    assert cells.amount(written) == Decimal(read)

@@ -41,7 +41,12 @@ def _header_lines() -> list[tuple[str, str]]:
                        ("divisions.csv", headers.DIVISION_LIST), ("items.csv", headers.SUBSIDY_ITEMS),
                        ("households.csv", headers.HOUSEHOLDS), ("officials.csv", headers.OFFICIALS),
                        ("requests.csv", headers.PAYMENT_REQUESTS), ("income.csv", headers.INCOME_RECORDS),
-                       ("distributions.csv", headers.DISTRIBUTIONS)):
+                       ("distributions.csv", headers.DISTRIBUTIONS), ("loans.csv", headers.LOANS),
+                       ("wages.csv", headers.WAGE_ROLL), ("purchases.csv", headers.PURCHASES),
+                       ("rents.csv", headers.LAND_RENT), ("leases.csv", headers.LEASES),
+                       ("receipts.csv", headers.LEASE_RECEIPTS), ("medical.csv", headers.MEDICAL_SCREENING),
+                       ("education.csv", headers.EDUCATION_SCREENING),
+                       ("disaster.csv", headers.DISASTER_SCREENING)):
         kinds.append((name, ",".join(f.names[0] for f in spec.fields)))
     return kinds
 
@@ -239,3 +244,30 @@ def test_option_errors_say_what_is_wrong_in_chinese_then_english(county, args, w
         assert word in result.output, result.output
     line = next(x for x in result.output.splitlines() if x.startswith("Error:"))
     assert HAN.search(line.split(" ", 2)[1]), line  # Chinese first
+
+
+NEW_KINDS = [(n, h) for n, h in HEADERS if n in {"loans.csv", "wages.csv", "purchases.csv", "rents.csv", "leases.csv",
+                                                  "receipts.csv", "medical.csv", "education.csv", "disaster.csv"}]
+
+
+@pytest.mark.parametrize("how", ["header only", "huge cell", "foreign encoding", "totals row only"])
+@pytest.mark.parametrize(("name", "header"), NEW_KINDS, ids=[n for n, _ in NEW_KINDS])
+def test_the_loan_benefit_and_screening_importers_refuse_bad_files_by_name(county, name, header, how):
+    """Every kind of the micro-loan, benefit-link and screening importers, each bad shape (the
+    generated examples above may not draw them all): a clear error, the workspace unchanged."""
+    ledger, inputs = county
+    data = {"header only": (header + "\r\n").encode(),
+            "huge cell": (header + "\n" + "年" * 200_000 + "\n").encode(),
+            "foreign encoding": (header + "\n").encode("big5", errors="replace") + b"2024-07-01,1,2,3\n",
+            "totals row only": (header + "\n合计" + "," * header.count(",") + "\n").encode()}[how]
+    inputs.mkdir(exist_ok=True)
+    path = inputs / name
+    path.write_bytes(data)
+    before = snapshot(ledger.parent)
+    for args in (("import", ledger, path, "--dry-run"), ("import", ledger, path)):
+        result = run(*args)
+        if how == "totals row only" and result.exit_code == 0:  # nothing to import: said, not written
+            assert "跳过" in result.output and "Traceback" not in result.output
+        else:
+            clear_error(result, path)
+    assert snapshot(ledger.parent) == before

@@ -160,3 +160,30 @@ def test_every_public_output_is_masked(planted, tmp_path):
     public |= evidence_numbers(books)  # voucher numbers and bank serials are not personal data
     bad = {name: leaks(text, known, public) for name, text in texts}
     assert not {name: found for name, found in bad.items() if found}
+
+
+def test_monthly_notices_household_cards_and_loan_and_screening_findings_are_masked(planted):
+    """The monthly notices (the month personal data was planted in, the month of a negative
+    balance's footnote), the 明白卡 of the families whose cards hold the most, and the messages of
+    the micro-loan, benefit-link, screening and three-colour findings."""
+    from fundtrail.plugins.checks import all_findings
+    from fundtrail.reports import household
+
+    root, books, project = planted
+    known = secrets(root, books)
+    texts = [(f"monthly {code} {month}", pdf_text(village.notice_pdf(books, month, code)))
+             for month in ("2024-05", "2024-07") for code in village.village_codes(books)]
+    joined = "\n".join(text for _, text in texts)
+    assert "临时补助" in joined and "赵六" in joined and "结余为负数的原因" in joined
+    families = sorted(household.families(books).values(),
+                      key=lambda f: -len(household.statement(books, f, 2024).lines))[:6]
+    for family in families:
+        texts.append((f"card {family.number}", pdf_text(household.card_pdf(books, family, 2024))))
+    assert "身份证" in texts[-1][1] or "户编号" in texts[-1][1]
+    rules = ("loan-", "benefit-", "screening-", "red-", "orange-", "risk-")
+    messages = [f.message for f in all_findings(books.entries, books.options) if f.rule.startswith(rules)]
+    assert len(messages) > 10
+    texts.append(("findings", "\n".join(messages)))
+    public = set(books.master.villages) | set(books.master.towns) | evidence_numbers(books)
+    bad = {name: leaks(text, known, public) for name, text in texts}
+    assert not {name: found for name, found in bad.items() if found}

@@ -45,10 +45,12 @@ def test_a_wage_roll_becomes_roll_rows_named_by_project_and_period(books, tmp_pa
     assert text.count(' custom "benefit-roll"') == 3
     assert 'project: "QH2024-001"' in text and 'kind: "务工"' in text and 'period: "2024-10"' in text
     assert "2024-09-30 custom" in text  # a month's row is dated on its last day
-    run_import(books, [roll], batch="T2")  # the same file again: nothing new
+    again = run_import(books, [roll], batch="T2").files[0]  # the same file again: nothing new
     assert (books.parent / "masterdata/benefit.beancount").read_text("utf-8").count(' custom "benefit-roll"') == 3
+    assert (again.new, again.present, again.updated) == (0, 3, 0)  # and the report says so
     fixed = write(tmp_path / "务工花名册2.csv", [r.replace("2100.00", "2200.00") for r in ROLL])
-    run_import(books, [fixed], batch="T3")  # a corrected roll updates the row in place
+    corrected = run_import(books, [fixed], batch="T3").files[0]  # a corrected roll updates the row in place
+    assert (corrected.new, corrected.present, corrected.updated) == (0, 2, 1)
     text = (books.parent / "masterdata/benefit.beancount").read_text("utf-8")
     assert text.count(' custom "benefit-roll"') == 3 and "2200.00 CNY" in text and "2100.00 CNY" not in text
 

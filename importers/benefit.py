@@ -144,6 +144,8 @@ class _Roll(TabularImporter):
                 amount = self._cell(path, number, cells.amount, row.get("gross"), labels.get("gross", ""))
             if amount is None:
                 raise BadInput(path, f"{labels.get(self.amount, '金额')}为空", "empty amount", number)
+            if amount < 0:  # a roll lists what was paid; a reversal is not a row of it
+                raise BadInput(path, f"{labels.get(self.amount, '金额')}为负数: {amount}", "negative amount", number)
             quantity = self._cell(path, number, cells.amount, row.get(self.quantity),
                                   labels.get(self.quantity, "数量"))
             if self.roll == "流转" and quantity is None:

@@ -64,6 +64,13 @@ def test_a_roll_naming_a_project_the_library_lacks_is_refused_at_its_row(books, 
     assert ' custom' not in (books.parent / "masterdata/benefit.beancount").read_text("utf-8")
 
 
+def test_a_roll_row_with_a_negative_wage_is_refused_at_its_row(books, tmp_path):
+    roll = write(tmp_path / "花名册.csv", ROLL[:3] + [ROLL[3].replace("2000.00,2000.00", "2000.00,-2000.00")])
+    with pytest.raises(BadInput) as caught:
+        run_import(books, [roll], batch="T")
+    assert "花名册.csv" in str(caught.value) and "第4行" in str(caught.value) and "负数" in str(caught.value)
+    assert ' custom' not in (books.parent / "masterdata/benefit.beancount").read_text("utf-8")
+
 LEASES = ["合同编号,资产编号,资产名称,出租方,承租方,年租金(元),支付方式,起租日期,止租日期,付款约定",
           "ZL-01,ZC-01,甲村车间,甲村股份经济合作社,青禾鑫源服饰有限公司,40000.00,季付,2024-01-01,2026-12-31,每季度首月10日前支付当季租金",
           "ZL-02,ZC-02,甲村冷库,甲村股份经济合作社,青禾丰源农业发展有限公司,\"36,000.00\",按年支付,45292,2025-12-31,每年1月31日前支付当年租金"]

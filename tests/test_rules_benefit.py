@@ -42,6 +42,15 @@ def test_a_wage_promise_counts_distinct_registered_workers(tmp_path):
     assert "承诺务工4户" in found[0].message and "实际只有3户" in found[0].message
 
 
+def test_a_worker_on_a_roll_with_nothing_paid_is_not_counted(tmp_path):
+    """A row of 0 or a negative wage (a reversal) does not make its person a worker the
+    promise counts."""
+    rows = [roll("QH2024-001", "务工", n) for n in (1, 2, 3)]
+    rows += [roll("QH2024-001", "务工", 4, amount="0.00"), roll("QH2024-001", "务工", 5, amount="-2000.00")]
+    found = run(tmp_path, "benefit-promise-unkept", project("QH2024-001"), *rows,
+                households=HOUSEHOLDS, as_of="2024-12-31")
+    assert [dict(f.facts)["reached"] for f in found] == ["3"]
+
 def test_a_kept_promise_and_a_running_project_are_silent(tmp_path):
     rows = [roll("QH2024-001", "务工", n) for n in (1, 2, 3, 4)]
     rows += [roll("QH2024-002", "务工", 5)]

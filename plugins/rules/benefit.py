@@ -9,7 +9,7 @@ benefit-promise-unkept (medium)
     rent rolls, one row each, naming its `project` and `kind`; docs/ledger-model.md) are added up once its period has ended (`end:` plus
     `benefit_grace_days` before the judging date): 人/户 count distinct registered people (an ID
     number in the household register, else a name of the register in the roll's village, else
-    the roll's own 是/否 mark when there is no register), not rows or months; 元 sums the
+    the roll's own 是/否 mark when there is no register) paid more than 0, not rows or months; 元 sums the
     amounts; 亩 sums the areas. Fewer than promised is a finding on the project's `open`.
     A project with a promise and no roll at all is reported only when `benefit_rolls_required`
     is set (variant `none`): a county that keeps no rolls yet is not flooded.
@@ -115,6 +115,8 @@ def reached(ctx, rows, unit: str, registered) -> Decimal:
     people = set()
     for entry in rows:
         meta = entry.meta
+        if (number_or_none(meta.get("amount")) or ZERO) <= 0:  # listed, nothing paid: not reached
+            continue
         number, name = id_no(meta.get("id_no")), str(meta.get("person") or "").strip()
         village = ctx.master.place_name(str(meta.get("village") or ""))
         if registered is None:

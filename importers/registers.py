@@ -31,7 +31,7 @@ from fundtrail.importers.tables import (
     read_sniffed,
     sniffed_head,
 )
-from fundtrail.ledgertext import money
+from fundtrail.ledgertext import WHITESPACE, controls_in, money
 from fundtrail.masterdata import read_register
 from fundtrail.workspace import REGISTER_HEADERS
 
@@ -163,12 +163,24 @@ class TabularImporter(FundtrailImporter):
             if row is None:
                 ex.skipped.append((number, "合计行 totals row"))
                 continue
+            self._refuse_controls(path, number, row)
             compared, shown = key(number, row)
             if compared in seen:
                 raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
                                f"{what[1]}{shown} repeated (also row {seen[compared]})", number)
             seen[compared] = number
             yield number, row, raw
+
+    def _refuse_controls(self, path: Path, number: int, row: dict) -> None:
+        """BadInput at a cell holding a control character (NUL, an escape), named by its row and
+        its column's heading as written (`importers.controls` would name the field only)."""
+        for name, value in row.items():
+            codes = controls_in(value, WHITESPACE) if isinstance(value, str) else []
+            if codes:
+                label = self.header(path)[3].get(name, name)
+                shown = " ".join(codes[:5])
+                raise BadInput(path, f"“{label}”列含有控制字符 {shown}，已拒绝导入，请在原文件中删除后重试",
+                               f"control characters in column {label} ({shown}): refused", number)
 
     def _cell(self, path, number, func, value, label):
         try:

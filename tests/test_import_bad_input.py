@@ -134,7 +134,7 @@ def control_character_in_a_register():
     cells = lines[2].split(",")
     cells[1] = cells[1][:1] + "\u202e" + cells[1][1:]  # a bidi override in the householder's name
     return "households.csv", "".join(lines[:2] + [",".join(cells)] + lines[3:]).encode(), [
-        "控制字符", "U+202E", cells[0]]
+        "控制字符", "U+202E", "第3行", "户主姓名"]
 
 
 def unknown_file():

@@ -145,6 +145,18 @@ def test_a_bad_row_names_the_file_and_the_row(tmp_path):
         directives(path, tmp_path)
 
 
+def test_a_control_character_in_a_cell_names_the_row_and_the_column_as_written(tmp_path):
+    """A NUL or an escape in a borrower's name: refused at its row, under the column's own
+    heading, not the field's name in the code."""
+    path = tmp_path / "county.csv"
+    _county_csv(path)
+    path.write_text(path.read_text("utf-8-sig").replace(",赵小红,", ",赵\x00小\x1b红,", 1), "utf-8-sig")
+    with pytest.raises(BadInput) as error:
+        directives(path, tmp_path)
+    message = str(error.value)
+    assert error.value.row == 4 and "county.csv" in message and "户主姓名" in message
+    assert "U+0000" in message and "控制字符" in message and "borrower" not in message and "head" not in message
+
 def test_an_unmapped_money_column_stops_the_import(tmp_path):
     path = tmp_path / "county.csv"
     _county_csv(path)

@@ -164,6 +164,7 @@ class TabularImporter(FundtrailImporter):
                 ex.skipped.append((number, "合计行 totals row"))
                 continue
             self._refuse_controls(path, number, row)
+            self._refuse_long_numbers(path, number, row)
             compared, shown = key(number, row)
             if compared in seen:
                 raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
@@ -181,6 +182,21 @@ class TabularImporter(FundtrailImporter):
                 shown = " ".join(codes[:5])
                 raise BadInput(path, f"“{label}”列含有控制字符 {shown}，已拒绝导入，请在原文件中删除后重试",
                                f"control characters in column {label} ({shown}): refused", number)
+
+    def _refuse_long_numbers(self, path: Path, number: int, row: dict) -> None:
+        """BadInput at an ID, card or account number a spreadsheet holds as a number of more than
+        15 digits: Excel keeps 15 significant digits, so its last digits are already lost
+        (370405196511036017 reads back as 370405196511036000); read as text it would be a wrong
+        number."""
+        codes = {f.id for f in self.own_spec.fields if f.type == "code"}
+        for name in codes & row.keys():
+            value = row[name]
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10 ** 15:
+                label = self.header(path)[3].get(name, name)
+                raise BadInput(path, f"“{label}”列的号码以数字保存，超过15位的末几位已被表格软件改动，"
+                                     f"请将该列设为文本格式后重新导出",
+                               f"column {label} holds a number of more than 15 digits: its last digits are "
+                               f"lost; save the column as text", number)
 
     def _cell(self, path, number, func, value, label):
         try:

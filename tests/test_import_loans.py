@@ -157,6 +157,21 @@ def test_a_control_character_in_a_cell_names_the_row_and_the_column_as_written(t
     assert error.value.row == 4 and "county.csv" in message and "户主姓名" in message
     assert "U+0000" in message and "控制字符" in message and "borrower" not in message and "head" not in message
 
+def test_an_id_number_an_excel_sheet_holds_as_a_number_is_refused_at_its_row(tmp_path):
+    """Excel keeps 15 significant digits: an 18-digit ID typed as a number has lost its last
+    digits, and is never written as a (wrong) ID number."""
+    path = tmp_path / "bank.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["序号", "贷款编号", "借款人", "身份证号", "贷款金额(元)", "贷款期限(月)", "放款日期", "到期日期"])
+    sheet.append([1, "QH-001", "张秀英", "370405197204031079", 30000, 36, "2024-03-15", "2027-03-14"])
+    sheet.append([2, "QH-002", "赵小红", 370405197508151560, 20000, 12, "2023-06-15", "2024-06-14"])
+    book.save(path)
+    with pytest.raises(BadInput) as error:
+        directives(path, tmp_path)
+    assert error.value.row == 3 and "bank.xlsx" in str(error.value) and "身份证号" in str(error.value)
+    assert "15位" in str(error.value)
+
 def test_an_unmapped_money_column_stops_the_import(tmp_path):
     path = tmp_path / "county.csv"
     _county_csv(path)

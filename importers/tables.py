@@ -73,10 +73,11 @@ def _cached(path: str, size: int, mtime: float, hint: str | None, sheet: str | N
     if p.suffix.lower() in sniff.EXCEL:
         return Table(p, sniff.excel_rows(p, sheet), "xlsx")
     text, encoding = sniff.decode(p, p.read_bytes(), hint)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(reader)
     except csv.Error as error:
-        raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
+        raise csv_error(p, error, reader.line_num) from None
     return Table(p, [(n, row) for n, row in enumerate(rows, 1)], encoding)
 
 
@@ -107,7 +108,7 @@ def head_table(path, hint: str | None = None, sheet: str | None = None,
                 break
     except csv.Error as error:  # a large file's head may end inside a quoted cell: its rows before do
         if not out or p.stat().st_size <= sniff.SNIFF_BYTES:
-            raise BadInput(p, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
+            raise csv_error(p, error, reader.line_num) from None
     return Table(p, out, encoding)
 
 
@@ -124,10 +125,21 @@ def stream_rows(path, hint: str | None = None, sheet: str | None = None, delimit
 
 def _csv_rows(path: Path, encoding: str, delimiter: str):
     with open(path, encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
         try:
-            yield from enumerate(csv.reader(handle, delimiter=delimiter), 1)
+            yield from enumerate(reader, 1)
         except csv.Error as error:
-            raise BadInput(path, f"CSV格式错误 {error}", f"malformed CSV: {error}") from None
+            raise csv_error(path, error, reader.line_num) from None
+
+
+def csv_error(path, error: csv.Error, line: int) -> BadInput:
+    """The refusal of a CSV the csv module cannot split, at the line it stopped on: a cell over
+    the csv module's limit is said in Chinese (单元格过长), any other error is a format error."""
+    if "field larger than field limit" in str(error):
+        limit = csv.field_size_limit()
+        return BadInput(path, f"单元格过长（超过 {limit} 个字符），请检查引号是否配对",
+                        f"a cell longer than {limit} characters: {error}", line or None)
+    return BadInput(path, "CSV格式错误（如引号不配对）", f"malformed CSV: {error}", line or None)
 
 
 def read_sniffed(path) -> Table:

@@ -270,4 +270,6 @@ def test_the_loan_benefit_and_screening_importers_refuse_bad_files_by_name(count
             assert "跳过" in result.output and "Traceback" not in result.output
         else:
             clear_error(result, path)
+        if how == "huge cell":  # said in Chinese, at its line
+            assert "第2行" in result.output and "单元格过长" in result.output, result.output
     assert snapshot(ledger.parent) == before

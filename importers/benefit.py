@@ -45,7 +45,7 @@ from fundtrail.importers.registers import (
     master_key,
     same_open,
 )
-from fundtrail.importers.tables import find_columns, header_score, read_sniffed
+from fundtrail.importers.tables import find_columns, header_score, read_sniffed, sniffed_head
 from fundtrail.ledgertext import money
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
@@ -66,7 +66,7 @@ class _Roll(TabularImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        table = read_sniffed(path)
+        table = sniffed_head(path)  # the head only: a large statement is not read whole to be told apart
         spec = self.own_spec
         project = {cells.fold(n) for f in ("project", "project_name") for n in spec[f].names}
         if not any(project & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
@@ -266,7 +266,7 @@ class LeaseReceiptImporter(_Collective):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        return 100 if header_score(read_sniffed(path), self.own_spec) == 100 else 0
+        return 100 if header_score(sniffed_head(path), self.own_spec) == 100 else 0
 
     def _header(self, path: Path):
         table = read_sniffed(path)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import random
 import sys
 import tempfile
 import time
@@ -34,33 +33,12 @@ from fundtrail.importers.pipeline import run_import
 from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.suggest import suggest
 
-PAYEES = ["青禾建工有限公司", "鲁南路桥工程有限公司", "禾丰农业专业合作社", "富康电子商务有限公司", "代发一卡通"]
-
 
 def generate(path: Path, rows: int, seed: int = 1) -> None:
-    rng = random.Random(seed)
-    day, balance = datetime.date(2020, 1, 1), Decimal("5000000.00")
-    lines = ["中国工商银行对公账户明细", "户名:青禾区财政局衔接资金专户", "账号:1605 0012 0920 0012 345"]
-    body, debits, credits = [], Decimal(0), Decimal(0)
-    for n in range(1, rows + 1):
-        if rng.random() < 0.03:
-            day += datetime.timedelta(days=1)
-        amount = Decimal(rng.randint(100, 5_000_000)) / 100
-        if rng.random() < 0.5 or balance < amount:
-            balance += amount
-            credits += amount
-            debit, credit = "", f'"{amount:,.2f}"'
-        else:
-            balance -= amount
-            debits += amount
-            debit, credit = f'"{amount:,.2f}"', ""
-        payee = rng.choice(PAYEES)
-        body.append(f'{day},{n:08d},{payee},3701{n:014d},转账支取 项目款{n % 97},{debit},{credit},"{balance:,.2f}"')
-    lines.append(f"起止日期:2020-01-01至{day}")
-    lines.append("日期,凭证号,对方户名,对方账号,摘要,借方发生额,贷方发生额,余额")
-    lines += body
-    lines.append(f'合计,,,,,"{debits:,.2f}","{credits:,.2f}",')
-    path.write_bytes(("\n".join(lines) + "\n").encode("gbk"))
+    """The statement benchmarks/import_memory.py writes (from 2020-01-01, written line by line)."""
+    from import_memory import statement
+
+    statement(path, rows, seed=seed)
 
 
 class DebitCredit(csvbase.Column):

@@ -16,6 +16,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from fundtrail.ledgertext import controls_in
+
 # Local state that is never history: load caches, the server's keys and sessions
 LOCAL = (".fundtrail/",)
 IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", ".fundtrail-books.cache*", *LOCAL, "__pycache__/", "/reports/")
@@ -73,7 +75,7 @@ def author_problem(name: str) -> str:
         return ord(c) <= 32 or c in _CRUD_ENDS
 
     if not name or any(c in _DROPPED or ord(c) < 32 or ord(c) == 127 for c in name) \
-            or crud(name[0]) or crud(name[-1]):
+            or controls_in(name) or crud(name[0]) or crud(name[-1]):  # a bidi override spoofs the author
         return (f"用户名 {name!r} 不能含 < > 或控制字符, 首尾不能是空格或 . , : ; \" ' \\ (git 会改写它) "
                 "the name must not hold < > or control characters, nor start or end with a space "
                 "or . , : ; \" ' \\ (git would alter it in the history)")

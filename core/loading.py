@@ -11,13 +11,24 @@ itself, under a policy:
       plugins = ["county_checks.plugin"]
       fava_extensions = ["county_checks.fava"]
 
-  Any other `plugin` line is an error naming the file and line, and its module is not imported;
+  Any other `plugin` line is an error naming the file and line, and its module is not imported.
+  A plugin's configuration string that is a Python expression but not a literal is refused the
+  same way (beancount's check_commodity, check_average_cost and commodity_attr `eval` theirs:
+  `"__import__('os').system(...)"` would run); a literal (`"{'a': 1}"`) or plain text
+  (`"Equity:Trading"`) passes. fundtrail's own plugins read theirs with `ast.literal_eval`
+  and report a bad one themselves;
 - `option "insert_pythonpath"` is refused (the ledger folder never goes on the import path) and
   `option "plugin_processing_mode" "raw"` too (it would switch off beancount's pad and balance
   checks); each is an error naming the file and line;
+- main.beancount itself may not be a symbolic link to a file in another folder (its text
+  would show in the errors, and that folder would become the workspace);
 - `include` takes only files inside the workspace (the folder of main.beancount, symbolic links
   resolved); an include that leads outside is an error naming the file and line, the file is
   not read;
+- an entry's place (`filename`, `lineno` metadata) is where the parser found it: the same keys
+  written in the books are an error and put back (Fava reads and writes an entry's source there);
+- `option "documents"` takes only folders inside the workspace (beancount walks each on every
+  load); another is an error naming the file and line, and is not read;
 - beancount's pickle cache (`.main.beancount.picklecache`) is never read nor written: a cache
   planted in the workspace would run code when unpickled and could answer with books that were
   never checked. A cache left there is left alone (nothing is deleted).
@@ -33,6 +44,7 @@ plugin the ledger names except beancount's own; verify runs the seal check itsel
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import glob
 import importlib
@@ -96,8 +108,29 @@ def plugin_allowed(name: str, county: frozenset[str] = frozenset()) -> bool:
         name.startswith(BEANCOUNT_PREFIXES + FUNDTRAIL_PREFIXES) or name in county)
 
 
+def config_is_code(config) -> bool:
+    """Whether a plugin's configuration string is Python code a plugin's `eval` would run: it
+    parses as an expression (as `eval` reads it, leading blanks dropped) but is not a literal."""
+    if not isinstance(config, str) or not config.strip():
+        return False
+    try:
+        tree = ast.parse(config.lstrip(" \t"), mode="eval")
+    except (SyntaxError, ValueError):
+        return False  # not Python: `eval` would fail too
+    except (MemoryError, RecursionError):
+        return True
+    try:
+        ast.literal_eval(tree)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return True
+    return False
+
+
 def load(ledger, trust_caches: bool = True):
     """(entries, errors, options) of the ledger, under the loading policy (module doc)."""
+    refused = _linked_out(ledger)
+    if refused is not None:
+        return refused
     path = Path(ledger).resolve()
     if not trust_caches:
         with sealcache.distrusted():
@@ -110,21 +143,41 @@ def load(ledger, trust_caches: bool = True):
 def kept_verdict(ledger):
     """What the last load of unchanged books found (errors, options, findings), from the cache of
     the loaded books without loading them (fundtrail.bookcache.verdict); None: load them."""
+    if _linked_out(ledger) is not None:
+        return None
     return bookcache.verdict(Path(ledger).resolve(), also=(settings_path(),))
 
 
 def load_to_verify(ledger):
     """(entries, errors, options) for `fundtrail verify`: the files read afresh, beancount's own
     checks (pad, balance, validation) run, no plugin the ledger names except beancount's own."""
+    refused = _linked_out(ledger)
+    if refused is not None:
+        return refused
     with sealcache.distrusted():
         return _load(Path(ledger).resolve(), ledger_plugins=False)
+
+
+def _linked_out(ledger):
+    """The load's answer when main.beancount is a symbolic link to a file in another folder
+    (nothing read, one error naming it); None when it is not."""
+    named = Path(ledger).absolute()
+    path = named.resolve()
+    if path.parent == named.parent.resolve():
+        return None
+    options = bc_options.OPTIONS_DEFAULTS.copy()
+    options.update(filename=str(named), include=[], input_hash="")
+    return [], [LoadRefused(
+        {"filename": str(named), "lineno": 0},
+        f"拒绝读取账簿: {named.name} 是指向其目录以外文件 ({path}) 的符号链接, 未被读取 "
+        "main file refused: a symbolic link out of its folder is not read", None)], options
 
 
 def _load(path: Path, ledger_plugins: bool):
     root = path.parent
     county, _extensions, errors = county_allowed()
     entries, parse_errors, options = _parse(path, root)
-    errors += parse_errors
+    errors += parse_errors + _confine_documents(options, path, root)
     entries.sort(key=data.entry_sortkey)
     entries, booking_errors = booking.book(entries, options)
     errors += booking_errors
@@ -132,25 +185,30 @@ def _load(path: Path, ledger_plugins: bool):
     for name, config in options["plugin"]:
         if not plugin_allowed(name, county):
             errors.append(_refused_plugin(path, name))
+        elif config_is_code(config) and not name.startswith(FUNDTRAIL_PREFIXES):  # ours literal_eval
+            errors.append(_refused_config(path, name))
         elif ledger_plugins or name.startswith(BEANCOUNT_PREFIXES):
             plugins.append((name, config))
     options["plugin"] = plugins
     options["pythonpath"] = []
     options["plugin_processing_mode"] = "default"
-    for name, _config in plugins:
-        preimport(name, root)
+    for name, config in list(plugins):
+        if not preimport(name, root):  # beancount would import it with the working directory on the path
+            plugins.remove((name, config))
+            errors.append(_unimportable(path, name))
     entries, errors = loader.run_transformations(entries, errors, options, None)
     errors += validation.validate(entries, options, None, None)
     options["input_hash"] = loader.compute_input_hash(options["include"])
     return entries, errors, options
 
 
-def preimport(name: str, root: Path) -> None:
+def preimport(name: str, root: Path) -> bool:
     """Import an allowed module with the workspace and the working directory off the import
-    path, so a file of the same name in the ledger folder can never stand in for it. A module
-    that does not import is left to beancount (or Fava), which reports it."""
+    path, so a file of the same name in the ledger folder can never stand in for it; whether it
+    imported. A module that does not import this way must not be run at all: beancount (or
+    Fava, which puts the ledger folder on the path) would try again and find the planted file."""
     if name in sys.modules:
-        return
+        return True
     here = {str(Path(root).resolve()), "", ".", os.getcwd()}
     saved = list(sys.path)
     sys.path[:] = [p for p in saved if p not in here
@@ -160,6 +218,7 @@ def preimport(name: str, root: Path) -> None:
             importlib.import_module(name)
     finally:
         sys.path[:] = saved
+    return name in sys.modules
 
 
 def _resolved(entry: str) -> Path:
@@ -188,7 +247,7 @@ def _parse(path: Path, root: Path):
         seen.add(filename)
         file_entries, file_errors, file_options = parser.parse_file(filename)
         entries += file_entries
-        errors += file_errors
+        errors += file_errors + _written_positions(file_entries, filename)
         if options is None:
             options = file_options
         else:
@@ -196,6 +255,16 @@ def _parse(path: Path, root: Path):
         cwd = os.path.dirname(filename)
         for pattern in file_options["include"]:
             search = pattern if os.path.isabs(pattern) else os.path.join(cwd, pattern)
+            fixed = _fixed_part(search)
+            if not _resolved(fixed).is_relative_to(root):
+                errors.append(_outside(filename, pattern, root))  # before any walk
+                continue
+            if "**" in search and _linked_folder(fixed):
+                errors.append(LoadRefused(
+                    _where(filename, _INCLUDE, pattern),
+                    f'拒绝包含 "{pattern}": 其下的目录含有符号链接, "**" 会沿链接遍历 (可能是整台机器或无限循环), '
+                    '请写出具体的文件 include refused: "**" would follow a linked folder', None))
+                continue
             matched = glob.glob(search, recursive=True)
             if not matched:
                 errors.append(loader.LoadError(
@@ -205,11 +274,7 @@ def _parse(path: Path, root: Path):
             for name in matched:
                 full = os.path.normpath(os.path.join(cwd, name))
                 if not _resolved(full).is_relative_to(root):
-                    errors.append(LoadRefused(
-                        _where(filename, _INCLUDE, pattern),
-                        f'拒绝包含工作区以外的文件 "{pattern}": 只能包含 {root.name}/ 目录内的账簿文件, '
-                        "该文件未被读取 include refused: only files inside the workspace are read",
-                        None))
+                    errors.append(_outside(filename, pattern, root))
                     continue
                 if not os.path.isfile(full):
                     errors.append(loader.LoadError(
@@ -223,6 +288,68 @@ def _parse(path: Path, root: Path):
     options = loader.aggregate_options_map(options, others)
     errors += _refused_options(options, others, path)
     return entries, errors, options
+
+
+def _written_positions(entries, filename: str) -> list[LoadRefused]:
+    """Entries whose `filename` or `lineno` metadata was written in the books (beancount lets it
+    replace where the parser found the entry): put back where the parser found them (a line
+    number that was replaced is lost: 0, which Fava treats as an entry it cannot edit), each an
+    error. Fava reads and writes an entry's source at that place, and the seal memory takes its
+    text from there: a planted `filename: "/home/…/.bashrc"` would be written by an edit in
+    Fava."""
+    errors = []
+    for entry in [e for e in entries if e.meta["filename"] != filename
+                  or e.meta["lineno"].__class__ is not int]:
+        meta = entry.meta
+        meta["filename"] = filename
+        if type(meta["lineno"]) is not int:
+            meta["lineno"] = 0
+        errors.append(LoadRefused(
+            {"filename": filename, "lineno": meta["lineno"]},
+            "拒绝元数据 filename / lineno: 分录的文件和行号由解析器记录, 账簿中写的已忽略 "
+            "metadata filename / lineno refused: an entry's place is the parser's", entry))
+    return errors
+
+
+def _confine_documents(options, path: Path, root: Path) -> list[LoadRefused]:
+    """`option "documents"` folders outside the workspace dropped, each an error naming the file
+    and line: beancount walks every documents folder on every load (`"/"` walked the whole
+    machine, minutes on each command) and makes a document entry of each file it finds."""
+    kept, errors = [], []
+    for folder in options.get("documents", []):
+        if _resolved(os.path.join(root, folder)).is_relative_to(root):
+            kept.append(folder)
+            continue
+        errors.append(LoadRefused(
+            _where(path, r'^\s*option\s+"documents"\s+"{}"', folder),
+            f'拒绝工作区以外的凭证目录 "{folder}": 只能是 {root.name}/ 目录内的目录, 未被读取 '
+            "documents folder outside the workspace refused, not read", None))
+    options["documents"] = kept
+    return errors
+
+
+def _fixed_part(search: str) -> str:
+    """The folder an include pattern's glob would walk from: its path up to the first part with
+    a wildcard (`/**/*.beancount` walks the whole machine)."""
+    parts = search.split(os.sep)
+    for number, part in enumerate(parts):
+        if glob.has_magic(part):
+            return os.sep.join(parts[:number]) or os.sep
+    return search
+
+
+def _linked_folder(folder: str) -> bool:
+    """Whether a folder below `folder` is a symbolic link: a `**` pattern's glob follows it (a
+    link to / walks the whole machine, two links to `.` branch without end)."""
+    return any(os.path.islink(os.path.join(here, name))
+               for here, folders, _files in os.walk(folder) for name in folders)
+
+
+def _outside(filename, pattern: str, root: Path) -> LoadRefused:
+    return LoadRefused(
+        _where(filename, _INCLUDE, pattern),
+        f'拒绝包含工作区以外的文件 "{pattern}": 只能包含 {root.name}/ 目录内的账簿文件, '
+        "该文件未被读取 include refused: only files inside the workspace are read", None)
 
 
 _INCLUDE = r'^\s*include\s+"{}"'
@@ -272,3 +399,17 @@ def _refused_plugin(path: Path, name: str) -> LoadRefused:
         f'拒绝运行插件 "{name}": 不在允许列表中, 未被加载 (允许 beancount.plugins.*、beancount.ops.*、'
         f"fundtrail.plugins.* 及县级设置 {settings_path()} 中列出的模块) "
         "plugin refused: not on the allow-list, not imported", None)
+
+
+def _refused_config(path: Path, name: str) -> LoadRefused:
+    return LoadRefused(
+        _where(path, _PLUGIN, name),
+        f'拒绝运行插件 "{name}": 其配置是 Python 代码而不是字面值 (只能写数字、文字、列表、字典), 未被运行 '
+        "plugin refused: its configuration is Python code, not a literal", None)
+
+
+def _unimportable(path: Path, name: str):
+    return loader.LoadError(
+        _where(path, _PLUGIN, name),
+        f'插件 "{name}" 无法从已安装的模块导入, 未被运行 (账簿目录中的同名文件不会被使用) '
+        "plugin not importable from the installed packages, not run", None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from fundtrail.idno import id_no  # the one normalisation of an ID number
 
@@ -65,26 +66,43 @@ def _checked(path: str, read, lacks_id, empty):
     return rows, ""
 
 
-_TEXTS = ("户编号", "户主姓名", "身份证号", "行政村", "户类型", "风险等级", "一卡通账号")
-_DATES = ("识别日期", "风险消除日期")
+_TEXTS = ("户编号", "户主姓名", "身份证号", "行政村", "户类型", "风险等级", "一卡通账号", "帮扶措施")
+_DATES = ("识别日期", "风险消除日期", "措施落实日期", "走访日期")
 
 
 class Household:
     """A row of the household register, typed: 户编号, 户主姓名, 身份证号, 行政村 (its name, as the
     register writes it), 户类型 (`category`), 风险等级 (`risk`: 红/橙/蓝, "" when not graded),
-    一卡通账号 (`card`), 识别日期 and 风险消除日期. Read-only by convention."""
+    一卡通账号 (`card`), 识别日期 (for a 脱贫户 graded by colour: the day it was graded) and
+    风险消除日期, and what the national monitoring system's export says was done: 帮扶措施
+    (`measure`), 措施落实日期 (`helped`, the day the measure took effect) and 走访日期 (`visited`,
+    the latest household visit). Read-only by convention."""
 
-    __slots__ = ("number", "name", "id_no", "village", "category", "risk", "card", "identified",
-                 "cleared")
+    __slots__ = ("number", "name", "id_no", "village", "category", "risk", "card", "measure",
+                 "identified", "cleared", "helped", "visited")
 
-    def __init__(self, number, name, id_no, village, category, risk, card, identified, cleared):
+    def __init__(self, number, name, id_no, village, category, risk, card, measure="",
+                 identified=None, cleared=None, helped=None, visited=None):
         self.number, self.name, self.id_no, self.village = number, name, id_no, village
-        self.category, self.risk, self.card = category, risk, card
+        self.category, self.risk, self.card, self.measure = category, risk, card, measure
         self.identified, self.cleared = identified, cleared
+        self.helped, self.visited = helped, visited
 
     @property
     def monitored(self) -> bool:
         return self.category.startswith("监测户") or any(k in self.category for k in MONITORED)
+
+    @property
+    def graded(self) -> bool:
+        """Under three-colour management (三级风险三色管理): a 脱贫户 or 监测户 with a colour and the
+        day it was identified (graded)."""
+        return bool(self.risk and self.identified)
+
+    def graded_in(self, start: datetime.date, end: datetime.date) -> bool:
+        """Graded (a 脱贫户 or 监测户 with a colour and a 识别日期) and not yet cleared somewhere
+        in [start, end]."""
+        return (self.graded and self.identified <= end
+                and (self.cleared is None or self.cleared >= start))
 
     def at_risk(self, start: datetime.date, end: datetime.date) -> bool:
         """Monitored and not yet cleared somewhere in [start, end]."""
@@ -133,7 +151,7 @@ def _typed_rows(header: list[str], rows: list[list[str]]):
     the last is read, as csv.DictReader does. A date is parsed once per distinct text."""
     width = len(header)
     where = {name: i for i, name in enumerate(header)}  # the last of a name named twice
-    number, name, person, village, category, risk, card = (
+    number, name, person, village, category, risk, card, measure = (
         where.get(key, width) for key in _TEXTS)  # width: the "" each row gets at its end
     dates = [(key, where.get(key, width)) for key in _DATES]
     parsed: dict[str, datetime.date | None] = {"": None}
@@ -161,4 +179,69 @@ def _typed_rows(header: list[str], rows: list[list[str]]):
             row[number].strip(), row[name].strip(),
             given if given.isdigit() and given.isascii() else id_no(given),
             row[village].strip(), row[category].strip(), grade if grade in RISKS else "",
-            row[card].strip(), *day), "；".join(wrong)
+            row[card].strip(), row[measure].strip(), *day), "；".join(wrong)
+
+
+# -- the departments' screening lists (部门筛查预警) -----------------------------------------------
+SCREENING_KINDS = ("医疗", "教育", "灾害")  # medical self-pay, education expense, disaster
+
+
+class Clue:
+    """A row of the screening register (`custom "register" "screening"`): a risk clue one
+    department reported. `kind` is one of SCREENING_KINDS; `id_no` may be "" (an education list
+    names the parent and village only); `amount` (Decimal) is the self-paid medical cost, the
+    education expense borne by the family or the direct disaster loss; `detail` what happened
+    (hospital, school, 房屋倒塌...); `source` the list it came from."""
+
+    __slots__ = ("kind", "id_no", "name", "town", "village", "date", "amount", "detail", "source")
+
+    def __init__(self, kind, id_no, name, town, village, date, amount, detail="", source=""):
+        self.kind, self.id_no, self.name, self.town, self.village = kind, id_no, name, town, village
+        self.date, self.amount, self.detail, self.source = date, amount, detail, source
+
+    def __repr__(self):
+        return f"Clue({self.kind} {self.date} {self.name} {self.village} {self.amount})"
+
+
+class ScreeningRegister:
+    """The screening register of one load: `clues` in file order, `problem` (why it cannot be
+    used) and `problems` (that reason and each malformed row)."""
+
+    __slots__ = ("path", "clues", "problem", "problems")
+
+    def __init__(self, path="", clues=(), problem="", problems=()):
+        self.path, self.clues, self.problem, self.problems = path, list(clues), problem, list(problems)
+
+    @classmethod
+    def read(cls, path: str) -> ScreeningRegister:
+        if not path:
+            return cls()
+        (header, rows), problem = _checked(
+            path, read_table, lambda table: table[1] and ID_COLUMN not in table[0], ([], []))
+        where = {name: i for i, name in enumerate(header)}
+        clues, problems = [], [problem] if problem else []
+        for number, row in enumerate(rows, 1):
+            cell = {key: (row[i].strip() if i < len(row) else "") for key, i in where.items()}
+            wrong = []
+            kind = cell.get("类别", "")
+            if kind not in SCREENING_KINDS:
+                wrong.append(f"类别应为 {'/'.join(SCREENING_KINDS)}: {kind!r}")
+            try:
+                day = datetime.date.fromisoformat(cell.get("日期", ""))
+            except ValueError:
+                wrong.append(f"日期应为 YYYY-MM-DD: {cell.get('日期', '')!r}")
+            try:
+                amount = Decimal(cell.get("金额", "") or "0")
+            except InvalidOperation:
+                wrong.append(f"金额应为数字: {cell.get('金额', '')!r}")
+            if not (cell.get("身份证号") or cell.get("姓名")):
+                wrong.append("缺少身份证号和姓名 no ID number or name")
+            if wrong:
+                problems.append(f"筛查预警名单第{number}条记录 screening register row {number}: "
+                                + "；".join(wrong))
+                continue
+            given = cell.get("身份证号", "")
+            clues.append(Clue(kind, id_no(given) if given else "", cell.get("姓名", ""),
+                              cell.get("乡镇", ""), cell.get("行政村", ""), day, amount,
+                              cell.get("情况", ""), cell.get("来源", "")))
+        return cls(path, clues, problem, problems)

@@ -4,7 +4,9 @@ Recomputing the canonical digests (fundtrail.canonical) of a 100k-transaction le
 a tenth of a load, more than the seal plugin may add. But a sealed period whose entries are
 written byte for byte as when it was last verified needs no recomputing: the plugin fingerprints
 each period's entries by their raw text and recomputes digests only when the fingerprint is not
-the one it last verified for that seal. An entry's text is taken where the parser found it: from
+the one it last verified for that seal. An entry's text is taken where the parser found it (an entry whose
+`filename` or `lineno` metadata, which the books themselves can set, names anything but a file the
+parser read and a line number is not fingerprinted, so its period is verified in full): from
 its line (the entry's `lineno`) up to the line where the next entry the parser read from that
 file begins (or the end of the file), so everything the parser read into the entry (a memo
 string with line breaks and dates in it, the postings after it) is in its text; a file whose
@@ -82,8 +84,11 @@ def _mac(payload: bytes) -> bytes:
 
 
 class VerifiedPeriods:
-    def __init__(self, root: Path, main_file: Path, entries=()):
+    def __init__(self, root: Path, main_file: Path, entries=(), files=None):
         self.entries = entries  # all the entries loaded: where each file's entries begin
+        # the files the parser read (options_map["include"]): an entry's `filename` and `lineno`
+        # metadata can be written in the books, and must not lead the memory to another text
+        self.files = frozenset(files) if files is not None else None
         self.starts: dict[str, list[int]] | None = None
         self.path = Path(root) / CACHE_FILE
         self.context = hashlib.blake2b(VERSION + Path(main_file).read_bytes(), digest_size=16).digest()
@@ -109,7 +114,10 @@ class VerifiedPeriods:
         fingerprint, known = last if isinstance(last, tuple) and len(last) == 2 else (None, {})
         by_file: dict[str, list] = {}
         for entry in entries:
-            by_file.setdefault(entry.meta["filename"], []).append(entry)
+            filename, lineno = entry.meta.get("filename"), entry.meta.get("lineno")
+            if type(lineno) is not int or (self.files is not None and filename not in self.files):
+                return False, None  # where the parser did not read it: verified in full
+            by_file.setdefault(filename, []).append(entry)
         parts = {}
         for filename, items in sorted(by_file.items()):
             text = self._text(filename)

@@ -199,7 +199,7 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     `fundtrail verify` does not)."""
     root = root_of(options_map)
     seals = read_seals(entries)
-    memo = (VerifiedPeriods(root, Path(options_map["filename"]), entries)
+    memo = (VerifiedPeriods(root, Path(options_map["filename"]), entries, options_map.get("include"))
             if cached and seals and sealcache.enabled() else None)
     folder = root / SIDECAR_DIR
     sidecars = sorted(folder.glob("*.tsv")) if folder.is_dir() else []
@@ -366,7 +366,8 @@ def remember(entries, options_map, through: datetime.date, hash_: str) -> None:
         return
     seals = read_seals(entries)
     days = [seals[-1].through, through] if seals else [through]
-    memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]), entries)
+    memo = VerifiedPeriods(root_of(options_map), Path(options_map["filename"]), entries,
+                           options_map.get("include"))
     memo.remember(hash_, memo.check(hash_, periods(entries, days)[-1])[1])
     memo.save({s.hash for s in seals} | {hash_})
 

@@ -24,8 +24,11 @@ REPORTS = "reports"  # generated notices, reports and exports
 FOLDERS = ("inbox", "documents", REPORTS, "registers", "masterdata", "transactions", "layouts")
 REGISTER_HEADERS = {
     "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
-                   "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话", "识别日期", "风险消除日期"],
+                   "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话", "识别日期", "风险消除日期",
+                   "帮扶措施", "措施落实日期", "走访日期"],
     "officials": ["姓名", "身份证号", "单位/村", "职务", "关系人姓名", "关系人身份证号", "关系"],
+    # the departments' screening lists (医疗自付, 教育负担, 受灾): one row per event
+    "screening": ["类别", "身份证号", "姓名", "乡镇", "行政村", "日期", "金额", "情况", "来源"],
 }
 LEDGER_FILES = {
     "masterdata/funds.beancount": "预算指标 (fund indicators): one `open Income:Fund:<Level>:<code>` per 指标文号",

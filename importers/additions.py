@@ -18,7 +18,11 @@ the would-be ledger gives:
 - sealed periods: when an addition falls on or before the last seal's day, the seal check
   (fundtrail.seals.verify) of the books with the additions.
 
-The caller drops the errors the books had before the import (as for a full load). Imports that
+The errors of the checks that read the additions alone (parsing back, transactions balancing,
+inactive or unknown accounts, currencies) and those of the import's own balance assertions are
+the import's own (`Own`): all of them are new.
+From the others, which read the books too, the caller drops the errors the books had before the
+import (as for a full load). Imports that
 rewrite files (master data, registers, a superseded opening entry) are validated by loading the
 would-be ledger instead (importers/pipeline.py).
 """
@@ -29,6 +33,7 @@ import collections
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import NamedTuple
 
 from beancount.core import data, getters
 from beancount.ops import balance, validation
@@ -38,14 +43,23 @@ from fundtrail import seals
 from fundtrail.ledgertext import entry_text
 
 CHUNK = 1000
+NAMED = 20  # rows kept per day and account for the errors that name them (the refusal shows 20)
 
 
-class ParseProblem:
+class Own(NamedTuple):
+    """An error of the additions alone (beancount's message): not one the books had already,
+    even when the books hold an error with the same message."""
+
+    source: dict
+    message: str
+    entry: object
+
+
+class ParseProblem(Own):
     """A parse error of the rendered additions, in the shape of a beancount error."""
 
-    def __init__(self, message: str, entry):
-        self.message, self.entry = message, entry
-        self.source = dict(getattr(entry, "meta", None) or {})
+    def __new__(cls, message: str, entry):
+        return super().__new__(cls, dict(getattr(entry, "meta", None) or {}), message, entry)
 
 
 class Additions:
@@ -61,8 +75,8 @@ class Additions:
         self.through = sealed[-1].through if sealed else None
         self.opens, self.balances, self.in_seal, self.complex, self.chunk, self.found = [], [], [], [], [], []
         self.sums: dict[tuple, Decimal] = collections.defaultdict(Decimal)  # (day, account, currency)
-        self.uses: dict[tuple, list] = {}  # (day, account) -> [entries, the first one's meta]
-        self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, first meta]
+        self.uses: dict[tuple, list] = {}  # (day, account, allowed after its close) -> [entries, metas]
+        self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, metas] (`_count`)
         self.earliest: datetime.date | None = None
         self.count = 0
 
@@ -75,8 +89,9 @@ class Additions:
         else:
             if self.earliest is None or entry.date < self.earliest:
                 self.earliest = entry.date
+            after_close = isinstance(entry, validation.ALLOW_AFTER_CLOSE)
             for account in getters.get_entry_accounts(entry):
-                _count(self.uses, (entry.date, account), entry.meta)
+                _count(self.uses, (entry.date, account, after_close), entry.meta)
             if isinstance(entry, data.Balance):
                 self.balances.append(entry)
             elif isinstance(entry, data.Transaction):
@@ -94,7 +109,8 @@ class Additions:
 
     def _flush(self) -> None:
         self.found += _parse_back(self.chunk)
-        self.found += validation.validate_check_transaction_balances(self.chunk, self.options)
+        self.found += [Own(e.source, e.message, e.entry) for e in
+                       validation.validate_check_transaction_balances(self.chunk, self.options)]
         self.chunk = []
 
     def problems(self) -> list:
@@ -106,13 +122,15 @@ class Additions:
         frame = sorted(accounts_of + self.opens, key=data.entry_sortkey)
         out += validation.validate_open_close(frame, options)
         out += self._inactive(frame) + self._currency(frame)
-        touched = _touched(account for _, account in self.uses)
+        touched = _touched(account for _, account, _ in self.uses)
         asserted = [e for e in books if isinstance(e, data.Balance) and e.account in touched]
         out += validation.validate_duplicate_balances(
             sorted(asserted + self.balances, key=data.entry_sortkey), options)
         if self.earliest is not None:
-            out += _balances(books, options, self._daily() + self.balances + self.complex,
-                             accounts_of + self.opens, touched, self.earliest)
+            mine = {id(e.meta) for e in self.balances}  # the import's own assertions' errors are its own
+            out += [Own(e.source, e.message, e.entry) if id(getattr(e.entry, "meta", None)) in mine else e
+                    for e in _balances(books, options, self._daily() + self.balances + self.complex,
+                                       accounts_of + self.opens, touched, self.earliest)]
         out += _seals(books, options, self.in_seal)
         return out
 
@@ -127,38 +145,48 @@ class Additions:
 
     def _inactive(self, frame: list) -> list:
         """beancount's validate_active_accounts on the additions: a reference to an account on a
-        day before its `open` or after its `close`, or to an account never opened."""
+        day before its `open` or after its `close` (a balance assertion, document or note may
+        follow the close), or to an account never opened."""
         opened, closed = {}, {}
         for entry in frame:
             (opened if isinstance(entry, data.Open) else closed).setdefault(entry.account, entry.date)
         out = []
-        for (day, account), (count, meta) in self.uses.items():
+        for (day, account, after_close), slot in self.uses.items():
             if account not in opened:
                 message = f"Invalid reference to unknown account '{account}'"
-            elif day < opened[account] or (account in closed and day > closed[account]):
+            elif day < opened[account] or (account in closed and day > closed[account] and not after_close):
                 message = f"Invalid reference to inactive account '{account}'"
             else:
                 continue
-            out += [validation.ValidationError(meta, message, None)] * count
+            out += _errors(slot, message)
         return out
 
     def _currency(self, frame: list) -> list:
         """beancount's validate_currency_constraints on the additions."""
         allowed = {e.account: e.currencies for e in frame if isinstance(e, data.Open) and e.currencies}
         out = []
-        for (account, currency), (count, meta) in self.currencies.items():
+        for (account, currency), slot in self.currencies.items():
             if account in allowed and currency not in allowed[account]:
-                out += [validation.ValidationError(
-                    meta, f"Invalid currency {currency} for account '{account}'", None)] * count
+                out += _errors(slot, f"Invalid currency {currency} for account '{account}'")
         return out
 
 
 def _count(table: dict, key: tuple, meta) -> None:
+    """One more entry of `key`; the metadata of the first `NAMED` are kept (an error names each
+    of those rows, as a load of the ledger would; the rest repeat the last one kept)."""
     slot = table.get(key)
     if slot is None:
-        table[key] = [1, meta]
+        table[key] = [1, [meta]]
     else:
         slot[0] += 1
+        if len(slot[1]) < NAMED:
+            slot[1].append(meta)
+
+
+def _errors(slot: list, message: str) -> list:
+    """The errors of one summary slot (`_count`): one per entry, each at its own row while kept."""
+    count, metas = slot
+    return [Own(meta, message, None) for meta in metas] + [Own(metas[-1], message, None)] * (count - len(metas))
 
 
 def problems(books: list, options: dict, additions: list) -> list:

@@ -16,6 +16,7 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail.importers.classify import Classifier
+from fundtrail.importers.errors import BadInput
 from fundtrail.masterdata import MasterData
 from fundtrail.seals import read_seals
 
@@ -76,11 +77,11 @@ class ImportContext:
     def refresh(self) -> None:
         """Re-read master data and rules (after a register of this batch added funds/projects)."""
         self.master = MasterData.from_entries(self.entries)
-        self.by_number: dict[str, str] = {}
+        self.by_number: dict[str, list[str]] = {}
         for account, entry in self.master.accounts.items():
             number = digits(entry.meta.get("account_no", ""))
             if number:
-                self.by_number[number] = account
+                self.by_number.setdefault(number, []).append(account)
         self.classifier = Classifier.load(self.root, self.master, self.treasury())
 
     def add(self, entries, keep: bool = True) -> None:
@@ -130,8 +131,20 @@ class ImportContext:
             day = min(sealed[-1].through + datetime.timedelta(days=1), first)
         return day
 
-    def account_by_number(self, number: str) -> str:
-        return self.by_number.get(digits(number), "")
+    def account_by_number(self, number: str, path) -> str:
+        """The account whose `account_no` is `number` ("" when none): of several, the one not
+        closed; BadInput naming `path` when more than one is open (which of them the file
+        belongs to is for the accountant to say, not for the import to guess)."""
+        found = self.by_number.get(digits(number), [])
+        if len(found) > 1:
+            closed = {e.account for e in self.entries if isinstance(e, data.Close)}
+            found = [a for a in found if a not in closed] or found
+        if len(found) > 1:
+            raise BadInput(path, f"账号 {number} 属于账簿中的{len(found)}个账户（{'、'.join(found)}），"
+                           "无法确定本文件记入哪个账户；请在 accounts.beancount 中只保留一个该账号",
+                           f"account number {number} belongs to {len(found)} accounts of the books "
+                           f"({', '.join(found)}): keep the number on one of them")
+        return found[0] if found else ""
 
 
 def is_opening(entry) -> bool:

@@ -4,11 +4,13 @@ A payee, memo or name in a statement or register is written by whoever made the 
 outside payer writes the memo of a transfer). A NUL, a terminal escape or a bidi override in it
 would reach the books, `git log`, the terminal and every report; `check(extraction, path)`
 raises BadInput naming the file, the row and the characters before anything is written (tabs and
-line breaks inside a cell pass: they are whitespace)."""
+line breaks inside a cell pass: they are whitespace). A file's own name is written into the
+books too (the archived document's name): `check_name(path)` refuses one holding any."""
 
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from fundtrail.importers.errors import BadInput
 from fundtrail.ledgertext import WHITESPACE, controls_in, entry_controls
@@ -27,6 +29,19 @@ def check(extraction, path, entries: bool = True) -> None:
                 if codes:
                     who = "/".join(controls_free(row.get(k, "")) for k in key)
                     _refuse(path, f"{column}（{who}）", codes, None)
+
+
+def check_name(path) -> None:
+    """BadInput when a file's name holds control characters: the name is written into the books
+    (the archived document's name in `source:`), git and the terminal; the message shows the
+    name without them."""
+    path = Path(path)
+    codes = controls_in(path.name)
+    if codes:
+        shown = " ".join(codes[:5])
+        raise BadInput(path.parent / controls_free(path.name),
+                       f"文件名含有控制字符 {shown}，已拒绝导入，请重命名文件后重试",
+                       f"control characters in the file name ({shown}): refused")
 
 
 def checked(entries, path):

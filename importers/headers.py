@@ -269,8 +269,50 @@ PAYMENT_REQUESTS = Spec("付款申请清单", (
 PAYMENT_REQUESTS_IGNORED = ("备注", "经办人", "申请人", "审核人", "申请单位", "联系电话", "附件张数")
 
 
+# -- the departments' screening lists (部门筛查预警): medical self-pay, education, disaster ---------
+# One Spec per list; the importer (fundtrail.importers.screening) keeps every row in the
+# workspace's screening register. The amount is the one the screening line applies to.
+_SCREEN_NAME = ("姓名", "参保人姓名", "患者姓名", "户主姓名", "户主")
+_SCREEN_ID = ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "参保人身份证号",
+              "户主身份证号", "户主身份证号码")
+MEDICAL_SCREENING = Spec("医疗费用个人自付推送表", (
+    field("seq", "count", "序号"),
+    field("name", "text", *_SCREEN_NAME),
+    field("id_no", "code", *_SCREEN_ID),
+    TOWN,
+    field("village", "text", "行政村", "村", "所在村", "行政村(社区)"),
+    field("date", "date", "结算日期", "结算时间", "出院日期", "出院时间", "就诊日期", "费用发生日期"),
+    field("amount", "amount", "个人自付金额", "个人负担总金额", "个人自付", "个人负担金额", "自付金额",
+          "个人自付费用", "个人支付金额", label="个人自付金额"),
+    field("detail", "text", "就诊医院", "就诊机构", "定点医药机构名称", "医疗机构", "医院名称", "疾病名称"),
+), ("name", "id_no", "date", "amount"))
+EDUCATION_SCREENING = Spec("教育费用个人负担推送名单", (
+    field("seq", "count", "序号"),
+    field("name", "text", "家长姓名", "监护人姓名", "户主姓名", "家长", "监护人"),
+    field("id_no", "code", "家长身份证号", "监护人身份证号", "户主身份证号", "身份证号", "身份证号码"),
+    TOWN,
+    field("village", "text", "行政村", "村", "所在村", "家庭住址村", "行政村(社区)"),
+    field("date", "date", "缴费日期", "缴费时间", "缴费月份", "入学日期"),
+    field("amount", "amount", "个人负担金额", "个人负担", "个人承担金额", "家庭负担金额", "自付金额",
+          label="个人负担金额"),
+    field("detail", "text", "就读学校", "学校名称", "学校"),
+), ("name", "village", "date", "amount"))
+DISASTER_SCREENING = Spec("受灾户统计表", (
+    field("seq", "count", "序号"),
+    field("name", "text", "户主姓名", "户主", "姓名", "受灾户主"),
+    field("id_no", "code", *_SCREEN_ID),
+    TOWN,
+    field("village", "text", "行政村", "村", "所在村", "行政村(社区)"),
+    field("date", "date", "受灾日期", "受灾时间", "灾害发生日期", "发生日期"),
+    field("amount", "amount", "直接经济损失", "经济损失", "损失金额", "直接经济损失金额",
+          label="直接经济损失"),
+    field("detail", "text", "受灾情况", "损失情况", "灾情", "房屋受损情况", "受损情况"),
+    field("hazard", "text", "灾种", "灾害种类", "灾害类型"),
+), ("name", "date", "amount"))
+
 _REGISTER_TYPES = {"身份证号": "code", "关系人身份证号": "code", "一卡通账号": "code", "联系电话": "code",
-                   "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date"}
+                   "户编号": "code", "家庭人口": "count", "识别日期": "date", "风险消除日期": "date",
+                   "措施落实日期": "date", "走访日期": "date"}
 # The names the national monitoring system's exports and county spreadsheets give each register
 # column besides the workspace's own header (which comes first).
 _REGISTER_NAMES = {
@@ -291,6 +333,10 @@ _REGISTER_NAMES = {
                  "监测时间"),
         "风险消除日期": ("风险消除时间", "消除风险日期", "消除风险时间", "标注风险消除时间", "解除监测日期", "解除监测时间",
                    "风险消除标注时间"),
+        "帮扶措施": ("落实帮扶措施", "帮扶措施类型", "帮扶方式", "已落实帮扶措施"),
+        "措施落实日期": ("帮扶措施落实时间", "帮扶措施落实日期", "措施落实时间", "帮扶落实日期", "帮扶落实时间",
+                   "帮扶日期", "帮扶时间"),
+        "走访日期": ("最近走访时间", "最近走访日期", "走访时间", "入户走访日期", "入户走访时间", "最近入户时间"),
     },
     "officials": {
         "姓名": ("干部姓名", "公职人员姓名", "本人姓名"),

@@ -33,7 +33,7 @@ from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
 from fundtrail.importers.report import FileReport, ImportSummary
-from fundtrail.ledgertext import entry_text
+from fundtrail.ledgertext import controls_in, entry_text
 from fundtrail.masterdata import read_register
 
 IMPORTED = "transactions/imported.beancount"
@@ -51,6 +51,8 @@ def expand(paths) -> list[Path]:
             out.append(path)
         else:
             raise BadInput(path, "文件不存在", "no such file or directory")
+    for path in out:
+        controls.check_name(path)
     return out
 
 
@@ -269,8 +271,9 @@ class _Plan:
                 ctx.drop([held[master_key(o)] for o in opens if master_key(o) in held])
                 ctx.add(opens)
         for _kind, (register, key, rows) in ex.registers.items():
-            if new or ex.updated:
-                self.registers[register] = (key, rows)
+            if new or ex.updated:  # several files of one import may feed one register
+                earlier = self.registers.get(register, (key, []))[1]
+                self.registers[register] = (key, earlier + rows)
         if changed_master or new_opens:
             ctx.refresh()
         if ex.ledger_file and ex.ledger_file != IMPORTED:  # the collective layer's own file
@@ -299,7 +302,7 @@ class _Plan:
         path = ex.path.resolve()
         documents = (self.root / "documents").resolve()
         if documents in path.parents:
-            return path, path.relative_to(self.root.resolve()).as_posix()
+            return path, _named(ex.path, path.relative_to(self.root.resolve()).as_posix())
         folder = documents / ("registers" if ex.account == "registers" else ex.account.replace(":", "/"))
         name = path.name
         days = [e.date for e in ex.entries if isinstance(e, data.Transaction)]
@@ -311,7 +314,7 @@ class _Plan:
             target = folder / f"{Path(name).stem}.{sha256(path)[:8]}{Path(name).suffix}"
         if not target.exists():
             self.documents[target] = path
-        return target, target.relative_to(self.root.resolve()).as_posix()
+        return target, _named(ex.path, target.relative_to(self.root.resolve()).as_posix())
 
     # -- composing ------------------------------------------------------------------------------
     def texts(self) -> dict[str, bytes]:
@@ -373,6 +376,7 @@ class _Plan:
         for target, (key, rows) in self.registers.items():
             current = read_register(target) if target.is_file() else []
             header = [h for h in (current[0] if current else rows[0] if rows else {}) if h is not None]
+            header += [h for h in (rows[0] if rows else {}) if h not in header]  # columns added since
             index = {tuple(r.get(c) or "" for c in key): n for n, r in enumerate(current)}
             for row in rows:
                 k = tuple(row[c] for c in key)
@@ -407,12 +411,34 @@ class _Plan:
         return written
 
 
+def _named(path: Path, source: str) -> str:
+    """`source`, the filed document's name the ledger writes (in a comment and in each entry's
+    `source:`), or BadInput when it holds a line break or another control character: a line
+    break would end the comment and the rest of the name would be read as ledger text."""
+    codes = controls_in(source)
+    if codes:
+        shown = " ".join(codes[:5])
+        raise BadInput(path, f"文件名含有控制字符 {shown}，已拒绝导入，请重命名后重试",
+                       f"control characters in the file name ({shown}): refused")
+    return source
+
+
 def _validate_additions(root: Path, plan: _Plan, before: collections.Counter) -> None:
     """Check what the import appends against the books as loaded (importers/additions.py)."""
-    problems = _unseen(plan.check.problems(), before)
+    found = plan.check.problems()
+    problems = [e for e in found if isinstance(e, additions.Own)] + \
+        _unseen([e for e in found if not isinstance(e, additions.Own)], before)
     problems.sort(key=lambda e: (str((e.source or {}).get("filename", "")), (e.source or {}).get("lineno") or 0))
     if problems:
-        _reject([_describe(e, root) for e in problems[:SHOWN]])
+        _reject(_shown(problems, root))
+
+
+def _shown(problems: list, root: Path) -> list[str]:
+    """The first `SHOWN` problems, each at its file and line, and how many more there are."""
+    lines = [_describe(e, root) for e in problems[:SHOWN]]
+    if len(problems) > SHOWN:
+        lines.append(f"……另有 {len(problems) - SHOWN} 处 and {len(problems) - SHOWN} more")
+    return lines
 
 
 def _reject(lines: list[str]):
@@ -439,4 +465,4 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 (scratch / rel).write_text(text, "utf-8")
         problems = _new_errors(scratch / ledger.relative_to(root), before)
         if problems:
-            _reject([_describe(e, scratch) for e in problems[:SHOWN]])
+            _reject(_shown(problems, scratch))

@@ -33,13 +33,14 @@ from fundtrail.importers.registers import (
     ProjectLibraryImporter,
 )
 from fundtrail.importers.rosters import RosterImporter
+from fundtrail.importers.screening import ScreeningImporter
 from fundtrail.importers.statement import StatementImporter
 from fundtrail.importers.vouchers import VoucherImporter
 
 # Registers first (places, items, funds, projects and assets classify what follows), then the money.
 ORDER = (DivisionListImporter, SubsidyItemImporter, FundListImporter, ProjectLibraryImporter,
-         AssetRegisterImporter, PersonRegisterImporter, LoanRegisterImporter, VoucherImporter,
-         IncomeRecordImporter, DistributionImporter, RosterImporter, StatementImporter,
+         AssetRegisterImporter, PersonRegisterImporter, LoanRegisterImporter, ScreeningImporter,
+         VoucherImporter, IncomeRecordImporter, DistributionImporter, RosterImporter, StatementImporter,
          # benefit links: the rolls and leases after the registers, the rent receipts after the leases
          WageRollImporter, PurchaseListImporter, RentRollImporter, LeaseImporter, LeaseReceiptImporter)
 
@@ -50,6 +51,7 @@ def importers(workspace: Path | str | None = None) -> list[FundtrailImporter]:
              ProjectLibraryImporter(root), AssetRegisterImporter(root),
              PersonRegisterImporter("households", root), PersonRegisterImporter("officials", root),
              LoanRegisterImporter(root),
+             ScreeningImporter("医疗", root), ScreeningImporter("教育", root), ScreeningImporter("灾害", root),
              VoucherImporter(root), IncomeRecordImporter(root), DistributionImporter(root),
              RosterImporter(root)]
             + [StatementImporter(lay, root) for lay in layout.load_all(root)]

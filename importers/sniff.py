@@ -196,9 +196,10 @@ def delimiter_name(separator: str) -> str:
 
 
 # -- workbooks -------------------------------------------------------------------------------
-def iter_excel_rows(path, sheet: str | None = None):
-    """The rows (row number, cells) of a workbook's sheet one by one (openpyxl's read-only mode
-    reads the sheet as a stream); BadInput as `excel_rows`."""
+def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
+    """The rows (row number, cells) of a workbook's sheet (the one named, else the first) one by
+    one, the first `limit` only when given (openpyxl's read-only mode reads the sheet as a
+    stream); BadInput when the workbook is damaged or truncated."""
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -206,7 +207,7 @@ def iter_excel_rows(path, sheet: str | None = None):
                        f"cannot open the workbook (damaged or truncated): {error}") from None
     try:
         ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        for n, row in enumerate(ws.iter_rows(values_only=True), 1):
+        for n, row in enumerate(ws.iter_rows(max_row=limit, values_only=True), 1):
             yield n, list(row)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
         raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
@@ -216,21 +217,8 @@ def iter_excel_rows(path, sheet: str | None = None):
 
 
 def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list[tuple[int, list]]:
-    """The rows (row number, cells) of a workbook's sheet (the one named, else the first), the
-    first `limit` only when given; BadInput when the workbook is damaged or truncated."""
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                       f"cannot open the workbook (damaged or truncated): {error}") from None
-    try:
-        ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
-        return [(n, list(row)) for n, row in enumerate(ws.iter_rows(max_row=limit, values_only=True), 1)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
-                       f"cannot read the worksheet (damaged or truncated): {error}") from None
-    finally:
-        book.close()
+    """`iter_excel_rows` as a list."""
+    return list(iter_excel_rows(path, sheet, limit))
 
 
 # -- the guard before the importers ----------------------------------------------------------

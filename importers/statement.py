@@ -298,7 +298,7 @@ class StatementImporter(FundtrailImporter):
                            f"layout {self.layout.key} names no bank: write the bank's code in it, or "
                            "run `fundtrail layout suggest FILE --bank NAME` again")
         if number:
-            account = ctx.account_by_number(number) or acc.bank_account(bank, number)
+            account = ctx.account_by_number(number, path) or acc.bank_account(bank, number)
         else:
             account = _filed_account(path, ctx.root) or ctx.fallback_account
             if not account:

@@ -113,7 +113,7 @@ class VoucherImporter(FundtrailImporter):
 
     def _treasury(self, fields, ctx: ImportContext, ex: Extraction) -> str:
         number = fields["PayAcctNo"]
-        account = ctx.account_by_number(number) or ctx.treasury()
+        account = ctx.account_by_number(number, ex.path) or ctx.treasury()
         if not account:
             account = f"{acc.TREASURY}:PBC-{digits(number)[-4:]}"
         if not ctx.is_open(account) and all(o.account != account for o in ex.opens):

@@ -44,3 +44,15 @@ def snapshot(root) -> dict:
     and it is trusted only for the very files it was made from."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.name != ".fundtrail-books.cache"}
+
+
+@pytest.fixture
+def eager_pickle_cache(monkeypatch):
+    """beancount's pickle cache written on every load (it normally waits for a load over 1 s)."""
+    from beancount import loader
+
+    monkeypatch.setattr(loader, "PICKLE_CACHE_THRESHOLD", 0)
+    loader.initialize(use_cache=True)
+    yield
+    monkeypatch.undo()
+    loader.initialize(use_cache=True)

@@ -12,8 +12,9 @@ from fundtrail.assets import AssetBook
 from fundtrail.plugins.checks import all_findings
 from fundtrail.plugins.rules import assets as asset_rules
 from fundtrail.plugins.rules import households as household_rules
+from fundtrail.plugins.rules import screening as screening_rules
 
-NEW_RULES = set(asset_rules.RULES) | set(household_rules.RULES)
+NEW_RULES = set(asset_rules.RULES) | set(household_rules.RULES) | set(screening_rules.RULES)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@
 and a disposition recorded from the findings desk. Screenshots go to $FUNDTRAIL_SCREENSHOTS
 (`make screenshots` writes docs/screenshots/) or to the test's temporary folder."""
 
+import contextlib
 import datetime
 import os
 import re
@@ -37,24 +38,31 @@ def served(demo, tmp_path):
     """`fundtrail serve` on a copy of the demo, on a free loopback port: (base URL, ledger)."""
     root = tmp_path / "ws"
     copy_workspace(demo[0], root)
+    with _fundtrail_serve(root / "main.beancount") as base:
+        yield base, root / "main.beancount"
+
+
+@contextlib.contextmanager
+def _fundtrail_serve(main: Path, *args: str, ready: str = "/"):
+    """`fundtrail serve MAIN ARGS` on a free loopback port while the block runs: its base URL
+    (once `ready` answers)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "fundtrail.cli", "serve",
-                               str(root / "main.beancount"), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "fundtrail.cli", "serve", str(main), "--port",
+                               str(port), *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(base + "/", timeout=5)
+                urllib.request.urlopen(base + ready, timeout=5)
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise AssertionError("fundtrail serve did not start") from None
                 time.sleep(0.2)
-        yield base, root / "main.beancount"
+        yield base
     finally:
         server.terminate()
         server.wait(10)
@@ -134,27 +142,8 @@ def served_to_auditor(demo, tmp_path):
         'custom "fava-extension" "fundtrail.fava_ext"',
         'custom "fava-extension" "fundtrail.fava_ext" "{\'internal_roles\': [\'accountant\']}"'), "utf-8")
     users.add(tmp_path / "users.json", "王审计", "auditor", "shenji-2025")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "fundtrail.cli", "serve", str(main), "--port",
-                               str(port), "--users", str(tmp_path / "users.json")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/login", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError("fundtrail serve did not start") from None
-                time.sleep(0.2)
+    with _fundtrail_serve(main, "--users", str(tmp_path / "users.json"), ready="/login") as base:
         yield base, main
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def test_an_outside_auditor_sees_chinese_pages_with_personal_numbers_masked(chromium, served_to_auditor,

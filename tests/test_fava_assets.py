@@ -33,7 +33,7 @@ def test_asset_page_figures_equal_beanquery(fava, bql, demo_books):
     assert len(assets) - 1 == len(demo_books.master.assets)
     idle = [r for r in assets[1:] if "经营性资产闲置" in r[-1]]
     assert len(idle) == 1 and idle[0][0].startswith("ZC2024-011")
-    assert {r[1] for r in found[1:]} >= {"经营性资产闲置", "资产处置未经审批", "红色监测户未及时帮扶"}
+    assert {r[1] for r in found[1:]} >= {"经营性资产闲置", "资产处置未经审批", "红色风险户未及时帮扶"}
 
 
 def _amount(text: str) -> Decimal:

@@ -172,7 +172,7 @@ def test_the_metadata_labels_are_kept():
 
 def test_the_vocabulary_is_well_formed():
     specs = [s for s in vars(headers).values() if isinstance(s, headers.Spec)]
-    assert len(specs) == 20  # every file kind the importers read: the payment requests, the collective layer's records, the micro-loan registers and the benefit rolls and leases included
+    assert len(specs) == 23  # every file kind the importers read: the payment requests, the collective layer's records, the micro-loan registers, the benefit rolls and leases and the three screening lists included
     for spec in specs:
         assert len(set(spec.ids)) == len(spec.ids) and set(spec.required) <= set(spec.ids), spec.kind
         assert all(f.type in headers.TYPES and f.label for f in spec.fields), spec.kind

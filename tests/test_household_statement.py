@@ -222,3 +222,35 @@ def test_the_reference_names_the_payment_not_its_project_batch_or_loan(demo_book
     interest = next(e for e in entries if any(link in master.loans for link in e.links))
     assert re.fullmatch(r"YKT-QH\d{4}Q\d-\d\d-\d{3}", cards.reference(subsidy, master))
     assert re.fullmatch(r"PSBC-1188-\d{14}", cards.reference(interest, master))
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) not installed")
+def test_a_large_household_with_forty_lines_fits_the_page_width_and_paginates(demo_books, tmp_path, monkeypatch):
+    """Seven members and forty lines: the members' table stays inside the page, every name on
+    one line; the lines run onto a second page with their header, the total and the signature
+    after the last line."""
+    from fundtrail.registers import Household
+
+    family = cards.find(demo_books, "HH00049")
+    head = family.head
+    extra = [Household(family.number, f"成员{n}", f"37040520000101{n:03d}X", head.village, head.category,
+                       head.risk, "", None, None) for n in range(5)]
+    big = cards.Family(family.number, [*family.members, *extra], family.village_code)
+    line = next(line for f in cards.families(demo_books).values()
+                for line in cards.statement(demo_books, f, 2025).lines)
+    sheet = cards.Statement(big, 2025, [line] * 40)
+    monkeypatch.setattr(cards, "statement", lambda books, fam, year: sheet)
+    path = tmp_path / "big.pdf"
+    path.write_bytes(cards.card_pdf(demo_books, big, 2025))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)"(.*?)</page>', boxes, re.S)
+    assert len(pages) == 2
+    for width, words in pages:
+        right = [float(x) for x in re.findall(r'xMax="([\d.]+)"', words)]
+        assert right and max(right) <= float(width) - 20, (max(right), width)  # inside the margin
+    first, last = (re.findall(r">([^<]+)</word>", words) for _, words in pages)
+    for member in big.members:
+        assert member.name in first  # a word of its own, not broken over lines
+    assert first.count("370405************") >= len(big.members)
+    assert "流水号" in last and "合计" in last and "户主签字：＿＿＿＿＿＿" in "".join(last)

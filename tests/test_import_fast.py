@@ -220,3 +220,97 @@ def test_an_import_that_rewrites_master_data_loads_the_would_be_ledger(workspace
     monkeypatch.setattr(pipeline, "_validate", lambda *a: calls.append(a) or real(*a))
     summary = run_import(workspace, [SAMPLES / "registers" / "fund-allocations.csv"])
     assert calls and summary.written
+
+
+def test_the_last_statement_of_an_account_closed_at_its_end(books, tmp_path, monkeypatch):
+    """An account closed on the statement's last day: its rows are on or before the close, the
+    closing balance assertion the day after (beancount allows an assertion after the close)."""
+    monkeypatch.setattr(pipeline, "_validate", lambda *a: pytest.fail("loaded the would-be ledger"))
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-10-31 close Assets:Bank:ICBC-2345\n", "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert run_import(books, [october]).transactions == 1
+    _, errors, _ = loading.load(books)
+    assert not [e for e in errors if type(e).__name__ != "Finding"]
+
+
+def test_a_row_after_the_close_is_refused_on_both_paths(books, tmp_path, monkeypatch):
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-10-05 close Assets:Bank:ICBC-2345\n", "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert both_paths(monkeypatch, books, [october]) == [
+        "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]
+
+
+@pytest.mark.parametrize("name", ["icbc\n2024-01-01 open Assets:Forged\n.csv", "icbc-\u202e10.csv"])
+def test_a_file_name_with_a_line_break_is_refused(books, tmp_path, monkeypatch, name):
+    """The filed name is written in a comment above the file's entries: a line break in it
+    would end the comment and the rest would be read as ledger text (the books no longer load,
+    or hold a directive nobody imported)."""
+    before = snapshot(books.parent)
+    october = statement(tmp_path / name, [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    with pytest.raises(BadInput, match="文件名含有控制字符"):
+        run_import(books, [october])
+    assert snapshot(books.parent) == before
+
+
+def test_an_account_number_under_two_open_accounts_is_refused(books, tmp_path):
+    """The statement's number names two open accounts: refused, naming both (it was booked to
+    the second, with an opening entry of its own, and the first account's October went missing)."""
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + '\n2023-01-01 open Assets:Bank:ICBC-Other CNY\n'
+                        '  name: "衔接资金专户(重名)"\n  account_no: "1605001209200012345"\n', "utf-8")
+    before = snapshot(books.parent)
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    with pytest.raises(BadInput, match="Assets:Bank:ICBC-2345、Assets:Bank:ICBC-Other"):
+        run_import(books, [october])
+    assert snapshot(books.parent) == before
+    # the same number on an account closed since: the open one takes the statement
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-06-30 close Assets:Bank:ICBC-Other\n", "utf-8")
+    summary = run_import(books, [october])
+    assert summary.transactions == 1 and summary.files[0].source.startswith("documents/Assets/Bank/ICBC-2345/")
+
+
+def test_a_refusal_names_each_row_and_says_how_many_more(tmp_path, monkeypatch):
+    """Thirty rows of one day, before the books' accounts open: the refusal names twenty
+    different rows (not the day's first row twenty times) and how many errors it left out."""
+    monkeypatch.setattr(pipeline, "_validate", lambda *a: pytest.fail("loaded the would-be ledger"))
+    ledger = ws.create(tmp_path / "ws", ws.County(start=datetime.date(2024, 11, 1)))
+    rows = [f'2024-10-08,{n:08d},青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"1.00","{100 + n}.00"'
+            for n in range(1, 31)]
+    with pytest.raises(Rejected) as caught:
+        run_import(ledger, [statement(tmp_path / "icbc-10.csv", rows, start="2024-10-08", end="2024-10-08")])
+    named, last = caught.value.details[:-1], caught.value.details[-1]
+    assert len(named) == pipeline.SHOWN and all("inactive account" in line for line in named)
+    assert len({line.split(": ", 1)[0] for line in named}) >= pipeline.SHOWN // 2  # at least ten rows
+    assert last.startswith("……另有 ") and "more" in last
+
+
+def test_an_error_the_books_had_does_not_excuse_the_same_error_of_the_import(books, tmp_path, monkeypatch):
+    """The books already post once to the account after its close (a hand-written entry); the
+    import's row after the close is one more such error, refused on both paths."""
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8") + "\n2024-10-05 close Assets:Bank:ICBC-2345\n", "utf-8")
+    manual = books.parent / "transactions" / "manual.beancount"
+    manual.write_text(manual.read_text("utf-8") + '\n2024-10-20 * "手工分录"\n  Assets:Bank:ICBC-2345  0.00 CNY\n'
+                      "  Income:Other  0.00 CNY\n", "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert both_paths(monkeypatch, books, [october]) == [
+        "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]
+
+
+def test_a_currency_the_account_does_not_allow(books, tmp_path, monkeypatch):
+    """The bank account is opened for USD only: the books already err on September's rows and
+    closing balance; October's row and closing balance are two errors more, on both paths."""
+    accounts = books.parent / "accounts.beancount"
+    accounts.write_text(accounts.read_text("utf-8").replace("open Assets:Bank:ICBC-2345 CNY",
+                                                            "open Assets:Bank:ICBC-2345 USD"), "utf-8")
+    october = statement(tmp_path / "icbc-10.csv", [
+        '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
+    assert both_paths(monkeypatch, books, [october]) == [
+        "Invalid currency 'CNY' for Balance directive: ", "Invalid currency CNY for account 'Assets:Bank:ICBC-2345'"]

@@ -158,18 +158,6 @@ def test_a_planted_pickle_cache_is_never_read(tmp_path):
     assert (ledger.parent / ".main.beancount.picklecache").is_file()  # left alone, not deleted
 
 
-@pytest.fixture
-def eager_pickle_cache(monkeypatch):
-    """beancount's pickle cache written on every load (it normally waits for a load over 1 s)."""
-    from beancount import loader
-
-    monkeypatch.setattr(loader, "PICKLE_CACHE_THRESHOLD", 0)
-    loader.initialize(use_cache=True)
-    yield
-    monkeypatch.undo()
-    loader.initialize(use_cache=True)
-
-
 def test_a_load_never_writes_a_pickle_cache(tmp_path, eager_pickle_cache):
     ledger = sealed(tmp_path)
     Books.load(str(ledger))

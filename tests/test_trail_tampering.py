@@ -21,16 +21,6 @@ SEALED = "2024-06-30"
 IMPORTED = "transactions/imported.beancount"
 
 
-@pytest.fixture
-def pickle_cache(monkeypatch):
-    """beancount's pickle cache written on every load (it normally waits for a load over 1 s)."""
-    monkeypatch.setattr(loader, "PICKLE_CACHE_THRESHOLD", 0)
-    loader.initialize(use_cache=True)
-    yield
-    monkeypatch.undo()
-    loader.initialize(use_cache=True)
-
-
 @pytest.fixture(autouse=True)
 def own_config(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # the seal memory's key
@@ -55,7 +45,7 @@ def verify(ledger, *args):
     return CliRunner().invoke(main, ["verify", str(ledger), *args])
 
 
-def test_every_load_sees_an_edit_that_keeps_size_and_mtime(tmp_path, pickle_cache):
+def test_every_load_sees_an_edit_that_keeps_size_and_mtime(tmp_path, eager_pickle_cache):
     ledger = sealed(tmp_path)
     Books.load(str(ledger))  # beancount would write its pickle cache here; fundtrail does not
     assert not (ledger.parent / ".main.beancount.picklecache").exists()
@@ -85,7 +75,7 @@ def test_a_forged_seal_memory_hides_nothing(tmp_path):
         assert any(isinstance(e, seals.SealError) and e.change == "changed" for e in errors)
 
 
-def test_a_copied_workspace_does_not_load_the_originals_cache(tmp_path, pickle_cache):
+def test_a_copied_workspace_does_not_load_the_originals_cache(tmp_path, eager_pickle_cache):
     ledger = sealed(tmp_path)
     loader.load_file(str(ledger))  # bean-check or another beancount tool writes the cache
     assert (ledger.parent / ".main.beancount.picklecache").is_file()

@@ -69,7 +69,11 @@ def create_app(ledger: str, *, read_only: bool = False):
     from fundtrail.web import inert
 
     load_through_fundtrail()
-    app = create_fava_app([str(Path(ledger).resolve())], load=True, read_only=read_only)
+    named = Path(ledger).absolute()
+    path = named.resolve()
+    if path.parent != named.parent.resolve():
+        path = named  # a link out of its folder: fundtrail.loading refuses it by this name
+    app = create_fava_app([str(path)], load=True, read_only=read_only)
     inert.install(app)
     return app
 
@@ -86,26 +90,27 @@ def load_through_fundtrail() -> None:
 
 
 def _fava_load(path: str, *, is_encrypted: bool = False):
+    from beancount import loader
+
     from fundtrail import loading
 
     entries, errors, options = loading.load(path)
     root = Path(path).resolve().parent
     _plugins, county, _errors = loading.county_allowed()
-    kept = []
-    for folder in list(options.get("documents", [])):
-        if not _inside(folder, root, root):
-            options["documents"].remove(folder)
-            errors.append(loading.LoadRefused(
-                {"filename": path, "lineno": 0}, f'拒绝工作区以外的凭证目录 "{folder}": Fava 不提供其中的文件 '
-                "documents folder outside the workspace refused", None))
+    kept = []  # documents folders outside the workspace: dropped by fundtrail.loading
     for entry in entries:
         refused = _refused_by_fava(entry, FAVA_EXTENSIONS | county, root)
         if refused:
             where = {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)}
             errors.append(loading.LoadRefused(where, refused, None))
             continue
-        if getattr(entry, "type", None) == "fava-extension":
-            loading.preimport(str(entry.values[0].value), root)  # Fava puts the folder on the path
+        if getattr(entry, "type", None) == "fava-extension" and \
+                not loading.preimport(str(entry.values[0].value), root):  # Fava puts the folder on the path
+            errors.append(loader.LoadError(
+                {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)},
+                f'Fava 扩展 "{entry.values[0].value}" 无法从已安装的模块导入, 未被加载 '
+                "Fava extension not importable from the installed packages, not loaded", None))
+            continue
         kept.append(entry)
     return kept, errors, options
 
@@ -164,6 +169,7 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))
     masked.install(flask_app)
     flask_app.after_request(_mask_for_role)
+    flask_app.after_request(_inert_document)
     flask_app.wsgi_app = Guard(flask_app.wsgi_app, root, secret, login=bool(users_path))
     return flask_app
 
@@ -198,6 +204,9 @@ class Guard:
         environ["fundtrail.csrf"] = self.token(request)
         if request.method in READ_METHODS:
             return self.app(environ, start_response)
+        if environ.get("HTTP_TRANSFER_ENCODING"):  # a chunked body: its length unknown to the checks
+            return _refuse("写入请求须带 Content-Length (不接受分块传输) a write must carry Content-Length, "
+                           "not a chunked body", environ, start_response, 411)
         origin = request.headers.get("Origin")
         if origin is not None and _netloc(origin) != request.host.lower():  # scheme: a TLS proxy
             return _refuse(f"拒绝跨站请求 cross-site request refused (Origin {origin})",
@@ -283,11 +292,50 @@ def _mask_for_role(response):
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):
         return Response("非内部角色只能下载 CSV (已脱敏) only masked CSV downloads for this role", 403)
+    if request.path.endswith(_FILE_VIEWS) and response.status_code == 200:
+        return _masked_file(response, masker_for(ledger.all_entries, PUBLIC))
     if not download and not response.mimetype.startswith(_MASKED_TYPES):
         return response  # images, spreadsheets and PDFs of the extension mask themselves
     response.direct_passthrough = False
     masker = masker_for(ledger.all_entries, PUBLIC)
     response.set_data(mask_text(response.get_data(as_text=True), masker))
+    return response
+
+
+_FILE_VIEWS = ("/document/", "/statement/")  # Fava sends a document file as it is on disk
+# document types a browser would run: an HTML page in the documents folder could load a script
+# document of the same origin (the Content-Security-Policy allows 'self') with the reader's session
+_ACTIVE = ("text/html", "application/xhtml+xml", "image/svg+xml", "text/javascript",
+           "application/javascript", "application/ecmascript", "text/xml", "application/xml")
+
+
+def _inert_document(response):
+    """A document file that a browser would run or render as a page (HTML, SVG, XML, a script)
+    is sent as plain text, for every role: shown as text, never run (nosniff)."""
+    if not request.path.endswith(_FILE_VIEWS) or response.mimetype not in _ACTIVE:
+        return response
+    charset = response.mimetype_params.get("charset")
+    response.headers["Content-Type"] = "text/plain" + (f"; charset={charset}" if charset else "")
+    return response
+_TEXT_FILES = ("text/", "application/xml", "application/json", "application/csv")
+
+
+def _masked_file(response, masker: Masker):
+    """A document file for a role that is not internal: a text file (a bank statement's CSV, a
+    treasury XML) masked, whatever its encoding (UTF-8, GBK); a file that cannot be masked as
+    text (a spreadsheet such as a 一卡通 roll, a PDF, a scan) refused."""
+    if not response.mimetype.startswith(_TEXT_FILES):
+        return Response("非内部角色不能查看无法脱敏的凭证文件 (电子表格、PDF、图片), 请向会计索取脱敏件 "
+                        "documents that cannot be masked (spreadsheets, PDFs, images) are not served "
+                        "to this role", 403, content_type="text/plain; charset=utf-8")
+    response.direct_passthrough = False
+    raw = response.get_data()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030", errors="replace")  # the banks' GBK, read as its superset
+    response.set_data(mask_text(text, masker))
+    response.content_type = f"{response.mimetype}; charset=utf-8"
     return response
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -125,7 +126,7 @@ def password_weakness(password: str, name: str = "") -> str:
         return f"密码至少 {MIN_PASSWORD} 个字符 the password needs at least {MIN_PASSWORD} characters"
     if len(set(password)) < 4 or password == name:
         return "密码过于简单 the password is too simple (repeated characters or the user name)"
-    if password.casefold() in common_passwords():
+    if _plain(password) in common_passwords():
         return "密码是常用密码, 容易被猜中 the password is one of the most common passwords"
     return ""
 
@@ -133,10 +134,16 @@ def password_weakness(password: str, name: str = "") -> str:
 @functools.cache
 def common_passwords() -> frozenset[str]:
     """The common passwords refused (web/common-passwords.txt, shipped with the package),
-    compared without regard to case."""
+    compared as `_plain` puts them."""
     text = resources.files("fundtrail.web").joinpath("common-passwords.txt").read_text("utf-8")
-    return frozenset(line.strip().casefold() for line in text.splitlines()
+    return frozenset(_plain(line) for line in text.splitlines()
                      if line.strip() and not line.startswith("#"))
+
+
+def _plain(password: str) -> str:
+    """A password as the common-password list is compared: without regard to case, to blanks
+    around it, or to full-width letters and digits (a Chinese input method's ｐａｓｓｗｏｒｄ)."""
+    return unicodedata.normalize("NFKC", password).strip().casefold()
 
 
 @functools.cache

@@ -274,6 +274,7 @@ def _household_dates(s, a: Assets) -> None:
     monitored = [h for h in s.households if h["户类型"].startswith("监测户")]
     for h in s.households:
         h["识别日期"], h["风险消除日期"] = "", ""
+        h["帮扶措施"], h["措施落实日期"], h["走访日期"] = "", "", ""
     for h in monitored:
         got = helps.get(h["身份证号"], [])
         if not got:  # identified and cleared before these books
@@ -325,6 +326,199 @@ def _household_dates(s, a: Assets) -> None:
     quiet["识别日期"], quiet["风险消除日期"] = D(2025, 12, 15), ""
     s.near_misses_assets.append({"rule": "benefit-skewed", "link": f"^{_row_link(blue[quiet['行政村']][2])}",
                                  "scope": quiet["行政村"], "year": "2025"})
+    _three_colours(s, a, helps, {id(late), id(near), id(skewed), id(quiet)})
     for h in s.households:
-        h["识别日期"] = str(h["识别日期"] or "")
-        h["风险消除日期"] = str(h["风险消除日期"] or "")
+        for key in ("识别日期", "风险消除日期", "措施落实日期", "走访日期"):
+            h[key] = str(h[key] or "")
+
+
+MEASURES = ("产业帮扶", "就业帮扶(公益岗位)", "医疗救助", "临时救助", "教育帮扶")
+
+
+def _three_colours(s, a: Assets, helps: dict, taken: set[int]) -> None:
+    """Three-colour management for 脱贫户 and 监测户, the register's measures and visits, risk
+    clearance and the departments' screening lists, with one planted case and one near miss per
+    rule: red 脱贫户 helped late, orange helped late, blue never visited, a clearance after
+    20 days, a medical, an education and a disaster clue left unanswered or answered late.
+
+    Every household the books help is graded (识别日期) 3–25 days before its first help and
+    visited soon after. A household cleared (风险消除日期) has a visit before it and at least half
+    a year behind it: when its last helped year ends sooner, it was identified earlier and a
+    measure the books do not show (临时救助) is in the register. Households identified and
+    cleared before these books had a measure and a visit recorded, and half a year."""
+    rng = a.rng
+    day = datetime.timedelta(days=1)
+    for h in s.households:
+        got = helps.get(h["身份证号"], [])
+        if not h["识别日期"] and got:  # a 脱贫户 graded when it was first helped
+            h["识别日期"] = got[0][0] - rng.randint(3, 25) * day
+        if not h["识别日期"]:
+            continue
+        if not got:  # identified and cleared in 2022, before these books
+            end = (D(2022, 12, 28) - h["识别日期"]).days
+            h["风险消除日期"] = h["识别日期"] + rng.randint(182, max(182, end)) * day
+            h["帮扶措施"] = rng.choice(MEASURES)
+            h["措施落实日期"] = h["识别日期"] + rng.randint(5, 25) * day
+        elif h["风险消除日期"] and (h["风险消除日期"] - h["识别日期"]).days < 190:
+            h["识别日期"] = h["风险消除日期"] - rng.randint(190, 230) * day
+            h["帮扶措施"], h["措施落实日期"] = "临时救助", h["识别日期"] + rng.randint(3, 20) * day
+        h["走访日期"] = (h["风险消除日期"] - rng.randint(3, 15) * day if h["风险消除日期"]
+                     else h["识别日期"] + rng.randint(2, 20) * day)
+
+    def ykt(person):
+        first = helps.get(person, [(None, None, set())])[0]
+        return next((x for x in sorted(first[2]) if x.startswith("YKT-")), None)
+
+    chosen: list[dict] = []
+    numbers = defaultdict(int)  # a 户编号 two rows share is one household (the elder in the son's)
+    for h in s.households:
+        numbers[h["户编号"]] += 1
+
+    def pick(test):
+        h = next(h for h in s.households
+                 if id(h) not in taken and h not in chosen and numbers[h["户编号"]] == 1
+                 and h["识别日期"] and not h["风险消除日期"]
+                 and helps.get(h["身份证号"]) and helps[h["身份证号"]][0][0] >= D(2024, 6, 1)
+                 and ykt(h["身份证号"]) and test(h))
+        chosen.append(h)
+        return h, helps[h["身份证号"]][0][0], f"^{_row_link(helps[h['身份证号']][0][2])}"
+
+    def near(rule, link, **facets):
+        s.near_misses_assets.append({"rule": rule, "link": link, **facets})
+
+    # red-unassisted for a 脱贫户: graded red 45 days before its first help; near miss: 27 days.
+    h, first, link = pick(lambda h: h["户类型"] == "脱贫户" and h["风险等级"] == "红")
+    h["识别日期"], h["走访日期"] = first - 45 * day, first + 2 * day
+    s.expect("red-unassisted", link)
+    h, first, link = pick(lambda h: h["户类型"] == "脱贫户" and h["风险等级"] == "红")
+    h["识别日期"] = first - 27 * day
+    near("red-unassisted", link)
+    # orange-unassisted: 75 days; near miss: 55 days.
+    h, first, link = pick(lambda h: h["风险等级"] == "橙")
+    h["识别日期"], h["走访日期"] = first - 75 * day, first + 3 * day
+    s.expect("orange-unassisted", link)
+    h, first, link = pick(lambda h: h["风险等级"] == "橙")
+    h["识别日期"] = first - 55 * day
+    near("orange-unassisted", link)
+    # blue-uncontacted: first help 110 days after identification, never visited; near miss: the
+    # same, visited on the 80th day.
+    h, first, link = pick(lambda h: h["风险等级"] == "蓝")
+    h["识别日期"], h["走访日期"] = first - 110 * day, ""
+    s.expect("blue-uncontacted", link)
+    h, first, link = pick(lambda h: h["风险等级"] == "蓝")
+    h["识别日期"] = first - 110 * day
+    h["走访日期"] = h["识别日期"] + 80 * day
+    near("blue-uncontacted", link)
+    # premature-risk-cleared: cleared 20 days after identification with no visit; near miss:
+    # cleared after 200 days, helped and visited.
+    h, first, link = pick(lambda h: h["风险等级"] in "橙蓝")
+    h["识别日期"], h["风险消除日期"], h["走访日期"] = first - 5 * day, first + 15 * day, ""
+    s.expect("premature-risk-cleared", link, household=h["户编号"])
+    h, first, link = pick(lambda h: h["风险等级"] in "橙蓝" and helps[h["身份证号"]][0][0] < D(2025, 3, 1))
+    h["识别日期"] = first - 10 * day
+    h["风险消除日期"] = h["识别日期"] + 200 * day
+    h["走访日期"] = h["风险消除日期"] - 7 * day
+    near("premature-risk-cleared", link, household=h["户编号"])
+    s.screening = _screening(s, a, taken | {id(h) for h in chosen})
+    _red_left_out(s, helps)
+
+
+def _red_left_out(s, helps: dict) -> None:
+    """benefit-skewed, now that 脱贫户 are graded too: every village where a red household (脱贫户
+    or 监测户) graded before 2025 and not cleared got nothing in 2025 while at least half of the
+    village's household money went to blue households (one finding per village)."""
+    money = defaultdict(lambda: [ZERO, ZERO, set()])  # village name -> [blue, all, blue's links]
+    by_id = {h["身份证号"]: h for h in s.households}
+    for person, got in helps.items():
+        h = by_id.get(person)
+        for day, amount, links in got:
+            if h and day.year == 2025:
+                money[h["行政村"]][1] += amount
+                if h["风险等级"] == "蓝":
+                    money[h["行政村"]][0] += amount
+                    money[h["行政村"]][2] |= links
+    planted = {e.get("scope") for e in s.expected if e["rule"] == "benefit-skewed"}
+    for h in s.households:
+        village = h["行政村"]
+        if (h["风险等级"] != "红" or not h["识别日期"] or h["识别日期"] >= D(2025, 1, 1)
+                or (h["风险消除日期"] and h["风险消除日期"] < D(2025, 1, 1)) or village in planted
+                or any(day.year == 2025 for day, _, _ in helps.get(h["身份证号"], ()))):
+            continue
+        blue, total, links = money[village]
+        if total and blue >= total / 2:
+            planted.add(village)
+            s.expect("benefit-skewed", f"^{_row_link(links)}", scope=village, year="2025")
+
+
+def _screening(s, a: Assets, taken: set[int]) -> dict[str, list[list]]:
+    """The 医保局's, 教育局's and 应急管理局's lists (rows under their own headers), with one
+    clue left unanswered per list (the disaster one answered late) and near misses: already
+    monitored, under the line, at the line, identified in time, and a person not registered."""
+    from fundtrail.ledgers.demo import places
+
+    rng, day = a.rng, datetime.timedelta(days=1)
+    names, numbers = defaultdict(int), defaultdict(int)
+    for h in s.households:
+        names[(h["户主姓名"], h["行政村"])] += 1
+        numbers[h["户编号"]] += 1
+    used = set(taken)
+
+    def pick(test):
+        h = next(h for h in s.households if id(h) not in used and names[(h["户主姓名"], h["行政村"])] == 1
+                 and numbers[h["户编号"]] == 1
+                 and h["识别日期"] and not h["风险消除日期"] and test(h))
+        used.add(id(h))
+        return h
+
+    def poor(before):
+        return lambda h: h["户类型"] == "脱贫户" and h["识别日期"] < before
+
+    def watched(start, end):
+        return lambda h: h["户类型"].startswith("监测户") and start <= h["识别日期"] <= end
+
+    def expect(rule, h, kind, clue, near=False):
+        item = {"rule": rule, "kind": kind, "clue": clue.isoformat(), "village": h["行政村"] if h else ""}
+        (s.near_misses_assets.append(item) if near else s.expected.append(item))
+
+    medical, education, disaster = [], [], []
+
+    def settle(h, when, own, hospital="青禾区人民医院"):
+        total = own * rng.choice((2, 3, 4))
+        medical.append([h["户主姓名"], h["身份证号"], "青禾区", hospital, when, total,
+                        (total - own) * Decimal("0.8"), (total - own) * Decimal("0.2"), ZERO, own])
+
+    # medical: a 脱贫户 whose 2025 self-pay adds up to 6,000.00 on its second settlement.
+    h = pick(poor(D(2025, 4, 1)))
+    settle(h, D(2025, 4, 8), Decimal("3100.00"))
+    settle(h, D(2025, 5, 20), Decimal("2900.00"), "青禾市第一人民医院")
+    expect("screening-not-identified", h, "医疗", D(2025, 5, 20))
+    h = pick(watched(D(2023, 1, 1), D(2025, 4, 1)))  # near miss: monitored already
+    settle(h, D(2025, 6, 11), Decimal("9000.00"))
+    expect("screening-not-identified", h, "医疗", D(2025, 6, 11), near=True)
+    h = pick(poor(D(2025, 6, 1)))  # near miss: under the line
+    settle(h, D(2025, 7, 2), Decimal("4800.00"))
+    expect("screening-not-identified", h, "医疗", D(2025, 7, 2), near=True)
+    stranger = {"户主姓名": places.person_name(rng), "身份证号": places.id_number(rng, D(1968, 3, 9))}
+    settle(stranger, D(2025, 8, 14), Decimal("12000.00"))  # not registered, under 20,000
+    expect("screening-not-identified", None, "医疗", D(2025, 8, 14), near=True)
+    # education: by the parent's name and village; 13,000.00 borne; near miss: exactly 10,000.00.
+    for own, when, near in ((Decimal("13000.00"), D(2025, 9, 3), False),
+                            (Decimal("10000.00"), D(2025, 9, 4), True)):
+        h = pick(poor(D(2025, 8, 1)))
+        fee = own + Decimal("2000.00")
+        education.append([h["户主姓名"][:1] + "小" + places.person_name(rng)[-1:],
+                          "青禾职业技术学院", "高职", h["户主姓名"], h["乡镇"], h["行政村"], when, fee,
+                          Decimal("2000.00"), own])
+        expect("screening-not-identified", h, "教育", when, near=near)
+    # disaster: a house collapsed 40 days before the household was identified; near miss: 10 days.
+    for lag, what, loss, near in ((40, "房屋倒塌", Decimal("32000.00"), False),
+                                  (10, "房屋一般损坏", Decimal("15000.00"), True)):
+        h = pick(watched(D(2024, 4, 1), D(2025, 10, 1)))
+        when = h["识别日期"] - lag * day
+        disaster.append([h["户主姓名"], h["身份证号"], h["乡镇"], h["行政村"], "洪涝", when, what, loss])
+        expect("screening-identified-late", h, "灾害", when, near=near)
+    h = pick(poor(D(2025, 7, 1)))  # crops only
+    disaster.append([h["户主姓名"], h["身份证号"], h["乡镇"], h["行政村"], "风雹", D(2025, 7, 22),
+                     "农作物受灾", Decimal("3000.00")])
+    expect("screening-not-identified", h, "灾害", D(2025, 7, 22), near=True)
+    return {"医疗": medical, "教育": education, "灾害": disaster}

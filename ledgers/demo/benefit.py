@@ -39,7 +39,8 @@ FEE_SHARE = Decimal("0.01")  # `management_fee_max_share`
 
 
 def _free(s, projects):
-    marked = {e["link"][1:] for e in s.expected} | {e["link"][1:] for e in s.near_misses_assets}
+    marked = ({e["link"][1:] for e in s.expected if "link" in e}  # a screening clue has none
+              | {e["link"][1:] for e in s.near_misses_assets if "link" in e})
     return [p for p in projects if p.code not in marked and not any(
         pay.expect for pay in s.schedules[p.code])]
 
@@ -111,7 +112,8 @@ def _leases(s) -> None:
             code = next(p.account.rsplit(":", 1)[1] for p in t.postings if p.account.startswith("Income:Asset:"))
             income[code].append((t.date, t.payee))
     idle = next(e["link"][1:] for e in s.expected if e["rule"] == "idle-asset")
-    marked = {e["link"][1:] for e in s.expected} | {e["link"][1:] for e in s.near_misses_assets}
+    marked = ({e["link"][1:] for e in s.expected if "link" in e}  # a screening clue has none
+              | {e["link"][1:] for e in s.near_misses_assets if "link" in e})
 
     def on_time(code) -> bool:
         start = _quarter_start(s.assets[code]["date"])

@@ -192,7 +192,7 @@ def build(root: Path, seed: int = 20241) -> dict:
     balances = write_raw(root, scenario)
     write_books(root, scenario)
     summary = run_import(main, [root / "documents"], batch=BATCH)
-    expected = sorted(scenario.expected, key=lambda e: (e["rule"], e["link"]))
+    expected = sorted(scenario.expected, key=lambda e: (e["rule"], e.get("link", ""), e.get("clue", "")))
     (root / "near-misses.json").write_text(json.dumps(
         scenario.near_misses_assets + scenario.near_misses_identity + scenario.near_misses_loans,
         ensure_ascii=False,

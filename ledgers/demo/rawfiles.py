@@ -266,6 +266,7 @@ def write_registers(root: Path, scenario: Scenario) -> None:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(header)
             writer.writerows([row[k] for k in header] for row in rows)
+    write_screening(folder, getattr(scenario, "screening", {}))
     with (folder / "fund-allocations.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["指标文号", "资金名称", "资金级次", "功能科目编码", "功能科目名称", "金额(元)",
@@ -348,3 +349,30 @@ def write_collective(root: Path, scenario: Scenario) -> None:
             for n, (txn, row) in enumerate(rows, 2):
                 writer.writerow(row)
                 txn.meta.update(source=_relpath(path, root), row=n)
+
+
+def write_screening(folder: Path, lists: dict[str, list[list]]) -> None:
+    """The departments' screening lists as they send them: the 医保局's push list (xlsx, a title
+    row, Excel dates), the 教育局's by parent name (GBK CSV, dates 2025/9/3) and the
+    应急管理局's 受灾户 list (UTF-8 CSV, dates 20250711, a 合计 row)."""
+    if not lists:
+        return
+    book, sheet = _titled_sheet("推送表", "青禾区医疗保障局 脱贫人口及农村低收入人口医疗费用个人自付情况推送表", [
+        "序号", "参保人姓名", "公民身份号码", "参保地", "定点医药机构名称", "结算时间", "医疗费总额",
+        "基本医疗保险统筹基金支出", "大病保险支出", "医疗救助基金支出", "个人负担总金额"])
+    for n, row in enumerate(lists["医疗"], 1):
+        sheet.append([n, *row[:4], row[4], *(float(x) for x in row[5:])])
+    save_workbook(book, folder / "screening-medical.xlsx")
+    lines = ["青禾区教育和体育局 学生教育费用个人负担情况推送名单",
+             "序号,学生姓名,就读学校,学段,家长姓名,乡镇,行政村,缴费日期,应缴费用(元),已享受资助(元),个人负担金额(元)"]
+    for n, row in enumerate(lists["教育"], 1):
+        when = row[6]
+        lines.append(",".join([str(n), *row[:6], f"{when.year}/{when.month}/{when.day}",
+                               *(f"{x:.2f}" for x in row[7:])]))
+    (folder / "screening-education.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    lines = ["青禾区应急管理局 受灾户统计表",
+             "序号,户主姓名,身份证号,乡镇,行政村,灾种,受灾日期,受灾情况,直接经济损失(元)"]
+    for n, row in enumerate(lists["灾害"], 1):
+        lines.append(",".join([str(n), *row[:5], row[5].strftime("%Y%m%d"), row[6], f"{row[7]:.2f}"]))
+    lines.append(",".join(["合计", "", "", "", "", "", "", "", f"{sum(r[7] for r in lists['灾害']):.2f}"]))
+    (folder / "screening-disaster.csv").write_text("\n".join(lines) + "\n", "utf-8")

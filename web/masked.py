@@ -47,7 +47,7 @@ IMPORT = re.compile(r"^/[^/]+/(import|api/(imports|extract|move|upload_import_fi
 IMPORT_REFUSED = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>无权使用导入页 · 资金账簿</title></head>
 <body><h1>无权使用导入页</h1>
-<p>导入页列出待导入文件并读出其中未脱敏的内容，只对内部角色（会计）开放。请由会计用
+<p>导入页列出待导入文件并读出其中未脱敏的内容，只对可查看未脱敏信息的内部角色开放。请由会计用
 <code>fundtrail import</code> 导入。</p>
 <p><a href="/">返回首页</a></p></body></html>
 """

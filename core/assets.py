@@ -37,7 +37,7 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail.directives import Fields, MasterDataError, custom_key, custom_values, meta_text
-from fundtrail.registers import RISKS, Household, id_no
+from fundtrail.registers import RISKS, HouseholdRegister, id_no
 
 ZERO = Decimal(0)
 CLASSES = ("经营性", "公益性", "到户类")
@@ -219,12 +219,14 @@ def summary(master, book: AssetBook, village: str, start: datetime.date | None,
     }
 
 
-def by_class_and_village(master, end: datetime.date) -> list[dict]:
+def by_class_and_village(master, end: datetime.date, in_service: bool = False) -> list[dict]:
     """Assets registered by `end`, grouped by class then village: [{cls, count, value,
-    villages: [{village, assets, value}]}] in the order of CLASSES."""
+    villages: [{village, assets, value}]}] in the order of CLASSES; with `in_service`, only
+    those not sold or scrapped by `end` (master.disposals)."""
     out = []
     for cls in CLASSES:
-        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end]
+        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end
+                and not (in_service and a.id in master.disposals and master.disposals[a.id].date <= end)]
         if not mine:
             continue
         villages = defaultdict(list)
@@ -236,11 +238,14 @@ def by_class_and_village(master, end: datetime.date) -> list[dict]:
     return out
 
 
-def monitored_summary(households_by_id: dict[str, Household], village_name: str,
+def monitored_summary(register: HouseholdRegister, village_name: str,
                       start: datetime.date, end: datetime.date) -> dict:
-    """The monitored households of a village at risk in [start, end], by risk colour."""
-    rows = sorted((h for h in households_by_id.values()
-                   if h.village == village_name and h.at_risk(start, end)),
+    """The households of a village at risk in [start, end], by risk colour, as the three-colour
+    rules count them (fundtrail.plugins.rules.households): one row per household
+    (`HouseholdRegister.heads`), a 监测户 not yet cleared or a 脱贫户 or 监测户 graded by colour
+    and not yet cleared (`Household.watched_in`)."""
+    rows = sorted((h for h in register.heads()
+                   if h.village == village_name and h.watched_in(start, end)),
                   key=lambda h: ("红橙蓝".find(h.risk) if h.risk else 3, h.number))
     counts = {risk: sum(1 for h in rows if h.risk == risk) for risk in RISKS}
     return {"households": rows, "counts": counts,

@@ -8,7 +8,7 @@ its default and is listed in the master data's `problems` (`Fields`).
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from beancount.core import data
 
@@ -26,6 +26,24 @@ def number(value) -> Decimal | None:
     if isinstance(value, data.Amount):
         return value.number
     return Decimal(str(value).replace(",", ""))
+
+
+def number_or_none(value) -> Decimal | None:
+    """`number`, None when the value is empty or no number (a rule's lenient reading of a
+    directive's metadata)."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return None
+    try:
+        return number(value.strip() if isinstance(value, str) else value)
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def plain(number: Decimal) -> str:
+    """A count or quantity as people write it, without trailing zeros: 2 for 2.00, 22.5 for
+    22.50."""
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def iso_date(value) -> datetime.date:

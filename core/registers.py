@@ -109,8 +109,26 @@ class Household:
         return (self.monitored and (self.identified is None or self.identified <= end)
                 and (self.cleared is None or self.cleared >= start))
 
+    def watched_in(self, start: datetime.date, end: datetime.date) -> bool:
+        """At risk somewhere in [start, end] as the three-colour rules and the village notice
+        count it: a 监测户 not yet cleared (`at_risk`), or a 脱贫户 or 监测户 graded by colour and
+        not yet cleared (`graded_in`)."""
+        return self.at_risk(start, end) or self.graded_in(start, end)
+
+    @property
+    def household(self) -> str:
+        """The household the row belongs to: its 户编号, else (a row without one is a household
+        of its own) its ID number."""
+        return self.number or self.id_no
+
     def __repr__(self):
         return f"Household({self.number} {self.village} {self.risk or '-'} {self.category})"
+
+
+def person_key(number: str, name: str, village: str) -> str:
+    """Who a row of a roll or a screening list is, for counting people once: the ID number, else
+    the name within the village."""
+    return number or f"{name}|{village}"
 
 
 class HouseholdRegister:
@@ -118,11 +136,47 @@ class HouseholdRegister:
     register cannot be used, "" when it can or when the ledger names none) and `problems`
     (that reason and each malformed row, once)."""
 
-    __slots__ = ("path", "households", "problem", "problems")
+    __slots__ = ("path", "households", "problem", "problems", "_members", "_by_name")
 
     def __init__(self, path: str = "", households=None, problem: str = "", problems=()):
         self.path, self.households = path, households if households is not None else {}
         self.problem, self.problems = problem, list(problems)
+        self._members = self._by_name = None
+
+    def members(self) -> dict[str, list[Household]]:
+        """The rows by household (`Household.household`: 户编号, else ID number), in register
+        order: a register with a row per person repeats the household's dates on each, or gives
+        them on the head's row only. Built once (shared: do not change it)."""
+        if self._members is None:
+            out: dict[str, list[Household]] = {}
+            for h in self.households.values():
+                out.setdefault(h.household, []).append(h)
+            self._members = out
+        return self._members
+
+    def heads(self) -> list[Household]:
+        """One row per household, the one that stands for it: the first of its rows with a
+        识别日期, else its first."""
+        return [next((r for r in rows if r.identified), rows[0]) for rows in self.members().values()]
+
+    def number_of(self, person: str) -> str:
+        """The 户编号 the register gives a person (an ID number in normal form), "" when none."""
+        held = self.households.get(person)
+        return held.number if held is not None else ""
+
+    def person(self, number: str = "", name: str = "", village: str = "") -> Household | None:
+        """The register's row of a person named in a roll, list or register: by ID number when
+        one is given, else by name within the village (the first such row), else, when no
+        village is given either, by name alone (the first row of that name)."""
+        if number:
+            return self.households.get(number)
+        if self._by_name is None:
+            found: dict[tuple[str, str], Household] = {}
+            for h in self.households.values():
+                found.setdefault((h.name, h.village), h)
+                found.setdefault((h.name, ""), h)
+            self._by_name = found
+        return self._by_name.get((name, village))
 
     @property
     def usable(self) -> bool:

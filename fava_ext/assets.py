@@ -78,7 +78,7 @@ def monitored(books, village_code: str, year: int, as_of: datetime.date, interna
     start = datetime.date(year, 1, 1)
     index = books.index
     register = index.household_register.households
-    summary = assets.monitored_summary(register, name, start, as_of)
+    summary = assets.monitored_summary(index.household_register, name, start, as_of)
     masker = masker_for(books, INTERNAL if internal else PUBLIC)
     rows = []
     for h in summary["households"]:

@@ -12,22 +12,19 @@ Columns (any order; a title row above the header is fine): 资产编号, 资产�
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
-from beancount.parser.grammar import ValueType
 
 from fundtrail import accounts as acc
 from fundtrail.assets import CLASSES, DISPOSAL_KINDS, OPERATING
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import ASSET_REGISTER
-from fundtrail.importers.registers import TabularImporter, master_open
+from fundtrail.importers.registers import TabularImporter, master_custom, master_open
 from fundtrail.ledgertext import money
 
 ASSETS_FILE = "masterdata/assets.beancount"
@@ -38,12 +35,6 @@ def payment_of(text: str) -> str:
     """季付, 按季支付, 每季度 -> 季付; 年付 / 按年 -> 年付; 半年付; 月付; "" when unknown."""
     folded = cells.fold(text)
     return next((payment for word, payment in PAYMENTS if word in folded), "")
-
-
-def _custom(day: datetime.date, kind: str, values: list[str], meta: dict) -> data.Custom:
-    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
-    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind,
-                       [ValueType(v, str) for v in values])
 
 
 def _scaled(scale: Decimal):
@@ -63,7 +54,7 @@ class AssetRegisterImporter(TabularImporter):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
-        scale = TEN_THOUSAND if "万元" in labels["value"] else ONE
+        scale = cells.unit(labels["value"])
         villages = {p.name: code for code, p in ctx.master.villages.items()}
         out, collectives = [], {}  # village code -> (its name, first registration)
 
@@ -90,14 +81,14 @@ class AssetRegisterImporter(TabularImporter):
             place = cells.text(row.get("village"))
             village = villages.get(place, place)
             income = self._cell(path, number,
-                                _scaled(TEN_THOUSAND if "万元" in labels.get("income", "") else ONE),
+                                _scaled(cells.unit(labels.get("income", ""))),
                                 row.get("income"), "预期年收益 income")
             project = cells.text(row.get("project"))
             if project and project not in ctx.master.projects:
                 ex.warnings.append(f"第{number}行 {code}: 项目编号 {project} 不在项目库中 / project not in the library")
             if place and place not in villages and place not in ctx.master.villages:
                 ex.warnings.append(f"第{number}行 {code}: 行政村 {place} 不在 county.beancount 中 / unknown village")
-            asset = _custom(registered, "asset", [code], {
+            asset = master_custom("asset", [code], registered, {
                 "name": cells.text(row["name"]), "class": cls, "project": project, "village": village,
                 "owner": cells.text(row.get("owner")), "value": money(value),
                 "custodian": cells.text(row.get("custodian")),
@@ -135,6 +126,6 @@ class AssetRegisterImporter(TabularImporter):
         if day is None:
             raise BadInput(path, "有处置方式但处置日期为空", "disposal without a date", number)
         proceeds = self._cell(path, number, cells.amount, row.get("proceeds"), "处置收入 proceeds")
-        return _custom(day, "asset-disposal", [code, kind], {
+        return master_custom("asset-disposal", [code, kind], day, {
             "approval": cells.text(row.get("approval")),
             "proceeds": money(proceeds) if proceeds else None})

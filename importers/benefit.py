@@ -26,20 +26,19 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
-from beancount.parser.grammar import ValueType
 
 from fundtrail import accounts as acc
+from fundtrail.directives import plain
 from fundtrail.flows import payee_key
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.assets import payment_of
 from fundtrail.importers.base import Extraction, posting, txn
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
-from fundtrail.importers.registers import TabularImporter
+from fundtrail.importers.registers import TabularImporter, master_custom
 from fundtrail.importers.tables import find_columns, header_score, read_sniffed
 from fundtrail.ledgertext import money
 
@@ -47,38 +46,7 @@ BENEFIT_FILE = "masterdata/benefit.beancount"
 _MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
 
 
-def _custom(kind: str, key: str, day: datetime.date, meta: dict) -> data.Custom:
-    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
-    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
-
-
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
-
-
-def serial_day(cell) -> datetime.date:
-    """A date cell; a bare Excel serial number (45446, a date cell saved in General format) too."""
-    raw = cells.text(cell)
-    if re.fullmatch(r"\d{5}(\.0+)?", raw) and 20000 <= float(raw) <= 80000:
-        return _EXCEL_EPOCH + datetime.timedelta(days=int(float(raw)))
-    return cells.when(cell)[0].date()
-
-
-class _Dated:
-    """Dates read as `serial_day` reads them (the rolls and the leases)."""
-
-    def _date(self, path, number, value, label):
-        if not cells.text(value):
-            return None
-        return self._cell(path, number, serial_day, value, label)
-
-
-def _plain(number: Decimal) -> Decimal:
-    """A quantity as written, without trailing zeros: 22.50 -> 22.5."""
-    text = f"{number:f}"
-    return Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
-
-
-class _Roll(_Dated, TabularImporter):
+class _Roll(TabularImporter):
     """One kind of roll; `kind` 务工/收购/流转, the quantity and amount fields its spec names."""
 
     roll = ""
@@ -126,7 +94,7 @@ class _Roll(_Dated, TabularImporter):
             month = _MONTH.search(text)
             if month is None:
                 try:
-                    when = serial_day(row.get("period"))
+                    when = cells.day(row.get("period"))
                 except (cells.CellError, ValueError):
                     raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}",
                                    number) from None
@@ -147,7 +115,7 @@ class _Roll(_Dated, TabularImporter):
         names: dict[str, list[str]] = {}
         for code, project in ctx.master.projects.items():
             names.setdefault(cells.fold(project.name), []).append(code)
-        scale = TEN_THOUSAND if "万元" in labels.get(self.amount, "") else ONE
+        scale = cells.unit(labels.get(self.amount, ""))
         out = []
 
         def key(number, row):
@@ -174,11 +142,11 @@ class _Roll(_Dated, TabularImporter):
                                   labels.get(self.quantity, "数量"))
             if self.roll == "流转" and quantity is None:
                 raise BadInput(path, "流转面积为空", "empty area", number)
-            out.append(_custom("benefit-roll", compared, day, {
+            out.append(master_custom("benefit-roll", compared, day, {
                 "project": project, "kind": self.roll, "person": cells.text(row["person"]),
                 "id_no": id_no(cells.text(row.get("id_no"))), "village": cells.text(row.get("village")),
                 "registered": cells.text(row.get("registered")),
-                "quantity": _plain(quantity) if quantity is not None else None,
+                "quantity": Decimal(plain(quantity)) if quantity is not None else None,
                 "amount": money(amount), "period": period}))
         ex.masterdata[BENEFIT_FILE] = out
         return ex
@@ -222,7 +190,7 @@ def due_of(terms: str) -> dict:
     return {"due_month": month, "due_day": int(day.group(1))}
 
 
-class LeaseImporter(_Dated, TabularImporter):
+class LeaseImporter(TabularImporter):
     kind = "项目资产租赁合同台账 lease contracts"
     spec = LEASES
     section = "leases"
@@ -234,7 +202,7 @@ class LeaseImporter(_Dated, TabularImporter):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
         labels = self.header(path)[3]
-        scale = TEN_THOUSAND if "万元" in labels.get("rent", "") else ONE
+        scale = cells.unit(labels.get("rent", ""))
         by_name = {cells.fold(a.name): code for code, a in ctx.master.assets.items()}
         out = []
 
@@ -260,7 +228,7 @@ class LeaseImporter(_Dated, TabularImporter):
             if start is None:
                 raise BadInput(path, "起租日期为空", "empty start date", number)
             end = self._date(path, number, row.get("end"), "止租日期 end")
-            out.append(_custom("lease", code, start, {
+            out.append(master_custom("lease", code, start, {
                 "asset": asset, "asset_name": cells.text(row.get("asset_name")),
                 "owner": cells.text(row.get("owner")), "tenant": cells.text(row["tenant"]),
                 "rent": money(rent), "payment": payment, "start": start, "end": end,

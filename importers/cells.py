@@ -1,5 +1,10 @@
 """Reading one cell: labels (full-width forms folded), amounts (Decimal, to the cent) and dates
-(with or without a time), the way Chinese bank and treasury files write them."""
+(with or without a time), the way Chinese bank and treasury files write them.
+
+A date cell may also hold a bare Excel serial number (45474 = 2024-07-01: a date cell saved in
+General format, or exported to CSV as a number); `when` and `day` read it as Excel counts days,
+when it is plausible (`SERIAL_RANGE`, 1954 to 2119). Only the readers of a date column call
+them: a number in an amount column is read by `amount` and stays a number."""
 
 from __future__ import annotations
 
@@ -15,6 +20,9 @@ EMPTY = frozenset({"", "-", "--", "---", "—", "——", "/"})
 _SPACE = re.compile(r"\s+")
 DATE_FORMATS = ("%Y-%m-%d", "%Y%m%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 TIME_FORMATS = ("%H:%M:%S", "%H%M%S", "%H:%M")
+EXCEL_EPOCH = datetime.datetime(1899, 12, 30)  # Excel's day 0 (its 1900 leap-year bug included)
+SERIAL_RANGE = (20_000, 80_000)  # plausible serial days: 1954-10-03 to 2119-01-10
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 
 
 class CellError(ValueError):
@@ -32,6 +40,12 @@ def text(cell) -> str:
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     return str(cell).strip()
+
+
+def unit(label) -> Decimal:
+    """The unit of an amount column by its label as written: TEN_THOUSAND for one in 万元
+    (贷款金额(万元)), else ONE (yuan); the `scale` `amount` takes."""
+    return TEN_THOUSAND if "万元" in (label or "") else ONE
 
 
 MAX_DIGITS = 15  # whole-yuan digits an amount may have (under a trillion yuan), within Decimal's precision
@@ -81,8 +95,35 @@ def _parse(raw: str, formats) -> datetime.datetime | None:
     return None
 
 
+def serial(cell) -> datetime.datetime | None:
+    """The moment an Excel serial number stands for (45474 -> 2024-07-01, 45474.5 -> its noon),
+    given as a number or as its digits; None when the cell is no plausible serial."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, (int, float)):
+        number = cell
+    elif isinstance(cell, str) and _SERIAL.fullmatch(raw := cell.strip()):
+        number = float(raw)
+    else:
+        return None
+    if not SERIAL_RANGE[0] <= number <= SERIAL_RANGE[1]:
+        return None
+    return EXCEL_EPOCH + datetime.timedelta(seconds=round(number * 86_400))
+
+
+def day(cell) -> datetime.date | None:
+    """A date column's cell as a date (see `when`; a time in it is dropped); None when empty."""
+    if cell is None or not text(cell):
+        return None
+    if type(cell) is datetime.date:
+        return cell
+    return when(cell)[0].date()
+
+
 def when(cell, formats=(), time_cell=None, time_formats=()) -> tuple[datetime.datetime, bool]:
-    """A date (and time, from the same cell or a separate one) -> (datetime, has_time)."""
+    """A date (and time, from the same cell or a separate one) -> (datetime, has_time). The
+    `formats` given are tried first, then an Excel serial number (see `serial`), then the usual
+    forms (DATE_FORMATS, with or without a time)."""
     if isinstance(cell, datetime.datetime):
         return cell, cell.time() != datetime.time()
     if isinstance(cell, datetime.date):
@@ -101,8 +142,12 @@ def _when(cell, formats, time_cell, time_formats) -> tuple[datetime.datetime, bo
     raw = unicodedata.normalize("NFKC", text(cell))
     if not raw:
         raise CellError("日期为空 / empty date")
-    stamp = _parse(raw, formats) or _parse(raw, DATE_FORMATS)
+    stamp = _parse(raw, formats) if formats else None
     has_time = False
+    if stamp is None and (stamp := serial(cell if isinstance(cell, (int, float)) else raw)):
+        has_time = stamp.time() != datetime.time()
+    elif stamp is None:
+        stamp = _parse(raw, DATE_FORMATS)
     if stamp is None:
         both = [f"{d} {t}" for d in DATE_FORMATS for t in TIME_FORMATS] + ["%Y%m%d%H%M%S"]
         stamp, has_time = _parse(raw, both), True

@@ -47,7 +47,6 @@ from fundtrail.idno import id_no
 from fundtrail.importers import cells, columns
 from fundtrail.importers.assets import ASSETS_FILE
 from fundtrail.importers.base import Extraction, posting, txn
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DISTRIBUTIONS, INCOME_RECORDS
@@ -110,7 +109,7 @@ class _Collective(TabularImporter):
     @staticmethod
     def _amount(path, number, row, labels, what: str) -> Decimal:
         try:
-            value = cells.amount(row["amount"], scale=TEN_THOUSAND if "万元" in labels["amount"] else ONE)
+            value = cells.amount(row["amount"], scale=cells.unit(labels["amount"]))
         except cells.CellError:
             raise BadInput(path, f"{what}无法识别: {cells.text(row['amount'])!r}",
                            f"cannot read the amount {cells.text(row['amount'])!r}", number) from None

@@ -23,25 +23,25 @@ import re
 from pathlib import Path
 
 from beancount.core import data
-from beancount.parser.grammar import ValueType
 
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
-from fundtrail.importers.registers import TabularImporter, held_master, master_key, same_open
+from fundtrail.importers.registers import (
+    TabularImporter,
+    held_master,
+    master_custom,
+    master_key,
+    same_open,
+)
 from fundtrail.importers.tables import header_score, sniffed_head
 from fundtrail.ledgertext import money
 from fundtrail.workspace import UNSET_ADMDIV
 
 COUNTY_FILE = "masterdata/county.beancount"
 PERIOD_WORDS = (("半年", "half"), ("季", "quarter"), ("月", "month"), ("年", "year"), ("一次", "once"))
-
-
-def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
-    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
-    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
 
 
 class _CountyList(TabularImporter):
@@ -95,8 +95,8 @@ class DivisionListImporter(_CountyList):
             ex.warnings.append(f"村代码所属乡镇不在表中(未建乡镇): {'、'.join(unknown)} / villages "
                                "of towns the list does not name")
         entries = self._county(ex, ctx, county)
-        entries += [_custom("town", code, day, {"name": name}) for code, name in towns.items()]
-        entries += [_custom("village", code, day, {"name": name, "town": town})
+        entries += [master_custom("town", code, day, {"name": name}) for code, name in towns.items()]
+        entries += [master_custom("village", code, day, {"name": name, "town": town})
                     for code, (name, town) in villages.items()]
         self.upsert(ex, ctx, entries)
         return ex
@@ -122,7 +122,7 @@ class DivisionListImporter(_CountyList):
             return []
         old = next((e for e in ctx.entries if isinstance(e, data.Custom) and e.type == "county"), None)
         meta = {"name": name, "bureau": f"{name}财政局", "phone": held.phone if held else ""}
-        return [_custom("county", code, old.date if old else ctx.open_date(datetime.date.today()), meta)]
+        return [master_custom("county", code, old.date if old else ctx.open_date(datetime.date.today()), meta)]
 
 
 def period_of(text: str) -> str:
@@ -155,7 +155,7 @@ class SubsidyItemImporter(_CountyList):
                 raise BadInput(path, f"发放周期无法识别: {cells.text(row['period'])!r} (一次性、每年、每半年、"
                                "每季度、每月)", f"unknown period {cells.text(row['period'])!r} (once, "
                                "year, half, quarter, month)", number)
-            entries.append(_custom("subsidy-item", name, day, {
+            entries.append(master_custom("subsidy-item", name, day, {
                 "standard": money(standard) if standard is not None else None, "period": period}))
         self.upsert(ex, ctx, entries)
         return ex

@@ -34,24 +34,25 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from beancount.core import data
-from beancount.parser.grammar import ValueType
-
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.base import Extraction
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LOANS
-from fundtrail.importers.registers import TabularImporter, held_master, master_key, same_open
+from fundtrail.importers.registers import (
+    TabularImporter,
+    held_master,
+    master_custom,
+    master_key,
+    same_open,
+)
 from fundtrail.ledgertext import money
 
 LOANS_FILE = "masterdata/loans.beancount"
 SETTLED, OVERDUE, EXTENDED, NORMAL = "结清", "逾期", "展期", "正常"
 _STATED = re.compile(r"(截止日期|截至日期|统计日期|数据日期|报表日期|填报日期|制表日期)[:：]?\s*"
                      r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{8})")
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
 def stated_date(rows) -> datetime.date | None:
@@ -86,18 +87,7 @@ def title_bank(rows) -> str:
 
 def day_of(cell) -> datetime.date | None:
     """A date cell: a date, text in the usual forms, or an Excel serial number (General format)."""
-    if cell is None or not cells.text(cell):
-        return None
-    if isinstance(cell, datetime.datetime):
-        return cell.date()
-    if isinstance(cell, datetime.date):
-        return cell
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        if 20_000 <= cell <= 80_000:  # 1954-2119 as Excel counts days
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))
-        raise cells.CellError(f"日期格式错误 {cell!r}")
-    text = unicodedata_fold(cells.text(cell))
-    return cells.when(text)[0].date()
+    return cells.day(unicodedata_fold(cell) if isinstance(cell, str) else cell)
 
 
 def unicodedata_fold(text: str) -> str:
@@ -147,11 +137,6 @@ def derived_id(person: str, start: datetime.date, amount: Decimal) -> str:
     return f"LN{start:%Y%m%d}-{digest}"
 
 
-def _custom(kind: str, key: str, day, meta: dict) -> data.Custom:
-    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
-    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind, [ValueType(key, str)])
-
-
 class LoanRegisterImporter(TabularImporter):
     kind = "小额信贷台账 micro-loan register"
     spec = LOANS
@@ -164,7 +149,7 @@ class LoanRegisterImporter(TabularImporter):
             r for r in table.rows[index + 1:] if not any(cells.text(c) for c in r[1][1:])])
         bank = "" if "bank" in col else title_bank(table.rows[:index])
         as_of = stated or datetime.date.today()
-        scale = {f: TEN_THOUSAND if "万元" in labels.get(f, "") else ONE for f in ("amount", "overdue")}
+        scale = {f: cells.unit(labels.get(f, "")) for f in ("amount", "overdue")}
         entries = []
 
         def key(number, row):
@@ -176,8 +161,7 @@ class LoanRegisterImporter(TabularImporter):
             return derived_id(id_no(cells.text(row.get("id_no"))), start, amount), \
                 f"{cells.text(row.get('borrower'))} {start}"
 
-        rows = ((n, r, raw) for n, r, raw in self._data_rows(path, ex))
-        for number, row, _ in self.records_of(path, ex, rows, key, ("贷款 ", "loan ")):
+        for number, row, _ in self.records(path, ex, key, ("贷款 ", "loan "), self._data_rows(path, ex)):
             loan, status = self._row(path, number, row, labels, scale, key, as_of, bank)
             entries += [loan, status]
         held = held_master(ctx, entries)
@@ -205,28 +189,8 @@ class LoanRegisterImporter(TabularImporter):
                 continue
             yield number, row, raw
 
-    def records_of(self, path, ex, rows, key, what):
-        """`records` over rows already read (footer lines taken out)."""
-        seen = {}
-        ex.columns = self.account_columns(path)
-        for number, row, raw in rows:
-            ex.read += 1
-            if row is None:
-                ex.skipped.append((number, "合计行 totals row"))
-                continue
-            compared, shown = key(number, row)
-            if compared in seen:
-                raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
-                               f"{what[1]}{shown} repeated (also row {seen[compared]})", number)
-            seen[compared] = number
-            yield number, row, raw
-
     def _day(self, path, number, cell, label):
-        try:
-            return day_of(cell)
-        except (cells.CellError, ValueError):
-            raise BadInput(path, f"{label} 无法识别: {cells.text(cell)!r}",
-                           f"cannot read {label}: {cells.text(cell)!r}", number) from None
+        return self._cell(path, number, day_of, cell, label)
 
     def _amount(self, path, number, row, field, scale):
         return self._cell(path, number, lambda v: cells.amount(v, scale=scale[field]), row.get(field),
@@ -264,12 +228,12 @@ class LoanRegisterImporter(TabularImporter):
         subsidy = self._cell(path, number, cells.amount, row.get("subsidy_paid"), "已贴息金额 subsidy paid") \
             if "subsidy_paid" in row else None
         loan_id = key(number, row)[0]
-        loan = _custom("loan", loan_id, start, {
+        loan = master_custom("loan", loan_id, start, {
             "household": cells.text(row.get("household")), "borrower": borrower, "borrower_id": person,
             "amount": money(amount), "term_months": Decimal(term), "due": due, "rate": rate,
             "bank": cells.text(row.get("bank")) or bank, "purpose": cells.text(row.get("purpose")),
             "used_by": cells.text(row.get("used_by"))})
-        status = _custom("loan-status", loan_id, max(as_of, start), {
+        status = master_custom("loan-status", loan_id, max(as_of, start), {
             "status": status_of(cells.text(row.get("status")), settled, overdue), "settled": settled,
             "overdue": money(overdue) if overdue else None,
             "subsidy_paid": money(subsidy) if subsidy is not None else None,

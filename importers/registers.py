@@ -14,11 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from beancount.core import data
+from beancount.parser.grammar import ValueType
 
 from fundtrail import accounts as acc
 from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
-from fundtrail.importers.cells import ONE, TEN_THOUSAND
 from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
@@ -46,6 +46,15 @@ def master_open(account: str, day: datetime.date, meta: dict) -> data.Open:
     collective), with the metadata given that has a value."""
     meta = {k: v for k, v in meta.items() if v is not None and v != ""}
     return data.Open(data.new_metadata("<import>", 0, meta), day, account, [acc.CURRENCY], None)
+
+
+def master_custom(kind: str, values, day: datetime.date, meta: dict) -> data.Custom:
+    """A master-data `custom` directive (a town, village, subsidy item, asset, loan, lease, roll
+    row): its type and values (a key, or a list of them), with the metadata given that has a
+    value."""
+    meta = {k: v for k, v in meta.items() if v is not None and v != ""}
+    return data.Custom(data.new_metadata("<import>", 0, meta), day, kind,
+                       [ValueType(v, str) for v in (values if isinstance(values, (list, tuple)) else [values])])
 
 
 def same_open(existing: data.Open | data.Custom | None, new: data.Open | data.Custom) -> bool:
@@ -140,15 +149,16 @@ class TabularImporter(FundtrailImporter):
                 continue
             yield number, {k: (row[i] if i < len(row) else None) for k, i in col.items()}, row
 
-    def records(self, path: Path, ex: Extraction, key, what: tuple[str, str] = ("", "")):
+    def records(self, path: Path, ex: Extraction, key, what: tuple[str, str] = ("", ""), rows=None):
         """The data rows as (row number, {field: cell}, raw row), each counted as read; totals
         rows are skipped and listed; a row whose key repeats an earlier one is refused.
 
         `key(number, row)` gives (the key compared, the key as shown); `what` names it
-        (Chinese, English), e.g. ("项目编号 ", "project code ")."""
+        (Chinese, English), e.g. ("项目编号 ", "project code "). `rows`: the rows to go
+        through, when the importer has taken some out (default: `self.rows(path)`)."""
         seen = {}
         ex.columns = self.account_columns(path)
-        for number, row, raw in self.rows(path):
+        for number, row, raw in self.rows(path) if rows is None else rows:
             ex.read += 1
             if row is None:
                 ex.skipped.append((number, "合计行 totals row"))
@@ -170,7 +180,7 @@ class TabularImporter(FundtrailImporter):
     def _date(self, path, number, value, label):
         if not cells.text(value):
             return None
-        return self._cell(path, number, lambda v: cells.when(v)[0].date(), value, label)
+        return self._cell(path, number, cells.day, value, label)
 
     def _count(self, ex: Extraction, existing, new) -> None:
         if existing is None:
@@ -204,7 +214,7 @@ class FundListImporter(TabularImporter):
             code = known.code if known else self._cell(
                 path, number, lambda d, lv=level: acc.fund_code(d, lv, taken), doc_no, "指标文号 document number")
             taken.add(code)
-            scale = TEN_THOUSAND if "万元" in labels["amount"] else ONE
+            scale = cells.unit(labels["amount"])
             amount = self._cell(path, number, lambda cell, scale=scale: cells.amount(cell, scale=scale),
                                 row["amount"], "金额 amount")
             if amount is None:
@@ -266,7 +276,7 @@ class ProjectLibraryImporter(TabularImporter):
         ex = Extraction(path, self, self.kind, "registers")
         table, index, col, labels = self.header(path)
         levels = self._level_columns(table.rows[index][1], col)
-        scale = TEN_THOUSAND if "万元" in labels["budget"] else ONE
+        scale = cells.unit(labels["budget"])
 
         def in_yuan(cell):
             return cells.amount(cell, scale=scale)

@@ -39,7 +39,6 @@ LISTS = {"医疗": (MEDICAL_SCREENING, "医疗费用个人自付推送表 medica
          "教育": (EDUCATION_SCREENING, "教育费用个人负担名单 education expense list"),
          "灾害": (DISASTER_SCREENING, "受灾户统计表 disaster households list")}
 
-_EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _SLUGS = {"医疗": "medical", "教育": "education", "灾害": "disaster"}
 
 
@@ -83,12 +82,6 @@ class ScreeningImporter(TabularImporter):
                 "register", [ValueType(REGISTER, str), ValueType(f"../registers/{REGISTER}.csv", str)])]
         return ex
 
-    def _day(self, path, number, cell) -> datetime.date | None:
-        """A date cell; a bare number in a workbook's General-format cell is Excel's serial day."""
-        if isinstance(cell, (int, float)) and not isinstance(cell, bool) and 20000 <= cell <= 80000:
-            return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))
-        return self._date(path, number, cell, self.spec["date"].label)
-
     def _record(self, path, number, row) -> dict[str, str]:
         name, given = cells.text(row.get("name")), cells.text(row.get("id_no"))
         if not (name or given):
@@ -97,7 +90,7 @@ class ScreeningImporter(TabularImporter):
             raise BadInput(path, "无身份证号时须有行政村（按家长姓名和行政村对应户）",
                            "without an ID number the village is needed (matched by name and village)",
                            number)
-        day = self._day(path, number, row.get("date"))
+        day = self._date(path, number, row.get("date"), self.spec["date"].label)
         if day is None:
             raise BadInput(path, f"{self.spec['date'].label}为空", "empty date", number)
         amount = self._cell(path, number, cells.amount, row.get("amount"), self.spec["amount"].label)

@@ -154,13 +154,16 @@ class Province:
               AND balance > 0
             GROUP BY ALL ORDER BY g.county""", year=year)
 
-    def county_findings(self) -> list[dict]:
-        """Each county's own findings, open ones by severity."""
+    def county_findings(self, as_of: datetime.date | None = None) -> list[dict]:
+        """Each county's own findings dated by `as_of` (the report's date; all without it),
+        open ones by severity; a county without any is listed with zeros."""
         return self.rows("""
-            SELECT f.county, c.name, count(*) AS total,
-              count(*) FILTER (status = '' AND severity IN ('high', 'critical')) AS open_high,
-              count(*) FILTER (status = '') AS open
-            FROM findings f JOIN county c ON c.county = f.county GROUP BY ALL ORDER BY f.county""")
+            SELECT c.county, c.name, count(f.id) AS total,
+              count(f.id) FILTER (f.status = '' AND f.severity IN ('high', 'critical')) AS open_high,
+              count(f.id) FILTER (f.status = '') AS open
+            FROM county c LEFT JOIN findings f ON c.county = f.county
+              AND ($as_of IS NULL OR f.date IS NULL OR f.date <= $as_of)
+            GROUP BY ALL ORDER BY c.county""", as_of=as_of)
 
 
 def _quote(path: Path) -> str:

@@ -22,7 +22,6 @@ import datetime
 import math
 import random
 from decimal import Decimal
-from pathlib import Path
 
 from beancount.core import data
 
@@ -30,6 +29,7 @@ from fundtrail import accounts as acc
 from fundtrail import catalogue, periods
 from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, is_closed
 from fundtrail.reports import charts, facts, render
+from fundtrail.reports import evidence as proof
 from fundtrail.reports.facts import ZERO, Period
 
 AGING_BANDS = [(183, "半年以内"), (365, "半年至1年"), (730, "1至2年"), (None, "2年以上")]
@@ -37,14 +37,17 @@ MUS_CONFIDENCE = Decimal("3.0")  # 95 % confidence, no expected misstatement
 MUS_TOLERABLE = Decimal("0.10")  # tolerable misstatement as a share of the population
 
 
-def evidence(finding, ledger_dir: Path | None) -> dict:
-    meta = getattr(finding.entry, "meta", None) or {}
-    where = finding.source.get("filename") or ""
-    if ledger_dir and where.startswith(str(ledger_dir)):
-        where = where[len(str(ledger_dir)) + 1:]
-    return {"links": list(finding.links), "source": Path(str(meta["source"])).name
-            if meta.get("source") else "", "row": meta.get("row", ""),
-            "voucher": meta.get("voucher", ""), "ledger": f"{where}:{finding.source.get('lineno', '')}"}
+def evidence(finding, master) -> dict:
+    """What an auditor looks up: the finding's links labelled (凭证号, 流水号, 一卡通行), the
+    entry's date and amount, and the original document with its voucher number or row
+    (fundtrail.reports.evidence), never a ledger file and line."""
+    entry = finding.entry
+    postings = getattr(entry, "postings", None) or ()
+    cash = [p.units.number for p in postings if acc.is_cash(p.account) and p.units.number is not None]
+    amounts = cash or [p.units.number for p in postings if p.units.number is not None]
+    return {"links": list(finding.links), "date": getattr(entry, "date", None),
+            "amount": max((abs(a) for a in amounts), default=None),
+            "document": proof.where(master, entry) if getattr(entry, "meta", None) else ""}
 
 
 def finding_groups(found) -> list[dict]:
@@ -293,17 +296,23 @@ def mus_sample(payments: list, period: Period) -> dict:
         item.update(date=entry.date, payee=entry.payee or "", narration=entry.narration,
                     amount=item["flow"].amount, project=item["flow"].project,
                     links=sorted(lk for lk in entry.links if lk != item["flow"].project),
-                    test=what_to_test(item["flow"]),
-                    where=f"{Path(entry.meta['source']).name} 第{entry.meta.get('row', '')}行"
-                    if entry.meta.get("source") else "")
+                    test=what_to_test(item["flow"]), where="")  # located(): the document
     return {"population": population, "count": len(payments), "size": size, "interval": interval,
             "start": start, "items": items}
+
+
+def located(books, sample: dict) -> dict:
+    """Each sampled payment's original document: voucher number and detail line, or row."""
+    for item in sample["items"]:
+        item["where"] = proof.where(books.master, item["flow"].entry, item["flow"])
+        if item["flow"].entry.meta.get("voucher"):  # its number is in `where`, with the line
+            item["links"] = [link for link in item["links"] if not link.startswith("VOU-")]
+    return sample
 
 
 def audit_context(books, period: Period) -> dict:
     settings = settings_of(books)
     current, earlier = period_findings(books, period, settings)
-    ledger_dir = Path(books.filename).resolve().parent if books.filename else None
     funds = books.figures("fund", start=period.start, end=period.end)
     recon = books.reconcile(period.end)
     spends = [f for f in facts.flows(books) if facts.is_spending(f) and period.start <= f.date <= period.end]
@@ -342,7 +351,7 @@ def audit_context(books, period: Period) -> dict:
         "conclusion": conclusion(county, period, summary, current, earlier),
         "severity_counts": [(s, SEVERITY_LABELS[s], severity_counts[s]) for s in reversed(SEVERITIES)],
         "groups": finding_groups(current),
-        "by_severity": [(s, label, [{"f": f, "five": f.five(criteria), "evidence": evidence(f, ledger_dir)}
+        "by_severity": [(s, label, [{"f": f, "five": f.five(criteria), "evidence": evidence(f, books.master)}
                                     for f in items]) for s, label, items in by_severity if items],
         "earlier": earlier, "carried": carried, "closed": closed,
         "tolerance": RECON_TOLERANCE.days,
@@ -352,7 +361,7 @@ def audit_context(books, period: Period) -> dict:
                                        ratio=True),
         "flow_chart": flow(books, period),
         "reconciliation": reconciled, "recon": recon,
-        "sample": mus_sample(payments, period), "severity_labels": SEVERITY_LABELS,
+        "sample": located(books, mus_sample(payments, period)), "severity_labels": SEVERITY_LABELS,
         "rules": rules_applied(settings),
         "issued": datetime.date.today(),
     }

@@ -1,7 +1,9 @@
 """The county's annual project and fund disclosure (县级衔接资金项目计划及完成情况公告): the year's
 allocations by source and indicator document, every project approved that year with its
-disclosure fields, how far each got (completion), and the project assets registered by its end,
-by class and village.
+disclosure fields, how far each got (completion) and its status (village.project_status, the
+overdue-project rule's criterion, so the disclosure and the audit report agree), and the project
+assets in service at its end by class and village (sold and scrapped ones listed apart, outside
+the totals). Fund levels in the order 中央 → 省 → 市 → 县 → 其他.
 
     disclosure_pdf(books, 2024) -> A4 PDF bytes
 """
@@ -13,7 +15,7 @@ import datetime
 from fundtrail import assets
 from fundtrail.reports import render
 from fundtrail.reports.facts import ZERO, Period
-from fundtrail.reports.village import project_rows
+from fundtrail.reports.village import fund_order, level_rank, project_rows
 from fundtrail.workdays import first_workday_after
 
 
@@ -23,7 +25,7 @@ def fund_rows(books, period: Period) -> list[dict]:
     figures = books.figures("fund", start=period.start, end=period.end)
     to_date = books.figures("fund", end=period.end)
     rows = []
-    for code, fund in sorted(master.funds.items(), key=lambda kv: (list(master.funds).index(kv[0]))):
+    for code, fund in sorted(master.funds.items(), key=lambda kv: fund_order(master, kv[0])):
         if not fund.issued or fund.issued.year != period.year:
             continue
         fig, cum = figures.get(code), to_date.get(code)
@@ -44,7 +46,7 @@ def level_totals(rows) -> list[dict]:
         total["amount"] += row["fund"].amount
         for key in ("received", "passed_down", "spent"):
             total[key] += row[key]
-    return list(levels.values())
+    return sorted(levels.values(), key=lambda total: level_rank(total["level"]))
 
 
 def disclosure_context(books, year: int) -> dict:
@@ -57,15 +59,19 @@ def disclosure_context(books, year: int) -> dict:
     return {
         "year": year, "period": period, "funds": funds, "levels": level_totals(funds),
         "projects": projects, "issued": issued,
-        "asset_classes": assets.by_class_and_village(books.master, period.end),
-        "disposals": {code: d for code, d in books.master.disposals.items() if d.date <= period.end},
+        "asset_classes": assets.by_class_and_village(books.master, period.end, in_service=True),
+        "disposed": [{"asset": books.master.assets[code], "disposal": d}
+                     for code, d in sorted(books.master.disposals.items())
+                     if d.date <= period.end and code in books.master.assets
+                     and books.master.assets[code].registered <= period.end],
         "totals": {
             "amount": sum((r["fund"].amount for r in funds), ZERO),
             "received": sum((r["received"] for r in funds), ZERO),
             "budget": sum((r["p"].budget for r in projects), ZERO),
             "spent": sum((r["spent"] for r in projects), ZERO),
-            "accepted": sum(1 for r in projects if r["status"] == "已验收"),
+            "accepted": sum(1 for r in projects if r["status"].startswith("已验收")),
             "ongoing": sum(1 for r in projects if r["status"] == "实施中"),
+            "overdue": sum(1 for r in projects if r["status"] == "逾期未完工"),
         },
     }
 

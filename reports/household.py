@@ -92,15 +92,9 @@ def families(books) -> dict[str, Family]:
     index = books.index
 
     def build():
-        found: dict[str, Family] = {}
         master = books.master
-        for person in index.household_register.households.values():
-            key = person.number or person.id_no
-            family = found.get(key)
-            if family is None:
-                family = found[key] = Family(key, village_code=master.village_code(person.village))
-            family.members.append(person)
-        return found
+        return {key: Family(key, list(rows), master.village_code(rows[0].village))
+                for key, rows in index.household_register.members().items()}
     return index.memo("household.families", build)
 
 
@@ -111,7 +105,7 @@ def find(books, key: str) -> Family | None:
     if key in every:
         return every[key]
     person = books.index.household_register.households.get(id_no(key))
-    return every.get(person.number or person.id_no) if person else None
+    return every.get(person.household) if person else None
 
 
 def of_village(books, village: str) -> list[Family]:

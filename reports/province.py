@@ -55,7 +55,7 @@ def province_facts(province: Province, year: int, as_of: datetime.date | None = 
         "counties": counties, "total": _total(counties, "name", "合计"),
         "levels": province.by_level(year), "documents": province.by_document(year),
         "progress": province.progress(year, as_of), "idle": province.idle(year),
-        "county_findings": province.county_findings(),
+        "county_findings": province.county_findings(as_of or datetime.date(year, 12, 31)),
         "cross": [{"finding": f, "title": f.title,
                    "severity": SEVERITY_LABELS[f.severity], "criteria": criteria(f.rule),
                    "counties": dict(f.facets).get("counties", "")}

@@ -4,7 +4,11 @@ Every template extends `base.html` (A4 portrait, or A3 for the noticeboard poste
 issuer and date in the margins). Masking is not left to the templates: every string a template
 prints passes through the ledger's masking policy (Jinja's `finalize`), except evidence links
 (`link()`: voucher numbers and bank serials of known shapes) and charts the chart code masked.
-The `name`, `id_no` and `card` helpers mask a field known to be of that kind.
+The `name`, `id_no` and `card` helpers mask a field known to be of that kind. Before masking,
+every printed string is made plain (fundtrail.reports.evidence.Plain): account names become the
+accounts' Chinese names and file names the kind of document, so no ledger slug reaches a
+reader; `refs(links)` labels evidence links (凭证号, 流水号, …) and `bank(account)` names an
+account's bank and number tail.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import jinja2
 import markupsafe
 
 from fundtrail.masking import NATIONAL_HOTLINE, PUBLIC, Masker, masker_for
+from fundtrail.reports import evidence
 
 TEMPLATES = Path(__file__).parent / "templates"
 FONT_FAMILY = '"Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei", serif'
@@ -47,6 +52,7 @@ def date_cn(value) -> str:
 
 
 _MASKER: contextvars.ContextVar[Masker] = contextvars.ContextVar("masker")
+_PLAIN: contextvars.ContextVar[evidence.Plain] = contextvars.ContextVar("plain")
 
 
 class Evidence(str):
@@ -55,7 +61,7 @@ class Evidence(str):
 
 def _finalize(value):
     if isinstance(value, str) and not isinstance(value, (Evidence, markupsafe.Markup)):
-        return _MASKER.get().text(value)
+        return _MASKER.get().text(_PLAIN.get().text(value))
     return value
 
 
@@ -74,6 +80,7 @@ def html(template: str, books, **context) -> str:
     masker = masker_for(books, PUBLIC)
     token = _MASKER.set(masker)
     master = books.master
+    plain = _PLAIN.set(evidence.Plain(master))
     county = master.county
     context.setdefault("issued", datetime.date.today())
     context.setdefault("page_size", "A4")
@@ -84,9 +91,13 @@ def html(template: str, books, **context) -> str:
             phone=county.phone if county else "", hotline=NATIONAL_HOTLINE,
             font_family=markupsafe.Markup(FONT_FAMILY), name=masker.name, id_no=masker.id_no,
             card=masker.account, link=lambda value: Evidence(masker.link(value)),
+            refs=lambda links: [(label, Evidence(masker.link(link)))
+                                for label, link in evidence.references(master, links)],
+            bank=lambda account: evidence.bank_label(master, account),
             place=master.place_name, **context)
     finally:
         _MASKER.reset(token)
+        _PLAIN.reset(plain)
 
 
 class MissingFont(RuntimeError):

@@ -1,9 +1,19 @@
-"""The quarterly village notice (村级公告公示): funds received and spent this quarter and to date by
-source, every project in the village with its disclosure fields and progress, the household
-subsidies paid (names per village practice, ID and card numbers masked, no phones or addresses),
-the village's project assets with their income and its distribution (收益分配公示), the balance, the posting period (at least 10 days), the supervision phone and 12317.
+"""The village notice (村级公告公示), quarterly, or monthly for a village whose finances are
+disclosed every month (村民委员会组织法 art. 30: 涉及财务的事项至少每月公布一次): funds received
+and spent in the period and to date by source, every project in the village with its disclosure
+fields and progress, the household subsidies paid (names per village practice, ID and card
+numbers masked, no phones or addresses; households counted once however many payments), the
+village's project assets with their income and its distribution (收益分配公示), the balance, the
+posting period (at least 10 days), the supervision phone and 12317.
+
+Every yuan of the funds table is a project row's: the table sums the flows of the projects the
+notice lists, and a project with money moving in the period is listed whatever its year. A
+negative balance (a project paid before its money was allotted: paid-unallotted) is printed
+with a footnote saying so. Recipients who are cadres or their registered relatives (the
+officials register, matched by ID number or card) are marked 干部本人 / 干部亲属.
 
     notice_pdf(books, "2024Q3", "370405102201")            -> A4 PDF bytes
+    notice_pdf(books, "2024-07", "370405102201")           -> the July notice
     notice_pdf(books, "2024Q3", "370405102201", poster=True)  -> A3 poster for the noticeboard
 """
 
@@ -11,9 +21,13 @@ from __future__ import annotations
 
 import collections
 import datetime
+import re
 
 from fundtrail import assets
 from fundtrail.flows import SUBSIDY
+from fundtrail.plugins.rules.progress import overdue_stage
+from fundtrail.plugins.rules.related_parties import Officials
+from fundtrail.registers import read_rows
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
 from fundtrail.workdays import first_workday_after
@@ -27,6 +41,87 @@ def quarter(text: str) -> Period:
     return Period.parse(text)
 
 
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def month(text: str) -> Period:
+    """A month ("2024-07") as a period of the notice."""
+    match = _MONTH.match(str(text).strip())
+    if not match or not 1 <= int(match[2]) <= 12:
+        raise ValueError(f"月份格式应为 2024-07 month must look like 2024-07: {text!r}")
+    year, number = int(match[1]), int(match[2])
+    start = datetime.date(year, number, 1)
+    end = datetime.date(year + number // 12, number % 12 + 1, 1) - datetime.timedelta(days=1)
+    return Period(f"{year}年{number}月", start, end)
+
+
+def notice_period(text: str) -> Period:
+    """A quarter ("2024Q3") or a month ("2024-07")."""
+    try:
+        return month(text) if "-" in str(text) else quarter(text)
+    except ValueError:
+        raise ValueError(f"期间格式应为 2024Q3（季度）或 2024-07（月份） period must look like "
+                         f"2024Q3 or 2024-07: {text!r}") from None
+
+
+def _settings(books) -> dict:
+    from fundtrail.plugins import checks
+
+    return books.index.memo("reports.settings", lambda: checks.parse_settings(
+        checks.plugin_config(books.options)))
+
+
+def _held_for(books) -> dict[str, list]:
+    """Per project, the money moved into units' own accounts for it (the flows, dated)."""
+    def build():
+        held = collections.defaultdict(list)
+        for flow in books.index.passed_down:
+            if flow.project:
+                held[flow.project].append(flow)
+        return held
+    return books.index.memo("reports.held_for", build)
+
+
+def project_status(books, code: str, end: datetime.date) -> str:
+    """The project's status at `end`, one wording for every report: 已验收 (accepted by then),
+    已验收未结算 / 逾期未完工 (overdue by the overdue-project rule's criterion, its settings),
+    未开工 (not started), else 实施中."""
+    project, master = books.master.projects[code], books.master
+    accepted = master.accepted.get(code)
+    accepted = accepted if accepted and accepted <= end else None
+    mine = facts.by_project(books).get(code, [])
+    spent = facts.total(mine, facts.is_spending, end=end) + sum(
+        (f.amount for f in _held_for(books).get(code, ()) if f.date <= end), ZERO)
+    overdue = overdue_stage(project, accepted, spent, facts.total(mine, facts.is_allotment, end=end),
+                            end, _settings(books))
+    if accepted:
+        return "已验收未结算" if overdue else "已验收"
+    if overdue:
+        return "逾期未完工"
+    return "实施中" if project.start and project.start <= end else "未开工"
+
+
+def shortfall(flows, end: datetime.date) -> dict | None:
+    """Why a project's balance at `end` is negative: the payments of the stretch in deficit
+    (from the first payment made before enough money was allotted, the day's allotments
+    counted first, as paid-unallotted counts them): {since, paid, count, short}; None when
+    the balance is not negative."""
+    events = sorted((f for f in flows if f.date <= end and (facts.is_allotment(f) or facts.is_spending(f))),
+                    key=lambda f: (f.date, not facts.is_allotment(f)))
+    balance, first, paid, count = ZERO, None, ZERO, 0
+    for flow in events:
+        balance += flow.amount if facts.is_allotment(flow) else -flow.amount
+        if balance >= 0:
+            first, paid, count = None, ZERO, 0
+        elif not facts.is_allotment(flow):
+            first = first or flow
+            paid += flow.amount
+            count += 1
+    if balance >= 0 or first is None:
+        return None
+    return {"since": first.date, "paid": paid, "count": count, "short": -balance}
+
+
 def project_rows(books, codes, end: datetime.date) -> list[dict]:
     """Disclosure fields and progress to `end` of each project, for notices and disclosures."""
     master, index = books.master, facts.by_project(books)
@@ -37,12 +132,13 @@ def project_rows(books, codes, end: datetime.date) -> list[dict]:
         received = facts.total(mine, facts.is_allotment, end=end)
         spent = facts.total(mine, facts.is_spending, end=end)
         accepted = master.accepted.get(code)
-        status = ("已验收" if accepted and accepted <= end else
-                  "实施中" if p.start and p.start <= end else "未开工")
+        status = project_status(books, code, end)
         rows.append({"p": p, "place": " ".join(filter(None, (master.place_name(p.town),
                                                               master.place_name(p.village)))) or "全区",
                      "funds": _fund_names(master, p), "received": received, "spent": spent,
-                     "balance": received - spent, "accepted": accepted if status == "已验收" else None,
+                     "balance": received - spent,
+                     "accepted": accepted if status.startswith("已验收") else None,
+                     "short": shortfall(mine, end) if received < spent else None,
                      "progress": spent / p.budget if p.budget else None, "status": status})
     return rows
 
@@ -53,18 +149,41 @@ def _fund_names(master, project) -> str:
 
 
 def projects_in_notice(books, village: str, period: Period) -> list[str]:
-    """The village's projects approved by the end of the quarter and not closed before its year."""
+    """The village's projects approved by the end of the period and not closed before its
+    year, and every project of the village with money moving in the period, whatever its year
+    (so that every yuan of the funds table is a project row's)."""
     index = facts.by_project(books)
     year_start = datetime.date(period.year, 1, 1)
     codes = []
     for code, p in sorted(books.master.projects.items()):
-        if p.village != village or not p.approved or p.approved > period.end:
+        if p.village != village:
             continue
         mine = [f for f in index.get(code, []) if f.date <= period.end]
+        moving = any(f.date >= period.start for f in mine)
+        if not moving and (not p.approved or p.approved > period.end):
+            continue
         open_balance = facts.total(mine, facts.is_allotment) != facts.total(mine, facts.is_spending)
-        if (p.end and p.end >= year_start) or open_balance:
+        if moving or (p.end and p.end >= year_start) or open_balance:
             codes.append(code)
     return codes
+
+
+def officials(books) -> Officials | None:
+    """The cadres-and-relatives register as the related-party rule reads it (None without)."""
+    def build():
+        path = books.master.registers.get("officials")
+        rows = read_rows(path)[0] if path else []
+        return Officials(rows, books.index.household_register.households) if rows else None
+    return books.index.memo("reports.officials", build)
+
+
+ROLES = {"cadre": "干部本人", "relative": "干部亲属"}
+
+
+def _mark(known: Officials | None, meta) -> str:
+    """干部本人 / 干部亲属 for a recipient in the officials register, else ""."""
+    role = known.role(meta) if known else None
+    return ROLES.get(role, "")
 
 
 def _to_household(flow) -> bool:
@@ -79,7 +198,9 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     place = master.villages[village]
     here = [f for f in facts.by_village(books).get(village, ()) if f.date <= period.end]
     households = [f for f in here if _to_household(f)]
-    projects = [f for f in here if not _to_household(f)]
+    codes = projects_in_notice(books, village, period)
+    by_project = facts.by_project(books)
+    projects = [f for code in codes for f in by_project.get(code, ()) if f.date <= period.end]
     keys = ("received_q", "received_cum", "spent_q", "spent_cum")
     sources = collections.defaultdict(lambda: dict.fromkeys(keys, ZERO))
     for flow in projects:
@@ -88,38 +209,63 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
         if flow.date >= period.start:
             sources[flow.fund][key + "_q"] += flow.amount
     source_rows = [{"fund": master.funds.get(code), "code": code, **figures}
-                   for code, figures in sorted(sources.items())]
+                   for code, figures in sorted(sources.items(), key=lambda kv: fund_order(master, kv[0]))]
     totals = {k: sum((r[k] for r in source_rows), ZERO) for k in keys}
     paid = [f for f in households if f.date >= period.start]
+    known = officials(books)
+    rows = [{"date": f.date, "name": str(f.meta.get("beneficiary", "")),
+             "id_no": str(f.meta.get("id_no", "")), "card": str(f.meta.get("card", "")),
+             "item": str(f.meta.get("item", "")), "amount": f.amount, "mark": _mark(known, f.meta),
+             "project": master.projects[f.project].name if f.project in master.projects else ""}
+            for f in paid]
     totals.update(households_q=sum((f.amount for f in paid), ZERO),
                   households_cum=sum((f.amount for f in households), ZERO),
-                  balance=totals["received_cum"] - totals["spent_cum"])
+                  balance=totals["received_cum"] - totals["spent_cum"],
+                  households=len({r["id_no"] or r["name"] for r in rows}), payments=len(rows))
     posted = posted or first_workday_after(period.end)
+    project_list = project_rows(books, codes, period.end)
+    summary = assets.summary(master, books.index.asset_book, village, period.start, period.end)
+    in_service = [r for r in summary["assets"] if not r["disposal"]]
+    summary["totals"]["value"] = sum((r["asset"].value for r in in_service), ZERO)
+    summary["in_service"] = len(in_service)
     return {
         "village": place, "town": master.place_name(place.town), "period": period,
+        "unit": "月" if period.start.month == period.end.month else "季度",
         "sources": source_rows, "totals": totals,
-        "projects": project_rows(books, projects_in_notice(books, village, period), period.end),
-        "households": [{"date": f.date, "name": str(f.meta.get("beneficiary", "")),
-                        "id_no": str(f.meta.get("id_no", "")), "card": str(f.meta.get("card", "")),
-                        "item": str(f.meta.get("item", "")), "amount": f.amount,
-                        "project": master.projects[f.project].name if f.project in master.projects else ""}
-                       for f in paid],
+        "projects": project_list, "short": [r for r in project_list if r["short"]],
+        "households": rows, "marked": any(r["mark"] for r in rows),
+        "distribution_marks": [_mark(known, m.meta) for m in summary["distributions"]],
         "posted": posted, "until": posted + datetime.timedelta(days=POSTING_DAYS),
         "issued": posted,
-        "assets": assets.summary(master, books.index.asset_book, village, period.start, period.end),
+        "assets": summary,
     }
+
+
+LEVEL_ORDER = ("中央", "省", "市", "县")
+
+
+def level_rank(level: str) -> int:
+    """中央 → 省 → 市 → 县 → 其他: the order of fund levels in every table."""
+    return next((i for i, prefix in enumerate(LEVEL_ORDER) if str(level or "").startswith(prefix)),
+                len(LEVEL_ORDER))
+
+
+def fund_order(master, code: str) -> tuple:
+    fund = master.funds.get(code)
+    return (level_rank(fund.level if fund else ""), code)
 
 
 def notice_pdf(books, quarter_label: str, village: str, poster: bool = False,
                posted: datetime.date | None = None) -> bytes:
-    """The village's notice for the quarter ("2024Q3"), A4, or A3 when `poster`."""
+    """The village's notice for the quarter ("2024Q3") or month ("2024-07"), A4, or A3 when
+    `poster`."""
     return render.pdf_of(notice_html(books, quarter_label, village, poster, posted))
 
 
 def notice_html(books, quarter_label: str, village: str, poster: bool = False,
                 posted: datetime.date | None = None) -> str:
     """The HTML `notice_pdf` renders."""
-    period = quarter(quarter_label)
+    period = notice_period(quarter_label)
     context = notice_context(books, period, village, posted)
     title = f"{context['village'].name}{period.label}衔接资金和项目公告公示"
     return render.html("village.html", books, title=title, header=title,

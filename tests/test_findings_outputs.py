@@ -16,7 +16,7 @@ from ruleledger import load
 from fundtrail import catalogue, findings
 from fundtrail.plugins import checks
 from fundtrail.plugins.checks import DEFAULTS, RULES, run_rules
-from fundtrail.reports import audit, county, export, village
+from fundtrail.reports import audit, county, export, facts, village
 
 YEAR = 2024
 
@@ -77,7 +77,8 @@ def test_the_audit_report_covers_its_period_and_states_each_figure_once(demo, de
     pdf = audit.audit_pdf(demo_books, str(YEAR))
     text = flat(pdf_text(pdf, layout=True))  # table rows stay on one line
     whole = checks.all_findings(demo_books.entries, demo_books.options)
-    later = {f.id for f in whole if f.date and f.date.year > YEAR}
+    at_end = {f.id for f in facts.checks_at(demo_books, datetime.date(YEAR, 12, 31))}
+    later = {f.id for f in whole if f.date and f.date.year > YEAR} - at_end  # not yet found then
     assert later and not later & set(re.findall(r"F-[0-9a-f]{10}", text))
     current, earlier = audit.period_findings(demo_books, audit.Period.parse(str(YEAR)),
                                              audit.settings_of(demo_books))
@@ -172,7 +173,9 @@ def test_fava_time_filter_scopes_the_findings_desk_and_the_overview_count(demo, 
     in_2024 = facts.finding_set(demo_books, audit.Period.parse(str(YEAR)))
     rows = tables(fava.page(f"FundtrailFindings/?time={YEAR}"))[0][1:]
     assert len(every) == len(found) > len(rows) == len(in_2024.all) > 0
-    assert all(not [f for f in found if f.date.year > YEAR and f.id in r[4]] for r in rows)
+    at_end = {f.id for f in facts.checks_at(demo_books, datetime.date(YEAR, 12, 31))}
+    assert all(not [f for f in found if f.date.year > YEAR and f.id not in at_end and f.id in r[4]]
+               for r in rows)
     overview = fava.page(f"Fundtrail/?time={YEAR}")
     from fundtrail.fava_ext import desk
 

@@ -30,24 +30,29 @@ def report():
     pass
 
 
-@report.command(help="村级季度公告公示 The quarterly village notice.")
+@report.command(help="村级公告公示（季度或月度） The village notice, quarterly or monthly.")
 @LEDGER
-@click.option("--quarter", required=True, help="季度 quarter, e.g. 2024Q3")
+@click.option("--quarter", default=None, help="季度 quarter, e.g. 2024Q3")
+@click.option("--month", default=None, help="月份（按月公开财务的村） month, e.g. 2024-07")
 @click.option("--village", default=None, help="行政村代码 12-digit village code")
 @click.option("--all", "every", is_flag=True, help="全部行政村 every village (one ledger load)")
 @click.option("--poster", is_flag=True, help="A3 张贴版 A3 poster for the noticeboard")
 @OUT
-def village(ledger, quarter, village, every, poster, out):
+def village(ledger, quarter, month, village, every, poster, out):
     out = out or workspace_reports(ledger)
     from fundtrail.reports import village as notices
 
     if bool(village) == every:
         raise click.UsageError("请指定 --village CODE 或 --all give --village CODE or --all")
+    if bool(quarter) == bool(month):
+        raise click.UsageError("请指定 --quarter 或 --month 之一 give one of --quarter or --month")
     try:
-        period = notices.quarter(quarter)
-    except ValueError:
-        raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
-                                 param_hint="--quarter") from None
+        period = notices.quarter(quarter) if quarter else notices.month(month)
+    except ValueError as error:
+        if quarter:
+            raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
+                                     param_hint="--quarter") from None
+        raise click.BadParameter(str(error), param_hint="--month") from None
     books = load_books(ledger)
     codes = notices.village_codes(books) if every else [village]
     if village and village not in books.master.villages:
@@ -56,11 +61,12 @@ def village(ledger, quarter, village, every, poster, out):
     if not codes:
         raise click.ClickException("账簿中没有行政村 the ledger has no villages: add them to "
                                    "county.beancount (见 see docs/ledger-model.md)")
-    label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
+    label = (f"{period.start.year}Q{(period.start.month + 2) // 3}" if quarter
+             else f"{period.start.year}-{period.start.month:02d}")
     require_period(books, period.start, period.end, label)
     suffix = "-A3" if poster else ""
     jobs = [(f"{label}-{code}-{books.master.villages[code].name}{suffix}.pdf",
-             lambda code=code: notices.notice_html(books, quarter, code, poster=poster))
+             lambda code=code: notices.notice_html(books, label, code, poster=poster))
             for code in codes]
     _render(jobs, out, "生成村级公告 rendering notices", quiet=every)
     if every:

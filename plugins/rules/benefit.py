@@ -44,11 +44,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from fundtrail import findings
+from fundtrail.directives import number_or_none, plain
 from fundtrail.flows import ZERO, id_no, payee_key
 from fundtrail.plugins.settings import BOOL, DAYS, INTEGER, SHARE, TABLE, WORDS, Setting
+from fundtrail.registers import person_key
 
 SETTINGS = (
     Setting("benefit_link_words", TABLE, {"务工": "务工", "收购": "收购", "流转": "流转"},
@@ -71,15 +73,6 @@ ROLL = "benefit-roll"
 
 
 # -- the promise and the rolls ----------------------------------------------------------------
-def _number(value) -> Decimal | None:
-    number = getattr(value, "number", value)
-    if number is None or isinstance(number, str) and not number.strip():
-        return None
-    try:
-        return Decimal(str(number).replace(",", "").strip())
-    except InvalidOperation:
-        return None
-
 
 def promise_of(project, words: dict[str, str]) -> tuple[str, Decimal, str] | None:
     """(kind, how many, unit) a project promises, None when it promises no work, purchase or
@@ -87,7 +80,7 @@ def promise_of(project, words: dict[str, str]) -> tuple[str, Decimal, str] | Non
     poor households (unit "户")."""
     meta = project.meta
     kind = str(meta.get("promise_kind") or "").strip()
-    count = _number(meta.get("promise"))
+    count = number_or_none(meta.get("promise"))
     if kind and count is not None:
         return next((k for k in KINDS if k in kind), kind), count, str(meta.get("promise_unit") or "").strip()
     named = [k for word, k in words.items() if word in project.linkage]
@@ -107,40 +100,29 @@ def rolls(ctx) -> dict[str, list]:
 
 
 def _registered(ctx):
-    """(is an ID registered, is a name registered in a village) from the household register;
-    None when the ledger names no usable register."""
+    """The household register a roll's people are matched in (`HouseholdRegister.person`: by ID
+    number, else name and village); None when the ledger names no usable register."""
     register = ctx.flows.household_register
-    if not register.usable:
-        return None
-    names = {(h.name, h.village) for h in register.households.values()}
-    names |= {(h.name, "") for h in register.households.values()}
-    return register.households, names
-
-
-def _village_name(ctx, value: str) -> str:
-    place = ctx.master.villages.get(value)
-    return place.name if place else value
+    return register if register.usable else None
 
 
 def reached(ctx, rows, unit: str, registered) -> Decimal:
     """What a project's rolls delivered, in the promise's unit."""
     if unit in ("元",):
-        return sum((_number(e.meta.get("amount")) or ZERO for e in rows), ZERO)
+        return sum((number_or_none(e.meta.get("amount")) or ZERO for e in rows), ZERO)
     if unit in ("亩",):
-        return sum((_number(e.meta.get("quantity")) or ZERO for e in rows), ZERO)
+        return sum((number_or_none(e.meta.get("quantity")) or ZERO for e in rows), ZERO)
     people = set()
     for entry in rows:
         meta = entry.meta
         number, name = id_no(meta.get("id_no")), str(meta.get("person") or "").strip()
-        village = _village_name(ctx, str(meta.get("village") or ""))
+        village = ctx.master.place_name(str(meta.get("village") or ""))
         if registered is None:
             ok = str(meta.get("registered") or "").strip() in ("是", "TRUE", "True", "1")
-        elif number:
-            ok = number in registered[0]
         else:
-            ok = (name, village) in registered[1] or (name, "") in registered[1] and not village
+            ok = registered.person(number, name, village) is not None
         if ok:
-            people.add(number or f"{name}|{village}")
+            people.add(person_key(number, name, village))
     return Decimal(len(people))
 
 
@@ -173,18 +155,12 @@ def promise_unkept(ctx):
         yield findings.emit(
             "benefit-promise-unkept", code, ctx.master.accounts.get(project.account),
             links=[code], date=due, variant="" if rows else "none", project=code,
-            name=project.name, kind=kind, promised=_plain(count), unit=shown, reached=_plain(got),
-            missing=_plain(count - got), end=project.end, rows=len(rows))
+            name=project.name, kind=kind, promised=plain(count), unit=shown, reached=plain(got),
+            missing=plain(count - got), end=project.end, rows=len(rows))
 
 
 def _kind_of(entry) -> str:
     return str(entry.meta.get("kind") or "")
-
-
-def _plain(number: Decimal) -> str:
-    """2 for 2.00, 305.5 for 305.50: counts and areas as people write them."""
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 # -- one firm's share of the industry money -----------------------------------------------------

@@ -68,21 +68,13 @@ def _graded(ctx, colour: str) -> list[Household]:
 
 
 def _heads(ctx) -> list[Household]:
-    """One row per household: the first of its 户编号 that has a 识别日期, else its first (a row
-    without a 户编号 is its own household)."""
-    return ctx.memo("rules.household_heads", lambda: [
-        next((r for r in rows if r.identified), rows[0]) for rows in members(ctx).values()])
+    """One row per household (`HouseholdRegister.heads`)."""
+    return ctx.memo("rules.household_heads", ctx.flows.household_register.heads)
 
 
 def members(ctx) -> dict[str, list[Household]]:
-    """The register's rows by household (户编号, else ID number): a register with a row per
-    person repeats the household's dates on each, or gives them on the head's row only."""
-    def build():
-        out = defaultdict(list)
-        for h in households(ctx).values():
-            out[h.number or h.id_no].append(h)
-        return dict(out)
-    return ctx.memo("rules.household_members", build)
+    """The register's rows by household (`HouseholdRegister.members`)."""
+    return ctx.flows.household_register.members()
 
 
 def _reds(ctx) -> list[Household]:
@@ -145,7 +137,7 @@ def _evidence(ctx, h: Household, visits: bool) -> list[tuple[datetime.date, str,
     """(date, what, entry or None) of each help the household (every member) had, in date
     order: the books' helps, the register's 措施落实日期 and, when `visits`, its 走访日期."""
     out = []
-    for member in members(ctx).get(h.number or h.id_no, [h]):
+    for member in members(ctx).get(h.household, [h]):
         out += [(help.date, help.what or "帮扶", help.entry) for help in helps(ctx, member.id_no)]
         if member.helped:
             out.append((member.helped, member.measure or "帮扶措施", None))
@@ -156,7 +148,7 @@ def _evidence(ctx, h: Household, visits: bool) -> list[tuple[datetime.date, str,
 
 def _visited(ctx, h: Household) -> datetime.date | None:
     """The latest visit any member's row records."""
-    return max((m.visited for m in members(ctx).get(h.number or h.id_no, [h]) if m.visited),
+    return max((m.visited for m in members(ctx).get(h.household, [h]) if m.visited),
                default=None)
 
 
@@ -242,7 +234,7 @@ def benefit_skewed(ctx):
         years = None
         for year in range(first, as_of.year + 1):
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
-            if not (h.at_risk(start, end) or h.graded_in(start, end)) \
+            if not h.watched_in(start, end) \
                     or (end - max(h.identified or start, start)).days < days:
                 continue
             years = years if years is not None else {help.date.year for help in helps(ctx, h.id_no)}

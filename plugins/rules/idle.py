@@ -8,7 +8,9 @@ idle-funds (1y band: high; the last band, variant "last": critical, 结转两年
     allotments against its `Expenses:Project` postings; money moved into a unit's own account
     is not spent). Unspent money older than a band at the judging date is reported once per
     fund or project and band, in the oldest band it reached (facets band="1y"/"2y", scope
-    "fund"/"project").
+    "fund"/"project"). The finding is named by the fund or project and the oldest receipt it
+    holds, not by the band: money that ages from one band into the next stays the same finding,
+    and its dispositions stay with it.
 dormant-account (medium)
     A bank account holding money that has had no movement at all for `dormant_days`.
 
@@ -58,7 +60,7 @@ def _aged(ctx, scope, code, lots, what):
         oldest = held[0][0]
         crossed = years_later(oldest.date, band) + datetime.timedelta(days=1)
         yield findings.emit(
-            "idle-funds", f"{scope}|{code}|{band}y", oldest.entry, amount=amount, links=(code,),
+            "idle-funds", f"{scope}|{code}|{entry_key(oldest.entry)}", oldest.entry, amount=amount, links=(code,),
             date=crossed, variant="last" if band == bands[-1] else "",
             facets={"band": f"{band}y", "scope": scope},
             what=what, since=oldest.date, as_of=as_of, band=band,

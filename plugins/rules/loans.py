@@ -199,12 +199,11 @@ def banned_purpose(ctx):
 
 
 def _household_of(ctx, register):
-    households = register.households if register is not None and register.usable else {}
+    usable = register is not None and register.usable
 
     def key(loan):
         person = id_no(loan.borrower_id)
-        held = households.get(person)
-        return (held.number if held is not None and held.number else loan.household) or person
+        return (register.number_of(person) if usable else "") or loan.household or person
     return key
 
 

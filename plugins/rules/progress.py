@@ -130,29 +130,44 @@ def slow_spending(ctx):
                 yield from report("project", code, inflows, rows, f"项目{code}（{project.name}）")
 
 
+def overdue_stage(project, accepted, spent, allotted, as_of: datetime.date, settings) -> tuple[str, Decimal] | None:
+    """("acceptance" or "payment", the money not yet paid) when the project is overdue at
+    `as_of`: its end date more than `overdue_days` past and more than the retention unpaid;
+    else None. `spent` counts the money moved into units' own accounts for it; `accepted` is
+    its acceptance date if accepted by `as_of`. One criterion for the rule and the reports'
+    project status (fundtrail.reports.village.project_status)."""
+    end = project.end
+    if not end or end + datetime.timedelta(days=settings["overdue_days"]) >= as_of:
+        return None
+    budget = project.budget or allotted
+    unpaid = budget - spent
+    if unpaid <= budget * settings["retention_share"]:
+        return None
+    return ("payment" if accepted else "acceptance"), unpaid
+
+
 def overdue_project(ctx):
     index, as_of = ctx.flows, ctx.as_of
     grace = datetime.timedelta(days=ctx.settings["overdue_days"])
     retention = ctx.settings["retention_share"]
     for code, project in sorted(ctx.master.projects.items()):
-        end = project.end
-        if not end or end + grace >= as_of:
-            continue
-        spent = index.total("spent_on", code) + index.held_for.get(code, ZERO)
-        budget = project.budget or index.total("allotted_to", code)
-        unpaid = budget - spent
-        if unpaid <= budget * retention:
+        if not project.end or project.end + grace >= as_of:
             continue
         accepted = ctx.master.accepted.get(code)
+        spent = index.total("spent_on", code) + index.held_for.get(code, ZERO)
+        overdue = overdue_stage(project, accepted, spent, index.total("allotted_to", code), as_of,
+                                ctx.settings)
+        if not overdue:
+            continue
+        stage, unpaid = overdue
         flows = index.spent_on.get(code) or index.allotted_to.get(code)
         entry = flows[-1].entry if flows else ctx.master.accounts[project.account]
-        stage = "payment" if accepted else "acceptance"
         yield findings.emit(
             "overdue-project", f"{code}|{stage}", entry, amount=unpaid, links=(code,),
-            date=end + grace + datetime.timedelta(days=1),
+            date=project.end + grace + datetime.timedelta(days=1),
             variant="payment" if accepted else "", facets={"stage": stage}, code=code,
-            name=project.name, end=end, days=(ctx.as_of - end).days, accepted=accepted,
-            spent=spent, retention=retention)
+            name=project.name, end=project.end, days=(ctx.as_of - project.end).days,
+            accepted=accepted, spent=spent, retention=retention)
 
 
 RULES = {"slow-spending": slow_spending, "overdue-project": overdue_project}

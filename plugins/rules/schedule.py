@@ -27,10 +27,11 @@ from __future__ import annotations
 import calendar
 import datetime
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from fundtrail import findings
+from fundtrail.directives import number_or_none
 from fundtrail.flows import ZERO, payee_key, unspent
 from fundtrail.plugins.settings import DAYS, TABLE, Setting
 
@@ -60,11 +61,7 @@ class Lease:
         meta = entry.meta
         self.id, self.entry = str(entry.values[0].value), entry  # a lease, or an asset's own terms
         self.asset, self.tenant = str(meta.get("asset") or ""), str(meta.get("tenant") or "")
-        rent = meta.get("rent")
-        try:
-            self.rent = Decimal(str(getattr(rent, "number", rent)))
-        except InvalidOperation:
-            self.rent = ZERO
+        self.rent = number_or_none(meta.get("rent")) or ZERO
         self.payment = next((p for p in MONTHS if p == str(meta.get("payment") or "").strip()), "")
         self.start = meta.get("start") if isinstance(meta.get("start"), datetime.date) else entry.date
         self.end = meta.get("end") if isinstance(meta.get("end"), datetime.date) else None

@@ -38,11 +38,10 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.rules.households import members
 from fundtrail.plugins.settings import DAYS, MONEY, WORDS, Setting
-from fundtrail.registers import Clue, Household, ScreeningRegister
+from fundtrail.registers import Clue, Household, ScreeningRegister, person_key
 
 SETTINGS = (
     Setting("screening_identify_days", DAYS, 15, "部门预警信息推送后应完成识别的天数"),
@@ -70,21 +69,10 @@ def _entry(ctx):
 def _household(ctx, clue: Clue) -> Household | None:
     """The register row of the clue's person (by ID, else by 户主姓名 and 行政村); when that
     row has no 识别日期, the row of its household (户编号) that has one."""
-    homes = households(ctx)
-    if clue.id_no:
-        h = homes.get(clue.id_no)
-    else:
-        h = ctx.memo("rules.households_by_name", lambda: _by_name(homes)).get((clue.name, clue.village))
+    h = ctx.flows.household_register.person(clue.id_no, clue.name, clue.village)
     if h is not None and not h.identified:
-        h = next((m for m in members(ctx).get(h.number or h.id_no, ()) if m.identified), h)
+        h = next((m for m in members(ctx).get(h.household, ()) if m.identified), h)
     return h
-
-
-def _by_name(homes) -> dict[tuple[str, str], Household]:
-    out = {}
-    for h in homes.values():
-        out.setdefault((h.name, h.village), h)
-    return out
 
 
 def _crossings(ctx):
@@ -96,7 +84,7 @@ def _crossings(ctx):
     out = {}
     for clue in _register(ctx).clues:
         h = _household(ctx, clue)
-        person = clue.id_no or f"{clue.name}|{clue.village}"
+        person = person_key(clue.id_no, clue.name, clue.village)
         key = (person, clue.kind, clue.date.year)
         if clue.kind == "医疗":
             medical[key].append((clue, h))
@@ -171,7 +159,7 @@ def _emit(ctx, rule: str, wanted: str):
         if variant != wanted:
             continue
         entry = entry or _entry(ctx)
-        person = clue.id_no or (h.id_no if h else "") or f"{clue.name}|{clue.village}"
+        person = person_key(clue.id_no or (h.id_no if h else ""), clue.name, clue.village)
         facts = dict(list=LISTS[clue.kind], who=_who(ctx, clue, h), what=_what(clue, amount),
                      clue=clue.date, line=line, due=due, limit=days)
         if identified:

@@ -47,7 +47,7 @@ from beancount.core.number import MISSING
 from beancount.parser.grammar import ValueType
 from beancount.utils.defdict import ImmutableDictWithDefault
 
-from fundtrail import __version__, sealcache
+from fundtrail import __version__, gcpause, sealcache
 from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-books.cache"
@@ -425,11 +425,14 @@ def load(main: Path, fresh, also=()):
     if sealcache.key() is None:
         return fresh()
     now = context(main, also)
-    kept = read(main, now)
-    if kept is not None:
-        return kept
-    entries, errors, options = fresh()
-    write(main, now, entries, errors, options)
+    # the load (or the decoding) makes millions of small objects and no cycles worth finding:
+    # the cyclic collector, left on, would walk all of them again and again (fundtrail.gcpause)
+    with gcpause.paused():
+        kept = read(main, now)
+        if kept is not None:
+            return kept
+        entries, errors, options = fresh()
+        write(main, now, entries, errors, options)
     return entries, errors, options
 
 

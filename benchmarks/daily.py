@@ -5,13 +5,17 @@
 
 Copies the workspace (without any cache) and runs, each as its own process:
   bare load       beancount's loader on the same files without fundtrail's plugins (the yardstick)
-  import          `fundtrail import` of a 300-row bank statement that continues the books
   check (first)   `fundtrail check --json` with no cache of the loaded books
   check (second)  the same again: the books unchanged, from the cache (fundtrail.bookcache)
   notices         `fundtrail report village --all` for the quarter (one load, every village)
   audit           `fundtrail report audit` for the quarter
   reports (all)   `fundtrail report all`: notices, county and audit report from one load
   Fava first page `fundtrail serve` started, until its first page (the income statement) answers
+  import          `fundtrail import` of a 300-row bank statement of the county's main account that
+                  continues the books (its balance, its voucher numbers), on the books as the
+                  steps before left them
+`--save FILE` keeps the figures as JSON; `--against FILE` prints an earlier run's CPU seconds
+beside each step's.
 Each line: wall seconds, CPU seconds (user + system of the process and its children) and peak
 memory (the process's largest resident set, from wait4), then the ratio of wall time to the
 bare load's. The machine's load average is printed first: on a shared machine wall time waits
@@ -151,7 +155,6 @@ def main() -> None:
         ("bare beancount load", python + ["-c", "import sys; from beancount import loader; "
                                           "loader._load([(sys.argv[1], True)], None, None, None)",
                                           str(bare)], {}),
-        (f"import {rows}-row statement", fundtrail + ["import", str(main_file), str(stmt)], {}),
         ("check (first)", fundtrail + ["check", str(main_file), "--json"], {"fresh": True}),
         ("check (second)", fundtrail + ["check", str(main_file), "--json"], {}),
         (f"notices {quarter} (all villages)", fundtrail + ["report", "village", str(main_file),
@@ -161,6 +164,9 @@ def main() -> None:
                                                             "--quarter", quarter], {}),
         ("Fava first page", fundtrail + ["serve", str(main_file), "--port", str(port)],
          {"until": answers(f"http://127.0.0.1:{port}/")}),
+        # last: a day's import starts from the books as the morning's commands left them (their
+        # cache), and changes them
+        (f"import {rows}-row statement", fundtrail + ["import", str(main_file), str(stmt)], {}),
     ]
     print(f"ledger {args.ledger} ({sum(1 for _ in open_lines(root))} lines), quarter {quarter}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")

@@ -411,8 +411,10 @@ def cache_path(main: Path) -> Path:
     return Path(main).parent / CACHE_FILE
 
 
-def _mac(payload: bytes) -> bytes:
-    return hmac.new(sealcache.key() or b"", b"books\0" + payload, hashlib.sha256).digest()
+def _mac(payload) -> bytes:
+    mac = hmac.new(sealcache.key() or b"", b"books\0", hashlib.sha256)
+    mac.update(payload)  # no copy of the payload (tens of MB at 100k)
+    return mac.digest()
 
 
 def enabled() -> bool:
@@ -494,17 +496,18 @@ def remember(entries, key: tuple, value) -> None:
         atomic(_cutoffs_path(main), _mac(b"cutoffs\0" + payload) + payload)
 
 
-def _payload(main: Path, now: bytes) -> bytes | None:
+def _payload(main: Path, now: bytes) -> memoryview | None:
     """The cache's data after the key, or None: no cache, a cache whose MAC does not verify
     (forged, edited or from another user), or one made from other files, code or versions."""
     try:
         stored = cache_path(main).read_bytes()
     except OSError:
         return None
-    mac, payload = stored[:_MAC_SIZE], stored[_MAC_SIZE:]
+    view = memoryview(stored)  # slices of it share the bytes read (no copy of the whole)
+    mac, payload = bytes(view[:_MAC_SIZE]), view[_MAC_SIZE:]
     if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(payload)):
         return None
-    if payload[:len(now)] != now:
+    if bytes(payload[:len(now)]) != now:
         return None
     return payload[len(now):]
 
@@ -517,6 +520,7 @@ def read(main: Path, now: bytes):
     try:
         size = int.from_bytes(payload[:8], "big")
         body = marshal.loads(payload[8 + size:])
+        del payload  # the file's bytes, no longer needed while the entries are decoded
         decoder = _Decoder()
         entries = decoder.entries_of(body[0])
         errors = decoder.value(body[1])

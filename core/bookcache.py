@@ -564,6 +564,11 @@ def write(main: Path, now: bytes, entries, errors, options) -> bool:
         path = Path(name).resolve()
         if not path.is_relative_to(root) or path.relative_to(root).parts[0] in _UNHASHED_DIRS:
             return _drop(main)
+    output = root / _OUTPUT_DIR
+    for name in options.get("documents", ()):  # beancount walks these on a load: reports/ is not keyed
+        folder = (root / name).resolve()
+        if folder.is_relative_to(output) or output.is_relative_to(folder):
+            return _drop(main)
     try:
         encoder, alone = _Encoder(entries), _Encoder(())
         memo = _kept_memo(entries)

@@ -266,3 +266,13 @@ def test_a_written_report_keeps_the_books_cache(ledger, fresh_loads):
     (ledger.parent / "documents" / "new.pdf").write_bytes(b"%PDF-1.7\n")  # documents/ still counts
     load(ledger)
     assert len(fresh_loads) == 2
+
+
+def test_books_that_file_documents_from_reports_are_not_kept(ledger, fresh_loads):
+    text = ledger.read_text("utf-8")
+    ledger.write_text(text.replace('option "operating_currency"', 'option "documents" "."\noption "operating_currency"', 1),
+                      "utf-8")
+    load(ledger)
+    assert not (ledger.parent / bookcache.CACHE_FILE).exists()  # a report written would go unseen
+    load(ledger)
+    assert len(fresh_loads) == 2

@@ -22,7 +22,7 @@ def id_no(birth, seq, sex_odd):
     code = (seq % 500) * 2 + (1 if sex_odd else 0)
     body = f"370405{birth:%Y%m%d}{code:03d}"
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    total = sum(int(c) * w for c, w in zip(body, weights))
+    total = sum(int(c) * w for c, w in zip(body, weights, strict=True))
     return body + "10X98765432"[total % 11]
 
 
@@ -155,7 +155,7 @@ def register_rows():
     seq = 300
     for h in HOUSES:
         hh, head, members, town, village, size, kind, cause, tier, ident, cleared, measure, mdates, visit = h
-        for (name, rel, birth, odd), mdate in zip(members, mdates):
+        for (name, rel, birth, odd), mdate in zip(members, mdates, strict=True):
             seq += 1
             out.append((hh, [hh, head, name, rel, id_no(birth, seq, odd), town, village, size, kind, cause, tier,
                              ident, cleared, measure if mdate else "", mdate, visit]))
@@ -273,6 +273,9 @@ SCEN = [
 ]
 
 
+PURPOSES = ["养殖", "种植", "小本经营", "农资购买", "养殖肉羊", "大棚种植"]
+
+
 def build_loans():
     for k, (key, scope, expect, acct, bank, moves, spec, why) in enumerate(SCEN):
         loans = []
@@ -288,16 +291,14 @@ def build_loans():
             lid = f"{key}-{start:%Y%m%d}{n + 1:02d}"
             loans.append({"loan": lid, "borrower": name, "id_no": idn, "amount": amt, "start": start, "due": due,
                           "status": status, "overdue": od, "settled": settled})
-        folder = HERE / "loans-risk"
         stem = f"{key.lower()}-loans"
         groups = {}
         head = ["序号", "借款人", "身份证号", "贷款账号", "贷款金额(元)", "放款日期", "到期日期", "贷款用途", "还款情况",
                 "逾期金额(元)", "结清日期"]
-        purposes = ["养殖", "种植", "小本经营", "农资购买", "养殖肉羊", "大棚种植"]
 
         def row(i, ln, f, money):
             return [i + 1, ln["borrower"], ln["id_no"], ln["loan"], money(ln["amount"]), f(ln["start"]), f(ln["due"]),
-                    purposes[i % len(purposes)], ln["status"], money(ln["overdue"]) if ln["overdue"] else "--",
+                    PURPOSES[i % len(PURPOSES)], ln["status"], money(ln["overdue"]) if ln["overdue"] else "--",
                     f(ln["settled"])]
 
         total = sum(ln["amount"] for ln in loans)

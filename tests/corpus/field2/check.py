@@ -60,7 +60,7 @@ def id_ok(s):
     if not re.fullmatch(r"\d{17}[\dX]", s):
         return False
     weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    return "10X98765432"[sum(int(c) * w for c, w in zip(s, weights)) % 11] == s[17]
+    return "10X98765432"[sum(int(c) * w for c, w in zip(s[:17], weights, strict=True)) % 11] == s[17]
 
 
 def header_index(rows, first):
@@ -127,7 +127,6 @@ def check_loans():
             problem(f"{c['id']}: fund balance {bal} != {fig['fund_balance']}")
         for f in M["files"][c["group"]]:
             rows = read(f["file"])
-            wan = False
             out = od = Decimal(0)
             for loan, (n,) in f["rows"].items():
                 r = rows[n - 1]
@@ -136,7 +135,7 @@ def check_loans():
                 if not id_ok(r[2]):
                     problem(f"{f['file']} row {n}: bad ID {r[2]}")
                 if r[8] != "结清":
-                    out += to_dec(r[4]) * (10000 if wan else 1)
+                    out += to_dec(r[4])
                     od += to_dec(r[9])
             total_rows = [r for r in rows if r and r[0] == "合计"]
             for t in total_rows:

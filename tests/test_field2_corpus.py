@@ -29,7 +29,7 @@ from beancount import loader
 from fundtrail import workspace
 from fundtrail.importers import cells
 from fundtrail.importers.pipeline import run_import
-from fundtrail.importers.tables import is_totals, read_table
+from fundtrail.importers.tables import read_table
 from fundtrail.plugins.checks import RULES, all_findings, typed_settings
 from fundtrail.plugins.rules.context import Context
 
@@ -135,4 +135,99 @@ def test_risk_fund_recall_and_false_alarms(tmp_path, variant, capsys):
     line, wrong = report(variant, "loan-risk-fund", "loan-risk-fund", flagged, stray)
     with capsys.disabled():
         print("\n" + line)
+    assert wrong == []
+
+
+# -- the spending mix of 衔接资金: two counties' allotment tables -------------------------------------
+COUNTIES = {"青禾区": "qinghe-allotments", "禾川县": "hechuan-allotments"}
+COLUMNS = {"code": ("项目编号", "项目代码"), "name": ("项目名称",), "category": ("项目类别", "项目类型"),
+           "source": ("资金来源", "资金性质"), "amount": ("下达金额(元)", "下达资金(万元)"),
+           "date": ("下达日期", "文件下达时间")}
+LEVELS = (("中央", "Central"), ("省", "Province"), ("市", "City"))
+
+
+def allotment_rows(path: Path) -> list[dict]:
+    """The table's project rows (a row with a project code; title, unit, 合计 and 小计 rows
+    have none), read with the importers' table reader and cell parsers."""
+    table = read_table(path)
+    wanted = [names[0] for names in COLUMNS.values()]
+    index, names = next(table.best_header(labels, search=10)[:2] for labels in (
+        wanted, [names[-1] for names in COLUMNS.values()]) if not table.best_header(labels, search=10)[2])
+    col = {key: next(names[cells.fold(n)] for n in options if cells.fold(n) in names)
+           for key, options in COLUMNS.items()}
+    label = next(n for n in COLUMNS["amount"] if cells.fold(n) in names)
+    out = []
+    for _number, row in table.rows[index + 1:]:
+        code = cells.text(row[col["code"]])
+        if not code:
+            continue
+        out.append({"code": code, "name": cells.text(row[col["name"]]),
+                    "category": cells.text(row[col["category"]]), "source": cells.text(row[col["source"]]),
+                    "amount": cells.amount(row[col["amount"]], scale=cells.unit(label)),
+                    "date": cells.day(row[col["date"]])})
+    return out
+
+
+def allotment_ledger(rows: list[dict]) -> tuple[str, str, str]:
+    """(funds, projects, allotments) as the county writes them: one fund per 资金来源 (its title
+    the source's name), one project per code, one allotment per row."""
+    funds, projects, allots = {}, {}, []
+    for n, row in enumerate(rows, 1):
+        source = row["source"]
+        if source not in funds:
+            level = next((lv for word, lv in LEVELS if word in source), "County")
+            funds[source] = (f"F{len(funds) + 1:02d}", level)
+        code, _ = funds[source]
+        projects.setdefault(row["code"], (row["name"], row["category"]))
+        allots.append(f'{row["date"]} * "财政局" "分解下达 {row["name"]}" ^ALLOT-{n}\n'
+                      f'  Equity:Allotment:Project:{row["code"]}  -{row["amount"]} CNY\n'
+                      f'  Equity:Allotment:Fund:{code}  {row["amount"]} CNY\n')
+    fund_text = "".join(f'2023-01-01 open Income:Fund:{level}:{code} CNY\n  name: "{source}"\n'
+                        f'  doc_no: "财农〔2023〕{code[1:]}号"\n'
+                        f"2023-01-01 open Equity:Allotment:Fund:{code} CNY\n"
+                        for source, (code, level) in funds.items())
+    project_text = "".join(f'2023-01-01 open Expenses:Project:{code} CNY\n  name: "{name}"\n'
+                           f'  category: "{category}"\n'
+                           f"2023-01-01 open Equity:Allotment:Project:{code} CNY\n"
+                           for code, (name, category) in projects.items())
+    return fund_text, project_text, "\n".join(allots)
+
+
+MIX_RULES = {"industry-share-low": "industry-share-low", "management-fee-over": "management-fee-over"}
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_spending_mix_recall_and_false_alarms(tmp_path, variant, capsys):
+    found = {}
+    for county, stem in COUNTIES.items():
+        root = tmp_path / stem
+        main = workspace.create(root, workspace.County(start=datetime.date(2023, 1, 1)))
+        funds, projects, allots = allotment_ledger(allotment_rows(variant_file("spending-mix", stem, variant)))
+        for name, text in (("masterdata/funds.beancount", funds), ("masterdata/projects.beancount", projects),
+                           ("transactions/allotments.beancount", allots)):
+            with (root / name).open("a", encoding="utf-8") as handle:
+                handle.write("\n" + text)
+        entries, errors, _ = loader.load_file(str(main))
+        assert not [e for e in errors if not hasattr(e, "rule")], [e.message for e in errors][:5]
+        ctx = Context(entries, typed_settings({"as_of": AS_OF}))
+        for rule in MIX_RULES.values():
+            found[(county, rule)] = list(RULES[rule](ctx))
+    lines, wrong = [], []
+    for concept, rule in MIX_RULES.items():
+        mine = cases(concept)
+        got = [(county, f) for (county, r), fs in found.items() if r == rule for f in fs]
+
+        def key(county, f):
+            return f"{county}/{dict(f.facts)['year']}"
+        flagged = [(c, any(key(county, f) == c["key"] for county, f in got)) for c in mine]
+        stray = [f.message for county, f in got if not any(key(county, f) == c["key"] for c in mine)]
+        line, bad = report(variant, rule, concept, flagged, stray)
+        lines.append(line)
+        wrong += bad
+        for county, f in got:  # the figures the finding gives are the manifest's
+            case = next((c for c in mine if c["key"] == key(county, f)), None)
+            if case is not None:
+                assert dict(f.facts)["total"] == Decimal(case["figures"]["linked_total"]), case["id"]
+    with capsys.disabled():
+        print("\n" + "\n".join(lines))
     assert wrong == []

@@ -5,13 +5,17 @@
 
 Copies the workspace (without any cache) and runs, each as its own process:
   bare load       beancount's loader on the same files without fundtrail's plugins (the yardstick)
-  import          `fundtrail import` of a 300-row bank statement that continues the books
   check (first)   `fundtrail check --json` with no cache of the loaded books
   check (second)  the same again: the books unchanged, from the cache (fundtrail.bookcache)
   notices         `fundtrail report village --all` for the quarter (one load, every village)
   audit           `fundtrail report audit` for the quarter
   reports (all)   `fundtrail report all`: notices, county and audit report from one load
   Fava first page `fundtrail serve` started, until its first page (the income statement) answers
+  import          `fundtrail import` of a 300-row bank statement of the county's main account that
+                  continues the books (its balance, its voucher numbers), on the books as the
+                  steps before left them
+`--save FILE` keeps the figures as JSON; `--against FILE` prints an earlier run's CPU seconds
+beside each step's.
 Each line: wall seconds, CPU seconds (user + system of the process and its children) and peak
 memory (the process's largest resident set, from wait4), then the ratio of wall time to the
 bare load's. The machine's load average is printed first: on a shared machine wall time waits
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
 import re
@@ -76,6 +81,11 @@ def statement(path: Path, root: Path, rows: int) -> None:
     last = max(e.date for e in books.entries if hasattr(e, "postings") or getattr(e, "account", "") == account)
     balance = sum((p.units.number for e in books.transactions for p in e.postings if p.account == account),
                   Decimal(0))
+    # the statement's voucher numbers run on from the books' own: a number already imported is
+    # taken for a row already in the books and left out (the statement would then not balance)
+    prefix = account.rsplit(":", 1)[1] + "-"
+    first = 1 + max((int(link[len(prefix):]) for e in books.transactions for link in e.links or ()
+                     if link.startswith(prefix) and link[len(prefix):].isdigit()), default=0)
     rng, day = random.Random(1), last + datetime.timedelta(days=1)
     lines = ["中国工商银行对公账户明细", "户名:青禾区财政局衔接资金专户", "账号:1605 0012 0920 0012 345"]
     body = []
@@ -89,7 +99,7 @@ def statement(path: Path, root: Path, rows: int) -> None:
         else:
             balance -= amount
             debit, credit = f'"{amount:,.2f}"', ""
-        body.append(f"{day},{n:08d},{rng.choice(PAYEES)},3701{n:014d},转账支取 日常{n},{debit},{credit},"
+        body.append(f"{day},{first + n - 1:08d},{rng.choice(PAYEES)},3701{n:014d},转账支取 日常{n},{debit},{credit},"
                     f'"{balance:,.2f}"')
     lines.append(f"起止日期:{last + datetime.timedelta(days=1)}至{day}")
     lines.append("日期,凭证号,对方户名,对方账号,摘要,借方发生额,贷方发生额,余额")
@@ -120,6 +130,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=300)
     parser.add_argument("--work", type=Path, default=Path("/tmp/fundtrail-daily"))
     parser.add_argument("--skip", default="", help="comma-separated steps to leave out")
+    parser.add_argument("--save", type=Path, help="write the figures to this JSON file")
+    parser.add_argument("--against", type=Path,
+                        help="a JSON file an earlier run saved: its CPU seconds printed beside each step's")
     args = parser.parse_args()
 
     root = args.work / args.ledger.name
@@ -142,7 +155,6 @@ def main() -> None:
         ("bare beancount load", python + ["-c", "import sys; from beancount import loader; "
                                           "loader._load([(sys.argv[1], True)], None, None, None)",
                                           str(bare)], {}),
-        (f"import {rows}-row statement", fundtrail + ["import", str(main_file), str(stmt)], {}),
         ("check (first)", fundtrail + ["check", str(main_file), "--json"], {"fresh": True}),
         ("check (second)", fundtrail + ["check", str(main_file), "--json"], {}),
         (f"notices {quarter} (all villages)", fundtrail + ["report", "village", str(main_file),
@@ -152,11 +164,16 @@ def main() -> None:
                                                             "--quarter", quarter], {}),
         ("Fava first page", fundtrail + ["serve", str(main_file), "--port", str(port)],
          {"until": answers(f"http://127.0.0.1:{port}/")}),
+        # last: a day's import starts from the books as the morning's commands left them (their
+        # cache), and changes them
+        (f"import {rows}-row statement", fundtrail + ["import", str(main_file), str(stmt)], {}),
     ]
     print(f"ledger {args.ledger} ({sum(1 for _ in open_lines(root))} lines), quarter {quarter}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
-    print(f"{'step':<34}{'wall s':>8}{'CPU s':>8}{'peak MiB':>10}{'x bare':>8}")
-    bare_wall = None
+    earlier = json.loads(args.against.read_text("utf-8")) if args.against else {}
+    print(f"{'step':<34}{'wall s':>8}{'CPU s':>8}{'peak MiB':>10}{'x bare':>8}"
+          + (f"{'earlier CPU s':>15}" if earlier else ""))
+    bare_wall, figures = None, {}
     for label, command, options in steps:
         if any(label.startswith(s) for s in skip):
             continue
@@ -166,7 +183,13 @@ def main() -> None:
         wall, cpu, peak, code = run(command, cwd=root, until=options.get("until"))
         bare_wall = bare_wall or wall
         flag = "" if code in (0, -15) or (code == 1 and "check" in label) else f"  (exit {code})"
-        print(f"{label:<34}{wall:8.1f}{cpu:8.1f}{peak:10d}{wall / bare_wall:8.2f}{flag}", flush=True)
+        step = label.split(" 20")[0]  # the quarter left out: runs on other quarters compare
+        before = earlier.get(step, {}).get("cpu")
+        figures[step] = {"wall": round(wall, 2), "cpu": round(cpu, 2), "peak_mib": peak, "exit": code}
+        print(f"{label:<34}{wall:8.1f}{cpu:8.1f}{peak:10d}{wall / bare_wall:8.2f}"
+              + (f"{before:15.1f}" if before is not None else "") + flag, flush=True)
+    if args.save:
+        args.save.write_text(json.dumps(figures, ensure_ascii=False, indent=1), "utf-8")
 
 
 def open_lines(root: Path):

@@ -17,9 +17,9 @@ or edited by someone who can write the workspace but not that folder is ignored 
 
 Trusted only when nothing the load read has changed: the cache is keyed by the content hash of
 every included file, of every other file of the workspace's books (registers, master data,
-classify.toml; not documents/, inbox/ or reports/, of which only the names, sizes and times
-count), of fundtrail's own sources and version, of beancount's and Python's versions. Any
-change (one byte of any of them, a settings change in main.beancount) and the books are loaded
+classify.toml; not documents/ or inbox/, of which only the names, sizes and times count, nor
+the reports/ the reports are written to), of fundtrail's own sources and version, of
+beancount's and Python's versions. Any change (one byte of any of them, a settings change in main.beancount) and the books are loaded
 afresh and the cache written anew. `fundtrail verify` and `fundtrail seal`
 (`loading.load(..., trust_caches=False)`) never read it.
 
@@ -47,13 +47,14 @@ from beancount.core.number import MISSING
 from beancount.parser.grammar import ValueType
 from beancount.utils.defdict import ImmutableDictWithDefault
 
-from fundtrail import __version__, sealcache
+from fundtrail import __version__, gcpause, sealcache
 from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-books.cache"
 FORMAT = b"fundtrail-books-cache-v1"
 _MAC_SIZE = 32
 _UNHASHED_DIRS = ("documents", "inbox", "reports", "__pycache__")  # listed, not read
+_OUTPUT_DIR = "reports"  # the workspace's generated outputs: neither read nor listed
 _MEMO_KEPT = ("review",)
 _BROKEN = (ValueError, EOFError, TypeError, IndexError, KeyError, OverflowError, ArithmeticError)  # what the load derived and kept with the flow index: the findings
 
@@ -382,7 +383,10 @@ def context(main: Path, also=()) -> bytes:
     files = {main, *(Path(name) for name in also)}
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        # reports/ at the top is what the reports write (no load reads it): a written report
+        # does not change the books' key
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not (here == root and d == _OUTPUT_DIR))
         listed_only = here != root and here.relative_to(root).parts[0] in _UNHASHED_DIRS
         for name in sorted(filenames):
             path = here / name
@@ -407,8 +411,10 @@ def cache_path(main: Path) -> Path:
     return Path(main).parent / CACHE_FILE
 
 
-def _mac(payload: bytes) -> bytes:
-    return hmac.new(sealcache.key() or b"", b"books\0" + payload, hashlib.sha256).digest()
+def _mac(payload) -> bytes:
+    mac = hmac.new(sealcache.key() or b"", b"books\0", hashlib.sha256)
+    mac.update(payload)  # no copy of the payload (tens of MB at 100k)
+    return mac.digest()
 
 
 def enabled() -> bool:
@@ -425,25 +431,83 @@ def load(main: Path, fresh, also=()):
     if sealcache.key() is None:
         return fresh()
     now = context(main, also)
-    kept = read(main, now)
-    if kept is not None:
-        return kept
-    entries, errors, options = fresh()
-    write(main, now, entries, errors, options)
+    # the load (or the decoding) makes millions of small objects and no cycles worth finding:
+    # the cyclic collector, left on, would walk all of them again and again (fundtrail.gcpause)
+    global _last
+    with gcpause.paused():
+        kept = read(main, now)
+        if kept is not None:
+            _last = (main, now, kept[0])
+            return kept
+        entries, errors, options = fresh()
+        _last = (main, now, entries) if write(main, now, entries, errors, options) else None
     return entries, errors, options
 
 
-def _payload(main: Path, now: bytes) -> bytes | None:
+# -- findings at cut-off dates, kept beside the books -------------------------------------
+# A report's findings of a period are the checks run on the books as they stood at the
+# period's end and at earlier cut-offs (fundtrail.periods). Each cut-off's findings, once a
+# command has run them on books the cache holds, are kept in a second file under the same key
+# and MAC (`.fundtrail-books.cache.cutoffs`), and seeded into the flow index with the rest when
+# the books are read from the cache: a later report of unchanged books runs no check again.
+CUTOFFS_FILE = CACHE_FILE + ".cutoffs"
+_CUTOFF_KEYS = ("reports.checks_at",)
+_last: tuple | None = None  # (main, key, entries) of the last load read from or kept in the cache
+
+
+def _cutoffs_path(main: Path) -> Path:
+    return Path(main).parent / CUTOFFS_FILE
+
+
+def _read_cutoffs(main: Path, now: bytes) -> dict:
+    """The kept cut-off findings of the books under key `now` ({} when none or not trusted)."""
+    try:
+        stored = _cutoffs_path(main).read_bytes()
+    except OSError:
+        return {}
+    mac, payload = stored[:_MAC_SIZE], stored[_MAC_SIZE:]
+    if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(b"cutoffs\0" + payload)) \
+            or payload[:len(now)] != now:
+        return {}
+    try:
+        kept = _Decoder().value(marshal.loads(payload[len(now):]))
+    except _BROKEN:
+        return {}
+    if type(kept) is not dict or not all(type(k) is tuple and k and k[0] in _CUTOFF_KEYS for k in kept):
+        return {}
+    return kept
+
+
+def remember(entries, key: tuple, value) -> None:
+    """Keep `value` (a cut-off's findings, under its memo key) for later loads of these books,
+    when they are the books the cache holds (read from it or kept in it by this process)."""
+    if _last is None or type(key) is not tuple or not key or key[0] not in _CUTOFF_KEYS \
+            or not _same(_last[2], entries):
+        return
+    main, now, _entries = _last
+    kept = _read_cutoffs(main, now)
+    kept[key] = value
+    try:
+        body = marshal.dumps(_Encoder(()).value(kept))
+    except (Unencodable, ValueError):
+        return
+    payload = now + body
+    with contextlib.suppress(OSError):
+        atomic(_cutoffs_path(main), _mac(b"cutoffs\0" + payload) + payload)
+
+
+def _payload(main: Path, now: bytes) -> memoryview | None:
     """The cache's data after the key, or None: no cache, a cache whose MAC does not verify
     (forged, edited or from another user), or one made from other files, code or versions."""
     try:
         stored = cache_path(main).read_bytes()
     except OSError:
         return None
-    mac, payload = stored[:_MAC_SIZE], stored[_MAC_SIZE:]
+    view = memoryview(stored)  # slices of it share the bytes read (no copy of the whole)
+    mac, payload = bytes(view[:_MAC_SIZE]), view[_MAC_SIZE:]
     if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(payload)):
         return None
-    if payload[:len(now)] != now:
+    if bytes(payload[:len(now)]) != now:
         return None
     return payload[len(now):]
 
@@ -456,6 +520,7 @@ def read(main: Path, now: bytes):
     try:
         size = int.from_bytes(payload[:8], "big")
         body = marshal.loads(payload[8 + size:])
+        del payload  # the file's bytes, no longer needed while the entries are decoded
         decoder = _Decoder()
         entries = decoder.entries_of(body[0])
         errors = decoder.value(body[1])
@@ -466,7 +531,7 @@ def read(main: Path, now: bytes):
     if type(entries) is not list or type(errors) is not list or type(options) is not dict \
             or type(memo) is not dict:
         return None
-    _seed(entries, memo)
+    _seed(entries, {**memo, **_read_cutoffs(main, now)})
     return entries, errors, options
 
 
@@ -498,6 +563,11 @@ def write(main: Path, now: bytes, entries, errors, options) -> bool:
     for name in options.get("include", ()):
         path = Path(name).resolve()
         if not path.is_relative_to(root) or path.relative_to(root).parts[0] in _UNHASHED_DIRS:
+            return _drop(main)
+    output = root / _OUTPUT_DIR
+    for name in options.get("documents", ()):  # beancount walks these on a load: reports/ is not keyed
+        folder = (root / name).resolve()
+        if folder.is_relative_to(output) or output.is_relative_to(folder):
             return _drop(main)
     try:
         encoder, alone = _Encoder(entries), _Encoder(())

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from fundtrail import catalogue
-from fundtrail.findings import CLOSED, STATUSES, normalize_status
+from fundtrail.findings import CLOSED, GONE, STATUSES, normalize_status
 
 ASSIGN = "分派"
 STEPS = ("复核", "溯源", "整改")
@@ -258,11 +258,13 @@ def trail(finding_id: str, severity: str, events: list[Event], days: dict | None
 @dataclass(frozen=True)
 class RuleShare:
     rule: str
-    title: str
+    title: str  # the variant's title where the variant has its own (项目已验收未结算)
     found: int
     false_alarms: int  # closed as 误报
     resolved: int  # closed as 已整改
-    open: int
+    open: int  # no disposition, or 核实中
+    gone: int = 0  # 已消除: an earlier finding the checks no longer find (core/periods.py)
+    variant: str = ""
 
     @property
     def share(self) -> Decimal | None:
@@ -276,11 +278,17 @@ class RuleShare:
 
 
 def false_alarms(found) -> list[RuleShare]:
-    """Per rule: findings, closed as 误报, closed as 已整改, still open; highest share first."""
-    counts: dict[str, list[int]] = {}
+    """Per rule and variant (a variant with its own title is a row of its own): findings, closed
+    as 误报, closed as 已整改, no longer found (已消除), still open; highest share first."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    titles: dict[tuple[str, str], str] = {}
     for f in found:
-        row = counts.setdefault(f.rule, [0, 0, 0, 0])
+        title = f.title
+        key = (f.rule, f.variant if title != catalogue.title(f.rule) else "")
+        titles.setdefault(key, title)
+        row = counts.setdefault(key, [0, 0, 0, 0, 0])
         row[0] += 1
-        row[1 if f.status == "误报" else 2 if f.status == "已整改" else 3] += 1
-    rows = [RuleShare(rule, catalogue.title(rule), *row) for rule, row in counts.items()]
+        row[{"误报": 1, "已整改": 2, GONE: 4}.get(f.status, 3)] += 1
+    rows = [RuleShare(rule, titles[rule, variant], *row, variant=variant)
+            for (rule, variant), row in counts.items()]
     return sorted(rows, key=lambda r: (-(r.share or 0), -r.found, r.title))

@@ -66,7 +66,7 @@ class _Roll(TabularImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        table = sniffed_head(path)  # the head only: a large statement is not read whole to be told apart
+        table = sniffed_head(path)  # a score reads the head only
         spec = self.own_spec
         project = {cells.fold(n) for f in ("project", "project_name") for n in spec[f].names}
         if not any(project & {cells.fold(c) for c in row} for _, row in table.rows[:30]):

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fundtrail import periods
+from fundtrail import bookcache, gcpause, periods
 from fundtrail.flows import ALLOTMENT, Flow, date_of, is_spending, time_progress
 
 ZERO = Decimal(0)
@@ -78,10 +78,15 @@ def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
         checks.parse_settings(checks.plugin_config(books.options))
     entries = books.index.entries  # in date order: the books as at `day` are a prefix
 
+    key = ("reports.checks_at", day, repr(sorted(settings.items())))
+
     def run():
-        return checks.review(entries[:bisect.bisect_right(entries, day, key=date_of)],
-                             {**settings, "as_of": day})[0]
-    return books.index.memo(("reports.checks_at", day, repr(sorted(settings.items()))), run)
+        with gcpause.paused():
+            found = checks.review(entries[:bisect.bisect_right(entries, day, key=date_of)],
+                                  {**settings, "as_of": day})[0]
+        bookcache.remember(entries, key, found)  # kept for later loads of unchanged books
+        return found
+    return books.index.memo(key, run)
 
 
 def finding_set(books, period: Period, settings: dict | None = None) -> periods.FindingSet:

@@ -25,7 +25,7 @@ def own_config(tmp_path, monkeypatch):
 @pytest.fixture
 def ledger(demo, tmp_path):
     shutil.copytree(demo[0], tmp_path / "ws",
-                    ignore=shutil.ignore_patterns("*.picklecache", ".fundtrail-books.cache"))
+                    ignore=shutil.ignore_patterns("*.picklecache", ".fundtrail-books.cache*"))
     return tmp_path / "ws" / "main.beancount"
 
 
@@ -207,3 +207,72 @@ def test_report_all_writes_every_report_of_the_quarter(ledger, tmp_path):
     assert "2024Q3-audit.pdf" in names and "2024-county-disclosure.pdf" in names
     assert sum(1 for n in names if n.startswith("2024Q3-3704")) == 46
     assert not [n for n in names if n.endswith(".part")]
+
+
+@pytest.fixture
+def reviews(monkeypatch):
+    """How many times the checks ran (at a cut-off or over the whole books)."""
+    calls = []
+    real = checks.review
+
+    def counted(entries, settings):
+        calls.append(settings.get("as_of"))
+        return real(entries, settings)
+
+    monkeypatch.setattr(checks, "review", counted)
+    return calls
+
+
+def test_cut_off_findings_are_kept_and_a_later_report_is_the_same(ledger, fresh_loads, reviews, monkeypatch):
+    from fundtrail.reports import audit, facts
+
+    books = load(ledger)
+    first = facts.finding_set(books, facts.Period.parse("2024Q3"))
+    html = audit.audit_html(books, "2024Q3")
+    cut_offs = [day for day in reviews if day is not None]
+    assert len(cut_offs) >= 2 and (ledger.parent / bookcache.CUTOFFS_FILE).is_file()
+    kept = load(ledger)  # from the cache, with the cut-offs' findings
+    assert len(fresh_loads) == 1
+    reviews.clear()
+    assert facts.finding_set(kept, facts.Period.parse("2024Q3")) == first and first.all
+    assert audit.audit_html(kept, "2024Q3") == html
+    assert [day for day in reviews if day is not None] == [], "no cut-off checked again"
+    monkeypatch.setattr(bookcache.sealcache, "key", lambda: None)  # no cache at all
+    bare = load(ledger)
+    assert len(fresh_loads) == 2
+    assert facts.finding_set(bare, facts.Period.parse("2024Q3")) == first
+    assert audit.audit_html(bare, "2024Q3") == html
+
+
+def test_a_cut_off_file_with_one_byte_changed_is_not_trusted(ledger, reviews):
+    from fundtrail.reports import facts
+
+    first = facts.finding_set(load(ledger), facts.Period.parse("2024Q3"))
+    path = ledger.parent / bookcache.CUTOFFS_FILE
+    content = bytearray(path.read_bytes())
+    content[-5] ^= 0x01
+    path.write_bytes(bytes(content))
+    reviews.clear()
+    assert facts.finding_set(load(ledger), facts.Period.parse("2024Q3")) == first
+    assert [day for day in reviews if day is not None], "the cut-offs checked again"
+
+
+def test_a_written_report_keeps_the_books_cache(ledger, fresh_loads):
+    load(ledger)
+    (ledger.parent / "reports").mkdir(exist_ok=True)
+    (ledger.parent / "reports" / "2024Q3-audit.pdf").write_bytes(b"%PDF-1.7\n")
+    load(ledger)
+    assert len(fresh_loads) == 1
+    (ledger.parent / "documents" / "new.pdf").write_bytes(b"%PDF-1.7\n")  # documents/ still counts
+    load(ledger)
+    assert len(fresh_loads) == 2
+
+
+def test_books_that_file_documents_from_reports_are_not_kept(ledger, fresh_loads):
+    text = ledger.read_text("utf-8")
+    ledger.write_text(text.replace('option "operating_currency"', 'option "documents" "."\noption "operating_currency"', 1),
+                      "utf-8")
+    load(ledger)
+    assert not (ledger.parent / bookcache.CACHE_FILE).exists()  # a report written would go unseen
+    load(ledger)
+    assert len(fresh_loads) == 2

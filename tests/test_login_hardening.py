@@ -161,6 +161,32 @@ def test_a_name_git_would_alter_is_refused_not_altered(tmp_path, name):
         history.commit(root, "网页保存 web save", author=name)
 
 
+
+@pytest.mark.parametrize("name", ["李\u202e计审", "王\u200b审计", "张\x85会计", "赵\u2066钱\u2069", "孙\ufeff"])
+def test_a_name_the_desk_would_refuse_is_refused_at_users_add_and_load(tmp_path, name):
+    """A format or C1 control character (bidi override, zero-width, NEL, BOM) passes git but the
+    findings desk refuses it as the author of a disposition: such a user could never record one."""
+    from click.testing import CliRunner
+
+    from fundtrail.cli import main
+    from fundtrail.fava_ext import desk
+    from fundtrail.ledgertext import ControlCharacters
+
+    with pytest.raises(ControlCharacters):
+        desk.inert(name, "用户名")
+    path = tmp_path / "u.json"
+    result = CliRunner().invoke(main, ["users", "add", str(path), name, "--password", "shenji-456"])
+    assert result.exit_code == 1 and "控制字符" in result.output and "Traceback" not in result.output
+    assert not path.exists()
+    users.add(path, "王审计", "auditor", "shenji-456")  # a hand-edited file holding such a name
+    table = json.loads(path.read_text("utf-8"))
+    table["users"][name] = table["users"]["王审计"]
+    path.write_text(json.dumps(table, ensure_ascii=False), "utf-8")
+    with pytest.raises(users.UsersFileError, match="控制字符") as refused:
+        users.load(path)
+    assert str(path) in str(refused.value)
+    assert users.name_problem("王审计") == "" and desk.inert("王审计", "用户名") == "王审计"
+
 def test_a_name_git_keeps_is_the_author_exactly(tmp_path):
     root = tmp_path / "ws"
     root.mkdir()

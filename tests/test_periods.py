@@ -79,6 +79,29 @@ def test_a_later_report_accounts_for_every_finding_of_an_earlier_one(sets, repor
         assert f.id in reports["2025"] and "检查已不再发现" in flat(reports["2025"])
 
 
+
+def test_the_false_alarm_table_counts_what_is_no_longer_found_apart(sets, fava):
+    """A period's 已消除 findings (earlier ones the checks no longer find) are a column of their
+    own in the 误报率 table, not 未结; the desk shows the same numbers."""
+    from html import unescape
+
+    from fundtrail.workflow import false_alarms
+
+    listed = sets["2025"].all
+    rows = false_alarms(listed)
+    assert sum(r.gone for r in rows) == sum(f.status == GONE for f in listed) > 0
+    for r in rows:
+        mine = [f for f in listed if f.rule == r.rule and f.title == r.title]
+        assert r.found == len(mine) == r.false_alarms + r.resolved + r.gone + r.open
+        assert r.open == sum(not is_closed(f) for f in mine)
+    page = unescape(fava.page("FundtrailFindings/?time=2025"))
+    assert '<th class="num">已消除</th>' in page
+    for r in rows:
+        if r.gone:
+            cells = "".join(f'<td class="num">{n}</td>' for n in (r.found, r.false_alarms, r.resolved,
+                                                                   r.gone, r.open))
+            assert f"{r.title}</a></td>{cells}" in page, r.title
+
 def test_an_id_names_one_fact(sets, demo_books):
     from fundtrail.plugins.checks import all_findings
 

@@ -204,3 +204,16 @@ def test_an_asset_whose_register_gives_its_payment_terms_is_scheduled_without_a_
     assert [(f.variant, f.amount) for f in found] == [("asset", 10000)]
     assert "资产台账预期年收益40,000.00元" in found[0].message and "2024年第4季度" in found[0].message
     assert run(tmp_path, "income-arrears", *parts, rent("2024-10-10", "10000.00"), as_of="2024-12-31") == []
+
+
+def test_a_management_fee_category_as_counties_write_it_is_project_management(tmp_path):
+    """项目管理费 (the label counties' tables give) holds the setting's word 项目管理."""
+    header = HEADER.replace('2023-01-01 open Income:Fund:Central:C2024-001 CNY\n', MIX)
+    ruleledger.HEADER = header
+    try:
+        parts = mix_ledger("6000000.00", "3890000.00", "110000.00")
+        parts[2] = parts[2].replace('category: "项目管理"', 'category: "项目管理费"')
+        fee = run(tmp_path, "management-fee-over", *parts, as_of="2024-12-31")
+        assert [(f.amount, f.links) for f in fee] == [(110000, ("QH2024-003",))]
+    finally:
+        ruleledger.HEADER = HEADER

@@ -193,3 +193,14 @@ def test_the_risk_fund_backs_at_most_its_leverage_and_watches_the_overdue_share(
     assert [f.variant for f in found] == ["overdue"] and "6.0%" in found[0].message
     # no fund account: not judged
     assert run(tmp_path, "loan-risk-fund", *loans, as_of="2024-12-31") == []
+
+
+def test_the_risk_fund_is_its_balance_at_the_judging_date(tmp_path):
+    """A top-up after the judging date does not back the loans outstanding on it."""
+    opening = "2023-01-01 open Equity:Opening CNY\n"
+    loans = [term_loan(f"L-{n}", person=OK, amount="40000.00", household=f"H{n}") for n in range(1, 6)]
+    later = deposit("10000.00", date="2025-01-15").replace("^FXBC-1", "^FXBC-2")
+    found = run(tmp_path, "loan-risk-fund", opening, FUND, deposit("19000.00"), later, *loans, as_of="2024-12-31")
+    assert [dict(f.facts)["fund"] for f in found] == [Decimal("19000.00")]
+    assert run(tmp_path, "loan-risk-fund", opening, FUND, deposit("19000.00"), later, *loans,
+               as_of="2025-01-31") == []

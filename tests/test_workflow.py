@@ -208,8 +208,25 @@ def test_check_stats_equal_a_count_over_the_directives(tmp_path):
         assert (stats[rule]["found"], stats[rule]["false_alarms"]) == (total, false), rule
     assert stats["holiday-payment"]["share"] == "0.5"
     text = CliRunner().invoke(main, ["check", path, "--stats"]).output
-    assert re.search(r"节假日支付\S*\s+2\s+1\s+0\s+1\s+50\.0%", text), text
+    assert re.search(r"节假日支付\S*\s+2\s+1\s+0\s+0\s+1\s+50\.0%", text), text
 
+
+
+def test_the_false_alarm_table_counts_gone_findings_apart_and_names_the_variant():
+    """已消除 (no longer found at a later cut-off) is neither 未结 nor 误报; a variant with its own
+    title (项目已验收未结算) is a row of its own under that title."""
+    def finding(n, status="", variant=""):
+        return Finding({"filename": "x", "lineno": n}, "", None, "overdue-project", "medium",
+                       f"F-{n}", D(2024, 5, n), None, (), status=status, variant=variant)
+    found = [finding(1), finding(2, "已消除"), finding(3, "误报"), finding(4, "已消除", "payment"),
+             finding(5, "", "payment"), finding(6, "已整改", "payment"), finding(7, "核实中")]
+    rows = {r.title: r for r in workflow.false_alarms(found)}
+    assert set(rows) == {"项目逾期未完工", "项目已验收未结算"}
+    base, paid = rows["项目逾期未完工"], rows["项目已验收未结算"]
+    assert (base.found, base.false_alarms, base.resolved, base.gone, base.open) == (4, 1, 0, 1, 2)
+    assert (paid.found, paid.false_alarms, paid.resolved, paid.gone, paid.open) == (3, 0, 1, 1, 1)
+    assert (base.variant, paid.variant) == ("", "payment")
+    assert base.share_text == "25.0%" and paid.share_text == "0.0%"
 
 # -- the audit report --------------------------------------------------------------------------------
 def test_the_audit_report_lists_each_findings_steps(demo_copy):

@@ -19,8 +19,11 @@ the real books, remain).
 from __future__ import annotations
 
 import copy
+import json
+import re
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from fava.beans.prices import FavaPriceMap
 from fava.core import FavaLedger
@@ -39,6 +42,15 @@ from fava.helpers import FavaAPIError
 from fundtrail.masking import PUBLIC, Masker, masked_entries, masker_for
 
 READ_ONLY = "脱敏视图只读，不能修改账簿 the masked view is read-only"
+# Fava's import page and its APIs: the inbox's file names, and each file extracted as it is
+IMPORT = re.compile(r"^/[^/]+/(import|api/(imports|extract|move|upload_import_file))/?$")
+IMPORT_REFUSED = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>无权使用导入页 · 资金账簿</title></head>
+<body><h1>无权使用导入页</h1>
+<p>导入页列出待导入文件并读出其中未脱敏的内容，只对可查看未脱敏信息的内部角色开放。请由会计用
+<code>fundtrail import</code> 导入。</p>
+<p><a href="/">返回首页</a></p></body></html>
+"""
 
 
 class MaskedViewError(FavaAPIError):
@@ -174,10 +186,26 @@ def is_internal(ledger) -> bool:
     return roles.is_internal(extension.internal_roles if extension else roles.INTERNAL_ROLES)
 
 
+def _inbox_file(ledger, request) -> bool:
+    """Fava's `/document/` asked for a file of an import folder (not a document of the books)."""
+    if not request.path.endswith("/document/"):
+        return False
+    filename = request.args.get("filename", "")
+    if not filename or any(filename == d.filename for d in ledger.all_entries_by_type.Document):
+        return False
+    try:
+        path = Path(filename).resolve()
+        return any(path.is_relative_to(Path(ledger.join_path(d)).resolve())
+                   for d in ledger.fava_options.import_dirs)
+    except (OSError, ValueError):
+        return True
+
+
 def install(flask_app) -> MaskedViews:
     """Serve every request of a role that is not internal from the masked view: after Fava
     has picked (and, if its files changed, reloaded) the request's ledger, `g.ledger` becomes
-    its masked view; the source and Fava's own writes are refused in it."""
+    its masked view; the source and Fava's own writes are refused in it, and so are Fava's import
+    page, its APIs and the inbox's files (a Chinese 403 page)."""
     from flask import g, request
     from werkzeug.wrappers import Response
 
@@ -189,6 +217,11 @@ def install(flask_app) -> MaskedViews:
         ledger = getattr(g, "ledger", None)
         if ledger is None or isinstance(ledger, MaskedLedger) or is_internal(ledger):
             return None
+        if IMPORT.match(request.path) or _inbox_file(ledger, request):
+            if "/api/" in request.path:
+                return Response(json.dumps({"error": "无权使用导入页 import page refused for this role"},
+                                           ensure_ascii=False), 403, content_type="application/json")
+            return Response(IMPORT_REFUSED, 403, content_type="text/html; charset=utf-8")
         if SOURCE.match(request.path) or (request.method not in READ_METHODS
                                           and "/extension/" not in request.path):
             return Response(READ_ONLY, 403, content_type="text/plain; charset=utf-8")

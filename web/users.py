@@ -3,7 +3,9 @@
 A password has at least 8 characters, 4 different ones, is not the user name and not one of
 the common passwords shipped in web/common-passwords.txt. A user name is recorded as git author
 of the user's web saves exactly as written: names git would alter are refused
-(fundtrail.history.author_problem).
+(fundtrail.history.author_problem), and so are names with a control or format character (the
+findings desk would refuse them as the author of a disposition), at `users add` and when the
+file is read.
 
 A JSON object `{"users": {"<name>": {"role": "accountant"|"auditor", "password": "<hash>"}}}`;
 passwords are stored only as werkzeug.security hashes. `fundtrail users add FILE NAME --role
@@ -27,6 +29,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fundtrail.atomicwrite import atomic
 from fundtrail.history import author_problem
+from fundtrail.ledgertext import controls_in
 from fundtrail.workflow import ROLE_LABELS
 
 ROLES = ROLE_LABELS  # the roles a user may have, as the workflow names them (fundtrail.workflow)
@@ -101,8 +104,18 @@ def add(path: Path, name: str, role: str, password: str) -> User:
 
 def name_problem(name: str) -> str:
     """Why `name` cannot be a user ("" when it can): it is the git author of their web saves
-    (fundtrail.history), recorded exactly as written or not at all."""
-    return author_problem(name)
+    (fundtrail.history), recorded exactly as written or not at all, and the `by:` of their
+    dispositions, which the findings desk refuses with a control or format character (C1
+    controls, bidi overrides, zero-width characters: fundtrail.ledgertext)."""
+    problem = author_problem(name)
+    if problem:
+        return problem
+    found = controls_in(name)
+    if found:
+        codes = " ".join(found[:5])
+        return (f"用户名 {name!r} 含有控制字符或格式字符 {codes}, 此用户将无法记录处置 "
+                f"the user name holds control or format characters ({codes})")
+    return ""
 
 
 def password_weakness(password: str, name: str = "") -> str:

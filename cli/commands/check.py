@@ -34,7 +34,7 @@ from fundtrail.findings import (
 @click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
               help="存在该级别及以上未处置疑点时退出码为1 exit 1 on an undisposed finding at or above this severity")
 @click.option("--stats", is_flag=True,
-              help="按规则统计误报率(发现/误报/误报率) per rule: found, closed as false positive, share")
+              help="按规则统计误报率(发现/误报/已整改/已消除/未结/误报率) per rule: found, closed as false positive, share")
 def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
     from beancount.parser import printer
 
@@ -110,18 +110,18 @@ def _print_stats(found: list[Finding], as_json: bool) -> None:
     rows = false_alarms(found)
     if as_json:
         click.echo(json.dumps([{"rule": r.rule, "title": r.title, "found": r.found,
-                                "false_alarms": r.false_alarms, "resolved": r.resolved,
-                                "open": r.open, "share": str(r.share) if r.share is not None else None}
+                                "variant": r.variant, "false_alarms": r.false_alarms,
+                                "resolved": r.resolved, "gone": r.gone, "open": r.open, "share": str(r.share) if r.share is not None else None}
                                for r in rows], ensure_ascii=False, indent=1))
         return
     if not rows:
         click.echo("未发现疑点 No findings.")
         return
     width = max(len(r.title) for r in rows)
-    click.echo(f"{'疑点类型'.ljust(width, '　')}  发现  误报  已整改  未结  误报率")
+    click.echo(f"{'疑点类型'.ljust(width, '　')}  发现  误报  已整改  已消除  未结  误报率")
     for r in rows:
         click.echo(f"{r.title.ljust(width, '　')}  {r.found:>4}  {r.false_alarms:>4}  {r.resolved:>6}"
-                   f"  {r.open:>4}  {r.share_text:>6}")
+                   f"  {r.gone:>6}  {r.open:>4}  {r.share_text:>6}")
     total, false = sum(r.found for r in rows), sum(r.false_alarms for r in rows)
     click.echo(f"合计 疑点 {total} 项，误报 {false} 项（{false * 100 / total:.1f}%）。"
                "误报率高的规则宜调整本县检查设置。")

@@ -14,7 +14,8 @@ scenario drew changes) and adds what the county's departments would hand in:
 and lists what the county's own figures already show: the firm paid on most industry projects
 (`firm-concentration`, the next firm its near miss), the 2023 衔接资金 spent on village works only
 (`industry-share-low`, 2024 its near miss) and the project-management costs above 1 %
-(`management-fee-over`). `write(root, scenario)` writes the files under documents/registers/.
+(`management-fee-over`), beside 2025's review fees paid from the twinning unit's money, which is
+not 衔接资金 (its near miss). `write(root, scenario)` writes the files under documents/registers/.
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ def plant(s, seed: int = 20241) -> None:
 
     _leases(s)
     _firm(s)
+    _fee_elsewhere(s, rng)
     _mix(s)
 
 
@@ -154,6 +156,46 @@ def _firm(s) -> None:
         s.expect("firm-concentration", f"^{max(held[first], key=held[first].get)}")
         s.near_misses_assets.append({"rule": "firm-concentration",
                                      "link": f"^{max(held[other], key=held[other].get)}"})
+
+
+def _fee_elsewhere(s, rng) -> None:
+    """2025's project review and acceptance fees paid from the twinning unit's money (帮扶单位
+    资金, not 衔接资金; the scenario keeps `TWINNING_FEE` of it unallotted for them): a 项目管理
+    project management-fee-over must not count. Allotted, paid and noticed after everything
+    else, with this module's own random draws, so no other voucher, bank line or finding moves."""
+    from fundtrail.ledgers.demo.model import ProjectSpec
+    from fundtrail.ledgers.demo.scenario import ONE, TWINNING_FEE, Pay, workday
+
+    fund = next(f for f in s.funds.values() if f.level == "帮扶单位" and f.issued.year == 2025)
+    kept = fund.amount - sum((p.budget for p in s.projects.values() if p.fund == fund.code), ZERO)
+    assert kept == TWINNING_FEE, kept
+    review = next(x for x in s.schedules["QH2025-G01"] if "咨询" in x.payee)  # the county's reviewer
+    approved = workday(fund.received + 5 * ONE)
+    households = 150
+    project = ProjectSpec(
+        code="QH2025-G02", name="2025年帮扶单位资金项目管理费", category="项目管理", nature="新建",
+        town="", village="", task="帮扶项目前期评审和竣工验收", standard="按实列支", fund=fund.code,
+        budget=TWINNING_FEE.quantize(Decimal("0.01")), approved=approved, start=fund.received + 20 * ONE,
+        end=D(2025, 12, 31), unit="青禾区乡村振兴局", manager=places.person_name(rng),
+        goal=f"带动脱贫户和监测户{households // 3}户年均增收1000元", linkage="间接带动",
+        households=households, poor_households=households // 3, payee=review.payee,
+        payee_account=review.payee_account, channel=fund.into)
+    s.projects[project.code] = project
+    s._allot(project, fund, workday(approved + 2 * ONE))
+    posted = workday(approved + ONE)
+    s.notices.append((posted, posted + 12 * ONE, project.code, "plan"))
+    s._accept(project.code, D(2025, 12, 26))
+    pay = Pay(workday(D(2025, 11, 14)), TWINNING_FEE, "其他", project.channel, review.payee,
+              review.payee_account, f"{project.name} 评审及验收服务费", "50205", "委托业务费")
+    s.schedules[project.code].append(pay)
+    drawn, s.rng = s.rng, rng  # the bank line's time from this module's draws
+    try:
+        s._emit_payment(project, pay)
+    finally:
+        s.rng = drawn
+    s.txns.sort(key=s.order)
+    s.near_misses_assets.append({"rule": "management-fee-over", "link": f"^{project.code}",
+                                 "year": "2025"})
 
 
 def _mix(s) -> None:

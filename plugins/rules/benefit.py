@@ -29,8 +29,8 @@ industry-share-low (medium)
     一号文件: 力争提高到60%以上; 以当地执行文件为准).
 
 management-fee-over (medium)
-    In a calendar year, 衔接资金 allotted to project management (projects of
-    `management_categories`, 项目管理费) is over `management_fee_max_share` of the year's 衔接资金
+    In a calendar year, 衔接资金 allotted to project management (projects whose category holds
+    a word of `management_categories`: 项目管理, 项目管理费) is over `management_fee_max_share` of the year's 衔接资金
     allotments (财农〔2021〕19号: 不超过1%; 以当地执行文件为准).
 
 Settings: benefit_link_words ({'务工': '务工', '收购': '收购', '流转': '流转'}),
@@ -63,7 +63,7 @@ SETTINGS = (
     Setting("industry_categories", WORDS, ("产业发展",), "产业项目的项目类别"),
     Setting("linked_fund_words", WORDS, ("衔接",), "衔接资金的资金名称中的词语"),
     Setting("industry_min_share", SHARE, 0.6, "衔接资金用于产业发展的最低比例", high=1),
-    Setting("management_categories", WORDS, ("项目管理",), "项目管理费的项目类别"),
+    Setting("management_categories", WORDS, ("项目管理",), "项目管理费的项目类别（类别含其一即是）"),
     Setting("management_fee_max_share", SHARE, 0.01, "衔接资金中项目管理费的最高比例", high=1),
 )
 
@@ -228,7 +228,7 @@ def _year_mix(ctx):
         fund_words = ctx.settings["linked_fund_words"]
         industry = set(industry_projects(ctx))
         management = {code for code, p in ctx.master.projects.items()
-                      if p.category in ctx.settings["management_categories"]}
+                      if any(w in p.category for w in ctx.settings["management_categories"])}
         linked = {code for code, f in ctx.master.funds.items()
                   if any(w in f.title or w in f.doc_no for w in fund_words)}
         out = {}

@@ -34,7 +34,8 @@ register's status on a date: 正常/逾期/结清/展期, settled, overdue, subs
     loan-overdue       (medium)  the status says 逾期 or an overdue amount; a loan with no status
                                  whose maturity passed `loan_overdue_grace_days` ago unsettled
     loan-risk-fund     (high)    the risk-compensation fund (风险补偿金: bank accounts whose
-                                 `name:` holds a word of `loan_risk_fund_words`) against the loans
+                                 `name:` holds a word of `loan_risk_fund_words`; their balance at the
+                                 judging date) against the loans
                                  outstanding at the judging date: lending over fund balance ×
                                  `loan_risk_leverage` (variant "leverage"), or overdue principal
                                  over `loan_overdue_share_max` of the lending (variant "overdue");
@@ -313,7 +314,7 @@ def risk_fund(ctx):
     if not funds:
         return
     as_of, index = ctx.as_of, ctx.flows
-    fund = sum((index.bank_balance.get(name, Decimal(0)) for name, _ in funds), Decimal(0))
+    fund = _balance_at(index, {name for name, _ in funds}, as_of)
     leverage, share_max = ctx.settings["loan_risk_leverage"], ctx.settings["loan_overdue_share_max"]
     backed = fund * leverage
     moves, lending, overdue_total, seen = [], Decimal(0), Decimal(0), None
@@ -345,6 +346,18 @@ def risk_fund(ctx):
                             date=min(seen or as_of, as_of), fund=fund, fund_name=names, lending=lending,
                             overdue=overdue_total, share=f"{share * 100:.1f}%",
                             share_max=f"{share_max * 100:.1f}%", as_of=as_of)
+
+
+def _balance_at(index, accounts: set[str], as_of: datetime.date) -> Decimal:
+    """The accounts' balance at the end of the judging date: the index's balance less the
+    movements dated after it (read from the end of the books, so a run at today's date reads
+    none)."""
+    balance = sum((index.bank_balance.get(name, Decimal(0)) for name in accounts), Decimal(0))
+    for entry in reversed(index.transactions):
+        if entry.date <= as_of:
+            break
+        balance -= sum((p.units.number for p in entry.postings if p.account in accounts), Decimal(0))
+    return balance
 
 
 def _crossed(moves, backed: Decimal, as_of: datetime.date) -> datetime.date:

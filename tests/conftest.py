@@ -40,10 +40,11 @@ def copy_workspace(source, target) -> None:
 
 def snapshot(root) -> dict:
     """Every file of a workspace with its bytes: to show that nothing was written. The cache
-    of the loaded books (fundtrail.bookcache) is not the workspace's: any load may rewrite it,
-    and it is trusted only for the very files it was made from."""
+    of the loaded books and its findings at cut-off dates (fundtrail.bookcache) are not the
+    workspace's: any load may rewrite them, and they are trusted only for the very files they
+    were made from."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".fundtrail-books.cache"}
+            if p.is_file() and not p.name.startswith(".fundtrail-books.cache")}
 
 
 @pytest.fixture

@@ -39,7 +39,7 @@ from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
 from fundtrail.importers.registers import TabularImporter, master_custom
-from fundtrail.importers.tables import find_columns, header_score, read_sniffed
+from fundtrail.importers.tables import find_columns, header_score, read_sniffed, sniffed_head
 from fundtrail.ledgertext import money
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
@@ -60,7 +60,7 @@ class _Roll(TabularImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        table = read_sniffed(path)
+        table = sniffed_head(path)  # its head: the whole file stayed in read_table's cache
         spec = self.own_spec
         project = {cells.fold(n) for f in ("project", "project_name") for n in spec[f].names}
         if not any(project & {cells.fold(c) for c in row} for _, row in table.rows[:30]):
@@ -252,7 +252,7 @@ class LeaseReceiptImporter(_Collective):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv", ".txt", ".tsv"):
             return 0
-        return 100 if header_score(read_sniffed(path), self.own_spec) == 100 else 0
+        return 100 if header_score(sniffed_head(path), self.own_spec) == 100 else 0
 
     def _header(self, path: Path):
         table = read_sniffed(path)

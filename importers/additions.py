@@ -44,6 +44,7 @@ from fundtrail.ledgertext import entry_text
 
 CHUNK = 1000
 NAMED = 20  # rows kept per day and account for the errors that name them (the refusal shows 20)
+# (only where an error may be: a statement's valid rows keep one each, not twenty; see `_suspect`)
 
 
 class Own(NamedTuple):
@@ -79,6 +80,26 @@ class Additions:
         self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, metas] (`_count`)
         self.earliest: datetime.date | None = None
         self.count = 0
+        self.opened: dict[str, datetime.date] = {}  # account -> its first open, books and additions
+        self.closed: dict[str, datetime.date] = {}  # account -> its first close
+        for entry in _opens_closes(books):
+            self._frame(entry)
+
+    def _frame(self, entry) -> None:
+        days = self.opened if isinstance(entry, data.Open) else self.closed
+        if entry.account not in days or entry.date < days[entry.account]:
+            days[entry.account] = entry.date
+
+    def _suspect(self, day: datetime.date, account: str, after_close: bool) -> bool:
+        """Whether a use of `account` on `day` is an error of `_inactive` as the accounts stand
+        (before its open, after its close, or never opened). The additions only add `open`s, which
+        take errors away: a use not suspect when taken is no error at the end, its rows need not
+        be named (an addition's `close` would make earlier uses errors: named by their first row)."""
+        opened = self.opened.get(account)
+        if opened is None or day < opened:
+            return True
+        closed = self.closed.get(account)
+        return closed is not None and day > closed and not after_close
 
     def add(self, entry) -> None:
         self.count += 1
@@ -86,12 +107,14 @@ class Additions:
             self.in_seal.append(entry)
         if isinstance(entry, (data.Open, data.Close)):
             self.opens.append(entry)
+            self._frame(entry)
         else:
             if self.earliest is None or entry.date < self.earliest:
                 self.earliest = entry.date
             after_close = isinstance(entry, validation.ALLOW_AFTER_CLOSE)
-            for account in getters.get_entry_accounts(entry):
-                _count(self.uses, (entry.date, account, after_close), entry.meta)
+            for account in getters.get_entry_accounts(entry):  # the metas of valid uses are not kept
+                _count(self.uses, (entry.date, account, after_close), entry.meta,
+                       NAMED if self._suspect(entry.date, account, after_close) else 1)
             if isinstance(entry, data.Balance):
                 self.balances.append(entry)
             elif isinstance(entry, data.Transaction):
@@ -171,15 +194,15 @@ class Additions:
         return out
 
 
-def _count(table: dict, key: tuple, meta) -> None:
-    """One more entry of `key`; the metadata of the first `NAMED` are kept (an error names each
+def _count(table: dict, key: tuple, meta, named: int = NAMED) -> None:
+    """One more entry of `key`; the metadata of the first `named` are kept (an error names each
     of those rows, as a load of the ledger would; the rest repeat the last one kept)."""
     slot = table.get(key)
     if slot is None:
         table[key] = [1, [meta]]
     else:
         slot[0] += 1
-        if len(slot[1]) < NAMED:
+        if len(slot[1]) < named:
             slot[1].append(meta)
 
 

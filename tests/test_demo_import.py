@@ -7,8 +7,7 @@ from beancount import loader
 from beancount.core import data
 from beancount.parser import parser
 
-from fundtrail.ledgers.demo.build import direct_text, write_raw
-from fundtrail.ledgers.demo.scenario import Scenario
+from fundtrail.ledgers.demo.build import direct_text, planned, write_raw
 
 IMPORT_ONLY = {"filename", "lineno", "sha256", "batch"}
 
@@ -28,7 +27,7 @@ def key(entry):
 
 def test_importer_built_demo_equals_the_scenarios_direct_rendering(demo, tmp_path):
     root, _ = demo
-    scenario = Scenario(20241).build()
+    scenario = planned(20241)
     balances = write_raw(tmp_path, scenario)  # the writers note each entry's source and row
     direct, errors, _ = parser.parse_string(direct_text(scenario, balances))
     assert errors == []
@@ -41,7 +40,7 @@ def test_importer_built_demo_equals_the_scenarios_direct_rendering(demo, tmp_pat
 
 
 def test_master_data_comes_from_the_registers(demo_books):
-    scenario = Scenario(20241).build()
+    scenario = planned(20241)
     master = demo_books.master
     assert set(master.projects) == set(scenario.projects)
     for code, spec in scenario.projects.items():

@@ -259,8 +259,7 @@ def test_the_demo_imports_its_collective_layer_with_the_same_figures(demo, tmp_p
     old way (the scenario's entries rendered straight into the file) the books give the same
     figures: every village's 资产收益分配 notice section for every quarter, the 资产 page, what each
     household received, and the same findings."""
-    from fundtrail.ledgers.demo.build import transaction
-    from fundtrail.ledgers.demo.scenario import Scenario
+    from fundtrail.ledgers.demo.build import planned, transaction
     from fundtrail.plugins.checks import all_findings
 
     root, _ = demo
@@ -270,10 +269,10 @@ def test_the_demo_imports_its_collective_layer_with_the_same_figures(demo, tmp_p
                and e.meta["batch"] == "IMP-DEMO" for e in imported)
     assert {Path(e.meta["source"]).suffix for e in imported} == {".xlsx", ".csv"}
     direct = copy_workspace_path(root, tmp_path / "direct")
-    planned = [t for t in Scenario(20241).build().txns if t.file == "collective"]
-    assert len(planned) == len(imported)
+    rendered = [t for t in planned(20241).txns if t.file == "collective"]
+    assert len(rendered) == len(imported)
     (direct / COLLECTIVE).write_text("; 村集体资产收益及分配 (asset income and its distribution)\n\n"
-                                     + "\n".join(transaction(t) for t in planned), "utf-8")
+                                     + "\n".join(transaction(t) for t in rendered), "utf-8")
     figures = _figures_module().figures
     before, after = figures(direct / "main.beancount"), figures(root / "main.beancount")
     assert before["households"] and before["notices"] and before["page"]["2025"]["rows"]

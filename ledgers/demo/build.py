@@ -181,14 +181,20 @@ def write_raw(root: Path, scenario: Scenario) -> list[Balance]:
     return balances
 
 
+def planned(seed: int = 20241) -> Scenario:
+    """The demo's scenario with every plant in it: what `build` writes and imports."""
+    scenario = Scenario(seed).build()
+    benefit.plant(scenario, seed)
+    return scenario
+
+
 def build(root: Path, seed: int = 20241) -> dict:
     """Write the demo workspace into `root` (which must not hold a workspace yet)."""
     from fundtrail.importers.pipeline import run_import
 
     root = Path(root)
     main = workspace.create(root, workspace.County(start=START))
-    scenario = Scenario(seed).build()
-    benefit.plant(scenario, seed)
+    scenario = planned(seed)
     balances = write_raw(root, scenario)
     write_books(root, scenario)
     summary = run_import(main, [root / "documents"], batch=BATCH)

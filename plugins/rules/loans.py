@@ -40,6 +40,13 @@ register's status on a date: 正常/逾期/结清/展期, settled, overdue, subs
                                  `loan_risk_leverage` (variant "leverage"), or overdue principal
                                  over `loan_overdue_share_max` of the lending (variant "overdue");
                                  not judged without such an account
+    loan-issue-lag     (medium)  a risk-compensation fund account (the same accounts) that has
+                                 held money for more than `loan_issue_lag_days` from its first
+                                 deposit with no loan issued (a `custom "loan"` dated) on or after
+                                 that day: judged per account, from the first deposit to the
+                                 first loan on or after it; loans before the deposit do not
+                                 count; dated the day after the window ran out, on or before the
+                                 judging date (variant "none": no loan issued since at all)
 
 Loan money passed on to a firm is read from `used_by:` and the purpose: the books hold the
 county's special accounts, not the borrowers' own accounts the loans are paid into, so no
@@ -60,6 +67,7 @@ Settings:
     loan_risk_fund_words     ("风险补偿金",)
     loan_risk_leverage       10
     loan_overdue_share_max   0.05
+    loan_issue_lag_days      90
 """
 
 from __future__ import annotations
@@ -88,6 +96,7 @@ SETTINGS = (
     Setting("loan_risk_fund_words", WORDS, ("风险补偿金",), "风险补偿金账户名称中的词"),
     Setting("loan_risk_leverage", INTEGER, 10, "风险补偿金放大倍数", 1),
     Setting("loan_overdue_share_max", SHARE, "0.05", "逾期贷款占贷款余额的上限比例", 0, 1),
+    Setting("loan_issue_lag_days", DAYS, 90, "风险补偿金到位后应开始发放小额信贷的天数"),
 )
 CENT = Decimal("0.01")
 SETTLED, OVERDUE = "结清", "逾期"
@@ -304,13 +313,20 @@ def overdue(ctx):
                            days=(as_of - due).days, date=due + datetime.timedelta(days=grace + 1))
 
 
-def risk_fund(ctx):
+def _fund_accounts(ctx) -> list:
+    """(name, open) of the bank accounts whose `name:` holds a risk-compensation fund word."""
     words = ctx.settings["loan_risk_fund_words"]
+    if not words:
+        return []
+    return [(name, opened) for name, opened in sorted(ctx.master.accounts.items())
+            if name.startswith(acc.BANK + ":") and any(w in str(opened.meta.get("name", "")) for w in words)]
+
+
+def risk_fund(ctx):
     loans = list(_loans(ctx))
-    if not loans or not words:
+    if not loans:
         return
-    funds = [(name, opened) for name, opened in sorted(ctx.master.accounts.items())
-             if name.startswith(acc.BANK + ":") and any(w in str(opened.meta.get("name", "")) for w in words)]
+    funds = _fund_accounts(ctx)
     if not funds:
         return
     as_of, index = ctx.as_of, ctx.flows
@@ -371,8 +387,57 @@ def _crossed(moves, backed: Decimal, as_of: datetime.date) -> datetime.date:
     return as_of
 
 
+def _first_deposits(index, accounts: set[str]) -> dict:
+    """account -> (the entry of its first deposit, the amount): read only while a fund account
+    has none yet, so the books are read up to the funds' first deposits (and only when a fund
+    account is declared)."""
+    first, waiting = {}, set(accounts)
+    for entry in index.transactions:
+        for posting in entry.postings:
+            account = posting.account
+            if account in waiting and posting.units.number > 0:
+                first[account] = (entry, posting.units.number)
+                waiting.discard(account)
+        if not waiting:
+            break
+    return first
+
+
+def issue_lag(ctx):
+    """loan-issue-lag: a fund that has held money for more than `loan_issue_lag_days` since its
+    first deposit with no loan issued on or after that day."""
+    funds = _fund_accounts(ctx)
+    if not funds:
+        return
+    limit, as_of = ctx.settings["loan_issue_lag_days"], ctx.as_of
+    first = _first_deposits(ctx.flows, {name for name, _ in funds})
+    issued = sorted((loan.date, loan.id) for _entry, loan in _loans(ctx))
+    for account, opened in funds:
+        if account not in first:
+            continue
+        entry, amount = first[account]
+        arrived = entry.date
+        ran_out = arrived + datetime.timedelta(days=limit + 1)
+        if ran_out > as_of:
+            continue  # the window is still open at the judging date
+        loan = next(((day, lid) for day, lid in issued if day >= arrived), None)
+        if loan is not None and (loan[0] - arrived).days <= limit:
+            continue
+        name = str(opened.meta.get("name") or account)
+        facts = dict(fund_name=name, deposited=arrived, limit=limit, as_of=as_of)
+        if loan is None:
+            yield findings.emit("loan-issue-lag", f"{account}|lag", opened, amount=amount,
+                                links=sorted(entry.links), date=ran_out, variant="none",
+                                days=(as_of - arrived).days, **facts)
+        else:
+            yield findings.emit("loan-issue-lag", f"{account}|lag", opened, amount=amount,
+                                links=sorted({*entry.links, loan[1]}), date=ran_out,
+                                days=(loan[0] - arrived).days, loan=loan[1], issued=loan[0], **facts)
+
+
 RULES = {"loan-over-limit": over_limit, "loan-over-term": over_term,
          "loan-borrower-age": borrower_age, "loan-unregistered": unregistered,
          "loan-to-company": to_company, "loan-banned-purpose": banned_purpose,
          "loan-household-over-limit": household_over_limit, "loan-subsidy-over": subsidy_over,
-         "loan-overdue": overdue, "loan-risk-fund": risk_fund}
+         "loan-overdue": overdue, "loan-risk-fund": risk_fund,
+         "loan-issue-lag": issue_lag}

@@ -208,7 +208,9 @@ def test_the_risk_fund_is_its_balance_at_the_judging_date(tmp_path):
 
 # -- loan-issue-lag: the fund in place, no lending within the window --------------------------
 def lag_books(*loans, deposit_day="2024-01-10"):
-    return ("2023-01-01 open Equity:Opening CNY\n", FUND, deposit("20000.00", date=deposit_day), *loans)
+    money = (f'{deposit_day} * "区财政局" "拨入风险补偿金" ^FXBC-1\n  Assets:Bank:PSBC-7701  20000.00 CNY\n'
+             f"  Income:Other\n")
+    return ("2023-01-01 open Income:Other CNY\n", FUND, money, *loans)
 
 
 def test_issue_lag_hits_when_no_loan_follows_the_deposit_within_the_window(tmp_path):
@@ -237,6 +239,13 @@ def test_issue_lag_loans_before_the_deposit_do_not_count(tmp_path):
     # the window not yet run out at the judging date: not judged yet
     assert run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-0", date="2024-01-09")),
                as_of="2024-04-09") == []
+
+
+def test_issue_lag_does_not_judge_a_carried_opening_balance(tmp_path):
+    """期初余额 against Equity:Opening: when the money arrived is not in the books."""
+    opening = "2023-01-01 open Equity:Opening CNY\n"
+    assert run(tmp_path, "loan-issue-lag", opening, FUND, deposit("20000.00"),
+               term_loan("L-1", date="2024-06-01"), as_of="2024-12-31") == []
 
 
 def test_issue_lag_is_silent_without_a_fund_account(tmp_path):

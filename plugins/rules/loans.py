@@ -45,8 +45,10 @@ register's status on a date: 正常/逾期/结清/展期, settled, overdue, subs
                                  deposit with no loan issued (a `custom "loan"` dated) on or after
                                  that day: judged per account, from the first deposit to the
                                  first loan on or after it; loans before the deposit do not
-                                 count; dated the day after the window ran out, on or before the
-                                 judging date (variant "none": no loan issued since at all)
+                                 count; an account whose first money is an opening balance
+                                 (against Equity:Opening: when it arrived is not in the books)
+                                 is not judged; dated the day after the window ran out, on or
+                                 before the judging date (variant "none": no loan issued since)
 
 Loan money passed on to a firm is read from `used_by:` and the purpose: the books hold the
 county's special accounts, not the borrowers' own accounts the loans are paid into, so no
@@ -396,7 +398,8 @@ def _first_deposits(index, accounts: set[str]) -> dict:
         for posting in entry.postings:
             account = posting.account
             if account in waiting and posting.units.number > 0:
-                first[account] = (entry, posting.units.number)
+                carried = any(p.account.startswith(acc.OPENING) for p in entry.postings)
+                first[account] = None if carried else (entry, posting.units.number)
                 waiting.discard(account)
         if not waiting:
             break
@@ -413,8 +416,8 @@ def issue_lag(ctx):
     first = _first_deposits(ctx.flows, {name for name, _ in funds})
     issued = sorted((loan.date, loan.id) for _entry, loan in _loans(ctx))
     for account, opened in funds:
-        if account not in first:
-            continue
+        if first.get(account) is None:
+            continue  # no money yet, or a carried balance
         entry, amount = first[account]
         arrived = entry.date
         ran_out = arrived + datetime.timedelta(days=limit + 1)

@@ -10,7 +10,8 @@ from fundtrail.plugins.checks import all_findings
 from fundtrail.plugins.rules import loans
 
 RULES = set(loans.RULES)
-NEW = {"loan-banned-purpose", "loan-household-over-limit", "loan-subsidy-over", "loan-overdue", "loan-risk-fund"}
+NEW = {"loan-banned-purpose", "loan-household-over-limit", "loan-subsidy-over", "loan-overdue", "loan-risk-fund",
+       "loan-issue-lag"}
 
 
 @pytest.fixture(scope="module")

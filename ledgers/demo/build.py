@@ -23,7 +23,8 @@ from fundtrail import accounts as acc
 from fundtrail import workspace
 from fundtrail.ledgers.demo import benefit, places, rawfiles
 from fundtrail.ledgers.demo.model import Balance, Posting, Txn
-from fundtrail.ledgers.demo.scenario import BANKS, CLEARING, DORMANT, HELD, RISK_FUND, TREASURY, Scenario
+from fundtrail.ledgers.demo.scenario import (BANKS, CLEARING, DORMANT, HELD, RISK_FUND, RISK_FUND_LATE,
+                                             RISK_FUND_ON_TIME, TREASURY, Scenario)
 from fundtrail.ledgertext import directive, money, posting_line, quote, value
 
 START = datetime.date(2023, 1, 1)
@@ -70,7 +71,9 @@ def write_books(root: Path, s: Scenario) -> None:
     cash = {TREASURY: ("国库存款", {"bank": "中国人民银行青禾支库", "account_no": "370405000000001"}),
             HELD: ("区乡村振兴局实有资金账户", {"account_no": "405012000000001"}),
             CLEARING: ("一卡通代发过渡户", {}),
-            RISK_FUND: ("青禾区小额信贷风险补偿金专户", {"bank": "QHRCB", "account_no": "6230 4050 0000 7701"})}
+            RISK_FUND: ("青禾区小额信贷风险补偿金专户", {"bank": "QHRCB", "account_no": "6230 4050 0000 7701"}),
+            RISK_FUND_LATE: ("张山镇小额信贷风险补偿金专户", {"bank": "QHRCB", "account_no": "6230 4050 0000 7702"}),
+            RISK_FUND_ON_TIME: ("泥河镇小额信贷风险补偿金专户", {"bank": "QHRCB", "account_no": "6230 4050 0000 7703"})}
     for account, (bank, number, holder, _layout) in BANKS.items():
         cash[account] = (holder, {"bank": bank, "account_no": number})
     _append(root, "accounts.beancount", [

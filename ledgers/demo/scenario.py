@@ -35,6 +35,9 @@ ABC = acc.bank_account("ABC", "15-4101 0104 0016 688")
 PSBC = acc.bank_account("PSBC", "9370 4050 0000 1188")
 DORMANT = acc.bank_account("ICBC", "1605 0012 0920 0009 876")
 RISK_FUND = acc.bank_account("QHRCB", "6230 4050 0000 7701")  # 风险补偿金, no statement in the demo
+# two towns' risk-compensation funds (no statements either): loan-issue-lag's plant and near miss
+RISK_FUND_LATE = acc.bank_account("QHRCB", "6230 4050 0000 7702")
+RISK_FUND_ON_TIME = acc.bank_account("QHRCB", "6230 4050 0000 7703")
 HELD = f"{acc.HELD}:405012"
 CLEARING = f"{acc.CLEARING}:YKT"
 BANKS = {
@@ -530,6 +533,27 @@ class Scenario:
                     file="manual"))
         self.expect("loan-risk-fund", "^FXBC-7701", scope="leverage")
         self.near_misses_loans.append({"rule": "loan-risk-fund", "link": "^FXBC-7701", "scope": "overdue"})
+        self._plant_issue_lag()
+
+    def _plant_issue_lag(self):
+        """Two towns' funds put in place: one 89 days before the first loan (the near miss), one
+        after the last loan with no loan since (the plant); quarterly interest keeps both moving."""
+        days = sorted(loan.date for loan in self.loans.values())
+        plans = ((RISK_FUND_ON_TIME, days[0] - datetime.timedelta(days=89), "FXBC-7703"),
+                 (RISK_FUND_LATE, days[-1] + datetime.timedelta(days=35), "FXBC-7702"))
+        for account, day, link in plans:
+            self.txns.append(Txn(day, "青禾区财政局", "拨入乡镇小额信贷风险补偿金", [
+                Posting(account, Decimal(1_000)), Posting(acc.OTHER_INCOME, Decimal(-1_000))],
+                {link}, file="manual"))
+            for y in YEARS:
+                for month in (3, 6, 9, 12):
+                    if D(y, month, 21) > day:
+                        amount = Decimal("0.88")  # 0.35 % a year on 1,000, quarterly
+                        self.txns.append(Txn(D(y, month, 21), "青禾农村商业银行", "风险补偿金结息", [
+                            Posting(account, amount), Posting(acc.OTHER_INCOME, -amount)], {link},
+                            file="manual"))
+        self.expect("loan-issue-lag", "^FXBC-7702")  # variant "none": no loan since
+        self.near_misses_loans.append({"rule": "loan-issue-lag", "link": "^FXBC-7703"})
 
     # -- administration (项目管理费) and the negative list --------------------------------
     def _admin_costs(self, y: int, fund: FundSpec) -> Decimal:

@@ -23,7 +23,7 @@ CHECK = "10X98765432"
 
 def id_no(birth, seq):
     body = f"{COUNTY}{birth}{seq:03d}"
-    return body + CHECK[sum(int(c) * w for c, w in zip(body, W)) % 11]
+    return body + CHECK[sum(int(c) * w for c, w in zip(body, W, strict=True)) % 11]
 
 
 D = dt.date
@@ -89,14 +89,17 @@ def money(d):
 
 
 def write_gbk(key, rows, path):
-    county, bank = SCEN[key][0], SCEN[key][1]
+    bank = SCEN[key][1]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([f"{bank} 脱贫人口小额信贷台账"])
     w.writerow(["统计截止日期:", f"{AS_OF.year}/{AS_OF.month}/{AS_OF.day}"])
     w.writerow(["序号", "借款人", "身份证号", "贷款账号", "贷款金额(元)", "放款日期", "到期日期", "贷款用途",
                 "还款情况", "逾期金额(元)", "结清日期"])
-    f = lambda d: f"{d.year}/{d.month}/{d.day}" if d else ""
+
+    def f(d):
+        return f"{d.year}/{d.month}/{d.day}" if d else ""
+
     for r in rows:
         w.writerow([r["no"], r["name"], r["id"], r["acct"], money(r["amount"]), f(r["issued"]), f(r["due"]),
                     r["purpose"], r["status"], "--", f(r["settled"])])
@@ -217,7 +220,7 @@ def main():
             "issue_lag": "a deposit into the bank account whose name says 风险补偿金 (a positive posting "
                          "to it) starts a 90-day window; day 0 is the day the money arrived. Hit when no "
                          "loan of that county's register has 放款日期 on or after the deposit and before "
-                         "day 90 (deposit + 90 days); the finding is dated deposit + 90 days. Loans issued "
+                         "day 90 (deposit + 90 days); the finding is dated deposit + 90 days. No case has a loan on day 90 exactly: no claim is made for that boundary. Loans issued "
                          "before the deposit do not count. Not judged while deposit + 90 days is after "
                          "as_of. Money into other accounts (衔接资金专户) starts nothing",
             "rows": "row numbers are 1-based spreadsheet rows / file lines, title and header rows included; "

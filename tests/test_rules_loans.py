@@ -214,31 +214,28 @@ def lag_books(*loans, deposit_day="2024-01-10"):
 
 
 def test_issue_lag_hits_when_no_loan_follows_the_deposit_within_the_window(tmp_path):
-    # deposit 2024-01-10; first loan on or after it on 2024-04-10 = day 91
-    found = run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-1", date="2024-04-10")),
+    # deposit 2024-01-10 (day 0); first loan on or after it on 2024-04-09 = day 90: late
+    found = run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-1", date="2024-04-09")),
                 as_of="2024-12-31")
     assert [(f.variant, f.links, f.date) for f in found] == [
-        ("", ("FXBC-1", "L-1"), datetime.date(2024, 4, 10))]
-    assert "小额信贷风险补偿金专户" in found[0].message and "91天" in found[0].message
+        ("", ("FXBC-1", "L-1"), datetime.date(2024, 4, 9))]
+    assert "小额信贷风险补偿金专户" in found[0].message and "第90天" in found[0].message
     assert found[0].severity == "medium"
 
 
 def test_issue_lag_near_miss_first_loan_on_day_89(tmp_path):
     assert run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-1", date="2024-04-08")),
                as_of="2024-12-31") == []
-    # day 90 is still within the window (more than 90 days is a finding)
-    assert run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-1", date="2024-04-09")),
-               as_of="2024-12-31") == []
 
 
 def test_issue_lag_loans_before_the_deposit_do_not_count(tmp_path):
     found = run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-0", date="2024-01-09")),
                 as_of="2024-12-31")
-    assert [(f.variant, f.date) for f in found] == [("none", datetime.date(2024, 4, 10))]
+    assert [(f.variant, f.date) for f in found] == [("none", datetime.date(2024, 4, 9))]
     assert "没有一笔贷款" in found[0].message
     # the window not yet run out at the judging date: not judged yet
     assert run(tmp_path, "loan-issue-lag", *lag_books(term_loan("L-0", date="2024-01-09")),
-               as_of="2024-04-09") == []
+               as_of="2024-04-08") == []
 
 
 def test_issue_lag_does_not_judge_a_carried_opening_balance(tmp_path):
@@ -254,6 +251,6 @@ def test_issue_lag_is_silent_without_a_fund_account(tmp_path):
 
 
 def test_issue_lag_days_is_a_county_setting(tmp_path):
-    books = lag_books(term_loan("L-1", date="2024-04-10"))
+    books = lag_books(term_loan("L-1", date="2024-04-09"))
     assert run(tmp_path, "loan-issue-lag", *books, as_of="2024-12-31",
                loan_issue_lag_days=120) == []

@@ -40,15 +40,15 @@ register's status on a date: 正常/逾期/结清/展期, settled, overdue, subs
                                  `loan_risk_leverage` (variant "leverage"), or overdue principal
                                  over `loan_overdue_share_max` of the lending (variant "overdue");
                                  not judged without such an account
-    loan-issue-lag     (medium)  a risk-compensation fund account (the same accounts) that has
-                                 held money for more than `loan_issue_lag_days` from its first
-                                 deposit with no loan issued (a `custom "loan"` dated) on or after
-                                 that day: judged per account, from the first deposit to the
-                                 first loan on or after it; loans before the deposit do not
-                                 count; an account whose first money is an opening balance
+    loan-issue-lag     (medium)  a risk-compensation fund account (the same accounts) with no
+                                 loan issued (a `custom "loan"` dated) within
+                                 `loan_issue_lag_days` of its first deposit (the deposit day is
+                                 day 0; a first loan on day 89 of 90 is in time, on day 90 late):
+                                 judged per account, from the first deposit to the first loan on
+                                 or after it; loans before the deposit do not count; an account whose first money is an opening balance
                                  (against Equity:Opening: when it arrived is not in the books)
-                                 is not judged; dated the day after the window ran out, on or
-                                 before the judging date (variant "none": no loan issued since)
+                                 is not judged; dated the day the window ran out (deposit +
+                                 the days), on or before the judging date (variant "none": no loan issued since)
 
 Loan money passed on to a firm is read from `used_by:` and the purpose: the books hold the
 county's special accounts, not the borrowers' own accounts the loans are paid into, so no
@@ -407,8 +407,8 @@ def _first_deposits(index, accounts: set[str]) -> dict:
 
 
 def issue_lag(ctx):
-    """loan-issue-lag: a fund that has held money for more than `loan_issue_lag_days` since its
-    first deposit with no loan issued on or after that day."""
+    """loan-issue-lag: a fund with no loan issued within `loan_issue_lag_days` of its first
+    deposit (day 0), loans before the deposit left out."""
     funds = _fund_accounts(ctx)
     if not funds:
         return
@@ -420,12 +420,12 @@ def issue_lag(ctx):
             continue  # no money yet, or a carried balance
         entry, amount = first[account]
         arrived = entry.date
-        ran_out = arrived + datetime.timedelta(days=limit + 1)
+        ran_out = arrived + datetime.timedelta(days=limit)  # the deposit day is day 0
         if ran_out > as_of:
             continue  # the window is still open at the judging date
         loan = next(((day, lid) for day, lid in issued if day >= arrived), None)
-        if loan is not None and (loan[0] - arrived).days <= limit:
-            continue
+        if loan is not None and (loan[0] - arrived).days < limit:
+            continue  # issued on day 0 .. limit - 1
         name = str(opened.meta.get("name") or account)
         facts = dict(fund_name=name, deposited=arrived, limit=limit, as_of=as_of)
         if loan is None:

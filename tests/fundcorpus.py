@@ -1,6 +1,6 @@
-"""Shared loading and scoring for the blind field corpora's loan registers with a
-risk-compensation fund (tests/corpus/field2/loans-risk, tests/corpus/field3/loans-lag): a fresh
-workspace per county, its fund fragment (accounts and bank movements in ledger syntax, appended as
+"""Shared loading and scoring of the blind field corpora. `judge_at` has a workspace judged at
+the corpus's date (every corpus); the rest serve the loan registers with a risk-compensation fund
+(tests/corpus/field2/loans-risk, tests/corpus/field3/loans-lag): a fresh workspace per county, its fund fragment (accounts and bank movements in ledger syntax, appended as
 a county keeps them by hand), the register through the import pipeline, judged at the corpus's date."""
 
 from __future__ import annotations
@@ -28,6 +28,12 @@ def fund_fragment(path: Path) -> tuple[str, str]:
     return ("".join("\n".join(b) + "\n" for b in opens), "".join("\n".join(b) + "\n\n" for b in moves))
 
 
+def judge_at(main: Path, as_of: str) -> None:
+    """Have the workspace's checks plugin judge the books at `as_of` (the corpus's date)."""
+    plugin = 'plugin "fundtrail.plugins.checks"'
+    main.write_text(main.read_text("utf-8").replace(plugin, f"{plugin} \"{{'as_of': '{as_of}'}}\"", 1), "utf-8")
+
+
 def fund_books(root: Path, fragment: Path, register: Path, as_of: str):
     """(entries, options) of a county's books: the fund fragment, the register imported, the
     checks judged at as_of; any error that is not a rule's finding fails the test."""
@@ -38,9 +44,7 @@ def fund_books(root: Path, fragment: Path, register: Path, as_of: str):
     with (root / "transactions/manual.beancount").open("a", encoding="utf-8") as handle:
         handle.write("\n" + moves)
     run_import(main, [register], batch="CORPUS")
-    main.write_text(main.read_text("utf-8").replace(
-        'plugin "fundtrail.plugins.checks"', f"plugin \"fundtrail.plugins.checks\" \"{{'as_of': '{as_of}'}}\"",
-        1), "utf-8")
+    judge_at(main, as_of)
     entries, errors, options = loader.load_file(str(main))
     assert not [e for e in errors if not hasattr(e, "rule")], [e.message for e in errors][:5]
     return entries, options

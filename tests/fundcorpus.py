@@ -1,7 +1,9 @@
 """Shared loading and scoring of the blind field corpora. `judge_at` has a workspace judged at
 the corpus's date (every corpus); the rest serve the loan registers with a risk-compensation fund
-(tests/corpus/field2/loans-risk, tests/corpus/field3/loans-lag): a fresh workspace per county, its fund fragment (accounts and bank movements in ledger syntax, appended as
-a county keeps them by hand), the register through the import pipeline, judged at the corpus's date."""
+(tests/corpus/field2/loans-risk, tests/corpus/field3/loans-lag): a fresh workspace per county,
+its fund fragment (accounts and bank movements in ledger syntax, appended as a county keeps them
+by hand), the register through the import pipeline, judged at the corpus's date. `register_context`
+is a household register (and lists) imported and its rules' Context at the corpus's date."""
 
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from beancount import loader
 
 from fundtrail import workspace
 from fundtrail.importers.pipeline import run_import
+from fundtrail.plugins.checks import typed_settings
+from fundtrail.plugins.rules.context import Context
 
 
 def fund_fragment(path: Path) -> tuple[str, str]:
@@ -32,6 +36,16 @@ def judge_at(main: Path, as_of: str) -> None:
     """Have the workspace's checks plugin judge the books at `as_of` (the corpus's date)."""
     plugin = 'plugin "fundtrail.plugins.checks"'
     main.write_text(main.read_text("utf-8").replace(plugin, f"{plugin} \"{{'as_of': '{as_of}'}}\"", 1), "utf-8")
+
+
+def register_context(root: Path, files, as_of: str, **import_options) -> Context:
+    """The rules' Context at `as_of` of a fresh workspace with `files` imported; an error about
+    the register fails the test."""
+    main = workspace.create(root)
+    run_import(main, list(files), **import_options)
+    entries, errors, _ = loader.load_file(str(main))
+    assert not [e for e in errors if "register" in str(e.message)], errors
+    return Context(entries, typed_settings({"as_of": as_of}))
 
 
 def fund_books(root: Path, fragment: Path, register: Path, as_of: str):

@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 import pytest
+from fundcorpus import judge_at
 
 from fundtrail import workspace
 from fundtrail.books import Books
@@ -85,9 +86,7 @@ def verdicts(request, tmp_path_factory):
         path = variant(kind, request.param)
         run_import(main, [path], batch="CORPUS")
         used.append(path.name)
-    text = main.read_text("utf-8").replace(
-        'plugin "fundtrail.plugins.checks"', f"plugin \"fundtrail.plugins.checks\" \"{{'as_of': '{AS_OF}'}}\"")
-    main.write_text(text, "utf-8")
+    judge_at(main, AS_OF)
     books = Books.load(str(main))
     found = [f for f in all_findings(books.entries, books.options) if f.rule in RULE_OF.values()]
     return used, found

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
+from fundcorpus import fund_books, register_context, report
 
 from fundtrail import workspace
 from fundtrail.importers import cells
-from fundtrail.importers.pipeline import run_import
 from fundtrail.importers.tables import read_table
 from fundtrail.plugins.checks import RULES, all_findings, typed_settings
 from fundtrail.plugins.rules.context import Context
@@ -47,29 +47,14 @@ def cases(concept: str) -> list[dict]:
     return [c for c in MANIFEST["cases"] if c["concept"] == concept]
 
 
-def report(variant: str, rule: str, concept: str, found: list[tuple[dict, bool]], stray: list[str]):
-    """(line to print, what is wrong) for one rule: found is (case, flagged) per case."""
-    hits = [c for c, _ in found if c["expect"] == "hit"]
-    caught = [c for c, flagged in found if flagged and c["expect"] == "hit"]
-    alarms = [c for c, flagged in found if flagged and c["expect"] == "silent"]
-    line = (f"{variant:5} {rule:20} recall {len(caught)}/{len(hits)}  false alarms "
-            f"{len(alarms)}/{len(found) - len(hits)} silent cases, {len(stray)} other findings")
-    wrong = [(c["id"], "missed") for c in hits if c not in caught]
-    wrong += [(c["id"], "false alarm") for c in alarms] + [("-", m) for m in stray]
-    return line, wrong
-
-
 # -- three-colour management: the household register -----------------------------------------------
 COLOUR_RULES = {"orange-unassisted": "orange-unassisted", "blue-uncontacted": "blue-uncontacted"}
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_colour_register_recall_and_false_alarms(tmp_path, variant, capsys):
-    main = workspace.create(tmp_path / "ws")
-    run_import(main, [variant_file("register", "colour-register", variant)], batch="CORPUS")
-    entries, errors, _ = loader.load_file(str(main))
-    assert not [e for e in errors if "register" in str(e.message)], errors
-    ctx = Context(entries, typed_settings({"as_of": AS_OF}))
+    ctx = register_context(tmp_path / "ws", [variant_file("register", "colour-register", variant)], AS_OF,
+                           batch="CORPUS")
     lines, wrong = [], []
     for concept, rule in COLOUR_RULES.items():
         got = list(RULES[rule](ctx))
@@ -90,19 +75,6 @@ def test_colour_register_recall_and_false_alarms(tmp_path, variant, capsys):
 
 
 # -- the risk-compensation fund: four counties' loan registers ---------------------------------------
-def _fund_fragment(scenario: str) -> tuple[str, str]:
-    """(opens, movements) of the scenario's fund fragment, its `option` lines left out."""
-    opens, moves, block = [], [], []
-    for line in (CORPUS / f"loans-risk/{scenario.lower()}-fund.beancount").read_text("utf-8").splitlines():
-        if line.startswith("option") or line.startswith(";"):
-            continue
-        if line and not line[0].isspace():
-            block = [line]
-            (opens if " open " in line else moves).append(block)
-        elif line.strip():
-            block.append(line)
-    return ("".join("\n".join(b) + "\n" for b in opens), "".join("\n".join(b) + "\n\n" for b in moves))
-
 
 SCENARIOS = [c["key"] for c in cases("loan-risk-fund")]
 
@@ -112,19 +84,8 @@ def test_risk_fund_recall_and_false_alarms(tmp_path, variant, capsys):
     flagged, stray = [], []
     for case in cases("loan-risk-fund"):
         scenario = case["key"]
-        root = tmp_path / scenario
-        main = workspace.create(root, workspace.County(start=datetime.date(2020, 1, 1)))
-        opens, moves = _fund_fragment(scenario)
-        with (root / "accounts.beancount").open("a", encoding="utf-8") as handle:
-            handle.write("\n" + opens)
-        with (root / "transactions/manual.beancount").open("a", encoding="utf-8") as handle:
-            handle.write("\n" + moves)
-        run_import(main, [variant_file("loans-risk", f"{scenario.lower()}-loans", variant)], batch="CORPUS")
-        main.write_text(main.read_text("utf-8").replace(
-            'plugin "fundtrail.plugins.checks"', f"plugin \"fundtrail.plugins.checks\" \"{{'as_of': '{AS_OF}'}}\"",
-            1), "utf-8")
-        entries, errors, options = loader.load_file(str(main))
-        assert not [e for e in errors if not hasattr(e, "rule")], [e.message for e in errors][:5]
+        entries, options = fund_books(tmp_path / scenario, CORPUS / f"loans-risk/{scenario.lower()}-fund.beancount",
+                                      variant_file("loans-risk", f"{scenario.lower()}-loans", variant), AS_OF)
         found = [f for f in all_findings(entries, options) if f.rule == "loan-risk-fund"]
         scope = case["figures"]["scope"]
         mine = [f for f in found if f.entry is not None and f.entry.account == case["fund"]

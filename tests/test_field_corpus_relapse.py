@@ -11,12 +11,9 @@ import json
 from pathlib import Path
 
 import pytest
-from beancount import loader
+from fundcorpus import register_context
 
-from fundtrail import workspace as ws
-from fundtrail.importers.pipeline import run_import
-from fundtrail.plugins.checks import RULES, typed_settings
-from fundtrail.plugins.rules.context import Context
+from fundtrail.plugins.checks import RULES
 
 CORPUS = Path(__file__).parent / "corpus" / "field"
 CONCEPTS = {"premature-risk-cleared": "premature-risk-cleared", "red-unassisted": "red-unassisted",
@@ -43,11 +40,7 @@ def manifest():
 
 
 def _judge(tmp_path: Path, files, as_of: str) -> dict[str, list]:
-    main = ws.create(tmp_path / "ws")
-    run_import(main, [CORPUS / f for f in files])
-    entries, errors, _ = loader.load_file(str(main))
-    assert not [e for e in errors if "register" in str(e.message)], errors
-    ctx = Context(entries, typed_settings({"as_of": as_of}))
+    ctx = register_context(tmp_path / "ws", [CORPUS / f for f in files], as_of)
     return {rule: list(RULES[rule](ctx)) for rule in RULE_IDS}
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from beancount import loader
+from fundcorpus import judge_at
 
 from fundtrail import workspace
 from fundtrail.idno import id_no
@@ -39,9 +40,7 @@ def books(tmp_path: Path, variant: str):
     main = workspace.create(root, workspace.County(start=datetime.date(2021, 1, 1)))
     (root / "columns.toml").write_text(COLUMNS, "utf-8")
     run_import(main, [CORPUS / name for name in VARIANTS[variant]], batch="CORPUS")
-    plugin = 'plugin "fundtrail.plugins.checks"'
-    main.write_text(main.read_text("utf-8").replace(
-        plugin, f"{plugin} \"{{'as_of': '{MANIFEST['as_of']}'}}\"", 1), "utf-8")
+    judge_at(main, MANIFEST['as_of'])
     entries, errors, options = loader.load_file(str(main))
     assert not errors, [e.message for e in errors][:5]
     return entries, options

@@ -74,13 +74,13 @@ Settings:
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from fundtrail import accounts as acc
 from fundtrail import findings
 from fundtrail.flows import id_no
+from fundtrail.plugins.rules.assets import months_before
 from fundtrail.plugins.settings import DAYS, INTEGER, MONEY, MONTHS, SHARE, WORDS, Setting
 
 SETTINGS = (
@@ -176,9 +176,7 @@ def to_company(ctx):
 # -- use, household total, subsidy, arrears, risk fund ----------------------------------------
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (the month's last day when it has fewer days)."""
-    year, month = divmod(day.month - 1 + months, 12)
-    year, month = day.year + year, month + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return months_before(day, -months)
 
 
 def _status(ctx, loan):

@@ -93,7 +93,7 @@ def labels(master) -> dict:
     codes = {code: p.name for code, p in master.projects.items()}
     codes.update({code: place.name for code, place in {**master.towns, **master.villages}.items()})
     codes.update({code: a.name for code, a in master.assets.items()})
-    return {"accounts": {**{name: label for name, label in GROUPS.items()},
+    return {"accounts": {**GROUPS,
                          **{name: str(entry.meta.get("name", "")) for name, entry in
                             master.accounts.items() if entry.meta.get("name")}},
             "codes": codes, "customs": CUSTOM_LABELS, "values": CUSTOM_VALUES}

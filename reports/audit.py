@@ -66,9 +66,8 @@ def finding_groups(found) -> list[dict]:
 
 
 def settings_of(books) -> dict:
-    from fundtrail.plugins import checks
-
-    return checks.parse_settings(checks.plugin_config(books.options))
+    """The checks' settings the report runs and states (facts.check_settings)."""
+    return facts.check_settings(books)
 
 
 def period_findings(books, period: Period, settings: dict) -> tuple[list, list]:

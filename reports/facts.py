@@ -69,13 +69,20 @@ def period_problem(books, start: datetime.date, end: datetime.date, label: str) 
     return None
 
 
+def check_settings(books) -> dict:
+    """The checks' settings of the books (the checks plugin's config), read once per load."""
+    from fundtrail.plugins import checks
+
+    return books.index.memo("reports.settings", lambda: checks.parse_settings(
+        checks.plugin_config(books.options)))
+
+
 def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
     """Every finding of the checks run on the books as they stood at `day` (the entries up to
     it, judged at it, with the dispositions recorded by then); kept with the books."""
     from fundtrail.plugins import checks
 
-    settings = settings if settings is not None else \
-        checks.parse_settings(checks.plugin_config(books.options))
+    settings = settings if settings is not None else check_settings(books)
     entries = books.index.entries  # in date order: the books as at `day` are a prefix
 
     key = ("reports.checks_at", day, repr(sorted(settings.items())))
@@ -98,7 +105,7 @@ def finding_set(books, period: Period, settings: dict | None = None) -> periods.
                                                         lambda day: checks_at(books, day, settings)))
 
 
-__all__ = ["Period", "by_project", "checks_at", "finding_set", "period_problem", "by_village", "flows", "is_allotment", "is_spending", "total"]
+__all__ = ["Period", "by_project", "check_settings", "checks_at", "finding_set", "period_problem", "by_village", "flows", "is_allotment", "is_spending", "total"]
 
 
 def is_allotment(flow: Flow) -> bool:

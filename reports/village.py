@@ -64,13 +64,6 @@ def notice_period(text: str) -> Period:
                          f"2024Q3 or 2024-07: {text!r}") from None
 
 
-def _settings(books) -> dict:
-    from fundtrail.plugins import checks
-
-    return books.index.memo("reports.settings", lambda: checks.parse_settings(
-        checks.plugin_config(books.options)))
-
-
 def _held_for(books) -> dict[str, list]:
     """Per project, the money moved into units' own accounts for it (the flows, dated)."""
     def build():
@@ -93,7 +86,7 @@ def project_status(books, code: str, end: datetime.date) -> str:
     spent = facts.total(mine, facts.is_spending, end=end) + sum(
         (f.amount for f in _held_for(books).get(code, ()) if f.date <= end), ZERO)
     overdue = overdue_stage(project, accepted, spent, facts.total(mine, facts.is_allotment, end=end),
-                            end, _settings(books))
+                            end, facts.check_settings(books))
     if accepted:
         return "已验收未结算" if overdue else "已验收"
     if overdue:

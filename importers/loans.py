@@ -86,14 +86,9 @@ def title_bank(rows) -> str:
 
 
 def day_of(cell) -> datetime.date | None:
-    """A date cell: a date, text in the usual forms, or an Excel serial number (General format)."""
-    return cells.day(unicodedata_fold(cell) if isinstance(cell, str) else cell)
-
-
-def unicodedata_fold(text: str) -> str:
-    """2024.6.5 and 2024/3/5 as 2024-06-05 and 2024-03-05 (the formats cells.when knows)."""
-    found = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", cells.fold(text))
-    return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}" if found else cells.fold(text)
+    """A date cell: a date, text in the usual forms (2024.6.5, 2024/3/5: cells.DATE_FORMATS),
+    or an Excel serial number (General format)."""
+    return cells.day(cells.fold(cell) if isinstance(cell, str) else cell)
 
 
 def rate_of(cell, label: str) -> Decimal | None:

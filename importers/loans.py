@@ -144,7 +144,7 @@ class LoanRegisterImporter(TabularImporter):
             r for r in table.rows[index + 1:] if not any(cells.text(c) for c in r[1][1:])])
         bank = "" if "bank" in col else title_bank(table.rows[:index])
         as_of = stated or datetime.date.today()
-        scale = {f: cells.unit(labels.get(f, "")) for f in ("amount", "overdue")}
+        scale = {f: cells.unit(labels.get(f, "")) for f in ("amount", "overdue", "subsidy_paid")}
         entries = []
 
         def key(number, row):
@@ -220,7 +220,8 @@ class LoanRegisterImporter(TabularImporter):
                           "利率 rate")
         settled = self._day(path, number, row.get("settled"), "结清日期 settlement date")
         overdue = (self._amount(path, number, row, "overdue", scale) if "overdue" in row else None) or Decimal(0)
-        subsidy = self._cell(path, number, cells.amount, row.get("subsidy_paid"), "已贴息金额 subsidy paid") \
+        subsidy = self._cell(path, number, lambda v: cells.amount(v, scale=scale["subsidy_paid"]),
+                             row.get("subsidy_paid"), "已贴息金额 subsidy paid") \
             if "subsidy_paid" in row else None
         loan_id = key(number, row)[0]
         loan = master_custom("loan", loan_id, start, {

@@ -256,12 +256,17 @@ def _read_village(md: MasterData, entry: data.Custom) -> None:
                                             meta_text(entry.meta, "town"))
 
 
+def _given_num(typed: Fields, key: str) -> Decimal | None:
+    """`typed.num(key)`, None when the directive does not give `key` (not 0)."""
+    return typed.num(key) if typed.meta.get(key) is not None else None
+
+
 def _read_subsidy_item(md: MasterData, entry: data.Custom) -> None:
     name = custom_key(entry)
     period = meta_text(entry.meta, "period")
     if period and period not in PERIODS:
         raise MasterDataError(f"period 应为 must be one of {', '.join(PERIODS)}: {period!r}")
-    standard = Fields(md, entry).num("standard") if entry.meta.get("standard") is not None else None
+    standard = _given_num(Fields(md, entry), "standard")
     md.subsidy_items[name] = SubsidyItem(name, standard, period)
 
 
@@ -272,7 +277,7 @@ def _read_loan(md: MasterData, entry: data.Custom) -> None:
         borrower=meta_text(meta, "borrower"), borrower_id=meta_text(meta, "borrower_id"),
         amount=typed.num("amount"), term_months=typed.int("term_months"),
         bank=meta_text(meta, "bank"), purpose=meta_text(meta, "purpose"), used_by=meta_text(meta, "used_by"),
-        due=typed.date("due"), rate=typed.num("rate") if meta.get("rate") is not None else None)
+        due=typed.date("due"), rate=_given_num(typed, "rate"))
 
 
 def _read_loan_status(md: MasterData, entry: data.Custom) -> None:
@@ -283,7 +288,7 @@ def _read_loan_status(md: MasterData, entry: data.Custom) -> None:
     md.loan_status[loan] = LoanStatus(
         loan=loan, date=entry.date, status=meta_text(meta, "status"), settled=typed.date("settled"),
         overdue=typed.num("overdue"),
-        subsidy_paid=typed.num("subsidy_paid") if meta.get("subsidy_paid") is not None else None,
+        subsidy_paid=_given_num(typed, "subsidy_paid"),
         subsidy_to=typed.date("subsidy_to"), due=typed.date("due"))
 
 

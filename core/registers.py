@@ -66,6 +66,12 @@ def _checked(path: str, read, lacks_id, empty):
     return rows, ""
 
 
+def read_checked_table(path: str) -> tuple[tuple[list[str], list[list[str]]], str]:
+    """((header, rows), "") of the register at `path` as `read_table` reads it, or
+    (([], []), why it cannot be used): `read_rows`'s policy without a dict per row."""
+    return _checked(path, read_table, lambda table: table[1] and ID_COLUMN not in table[0], ([], []))
+
+
 _TEXTS = ("户编号", "户主姓名", "身份证号", "行政村", "户类型", "风险等级", "一卡通账号", "帮扶措施")
 _DATES = ("识别日期", "风险消除日期", "措施落实日期", "走访日期")
 
@@ -188,8 +194,7 @@ class HouseholdRegister:
         """The register at `path` ("" = the ledger names none: an empty register)."""
         if not path:
             return cls()
-        (header, rows), problem = _checked(
-            path, read_table, lambda table: table[1] and ID_COLUMN not in table[0], ([], []))
+        (header, rows), problem = read_checked_table(path)
         households, problems = {}, [problem] if problem else []
         for number, (household, why) in enumerate(_typed_rows(header, rows), 1):
             if why:
@@ -270,8 +275,7 @@ class ScreeningRegister:
     def read(cls, path: str) -> ScreeningRegister:
         if not path:
             return cls()
-        (header, rows), problem = _checked(
-            path, read_table, lambda table: table[1] and ID_COLUMN not in table[0], ([], []))
+        (header, rows), problem = read_checked_table(path)
         where = {name: i for i, name in enumerate(header)}
         clues, problems = [], [problem] if problem else []
         for number, row in enumerate(rows, 1):

@@ -47,6 +47,7 @@ from fundtrail.importers.registers import (
 )
 from fundtrail.importers.tables import find_columns, header_score, read_sniffed, sniffed_head
 from fundtrail.ledgertext import money
+from fundtrail.registers import person_key
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
 _MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
@@ -130,7 +131,7 @@ class _Roll(TabularImporter):
                 raise BadInput(path, "姓名为空", "empty name", number)
             project = self._project(path, number, row, ctx, names)
             period = self._period(path, number, row)[0]
-            who = id_no(cells.text(row.get("id_no"))) or f"{person}|{cells.text(row.get('village'))}"
+            who = person_key(id_no(cells.text(row.get("id_no"))), person, cells.text(row.get("village")))
             shown = f"{project} {person} {period}"
             return f"{project}|{self.roll}|{who}|{period}", shown
 

@@ -86,14 +86,9 @@ def title_bank(rows) -> str:
 
 
 def day_of(cell) -> datetime.date | None:
-    """A date cell: a date, text in the usual forms, or an Excel serial number (General format)."""
-    return cells.day(unicodedata_fold(cell) if isinstance(cell, str) else cell)
-
-
-def unicodedata_fold(text: str) -> str:
-    """2024.6.5 and 2024/3/5 as 2024-06-05 and 2024-03-05 (the formats cells.when knows)."""
-    found = re.fullmatch(r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})", cells.fold(text))
-    return f"{found[1]}-{int(found[2]):02d}-{int(found[3]):02d}" if found else cells.fold(text)
+    """A date cell: a date, text in the usual forms (2024.6.5, 2024/3/5: cells.DATE_FORMATS),
+    or an Excel serial number (General format)."""
+    return cells.day(cells.fold(cell) if isinstance(cell, str) else cell)
 
 
 def rate_of(cell, label: str) -> Decimal | None:
@@ -149,7 +144,7 @@ class LoanRegisterImporter(TabularImporter):
             r for r in table.rows[index + 1:] if not any(cells.text(c) for c in r[1][1:])])
         bank = "" if "bank" in col else title_bank(table.rows[:index])
         as_of = stated or datetime.date.today()
-        scale = {f: cells.unit(labels.get(f, "")) for f in ("amount", "overdue")}
+        scale = {f: cells.unit(labels.get(f, "")) for f in ("amount", "overdue", "subsidy_paid")}
         entries = []
 
         def key(number, row):
@@ -225,7 +220,8 @@ class LoanRegisterImporter(TabularImporter):
                           "利率 rate")
         settled = self._day(path, number, row.get("settled"), "结清日期 settlement date")
         overdue = (self._amount(path, number, row, "overdue", scale) if "overdue" in row else None) or Decimal(0)
-        subsidy = self._cell(path, number, cells.amount, row.get("subsidy_paid"), "已贴息金额 subsidy paid") \
+        subsidy = self._cell(path, number, lambda v: cells.amount(v, scale=scale["subsidy_paid"]),
+                             row.get("subsidy_paid"), "已贴息金额 subsidy paid") \
             if "subsidy_paid" in row else None
         loan_id = key(number, row)[0]
         loan = master_custom("loan", loan_id, start, {

@@ -296,8 +296,7 @@ class ProjectLibraryImporter(TabularImporter):
     section = "projects"
 
     def extra_columns(self, header, col) -> dict[int, str]:
-        names = {"Central": "中央", "Province": "省级", "City": "市级", "County": "县级",
-                 "Donation": "捐赠", "Twinning": "帮扶"}
+        names = acc.LEVEL_BY_COMPONENT  # the level's own label (中央, 省级, ..., 社会捐赠, 帮扶单位)
         return {i: f"资金规模·{names.get(c, c)}" for c, i in self._level_columns(header, col)}
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:

@@ -63,14 +63,15 @@ class ScreeningImporter(TabularImporter):
         existing = ({tuple(r.get(k) or "" for k in KEY) for r in read_register(target)}
                     if target.is_file() else set())
         rows = []
+        scale = cells.unit(self.header(path)[3].get("amount", ""))  # a loss given in 万元
 
         def event(number, row):
-            record = self._record(path, number, row)
+            record = self._record(path, number, row, scale)
             key = tuple(record[k] for k in KEY)
             return key, f"{record['姓名']} {record['日期']} {record['金额']}"
 
         for number, row, _ in self.records(path, ex, event, ("记录 ", "record ")):
-            record = self._record(path, number, row)
+            record = self._record(path, number, row, scale)
             if tuple(record[k] for k in KEY) in existing:
                 ex.present += 1
             rows.append(record)
@@ -82,7 +83,7 @@ class ScreeningImporter(TabularImporter):
                 "register", [ValueType(REGISTER, str), ValueType(f"../registers/{REGISTER}.csv", str)])]
         return ex
 
-    def _record(self, path, number, row) -> dict[str, str]:
+    def _record(self, path, number, row, scale=cells.ONE) -> dict[str, str]:
         name, given = cells.text(row.get("name")), cells.text(row.get("id_no"))
         if not (name or given):
             raise BadInput(path, "缺少姓名和身份证号", "missing name and ID number", number)
@@ -93,7 +94,8 @@ class ScreeningImporter(TabularImporter):
         day = self._date(path, number, row.get("date"), self.spec["date"].label)
         if day is None:
             raise BadInput(path, f"{self.spec['date'].label}为空", "empty date", number)
-        amount = self._cell(path, number, cells.amount, row.get("amount"), self.spec["amount"].label)
+        amount = self._cell(path, number, lambda c: cells.amount(c, scale=scale), row.get("amount"),
+                            self.spec["amount"].label)
         detail = cells.text(row.get("detail"))
         hazard = cells.text(row.get("hazard"))
         return {"类别": self.list_kind, "身份证号": id_no(given),

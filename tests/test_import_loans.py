@@ -191,3 +191,15 @@ def test_rates_and_terms():
     assert months_between(datetime.date(2023, 3, 15), datetime.date(2026, 3, 14)) == 36
     assert months_between(datetime.date(2021, 7, 1), datetime.date(2024, 7, 1)) == 36
     assert months_between(datetime.date(2021, 3, 10), datetime.date(2025, 3, 9)) == 48
+
+
+def test_a_subsidy_column_in_wan_yuan_is_read_in_yuan(tmp_path):
+    path = tmp_path / "county.csv"
+    _county_csv(path)
+    text = path.read_text("utf-8-sig").replace("累计贴息(元)", "累计贴息(万元)")
+    for *_, paid, _state in LOANS:
+        text = text.replace(f",{paid},", f",{Decimal(paid) / 10000},")
+    path.write_text(text, "utf-8-sig")
+    _, entries = directives(path, tmp_path)
+    paid = sorted(e.meta["subsidy_paid"].number for e in entries if e.type == "loan-status")
+    assert paid == [Decimal("740.14"), Decimal("850.50")]

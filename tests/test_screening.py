@@ -167,3 +167,13 @@ def test_an_unusable_screening_register_is_said_once(tmp_path):
     [found] = RULES["screening-not-identified"](ctx)
     assert found.variant == "no-register" and "screening.csv" in found.message
     assert list(RULES["screening-identified-late"](ctx)) == []
+
+
+def test_a_loss_in_ten_thousand_yuan_is_written_in_yuan(tmp_path):
+    ledger = ws.create(tmp_path / "ws")
+    source = tmp_path / "d.csv"
+    source.write_text("序号,户主姓名,身份证号,乡镇,行政村,灾种,受灾日期,受灾情况,直接经济损失(万元)\n"
+                      f"1,邓国华,{POOR},张山镇,张山南村,洪涝,2024-07-10,房屋严重损坏,1.25\n", "utf-8")
+    run_import(ledger, [source])
+    text = (tmp_path / "ws" / "registers" / "screening.csv").read_text("utf-8")
+    assert ",2024-07-10,12500.00," in text, text

@@ -133,7 +133,6 @@ def test_a_report_renders_in_the_background_with_a_page_that_follows_it(chromium
     """The audit report button: the browser goes at once to the Chinese 正在生成…… page, which
     reloads itself until the report is ready, then shows 报表已生成 and starts the download."""
     from playwright import sync_api
-
     from reportkit import pdf_text
     base, _ledger = served
     shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)

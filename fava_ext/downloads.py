@@ -155,14 +155,14 @@ def job_page(extension) -> Response:
     kept, is 404."""
     job = JOBS.get(request.args.get("id", ""), owner())
     if job is None:
-        return page(extension, "missing", 404, keep=jobs.KEEP // 60)
+        return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
     elapsed = JOBS.elapsed(job)
     took = JOBS.took(job.kind)
     return page(extension, job.state, 500 if job.state == jobs.FAILED else 200, job=job,
                 back=job.back, elapsed=round(elapsed), ahead=JOBS.ahead(job),
                 took=None if took is None else max(1, round(took)),
                 share=None if not took else min(elapsed / took, 0.95),
-                refresh=1 if elapsed < 5 else 2, keep=jobs.KEEP // 60,
+                refresh=1 if elapsed < 5 else 2, keep=round(JOBS.keep / 60),
                 size=f"{len(job.content or b'') / 1024:,.0f}",
                 file_url=extension.endpoint_url("job_file", id=job.id))
 
@@ -171,7 +171,7 @@ def job_file(extension) -> Response:
     """A finished job's file; the job's page while it is not finished."""
     job = JOBS.get(request.args.get("id", ""), owner())
     if job is None:
-        return page(extension, "missing", 404, keep=jobs.KEEP // 60)
+        return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
     if job.state != jobs.DONE:
         return redirect(extension.endpoint_url("job", id=job.id), 303)
     response = send_file(BytesIO(job.content), mimetype=job.mimetype, as_attachment=True,

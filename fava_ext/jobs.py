@@ -150,7 +150,7 @@ class Jobs:
                     self._lock.wait()
                 self._idle -= 1
                 job = self._waiting.popleft()
-                job.state, job.started = RUNNING, self.clock()
+                job.started, job.state = self.clock(), RUNNING
                 self._running += 1
             content, error = None, ""
             try:
@@ -163,12 +163,12 @@ class Jobs:
                 self._running -= 1
                 job.work = None  # the books it read may go once nothing else holds them
                 job.finished = self.clock()
-                if error:
-                    job.state, job.error = FAILED, error
-                elif len(content) > self.keep_bytes:
-                    job.state, job.error = FAILED, "报表文件过大，超出服务器可保留的大小，请用命令行 fundtrail report 生成。"
+                if not error and len(content) > self.keep_bytes:
+                    error = "报表文件过大，超出服务器可保留的大小，请用命令行 fundtrail report 生成。"
+                if error:  # the state last: a page reads a job without the lock
+                    job.error, job.state = error, FAILED
                 else:
-                    job.state, job.content = DONE, content
+                    job.content, job.state = content, DONE
                     self._took[job.kind] = job.finished - job.started
                 self._prune()
 

@@ -270,3 +270,55 @@ def test_finished_files_are_kept_a_few_minutes_and_a_bounded_number_of_bytes():
     big = _job(pool, lambda: b"x" * 11)
     wait_for(lambda: not big.active)
     assert big.state == jobs.FAILED and "报表文件过大" in big.error and big.content is None
+
+
+# -- behind `fundtrail serve`'s guard and login ---------------------------------------------------
+def test_behind_the_login_a_job_is_its_users_and_the_report_is_masked_as_before(demo, tmp_path,
+                                                                                monkeypatch):
+    """An auditor who is not an internal role gets the county disclosure as before (masked by
+    the report); the accountant, even with the auditor's job cookie copied, cannot follow or
+    fetch it."""
+    from fundtrail.reports import county
+    from fundtrail.web import users
+    from fundtrail.web.serve import create_app, secure
+
+    monkeypatch.setattr(downloads, "JOBS", jobs.Jobs(workers=1))
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    main = root / "main.beancount"
+    main.write_text(main.read_text("utf-8").replace(
+        'custom "fava-extension" "fundtrail.fava_ext"',
+        'custom "fava-extension" "fundtrail.fava_ext" "{\'internal_roles\': [\'accountant\']}"'), "utf-8")
+    users_path = tmp_path / "users.json"
+    users.add(users_path, "张会计", "accountant", "kuaiji-123")
+    users.add(users_path, "李审计", "auditor", "shenji-456")
+    app = secure(create_app(str(main)), main, users_path)
+
+    def login(name, password):
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
+        assert client.post("/login", data={"name": name, "password": password, "next": "/",
+                                           "csrf_token": token}).status_code == 302
+        return client
+
+    auditor, accountant = login("李审计", "shenji-456"), login("张会计", "kuaiji-123")
+    bfile = auditor.get("/").headers["Location"].strip("/").split("/")[0]
+    click = auditor.get(f"/{bfile}/extension/Fundtrail/county_pdf?year=2025")
+    assert click.status_code == 303 and "HttpOnly" in click.headers["Set-Cookie"]
+    job = click.headers["Location"]
+    deadline = time.monotonic() + 120
+    while "报表已生成" not in (html := auditor.get(job).get_data(as_text=True)):
+        assert "正在生成……" in html and time.monotonic() < deadline, html
+        time.sleep(0.1)
+    link = file_link(html)
+    response = auditor.get(link)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    books = app.config["LEDGERS"].ledgers[0].extensions.get_extension("Fundtrail").books
+    assert pdf_text(response.data) == pdf_text(county.disclosure_pdf(books, 2025))
+    assert not re.search(r"(?<![0-9])370405\d{11}[\dX](?![0-9])", pdf_text(response.data))
+    cookie = auditor.get_cookie(downloads.COOKIE)
+    accountant.set_cookie(downloads.COOKIE, cookie.value)  # the auditor's browser cookie, copied
+    for url in (job, link):
+        answer = accountant.get(url)
+        assert answer.status_code == 404 and "下载任务不存在或已过期" in answer.get_data(as_text=True)

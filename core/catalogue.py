@@ -16,7 +16,9 @@
 
 Templates are `str.format` strings over the finding's facts (what the rule passed to
 `fundtrail.findings.emit`, plus amount, count, total, first, last for a group): a Decimal reads
-as yuan (`1,234.00元`), a date as ISO; `{share:.1%}` formats as usual. A fact a template names
+as yuan (`1,234.00元`), a date as ISO, a list or tuple as an enumeration (`listing`: at most
+six items, then how many in all, e.g. `QH2023-0001、…、QH2023-0006等1,061个`; the finding's links
+keep every one); `{share:.1%}` formats as usual. A fact a template names
 but the finding lacks renders as "—" (tests assert the demo's findings lack none).
 `local = true` marks a criterion a county must confirm against its own documents
 (docs/checks.md lists them); a county replaces a rule's criteria with the checks setting
@@ -71,6 +73,16 @@ class Rule:
 
 
 _MISSING = "—"
+LISTED = 6  # items a message enumerates before it says how many there are in all
+
+
+def listing(items, limit: int = LISTED) -> str:
+    """Items as a Chinese enumeration: all of them up to `limit`, else the first `limit` and
+    the count (`A、B、…等1,061个`), so that no message grows with the books."""
+    items = [str(item) for item in items]
+    if len(items) <= limit:
+        return "、".join(items) or _MISSING
+    return f"{'、'.join(items[:limit])}等{len(items):,}个"
 
 
 class _Facts(string.Formatter):
@@ -85,6 +97,8 @@ class _Facts(string.Formatter):
                 return f"{value:,.2f}元"
             if isinstance(value, datetime.date):
                 return value.isoformat()
+            if isinstance(value, (list, tuple)):
+                return listing(value)
         return super().format_field(value, format_spec)
 
 

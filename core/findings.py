@@ -119,6 +119,8 @@ def _plain(value):
         return str(value)
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
     return value if isinstance(value, (int, float, str, type(None))) else str(value)
 
 

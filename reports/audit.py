@@ -27,7 +27,7 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import catalogue, periods
-from fundtrail.findings import SEVERITIES, SEVERITY_LABELS, is_closed
+from fundtrail.findings import GONE, SEVERITIES, SEVERITY_LABELS, is_closed
 from fundtrail.reports import charts, facts, render
 from fundtrail.reports import evidence as proof
 from fundtrail.reports.facts import ZERO, Period
@@ -87,6 +87,26 @@ def _worst(found) -> tuple[int, str]:
     open_ = [f for f in found if not is_closed(f)]
     worst = max((SEVERITIES.index(f.severity) for f in open_), default=-1)
     return worst, "、".join(sorted({f.title for f in open_ if SEVERITIES.index(f.severity) == worst}))
+
+
+def gone_groups(closed) -> list[dict]:
+    """The earlier findings the checks no longer find (已消除), by type: how many, the money
+    they named, when they were last found and their ids (one row a type, not one a finding:
+    at 100k a quarter closes hundreds of them, each with the same formula as its reason)."""
+    groups: dict[tuple, dict] = {}
+    for f in closed:
+        if f.status != GONE:
+            continue
+        group = groups.setdefault((f.title, f.severity), {
+            "title": f.title, "severity": f.severity, "ids": [], "amount": None,
+            "first": f.date, "last": f.date})
+        group["ids"].append(f.id)
+        if f.amount is not None:
+            group["amount"] = (group["amount"] or ZERO) + f.amount
+        if f.date is not None:
+            group["first"] = min(filter(None, (group["first"], f.date)))
+            group["last"] = max(filter(None, (group["last"], f.date)))
+    return sorted(groups.values(), key=lambda g: (-SEVERITIES.index(g["severity"]), g["title"]))
 
 
 def reconciliation_sentence(summary: dict) -> str:
@@ -352,7 +372,8 @@ def audit_context(books, period: Period) -> dict:
         "groups": finding_groups(current),
         "by_severity": [(s, label, [{"f": f, "five": f.five(criteria), "evidence": evidence(f, books.master)}
                                     for f in items]) for s, label, items in by_severity if items],
-        "earlier": earlier, "carried": carried, "closed": closed,
+        "earlier": earlier, "carried": carried,
+        "settled": [f for f in closed if f.status != GONE], "gone": gone_groups(closed),
         "tolerance": RECON_TOLERANCE.days,
         "aging_chart": charts.hbars(aging(books, period)),
         "progress_chart": charts.hbars(progress(books, period), marker=period.time_progress,

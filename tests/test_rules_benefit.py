@@ -217,3 +217,18 @@ def test_a_management_fee_category_as_counties_write_it_is_project_management(tm
         assert [(f.amount, f.links) for f in fee] == [(110000, ("QH2024-003",))]
     finally:
         ruleledger.HEADER = HEADER
+
+
+def test_a_firm_across_many_projects_names_six_and_counts_them_all(tmp_path):
+    """A message never grows with the books: it names the first six projects and says how many
+    there are (catalogue.listing); the finding's links and its JSON facts keep every one."""
+    codes = [f"QH2024-{n:03d}" for n in range(1, 10)]
+    parts = [project(code, budget="100000.00") for code in codes]
+    parts += [pay("2024-05-01", "青禾丰源农业发展有限公司", "100000.00", code, f"B{n}")
+              for n, code in enumerate(codes)]
+    parts.append(project("QH2024-099", unit="甲镇人民政府", budget="100000.00"))
+    (found,) = run(tmp_path, "firm-concentration", *parts)
+    assert "（QH2024-001、QH2024-002、QH2024-003、QH2024-004、QH2024-005、QH2024-006等9个）" in found.message
+    assert "QH2024-007" not in found.message
+    assert set(codes) <= set(found.links)
+    assert found.as_json()["facts"]["codes"] == codes

@@ -64,7 +64,7 @@ def late_allotment(ctx):
                 "late-allotment", entry_key(allot.entry), allot.entry, amount=allot.amount,
                 links=(code, *projects), code=code, received=received, allotted=allot.date,
                 days=days, kind=kind, window=window, late=days - window,
-                projects="、".join(projects) or "—")
+                projects=projects)
 
 
 RULES = {"late-allotment": late_allotment}

@@ -216,7 +216,7 @@ def firm_concentration(ctx):
         project = projects[codes[0]]
         yield findings.emit(
             "firm-concentration", firm, ctx.master.accounts.get(project.account), amount=got,
-            links=sorted(codes), firm=names[firm], count=len(codes), codes="、".join(sorted(codes)),
+            links=sorted(codes), firm=names[firm], count=len(codes), codes=tuple(sorted(codes)),
             share=got / total, total=total, limit=share)
 
 
@@ -273,7 +273,7 @@ def management_fee_over(ctx):
             "management-fee-over", str(year), entry, amount=fee, links=codes, facets={"year": year},
             date=min(datetime.date(year, 12, 31), ctx.as_of), year=year, total=total,
             share=fee / total, limit=most, excess=fee - (most * total).quantize(Decimal("0.01")),
-            codes="、".join(codes))
+            codes=tuple(codes))
 
 
 RULES = {"benefit-promise-unkept": promise_unkept, "firm-concentration": firm_concentration,

@@ -91,7 +91,7 @@ def benford(ctx):
         yield findings.emit(
             "benford", f"{scope}|{year}", entry, links=projects, facets={"scope": scope, "year": year},
             scope_name=name, count=n, total=sum(map(amount_of, pays)), digit=digit,
-            share=first[digit] / len(pays), expected=FIRST[digit], projects="、".join(projects),
+            share=first[digit] / len(pays), expected=FIRST[digit], projects=tuple(projects),
             first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],
             two_mad=scores["first-two"], two_band=LABELS[band(scores["first-two"], "first-two")])
         # amount None: a statistical signal over a population, not money at stake (the town and

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from fundtrail import findings
+from fundtrail import catalogue, findings
 from fundtrail.plugins.settings import SHARE, Setting
 
 SETTINGS = (Setting("elite_capture_share", SHARE, 0.5, "一个收款人可得项目资金的最高比例", high=1),)
@@ -32,7 +32,7 @@ SETTINGS = (Setting("elite_capture_share", SHARE, 0.5, "一个收款人可得项
 def _finding(ctx, scope, place, payee, got, total, codes):
     project = ctx.master.projects[codes[0]]
     what = (f"项目{codes[0]}（{project.name}）" if scope == "project"
-            else f"{ctx.master.place_name(place)}的项目资金（项目{'、'.join(codes)}）")
+            else f"{ctx.master.place_name(place)}的项目资金（项目{catalogue.listing(codes)}）")
     return findings.emit(
         "elite-capture", f"{scope}|{place}|{payee}", ctx.master.accounts.get(project.account),
         amount=got, links=codes, facets={"scope": scope}, payee=payee, what=what,

@@ -333,7 +333,7 @@ def shared_card(ctx):
             "shared-card", f"card|{card}", first.entry,
             amount=sum((p[0].amount for p in foreign), ZERO), date=first.date,
             links=tuple(link for p in paid for link in p[0].entry.links),
-            account=ctx.masker.account(card), holder="、".join(whose), others="、".join(strangers),
+            account=ctx.masker.account(card), holder=tuple(whose), others=tuple(strangers),
             count=len(units), day=first.date,
             registered="登记册所载持卡户" if fam.holder.get(card) == holder else "最早领取人")
 
@@ -394,7 +394,7 @@ def id_multi_name(ctx):
             "id-multi-name", f"person|{person}", odd[0].entry,
             amount=sum((f.amount for f in odd), ZERO), date=odd[0].date,
             links=tuple(link for f in odd for link in f.entry.links),
-            id=ctx.masker.id_no(person), names="、".join(names.values()), name=names[main],
+            id=ctx.masker.id_no(person), names=tuple(names.values()), name=names[main],
             count=len(names), day=odd[0].date, source="登记册" if head else "最早一笔补助")
 
 
@@ -570,7 +570,7 @@ def shared_account(ctx):
             "shared-account", f"account|{account}", second.entry,
             amount=sum((p.amount for p in later), ZERO), date=second.entry.date,
             links=tuple(first.entry.links) + tuple(x for p in later for x in p.entry.links),
-            account=ctx.masker.account(account), names="、".join(shown), count=len(firms),
+            account=ctx.masker.account(account), names=tuple(shown), count=len(firms),
             first=shown[0], name=shown[1], day=second.entry.date, earlier=first.entry.date)
 
 

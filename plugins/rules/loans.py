@@ -241,7 +241,7 @@ def household_over_limit(ctx):
                 continue
             total = loan.amount + sum((o.amount for o in running), Decimal(0))
             if total > limit:
-                others = "、".join(o.id for o in running)
+                others = tuple(o.id for o in running)
                 yield findings.emit(
                     "loan-household-over-limit", loan.id, entry, amount=loan.amount,
                     links=[loan.id, *(o.id for o in running)], loan=loan.id, borrower=loan.borrower,
@@ -349,7 +349,7 @@ def risk_fund(ctx):
     account, opened = funds[0]
     last = index.bank_last.get(account)
     links = sorted(last.links) if last is not None else []
-    names = "、".join(str(o.meta.get("name") or n) for n, o in funds)
+    names = tuple(str(o.meta.get("name") or n) for n, o in funds)
     if lending > backed:
         yield findings.emit("loan-risk-fund", f"{account}|leverage", opened, amount=lending, links=links,
                             facets={"scope": "leverage"}, date=_crossed(moves, backed, as_of),

@@ -165,7 +165,7 @@ def income_arrears(ctx):
             variant="asset" if lease.entry.type == "asset" else "",
             date=(breach or dues[-1][1]) + grace, lease=lease.id, asset=lease.asset,
             tenant=lease.tenant, payment=lease.payment, rent=lease.rent, owed=owed, paid=paid,
-            periods="、".join(unpaid), grace=grace.days, as_of=as_of)
+            periods=tuple(unpaid), grace=grace.days, as_of=as_of)
 
 
 RULES = {"income-arrears": income_arrears}

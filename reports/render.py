@@ -25,6 +25,7 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from fundtrail import gcpause
 from fundtrail.masking import NATIONAL_HOTLINE, PUBLIC, Masker, masker_for
 from fundtrail.reports import evidence
 
@@ -141,5 +142,6 @@ def pdf_of(document: str) -> bytes:
     import weasyprint
 
     ensure_cjk_font()
-    return weasyprint.HTML(string=document, base_url=str(TEMPLATES)).write_pdf(
-        font_config=_font_config())
+    with gcpause.set_aside():
+        return weasyprint.HTML(string=document, base_url=str(TEMPLATES)).write_pdf(
+            font_config=_font_config())

@@ -17,9 +17,10 @@ Copies the workspace (without any cache) and runs, each as its own process:
 `--save FILE` keeps the figures as JSON; `--against FILE` prints an earlier run's CPU seconds
 beside each step's.
 Each line: wall seconds, CPU seconds (user + system of the process and its children) and peak
-memory (the process's largest resident set, from wait4), then the ratio of wall time to the
-bare load's. The machine's load average is printed first: on a shared machine wall time waits
-for the CPU, CPU seconds do not.
+memory (the process's largest resident set, from wait4; this script keeps its own small, as a
+child's count starts from its parent's), then the ratio of wall time to the bare load's. The
+machine's load average is printed first: on a shared machine wall time waits for the CPU, CPU
+seconds do not.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -143,7 +145,13 @@ def main() -> None:
     python = [sys.executable]
     rows = str(args.rows)
     stmt = args.work / f"statement-{rows}.csv"
-    statement(stmt, root, args.rows)
+    # in a child process: the books it loads would raise this process's peak memory, and with it
+    # every step's (a child started by vfork/exec starts its peak count from its parent's)
+    child = multiprocessing.get_context("fork").Process(target=statement, args=(stmt, root, args.rows))
+    child.start()
+    child.join()
+    if child.exitcode:
+        sys.exit(f"the statement could not be made (exit {child.exitcode})")
     for name in CACHES[:3]:
         for path in root.glob(name):
             path.unlink()

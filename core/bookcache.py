@@ -15,6 +15,11 @@ crafted file names.) The file carries a keyed MAC (HMAC-SHA256, the same key as 
 plugin's memory, in the OS user's own config folder, never in the workspace): a file written
 or edited by someone who can write the workspace but not that folder is ignored and rebuilt.
 
+The file: the key, the head (errors, options, findings: all `fundtrail check` reads), the
+entries in records of `_CHUNK` entries each (written as each is made, decoded one after the
+other, so the plain data of one record is alive beside the entries, not that of all), the rest
+(errors, options, findings with their entries by reference), then the MAC of all of it.
+
 Trusted only when nothing the load read has changed: the cache is keyed by the content hash of
 every included file, of every other file of the workspace's books (registers, master data,
 classify.toml; not documents/ or inbox/, of which only the names, sizes and times count, nor
@@ -51,8 +56,9 @@ from fundtrail import __version__, gcpause, sealcache
 from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-books.cache"
-FORMAT = b"fundtrail-books-cache-v1"
+FORMAT = b"fundtrail-books-cache-v2"
 _MAC_SIZE = 32
+_CHUNK = 4096  # entries per marshal record: the plain data of one chunk at a time is alive
 _UNHASHED_DIRS = ("documents", "inbox", "reports", "__pycache__")  # listed, not read
 _OUTPUT_DIR = "reports"  # the workspace's generated outputs: neither read nor listed
 _MEMO_KEPT = ("review",)
@@ -121,21 +127,33 @@ _CONTEXTS = (display_context._CurrencyContext,)
 
 # tags of encoded values (a tuple whose first item is one of these; plain values are themselves)
 (_TUPLE, _LIST, _DICT, _DEC, _DATE, _FROZEN, _SET, _REC, _REF, _DATETIME, _ENUM, _TYPE, _MISSING,
- _DCTX, _TXN, _DEFAULTDICT, _TOLMETA, _CUSTOM, _STRDICT) = range(19)
+ _DCTX, _TXN, _DEFAULTDICT, _TOLMETA, _CUSTOM, _STRDICT, _POSTINGS) = range(20)
 _TOLERANCES = "__tolerances__"  # the booking's tolerances in a transaction's meta
 _PLAIN = (str, int, bool, type(None), float)
+_PLAIN_SET = frozenset(_PLAIN)
+_STR = frozenset((str,))
+
+
+def _all_str(values) -> bool:
+    """Whether every value is a str (a transaction's tags and links: marshal writes the
+    frozenset itself)."""
+    return _STR.issuperset(map(type, values))
 
 
 # -- encoding ------------------------------------------------------------------------------
 class _Encoder:
     def __init__(self, entries):
         self.refs = {id(entry): i for i, entry in enumerate(entries)}
+        self.tolerances: dict = {}  # the booking's tolerances as text, one object each
 
     def entry(self, entry):
         if type(entry) is data.Transaction:
+            tags, links = entry.tags, entry.links
             return (_TXN, self.meta(entry.meta), entry.date.toordinal(), entry.flag, entry.payee,
-                    entry.narration, self.value(entry.tags), self.value(entry.links),
-                    tuple(self.posting(p, entry.meta.get("filename")) for p in entry.postings))
+                    entry.narration,
+                    tags if type(tags) is frozenset and _all_str(tags) else self.value(tags),
+                    links if type(links) is frozenset and _all_str(links) else self.value(links),
+                    self.postings(entry.postings, entry.meta.get("filename")))
         if type(entry) is data.Custom and type(entry.values) is list \
                 and all(type(v) is ValueType and (type(v.dtype) is str or v.dtype in _TYPE_INDEX)
                         for v in entry.values):
@@ -146,16 +164,54 @@ class _Encoder:
 
     def meta(self, meta):
         if type(meta) is dict:
-            if all(type(v) in _PLAIN for v in meta.values()):
-                return meta
             tolerances = meta.get(_TOLERANCES)
-            rest = {k: v for k, v in meta.items() if k != _TOLERANCES}
-            if type(tolerances) is ImmutableDictWithDefault and all(type(v) in _PLAIN for v in rest.values()) \
-                    and all(type(v) is Decimal for v in tolerances.values()) \
-                    and type(tolerances.default) in (Decimal, type(None)):
-                default = None if tolerances.default is None else str(tolerances.default)
-                return (_TOLMETA, rest, default, tuple((k, str(v)) for k, v in tolerances.items()))
+            if tolerances is None:
+                if _PLAIN_SET.issuperset(map(type, meta.values())):
+                    return meta
+            elif type(tolerances) is ImmutableDictWithDefault:
+                rest = meta.copy()
+                del rest[_TOLERANCES]
+                if _PLAIN_SET.issuperset(map(type, rest.values())):
+                    kept = self.tolerance(tolerances)
+                    if kept is not None:
+                        return (_TOLMETA, rest, *kept)
         return self.value(meta)
+
+    def tolerance(self, tolerances):
+        """(default, items) of the booking's tolerances as text (None when not Decimals by
+        currency); the same text is one object, which marshal writes once."""
+        default = tolerances.default
+        if default is not None and type(default) is not Decimal:
+            return None
+        if len(tolerances) == 1:  # the usual: one currency
+            (currency, number), = tolerances.items()
+            if type(currency) is not str or type(number) is not Decimal:
+                return None
+            items = ((currency, str(number)),)
+        elif all(type(k) is str and type(v) is Decimal for k, v in tolerances.items()):
+            items = tuple((k, str(v)) for k, v in tolerances.items())
+        else:
+            return None
+        key = (None if default is None else str(default), items)
+        return self.tolerances.setdefault(key, key)
+
+    def postings(self, postings, filename):
+        """A transaction's postings, flat: (account, number, currency, flag, meta) for each when
+        every one is a plain posting (no cost, no price; meta its line alone when it holds only
+        its place in the entry's file), else (_POSTINGS, each encoded by itself)."""
+        flat = []
+        for p in postings:
+            units, meta = p.units, p.meta
+            if type(p) is not data.Posting or type(units) is not amount.Amount \
+                    or type(units.number) is not Decimal or p.cost is not None or p.price is not None:
+                return (_POSTINGS, tuple(self.posting(q, filename) for q in postings))
+            if type(meta) is dict and len(meta) == 2 and next(iter(meta)) == "filename" \
+                    and meta["filename"] == filename and type(meta.get("lineno")) is int:
+                meta = meta["lineno"]  # the usual posting meta: its line in its entry's file
+            else:
+                meta = self.meta(meta)
+            flat += (p.account, str(units.number), units.currency, p.flag, meta)
+        return tuple(flat)
 
     def posting(self, p, filename):
         units, meta = p.units, p.meta
@@ -231,22 +287,40 @@ class _Decoder:
         self.tolerances: dict = {}  # the same tolerances are one (immutable) object
 
     def entries_of(self, encoded) -> list:
+        """Decode a run of entries (one chunk of the file), appended to `self.entries`."""
         out = self.entries
         append, value, meta = out.append, self.value, self.meta
-        txn, fromordinal, posting = data.Transaction, datetime.date.fromordinal, self.posting
+        txn, fromordinal, postings_of = data.Transaction, datetime.date.fromordinal, self.postings
         for item in encoded:
             if item[0] == _TXN:
                 _tag, m, day, flag, payee, narration, tags, links, postings = item
                 m = meta(m)
                 filename = m.get("filename") if type(m) is dict else None
-                append(txn(m, fromordinal(day), flag, payee, narration, value(tags),
-                           value(links), [posting(p, filename) for p in postings]))
+                append(txn(m, fromordinal(day), flag, payee, narration,
+                           tags if type(tags) is frozenset and _all_str(tags) else value(tags),
+                           links if type(links) is frozenset and _all_str(links) else value(links),
+                           postings_of(postings, filename)))
             elif item[0] == _CUSTOM:
                 _tag, m, day, kind, values = item
                 append(data.Custom(meta(m), fromordinal(day), kind,
                                    [ValueType(value(v), t if type(t) is str else _TYPES[t]) for v, t in values]))
             else:
                 append(value(item))
+        return out
+
+    def postings(self, flat, filename, _posting=data.Posting, _amount=amount.Amount, _dec=Decimal) -> list:
+        if type(flat) is not tuple:
+            raise ValueError("not postings")
+        if flat and flat[0] == _POSTINGS:
+            return [self.posting(p, filename) for p in flat[1]]
+        out, meta_of = [], self.meta
+        parts = iter(flat)  # five at a time (strict: a length not a multiple of five is broken)
+        for account, number, currency, flag, meta in zip(parts, parts, parts, parts, parts, strict=True):
+            if type(meta) is int:
+                meta = {"filename": filename, "lineno": meta}
+            elif type(meta) is not dict:
+                meta = meta_of(meta)
+            out.append(_posting(account, _amount(_dec(number), currency), None, None, flag, meta))
         return out
 
     def meta(self, meta):
@@ -417,6 +491,15 @@ def _mac(payload) -> bytes:
     return mac.digest()
 
 
+def _signed(parts):
+    """`parts` as they come, then the HMAC of all of them (what `_mac` gives of their join)."""
+    mac = hmac.new(sealcache.key() or b"", b"books\0", hashlib.sha256)
+    for part in parts:
+        mac.update(part)
+        yield part
+    yield mac.digest()
+
+
 def enabled() -> bool:
     """Whether the cache can be kept: the OS user's config folder holds its key."""
     return sealcache.key() is not None
@@ -498,34 +581,56 @@ def remember(entries, key: tuple, value) -> None:
 
 def _payload(main: Path, now: bytes) -> memoryview | None:
     """The cache's data after the key, or None: no cache, a cache whose MAC does not verify
-    (forged, edited or from another user), or one made from other files, code or versions."""
+    (forged, edited or from another user), or one made from other files, code or versions.
+    The file is the payload (the key, the head, the records), then its MAC."""
     try:
         stored = cache_path(main).read_bytes()
     except OSError:
         return None
     view = memoryview(stored)  # slices of it share the bytes read (no copy of the whole)
-    mac, payload = bytes(view[:_MAC_SIZE]), view[_MAC_SIZE:]
-    if len(mac) != _MAC_SIZE or not hmac.compare_digest(mac, _mac(payload)):
+    payload, mac = view[:-_MAC_SIZE], bytes(view[-_MAC_SIZE:])
+    if len(stored) < _MAC_SIZE or not hmac.compare_digest(mac, _mac(payload)):
         return None
     if bytes(payload[:len(now)]) != now:
         return None
     return payload[len(now):]
 
 
+def _records(payload: memoryview) -> tuple[memoryview, list[memoryview]]:
+    """(the head, the records after it): each is its length (8 bytes) and its marshal data."""
+    out, at, end = [], 0, len(payload)
+    while at < end:
+        size = int.from_bytes(payload[at:at + 8], "big")
+        if at + 8 + size > end:
+            raise ValueError("a record runs past the end")
+        out.append(payload[at + 8:at + 8 + size])
+        at += 8 + size
+    if not out:
+        raise ValueError("no head")
+    return out[0], out[1:]
+
+
 def read(main: Path, now: bytes):
-    """The kept load (see `_payload` for when there is none)."""
+    """The kept load (see `_payload` for when there is none). The entries are decoded a chunk
+    at a time: the plain data of one chunk is alive beside the entries, not that of all."""
     payload = _payload(main, now)
     if payload is None:
         return None
     try:
-        size = int.from_bytes(payload[:8], "big")
-        body = marshal.loads(payload[8 + size:])
-        del payload  # the file's bytes, no longer needed while the entries are decoded
+        _head, records = _records(payload)
+        if not records:
+            return None
         decoder = _Decoder()
-        entries = decoder.entries_of(body[0])
-        errors = decoder.value(body[1])
-        options = decoder.value(body[2])
-        memo = decoder.value(body[3])
+        for record in records[:-1]:
+            chunk = marshal.loads(record)
+            if type(chunk) is not tuple:
+                return None
+            decoder.entries_of(chunk)
+            del chunk
+        entries = decoder.entries
+        rest = marshal.loads(records[-1])
+        del payload, records  # the file's bytes
+        errors, options, memo = (decoder.value(part) for part in rest)
     except _BROKEN:
         return None
     if type(entries) is not list or type(errors) is not list or type(options) is not dict \
@@ -547,8 +652,8 @@ def verdict(main: Path, also=()):
     if payload is None:
         return None
     try:
-        size = int.from_bytes(payload[:8], "big")
-        errors, options, memo = (_Decoder().value(part) for part in marshal.loads(payload[8:8 + size]))
+        head, _records_after = _records(payload)
+        errors, options, memo = (_Decoder().value(part) for part in marshal.loads(head))
     except _BROKEN:
         return None
     if type(errors) is not list or type(options) is not dict or type(memo) is not dict or not memo:
@@ -569,17 +674,26 @@ def write(main: Path, now: bytes, entries, errors, options) -> bool:
         folder = (root / name).resolve()
         if folder.is_relative_to(output) or output.is_relative_to(folder):
             return _drop(main)
+    encoder, alone = _Encoder(entries), _Encoder(())
     try:
-        encoder, alone = _Encoder(entries), _Encoder(())
         memo = _kept_memo(entries)
-        body = marshal.dumps((tuple(encoder.entry(e) for e in entries), encoder.value(list(errors)),
-                              encoder.value(dict(options)), encoder.value(memo)))
         head = marshal.dumps((alone.value(list(errors)), alone.value(dict(options)), alone.value(memo)))
+        rest = marshal.dumps((encoder.value(list(errors)), encoder.value(dict(options)), encoder.value(memo)))
     except (Unencodable, ValueError):
         return _drop(main)
-    payload = now + len(head).to_bytes(8, "big") + head + body
+
+    def records():  # the key, the head, the entries a chunk at a time, the rest: each written as made
+        yield now + len(head).to_bytes(8, "big") + head
+        for start in range(0, len(entries), _CHUNK):
+            chunk = marshal.dumps(tuple(encoder.entry(e) for e in entries[start:start + _CHUNK]))
+            yield len(chunk).to_bytes(8, "big")
+            yield chunk
+        yield len(rest).to_bytes(8, "big") + rest
+
     try:
-        atomic(cache_path(main), _mac(payload) + payload)
+        atomic(cache_path(main), _signed(records()))
+    except (Unencodable, ValueError):
+        return _drop(main)
     except OSError:
         return False
     return True

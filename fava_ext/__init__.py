@@ -85,10 +85,14 @@ class _Page:
         start, end = parse_date(request.args.get("time", ""))
         return start, end
 
+    def page_url(self, page: str, **params: str) -> str:
+        """The URL of one of the pages, without Fava's filters but with `params`."""
+        return url_for("extension_report", extension_name=page, **{
+            **dict.fromkeys(("conversion", "interval", "account", "filter", "time")), **params})
+
     def endpoint_url(self, endpoint: str, **params: str) -> str:
         """The URL of one of Fundtrail's endpoints (Flask's url_for reserves `endpoint`)."""
-        base = url_for("extension_report", extension_name="Fundtrail",
-                       **dict.fromkeys(("conversion", "interval", "account", "filter", "time")))
+        base = self.page_url("Fundtrail")
         return base + endpoint + ("?" + urlencode(params) if params else "")
 
     @property
@@ -213,22 +217,38 @@ class Fundtrail(_Page, FavaExtensionBase):
         quarter = downloads.quarter(request.args.get("quarter"))
         name = self.data.master.villages[village].name
         downloads.require_period(self.loaded_books(), quarter)
-        return downloads.download("village_notice", f"{name}-{quarter}-村级公告", self.loaded_books(),
-                                  quarter, village, poster=bool(request.args.get("poster")))
+        poster = bool(request.args.get("poster"))
+        return downloads.start(
+            self, "village_notice", f"{name}-{quarter}-村级公告",
+            f"{name}{downloads.period_title(quarter)}村级公告" + ("（张贴版）" if poster else ""),
+            self.page_url("FundtrailVillages", village=village), self.loaded_books(), quarter,
+            village, poster=poster)
 
     @extension_endpoint
     def county_pdf(self):
         year = downloads.year(request.args.get("year"))
         downloads.require_period(self.loaded_books(), str(year))
-        return downloads.download("county_pdf", f"{year}-县级项目资金公告", self.loaded_books(),
-                                  year)
+        return downloads.start(self, "county_pdf", f"{year}-县级项目资金公告",
+                               f"{year}年县级项目资金公告", self.page_url("Fundtrail", time=str(year)),
+                               self.loaded_books(), year)
 
     @extension_endpoint
     def audit_pdf(self):
         period = downloads.period(request.args.get("period"))
         downloads.require_period(self.loaded_books(), period)
-        return downloads.download("audit_pdf", f"{period}-审计报告", self.loaded_books(),
-                                  period)
+        return downloads.start(self, "audit_pdf", f"{period}-审计报告",
+                               f"{downloads.period_title(period)}审计报告",
+                               self.page_url("Fundtrail", time=period[:4]), self.loaded_books(),
+                               period)
+
+    @extension_endpoint
+    def job(self):
+        """The page that follows a report rendered in the background (downloads.start)."""
+        return downloads.job_page(self)
+
+    @extension_endpoint
+    def job_file(self):
+        return downloads.job_file(self)
 
     @extension_endpoint
     def household_card(self):
@@ -247,8 +267,10 @@ class Fundtrail(_Page, FavaExtensionBase):
         year = request.args.get("year")
         if year:
             downloads.require_period(self.loaded_books(), str(downloads.year(year)))
-        return downloads.download("xlsx", f"{year or '全部'}-资金数据", self.loaded_books(),
-                                  year=downloads.year(year) if year else None)
+        return downloads.start(self, "xlsx", f"{year or '全部'}-资金数据",
+                               f"{year}年资金数据 (Excel)" if year else "全部年度资金数据 (Excel)",
+                               self.page_url("Fundtrail", **({"time": year} if year else {})),
+                               self.loaded_books(), year=downloads.year(year) if year else None)
 
 
 class FundtrailProjects(_Page, FavaExtensionBase):

@@ -2,16 +2,27 @@
 
 Each download names its function by module and attribute and imports it only when asked, so
 Fava starts even where the reports (and weasyprint's system libraries) are missing.
+
+The reports that take seconds on a county's books (the village notice, the county disclosure,
+the audit report, the xlsx export) are rendered in the background (`start`, fundtrail.fava_ext.jobs):
+the click is answered at once with a page that follows the job (`job_page`) and then sends the
+file (`job_file`). A household card (well under a second, whatever the size of the books) is
+sent at once (`download`). A job belongs to the browser that started it (a cookie of its own)
+with its signed-in user and role.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
+import secrets
 from dataclasses import dataclass
 from io import BytesIO
 
-from flask import Response, abort, make_response, send_file
+from flask import Response, abort, make_response, redirect, request, send_file, url_for
+
+from fundtrail.fava_ext import jobs, roles
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,6 +46,10 @@ REPORTS = {
     "xlsx": Report("fundtrail.reports.export", "xlsx_bytes", XLSX, "xlsx"),
 }
 
+
+JOBS = jobs.Jobs()  # every ledger's report jobs in this process: at most one render per core
+COOKIE = "fundtrail_jobs"  # which browser started a job
+NO_STORE = {"Cache-Control": "no-store"}
 
 PLAIN = {"Content-Type": "text/plain; charset=utf-8"}  # what a user typed is never read as markup
 
@@ -70,6 +85,13 @@ def period(value: str | None) -> str:
     return value
 
 
+def period_title(label: str) -> str:
+    """A year or a quarter as the pages name it: 2025年, 2025年第三季度."""
+    if QUARTER.match(label):
+        return f"{label[:4]}年第{'一二三四'[int(label[-1]) - 1]}季度"
+    return f"{label}年"
+
+
 def require_period(books, label: str) -> None:
     """Refuse a period the books hold no transactions in, with the CLI's words
     (fundtrail.reports.facts.period_problem, as `fundtrail report` refuses it)."""
@@ -81,14 +103,89 @@ def require_period(books, label: str) -> None:
         abort(plain(problem, 404))
 
 
-def download(name: str, filename: str, *args, **kwargs) -> Response:
-    """Run report `name` on `args` and send its bytes as `filename`.<suffix>."""
-    report = REPORTS[name]
+def function_of(report: Report):
+    """The report's function, imported now; a 501 answer when it cannot be."""
     try:
-        function = getattr(importlib.import_module(report.module), report.function)
+        return getattr(importlib.import_module(report.module), report.function)
     except (ImportError, AttributeError, OSError) as error:  # OSError: weasyprint without pango
         abort(plain(f"报表功能尚未安装 Report not available: {report.module}."
                     f"{report.function} ({error})", 501))
-    content = function(*args, **kwargs)
+
+
+def download(name: str, filename: str, *args, **kwargs) -> Response:
+    """Run report `name` on `args` and send its bytes as `filename`.<suffix>, now."""
+    report = REPORTS[name]
+    content = function_of(report)(*args, **kwargs)
     return send_file(BytesIO(content), mimetype=report.mimetype, as_attachment=True,
                      download_name=f"{filename}.{report.suffix}")
+
+
+# -- in the background ----------------------------------------------------------------------
+def owner() -> tuple[str, str, str]:
+    """Who may follow a job: the signed-in user and role (empty without the login layer) and
+    this browser's job cookie."""
+    return roles.user() or "", roles.role() or "", request.cookies.get(COOKIE, "")
+
+
+def start(extension, name: str, filename: str, title: str, back: str, books, *args,
+          **kwargs) -> Response:
+    """Start report `name` on `books` (the load it was asked on) and `args` in the background,
+    and send the browser to the page that follows it (a 303); the same request again, while
+    its job waits or runs, joins that job."""
+    report = REPORTS[name]
+    function = function_of(report)
+    cookie = request.cookies.get(COOKIE) or secrets.token_urlsafe(24)
+    who = (*owner()[:2], cookie)
+    key = (name, id(books), args, tuple(sorted(kwargs.items())))
+    try:
+        job = JOBS.submit(who, key, functools.partial(function, books, *args, **kwargs),
+                          kind=name, title=title, filename=f"{filename}.{report.suffix}",
+                          mimetype=report.mimetype, back=back)
+    except jobs.Busy as busy:
+        return page(extension, "busy", 503, message=str(busy), back=back)
+    response = redirect(extension.endpoint_url("job", id=job.id), 303)
+    if cookie != request.cookies.get(COOKIE):
+        response.set_cookie(COOKIE, cookie, httponly=True, samesite="Lax", secure=_over_tls())
+    return response
+
+
+def job_page(extension) -> Response:
+    """The page that follows a job: waiting (it reloads itself), ready (it starts the
+    download), or failed (why, in Chinese); a job that is not this browser's, or no longer
+    kept, is 404."""
+    job = JOBS.get(request.args.get("id", ""), owner())
+    if job is None:
+        return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
+    elapsed = JOBS.elapsed(job)
+    took = JOBS.took(job.kind)
+    return page(extension, job.state, 500 if job.state == jobs.FAILED else 200, job=job,
+                back=job.back, elapsed=round(elapsed), ahead=JOBS.ahead(job),
+                took=None if took is None else max(1, round(took)),
+                share=None if not took else min(elapsed / took, 0.95),
+                refresh=1 if elapsed < 5 else 2, keep=round(JOBS.keep / 60),
+                size=f"{len(job.content or b'') / 1024:,.0f}",
+                file_url=extension.endpoint_url("job_file", id=job.id))
+
+
+def job_file(extension) -> Response:
+    """A finished job's file; the job's page while it is not finished."""
+    job = JOBS.get(request.args.get("id", ""), owner())
+    if job is None:
+        return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
+    if job.state != jobs.DONE:
+        return redirect(extension.endpoint_url("job", id=job.id), 303)
+    response = send_file(BytesIO(job.content), mimetype=job.mimetype, as_attachment=True,
+                         download_name=job.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def page(extension, state: str, status: int, back: str | None = None, **values) -> Response:
+    html = extension.jinja_env.get_template("_ft_job.html").render(
+        state=state, back=back or url_for("extension_report", extension_name="Fundtrail"), **values)
+    return make_response(html, status, {"Content-Type": "text/html; charset=utf-8", **NO_STORE})
+
+
+def _over_tls() -> bool:
+    return request.scheme == "https" or \
+        request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"

@@ -18,6 +18,7 @@ import contextlib
 import csv
 import hashlib
 import io
+import os
 import shutil
 import tempfile
 import zlib
@@ -191,6 +192,59 @@ class _Body:
             yield text if entry is not None else zlib.decompress(text)
 
 
+class _Appended:
+    """A ledger file with entries appended: `head` (the file as it is, read a piece at a time
+    as the parts are written, or its new text) without its trailing newlines, a blank line,
+    `headers`, then `body`. Iterating gives the parts (bytes-like), each written as it comes: a
+    county's imported.beancount, tens of MB, is neither held whole nor joined into a copy."""
+
+    PIECE = 1 << 20
+
+    def __init__(self, head: Path | memoryview, headers: list[str], body: _Body):
+        self.head, self.body = head, body
+        self.headers = ("\n\n" + "\n".join(headers) + "\n").encode()
+
+    def __iter__(self):
+        if isinstance(self.head, Path):
+            yield from self._pieces(self.head)
+        else:
+            yield self.head[:_unpadded(self.head)]
+        yield self.headers
+        yield from self.body.chunks()
+
+    def _pieces(self, path: Path):
+        """The file's bytes without its trailing newlines, a piece at a time (none if it is
+        missing)."""
+        if not path.exists():
+            return
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            end = size
+            while end:  # the trailing newlines, read back from the end
+                start = max(0, end - self.PIECE)
+                handle.seek(start)
+                tail = memoryview(handle.read(end - start))
+                kept = _unpadded(tail)
+                end = start + kept
+                if kept:
+                    break
+            handle.seek(0)
+            while end:
+                piece = handle.read(min(self.PIECE, end))
+                if not piece:
+                    raise OSError(f"{path} changed while it was written")
+                end -= len(piece)
+                yield piece
+
+
+def _unpadded(text: memoryview) -> int:
+    """The length of `text` without its trailing newlines."""
+    end = len(text)
+    while end and text[end - 1] == 0x0A:
+        end -= 1
+    return end
+
+
 class _Plan:
     """The new text of each ledger file, the registers and the documents to file."""
 
@@ -317,36 +371,26 @@ class _Plan:
         return target, _named(ex.path, target.relative_to(self.root.resolve()).as_posix())
 
     # -- composing ------------------------------------------------------------------------------
-    def texts(self) -> dict[str, bytes]:
-        """The new content of each ledger file this import changes (UTF-8)."""
+    def texts(self) -> dict[str, bytes | _Appended]:
+        """The new content of each ledger file this import changes (UTF-8): bytes, or for a
+        file the import appends to, its parts (`_Appended`: the file's bytes are read as they
+        are written, not held)."""
         out = {}
         if self.imported or self.remove:
             if self.remove:
                 head = memoryview(ledgerfiles.strip(self._read(IMPORTED), self.remove).encode())
             else:  # the file's bytes as they are (a large ledger file is not decoded and copied)
-                head = self._bytes(IMPORTED)
-            out[IMPORTED] = (self._appended(head, self.headers, self.imported) if self.imported
-                             else head.tobytes())
+                head = self.root / IMPORTED
+            out[IMPORTED] = (_Appended(head, self.headers, self.imported) if self.imported
+                             else bytes(head))
         for name, (heads, body) in self.other.items():
-            out[name] = self._appended(self._bytes(name), heads, body)
+            out[name] = _Appended(self.root / name, heads, body)
         if self.opens:
             out[ACCOUNTS] = (self._read(ACCOUNTS).rstrip("\n") + "\n" + "".join(
                 "\n" + entry_text(o) for o in self.opens)).encode()
         for name, opens in self.masterdata.items():
             out[name] = self._upsert(name, opens).encode()
         return out
-
-    def _bytes(self, name: str) -> memoryview:
-        path = self.root / name
-        return memoryview(path.read_bytes() if path.exists() else b"")
-
-    @staticmethod
-    def _appended(head: memoryview, headers: list[str], body: _Body) -> bytes:
-        """`head` (without its trailing newlines), a blank line, `headers`, then `body`."""
-        end = len(head)
-        while end and head[end - 1] == 0x0A:
-            end -= 1
-        return b"".join([head[:end], ("\n\n" + "\n".join(headers) + "\n").encode(), *body.chunks()])
 
     def _read(self, name: str) -> str:
         path = self.root / name
@@ -457,7 +501,8 @@ def _validate(ledger: Path, root: Path, plan: _Plan, before: collections.Counter
                 shutil.copyfile(path, scratch / rel)
         for name, text in plan.texts().items():
             (scratch / name).parent.mkdir(parents=True, exist_ok=True)
-            (scratch / name).write_bytes(text)
+            with open(scratch / name, "wb") as out:
+                out.writelines([text] if isinstance(text, bytes) else text)
         for target, text in plan.register_texts().items():
             rel = Path(ledgerfiles.rel(target, root))
             if not rel.is_absolute():

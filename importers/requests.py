@@ -29,8 +29,15 @@ from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext, digits
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import PAYMENT_REQUESTS, PAYMENT_REQUESTS_IGNORED, TOTALS
-from fundtrail.importers.tables import find_columns, head_table, header_score, is_blank, read_table
+from fundtrail.importers.headers import PAYMENT_REQUESTS, PAYMENT_REQUESTS_IGNORED
+from fundtrail.importers.tables import (
+    find_columns,
+    head_table,
+    header_score,
+    is_blank,
+    is_totals,
+    read_table,
+)
 
 SPEC, IGNORED = PAYMENT_REQUESTS, PAYMENT_REQUESTS_IGNORED
 
@@ -78,7 +85,7 @@ class PaymentRequestImporter(FundtrailImporter):
             def get(key, row=row):
                 return cells.text(row[col[key]]) if key in col and col[key] < len(row) else ""
 
-            if cells.fold(cells.text(row[0])).startswith(TOTALS):
+            if is_totals(row):
                 ex.skipped.append((number, "合计行 totals row"))
                 continue
             try:

@@ -36,7 +36,14 @@ from fundtrail.importers.context import ImportContext, opening_entries
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import STATEMENT
 from fundtrail.importers.layout import Layout, head_text
-from fundtrail.importers.tables import HEAD_ROWS, Table, head_table, is_blank, stream_rows
+from fundtrail.importers.tables import (
+    HEAD_ROWS,
+    Table,
+    head_table,
+    is_blank,
+    is_totals_label,
+    stream_rows,
+)
 from fundtrail.ledgertext import money
 
 ONE = datetime.timedelta(days=1)
@@ -167,7 +174,7 @@ class StatementImporter(FundtrailImporter):
                 continue
             read += 1
             first = cells.text(cellrow[0]) or next(cells.text(c) for c in cellrow if cells.text(c))
-            if not first[:1].isdigit() and cells.fold(first).startswith(layout.totals):
+            if is_totals_label(first, layout.totals):
                 skipped.append((number, "合计行 totals row"))
                 continue
             if len(cellrow) < width:

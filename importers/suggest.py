@@ -37,9 +37,9 @@ from pathlib import Path
 
 from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import STATEMENT, STATEMENT_HEAD, TOTALS
+from fundtrail.importers.headers import STATEMENT, STATEMENT_HEAD
 from fundtrail.importers.layout import IN_WORDS, OUT_WORDS, head_text, parse
-from fundtrail.importers.tables import Table, is_blank
+from fundtrail.importers.tables import Table, is_blank, is_totals
 
 SAMPLE_ROWS = 400
 
@@ -209,7 +209,7 @@ class _Draft:
         self.index, self.header_rows = _header(path, rows)
         self.labels = _labels(rows, self.index, self.header_rows)
         self.data = [r for _, r in rows[self.index + self.header_rows:] if not is_blank(r)
-                     and not cells.fold(cells.text(r[0])).startswith(TOTALS)]
+                     and not is_totals(r)]
         self.columns: dict[str, int] = {}
         self.layout: dict = {}
         self.bank = bank

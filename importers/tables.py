@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -217,6 +218,19 @@ def header_score(table: Table, spec: Spec, search: int = 30) -> int:
     return 0
 
 
+# subtotal and carried-forward lines of accounting and bank printouts: 本月合计, 本年累计,
+# 2024年合计, 10月小计, 承前页, 过次页 (a date such as 2024年10月5日 is none of them)
+SUBTOTAL = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月份?)?(?:本页|本期|本月|本年|本季|本日|当月|当年|全年)?"
+                      r"(?:合计|总计|小计|累计)|承前页|过次页|承上页|转下页|转次页|上页转来")
+
+
+def is_totals_label(text: str, words: tuple[str, ...] = TOTALS) -> bool:
+    """Whether a row whose first cell reads `text` is a totals, subtotal or carried-forward
+    row: it starts with one of `words` (a layout may name its own) or is a subtotal line."""
+    folded = cells.fold(text)
+    return folded.startswith(words) or SUBTOTAL.match(folded) is not None
+
+
 def is_totals(row) -> bool:
-    """Whether a register's or roster's row is its totals row (its first cell 合计, 总计...)."""
-    return bool(row) and cells.fold(cells.text(row[0])).startswith(TOTALS)
+    """Whether a register's or roster's row is its totals row (its first cell 合计, 本月合计, 承前页...)."""
+    return bool(row) and is_totals_label(cells.text(row[0]))

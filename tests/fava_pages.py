@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from html.parser import HTMLParser
 
 from fundtrail.web.serve import create_app
@@ -25,6 +27,32 @@ class FavaClient:
 
     def page(self, path: str, **kwargs) -> str:
         return self.get(path, **kwargs).get_data(as_text=True)
+
+    def start(self, path: str, **kwargs) -> str:
+        """Click a report rendered in the background: the URL of the page that follows it."""
+        response = self.client.get(self.url(path), **kwargs)
+        assert response.status_code == 303, response.get_data(as_text=True)[-2000:]
+        return response.headers["Location"]
+
+    def follow(self, job: str, timeout: float = 180, **kwargs) -> str:
+        """Reload the job's page as the browser does until it is no longer waiting: its HTML."""
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.client.get(job, **kwargs)
+            html = response.get_data(as_text=True)
+            if response.status_code != 200 or 'http-equiv="refresh" content="0;' in html:
+                return html
+            assert "正在生成……" in html and time.monotonic() < deadline, html
+            time.sleep(0.1)
+
+    def download(self, path: str, **kwargs):
+        """A report rendered in the background: clicked, followed until ready, then fetched."""
+        html = self.follow(self.start(path, **kwargs), **kwargs)
+        link = re.search(r'<a class="button" href="([^"]+)">下载</a>', html)
+        assert link, html
+        response = self.client.get(link.group(1).replace("&amp;", "&"), **kwargs)
+        assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
+        return response
 
 
 class _Tables(HTMLParser):

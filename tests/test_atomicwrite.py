@@ -54,3 +54,18 @@ def test_a_seal_keeps_the_ledgers_group_permissions(tmp_path):
     os.chmod(books, 0o664)
     assert CliRunner().invoke(main, ["seal", str(ledger), "--through", "2024-06-30"]).exit_code == 0
     assert mode(books) == 0o664 and "seal" in books.read_text("utf-8")
+
+
+def test_parts_are_written_as_they_come_and_a_failure_leaves_the_old_file(tmp_path):
+    target = tmp_path / "books.cache"
+    atomic(target, (part for part in (b"ab", memoryview(b"cd"), bytearray(b"ef"))))
+    assert target.read_bytes() == b"abcdef"
+
+    def failing():
+        yield b"new"
+        raise ValueError("a value the writer cannot make")
+
+    with pytest.raises(ValueError):
+        atomic(target, failing())
+    assert target.read_bytes() == b"abcdef"
+    assert [p.name for p in tmp_path.iterdir()] == ["books.cache"]  # no temporary file left

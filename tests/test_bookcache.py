@@ -276,3 +276,31 @@ def test_books_that_file_documents_from_reports_are_not_kept(ledger, fresh_loads
     assert not (ledger.parent / bookcache.CACHE_FILE).exists()  # a report written would go unseen
     load(ledger)
     assert len(fresh_loads) == 2
+
+
+def test_the_entries_are_kept_a_record_of_a_chunk_each_and_come_back_exactly(ledger, fresh_loads, monkeypatch):
+    monkeypatch.setattr(bookcache, "_CHUNK", 50)
+    first = load(ledger)
+    path = ledger.resolve()
+    payload = bookcache._payload(path, bookcache.context(path, (loading.settings_path(),)))
+    _head, records = bookcache._records(payload)
+    assert len(records) == -(-len(first.entries) // 50) + 1  # the entries' records, then the rest
+    second = load(ledger)
+    assert len(fresh_loads) == 1
+    assert second.entries == first.entries
+    for a, b in zip(first.entries, second.entries, strict=True):
+        assert type(a) is type(b) and a.meta == b.meta
+        for p, q in zip(getattr(a, "postings", ()), getattr(b, "postings", ()), strict=True):
+            assert p == q and p.meta == q.meta and str(p.units.number) == str(q.units.number)
+
+
+def test_a_signed_cache_whose_records_do_not_add_up_is_loaded_afresh(ledger, fresh_loads):
+    books = load(ledger)
+    path = ledger.parent / bookcache.CACHE_FILE
+    payload = path.read_bytes()[:-32]
+    for broken in (payload[:-100],  # the last record cut short
+                   payload + (1 << 40).to_bytes(8, "big") + b"x"):  # a record longer than the file
+        path.write_bytes(broken + bookcache._mac(broken))  # with the right MAC
+        again = load(ledger)
+        assert again.entries == books.entries
+    assert len(fresh_loads) == 3

@@ -129,6 +129,41 @@ def test_every_page_and_a_disposition_in_chromium(chromium, served, tmp_path):
     assert not errors, errors
 
 
+def test_a_report_renders_in_the_background_with_a_page_that_follows_it(chromium, served, tmp_path):
+    """The audit report button: the browser goes at once to the Chinese 正在生成…… page, which
+    reloads itself until the report is ready, then shows 报表已生成 and starts the download."""
+    from playwright import sync_api
+    from reportkit import pdf_text
+    base, _ledger = served
+    shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1000, "height": 600}, locale="zh-CN",
+                                accept_downloads=True)
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "/")
+        page.click("aside >> text=资金总览")
+        page.wait_for_selector("nav.ft-tabs[data-page=Fundtrail]")
+        year = page.locator(".ft-years a.active").inner_text().strip()
+        with page.expect_download(timeout=180_000) as download:
+            page.click(f"text={year}年审计报告 (PDF)")
+            page.wait_for_selector("h1 >> text=正在生成……")
+            assert f"{year}年审计报告" in page.inner_text("main")
+            assert re.search(r"(排队中|已用时 \d+ 秒)", page.inner_text("main"))
+            page.screenshot(path=str(shots / "report-waiting.png"))
+            page.wait_for_selector("h1 >> text=报表已生成", timeout=180_000)
+            page.screenshot(path=str(shots / "report-ready.png"))
+        assert download.value.suggested_filename == f"{year}-审计报告.pdf"
+        pdf = Path(download.value.path()).read_bytes()
+        assert pdf.startswith(b"%PDF-") and "衔接资金审计分析报告" in pdf_text(pdf)
+        page.click("text=返回")
+        page.wait_for_selector("nav.ft-tabs[data-page=Fundtrail]")
+        browser.close()
+    assert not errors, errors
+
+
 @pytest.fixture
 def served_to_auditor(demo, tmp_path):
     """`fundtrail serve --users` on a copy of the demo whose internal role is the accountant

@@ -331,7 +331,7 @@ def test_a_bad_download_request_is_refused(fava, query):
     assert "Unknown village" in response.get_data(as_text=True) or "2025Q3" in response.get_data(as_text=True)
 
 
-# The downloads render through fundtrail.reports.
+# The downloads render through fundtrail.reports, in the background (tests/test_fava_jobs.py).
 @pytest.mark.parametrize(("path", "magic", "mimetype"), [
     ("village_notice?village=370405101203&quarter=2025Q2", b"%PDF-", "application/pdf"),
     ("village_notice?village=370405101203&quarter=2025Q2&poster=1", b"%PDF-", "application/pdf"),
@@ -340,7 +340,7 @@ def test_a_bad_download_request_is_refused(fava, query):
     (f"xlsx?year={YEAR}", b"PK", "spreadsheetml"),
 ])
 def test_report_downloads(fava, path, magic, mimetype):
-    response = fava.get(f"Fundtrail/{path}")
+    response = fava.download(f"Fundtrail/{path}")
     assert response.data.startswith(magic)
     assert mimetype in response.mimetype
     assert "attachment" in response.headers["Content-Disposition"]

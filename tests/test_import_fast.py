@@ -352,3 +352,23 @@ def test_a_currency_the_account_does_not_allow(books, tmp_path, monkeypatch):
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
     assert both_paths(monkeypatch, books, [october]) == [
         "Invalid currency 'CNY' for Balance directive: ", "Invalid currency CNY for account 'Assets:Bank:ICBC-2345'"]
+
+
+@pytest.mark.parametrize("text", [b"", b"2024-01-01 open Assets:A", b"line one\nline two\n\n\n",
+                                  b"x" + b"\n" * 30, b"\n" * 20, "中文一行\n".encode() * 5])
+def test_a_file_appended_to_is_written_piece_by_piece_as_it_would_be_whole(tmp_path, monkeypatch, text):
+    monkeypatch.setattr(pipeline._Appended, "PIECE", 7)  # the file read back in many pieces
+    body = pipeline._Body()
+    entry = data.Transaction({"filename": "<import>", "lineno": 0}, datetime.date(2024, 10, 8), "*", "青禾",
+                             "付款", frozenset(), frozenset(), [
+                                 data.Posting("Assets:A", data.Amount(Decimal("1.00"), "CNY"), None, None, None, None),
+                                 data.Posting("Assets:B", data.Amount(Decimal("-1.00"), "CNY"), None, None, None, None)])
+    body.add(entry)
+    body.add(entry)
+    path = tmp_path / "imported.beancount"
+    path.write_bytes(text)
+    expected = text.rstrip(b"\n") + b"\n\n; batch\n" + b"".join(body.chunks())
+    assert b"".join(pipeline._Appended(path, ["; batch"], body)) == expected
+    assert b"".join(pipeline._Appended(memoryview(text), ["; batch"], body)) == expected
+    assert b"".join(pipeline._Appended(tmp_path / "missing.beancount", ["; batch"], body)) == \
+        b"\n\n; batch\n" + b"".join(body.chunks())

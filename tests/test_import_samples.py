@@ -160,3 +160,23 @@ def test_a_correction_voucher_pair_nets_to_zero(workspace, tmp_path):
     amounts = sorted(p.units.number for p in correction.postings)
     assert amounts[0] == -amounts[-1] and sum(amounts) == 0
     assert {p.meta.get("func_code") for p in correction.postings[:2]} == {"2130505", "2130504"}
+
+
+def test_subtotal_and_carried_forward_rows_of_a_printout_are_skipped(workspace, tmp_path):
+    """An accounting printout's 承前页, 7月合计, 本月合计, 本年累计 and 过次页 lines are totals, not
+    payments: skipped and named, and the statement's 24 rows import as they do without them."""
+    lines = (SAMPLES / "bank/icbc-corporate-2024Q3.csv").read_bytes().decode("gbk").splitlines(keepends=True)
+    totals = ['承前页,,,,,,,"4,316,789.12"\n', '2024年7月合计,,,,,"987,559.00","860,001.30",\n',
+              '本月合计,,,,,"987,559.00","860,001.30",\n', '本年累计,,,,,"987,559.00","860,001.30",\n',
+              '过次页,,,,,,,"3,329,231.42"\n']
+    text = lines[:5] + totals[:1] + lines[5:12] + totals[1:] + lines[12:]
+    path = tmp_path / "icbc-printout.csv"
+    path.write_bytes("".join(text).encode("gbk"))
+    (report,) = run_import(workspace, [path]).files
+    assert report.new == 24
+    assert report.skipped == [(6, "合计行 totals row"), *((n, "合计行 totals row") for n in range(14, 18)),
+                              (35, "合计行 totals row")]
+    entries, errors, _ = loader.load_file(str(workspace))
+    assert [e for e in errors if not isinstance(e, Finding)] == []
+    rows = {int(e.meta["row"]) for e in entries if isinstance(e, data.Transaction) and "row" in e.meta}
+    assert rows == {*range(7, 14), *range(18, 35)}  # (row 7 also dates the opening balance)

@@ -216,7 +216,7 @@ def test_downloads_refuse_a_period_without_data_as_the_cli_does(fava, demo_books
 
 
 def test_audit_download_takes_a_quarter(fava):
-    response = fava.get("Fundtrail/audit_pdf?period=2024Q3")
+    response = fava.download("Fundtrail/audit_pdf?period=2024Q3")
     assert response.mimetype == "application/pdf"
     assert "第三季度" in pdf_text(response.get_data())
 

@@ -3,11 +3,8 @@ Chinese + English message, loading the books, and writing an output file whole o
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import datetime
-import functools
-import gc
 from pathlib import Path
 
 import click
@@ -86,17 +83,6 @@ def workspace_reports(ledger: str) -> Path:
     return Path(ledger).parent / REPORTS
 
 
-@functools.cache
-def _no_collection_at_exit() -> None:
-    """At exit the interpreter runs the cyclic collector over every object still alive: with
-    the books of a 100,000-transaction ledger loaded, about 1.5 s of CPU (a quarter of an
-    audit report's) to find next to nothing. A command that loaded the books freezes what is
-    alive at exit first (gc.freeze: out of the collector's reach). Refcounting still frees
-    what it frees and closes files; objects caught in reference cycles are left to the end of
-    the process instead of being collected (the outputs are written and closed by then)."""
-    atexit.register(gc.freeze)
-
-
 def load_books(ledger: str, warn: bool = True, trust_caches: bool = True):
     """The one way a command loads the books: `Books` (entries, errors, options and figures).
     With `warn`, say on stderr that the ledger has errors (for commands that report anyway).
@@ -105,7 +91,6 @@ def load_books(ledger: str, warn: bool = True, trust_caches: bool = True):
     pickle cache); `verify` loads with `loading.load_to_verify`."""
     from fundtrail.books import Books
 
-    _no_collection_at_exit()
     books = Books.load(ledger, trust_caches=trust_caches)
     errors = [e for e in books.errors if is_ledger_error(e)]
     if warn and errors:

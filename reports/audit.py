@@ -26,7 +26,7 @@ from decimal import Decimal
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail import catalogue, periods
+from fundtrail import catalogue, gcpause, periods
 from fundtrail.findings import GONE, SEVERITIES, SEVERITY_LABELS, is_closed
 from fundtrail.reports import charts, facts, render
 from fundtrail.reports import evidence as proof
@@ -393,9 +393,12 @@ def audit_pdf(books, period: str) -> bytes:
 
 
 def audit_html(books, period: str) -> str:
-    """The HTML `audit_pdf` renders."""
+    """The HTML `audit_pdf` renders. The collector is paused meanwhile (fundtrail.gcpause):
+    the report's views of the books (cash by day, figures) are hundreds of thousands of new
+    tuples, and at 100k each automatic collection walks the whole loaded ledger."""
     parsed = Period.parse(period)
     county = books.master.county.name if books.master.county else ""
     title = f"{county}衔接资金审计分析报告（{parsed.label}）"
-    return render.html("audit.html", books, title=title, header=title,
-                       **audit_context(books, parsed))
+    with gcpause.paused():
+        return render.html("audit.html", books, title=title, header=title,
+                           **audit_context(books, parsed))

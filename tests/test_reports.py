@@ -208,3 +208,22 @@ def test_periods_without_money_still_render(demo_books):
     code = sorted(demo_books.master.villages)[0]
     assert "本村截至本季度末无下达项目资金" in pdf_text(village.notice_pdf(demo_books, "2022Q1", code))
     assert "本期无支付" in flat(pdf_text(audit.audit_pdf(demo_books, "2022")))
+
+
+def test_one_font_configuration_per_thread_serves_every_pdf_it_renders():
+    """fontconfig's list and pango's font map are made once a thread (a tenth of a notice's cost
+    when made anew for each); another thread (a server's background render) has its own."""
+    import threading
+
+    from fundtrail.reports import render
+
+    first = render._font_config()
+    assert render._font_config() is first
+    other = []
+    thread = threading.Thread(target=lambda: other.append(render._font_config()))
+    thread.start()
+    thread.join()
+    assert other and other[0] is not first
+    html = "<html><body><p>第一页 公告</p></body></html>"
+    assert render.pdf_of(html).startswith(b"%PDF") and render.pdf_of(html).startswith(b"%PDF")
+    assert render._font_config() is first

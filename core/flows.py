@@ -392,20 +392,22 @@ class FlowIndex:
                     if person:
                         subsidies.append(flow)
                         row = meta.get("card"), meta.get("beneficiary"), village  # while at hand
-                        if person in by_person:
-                            by_person[person].append(flow)
-                            if row != row_of[person]:
-                                varied.add(person)
-                        else:
+                        rows = by_person.get(person)  # one lookup where `in` and [] took two
+                        if rows is None:
                             by_person[person] = [flow]
                             row_of[person] = row
+                        else:
+                            rows.append(flow)
+                            if row != row_of[person]:
+                                varied.add(person)
                     else:
                         works.append(flow)
                     if leaf:
-                        if leaf in spent_on:
-                            spent_on[leaf].append(flow)
-                        else:
+                        spent = spent_on.get(leaf)
+                        if spent is None:
                             spent_on[leaf] = [flow]
+                        else:
+                            spent.append(flow)
                     if fund:
                         spent_by_fund[fund].append(flow)
                 elif cls is _BANK:

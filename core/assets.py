@@ -36,7 +36,14 @@ from decimal import Decimal
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail.directives import Fields, MasterDataError, custom_key, custom_values, meta_text
+from fundtrail.directives import (
+    Fields,
+    MasterDataError,
+    custom_key,
+    custom_values,
+    meta_text,
+    meta_texts,
+)
 from fundtrail.registers import RISKS, HouseholdRegister, id_no
 
 ZERO = Decimal(0)
@@ -80,18 +87,20 @@ class Disposal:
     entry: object = field(compare=False, repr=False, default=None)
 
 
+_ASSET_TEXTS = ("name", "project", "village", "owner", "custodian")
+
+
 def read_asset(md, entry: data.Custom) -> None:
     meta, typed, code = entry.meta, Fields(md, entry), custom_key(entry)
     cls = meta_text(meta, "class")
     if cls not in CLASSES:
         raise MasterDataError(f"资产 {code} 的类别 class 应为 {'/'.join(CLASSES)}: {cls!r}")
-    project = md.projects.get(meta_text(meta, "project"))
-    md.assets[code] = Asset(
-        id=code, registered=entry.date, name=meta_text(meta, "name"), cls=cls,
-        project=meta_text(meta, "project"),
-        village=meta_text(meta, "village") or (project.village if project else ""),
-        owner=meta_text(meta, "owner"), value=typed.num("value"), custodian=meta_text(meta, "custodian"),
-        expected_income=typed.num("income"), entry=entry)
+    text = meta_texts(meta, _ASSET_TEXTS)
+    project = md.projects.get(text["project"])
+    md.assets[code] = Asset(  # the fields in their order: thousands of assets, no keywords
+        code, entry.date, text["name"], cls, text["project"],
+        text["village"] or (project.village if project else ""), text["owner"],
+        typed.num("value"), text["custodian"], typed.num("income"), entry)
 
 
 def read_disposal(md, entry: data.Custom) -> None:

@@ -76,7 +76,8 @@ class Fields:
         return value if type(value) is Decimal else self._read(key, number, ZERO, "金额 must be an amount")
 
     def int(self, key) -> int:
-        return self._read(key, int, 0, "整数 must be a whole number")
+        value = self.meta.get(key)
+        return value if type(value) is int else self._read(key, int, 0, "整数 must be a whole number")
 
     def date(self, key) -> datetime.date | None:
         value = self.meta.get(key)
@@ -88,6 +89,11 @@ def meta_text(meta, key) -> str:
     """A metadata value as text ("" when absent)."""
     value = meta.get(key)
     return "" if value is None else str(value)
+
+
+def meta_texts(meta, keys) -> dict[str, str]:
+    """`meta_text` of each of `keys`, by key (one call for a record's fields)."""
+    return {key: "" if (value := meta.get(key)) is None else str(value) for key in keys}
 
 
 def custom_key(entry: data.Custom) -> str:

@@ -17,15 +17,17 @@ from beancount.core import data
 
 from fundtrail import accounts as acc
 from fundtrail import assets as _assets
-from fundtrail.directives import Fields, MasterDataError, custom_key, custom_values, meta_text
+from fundtrail.directives import (
+    Fields,
+    MasterDataError,
+    custom_key,
+    custom_values,
+    meta_text,
+    meta_texts,
+)
 from fundtrail.registers import read_register  # noqa: F401 (the importers read registers through here)
 
 ZERO = Decimal(0)
-
-
-def _texts(meta, keys) -> dict[str, str]:
-    """`meta_text` of each of `keys`, by key."""
-    return {key: "" if (value := meta.get(key)) is None else str(value) for key in keys}
 
 
 _PROJECT_TEXTS = ("name", "category", "nature", "town", "village", "task", "standard", "sources",
@@ -233,12 +235,16 @@ class MasterData:
 
     def _add_project(self, entry: data.Open) -> None:
         meta, typed = entry.meta, Fields(self, entry)
-        code = acc.leaf(entry.account)
-        self.projects[code] = Project(
-            code=code, account=entry.account, **_texts(meta, _PROJECT_TEXTS),
-            budget=typed.num("budget"), start=typed.date("start"), end=typed.date("end"),
-            households=typed.int("households"), poor_households=typed.int("poor_households"),
-            approved=typed.date("approved"), meta=dict(meta))
+        account = entry.account
+        text = meta_texts(meta, _PROJECT_TEXTS)
+        budget, start, end = typed.num("budget"), typed.date("start"), typed.date("end")
+        households, poor = typed.int("households"), typed.int("poor_households")
+        # the fields in their order: thousands of projects, no keywords to match
+        self.projects[acc.leaf(account)] = Project(
+            acc.leaf(account), account, text["name"], text["category"], text["nature"],
+            text["town"], text["village"], text["task"], text["standard"], budget, text["sources"],
+            start, end, text["unit"], text["manager"], text["goal"], text["linkage"], households,
+            poor, typed.date("approved"), text["phone"], dict(meta))
 
 
 def _read_county(md: MasterData, entry: data.Custom) -> None:
@@ -294,9 +300,11 @@ def _read_loan_status(md: MasterData, entry: data.Custom) -> None:
 
 def _read_notice(md: MasterData, entry: data.Custom) -> None:
     project, stage = custom_values(entry, "项目编号 project", "plan|completion")
-    md.notices.append(Notice(project=project, stage=stage, posted=entry.date,
-                             until=Fields(md, entry).date("until") or entry.date,
-                             place=meta_text(entry.meta, "place")))
+    until = entry.meta.get("until")  # a date as beancount reads it, else typed (thousands of notices)
+    if type(until) is not datetime.date:
+        until = Fields(md, entry).date("until")
+    md.notices.append(Notice(project, stage, entry.date, until or entry.date,
+                             meta_text(entry.meta, "place")))
 
 
 def _read_acceptance(md: MasterData, entry: data.Custom) -> None:

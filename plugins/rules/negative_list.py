@@ -107,8 +107,10 @@ def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
             value = flow.posting.account if key == "account" else meta.get(key)
             if not value:
                 continue
-            value = value if type(value) is str else str(value)
-            item = table(value)
+            try:  # the table's answer for a value already seen, without a call
+                item = table.seen[value]
+            except (KeyError, TypeError):
+                item = table(value if type(value) is str else str(value))
             if item:
                 found.setdefault(item, f"{CODE_NAMES[key]}{value}")
     return found

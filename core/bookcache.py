@@ -561,6 +561,12 @@ def _read_cutoffs(main: Path, now: bytes) -> dict:
     return kept
 
 
+def holds(entries) -> bool:
+    """Whether `entries` are the books this process read from or kept in the cache (so that
+    what `remember` is given is kept for later loads)."""
+    return _last is not None and _same(_last[2], entries)
+
+
 def remember(entries, key: tuple, value) -> None:
     """Keep `value` (a cut-off's findings, under its memo key) for later loads of these books,
     when they are the books the cache holds (read from it or kept in it by this process)."""

@@ -11,14 +11,13 @@ metadata for household subsidies, else the project's village ("" for county-wide
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fundtrail import bookcache, gcpause, periods
-from fundtrail.flows import ALLOTMENT, Flow, date_of, is_spending, time_progress
+from fundtrail import periods
+from fundtrail.flows import ALLOTMENT, Flow, is_spending, time_progress
 
 ZERO = Decimal(0)
 _PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
@@ -78,22 +77,11 @@ def check_settings(books) -> dict:
 
 
 def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
-    """Every finding of the checks run on the books as they stood at `day` (the entries up to
-    it, judged at it, with the dispositions recorded by then); kept with the books."""
-    from fundtrail.plugins import checks
+    """Every finding of the checks run on the books as they stood at `day`
+    (fundtrail.plugins.cutoffs: kept with the books)."""
+    from fundtrail.plugins import cutoffs
 
-    settings = settings if settings is not None else check_settings(books)
-    entries = books.index.entries  # in date order: the books as at `day` are a prefix
-
-    key = ("reports.checks_at", day, repr(sorted(settings.items())))
-
-    def run():
-        with gcpause.paused():
-            found = checks.review(entries[:bisect.bisect_right(entries, day, key=date_of)],
-                                  {**settings, "as_of": day})[0]
-        bookcache.remember(entries, key, found)  # kept for later loads of unchanged books
-        return found
-    return books.index.memo(key, run)
+    return cutoffs.checks_at(books.index, day, settings if settings is not None else check_settings(books))
 
 
 def finding_set(books, period: Period, settings: dict | None = None) -> periods.FindingSet:

@@ -244,6 +244,29 @@ def test_cut_off_findings_are_kept_and_a_later_report_is_the_same(ledger, fresh_
     assert audit.audit_html(bare, "2024Q3") == html
 
 
+def test_check_keeps_the_cut_offs_of_the_books_last_quarter(ledger, reviews, monkeypatch):
+    """A first `fundtrail check` prints its findings, then runs the checks at the cut-offs a
+    report of the books' last quarter asks for and keeps them: the quarter's report runs none."""
+    import datetime
+
+    from fundtrail.plugins import cutoffs
+    from fundtrail.reports import facts
+
+    result = CliRunner().invoke(main, ["check", str(ledger)])
+    assert "疑点 findings:" in result.output
+    books = load(ledger)
+    first, last = cutoffs.last_quarter(books.index)
+    assert (first.month, last.month - first.month) in {(1, 2), (4, 2), (7, 2), (10, 2)}
+    assert max(e.date for e in books.entries if type(e).__name__ == "Transaction") <= last
+    assert sorted({day for day in reviews if day is not None}) == [first - datetime.timedelta(days=1), last]
+    reviews.clear()
+    quarter = facts.Period.parse(f"{last.year}Q{(last.month - 1) // 3 + 1}")
+    kept = facts.finding_set(books, quarter)
+    assert [day for day in reviews if day is not None] == [], "no cut-off checked again"
+    monkeypatch.setattr(bookcache.sealcache, "key", lambda: None)  # the same, with no cache
+    assert facts.finding_set(load(ledger), quarter) == kept and kept.all
+
+
 def test_a_cut_off_file_with_one_byte_changed_is_not_trusted(ledger, reviews):
     from fundtrail.reports import facts
 

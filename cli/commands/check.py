@@ -60,6 +60,11 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
         _print_findings(found)
         if ledger_errors:
             click.echo(f"账簿错误 ledger errors: {len(ledger_errors)}", err=True)
+    if kept is None:  # the books were loaded: prepare the last quarter's reports (printed first)
+        sys.stdout.flush()
+        from fundtrail.plugins import cutoffs
+
+        cutoffs.keep_last_quarter(books.index, checks.parse_settings(checks.plugin_config(options)))
     failing = fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on)
                               and not is_closed(f) for f in found)
     if ledger_errors or failing:

@@ -41,6 +41,7 @@ from fundtrail.importers.tables import (
     Table,
     head_table,
     is_blank,
+    is_carried_label,
     is_totals_label,
     stream_rows,
 )
@@ -163,7 +164,7 @@ class StatementImporter(FundtrailImporter):
         col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
         info = self._head(table.rows[:index])
         width = max(col.values()) + 1
-        rows, skipped, read, serials, below = [], [], 0, {}, []
+        rows, skipped, read, serials, below, totalled = [], [], 0, {}, [], False
         start = index + layout.header_rows
         last = table.rows[-1][0] if table.rows else None
         for number, cellrow in itertools.chain(table.rows[start:], stream):
@@ -176,6 +177,7 @@ class StatementImporter(FundtrailImporter):
             first = cells.text(cellrow[0]) or next(cells.text(c) for c in cellrow if cells.text(c))
             if is_totals_label(first, layout.totals):
                 skipped.append((number, "合计行 totals row"))
+                totalled = totalled or not is_carried_label(first)
                 continue
             if len(cellrow) < width:
                 raise BadInput(path, f"本行只有{len(cellrow)}列，表头有{width}列(文件可能被截断)",
@@ -196,7 +198,7 @@ class StatementImporter(FundtrailImporter):
         if layout.order == "descending":
             rows.reverse()
         rows = self._oldest_first(path, rows)
-        if layout.totals_required and not any("合计" in r for _, r in skipped) and rows:
+        if layout.totals_required and not totalled and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
                            last)
         return Statement(rows, info, skipped, read, _header_labels(table, index, layout.header_rows),

@@ -254,6 +254,19 @@ def test_one_owner_has_a_few_jobs_at_once():
     gate.set()
 
 
+def test_a_signed_in_user_has_a_few_jobs_at_once_whatever_the_browser_cookie():
+    """Behind the login the bound is the user's: a client that drops the job cookie on every
+    click (a new browser each time) cannot fill the queue every user shares."""
+    pool = jobs.Jobs(workers=1, queue=10, per_owner=2)
+    gate = threading.Event()
+    _job(pool, lambda: gate.wait(30) and b"", owner=("李审计", "auditor", "cookie 1"))
+    _job(pool, lambda: gate.wait(30) and b"", owner=("李审计", "auditor", "cookie 2"))
+    with pytest.raises(jobs.Busy, match="您已有 2 个报表正在生成"):
+        _job(pool, lambda: b"", owner=("李审计", "auditor", "cookie 3"))
+    _job(pool, lambda: b"", owner=("张会计", "accountant", "cookie 4"))  # another user is not held up
+    gate.set()
+
+
 def test_finished_files_are_kept_a_few_minutes_and_a_bounded_number_of_bytes():
     clock = Clock()
     pool = jobs.Jobs(workers=1, keep=600, keep_bytes=10, clock=clock)

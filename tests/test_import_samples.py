@@ -202,8 +202,8 @@ def test_a_payment_request_whose_first_column_starts_like_a_subtotal_is_still_ch
 
 def test_a_required_totals_row_is_not_a_page_break(workspace, tmp_path):
     """A layout with `totals = "required"` refuses a file without its totals row (truncated): a
-    carried-forward line (过次页, 承前页) at a page break is no totals row, so a file cut after
-    one is refused, not imported as if whole."""
+    carried-forward line (承前页, 过次页) at a page break is no totals row, so a file cut on a
+    later page is refused, not imported as if whole."""
     import pytest
 
     from fundtrail.importers.errors import BadInput
@@ -219,7 +219,24 @@ def test_a_required_totals_row_is_not_a_page_break(workspace, tmp_path):
     whole.write_bytes("".join(lines[:12] + ['过次页,,,,,,,"3,329,231.42"\n', '承前页,,,,,,,"3,329,231.42"\n']
                               + lines[12:]).encode("gbk"))
     assert run_import(workspace, [whole], dry_run=True).files[0].new == 24
-    cut = tmp_path / "icbc-cut.csv"
-    cut.write_bytes("".join(lines[:12] + ['过次页,,,,,,,"3,329,231.42"\n']).encode("gbk"))
+    cut = tmp_path / "icbc-cut.csv"  # cut on page 2, below its 承前页 line
+    cut.write_bytes("".join(lines[:12] + ['承前页,,,,,,,"3,329,231.42"\n'] + lines[12:20]).encode("gbk"))
     with pytest.raises(BadInput, match="缺少合计行"):
         run_import(workspace, [cut], dry_run=True)
+
+
+def test_a_statement_that_ends_on_a_carried_to_next_page_line_is_refused_as_cut(workspace, tmp_path):
+    """A printout whose last line is 过次页 (carried to the next page) lost its next pages: the
+    rows above it must not be imported as the whole statement (the layout's totals optional)."""
+    import pytest
+
+    from fundtrail.importers.errors import BadInput
+
+    lines = (SAMPLES / "bank/icbc-corporate-2024Q3.csv").read_bytes().decode("gbk").splitlines(keepends=True)
+    before = snapshot(workspace.parent)
+    for word in ("过次页", "转下页", "转次页"):
+        cut = tmp_path / f"icbc-cut-{word}.csv"
+        cut.write_bytes("".join(lines[:12] + [f'{word},,,,,,,"3,329,231.42"\n', ",,,,,,,\n"]).encode("gbk"))
+        with pytest.raises(BadInput, match=f"以“{word}”行结束"):
+            run_import(workspace, [cut])
+    assert snapshot(workspace.parent) == before

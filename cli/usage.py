@@ -2,7 +2,7 @@
 unknown option, a value not among the choices) say what is wrong in Chinese first, click's English
 after it, and keep click's exit status 2; a failure no command foresaw ends with a short Chinese +
 English message naming the error's type and place, exit 70, never a traceback
-(`FUNDTRAIL_DEBUG=1` shows the traceback for a developer)."""
+(`FUNDTRAIL_DEBUG=1` shows the traceback for a developer); a full disk says so (exit 1)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,10 @@ import click
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click >= 8.2: help on no arguments
 INTERNAL = 70  # EX_SOFTWARE: a fault of the program, not of the user's input
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)  # the machine's state, not the program's fault
+DISK_FULL = ("磁盘空间不足，命令未完成（账簿文件整体替换，未写完的文件不会替换原文件）；请清理磁盘空间后重新运行"
+             " no space left on device: the command did not finish (a ledger file is replaced whole, never"
+             " by a half-written one); free some space and run it again")
 
 
 def _chinese(error: click.UsageError) -> str:
@@ -70,6 +74,8 @@ def guarded():
     except Exception as error:
         if os.environ.get("FUNDTRAIL_DEBUG") or (isinstance(error, OSError) and error.errno == errno.EPIPE):
             raise
+        if isinstance(error, OSError) and error.errno in _DISK_FULL:
+            raise click.ClickException(DISK_FULL) from None
         raise _internal(error) from None
 
 

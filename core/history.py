@@ -20,7 +20,12 @@ from fundtrail.ledgertext import controls_in
 
 # Local state that is never history: load caches, the server's keys and sessions
 LOCAL = (".fundtrail/",)
-IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", ".fundtrail-books.cache*", *LOCAL, "__pycache__/", "/reports/")
+# The temporary file of an atomic write (fundtrail.atomicwrite: `.<name>.<random>.tmp`), left
+# beside its file when the writer is killed (kill -9, the OOM killer) before the rename: a
+# half-written copy of a ledger file or of the books cache, never history
+TEMPORARY = ".*.tmp"
+IGNORED = (".*.picklecache", ".fundtrail-seals.cache*", ".fundtrail-books.cache*", *LOCAL, "__pycache__/",
+           "/reports/", TEMPORARY)
 NO_GIT = "未找到 git, 无法记录修改历史 git is not installed: install it (apt-get install git) for the change history"
 
 
@@ -108,7 +113,8 @@ def commit(root: Path, message: str, author: str | None = None) -> str | None:
     root = Path(root)
     if not is_repo(root):
         return None
-    _git(root, "add", "-A", ".")
+    # never a killed write's temporary file, also in workspaces whose .gitignore predates it
+    _git(root, "add", "-A", "--", ".", f":(exclude,glob)**/{TEMPORARY}")
     # never the local state, also in workspaces whose .gitignore predates it
     _git(root, "rm", "-r", "-q", "--cached", "--ignore-unmatch", "--", *(p.rstrip("/") for p in LOCAL))
     if not _git(root, "diff", "--cached", "--name-only").strip():

@@ -95,6 +95,12 @@ class _Page:
         base = self.page_url("Fundtrail")
         return base + endpoint + ("?" + urlencode(params) if params else "")
 
+    def report_url(self, endpoint: str, **params: str) -> str:
+        """The URL of a report button (downloads.start): with the token that shows it came
+        from this page."""
+        token = downloads.token_of(self.csrf_token)
+        return self.endpoint_url(endpoint, **params, **({downloads.TOKEN: token} if token else {}))
+
     @property
     def csrf_token(self) -> str:
         """The token `fundtrail serve` expects in every form post (fundtrail.web.serve.Guard)."""

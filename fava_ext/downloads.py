@@ -14,6 +14,8 @@ with its signed-in user and role.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import importlib
 import re
 import secrets
@@ -50,6 +52,7 @@ REPORTS = {
 JOBS = jobs.Jobs()  # every ledger's report jobs in this process: at most one render per core
 COOKIE = "fundtrail_jobs"  # which browser started a job
 NO_STORE = {"Cache-Control": "no-store"}
+TOKEN = "t"  # the report buttons' token (`token_of`)
 
 PLAIN = {"Content-Type": "text/plain; charset=utf-8"}  # what a user typed is never read as markup
 
@@ -132,6 +135,8 @@ def start(extension, name: str, filename: str, title: str, back: str, books, *ar
     """Start report `name` on `books` (the load it was asked on) and `args` in the background,
     and send the browser to the page that follows it (a 303); the same request again, while
     its job waits or runs, joins that job."""
+    if not from_a_page():
+        return page(extension, "stale", 403, back=back)
     report = REPORTS[name]
     function = function_of(report)
     cookie = request.cookies.get(COOKIE) or secrets.token_urlsafe(24)
@@ -147,6 +152,26 @@ def start(extension, name: str, filename: str, title: str, back: str, books, *ar
     if cookie != request.cookies.get(COOKIE):
         response.set_cookie(COOKIE, cookie, httponly=True, samesite="Lax", secure=_over_tls())
     return response
+
+
+def token_of(csrf: str) -> str:
+    """The token a report button's link carries: derived from the page's CSRF token (which
+    stays out of URLs), hex (kept as it is by the masked views), "" without one."""
+    if not csrf:
+        return ""
+    return hmac.new(csrf.encode(), b"fundtrail-report", hashlib.sha256).hexdigest()[:32]
+
+
+def from_a_page() -> bool:
+    """Whether a request that starts a render came from one of the pages' buttons: behind
+    `fundtrail serve`'s guard it carries the token of this browser's CSRF token, which another
+    site's link, image or prefetch cannot know (a GET passes the guard's CSRF check, and a
+    SameSite=Lax session cookie rides along on a link from another site). Plain Fava has no
+    CSRF token to bind to."""
+    csrf = request.environ.get("fundtrail.csrf")
+    if csrf is None:
+        return True
+    return hmac.compare_digest(request.args.get(TOKEN, "").encode(), token_of(csrf).encode())
 
 
 def job_page(extension) -> Response:

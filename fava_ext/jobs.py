@@ -5,7 +5,9 @@ A job runs one report function on the books it was given (the `Books` of the loa
 saw: a reload of the ledger while it runs does not change what it renders) in one of at most
 `workers` threads (the cores this process may use); more jobs wait in a queue of `queue`, and a
 click beyond that is refused with a Chinese message (`Busy`). One owner (a browser, with its
-user and role) has at most `per_owner` jobs queued or running; the same request again from the
+user and role) has at most `per_owner` jobs queued or running, and so has a signed-in user over
+all their browsers (a client that drops its job cookie cannot fill the shared queue); the same
+request again from the
 same owner while its job is queued or running joins that job. A job's id is
 `secrets.token_urlsafe`, and `get` answers only the owner that started it.
 
@@ -100,6 +102,8 @@ class Jobs:
             for job in mine:
                 if job.key == key:
                     return job
+            if owner[0]:  # a signed-in user: their jobs from any browser (a dropped cookie is no escape)
+                mine = [j for j in self._jobs.values() if j.owner[:2] == owner[:2] and j.active]
             if len(mine) >= self.per_owner:
                 raise Busy(f"您已有 {len(mine)} 个报表正在生成，请等其完成后再下载其他报表。")
             if len(self._waiting) >= self.queue + self.workers - self._running:

@@ -41,7 +41,9 @@ from fundtrail.importers.tables import (
     Table,
     head_table,
     is_blank,
+    is_carried_label,
     is_totals_label,
+    onward_label,
     stream_rows,
 )
 from fundtrail.ledgertext import money
@@ -163,7 +165,8 @@ class StatementImporter(FundtrailImporter):
         col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
         info = self._head(table.rows[:index])
         width = max(col.values()) + 1
-        rows, skipped, read, serials, below = [], [], 0, {}, []
+        rows, skipped, read, serials, below, totalled = [], [], 0, {}, [], False
+        onward = ("", 0)  # the last line read when it carries the statement to a next page (过次页)
         start = index + layout.header_rows
         last = table.rows[-1][0] if table.rows else None
         for number, cellrow in itertools.chain(table.rows[start:], stream):
@@ -176,7 +179,10 @@ class StatementImporter(FundtrailImporter):
             first = cells.text(cellrow[0]) or next(cells.text(c) for c in cellrow if cells.text(c))
             if is_totals_label(first, layout.totals):
                 skipped.append((number, "合计行 totals row"))
+                totalled = totalled or not is_carried_label(first)
+                onward = (onward_label(first), number)
                 continue
+            onward = ("", number)
             if len(cellrow) < width:
                 raise BadInput(path, f"本行只有{len(cellrow)}列，表头有{width}列(文件可能被截断)",
                                f"row has {len(cellrow)} cells, the header {width} (truncated file?)",
@@ -193,10 +199,14 @@ class StatementImporter(FundtrailImporter):
                                    number)
                 serials[row.serial] = number
             rows.append(row)
+        if onward[0]:  # its next pages are missing: the rows above are not the whole statement
+            raise BadInput(path, f"文件以“{onward[0]}”行结束，其后各页缺失(文件可能被截断)",
+                           "the file ends on a carried-to-the-next-page line: its next pages are missing "
+                           "(truncated file?)", onward[1])
         if layout.order == "descending":
             rows.reverse()
         rows = self._oldest_first(path, rows)
-        if layout.totals_required and not any("合计" in r for _, r in skipped) and rows:
+        if layout.totals_required and not totalled and rows:
             raise BadInput(path, "缺少合计行(文件可能被截断)", "the totals row is missing (truncated file?)",
                            last)
         return Statement(rows, info, skipped, read, _header_labels(table, index, layout.header_rows),

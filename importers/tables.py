@@ -219,16 +219,33 @@ def header_score(table: Table, spec: Spec, search: int = 30) -> int:
 
 
 # subtotal and carried-forward lines of accounting and bank printouts: 本月合计, 本年累计,
-# 2024年合计, 10月小计, 承前页, 过次页 (a date such as 2024年10月5日 is none of them)
-SUBTOTAL = re.compile(r"(?:\d{4}年)?(?:\d{1,2}月份?)?(?:本页|本期|本月|本年|本季|本日|当月|当年|全年)?"
-                      r"(?:合计|总计|小计|累计)|承前页|过次页|承上页|转下页|转次页|上页转来")
+# 2024年合计, 10月小计, 承前页, 过次页, the whole cell (a date such as 2024年10月5日 is none of
+# them, nor a purpose, payee or project that starts like one: 10月累计务工补贴, 小计量器具购置)
+ONWARD = r"过次页|转下页|转次页"  # carried to the next page: a file ending on one lost its next pages
+CARRIED = rf"承前页|承上页|上页转来|{ONWARD}"
+SUBTOTAL = re.compile(r"(?:(?:\d{4}年)?(?:\d{1,2}月份?)?(?:本页|本期|本月|本年|本季|本日|当月|当年|全年)?"
+                      rf"(?:合计|总计|小计|累计)|{CARRIED})[\s:：]*")
+_CARRIED = re.compile(rf"(?:{CARRIED})[\s:：]*")
+_ONWARD = re.compile(rf"({ONWARD})[\s:：]*")
 
 
 def is_totals_label(text: str, words: tuple[str, ...] = TOTALS) -> bool:
     """Whether a row whose first cell reads `text` is a totals, subtotal or carried-forward
     row: it starts with one of `words` (a layout may name its own) or is a subtotal line."""
     folded = cells.fold(text)
-    return folded.startswith(words) or SUBTOTAL.match(folded) is not None
+    return folded.startswith(words) or SUBTOTAL.fullmatch(folded) is not None
+
+
+def onward_label(text: str) -> str:
+    """The word when `text` is a carried-to-the-next-page line (过次页, 转下页), else ""."""
+    found = _ONWARD.fullmatch(cells.fold(text))
+    return found.group(1) if found else ""
+
+
+def is_carried_label(text: str) -> bool:
+    """Whether `text` is a carried-forward line at a page break (承前页, 过次页): skipped like a
+    totals row, but not the totals row a file that must end with one is checked for."""
+    return _CARRIED.fullmatch(cells.fold(text)) is not None
 
 
 def is_totals(row) -> bool:

@@ -254,6 +254,19 @@ def test_one_owner_has_a_few_jobs_at_once():
     gate.set()
 
 
+def test_a_signed_in_user_has_a_few_jobs_at_once_whatever_the_browser_cookie():
+    """Behind the login the bound is the user's: a client that drops the job cookie on every
+    click (a new browser each time) cannot fill the queue every user shares."""
+    pool = jobs.Jobs(workers=1, queue=10, per_owner=2)
+    gate = threading.Event()
+    _job(pool, lambda: gate.wait(30) and b"", owner=("李审计", "auditor", "cookie 1"))
+    _job(pool, lambda: gate.wait(30) and b"", owner=("李审计", "auditor", "cookie 2"))
+    with pytest.raises(jobs.Busy, match="您已有 2 个报表正在生成"):
+        _job(pool, lambda: b"", owner=("李审计", "auditor", "cookie 3"))
+    _job(pool, lambda: b"", owner=("张会计", "accountant", "cookie 4"))  # another user is not held up
+    gate.set()
+
+
 def test_finished_files_are_kept_a_few_minutes_and_a_bounded_number_of_bytes():
     clock = Clock()
     pool = jobs.Jobs(workers=1, keep=600, keep_bytes=10, clock=clock)
@@ -304,7 +317,9 @@ def test_behind_the_login_a_job_is_its_users_and_the_report_is_masked_as_before(
 
     auditor, accountant = login("李审计", "shenji-456"), login("张会计", "kuaiji-123")
     bfile = auditor.get("/").headers["Location"].strip("/").split("/")[0]
-    click = auditor.get(f"/{bfile}/extension/Fundtrail/county_pdf?year=2025")
+    page = auditor.get(f"/{bfile}/extension/Fundtrail/?time=2025").get_data(as_text=True)
+    button = re.search(r'<a data-remote href="([^"]+county_pdf[^"]+)"', page).group(1).replace("&amp;", "&")
+    click = auditor.get(button)  # the page's own button (a masked view keeps its token)
     assert click.status_code == 303 and "HttpOnly" in click.headers["Set-Cookie"]
     job = click.headers["Location"]
     deadline = time.monotonic() + 120
@@ -322,3 +337,35 @@ def test_behind_the_login_a_job_is_its_users_and_the_report_is_masked_as_before(
     for url in (job, link):
         answer = accountant.get(url)
         assert answer.status_code == 404 and "下载任务不存在或已过期" in answer.get_data(as_text=True)
+
+
+def test_behind_the_guard_only_the_pages_own_buttons_start_a_render(demo, tmp_path, monkeypatch):
+    """A render is started by a GET: another site's link, <img> or prefetch to that URL (the
+    browser sends no token, a Lax cookie rides along on a link) starts nothing (403 in Chinese,
+    no job); the page's own buttons carry a token bound to this browser's CSRF token and work."""
+    from fundtrail.web.serve import create_app, secure
+
+    pool = jobs.Jobs(workers=1)
+    monkeypatch.setattr(downloads, "JOBS", pool)
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    main = root / "main.beancount"
+    client = secure(create_app(str(main)), main, None).test_client()
+    bfile = client.get("/").headers["Location"].strip("/").split("/")[0]
+    base = f"/{bfile}/extension/Fundtrail/"
+    for path in ("county_pdf?year=2025", "audit_pdf?period=2025", "xlsx?year=2025", "xlsx",
+                 f"village_notice?village={VILLAGE}&quarter=2025Q2", "audit_pdf?period=2025&t=" + "0" * 32):
+        answer = client.get(base + path)  # what another site's link or image sends
+        assert answer.status_code == 403, path
+        assert "请回到页面重新点击" in answer.get_data(as_text=True)
+    assert len(pool) == 0
+    page = client.get(f"/{bfile}/extension/Fundtrail/?time=2025").get_data(as_text=True)
+    buttons = [h.replace("&amp;", "&") for h in re.findall(r'<a data-remote href="([^"]+)"', page)]
+    assert len(buttons) == 3 and all("&t=" in h for h in buttons)
+    village = client.get(f"/{bfile}/extension/FundtrailVillages/?village={VILLAGE}&time=2025").get_data(as_text=True)
+    buttons += [h.replace("&amp;", "&") for h in re.findall(r'<a data-remote href="([^"]+village_notice[^"]+)"', village)][:1]
+    assert len(buttons) == 4
+    for href in buttons:
+        click = client.get(href)
+        assert click.status_code == 303 and "/job?id=" in click.headers["Location"], href
+    assert len(pool) == 4

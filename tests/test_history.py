@@ -117,3 +117,31 @@ def test_a_disposition_from_fava_is_committed_under_the_logged_in_user(tmp_path)
     assert author == "李审计"
     assert subject == f"处置疑点 disposition {finding.id}: 核实中 待银行回单"
     assert "custom \"finding\"" in git(tmp_path, "show", "HEAD")
+
+
+def test_a_write_killed_midway_leaves_no_temporary_file_in_the_history(tmp_path):
+    """A write killed (kill -9, the OOM killer) while it streams its parts leaves the old file
+    whole and its temporary file (`.<name>.<random>.tmp`) beside it: the next commit (an import,
+    a disposition) must not put that half-written copy of the books into the history."""
+    import signal
+    import sys
+
+    small_ledger.make(tmp_path)
+    history.init(tmp_path, "初始 first")
+    books = tmp_path / "transactions/manual.beancount"
+    old = books.read_bytes()
+    script = ("import os, signal, sys\nfrom pathlib import Path\nfrom fundtrail.atomicwrite import atomic\n"
+              "def parts():\n    yield b'; half of the new books' * 1000\n"
+              "    os.kill(os.getpid(), signal.SIGKILL)\n"
+              "for target in sys.argv[1:]:\n    atomic(Path(target), parts())\n")
+    for target in (books, tmp_path / ".fundtrail-books.cache"):
+        died = subprocess.run([sys.executable, "-c", script, str(target)], capture_output=True)
+        assert died.returncode == -signal.SIGKILL
+    assert books.read_bytes() == old
+    left = sorted(p.name for p in tmp_path.rglob("*.tmp"))
+    assert len(left) == 2 and left[0].startswith("..fundtrail-books.cache.")  # what a kill leaves
+    (tmp_path / "transactions/manual.beancount").write_text("; 更正分录\n", "utf-8")
+    assert history.commit(tmp_path, "更正 correction")
+    committed = git(tmp_path, "show", "--name-only", "--format=", "HEAD").split()
+    assert committed == ["transactions/manual.beancount"]
+    assert not [n for n in git(tmp_path, "ls-files").split() if n.endswith(".tmp")]

@@ -180,3 +180,63 @@ def test_subtotal_and_carried_forward_rows_of_a_printout_are_skipped(workspace, 
     assert [e for e in errors if not isinstance(e, Finding)] == []
     rows = {int(e.meta["row"]) for e in entries if isinstance(e, data.Transaction) and "row" in e.meta}
     assert rows == {*range(7, 14), *range(18, 35)}  # (row 7 also dates the opening balance)
+
+
+def test_a_payment_request_whose_first_column_starts_like_a_subtotal_is_still_checked(demo, demo_books, tmp_path):
+    """A county's 付款申请清单 may put 用途 (or the payee, the project) first: a request whose
+    purpose starts with a month or year and 累计, or with 小计, is a payment the pre-payment gate
+    must judge, not a subtotal line (本月合计, 承前页 alone are)."""
+    from fundtrail.importers.batch import read_batch
+
+    path = tmp_path / "付款申请-202512.csv"
+    path.write_text("用途,日期,收款单位,收款账号,项目编码,金额\n"
+                    "10月累计务工补贴,2025-12-01,青禾建工有限公司,370153561869255223,,1200.00\n"
+                    "2025年累计欠付工程款结算,2025-12-02,鲁南路桥工程有限公司,370114332920931579,,35000.00\n"
+                    "小计量器具购置,2025-12-03,富康电子商务有限公司,370119590000001,,860.00\n"
+                    "本月合计,,,,,37060.00\n"
+                    "承前页,,,,,\n", "utf-8")
+    batch = read_batch([path], demo[0], demo_books.entries)
+    assert [(line.row, str(line.amount)) for line in batch.lines] == [(2, "1200.00"), (3, "35000.00"), (4, "860.00")]
+    assert [row for _name, row, _why in batch.skipped] == [5, 6]
+
+
+def test_a_required_totals_row_is_not_a_page_break(workspace, tmp_path):
+    """A layout with `totals = "required"` refuses a file without its totals row (truncated): a
+    carried-forward line (承前页, 过次页) at a page break is no totals row, so a file cut on a
+    later page is refused, not imported as if whole."""
+    import pytest
+
+    from fundtrail.importers.errors import BadInput
+
+    root = workspace.parent
+    layout = (SAMPLES.parent.parent / "importers/layouts/icbc-corporate.toml").read_text("utf-8")
+    (root / "layouts").mkdir(exist_ok=True)
+    (root / "layouts/icbc-corporate.toml").write_text(
+        layout.replace('totals_label = "合计"', 'totals_label = "合计"\ntotals = "required"'), "utf-8")
+    lines = (SAMPLES / "bank/icbc-corporate-2024Q3.csv").read_bytes().decode("gbk").splitlines(keepends=True)
+    assert lines[-1].startswith("合计")
+    whole = tmp_path / "icbc-printout.csv"
+    whole.write_bytes("".join(lines[:12] + ['过次页,,,,,,,"3,329,231.42"\n', '承前页,,,,,,,"3,329,231.42"\n']
+                              + lines[12:]).encode("gbk"))
+    assert run_import(workspace, [whole], dry_run=True).files[0].new == 24
+    cut = tmp_path / "icbc-cut.csv"  # cut on page 2, below its 承前页 line
+    cut.write_bytes("".join(lines[:12] + ['承前页,,,,,,,"3,329,231.42"\n'] + lines[12:20]).encode("gbk"))
+    with pytest.raises(BadInput, match="缺少合计行"):
+        run_import(workspace, [cut], dry_run=True)
+
+
+def test_a_statement_that_ends_on_a_carried_to_next_page_line_is_refused_as_cut(workspace, tmp_path):
+    """A printout whose last line is 过次页 (carried to the next page) lost its next pages: the
+    rows above it must not be imported as the whole statement (the layout's totals optional)."""
+    import pytest
+
+    from fundtrail.importers.errors import BadInput
+
+    lines = (SAMPLES / "bank/icbc-corporate-2024Q3.csv").read_bytes().decode("gbk").splitlines(keepends=True)
+    before = snapshot(workspace.parent)
+    for word in ("过次页", "转下页", "转次页"):
+        cut = tmp_path / f"icbc-cut-{word}.csv"
+        cut.write_bytes("".join(lines[:12] + [f'{word},,,,,,,"3,329,231.42"\n', ",,,,,,,\n"]).encode("gbk"))
+        with pytest.raises(BadInput, match=f"以“{word}”行结束"):
+            run_import(workspace, [cut])
+    assert snapshot(workspace.parent) == before

@@ -273,3 +273,33 @@ def test_the_loan_benefit_and_screening_importers_refuse_bad_files_by_name(count
         if how == "huge cell":  # said in Chinese, at its line
             assert "第2行" in result.output and "单元格过长" in result.output, result.output
     assert snapshot(ledger.parent) == before
+
+
+def test_a_disk_that_fills_during_an_import_s_write_is_said_so_and_the_file_stays_whole(tmp_path, monkeypatch):
+    """The disk fills while an import streams a ledger file (a part that raises ENOSPC): the
+    file is left as it was, no temporary file stays, and the user reads that the disk is full,
+    in Chinese (exit 1), not an internal error to report to the maintainers (exit 70)."""
+    import errno
+    import traceback
+
+    from fundtrail.importers import pipeline
+
+    ledger = ws.create(tmp_path / "ws")
+    assert run("import", ledger, SAMPLES / "bank/icbc-corporate-2024Q3.csv").exit_code == 0
+    before = snapshot(ledger.parent)
+    real = pipeline._Appended._pieces
+
+    def full(self, path):  # the disk fills in the real write (the atomic replacement), not the scratch copy
+        writing = any(frame.name == "atomic" for frame in traceback.extract_stack())
+        for piece in real(self, path):
+            yield piece
+            if writing:
+                raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline._Appended, "_pieces", full)
+    result = run("import", ledger, SAMPLES / "bank/psbc-2024Q3.csv", "--account", "Assets:Bank:PSBC-1188")
+    assert result.exit_code == 1, result.output
+    assert "磁盘空间不足" in result.output and "内部错误" not in result.output and "Traceback" not in result.output
+    now = snapshot(ledger.parent)
+    assert now["transactions/imported.beancount"] == before["transactions/imported.beancount"]
+    assert not [name for name in now if name.endswith(".tmp")]

@@ -21,6 +21,7 @@ import collections
 import datetime
 import math
 import random
+import re
 from decimal import Decimal
 
 from beancount.core import data
@@ -87,6 +88,13 @@ def _worst(found) -> tuple[int, str]:
     open_ = [f for f in found if not is_closed(f)]
     worst = max((SEVERITIES.index(f.severity) for f in open_), default=-1)
     return worst, "、".join(sorted({f.title for f in open_ if SEVERITIES.index(f.severity) == worst}))
+
+
+def unnamed_links(finding) -> list[str]:
+    """The finding's links its message does not name (a link counts as named only as a whole:
+    REQ-1 is not named by REQ-12), for the evidence line beside the message."""
+    return [link for link in finding.links
+            if not re.search(rf"(?<![A-Za-z0-9_-]){re.escape(link)}(?![A-Za-z0-9_-])", finding.message)]
 
 
 def gone_groups(closed) -> list[dict]:
@@ -374,6 +382,7 @@ def audit_context(books, period: Period) -> dict:
                                     for f in items]) for s, label, items in by_severity if items],
         "earlier": earlier, "carried": carried,
         "settled": [f for f in closed if f.status != GONE], "gone": gone_groups(closed),
+        "unnamed": unnamed_links,
         "tolerance": RECON_TOLERANCE.days,
         "aging_chart": charts.hbars(aging(books, period)),
         "progress_chart": charts.hbars(progress(books, period), marker=period.time_progress,

@@ -227,3 +227,11 @@ def test_one_font_configuration_per_thread_serves_every_pdf_it_renders():
     html = "<html><body><p>第一页 公告</p></body></html>"
     assert render.pdf_of(html).startswith(b"%PDF") and render.pdf_of(html).startswith(b"%PDF")
     assert render._font_config() is first
+
+
+def test_the_evidence_line_beside_a_message_names_the_links_the_message_does_not():
+    from types import SimpleNamespace
+
+    finding = SimpleNamespace(links=("REQ-1", "REQ-12", "QH2024-0001", "VOU-9"),
+                              message="付款REQ-12，项目QH2024-0001。")
+    assert audit.unnamed_links(finding) == ["REQ-1", "VOU-9"]  # REQ-1 is not named by REQ-12

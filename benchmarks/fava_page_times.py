@@ -1,7 +1,7 @@
 """Response time of each fundtrail page in Fava on the 100k-transaction ledger, next to Fava's own
 income statement on the same ledger (and the ratio).
 
-    python benchmarks/fava_pages.py [--dir /tmp/big] [--transactions 100000] [--repeat 5]
+    python benchmarks/fava_page_times.py [--dir /tmp/big] [--transactions 100000] [--repeat 5]
 
 Fava's router fetches an extension page as `?partial=true` and the income statement as the JSON
 of `api/income_statement`; those are compared first. The full pages (Fava's layout with the

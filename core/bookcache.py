@@ -425,8 +425,10 @@ def _code_digest() -> bytes:
     elif record:
         digest.update(record.encode())
         return digest.digest()
-    else:
+    else:  # no record: a checkout run as it is (every package folder under its root), or the core
         source = Path(__file__).resolve().parent
+        if (source.parent / "pyproject.toml").is_file():
+            source = source.parent
     for dirpath, dirnames, filenames in os.walk(source):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d not in
                              ("__pycache__", "build", "dist", "node_modules") and not d.endswith(".egg-info"))

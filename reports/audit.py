@@ -90,11 +90,14 @@ def _worst(found) -> tuple[int, str]:
     return worst, "、".join(sorted({f.title for f in open_ if SEVERITIES.index(f.severity) == worst}))
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]+")  # a link as a message writes it: letters, digits, - and _
+
+
 def unnamed_links(finding) -> list[str]:
     """The finding's links its message does not name (a link counts as named only as a whole:
     REQ-1 is not named by REQ-12), for the evidence line beside the message."""
-    return [link for link in finding.links
-            if not re.search(rf"(?<![A-Za-z0-9_-]){re.escape(link)}(?![A-Za-z0-9_-])", finding.message)]
+    named = set(_TOKEN.findall(finding.message))
+    return [link for link in finding.links if link not in named]
 
 
 def gone_groups(closed) -> list[dict]:

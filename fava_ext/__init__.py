@@ -109,6 +109,17 @@ class _Page:
     def args(self, *names: str) -> dict[str, str]:
         return {name: request.args.get(name, "").strip() for name in names}
 
+    def source_of(self, finding) -> str:
+        """The original document of a finding's entry and its place in it (凭证号 and 第N行 of a
+        voucher, else the statement's or list's row), as the audit report cites it."""
+        from fundtrail.reports import evidence
+
+        books = self.fundtrail.books
+        entry = finding.entry
+        if books is None or not (getattr(entry, "meta", None) or {}).get("source"):
+            return ""
+        return evidence.where(books.master, entry)
+
 
 class Fundtrail(_Page, FavaExtensionBase):
     report_title = "资金总览"

@@ -352,3 +352,20 @@ def test_schedule_is_the_share_of_the_year_gone_by():
     assert schedule(datetime.date(2025, 4, 30)) == Decimal(4) / 12  # 33.3 % at the end of April
     assert schedule(datetime.date(2025, 12, 31)) == 1
     assert schedule(datetime.date(2024, 2, 15)) == (1 + Decimal(15) / 29) / 12
+
+
+def test_the_desk_names_each_finding_s_original_document_and_row(fava, demo_books):
+    """Beside the ledger line, the desk cites the original document as the audit report does:
+    a statement's row, a voucher's number."""
+    from fundtrail.reports import evidence
+
+    found = [f for f in all_findings(demo_books.entries, demo_books.options)
+             if (getattr(f.entry, "meta", None) or {}).get("source")]
+    assert found
+    html = fava.page("FundtrailFindings/?page=1")
+    cited = re.findall(r'<small class="ft-note">([^<]*)</small>', html)
+    shown = [f for f in found if f.id in html]
+    assert shown
+    for f in shown:
+        where = evidence.where(demo_books.master, f.entry)
+        assert ("第" in where or "凭证号" in where) and where in cited, (f.id, where)

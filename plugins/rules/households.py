@@ -77,11 +77,6 @@ def members(ctx) -> dict[str, list[Household]]:
     return ctx.flows.household_register.members()
 
 
-def _reds(ctx) -> list[Household]:
-    """The red households (脱贫户 and 监测户) with a 识别日期."""
-    return _graded(ctx, "红")
-
-
 def _reds_at_risk(ctx) -> list[Household]:
     """The red households benefit-skewed weighs: the graded ones and the red 监测户 without a
     识别日期 (at risk since before the books), one per household."""

@@ -17,6 +17,7 @@ from beancount.core import data
 from beancount.parser.grammar import ValueType
 
 from fundtrail import accounts as acc
+from fundtrail.directives import plain
 from fundtrail.importers import cells, columns
 from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import doc_key
@@ -284,8 +285,7 @@ def _promise(importer, path, number, row) -> dict:
     count = importer._cell(path, number, cells.amount, row.get("promise"), "承诺数量 promise")
     if count is None:
         return {}
-    text = f"{count:f}"
-    count = Decimal(text.rstrip("0").rstrip(".") if "." in text else text)
+    count = Decimal(plain(count))  # 3 for 3.00: the promise as the library writes it
     return {"promise_kind": cells.text(row.get("promise_kind")), "promise": count,
             "promise_unit": cells.text(row.get("promise_unit"))}
 

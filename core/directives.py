@@ -30,13 +30,14 @@ def number(value) -> Decimal | None:
 
 def number_or_none(value) -> Decimal | None:
     """`number`, None when the value is empty or no number (a rule's lenient reading of a
-    directive's metadata)."""
+    directive's metadata; "NaN" and "Infinity" are no number: they cannot be compared)."""
     if value is None or isinstance(value, str) and not value.strip():
         return None
     try:
-        return number(value.strip() if isinstance(value, str) else value)
+        got = number(value.strip() if isinstance(value, str) else value)
     except (InvalidOperation, ValueError):
         return None
+    return got if got is not None and got.is_finite() else None
 
 
 def plain(number: Decimal) -> str:

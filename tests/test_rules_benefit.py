@@ -232,3 +232,12 @@ def test_a_firm_across_many_projects_names_six_and_counts_them_all(tmp_path):
     assert "QH2024-007" not in found.message
     assert set(codes) <= set(found.links)
     assert found.as_json()["facts"]["codes"] == codes
+
+
+def test_a_roll_cell_read_leniently_is_a_finite_number_or_none():
+    from decimal import Decimal
+
+    from fundtrail.directives import number_or_none
+    assert number_or_none("1,200.50") == Decimal("1200.50") and number_or_none(3) == Decimal(3)
+    # NaN and Infinity parse as Decimals but cannot be compared with 0: they are no number
+    assert [number_or_none(v) for v in ("NaN", "-Infinity", " ", "x", None)] == [None] * 5

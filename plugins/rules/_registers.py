@@ -9,7 +9,8 @@ from fundtrail.registers import Household, id_no, read_rows
 
 __all__ = ["households", "id_no", "officials_rows", "register_problem"]
 
-REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册"}
+REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册",
+                  "screening": "部门筛查预警名单"}
 
 
 def households(ctx) -> dict[str, Household]:
@@ -23,9 +24,11 @@ def officials_rows(ctx) -> list[dict[str, str]]:
     return _officials(ctx)[0]
 
 
-def register_problem(ctx, kind: str, rule: str):
-    """A finding of `rule` when the register it needs is named but unusable, else nothing."""
-    problem = ctx.flows.household_register.problem if kind == "households" else _officials(ctx)[1]
+def register_problem(ctx, kind: str, rule: str, problem: str | None = None):
+    """A finding of `rule` when the register it needs is named but unusable, else nothing; a
+    register read elsewhere (the screening list) passes its `problem`."""
+    if problem is None:
+        problem = ctx.flows.household_register.problem if kind == "households" else _officials(ctx)[1]
     if problem:
         directive = next((e for e in ctx.flows.customs.get("register", ())
                           if e.values and e.values[0].value == kind), None)

@@ -38,6 +38,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
+from fundtrail.plugins.rules._registers import register_problem
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.rules.households import members
 from fundtrail.plugins.settings import DAYS, MONEY, WORDS, Setting
@@ -173,8 +174,7 @@ def _emit(ctx, rule: str, wanted: str):
 def screening_not_identified(ctx):
     problem = _register(ctx).problem
     if problem:  # a register named but unusable: said once, not silently judged empty
-        yield findings.emit("screening-not-identified", "register|screening", _entry(ctx),
-                            variant="no-register", register="部门筛查预警名单", problem=problem)
+        yield from register_problem(ctx, "screening", "screening-not-identified", problem)
         return
     yield from _emit(ctx, "screening-not-identified", "never")
 

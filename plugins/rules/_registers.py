@@ -7,7 +7,7 @@ from __future__ import annotations
 from fundtrail import findings
 from fundtrail.registers import Household, id_no, read_rows
 
-__all__ = ["households", "id_no", "officials_rows", "register_problem"]
+__all__ = ["households", "id_no", "officials_rows", "register_entry", "register_problem"]
 
 REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册",
                   "screening": "部门筛查预警名单"}
@@ -30,10 +30,15 @@ def register_problem(ctx, kind: str, rule: str, problem: str | None = None):
     if problem is None:
         problem = ctx.flows.household_register.problem if kind == "households" else _officials(ctx)[1]
     if problem:
-        directive = next((e for e in ctx.flows.customs.get("register", ())
-                          if e.values and e.values[0].value == kind), None)
-        yield findings.emit(rule, f"register|{kind}", directive, variant="no-register",
+        yield findings.emit(rule, f"register|{kind}", register_entry(ctx, kind), variant="no-register",
                             register=REGISTER_NAMES.get(kind, kind), problem=problem)
+
+
+def register_entry(ctx, kind: str):
+    """The `custom "register" "<kind>"` directive that names the register (the first), None
+    when there is none: where the register's findings sit."""
+    return next((e for e in ctx.flows.customs.get("register", ())
+                 if e.values and e.values[0].value == kind), None)
 
 
 def _officials(ctx) -> tuple[list[dict[str, str]], str]:

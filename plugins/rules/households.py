@@ -46,7 +46,7 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import HELP_DISTRIBUTION, HELP_SUBSIDY, ZERO, Help, id_no
-from fundtrail.plugins.rules._registers import households
+from fundtrail.plugins.rules._registers import households, register_entry
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.settings import DAYS, SHARE, Setting
 from fundtrail.registers import RISKS, Household
@@ -116,8 +116,7 @@ def _helps(ctx, person: str) -> list[Help]:
 
 
 def _register_entry(ctx):
-    return next((e for e in ctx.flows.customs.get("register", ())
-                 if e.values and e.values[0].value == "households"), None)
+    return register_entry(ctx, "households")
 
 
 def _who(ctx, h) -> str:

@@ -38,7 +38,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.plugins.rules._registers import register_problem
+from fundtrail.plugins.rules._registers import register_entry, register_problem
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.rules.households import members
 from fundtrail.plugins.settings import DAYS, MONEY, WORDS, Setting
@@ -63,8 +63,7 @@ def _register(ctx) -> ScreeningRegister:
 
 
 def _entry(ctx):
-    return next((e for e in ctx.flows.customs.get("register", ())
-                 if e.values and e.values[0].value == "screening"), None)
+    return register_entry(ctx, "screening")
 
 
 def _household(ctx, clue: Clue) -> Household | None:

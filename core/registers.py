@@ -142,12 +142,12 @@ class HouseholdRegister:
     register cannot be used, "" when it can or when the ledger names none) and `problems`
     (that reason and each malformed row, once)."""
 
-    __slots__ = ("path", "households", "problem", "problems", "_members", "_by_name")
+    __slots__ = ("path", "households", "problem", "problems", "_members", "_heads", "_by_name")
 
     def __init__(self, path: str = "", households=None, problem: str = "", problems=()):
         self.path, self.households = path, households if households is not None else {}
         self.problem, self.problems = problem, list(problems)
-        self._members = self._by_name = None
+        self._members = self._heads = self._by_name = None
 
     def members(self) -> dict[str, list[Household]]:
         """The rows by household (`Household.household`: 户编号, else ID number), in register
@@ -162,8 +162,12 @@ class HouseholdRegister:
 
     def heads(self) -> list[Household]:
         """One row per household, the one that stands for it: the first of its rows with a
-        识别日期, else its first."""
-        return [next((r for r in rows if r.identified), rows[0]) for rows in self.members().values()]
+        识别日期, else its first. Built once (shared: do not change it): the rules and each
+        village page of Fava ask for it."""
+        if self._heads is None:
+            self._heads = [next((r for r in rows if r.identified), rows[0])
+                           for rows in self.members().values()]
+        return self._heads
 
     def number_of(self, person: str) -> str:
         """The 户编号 the register gives a person (an ID number in normal form), "" when none."""

@@ -69,7 +69,7 @@ def _graded(ctx, colour: str) -> list[Household]:
 
 def _heads(ctx) -> list[Household]:
     """One row per household (`HouseholdRegister.heads`)."""
-    return ctx.memo("rules.household_heads", ctx.flows.household_register.heads)
+    return ctx.flows.household_register.heads()
 
 
 def members(ctx) -> dict[str, list[Household]]:

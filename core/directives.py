@@ -47,6 +47,13 @@ def plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def flag(value) -> bool:
+    """A yes/no field: beancount's TRUE/FALSE, or the same written as a string (是/否 too)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "yes", "1", "是", "y")
+    return bool(value)
+
+
 def iso_date(value) -> datetime.date:
     """A date, or a date written as YYYY-MM-DD text."""
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value).strip())

@@ -22,6 +22,7 @@ from fundtrail.directives import (
     MasterDataError,
     custom_key,
     custom_values,
+    flag,
     meta_text,
     meta_texts,
 )
@@ -231,7 +232,7 @@ class MasterData:
             code=code, account=entry.account, doc_no=meta_text(meta, "doc_no"),
             title=meta_text(meta, "name"), level=level, func_code=meta_text(meta, "func_code"),
             amount=typed.num("amount"), issued=typed.date("issued"),
-            earmarked=_flag(meta.get("earmarked", True)), direct=_flag(meta.get("direct", False)))
+            earmarked=flag(meta.get("earmarked", True)), direct=flag(meta.get("direct", False)))
 
     def _add_project(self, entry: data.Open) -> None:
         meta, typed = entry.meta, Fields(self, entry)
@@ -329,10 +330,3 @@ _CUSTOM_READERS = {
     "register": _read_register,
     **_assets.READERS,
 }
-
-
-def _flag(value) -> bool:
-    """A yes/no field: beancount's TRUE/FALSE, or the same written as a string (是/否 too)."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "yes", "1", "是", "y")
-    return bool(value)

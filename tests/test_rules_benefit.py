@@ -241,3 +241,10 @@ def test_a_roll_cell_read_leniently_is_a_finite_number_or_none():
     assert number_or_none("1,200.50") == Decimal("1200.50") and number_or_none(3) == Decimal(3)
     # NaN and Infinity parse as Decimals but cannot be compared with 0: they are no number
     assert [number_or_none(v) for v in ("NaN", "-Infinity", " ", "x", None)] == [None] * 5
+
+
+def test_without_a_register_the_rolls_own_mark_says_who_is_registered(tmp_path):
+    rows = [roll("QH2024-001", "务工", n) for n in (1, 2, 3)]
+    rows += [roll("QH2024-001", "务工", n, registered="否") for n in (4, 5)]
+    found = run(tmp_path, "benefit-promise-unkept", project("QH2024-001"), *rows, as_of="2024-12-31")
+    assert [dict(f.facts)["reached"] for f in found] == ["3"]

@@ -47,7 +47,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.directives import number_or_none, plain
+from fundtrail.directives import flag, number_or_none, plain
 from fundtrail.flows import ZERO, id_no, payee_key
 from fundtrail.plugins.settings import BOOL, DAYS, INTEGER, SHARE, TABLE, WORDS, Setting
 from fundtrail.registers import person_key
@@ -120,7 +120,7 @@ def reached(ctx, rows, unit: str, registered) -> Decimal:
         number, name = id_no(meta.get("id_no")), str(meta.get("person") or "").strip()
         village = ctx.master.place_name(str(meta.get("village") or ""))
         if registered is None:
-            ok = str(meta.get("registered") or "").strip() in ("是", "TRUE", "True", "1")
+            ok = flag(meta.get("registered") or "")  # the roll's own 是/否 mark
         else:
             ok = registered.person(number, name, village) is not None
         if ok:

@@ -104,14 +104,15 @@ def at_risk(found) -> Decimal:
     """The money at stake in `found`, each sum counted once: findings of the same amount that
     share an entry, project or fund (a payment both over budget and unallotted, a project's
     unspent money both overdue and behind schedule) count it once."""
-    clusters: list[tuple[Decimal, set[str]]] = []
+    clusters: dict[Decimal, list[set[str]]] = {}  # amount -> the link sets counted for it
     for f in found:
         if not f.amount:
             continue
         links = set(f.links) or {f.id}
-        joined = [c for c in clusters if c[0] == f.amount and c[1] & links]
-        for c in joined:
-            clusters.remove(c)
-            links |= c[1]
-        clusters.append((f.amount, links))
-    return sum((amount for amount, _ in clusters), Decimal(0))
+        same = clusters.setdefault(f.amount, [])
+        kept = [c for c in same if not c & links]
+        for c in same:
+            if c & links:
+                links |= c
+        same[:] = [*kept, links]
+    return sum((amount * len(sets) for amount, sets in clusters.items()), Decimal(0))

@@ -58,16 +58,16 @@ def closed_on(finding: Finding) -> datetime.date | None:
     return max(days) if days else None
 
 
-def quarter_ends(start: datetime.date, end: datetime.date) -> list[datetime.date]:
-    """The quarter ends in [start, end), in order."""
-    out = []
-    year, quarter = start.year, (start.month - 1) // 3 + 1
+def quarter_ends(start: datetime.date, stop: datetime.date):
+    """The quarter ends after `start` up to `stop`, in order."""
+    year, month = start.year, (start.month - 1) // 3 * 3 + 3
     while True:
-        day = datetime.date(year + (quarter == 4), quarter * 3 % 12 + 1, 1) - datetime.timedelta(days=1)
-        if day >= end:
-            return out
-        out.append(day)
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+        end = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
+        if end > stop:
+            return
+        if end > start:
+            yield end
+        year, month = (year + 1, 3) if month == 12 else (year, month + 3)
 
 
 def order(found) -> list[Finding]:
@@ -86,7 +86,9 @@ def finding_set(start: datetime.date, end: datetime.date,
     closed = [f for f in at_end if f.date and f.date < start and is_closed(f)
               and (closed_on(f) or start) >= start]
     before = start - datetime.timedelta(days=1)
-    for day in reversed([before, *quarter_ends(start, end)]):  # the latest sighting first
+    # the day before the period, then its quarter ends in [start, end)
+    days = [before, *quarter_ends(before, end - datetime.timedelta(days=1))]
+    for day in reversed(days):  # the latest sighting first
         for f in run(day):
             if f.id in seen or (day == before and is_closed(f)) or \
                     (is_closed(f) and (closed_on(f) or start) < start):
@@ -102,14 +104,15 @@ def at_risk(found) -> Decimal:
     """The money at stake in `found`, each sum counted once: findings of the same amount that
     share an entry, project or fund (a payment both over budget and unallotted, a project's
     unspent money both overdue and behind schedule) count it once."""
-    clusters: list[tuple[Decimal, set[str]]] = []
+    clusters: dict[Decimal, list[set[str]]] = {}  # amount -> the link sets counted for it
     for f in found:
         if not f.amount:
             continue
         links = set(f.links) or {f.id}
-        joined = [c for c in clusters if c[0] == f.amount and c[1] & links]
-        for c in joined:
-            clusters.remove(c)
-            links |= c[1]
-        clusters.append((f.amount, links))
-    return sum((amount for amount, _ in clusters), Decimal(0))
+        same = clusters.setdefault(f.amount, [])
+        kept = [c for c in same if not c & links]
+        for c in same:
+            if c & links:
+                links |= c
+        same[:] = [*kept, links]
+    return sum((amount * len(sets) for amount, sets in clusters.items()), Decimal(0))

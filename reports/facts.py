@@ -87,8 +87,10 @@ def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
 def finding_set(books, period: Period, settings: dict | None = None) -> periods.FindingSet:
     """The findings the report, the spreadsheet and the desk list for `period`
     (fundtrail.periods.finding_set: the period's own, earlier ones still open, those closed in it)."""
+    # the books' own settings, given or not, are one key: the set is assembled once
+    settings = settings if settings is not None else check_settings(books)
     return books.index.memo(("reports.finding_set", period.start, period.end,
-                             repr(sorted((settings or {}).items()))),
+                             repr(sorted(settings.items()))),
                             lambda: periods.finding_set(period.start, period.end,
                                                         lambda day: checks_at(books, day, settings)))
 

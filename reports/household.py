@@ -185,11 +185,16 @@ def card_context(books, family: Family, year: int) -> dict:
 
 def card_pdf(books, family: Family, year: int, issued: datetime.date | None = None) -> bytes:
     """The household's statement for the year as one A4 page."""
+    return render.pdf_of(card_html(books, family, year, issued))
+
+
+def card_html(books, family: Family, year: int, issued: datetime.date | None = None) -> str:
+    """The HTML `card_pdf` renders (a village's cards render in parallel: reports.batch)."""
     context = card_context(books, family, year)
     title = f"{year}年度到户帮扶资金明白卡"
     issuer = f"{family.village}村民委员会" if family.village else ""
-    return render.pdf("household.html", books, title=title, header=title, issuer=issuer,
-                      issued=issued or datetime.date.today(), **context)
+    return render.html("household.html", books, title=title, header=title, issuer=issuer,
+                       issued=issued or datetime.date.today(), **context)
 
 
 def card_for(books, key: str, year: int) -> bytes:

@@ -25,6 +25,7 @@ import re
 
 from fundtrail import assets
 from fundtrail.flows import SUBSIDY
+from fundtrail.idno import id_no
 from fundtrail.plugins.rules.progress import overdue_stage
 from fundtrail.plugins.rules.related_parties import Officials
 from fundtrail.registers import read_rows
@@ -214,7 +215,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     totals.update(households_q=sum((f.amount for f in paid), ZERO),
                   households_cum=sum((f.amount for f in households), ZERO),
                   balance=totals["received_cum"] - totals["spent_cum"],
-                  households=len({r["id_no"] or r["name"] for r in rows}), payments=len(rows))
+                  households=len({id_no(r["id_no"]) or r["name"] for r in rows}), payments=len(rows))
     posted = posted or first_workday_after(period.end)
     project_list = project_rows(books, codes, period.end)
     summary = assets.summary(master, books.index.asset_book, village, period.start, period.end)

@@ -1,8 +1,8 @@
 """`fundtrail report village|county|audit|household|all`: the public notices, the auditor's PDF
 and the household statements (明白卡).
 
-One command loads the books once for every report it writes; `village --all` and `all` render
-their PDFs in parallel worker processes (fundtrail.reports.batch)."""
+One command loads the books once for every report it writes; `village --all`, `household --all`
+and `all` render their PDFs in parallel worker processes (fundtrail.reports.batch)."""
 
 from __future__ import annotations
 
@@ -159,11 +159,9 @@ def household(ledger, year, household, village, every, out):
         chosen = [found]
     period = Period.parse(str(year))
     require_period(books, period.start, period.end, str(year))
-    with click.progressbar(chosen, label="生成明白卡 rendering household statements", show_pos=True,
-                           file=sys.stderr) as bar:
-        for family in bar:
-            write(out / f"{year}-明白卡-{family.number}.pdf",
-                  lambda family=family: cards.card_pdf(books, family, year), quiet=every)
+    jobs = [(f"{year}-明白卡-{family.number}.pdf",
+             lambda family=family: cards.card_html(books, family, year)) for family in chosen]
+    _render(jobs, out, "生成明白卡 rendering household statements", quiet=every)
     if every:
         click.echo(f"已生成 {len(chosen)} 份明白卡 wrote {len(chosen)} household statements to {out}/")
 

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import ZERO, date_of
+from fundtrail.periods import quarter_ends
 from fundtrail.plugins.settings import DAYS, SHARE, WORDS, Setting
 
 SETTINGS = (
@@ -40,18 +41,6 @@ SETTINGS = (
     Setting("retention_share", SHARE, 0.05, "质保金占预算的比例", high=1),
 )
 YEAR = 365
-
-
-def quarter_ends(start: datetime.date, stop: datetime.date):
-    """The quarter ends after `start` up to `stop`."""
-    year, month = start.year, (start.month - 1) // 3 * 3 + 3
-    while True:
-        end = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
-        if end > stop:
-            return
-        if end > start:
-            yield end
-        year, month = (year + 1, 3) if month == 12 else (year, month + 3)
 
 
 _ONE, _YEAR = Decimal(1), Decimal(YEAR)

@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fundtrail import banks
 from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import STATEMENT, STATEMENT_HEAD
@@ -49,13 +50,6 @@ VOCABULARY = {f.id: f.names for f in STATEMENT.fields if f.names}
 META_LABELS = STATEMENT_HEAD.names()  # labels of the metadata lines -> what their value is
 # bank names as the lines above a header or a file name write them (never words that merely
 # occur in the rows: 建设局, 交通运输局, 工商所 name no bank)
-BANKS = [("工商银行", "ICBC"), ("工行", "ICBC"), ("农业银行", "ABC"), ("农行", "ABC"), ("中国银行", "BOC"),
-         ("中行", "BOC"), ("建设银行", "CCB"), ("建行", "CCB"), ("交通银行", "BOCOM"), ("交行", "BOCOM"),
-         ("邮政储蓄", "PSBC"), ("邮储", "PSBC"), ("招商银行", "CMB"), ("招行", "CMB"), ("中信银行", "CITIC"),
-         ("兴业银行", "CIB"), ("浦发", "SPDB"), ("浦东发展", "SPDB"), ("民生银行", "CMBC"),
-         ("光大银行", "CEB"), ("华夏银行", "HXB"), ("广发银行", "CGB"), ("平安银行", "PAB"),
-         ("农村商业银行", "RCB"), ("农商银行", "RCB"), ("农商行", "RCB"), ("信用合作", "RCC"),
-         ("信用社", "RCC"), ("村镇银行", "VTB")]
 UNKNOWN_BANK = "UNKNOWN"  # the draft's bank when neither the file nor --bank names one
 DATES = cells.DATE_FORMATS + ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S",
                               "%Y/%m/%d %H:%M", "%Y%m%d %H:%M:%S", "%Y%m%d%H%M%S", "%Y.%m.%d %H:%M:%S",
@@ -419,11 +413,11 @@ def _bank(text: str, given: str | None) -> str:
     """The bank's code: from --bank (a name or a code), else from `text` (the lines above the
     header and the file name); UNKNOWN_BANK when neither tells it."""
     if given:
-        code = next((code for word, code in BANKS if word in given), None)
+        code = banks.code_in(given)
         if code or not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", given):
             return code or UNKNOWN_BANK
         return given.upper()
-    return next((code for word, code in BANKS if word in text), UNKNOWN_BANK)
+    return banks.code_in(text) or UNKNOWN_BANK
 
 
 def suggest(path, bank: str | None = None) -> Suggestion:

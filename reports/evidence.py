@@ -21,6 +21,7 @@ import re
 from pathlib import PurePosixPath
 
 from fundtrail import accounts as acc
+from fundtrail import banks
 
 ACCOUNT = re.compile(r"(?<![A-Za-z])(?:Assets|Liabilities|Equity|Income|Expenses)(?::[A-Za-z0-9][A-Za-z0-9\-]*)+")
 FILE = re.compile(r"(?<![\w])(?:[\w\-]+/)*[\w\-]+(?:\.[\w\-]+)*\.(?:beancount|toml|xml|csv|xlsx|xls|json|txt|pdf)"
@@ -50,17 +51,13 @@ def account_name(master, account: str) -> str:
     return leaf
 
 
-BANKS = {"ICBC": "工商银行", "ABC": "农业银行", "BOC": "中国银行", "CCB": "建设银行",
-         "PSBC": "邮储银行", "BOCOM": "交通银行", "RCC": "农村信用社", "RCB": "农商银行"}
-
-
 def bank_label(master, account: str) -> str:
     """The bank and the account number's last four digits, from the account's `open`."""
     entry = master.accounts.get(account)
     meta = entry.meta if entry is not None else {}
     number = re.sub(r"\D", "", str(meta.get("account_no", "")))
     bank = str(meta.get("bank", "") or "")
-    bank = BANKS.get(bank.upper(), bank)
+    bank = banks.name(bank) if bank else ""
     return "　".join(filter(None, (bank, f"账号尾号{number[-4:]}" if number else "")))
 
 

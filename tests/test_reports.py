@@ -235,3 +235,18 @@ def test_the_evidence_line_beside_a_message_names_the_links_the_message_does_not
     finding = SimpleNamespace(links=("REQ-1", "REQ-12", "QH2024-0001", "VOU-9"),
                               message="付款REQ-12，项目QH2024-0001。")
     assert audit.unnamed_links(finding) == ["REQ-1", "VOU-9"]  # REQ-1 is not named by REQ-12
+
+
+def test_a_local_bank_s_code_is_named_in_chinese(demo_books):
+    """The reconciliation names each account's bank in Chinese: a known code by its name, a local
+    bank's code (QHRCB) by its kind (农商银行), never the ASCII code."""
+    from fundtrail import banks
+    from fundtrail.reports import evidence
+
+    local = [a for a, e in demo_books.master.accounts.items() if (e.meta or {}).get("bank") == "QHRCB"]
+    assert local
+    for account in local:
+        label = evidence.bank_label(demo_books.master, account)
+        assert label.startswith("农商银行　账号尾号") and "QHRCB" not in label
+    assert banks.name("icbc") == "工商银行" and banks.code_in("中国农业银行对公账户") == "ABC"
+    assert banks.name("青禾农商行") == "青禾农商行"  # a name already Chinese stays as it is

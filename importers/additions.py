@@ -82,7 +82,8 @@ class Additions:
         self.count = 0
         self.opened: dict[str, datetime.date] = {}  # account -> its first open, books and additions
         self.closed: dict[str, datetime.date] = {}  # account -> its first close
-        for entry in _opens_closes(books):
+        self.accounts_of = _opens_closes(books)  # the books' `open`s and `close`s
+        for entry in self.accounts_of:
             self._frame(entry)
 
     def _frame(self, entry) -> None:
@@ -141,7 +142,7 @@ class Additions:
         out, books, options = list(self.found), self.books, self.options
         if not self.count:
             return out
-        accounts_of = _opens_closes(books)
+        accounts_of = self.accounts_of
         frame = sorted(accounts_of + self.opens, key=data.entry_sortkey)
         out += validation.validate_open_close(frame, options)
         out += self._inactive(frame) + self._currency(frame)
@@ -154,7 +155,7 @@ class Additions:
             out += [Own(e.source, e.message, e.entry) if id(getattr(e.entry, "meta", None)) in mine else e
                     for e in _balances(books, options, self._daily() + self.balances + self.complex,
                                        accounts_of + self.opens, touched, self.earliest)]
-        out += _seals(books, options, self.in_seal)
+        out += _seals(books, options, self.in_seal, self.through)
         return out
 
     def _daily(self) -> list:
@@ -210,15 +211,6 @@ def _errors(slot: list, message: str) -> list:
     """The errors of one summary slot (`_count`): one per entry, each at its own row while kept."""
     count, metas = slot
     return [Own(meta, message, None) for meta in metas] + [Own(metas[-1], message, None)] * (count - len(metas))
-
-
-def problems(books: list, options: dict, additions: list) -> list:
-    """The errors a load of `books` + `additions` would give, among the checks above (the caller
-    filters the ones the books had already)."""
-    check = Additions(books, options)
-    for entry in additions:
-        check.add(entry)
-    return check.problems()
 
 
 def _parse_back(chunk: list) -> list:
@@ -299,14 +291,13 @@ def _balances(books, options, additions, accounts_of, touched, earliest: datetim
     return errors
 
 
-def _seals(books, options, additions) -> list:
-    """The seal check of the books with the additions, when one falls in a sealed period. An
-    addition is checked as the entry the ledger file will hold (made by an importer, it may
+def _seals(books, options, additions, through: datetime.date | None) -> list:
+    """The seal check of the books with the additions, when one falls in a sealed period (on or
+    before `through`, the last seal's day, None when the books have no seal or no main file).
+    An addition is checked as the entry the ledger file will hold (made by an importer, it may
     carry no file name yet, or "<import>")."""
-    sealed = seals.read_seals(books)
-    if not sealed or not options.get("filename"):
+    if through is None:
         return []
-    through = sealed[-1].through
     written = [e if not str((e.meta or {}).get("filename", "<")).startswith("<") else
                e._replace(meta={**(e.meta or {}), "filename": options["filename"], "lineno": 0})
                for e in additions if e.date <= through]

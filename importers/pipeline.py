@@ -29,7 +29,7 @@ from beancount.core import data
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
 from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
-from fundtrail.importers.base import Extraction, filed_date
+from fundtrail.importers.base import Extraction, filed_date, sourced
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
@@ -298,7 +298,7 @@ class _Plan:
         body = _Body()
         held = txns = openings = balances = 0
         for entry in controls.checked(ex.entries, ex.path):
-            entry = type(entry)({"source": source, **entry.meta}, *entry[1:])  # base.with_source
+            entry = sourced(entry, source)
             if ctx.holds(entry):
                 held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue

@@ -155,8 +155,9 @@ class _Body:
     def __len__(self) -> int:
         return self.count
 
-    def add(self, entry, keep: bool = False) -> None:
-        text = ("\n" + entry_text(entry)).encode()
+    def add(self, entry, keep: bool = False, text: str | None = None) -> None:
+        """Append `entry`; `text`, when rendered already, is a line break, then its entry_text."""
+        text = (text if text is not None else "\n" + entry_text(entry)).encode()
         self.count += 1
         if keep:
             self._close()
@@ -303,8 +304,9 @@ class _Plan:
                 held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue
             opening = isinstance(entry, data.Transaction) and is_opening(entry)
-            body.add(entry, opening)
-            self.check.add(entry)
+            text = "\n" + entry_text(entry)  # rendered once: written, and parsed back by the check
+            body.add(entry, opening, text)
+            self.check.add(entry, text)
             ctx.add([entry], keep=opening or not isinstance(entry, data.Transaction))
             txns += isinstance(entry, data.Transaction)
             openings += opening

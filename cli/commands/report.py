@@ -16,6 +16,7 @@ from fundtrail.cli.commands.common import (
     Year,
     load_books,
     out_help,
+    rendering,
     require_period,
     workspace_reports,
     write,
@@ -87,18 +88,12 @@ def _quarter(text: str):
 def _render(jobs, out, label: str, quiet: bool) -> None:
     """Write each (file name, HTML maker) as a PDF, rendered in parallel, with a progress bar."""
     from fundtrail.reports import batch
-    from fundtrail.reports.render import MissingFont
 
-    try:
-        with click.progressbar(length=len(jobs), label=label, show_pos=True, file=sys.stderr) as bar:
-            for name, content in batch.render_all(jobs):
-                write(out / name, content, quiet=quiet)
-                bar.update(1)
-    except MissingFont as error:
-        raise click.ClickException(str(error)) from None
-    except NotImplementedError as error:  # chinese_calendar knows a fixed range of years
-        raise click.ClickException(f"节假日日历不含该年份, 请升级 chinesecalendar "
-                                   f"the holiday calendar lacks that year: {error}") from None
+    with rendering(), click.progressbar(length=len(jobs), label=label, show_pos=True,
+                                        file=sys.stderr) as bar:
+        for name, content in batch.render_all(jobs):
+            write(out / name, content, quiet=quiet)
+            bar.update(1)
 
 
 @report.command(help="县级年度项目资金公告 The county's annual disclosure.")

@@ -61,8 +61,8 @@ _MAC_SIZE = 32
 _CHUNK = 4096  # entries per marshal record: the plain data of one chunk at a time is alive
 _UNHASHED_DIRS = ("documents", "inbox", "reports", "__pycache__")  # listed, not read
 _OUTPUT_DIR = "reports"  # the workspace's generated outputs: neither read nor listed
-_MEMO_KEPT = ("review",)
-_BROKEN = (ValueError, EOFError, TypeError, IndexError, KeyError, OverflowError, ArithmeticError)  # what the load derived and kept with the flow index: the findings
+_MEMO_KEPT = ("review",)  # what the load derived and kept with the flow index: the findings
+_BROKEN = (ValueError, EOFError, TypeError, IndexError, KeyError, OverflowError, ArithmeticError)  # a file that does not decode
 
 
 class KeptError(NamedTuple):
@@ -199,31 +199,31 @@ class _Encoder:
         """A transaction's postings, flat: (account, number, currency, flag, meta) for each when
         every one is a plain posting (no cost, no price; meta its line alone when it holds only
         its place in the entry's file), else (_POSTINGS, each encoded by itself)."""
-        flat = []
+        flat, plain = [], self.plain
         for p in postings:
-            units, meta = p.units, p.meta
-            if type(p) is not data.Posting or type(units) is not amount.Amount \
-                    or type(units.number) is not Decimal or p.cost is not None or p.price is not None:
+            item = plain(p, filename)
+            if item is None:
                 return (_POSTINGS, tuple(self.posting(q, filename) for q in postings))
-            if type(meta) is dict and len(meta) == 2 and next(iter(meta)) == "filename" \
-                    and meta["filename"] == filename and type(meta.get("lineno")) is int:
-                meta = meta["lineno"]  # the usual posting meta: its line in its entry's file
-            else:
-                meta = self.meta(meta)
-            flat += (p.account, str(units.number), units.currency, p.flag, meta)
+            flat += item
         return tuple(flat)
 
     def posting(self, p, filename):
+        item = self.plain(p, filename)
+        return item if item is not None else self.value(p)
+
+    def plain(self, p, filename):
+        """(account, number, currency, flag, meta) of a plain posting (no cost, no price), its meta
+        its line alone when it holds only its place in the entry's file; None for another."""
         units, meta = p.units, p.meta
-        if type(p) is data.Posting and type(units) is amount.Amount and type(units.number) is Decimal \
-                and p.cost is None and p.price is None:
-            if type(meta) is dict and len(meta) == 2 and meta.get("filename") == filename \
-                    and type(meta.get("lineno")) is int and list(meta) == ["filename", "lineno"]:
-                meta = meta["lineno"]  # the usual posting meta: its line in its entry's file
-            else:
-                meta = self.meta(meta)
-            return (p.account, str(units.number), units.currency, p.flag, meta)
-        return self.value(p)
+        if type(p) is not data.Posting or type(units) is not amount.Amount \
+                or type(units.number) is not Decimal or p.cost is not None or p.price is not None:
+            return None
+        if type(meta) is dict and len(meta) == 2 and next(iter(meta)) == "filename" \
+                and meta["filename"] == filename and type(meta.get("lineno")) is int:
+            meta = meta["lineno"]  # the usual posting meta: its line in its entry's file
+        else:
+            meta = self.meta(meta)
+        return (p.account, str(units.number), units.currency, p.flag, meta)
 
     def record(self, value):
         index = _RECORD_INDEX.get(type(value))

@@ -89,7 +89,7 @@ class VerifiedPeriods:
         # the files the parser read (options_map["include"]): an entry's `filename` and `lineno`
         # metadata can be written in the books, and must not lead the memory to another text
         self.files = frozenset(files) if files is not None else None
-        self.starts: dict[str, list[int]] | None = None
+        self.starts: dict[str, tuple[list[int], frozenset[int]]] | None = None
         self.path = Path(root) / CACHE_FILE
         self.context = hashlib.blake2b(VERSION + Path(main_file).read_bytes(), digest_size=16).digest()
         # seal hash -> (fingerprint, {filename: (file hash, fingerprint of its entries)})
@@ -146,9 +146,12 @@ class VerifiedPeriods:
                 meta = entry.meta or {}
                 if "lineno" in meta:
                     starts.setdefault(meta.get("filename"), set()).add(meta["lineno"])
-            self.starts = {name: sorted(lines) for name, lines in starts.items()}
-        known = self.starts.get(filename, [])
-        return sorted(set(known).union(e.meta["lineno"] for e in items))
+            self.starts = {name: (sorted(lines), frozenset(lines)) for name, lines in starts.items()}
+        known, known_set = self.starts.get(filename, ([], frozenset()))
+        lines = {e.meta["lineno"] for e in items}
+        if lines <= known_set:  # the usual: the period's entries are among those loaded
+            return known
+        return sorted(lines | known_set)
 
     def _text(self, filename: str) -> bytes | None:
         if filename not in self.texts:

@@ -75,6 +75,7 @@ class Additions:
         sealed = seals.read_seals(books) if options.get("filename") else []
         self.through = sealed[-1].through if sealed else None
         self.opens, self.balances, self.in_seal, self.complex, self.chunk, self.found = [], [], [], [], [], []
+        self.texts: list = []  # the text written for each entry of `chunk` (None: rendered at flush)
         self.sums: dict[tuple, Decimal] = collections.defaultdict(Decimal)  # (day, account, currency)
         self.uses: dict[tuple, list] = {}  # (day, account, allowed after its close) -> [entries, metas]
         self.currencies: dict[tuple, list] = {}  # (account, currency) -> [postings, metas] (`_count`)
@@ -82,7 +83,8 @@ class Additions:
         self.count = 0
         self.opened: dict[str, datetime.date] = {}  # account -> its first open, books and additions
         self.closed: dict[str, datetime.date] = {}  # account -> its first close
-        for entry in _opens_closes(books):
+        self.accounts_of = _opens_closes(books)  # the books' `open`s and `close`s
+        for entry in self.accounts_of:
             self._frame(entry)
 
     def _frame(self, entry) -> None:
@@ -101,7 +103,9 @@ class Additions:
         closed = self.closed.get(account)
         return closed is not None and day > closed and not after_close
 
-    def add(self, entry) -> None:
+    def add(self, entry, text: str | None = None) -> None:
+        """Take one addition; `text`, when the caller has rendered it already, is the text
+        written for it (a line break, then its entry_text)."""
         self.count += 1
         if self.through and entry.date <= self.through:
             self.in_seal.append(entry)
@@ -127,21 +131,23 @@ class Additions:
                 else:
                     self.complex.append(entry)
         self.chunk.append(entry)
+        self.texts.append(text)
         if len(self.chunk) >= CHUNK:
             self._flush()
 
     def _flush(self) -> None:
-        self.found += _parse_back(self.chunk)
+        self.found += _parse_back(self.chunk, [t if t is not None else "\n" + entry_text(e)
+                                               for e, t in zip(self.chunk, self.texts, strict=True)])
         self.found += [Own(e.source, e.message, e.entry) for e in
                        validation.validate_check_transaction_balances(self.chunk, self.options)]
-        self.chunk = []
+        self.chunk, self.texts = [], []
 
     def problems(self) -> list:
         self._flush()
         out, books, options = list(self.found), self.books, self.options
         if not self.count:
             return out
-        accounts_of = _opens_closes(books)
+        accounts_of = self.accounts_of
         frame = sorted(accounts_of + self.opens, key=data.entry_sortkey)
         out += validation.validate_open_close(frame, options)
         out += self._inactive(frame) + self._currency(frame)
@@ -154,7 +160,7 @@ class Additions:
             out += [Own(e.source, e.message, e.entry) if id(getattr(e.entry, "meta", None)) in mine else e
                     for e in _balances(books, options, self._daily() + self.balances + self.complex,
                                        accounts_of + self.opens, touched, self.earliest)]
-        out += _seals(books, options, self.in_seal)
+        out += _seals(books, options, self.in_seal, self.through)
         return out
 
     def _daily(self) -> list:
@@ -212,23 +218,14 @@ def _errors(slot: list, message: str) -> list:
     return [Own(meta, message, None) for meta in metas] + [Own(metas[-1], message, None)] * (count - len(metas))
 
 
-def problems(books: list, options: dict, additions: list) -> list:
-    """The errors a load of `books` + `additions` would give, among the checks above (the caller
-    filters the ones the books had already)."""
-    check = Additions(books, options)
-    for entry in additions:
-        check.add(entry)
-    return check.problems()
-
-
-def _parse_back(chunk: list) -> list:
-    """Problems of the text written for `chunk`, parsed back."""
+def _parse_back(chunk: list, texts: list[str]) -> list:
+    """Problems of the text written for `chunk` (`texts`, one for each entry), parsed back."""
     if not chunk:
         return []
-    text = "".join("\n" + entry_text(e) for e in chunk)
+    text = "".join(texts)
     parsed, errors, _ = parser.parse_string(text)
     out = [ParseProblem(f"写入的分录无法解析 the text written does not parse: {error.message}",
-                        _at_line(chunk, text, error.source.get("lineno", 0) if error.source else 0))
+                        _at_line(chunk, texts, error.source.get("lineno", 0) if error.source else 0))
            for error in errors]
     if not errors and len(parsed) != len(chunk):
         out.append(ParseProblem("写入的分录数与导入的不符 the text written holds "
@@ -236,11 +233,11 @@ def _parse_back(chunk: list) -> list:
     return out
 
 
-def _at_line(chunk: list, text: str, line: int):
+def _at_line(chunk: list, texts: list[str], line: int):
     """The entry whose text holds line `line` of the chunk's text."""
     at = 1
-    for entry in chunk:
-        at += ("\n" + entry_text(entry)).count("\n")
+    for entry, text in zip(chunk, texts, strict=True):
+        at += text.count("\n")
         if at >= line:
             return entry
     return chunk[-1]
@@ -299,14 +296,13 @@ def _balances(books, options, additions, accounts_of, touched, earliest: datetim
     return errors
 
 
-def _seals(books, options, additions) -> list:
-    """The seal check of the books with the additions, when one falls in a sealed period. An
-    addition is checked as the entry the ledger file will hold (made by an importer, it may
+def _seals(books, options, additions, through: datetime.date | None) -> list:
+    """The seal check of the books with the additions, when one falls in a sealed period (on or
+    before `through`, the last seal's day, None when the books have no seal or no main file).
+    An addition is checked as the entry the ledger file will hold (made by an importer, it may
     carry no file name yet, or "<import>")."""
-    sealed = seals.read_seals(books)
-    if not sealed or not options.get("filename"):
+    if through is None:
         return []
-    through = sealed[-1].through
     written = [e if not str((e.meta or {}).get("filename", "<")).startswith("<") else
                e._replace(meta={**(e.meta or {}), "filename": options["filename"], "lineno": 0})
                for e in additions if e.date <= through]

@@ -151,7 +151,12 @@ def workspace_path(path, root: Path) -> str:
 def with_source(entries, source: str) -> list:
     """Copies of `entries` whose metadata name the document they came from."""
     with gcpause.paused():  # all kept: the cyclic GC would rescan them all (see statement.py)
-        return [type(e)({"source": source, **e.meta}, *e[1:]) for e in entries]
+        return [sourced(e, source) for e in entries]
+
+
+def sourced(entry, source: str):
+    """A copy of `entry` whose metadata name the document it came from."""
+    return type(entry)({"source": source, **entry.meta}, *entry[1:])
 
 
 def posting(account: str, number, meta: dict | None = None) -> data.Posting:

@@ -29,7 +29,7 @@ from beancount.core import data
 from fundtrail import gcpause, history, loading, lock
 from fundtrail.findings import Finding
 from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
-from fundtrail.importers.base import Extraction, filed_date
+from fundtrail.importers.base import Extraction, filed_date, sourced
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
 from fundtrail.importers.registers import held_master, master_key, same_open
@@ -155,8 +155,9 @@ class _Body:
     def __len__(self) -> int:
         return self.count
 
-    def add(self, entry, keep: bool = False) -> None:
-        text = ("\n" + entry_text(entry)).encode()
+    def add(self, entry, keep: bool = False, text: str | None = None) -> None:
+        """Append `entry`; `text`, when rendered already, is a line break, then its entry_text."""
+        text = (text if text is not None else "\n" + entry_text(entry)).encode()
         self.count += 1
         if keep:
             self._close()
@@ -298,13 +299,14 @@ class _Plan:
         body = _Body()
         held = txns = openings = balances = 0
         for entry in controls.checked(ex.entries, ex.path):
-            entry = type(entry)({"source": source, **entry.meta}, *entry[1:])  # base.with_source
+            entry = sourced(entry, source)
             if ctx.holds(entry):
                 held += isinstance(entry, data.Transaction) and not is_opening(entry)
                 continue
             opening = isinstance(entry, data.Transaction) and is_opening(entry)
-            body.add(entry, opening)
-            self.check.add(entry)
+            text = "\n" + entry_text(entry)  # rendered once: written, and parsed back by the check
+            body.add(entry, opening, text)
+            self.check.add(entry, text)
             ctx.add([entry], keep=opening or not isinstance(entry, data.Transaction))
             txns += isinstance(entry, data.Transaction)
             openings += opening

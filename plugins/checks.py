@@ -229,9 +229,14 @@ def review(entries, settings) -> tuple[list[findings.Finding], list]:
     time, then Fava's pages and the CLI ask again for the same books (in a new list, as
     beancount re-sorts after each plugin), which costs one identity comparison, not a rerun."""
     index = FlowIndex.of(entries)
-    found, errors = index.memo(("review", repr(sorted(settings.items()))),
-                               lambda: _review(index.entries, settings))
+    found, errors = index.memo(review_key(settings), lambda: _review(index.entries, settings))
     return list(found), list(errors)  # the caller's to sort or extend
+
+
+def review_key(settings) -> tuple:
+    """The key `review` keeps its result under in the flow index's memo (and the cache of the
+    loaded books keeps with the books: fundtrail.bookcache)."""
+    return ("review", repr(sorted(settings.items())))
 
 
 def forget() -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fundtrail.atomicwrite import umask
 from fundtrail.books import DIMENSIONS, Books
 from fundtrail.findings import is_ledger_error
 from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, is_spending
@@ -34,8 +35,6 @@ from fundtrail.registers import read_register
 
 CENT = Decimal("0.01")
 _FIGURED = (RECEIPT, ALLOTMENT, PASS_DOWN)  # the flows every figure counts, besides spending
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 
 
 class LedgerNotClean(ValueError):
@@ -235,7 +234,7 @@ def export_county(ledger: str, out: str | os.PathLike, key: bytes, content_hash:
     target = out / export.code
     staging = Path(tempfile.mkdtemp(prefix=f".{export.code}-", dir=out))
     try:
-        staging.chmod(0o777 & ~_UMASK)  # a folder like any other, not mkdtemp's owner-only
+        staging.chmod(0o777 & ~umask())  # a folder like any other, not mkdtemp's owner-only
         write_tables(rows, staging)
         retired = out / f".{export.code}-old-{os.getpid()}"
         if target.exists():

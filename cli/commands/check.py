@@ -46,7 +46,8 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
     else:
         books = load_books(ledger, warn=False)
         load_errors, options = books.errors, books.options
-        found, review_errors = checks.review(books.entries, checks.parse_settings(checks.plugin_config(options)))
+        settings = checks.parse_settings(checks.plugin_config(options))
+        found, review_errors = checks.review(books.entries, settings)
     ledger_errors = [e for e in load_errors if is_ledger_error(e)]  # the load ran the checks
     if not checks.in_ledger(options):  # it did not: their own errors are this run's
         ledger_errors += review_errors
@@ -64,7 +65,7 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
         sys.stdout.flush()
         from fundtrail.plugins import cutoffs
 
-        cutoffs.keep_last_quarter(books.index, checks.parse_settings(checks.plugin_config(options)))
+        cutoffs.keep_last_quarter(books.index, settings)
     failing = fail_on and any(severity_rank(f.severity) >= severity_rank(fail_on)
                               and not is_closed(f) for f in found)
     if ledger_errors or failing:
@@ -82,7 +83,7 @@ def _kept(ledger: str):
         return None
     errors, options, memo = kept
     settings = checks.parse_settings(checks.plugin_config(options))
-    review = memo.get(("review", repr(sorted(settings.items()))))  # as checks.review keeps it
+    review = memo.get(checks.review_key(settings))
     if review is None:
         return None
     found, review_errors = review

@@ -132,18 +132,26 @@ def cannot_write(path: Path, error: OSError) -> click.ClickException:
     return click.ClickException(f"无法写入 cannot write {path}: {reason}")
 
 
-def write(path: Path, content, quiet: bool = False) -> None:
-    """Write whole or not at all: `content` (bytes, or a function making them) goes to a
-    temporary file renamed into place."""
+@contextlib.contextmanager
+def rendering():
+    """Inside, a report that cannot be rendered for want of the Chinese font or of the holiday
+    calendar's year ends the command with that message."""
     from fundtrail.reports.render import MissingFont
 
     try:
-        content = content() if callable(content) else content
+        yield
     except MissingFont as error:
         raise click.ClickException(str(error)) from None
     except NotImplementedError as error:  # chinese_calendar knows a fixed range of years
         raise click.ClickException(f"节假日日历不含该年份, 请升级 chinesecalendar "
                                    f"the holiday calendar lacks that year: {error}") from None
+
+
+def write(path: Path, content, quiet: bool = False) -> None:
+    """Write whole or not at all: `content` (bytes, or a function making them) goes to a
+    temporary file renamed into place."""
+    with rendering():
+        content = content() if callable(content) else content
     partial = path.with_name(path.name + ".part")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from fundtrail.cli.commands.common import (
     Year,
     load_books,
     out_help,
+    rendering,
     require_period,
     workspace_reports,
     write,
@@ -46,13 +47,14 @@ def village(ledger, quarter, month, village, every, poster, out):
         raise click.UsageError("请指定 --village CODE 或 --all give --village CODE or --all")
     if bool(quarter) == bool(month):
         raise click.UsageError("请指定 --quarter 或 --month 之一 give one of --quarter or --month")
-    try:
-        period = notices.quarter(quarter) if quarter else notices.month(month)
-    except ValueError as error:
-        if quarter:
-            raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
-                                     param_hint="--quarter") from None
-        raise click.BadParameter(str(error), param_hint="--month") from None
+    if quarter:
+        period, label = _quarter(quarter)
+    else:
+        try:
+            period = notices.month(month)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--month") from None
+        label = f"{period.start.year}-{period.start.month:02d}"
     books = load_books(ledger)
     codes = notices.village_codes(books) if every else [village]
     if village and village not in books.master.villages:
@@ -61,8 +63,6 @@ def village(ledger, quarter, month, village, every, poster, out):
     if not codes:
         raise click.ClickException("账簿中没有行政村 the ledger has no villages: add them to "
                                    "county.beancount (见 see docs/ledger-model.md)")
-    label = (f"{period.start.year}Q{(period.start.month + 2) // 3}" if quarter
-             else f"{period.start.year}-{period.start.month:02d}")
     require_period(books, period.start, period.end, label)
     suffix = "-A3" if poster else ""
     jobs = [(f"{label}-{code}-{books.master.villages[code].name}{suffix}.pdf",
@@ -73,21 +73,27 @@ def village(ledger, quarter, month, village, every, poster, out):
         click.echo(f"已生成 {len(codes)} 份村级公告 wrote {len(codes)} notices to {out}/")
 
 
+def _quarter(text: str):
+    """(period, label "2024Q3") of a --quarter value, or the usage error naming it."""
+    from fundtrail.reports import village as notices
+
+    try:
+        period = notices.quarter(text)
+    except ValueError:
+        raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {text!r}",
+                                 param_hint="--quarter") from None
+    return period, f"{period.start.year}Q{(period.start.month + 2) // 3}"
+
+
 def _render(jobs, out, label: str, quiet: bool) -> None:
     """Write each (file name, HTML maker) as a PDF, rendered in parallel, with a progress bar."""
     from fundtrail.reports import batch
-    from fundtrail.reports.render import MissingFont
 
-    try:
-        with click.progressbar(length=len(jobs), label=label, show_pos=True, file=sys.stderr) as bar:
-            for name, content in batch.render_all(jobs):
-                write(out / name, content, quiet=quiet)
-                bar.update(1)
-    except MissingFont as error:
-        raise click.ClickException(str(error)) from None
-    except NotImplementedError as error:  # chinese_calendar knows a fixed range of years
-        raise click.ClickException(f"节假日日历不含该年份, 请升级 chinesecalendar "
-                                   f"the holiday calendar lacks that year: {error}") from None
+    with rendering(), click.progressbar(length=len(jobs), label=label, show_pos=True,
+                                        file=sys.stderr) as bar:
+        for name, content in batch.render_all(jobs):
+            write(out / name, content, quiet=quiet)
+            bar.update(1)
 
 
 @report.command(help="县级年度项目资金公告 The county's annual disclosure.")
@@ -178,13 +184,8 @@ def every_report(ledger, quarter, out):
     from fundtrail.reports.audit import audit_html
     from fundtrail.reports.county import disclosure_html
 
-    try:
-        period = notices.quarter(quarter)
-    except ValueError:
-        raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {quarter!r}",
-                                 param_hint="--quarter") from None
+    period, label = _quarter(quarter)
     books = load_books(ledger)
-    label = f"{period.start.year}Q{(period.start.month + 2) // 3}"
     require_period(books, period.start, period.end, label)
     year = period.start.year
     jobs = [(f"{label}-audit.pdf", lambda: audit_html(books, label)),

@@ -98,3 +98,14 @@ def test_rent_receipts_need_a_lease_of_their_payer(books, tmp_path):
     with pytest.raises(BadInput) as caught:
         run_import(books, [receipts], batch="T")
     assert "第2行" in str(caught.value) and "不是任何租赁合同的承租方" in str(caught.value)
+
+
+def test_a_rolls_unknown_column_can_be_ignored_in_columns_toml_as_the_error_says(books, tmp_path):
+    rows = [ROLL[0], ROLL[1] + ",银行卡号"] + [r + ",6228480012345678901" for r in ROLL[2:5]] + [ROLL[5] + ","]
+    roll = write(tmp_path / "务工花名册.csv", rows)
+    with pytest.raises(BadInput) as caught:
+        run_import(books, [roll], batch="T")
+    assert "务工花名册.csv" in str(caught.value) and '[wages] "银行卡号"' in str(caught.value)
+    (books.parent / "columns.toml").write_text('[wages]\n"银行卡号" = "ignore"\n', "utf-8")
+    result = run_import(books, [roll], batch="T").files[0]
+    assert result.new == 3 and "银行卡号" in result.ignored

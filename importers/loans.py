@@ -86,9 +86,15 @@ def title_bank(rows) -> str:
 
 
 def day_of(cell) -> datetime.date | None:
-    """A date cell: a date, text in the usual forms (2024.6.5, 2024/3/5: cells.DATE_FORMATS),
-    or an Excel serial number (General format)."""
-    return cells.day(cells.fold(cell) if isinstance(cell, str) else cell)
+    """A date cell: a date, text in the usual forms (2024.6.5, 2024/3/5: cells.DATE_FORMATS,
+    with or without a time: 2024-06-05 00:00:00), or an Excel serial number (General format);
+    text with spaces inside (2024 年 6 月 5 日) is read without them."""
+    try:
+        return cells.day(cell)
+    except cells.CellError:
+        if not isinstance(cell, str):
+            raise
+        return cells.day(cells.fold(cell))
 
 
 def rate_of(cell, label: str) -> Decimal | None:

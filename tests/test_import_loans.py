@@ -186,6 +186,19 @@ def test_an_unmapped_money_column_stops_the_import(tmp_path):
     assert "担保费(元)" in ex.columns.ignored
 
 
+def test_a_system_exports_dates_with_a_time_are_read_as_their_day(tmp_path):
+    path = tmp_path / "export.txt"
+    _export_tsv_gbk(path)
+    plain = directives(path, tmp_path)[1]
+    text = path.read_bytes().decode("gbk")
+    for *_, issue, due, _purpose, _rate, _paid, _state in LOANS:
+        text = text.replace(f"\t{issue.replace('-', '')}\t", f"\t{issue} 00:00:00\t")
+        text = text.replace(f"\t{due.replace('-', '')}\t", f"\t{due} 00:00:00\t")
+    assert "2024-03-15 00:00:00" in text
+    path.write_bytes(text.encode("gbk"))
+    assert as_dicts(directives(path, tmp_path)[1]) == as_dicts(plain)
+
+
 def test_rates_and_terms():
     assert rate_of("3.45%", "利率") == rate_of(0.0345, "年利率") == rate_of(3.45, "执行利率(%)") == Decimal("3.45")
     assert months_between(datetime.date(2023, 3, 15), datetime.date(2026, 3, 14)) == 36

@@ -285,6 +285,9 @@ class LeaseReceiptImporter(_Collective):
                 owner = payee_key(cells.text(row.get("collective")))
                 mine = [e for e in mine if payee_key(str(e.meta.get("owner", ""))) == owner] or mine
             codes = sorted({str(e.meta.get("asset", "")) for e in mine} - {""})
+            named = cells.text(row.get("asset"))
+            if named in codes:  # the row's 资产编号 decides between the assets its payer leases
+                codes = [named]
             if len(codes) != 1:
                 raise BadInput(path, f"付款单位 {payer} " + ("承租多项资产，无法确定本笔租金属于哪项资产(请加资产编号列)"
                                                           if codes else "不是任何租赁合同的承租方(请先导入租赁合同台账)"),

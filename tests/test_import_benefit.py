@@ -4,6 +4,8 @@ master data keyed so a re-import updates in place, a lease's payment terms are r
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fundtrail.importers.errors import BadInput
@@ -98,6 +100,41 @@ def test_rent_receipts_need_a_lease_of_their_payer(books, tmp_path):
     with pytest.raises(BadInput) as caught:
         run_import(books, [receipts], batch="T")
     assert "第2行" in str(caught.value) and "不是任何租赁合同的承租方" in str(caught.value)
+
+
+TWO_LEASES = """
+2024-01-01 custom "town" "370405001"
+  name: "甲镇"
+2024-01-01 custom "village" "370405001201"
+  name: "甲村"
+  town: "370405001"
+2024-01-01 custom "asset" "ZC-01"
+  name: "甲村车间"
+  class: "经营性"
+  village: "370405001201"
+  value: 500000.00 CNY
+2024-01-01 custom "asset" "ZC-02"
+  name: "甲村冷库"
+  class: "经营性"
+  village: "370405001201"
+  value: 300000.00 CNY
+"""
+
+
+def test_rent_receipts_of_a_payer_leasing_two_assets_take_the_asset_number_the_error_asks_for(books, tmp_path):
+    with (books.parent / "masterdata/assets.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(TWO_LEASES)
+    both = [LEASES[0], LEASES[1], LEASES[2].replace("青禾丰源农业发展有限公司", "青禾鑫源服饰有限公司")]
+    run_import(books, [write(tmp_path / "租赁合同台账.csv", both)], batch="T")
+    rows = ["收款日期,付款单位,收款单位,金额(元),摘要,凭证号",
+            "2024/01/08,青禾鑫源服饰有限公司,甲村股份经济合作社,\"10,000.00\",车间租金,记-01-011"]
+    with pytest.raises(BadInput) as caught:
+        run_import(books, [write(tmp_path / "租金收入明细.csv", rows)], batch="T2")
+    assert "第2行" in str(caught.value) and "请加资产编号列" in str(caught.value)
+    named = [rows[0] + ",资产编号", rows[1] + ",ZC-01"]
+    run_import(books, [write(tmp_path / "租金收入明细2.csv", named)], batch="T3")
+    text = (books.parent / "transactions/collective.beancount").read_text("utf-8")
+    assert re.search(r"Income:Asset:ZC-01 +-10000\.00 CNY", text) and "ZC-02" not in text
 
 
 def test_a_rolls_unknown_column_can_be_ignored_in_columns_toml_as_the_error_says(books, tmp_path):

@@ -277,7 +277,7 @@ class LeaseReceiptImporter(_Collective):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, acc.COLLECTIVE, ledger_file=LEDGER_FILE)
         leases = [e for e in ctx.entries if isinstance(e, data.Custom) and e.type == "lease" and e.values]
-        seen = {}
+        seen, links = {}, set()  # receipt numbers as written (their row), links given
         for number, row, labels in self._rows(path, ex):
             payer = cells.text(row["payer"])
             mine = [e for e in leases if payee_key(str(e.meta.get("tenant", ""))) == payee_key(payer)]
@@ -301,12 +301,13 @@ class LeaseReceiptImporter(_Collective):
             if written and written in seen:
                 raise BadInput(path, f"凭证号 {written} 重复(亦见第{seen[written]}行)",
                                f"receipt number {written} repeated (also row {seen[written]})", number)
-            seen[written or number] = number
+            if written:
+                seen[written] = number
             # a voucher number such as 记-01-011 is no link: the asset and the day make one
             ref = written if written and LINK.match(written) else f"SY-{asset.id}-{day:%Y%m%d}"
-            while ref in seen.values() or ref in {r for r in seen if isinstance(r, str) and r.startswith("SY-")}:
+            while ref in links:  # a second receipt of the asset that day
                 ref += "-2"
-            seen[ref] = number
+            links.add(ref)
             village = asset.village
             self._accounts(ex, ctx, village, day)
             self._open_by(ex, ctx, f"{acc.ASSET_INCOME}:{asset.id}", day, {})

@@ -137,6 +137,20 @@ def test_rent_receipts_of_a_payer_leasing_two_assets_take_the_asset_number_the_e
     assert re.search(r"Income:Asset:ZC-01 +-10000\.00 CNY", text) and "ZC-02" not in text
 
 
+def test_rent_receipts_keep_their_own_numbers_and_link_two_of_a_day_apart(books, tmp_path):
+    with (books.parent / "masterdata/assets.beancount").open("a", encoding="utf-8") as handle:
+        handle.write(TWO_LEASES)
+    run_import(books, [write(tmp_path / "租赁合同台账.csv", LEASES)], batch="T")
+    rows = ["收款日期,付款单位,收款单位,金额(元),摘要,凭证号",
+            "2024/01/08,青禾鑫源服饰有限公司,甲村股份经济合作社,5000.00,车间租金,SY-2024-001",
+            "2024/01/08,青禾鑫源服饰有限公司,甲村股份经济合作社,3000.00,车间租金,",
+            "2024/01/08,青禾鑫源服饰有限公司,甲村股份经济合作社,2000.00,车间租金,记-01-011"]
+    run_import(books, [write(tmp_path / "租金收入明细.csv", rows)], batch="T2")
+    text = (books.parent / "transactions/collective.beancount").read_text("utf-8")
+    assert "^SY-2024-001 " in text and "SY-2024-001-2" not in text
+    assert "^SY-ZC-01-20240108 " in text and "^SY-ZC-01-20240108-2" in text and 'voucher: "记-01-011"' in text
+
+
 def test_a_rolls_unknown_column_can_be_ignored_in_columns_toml_as_the_error_says(books, tmp_path):
     rows = [ROLL[0], ROLL[1] + ",银行卡号"] + [r + ",6228480012345678901" for r in ROLL[2:5]] + [ROLL[5] + ","]
     roll = write(tmp_path / "务工花名册.csv", rows)

@@ -123,22 +123,20 @@ class _Roll(TabularImporter):
         for code, project in ctx.master.projects.items():
             names.setdefault(cells.fold(project.name), []).append(code)
         scale = cells.unit(labels.get(self.amount, ""))
-        out = []
+        out, keyed = [], {}  # row number -> (key, project, period, day): `key` works them out once
 
         def key(number, row):
             person = cells.text(row["person"])
             if not person:
                 raise BadInput(path, "姓名为空", "empty name", number)
             project = self._project(path, number, row, ctx, names)
-            period = self._period(path, number, row)[0]
+            period, day = self._period(path, number, row)
             who = person_key(id_no(cells.text(row.get("id_no"))), person, cells.text(row.get("village")))
-            shown = f"{project} {person} {period}"
-            return f"{project}|{self.roll}|{who}|{period}", shown
+            keyed[number] = (f"{project}|{self.roll}|{who}|{period}", project, period, day)
+            return keyed[number][0], f"{project} {person} {period}"
 
         for number, row, _ in self.records(path, ex, key, ("", "")):
-            compared = key(number, row)[0]
-            project = compared.split("|", 1)[0]
-            period, day = self._period(path, number, row)
+            compared, project, period, day = keyed.pop(number)
             amount = self._cell(path, number, lambda c: cells.amount(c, scale=scale),
                                 row.get(self.amount), labels.get(self.amount, "金额"))
             if amount is None and row.get("gross") is not None:  # a roll with 应发 only

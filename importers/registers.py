@@ -158,13 +158,14 @@ class TabularImporter(FundtrailImporter):
         through, when the importer has taken some out (default: `self.rows(path)`)."""
         seen = {}
         ex.columns = self.account_columns(path)
+        codes = {f.id for f in self.own_spec.fields if f.type == "code"}  # once, not per row
         for number, row, raw in self.rows(path) if rows is None else rows:
             ex.read += 1
             if row is None:
                 ex.skipped.append((number, "合计行 totals row"))
                 continue
             self._refuse_controls(path, number, row)
-            self._refuse_long_numbers(path, number, row)
+            self._refuse_long_numbers(path, number, row, codes)
             compared, shown = key(number, row)
             if compared in seen:
                 raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
@@ -183,12 +184,11 @@ class TabularImporter(FundtrailImporter):
                 raise BadInput(path, f"“{label}”列含有控制字符 {shown}，已拒绝导入，请在原文件中删除后重试",
                                f"control characters in column {label} ({shown}): refused", number)
 
-    def _refuse_long_numbers(self, path: Path, number: int, row: dict) -> None:
-        """BadInput at an ID, card or account number a spreadsheet holds as a number of more than
-        15 digits: Excel keeps 15 significant digits, so its last digits are already lost
-        (370405196511036017 reads back as 370405196511036000); read as text it would be a wrong
-        number."""
-        codes = {f.id for f in self.own_spec.fields if f.type == "code"}
+    def _refuse_long_numbers(self, path: Path, number: int, row: dict, codes: set[str]) -> None:
+        """BadInput at an ID, card or account number (`codes`: the spec's code fields) a
+        spreadsheet holds as a number of more than 15 digits: Excel keeps 15 significant digits,
+        so its last digits are already lost (370405196511036017 reads back as
+        370405196511036000); read as text it would be a wrong number."""
         for name in codes & row.keys():
             value = row[name]
             if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10 ** 15:

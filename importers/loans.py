@@ -122,6 +122,18 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     return months + (1 if end.day > start.day else 0)
 
 
+def term_of(cell) -> int:
+    """A term in whole months: 36, "36个月"; CellError on anything else (三年, 3年)."""
+    text = cells.fold(cells.text(cell))
+    try:
+        value = Decimal(text.rstrip("个月"))
+    except InvalidOperation:
+        raise cells.CellError(f"贷款期限格式错误 {text!r}") from None
+    if not value.is_finite():
+        raise cells.CellError(f"贷款期限格式错误 {text!r}")
+    return int(value.to_integral_exact())
+
+
 def status_of(word: str, settled, overdue: Decimal) -> str:
     folded = cells.fold(word)
     if settled or any(w in folded for w in ("结清", "还清", "已还")):
@@ -212,8 +224,7 @@ class LoanRegisterImporter(TabularImporter):
         due = self._day(path, number, row.get("due"), "到期日期 maturity")
         term_text = cells.text(row.get("term"))
         if term_text:
-            term = self._cell(path, number, lambda v: int(Decimal(cells.fold(v).rstrip("个月")).to_integral_exact()),
-                              term_text, "贷款期限 term")
+            term = self._cell(path, number, term_of, term_text, "贷款期限 term")
         elif due is not None:
             term = months_between(start, due)
         else:

@@ -199,6 +199,18 @@ def test_a_system_exports_dates_with_a_time_are_read_as_their_day(tmp_path):
     assert as_dicts(directives(path, tmp_path)[1]) == as_dicts(plain)
 
 
+def test_a_term_in_words_is_refused_at_its_row_not_a_traceback(tmp_path):
+    path = tmp_path / "county.csv"
+    _county_csv(path)
+    lines = path.read_text("utf-8-sig").splitlines()
+    lines[1] = lines[1].replace("序号,", "序号,贷款期限,")
+    lines[2:] = [line.replace(",", ",三年," if n == 3 else ",36个月,", 1) for n, line in enumerate(lines[2:], 2)]
+    path.write_text("\n".join(lines) + "\n", "utf-8-sig")
+    with pytest.raises(BadInput) as caught:
+        directives(path, tmp_path)
+    assert "county.csv" in str(caught.value) and "第4行" in str(caught.value) and "三年" in str(caught.value)
+
+
 def test_rates_and_terms():
     assert rate_of("3.45%", "利率") == rate_of(0.0345, "年利率") == rate_of(3.45, "执行利率(%)") == Decimal("3.45")
     assert months_between(datetime.date(2023, 3, 15), datetime.date(2026, 3, 14)) == 36

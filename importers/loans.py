@@ -107,6 +107,8 @@ def rate_of(cell, label: str) -> Decimal | None:
         value = Decimal(str(cell)) if isinstance(cell, float) else Decimal(text.rstrip("%"))
     except InvalidOperation:
         raise cells.CellError(f"利率格式错误 {text!r}") from None
+    if value.is_nan():  # NaN: no rate, and no comparison either
+        raise cells.CellError(f"利率格式错误 {text!r}")
     if not percent and value < 1:
         value *= 100
     if not 0 <= value < 100:

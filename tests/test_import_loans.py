@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fundtrail.importers.cells import CellError
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.loans import LOANS_FILE, LoanRegisterImporter, months_between, rate_of
@@ -213,6 +214,9 @@ def test_a_term_in_words_is_refused_at_its_row_not_a_traceback(tmp_path):
 
 def test_rates_and_terms():
     assert rate_of("3.45%", "利率") == rate_of(0.0345, "年利率") == rate_of(3.45, "执行利率(%)") == Decimal("3.45")
+    for bad in ("NaN", "nan%", "Infinity", "三厘"):
+        with pytest.raises(CellError):
+            rate_of(bad, "利率")
     assert months_between(datetime.date(2023, 3, 15), datetime.date(2026, 3, 14)) == 36
     assert months_between(datetime.date(2021, 7, 1), datetime.date(2024, 7, 1)) == 36
     assert months_between(datetime.date(2021, 3, 10), datetime.date(2025, 3, 9)) == 48

@@ -108,7 +108,7 @@ class _Roll(TabularImporter):
                 year, m = when.year, when.month
             else:
                 year, m = int(month.group(1)), int(month.group(2))
-            if not 1 <= m <= 12:
+            if not 1 <= m <= 12 or not 1 <= year < 9999:  # 0000年1月: no month a date can end
                 raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}", number)
             last = (datetime.date(year + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1))
             return f"{year}-{m:02d}", day or last

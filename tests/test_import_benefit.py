@@ -102,6 +102,13 @@ def test_rent_receipts_need_a_lease_of_their_payer(books, tmp_path):
     assert "第2行" in str(caught.value) and "不是任何租赁合同的承租方" in str(caught.value)
 
 
+def test_a_roll_month_no_calendar_holds_is_refused_at_its_row(books, tmp_path):
+    roll = write(tmp_path / "花名册.csv", ROLL[:3] + [ROLL[3].replace("2024年9月", "0000年9月")])
+    with pytest.raises(BadInput) as caught:
+        run_import(books, [roll], batch="T")
+    assert "花名册.csv" in str(caught.value) and "第4行" in str(caught.value) and "务工月份" in str(caught.value)
+
+
 TWO_LEASES = """
 2024-01-01 custom "town" "370405001"
   name: "甲镇"

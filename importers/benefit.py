@@ -38,13 +38,7 @@ from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
-from fundtrail.importers.registers import (
-    TabularImporter,
-    held_master,
-    master_custom,
-    master_key,
-    same_open,
-)
+from fundtrail.importers.registers import TabularImporter, count_held, master_custom
 from fundtrail.importers.tables import find_columns, header_score, read_sniffed, sniffed_head
 from fundtrail.ledgertext import money
 from fundtrail.registers import person_key
@@ -155,12 +149,7 @@ class _Roll(TabularImporter):
                 "registered": cells.text(row.get("registered")),
                 "quantity": Decimal(plain(quantity)) if quantity is not None else None,
                 "amount": money(amount), "period": period}))
-        held = held_master(ctx, out)
-        for entry in out:  # a row the books hold already, unchanged or corrected, is not new
-            if master_key(entry) in held:
-                same = same_open(held[master_key(entry)], entry)
-                ex.present += same
-                ex.updated += not same
+        count_held(ex, ctx, out)  # a row the books hold already, unchanged or corrected, is not new
         ex.masterdata[BENEFIT_FILE] = out
         return ex
 
@@ -246,6 +235,7 @@ class LeaseImporter(TabularImporter):
                 "owner": cells.text(row.get("owner")), "tenant": cells.text(row["tenant"]),
                 "rent": money(rent), "payment": payment, "start": start, "end": end,
                 **due_of(cells.text(row.get("terms")))}))
+        count_held(ex, ctx, out)  # a lease the books hold already, unchanged or corrected, is not new
         ex.masterdata[BENEFIT_FILE] = out
         return ex
 

@@ -40,13 +40,7 @@ from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LOANS
-from fundtrail.importers.registers import (
-    TabularImporter,
-    held_master,
-    master_custom,
-    master_key,
-    same_open,
-)
+from fundtrail.importers.registers import TabularImporter, count_held, master_custom
 from fundtrail.ledgertext import money
 
 LOANS_FILE = "masterdata/loans.beancount"
@@ -179,13 +173,7 @@ class LoanRegisterImporter(TabularImporter):
         for number, row, _ in self.records(path, ex, key, ("贷款 ", "loan "), self._data_rows(path, ex)):
             loan, status = self._row(path, number, row, labels, scale, key, as_of, bank)
             entries += [loan, status]
-        held = held_master(ctx, entries)
-        for entry in entries:
-            if entry.type == "loan":
-                old = held.get(master_key(entry))
-                if old is not None:
-                    ex.present += same_open(old, entry)
-                    ex.updated += not same_open(old, entry)
+        count_held(ex, ctx, entries, ("loan",))  # a row is its loan (its status is dated anew)
         ex.masterdata[LOANS_FILE] = entries
         ex.date = stated
         if stated is None:

@@ -88,6 +88,18 @@ def held_master(ctx: ImportContext, entries) -> dict[str, data.Open | data.Custo
     return held
 
 
+def count_held(ex: Extraction, ctx: ImportContext, entries, types: tuple[str, ...] = ()) -> None:
+    """Count in `ex` the directives of `entries` the books hold already: as present when
+    unchanged, as updated when corrected (`types`: only the custom types that stand for a row)."""
+    held = held_master(ctx, entries)
+    for entry in entries:
+        old = held.get(master_key(entry))
+        if old is not None and (not types or entry.type in types):
+            same = same_open(old, entry)
+            ex.present += same
+            ex.updated += not same
+
+
 def village_of(ctx: ImportContext, name: str, town: str = "", code: str = "") -> str:
     """A roster's or register's village as the books name it: its code when the file gives a
     known one or the county's division list resolves the name (within its town); else the name,

@@ -86,6 +86,15 @@ def test_leases_with_their_terms(books, tmp_path):
     assert '2024-01-01 custom "lease" "ZL-02"' in text and 'payment: "年付"' in text  # 45292: Excel's day
 
 
+def test_the_same_lease_file_again_is_reported_as_present_and_a_corrected_one_as_updated(books, tmp_path):
+    run_import(books, [write(tmp_path / "租赁合同台账.csv", LEASES)], batch="T")
+    again = run_import(books, [write(tmp_path / "租赁合同台账2.csv", LEASES)], batch="T2").files[0]
+    assert (again.new, again.present, again.updated) == (0, 2, 0)
+    fixed = [LEASES[0], LEASES[1].replace("40000.00", "42000.00"), LEASES[2]]
+    corrected = run_import(books, [write(tmp_path / "租赁合同台账3.csv", fixed)], batch="T3").files[0]
+    assert (corrected.new, corrected.present, corrected.updated) == (0, 1, 1)
+
+
 def test_a_lease_with_an_unknown_payment_is_refused_at_its_row(books, tmp_path):
     bad = write(tmp_path / "租赁合同.csv", LEASES[:2] + [LEASES[2].replace("按年支付", "随时")])
     with pytest.raises(BadInput) as caught:

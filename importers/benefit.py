@@ -38,13 +38,7 @@ from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
-from fundtrail.importers.registers import (
-    TabularImporter,
-    held_master,
-    master_custom,
-    master_key,
-    same_open,
-)
+from fundtrail.importers.registers import TabularImporter, count_held, master_custom
 from fundtrail.importers.tables import find_columns, header_score, read_sniffed, sniffed_head
 from fundtrail.ledgertext import money
 from fundtrail.registers import person_key
@@ -108,7 +102,7 @@ class _Roll(TabularImporter):
                 year, m = when.year, when.month
             else:
                 year, m = int(month.group(1)), int(month.group(2))
-            if not 1 <= m <= 12:
+            if not 1 <= m <= 12 or not 1 <= year < 9999:  # 0000年1月: no month a date can end
                 raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}", number)
             last = (datetime.date(year + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1))
             return f"{year}-{m:02d}", day or last
@@ -123,22 +117,20 @@ class _Roll(TabularImporter):
         for code, project in ctx.master.projects.items():
             names.setdefault(cells.fold(project.name), []).append(code)
         scale = cells.unit(labels.get(self.amount, ""))
-        out = []
+        out, keyed = [], {}  # row number -> (key, project, period, day): `key` works them out once
 
         def key(number, row):
             person = cells.text(row["person"])
             if not person:
                 raise BadInput(path, "姓名为空", "empty name", number)
             project = self._project(path, number, row, ctx, names)
-            period = self._period(path, number, row)[0]
+            period, day = self._period(path, number, row)
             who = person_key(id_no(cells.text(row.get("id_no"))), person, cells.text(row.get("village")))
-            shown = f"{project} {person} {period}"
-            return f"{project}|{self.roll}|{who}|{period}", shown
+            keyed[number] = (f"{project}|{self.roll}|{who}|{period}", project, period, day)
+            return keyed[number][0], f"{project} {person} {period}"
 
         for number, row, _ in self.records(path, ex, key, ("", "")):
-            compared = key(number, row)[0]
-            project = compared.split("|", 1)[0]
-            period, day = self._period(path, number, row)
+            compared, project, period, day = keyed.pop(number)
             amount = self._cell(path, number, lambda c: cells.amount(c, scale=scale),
                                 row.get(self.amount), labels.get(self.amount, "金额"))
             if amount is None and row.get("gross") is not None:  # a roll with 应发 only
@@ -157,12 +149,7 @@ class _Roll(TabularImporter):
                 "registered": cells.text(row.get("registered")),
                 "quantity": Decimal(plain(quantity)) if quantity is not None else None,
                 "amount": money(amount), "period": period}))
-        held = held_master(ctx, out)
-        for entry in out:  # a row the books hold already, unchanged or corrected, is not new
-            if master_key(entry) in held:
-                same = same_open(held[master_key(entry)], entry)
-                ex.present += same
-                ex.updated += not same
+        count_held(ex, ctx, out)  # a row the books hold already, unchanged or corrected, is not new
         ex.masterdata[BENEFIT_FILE] = out
         return ex
 
@@ -248,6 +235,7 @@ class LeaseImporter(TabularImporter):
                 "owner": cells.text(row.get("owner")), "tenant": cells.text(row["tenant"]),
                 "rent": money(rent), "payment": payment, "start": start, "end": end,
                 **due_of(cells.text(row.get("terms")))}))
+        count_held(ex, ctx, out)  # a lease the books hold already, unchanged or corrected, is not new
         ex.masterdata[BENEFIT_FILE] = out
         return ex
 
@@ -277,7 +265,7 @@ class LeaseReceiptImporter(_Collective):
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, acc.COLLECTIVE, ledger_file=LEDGER_FILE)
         leases = [e for e in ctx.entries if isinstance(e, data.Custom) and e.type == "lease" and e.values]
-        seen = {}
+        seen, links = {}, set()  # receipt numbers as written (their row), links given
         for number, row, labels in self._rows(path, ex):
             payer = cells.text(row["payer"])
             mine = [e for e in leases if payee_key(str(e.meta.get("tenant", ""))) == payee_key(payer)]
@@ -285,6 +273,9 @@ class LeaseReceiptImporter(_Collective):
                 owner = payee_key(cells.text(row.get("collective")))
                 mine = [e for e in mine if payee_key(str(e.meta.get("owner", ""))) == owner] or mine
             codes = sorted({str(e.meta.get("asset", "")) for e in mine} - {""})
+            named = cells.text(row.get("asset"))
+            if named in codes:  # the row's 资产编号 decides between the assets its payer leases
+                codes = [named]
             if len(codes) != 1:
                 raise BadInput(path, f"付款单位 {payer} " + ("承租多项资产，无法确定本笔租金属于哪项资产(请加资产编号列)"
                                                           if codes else "不是任何租赁合同的承租方(请先导入租赁合同台账)"),
@@ -298,12 +289,13 @@ class LeaseReceiptImporter(_Collective):
             if written and written in seen:
                 raise BadInput(path, f"凭证号 {written} 重复(亦见第{seen[written]}行)",
                                f"receipt number {written} repeated (also row {seen[written]})", number)
-            seen[written or number] = number
+            if written:
+                seen[written] = number
             # a voucher number such as 记-01-011 is no link: the asset and the day make one
             ref = written if written and LINK.match(written) else f"SY-{asset.id}-{day:%Y%m%d}"
-            while ref in seen.values() or ref in {r for r in seen if isinstance(r, str) and r.startswith("SY-")}:
+            while ref in links:  # a second receipt of the asset that day
                 ref += "-2"
-            seen[ref] = number
+            links.add(ref)
             village = asset.village
             self._accounts(ex, ctx, village, day)
             self._open_by(ex, ctx, f"{acc.ASSET_INCOME}:{asset.id}", day, {})

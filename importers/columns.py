@@ -22,8 +22,10 @@
 Sections: households, officials (the person registers), assets, funds, projects, divisions,
 subsidies, roster, income and distributions (the collective layer's records), statement (a
 statement's columns are mapped by its layout; its section may only ignore) and vouchers (a
-treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore) and loans
-(micro-loan registers, `fundtrail.importers.loans`).
+treasury voucher XML's elements, a detail line's as `Detail/<tag>`; may only ignore), loans
+(micro-loan registers, `fundtrail.importers.loans`), screening (the medical, education and
+disaster lists, `fundtrail.importers.screening`), and wages, purchases, land_rent, leases and
+rent_receipts (the benefit rolls and leases, `fundtrail.importers.benefit`).
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ from fundtrail.importers.headers import Spec
 FILE = "columns.toml"
 IGNORE = "ignore"
 SECTIONS = ("households", "officials", "assets", "funds", "projects", "divisions", "subsidies",
-            "roster", "statement", "income", "distributions", "vouchers", "loans")
+            "roster", "statement", "income", "distributions", "vouchers", "loans", "screening",
+            "wages", "purchases", "land_rent", "leases", "rent_receipts")
 
 _COMMON = ("序号", "编号序号", "备注", "说明", "备注说明", "经办人", "填表人", "填报人", "录入人", "审核人")
 # Known columns each kind of file may hold that the books deliberately do not keep.

@@ -29,13 +29,7 @@ from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import DIVISION_LIST, PEOPLE, SUBSIDY_ITEMS
-from fundtrail.importers.registers import (
-    TabularImporter,
-    held_master,
-    master_custom,
-    master_key,
-    same_open,
-)
+from fundtrail.importers.registers import TabularImporter, count_held, master_custom
 from fundtrail.importers.tables import header_score, sniffed_head
 from fundtrail.ledgertext import money
 from fundtrail.workspace import UNSET_ADMDIV
@@ -46,12 +40,7 @@ PERIOD_WORDS = (("半年", "half"), ("季", "quarter"), ("月", "month"), ("年"
 
 class _CountyList(TabularImporter):
     def upsert(self, ex: Extraction, ctx: ImportContext, entries: list) -> None:
-        held = held_master(ctx, entries)
-        for entry in entries:
-            old = held.get(master_key(entry))
-            if old is not None:
-                ex.present += same_open(old, entry)
-                ex.updated += not same_open(old, entry)
+        count_held(ex, ctx, entries)
         ex.masterdata[COUNTY_FILE] = entries
 
 

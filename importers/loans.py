@@ -40,13 +40,7 @@ from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LOANS
-from fundtrail.importers.registers import (
-    TabularImporter,
-    held_master,
-    master_custom,
-    master_key,
-    same_open,
-)
+from fundtrail.importers.registers import TabularImporter, count_held, master_custom
 from fundtrail.ledgertext import money
 
 LOANS_FILE = "masterdata/loans.beancount"
@@ -86,9 +80,15 @@ def title_bank(rows) -> str:
 
 
 def day_of(cell) -> datetime.date | None:
-    """A date cell: a date, text in the usual forms (2024.6.5, 2024/3/5: cells.DATE_FORMATS),
-    or an Excel serial number (General format)."""
-    return cells.day(cells.fold(cell) if isinstance(cell, str) else cell)
+    """A date cell: a date, text in the usual forms (2024.6.5, 2024/3/5: cells.DATE_FORMATS,
+    with or without a time: 2024-06-05 00:00:00), or an Excel serial number (General format);
+    text with spaces inside (2024 年 6 月 5 日) is read without them."""
+    try:
+        return cells.day(cell)
+    except cells.CellError:
+        if not isinstance(cell, str):
+            raise
+        return cells.day(cells.fold(cell))
 
 
 def rate_of(cell, label: str) -> Decimal | None:
@@ -101,6 +101,8 @@ def rate_of(cell, label: str) -> Decimal | None:
         value = Decimal(str(cell)) if isinstance(cell, float) else Decimal(text.rstrip("%"))
     except InvalidOperation:
         raise cells.CellError(f"利率格式错误 {text!r}") from None
+    if value.is_nan():  # NaN: no rate, and no comparison either
+        raise cells.CellError(f"利率格式错误 {text!r}")
     if not percent and value < 1:
         value *= 100
     if not 0 <= value < 100:
@@ -114,6 +116,18 @@ def months_between(start: datetime.date, end: datetime.date) -> int:
     2024-07-01 are 36; a few days into a further month count as that month."""
     months = (end.year - start.year) * 12 + end.month - start.month
     return months + (1 if end.day > start.day else 0)
+
+
+def term_of(cell) -> int:
+    """A term in whole months: 36, "36个月"; CellError on anything else (三年, 3年)."""
+    text = cells.fold(cells.text(cell))
+    try:
+        value = Decimal(text.rstrip("个月"))
+    except InvalidOperation:
+        raise cells.CellError(f"贷款期限格式错误 {text!r}") from None
+    if not value.is_finite():
+        raise cells.CellError(f"贷款期限格式错误 {text!r}")
+    return int(value.to_integral_exact())
 
 
 def status_of(word: str, settled, overdue: Decimal) -> str:
@@ -159,13 +173,7 @@ class LoanRegisterImporter(TabularImporter):
         for number, row, _ in self.records(path, ex, key, ("贷款 ", "loan "), self._data_rows(path, ex)):
             loan, status = self._row(path, number, row, labels, scale, key, as_of, bank)
             entries += [loan, status]
-        held = held_master(ctx, entries)
-        for entry in entries:
-            if entry.type == "loan":
-                old = held.get(master_key(entry))
-                if old is not None:
-                    ex.present += same_open(old, entry)
-                    ex.updated += not same_open(old, entry)
+        count_held(ex, ctx, entries, ("loan",))  # a row is its loan (its status is dated anew)
         ex.masterdata[LOANS_FILE] = entries
         ex.date = stated
         if stated is None:
@@ -206,8 +214,7 @@ class LoanRegisterImporter(TabularImporter):
         due = self._day(path, number, row.get("due"), "到期日期 maturity")
         term_text = cells.text(row.get("term"))
         if term_text:
-            term = self._cell(path, number, lambda v: int(Decimal(cells.fold(v).rstrip("个月")).to_integral_exact()),
-                              term_text, "贷款期限 term")
+            term = self._cell(path, number, term_of, term_text, "贷款期限 term")
         elif due is not None:
             term = months_between(start, due)
         else:

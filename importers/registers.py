@@ -89,6 +89,18 @@ def held_master(ctx: ImportContext, entries) -> dict[str, data.Open | data.Custo
     return held
 
 
+def count_held(ex: Extraction, ctx: ImportContext, entries, types: tuple[str, ...] = ()) -> None:
+    """Count in `ex` the directives of `entries` the books hold already: as present when
+    unchanged, as updated when corrected (`types`: only the custom types that stand for a row)."""
+    held = held_master(ctx, entries)
+    for entry in entries:
+        old = held.get(master_key(entry))
+        if old is not None and (not types or entry.type in types):
+            same = same_open(old, entry)
+            ex.present += same
+            ex.updated += not same
+
+
 def village_of(ctx: ImportContext, name: str, town: str = "", code: str = "") -> str:
     """A roster's or register's village as the books name it: its code when the file gives a
     known one or the county's division list resolves the name (within its town); else the name,
@@ -159,13 +171,14 @@ class TabularImporter(FundtrailImporter):
         through, when the importer has taken some out (default: `self.rows(path)`)."""
         seen = {}
         ex.columns = self.account_columns(path)
+        codes = {f.id for f in self.own_spec.fields if f.type == "code"}  # once, not per row
         for number, row, raw in self.rows(path) if rows is None else rows:
             ex.read += 1
             if row is None:
                 ex.skipped.append((number, "合计行 totals row"))
                 continue
             self._refuse_controls(path, number, row)
-            self._refuse_long_numbers(path, number, row)
+            self._refuse_long_numbers(path, number, row, codes)
             compared, shown = key(number, row)
             if compared in seen:
                 raise BadInput(path, f"{what[0]}{shown} 重复(亦见第{seen[compared]}行)",
@@ -184,12 +197,11 @@ class TabularImporter(FundtrailImporter):
                 raise BadInput(path, f"“{label}”列含有控制字符 {shown}，已拒绝导入，请在原文件中删除后重试",
                                f"control characters in column {label} ({shown}): refused", number)
 
-    def _refuse_long_numbers(self, path: Path, number: int, row: dict) -> None:
-        """BadInput at an ID, card or account number a spreadsheet holds as a number of more than
-        15 digits: Excel keeps 15 significant digits, so its last digits are already lost
-        (370405196511036017 reads back as 370405196511036000); read as text it would be a wrong
-        number."""
-        codes = {f.id for f in self.own_spec.fields if f.type == "code"}
+    def _refuse_long_numbers(self, path: Path, number: int, row: dict, codes: set[str]) -> None:
+        """BadInput at an ID, card or account number (`codes`: the spec's code fields) a
+        spreadsheet holds as a number of more than 15 digits: Excel keeps 15 significant digits,
+        so its last digits are already lost (370405196511036017 reads back as
+        370405196511036000); read as text it would be a wrong number."""
         for name in codes & row.keys():
             value = row[name]
             if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 10 ** 15:

@@ -230,6 +230,15 @@ def looks_like_xml(head: bytes) -> bool:
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
+def require_xml_size(path: Path, size: int | None = None) -> None:
+    """Refuse an XML file over MAX_XML_BYTES (it is parsed whole)."""
+    size = path.stat().st_size if size is None else size
+    if size > MAX_XML_BYTES:
+        raise BadInput(path, f"XML文件过大 ({size // 2**20} MB, 上限 {MAX_XML_BYTES // 2**20} MB), 请按月拆分后导入",
+                       f"XML file too large ({size // 2**20} MB; at most {MAX_XML_BYTES // 2**20} MB): "
+                       "split it by month")
+
+
 def require_known_head(path: Path, candidates) -> None:
     """Refuse a file over MAX_BYTES, and a file over SNIFF_BYTES whose head no importer
     recognises (see the module doc)."""
@@ -244,10 +253,8 @@ def require_known_head(path: Path, candidates) -> None:
     if head.startswith(_OWN_PARSERS):
         return
     xml = looks_like_xml(head)
-    if xml and size > MAX_XML_BYTES:
-        raise BadInput(path, f"XML文件过大 ({size // 2**20} MB, 上限 {MAX_XML_BYTES // 2**20} MB), 请按月拆分后导入",
-                       f"XML file too large ({size // 2**20} MB; at most {MAX_XML_BYTES // 2**20} MB): "
-                       "split it by month")
+    if xml:
+        require_xml_size(path, size)
     lines = whole_lines(head) or (head if xml else None)  # an XML file may be one long line
     if lines is None:
         raise _no_line_break(path)

@@ -95,7 +95,16 @@ HEAD_ROWS = 40  # every header search looks at the first 30 rows (two-row header
 def head_table(path, hint: str | None = None, sheet: str | None = None,
                delimiter: str = ",", rows: int = HEAD_ROWS) -> Table:
     """The first `rows` rows of a file (its head: sniff.head_lines; a workbook's first rows), to
-    find and score its header without reading the file whole."""
+    find and score its header without reading the file whole; read once per version of the
+    file (every importer's `score` asks for it)."""
+    p = Path(path)
+    stat = p.stat()
+    return _head_cached(str(p), stat.st_size, stat.st_mtime_ns, hint, sheet, delimiter, rows)
+
+
+@lru_cache(maxsize=64)
+def _head_cached(path: str, _size: int, _mtime: int, hint: str | None, sheet: str | None,
+                 delimiter: str, rows: int) -> Table:
     p = Path(path)
     if p.suffix.lower() in sniff.EXCEL:
         return Table(p, sniff.excel_rows(p, sheet, limit=rows), "xlsx")

@@ -20,7 +20,7 @@ from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, p
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext, digits
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.sniff import MAX_XML_BYTES, decode, first_bytes
+from fundtrail.importers.sniff import decode, first_bytes, require_xml_size
 
 REQUIRED = ("VoucherNo", "VtCode", "VouDate", "PayAcctNo", "PayeeAcctName", "PayAmt")
 # The elements read, and what each is in the books (the import report names them); a detail
@@ -37,11 +37,7 @@ _ENCODING = re.compile(rb"encoding=[\"']([\w-]+)[\"']")
 
 def parse_xml(path: Path) -> ET.Element:
     """The XML's root element; BadInput for a malformed file or one over sniff.MAX_XML_BYTES."""
-    size = path.stat().st_size
-    if size > MAX_XML_BYTES:
-        raise BadInput(path, f"XML文件过大 ({size // 2**20} MB, 上限 {MAX_XML_BYTES // 2**20} MB), 请按月拆分后导入",
-                       f"XML file too large ({size // 2**20} MB; at most {MAX_XML_BYTES // 2**20} MB): "
-                       "split it by month")
+    require_xml_size(path)
     raw = path.read_bytes()
     declared = _ENCODING.search(raw[:200])
     text, _ = decode(path, raw, declared.group(1).decode() if declared else None)

@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fundtrail.importers.cells import CellError
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.loans import LOANS_FILE, LoanRegisterImporter, months_between, rate_of
@@ -186,8 +187,36 @@ def test_an_unmapped_money_column_stops_the_import(tmp_path):
     assert "担保费(元)" in ex.columns.ignored
 
 
+def test_a_system_exports_dates_with_a_time_are_read_as_their_day(tmp_path):
+    path = tmp_path / "export.txt"
+    _export_tsv_gbk(path)
+    plain = directives(path, tmp_path)[1]
+    text = path.read_bytes().decode("gbk")
+    for *_, issue, due, _purpose, _rate, _paid, _state in LOANS:
+        text = text.replace(f"\t{issue.replace('-', '')}\t", f"\t{issue} 00:00:00\t")
+        text = text.replace(f"\t{due.replace('-', '')}\t", f"\t{due} 00:00:00\t")
+    assert "2024-03-15 00:00:00" in text
+    path.write_bytes(text.encode("gbk"))
+    assert as_dicts(directives(path, tmp_path)[1]) == as_dicts(plain)
+
+
+def test_a_term_in_words_is_refused_at_its_row_not_a_traceback(tmp_path):
+    path = tmp_path / "county.csv"
+    _county_csv(path)
+    lines = path.read_text("utf-8-sig").splitlines()
+    lines[1] = lines[1].replace("序号,", "序号,贷款期限,")
+    lines[2:] = [line.replace(",", ",三年," if n == 3 else ",36个月,", 1) for n, line in enumerate(lines[2:], 2)]
+    path.write_text("\n".join(lines) + "\n", "utf-8-sig")
+    with pytest.raises(BadInput) as caught:
+        directives(path, tmp_path)
+    assert "county.csv" in str(caught.value) and "第4行" in str(caught.value) and "三年" in str(caught.value)
+
+
 def test_rates_and_terms():
     assert rate_of("3.45%", "利率") == rate_of(0.0345, "年利率") == rate_of(3.45, "执行利率(%)") == Decimal("3.45")
+    for bad in ("NaN", "nan%", "Infinity", "三厘"):
+        with pytest.raises(CellError):
+            rate_of(bad, "利率")
     assert months_between(datetime.date(2023, 3, 15), datetime.date(2026, 3, 14)) == 36
     assert months_between(datetime.date(2021, 7, 1), datetime.date(2024, 7, 1)) == 36
     assert months_between(datetime.date(2021, 3, 10), datetime.date(2025, 3, 9)) == 48

@@ -157,7 +157,7 @@ class Fundtrail(_Page, FavaExtensionBase):
     def disposition(self):
         form = request.form
         finding_id = form.get("id", "")
-        if finding_id not in {f.id for f in self.data.findings}:
+        if finding_id not in self.data.ids():
             return downloads.plain(f"未知的疑点编号 Unknown finding id: {finding_id!r}", 400)
         status = form.get("status", "")
         if status in workflow.ACTIONS and not workqueue.may_record(roles.role(), status):

@@ -148,6 +148,10 @@ class Dashboard:
             self.memo[key] = build()
         return self.memo[key]
 
+    def ids(self) -> frozenset[str]:
+        """The ids of the findings the checks find now (once per load)."""
+        return self.memo_of("finding ids", lambda: frozenset(f.id for f in self.findings))
+
     def shown(self, start=None, end=None) -> list[Finding]:
         """The findings for Fava's time filter [start, end), as the desk lists them: for a
         period, the set its audit report and spreadsheet list (desk.period_findings)."""

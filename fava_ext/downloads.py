@@ -150,7 +150,7 @@ def start(extension, name: str, filename: str, title: str, back: str, books, *ar
         return page(extension, "busy", 503, message=str(busy), back=back)
     response = redirect(extension.endpoint_url("job", id=job.id), 303)
     if cookie != request.cookies.get(COOKIE):
-        response.set_cookie(COOKIE, cookie, httponly=True, samesite="Lax", secure=_over_tls())
+        response.set_cookie(COOKIE, cookie, httponly=True, samesite="Lax", secure=roles.over_tls())
     return response
 
 
@@ -209,8 +209,3 @@ def page(extension, state: str, status: int, back: str | None = None, **values) 
     html = extension.jinja_env.get_template("_ft_job.html").render(
         state=state, back=back or url_for("extension_report", extension_name="Fundtrail"), **values)
     return make_response(html, status, {"Content-Type": "text/html; charset=utf-8", **NO_STORE})
-
-
-def _over_tls() -> bool:
-    return request.scheme == "https" or \
-        request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"

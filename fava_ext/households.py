@@ -10,6 +10,7 @@ lines are shown to internal roles only.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from fundtrail.fava_ext.listing import matches, paginate
@@ -28,20 +29,15 @@ def page(books, year: int, internal: bool, village: str = "", household: str = "
     master = books.master
     masker = masker_for(books, INTERNAL if internal else PUBLIC)
     every = books.index.memo(("household.totals", year), lambda: cards.totals(books, year))
-    villages: dict[str, dict] = {}
-    for family, sheet in every:
-        row = villages.setdefault(family.village_code, {
-            "code": family.village_code, "name": family.village, "households": 0, "received": 0,
-            "total": ZERO})
-        row["households"] += 1
-        row["received"] += bool(sheet.lines)
-        row["total"] += sheet.total
-    rows = [{"family": f, "sheet": s, "head": masker.name(f.head.name),
-             "id_no": masker.id_no(f.head.id_no), "village": f.village}
-            for f, s in every if (not village or f.village_code == village)
+    villages = books.index.memo(("household.villages", year), lambda: _villages(every))
+    kept = [(f, s) for f, s in every if (not village or f.village_code == village)
             and (not only or s.lines)
             and (not text or matches(text, f.number, f.head.name if internal else "", f.village))]
-    shown = [r["sheet"] for r in rows]
+    shown = [s for _f, s in kept]
+    listed = paginate(kept, number)  # only the rows of the page shown are masked
+    listed = replace(listed, rows=[{"family": f, "sheet": s, "head": masker.name(f.head.name),
+                                    "id_no": masker.id_no(f.head.id_no), "village": f.village}
+                                   for f, s in listed.rows])
     chosen = cards.find(books, household) if internal and household else None
     detail = None
     if chosen is not None:
@@ -53,13 +49,27 @@ def page(books, year: int, internal: bool, village: str = "", household: str = "
                                          for got in books.index.help_of(m.id_no)})]}
     return {
         "year": year, "internal": internal, "village": village, "text": text, "only": only,
-        "villages": sorted(villages.values(), key=lambda v: (v["code"] == "", v["code"])),
-        "page": paginate(rows, number),
+        "villages": villages,
+        "page": listed,
         "totals": {**{c: sum((s.by_category[c] for s in shown), ZERO) for c in cards.CATEGORIES},
-                   "total": sum((s.total for s in shown), ZERO), "count": len(rows),
+                   "total": sum((s.total for s in shown), ZERO), "count": len(kept),
                    "received": sum(1 for s in shown if s.lines)},
         "categories": cards.CATEGORIES, "detail": detail, "place_name": master.place_name,
     }
+
+
+def _villages(every) -> list[dict]:
+    """Per village the count of households, of those that received something, and the total
+    (once per load and year)."""
+    villages: dict[str, dict] = {}
+    for family, sheet in every:
+        row = villages.setdefault(family.village_code, {
+            "code": family.village_code, "name": family.village, "households": 0, "received": 0,
+            "total": ZERO})
+        row["households"] += 1
+        row["received"] += bool(sheet.lines)
+        row["total"] += sheet.total
+    return sorted(villages.values(), key=lambda v: (v["code"] == "", v["code"]))
 
 
 def _filter(line: cards.Line) -> str:

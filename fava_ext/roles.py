@@ -51,3 +51,11 @@ def is_internal(internal_roles=INTERNAL_ROLES) -> bool:
         return ipaddress.ip_address(request.remote_addr or "").is_loopback
     except ValueError:
         return False
+
+
+def over_tls(req=None) -> bool:
+    """Whether the request (this one by default) came over HTTPS, directly or through a TLS
+    reverse proxy (X-Forwarded-Proto): its cookies are then `Secure`."""
+    req = request if req is None else req
+    return req.scheme == "https" or \
+        req.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"

@@ -157,4 +157,4 @@ def findings(dash: Dashboard, severity="", status="", rule="", text="", page=Non
             "statuses": list(desk.STATUSES), "user": user, "role": role,
             "actions": workqueue.actions_for(role), "queues": workqueue.counts(shown, user, role),
             "people": workqueue.people(shown),
-            "shares": false_alarms(shown), "live": {f.id for f in dash.findings}}
+            "shares": false_alarms(shown), "live": dash.ids()}

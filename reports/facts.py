@@ -58,14 +58,21 @@ def period_problem(books, start: datetime.date, end: datetime.date, label: str) 
     """Why the books cannot report on [start, end] (no transactions at all, or none in the years
     of the period), Chinese and English; None when they can. The CLI and Fava's downloads
     refuse a period by this one test."""
-    days = [t.date for t in books.transactions]
-    if not days:
+    span = books.index.memo("reports.span", lambda: _span(books))
+    if span is None:
         return "账簿中没有交易, 请先导入 the books hold no transactions: run `fundtrail import` first"
-    first, last = min(days), max(days)
+    first, last = span
     if end < datetime.date(first.year, 1, 1) or start > datetime.date(last.year, 12, 31):
         return (f"账簿中没有 {label} 的交易 the books hold no transactions in {label} "
                 f"(账簿期间 books cover {first} – {last})")
     return None
+
+
+def _span(books) -> tuple[datetime.date, datetime.date] | None:
+    """The first and the last day of the books' transactions (once per load: Fava's download
+    buttons ask on every click), None without any."""
+    days = [t.date for t in books.transactions]
+    return (min(days), max(days)) if days else None
 
 
 def check_settings(books) -> dict:

@@ -139,6 +139,8 @@ def test_no_query_page_or_api_answer_gives_a_clear_personal_number(site, workspa
     assert re.search(r"370405\*{12}", shown["events"])
     named = {p["account"] for e in json.loads(shown["journal api"])["data"] for p in e.get("postings", ())}
     assert account in named or "Assets:Clearing:YKT" in named  # account names as they are
+    download = shown["journal download"]  # beancount text, as Fava's own download: not HTML-escaped
+    assert re.search(r'^\d{4}-\d\d-\d\d \* "', download, re.M) and "&#34;" not in download
 
 
 def test_no_filter_or_condition_finds_a_clear_number(site, workspace):

@@ -42,6 +42,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Request, Response
 
 from fundtrail.atomicwrite import atomic
+from fundtrail.fava_ext.roles import over_tls
 from fundtrail.web import users as users_file
 
 COOKIE = "fundtrail_session"
@@ -151,7 +152,7 @@ class LoginRequired:
         response = _redirect(target)
         response.set_cookie(COOKIE, self.signer.dumps(self.sessions.start(user.name)),
                             max_age=SESSION_SECONDS, httponly=True, samesite="Lax",
-                            secure=_over_tls(request))
+                            secure=over_tls(request))
         return response
 
 
@@ -276,11 +277,6 @@ def safe_next(target: str) -> str:
         return "/"
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else "/"
-
-
-def _over_tls(request: Request) -> bool:
-    return request.scheme == "https" or \
-        request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower() == "https"
 
 
 def _digest(session: str) -> str:

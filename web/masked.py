@@ -83,14 +83,20 @@ class MaskedFile(FileModule):
         raise MaskedViewError
 
     def render_entries(self, entries):
+        """The masked entries as beancount text, for the journal download (a .beancount file:
+        its template is not autoescaped and prints the text as it is, so no HTML escaping,
+        which would turn every quote into &#34;). As Fava's, without the transactions beancount
+        made itself (padding, summaries: its flags P, S, T, ...)."""
         from beancount.core.data import Balance, Transaction
         from fava.beans.str import to_string
-        from markupsafe import escape
+        from fava.core.file import _EXCL_FLAGS as MADE_BY_BEANCOUNT
 
         options = self.ledger.fava_options
         for entry in entries:
+            if isinstance(entry, Transaction) and entry.flag in MADE_BY_BEANCOUNT:
+                continue
             if isinstance(entry, (Balance, Transaction)):
-                yield escape(to_string(entry, options.currency_column, options.indent))
+                yield to_string(entry, options.currency_column, options.indent)
 
 
 class MaskedLedger(FavaLedger):

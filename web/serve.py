@@ -281,23 +281,26 @@ def _refuse(message: str, environ, start_response, status: int = 403):
 def _mask_for_role(response):
     """Personal numbers masked for a role that is not internal (the villages page's rule,
     applied to Fava's own views and downloads)."""
-    from fundtrail.web.masked import is_internal
+    from fundtrail.web.masked import MaskedLedger, is_internal
 
-    ledger = getattr(g, "ledger", None)
-    ledger = getattr(ledger, "source", ledger)  # the masked view's books, for their masker
+    view = getattr(g, "ledger", None)
+    ledger = getattr(view, "source", view)  # the masked view's books, for their masker
     if ledger is None or request.path.startswith("/static/"):
         return response
     if is_internal(ledger):
         return response
+    # the masked view's masker, built with it once per load; the books' own otherwise (a
+    # request refused before it reached the view)
+    masker = view.masker if isinstance(view, MaskedLedger) else masker_for(ledger.all_entries,
+                                                                            PUBLIC)
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):
         return Response("非内部角色只能下载 CSV (已脱敏) only masked CSV downloads for this role", 403)
     if request.path.endswith(_FILE_VIEWS) and response.status_code == 200:
-        return _masked_file(response, masker_for(ledger.all_entries, PUBLIC))
+        return _masked_file(response, masker)
     if not download and not response.mimetype.startswith(_MASKED_TYPES):
         return response  # images, spreadsheets and PDFs of the extension mask themselves
     response.direct_passthrough = False
-    masker = masker_for(ledger.all_entries, PUBLIC)
     response.set_data(mask_text(response.get_data(as_text=True), masker))
     return response
 

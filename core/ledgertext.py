@@ -24,8 +24,8 @@ def quote(text) -> str:
 def value(v) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, data.Amount):
-        return f"{v.number:.2f} {v.currency}"
+    if isinstance(v, data.Amount):  # to the fen; a unit price (1.625 元/斤) with its own decimals
+        return f"{v.number:{'.2f' if v.number.as_tuple().exponent >= -2 else 'f'}} {v.currency}"
     if isinstance(v, (int, Decimal, datetime.date)):  # money is an Amount, a bare number a count
         return str(v)
     return quote(v)

@@ -1,12 +1,15 @@
 """The rolls a project's benefit promise is checked against, and the leases of its assets, as
 master data in masterdata/benefit.beancount (docs/ledger-model.md, "Benefit links and leases"):
 
-- 务工花名册 (wage roll: project, worker, ID, village, 是否脱贫户/监测户, month, days, wage),
-  订单收购台账 (purchase list: project, seller, ID, date, quantity, amount) and 土地流转租金发放表
-  (rent roll: project, land holder, ID, area 亩, rent, date) -> one `custom "benefit-roll"` per
-  row with `project kind person id_no village registered quantity amount period`. A row names
-  its project by 项目编号 or by 项目名称 (the library's name); an empty ID number is kept empty
-  (a roll by name only: the rule matches the name in the household register).
+- 务工花名册 (wage roll: project, 用工单位, worker, ID, village, 是否脱贫户/监测户, month, days,
+  wage), 订单收购台账 (purchase list: project, 收购单位, seller, ID, date, 品种, quantity, 单价,
+  amount) and 土地流转租金发放表 (rent roll: project, land holder, ID, 一卡通账号, area 亩, 租金标准,
+  rent, date) -> one `custom "benefit-roll"` per row with `project kind person id_no village
+  registered quantity amount period`, and what the kind's file says besides: `employer` (wage
+  roll), `buyer produce price` (purchase list: `price` the unit price as written, yuan per the
+  quantity's unit), `card standard` (rent roll: the land holder's card, the rent per 亩 and year).
+  A row names its project by 项目编号 or by 项目名称 (the library's name); an empty ID number is
+  kept empty (a roll by name only: the rule matches the name in the household register).
 - 项目资产租赁合同台账 (leases) -> `custom "lease" "<合同编号>"` with `asset tenant owner rent
   payment start end` and, when 付款约定 says so (每季度首月10日 / 每季度末月25日 / 每年1月31日),
   `due_month due_day`.
@@ -47,12 +50,28 @@ BENEFIT_FILE = "masterdata/benefit.beancount"
 _MONTH = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})")
 
 
+def unit_price(cell, scale: Decimal = cells.ONE) -> Decimal | None:
+    """A price per unit (单价 1.625 元/斤, 租金标准 800 元/亩·年) in yuan, with the decimals written
+    (at least two, at most six); None when empty. CellError when it is no number."""
+    value = cells.amount(cell, scale=scale * _MICRO)
+    if value is None:
+        return None
+    value = (value / _MICRO).normalize()
+    return value if value.as_tuple().exponent <= -2 else value.quantize(cells.CENT)
+
+
+_MICRO = Decimal(10000)  # cells.amount reads whole fen: a price may have four more decimals
+
+
 class _Roll(TabularImporter):
-    """One kind of roll; `kind` 务工/收购/流转, the quantity and amount fields its spec names."""
+    """One kind of roll; `kind` 务工/收购/流转, the quantity and amount fields its spec names, the
+    text and price fields it writes besides (`texts`, `prices`: their field ids are the keys)."""
 
     roll = ""
     quantity = ""
     amount = ""
+    texts: tuple[str, ...] = ()
+    prices: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -143,12 +162,20 @@ class _Roll(TabularImporter):
                                   labels.get(self.quantity, "数量"))
             if self.roll == "流转" and quantity is None:
                 raise BadInput(path, "流转面积为空", "empty area", number)
+            besides = {f: cells.text(row.get(f)) for f in self.texts}
+            for f in self.prices:
+                label = labels.get(f, self.spec[f].label)
+                price = self._cell(path, number, lambda c, label=label: unit_price(c, cells.unit(label)),
+                                   row.get(f), label)
+                if price is not None and price < 0:
+                    raise BadInput(path, f"{label}为负数: {price}", f"negative {f}: {price}", number)
+                besides[f] = data.Amount(price, acc.CURRENCY) if price is not None else None
             out.append(master_custom("benefit-roll", compared, day, {
                 "project": project, "kind": self.roll, "person": cells.text(row["person"]),
                 "id_no": id_no(cells.text(row.get("id_no"))), "village": cells.text(row.get("village")),
                 "registered": cells.text(row.get("registered")),
                 "quantity": Decimal(plain(quantity)) if quantity is not None else None,
-                "amount": money(amount), "period": period}))
+                "amount": money(amount), "period": period, **besides}))
         count_held(ex, ctx, out)  # a row the books hold already, unchanged or corrected, is not new
         ex.masterdata[BENEFIT_FILE] = out
         return ex
@@ -159,6 +186,7 @@ class WageRollImporter(_Roll):
     spec = WAGE_ROLL
     section = "wages"
     roll, quantity, amount = "务工", "days", "wage"
+    texts = ("employer",)
 
 
 class PurchaseListImporter(_Roll):
@@ -166,6 +194,7 @@ class PurchaseListImporter(_Roll):
     spec = PURCHASES
     section = "purchases"
     roll, quantity, amount = "收购", "quantity", "amount"
+    texts, prices = ("buyer", "produce"), ("price",)
 
 
 class RentRollImporter(_Roll):
@@ -173,6 +202,7 @@ class RentRollImporter(_Roll):
     spec = LAND_RENT
     section = "land_rent"
     roll, quantity, amount = "流转", "area", "rent"
+    texts, prices = ("card",), ("standard",)
 
 
 def due_of(terms: str) -> dict:

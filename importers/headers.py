@@ -405,7 +405,7 @@ ROLL_PERSON = (field("person", "text", "姓名", "务工人员姓名", "务工�
                      "是否脱贫人口", "脱贫户/监测户"))
 WAGE_ROLL = Spec("务工花名册", (
     field("seq", "count", "序号"), *PROJECT_REF,
-    field("employer", "text", "用工单位", "用工主体", "实施主体"), *ROLL_PERSON,
+    field("employer", "text", "用工单位", "用工主体", "用工企业", "用工单位名称", "实施主体"), *ROLL_PERSON,
     field("period", "text", "务工月份", "务工时间", "工资月份", "发放月份", "务工期间", "月份"),
     field("days", "amount", "出勤天数", "务工天数", "工作天数", "出工天数", "天数"),
     field("wage", "amount", "实发工资(元)", "实发工资", "实发金额(元)", "实发金额", "工资(元)", "工资",
@@ -415,18 +415,19 @@ WAGE_ROLL = Spec("务工花名册", (
 ), ("person", "period", "wage"))
 PURCHASES = Spec("订单收购台账", (
     field("seq", "count", "序号"), *PROJECT_REF,
-    field("buyer", "text", "收购单位", "收购主体", "收购企业"), *ROLL_PERSON,
+    field("buyer", "text", "收购单位", "收购主体", "收购企业", "收购单位名称"), *ROLL_PERSON,
     field("date", "date", "收购日期", "交售日期", "收购时间", "日期"),
-    field("produce", "text", "品种", "收购品种", "产品", "品名"),
+    field("produce", "text", "品种", "收购品种", "产品", "品名", "产品名称", "农产品名称"),
     field("quantity", "amount", "数量(斤)", "数量(公斤)", "数量(吨)", "收购数量", "数量", label="数量"),
-    field("price", "amount", "单价(元/斤)", "单价(元/公斤)", "单价"),
+    field("price", "amount", "单价(元/斤)", "单价(元/公斤)", "单价", "收购单价", "收购价格", label="单价"),
     field("amount", "amount", "金额(元)", "收购金额(元)", "收购金额", "金额", label="金额"),
 ), ("person", "date", "amount"))
 LAND_RENT = Spec("土地流转租金发放表", (
     field("seq", "count", "序号"), *PROJECT_REF, *ROLL_PERSON,
     field("card", "code", "一卡通账号", "一卡通卡号", "社保卡号", "银行账号", "银行卡号", "卡号"),
     field("area", "amount", "流转面积(亩)", "流转面积", "面积(亩)", "亩数", label="流转面积"),
-    field("standard", "amount", "租金标准(元/亩·年)", "租金标准", "每亩租金"),
+    field("standard", "amount", "租金标准(元/亩·年)", "租金标准", "每亩租金", "流转单价", "流转价格",
+          "租金单价", label="租金标准"),
     field("rent", "amount", "应付租金(元)", "实付租金(元)", "租金金额(元)", "应付租金", "实付租金", "租金(元)",
           "租金", "金额(元)", "金额", label="租金"),
     field("date", "date", "发放日期", "支付日期", "兑付日期", "日期"),

@@ -13,7 +13,10 @@ dates as bare serial numbers or as text (2024.6.5, 20240520, 2024/03/15).
 Each row becomes two directives, upserted by loan id (re-importing a newer register updates them):
 
 - `custom "loan" "<id>"` on the issue date: the terms (household, borrower, borrower_id, amount,
-  term_months, due, rate (percent), bank, purpose, used_by). The id is the file's loan number
+  term_months, due, rate (percent), bank, purpose, used_by) and the household as the county's
+  台账 names it: head (户主姓名), town (乡镇) and village (行政村), the town and village by their
+  division codes when the division list knows the names (`registers.village_of`), else as
+  written. The id is the file's loan number
   (贷款账号, 借据号); a register with none gets `LN<issue date>-<6 hex digits>` from the borrower's ID
   number, the issue date and the amount (the same row always gets the same id).
 - `custom "loan-status" "<id>"` on the date the register states (统计截止日期, 填报日期 ...; else
@@ -40,7 +43,13 @@ from fundtrail.importers.base import Extraction
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LOANS
-from fundtrail.importers.registers import TabularImporter, count_held, master_custom
+from fundtrail.importers.registers import (
+    TabularImporter,
+    count_held,
+    master_custom,
+    unresolved_villages,
+    village_of,
+)
 from fundtrail.ledgertext import money
 
 LOANS_FILE = "masterdata/loans.beancount"
@@ -170,9 +179,17 @@ class LoanRegisterImporter(TabularImporter):
             return derived_id(id_no(cells.text(row.get("id_no"))), start, amount), \
                 f"{cells.text(row.get('borrower'))} {start}"
 
+        towns = {p.name: code for code, p in ctx.master.towns.items()}
+        unknown = set()  # village names the division list does not resolve
         for number, row, _ in self.records(path, ex, key, ("贷款 ", "loan "), self._data_rows(path, ex)):
-            loan, status = self._row(path, number, row, labels, scale, key, as_of, bank)
+            town, village = cells.text(row.get("town")), cells.text(row.get("village"))
+            place = {"town": towns.get(town, town), "village": village_of(ctx, village, town)}
+            if village and place["village"] == village not in ctx.master.villages:
+                unknown.add(village)
+            loan, status = self._row(path, number, row, labels, scale, key, as_of, bank, place)
             entries += [loan, status]
+        if unknown and ctx.master.villages:
+            ex.warnings.append(unresolved_villages(unknown))
         count_held(ex, ctx, entries, ("loan",))  # a row is its loan (its status is dated anew)
         ex.masterdata[LOANS_FILE] = entries
         ex.date = stated
@@ -199,7 +216,7 @@ class LoanRegisterImporter(TabularImporter):
         return self._cell(path, number, lambda v: cells.amount(v, scale=scale[field]), row.get(field),
                           f"{LOANS[field].label} {field}")
 
-    def _row(self, path, number, row, labels, scale, key, as_of, bank):
+    def _row(self, path, number, row, labels, scale, key, as_of, bank, place):
         borrower, person = cells.text(row.get("borrower")), id_no(cells.text(row.get("id_no")))
         if not borrower:
             raise BadInput(path, "借款人为空", "empty borrower", number)
@@ -235,7 +252,7 @@ class LoanRegisterImporter(TabularImporter):
             "household": cells.text(row.get("household")), "borrower": borrower, "borrower_id": person,
             "amount": money(amount), "term_months": Decimal(term), "due": due, "rate": rate,
             "bank": cells.text(row.get("bank")) or bank, "purpose": cells.text(row.get("purpose")),
-            "used_by": cells.text(row.get("used_by"))})
+            "used_by": cells.text(row.get("used_by")), "head": cells.text(row.get("head")), **place})
         status = master_custom("loan-status", loan_id, max(as_of, start), {
             "status": status_of(cells.text(row.get("status")), settled, overdue), "settled": settled,
             "overdue": money(overdue) if overdue else None,

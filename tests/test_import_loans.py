@@ -123,9 +123,11 @@ def test_three_shapes_give_the_same_directives_for_the_same_loans(tmp_path):
     _county_csv(files[1])
     _export_tsv_gbk(files[2])
     got = [as_dicts(directives(f, tmp_path)[1]) for f in files]
-    for shape in got:  # the bank is named by the first file's title only
+    assert [m.get("head") for t, _, _, m in got[1] if t == "loan"] == ["张秀英", "赵小红"]  # 户主姓名
+    for shape in got:  # the bank is named by the first file's title only, the head by the county's
         for _, _, _, meta in shape:
             meta.pop("bank", None)
+            meta.pop("head", None)
     assert got[0] == got[1] == got[2]
     loan = dict(got[0][0][3])
     assert loan["amount"].number == Decimal("30000.00") and loan["rate"] == Decimal("3.45")

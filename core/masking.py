@@ -21,7 +21,8 @@ How much to show is a setting, read from the ledger by `MaskPolicy.from_entries`
       names: "full"       ; or "surname": 张** (village practice decides)
 
 What is personal: ID numbers, bank card and personal account numbers, phone numbers, house
-numbers. What is evidence, never masked, in free text as in links: voucher numbers (a treasury
+numbers; in the masked entries (`masked_entries`) also whatever a metadata key that holds a
+person's card, ID number or name (`CARD_META`, `ID_META`, `NAME_META`) holds, whatever its shape. What is evidence, never masked, in free text as in links: voucher numbers (a treasury
 voucher number is 14 digits, year + VtCode + sequence: 20255201000020), bank serials and the
 links fundtrail writes (VOU-20245201000001, PSBC-1188-20241220000003, YKT-QH2024Q2-01-031),
 project, fund and loan codes and document numbers (指标文号, 财农〔2024〕20号). `link()` keeps a
@@ -238,13 +239,20 @@ def _public_masker(index) -> Masker:
 # -- entries as a role that is not internal sees them ------------------------------------------
 
 _KEPT_META = ("filename", "lineno")  # where an entry was written: Fava's links to the source
+# Metadata keys whose value is a person's card or ID number, masked as one whatever its shape (a
+# social security card's 9 characters, a number too short for `text` to take for one), and keys
+# whose value is a person's name, shown as the policy's `names` says (docs/ledger-model.md).
+CARD_META = frozenset({"card"})
+ID_META = frozenset({"id_no", "borrower_id"})
+NAME_META = frozenset({"beneficiary", "borrower", "person", "head"})
 
 
 def masked_entries(entries, masker: Masker) -> tuple[list, dict[int, object]]:
     """`entries` with every personal number masked in the data itself: payees, narrations,
     notes, event descriptions, document names, tags, links, custom values, queries and every
-    metadata value (a number stored bare as well as in quotes); account names, amounts and
-    dates are kept. Returns the new list and a map from id(original) to its masked entry (the
+    metadata value (a number stored bare as well as in quotes; a card or ID number under
+    CARD_META / ID_META whatever its shape, a name under NAME_META as the policy's `names` says);
+    account names, amounts and dates are kept. Returns the new list and a map from id(original) to its masked entry (the
     same object where nothing needed masking), for errors that point at an entry. Whatever
     reads the masked entries, a query that concatenates or cuts fields included, sees only
     masked numbers."""
@@ -259,9 +267,11 @@ def masked_entries(entries, masker: Masker) -> tuple[list, dict[int, object]]:
 
 def masked_entry(entry, masker: Masker):
     """One entry (a beancount directive) as `masked_entries` shows it."""
+    if not isinstance(masker, _Remembered):
+        masker = _Remembered(masker)
     text = masker.text
     changes = {}
-    meta = _masked_meta(getattr(entry, "meta", None), text)
+    meta = _masked_meta(getattr(entry, "meta", None), masker)
     if meta is not None:
         changes["meta"] = meta
     for name in ("payee", "narration", "comment", "description", "type", "filename",
@@ -279,7 +289,7 @@ def masked_entry(entry, masker: Masker):
                 changes[name] = masked
     postings = getattr(entry, "postings", None)
     if postings:
-        masked_postings = [_masked_posting(p, text) for p in postings]
+        masked_postings = [_masked_posting(p, masker) for p in postings]
         if any(m is not p for m, p in zip(masked_postings, postings, strict=True)):
             changes["postings"] = masked_postings
     values = getattr(entry, "values", None)
@@ -296,7 +306,27 @@ class _Remembered:
     repeat across thousands of entries) and passes a text without a digit as it is."""
 
     def __init__(self, masker: Masker):
-        self.masker, self.seen = masker, {}
+        self.masker, self.seen, self.kinds = masker, {}, {}
+        surname = masker.policy.names == "surname"
+        self.by_key = {**dict.fromkeys(CARD_META, self.account), **dict.fromkeys(ID_META, self.id_no),
+                       **dict.fromkeys(NAME_META, self.name if surname else self.text)}
+
+    def _as(self, kind: str, value) -> str:
+        """`value` masked by the masker's method `kind`, once per distinct value."""
+        value = value if isinstance(value, str) else str(value)
+        shown = self.kinds.get((kind, value))
+        if shown is None:
+            shown = self.kinds[kind, value] = getattr(self.masker, kind)(value)
+        return shown
+
+    def account(self, value) -> str:
+        return self._as("account", value) if _DIGIT.search(str(value)) else self.text(value)
+
+    def id_no(self, value) -> str:
+        return self._as("id_no", value) if _DIGIT.search(str(value)) else self.text(value)
+
+    def name(self, value) -> str:
+        return self._as("name", value)
 
     def text(self, value) -> str:
         value = value if isinstance(value, str) else str(value)
@@ -315,23 +345,24 @@ class _Remembered:
 _DIGIT = re.compile(r"[0-9０-９]")
 
 
-def _masked_posting(posting, text):
-    meta = _masked_meta(posting.meta, text)
+def _masked_posting(posting, masker: _Remembered):
+    meta = _masked_meta(posting.meta, masker)
     return posting if meta is None else posting._replace(meta=meta)
 
 
-def _masked_meta(meta, text) -> dict | None:
+def _masked_meta(meta, masker: _Remembered) -> dict | None:
     """A masked copy of `meta`, None when nothing in it needed masking. A number (Decimal,
-    int) whose digits are personal becomes its masked text."""
+    int) whose digits are personal becomes its masked text; a key of CARD_META, ID_META or
+    NAME_META is masked as what it holds."""
     if not meta:
         return None
-    masked, changed = {}, False
+    masked, changed, by_key, text = {}, False, masker.by_key, masker.text
     for key, value in meta.items():
         if key in _KEPT_META or key.startswith("__") or isinstance(value, bool):
             masked[key] = value
             continue
         if isinstance(value, (str, int, Decimal)):
-            shown = text(value)
+            shown = by_key.get(key, text)(value)
             if shown != str(value):
                 value, changed = shown, True
         masked[key] = value

@@ -5,9 +5,10 @@ master data in masterdata/benefit.beancount (docs/ledger-model.md, "Benefit link
   wage), 订单收购台账 (purchase list: project, 收购单位, seller, ID, date, 品种, quantity, 单价,
   amount) and 土地流转租金发放表 (rent roll: project, land holder, ID, 一卡通账号, area 亩, 租金标准,
   rent, date) -> one `custom "benefit-roll"` per row with `project kind person id_no village
-  registered quantity amount period`, and what the kind's file says besides: `employer` (wage
-  roll), `buyer produce price` (purchase list: `price` the unit price as written, yuan per the
-  quantity's unit), `card standard` (rent roll: the land holder's card, the rent per 亩 and year).
+  registered quantity amount period`, and what the kind's file says besides: `employer gross`
+  (wage roll: 用工单位, and 应发工资 beside 实发工资, the amount), `buyer produce price` (purchase
+  list: `price` the unit price as written, yuan per the quantity's unit), `card standard` (rent
+  roll: the land holder's card, the rent per 亩 and year).
   A row names its project by 项目编号 or by 项目名称 (the library's name); an empty ID number is
   kept empty (a roll by name only: the rule matches the name in the household register).
 - 项目资产租赁合同台账 (leases) -> `custom "lease" "<合同编号>"` with `asset tenant owner rent
@@ -152,8 +153,12 @@ class _Roll(TabularImporter):
             compared, project, period, day = keyed.pop(number)
             amount = self._cell(path, number, lambda c: cells.amount(c, scale=scale),
                                 row.get(self.amount), labels.get(self.amount, "金额"))
-            if amount is None and row.get("gross") is not None:  # a roll with 应发 only
-                amount = self._cell(path, number, cells.amount, row.get("gross"), labels.get("gross", ""))
+            gross = self._cell(path, number, lambda c: cells.amount(c, scale=cells.unit(labels.get("gross"))),
+                               row.get("gross"), labels.get("gross", "应发工资"))
+            if gross is not None and gross < 0:
+                raise BadInput(path, f"{labels['gross']}为负数: {gross}", "negative gross wage", number)
+            if amount is None:  # a roll with 应发 only: it is the amount
+                amount, gross = gross, None
             if amount is None:
                 raise BadInput(path, f"{labels.get(self.amount, '金额')}为空", "empty amount", number)
             if amount < 0:  # a roll lists what was paid; a reversal is not a row of it
@@ -163,6 +168,8 @@ class _Roll(TabularImporter):
             if self.roll == "流转" and quantity is None:
                 raise BadInput(path, "流转面积为空", "empty area", number)
             besides = {f: cells.text(row.get(f)) for f in self.texts}
+            if gross is not None:  # 应发 beside 实发 (the amount)
+                besides["gross"] = money(gross)
             for f in self.prices:
                 label = labels.get(f, self.spec[f].label)
                 price = self._cell(path, number, lambda c, label=label: unit_price(c, cells.unit(label)),

@@ -1,8 +1,9 @@
 """Nothing dropped at the door: a column an importer maps reaches the books. The wage roll's
-用工单位, the purchase list's 收购单位, 品种 and 单价, the rent roll's 一卡通账号 and 租金标准 and the
-loan register's 户主姓名, 乡镇 and 行政村 are written into the directives each row becomes (under
-either of two header spellings a county uses), the import report lists them as mapped, and a
-role that is not internal sees the card and, when the policy says so, the names masked."""
+用工单位 (and 应发工资 beside 实发工资), the purchase list's 收购单位, 品种 and 单价, the rent roll's
+一卡通账号 and 租金标准 and the loan register's 户主姓名, 乡镇 and 行政村 are written into the
+directives each row becomes (under either of two header spellings a county uses), the import
+report lists them as mapped, and a role that is not internal sees the card and, when the policy
+says so, the names masked."""
 
 from __future__ import annotations
 
@@ -39,9 +40,9 @@ SOCIAL_CARD = "A01234567"  # a social security card's own number: 9 characters
 # kind -> (file name, [(header, {what the ledger text must hold})]): two spellings each
 ROLLS = {
     "wages": ("务工花名册.csv", [
-        (f"序号,项目名称,用工单位,姓名,身份证号,所在村,务工月份,出勤天数,实发工资(元)\n"
-         f"1,甲村食用菌基地项目,青禾丰源农业发展有限公司,赵一,{ID},泥河前村,2024年9月,20,2000.00\n",
-         ['employer: "青禾丰源农业发展有限公司"']),
+        (f"序号,项目名称,用工单位,姓名,身份证号,所在村,务工月份,出勤天数,应发工资(元),实发工资(元)\n"
+         f"1,甲村食用菌基地项目,青禾丰源农业发展有限公司,赵一,{ID},泥河前村,2024年9月,20,2100.00,2000.00\n",
+         ['employer: "青禾丰源农业发展有限公司"', "amount: 2000.00 CNY", "gross: 2100.00 CNY"]),
         (f"序号,项目编号,用工主体,务工人员姓名,身份证号码,行政村,工资月份,务工天数,实发金额(元)\n"
          f"1,QH2024-001,泥河建筑安装有限公司,赵一,{ID},泥河前村,2024-09,20,2000.00\n",
          ['employer: "泥河建筑安装有限公司"']),

@@ -20,6 +20,7 @@ from fundtrail.fava_ext.listing import matches, paginate
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import Masker
 from fundtrail.masterdata import Project
+from fundtrail.periods import quarter_of
 from fundtrail.workflow import false_alarms
 
 
@@ -136,7 +137,7 @@ def village_detail(dash: Dashboard, view: YearView, code: str, masker: Masker) -
     subsidies = [SubsidyRow(s, masker.id_no(s.id_no), masker.account(s.card))
                  for s in dash.subsidies(code) if s.date.year == view.year]
     codes = [c for c, p in sorted(dash.master.projects.items()) if p.village == code]
-    last = (view.as_of.month - 1) // 3 + 1
+    last = quarter_of(view.as_of)[1]
     return {"village": village, "town": dash.master.place_name(village.town),
             "projects": project_rows(dash, view, codes), "subsidies": subsidies,
             "subsidy_total": sum((s.subsidy.amount for s in subsidies), 0),

@@ -23,7 +23,7 @@ import collections
 import datetime
 import re
 
-from fundtrail import assets
+from fundtrail import assets, periods
 from fundtrail.flows import SUBSIDY
 from fundtrail.idno import id_no
 from fundtrail.plugins.rules.progress import overdue_stage
@@ -51,9 +51,7 @@ def month(text: str) -> Period:
     if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"月份格式应为 2024-07 month must look like 2024-07: {text!r}")
     year, number = int(match[1]), int(match[2])
-    start = datetime.date(year, number, 1)
-    end = datetime.date(year + number // 12, number % 12 + 1, 1) - datetime.timedelta(days=1)
-    return Period(f"{year}年{number}月", start, end)
+    return Period(f"{year}年{number}月", datetime.date(year, number, 1), periods.month_end(year, number))
 
 
 def notice_period(text: str) -> Period:

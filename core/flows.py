@@ -586,15 +586,22 @@ class FlowIndex:
         return self.memo("flows.cash", build)
 
     @property
-    def held_for(self) -> dict[str, Decimal]:
-        """Per project, the money moved into units' own accounts for it (net)."""
+    def held_on(self) -> dict[str, list[Flow]]:
+        """Per project, the flows moving money into units' own accounts for it, in ledger
+        order (dated: a report cuts them at its period's end)."""
         def build():
-            held: dict[str, Decimal] = defaultdict(Decimal)
+            held: dict[str, list[Flow]] = defaultdict(list)
             for flow in self.passed_down:
                 if flow.project:
-                    held[flow.project] += flow.amount
+                    held[flow.project].append(flow)
             return dict(held)
-        return self.memo("flows.held_for", build)
+        return self.memo("flows.held_on", build)
+
+    @property
+    def held_for(self) -> dict[str, Decimal]:
+        """Per project, the money moved into units' own accounts for it (net): `held_on`'s sums."""
+        return self.memo("flows.held_for", lambda: {
+            code: sum(map(amount_of, flows), ZERO) for code, flows in self.held_on.items()})
 
     @cached_property
     def by_day(self) -> dict[datetime.date, list[data.Transaction]]:

@@ -66,7 +66,8 @@ def idle(view: YearView, master: MasterData) -> dict:
         fund = master.funds.get(code)
         if fund and fig.balance > 0:
             by_level[fund.account.rsplit(":", 1)[0]].append(_node(fund.account, fig.balance))
-    levels = [_node(level, None, funds) for level, funds in sorted(by_level.items())]
+    levels = [_node(level, None, funds) for level, funds in sorted(
+        by_level.items(), key=lambda kv: (acc.level_rank(acc.LEVEL_BY_COMPONENT.get(acc.leaf(kv[0]), "")), kv[0]))]
     return {"type": "hierarchy", "label": "结余资金分布", "data": _node(acc.FUND_INCOME, None, levels)}
 
 

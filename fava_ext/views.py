@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass
 
+from fundtrail.accounts import level_rank
 from fundtrail.books import Figures
 from fundtrail.fava_ext import charts, desk, svgcharts, workqueue
 from fundtrail.fava_ext.dashboard import (
@@ -39,7 +40,8 @@ def overview(dash: Dashboard, view: YearView, start=None, end=None) -> dict:
     master = dash.master
     funds = view.figures["fund"]
     levels = [Row(level, level, fig, view.progress(fig))
-              for level, fig in sorted(view.figures["level"].items()) if level]
+              for level, fig in sorted(view.figures["level"].items(), key=lambda kv: (level_rank(kv[0]), kv[0]))
+              if level]
     documents = [Row(code, fund.doc_no, funds[code], view.progress(funds[code]),
                      f"{fund.level} · {fund.title}")
                  for code, fund in sorted(master.funds.items())

@@ -24,6 +24,7 @@ import datetime
 import re
 
 from fundtrail import assets, periods
+from fundtrail.accounts import level_rank
 from fundtrail.flows import SUBSIDY
 from fundtrail.idno import id_no
 from fundtrail.plugins.rules.progress import overdue_stage
@@ -63,17 +64,6 @@ def notice_period(text: str) -> Period:
                          f"2024Q3 or 2024-07: {text!r}") from None
 
 
-def _held_for(books) -> dict[str, list]:
-    """Per project, the money moved into units' own accounts for it (the flows, dated)."""
-    def build():
-        held = collections.defaultdict(list)
-        for flow in books.index.passed_down:
-            if flow.project:
-                held[flow.project].append(flow)
-        return held
-    return books.index.memo("reports.held_for", build)
-
-
 def project_status(books, code: str, end: datetime.date) -> str:
     """The project's status at `end`, one wording for every report: 已验收 (accepted by then),
     已验收未结算 / 逾期未完工 (overdue by the overdue-project rule's criterion, its settings),
@@ -83,7 +73,7 @@ def project_status(books, code: str, end: datetime.date) -> str:
     accepted = accepted if accepted and accepted <= end else None
     mine = facts.by_project(books).get(code, [])
     spent = facts.total(mine, facts.is_spending, end=end) + sum(
-        (f.amount for f in _held_for(books).get(code, ()) if f.date <= end), ZERO)
+        (f.amount for f in books.index.held_on.get(code, ()) if f.date <= end), ZERO)
     overdue = overdue_stage(project, accepted, spent, facts.total(mine, facts.is_allotment, end=end),
                             end, facts.check_settings(books))
     if accepted:
@@ -233,16 +223,8 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     }
 
 
-LEVEL_ORDER = ("中央", "省", "市", "县")
-
-
-def level_rank(level: str) -> int:
-    """中央 → 省 → 市 → 县 → 其他: the order of fund levels in every table."""
-    return next((i for i, prefix in enumerate(LEVEL_ORDER) if str(level or "").startswith(prefix)),
-                len(LEVEL_ORDER))
-
-
 def fund_order(master, code: str) -> tuple:
+    """A fund's place in a table of funds: by its level (`accounts.level_rank`), then code."""
     fund = master.funds.get(code)
     return (level_rank(fund.level if fund else ""), code)
 

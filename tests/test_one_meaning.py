@@ -260,6 +260,31 @@ def test_a_quarter_is_one_span_and_one_name_wherever_it_is_read():
     assert periods.month_end(2024, 2) == datetime.date(2024, 2, 29)
 
 
+def test_fund_levels_are_in_one_order_in_every_table():
+    """中央 → 省级 → 市级 → 县级 → 社会捐赠 → 帮扶单位 (accounts.FUND_LEVELS): the reports rank
+    by it, and so do the Fava overview's chart of idle money and the province's level table."""
+    from types import SimpleNamespace
+
+    from fundtrail import accounts as acc
+    from fundtrail.fava_ext import charts
+    from fundtrail.fava_ext.dashboard import YearView
+    from fundtrail.reports import village
+
+    order = list(acc.FUND_LEVELS)
+    assert [acc.level_rank(level) for level in order] == list(range(len(order)))
+    assert acc.level_rank("省") == acc.level_rank("省级") and acc.level_rank("区级") == acc.level_rank("县级")
+    assert acc.level_rank("") == acc.level_rank("其他") == len(order)
+    funds = {f"F{n}": SimpleNamespace(level=level, account=acc.fund_account(level, f"F{n}"))
+             for n, level in enumerate(reversed(order))}
+    master = SimpleNamespace(funds=funds)
+    assert [funds[code].level for code in sorted(funds, key=lambda c: village.fund_order(master, c))] \
+        == order
+    figures = {code: Figures(received=D(1), balance=D(1)) for code in funds}
+    view = YearView(2024, datetime.date(2024, 12, 31), {"fund": figures}, {}, [D(0)] * 12, {})
+    shown = [node["account"].rsplit(":", 1)[-1] for node in charts.idle(view, master)["data"]["children"]]
+    assert [acc.LEVEL_BY_COMPONENT[c] for c in shown] == order
+
+
 # -- each meaning computed in one place of the product code --------------------------------
 PRODUCT = ("core", "plugins", "reports", "fava_ext", "province", "importers", "web", "cli",
            "ledgers")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -79,6 +80,18 @@ def identity_problems(name: str, admdiv: str, phone: str) -> list[tuple[str, str
 def demo_values(name: str, admdiv: str, phone: str) -> list[str]:
     """Which of the three are the demo county's."""
     return [v for v, d in ((name, DEMO.name), (admdiv, DEMO.admdiv), (phone, DEMO.phone)) if v == d]
+
+
+def shown_name(path: str | Path) -> str:
+    """A file of the workspace as a message a user reads names it: its path inside the
+    workspace (the nearest folder above it that holds main.beancount), e.g.
+    registers/households.csv; its own name when no workspace holds it. Never the machine's
+    path (a finding's message is shown on Fava pages and in public outputs)."""
+    path = Path(os.path.abspath(path))
+    for folder in path.parents:
+        if (folder / MAIN).is_file():
+            return path.relative_to(folder).as_posix()
+    return path.name
 
 
 def contents(root: Path) -> list[str]:

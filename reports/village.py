@@ -28,8 +28,7 @@ from fundtrail.accounts import level_rank
 from fundtrail.flows import SUBSIDY
 from fundtrail.idno import id_no
 from fundtrail.plugins.rules.progress import overdue_stage
-from fundtrail.plugins.rules.related_parties import Officials
-from fundtrail.registers import read_rows
+from fundtrail.registers import Officials
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
 from fundtrail.workdays import first_workday_after
@@ -150,22 +149,12 @@ def projects_in_notice(books, village: str, period: Period) -> list[str]:
     return codes
 
 
-def officials(books) -> Officials | None:
-    """The cadres-and-relatives register as the related-party rule reads it (None without)."""
-    def build():
-        path = books.master.registers.get("officials")
-        rows = read_rows(path)[0] if path else []
-        return Officials(rows, books.index.household_register.households) if rows else None
-    return books.index.memo("reports.officials", build)
-
-
 ROLES = {"cadre": "干部本人", "relative": "干部亲属"}
 
 
-def _mark(known: Officials | None, meta) -> str:
+def _mark(known: Officials, meta) -> str:
     """干部本人 / 干部亲属 for a recipient in the officials register, else ""."""
-    role = known.role(meta) if known else None
-    return ROLES.get(role, "")
+    return ROLES.get(known.role(meta), "")
 
 
 def _to_household(flow) -> bool:
@@ -194,7 +183,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
                    for code, figures in sorted(sources.items(), key=lambda kv: fund_order(master, kv[0]))]
     totals = {k: sum((r[k] for r in source_rows), ZERO) for k in keys}
     paid = [f for f in households if f.date >= period.start]
-    known = officials(books)
+    known = books.index.officials  # as the related-party rule reads it
     rows = [{"date": f.date, "name": str(f.meta.get("beneficiary", "")),
              "id_no": str(f.meta.get("id_no", "")), "card": str(f.meta.get("card", "")),
              "item": str(f.meta.get("item", "")), "amount": f.amount, "mark": _mark(known, f.meta),

@@ -23,7 +23,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from fundtrail.idno import id_no  # the one normalisation of an ID number
-from fundtrail.workspace import shown_name
+from fundtrail.workspace import REGISTER_TITLES, shown_name
 
 RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
 MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
@@ -214,7 +214,7 @@ class HouseholdRegister:
         households, problems = {}, [problem] if problem else []
         for number, (household, why) in enumerate(_typed_rows(header, rows), 1):
             if why:
-                problems.append(f"户籍登记册“{shown_name(path)}”第{number}条记录：{why}")
+                problems.append(f"{REGISTER_TITLES['households']}“{shown_name(path)}”第{number}条记录：{why}")
             if household.id_no:
                 households[household.id_no] = household
         return cls(path, households, problem, problems)
@@ -380,7 +380,8 @@ class ScreeningRegister:
             if not (cell.get("身份证号") or cell.get("姓名")):
                 wrong.append("缺少身份证号和姓名")
             if wrong:
-                problems.append(f"筛查预警名单“{shown_name(path)}”第{number}条记录：" + "；".join(wrong))
+                problems.append(f"{REGISTER_TITLES['screening']}“{shown_name(path)}”第{number}条记录："
+                                + "；".join(wrong))
                 continue
             given = cell.get("身份证号", "")
             clues.append(Clue(kind, id_no(given) if given else "", cell.get("姓名", ""),

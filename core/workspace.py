@@ -23,6 +23,10 @@ from pathlib import Path
 MAIN = "main.beancount"
 REPORTS = "reports"  # generated notices, reports and exports
 FOLDERS = ("inbox", "documents", REPORTS, "registers", "masterdata", "transactions", "layouts")
+# the personal-data registers a ledger may name, by kind: their Chinese names (what every
+# message, page and import summary calls them) and their workspace headers
+REGISTER_TITLES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册",
+                   "screening": "部门筛查预警名单"}
 REGISTER_HEADERS = {
     "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
                    "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话", "识别日期", "风险消除日期",

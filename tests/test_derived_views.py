@@ -123,14 +123,14 @@ def test_a_malformed_row_is_one_problem_listed_once(tmp_path):
     FlowIndex.forget()
     books = Books.load(_ledger(tmp_path, rows), trust_caches=False)
     _every_reader(books)
-    problems = [e for e in books.errors if "户籍登记册" in str(e.message)]
+    problems = [e for e in books.errors if "脱贫户/监测户登记册“" in str(e.message)]
     assert len(problems) == 1, [e.message for e in books.errors]
     why = problems[0].message.split("主数据有误 master data error: ", 1)[1]
     # Chinese, naming the register by its file inside the workspace, no machine path
-    assert why == "户籍登记册“households.csv”第1条记录：识别日期格式应如 2024-05-01：2024-13-01"
+    assert why == "脱贫户/监测户登记册“households.csv”第1条记录：识别日期格式应如 2024-05-01：2024-13-01"
     assert problems[0].source["lineno"] > 0  # at the register's directive
     found, errors = checks.review(books.entries, checks.parse_settings(None))
-    assert [e.message for e in errors if "户籍登记册" in e.message] == [problems[0].message]
+    assert [e.message for e in errors if "脱贫户/监测户登记册“" in e.message] == [problems[0].message]
     register = books.index.household_register
     assert len(register.problems) == 1 and register.usable
     assert register.households[RED].identified is None  # the field is lost, not the household
@@ -225,8 +225,8 @@ def test_an_unusable_register_is_named_by_its_file_in_the_workspace_in_chinese(t
     unread = [str(e.message) for e in books.errors if type(e).__name__ == "MasterDataProblem"]
     assert [m for m in unread if "officials.csv" in m] == [
         "[masterdata] 主数据有误 master data error: 登记册文件“officials.csv”不存在"]
-    (row,) = [m for m in unread if "筛查预警名单" in m]  # listed once, no longer dropped
-    assert row.endswith("筛查预警名单“screening.csv”第1条记录：日期格式应如 2024-05-01：2024-13-01；"
+    (row,) = [m for m in unread if "部门筛查预警名单“" in m]  # listed once, no longer dropped
+    assert row.endswith("部门筛查预警名单“screening.csv”第1条记录：日期格式应如 2024-05-01：2024-13-01；"
                         "金额应为数字：x；缺少身份证号和姓名")
     assert not any(str(tmp_path) in m for m in unread)
     FlowIndex.forget()

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from fundtrail import findings
 from fundtrail.registers import Household, id_no
+from fundtrail.workspace import REGISTER_TITLES
 
 __all__ = ["households", "id_no", "register_entry", "register_problem"]
 
-REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册",
-                  "screening": "部门筛查预警名单"}
+REGISTER_NAMES = REGISTER_TITLES  # the registers' Chinese names (fundtrail.workspace)
 
 
 def households(ctx) -> dict[str, Household]:

@@ -44,7 +44,7 @@ def overview(dash: Dashboard, view: YearView, start=None, end=None) -> dict:
               if level]
     documents = [Row(code, fund.doc_no, funds[code], view.progress(funds[code]),
                      f"{fund.level} · {fund.title}")
-                 for code, fund in sorted(master.funds.items())
+                 for code, fund in sorted(master.funds.items(), key=lambda kv: (level_rank(kv[1].level), kv[0]))
                  if code in funds and (funds[code].balance or funds[code].received or funds[code].spent)]
     total = view.total()
     return {"total": total, "available": available(total), "progress": view.progress(total),

@@ -15,6 +15,12 @@ A finding the previous period's end or a quarter end inside the period found, an
 no longer finds, is listed with what became of it (已消除, last found at that cut-off), so a later
 report accounts for every finding of an earlier one. `run(day)` is the checks at cut-off `day`
 (fundtrail.reports.facts.period_findings binds it to the books).
+
+The calendar of every period is here too, once: a day's quarter (`quarter_of`), a quarter's
+first and last day (`quarter_span`, `quarter_around`), its label 2024Q3 (`quarter_label`) and
+title 2024年第三季度 (`quarter_title`), a month's last day (`month_end`) and the quarter ends
+between two days (`quarter_ends`). The cut-offs, the reports' periods, the village notice,
+slow-spending, the Fava pages and the demo all ask these.
 """
 
 from __future__ import annotations

@@ -210,8 +210,10 @@ def last_quarter(root: Path) -> str:
     """The last quarter the books hold transactions in (from the file names' dates is not enough:
     read the last transaction date of the imported file)."""
     days = re.findall(rb"(?m)^(\d{4})-(\d{2})-\d{2} [*!]", (root / "transactions/imported.beancount").read_bytes())
+    from fundtrail.periods import quarter_label
+
     year, month = max((int(y), int(m)) for y, m in days)
-    return f"{year}Q{(month - 1) // 3 + 1}"
+    return quarter_label(datetime.date(year, month, 1))
 
 
 if __name__ == "__main__":

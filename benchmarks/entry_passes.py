@@ -39,6 +39,7 @@ def main() -> None:
     from fundtrail.books import Books
     from fundtrail.fava_ext.dashboard import Dashboard
     from fundtrail.flows import FlowIndex
+    from fundtrail.periods import quarter_label
     from fundtrail.plugins import checks, seal
     from fundtrail.reports import audit, facts, village
 
@@ -62,7 +63,7 @@ def main() -> None:
     books.reconcile(last)
     period = facts.Period.parse(str(last.year))
     for code in sorted(books.master.villages)[:3]:
-        village.notice_context(books, facts.Period.parse(f"{last.year}Q{(last.month - 1) // 3 + 1}"), code)
+        village.notice_context(books, facts.Period.parse(quarter_label(last)), code)
     audit.audit_context(books, period)
     Dashboard.build(books, checks.all_findings(entries, options), today=datetime.date(last.year, 12, 31))
     print(f"{ledger}: {len(entries)} entries; full passes over the entries or the transactions:")

@@ -50,6 +50,9 @@ FUND_LEVELS: dict[str, tuple[str, str]] = {
 LEVEL_ALIASES = {"省": "省级", "市": "市级", "区级": "县级", "县": "县级", "区": "县级",
                  "捐赠": "社会捐赠", "社会帮扶": "社会捐赠", "驻村帮扶": "帮扶单位", "帮扶": "帮扶单位"}
 LEVEL_BY_COMPONENT = {component: label for label, (component, _) in FUND_LEVELS.items()}
+# the order of fund levels in every table: FUND_LEVELS' order, an alias as its level
+_LEVEL_RANK = {**{label: rank for rank, label in enumerate(FUND_LEVELS)},
+               **{alias: list(FUND_LEVELS).index(label) for alias, label in LEVEL_ALIASES.items()}}
 
 _DOC_NO = re.compile(r"[〔\[［(（](\d{4})[〕\]］)）]\s*(\d+)\s*号")
 
@@ -61,6 +64,13 @@ def normalize_level(label: str) -> str:
     if label not in FUND_LEVELS:
         raise ValueError(f"未知的资金级次 unknown fund level: {label!r}")
     return label
+
+
+def level_rank(level: str) -> int:
+    """A fund level's place in every table (the reports, the Fava pages, the province's):
+    中央 → 省级 → 市级 → 县级 → 社会捐赠 → 帮扶单位, as FUND_LEVELS lists them (省, 区级 and the
+    other aliases as their level), anything else after them."""
+    return _LEVEL_RANK.get(str(level or "").strip(), len(FUND_LEVELS))
 
 
 def fund_code(doc_no: str, level: str, taken: set[str] = frozenset()) -> str:

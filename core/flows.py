@@ -4,7 +4,8 @@
     index.flows                      # every Flow in ledger order
     index.receipts["C2024-048"]      # the lookups the rules, Books, reports and Fava ask for
     index.asset_book                 # derived views, typed, built once per load on first use
-    index.household_register
+    index.household_register         # the personal-data registers: index.officials,
+                                     # index.screening_register
     index.help_of("37040519...")
     index.memo("key", build)         # a rule's own derived data, computed once per load
 
@@ -66,7 +67,7 @@ from fundtrail import accounts as acc
 from fundtrail import gcpause
 from fundtrail.assets import AssetBook
 from fundtrail.masterdata import MasterData
-from fundtrail.registers import HouseholdRegister, id_no
+from fundtrail.registers import HouseholdRegister, Officials, ScreeningRegister, id_no
 
 ZERO = Decimal(0)
 # the amount and the date of a flow, a payment or an entry: keys for sum(map(...)) and bisect
@@ -586,15 +587,22 @@ class FlowIndex:
         return self.memo("flows.cash", build)
 
     @property
-    def held_for(self) -> dict[str, Decimal]:
-        """Per project, the money moved into units' own accounts for it (net)."""
+    def held_on(self) -> dict[str, list[Flow]]:
+        """Per project, the flows moving money into units' own accounts for it, in ledger
+        order (dated: a report cuts them at its period's end)."""
         def build():
-            held: dict[str, Decimal] = defaultdict(Decimal)
+            held: dict[str, list[Flow]] = defaultdict(list)
             for flow in self.passed_down:
                 if flow.project:
-                    held[flow.project] += flow.amount
+                    held[flow.project].append(flow)
             return dict(held)
-        return self.memo("flows.held_for", build)
+        return self.memo("flows.held_on", build)
+
+    @property
+    def held_for(self) -> dict[str, Decimal]:
+        """Per project, the money moved into units' own accounts for it (net): `held_on`'s sums."""
+        return self.memo("flows.held_for", lambda: {
+            code: sum(map(amount_of, flows), ZERO) for code, flows in self.held_on.items()})
 
     @cached_property
     def by_day(self) -> dict[datetime.date, list[data.Transaction]]:
@@ -612,10 +620,29 @@ class FlowIndex:
         """The household register the ledger names (`custom "register" "households"`), read
         and typed once; its problems go once into the master data's `problems`, at the
         register's directive (the checks plugin reports them)."""
-        register = HouseholdRegister.read(self.master.registers.get("households", ""))
+        return self._register("households", HouseholdRegister.read)
+
+    @cached_property
+    def officials(self) -> Officials:
+        """The officials register (`custom "register" "officials"`): who counts as a cadre or
+        a cadre's relative, read and typed once, its problems listed once, as the household
+        register's (the related-party rule, the other rules and the village notice ask it)."""
+        return self._register("officials", lambda path: Officials.read(
+            path, self.household_register.households))
+
+    @cached_property
+    def screening_register(self) -> ScreeningRegister:
+        """The departments' screening list (`custom "register" "screening"`), read and typed
+        once, its problems listed once, as the household register's."""
+        return self._register("screening", ScreeningRegister.read)
+
+    def _register(self, kind: str, read):
+        """`read(path)` of the register of `kind` the ledger names ("" when none); its problems
+        go once into the master data's `problems`, at the register's directive."""
+        register = read(self.master.registers.get(kind, ""))
         if register.problems:
             directive = next((e for e in reversed(self.customs.get("register", ()))
-                              if e.values and e.values[0].value == "households"), None)
+                              if e.values and e.values[0].value == kind), None)
             self.master.problems.extend((directive, why) for why in register.problems)
         return register
 

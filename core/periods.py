@@ -15,6 +15,12 @@ A finding the previous period's end or a quarter end inside the period found, an
 no longer finds, is listed with what became of it (已消除, last found at that cut-off), so a later
 report accounts for every finding of an earlier one. `run(day)` is the checks at cut-off `day`
 (fundtrail.reports.facts.period_findings binds it to the books).
+
+The calendar of every period is here too, once: a day's quarter (`quarter_of`), a quarter's
+first and last day (`quarter_span`, `quarter_around`), its label 2024Q3 (`quarter_label`) and
+title 2024年第三季度 (`quarter_title`), a month's last day (`month_end`) and the quarter ends
+between two days (`quarter_ends`). The cut-offs, the reports' periods, the village notice,
+slow-spending, the Fava pages and the demo all ask these.
 """
 
 from __future__ import annotations
@@ -58,16 +64,51 @@ def closed_on(finding: Finding) -> datetime.date | None:
     return max(days) if days else None
 
 
+# -- quarters and months: the one calendar arithmetic of every reader ------------------------
+QUARTER_NAMES = "一二三四"
+
+
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """(year, quarter 1-4) of `day`."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_span(year: int, quarter: int) -> tuple[datetime.date, datetime.date]:
+    """(first day, last day) of quarter `quarter` (1-4) of `year`."""
+    return datetime.date(year, 3 * quarter - 2, 1), month_end(year, 3 * quarter)
+
+
+def quarter_around(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(first day, last day) of the quarter `day` falls in."""
+    return quarter_span(*quarter_of(day))
+
+
+def quarter_label(day: datetime.date) -> str:
+    """The quarter of `day` as the command line, Fava and the facets write it: 2024Q3."""
+    year, quarter = quarter_of(day)
+    return f"{year}Q{quarter}"
+
+
+def quarter_title(year: int, quarter: int) -> str:
+    """A quarter as a report names it: 2024年第三季度."""
+    return f"{year}年第{QUARTER_NAMES[quarter - 1]}季度"
+
+
+def month_end(year: int, month: int) -> datetime.date:
+    """The last day of `month` (1-12) of `year`."""
+    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
 def quarter_ends(start: datetime.date, stop: datetime.date):
     """The quarter ends after `start` up to `stop`, in order."""
-    year, month = start.year, (start.month - 1) // 3 * 3 + 3
+    year, quarter = quarter_of(start)
     while True:
-        end = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1))
+        end = quarter_span(year, quarter)[1]
         if end > stop:
             return
         if end > start:
             yield end
-        year, month = (year + 1, 3) if month == 12 else (year, month + 3)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
 def order(found) -> list[Finding]:

@@ -1,12 +1,19 @@
 """The personal-data registers a ledger names (`custom "register" "<kind>" "<path>"`): the
-household register (脱贫户/监测户登记册) and the officials register (干部及亲属登记册).
+household register (脱贫户/监测户登记册), the officials register (干部及亲属登记册) and the
+departments' screening list (部门筛查预警名单).
 
 `read_rows(path)` reads a register with the one error policy every reader shares: a register
 that cannot be used (missing, not UTF-8 CSV, no 身份证号 column) reads as no rows and the
 reason. `HouseholdRegister.read(path)` types the household register, under the same policy,
 straight from the CSV's rows (`read_table`, no dict per row): one `Household` per ID number
-(the last row of an ID wins) and the problems of its rows, each listed once. The flow index
-reads it once per load (`FlowIndex.household_register`).
+(the last row of an ID wins) and the problems of its rows, each listed once.
+`Officials.read(path, households)` types the officials register: who counts as a cadre or a
+cadre's relative, by ID number, account and name. The flow index reads each once per load
+(`FlowIndex.household_register`, `FlowIndex.officials`, `FlowIndex.screening_register`).
+
+A problem is text a user reads (a finding's message, a Fava page): Chinese, naming the
+register's file by its path inside the workspace (registers/households.csv, `shown_name`),
+never the machine's path.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from fundtrail.idno import id_no  # the one normalisation of an ID number
+from fundtrail.workspace import REGISTER_TITLES, shown_name
 
 RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
 MONITORED = ("脱贫不稳定户", "边缘易致贫户", "突发严重困难户")
@@ -58,11 +66,15 @@ def _checked(path: str, read, lacks_id, empty):
     try:
         rows = read(path)
     except FileNotFoundError:
-        return empty, f"登记册文件不存在 register file not found: {path}"
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
-        return empty, f"登记册无法读取（应为 UTF-8 CSV）register unreadable: {path}: {error}"
+        return empty, f"登记册文件“{shown_name(path)}”不存在"
+    except UnicodeDecodeError:
+        return empty, f"登记册文件“{shown_name(path)}”无法读取：不是 UTF-8 编码（请另存为 UTF-8 CSV）"
+    except csv.Error:
+        return empty, f"登记册文件“{shown_name(path)}”无法读取：CSV 格式有误（应为 UTF-8 CSV）"
+    except OSError:
+        return empty, f"登记册文件“{shown_name(path)}”无法打开（应为 UTF-8 CSV 文件）"
     if lacks_id(rows):
-        return empty, f"登记册缺少“身份证号”列 register has no 身份证号 column: {path}"
+        return empty, f"登记册文件“{shown_name(path)}”缺少“身份证号”列"
     return rows, ""
 
 
@@ -202,7 +214,7 @@ class HouseholdRegister:
         households, problems = {}, [problem] if problem else []
         for number, (household, why) in enumerate(_typed_rows(header, rows), 1):
             if why:
-                problems.append(f"户籍登记册第{number}条记录 household register row {number}: {why}")
+                problems.append(f"{REGISTER_TITLES['households']}“{shown_name(path)}”第{number}条记录：{why}")
             if household.id_no:
                 households[household.id_no] = household
         return cls(path, households, problem, problems)
@@ -233,16 +245,85 @@ def _typed_rows(header: list[str], rows: list[list[str]]):
                     day.append(parsed.setdefault(value, datetime.date.fromisoformat(value)))
                 except ValueError:
                     day.append(None)
-                    wrong.append(f"{key}应为日期 YYYY-MM-DD: {value!r}")
+                    wrong.append(f"{key}格式应如 2024-05-01：{value}")
         given = row[person].strip()
         if not given:
-            wrong.insert(0, "缺少身份证号 no ID number")
+            wrong.insert(0, "缺少身份证号")
         grade = row[risk].strip()[:1]
         yield Household(
             row[number].strip(), row[name].strip(),
             given if given.isdigit() and given.isascii() else id_no(given),
             row[village].strip(), row[category].strip(), grade if grade in RISKS else "",
             row[card].strip(), row[measure].strip(), *day), "；".join(wrong)
+
+
+class Officials:
+    """The officials register (干部及亲属登记册) of one load: its `rows`, `problem` (why it cannot
+    be used, "" when it can or when the ledger names none), and who counts as related: by ID
+    number (`ids`), account (`accounts`: the register's account columns, a relative's 一卡通
+    card in the household register) and (name, village name) (`names`), each with the words
+    that say why; `roles` says "cadre" or "relative" per ID number or account."""
+
+    def __init__(self, rows=(), homes=None, path: str = "", problem: str = ""):
+        """From the officials register's rows and the household register's households by ID
+        number (a relative's 一卡通 card is read there)."""
+        self.path, self.rows, self.problem = path, list(rows), problem
+        self.problems = [problem] if problem else []
+        homes = homes or {}
+        self.ids, self.accounts, self.names = {}, {}, {}
+        self.roles: dict[str, str] = {}  # ID number or account -> "cadre" or "relative"
+        for row in self.rows:
+            cadre, village = row.get("姓名", "").strip(), row.get("单位/村", "").strip()
+            post = f"{village}{row.get('职务', '')}".strip()
+            self.ids[id_no(row.get("身份证号"))] = f"本人为{post}{cadre}"
+            self.roles[id_no(row.get("身份证号"))] = "cadre"
+            self.names[(cadre, village)] = f"与{post}{cadre}同名同村"
+            relative = row.get("关系人姓名", "").strip()
+            if relative:
+                tie = f"系{post}{cadre}的{row.get('关系', '亲属')}"
+                self.ids[id_no(row.get("关系人身份证号"))] = tie + relative
+                self.roles.setdefault(id_no(row.get("关系人身份证号")), "relative")
+                self.names[(relative, village)] = f"与{post}{cadre}的{row.get('关系', '亲属')}同名同村"
+                home = homes.get(id_no(row.get("关系人身份证号")))
+                if home and home.card:
+                    self.accounts[home.card] = tie + relative
+                    self.roles.setdefault(home.card, "relative")
+            for column, value in row.items():
+                if column and value and ("账号" in column or "卡号" in column):
+                    self.accounts[value.replace(" ", "")] = f"账户属于{post}{cadre}"
+                    self.roles.setdefault(value.replace(" ", ""), "cadre")
+        self.ids.pop("", None)
+        self.roles.pop("", None)
+
+    @classmethod
+    def read(cls, path: str, homes: dict) -> Officials:
+        """The register at `path` ("" = the ledger names none: nobody is related), under the one
+        error policy (`read_rows`); `homes` the household register's households."""
+        if not path:
+            return cls()
+        rows, problem = read_rows(path)
+        return cls(rows, homes, path, problem)
+
+    def role(self, meta) -> str | None:
+        """"cadre" or "relative" when a payment's `id_no:` or `card:` is a registered cadre's or
+        relative's (not by name: a namesake is no relative), for marking public lists."""
+        for key in (id_no(meta.get("id_no")), str(meta.get("card") or "").replace(" ", "")):
+            if key and key in self.roles:
+                return self.roles[key]
+        return None
+
+    def match(self, flow, village: str) -> str | None:
+        """Why the payment `flow` (its beneficiary or payee, in the village named `village`) is
+        to a related party, None when it is not."""
+        meta = flow.meta
+        name = str(meta.get("beneficiary") or flow.entry.payee or "").strip()
+        for why in (self.ids.get(id_no(meta.get("id_no"))),
+                    self.accounts.get(str(meta.get("card") or meta.get("payee_account") or
+                                          flow.entry.meta.get("payee_account") or "").replace(" ", "")),
+                    self.names.get((name, village))):
+            if why:
+                return why
+        return None
 
 
 # -- the departments' screening lists (部门筛查预警) -----------------------------------------------
@@ -287,19 +368,19 @@ class ScreeningRegister:
             wrong = []
             kind = cell.get("类别", "")
             if kind not in SCREENING_KINDS:
-                wrong.append(f"类别应为 {'/'.join(SCREENING_KINDS)}: {kind!r}")
+                wrong.append(f"类别应为{'/'.join(SCREENING_KINDS)}：{kind or '（空）'}")
             try:
                 day = datetime.date.fromisoformat(cell.get("日期", ""))
             except ValueError:
-                wrong.append(f"日期应为 YYYY-MM-DD: {cell.get('日期', '')!r}")
+                wrong.append(f"日期格式应如 2024-05-01：{cell.get('日期', '') or '（空）'}")
             try:
                 amount = Decimal(cell.get("金额", "") or "0")
             except InvalidOperation:
-                wrong.append(f"金额应为数字: {cell.get('金额', '')!r}")
+                wrong.append(f"金额应为数字：{cell.get('金额', '') or '（空）'}")
             if not (cell.get("身份证号") or cell.get("姓名")):
-                wrong.append("缺少身份证号和姓名 no ID number or name")
+                wrong.append("缺少身份证号和姓名")
             if wrong:
-                problems.append(f"筛查预警名单第{number}条记录 screening register row {number}: "
+                problems.append(f"{REGISTER_TITLES['screening']}“{shown_name(path)}”第{number}条记录："
                                 + "；".join(wrong))
                 continue
             given = cell.get("身份证号", "")

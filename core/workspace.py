@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -22,6 +23,10 @@ from pathlib import Path
 MAIN = "main.beancount"
 REPORTS = "reports"  # generated notices, reports and exports
 FOLDERS = ("inbox", "documents", REPORTS, "registers", "masterdata", "transactions", "layouts")
+# the personal-data registers a ledger may name, by kind: their Chinese names (what every
+# message, page and import summary calls them) and their workspace headers
+REGISTER_TITLES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册",
+                   "screening": "部门筛查预警名单"}
 REGISTER_HEADERS = {
     "households": ["户编号", "户主姓名", "身份证号", "乡镇", "行政村", "家庭人口", "户类型",
                    "主要致贫/返贫原因", "风险等级", "一卡通账号", "联系电话", "识别日期", "风险消除日期",
@@ -79,6 +84,18 @@ def identity_problems(name: str, admdiv: str, phone: str) -> list[tuple[str, str
 def demo_values(name: str, admdiv: str, phone: str) -> list[str]:
     """Which of the three are the demo county's."""
     return [v for v, d in ((name, DEMO.name), (admdiv, DEMO.admdiv), (phone, DEMO.phone)) if v == d]
+
+
+def shown_name(path: str | Path) -> str:
+    """A file of the workspace as a message a user reads names it: its path inside the
+    workspace (the nearest folder above it that holds main.beancount), e.g.
+    registers/households.csv; its own name when no workspace holds it. Never the machine's
+    path (a finding's message is shown on Fava pages and in public outputs)."""
+    path = Path(os.path.abspath(path))
+    for folder in path.parents:
+        if (folder / MAIN).is_file():
+            return path.relative_to(folder).as_posix()
+    return path.name
 
 
 def contents(root: Path) -> list[str]:

@@ -9,7 +9,6 @@ the account pages).
 
 from __future__ import annotations
 
-import calendar
 import collections
 import datetime
 import itertools
@@ -19,6 +18,7 @@ from fundtrail import accounts as acc
 from fundtrail.fava_ext.dashboard import YearView, available
 from fundtrail.flows import time_progress
 from fundtrail.masterdata import MasterData
+from fundtrail.periods import month_end
 
 CENT = Decimal("0.01")
 
@@ -28,17 +28,13 @@ def _to_fen(value: Decimal) -> Decimal:
     return value.quantize(CENT)
 
 
-def _month_end(year: int, month: int) -> datetime.date:
-    return datetime.date(year, month, calendar.monthrange(year, month)[1])
-
-
 def progress(view: YearView) -> dict:
     """Cumulative spending against 序时进度 (the money available times `flows.time_progress`
     at each month's end)."""
     target = available(view.total())
     points = [{"date": datetime.date(view.year, 1, 1), "balance": {"序时进度": 0, "累计支出": 0}}]
     for month, spent in enumerate(itertools.accumulate(view.monthly_spent), start=1):
-        day = _month_end(view.year, month)
+        day = month_end(view.year, month)
         balance = {"序时进度": _to_fen(target * time_progress(day))}
         if day <= view.as_of or month == view.as_of.month:
             balance["累计支出"] = _to_fen(spent)
@@ -70,7 +66,8 @@ def idle(view: YearView, master: MasterData) -> dict:
         fund = master.funds.get(code)
         if fund and fig.balance > 0:
             by_level[fund.account.rsplit(":", 1)[0]].append(_node(fund.account, fig.balance))
-    levels = [_node(level, None, funds) for level, funds in sorted(by_level.items())]
+    levels = [_node(level, None, funds) for level, funds in sorted(
+        by_level.items(), key=lambda kv: (acc.level_rank(acc.LEVEL_BY_COMPONENT.get(acc.leaf(kv[0]), "")), kv[0]))]
     return {"type": "hierarchy", "label": "结余资金分布", "data": _node(acc.FUND_INCOME, None, levels)}
 
 

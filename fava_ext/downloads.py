@@ -25,6 +25,7 @@ from io import BytesIO
 from flask import Response, abort, make_response, redirect, request, send_file, url_for
 
 from fundtrail.fava_ext import jobs, roles
+from fundtrail.periods import quarter_title
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -91,7 +92,7 @@ def period(value: str | None) -> str:
 def period_title(label: str) -> str:
     """A year or a quarter as the pages name it: 2025年, 2025年第三季度."""
     if QUARTER.match(label):
-        return f"{label[:4]}年第{'一二三四'[int(label[-1]) - 1]}季度"
+        return quarter_title(int(label[:4]), int(label[-1]))
     return f"{label}年"
 
 

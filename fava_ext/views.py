@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 from dataclasses import dataclass
 
+from fundtrail.accounts import level_rank
 from fundtrail.books import Figures
 from fundtrail.fava_ext import charts, desk, svgcharts, workqueue
 from fundtrail.fava_ext.dashboard import (
@@ -20,6 +21,7 @@ from fundtrail.fava_ext.listing import matches, paginate
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import Masker
 from fundtrail.masterdata import Project
+from fundtrail.periods import quarter_of
 from fundtrail.workflow import false_alarms
 
 
@@ -38,10 +40,11 @@ def overview(dash: Dashboard, view: YearView, start=None, end=None) -> dict:
     master = dash.master
     funds = view.figures["fund"]
     levels = [Row(level, level, fig, view.progress(fig))
-              for level, fig in sorted(view.figures["level"].items()) if level]
+              for level, fig in sorted(view.figures["level"].items(), key=lambda kv: (level_rank(kv[0]), kv[0]))
+              if level]
     documents = [Row(code, fund.doc_no, funds[code], view.progress(funds[code]),
                      f"{fund.level} · {fund.title}")
-                 for code, fund in sorted(master.funds.items())
+                 for code, fund in sorted(master.funds.items(), key=lambda kv: (level_rank(kv[1].level), kv[0]))
                  if code in funds and (funds[code].balance or funds[code].received or funds[code].spent)]
     total = view.total()
     return {"total": total, "available": available(total), "progress": view.progress(total),
@@ -136,7 +139,7 @@ def village_detail(dash: Dashboard, view: YearView, code: str, masker: Masker) -
     subsidies = [SubsidyRow(s, masker.id_no(s.id_no), masker.account(s.card))
                  for s in dash.subsidies(code) if s.date.year == view.year]
     codes = [c for c, p in sorted(dash.master.projects.items()) if p.village == code]
-    last = (view.as_of.month - 1) // 3 + 1
+    last = quarter_of(view.as_of)[1]
     return {"village": village, "town": dash.master.place_name(village.town),
             "projects": project_rows(dash, view, codes), "subsidies": subsidies,
             "subsidy_total": sum((s.subsidy.amount for s in subsidies), 0),

@@ -45,6 +45,7 @@ from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCH
 from fundtrail.importers.registers import TabularImporter, count_held, master_custom
 from fundtrail.importers.tables import find_columns, header_score, read_sniffed, sniffed_head
 from fundtrail.ledgertext import money
+from fundtrail.periods import month_end
 from fundtrail.registers import person_key
 
 BENEFIT_FILE = "masterdata/benefit.beancount"
@@ -124,8 +125,7 @@ class _Roll(TabularImporter):
                 year, m = int(month.group(1)), int(month.group(2))
             if not 1 <= m <= 12 or not 1 <= year < 9999:  # 0000年1月: no month a date can end
                 raise BadInput(path, f"务工月份无法识别: {text!r}", f"cannot read the month {text!r}", number)
-            last = (datetime.date(year + m // 12, m % 12 + 1, 1) - datetime.timedelta(days=1))
-            return f"{year}-{m:02d}", day or last
+            return f"{year}-{m:02d}", day or month_end(year, m)
         if day is None:
             raise BadInput(path, "日期为空", "empty date", number)
         return day.isoformat(), day

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from fundtrail.workspace import REGISTER_HEADERS
+from fundtrail.workspace import REGISTER_HEADERS, REGISTER_TITLES
 
 TYPES = ("text", "code", "date", "time", "datetime", "amount", "count", "flag")
 TOTALS = ("合计", "总计", "本页合计", "本期合计", "累计")
@@ -357,9 +357,9 @@ def _register(kind: str, register: str, required: tuple[str, ...]) -> Spec:
                             for h in REGISTER_HEADERS[register]), required)
 
 
-HOUSEHOLDS = _register("脱贫户/监测户登记册", "households",
+HOUSEHOLDS = _register(REGISTER_TITLES["households"], "households",
                        ("户编号", "户主姓名", "身份证号", "行政村"))
-OFFICIALS = _register("干部及亲属登记册", "officials", ("姓名", "身份证号", "关系人身份证号"))
+OFFICIALS = _register(REGISTER_TITLES["officials"], "officials", ("姓名", "身份证号", "关系人身份证号"))
 
 # -- micro-loan registers (小额信贷台账): a bank's loan ledger, the county's 台账, a bank system's
 # export (fundtrail.importers.loans). Amount columns may be in 万元 (the label says so).

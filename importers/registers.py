@@ -34,7 +34,7 @@ from fundtrail.importers.tables import (
 )
 from fundtrail.ledgertext import WHITESPACE, controls_in, money
 from fundtrail.masterdata import read_register
-from fundtrail.workspace import REGISTER_HEADERS
+from fundtrail.workspace import REGISTER_HEADERS, REGISTER_TITLES
 
 FUNDS_FILE = "masterdata/funds.beancount"
 PROJECTS_FILE = "masterdata/projects.beancount"
@@ -422,8 +422,8 @@ class PersonRegisterImporter(TabularImporter):
         self.register = register
         self.spec, self.key = self.SPECS[register]
         self.section = register
-        self.kind = {"households": "脱贫户/监测户登记册 household register",
-                     "officials": "干部及亲属登记册 cadres register"}[register]
+        self.kind = REGISTER_TITLES[register] + {"households": " household register",
+                                                 "officials": " cadres register"}[register]
 
     @property
     def name(self) -> str:

@@ -249,7 +249,8 @@ def _review(entries, settings) -> tuple[list[findings.Finding], list]:
     master = index.master
     found, failed = run_rules(entries, settings, master)
     found, errors = apply_dispositions(found, entries, settings, complete=not failed)
-    index.household_register  # noqa: B018 (read once per load, so its problems are listed here)
+    # the registers are read once per load, so that their problems are listed here
+    index.household_register, index.officials, index.screening_register  # noqa: B018
     unread = [MasterDataProblem(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
               for entry, why in master.problems]
     return found, failed + unread + errors

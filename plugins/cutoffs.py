@@ -44,9 +44,7 @@ def last_quarter(index) -> tuple[datetime.date, datetime.date] | None:
     day = next((e.date for e in reversed(index.entries) if isinstance(e, data.Transaction)), None)
     if day is None:
         return None
-    first = datetime.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
-    after = datetime.date(day.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
-    return first, after - datetime.timedelta(days=1)
+    return periods.quarter_around(day)
 
 
 def keep_last_quarter(index, settings: dict) -> None:

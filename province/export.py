@@ -31,7 +31,6 @@ from fundtrail.masking import PUBLIC, masker_for
 from fundtrail.plugins.checks import all_findings
 from fundtrail.province.pseudonym import Pseudonymizer
 from fundtrail.province.schema import SCHEMA_VERSION, TABLES
-from fundtrail.registers import read_register
 
 CENT = Decimal("0.01")
 _FIGURED = (RECEIPT, ALLOTMENT, PASS_DOWN)  # the flows every figure counts, besides spending
@@ -183,11 +182,8 @@ class CountyExport:
                 for f in found]
 
     def _officials(self):
-        path = self.books.master.registers.get("officials")
-        if not path or not os.path.exists(path):
-            return []
         rows = []
-        for row in read_register(path):
+        for row in self.books.index.officials.rows:  # [] without a usable register
             cadre, post = row.get("姓名", "").strip(), f"{row.get('单位/村', '')}{row.get('职务', '')}"
             rows.append({"county": self.code, "role": "cadre", "name": cadre,
                          "id_hash": self.pseudo.id_no(row.get("身份证号")), "cadre": cadre,

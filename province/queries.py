@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from fundtrail.accounts import level_rank
 from fundtrail.flows import ALLOTMENT, PASS_DOWN, RECEIPT, SPENDING, time_progress
 from fundtrail.province.rollup import COUNTIES
 from fundtrail.province.schema import TABLES
@@ -105,9 +106,11 @@ class Province:
                              "LEFT JOIN funds d ON d.county = f.county AND d.code = f.key")
 
     def by_level(self, year: int) -> list[dict]:
-        """Per fund level (中央, 省级, ...) over the whole province."""
-        return self._figures("fund", year, "coalesce(d.level, '') AS level",
+        """Per fund level over the whole province, in the order of every table (中央, 省级, ...:
+        `accounts.level_rank`)."""
+        rows = self._figures("fund", year, "coalesce(d.level, '') AS level",
                              "LEFT JOIN funds d ON d.county = f.county AND d.code = f.key")
+        return sorted(rows, key=lambda row: (level_rank(row["level"]), row["level"]))
 
     def by_document(self, year: int) -> list[dict]:
         """Per indicator document (指标文号) over every county that received it."""

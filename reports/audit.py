@@ -211,10 +211,11 @@ def aging(books, period: Period) -> list[tuple[str, Decimal, str]]:
 
 
 def progress(books, period: Period) -> list[tuple[str, Decimal, str]]:
-    """Spent / received of each indicator issued in the period's year, at the period's end."""
+    """Spent / received of each indicator issued in the period's year, at the period's end, by
+    fund level (`accounts.level_rank`), then code."""
     figures = books.figures("fund", end=period.end)
     rows = []
-    for code, fund in books.master.funds.items():
+    for code, fund in sorted(books.master.funds.items(), key=lambda kv: (acc.level_rank(kv[1].level), kv[0])):
         fig = figures.get(code)
         if not fund.issued or fund.issued.year != period.year or not fig or not fig.received:
             continue

@@ -3,7 +3,7 @@ allocations by source and indicator document, every project approved that year w
 disclosure fields, how far each got (completion) and its status (village.project_status, the
 overdue-project rule's criterion, so the disclosure and the audit report agree), and the project
 assets in service at its end by class and village (sold and scrapped ones listed apart, outside
-the totals). Fund levels in the order 中央 → 省 → 市 → 县 → 其他.
+the totals). Fund levels in the order of `accounts.level_rank`.
 
     disclosure_pdf(books, 2024) -> A4 PDF bytes
 """
@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime
 
 from fundtrail import assets
+from fundtrail.accounts import level_rank
 from fundtrail.reports import render
 from fundtrail.reports.facts import ZERO, Period
-from fundtrail.reports.village import fund_order, level_rank, project_rows
+from fundtrail.reports.village import fund_order, project_rows
 from fundtrail.workdays import first_workday_after
 
 

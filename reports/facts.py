@@ -40,9 +40,7 @@ class Period:
         if not quarter:
             return cls(f"{year}年", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
         q = int(quarter)
-        start = datetime.date(year, 3 * q - 2, 1)
-        end = datetime.date(year + (q == 4), (3 * q) % 12 + 1, 1) - datetime.timedelta(days=1)
-        return cls(f"{year}年第{'一二三四'[q - 1]}季度", start, end)
+        return cls(periods.quarter_title(year, q), *periods.quarter_span(year, q))
 
     @property
     def year(self) -> int:

@@ -23,12 +23,12 @@ import collections
 import datetime
 import re
 
-from fundtrail import assets
+from fundtrail import assets, periods
+from fundtrail.accounts import level_rank
 from fundtrail.flows import SUBSIDY
 from fundtrail.idno import id_no
 from fundtrail.plugins.rules.progress import overdue_stage
-from fundtrail.plugins.rules.related_parties import Officials
-from fundtrail.registers import read_rows
+from fundtrail.registers import Officials
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
 from fundtrail.workdays import first_workday_after
@@ -51,9 +51,7 @@ def month(text: str) -> Period:
     if not match or not 1 <= int(match[2]) <= 12:
         raise ValueError(f"月份格式应为 2024-07 month must look like 2024-07: {text!r}")
     year, number = int(match[1]), int(match[2])
-    start = datetime.date(year, number, 1)
-    end = datetime.date(year + number // 12, number % 12 + 1, 1) - datetime.timedelta(days=1)
-    return Period(f"{year}年{number}月", start, end)
+    return Period(f"{year}年{number}月", datetime.date(year, number, 1), periods.month_end(year, number))
 
 
 def notice_period(text: str) -> Period:
@@ -65,17 +63,6 @@ def notice_period(text: str) -> Period:
                          f"2024Q3 or 2024-07: {text!r}") from None
 
 
-def _held_for(books) -> dict[str, list]:
-    """Per project, the money moved into units' own accounts for it (the flows, dated)."""
-    def build():
-        held = collections.defaultdict(list)
-        for flow in books.index.passed_down:
-            if flow.project:
-                held[flow.project].append(flow)
-        return held
-    return books.index.memo("reports.held_for", build)
-
-
 def project_status(books, code: str, end: datetime.date) -> str:
     """The project's status at `end`, one wording for every report: 已验收 (accepted by then),
     已验收未结算 / 逾期未完工 (overdue by the overdue-project rule's criterion, its settings),
@@ -85,7 +72,7 @@ def project_status(books, code: str, end: datetime.date) -> str:
     accepted = accepted if accepted and accepted <= end else None
     mine = facts.by_project(books).get(code, [])
     spent = facts.total(mine, facts.is_spending, end=end) + sum(
-        (f.amount for f in _held_for(books).get(code, ()) if f.date <= end), ZERO)
+        (f.amount for f in books.index.held_on.get(code, ()) if f.date <= end), ZERO)
     overdue = overdue_stage(project, accepted, spent, facts.total(mine, facts.is_allotment, end=end),
                             end, facts.check_settings(books))
     if accepted:
@@ -162,22 +149,12 @@ def projects_in_notice(books, village: str, period: Period) -> list[str]:
     return codes
 
 
-def officials(books) -> Officials | None:
-    """The cadres-and-relatives register as the related-party rule reads it (None without)."""
-    def build():
-        path = books.master.registers.get("officials")
-        rows = read_rows(path)[0] if path else []
-        return Officials(rows, books.index.household_register.households) if rows else None
-    return books.index.memo("reports.officials", build)
-
-
 ROLES = {"cadre": "干部本人", "relative": "干部亲属"}
 
 
-def _mark(known: Officials | None, meta) -> str:
+def _mark(known: Officials, meta) -> str:
     """干部本人 / 干部亲属 for a recipient in the officials register, else ""."""
-    role = known.role(meta) if known else None
-    return ROLES.get(role, "")
+    return ROLES.get(known.role(meta), "")
 
 
 def _to_household(flow) -> bool:
@@ -206,7 +183,7 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
                    for code, figures in sorted(sources.items(), key=lambda kv: fund_order(master, kv[0]))]
     totals = {k: sum((r[k] for r in source_rows), ZERO) for k in keys}
     paid = [f for f in households if f.date >= period.start]
-    known = officials(books)
+    known = books.index.officials  # as the related-party rule reads it
     rows = [{"date": f.date, "name": str(f.meta.get("beneficiary", "")),
              "id_no": str(f.meta.get("id_no", "")), "card": str(f.meta.get("card", "")),
              "item": str(f.meta.get("item", "")), "amount": f.amount, "mark": _mark(known, f.meta),
@@ -235,16 +212,8 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     }
 
 
-LEVEL_ORDER = ("中央", "省", "市", "县")
-
-
-def level_rank(level: str) -> int:
-    """中央 → 省 → 市 → 县 → 其他: the order of fund levels in every table."""
-    return next((i for i, prefix in enumerate(LEVEL_ORDER) if str(level or "").startswith(prefix)),
-                len(LEVEL_ORDER))
-
-
 def fund_order(master, code: str) -> tuple:
+    """A fund's place in a table of funds: by its level (`accounts.level_rank`), then code."""
     fund = master.funds.get(code)
     return (level_rank(fund.level if fund else ""), code)
 

@@ -7,6 +7,7 @@ import bisect
 import pytest
 from reportkit import flat, pdf_text
 
+from fundtrail.accounts import level_rank
 from fundtrail.flows import date_of
 from fundtrail.plugins import checks
 from fundtrail.reports import county, village
@@ -56,7 +57,7 @@ def test_fund_levels_in_order_central_to_county_then_others(demo_books):
     context = county.disclosure_context(demo_books, 2024)
     levels = [row["level"] for row in context["levels"]]
     assert levels[:4] == ["中央", "省级", "市级", "县级"] and len(levels) > 4
-    ranks = [village.level_rank(row["fund"].level) for row in context["funds"]]
+    ranks = [level_rank(row["fund"].level) for row in context["funds"]]
     assert ranks == sorted(ranks)
     text = pdf_text(county.disclosure_pdf(demo_books, 2024), layout=True)
     table = text[text.index("一、资金来源"):text.index("二、资金指标文件")]

@@ -123,12 +123,14 @@ def test_a_malformed_row_is_one_problem_listed_once(tmp_path):
     FlowIndex.forget()
     books = Books.load(_ledger(tmp_path, rows), trust_caches=False)
     _every_reader(books)
-    problems = [e for e in books.errors if "household register" in str(e.message)]
+    problems = [e for e in books.errors if "脱贫户/监测户登记册“" in str(e.message)]
     assert len(problems) == 1, [e.message for e in books.errors]
-    assert "第1条记录" in problems[0].message and "识别日期" in problems[0].message
+    why = problems[0].message.split("主数据有误 master data error: ", 1)[1]
+    # Chinese, naming the register by its file inside the workspace, no machine path
+    assert why == "脱贫户/监测户登记册“households.csv”第1条记录：识别日期格式应如 2024-05-01：2024-13-01"
     assert problems[0].source["lineno"] > 0  # at the register's directive
     found, errors = checks.review(books.entries, checks.parse_settings(None))
-    assert [e.message for e in errors if "household register" in e.message] == [problems[0].message]
+    assert [e.message for e in errors if "脱贫户/监测户登记册“" in e.message] == [problems[0].message]
     register = books.index.household_register
     assert len(register.problems) == 1 and register.usable
     assert register.households[RED].identified is None  # the field is lost, not the household
@@ -181,3 +183,50 @@ def test_a_households_help_equals_the_sum_of_its_postings(demo_books):
         channels.update(h.channel for h in got)
     assert channels == {HELP_SUBSIDY, HELP_INTEREST, HELP_DISTRIBUTION}
     assert index.help_of("not an id") == []
+
+
+def test_the_officials_register_is_read_once_per_load(tmp_path, counted):
+    """The checks (the related-party rule, the rules that leave cadres' relatives out), the
+    village notice's marks and the province export all read the flow index's one view."""
+    from fundtrail.province.export import CountyExport
+    from fundtrail.province.pseudonym import Pseudonymizer
+    from fundtrail.reports import village
+    from fundtrail.reports.facts import Period
+
+    path = _ledger(tmp_path)
+    (tmp_path / "officials.csv").write_text(
+        "姓名,身份证号,单位/村,职务,关系人姓名,关系人身份证号,关系\n"
+        f"王五,370405197001010099,东村,主任,李二,{BLUE},女婿\n", "utf-8")
+    books = Books.load(path, trust_caches=False)
+    _every_reader(books)
+    village.notice_context(books, Period.parse("2024Q3"), "V1")
+    exported = CountyExport(books, Pseudonymizer(b"k" * 32))._officials()
+    assert [(r["role"], r["name"]) for r in exported] == [("cadre", "王五"), ("relative", "李二")]
+    assert [p for p in counted["register"] if p.endswith("officials.csv")] == [str(tmp_path / "officials.csv")]
+    known = books.index.officials
+    assert known.role({"id_no": BLUE}) == "relative" and known.problem == ""
+    assert known.accounts["6231000000000000002"].startswith("系东村主任王五")  # the household register's card
+    found = [f for f in checks.all_findings(books.entries, books.options) if f.rule == "related-party"]
+    assert [f.date for f in found] == [datetime.date(2024, 7, 20)]  # 李二's subsidy
+
+
+def test_an_unusable_register_is_named_by_its_file_in_the_workspace_in_chinese(tmp_path):
+    path = _ledger(tmp_path)
+    (tmp_path / "officials.csv").unlink()
+    (tmp_path / "screening.csv").write_text("类别,身份证号,姓名,日期,金额\n医疗,,,2024-13-01,x\n", "utf-8")
+    with open(path, "a", encoding="utf-8") as ledger:
+        ledger.write(f'2023-01-01 custom "register" "screening" "{tmp_path / "screening.csv"}"\n')
+    FlowIndex.forget()
+    books = Books.load(path, trust_caches=False)
+    found = checks.all_findings(books.entries, books.options)
+    (missing,) = [f for f in found if f.rule == "related-party"]
+    assert "登记册文件“officials.csv”不存在" in missing.message
+    assert str(tmp_path) not in missing.message and "not found" not in missing.message
+    unread = [str(e.message) for e in books.errors if type(e).__name__ == "MasterDataProblem"]
+    assert [m for m in unread if "officials.csv" in m] == [
+        "[masterdata] 主数据有误 master data error: 登记册文件“officials.csv”不存在"]
+    (row,) = [m for m in unread if "部门筛查预警名单“" in m]  # listed once, no longer dropped
+    assert row.endswith("部门筛查预警名单“screening.csv”第1条记录：日期格式应如 2024-05-01：2024-13-01；"
+                        "金额应为数字：x；缺少身份证号和姓名")
+    assert not any(str(tmp_path) in m for m in unread)
+    FlowIndex.forget()

@@ -86,6 +86,10 @@ def test_overview_figures_per_level_equal_beanquery(fava, bql, demo_books):
     assert shown.keys() == {k for k, v in expected.items() if any(v.values())}
     for level, figures in expected.items():
         assert shown[level] == [yuan(figures[k]) for k in ("received", "passed_down", "spent", "balance")]
+    # levels, and the documents by level, in the one order of every table (accounts.level_rank)
+    assert list(shown) == sorted(shown, key=acc.level_rank) and len(shown) == len(acc.FUND_LEVELS)
+    noted = [next(level for level in acc.FUND_LEVELS if f"{level} · " in row[0]) for row in tables(html)[1][1:]]
+    assert len(noted) > len(shown) and noted == sorted(noted, key=acc.level_rank)
     total = {k: sum(f[k] for f in expected.values()) for k in ("received", "spent", "balance")}
     assert levels[-1][:5] == ["合计", yuan(total["received"]), yuan(sum(
         f["passed_down"] for f in expected.values())), yuan(total["spent"]), yuan(total["balance"])]

@@ -121,6 +121,9 @@ def test_lookups_leave_a_bounced_subsidy_out_of_the_spending(tmp_path):
     first, paid = index.project_paid["QH-1"]
     assert paid == Decimal("121000.00") and first.payee == "青禾建工有限公司"
     assert index.held_for == {"QH-2": Decimal("20000.00")}
+    # the pass-downs per project, dated: what held_for sums and the reports cut at a date
+    assert {code: [(f.kind, f.amount) for f in flows] for code, flows in index.held_on.items()} == {
+        "QH-2": [(PASS_DOWN, Decimal("20000.00"))]}
     assert index.bank_balance["Assets:Bank:ICBC-2345"] == Decimal("-138010.00")
     assert [n for n, _ in index.voucher_links + index.voucher_meta] == [
         "202452010000001", "202452010000003"]

@@ -211,7 +211,7 @@ def test_without_a_usable_register_the_command_says_why(demo, tmp_path):
     (root / "registers" / "households.csv").unlink()
     result = run("report", "household", root / "main.beancount", "--household", "HH00049",
                  "--year", 2025, "--out", tmp_path / "out")
-    assert result.exit_code == 1 and "登记册文件不存在" in result.output, result.output
+    assert result.exit_code == 1 and "登记册文件“registers/households.csv”不存在" in result.output, result.output
     assert "Traceback" not in result.output and not (tmp_path / "out").exists()
 
 

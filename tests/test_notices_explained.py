@@ -67,7 +67,7 @@ def test_every_yuan_of_the_funds_table_is_a_project_rows(demo_books):
 
 
 def test_cadres_and_relatives_among_recipients_are_marked_and_masked(demo_books):
-    known = village.officials(demo_books)
+    known = demo_books.index.officials  # as the related-party rule reads it
     related = [f for f in facts.flows(demo_books) if f.kind == "subsidy" and known.role(f.meta)]
     assert related  # the demo plants subsidies paid to a cadre's relative
     for flow in related:
@@ -114,7 +114,7 @@ def test_a_monthly_notice_from_the_command_line(demo, demo_books, tmp_path):
 
 
 def test_marks_by_number_never_by_name():
-    from fundtrail.plugins.rules.related_parties import Officials
+    from fundtrail.registers import Officials
 
     rows = [{"姓名": "张三", "身份证号": "370405197001010011", "单位/村": "泥河前村", "职务": "主任",
              "关系人姓名": "张小三", "关系人身份证号": "370405199501010022", "关系": "儿子",
@@ -124,4 +124,4 @@ def test_marks_by_number_never_by_name():
     assert village._mark(known, {"id_no": "370405199501010022"}) == "干部亲属"
     assert village._mark(known, {"card": "6228000011112222"}) == "干部本人"
     assert village._mark(known, {"beneficiary": "张小三", "id_no": "370405199901010033"}) == ""
-    assert village._mark(None, {"id_no": "370405197001010011"}) == ""
+    assert village._mark(Officials(), {"id_no": "370405197001010011"}) == ""

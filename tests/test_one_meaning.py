@@ -228,6 +228,63 @@ def test_an_id_number_is_one_normal_form_wherever_it_is_read(tmp_path):
     assert id_no(None) == "" and id_no("无") == "无"  # a malformed number stays as written
 
 
+def test_a_quarter_is_one_span_and_one_name_wherever_it_is_read():
+    """The quarter of a day: its first and last day, its label (2024Q3) and its title
+    (2024年第三季度) are the same for the cut-offs `fundtrail check` keeps, the reports' periods,
+    the village notice, the slow-spending judging days and the Fava pages' titles."""
+    from types import SimpleNamespace
+
+    from beancount.core import data as bc
+
+    from fundtrail import periods
+    from fundtrail.fava_ext.downloads import period_title
+    from fundtrail.plugins.cutoffs import last_quarter
+    from fundtrail.reports import village
+    from fundtrail.reports.facts import Period
+
+    ends = list(periods.quarter_ends(datetime.date(2023, 12, 31), datetime.date(2025, 12, 31)))
+    assert len(ends) == 8
+    for end in ends:
+        first = end.replace(day=1, month=end.month - 2)
+        day = first + datetime.timedelta(days=40)
+        label = periods.quarter_label(day)
+        assert label == f"{end.year}Q{end.month // 3}"
+        txn = bc.Transaction({}, day, "*", None, "", bc.EMPTY_SET, bc.EMPTY_SET, [])
+        assert last_quarter(SimpleNamespace(entries=[txn])) == (first, end)
+        assert (Period.parse(label).start, Period.parse(label).end) == (first, end)
+        assert village.quarter(label) == Period.parse(label)
+        assert Period.parse(label).label == period_title(label) == periods.quarter_title(
+            *periods.quarter_of(day))
+    assert periods.quarter_title(2024, 3) == "2024年第三季度"
+    assert village.month("2024-12").end == periods.month_end(2024, 12) == datetime.date(2024, 12, 31)
+    assert periods.month_end(2024, 2) == datetime.date(2024, 2, 29)
+
+
+def test_fund_levels_are_in_one_order_in_every_table():
+    """中央 → 省级 → 市级 → 县级 → 社会捐赠 → 帮扶单位 (accounts.FUND_LEVELS): the reports rank
+    by it, and so do the Fava overview's chart of idle money and the province's level table."""
+    from types import SimpleNamespace
+
+    from fundtrail import accounts as acc
+    from fundtrail.fava_ext import charts
+    from fundtrail.fava_ext.dashboard import YearView
+    from fundtrail.reports import village
+
+    order = list(acc.FUND_LEVELS)
+    assert [acc.level_rank(level) for level in order] == list(range(len(order)))
+    assert acc.level_rank("省") == acc.level_rank("省级") and acc.level_rank("区级") == acc.level_rank("县级")
+    assert acc.level_rank("") == acc.level_rank("其他") == len(order)
+    funds = {f"F{n}": SimpleNamespace(level=level, account=acc.fund_account(level, f"F{n}"))
+             for n, level in enumerate(reversed(order))}
+    master = SimpleNamespace(funds=funds)
+    assert [funds[code].level for code in sorted(funds, key=lambda c: village.fund_order(master, c))] \
+        == order
+    figures = {code: Figures(received=D(1), balance=D(1)) for code in funds}
+    view = YearView(2024, datetime.date(2024, 12, 31), {"fund": figures}, {}, [D(0)] * 12, {})
+    shown = [node["account"].rsplit(":", 1)[-1] for node in charts.idle(view, master)["data"]["children"]]
+    assert [acc.LEVEL_BY_COMPONENT[c] for c in shown] == order
+
+
 # -- each meaning computed in one place of the product code --------------------------------
 PRODUCT = ("core", "plugins", "reports", "fava_ext", "province", "importers", "web", "cli",
            "ledgers")
@@ -244,10 +301,10 @@ _YEAR_LENGTH = re.compile(r"^(12|365|366|Decimal\((12|365|366)\)|_?YEAR|.*days.*
 def _sites(root: Path) -> dict[str, set[str]]:
     """Where the product code normalises an ID number, works out a share of the year, and
     takes money first in, first out (a loop that takes a non-constant amount off a running
-    figure it also compares or passes to min()), and builds a masker (calls `Masker(...)`), as
-    `path:function`."""
+    figure it also compares or passes to min()), builds a masker (calls `Masker(...)`), and
+    works out a day's quarter (a month divided by 3), as `path:function`."""
     found: dict[str, set[str]] = {"id_no": set(), "share of year": set(), "fifo": set(),
-                                  "masker": set()}
+                                  "masker": set(), "quarter": set()}
     for folder in PRODUCT:
         for path in sorted((root / folder).rglob("*.py")):
             text = path.read_text("utf-8")
@@ -270,6 +327,10 @@ def _sites(root: Path) -> dict[str, set[str]]:
                         right = ast.get_source_segment(text, node.right) or ""
                         if _TIME.search(left) and _YEAR_LENGTH.match(right):
                             found["share of year"].add(where)
+                    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.FloorDiv):
+                        left = ast.get_source_segment(text, node.left) or ""
+                        if "month" in left and ast.get_source_segment(text, node.right) == "3":
+                            found["quarter"].add(where)
                     elif isinstance(node, ast.For | ast.While) and _takes_lots(node, text):
                         found["fifo"].add(where)
     return found
@@ -304,6 +365,7 @@ def test_each_meaning_is_computed_in_one_place():
                           "ledgers/demo/scenario.py:_loans"},
         "fifo": {"core/flows.py:unspent"},
         "masker": {"core/masking.py:_public_masker"},  # what masker_for(books, role) builds
+        "quarter": {"core/periods.py:quarter_of"},  # its span, label and title: core/periods.py
     }
 
 
@@ -321,11 +383,12 @@ def test_the_scan_finds_each_way_of_writing_them(tmp_path):
         "            left[e] -= 1\n\n\n"
         "def sizes(pieces, left):\n    for p in pieces:\n        if left > 0:\n"
         "            left -= len(p)\n\n\n"
-        "def page(ledger):\n    return Masker(MaskPolicy.from_entries(ledger.all_entries))\n", "utf-8")
+        "def page(ledger):\n    return Masker(MaskPolicy.from_entries(ledger.all_entries))\n\n\n"
+        "def label(day):\n    return f'{day.year}Q{(day.month + 2) // 3}'\n", "utf-8")
     assert _sites(tmp_path) == {
         "id_no": {"core/a.py:person", "core/a.py:households"},
         "share of year": {"core/a.py:schedule", "core/a.py:timeline"},
-        "fifo": {"core/a.py:outflow"}, "masker": {"core/a.py:page"}}
+        "fifo": {"core/a.py:outflow"}, "masker": {"core/a.py:page"}, "quarter": {"core/a.py:label"}}
 
 
 if __name__ == "__main__":  # python tests/test_one_meaning.py: the count of places per meaning

@@ -13,6 +13,7 @@ from beanquery import connect
 from click.testing import CliRunner
 from reportkit import flat, page_size, pdf_fonts, pdf_text
 
+from fundtrail.accounts import level_rank
 from fundtrail.cli import main
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.reports import audit, county, village
@@ -161,6 +162,8 @@ def test_audit_of_the_last_period_lists_check_json(demo, demo_books):
 def test_audit_has_charts_reconciliation_and_sample(demo_books):
     context = audit.audit_context(demo_books, audit.Period.parse("2024Q3"))
     assert context["progress_chart"].count("<rect") == len(audit.progress(demo_books, context["period"]))
+    levels = [label.split()[0] for label, _, _ in audit.progress(demo_books, context["period"])]
+    assert len(set(levels)) > 4 and levels == sorted(levels, key=level_rank)  # the order of every table
     assert "序时进度 75.0%" in context["progress_chart"]
     aged = audit.aging(demo_books, context["period"])
     assert sum(amount for _, amount, _ in aged) == sum(

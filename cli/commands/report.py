@@ -21,6 +21,7 @@ from fundtrail.cli.commands.common import (
     workspace_reports,
     write,
 )
+from fundtrail.periods import quarter_label
 
 OUT = click.option("--out", "out", default=None, type=OutputPath(directory=True),
                    help=out_help("输出目录 output directory"))
@@ -82,7 +83,7 @@ def _quarter(text: str):
     except ValueError:
         raise click.BadParameter(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {text!r}",
                                  param_hint="--quarter") from None
-    return period, f"{period.start.year}Q{(period.start.month + 2) // 3}"
+    return period, quarter_label(period.start)
 
 
 def _render(jobs, out, label: str, quiet: bool) -> None:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from fundtrail import accounts as acc
 from fundtrail.ledgers.demo import places
 from fundtrail.ledgers.demo.model import Posting, Txn
+from fundtrail.periods import quarter_around, quarter_of
 
 D = datetime.date
 ONE = datetime.timedelta(days=1)
@@ -89,7 +90,7 @@ class Assets:
             if a["class"] != "经营性":
                 continue
             day = a["date"]
-            quarter_end = D(day.year, ((day.month - 1) // 3 + 1) * 3, 25)
+            quarter_end = quarter_around(day)[1].replace(day=25)
             if quarter_end <= day:
                 quarter_end = _add_months(quarter_end, 3)
             while quarter_end <= self.horizon:
@@ -104,7 +105,7 @@ class Assets:
             what, payer = OPERATING[a["_kind"]]
             payer = payer or self.s.projects[a["project"]].payee
             for n, (day, amount) in enumerate(rows, 1):
-                out.append(Txn(day, payer, f"{a['name']} {day.year}年第{(day.month - 1) // 3 + 1}季度{what}", [
+                out.append(Txn(day, payer, f"{a['name']} {day.year}年第{quarter_of(day)[1]}季度{what}", [
                     Posting(f"{acc.COLLECTIVE}:{a['village']}", amount),
                     Posting(f"{acc.ASSET_INCOME}:{code}", -amount)],
                     {code, f"SY{code[2:]}Q{n:02d}"}, file="collective"))

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from fundtrail.flows import payee_key
 from fundtrail.ledgers.demo import places
+from fundtrail.periods import quarter_around, quarter_of, quarter_span
 
 D = datetime.date
 ZERO = Decimal(0)
@@ -101,8 +102,7 @@ def plant(s, seed: int = 20241) -> None:
 
 def _quarter_start(day: D) -> D:
     """The first day of the quarter after `day`'s."""
-    month = (day.month - 1) // 3 * 3 + 4
-    return D(day.year + (month > 12), (month - 1) % 12 + 1, 1)
+    return quarter_around(day)[1] + datetime.timedelta(days=1)
 
 
 def _leases(s) -> None:
@@ -117,8 +117,9 @@ def _leases(s) -> None:
 
     def on_time(code) -> bool:
         start = _quarter_start(s.assets[code]["date"])
-        quarters = {(d.year, (d.month - 1) // 3) for d, _ in income[code] if d >= start}
-        wanted = {(y, q) for y in (2024, 2025) for q in range(4) if start <= D(y, q * 3 + 3, 25) <= D(2025, 11, 30)}
+        quarters = {quarter_of(d) for d, _ in income[code] if d >= start}
+        wanted = {(y, q) for y in (2024, 2025) for q in range(1, 5)
+                  if start <= quarter_span(y, q)[1].replace(day=25) <= D(2025, 11, 30)}
         return len(wanted) >= 4 and wanted <= quarters
 
     near = next(c for c in sorted(s.assets) if c != idle and c not in marked and income.get(c)

@@ -24,6 +24,7 @@ import openpyxl
 from fundtrail import accounts as acc
 from fundtrail.ledgers.demo.model import Balance, Txn
 from fundtrail.ledgers.demo.scenario import BANKS, TREASURY, Scenario
+from fundtrail.periods import quarter_of, quarter_span
 
 
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
@@ -62,16 +63,6 @@ def load_layout(name: str) -> dict:
     return tomllib.loads(text)
 
 
-def _quarter(day: datetime.date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def _quarter_bounds(year: int, q: int) -> tuple[datetime.date, datetime.date]:
-    start = datetime.date(year, 3 * q - 2, 1)
-    end = (datetime.date(year + (q == 4), 1 if q == 4 else 3 * q + 1, 1) - datetime.timedelta(days=1))
-    return start, end
-
-
 def _money(value: Decimal | None, layout: dict) -> str:
     if value is None:
         return layout.get("empty", "")
@@ -97,9 +88,9 @@ def write_statements(root: Path, txns: list[Txn]) -> list[Balance]:
         running = Decimal(0)
         by_quarter = defaultdict(list)
         for txn in items:
-            by_quarter[_quarter(txn.date)].append(txn)
+            by_quarter[quarter_of(txn.date)].append(txn)
         for (year, q), quarter_txns in sorted(by_quarter.items()):
-            start, end = _quarter_bounds(year, q)
+            start, end = quarter_span(year, q)
             folder = root / "documents" / account.replace(":", "/")
             folder.mkdir(parents=True, exist_ok=True)
             stem = f"{end.isoformat()}.{acc.leaf(account).lower()}-{year}Q{q}"
@@ -187,11 +178,11 @@ def write_vouchers(root: Path, txns: list[Txn]) -> None:
     by_quarter = defaultdict(list)
     for txn in txns:
         if txn.voucher:
-            by_quarter[_quarter(txn.date)].append(txn)
+            by_quarter[quarter_of(txn.date)].append(txn)
     folder = root / "documents" / TREASURY.replace(":", "/")
     folder.mkdir(parents=True, exist_ok=True)
     for (year, q), items in sorted(by_quarter.items()):
-        path = folder / f"{_quarter_bounds(year, q)[1]}.vouchers-{year}Q{q}.xml"
+        path = folder / f"{quarter_span(year, q)[1]}.vouchers-{year}Q{q}.xml"
         parts = ['<?xml version="1.0" encoding="GBK"?>', "<MOF>",
                  f"  <VoucherCount>{len(items)}</VoucherCount>"]
         for txn in items:

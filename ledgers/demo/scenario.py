@@ -20,6 +20,7 @@ import chinese_calendar
 
 from fundtrail import accounts as acc
 from fundtrail.ledgers.demo import assets, places
+from fundtrail.periods import quarter_of
 from fundtrail.ledgers.demo.model import (
     BankLine, FundSpec, LoanSpec, Posting, ProjectSpec, RosterRow, Txn, Voucher, VoucherLine,
 )
@@ -350,7 +351,7 @@ class Scenario:
             rows = []
             for household in chosen:
                 amount = Decimal(rng.choice((1000, 1500, 2000, 2000, 3000, 5000)))
-                rows.append(self._roster_row(f"QH{y}Q{(day.month - 1) // 3 + 1}-{batch_no:02d}",
+                rows.append(self._roster_row(f"QH{y}Q{quarter_of(day)[1]}-{batch_no:02d}",
                                              household, amount, day))
             rows[rng.randrange(len(rows))].status = rng.choice(("失败:账户已销户", "失败:户名不符"))
             batches.append(rows)

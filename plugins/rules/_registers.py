@@ -1,16 +1,16 @@
 """The personal-data registers the rules match payments against, read once per load with the
-one error policy of fundtrail.registers: the household register is the flow index's
-(`ctx.flows.household_register`, typed); the officials register is read here."""
+one error policy of fundtrail.registers: each is the flow index's typed view
+(`ctx.flows.household_register`, `ctx.flows.officials`, `ctx.flows.screening_register`)."""
 
 from __future__ import annotations
 
 from fundtrail import findings
-from fundtrail.registers import Household, id_no, read_rows
+from fundtrail.registers import Household, id_no
+from fundtrail.workspace import REGISTER_TITLES
 
-__all__ = ["households", "id_no", "officials_rows", "register_entry", "register_problem"]
+__all__ = ["households", "id_no", "register_entry", "register_problem"]
 
-REGISTER_NAMES = {"households": "脱贫户/监测户登记册", "officials": "干部及亲属登记册",
-                  "screening": "部门筛查预警名单"}
+REGISTER_NAMES = REGISTER_TITLES  # the registers' Chinese names (fundtrail.workspace)
 
 
 def households(ctx) -> dict[str, Household]:
@@ -18,17 +18,11 @@ def households(ctx) -> dict[str, Household]:
     return ctx.flows.household_register.households
 
 
-def officials_rows(ctx) -> list[dict[str, str]]:
-    """The rows of the cadres-and-relatives register; [] when there is none or it cannot be
-    read (`register_problem` then says why)."""
-    return _officials(ctx)[0]
-
-
 def register_problem(ctx, kind: str, rule: str, problem: str | None = None):
     """A finding of `rule` when the register it needs is named but unusable, else nothing; a
     register read elsewhere (the screening list) passes its `problem`."""
     if problem is None:
-        problem = ctx.flows.household_register.problem if kind == "households" else _officials(ctx)[1]
+        problem = (ctx.flows.household_register if kind == "households" else ctx.flows.officials).problem
     if problem:
         yield findings.emit(rule, f"register|{kind}", register_entry(ctx, kind), variant="no-register",
                             register=REGISTER_NAMES.get(kind, kind), problem=problem)
@@ -40,7 +34,3 @@ def register_entry(ctx, kind: str):
     return next((e for e in ctx.flows.customs.get("register", ())
                  if e.values and e.values[0].value == kind), None)
 
-
-def _officials(ctx) -> tuple[list[dict[str, str]], str]:
-    path = ctx.master.registers.get("officials")
-    return ctx.memo("register.officials", lambda: read_rows(path) if path else ([], ""))

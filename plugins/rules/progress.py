@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from fundtrail import findings
 from fundtrail.flows import ZERO, date_of
-from fundtrail.periods import quarter_ends
+from fundtrail.periods import quarter_ends, quarter_label
 from fundtrail.plugins.settings import DAYS, SHARE, WORDS, Setting
 
 SETTINGS = (
@@ -93,7 +93,7 @@ def slow_spending(ctx):
     def report(scope, code, inflows, rows, label):
         start = inflows[0].date
         for day, due, got, used in rows:
-            quarter = f"{day.year}Q{(day.month - 1) // 3 + 1}"
+            quarter = quarter_label(day)
             yield findings.emit(
                 "slow-spending", f"{scope}|{code}|{quarter}", inflows[0].entry,
                 amount=got - used, links=(code,), date=day,

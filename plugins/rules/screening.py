@@ -58,8 +58,7 @@ LISTS = {"医疗": "医保部门推送的医疗费用个人自付", "教育": "�
 
 
 def _register(ctx) -> ScreeningRegister:
-    path = ctx.master.registers.get("screening", "")
-    return ctx.memo("register.screening", lambda: ScreeningRegister.read(path))
+    return ctx.flows.screening_register
 
 
 def _entry(ctx):

@@ -94,7 +94,11 @@ def key(entry) -> str:
 def register_rows(path: str) -> list[tuple[str, str]]:
     """(digest, key) of every row of a register CSV, header included; the key is the first cell.
 
-    Rows are parsed, so quoting and line endings do not matter; the cells' text does."""
+    Rows are parsed, so quoting and line endings do not matter; the cells' text does, as the
+    registers' readers read it (a cell guarded against spreadsheet formulas as its text)."""
+    from fundtrail.registers import unguarded
+
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [(hashlib.blake2b(repr(row).encode("utf-8"), digest_size=16).hexdigest(),
-                 row[0] if row else "") for row in csv.reader(handle)]
+        rows = [unguarded(row) for row in csv.reader(handle)]
+    return [(hashlib.blake2b(repr(row).encode("utf-8"), digest_size=16).hexdigest(),
+             row[0] if row else "") for row in rows]

@@ -9,8 +9,13 @@ import json
 import logging
 import os
 import re
+import socket
 import stat
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -164,3 +169,42 @@ def test_a_users_file_of_another_os_user_is_refused_and_pauses_logins(tmp_path, 
         users.load(users_path)
     answer = Client(app).post("/login", data={"name": "张会计", "password": "kuaiji-123"})
     assert answer.status_code == 503 and "暂停登录" in answer.get_data(as_text=True)
+
+
+def test_fundtrail_serve_ignores_a_planted_key_and_says_so_once(workspace, users_path, tmp_path):
+    """The command itself, as its own process: the planted cookie is sent to /login; the
+    server's stderr names the ignored files in Chinese, once."""
+    root = workspace.parent
+    cookie = plant(root, "minted-session")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "config")}
+    server = subprocess.Popen([sys.executable, "-m", "fundtrail.cli", "serve", str(workspace),
+                               "--port", str(port), "--users", str(users_path)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args):
+            return None
+
+    opener = urllib.request.build_opener(Stay)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                opener.open(base + "/login", timeout=5)
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.3)
+        forged = urllib.request.Request(base + "/", headers={"Cookie": f"{access.COOKIE}={cookie}"})
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            opener.open(forged, timeout=30)
+        assert answer.value.code == 302 and answer.value.headers["Location"].startswith("/login")
+    finally:
+        server.terminate()
+        _out, err = server.communicate(timeout=20)
+    assert err.count("已忽略工作区中的会话密钥或会话文件") == 1, err
+    assert str(root / ".fundtrail" / "server.key") in err

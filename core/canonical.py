@@ -20,6 +20,8 @@ import marshal
 from beancount.core import data
 from beancount.parser.grammar import ValueType
 
+from fundtrail.registers import unguarded
+
 _LAYOUT_META = frozenset({"filename", "lineno", "__automatic__", "__tolerances__", "__residual__"})
 _VALIDATION_FIELDS = ("diff_amount", "tolerance")  # filled in by the balance check
 
@@ -94,7 +96,9 @@ def key(entry) -> str:
 def register_rows(path: str) -> list[tuple[str, str]]:
     """(digest, key) of every row of a register CSV, header included; the key is the first cell.
 
-    Rows are parsed, so quoting and line endings do not matter; the cells' text does."""
+    Rows are parsed, so quoting and line endings do not matter; the cells' text does, as the
+    registers' readers read it (a cell guarded against spreadsheet formulas as its text)."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [(hashlib.blake2b(repr(row).encode("utf-8"), digest_size=16).hexdigest(),
-                 row[0] if row else "") for row in csv.reader(handle)]
+        rows = [unguarded(row) for row in csv.reader(handle)]
+    return [(hashlib.blake2b(repr(row).encode("utf-8"), digest_size=16).hexdigest(),
+             row[0] if row else "") for row in rows]

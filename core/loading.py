@@ -61,7 +61,7 @@ from beancount.ops import validation
 from beancount.parser import booking, parser
 from beancount.parser import options as bc_options
 
-from fundtrail import bookcache, sealcache
+from fundtrail import bookcache, keys, sealcache
 
 BEANCOUNT_PREFIXES = ("beancount.plugins.", "beancount.ops.")
 FUNDTRAIL_PREFIXES = ("fundtrail.plugins.",)
@@ -78,8 +78,7 @@ class LoadRefused(NamedTuple):
 
 def settings_path() -> Path:
     """The county's allow-list file, in the OS user's config folder (never in the workspace)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "fundtrail" / SETTINGS_FILE
+    return keys.config_folder() / SETTINGS_FILE
 
 
 def county_allowed() -> tuple[frozenset[str], frozenset[str], list[LoadRefused]]:

@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 from decimal import Decimal, InvalidOperation
 
 from fundtrail.idno import id_no  # the one normalisation of an ID number
+from fundtrail.sheets import csv_unguarded
 from fundtrail.workspace import REGISTER_TITLES, shown_name
 
 RISKS = {"红": "极易返贫", "橙": "容易返贫", "蓝": "不易返贫"}
@@ -46,13 +48,24 @@ def read_register(path: str) -> list[dict[str, str]]:
 
 
 def read_table(path: str) -> tuple[list[str], list[list[str]]]:
-    """(header, the non-empty rows as lists) of a register CSV; ([], []) when it is empty."""
+    """(header, the non-empty rows as lists) of a register CSV; ([], []) when it is empty. A
+    cell fundtrail wrote guarded against spreadsheet formulas (`'=HYPERLINK(...)`,
+    fundtrail.sheets.csv_text) reads as the text it was given."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            return [], []
-        return header, [row for row in reader if row]
+        text = handle.read()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return [], []
+    rows = [row for row in reader if row]
+    if "'" in text:  # only then can a cell be guarded
+        header, rows = unguarded(header), [unguarded(row) for row in rows]
+    return header, rows
+
+
+def unguarded(row: list[str]) -> list[str]:
+    """The cells of a register row as they were before the formula guard (fundtrail.sheets)."""
+    return [csv_unguarded(cell) if cell[:1] == "'" else cell for cell in row]
 
 
 def read_rows(path: str) -> tuple[list[dict[str, str]], str]:

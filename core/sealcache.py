@@ -31,12 +31,12 @@ import contextlib
 import hashlib
 import hmac
 import marshal
-import os
 import secrets
 from pathlib import Path
 
 from beancount.core import data
 
+from fundtrail import keys
 from fundtrail.atomicwrite import atomic
 
 CACHE_FILE = ".fundtrail-seals.cache"
@@ -62,8 +62,7 @@ def enabled() -> bool:
 
 
 def key_path() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return Path(base) / "fundtrail" / "seal-cache.key"
+    return keys.config_folder() / "seal-cache.key"
 
 
 def key() -> bytes | None:
@@ -74,6 +73,7 @@ def key() -> bytes | None:
         if len(stored) >= 32:
             return stored
     with contextlib.suppress(OSError):
+        keys.private_folder(path.parent)
         atomic(path, secrets.token_bytes(32), mode=0o600)
         return path.read_bytes()
     return None

@@ -19,6 +19,12 @@ also carries Excel's quote prefix (shown and edited as text). A CSV cannot mark 
 a guarded cell is written with a leading apostrophe, as OWASP recommends ("'=HYPERLINK(...)");
 a program reading the data strips it. Numbers (a negative amount) are never guarded.
 
+A CSV that fundtrail writes and reads back (the registers, registers/*.csv) guards its text cells
+with `csv_text` and reads them with `csv_unguarded`, which gives back exactly the text written:
+a text that already starts with apostrophes before `= + - @` gets one more, and a text that is a
+plain number (`-12.50`, which a spreadsheet reads as a number, never as a formula) is left as it
+is, so nothing else in such a file changes.
+
 The xlsx headers are the Chinese ones; a CSV's header row is the keys (the field names its
 data package describes).
 """
@@ -28,6 +34,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -61,6 +68,27 @@ def columns(headers: dict[str, str], kinds: dict[str, str] | None = None) -> lis
 def guarded(text: str) -> bool:
     """Whether a spreadsheet would take this text for a formula."""
     return text.startswith(FORMULA_START)
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+CSV_GUARD_STARTS = frozenset("'=+-@\t\r")  # a cell starting otherwise is never guarded
+
+
+def _guarded_text(text: str) -> bool:
+    bare = text.lstrip("'")
+    return bare.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(bare)
+
+
+def csv_text(text: str) -> str:
+    """A text cell of a CSV fundtrail reads back (a register): after an apostrophe when a
+    spreadsheet would take it for a formula (`'=HYPERLINK(...)`), reversibly (`csv_unguarded`):
+    apostrophes before such a start get one more; a plain number stays as it is."""
+    return "'" + text if text[:1] in CSV_GUARD_STARTS and _guarded_text(text) else text
+
+
+def csv_unguarded(text: str) -> str:
+    """The text `csv_text` was given: one apostrophe taken off a guarded cell, nothing else."""
+    return text[1:] if text[:1] == "'" and _guarded_text(text) else text
 
 
 def typed(value, kind: str):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from beancount.core import data
 
-from fundtrail import gcpause, history, loading, lock
+from fundtrail import gcpause, history, loading, lock, sheets
 from fundtrail.findings import Finding
 from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
 from fundtrail.importers.base import Extraction, filed_date, sourced
@@ -431,10 +431,10 @@ class _Plan:
                 else:
                     index[k] = len(current)
                     current.append(row)
-            buffer = io.StringIO()
+            buffer = io.StringIO()  # cells guarded against spreadsheet formulas (fundtrail.sheets)
             writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows([r.get(h, "") for h in header] for r in current)
+            writer.writerow([_guard(h) for h in header])
+            writer.writerows([_guard(r.get(h, "")) for h in header] for r in current)
             out[target] = buffer.getvalue()
         return out
 
@@ -455,6 +455,13 @@ class _Plan:
             ledgerfiles.atomic(target, text.encode("utf-8"))
             written.append(ledgerfiles.rel(target, self.root))
         return written
+
+
+def _guard(cell):
+    """A register cell as written: a text a spreadsheet would take for a formula after an
+    apostrophe (`'=HYPERLINK(...)`); the registers' readers give back the text
+    (fundtrail.registers.read_table)."""
+    return sheets.csv_text(cell) if cell and cell[0] in sheets.CSV_GUARD_STARTS else cell
 
 
 def _named(path: Path, source: str) -> str:

@@ -5,6 +5,22 @@ import pytest
 from fundtrail.ledgers.demo.build import build
 
 
+@pytest.fixture(scope="session", autouse=True)
+def own_config_folder(tmp_path_factory):
+    """The OS user's config folder of this test session (`$XDG_CONFIG_HOME`): the keys fundtrail
+    keeps outside the workspace (the seal memory's, `serve`'s per workspace: fundtrail.keys) are
+    written there, not into the home of whoever runs the tests. A test may set its own."""
+    import os
+
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(tmp_path_factory.mktemp("config"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CONFIG_HOME", None)
+    else:
+        os.environ["XDG_CONFIG_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory):
     root = tmp_path_factory.mktemp("demo")

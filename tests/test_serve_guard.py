@@ -297,7 +297,11 @@ def test_sessions_outlive_a_restart_and_the_key_stays_out_of_git(workspace):
     history.commit(root, "任意 anything")
     tracked = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True).stdout
     assert ".fundtrail/" not in tracked
-    assert (root / ".fundtrail" / "server.key").stat().st_mode & 0o077 == 0
+    from fundtrail import keys
+
+    kept = keys.folder(root)  # outside the workspace (the OS user's config folder), 0700 / 0600
+    assert not kept.is_relative_to(root) and not (root / ".fundtrail").exists()
+    assert kept.stat().st_mode & 0o077 == 0 and (kept / "server.key").stat().st_mode & 0o077 == 0
 
 
 def test_a_form_post_too_large_is_refused_as_such_and_a_1_mb_upload_passes(site):

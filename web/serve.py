@@ -18,8 +18,9 @@
   is served from masked entries (fundtrail.web.masked: no query, filter or report sees a clear
   personal number), and every text answer is masked again (fundtrail.masking); spreadsheet
   query downloads, which cannot be masked as text, are refused;
-- with a users file, the login layer (fundtrail.web.access) with a signing key kept in the
-  workspace (`.fundtrail/`, git-ignored), so sessions outlive a restart.
+- with a users file (kept outside the workspace), the login layer (fundtrail.web.access) with a
+  signing key and sessions kept outside the workspace, in the OS user's config folder, one
+  folder per workspace (fundtrail.keys), so sessions outlive a restart.
 """
 
 from __future__ import annotations
@@ -162,8 +163,17 @@ def secure(flask_app, ledger, users_path: Path | None = None, secret: bytes | No
     Flask app, so its test client goes through all of it."""
     root = Path(ledger).resolve().parent
     from fundtrail import keys
-    from fundtrail.web import access, masked
+    from fundtrail.web import access, masked, users
 
+    planted = keys.left_in_workspace(root)
+    if planted:  # never read: whoever can write the workspace could plant a key or a session
+        access.log.warning(
+            "已忽略工作区中的会话密钥或会话文件 %s (不再读取, 可删除); 服务器的会话密钥和会话保存在 %s "
+            "ignored the server key or sessions file in the workspace (never read; may be deleted); "
+            "the server's key and sessions are kept in %s",
+            ", ".join(str(p) for p in planted), keys.folder(root), keys.folder(root))
+    if users_path:
+        users.refuse_in_workspace(users_path, root)
     secret = secret or keys.server_key(root)
     if users_path:
         access.protect(flask_app, users_path, secret, sessions=keys.sessions_path(root))

@@ -71,6 +71,15 @@ def log_to_stderr() -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.INFO)
+        # Fava puts a stderr handler on the root logger when it is imported: without this, each
+        # of the server's lines would be printed twice
+        for other in logging.getLogger().handlers:
+            if type(other) is logging.StreamHandler and other.stream is handler.stream:
+                other.addFilter(_not_the_servers)
+
+
+def _not_the_servers(record: logging.LogRecord) -> bool:
+    return not record.name.startswith(log.name)
 
 
 def run(server) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -49,13 +50,46 @@ class User:
 
 def load(path: Path) -> dict[str, User]:
     """The users, re-read only when the file changed (the login layer asks on every request, so
-    a removed user loses access at once)."""
+    a removed user loses access at once). A file another OS user wrote or may write is refused
+    (`foreign`): a planted users file is a planted accountant."""
     path = Path(path)
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise UsersFileError(f"找不到用户文件 users file not found: {path}") from None
+    problem = foreign(stat)
+    if problem:
+        raise UsersFileError(f"拒绝使用用户文件 {path}: {problem}")
     return dict(_parse(path, (stat.st_ino, stat.st_mtime_ns, stat.st_size)))
+
+
+def foreign(stat) -> str:
+    """Why a users file with this stat is not one this OS user wrote ("" when it is): owned by
+    another user (root excepted), or writable by the group or others. `fundtrail users add`
+    writes it 0600."""
+    if os.name != "posix":
+        return ""
+    if stat.st_uid not in (os.geteuid(), 0):
+        return ("文件属于其他系统用户, 请由运行服务器的用户用 fundtrail users add 重新生成 "
+                "the file belongs to another OS user")
+    if stat.st_mode & 0o022:
+        return ("文件可被其他系统用户写入 (任何能写入它的人都能加入会计账户), 请执行 chmod 600 "
+                "the file is writable by the group or others: chmod 600 it")
+    return ""
+
+
+def refuse_in_workspace(path: Path, root: Path) -> None:
+    """UsersFileError when the users file is inside the workspace at `root` (links followed):
+    whoever can write the workspace could add an accountant to it (and git would keep the
+    password hashes)."""
+    try:
+        inside = Path(path).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if inside:
+        raise UsersFileError(
+            f"拒绝使用工作区内的用户文件 {path}: 能写入工作区的人即可加入会计账户; 请移到工作区以外 "
+            "(例如 ~/.config/fundtrail/users.json) the users file must be outside the workspace")
 
 
 @functools.lru_cache(maxsize=8)

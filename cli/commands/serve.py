@@ -45,9 +45,8 @@ def serve(ledger: str, port: int, host: str, users_path: str | None, threads: in
         secure(app, ledger, users_path)
     except UsersFileError as error:
         raise click.ClickException(str(error)) from None
-    except OSError as error:  # the server key lives in the workspace's .fundtrail/
-        raise click.ClickException(f"无法写入工作区的 .fundtrail/ 密钥 cannot write the server key "
-                                   f"in the workspace: {error}") from None
+    except OSError as error:  # the server key lives in the OS user's config folder (fundtrail.keys)
+        raise click.ClickException(f"无法写入服务器会话密钥 cannot write the server key: {error}") from None
     try:
         server = http.make_server(app, host, port, threads=threads, tls=tls)
         scheme = "https" if tls else "http"

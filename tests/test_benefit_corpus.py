@@ -135,5 +135,5 @@ def test_the_figures_of_the_findings_are_the_manifests(verdicts):
     assert by_key["QHF2024-106"][1]["reached"] == "140"
     firm, facts = by_key["青禾丰源农业发展有限公司"]
     assert firm.amount == 6_500_000 and facts["total"] == 9_700_000
-    assert by_key["ZL2024-01"][0].amount == 20_000 and "2024年第3季度" in by_key["ZL2024-01"][0].message
+    assert by_key["ZL2024-01"][0].amount == 20_000 and "2024年第三季度" in by_key["ZL2024-01"][0].message
     assert by_key["ZL2024-04"][0].amount == 6_000

@@ -33,7 +33,7 @@ from typing import NamedTuple
 from fundtrail import findings
 from fundtrail.directives import number_or_none
 from fundtrail.flows import ZERO, payee_key, unspent
-from fundtrail.periods import quarter_of
+from fundtrail.periods import quarter_of, quarter_title
 from fundtrail.plugins.settings import DAYS, TABLE, Setting
 
 SETTINGS = (
@@ -98,7 +98,7 @@ def _label(year, month, step) -> str:
     if step == 6:
         return f"{year}年{'上' if month < 7 else '下'}半年"
     if step == 3:
-        return f"{year}年第{quarter_of(datetime.date(year, month, 1))[1]}季度"
+        return quarter_title(*quarter_of(datetime.date(year, month, 1)))  # 2024年第三季度, the reports' wording
     return f"{year}年{month}月"
 
 

@@ -20,12 +20,15 @@ The calendar of every period is here too, once: a day's quarter (`quarter_of`), 
 first and last day (`quarter_span`, `quarter_around`), its label 2024Q3 (`quarter_label`) and
 title 2024年第三季度 (`quarter_title`), a month's last day (`month_end`) and the quarter ends
 between two days (`quarter_ends`). The cut-offs, the reports' periods, the village notice,
-slow-spending, the Fava pages and the demo all ask these.
+slow-spending, the Fava pages and the demo all ask these. A period as a user types it, a year
+2024, a quarter 2024Q3 or a month 2024-07, is read by `parse_period` alone: the command line,
+the reports (fundtrail.reports.facts.Period.parse, the village notice) and Fava's downloads.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,6 +100,97 @@ def quarter_title(year: int, quarter: int) -> str:
 def month_end(year: int, month: int) -> datetime.date:
     """The last day of `month` (1-12) of `year`."""
     return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+# -- a period as it is typed: 2024, 2024Q3 (or 2024q3), 2024-07 ---------------------------------
+# Digits are any decimal digits (２０２４ typed full-width reads as 2024), surrounding spaces are
+# dropped; the quarter's Q and number and the month's hyphen are ASCII.
+_TYPED = {
+    "year": re.compile(r"(\d{4})"),
+    "quarter": re.compile(r"(\d{4})[Qq]([1-4])"),
+    "month": re.compile(r"(\d{4})-(\d{2})"),
+}
+KINDS = tuple(_TYPED)
+_WORDING = {  # the kinds a reader takes -> what its error says they look like
+    ("year",): "年度应为四位数字 year must look like 2024",
+    ("quarter",): "季度格式应为 2024Q3 quarter must look like 2024Q3",
+    ("month",): "月份格式应为 2024-07 month must look like 2024-07",
+    ("year", "quarter"): "期间格式应为 2024 或 2024Q3 period must look like 2024 or 2024Q3",
+    ("quarter", "month"): "期间格式应为 2024Q3（季度）或 2024-07（月份） period must look like 2024Q3 or 2024-07",
+}
+_EXAMPLES = {"year": "2024", "quarter": "2024Q3", "month": "2024-07"}
+
+
+@dataclass(frozen=True)
+class TypedPeriod:
+    """A year (number 0), a quarter (number 1-4) or a month (number 1-12), as `parse_period`
+    read it."""
+
+    kind: str  # "year", "quarter" or "month"
+    year: int
+    number: int = 0
+
+    @property
+    def start(self) -> datetime.date:
+        return self.span[0]
+
+    @property
+    def end(self) -> datetime.date:
+        return self.span[1]
+
+    @property
+    def span(self) -> tuple[datetime.date, datetime.date]:
+        if self.kind == "quarter":
+            return quarter_span(self.year, self.number)
+        if self.kind == "month":
+            return datetime.date(self.year, self.number, 1), month_end(self.year, self.number)
+        return datetime.date(self.year, 1, 1), datetime.date(self.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        """As the command line, Fava and the file names write it: 2024, 2024Q3, 2024-07."""
+        if self.kind == "quarter":
+            return f"{self.year}Q{self.number}"
+        if self.kind == "month":
+            return f"{self.year}-{self.number:02d}"
+        return str(self.year)
+
+    @property
+    def title(self) -> str:
+        """As a report names it: 2024年, 2024年第三季度, 2024年7月."""
+        if self.kind == "quarter":
+            return quarter_title(self.year, self.number)
+        if self.kind == "month":
+            return f"{self.year}年{self.number}月"
+        return f"{self.year}年"
+
+
+def period_wording(*kinds: str) -> str:
+    """What a period of `kinds` looks like, Chinese and English (the error `parse_period` raises)."""
+    kinds = tuple(k for k in KINDS if k in (kinds or KINDS))
+    if kinds in _WORDING:
+        return _WORDING[kinds]
+    *first, last = [_EXAMPLES[k] for k in kinds]
+    return f"期间格式应为 {'、'.join(first)} 或 {last} period must look like {', '.join(first)} or {last}"
+
+
+def parse_period(text, *kinds: str) -> TypedPeriod:
+    """The period `text` names: a year "2024", a quarter "2024Q3" or a month "2024-07", of the
+    `kinds` the caller takes (default: all three). ValueError, with the wording of
+    `period_wording(*kinds)` and the text as given, for anything else (a year before 1, a
+    quarter 5, a month 13, a bare year where only a quarter is taken)."""
+    unknown = set(kinds) - set(KINDS)
+    if unknown:
+        raise TypeError(f"unknown period kinds {sorted(unknown)}")
+    written = str(text).strip() if text is not None else ""
+    for kind in KINDS:
+        match = _TYPED[kind].fullmatch(written) if kind in (kinds or KINDS) else None
+        if match:
+            year = int(match[1])
+            number = int(match[2]) if kind != "year" else 0
+            if year >= 1 and (kind != "month" or 1 <= number <= 12):
+                return TypedPeriod(kind, year, number)
+    raise ValueError(f"{period_wording(*kinds)}: {text!r}")
 
 
 def quarter_ends(start: datetime.date, stop: datetime.date):

@@ -282,12 +282,13 @@ class Fundtrail(_Page, FavaExtensionBase):
     @extension_endpoint
     def xlsx(self):
         year = request.args.get("year")
+        year = downloads.year(year) if year else None
         if year:
-            downloads.require_period(self.loaded_books(), str(downloads.year(year)))
+            downloads.require_period(self.loaded_books(), str(year))
         return downloads.start(self, "xlsx", f"{year or '全部'}-资金数据",
                                f"{year}年资金数据 (Excel)" if year else "全部年度资金数据 (Excel)",
-                               self.page_url("Fundtrail", **({"time": year} if year else {})),
-                               self.loaded_books(), year=downloads.year(year) if year else None)
+                               self.page_url("Fundtrail", **({"time": str(year)} if year else {})),
+                               self.loaded_books(), year=year)
 
 
 class FundtrailProjects(_Page, FavaExtensionBase):

@@ -17,7 +17,6 @@ import functools
 import hashlib
 import hmac
 import importlib
-import re
 import secrets
 from dataclasses import dataclass
 from io import BytesIO
@@ -25,12 +24,10 @@ from io import BytesIO
 from flask import Response, abort, make_response, redirect, request, send_file, url_for
 
 from fundtrail.fava_ext import jobs, roles
-from fundtrail.periods import quarter_title
+from fundtrail.periods import TypedPeriod, parse_period
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-QUARTER = re.compile(r"^\d{4}Q[1-4]$")
-YEAR = re.compile(r"^\d{4}$")
 
 
 @dataclass(frozen=True)
@@ -70,30 +67,33 @@ def unavailable(message: str) -> Response:
     abort(plain(message, 503))
 
 
+def typed(value: str | None, kinds: tuple[str, ...], wording: str) -> TypedPeriod:
+    """The period a request argument names (fundtrail.periods.parse_period, as the CLI and the
+    reports read it); a 400 answer in the pages' wording otherwise."""
+    try:
+        return parse_period(value, *kinds)
+    except ValueError:
+        bad_request(f"{wording}, not {value!r}.")
+
+
 def year(value: str | None) -> int:
-    if not value or not YEAR.match(value):
-        bad_request(f"年份格式应为 2025 Year must look like 2025, not {value!r}.")
-    return int(value)
+    return typed(value, ("year",), "年份格式应为 2025 Year must look like 2025").year
 
 
 def quarter(value: str | None) -> str:
-    if not value or not QUARTER.match(value):
-        bad_request(f"季度格式应为 2025Q3 Quarter must look like 2025Q3, not {value!r}.")
-    return value
+    """The quarter's label, written as the CLI writes it (2025q3 -> 2025Q3)."""
+    return typed(value, ("quarter",), "季度格式应为 2025Q3 Quarter must look like 2025Q3").label
 
 
 def period(value: str | None) -> str:
-    """A year ("2025") or a quarter ("2025Q3"), as the audit report takes it."""
-    if not value or not (YEAR.match(value) or QUARTER.match(value)):
-        bad_request(f"期间格式应为 2025 或 2025Q3 Period must look like 2025 or 2025Q3, not {value!r}.")
-    return value
+    """A year ("2025") or a quarter ("2025Q3"), as the audit report takes it, in its label."""
+    return typed(value, ("year", "quarter"),
+                 "期间格式应为 2025 或 2025Q3 Period must look like 2025 or 2025Q3").label
 
 
 def period_title(label: str) -> str:
     """A year or a quarter as the pages name it: 2025年, 2025年第三季度."""
-    if QUARTER.match(label):
-        return quarter_title(int(label[:4]), int(label[-1]))
-    return f"{label}年"
+    return parse_period(label, "year", "quarter").title
 
 
 def require_period(books, label: str) -> None:

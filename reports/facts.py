@@ -12,7 +12,6 @@ metadata for household subsidies, else the project's village ("" for county-wide
 from __future__ import annotations
 
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,27 +19,23 @@ from fundtrail import periods
 from fundtrail.flows import ALLOTMENT, Flow, is_spending, time_progress
 
 ZERO = Decimal(0)
-_PERIOD = re.compile(r"^(\d{4})(?:[Qq]([1-4]))?$")
 
 
 @dataclass(frozen=True)
 class Period:
-    """A year ("2024") or a quarter ("2024Q3")."""
+    """A year ("2024"), a quarter ("2024Q3") or a month ("2024-07", the village notice's), named
+    as a report titles it (`label`: 2024年第三季度)."""
 
     label: str
     start: datetime.date
     end: datetime.date
 
     @classmethod
-    def parse(cls, text: str) -> Period:
-        match = _PERIOD.match(str(text).strip())
-        if not match:
-            raise ValueError(f"期间格式应为 2024 或 2024Q3 period must look like 2024 or 2024Q3: {text!r}")
-        year, quarter = int(match[1]), match[2]
-        if not quarter:
-            return cls(f"{year}年", datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-        q = int(quarter)
-        return cls(periods.quarter_title(year, q), *periods.quarter_span(year, q))
+    def parse(cls, text: str, *kinds: str) -> Period:
+        """The period `text` names (fundtrail.periods.parse_period), of `kinds` (default a year
+        or a quarter); ValueError naming the forms taken otherwise."""
+        typed = periods.parse_period(text, *(kinds or ("year", "quarter")))
+        return cls(typed.title, typed.start, typed.end)
 
     @property
     def year(self) -> int:

@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import collections
 import datetime
-import re
 
-from fundtrail import assets, periods
+from fundtrail import assets
 from fundtrail.accounts import level_rank
 from fundtrail.flows import SUBSIDY
 from fundtrail.idno import id_no
@@ -37,30 +36,18 @@ POSTING_DAYS = 14  # calendar days on the board; the rule asks for at least 10
 
 
 def quarter(text: str) -> Period:
-    if "Q" not in str(text).upper():
-        raise ValueError(f"季度格式应为 2024Q3 quarter must look like 2024Q3: {text!r}")
-    return Period.parse(text)
-
-
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+    """A quarter ("2024Q3") as the notice's period."""
+    return Period.parse(text, "quarter")
 
 
 def month(text: str) -> Period:
     """A month ("2024-07") as a period of the notice."""
-    match = _MONTH.match(str(text).strip())
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise ValueError(f"月份格式应为 2024-07 month must look like 2024-07: {text!r}")
-    year, number = int(match[1]), int(match[2])
-    return Period(f"{year}年{number}月", datetime.date(year, number, 1), periods.month_end(year, number))
+    return Period.parse(text, "month")
 
 
 def notice_period(text: str) -> Period:
     """A quarter ("2024Q3") or a month ("2024-07")."""
-    try:
-        return month(text) if "-" in str(text) else quarter(text)
-    except ValueError:
-        raise ValueError(f"期间格式应为 2024Q3（季度）或 2024-07（月份） period must look like "
-                         f"2024Q3 or 2024-07: {text!r}") from None
+    return Period.parse(text, "quarter", "month")
 
 
 def project_status(books, code: str, end: datetime.date) -> str:

@@ -59,6 +59,8 @@ def test_serve_says_when_the_port_is_taken(demo):
     (("report", "village", "{}", "--quarter", "2030Q1", "--all"), ("账簿中没有 2030Q1", "no transactions")),
     (("export", "ofdp", "{}", "--year", "2019"), ("账簿中没有 2019", "no transactions in 2019")),
     (("report", "county", "{}", "--year", "abc"), ("年度应为四位数字", "year must look like 2024")),
+    (("report", "county", "{}", "--year", "0000"), ("年度应为四位数字", "year must look like 2024")),
+    (("report", "audit", "{}", "--period", "1999q1"), ("账簿中没有 1999Q1", "no transactions in 1999Q1")),
     (("seal", "{}", "--through", "2024-13-01"), ("日期应为 YYYY-MM-DD", "date must look like")),
 ], ids=lambda a: " ".join(a[:4]) if isinstance(a[0], str) else "")
 def test_a_period_the_books_do_not_hold_is_refused(demo, tmp_path, args, words):

@@ -147,11 +147,35 @@ def test_another_browser_or_user_cannot_follow_or_fetch_a_job(fava, pool, county
     (f"village_notice?village={VILLAGE}&quarter=2025-3", 400, "季度格式应为 2025Q3"),
     ("xlsx?year=twenty", 400, "年份格式应为 2025"),
     ("audit_pdf?period=2019", 404, "账簿中没有 2019"),
+    ("county_pdf?year=0000", 400, "年份格式应为 2025"),
+    ("audit_pdf?period=0000Q1", 400, "期间格式应为 2025 或 2025Q3"),
 ])
 def test_a_bad_request_answers_as_before_and_starts_no_job(fava, pool, path, status, message):
     response = fava.get(f"Fundtrail/{path}", status=status)
     assert message in response.get_data(as_text=True)
     assert len(pool) == 0
+
+
+def test_a_period_typed_otherwise_is_the_report_of_its_label(fava, pool, monkeypatch):
+    """2025q2 or ２０２５Q2 (fundtrail.periods.parse_period, as `fundtrail report audit --period`
+    takes them) is the audit report of 2025Q2: one job, rendered for 2025Q2, in its file name."""
+    import fundtrail.reports.audit as audit
+
+    gate, asked = threading.Event(), []
+
+    def render(books, period):
+        asked.append(period)
+        assert gate.wait(60)
+        return b"%PDF-1.7 stand-in"
+
+    monkeypatch.setattr(audit, "audit_pdf", render)
+    job = fava.start("Fundtrail/audit_pdf?period=2025q2")
+    wait_for(lambda: asked)
+    assert fava.start("Fundtrail/audit_pdf?period=%EF%BC%92%EF%BC%90%EF%BC%92%EF%BC%95Q2") == job
+    gate.set()
+    html = fava.follow(job)
+    assert "2025年第二季度审计报告" in html and "2025Q2-审计报告.pdf" in html
+    assert asked == ["2025Q2"]
 
 
 def test_a_failing_render_shows_a_chinese_message_without_a_traceback(fava, pool, monkeypatch):

@@ -11,6 +11,7 @@ import click
 
 from fundtrail.findings import is_ledger_error
 from fundtrail.ledgertext import without_controls
+from fundtrail.periods import parse_period, period_wording
 from fundtrail.workspace import REPORTS
 
 
@@ -52,9 +53,12 @@ class Year(click.ParamType):
     name = "YEAR"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, int) or (str(value).isdigit() and len(str(value)) == 4):
-            return int(value)
-        raise click.ClickException(f"年度应为四位数字 year must look like 2024: {value!r}")
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_period(value, "year").year
+        except ValueError:
+            raise click.ClickException(f"{period_wording('year')}: {value!r}") from None
 
 
 class Day(click.ParamType):

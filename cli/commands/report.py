@@ -21,7 +21,7 @@ from fundtrail.cli.commands.common import (
     workspace_reports,
     write,
 )
-from fundtrail.periods import quarter_label
+from fundtrail.periods import parse_period, quarter_label
 
 OUT = click.option("--out", "out", default=None, type=OutputPath(directory=True),
                    help=out_help("输出目录 output directory"))
@@ -119,15 +119,14 @@ def county(ledger, year, out):
 def audit(ledger, period, out):
     out = out or workspace_reports(ledger)
     from fundtrail.reports.audit import audit_pdf
-    from fundtrail.reports.facts import Period
 
     try:
-        span = Period.parse(period)
+        span = parse_period(period, "year", "quarter")
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--period") from None
     books = load_books(ledger)
-    require_period(books, span.start, span.end, period)
-    write(out / f"{period}-audit.pdf", lambda: audit_pdf(books, period))
+    require_period(books, span.start, span.end, span.label)  # the label: 2024q3 -> 2024Q3
+    write(out / f"{span.label}-audit.pdf", lambda: audit_pdf(books, span.label))
 
 
 @report.command(help="到户帮扶资金明白卡 The household statement (one page per household).")

@@ -74,6 +74,7 @@ amount_of, date_of = operator.attrgetter("amount"), operator.attrgetter("date")
 RECEIPT, ALLOTMENT, PASS_DOWN = "receipt", "allotment", "pass-down"
 PAYMENT, SUBSIDY, REFUND, TRANSFER = "payment", "subsidy", "refund", "transfer"
 SPENDING = (PAYMENT, SUBSIDY, REFUND)
+_PAYING = (PAYMENT, SUBSIDY, PASS_DOWN)  # what a project pays with (`project_paid`)
 FAILED = "失败"  # a roster row's status when the payment bounced: not spending
 _EMPTY: dict = {}
 
@@ -232,6 +233,20 @@ class Payment:
         self.payee, self.loan = payee, str(flow.meta.get("loan") or "")
 
 
+def _payment(flow: Flow, entry, project: str, amount: Decimal, payee: str, meta) -> Payment:
+    """`Payment(flow, payee)` made by the flow index's pass from what it holds at hand (no
+    `__init__` run from C, no second reading of the flow)."""
+    pay = object.__new__(Payment)
+    pay.flow = flow
+    pay.entry = entry
+    pay.project = project
+    pay.amount = amount
+    pay.payee = payee
+    loan = meta.get("loan")
+    pay.loan = str(loan) if loan else ""
+    return pay
+
+
 HELP_SUBSIDY, HELP_INTEREST, HELP_DISTRIBUTION = "subsidy", "interest-subsidy", "distribution"
 
 
@@ -286,9 +301,13 @@ class FlowIndex:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
         # the village collectives' layer (asset income, held, distributed): not fund money
         self.collective: list[tuple[data.Transaction, data.Posting]] = []
-        # what `payments` and `project_paid` read: positive payments, subsidies and pass-downs
-        # that name a project, bounced rows included
-        self._paying: list[Flow] = []
+        # what `payments` and `project_paid` read: the payments (`Payment`) of positive project
+        # payments other than subsidies and of pass-downs that name a project, bounced rows
+        # included, made in the pass while the entry and its posting are at hand; and the
+        # projects whose positive payments are not just their spending (`spent_on`): a bounced
+        # row, an amount not positive, a pass-down (their totals are summed apart)
+        self._payments: list[Payment] = []
+        self._unlike: set[str] = set()
         self._memo: dict = {}
         self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
         self._read(entries)
@@ -327,7 +346,8 @@ class FlowIndex:
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
-        paying, row_of, varied = self._paying, self.row_of, self.varied
+        payments, unlike, row_of, varied = self._payments, self._unlike, self.row_of, self.varied
+        payee_keys: dict[str, str] = {}  # payee as written -> `payee_key`, once per name
         new = object.__new__
         zero = ZERO  # a Decimal compared with an int converts the int, every time
         suspense_expense = acc.SUSPENSE_EXPENSE
@@ -384,21 +404,32 @@ class FlowIndex:
                     flow.posting = posting
                     flow.meta = meta
                     flows.append(flow)
-                    if leaf and number > zero:
-                        paying.append(flow)
+                    if leaf:
+                        if number <= zero:
+                            unlike.add(leaf)
+                        elif not person:  # a payment to someone other than a household
+                            raw = entry.payee or ""
+                            key = payee_keys.get(raw)
+                            if key is None:
+                                key = payee_keys[raw] = payee_key(raw)
+                            payments.append(_payment(flow, entry, leaf, number, key, meta))
                     status = meta.get("status")
                     if status and FAILED in str(status):
+                        if leaf:
+                            unlike.add(leaf)
                         continue  # bounced: in the books, not spending
                     if person:
                         subsidies.append(flow)
-                        row = meta.get("card"), meta.get("beneficiary"), village  # while at hand
+                        # the first row's card, name and village, compared while at hand
+                        card, name = meta.get("card"), meta.get("beneficiary")
                         rows = by_person.get(person)  # one lookup where `in` and [] took two
                         if rows is None:
                             by_person[person] = [flow]
-                            row_of[person] = row
+                            row_of[person] = card, name, village
                         else:
                             rows.append(flow)
-                            if row != row_of[person]:
+                            first = row_of[person]
+                            if card != first[0] or name != first[1] or village != first[2]:
                                 varied.add(person)
                     else:
                         works.append(flow)
@@ -448,7 +479,10 @@ class FlowIndex:
                     flows.append(flow)
                     passed_down.append(flow)
                     if project and flow.amount > 0:
-                        paying.append(flow)
+                        unlike.add(project)
+                        raw = entry.payee or ""
+                        payments.append(_payment(flow, entry, project, flow.amount,
+                                                 payee_key(raw), meta))
                 elif cls is _SUSPENSE:
                     suspense.append((entry, _position(entry, posting), posting))
             if to_projects:  # an allotment's project legs: the fund it came from
@@ -495,11 +529,12 @@ class FlowIndex:
             return value
 
     def total(self, lookup: str, key: str) -> Decimal:
-        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`."""
+        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`:
+        the last of its running sums when they were asked for, else summed once (no list)."""
         try:
-            return self._running[lookup][key][-1]
+            return self._running[lookup].total(key)
         except KeyError:
-            return self.running(lookup)[key][-1]
+            return self.running(lookup).total(key)
 
     def spending(self, fund: str | None = None, project: str | None = None,
                  village: str | None = None,
@@ -545,21 +580,27 @@ class FlowIndex:
         return self.memo("flows.paid", self._paid)[1]
 
     def _paid(self):
-        keys: dict[str, str] = {}
-        found, first, paid = [], {}, {}
-        for flow in self._paying:
-            project, kind = flow.project, flow.kind
-            if project in paid:
-                paid[project] += flow.amount
-            else:
-                first[project], paid[project] = flow.entry, flow.amount
-            if kind != SUBSIDY:
-                raw = flow.entry.payee or ""
-                key = keys.get(raw)
-                if key is None:
-                    key = keys[raw] = payee_key(raw)
-                found.append(Payment(flow, key))
-        return found, {code: (first[code], paid[code]) for code in paid}
+        """(the payments, per project (its first paying entry, all it paid)). A project whose
+        positive payments are its spending (`spent_on`: all positive, none bounced, no
+        pass-down) paid its spending's total (`total`); the others are summed from their
+        flows."""
+        paid = {}
+        unlike, total = self._unlike, self.total
+        for code, spent in self.spent_on.items():
+            if code not in unlike:
+                paid[code] = spent[0].entry, total("spent_on", code)
+        if unlike:
+            first, sums = {}, {}
+            for flow in self.flows:
+                project = flow.project
+                if project in unlike and flow.kind in _PAYING and flow.amount > 0:
+                    if project in sums:
+                        sums[project] += flow.amount
+                    else:
+                        first[project], sums[project] = flow.entry, flow.amount
+            for code, amount in sums.items():
+                paid[code] = first[code], amount
+        return self._payments, paid
 
     @property
     def cash(self) -> list[tuple[datetime.date, str, Decimal]]:
@@ -644,15 +685,67 @@ class FlowIndex:
 
 
 class _Running(dict):
-    """key -> the running sums of that key's list in one lookup, worked out on first asking."""
+    """key -> the running sums of that key's list in one lookup, worked out on first asking:
+    a list, or for a long list (a fund's or a subsidy programme's spending, asked at a few
+    dates) a `_Prefix` that sums up to the position asked, keeping no sum per flow."""
 
     def __init__(self, lists: dict):
         super().__init__()
         self.lists = lists
+        self.totals: dict[str, Decimal] = {}
 
     def __missing__(self, key):
-        value = self[key] = list(accumulate(map(amount_of, self.lists.get(key, ())), initial=ZERO))
+        flows = self.lists.get(key, ())
+        if len(flows) > _LONG:
+            value = self[key] = _Prefix(flows)
+        else:
+            value = self[key] = list(accumulate(map(amount_of, flows), initial=ZERO))
         return value
+
+    def total(self, key) -> Decimal:
+        """The last running sum of the key's list, without the list when it was not asked."""
+        sums = self.get(key)
+        if sums is not None:
+            return sums[-1]
+        try:
+            return self.totals[key]
+        except KeyError:
+            value = self.totals[key] = sum(map(amount_of, self.lists.get(key, ())), ZERO)
+            return value
+
+
+_LONG = 512  # a list longer than this has its running sums worked out where asked
+
+
+class _Prefix:
+    """The running sums [0, a1, a1 + a2, ...] of a long list of flows, as a read-only sequence:
+    `[n]` is the sum of the first n amounts, added up from the last position asked (the rules
+    ask in date order), `[-1]` the total; iterating yields them all, keeping none. Each sum
+    is the same Decimal the list would hold (the same additions in the same order)."""
+
+    __slots__ = ("flows", "at", "sum")
+
+    def __init__(self, flows):
+        self.flows, self.at, self.sum = flows, 0, ZERO
+
+    def __len__(self):
+        return len(self.flows) + 1
+
+    def __getitem__(self, i: int) -> Decimal:
+        size = len(self.flows) + 1
+        if i < 0:
+            i += size
+        if not 0 <= i < size:
+            raise IndexError(i)
+        if i < self.at:
+            self.at, self.sum = 0, ZERO
+        if i > self.at:
+            self.sum = sum(map(amount_of, self.flows[self.at:i]), self.sum)
+            self.at = i
+        return self.sum
+
+    def __iter__(self):
+        return accumulate(map(amount_of, self.flows), initial=ZERO)
 
 
 class _HelpByPerson(dict):

@@ -42,7 +42,7 @@ from fundtrail.directives import (
     custom_key,
     custom_values,
     meta_text,
-    meta_texts,
+    meta_text_list,
 )
 from fundtrail.registers import RISKS, HouseholdRegister, id_no
 
@@ -91,16 +91,27 @@ _ASSET_TEXTS = ("name", "project", "village", "owner", "custodian")
 
 
 def read_asset(md, entry: data.Custom) -> None:
-    meta, typed, code = entry.meta, Fields(md, entry), custom_key(entry)
+    meta, code = entry.meta, custom_key(entry)
     cls = meta_text(meta, "class")
     if cls not in CLASSES:
         raise MasterDataError(f"资产 {code} 的类别 class 应为 {'/'.join(CLASSES)}: {cls!r}")
-    text = meta_texts(meta, _ASSET_TEXTS)
-    project = md.projects.get(text["project"])
-    md.assets[code] = Asset(  # the fields in their order: thousands of assets, no keywords
-        code, entry.date, text["name"], cls, text["project"],
-        text["village"] or (project.village if project else ""), text["owner"],
-        typed.num("value"), text["custodian"], typed.num("income"), entry)
+    # thousands of assets: the texts unpacked from one list, an amount beancount typed taken
+    # as it is (`Fields` reads the others), the fields in their order (no keywords)
+    name, project, village, owner, custodian = meta_text_list(meta, _ASSET_TEXTS)
+    value, income = meta.get("value"), meta.get("income")
+    if type(value) is data.Amount:
+        value = value.number
+    elif type(value) is not Decimal:
+        value = ZERO if value is None else Fields(md, entry).num("value")
+    if type(income) is data.Amount:
+        income = income.number
+    elif type(income) is not Decimal:
+        income = ZERO if income is None else Fields(md, entry).num("income")
+    if not village:
+        held = md.projects.get(project)
+        village = held.village if held else ""
+    md.assets[code] = Asset(code, entry.date, name, cls, project, village, owner, value,
+                            custodian, income, entry)
 
 
 def read_disposal(md, entry: data.Custom) -> None:

@@ -687,17 +687,18 @@ class FlowIndex:
 class _Running(dict):
     """key -> the running sums of that key's list in one lookup, worked out on first asking:
     a list, or for a long list (a fund's or a subsidy programme's spending, asked at a few
-    dates) a `_Prefix` that sums up to the position asked, keeping no sum per flow."""
+    dates) a `_Prefix` that sums up to the position asked and keeps a sum per flow only
+    when iterated."""
 
     def __init__(self, lists: dict):
         super().__init__()
         self.lists = lists
-        self.totals: dict[str, Decimal] = {}
+        self.totals: dict[str, Decimal] = {}  # key -> total, of the keys asked for no sums
 
     def __missing__(self, key):
         flows = self.lists.get(key, ())
         if len(flows) > _LONG:
-            value = self[key] = _Prefix(flows)
+            value = self[key] = _Prefix(flows, self.totals.get(key))
         else:
             value = self[key] = list(accumulate(map(amount_of, flows), initial=ZERO))
         return value
@@ -720,32 +721,40 @@ _LONG = 512  # a list longer than this has its running sums worked out where ask
 class _Prefix:
     """The running sums [0, a1, a1 + a2, ...] of a long list of flows, as a read-only sequence:
     `[n]` is the sum of the first n amounts, added up from the last position asked (the rules
-    ask in date order), `[-1]` the total; iterating yields them all, keeping none. Each sum
-    is the same Decimal the list would hold (the same additions in the same order)."""
+    ask in date order), `[-1]` the total; iterating keeps the list and yields from it. Each
+    sum is the same Decimal the list would hold: the same additions in the same order."""
 
-    __slots__ = ("flows", "at", "sum")
+    __slots__ = ("flows", "at", "sum", "sums", "total")
 
-    def __init__(self, flows):
-        self.flows, self.at, self.sum = flows, 0, ZERO
+    def __init__(self, flows, total: Decimal | None = None):
+        self.flows, self.at, self.sum, self.sums, self.total = flows, 0, ZERO, None, total
 
     def __len__(self):
         return len(self.flows) + 1
 
+    def __iter__(self):
+        if self.sums is None:
+            self.sums = list(accumulate(map(amount_of, self.flows), initial=ZERO))
+        return iter(self.sums)
+
     def __getitem__(self, i: int) -> Decimal:
-        size = len(self.flows) + 1
+        if self.sums is not None:
+            return self.sums[i]
+        last = len(self.flows)
         if i < 0:
-            i += size
-        if not 0 <= i < size:
+            i += last + 1
+        if not 0 <= i <= last:
             raise IndexError(i)
+        if i == last:  # the total: summed on from where the last position asked left off
+            if self.total is None:
+                self.total = sum(map(amount_of, self.flows[self.at:]), self.sum)
+            return self.total
         if i < self.at:
             self.at, self.sum = 0, ZERO
         if i > self.at:
             self.sum = sum(map(amount_of, self.flows[self.at:i]), self.sum)
             self.at = i
         return self.sum
-
-    def __iter__(self):
-        return accumulate(map(amount_of, self.flows), initial=ZERO)
 
 
 class _HelpByPerson(dict):

@@ -224,18 +224,25 @@ def time_progress(day: datetime.date) -> Decimal:
 
 class Payment:
     """A project payment to someone other than a household: the payment (or pass-down) flow,
-    its payee's matching key and the loan id of a loan-interest subsidy ("" otherwise)."""
+    its payee's matching key, the loan id of a loan-interest subsidy ("" otherwise), and as
+    the entry writes them the payee's name (`name`, "" when none) and the account paid into
+    (`account`: the posting's `payee_account:`, else the entry's; None when neither gives
+    one), read while the flow index's pass holds the entry, so that no reader goes back to it."""
 
-    __slots__ = ("flow", "entry", "project", "amount", "payee", "loan")
+    __slots__ = ("flow", "entry", "project", "amount", "payee", "loan", "name", "account")
 
     def __init__(self, flow: Flow, payee: str):
-        self.flow, self.entry, self.project, self.amount = flow, flow.entry, flow.project, flow.amount
+        entry = flow.entry
+        self.flow, self.entry, self.project, self.amount = flow, entry, flow.project, flow.amount
         self.payee, self.loan = payee, str(flow.meta.get("loan") or "")
+        self.name = entry.payee or ""
+        self.account = flow.meta.get("payee_account") or entry.meta.get("payee_account")
 
 
-def _payment(flow: Flow, entry, project: str, amount: Decimal, payee: str, meta) -> Payment:
+def _payment(flow: Flow, entry, project: str, amount: Decimal, name: str, payee: str,
+             meta) -> Payment:
     """`Payment(flow, payee)` made by the flow index's pass from what it holds at hand (no
-    `__init__` run from C, no second reading of the flow)."""
+    `__init__` run from C, no second reading of the flow or the entry)."""
     pay = object.__new__(Payment)
     pay.flow = flow
     pay.entry = entry
@@ -244,6 +251,8 @@ def _payment(flow: Flow, entry, project: str, amount: Decimal, payee: str, meta)
     pay.payee = payee
     loan = meta.get("loan")
     pay.loan = str(loan) if loan else ""
+    pay.name = name
+    pay.account = meta.get("payee_account") or entry.meta.get("payee_account")
     return pay
 
 
@@ -412,7 +421,7 @@ class FlowIndex:
                             key = payee_keys.get(raw)
                             if key is None:
                                 key = payee_keys[raw] = payee_key(raw)
-                            payments.append(_payment(flow, entry, leaf, number, key, meta))
+                            payments.append(_payment(flow, entry, leaf, number, raw, key, meta))
                     status = meta.get("status")
                     if status and FAILED in str(status):
                         if leaf:
@@ -481,7 +490,7 @@ class FlowIndex:
                     if project and flow.amount > 0:
                         unlike.add(project)
                         raw = entry.payee or ""
-                        payments.append(_payment(flow, entry, project, flow.amount,
+                        payments.append(_payment(flow, entry, project, flow.amount, raw,
                                                  payee_key(raw), meta))
                 elif cls is _SUSPENSE:
                     suspense.append((entry, _position(entry, posting), posting))

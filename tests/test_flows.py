@@ -149,18 +149,27 @@ def test_a_project_paid_its_spending_or_its_positive_payments_bounced_rows_and_p
   Expenses:Project:QH-3   200.00 CNY
     id_no: "370405198001011234"
   Assets:Clearing:YKT
+2024-04-03 * "青禾建工（有限公司）" "尾款" ^B-6
+  payee_account: "6333"
+  Expenses:Project:QH-3   100.00 CNY
+  Assets:Bank:ICBC-2345
 """
     FlowIndex.forget()
     index = FlowIndex.of(load(tmp_path, ledger))
     paid = index.project_paid
     assert {code: amount for code, (_, amount) in paid.items()} == {
-        "QH-1": Decimal("121000.00"), "QH-2": Decimal("20000.00"), "QH-3": Decimal("3200.10")}
+        "QH-1": Decimal("121000.00"), "QH-2": Decimal("20000.00"), "QH-3": Decimal("3300.10")}
     assert paid["QH-3"][0].narration == "进度款" and paid["QH-2"][0].narration == "拨付单位"
     assert [(p.project, p.amount, p.payee, p.entry.narration) for p in index.payments] == [
         ("QH-1", Decimal("120000.00"), "青禾建工", "预付款"),
         ("QH-2", Decimal("20000.00"), "县交通局", "拨付单位"),
-        ("QH-3", Decimal("3000.10"), "青禾建工", "进度款")]
+        ("QH-3", Decimal("3000.10"), "青禾建工", "进度款"),
+        ("QH-3", Decimal("100.00"), "青禾建工", "尾款")]
     assert index.payments[0].flow is index.spent_on["QH-1"][0]
+    # the payee and the account paid into as the entry writes them: the posting's, else the entry's
+    assert [(p.name, p.account) for p in index.payments] == [
+        ("青禾建工有限公司", None), ("县交通局", None), ("青禾建工有限公司", "6222"),
+        ("青禾建工（有限公司）", "6333")]
 
 
 def test_running_sums_of_a_long_list_are_the_same_sums_worked_out_where_asked(tmp_path, monkeypatch):

@@ -41,7 +41,9 @@ the same in the checks, `Books`, the reports, the exports and Fava:
 The same pass keeps what else the readers need, so nothing walks the entries again: the master
 data's directives, `custom` directives by type, balance assertions, voucher numbers, money left
 in suspense, and each bank account's balance and last movement (the transactions of each day,
-`by_day`, are grouped on first asking), and each person's first card, name and village
+`by_day`, are grouped on first asking), the payments to others than households (`payments`,
+with the payee and the account paid into as the entry writes them), and each person's first
+card, name and village
 with the people whose later rows differ (`row_of`, `varied`: the identity rules read only
 those people's rows again). The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
 as the plugin, Fava and the CLI ask in turn, costs one identity comparison, not a rebuild).

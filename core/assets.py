@@ -155,26 +155,33 @@ class AssetBook:
 
     @classmethod
     def of(cls, index, assets: dict[str, Asset]) -> AssetBook:
-        """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by entry."""
-        book, entry, mine, layers = cls(), None, [], {}
-        for posted_in, posting in index.collective:
-            if posted_in is not entry:
-                if mine:
-                    book._add(entry, mine, assets)
-                entry, mine = posted_in, []
-            account = posting.account
-            try:
-                layer, code = layers[account]
-            except KeyError:  # once per account: its layer's prefix and its asset or village
-                layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
-                layer, code = layers[account] = layer, acc.leaf(account)
-            mine.append((layer, code, posting))
-        if mine:
-            book._add(entry, mine, assets)
+        """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by
+        entry (an entry's postings are adjacent)."""
+        book, layers = cls(), {}
+        postings = index.collective
+        n, i = len(postings), 0
+        while i < n:
+            entry = postings[i][0]
+            j = i + 1
+            while j < n and postings[j][0] is entry:
+                j += 1
+            mine = []
+            collective = None  # the village collective the entry's money lands in or leaves
+            for _, posting in postings[i:j]:
+                account = posting.account
+                try:
+                    layer, code = layers[account]
+                except KeyError:  # once per account: its layer's prefix and its asset or village
+                    layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
+                    layer, code = layers[account] = layer, acc.leaf(account)
+                if layer == _HELD_IN and collective is None:
+                    collective = code
+                mine.append((layer, code, posting))
+            book._add(entry, mine, assets, collective)
+            i = j
         return book
 
-    def _add(self, entry, postings, assets) -> None:
-        collective = next((code for layer, code, _ in postings if layer == _HELD_IN), "")
+    def _add(self, entry, postings, assets, collective) -> None:
         for layer, code, posting in postings:
             meta = posting.meta or {}
             if layer == _HELD_IN:
@@ -183,7 +190,7 @@ class AssetBook:
                 asset = assets.get(code)
                 self.income.append(Movement(entry, posting, entry.date,
                                             collective or (asset.village if asset else ""), code,
-                                            -posting.units.number, meta=meta))
+                                            -posting.units.number, "", meta))
             else:
                 self.distributions.append(Movement(
                     entry, posting, entry.date, code, str(meta.get("asset", "")),

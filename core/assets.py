@@ -42,7 +42,7 @@ from fundtrail.directives import (
     custom_key,
     custom_values,
     meta_text,
-    meta_texts,
+    meta_text_list,
 )
 from fundtrail.registers import RISKS, HouseholdRegister, id_no
 
@@ -91,16 +91,27 @@ _ASSET_TEXTS = ("name", "project", "village", "owner", "custodian")
 
 
 def read_asset(md, entry: data.Custom) -> None:
-    meta, typed, code = entry.meta, Fields(md, entry), custom_key(entry)
+    meta, code = entry.meta, custom_key(entry)
     cls = meta_text(meta, "class")
     if cls not in CLASSES:
         raise MasterDataError(f"资产 {code} 的类别 class 应为 {'/'.join(CLASSES)}: {cls!r}")
-    text = meta_texts(meta, _ASSET_TEXTS)
-    project = md.projects.get(text["project"])
-    md.assets[code] = Asset(  # the fields in their order: thousands of assets, no keywords
-        code, entry.date, text["name"], cls, text["project"],
-        text["village"] or (project.village if project else ""), text["owner"],
-        typed.num("value"), text["custodian"], typed.num("income"), entry)
+    # thousands of assets: the texts unpacked from one list, an amount beancount typed taken
+    # as it is (`Fields` reads the others), the fields in their order (no keywords)
+    name, project, village, owner, custodian = meta_text_list(meta, _ASSET_TEXTS)
+    value, income = meta.get("value"), meta.get("income")
+    if type(value) is data.Amount:
+        value = value.number
+    elif type(value) is not Decimal:
+        value = ZERO if value is None else Fields(md, entry).num("value")
+    if type(income) is data.Amount:
+        income = income.number
+    elif type(income) is not Decimal:
+        income = ZERO if income is None else Fields(md, entry).num("income")
+    if not village:
+        held = md.projects.get(project)
+        village = held.village if held else ""
+    md.assets[code] = Asset(code, entry.date, name, cls, project, village, owner, value,
+                            custodian, income, entry)
 
 
 def read_disposal(md, entry: data.Custom) -> None:
@@ -144,26 +155,33 @@ class AssetBook:
 
     @classmethod
     def of(cls, index, assets: dict[str, Asset]) -> AssetBook:
-        """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by entry."""
-        book, entry, mine, layers = cls(), None, [], {}
-        for posted_in, posting in index.collective:
-            if posted_in is not entry:
-                if mine:
-                    book._add(entry, mine, assets)
-                entry, mine = posted_in, []
-            account = posting.account
-            try:
-                layer, code = layers[account]
-            except KeyError:  # once per account: its layer's prefix and its asset or village
-                layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
-                layer, code = layers[account] = layer, acc.leaf(account)
-            mine.append((layer, code, posting))
-        if mine:
-            book._add(entry, mine, assets)
+        """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by
+        entry (an entry's postings are adjacent)."""
+        book, layers = cls(), {}
+        postings = index.collective
+        n, i = len(postings), 0
+        while i < n:
+            entry = postings[i][0]
+            j = i + 1
+            while j < n and postings[j][0] is entry:
+                j += 1
+            mine = []
+            collective = None  # the village collective the entry's money lands in or leaves
+            for _, posting in postings[i:j]:
+                account = posting.account
+                try:
+                    layer, code = layers[account]
+                except KeyError:  # once per account: its layer's prefix and its asset or village
+                    layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
+                    layer, code = layers[account] = layer, acc.leaf(account)
+                if layer == _HELD_IN and collective is None:
+                    collective = code
+                mine.append((layer, code, posting))
+            book._add(entry, mine, assets, collective)
+            i = j
         return book
 
-    def _add(self, entry, postings, assets) -> None:
-        collective = next((code for layer, code, _ in postings if layer == _HELD_IN), "")
+    def _add(self, entry, postings, assets, collective) -> None:
         for layer, code, posting in postings:
             meta = posting.meta or {}
             if layer == _HELD_IN:
@@ -172,7 +190,7 @@ class AssetBook:
                 asset = assets.get(code)
                 self.income.append(Movement(entry, posting, entry.date,
                                             collective or (asset.village if asset else ""), code,
-                                            -posting.units.number, meta=meta))
+                                            -posting.units.number, "", meta))
             else:
                 self.distributions.append(Movement(
                     entry, posting, entry.date, code, str(meta.get("asset", "")),

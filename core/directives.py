@@ -104,6 +104,13 @@ def meta_texts(meta, keys) -> dict[str, str]:
     return {key: "" if (value := meta.get(key)) is None else str(value) for key in keys}
 
 
+def meta_text_list(meta, keys) -> list[str]:
+    """`meta_text` of each of `keys`, in their order (a record's fields unpacked in one line:
+    no dict per directive, thousands of directives a load)."""
+    get = meta.get
+    return ["" if value is None else str(value) for value in map(get, keys)]
+
+
 def custom_key(entry: data.Custom) -> str:
     """A `custom` directive's first value (its record's key) as text, "" when it has none."""
     return str(entry.values[0].value) if entry.values else ""

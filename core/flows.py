@@ -42,7 +42,9 @@ the same in the checks, `Books`, the reports, the exports and Fava:
 The same pass keeps what else the readers need, so nothing walks the entries again: the master
 data's directives, `custom` directives by type, balance assertions, voucher numbers, money left
 in suspense, and each bank account's balance and last movement (the transactions of each day,
-`by_day`, are grouped on first asking), and each person's first card, name and village
+`by_day`, are grouped on first asking), the payments to others than households (`payments`,
+with the payee and the account paid into as the entry writes them), and each person's first
+card, name and village
 with the people whose later rows differ (`row_of`, `varied`: the identity rules read only
 those people's rows again). The index of the latest entries is kept (`FlowIndex.of` on the same entry objects,
 as the plugin, Fava and the CLI ask in turn, costs one identity comparison, not a rebuild).
@@ -75,6 +77,7 @@ amount_of, date_of = operator.attrgetter("amount"), operator.attrgetter("date")
 RECEIPT, ALLOTMENT, PASS_DOWN = "receipt", "allotment", "pass-down"
 PAYMENT, SUBSIDY, REFUND, TRANSFER = "payment", "subsidy", "refund", "transfer"
 SPENDING = (PAYMENT, SUBSIDY, REFUND)
+_PAYING = (PAYMENT, SUBSIDY, PASS_DOWN)  # what a project pays with (`project_paid`)
 FAILED = "失败"  # a roster row's status when the payment bounced: not spending
 _EMPTY: dict = {}
 
@@ -224,13 +227,36 @@ def time_progress(day: datetime.date) -> Decimal:
 
 class Payment:
     """A project payment to someone other than a household: the payment (or pass-down) flow,
-    its payee's matching key and the loan id of a loan-interest subsidy ("" otherwise)."""
+    its payee's matching key, the loan id of a loan-interest subsidy ("" otherwise), and as
+    the entry writes them the payee's name (`name`, "" when none) and the account paid into
+    (`account`: the posting's `payee_account:`, else the entry's; None when neither gives
+    one), read while the flow index's pass holds the entry, so that no reader goes back to it."""
 
-    __slots__ = ("flow", "entry", "project", "amount", "payee", "loan")
+    __slots__ = ("flow", "entry", "project", "amount", "payee", "loan", "name", "account")
 
     def __init__(self, flow: Flow, payee: str):
-        self.flow, self.entry, self.project, self.amount = flow, flow.entry, flow.project, flow.amount
+        entry = flow.entry
+        self.flow, self.entry, self.project, self.amount = flow, entry, flow.project, flow.amount
         self.payee, self.loan = payee, str(flow.meta.get("loan") or "")
+        self.name = entry.payee or ""
+        self.account = flow.meta.get("payee_account") or entry.meta.get("payee_account")
+
+
+def _payment(flow: Flow, entry, project: str, amount: Decimal, name: str, payee: str,
+             meta) -> Payment:
+    """`Payment(flow, payee)` made by the flow index's pass from what it holds at hand (no
+    `__init__` run from C, no second reading of the flow or the entry)."""
+    pay = object.__new__(Payment)
+    pay.flow = flow
+    pay.entry = entry
+    pay.project = project
+    pay.amount = amount
+    pay.payee = payee
+    loan = meta.get("loan")
+    pay.loan = str(loan) if loan else ""
+    pay.name = name
+    pay.account = meta.get("payee_account") or entry.meta.get("payee_account")
+    return pay
 
 
 HELP_SUBSIDY, HELP_INTEREST, HELP_DISTRIBUTION = "subsidy", "interest-subsidy", "distribution"
@@ -287,9 +313,13 @@ class FlowIndex:
         self.suspense: list[tuple[data.Transaction, int, data.Posting]] = []
         # the village collectives' layer (asset income, held, distributed): not fund money
         self.collective: list[tuple[data.Transaction, data.Posting]] = []
-        # what `payments` and `project_paid` read: positive payments, subsidies and pass-downs
-        # that name a project, bounced rows included
-        self._paying: list[Flow] = []
+        # what `payments` and `project_paid` read: the payments (`Payment`) of positive project
+        # payments other than subsidies and of pass-downs that name a project, bounced rows
+        # included, made in the pass while the entry and its posting are at hand; and the
+        # projects whose positive payments are not just their spending (`spent_on`): a bounced
+        # row, an amount not positive, a pass-down (their totals are summed apart)
+        self._payments: list[Payment] = []
+        self._unlike: set[str] = set()
         self._memo: dict = {}
         self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
         self._read(entries)
@@ -328,7 +358,8 @@ class FlowIndex:
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
-        paying, row_of, varied = self._paying, self.row_of, self.varied
+        payments, unlike, row_of, varied = self._payments, self._unlike, self.row_of, self.varied
+        payee_keys: dict[str, str] = {}  # payee as written -> `payee_key`, once per name
         new = object.__new__
         zero = ZERO  # a Decimal compared with an int converts the int, every time
         suspense_expense = acc.SUSPENSE_EXPENSE
@@ -385,21 +416,32 @@ class FlowIndex:
                     flow.posting = posting
                     flow.meta = meta
                     flows.append(flow)
-                    if leaf and number > zero:
-                        paying.append(flow)
+                    if leaf:
+                        if number <= zero:
+                            unlike.add(leaf)
+                        elif not person:  # a payment to someone other than a household
+                            raw = entry.payee or ""
+                            key = payee_keys.get(raw)
+                            if key is None:
+                                key = payee_keys[raw] = payee_key(raw)
+                            payments.append(_payment(flow, entry, leaf, number, raw, key, meta))
                     status = meta.get("status")
                     if status and FAILED in str(status):
+                        if leaf:
+                            unlike.add(leaf)
                         continue  # bounced: in the books, not spending
                     if person:
                         subsidies.append(flow)
-                        row = meta.get("card"), meta.get("beneficiary"), village  # while at hand
+                        # the first row's card, name and village, compared while at hand
+                        card, name = meta.get("card"), meta.get("beneficiary")
                         rows = by_person.get(person)  # one lookup where `in` and [] took two
                         if rows is None:
                             by_person[person] = [flow]
-                            row_of[person] = row
+                            row_of[person] = card, name, village
                         else:
                             rows.append(flow)
-                            if row != row_of[person]:
+                            first = row_of[person]
+                            if card != first[0] or name != first[1] or village != first[2]:
                                 varied.add(person)
                     else:
                         works.append(flow)
@@ -449,7 +491,10 @@ class FlowIndex:
                     flows.append(flow)
                     passed_down.append(flow)
                     if project and flow.amount > 0:
-                        paying.append(flow)
+                        unlike.add(project)
+                        raw = entry.payee or ""
+                        payments.append(_payment(flow, entry, project, flow.amount, raw,
+                                                 payee_key(raw), meta))
                 elif cls is _SUSPENSE:
                     suspense.append((entry, _position(entry, posting), posting))
             if to_projects:  # an allotment's project legs: the fund it came from
@@ -496,11 +541,12 @@ class FlowIndex:
             return value
 
     def total(self, lookup: str, key: str) -> Decimal:
-        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`."""
+        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`:
+        the last of its running sums when they were asked for, else summed once (no list)."""
         try:
-            return self._running[lookup][key][-1]
+            return self._running[lookup].total(key)
         except KeyError:
-            return self.running(lookup)[key][-1]
+            return self.running(lookup).total(key)
 
     def spending(self, fund: str | None = None, project: str | None = None,
                  village: str | None = None,
@@ -546,21 +592,27 @@ class FlowIndex:
         return self.memo("flows.paid", self._paid)[1]
 
     def _paid(self):
-        keys: dict[str, str] = {}
-        found, first, paid = [], {}, {}
-        for flow in self._paying:
-            project, kind = flow.project, flow.kind
-            if project in paid:
-                paid[project] += flow.amount
-            else:
-                first[project], paid[project] = flow.entry, flow.amount
-            if kind != SUBSIDY:
-                raw = flow.entry.payee or ""
-                key = keys.get(raw)
-                if key is None:
-                    key = keys[raw] = payee_key(raw)
-                found.append(Payment(flow, key))
-        return found, {code: (first[code], paid[code]) for code in paid}
+        """(the payments, per project (its first paying entry, all it paid)). A project whose
+        positive payments are its spending (`spent_on`: all positive, none bounced, no
+        pass-down) paid its spending's total (`total`); the others are summed from their
+        flows."""
+        paid = {}
+        unlike, total = self._unlike, self.total
+        for code, spent in self.spent_on.items():
+            if code not in unlike:
+                paid[code] = spent[0].entry, total("spent_on", code)
+        if unlike:
+            first, sums = {}, {}
+            for flow in self.flows:
+                project = flow.project
+                if project in unlike and flow.kind in _PAYING and flow.amount > 0:
+                    if project in sums:
+                        sums[project] += flow.amount
+                    else:
+                        first[project], sums[project] = flow.entry, flow.amount
+            for code, amount in sums.items():
+                paid[code] = first[code], amount
+        return self._payments, paid
 
     @property
     def cash(self) -> list[tuple[datetime.date, str, Decimal]]:
@@ -671,15 +723,76 @@ class FlowIndex:
 
 
 class _Running(dict):
-    """key -> the running sums of that key's list in one lookup, worked out on first asking."""
+    """key -> the running sums of that key's list in one lookup, worked out on first asking:
+    a list, or for a long list (a fund's or a subsidy programme's spending, asked at a few
+    dates) a `_Prefix` that sums up to the position asked and keeps a sum per flow only
+    when iterated."""
 
     def __init__(self, lists: dict):
         super().__init__()
         self.lists = lists
+        self.totals: dict[str, Decimal] = {}  # key -> total, of the keys asked for no sums
 
     def __missing__(self, key):
-        value = self[key] = list(accumulate(map(amount_of, self.lists.get(key, ())), initial=ZERO))
+        flows = self.lists.get(key, ())
+        if len(flows) > _LONG:
+            value = self[key] = _Prefix(flows, self.totals.get(key))
+        else:
+            value = self[key] = list(accumulate(map(amount_of, flows), initial=ZERO))
         return value
+
+    def total(self, key) -> Decimal:
+        """The last running sum of the key's list, without the list when it was not asked."""
+        sums = self.get(key)
+        if sums is not None:
+            return sums[-1]
+        try:
+            return self.totals[key]
+        except KeyError:
+            value = self.totals[key] = sum(map(amount_of, self.lists.get(key, ())), ZERO)
+            return value
+
+
+_LONG = 512  # a list longer than this has its running sums worked out where asked
+
+
+class _Prefix:
+    """The running sums [0, a1, a1 + a2, ...] of a long list of flows, as a read-only sequence:
+    `[n]` is the sum of the first n amounts, added up from the last position asked (the rules
+    ask in date order), `[-1]` the total; iterating keeps the list and yields from it. Each
+    sum is the same Decimal the list would hold: the same additions in the same order."""
+
+    __slots__ = ("flows", "at", "sum", "sums", "total")
+
+    def __init__(self, flows, total: Decimal | None = None):
+        self.flows, self.at, self.sum, self.sums, self.total = flows, 0, ZERO, None, total
+
+    def __len__(self):
+        return len(self.flows) + 1
+
+    def __iter__(self):
+        if self.sums is None:
+            self.sums = list(accumulate(map(amount_of, self.flows), initial=ZERO))
+        return iter(self.sums)
+
+    def __getitem__(self, i: int) -> Decimal:
+        if self.sums is not None:
+            return self.sums[i]
+        last = len(self.flows)
+        if i < 0:
+            i += last + 1
+        if not 0 <= i <= last:
+            raise IndexError(i)
+        if i == last:  # the total: summed on from where the last position asked left off
+            if self.total is None:
+                self.total = sum(map(amount_of, self.flows[self.at:]), self.sum)
+            return self.total
+        if i < self.at:
+            self.at, self.sum = 0, ZERO
+        if i > self.at:
+            self.sum = sum(map(amount_of, self.flows[self.at:i]), self.sum)
+            self.at = i
+        return self.sum
 
 
 class _HelpByPerson(dict):

@@ -24,7 +24,7 @@ from fundtrail.directives import (
     custom_values,
     flag,
     meta_text,
-    meta_texts,
+    meta_text_list,
 )
 from fundtrail.registers import read_register  # noqa: F401 (the importers read registers through here)
 
@@ -185,17 +185,22 @@ class MasterData:
         md = cls()
         accounts = md.accounts
         funds, projects = acc.FUND_INCOME + ":", acc.PROJECT + ":"
+        custom, open_, readers = data.Custom, data.Open, _CUSTOM_READERS
         for entry in entries:
-            reader = None
-            if isinstance(entry, data.Custom):
-                reader = _CUSTOM_READERS.get(entry.type)
-            elif isinstance(entry, data.Open):
+            kind = type(entry)
+            if kind is custom:
+                reader = readers.get(entry.type)
+            elif kind is open_:
                 account = entry.account
                 accounts[account] = entry
-                if account.startswith(funds):
-                    reader = MasterData._add_fund
-                elif account.startswith(projects):
+                if account.startswith(projects):
                     reader = MasterData._add_project
+                elif account.startswith(funds):
+                    reader = MasterData._add_fund
+                else:
+                    continue
+            else:
+                continue
             if reader:
                 try:
                     reader(md, entry)
@@ -235,17 +240,35 @@ class MasterData:
             earmarked=flag(meta.get("earmarked", True)), direct=flag(meta.get("direct", False)))
 
     def _add_project(self, entry: data.Open) -> None:
-        meta, typed = entry.meta, Fields(self, entry)
-        account = entry.account
-        text = meta_texts(meta, _PROJECT_TEXTS)
-        budget, start, end = typed.num("budget"), typed.date("start"), typed.date("end")
-        households, poor = typed.int("households"), typed.int("poor_households")
-        # the fields in their order: thousands of projects, no keywords to match
-        self.projects[acc.leaf(account)] = Project(
-            acc.leaf(account), account, text["name"], text["category"], text["nature"],
-            text["town"], text["village"], text["task"], text["standard"], budget, text["sources"],
-            start, end, text["unit"], text["manager"], text["goal"], text["linkage"], households,
-            poor, typed.date("approved"), text["phone"], dict(meta))
+        # thousands of projects: the texts unpacked from one list, the numbers and dates
+        # beancount already typed taken as they are (`Fields` reads the others), the fields
+        # passed in their order (no keywords to match)
+        meta, account = entry.meta, entry.account
+        (name, category, nature, town, village, task, standard, sources, unit, manager, goal,
+         linkage, phone) = meta_text_list(meta, _PROJECT_TEXTS)
+        budget, start, end, approved = (meta.get("budget"), meta.get("start"), meta.get("end"),
+                                        meta.get("approved"))
+        households, poor = meta.get("households"), meta.get("poor_households")
+        if type(budget) is data.Amount:
+            budget = budget.number
+        elif type(budget) is not Decimal:
+            budget = ZERO if budget is None else Fields(self, entry).num("budget")
+        if start is not None and type(start) is not datetime.date:
+            start = Fields(self, entry).date("start")
+        if end is not None and type(end) is not datetime.date:
+            end = Fields(self, entry).date("end")
+        if type(households) is not int:
+            households = 0 if households is None else Fields(self, entry).int("households")
+        if type(poor) is not int:
+            poor = 0 if poor is None else Fields(self, entry).int("poor_households")
+        if approved is not None and type(approved) is not datetime.date:
+            approved = Fields(self, entry).date("approved")
+        code = acc.leaf(account)
+        # the directive's metadata as it is (read-only, as every record): no copy per project
+        self.projects[code] = Project(
+            code, account, name, category, nature, town, village, task, standard, budget,
+            sources, start, end, unit, manager, goal, linkage, households, poor, approved, phone,
+            meta)
 
 
 def _read_county(md: MasterData, entry: data.Custom) -> None:
@@ -300,12 +323,18 @@ def _read_loan_status(md: MasterData, entry: data.Custom) -> None:
 
 
 def _read_notice(md: MasterData, entry: data.Custom) -> None:
-    project, stage = custom_values(entry, "项目编号 project", "plan|completion")
-    until = entry.meta.get("until")  # a date as beancount reads it, else typed (thousands of notices)
+    values = entry.values  # thousands of notices: the two values read without a list
+    if values and len(values) >= 2:
+        project, stage = str(values[0].value), str(values[1].value)
+    else:
+        project, stage = custom_values(entry, "项目编号 project", "plan|completion")
+    meta = entry.meta
+    until = meta.get("until")  # a date as beancount reads it, else typed
     if type(until) is not datetime.date:
         until = Fields(md, entry).date("until")
+    place = meta.get("place")
     md.notices.append(Notice(project, stage, entry.date, until or entry.date,
-                             meta_text(entry.meta, "place")))
+                             "" if place is None else str(place)))
 
 
 def _read_acceptance(md: MasterData, entry: data.Custom) -> None:

@@ -136,6 +136,61 @@ def test_payments_match_payees_by_their_name_without_the_legal_form(tmp_path):
     assert payee_key("青禾建工（有限责任公司）") == payee_key("青禾 建工有限公司") == "青禾建工"
 
 
+def test_a_project_paid_its_spending_or_its_positive_payments_bounced_rows_and_pass_downs(tmp_path):
+    """A project whose payments are all positive spending paid its spending's total; one with a
+    refund or a bounced row (QH-1: the bounced row counts) or a pass-down (QH-2) is summed
+    from its positive flows."""
+    ledger = LEDGER.replace("2023-01-01 open Expenses:Other CNY", """\
+2023-01-01 open Expenses:Project:QH-3 CNY
+  name: "村道"
+2023-01-01 open Expenses:Other CNY""") + """\
+2024-04-01 * "青禾建工有限公司" "进度款" ^B-5
+  Expenses:Project:QH-3   3000.10 CNY
+    payee_account: "6222"
+  Assets:Bank:ICBC-2345
+2024-04-02 * "一卡通" "到户补贴" ^R-3
+  Expenses:Project:QH-3   200.00 CNY
+    id_no: "370405198001011234"
+  Assets:Clearing:YKT
+2024-04-03 * "青禾建工（有限公司）" "尾款" ^B-6
+  payee_account: "6333"
+  Expenses:Project:QH-3   100.00 CNY
+  Assets:Bank:ICBC-2345
+"""
+    FlowIndex.forget()
+    index = FlowIndex.of(load(tmp_path, ledger))
+    paid = index.project_paid
+    assert {code: amount for code, (_, amount) in paid.items()} == {
+        "QH-1": Decimal("121000.00"), "QH-2": Decimal("20000.00"), "QH-3": Decimal("3300.10")}
+    assert paid["QH-3"][0].narration == "进度款" and paid["QH-2"][0].narration == "拨付单位"
+    assert [(p.project, p.amount, p.payee, p.entry.narration) for p in index.payments] == [
+        ("QH-1", Decimal("120000.00"), "青禾建工", "预付款"),
+        ("QH-2", Decimal("20000.00"), "县交通局", "拨付单位"),
+        ("QH-3", Decimal("3000.10"), "青禾建工", "进度款"),
+        ("QH-3", Decimal("100.00"), "青禾建工", "尾款")]
+    assert index.payments[0].flow is index.spent_on["QH-1"][0]
+    # the payee and the account paid into as the entry writes them: the posting's, else the entry's
+    assert [(p.name, p.account) for p in index.payments] == [
+        ("青禾建工有限公司", None), ("县交通局", None), ("青禾建工有限公司", "6222"),
+        ("青禾建工（有限公司）", "6333")]
+
+
+def test_running_sums_of_a_long_list_are_the_same_sums_worked_out_where_asked(tmp_path, monkeypatch):
+    from fundtrail import flows
+
+    monkeypatch.setattr(flows, "_LONG", 1)  # every list of more than one flow counts as long
+    index = _index(tmp_path)
+    assert index.total("spent_on", "QH-1") == Decimal("118500.00")  # before any running sums
+    sums = index.running("spent_on")["QH-1"]
+    expected = [Decimal(0), Decimal("120000.00"), Decimal("120500.00"), Decimal("118500.00")]
+    assert [sums[i] for i in (2, 1, 3, 0, -1, -2)] == [expected[i] for i in (2, 1, 3, 0, -1, -2)]
+    assert len(sums) == 4 and list(sums) == expected and max(sums) == Decimal("120500.00")
+    assert str(sums[-1]) == "118500.00" and sums[1] == expected[1]
+    fund = index.running("spent_by_fund")["C2024-001"]
+    assert fund[-1] == index.total("spent_by_fund", "C2024-001") == Decimal("118515.00")
+    assert fund[4] == Decimal("118515.00") and fund[2] == Decimal("120500.00")
+
+
 def test_the_index_is_kept_for_the_same_entries_in_a_new_list(tmp_path):
     entries = load(tmp_path, LEDGER)
     FlowIndex.forget()

@@ -459,14 +459,13 @@ class _Firms:
         by_account, by_project = {}, {}
         keep, several = self.paid.append, self.projects.add
         for pay in payments:
-            entry = pay.entry
-            raw = entry.payee or ""
+            raw = pay.name  # the payee and the account as written, read in the index's pass
             firm = firms.get(raw)
             if firm is None:
                 firm = firms[raw] = bool(raw.strip()) and not is_person(raw.strip())
             if not firm:
                 continue
-            value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
+            value = pay.account
             account = "" if not value else value if type(value) is str and value.isdigit() \
                 else account_no(value)
             keep((pay, account))

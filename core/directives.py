@@ -99,11 +99,6 @@ def meta_text(meta, key) -> str:
     return "" if value is None else str(value)
 
 
-def meta_texts(meta, keys) -> dict[str, str]:
-    """`meta_text` of each of `keys`, by key (one call for a record's fields)."""
-    return {key: "" if (value := meta.get(key)) is None else str(value) for key in keys}
-
-
 def meta_text_list(meta, keys) -> list[str]:
     """`meta_text` of each of `keys`, in their order (a record's fields unpacked in one line:
     no dict per directive, thousands of directives a load)."""

@@ -23,7 +23,8 @@ Settings:
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import Counter
 from decimal import Decimal
 
 from fundtrail import findings
@@ -59,17 +60,30 @@ def band(value: float, test: str) -> int:
     return sum(value > limit for limit in BANDS[test])
 
 
+def _year(pay) -> int:
+    return pay.entry.date.year
+
+
 def benford(ctx):
     every = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
     leads = list(map(leading, map(amount_of, every)))
     towns = {code: project.town for code, project in ctx.master.projects.items() if project.town}
-    scopes = defaultdict(lambda: ([], []))  # (scope, year) -> (payments, their first two digits)
-    for pay, lead in zip(every, leads, strict=True):
-        town = towns.get(pay.project)
-        for scope in ((town, "county") if town else ("county",)):
-            in_scope = scopes[(scope, pay.entry.date.year)]
-            in_scope[0].append(pay)
-            in_scope[1].append(lead)
+    scopes = {}  # (scope, year) -> (payments, their first two digits)
+    start = 0
+    while start < len(every):  # in ledger order: a year's payments are one stretch of the list
+        year = every[start].entry.date.year
+        end = bisect_left(every, year + 1, start, key=_year)
+        pays, digits = every[start:end], leads[start:end]
+        scopes[("county", year)] = pays, digits
+        for pay, lead in zip(pays, digits, strict=True):
+            town = towns.get(pay.project)
+            if town:
+                in_town = scopes.get((town, year))
+                if in_town is None:
+                    in_town = scopes[(town, year)] = [], []
+                in_town[0].append(pay)
+                in_town[1].append(lead)
+        start = end
     for (scope, year), (pays, digits) in sorted(scopes.items()):
         n = len(pays)
         if n < ctx.settings["benford_min_records"]:

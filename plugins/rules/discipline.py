@@ -165,11 +165,21 @@ def excess_advance(ctx):
 
 def func_code_mismatch(ctx):
     funds = ctx.master.funds
+    expected_of = {code: fund.func_code for code, fund in funds.items() if fund.func_code}
+    if not expected_of:
+        return
     seen = defaultdict(set)
     for flow in ctx.flows.works:
-        code, fund = str(flow.meta.get("func_code", "")), str(flow.meta.get("fund", ""))
-        expected = funds[fund].func_code if fund in funds else ""
-        if not code or not expected or code == expected or fund in seen[id(flow.entry)]:
+        meta = flow.meta
+        code = meta.get("func_code", "")
+        if code == "":  # no code: the fund is not read
+            continue
+        fund = meta.get("fund", "")
+        expected = expected_of.get(fund if type(fund) is str else str(fund))
+        if not expected:
+            continue
+        code, fund = str(code), str(fund)
+        if not code or code == expected or fund in seen[id(flow.entry)]:
             continue
         seen[id(flow.entry)].add(fund)
         yield findings.emit(

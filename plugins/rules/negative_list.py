@@ -30,7 +30,7 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.flows import ZERO, by_entry
+from fundtrail.flows import ZERO
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import TABLE, WORD_TABLE, Setting
 
@@ -94,13 +94,19 @@ class Prefixes:
 CODE_NAMES = {"account": "科目", "eco_code": "经济分类", "func_code": "功能分类"}
 
 
-def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
-    """{item: evidence} of the forbidden uses this entry shows."""
+def text_uses(payee, narration, matcher) -> dict[str, str]:
+    """{item: evidence} of the forbidden uses an entry's payee and narration name."""
     found, (anyword, uses) = {}, matcher
-    text = f"{entry.payee or ''} {entry.narration or ''}"
+    text = f"{payee or ''} {narration or ''}"
     if anyword.search(text):
         for match in uses.finditer(text):
             found.setdefault(match.lastgroup[1:], f"“{match.group()}”")
+    return found
+
+
+def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
+    """{item: evidence} of the forbidden uses this entry shows."""
+    found = text_uses(entry.payee, entry.narration, matcher)
     for flow in flows:
         meta = flow.meta
         for key, table in tables:
@@ -116,15 +122,30 @@ def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
     return found
 
 
+def _paid_by_entry(flows):
+    """(entry, its flows with a positive amount) for flows in ledger order, entries with none
+    left out: `by_entry` and a filter in one walk."""
+    last, group = None, []
+    for flow in flows:
+        if flow.entry is not last:
+            if group:
+                yield last, group
+                group = []
+            last = flow.entry
+        if flow.amount > ZERO:
+            group.append(flow)
+    if group:
+        yield last, group
+
+
 def negative_list(ctx):
     settings = ctx.settings
     matcher = _matcher(tuple(sorted(settings["negative_keywords"].items())))
     tables = [(key, Prefixes(settings[name])) for key, name in (
         ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
         ("account", "negative_accounts")) if settings[name]]
-    for entry, flows in by_entry(ctx.flows.works):
-        flows = [f for f in flows if f.amount > 0]
-        found = uses_of(entry, flows, matcher, tables) if flows else {}
+    for entry, flows in _paid_by_entry(ctx.flows.works):
+        found = uses_of(entry, flows, matcher, tables)
         if not found:
             continue
         amount = sum((f.amount for f in flows), ZERO)

@@ -62,6 +62,7 @@ from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
 from fundtrail.flows import FAILED, date_of, payee_key, plain_name
+from fundtrail.plugins.rules._accounts import named_accounts, works_ids
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.cash import is_person
@@ -274,11 +275,11 @@ def shared_card(ctx):
     others = defaultdict(list)  # person's card -> payments without an ID number into it
     named_only = defaultdict(list)  # other account -> payments to personal names without an ID
     persons: dict = {}  # payee as written -> its name as compared when a personal name, else ""
-    for flow in ctx.flows.works:
-        meta = flow.meta
-        if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
-                and flow.amount > 0:  # most payments name no account: no call for them
-            card = paid_into(flow)
+    # most payments name no account: only those that do are read (`named_accounts`)
+    for flow, card, account, entry_account in named_accounts(ctx.flows).values():
+        if flow.amount > 0:
+            raw = card or account or entry_account  # `paid_into`, from what the walk read
+            card = account_no(raw) if raw else ""
             if not card:
                 continue
             if card in cards.first:
@@ -451,7 +452,10 @@ class _Firms:
     accounts and projects paid under two or more names as written (the only ones the firm
     rules read further)."""
 
-    def __init__(self, payments):
+    def __init__(self, payments, named: dict | None = None, works: frozenset = frozenset()):
+        """`named` and `works`: `named_accounts` and `works_ids` of the index the payments are
+        of (the accounts of the works flows read once); without them each payment is read."""
+        named = named if named is not None else {}
         firms: dict = {}
         self.paid: list = []  # (payment, its account)
         self.accounts: set[str] = set()
@@ -466,7 +470,14 @@ class _Firms:
                 firm = firms[raw] = bool(raw.strip()) and not is_person(raw.strip())
             if not firm:
                 continue
-            value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
+            flow = pay.flow
+            got = named.get(id(flow))
+            if got is not None:
+                value = got[2] or got[3]
+            elif id(flow) in works:
+                value = None  # a works flow that names no account
+            else:
+                value = flow.meta.get("payee_account") or entry.meta.get("payee_account")
             account = "" if not value else value if type(value) is str and value.isdigit() \
                 else account_no(value)
             keep((pay, account))
@@ -477,7 +488,9 @@ class _Firms:
 
 
 def _firms(ctx) -> _Firms:
-    return ctx.flows.memo("identity.firms", lambda: _Firms(ctx.flows.payments))
+    index = ctx.flows
+    return index.memo("identity.firms", lambda: _Firms(index.payments, named_accounts(index),
+                                                       works_ids(index)))
 
 
 def payee_variant(ctx):

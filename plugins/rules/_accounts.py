@@ -13,18 +13,24 @@ from __future__ import annotations
 def named_accounts(index) -> dict[int, tuple]:
     """id(flow) -> (flow, its `card:`, its `payee_account:`, its entry's `payee_account:`) of
     each works flow that names any of them (the others None), in ledger order."""
+    return _read(index)[0]
+
+
+def works_ids(index) -> set[int]:
+    """The ids of the works flows: a flow outside them (a pass-down, a bounced payment) is not
+    in `named_accounts` and its metadata is read where it is asked."""
+    return _read(index)[1]
+
+
+def _read(index) -> tuple[dict[int, tuple], set[int]]:
     def build():
-        found = {}
+        found, ids = {}, set()
+        add = ids.add
         for flow in index.works:
+            add(id(flow))
             meta, entry_meta = flow.meta, flow.entry.meta
             if "payee_account" in meta or "card" in meta or "payee_account" in entry_meta:
                 found[id(flow)] = (flow, meta.get("card"), meta.get("payee_account"),
                                    entry_meta.get("payee_account"))
-        return found
+        return found, ids
     return index.memo("rules.named_accounts", build)
-
-
-def works_ids(index) -> frozenset[int]:
-    """The ids of the works flows: a flow outside them (a pass-down, a bounced payment) is not
-    in `named_accounts` and its metadata is read where it is asked."""
-    return index.memo("rules.works_ids", lambda: frozenset(map(id, index.works)))

@@ -67,9 +67,11 @@ def paid_projects(ctx, budgeted: bool = False) -> list[tuple]:
     """[(code, project, its payments)] for every library project that has payments (and a
     budget, when `budgeted`), by code."""
     def build():
+        if budgeted:  # the same rows, those with a budget
+            return [row for row in paid_projects(ctx) if row[1].budget]
         projects = ctx.master.projects
-        return [(code, projects[code], flows) for code, flows in sorted(payments(ctx).items())
-                if code in projects and (projects[code].budget or not budgeted)]
+        return [(code, project, flows) for code, flows in sorted(payments(ctx).items())
+                if (project := projects.get(code)) is not None]
 
     return ctx.memo(f"rules.paid_projects.{budgeted}", build)
 

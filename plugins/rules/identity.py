@@ -452,7 +452,7 @@ class _Firms:
     accounts and projects paid under two or more names as written (the only ones the firm
     rules read further)."""
 
-    def __init__(self, payments, named: dict | None = None, works: frozenset = frozenset()):
+    def __init__(self, payments, named: dict | None = None, works=frozenset()):
         """`named` and `works`: `named_accounts` and `works_ids` of the index the payments are
         of (the accounts of the works flows read once); without them each payment is read."""
         named = named if named is not None else {}

@@ -26,7 +26,7 @@ import datetime
 from collections import defaultdict
 
 from fundtrail import findings
-from fundtrail.flows import ZERO, amount_of, unspent
+from fundtrail.flows import ZERO, unspent
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import DAYS, YEARS, Setting
 
@@ -67,25 +67,17 @@ def _aged(ctx, scope, code, lots, what):
             days=(as_of - oldest.date).days)
 
 
-def _refunding(outflows):
-    """The spending list when some of it is negative (a refund: new money from its date, see
-    `unspent`), else nothing: each amount compared once in C, not filtered in Python."""
-    return outflows if outflows and min(map(amount_of, outflows)) < ZERO else ()
-
-
 def idle_funds(ctx):
     index = ctx.flows
     for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         label = f"资金{code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
-        left = index.total("receipts", code) - index.total("spent_by_fund", code)
-        lots = unspent(index.receipts[code], _refunding(index.spent_by_fund.get(code, ())),
-                       left) if left > ZERO else []
+        lots = unspent(index.receipts[code], index.spent_by_fund.get(code, ()),
+                            index.total("receipts", code) - index.total("spent_by_fund", code))
         yield from _aged(ctx, "fund", code, lots, label)
     for code in sorted(index.allotted_to):
-        left = index.total("allotted_to", code) - index.total("spent_on", code)
-        lots = unspent(index.allotted_to[code], _refunding(index.spent_on.get(code, ())),
-                       left) if left > ZERO else []
+        lots = unspent(index.allotted_to[code], index.spent_on.get(code, ()),
+                            index.total("allotted_to", code) - index.total("spent_on", code))
         if lots:
             project = ctx.master.projects.get(code)
             label = f"项目{code}" + (f"（{project.name}）" if project else "")

@@ -76,6 +76,11 @@ def _matcher(overrides: tuple) -> tuple[re.Pattern, re.Pattern]:
                                 for item, kws in sorted(words.items()) if kws)))
 
 
+def _spaced(matcher) -> bool:
+    """Whether a keyword of the matcher holds a space (and might run across the payee's end)."""
+    return any(c.isspace() for c in matcher[0].pattern)
+
+
 class Prefixes:
     """The item of the longest prefix of a code or account found in a table, cached per value."""
 
@@ -104,9 +109,20 @@ def text_uses(payee, narration, matcher) -> dict[str, str]:
     return found
 
 
-def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
-    """{item: evidence} of the forbidden uses this entry shows."""
-    found = text_uses(entry.payee, entry.narration, matcher)
+def uses_of(entry, flows, matcher, tables, payees: dict | None = None) -> dict[str, str]:
+    """{item: evidence} of the forbidden uses this entry shows. With `payees` (a payee as
+    written -> whether it holds a keyword, filled here; only when no keyword holds a space,
+    so none runs from the payee into the narration) a payee is searched once per name and
+    the payee and narration are joined only when either holds a keyword."""
+    payee, narration = entry.payee, entry.narration
+    if payees is None:
+        found = text_uses(payee, narration, matcher)
+    else:
+        named = payees.get(payee)
+        if named is None:
+            named = payees[payee] = bool(payee and matcher[0].search(payee))
+        found = text_uses(payee, narration, matcher) \
+            if named or (narration and matcher[0].search(narration)) else {}
     for flow in flows:
         meta = flow.meta
         for key, table in tables:
@@ -144,8 +160,9 @@ def negative_list(ctx):
     tables = [(key, Prefixes(settings[name])) for key, name in (
         ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
         ("account", "negative_accounts")) if settings[name]]
+    payees = None if _spaced(matcher) else {}
     for entry, flows in _paid_by_entry(ctx.flows.works):
-        found = uses_of(entry, flows, matcher, tables)
+        found = uses_of(entry, flows, matcher, tables, payees)
         if not found:
             continue
         amount = sum((f.amount for f in flows), ZERO)

@@ -183,13 +183,16 @@ class People:
         # those) all name the first one's card and name needs no reading here
         subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
             else ({}, {}, ())
-        for person, flows in by_person.items():
+        same = by_person is subsidies  # no distribution: every person's rows are the index's
+        for person in by_person:  # a person's list is read only when their rows differ
             raw = name = None
-            if person not in varied and flows is subsidies.get(person):
-                raw, name, _village = row_of[person]
+            if person not in varied and (same or by_person[person] is subsidies.get(person)):
+                row = row_of[person]
+                raw, name = row[0], row[1]
             if raw and name:
                 alike = True  # every row names this card and this name
             else:
+                flows = by_person[person]
                 flow = flows[0]
                 meta = flow.meta
                 raw = account_as_written(flow)
@@ -202,9 +205,12 @@ class People:
                         break
             if alike:
                 if raw:
-                    card = norm.get(raw)
-                    if card is None:
-                        card = norm[raw] = account_no(raw)
+                    if type(raw) is str and raw.isdigit():
+                        card = raw  # as `account_no` gives it back
+                    else:
+                        card = norm.get(raw)
+                        if card is None:
+                            card = norm[raw] = account_no(raw)
                     card_of[person] = card
                     if card:
                         if first.setdefault(card, person) != person:

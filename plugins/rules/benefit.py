@@ -245,8 +245,10 @@ def _year_mix(ctx):
             for flow in ctx.flows.allotted_to.get(code, ()):
                 if flow.fund not in linked:
                     continue
-                year = flow.entry.date.year
-                row = out.setdefault(year, [ZERO, ZERO, ZERO, [], set()])
+                year = flow.date.year
+                row = out.get(year)
+                if row is None:  # no new row for each flow only to drop it
+                    row = out[year] = [ZERO, ZERO, ZERO, [], set()]
                 row[0] += flow.amount
                 row[4].add(flow.fund)
                 if code in industry:

@@ -25,7 +25,7 @@ Settings: paid_after_end_days (default 90), over_budget_tolerance (default 0), a
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
@@ -150,13 +150,20 @@ def excess_advance(ctx):
     share = ctx.settings["advance_share"]
     for code, project, flows in paid_projects(ctx, budgeted=True):
         accepted = ctx.master.accepted.get(code)
-        limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
+        limit = None  # worked out at the project's first advance
         advanced = ZERO
-        for flow in flows:
-            if accepted and flow.date >= accepted:
-                break
-            if flow.person or not _is_stage(flow, ("预付",), ("预付",)):
+        # the payments before acceptance (in date order): none of a household, each an advance
+        # by its stage, else its narration (`_is_stage`, its words written out)
+        for flow in flows[:bisect_left(flows, accepted, key=date_of)] if accepted else flows:
+            if flow.person:
                 continue
+            stage = flow.meta.get("stage")
+            if not (stage and "预付" in str(stage)):
+                narration = flow.entry.narration
+                if not (narration and "预付" in narration):
+                    continue
+            if limit is None:
+                limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
             before, advanced = advanced, advanced + flow.amount
             if before <= limit < advanced:
                 yield findings.emit(

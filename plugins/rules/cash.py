@@ -92,10 +92,13 @@ def personal_account(ctx):
     named = named_accounts(ctx.flows)  # the works flows that name an account, read once
     for entry, flow in _firsts(ctx.flows.works):
         written = entry.payee
-        if written not in people:
+        known = people.get(written)
+        if known is None:
             payee = (written or "").strip()
-            people[written] = payee, is_person(payee)
-        if not people[written][1]:
+            known = people[written] = payee, is_person(payee)
+        if not known[1]:
+            if not named:
+                continue
             got = named.get(id(flow))
             card = got and (got[3] or got[2])  # the entry's `payee_account:`, else the posting's
             if not card or not is_card(card):

@@ -250,15 +250,17 @@ def _paid(ctx) -> tuple[dict[str, list], list]:
     with `id_no:` on the collective layer), bounced rows left out. A distribution reads as a
     subsidy does: `meta`, `entry`, `date`, `amount`, `person`."""
     def build():
-        moves = [move for move in ctx.flows.asset_book.distributions
-                 if move.meta.get("id_no") and FAILED not in str(move.meta.get("status") or "")
-                 and move.amount > 0 and move.person]
+        moves, extra = [], defaultdict(list)
+        for move in ctx.flows.asset_book.distributions:  # the cheapest test first
+            if move.amount > ZERO and move.meta.get("id_no") and \
+                    FAILED not in str(move.meta.get("status") or ""):
+                person = move.person  # worked out from the ID number at each asking: once here
+                if person:
+                    moves.append(move)
+                    extra[person].append(move)
         if not moves:
             return ctx.flows.by_person, moves
         paid = dict(ctx.flows.by_person)
-        extra = defaultdict(list)
-        for move in moves:
-            extra[move.person].append(move)
         for person, more in extra.items():
             paid[person] = sorted([*paid.get(person, ()), *more], key=date_of)
         return paid, moves
@@ -463,11 +465,12 @@ class _Firms:
         of (the accounts of the works flows read once); without them each payment is read."""
         named = named if named is not None else {}
         firms: dict = {}
-        self.paid: list = []  # (payment, its account)
+        self._pays: list = []  # the payments to firms and (`_accounts`) their accounts
+        self._accounts: list[str] = []
         self.accounts: set[str] = set()
         self.projects: set[str] = set()
         by_account, by_project = {}, {}
-        keep, several = self.paid.append, self.projects.add
+        keep, keep_account, several = self._pays.append, self._accounts.append, self.projects.add
         for pay in payments:
             entry = pay.entry
             raw = entry.payee or ""
@@ -486,11 +489,18 @@ class _Firms:
                 value = flow.meta.get("payee_account") or entry.meta.get("payee_account")
             account = "" if not value else value if type(value) is str and value.isdigit() \
                 else account_no(value)
-            keep((pay, account))
+            keep(pay)
+            keep_account(account)
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)
             if account and by_account.setdefault(account, raw) != raw:
                 self.accounts.add(account)
+
+
+    @property
+    def paid(self):
+        """(payment, its account) of every payment to a firm, in ledger order."""
+        return zip(self._pays, self._accounts, strict=True)
 
 
 def _firms(ctx) -> _Firms:

@@ -62,7 +62,7 @@ from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
 from fundtrail.flows import FAILED, date_of, payee_key, plain_name
-from fundtrail.plugins.rules._accounts import named_accounts, works_ids
+from fundtrail.plugins.rules._accounts import named_accounts
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.cash import is_person
@@ -460,17 +460,13 @@ class _Firms:
     accounts and projects paid under two or more names as written (the only ones the firm
     rules read further)."""
 
-    def __init__(self, payments, named: dict | None = None, works=frozenset()):
-        """`named` and `works`: `named_accounts` and `works_ids` of the index the payments are
-        of (the accounts of the works flows read once); without them each payment is read."""
-        named = named if named is not None else {}
+    def __init__(self, payments):
         firms: dict = {}
-        self._pays: list = []  # the payments to firms and (`_accounts`) their accounts
-        self._accounts: list[str] = []
+        self.paid: list = []  # (payment, its account)
         self.accounts: set[str] = set()
         self.projects: set[str] = set()
         by_account, by_project = {}, {}
-        keep, keep_account, several = self._pays.append, self._accounts.append, self.projects.add
+        keep, several = self.paid.append, self.projects.add
         for pay in payments:
             entry = pay.entry
             raw = entry.payee or ""
@@ -479,34 +475,18 @@ class _Firms:
                 firm = firms[raw] = bool(raw.strip()) and not is_person(raw.strip())
             if not firm:
                 continue
-            flow = pay.flow
-            got = named.get(id(flow))
-            if got is not None:
-                value = got[2] or got[3]
-            elif id(flow) in works:
-                value = None  # a works flow that names no account
-            else:
-                value = flow.meta.get("payee_account") or entry.meta.get("payee_account")
+            value = pay.flow.meta.get("payee_account") or entry.meta.get("payee_account")
             account = "" if not value else value if type(value) is str and value.isdigit() \
                 else account_no(value)
-            keep(pay)
-            keep_account(account)
+            keep((pay, account))
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)
             if account and by_account.setdefault(account, raw) != raw:
                 self.accounts.add(account)
 
 
-    @property
-    def paid(self):
-        """(payment, its account) of every payment to a firm, in ledger order."""
-        return zip(self._pays, self._accounts, strict=True)
-
-
 def _firms(ctx) -> _Firms:
-    index = ctx.flows
-    return index.memo("identity.firms", lambda: _Firms(index.payments, named_accounts(index),
-                                                       works_ids(index)))
+    return ctx.flows.memo("identity.firms", lambda: _Firms(ctx.flows.payments))
 
 
 def payee_variant(ctx):

@@ -74,9 +74,9 @@ def benford(ctx):
     while start < len(every):  # in ledger order: a year's payments are one stretch of the list
         year = every[start].entry.date.year
         end = bisect_left(every, year + 1, start, key=_year)
-        pays, digits, sums = every[start:end], leads[start:end], amounts[start:end]
-        scopes[("county", year)] = pays, digits, sums
-        for pay, lead, amount in zip(pays, digits, sums, strict=True):
+        pays, digits, money = every[start:end], leads[start:end], amounts[start:end]
+        scopes[("county", year)] = pays, digits, money
+        for pay, lead, amount in zip(pays, digits, money, strict=True):
             town = towns.get(pay.project)
             if town:
                 in_town = scopes.get((town, year))
@@ -86,7 +86,7 @@ def benford(ctx):
                 in_town[1].append(lead)
                 in_town[2].append(amount)
         start = end
-    for (scope, year), (pays, digits, sums) in sorted(scopes.items()):
+    for (scope, year), (pays, digits, money) in sorted(scopes.items()):
         n = len(pays)
         if n < ctx.settings["benford_min_records"]:
             continue
@@ -106,7 +106,7 @@ def benford(ctx):
         name = f"{year}年" + ("全区" if scope == "county" else ctx.master.place_name(scope))
         yield findings.emit(
             "benford", f"{scope}|{year}", entry, links=projects, facets={"scope": scope, "year": year},
-            scope_name=name, count=n, total=sum(sums), digit=digit,
+            scope_name=name, count=n, total=sum(money), digit=digit,
             share=first[digit] / len(pays), expected=FIRST[digit], projects=tuple(projects),
             first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],
             two_mad=scores["first-two"], two_band=LABELS[band(scores["first-two"], "first-two")])

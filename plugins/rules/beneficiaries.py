@@ -163,10 +163,13 @@ def id_multi_village(ctx):
     for person, flows in ctx.flows.by_person.items():
         household = registered.get(person)
         # a flow's village is its `village:` (as text) when it has one: a person paid under
-        # one village, their own when registered, is passed over
-        paid_in = set(map(VILLAGE, flows)) if person in varied else {row_of[person][2]}
-        if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
-            continue
+        # one village, their own when registered, is passed over (the index read it: no set)
+        if person in varied:
+            paid_in = set(map(VILLAGE, flows))
+            if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
+                continue
+        elif not household or names.get(village := row_of[person][2], village) == household.village:
+            continue  # `_home_is`, written out
         home, reported = (household.village if household else None), set()
         for flow in flows:
             code = flow.meta.get("village")

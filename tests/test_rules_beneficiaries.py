@@ -58,3 +58,21 @@ def test_an_unreadable_register_is_a_finding_not_a_traceback(tmp_path):
     assert len(found) == 1 and "households.csv" in found[0].message and "UTF-8" in found[0].message
     (tmp_path / "households.csv").unlink()
     assert "不存在" in findings(ledger, "ghost-beneficiary")[0].message
+
+
+def test_duplicate_subsidy_windows_end_at_their_boundary(base):
+    """Two payments a day apart across a month's (and a quarter's) end are no repeat, two in
+    one month are, whoever else is paid between them."""
+    ledger = base + (subsidy("2024-06-02", "1", "林生新", ID_A, "V1")
+                     + subsidy("2024-06-29", "2", "钟丽春", ID_B, "V2")
+                     + subsidy("2024-06-30", "3", "钟丽春", ID_B, "V2")  # same month as YKT-2
+                     + subsidy("2024-07-01", "4", "林生新", ID_A, "V1")  # a new month and quarter
+                     + subsidy("2024-09-30", "5", "魏芳鹏", ID_C, "V1")
+                     + subsidy("2024-10-01", "6", "魏芳鹏", ID_C, "V1"))  # a new quarter
+    def repeats(period):  # each finding's pair of rows
+        return sorted(tuple(sorted(x for x in f.links if x.startswith("YKT-")))
+                      for f in findings(ledger, "duplicate-subsidy", subsidy_period=period))
+
+    assert repeats("month") == [("YKT-2", "YKT-3")]
+    assert repeats("quarter") == [("YKT-2", "YKT-3")]
+    assert repeats("year") == [("YKT-1", "YKT-4"), ("YKT-2", "YKT-3"), ("YKT-5", "YKT-6")]

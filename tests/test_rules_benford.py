@@ -37,3 +37,19 @@ def test_benford_data_fixed_subsidies_and_small_towns_pass(tmp_path):
     assert [dict(f.facets)["scope"] for f in found] == ["county"]  # only with the 40 nines in
     assert run(tmp_path, "benford", project("P1", village=""), project("S1", village=""),
                *normal, *subsidies) == []
+
+
+def test_each_year_is_its_own_population(tmp_path):
+    """The planted amounts of 2024 are found in 2024 (town and county), not in 2025, whose
+    payments follow Benford's law."""
+    def dated(code, amounts, year, payee="甲建筑公司", prefix="B"):
+        start = datetime.date(year, 1, 1)
+        return [pay(f"{start + datetime.timedelta(days=k)}", payee, amount, code,
+                    f"{prefix}{year}-{code}-{k}") for k, amount in enumerate(amounts)]
+
+    normal = dated("P1", benford_amounts(200), 2024) + dated("P1", benford_amounts(200), 2025)
+    planted = dated("P9", [Decimal(9010 + 16 * k) for k in range(60)], 2024, "乙养护队", "R")
+    found = run(tmp_path, "benford", project("P1", town="T0", village=""),
+                project("P9", town="T1", village=""), *normal, *planted)
+    assert sorted((dict(f.facets)["scope"], dict(f.facets)["year"]) for f in found) == [
+        ("T1", "2024"), ("county", "2024")]

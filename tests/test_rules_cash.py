@@ -61,3 +61,23 @@ def test_direct_fund_parked():
 def test_a_mistyped_rule_id_fails_instead_of_finding_nothing():
     with pytest.raises(AssertionError, match="no rule 'cash-withdrawl'"):
         findings(BASE, "cash-withdrawl")
+
+
+def test_cash_named_by_the_payee_each_time_or_by_the_bank_summary_alone():
+    ledger = BASE + (
+        pay("2025-04-12", "ICBC-1", "QH2025-003", "C2025-011", 48_000, payee="青禾区乡村振兴局",
+            narration="现金支取 备用金", source="Assets:Bank:ICBC-2345")
+        + """
+2025-04-14 * "青禾建工有限公司" "进度款" ^ICBC-3 ^QH2025-003
+  summary: "现支"
+  Expenses:Project:QH2025-003  20000 CNY
+    fund: "C2025-011"
+  Assets:Bank:ICBC-2345
+"""
+        + pay("2025-04-15", "ICBC-4", "QH2025-003", "C2025-011", 5_000, payee="涧东提现服务点",
+              narration="备用金", source="Assets:Bank:ICBC-2345")
+        + pay("2025-04-16", "ICBC-5", "QH2025-003", "C2025-011", 6_000, payee="涧东提现服务点",
+              narration="备用金", source="Assets:Bank:ICBC-2345"))
+    found = {f.links[0]: f for f in findings(ledger, "cash-withdrawal")}
+    assert sorted(found) == ["ICBC-1", "ICBC-3", "ICBC-4", "ICBC-5"]
+    assert "现支" in found["ICBC-3"].message and "提现" in found["ICBC-5"].message

@@ -40,3 +40,17 @@ def test_keywords_codes_and_accounts_are_settings():
     assert len(found) == 7  # the account catches every payment of this project
     found = findings(LEDGER, "negative-list", negative_keywords={"2": ["车"]}, negative_eco_codes={})
     assert sorted(f.links[-1] for f in found) == ["VOU-1", "VOU-3", "VOU-4"]  # why 车 is no keyword
+
+
+def test_a_payee_named_again_and_a_keyword_across_payee_and_purpose():
+    """A payee's keyword is found on each of its payments, a purpose's on its own payment, and
+    a county keyword with a space runs from the payee's name into the purpose."""
+    ledger = LEDGER + (
+        pay("2024-09-17", "VOU-8", "QH2024-G01", "C2024-056", 9_000, payee="青禾汽车销售服务有限公司",
+            narration="项目材料款", eco_code="50399")
+        + pay("2024-09-18", "VOU-9", "QH2024-G01", "C2024-056", 7_000, payee="泥河建筑安装有限公司",
+              narration="项目城区段进度款", eco_code="50399"))
+    found = {f.links[-1]: dict(f.facets)["item"] for f in findings(ledger, "negative-list")}
+    assert found == {"VOU-1": "2", "VOU-2": "3", "VOU-3": "6", "VOU-8": "2", "VOU-9": "8"}
+    spaced = findings(LEDGER, "negative-list", negative_keywords={"9": ["有限公司 泥河前村"]})
+    assert "VOU-4" in {f.links[-1] for f in spaced}

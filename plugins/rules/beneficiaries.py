@@ -29,7 +29,6 @@ from __future__ import annotations
 from operator import attrgetter
 
 from fundtrail import findings
-from fundtrail.flows import date_of
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households, register_problem
 from fundtrail.plugins.rules.related_parties import related_ids
@@ -76,18 +75,6 @@ def repeat_window(day, period: str) -> str:
     return f"{year}-{part + 1}/{period}"
 
 
-class _Windows(dict):
-    """day -> (year, part) of its window of a period of `months` months, worked out once a day."""
-
-    def __init__(self, months: int):
-        super().__init__()
-        self.months = months
-
-    def __missing__(self, day):
-        value = self[day] = period_of(day, self.months)
-        return value
-
-
 def _longest_period(default: str, items) -> int | None:
     """The months of the longest period any item is judged by; None with a one-off item (or
     a period not known), where any two payments of an item may repeat."""
@@ -96,17 +83,38 @@ def _longest_period(default: str, items) -> int | None:
     return None if None in months else max(months)
 
 
+def _paid_twice(subsidies, months: int) -> dict[str, None]:
+    """The ID numbers paid twice or more within one window of `months` months, in the order
+    found. The subsidies are in date order (ledger order): one walk, the people of the window
+    under way gathered until the next begins (a person's rows lie apart in memory, these in
+    order)."""
+    twice, seen = {}, set()
+    day = window = None
+    for flow in subsidies:
+        if flow.date is not day:
+            day = flow.date
+            now = period_of(day, months)
+            if now != window:
+                window, seen = now, set()
+        person = flow.person
+        if person in seen:
+            twice[person] = None
+        else:
+            seen.add(person)
+    return twice
+
+
 def duplicate_subsidy(ctx):
     """Windows nest (month, quarter, half, year), so a person whose payments all fall in
     different windows of the longest period in use has no repeat: their items go unread."""
     default, items = ctx.settings["subsidy_period"], ctx.master.subsidy_items
     periods, windows = {}, {}  # item as written -> (item, its period); (day, period) -> window
     longest = _longest_period(default, items)
-    apart = _Windows(longest) if longest else None
-    for person, flows in ctx.flows.by_person.items():
+    by_person = ctx.flows.by_person
+    # a person with no two payments in one window of the longest period has no repeat
+    for person in _paid_twice(ctx.flows.subsidies, longest) if longest else by_person:
+        flows = by_person[person]
         if len(flows) < 2:
-            continue
-        if apart is not None and len(set(map(apart.__getitem__, map(date_of, flows)))) == len(flows):
             continue
         first = {}
         for flow in flows:
@@ -155,10 +163,13 @@ def id_multi_village(ctx):
     for person, flows in ctx.flows.by_person.items():
         household = registered.get(person)
         # a flow's village is its `village:` (as text) when it has one: a person paid under
-        # one village, their own when registered, is passed over
-        paid_in = set(map(VILLAGE, flows)) if person in varied else {row_of[person][2]}
-        if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
-            continue
+        # one village, their own when registered, is passed over (the index read it: no set)
+        if person in varied:
+            paid_in = set(map(VILLAGE, flows))
+            if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
+                continue
+        elif not household or names.get(village := row_of[person][2], village) == household.village:
+            continue  # `_home_is`, written out
         home, reported = (household.village if household else None), set()
         for flow in flows:
             code = flow.meta.get("village")

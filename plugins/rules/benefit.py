@@ -182,17 +182,26 @@ def firm_concentration(ctx):
     projects = industry_projects(ctx)
     if not projects:
         return
-    paid_total = {code: money for code, (_, money) in ctx.flows.project_paid.items()}
+    paid = ctx.flows.project_paid
     names: dict[str, str] = {}
     held = defaultdict(lambda: defaultdict(Decimal))  # firm -> project -> money in its hands
+    money: dict[str, Decimal] = {}  # project -> its budget, or what it paid where more
+    keys: dict[str, str] = {}  # a unit as written -> `payee_key`, once per name
+    implements: dict[str, str] = {}  # project -> its unit's key
     for code, project in projects.items():
+        got = paid.get(code)
+        money[code] = max(project.budget, got[1] if got else ZERO)
+        if not project.unit:
+            continue
+        key = keys.get(project.unit)
+        if key is None:
+            key = keys[project.unit] = payee_key(project.unit)
+        implements[code] = key
         unit = project.unit.strip()
         if unit and _is_firm(unit, words):
-            key = payee_key(unit)
             names.setdefault(key, unit)
-            held[key][code] = max(project.budget, paid_total.get(code, ZERO))
+            held[key][code] = money[code]
     firm: dict[str, bool] = {}  # payee key -> a firm (asked once per payee)
-    implements = {code: payee_key(p.unit) for code, p in projects.items() if p.unit}
     for pay in ctx.flows.contractor_payments:
         code, key = pay.project, pay.payee
         if code not in projects or implements.get(code) == key:
@@ -205,7 +214,7 @@ def firm_concentration(ctx):
                 names.setdefault(key, raw)
         if is_firm:
             held[key][code] += pay.amount
-    total = sum((max(p.budget, paid_total.get(code, ZERO)) for code, p in projects.items()), ZERO)
+    total = sum(money.values(), ZERO)
     if not total:
         return
     for firm, by_code in sorted(held.items()):
@@ -236,8 +245,10 @@ def _year_mix(ctx):
             for flow in ctx.flows.allotted_to.get(code, ()):
                 if flow.fund not in linked:
                     continue
-                year = flow.entry.date.year
-                row = out.setdefault(year, [ZERO, ZERO, ZERO, [], set()])
+                year = flow.date.year
+                row = out.get(year)
+                if row is None:  # no new row for each flow only to drop it
+                    row = out[year] = [ZERO, ZERO, ZERO, [], set()]
                 row[0] += flow.amount
                 row[4].add(flow.fund)
                 if code in industry:

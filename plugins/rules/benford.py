@@ -23,7 +23,8 @@ Settings:
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from bisect import bisect_left
+from collections import Counter
 from decimal import Decimal
 
 from fundtrail import findings
@@ -59,18 +60,33 @@ def band(value: float, test: str) -> int:
     return sum(value > limit for limit in BANDS[test])
 
 
+def _year(pay) -> int:
+    return pay.entry.date.year
+
+
 def benford(ctx):
     every = [pay for pay in ctx.flows.contractor_payments if pay.amount >= TEN]
-    leads = list(map(leading, map(amount_of, every)))
+    amounts = list(map(amount_of, every))  # read once: for the digits and each scope's total
+    leads = list(map(leading, amounts))
     towns = {code: project.town for code, project in ctx.master.projects.items() if project.town}
-    scopes = defaultdict(lambda: ([], []))  # (scope, year) -> (payments, their first two digits)
-    for pay, lead in zip(every, leads, strict=True):
-        town = towns.get(pay.project)
-        for scope in ((town, "county") if town else ("county",)):
-            in_scope = scopes[(scope, pay.entry.date.year)]
-            in_scope[0].append(pay)
-            in_scope[1].append(lead)
-    for (scope, year), (pays, digits) in sorted(scopes.items()):
+    scopes = {}  # (scope, year) -> (payments, their first two digits, their amounts)
+    start = 0
+    while start < len(every):  # in ledger order: a year's payments are one stretch of the list
+        year = every[start].entry.date.year
+        end = bisect_left(every, year + 1, start, key=_year)
+        pays, digits, money = every[start:end], leads[start:end], amounts[start:end]
+        scopes[("county", year)] = pays, digits, money
+        for pay, lead, amount in zip(pays, digits, money, strict=True):
+            town = towns.get(pay.project)
+            if town:
+                in_town = scopes.get((town, year))
+                if in_town is None:
+                    in_town = scopes[(town, year)] = [], [], []
+                in_town[0].append(pay)
+                in_town[1].append(lead)
+                in_town[2].append(amount)
+        start = end
+    for (scope, year), (pays, digits, money) in sorted(scopes.items()):
         n = len(pays)
         if n < ctx.settings["benford_min_records"]:
             continue
@@ -90,7 +106,7 @@ def benford(ctx):
         name = f"{year}年" + ("全区" if scope == "county" else ctx.master.place_name(scope))
         yield findings.emit(
             "benford", f"{scope}|{year}", entry, links=projects, facets={"scope": scope, "year": year},
-            scope_name=name, count=n, total=sum(map(amount_of, pays)), digit=digit,
+            scope_name=name, count=n, total=sum(money), digit=digit,
             share=first[digit] / len(pays), expected=FIRST[digit], projects=tuple(projects),
             first_mad=scores["first"], first_band=LABELS[band(scores["first"], "first")],
             two_mad=scores["first-two"], two_band=LABELS[band(scores["first-two"], "first-two")])

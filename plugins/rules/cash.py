@@ -26,6 +26,7 @@ import re
 
 from fundtrail import findings
 from fundtrail.flows import by_entry
+from fundtrail.plugins.rules._accounts import named_accounts
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import WORDS, Setting
 
@@ -88,13 +89,18 @@ def personal_account(ctx):
     found are grouped into their flows."""
     exempt = _any_of(ctx.settings["personal_exempt"])
     people, found = {}, set()  # payee as written -> (name, a person?); ids of entries found
+    named = named_accounts(ctx.flows)  # the works flows that name an account, read once
     for entry, flow in _firsts(ctx.flows.works):
         written = entry.payee
-        if written not in people:
+        known = people.get(written)
+        if known is None:
             payee = (written or "").strip()
-            people[written] = payee, is_person(payee)
-        if not people[written][1]:
-            card = entry.meta.get("payee_account") or flow.meta.get("payee_account")
+            known = people[written] = payee, is_person(payee)
+        if not known[1]:
+            if not named:
+                continue
+            got = named.get(id(flow))
+            card = got and (got[3] or got[2])  # the entry's `payee_account:`, else the posting's
             if not card or not is_card(card):
                 continue
         if not exempt.search(entry.narration or ""):

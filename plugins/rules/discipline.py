@@ -25,7 +25,7 @@ Settings: paid_after_end_days (default 90), over_budget_tolerance (default 0), a
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
@@ -67,9 +67,11 @@ def paid_projects(ctx, budgeted: bool = False) -> list[tuple]:
     """[(code, project, its payments)] for every library project that has payments (and a
     budget, when `budgeted`), by code."""
     def build():
+        if budgeted:  # the same rows, those with a budget
+            return [row for row in paid_projects(ctx) if row[1].budget]
         projects = ctx.master.projects
-        return [(code, projects[code], flows) for code, flows in sorted(payments(ctx).items())
-                if code in projects and (projects[code].budget or not budgeted)]
+        return [(code, project, flows) for code, flows in sorted(payments(ctx).items())
+                if (project := projects.get(code)) is not None]
 
     return ctx.memo(f"rules.paid_projects.{budgeted}", build)
 
@@ -148,13 +150,20 @@ def excess_advance(ctx):
     share = ctx.settings["advance_share"]
     for code, project, flows in paid_projects(ctx, budgeted=True):
         accepted = ctx.master.accepted.get(code)
-        limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
+        limit = None  # worked out at the project's first advance
         advanced = ZERO
-        for flow in flows:
-            if accepted and flow.date >= accepted:
-                break
-            if flow.person or not _is_stage(flow, ("预付",), ("预付",)):
+        # the payments before acceptance (in date order): none of a household, each an advance
+        # by its stage, else its narration (`_is_stage`, its words written out)
+        for flow in flows[:bisect_left(flows, accepted, key=date_of)] if accepted else flows:
+            if flow.person:
                 continue
+            stage = flow.meta.get("stage")
+            if not (stage and "预付" in str(stage)):
+                narration = flow.entry.narration
+                if not (narration and "预付" in narration):
+                    continue
+            if limit is None:
+                limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
             before, advanced = advanced, advanced + flow.amount
             if before <= limit < advanced:
                 yield findings.emit(
@@ -165,11 +174,21 @@ def excess_advance(ctx):
 
 def func_code_mismatch(ctx):
     funds = ctx.master.funds
+    expected_of = {code: fund.func_code for code, fund in funds.items() if fund.func_code}
+    if not expected_of:
+        return
     seen = defaultdict(set)
     for flow in ctx.flows.works:
-        code, fund = str(flow.meta.get("func_code", "")), str(flow.meta.get("fund", ""))
-        expected = funds[fund].func_code if fund in funds else ""
-        if not code or not expected or code == expected or fund in seen[id(flow.entry)]:
+        meta = flow.meta
+        code = meta.get("func_code", "")
+        if code == "":  # no code: the fund is not read
+            continue
+        fund = meta.get("fund", "")
+        expected = expected_of.get(fund if type(fund) is str else str(fund))
+        if not expected:
+            continue
+        code, fund = str(code), str(fund)
+        if not code or code == expected or fund in seen[id(flow.entry)]:
             continue
         seen[id(flow.entry)].add(fund)
         yield findings.emit(

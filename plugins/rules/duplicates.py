@@ -31,13 +31,18 @@ def duplicate_payment(ctx):
     split runs are read only once a payment has an earlier twin within it."""
     window = datetime.timedelta(days=ctx.settings["duplicate_window_days"])
     in_split = None
-    seen = {}  # (payee, loan, amount) -> [the latest day so far, the payments so far]
+    # (payee, loan, amount) -> its first payment; once a twin comes, [the latest day so far,
+    # the payments so far]: a payment without a twin costs no list and no reading of its day
+    seen = {}
     for pay in ctx.flows.payments:
-        key, day = (pay.payee, pay.loan, pay.amount), pay.entry.date
+        key = pay.payee, pay.loan, pay.amount
         record = seen.get(key)
         if record is None:
-            seen[key] = [day, [pay]]
+            seen[key] = pay
             continue
+        day = pay.entry.date
+        if type(record) is not list:
+            record = seen[key] = [record.entry.date, [record]]
         latest, earlier = record
         if day - latest > window:  # every earlier twin lies before the window
             record[0] = day

@@ -62,6 +62,7 @@ from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
 from fundtrail.flows import FAILED, date_of, payee_key, plain_name
+from fundtrail.plugins.rules._accounts import named_accounts
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
 from fundtrail.plugins.rules.cash import is_person
@@ -182,13 +183,16 @@ class People:
         # those) all name the first one's card and name needs no reading here
         subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
             else ({}, {}, ())
-        for person, flows in by_person.items():
+        same = by_person is subsidies  # no distribution: every person's rows are the index's
+        for person in by_person:  # a person's list is read only when their rows differ
             raw = name = None
-            if person not in varied and flows is subsidies.get(person):
-                raw, name, _village = row_of[person]
+            if person not in varied and (same or by_person[person] is subsidies.get(person)):
+                row = row_of[person]
+                raw, name = row[0], row[1]
             if raw and name:
                 alike = True  # every row names this card and this name
             else:
+                flows = by_person[person]
                 flow = flows[0]
                 meta = flow.meta
                 raw = account_as_written(flow)
@@ -201,9 +205,12 @@ class People:
                         break
             if alike:
                 if raw:
-                    card = norm.get(raw)
-                    if card is None:
-                        card = norm[raw] = account_no(raw)
+                    if type(raw) is str and raw.isdigit():
+                        card = raw  # as `account_no` gives it back
+                    else:
+                        card = norm.get(raw)
+                        if card is None:
+                            card = norm[raw] = account_no(raw)
                     card_of[person] = card
                     if card:
                         if first.setdefault(card, person) != person:
@@ -243,15 +250,17 @@ def _paid(ctx) -> tuple[dict[str, list], list]:
     with `id_no:` on the collective layer), bounced rows left out. A distribution reads as a
     subsidy does: `meta`, `entry`, `date`, `amount`, `person`."""
     def build():
-        moves = [move for move in ctx.flows.asset_book.distributions
-                 if move.meta.get("id_no") and FAILED not in str(move.meta.get("status") or "")
-                 and move.amount > 0 and move.person]
+        moves, extra = [], defaultdict(list)
+        for move in ctx.flows.asset_book.distributions:  # the cheapest test first
+            if move.amount > ZERO and move.meta.get("id_no") and \
+                    FAILED not in str(move.meta.get("status") or ""):
+                person = move.person  # worked out from the ID number at each asking: once here
+                if person:
+                    moves.append(move)
+                    extra[person].append(move)
         if not moves:
             return ctx.flows.by_person, moves
         paid = dict(ctx.flows.by_person)
-        extra = defaultdict(list)
-        for move in moves:
-            extra[move.person].append(move)
         for person, more in extra.items():
             paid[person] = sorted([*paid.get(person, ()), *more], key=date_of)
         return paid, moves
@@ -274,11 +283,11 @@ def shared_card(ctx):
     others = defaultdict(list)  # person's card -> payments without an ID number into it
     named_only = defaultdict(list)  # other account -> payments to personal names without an ID
     persons: dict = {}  # payee as written -> its name as compared when a personal name, else ""
-    for flow in ctx.flows.works:
-        meta = flow.meta
-        if ("payee_account" in meta or "card" in meta or "payee_account" in flow.entry.meta) \
-                and flow.amount > 0:  # most payments name no account: no call for them
-            card = paid_into(flow)
+    # most payments name no account: only those that do are read (`named_accounts`)
+    for flow, card, account, entry_account in named_accounts(ctx.flows).values():
+        if flow.amount > 0:
+            raw = card or account or entry_account  # `paid_into`, from what the walk read
+            card = account_no(raw) if raw else ""
             if not card:
                 continue
             if card in cards.first:

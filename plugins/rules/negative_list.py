@@ -30,7 +30,7 @@ import functools
 import re
 
 from fundtrail import findings
-from fundtrail.flows import ZERO, by_entry
+from fundtrail.flows import ZERO
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import TABLE, WORD_TABLE, Setting
 
@@ -76,6 +76,11 @@ def _matcher(overrides: tuple) -> tuple[re.Pattern, re.Pattern]:
                                 for item, kws in sorted(words.items()) if kws)))
 
 
+def _spaced(matcher) -> bool:
+    """Whether a keyword of the matcher holds a space (and might run across the payee's end)."""
+    return any(c.isspace() for c in matcher[0].pattern)
+
+
 class Prefixes:
     """The item of the longest prefix of a code or account found in a table, cached per value."""
 
@@ -94,13 +99,30 @@ class Prefixes:
 CODE_NAMES = {"account": "科目", "eco_code": "经济分类", "func_code": "功能分类"}
 
 
-def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
-    """{item: evidence} of the forbidden uses this entry shows."""
+def text_uses(payee, narration, matcher) -> dict[str, str]:
+    """{item: evidence} of the forbidden uses an entry's payee and narration name."""
     found, (anyword, uses) = {}, matcher
-    text = f"{entry.payee or ''} {entry.narration or ''}"
+    text = f"{payee or ''} {narration or ''}"
     if anyword.search(text):
         for match in uses.finditer(text):
             found.setdefault(match.lastgroup[1:], f"“{match.group()}”")
+    return found
+
+
+def uses_of(entry, flows, matcher, tables, payees: dict | None = None) -> dict[str, str]:
+    """{item: evidence} of the forbidden uses this entry shows. With `payees` (a payee as
+    written -> whether it holds a keyword, filled here; only when no keyword holds a space,
+    so none runs from the payee into the narration) a payee is searched once per name and
+    the payee and narration are joined only when either holds a keyword."""
+    payee, narration = entry.payee, entry.narration
+    if payees is None:
+        found = text_uses(payee, narration, matcher)
+    else:
+        named = payees.get(payee)
+        if named is None:
+            named = payees[payee] = bool(payee and matcher[0].search(payee))
+        found = text_uses(payee, narration, matcher) \
+            if named or (narration and matcher[0].search(narration)) else {}
     for flow in flows:
         meta = flow.meta
         for key, table in tables:
@@ -116,15 +138,31 @@ def uses_of(entry, flows, matcher, tables) -> dict[str, str]:
     return found
 
 
+def _paid_by_entry(flows):
+    """(entry, its flows with a positive amount) for flows in ledger order, entries with none
+    left out: `by_entry` and a filter in one walk."""
+    last, group = None, []
+    for flow in flows:
+        if flow.entry is not last:
+            if group:
+                yield last, group
+                group = []
+            last = flow.entry
+        if flow.amount > ZERO:
+            group.append(flow)
+    if group:
+        yield last, group
+
+
 def negative_list(ctx):
     settings = ctx.settings
     matcher = _matcher(tuple(sorted(settings["negative_keywords"].items())))
     tables = [(key, Prefixes(settings[name])) for key, name in (
         ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
         ("account", "negative_accounts")) if settings[name]]
-    for entry, flows in by_entry(ctx.flows.works):
-        flows = [f for f in flows if f.amount > 0]
-        found = uses_of(entry, flows, matcher, tables) if flows else {}
+    payees = None if _spaced(matcher) else {}
+    for entry, flows in _paid_by_entry(ctx.flows.works):
+        found = uses_of(entry, flows, matcher, tables, payees)
         if not found:
             continue
         amount = sum((f.amount for f in flows), ZERO)

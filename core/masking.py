@@ -270,6 +270,10 @@ def masked_entry(entry, masker: Masker):
     if not isinstance(masker, _Remembered):
         masker = _Remembered(masker)
     text = masker.text
+    names = masker.stated_names(entry)
+    if names:  # a person's name the entry states under a name key, wherever it repeats it
+        def text(value, plain=masker.text):
+            return _without_names(plain(value), names, masker)
     changes = {}
     meta = _masked_meta(getattr(entry, "meta", None), masker)
     if meta is not None:
@@ -307,9 +311,20 @@ class _Remembered:
 
     def __init__(self, masker: Masker):
         self.masker, self.seen, self.kinds = masker, {}, {}
-        surname = masker.policy.names == "surname"
+        surname = self.surname = masker.policy.names == "surname"
         self.by_key = {**dict.fromkeys(CARD_META, self.account), **dict.fromkeys(ID_META, self.id_no),
                        **dict.fromkeys(NAME_META, self.name if surname else self.text)}
+
+    def stated_names(self, entry) -> tuple[str, ...]:
+        """Under the `surname` policy, the names (NAME_META) the entry's or its postings' metadata
+        hold, longest first: the payee, narration, key or tag that repeats one is masked alike."""
+        if not self.surname:
+            return ()
+        metas = [getattr(entry, "meta", None) or {}]
+        metas += [p.meta for p in getattr(entry, "postings", None) or () if p.meta]
+        found = {str(value).strip() for meta in metas for key in NAME_META
+                 if (value := meta.get(key)) and isinstance(value, str)}
+        return tuple(sorted((n for n in found if len(n) >= 2), key=len, reverse=True))
 
     def _as(self, kind: str, value) -> str:
         """`value` masked by the masker's method `kind`, once per distinct value."""
@@ -343,6 +358,13 @@ class _Remembered:
 
 
 _DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _without_names(value: str, names: tuple[str, ...], masker: _Remembered) -> str:
+    for name in names:
+        if name in value:
+            value = value.replace(name, masker.name(name))
+    return value
 
 
 def _masked_posting(posting, masker: _Remembered):

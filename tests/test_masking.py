@@ -175,3 +175,32 @@ def test_no_personal_number_survives_in_any_spelling(data, before, after):
     kept = re.sub(r"[^0-9X]", "", masked.upper())
     assert number.upper() not in kept, (text, masked)
     assert not re.search(r"\d{9,}", re.sub(r"[ \-]", "", masked)), (text, masked)
+
+
+def test_a_name_stated_under_a_name_key_is_masked_wherever_the_entry_repeats_it():
+    """Under `names: "surname"`, the name a roll row or a subsidy states (person:, beneficiary:)
+    is masked in its key, payee and narration too, not only in the metadata; other names and
+    the default policy are left as they are."""
+    from beancount import loader
+
+    text = (
+        '2024-01-01 custom "masking" "policy"\n  names: "surname"\n'
+        '2024-01-01 open Expenses:Subsidy\n2024-01-01 open Assets:Bank:X\n'
+        '2024-03-31 custom "benefit-roll" "QH2024-0001|务工|赵一|甲村|2024-03"\n'
+        '  person: "赵一"\n  project: "QH2024-0001"\n'
+        '2024-04-02 * "钱二" "钱二 2024年春季补助，经办人孙三"\n'
+        '  Expenses:Subsidy  100.00 CNY\n    beneficiary: "钱二"\n  Assets:Bank:X\n')
+    entries, errors, _ = loader.load_string(text)
+    assert not errors
+    shown = masking.masked_entries(entries, Masker(MaskPolicy.from_entries(entries)))[0]
+    roll = next(e for e in shown if getattr(e, "type", "") == "benefit-roll")
+    assert roll.values[0].value == "QH2024-0001|务工|赵*|甲村|2024-03"
+    assert roll.meta["person"] == "赵*"
+    paid = next(e for e in shown if getattr(e, "payee", None))
+    assert paid.payee == "钱*"
+    assert paid.narration == "钱* 2024年春季补助，经办人孙三"  # a name no key states stays
+    assert paid.postings[0].meta["beneficiary"] == "钱*"
+    plain_policy = [e for e in entries if getattr(e, "type", "") != "masking"]
+    kept = masking.masked_entries(entries, Masker(MaskPolicy.from_entries(plain_policy)))[0]
+    assert next(e for e in kept if getattr(e, "payee", None)).payee == "钱二"
+    assert "赵一" in next(e for e in kept if getattr(e, "type", "") == "benefit-roll").values[0].value

@@ -16,7 +16,8 @@ ZERO = Decimal(0)
 
 
 class MasterDataError(ValueError):
-    """A master-data directive that cannot be read; the message is Chinese + English."""
+    """A master-data directive that cannot be read; the message (Chinese) says which field or
+    value and what it should be (the checks plugin reports it at the directive's line)."""
 
 
 def number(value) -> Decimal | None:
@@ -73,7 +74,9 @@ class Fields:
         try:
             return parse(value)
         except (ValueError, TypeError, ArithmeticError):
-            self.md.problems.append((self.entry, f"{key} 应为{expected}: {value!r}"))
+            self.md.problems.append(
+                (self.entry, f"{described(self.entry)}的 {key} 应为{expected}，实际为 {shown(value)}，"
+                             "本次按未填写读取"))
             return default
 
     # a value already of the type (as beancount reads numbers and dates) is taken as it is
@@ -81,16 +84,16 @@ class Fields:
         value = self.meta.get(key)
         if type(value) is data.Amount:
             return value.number
-        return value if type(value) is Decimal else self._read(key, number, ZERO, "金额 must be an amount")
+        return value if type(value) is Decimal else self._read(key, number, ZERO, "金额（如 100000.00）")
 
     def int(self, key) -> int:
         value = self.meta.get(key)
-        return value if type(value) is int else self._read(key, int, 0, "整数 must be a whole number")
+        return value if type(value) is int else self._read(key, int, 0, "整数")
 
     def date(self, key) -> datetime.date | None:
         value = self.meta.get(key)
         return value if type(value) is datetime.date else \
-            self._read(key, iso_date, None, "日期 YYYY-MM-DD must be a date")
+            self._read(key, iso_date, None, "日期（如 2024-05-01）")
 
 
 def meta_text(meta, key) -> str:
@@ -111,10 +114,31 @@ def custom_key(entry: data.Custom) -> str:
     return str(entry.values[0].value) if entry.values else ""
 
 
+def shown(value) -> str:
+    """A value as the ledger writes it, for a message: text quoted ('十万'), a number or a
+    date as it is."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def described(entry) -> str:
+    """A master-data directive as a county names it in a message: `custom "loan" "D-1"`, or the
+    opening of the account (项目、资金指标) `open Expenses:Project:QH-1`."""
+    if isinstance(entry, data.Open):
+        return f"open {entry.account} 指令"
+    key = custom_key(entry) if isinstance(entry, data.Custom) else ""
+    kind = getattr(entry, "type", type(entry).__name__)
+    return f'custom "{kind}"' + (f' "{key}"' if key else "") + " 指令"
+
+
 def custom_values(entry: data.Custom, *names: str) -> list[str]:
-    """The directive's first values as strings, one per name; MasterDataError when short."""
+    """The directive's first values as strings, one per name; MasterDataError when short. A
+    name is what the county writes there, in Chinese (a caller's name may add English after a
+    space for the reader of the code: only the Chinese part is shown)."""
     values = [str(v.value) for v in entry.values or ()]
     if len(values) < len(names):
-        usage = " ".join(f'"<{name}>"' for name in names)
-        raise MasterDataError(f'应为 custom "{entry.type}" {usage} expected, got {values}')
+        usage = " ".join(f'"<{name.split()[0]}>"' for name in names)
+        given = "，".join(f'"{v}"' for v in values)
+        raise MasterDataError(f'custom "{entry.type}" 指令应写为 custom "{entry.type}" {usage}，'
+                              f'共 {len(names)} 个值，实际' + (f"只写了 {len(values)} 个（{given}）"
+                                                              if values else "一个也没有写"))
     return values[:len(names)]

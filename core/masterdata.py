@@ -295,7 +295,8 @@ def _read_subsidy_item(md: MasterData, entry: data.Custom) -> None:
     name = custom_key(entry)
     period = meta_text(entry.meta, "period")
     if period and period not in PERIODS:
-        raise MasterDataError(f"period 应为 must be one of {', '.join(PERIODS)}: {period!r}")
+        raise MasterDataError(f"补贴项目“{name}”的 period 应为 {'、'.join(PERIODS)} 之一"
+                              f"（一次、每年、每半年、每季度、每月发放），实际为 {period!r}")
     standard = _given_num(Fields(md, entry), "standard")
     md.subsidy_items[name] = SubsidyItem(name, standard, period)
 
@@ -327,7 +328,7 @@ def _read_notice(md: MasterData, entry: data.Custom) -> None:
     if values and len(values) >= 2:
         project, stage = str(values[0].value), str(values[1].value)
     else:
-        project, stage = custom_values(entry, "项目编号 project", "plan|completion")
+        project, stage = custom_values(entry, "项目编号", "plan|completion")
     meta = entry.meta
     until = meta.get("until")  # a date as beancount reads it, else typed
     if type(until) is not datetime.date:
@@ -342,7 +343,7 @@ def _read_acceptance(md: MasterData, entry: data.Custom) -> None:
 
 
 def _read_register(md: MasterData, entry: data.Custom) -> None:
-    kind, path = custom_values(entry, "kind", "path")
+    kind, path = custom_values(entry, "登记册类别", "文件路径")
     base = os.path.dirname(entry.meta.get("filename", "") or ".")
     md.registers[kind] = os.path.normpath(os.path.join(base, path))
 

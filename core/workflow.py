@@ -56,8 +56,7 @@ def normalize(word: str) -> str:
         return normalize_status(word)
     except ValueError:
         choices = "、".join([*ACTIONS, *STATUSES])
-        raise ValueError(f"未知的处置 {word!r}，应为 {choices} unknown disposition {word!r}; one of "
-                         + ", ".join([*ACTIONS.values(), *STATUSES.values()])) from None
+        raise ValueError(f"未知的处置 {word!r}，应为{choices}之一") from None
 
 
 def role_of(assignee: str) -> str | None:
@@ -167,13 +166,15 @@ def read(directives) -> tuple[dict[str, list[Event]], list[tuple[object, str]]]:
         values = [str(v.value) for v in entry.values or ()]
         try:
             if len(values) < 3 or not values[2].strip():
-                raise ValueError('处置应为 custom "finding" "<疑点编号>" "<状态或步骤>" "<理由>"'
-                                 ' a disposition needs an id, a status or step and a reason')
+                raise ValueError('处置应写为 custom "finding" "<疑点编号>" "<状态或步骤>" "<理由>"，'
+                                 + ("理由不能为空" if len(values) >= 3 else
+                                    f"实际只写了 {len(values)} 个值（缺少" + "、".join(
+                                        ("疑点编号", "状态或步骤", "理由")[len(values):]) + "）"))
             action = normalize(values[1])
             meta = entry.meta or {}
             due = meta.get("due")
             if due is not None and not isinstance(due, datetime.date):
-                raise ValueError(f"处置的期限应为日期 due: must be a date, not {due!r}")
+                raise ValueError(f"处置的期限 due 应为日期（如 2025-03-31，不加引号），实际为 {due!r}")
         except ValueError as error:
             problems.append((entry, str(error)))
             continue
@@ -188,13 +189,11 @@ def due_table(setting) -> dict[str, tuple[int, ...]]:
     table = dict(DUE_DAYS)
     for severity, days in dict(setting or {}).items():
         if severity not in DUE_DAYS:
-            raise ValueError(f"处置期限设置中未知的严重程度 unknown severity {severity!r} in "
-                             f"disposition_due_days; one of {', '.join(DUE_DAYS)}")
+            raise ValueError(f"未知的严重程度 {severity!r}，应为 {'、'.join(DUE_DAYS)} 之一")
         if not isinstance(days, (list, tuple)) or len(days) != len(STEPS) or \
                 not all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in days):
-            raise ValueError(f"处置期限应为{len(STEPS)}个正整数天数（复核、溯源、整改）"
-                             f" disposition_due_days[{severity!r}] must be {len(STEPS)} positive"
-                             f" whole days, not {days!r}")
+            raise ValueError(f"严重程度 {severity!r} 的期限应为{len(STEPS)}个正整数天数"
+                             f"（{'、'.join(STEPS)}），实际为 {days!r}")
         table[severity] = tuple(days)
     return table
 
@@ -229,9 +228,8 @@ def trail(finding_id: str, severity: str, events: list[Event], days: dict | None
         elif event.action in STEPS:
             index = STEPS.index(event.action)
             if index and STEPS[index - 1] not in done:
-                problems.append((event.entry, f"{event.action}须在{STEPS[index - 1]}完成之后记录"
-                                 f" step {ACTIONS[event.action]} recorded before"
-                                 f" {ACTIONS[STEPS[index - 1]]}"))
+                problems.append((event.entry, f"疑点{finding_id}的{event.action}须在"
+                                 f"{STEPS[index - 1]}完成之后记录，此前没有{STEPS[index - 1]}的记录"))
                 continue
             done.setdefault(event.action, event)
         if event.due:

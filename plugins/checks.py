@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import ast
 import datetime
+import difflib
 import traceback
 from pathlib import Path
 from typing import NamedTuple
@@ -70,7 +71,9 @@ RULES, RULE_SETTINGS = catalogue()
 
 def _known_rule(rule) -> str:
     if not isinstance(rule, str) or rule.split(":")[0] not in RULES:
-        raise Unfit(f"未知的规则 {rule!r}")
+        close = difflib.get_close_matches(str(rule).split(":")[0], RULES, n=1)
+        raise Unfit(f"未知的规则 {rule!r}"
+                    + (f"（是否应为 {close[0]!r}，即「{rule_title(close[0])}」？）" if close else ""))
     return rule
 
 
@@ -122,8 +125,9 @@ def read_settings(config: str | None) -> tuple[dict, list[str]]:
     except (ValueError, SyntaxError):
         given = None
     if not isinstance(given, dict):
-        return dict(DEFAULTS), [f"检查设置应为字典（如 {{'split_limit': 300000}}），已全部按默认值检查"
-                                f" plugin config must be a dict literal, the defaults are used: {config!r}"]
+        shown = config if len(config) <= 80 else config[:77] + "..."
+        return dict(DEFAULTS), [f"检查设置应为字典（如 {{'split_limit': 300000}}），实际为 {shown}；"
+                                "本次全部按默认值检查"]
     return convert(DECLARED, given, DEFAULTS)
 
 
@@ -148,21 +152,25 @@ def settings_table() -> str:
 
 
 class RuleError(NamedTuple):
+    """A rule that raised: the message names it by its Chinese title; `rule` is its id and
+    `fault` the exception's type and place (file:line), for tools and developers."""
+
     source: dict
     message: str
     entry: None
+    rule: str = ""
+    fault: str = ""
 
 
 def _failed(rule_id: str, error: Exception) -> RuleError:
-    """The ledger error of a rule that raised: its id, title and the exception's type and place
+    """The ledger error of a rule that raised: its title, and the exception's type and place
     (the exception's text is left out: it may quote a person's data)."""
     frame = traceback.extract_tb(error.__traceback__)[-1]
     where = f"{Path(frame.filename).name}:{frame.lineno}"
     return RuleError({"filename": "<fundtrail.plugins.checks>", "lineno": 0},
-                     f"[{rule_id}] 检查规则「{rule_title(rule_id)}」运行出错（{type(error).__name__}，"
-                     f"{where}），本次没有该规则的疑点，其他规则照常检查"
-                     f" rule {rule_id} failed ({type(error).__name__} at {where});"
-                     f" its findings are missing, every other rule ran", None)
+                     f"检查规则「{rule_title(rule_id)}」运行出错（程序异常 {type(error).__name__}，"
+                     f"位于 {where}），本次没有该规则的疑点，其他规则照常检查；请将此信息报告给系统维护人员",
+                     None, rule_id, f"{type(error).__name__} at {where}")
 
 
 def run_rules(entries, settings, master: MasterData | None = None
@@ -251,7 +259,7 @@ def _review(entries, settings) -> tuple[list[findings.Finding], list]:
     found, errors = apply_dispositions(found, entries, settings, complete=not failed)
     # the registers are read once per load, so that their problems are listed here
     index.household_register, index.officials, index.screening_register  # noqa: B018
-    unread = [MasterDataProblem(_source(entry), f"[masterdata] 主数据有误 master data error: {why}", entry)
+    unread = [MasterDataProblem(_source(entry), f"主数据有误：{why}", entry)
               for entry, why in master.problems]
     return found, failed + unread + errors
 

@@ -12,7 +12,8 @@ per load: Decimal money and shares, int days, dates, tuples of words, tables wit
 A value that does not fit is one Chinese message naming the setting, what was given and what
 is expected, and the setting keeps its default: every rule still runs, the one reading that
 setting with its default. Numbers are at least 0 unless a setting says otherwise (`low`,
-`high`); a default is converted like a given value, so a rule never sees both forms.
+`high`); a default is converted like a given value, so a rule never sees both forms. The
+messages are Chinese only: the setting's name, as the county writes it, says which.
 """
 
 from __future__ import annotations
@@ -159,14 +160,12 @@ class Setting(NamedTuple):
         return f"，不小于 {self.low}" if self.low is not None else ""
 
     def problem(self, given, why: str) -> str:
-        """The configuration error of a value that does not fit: Chinese, then English."""
+        """The configuration error of a value that does not fit (Chinese): the setting's name
+        as the plugin line writes it and what it means, the value given, why, the default used."""
         shown = repr(given)
         shown = shown if len(shown) <= 80 else shown[:77] + "..."
         default = show(self.default_value())
-        default_en = "none" if self.default is None else default
-        return (f"检查设置 {self.name}（{self.label}）的值 {shown} 无效：{why}；本次按默认值（{default}）"
-                f"检查 invalid check setting {self.name}={shown}: expected {self.kind.name};"
-                f" the default {default_en} is used")
+        return f"检查设置 {self.name}（{self.label}）的值 {shown} 无效：{why}；本次按默认值（{default}）检查"
 
 
 def defaults(declared: dict[str, Setting]) -> dict:
@@ -197,9 +196,8 @@ def convert(declared: dict[str, Setting], given: dict, typed_defaults: dict | No
 def unknown(name, declared: dict[str, Setting]) -> str:
     """The configuration error of a name no setting has (a typo: the closest name)."""
     close = difflib.get_close_matches(str(name), declared, n=1)
-    hint = f"，是否应为 {close[0]}？" if close else "，可用的设置见 docs/checks.md"
-    return (f"未知的检查设置 {name!r}，已忽略{hint} unknown check setting {name!r}, ignored"
-            + (f" (did you mean {close[0]}?)" if close else ""))
+    hint = f"，是否应为 {close[0]}（{declared[close[0]].label}）？" if close else "，可用的设置见 docs/checks.md"
+    return f"未知的检查设置 {name!r}，已忽略{hint}"
 
 
 def show(value) -> str:

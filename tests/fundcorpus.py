@@ -13,6 +13,7 @@ from pathlib import Path
 from beancount import loader
 
 from fundtrail import workspace
+from fundtrail.findings import Finding
 from fundtrail.importers.pipeline import run_import
 from fundtrail.plugins.checks import typed_settings
 from fundtrail.plugins.rules.context import Context
@@ -60,7 +61,7 @@ def fund_books(root: Path, fragment: Path, register: Path, as_of: str):
     run_import(main, [register], batch="CORPUS")
     judge_at(main, as_of)
     entries, errors, options = loader.load_file(str(main))
-    assert not [e for e in errors if not hasattr(e, "rule")], [e.message for e in errors][:5]
+    assert not [e for e in errors if not isinstance(e, Finding)], [e.message for e in errors][:5]
     return entries, options
 
 

@@ -125,7 +125,8 @@ def test_a_malformed_row_is_one_problem_listed_once(tmp_path):
     _every_reader(books)
     problems = [e for e in books.errors if "脱贫户/监测户登记册“" in str(e.message)]
     assert len(problems) == 1, [e.message for e in books.errors]
-    why = problems[0].message.split("主数据有误 master data error: ", 1)[1]
+    assert problems[0].message.startswith("主数据有误：")
+    why = problems[0].message.split("主数据有误：", 1)[1]
     # Chinese, naming the register by its file inside the workspace, no machine path
     assert why == "脱贫户/监测户登记册“households.csv”第1条记录：识别日期格式应如 2024-05-01：2024-13-01"
     assert problems[0].source["lineno"] > 0  # at the register's directive
@@ -224,7 +225,7 @@ def test_an_unusable_register_is_named_by_its_file_in_the_workspace_in_chinese(t
     assert str(tmp_path) not in missing.message and "not found" not in missing.message
     unread = [str(e.message) for e in books.errors if type(e).__name__ == "MasterDataProblem"]
     assert [m for m in unread if "officials.csv" in m] == [
-        "[masterdata] 主数据有误 master data error: 登记册文件“officials.csv”不存在"]
+        "主数据有误：登记册文件“officials.csv”不存在"]
     (row,) = [m for m in unread if "部门筛查预警名单“" in m]  # listed once, no longer dropped
     assert row.endswith("部门筛查预警名单“screening.csv”第1条记录：日期格式应如 2024-05-01：2024-13-01；"
                         "金额应为数字：x；缺少身份证号和姓名")

@@ -28,6 +28,7 @@ from beancount import loader
 from fundcorpus import fund_books, register_context, report
 
 from fundtrail import workspace
+from fundtrail.findings import Finding
 from fundtrail.importers import cells
 from fundtrail.importers.tables import read_table
 from fundtrail.plugins.checks import RULES, all_findings, typed_settings
@@ -178,7 +179,7 @@ def test_spending_mix_recall_and_false_alarms(tmp_path, variant, capsys):
             with (root / name).open("a", encoding="utf-8") as handle:
                 handle.write("\n" + text)
         entries, errors, _ = loader.load_file(str(main))
-        assert not [e for e in errors if not hasattr(e, "rule")], [e.message for e in errors][:5]
+        assert not [e for e in errors if not isinstance(e, Finding)], [e.message for e in errors][:5]
         ctx = Context(entries, typed_settings({"as_of": AS_OF}))
         for rule in MIX_RULES.values():
             found[(county, rule)] = list(RULES[rule](ctx))

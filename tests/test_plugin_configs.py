@@ -124,4 +124,5 @@ def test_a_mistyped_checks_configuration_still_runs_the_checks(tmp_path):
     _entries, errors, options = loading.load(ledger)
     assert "fundtrail.plugins.checks" in dict(options["plugin"])
     assert not [e for e in errors if isinstance(e, loading.LoadRefused)]
-    assert any("plugin config must be a dict literal" in e.message for e in errors)
+    assert "检查设置应为字典（如 {'split_limit': 300000}），实际为 split_limit；本次全部按默认值检查" \
+        in [e.message for e in errors]

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from beancount.parser import printer
+from chinese_only import english
 from click.testing import CliRunner
 from conftest import copy_workspace
 
 from fundtrail import loading
 from fundtrail.books import Books
 from fundtrail.cli import main
-from fundtrail.findings import disposition_directive, is_ledger_error
+from fundtrail.findings import Finding, disposition_directive, is_ledger_error
 from fundtrail.plugins import checks
 from fundtrail.province.export import LedgerNotClean, export_county, ledger_errors
 
@@ -66,7 +67,7 @@ def test_a_bad_value_is_one_chinese_error_and_every_rule_still_reports(
     assert len(errors) == 1 and isinstance(errors[0], checks.ConfigError)
     message = errors[0].message
     assert message.startswith(f"检查设置 {setting}（") and "无效：" in message and "应为" in message
-    assert "本次按默认值" in message and "Traceback" not in message
+    assert "本次按默认值" in message and "Traceback" not in message and not english(message)
     # the rule reading the bad setting ran with its default, every other rule as before
     assert any(f.rule == rule for f in found)
     assert facts(found) == facts(baseline)
@@ -75,7 +76,7 @@ def test_a_bad_value_is_one_chinese_error_and_every_rule_still_reports(
 def test_the_settings_that_fit_still_apply_next_to_a_bad_one(demo, tmp_path, baseline):
     found, errors = load(county(demo, tmp_path, "{'split_limit': 'abc', 'ledger_errors_from': 'critical'}"))
     critical = {f.id for f in baseline if f.severity == "critical"}
-    assert critical and {e.id for e in errors if hasattr(e, "rule")} == critical
+    assert critical and {e.id for e in errors if isinstance(e, Finding)} == critical
     assert [e.message.split("（")[0] for e in errors if isinstance(e, checks.ConfigError)] \
         == ["检查设置 split_limit"]
     assert facts(found) == facts(baseline)
@@ -84,9 +85,10 @@ def test_the_settings_that_fit_still_apply_next_to_a_bad_one(demo, tmp_path, bas
 def test_a_misspelt_name_is_ignored_with_the_closest_name():
     settings, problems = checks.read_settings("{'split_limt': 300000, 'split_window_days': 10}")
     assert settings["split_window_days"] == 10 and settings["split_limit"] == Decimal(400000)
-    assert len(problems) == 1 and "split_limt" in problems[0] and "split_limit" in problems[0]
+    assert problems == ["未知的检查设置 'split_limt'，已忽略，是否应为 split_limit（须招标或审批的金额限额（元））？"]
     settings, problems = checks.read_settings("[1, 2]")
-    assert settings == checks.DEFAULTS and "检查设置应为字典" in problems[0]
+    assert problems == ["检查设置应为字典（如 {'split_limit': 300000}），实际为 [1, 2]；本次全部按默认值检查"]
+    assert settings == checks.DEFAULTS
 
 
 def test_values_are_typed_once_as_the_rules_read_them():
@@ -116,6 +118,7 @@ def test_a_value_that_does_not_fit_names_the_setting_and_what_is_expected(given)
     settings, problems = checks.read_settings(repr(given))
     assert settings[name] == checks.DEFAULTS[name] and len(problems) == 1
     assert problems[0].startswith(f"检查设置 {name}（") and f"的值 {value!r} 无效" in problems[0]
+    assert not english(problems[0]), problems[0]
     with pytest.raises(ValueError, match=name):
         checks.typed_settings(given)
 
@@ -133,7 +136,9 @@ def test_a_rule_that_raises_is_one_error_naming_it_and_the_others_still_report(
     found, errors = load(county(demo, tmp_path, "", decided))
     assert len(errors) == 1 and isinstance(errors[0], checks.RuleError)
     message = errors[0].message
-    assert "[split-payment]" in message and "拆分支付规避审批" in message and "KeyError" in message
+    assert message.startswith("检查规则「拆分支付规避审批」运行出错（程序异常 KeyError，位于 test_settings.py:")
+    assert "split-payment" not in message and not english(message)  # the id is the error's field
+    assert (errors[0].rule, errors[0].fault.split(" at ")[0]) == ("split-payment", "KeyError")
     assert "张三" not in message  # the exception's text may quote a person
     # the disposition of the failed rule's finding is no error: its finding is only missing
     assert facts(found) == facts(f for f in baseline if f.rule != "split-payment")

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 from beancount import loader
+from chinese_only import english
 from click.testing import CliRunner
 from conftest import copy_workspace
 from reportkit import pdf_text
@@ -90,8 +91,11 @@ def test_malformed_steps_are_errors_at_their_line(tmp_path):
                        disposition_directive("F-0000000000", "复核", "x", D(2024, 11, 4)))
     got = [(p.source["lineno"], p.message) for p in problems]
     assert [line for line, _ in got] == [lines + 1, lines + 2, lines + 3, lines + 5]
-    assert "溯源须在复核完成之后记录" in got[0][1] and "'审批'" in got[1][1]
-    assert "due:" in got[2][1] and "F-0000000000" in got[3][1]
+    assert got[0][1] == f"疑点{first.id}的溯源须在复核完成之后记录，此前没有复核的记录"
+    assert got[1][1] == "未知的处置 '审批'，应为分派、复核、溯源、整改、核实中、误报、已整改之一"
+    assert got[2][1] == "处置的期限 due 应为日期（如 2025-03-31，不加引号），实际为 '下周'"
+    assert got[3][1] == "处置指向不存在的疑点 F-0000000000：本次检查没有这个编号的疑点，请核对编号"
+    assert not [m for _, m in got if english(m)]
 
 
 # -- due dates and the overdue step ------------------------------------------------------------------
@@ -111,7 +115,9 @@ def test_due_dates_come_from_the_severity_and_the_county_setting(tmp_path):
     found, _ = load(tmp_path, *steps, config=critical)
     assert by_id(found)[first.id].trail.steps[0].due == D(2024, 11, 4)  # critical: 3 days
     _, problems = load(tmp_path, *steps, config="{'disposition_due_days': {'low': [3, 0, 20]}}")
-    assert len(problems) == 1 and "disposition_due_days" in problems[0].message
+    assert len(problems) == 1 and problems[0].message.startswith("检查设置 disposition_due_days（疑点处置")
+    assert "的值 {'low': [3, 0, 20]} 无效：严重程度 'low' 的期限应为3个正整数天数（复核、溯源、整改），" \
+           "实际为 [3, 0, 20]" in problems[0].message and not english(problems[0].message)
 
 
 def overdue_findings(found):

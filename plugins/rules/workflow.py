@@ -45,7 +45,7 @@ def _due_days(value) -> dict[str, tuple[int, ...]]:
     try:
         return workflow.due_table(value)
     except ValueError as why:
-        raise Unfit(str(why).split(" ")[0]) from None
+        raise Unfit(str(why)) from None
 
 
 DUE_DAYS = Kind("dict of severity: (days, days, days)",
@@ -124,8 +124,8 @@ def disposed(found: list[Finding], entries, settings: dict, complete: bool = Tru
         overdue_id(f.id, step) for f in found if f.trail is not None for step in workflow.STEPS}
     for finding_id, items in events.items():
         if finding_id not in known and complete:
-            problems.extend((e.entry, f"处置指向不存在的疑点 {finding_id}"
-                             f" disposition of a finding no check reports: {finding_id}")
+            problems.extend((e.entry, f"处置指向不存在的疑点 {finding_id}：本次检查没有这个编号的"
+                                      "疑点，请核对编号")
                             for e in items)
     order = {id(d): n for n, d in enumerate(directives)}
     problems.sort(key=lambda p: order.get(id(p[0]), -1))

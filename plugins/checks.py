@@ -284,9 +284,25 @@ def in_ledger(options_map) -> bool:
     return any(name == __name__ for name, _config in options_map.get("plugin", ()))
 
 
+def plugin_source(options_map) -> dict:
+    """The file and line of this plugin's line in the ledger's top-level file (line 0 when it
+    cannot be told): where a settings problem or a failed rule is reported, so that bean-check
+    and Fava's errors page point at the line a county edits."""
+    filename = options_map.get("filename") or "<fundtrail>"
+    try:
+        with open(filename, encoding="utf-8-sig", errors="replace") as text:
+            for number, line in enumerate(text, 1):
+                words = line.split(None, 2)
+                if words[:2] == ["plugin", f'"{__name__}"']:
+                    return {"filename": filename, "lineno": number}
+    except OSError:
+        pass
+    return {"filename": filename, "lineno": 0}
+
+
 def config_errors(options_map, problems: list[str]) -> list[ConfigError]:
-    """The ledger errors of the plugin line's settings problems (`read_settings`)."""
-    source = {"filename": options_map.get("filename", "<fundtrail>"), "lineno": 0}
+    """The ledger errors of the plugin line's settings problems (`read_settings`), at that line."""
+    source = plugin_source(options_map) if problems else {}
     return [ConfigError(source, problem, None) for problem in problems]
 
 
@@ -296,6 +312,9 @@ def checks(entries, options_map, config=None):
     the open findings at or above it."""
     settings, problems = read_settings(config)
     found, errors = review(entries, settings)
+    if any(isinstance(e, RuleError) for e in errors):  # at the plugin line, as the settings
+        errors = [e._replace(source=plugin_source(options_map)) if isinstance(e, RuleError) else e
+                  for e in errors]
     errors = config_errors(options_map, problems) + errors
     if settings["ledger_errors_from"] is None:
         return entries, errors

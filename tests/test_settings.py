@@ -63,8 +63,12 @@ def baseline(demo, tmp_path_factory):
 ])
 def test_a_bad_value_is_one_chinese_error_and_every_rule_still_reports(
         demo, tmp_path, baseline, config, setting, rule):
-    found, errors = load(county(demo, tmp_path, config))
+    main_file = county(demo, tmp_path, config)
+    found, errors = load(main_file)
     assert len(errors) == 1 and isinstance(errors[0], checks.ConfigError)
+    plugin_line = next(n for n, line in enumerate(main_file.read_text("utf-8").splitlines(), 1)
+                       if line.startswith('plugin "fundtrail.plugins.checks" '))
+    assert errors[0].source == {"filename": str(main_file), "lineno": plugin_line}
     message = errors[0].message
     assert message.startswith(f"检查设置 {setting}（") and "无效：" in message and "应为" in message
     assert "本次按默认值" in message and "Traceback" not in message and not english(message)
@@ -133,8 +137,11 @@ def test_a_rule_that_raises_is_one_error_naming_it_and_the_others_still_report(
 
     monkeypatch.setitem(checks.RULES, "split-payment", broken)
     decided = disposition_directive(split.id, "核实中", "已调取合同", datetime.date(2025, 1, 10))
-    found, errors = load(county(demo, tmp_path, "", decided))
+    main_file = county(demo, tmp_path, "", decided)
+    found, errors = load(main_file)
     assert len(errors) == 1 and isinstance(errors[0], checks.RuleError)
+    plugin_line = main_file.read_text("utf-8").splitlines().index(PLUGIN.strip()) + 1
+    assert errors[0].source == {"filename": str(main_file), "lineno": plugin_line}  # Fava links it
     message = errors[0].message
     assert message.startswith("检查规则「拆分支付规避审批」运行出错（程序异常 KeyError，位于 test_settings.py:")
     assert "split-payment" not in message and not english(message)  # the id is the error's field

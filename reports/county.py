@@ -60,7 +60,7 @@ def disclosure_context(books, year: int) -> dict:
     return {
         "year": year, "period": period, "funds": funds, "levels": level_totals(funds),
         "projects": projects, "issued": issued,
-        "asset_classes": assets.by_class_and_village(books.master, period.end, in_service=True),
+        "asset_classes": assets.by_class_and_village(books.master, period.end),
         "disposed": [{"asset": books.master.assets[code], "disposal": d}
                      for code, d in sorted(books.master.disposals.items())
                      if d.date <= period.end and code in books.master.assets

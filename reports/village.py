@@ -163,9 +163,6 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     posted = posted or first_workday_after(period.end)
     project_list = project_rows(books, codes, period.end)
     summary = assets.summary(master, books.index.asset_book, village, period.start, period.end)
-    in_service = [r for r in summary["assets"] if not r["disposal"]]
-    summary["totals"]["value"] = sum((r["asset"].value for r in in_service), ZERO)
-    summary["in_service"] = len(in_service)
     return {
         "village": place, "town": master.place_name(place.town), "period": period,
         "unit": "月" if period.start.month == period.end.month else "季度",

@@ -84,7 +84,7 @@ def everywhere(books: Books) -> dict[str, dict[str, str]]:
             "checks": checks}
 
 
-def overdue_in(seen: dict[str, dict[str, str]]) -> dict[str, set[str]]:
+def overdue_in(seen: dict[str, dict[str, str]]) -> dict[str, frozenset[str]]:
     """Per reader, the projects it calls overdue (逾期未完工 / 已验收未结算, or a finding)."""
     words = {"逾期", *(projects.STATUS_LABELS[s] for s in projects.OVERDUE)}
     return {reader: frozenset(code for code, label in rows.items() if label in words)

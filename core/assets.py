@@ -216,11 +216,21 @@ class AssetBook:
 
 
 # -- summaries for the notices, the disclosure and Fava -------------------------------------
+def in_service(master, asset: Asset, end: datetime.date) -> bool:
+    """The asset is registered by `end` and not sold, scrapped or transferred by then
+    (`master.disposals`): what an asset value counts."""
+    disposal = master.disposals.get(asset.id)
+    return asset.registered <= end and not (disposal and disposal.date <= end)
+
+
 def summary(master, book: AssetBook, village: str, start: datetime.date | None,
             end: datetime.date) -> dict:
-    """One village's assets, their income and its distribution: per asset the income in
-    [start, end] and to `end`; the distributions in [start, end]; the totals, where
-    received_cum = distributed_cum + held."""
+    """One village's assets, their income and its distribution: per asset registered by `end`
+    (those disposed of by then too, with their disposal) the income in [start, end] and to
+    `end`; the distributions in [start, end]; `in_service`, the count of the assets in service
+    at `end`; the totals, where received_cum = distributed_cum + held and value is the value of
+    the assets in service (`in_service`: a sold or scrapped asset is no longer the village's).
+    The village notice, Fava's asset page and the county disclosure read these figures."""
     assets = [a for a in master.assets.values() if a.village == village and a.registered <= end]
     income_q, income_cum = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
     for move in book.income:
@@ -231,6 +241,7 @@ def summary(master, book: AssetBook, village: str, start: datetime.date | None,
     paid = [m for m in book.distributions if m.village == village and m.date <= end]
     rows = [m for m in paid if start is None or m.date >= start]
     disposed = {code: d for code, d in master.disposals.items() if d.date <= end}
+    held = [a for a in assets if in_service(master, a, end)]
     received_cum = sum(income_cum.values(), ZERO)
     distributed_cum = sum((m.amount for m in paid), ZERO)
     by_purpose = {purpose: sum((m.amount for m in rows if m.purpose == purpose), ZERO)
@@ -238,22 +249,22 @@ def summary(master, book: AssetBook, village: str, start: datetime.date | None,
     return {
         "assets": [{"asset": a, "income_q": income_q[a.id], "income_cum": income_cum[a.id],
                     "disposal": disposed.get(a.id)} for a in sorted(assets, key=lambda a: a.id)],
+        "in_service": len(held),
         "distributions": rows, "by_purpose": by_purpose,
         "totals": {"received_q": sum(income_q.values(), ZERO), "received_cum": received_cum,
                    "distributed_q": sum((m.amount for m in rows), ZERO),
                    "distributed_cum": distributed_cum, "held": received_cum - distributed_cum,
-                   "value": sum((a.value for a in assets), ZERO)},
+                   "value": sum((a.value for a in held), ZERO)},
     }
 
 
-def by_class_and_village(master, end: datetime.date, in_service: bool = False) -> list[dict]:
-    """Assets registered by `end`, grouped by class then village: [{cls, count, value,
-    villages: [{village, assets, value}]}] in the order of CLASSES; with `in_service`, only
-    those not sold or scrapped by `end` (master.disposals)."""
+def by_class_and_village(master, end: datetime.date) -> list[dict]:
+    """The assets in service at `end` (`in_service`), grouped by class then village: [{cls,
+    count, value, villages: [{village, assets, value}]}] in the order of CLASSES. Each
+    village's value is its `summary`'s."""
     out = []
     for cls in CLASSES:
-        mine = [a for a in master.assets.values() if a.cls == cls and a.registered <= end
-                and not (in_service and a.id in master.disposals and master.disposals[a.id].date <= end)]
+        mine = [a for a in master.assets.values() if a.cls == cls and in_service(master, a, end)]
         if not mine:
             continue
         villages = defaultdict(list)

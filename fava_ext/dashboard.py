@@ -21,7 +21,7 @@ from fundtrail.books import DIMENSIONS, ZERO, Books, Figures
 from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
 from fundtrail.flows import SUBSIDY, Flow, time_progress
-from fundtrail.masterdata import MasterData, Project
+from fundtrail.masterdata import MasterData
 
 
 class Subsidy(NamedTuple):
@@ -192,17 +192,3 @@ def _subsidies_by_year(books: Books) -> dict[int, list[Flow]]:
     return subsidies
 
 
-STATUS_LABELS = {"unallotted": "未下达", "unpaid": "已下达未支付", "running": "实施中",
-                 "accepted": "已验收", "overdue": "逾期未验收"}
-
-
-def project_status(project: Project, to_date: Figures, accepted: datetime.date | None,
-                   as_of: datetime.date) -> str:
-    """Where a project stands at `as_of`: one of STATUS_LABELS' keys."""
-    if accepted and accepted <= as_of:
-        return "accepted"
-    if project.end and project.end < as_of:
-        return "overdue"
-    if not to_date.received:
-        return "unallotted"
-    return "running" if to_date.spent else "unpaid"

@@ -8,20 +8,14 @@ from dataclasses import dataclass
 from fundtrail.accounts import level_rank
 from fundtrail.books import Figures
 from fundtrail.fava_ext import charts, desk, svgcharts, workqueue
-from fundtrail.fava_ext.dashboard import (
-    STATUS_LABELS,
-    Dashboard,
-    Subsidy,
-    YearView,
-    available,
-    project_status,
-    ratio,
-)
+from fundtrail.fava_ext.dashboard import Dashboard, Subsidy, YearView, available, ratio
 from fundtrail.fava_ext.listing import matches, paginate
 from fundtrail.findings import SEVERITY_LABELS
 from fundtrail.masking import Masker
 from fundtrail.masterdata import Project
 from fundtrail.periods import quarter_of
+from fundtrail.projects import STATUS_LABELS
+from fundtrail.reports.facts import project_standing
 from fundtrail.workflow import false_alarms
 
 
@@ -61,7 +55,7 @@ class ProjectRow:
     year: Figures  # flows in the year
     to_date: Figures  # flows up to the year's end, balance at its end
     progress: object  # paid / budget, Decimal | None
-    status: str
+    status: str  # fundtrail.projects.STATUS_LABELS' key: the overdue-project rule's criterion
 
 
 def project_rows(dash: Dashboard, view: YearView, codes=None) -> list[ProjectRow]:
@@ -74,8 +68,7 @@ def project_rows(dash: Dashboard, view: YearView, codes=None) -> list[ProjectRow
         place = master.place_name(project.village or project.town) if (
             project.village or project.town) else "全区"
         rows.append(ProjectRow(project, place, year, to_date, ratio(to_date.spent, project.budget),
-                               project_status(project, to_date, master.accepted.get(code),
-                                              view.as_of)))
+                               project_standing(dash.books, code, view.as_of).status))
     return rows
 
 

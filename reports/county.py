@@ -1,7 +1,7 @@
 """The county's annual project and fund disclosure (县级衔接资金项目计划及完成情况公告): the year's
 allocations by source and indicator document, every project approved that year with its
-disclosure fields, how far each got (completion) and its status (village.project_status, the
-overdue-project rule's criterion, so the disclosure and the audit report agree), and the project
+disclosure fields, how far each got (completion) and its status (`fundtrail.projects`, the
+overdue-project rule's criterion, so the disclosure, Fava and the audit report agree), and the project
 assets in service at its end by class and village (sold and scrapped ones listed apart, outside
 the totals). Fund levels in the order of `accounts.level_rank`.
 
@@ -60,7 +60,7 @@ def disclosure_context(books, year: int) -> dict:
     return {
         "year": year, "period": period, "funds": funds, "levels": level_totals(funds),
         "projects": projects, "issued": issued,
-        "asset_classes": assets.by_class_and_village(books.master, period.end, in_service=True),
+        "asset_classes": assets.by_class_and_village(books.master, period.end),
         "disposed": [{"asset": books.master.assets[code], "disposal": d}
                      for code, d in sorted(books.master.disposals.items())
                      if d.date <= period.end and code in books.master.assets
@@ -70,9 +70,11 @@ def disclosure_context(books, year: int) -> dict:
             "received": sum((r["received"] for r in funds), ZERO),
             "budget": sum((r["p"].budget for r in projects), ZERO),
             "spent": sum((r["spent"] for r in projects), ZERO),
-            "accepted": sum(1 for r in projects if r["status"].startswith("已验收")),
-            "ongoing": sum(1 for r in projects if r["status"] == "实施中"),
-            "overdue": sum(1 for r in projects if r["status"] == "逾期未完工"),
+            "accepted": sum(1 for r in projects if r["standing"].accepted),
+            "ongoing": sum(1 for r in projects if r["standing"].status == "running"),
+            "overdue": sum(1 for r in projects if r["standing"].status == "overdue"),
+            "unpaid": sum(1 for r in projects if r["standing"].status == "unpaid"),
+            "unallotted": sum(1 for r in projects if r["standing"].status == "unallotted"),
         },
     }
 

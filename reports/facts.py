@@ -15,7 +15,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from fundtrail import periods
+from fundtrail import periods, projects
 from fundtrail.flows import ALLOTMENT, Flow, is_spending, time_progress
 
 ZERO = Decimal(0)
@@ -76,6 +76,12 @@ def check_settings(books) -> dict:
         checks.plugin_config(books.options)))
 
 
+def project_standing(books, code: str, day: datetime.date):
+    """Project `code`'s status at `day` (`fundtrail.projects.standing`, the overdue-project
+    rule's criterion) with the books' own settings, as every report and Fava page shows it."""
+    return projects.standing(books.index, books.master, code, day, check_settings(books))
+
+
 def checks_at(books, day: datetime.date, settings: dict | None = None) -> list:
     """Every finding of the checks run on the books as they stood at `day`
     (fundtrail.plugins.cutoffs: kept with the books)."""
@@ -95,7 +101,7 @@ def finding_set(books, period: Period, settings: dict | None = None) -> periods.
                                                         lambda day: checks_at(books, day, settings)))
 
 
-__all__ = ["Period", "by_project", "check_settings", "checks_at", "finding_set", "period_problem", "by_village", "flows", "is_allotment", "is_spending", "total"]
+__all__ = ["Period", "by_project", "check_settings", "checks_at", "finding_set", "period_problem", "project_standing", "by_village", "flows", "is_allotment", "is_spending", "total"]
 
 
 def is_allotment(flow: Flow) -> bool:

@@ -26,7 +26,6 @@ from fundtrail import assets
 from fundtrail.accounts import level_rank
 from fundtrail.flows import SUBSIDY
 from fundtrail.idno import id_no
-from fundtrail.plugins.rules.progress import overdue_stage
 from fundtrail.registers import Officials
 from fundtrail.reports import facts, render
 from fundtrail.reports.facts import ZERO, Period
@@ -48,25 +47,6 @@ def month(text: str) -> Period:
 def notice_period(text: str) -> Period:
     """A quarter ("2024Q3") or a month ("2024-07")."""
     return Period.parse(text, "quarter", "month")
-
-
-def project_status(books, code: str, end: datetime.date) -> str:
-    """The project's status at `end`, one wording for every report: 已验收 (accepted by then),
-    已验收未结算 / 逾期未完工 (overdue by the overdue-project rule's criterion, its settings),
-    未开工 (not started), else 实施中."""
-    project, master = books.master.projects[code], books.master
-    accepted = master.accepted.get(code)
-    accepted = accepted if accepted and accepted <= end else None
-    mine = facts.by_project(books).get(code, [])
-    spent = facts.total(mine, facts.is_spending, end=end) + sum(
-        (f.amount for f in books.index.held_on.get(code, ()) if f.date <= end), ZERO)
-    overdue = overdue_stage(project, accepted, spent, facts.total(mine, facts.is_allotment, end=end),
-                            end, facts.check_settings(books))
-    if accepted:
-        return "已验收未结算" if overdue else "已验收"
-    if overdue:
-        return "逾期未完工"
-    return "实施中" if project.start and project.start <= end else "未开工"
 
 
 def shortfall(flows, end: datetime.date) -> dict | None:
@@ -99,15 +79,15 @@ def project_rows(books, codes, end: datetime.date) -> list[dict]:
         mine = index.get(code, [])
         received = facts.total(mine, facts.is_allotment, end=end)
         spent = facts.total(mine, facts.is_spending, end=end)
-        accepted = master.accepted.get(code)
-        status = project_status(books, code, end)
+        judged = facts.project_standing(books, code, end)
         rows.append({"p": p, "place": " ".join(filter(None, (master.place_name(p.town),
                                                               master.place_name(p.village)))) or "全区",
                      "funds": _fund_names(master, p), "received": received, "spent": spent,
                      "balance": received - spent,
-                     "accepted": accepted if status.startswith("已验收") else None,
+                     "accepted": judged.accepted,
                      "short": shortfall(mine, end) if received < spent else None,
-                     "progress": spent / p.budget if p.budget else None, "status": status})
+                     "progress": spent / p.budget if p.budget else None, "status": judged.label,
+                     "standing": judged})
     return rows
 
 
@@ -183,9 +163,6 @@ def notice_context(books, period: Period, village: str, posted: datetime.date | 
     posted = posted or first_workday_after(period.end)
     project_list = project_rows(books, codes, period.end)
     summary = assets.summary(master, books.index.asset_book, village, period.start, period.end)
-    in_service = [r for r in summary["assets"] if not r["disposal"]]
-    summary["totals"]["value"] = sum((r["asset"].value for r in in_service), ZERO)
-    summary["in_service"] = len(in_service)
     return {
         "village": place, "town": master.place_name(place.town), "period": period,
         "unit": "月" if period.start.month == period.end.month else "季度",

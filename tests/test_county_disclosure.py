@@ -10,8 +10,8 @@ from reportkit import flat, pdf_text
 from fundtrail.accounts import level_rank
 from fundtrail.flows import date_of
 from fundtrail.plugins import checks
-from fundtrail.reports import county, village
-from fundtrail.reports.facts import Period
+from fundtrail.reports import county
+from fundtrail.reports.facts import Period, project_standing
 
 OVERDUE = ("逾期未完工", "已验收未结算")
 
@@ -50,7 +50,7 @@ def test_a_project_is_overdue_in_the_disclosure_when_the_audit_calls_it_overdue(
     for row in rows:
         assert (row["status"] in OVERDUE) == (row["p"].code in overdue), (row["p"].code, row["status"])
     for code in overdue:  # one status function: every report that shows the project says so
-        assert village.project_status(demo_books, code, period.end) in OVERDUE
+        assert project_standing(demo_books, code, period.end).label in OVERDUE
 
 
 def test_fund_levels_in_order_central_to_county_then_others(demo_books):

@@ -177,7 +177,7 @@ def test_project_links_open_the_journal_by_link(fava):
 def test_project_filters(fava, demo_books):
     html = fava.page(f"FundtrailProjects/?time={YEAR}&status=overdue")
     rows = tables(html)[0][1:]
-    assert rows and all(r[9] == "逾期未验收" for r in rows)
+    assert rows and all(r[9] == "逾期未完工" for r in rows)
     town = next(iter(demo_books.master.towns))
     rows = tables(fava.page(f"FundtrailProjects/?time={YEAR}&town={town}"))[0][1:]
     assert {demo_books.master.projects[r[0]].town for r in rows} == {town}

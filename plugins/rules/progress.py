@@ -17,7 +17,8 @@ overdue-project (medium)
     more than the quality retention (`retention_share` of the budget) not yet paid out: not
     finished when it has no `custom "acceptance"` (stage="acceptance"), not reimbursed when it
     has (stage="payment"). A project paid in full counts as finished (subsidy programmes
-    have no 验收).
+    have no 验收). The criterion is `fundtrail.projects` (a project's status, 逾期未完工 /
+    已验收未结算), which the Fava project pages and the reports show with the same settings.
 
 Settings: progress_margin (default 0.30 = 30 percentage points), progress_levels (default
 中央/省级/市级/县级), overdue_days (default 30), retention_share (default 0.05); the judging date is the checks' `as_of`.
@@ -29,7 +30,7 @@ import datetime
 from bisect import bisect_right
 from decimal import Decimal
 
-from fundtrail import findings
+from fundtrail import findings, projects
 from fundtrail.flows import ZERO, date_of
 from fundtrail.periods import quarter_ends, quarter_label
 from fundtrail.plugins.settings import DAYS, SHARE, WORDS, Setting
@@ -37,8 +38,8 @@ from fundtrail.plugins.settings import DAYS, SHARE, WORDS, Setting
 SETTINGS = (
     Setting("progress_margin", SHARE, 0.30, "支出进度可落后于序时进度的幅度", high=1),
     Setting("progress_levels", WORDS, ("中央", "省级", "市级", "县级"), "考核支出进度的资金级次"),
-    Setting("overdue_days", DAYS, 30, "项目期满后仍未完工即为逾期的天数"),
-    Setting("retention_share", SHARE, 0.05, "质保金占预算的比例", high=1),
+    Setting("overdue_days", DAYS, projects.OVERDUE_DAYS, "项目期满后仍未完工即为逾期的天数"),
+    Setting("retention_share", SHARE, projects.RETENTION_SHARE, "质保金占预算的比例", high=1),
 )
 YEAR = 365
 
@@ -119,44 +120,26 @@ def slow_spending(ctx):
                 yield from report("project", code, inflows, rows, f"项目{code}（{project.name}）")
 
 
-def overdue_stage(project, accepted, spent, allotted, as_of: datetime.date, settings) -> tuple[str, Decimal] | None:
-    """("acceptance" or "payment", the money not yet paid) when the project is overdue at
-    `as_of`: its end date more than `overdue_days` past and more than the retention unpaid;
-    else None. `spent` counts the money moved into units' own accounts for it; `accepted` is
-    its acceptance date if accepted by `as_of`. One criterion for the rule and the reports'
-    project status (fundtrail.reports.village.project_status)."""
-    end = project.end
-    if not end or end + datetime.timedelta(days=settings["overdue_days"]) >= as_of:
-        return None
-    budget = project.budget or allotted
-    unpaid = budget - spent
-    if unpaid <= budget * settings["retention_share"]:
-        return None
-    return ("payment" if accepted else "acceptance"), unpaid
-
-
 def overdue_project(ctx):
-    index, as_of = ctx.flows, ctx.as_of
-    grace = datetime.timedelta(days=ctx.settings["overdue_days"])
+    """The projects overdue at `as_of` by `fundtrail.projects.standing`: the one definition
+    of a project's status, which Fava and the reports show too."""
+    index, as_of, master = ctx.flows, ctx.as_of, ctx.master
     retention = ctx.settings["retention_share"]
-    for code, project in sorted(ctx.master.projects.items()):
-        if not project.end or project.end + grace >= as_of:
+    for code, project in sorted(master.projects.items()):
+        due = projects.overdue_from(project, ctx.settings)
+        if due is None or due > as_of:
             continue
-        accepted = ctx.master.accepted.get(code)
-        spent = index.total("spent_on", code) + index.held_for.get(code, ZERO)
-        overdue = overdue_stage(project, accepted, spent, index.total("allotted_to", code), as_of,
-                                ctx.settings)
-        if not overdue:
+        judged = projects.standing(index, master, code, as_of, ctx.settings)
+        if not judged.overdue:
             continue
-        stage, unpaid = overdue
         flows = index.spent_on.get(code) or index.allotted_to.get(code)
-        entry = flows[-1].entry if flows else ctx.master.accounts[project.account]
+        entry = flows[-1].entry if flows else master.accounts[project.account]
+        accepted = judged.accepted
         yield findings.emit(
-            "overdue-project", f"{code}|{stage}", entry, amount=unpaid, links=(code,),
-            date=project.end + grace + datetime.timedelta(days=1),
-            variant="payment" if accepted else "", facets={"stage": stage}, code=code,
-            name=project.name, end=project.end, days=(ctx.as_of - project.end).days,
-            accepted=accepted, spent=spent, retention=retention)
+            "overdue-project", f"{code}|{judged.stage}", entry, amount=judged.unpaid, links=(code,),
+            date=due, variant="payment" if accepted else "", facets={"stage": judged.stage},
+            code=code, name=project.name, end=project.end, days=(as_of - project.end).days,
+            accepted=accepted, spent=judged.paid, retention=retention)
 
 
 RULES = {"slow-spending": slow_spending, "overdue-project": overdue_project}

@@ -23,6 +23,7 @@ county's grace is the same for the finding and for the pages.
 from __future__ import annotations
 
 import datetime
+import functools
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -72,7 +73,15 @@ def grace(settings: Mapping) -> datetime.timedelta:
 def overdue_from(project, settings: Mapping) -> datetime.date | None:
     """The first day on which the project can be overdue: its end date + the grace + 1 day;
     None without an end date."""
-    return project.end + grace(settings) + datetime.timedelta(days=1) if project.end else None
+    if not project.end:
+        return None
+    return project.end + _days_after(settings.get("overdue_days", OVERDUE_DAYS))
+
+
+@functools.lru_cache(maxsize=8)
+def _days_after(days: int) -> datetime.timedelta:
+    """The grace and the day after it (asked per project, thousands of times a load)."""
+    return datetime.timedelta(days=days + 1)
 
 
 def judge(project, day: datetime.date, accepted: datetime.date | None, allotted: Decimal,

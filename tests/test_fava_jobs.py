@@ -393,3 +393,32 @@ def test_behind_the_guard_only_the_pages_own_buttons_start_a_render(demo, tmp_pa
         click = client.get(href)
         assert click.status_code == 303 and "/job?id=" in click.headers["Location"], href
     assert len(pool) == 4
+
+
+def test_a_finished_job_keeps_its_file_not_the_books_it_was_rendered_on(demo, tmp_path, pool,
+                                                                        monkeypatch):
+    import gc
+    import weakref
+
+    import fundtrail.reports.county as module
+
+    monkeypatch.setattr(module, "disclosure_pdf", lambda books, year, issued=None:
+                        b"%PDF-1.7 stand-in " + str(len(books.index.entries)).encode())
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    fava = FavaClient(root / "main.beancount")
+    ledger = fava.app.config["LEDGERS"].ledgers[0]
+    extension = ledger.extensions.get_extension("Fundtrail")
+    books, index = weakref.ref(extension.books), weakref.ref(extension.books.index)
+    entries = len(extension.books.index.entries)
+    job = fava.start("Fundtrail/county_pdf?year=2025")
+    html = fava.follow(job)
+    (kept,) = [j for j in pool._jobs.values()]
+    assert kept.state == jobs.DONE and kept.work is None
+    with open(root / "main.beancount", "a", encoding="utf-8") as main:
+        main.write("\n; reloaded\n")
+    ledger.load_file()
+    assert extension.books is not books()
+    gc.collect()
+    assert books() is None and index() is None  # the finished job holds its file, not the books
+    assert fava.client.get(file_link(html)).data == b"%PDF-1.7 stand-in " + str(entries).encode()

@@ -7,9 +7,11 @@ the workers, the queue and the files kept are bounded."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import copy_workspace
@@ -302,8 +304,11 @@ def test_finished_files_are_kept_a_few_minutes_and_a_bounded_number_of_bytes():
     wait_for(lambda: second.state == jobs.DONE)
     assert pool.get(first.id, owner) is None  # 12 bytes > 10: the older file dropped
     assert pool.get(second.id, owner).content == b"abcdef"
+    path = pool.get(second.id, owner).path
+    assert os.path.exists(path) and not any(isinstance(v, bytes) for v in vars(second).values())
     clock.now += 601
     assert pool.get(second.id, owner) is None and len(pool) == 0
+    assert not os.path.exists(path)  # a dropped job's file is removed
     big = _job(pool, lambda: b"x" * 11)
     wait_for(lambda: not big.active)
     assert big.state == jobs.FAILED and "报表文件过大" in big.error and big.content is None
@@ -414,7 +419,8 @@ def test_a_finished_job_keeps_its_file_not_the_books_it_was_rendered_on(demo, tm
     job = fava.start("Fundtrail/county_pdf?year=2025")
     html = fava.follow(job)
     (kept,) = [j for j in pool._jobs.values()]
-    assert kept.state == jobs.DONE and kept.work is None
+    assert kept.state == jobs.DONE and kept.work is None and kept.size == len(kept.content)
+    assert Path(kept.path).read_bytes().startswith(b"%PDF-1.7 stand-in ")  # on disk, not in memory
     with open(root / "main.beancount", "a", encoding="utf-8") as main:
         main.write("\n; reloaded\n")
     ledger.load_file()

@@ -25,7 +25,7 @@ from fundtrail import bookcache, gcpause, periods
 from fundtrail.flows import date_of
 from fundtrail.plugins import checks
 
-KEEP = 32  # cut-off days kept per load (a year's report asks for five)
+KEEP = bookcache.CUTOFFS_KEPT  # cut-off days kept per load and in the file (a year's report asks for five)
 
 
 def checks_at(index, day: datetime.date, settings: dict) -> list:

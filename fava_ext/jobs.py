@@ -221,12 +221,12 @@ class Jobs:
         now = self.clock()
         finished = sorted((j for j in self._jobs.values() if not j.active),
                           key=lambda j: j.finished)
-        kept_bytes = sum(j.size for j in finished)
+        kept_bytes, dropped = sum(j.size for j in finished), 0
         for index, job in enumerate(finished):
-            if now - job.finished <= self.keep and kept_bytes <= self.keep_bytes \
+            if now - job.finished <= self.keep and kept_bytes - dropped <= self.keep_bytes \
                     and len(finished) - index <= self.keep_jobs:
                 break
-            kept_bytes -= job.size
+            dropped += job.size
             del self._jobs[job.id]
             if job.path:
                 with contextlib.suppress(OSError):

@@ -537,6 +537,7 @@ def load(main: Path, fresh, also=()):
 # the books are read from the cache: a later report of unchanged books runs no check again.
 CUTOFFS_FILE = CACHE_FILE + ".cutoffs"
 _CUTOFF_KEYS = ("reports.checks_at",)
+CUTOFFS_KEPT = 32  # cut-off days in the file, the last written (a time filter can name any day)
 _last: tuple | None = None  # (main, key, entries) of the last load read from or kept in the cache
 
 
@@ -577,7 +578,10 @@ def remember(entries, key: tuple, value) -> None:
         return
     main, now, _entries = _last
     kept = _read_cutoffs(main, now)
-    kept[key] = value
+    kept.pop(key, None)
+    kept[key] = value  # the latest last: the file keeps the `CUTOFFS_KEPT` written last
+    while len(kept) > CUTOFFS_KEPT:
+        del kept[next(iter(kept))]
     try:
         body = marshal.dumps(_Encoder(()).value(kept))
     except (Unencodable, ValueError):
@@ -730,8 +734,9 @@ def _seed(entries, memo: dict) -> None:
     from fundtrail.flows import FlowIndex
 
     index = FlowIndex.of(entries)
-    for key, value in memo.items():
-        index.memo(key, lambda value=value: value)
+    for key, value in memo.items():  # the cut-offs as one family, bounded as the reports keep it
+        index.memo(key, lambda value=value: value,
+                   keep=CUTOFFS_KEPT if key[0] in _CUTOFF_KEYS else None)
 
 
 def _same(a, b) -> bool:

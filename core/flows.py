@@ -8,6 +8,7 @@
                                      # index.screening_register
     index.help_of("37040519...")
     index.memo("key", build)         # a rule's own derived data, computed once per load
+    index.memo(("family", day), build, keep=32)  # one of many keyed by a period: the 32 last used
 
 One pass over the entries classifies each posting by its account (docs/ledger-model.md) into a
 `Flow` of one kind:
@@ -56,6 +57,7 @@ import calendar
 import datetime
 import operator
 import re
+import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -80,6 +82,8 @@ SPENDING = (PAYMENT, SUBSIDY, REFUND)
 _PAYING = (PAYMENT, SUBSIDY, PASS_DOWN)  # what a project pays with (`project_paid`)
 FAILED = "失败"  # a roster row's status when the payment bounced: not spending
 _EMPTY: dict = {}
+_MISSING = object()
+_KEPT_LOCK = threading.Lock()  # the order of the families `memo(..., keep=)` bounds
 
 
 class Flow:
@@ -321,6 +325,7 @@ class FlowIndex:
         self._payments: list[Payment] = []
         self._unlike: set[str] = set()
         self._memo: dict = {}
+        self._recent: dict = {}  # family (key[0]) -> its kept keys, least recently used first
         self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
         self._read(entries)
 
@@ -520,14 +525,35 @@ class FlowIndex:
         """Drop the kept index (benchmarks time the building, not the cache)."""
         cls._latest = None
 
-    def memo(self, key, build):
+    def memo(self, key, build, keep: int | None = None):
         """`build()` once per index for `key`, then the same object: the one cache of
-        everything derived from the books of one load (rules' indexes, figures, findings)."""
+        everything derived from the books of one load (rules' indexes, figures, findings).
+        With `keep`, `key` is one of a family (its first item, e.g. the findings at a cut-off
+        day) a user or a crawler can name without limit (any time filter): the family keeps
+        its `keep` most recently used values and builds a dropped one again when asked."""
+        if keep is not None:
+            return self._kept(key, build, keep)
         try:
             return self._memo[key]
         except KeyError:
             value = self._memo[key] = build()
             return value
+
+    def _kept(self, key, build, keep: int):
+        with _KEPT_LOCK:  # the pages' threads share the index: the order is kept under a lock
+            value = self._memo.get(key, _MISSING)
+        if value is _MISSING:
+            value = build()  # outside the lock: two threads may build the same key once each
+        with _KEPT_LOCK:
+            value = self._memo.setdefault(key, value)
+            recent = self._recent.setdefault(key[0], {})
+            recent.pop(key, None)
+            recent[key] = None  # the most recent last (a dict keeps its order)
+            while len(recent) > keep:
+                oldest = next(iter(recent))
+                del recent[oldest]
+                self._memo.pop(oldest, None)
+        return value
 
     # -- queries -------------------------------------------------------------------------
     def running(self, lookup: str) -> dict[str, list[Decimal]]:

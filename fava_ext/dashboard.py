@@ -6,12 +6,17 @@ subsidies; a page request only looks things up. A year's `figures` are that year
 the balances at its end; `to_date` adds up the flows of every year up to it, because projects
 run over several years. Figures come from the books, never from Fava's filtered journal, which
 keeps or drops whole entries and so would miscount an entry that touches two projects.
+
+What a page derives once per load is kept in `memo` (per year or village: bounded by the books).
+The findings of a time filter (`shown`) are kept for the `VIEWS` filters used last: a user
+typing filters, or a crawler, can name any period; the dashboard of a reload starts empty.
 """
 
 from __future__ import annotations
 
 import collections
 import datetime
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -22,6 +27,9 @@ from fundtrail.fava_ext.desk import is_open
 from fundtrail.findings import SEVERITIES, Finding
 from fundtrail.flows import SUBSIDY, Flow, time_progress
 from fundtrail.masterdata import MasterData
+
+VIEWS = 16  # time filters whose findings a load keeps (the ones used last)
+_VIEWS_LOCK = threading.Lock()  # the pages' threads share a load's dashboard
 
 
 class Subsidy(NamedTuple):
@@ -93,6 +101,7 @@ class Dashboard:
     findings: list[Finding]
     opened: dict[str, datetime.date] = field(default_factory=dict)  # project -> open date
     memo: dict = field(default_factory=dict)  # per-load results the pages derive (memo_of)
+    views: collections.OrderedDict = field(default_factory=collections.OrderedDict)  # `shown`
     books: Books | None = None  # for a period's findings (desk.period_findings)
 
     @classmethod
@@ -159,8 +168,19 @@ class Dashboard:
 
         if self.books is None or start is None or end is None:
             return in_window(self.findings, start, end)
-        return self.memo_of(("period findings", start, end),
-                            lambda: period_findings(self.books, self.findings, start, end))
+        key = (start, end)
+        with _VIEWS_LOCK:
+            found = self.views.get(key)
+            if found is not None:
+                self.views.move_to_end(key)
+                return found
+        found = period_findings(self.books, self.findings, start, end)
+        with _VIEWS_LOCK:
+            self.views[key] = found
+            self.views.move_to_end(key)
+            while len(self.views) > VIEWS:
+                self.views.popitem(last=False)
+        return found
 
     def open_counts(self, start=None, end=None) -> dict[str, int]:
         """Open findings (no disposition, or under review) per severity, most severe first,

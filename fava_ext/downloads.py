@@ -189,7 +189,7 @@ def job_page(extension) -> Response:
                 took=None if took is None else max(1, round(took)),
                 share=None if not took else min(elapsed / took, 0.95),
                 refresh=1 if elapsed < 5 else 2, keep=round(JOBS.keep / 60),
-                size=f"{len(job.content or b'') / 1024:,.0f}",
+                size=f"{job.size / 1024:,.0f}",
                 file_url=extension.endpoint_url("job_file", id=job.id))
 
 
@@ -200,8 +200,14 @@ def job_file(extension) -> Response:
         return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
     if job.state != jobs.DONE:
         return redirect(extension.endpoint_url("job", id=job.id), 303)
-    response = send_file(BytesIO(job.content), mimetype=job.mimetype, as_attachment=True,
-                         download_name=job.filename)
+    path = job.path  # a job dropped meanwhile has none
+    if not path:
+        return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
+    try:  # sent from its file on disk, opened now
+        response = send_file(path, mimetype=job.mimetype, as_attachment=True,
+                             download_name=job.filename, etag=False, max_age=None)
+    except OSError:
+        return page(extension, "missing", 404, keep=round(JOBS.keep / 60))
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

@@ -11,22 +11,30 @@ request again from the
 same owner while its job is queued or running joins that job. A job's id is
 `secrets.token_urlsafe`, and `get` answers only the owner that started it.
 
-A finished job (its file, or why it failed) is kept `keep` seconds after it finished, and the
-files kept hold at most `keep_bytes` bytes: the oldest finished jobs are dropped first. A render
+A finished job keeps its file on disk (in a folder of the process's own, readable by its user
+only, removed at exit) and only its path, size and state in memory: neither the books it was
+rendered on (which a reload of the ledger lets go) nor the bytes. It is kept `keep` seconds after
+it finished, and the files kept hold at most `keep_bytes` bytes: the oldest finished jobs (and
+their files) are dropped first. A render
 that fails is logged with its traceback on the server; the page shows a Chinese message: the
 report's own message where it has one in Chinese (a missing font), a general one otherwise.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
+import os
 import re
 import secrets
+import shutil
+import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +45,7 @@ KEEP = 10 * 60  # seconds a finished job is kept
 KEEP_BYTES = 64 << 20  # bytes of finished files kept
 KEEP_JOBS = 256  # finished jobs kept (failed ones hold no bytes)
 FAILED_MESSAGE = "报表生成时出错，错误已记入服务器日志。请稍后重试；如仍失败，请联系系统管理员。"
+UNSAVED_MESSAGE = "报表已生成，但服务器无法保存文件（临时目录不可写或磁盘已满），请联系系统管理员。"
 _CHINESE = re.compile(r"^[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
@@ -66,12 +75,24 @@ class Job:
     started: float | None = None
     finished: float | None = None
     state: str = QUEUED
-    content: bytes | None = field(default=None, repr=False)
+    path: str | None = None  # the finished file (DONE)
+    size: int = 0  # its bytes
     error: str = ""
 
     @property
     def active(self) -> bool:
         return self.state in (QUEUED, RUNNING)
+
+    @property
+    def content(self) -> bytes | None:
+        """The finished file's bytes (read from disk), None before, after a failure or once dropped."""
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as file:
+                return file.read()
+        except OSError:
+            return None
 
 
 class Jobs:
@@ -90,6 +111,7 @@ class Jobs:
         self._idle = 0
         self._running = 0
         self._took: dict[str, float] = {}  # seconds the last render of each kind took
+        self._folder: str | None = None  # the finished files (`_save`)
 
     # -- asked by the pages ------------------------------------------------------------------
     def submit(self, owner: tuple, key: tuple, work: Callable[[], bytes], *, kind: str, title: str,
@@ -169,12 +191,29 @@ class Jobs:
                 job.finished = self.clock()
                 if not error and len(content) > self.keep_bytes:
                     error = "报表文件过大，超出服务器可保留的大小，请用命令行 fundtrail report 生成。"
+                if not error:
+                    try:
+                        job.path, job.size = self._save(job.id, content), len(content)
+                    except OSError:
+                        log.exception("报表文件无法保存 report file not saved: %s", job.title)
+                        error = UNSAVED_MESSAGE
                 if error:  # the state last: a page reads a job without the lock
                     job.error, job.state = error, FAILED
                 else:
-                    job.content, job.state = content, DONE
+                    job.state = DONE
                     self._took[job.kind] = job.finished - job.started
                 self._prune()
+            content = None  # the bytes are on disk: the worker holds none while it waits
+
+    def _save(self, name: str, content: bytes) -> str:
+        """Write a finished file into the process's folder of report files (the lock is held)."""
+        if self._folder is None or not os.path.isdir(self._folder):
+            self._folder = tempfile.mkdtemp(prefix="fundtrail-reports-")  # mode 0700
+            atexit.register(shutil.rmtree, self._folder, True)
+        path = os.path.join(self._folder, name)
+        with open(path, "wb") as file:
+            file.write(content)
+        return path
 
     def _prune(self) -> None:
         """Drop finished jobs older than `keep`, then the oldest finished ones beyond
@@ -182,10 +221,14 @@ class Jobs:
         now = self.clock()
         finished = sorted((j for j in self._jobs.values() if not j.active),
                           key=lambda j: j.finished)
-        kept_bytes = sum(len(j.content or b"") for j in finished)
+        kept_bytes, dropped = sum(j.size for j in finished), 0
         for index, job in enumerate(finished):
-            if now - job.finished <= self.keep and kept_bytes <= self.keep_bytes \
+            if now - job.finished <= self.keep and kept_bytes - dropped <= self.keep_bytes \
                     and len(finished) - index <= self.keep_jobs:
                 break
-            kept_bytes -= len(job.content or b"")
+            dropped += job.size
             del self._jobs[job.id]
+            if job.path:
+                with contextlib.suppress(OSError):
+                    os.remove(job.path)
+                job.path = None

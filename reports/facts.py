@@ -19,6 +19,7 @@ from fundtrail import periods, projects
 from fundtrail.flows import ALLOTMENT, Flow, is_spending, time_progress
 
 ZERO = Decimal(0)
+FINDING_SETS = 16  # periods' finding sets kept per load (the pages' time filters name any period)
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,8 @@ def finding_set(books, period: Period, settings: dict | None = None) -> periods.
     return books.index.memo(("reports.finding_set", period.start, period.end,
                              repr(sorted(settings.items()))),
                             lambda: periods.finding_set(period.start, period.end,
-                                                        lambda day: checks_at(books, day, settings)))
+                                                        lambda day: checks_at(books, day, settings)),
+                            keep=FINDING_SETS)
 
 
 __all__ = ["Period", "by_project", "check_settings", "checks_at", "finding_set", "period_problem", "project_standing", "by_village", "flows", "is_allotment", "is_spending", "total"]

@@ -327,3 +327,23 @@ def test_a_signed_cache_whose_records_do_not_add_up_is_loaded_afresh(ledger, fre
         again = load(ledger)
         assert again.entries == books.entries
     assert len(fresh_loads) == 3
+
+
+def test_the_cut_off_file_keeps_the_days_written_last(ledger, monkeypatch):
+    """Any day a time filter names is a cut-off: the file (and the memo a load seeds from it)
+    keeps the `CUTOFFS_KEPT` written last, not every day ever asked for."""
+    import datetime
+
+    from fundtrail.plugins import cutoffs
+    from fundtrail.reports import facts
+
+    monkeypatch.setattr(bookcache, "CUTOFFS_KEPT", 3)
+    books = load(ledger)
+    settings = facts.check_settings(books)
+    days = [datetime.date(2024, 7, 1) + datetime.timedelta(days=9 * n) for n in range(6)]
+    found = {day: cutoffs.checks_at(books.index, day, settings) for day in days}
+    seeded = load(ledger).index
+    kept = {key[1]: value for key, value in seeded._memo.items()
+            if type(key) is tuple and key[0] == "reports.checks_at"}
+    assert sorted(kept) == days[-3:]
+    assert all(kept[day] == found[day] for day in kept)

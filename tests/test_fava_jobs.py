@@ -7,9 +7,11 @@ the workers, the queue and the files kept are bounded."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import copy_workspace
@@ -302,8 +304,11 @@ def test_finished_files_are_kept_a_few_minutes_and_a_bounded_number_of_bytes():
     wait_for(lambda: second.state == jobs.DONE)
     assert pool.get(first.id, owner) is None  # 12 bytes > 10: the older file dropped
     assert pool.get(second.id, owner).content == b"abcdef"
+    path = pool.get(second.id, owner).path
+    assert os.path.exists(path) and not any(isinstance(v, bytes) for v in vars(second).values())
     clock.now += 601
     assert pool.get(second.id, owner) is None and len(pool) == 0
+    assert not os.path.exists(path)  # a dropped job's file is removed
     big = _job(pool, lambda: b"x" * 11)
     wait_for(lambda: not big.active)
     assert big.state == jobs.FAILED and "报表文件过大" in big.error and big.content is None
@@ -393,3 +398,33 @@ def test_behind_the_guard_only_the_pages_own_buttons_start_a_render(demo, tmp_pa
         click = client.get(href)
         assert click.status_code == 303 and "/job?id=" in click.headers["Location"], href
     assert len(pool) == 4
+
+
+def test_a_finished_job_keeps_its_file_not_the_books_it_was_rendered_on(demo, tmp_path, pool,
+                                                                        monkeypatch):
+    import gc
+    import weakref
+
+    import fundtrail.reports.county as module
+
+    monkeypatch.setattr(module, "disclosure_pdf", lambda books, year, issued=None:
+                        b"%PDF-1.7 stand-in " + str(len(books.index.entries)).encode())
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    fava = FavaClient(root / "main.beancount")
+    ledger = fava.app.config["LEDGERS"].ledgers[0]
+    extension = ledger.extensions.get_extension("Fundtrail")
+    books, index = weakref.ref(extension.books), weakref.ref(extension.books.index)
+    entries = len(extension.books.index.entries)
+    job = fava.start("Fundtrail/county_pdf?year=2025")
+    html = fava.follow(job)
+    (kept,) = [j for j in pool._jobs.values()]
+    assert kept.state == jobs.DONE and kept.work is None and kept.size == len(kept.content)
+    assert Path(kept.path).read_bytes().startswith(b"%PDF-1.7 stand-in ")  # on disk, not in memory
+    with open(root / "main.beancount", "a", encoding="utf-8") as main:
+        main.write("\n; reloaded\n")
+    ledger.load_file()
+    assert extension.books is not books()
+    gc.collect()
+    assert books() is None and index() is None  # the finished job holds its file, not the books
+    assert fava.client.get(file_link(html)).data == b"%PDF-1.7 stand-in " + str(entries).encode()

@@ -57,7 +57,7 @@ class Seal:
 
     @property
     def label(self) -> str:
-        return f"封账 seal {self.through} ({self.hash[:12]})"
+        return f"封账 {self.through}（哈希 {self.hash[:12]}）"
 
 
 class SealError(NamedTuple):
@@ -161,7 +161,7 @@ def paper_form(through: datetime.date, hash_: str) -> str:
     return f"封账 {through}  " + " ".join(hash_[i:i + 4] for i in range(0, len(hash_), 4))
 
 
-# the day `paper_form` puts before the hash, and any label before it (`封账`, `current head:`)
+# the day `paper_form` puts before the hash, and any label before it (`封账`, `当前封账链头`)
 _WRITTEN_DAY = re.compile(r"^(?:.*?\s)?(\d{4}-\d{2}-\d{2})(?=\s)")
 
 
@@ -209,18 +209,17 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
     previous = ""
     for seal, bucket in zip(seals, periods(entries, [s.through for s in seals]), strict=True):
         if seal.previous != previous:
-            errors.append(_error(seal, "chain", "", "封账链断裂 chain broken: previous hash "
-                                 f"{seal.previous[:12] or '-'} should be {previous[:12] or '-'}"))
+            errors.append(_error(seal, "chain", "", "封账链断裂：记录的上一次封账哈希为 "
+                                 f"{seal.previous[:12] or '（空）'}，应为 {previous[:12] or '（空，首次封账）'}"))
         previous = seal.hash
         path = sidecar_path(root, seal.through)
         if not path.is_file():
-            errors.append(_error(seal, "missing", "", "封账明细文件缺失 the seal's sidecar "
-                                 f"{SIDECAR_DIR}/{path.name} is missing"))
+            errors.append(_error(seal, "missing", "", f"封账明细文件 {SIDECAR_DIR}/{path.name} 缺失"))
             continue
         stored = path.read_text("utf-8")
         if seal_hash(seal.through, seal.previous, stored) != seal.hash:
-            errors.append(_error(seal, "record", "", "封账记录与哈希不符 the seal directive or its "
-                                 f"sidecar {SIDECAR_DIR}/{path.name} was altered"))
+            errors.append(_error(seal, "record", "", "封账记录与哈希不符：封账指令或其明细文件 "
+                                 f"{SIDECAR_DIR}/{path.name} 被改动"))
         errors += _verify_registers(seal, root, stored, registers)
         watched |= {root / relpath for relpath, _sha in _REGISTER_FILE.findall(stored)}
         holds, state = memo.check(seal.hash, bucket) if memo else (False, None)
@@ -239,11 +238,11 @@ def verify(entries, options_map, cached: bool = False) -> tuple[list[SealError],
 def _strays(entries, seals: list[Seal], sidecars: list[Path]) -> list[SealError]:
     """Malformed seal directives, and sidecars whose directive is gone."""
     sealed_days = {s.through.isoformat() for s in seals}
-    errors = [_error(None, "record", "", "封账记录格式错误 malformed seal directive: "
-                     '`custom "seal" DAY "hash" "previous hash"` expected', entry=e, day=str(e.date))
+    errors = [_error(None, "record", "", '封账记录格式错误：应写为 custom "seal" <封账日> "<哈希>" '
+                     '"<上一次封账哈希>"', entry=e, day=str(e.date))
               for e in entries if type(e) is data.Custom and e.type == SEAL and not _well_formed(e)]
-    return errors + [_error(None, "missing", "", f"封账 seal {path.stem}: 封账记录被删除 the seal "
-                            f"directive of {SIDECAR_DIR}/{path.name} is gone", day=path.stem)
+    return errors + [_error(None, "missing", "", f"封账 {path.stem}：封账记录被删除（其明细文件 "
+                            f"{SIDECAR_DIR}/{path.name} 仍在）", day=path.stem)
                      for path in sidecars if path.stem not in sealed_days]
 
 
@@ -254,8 +253,8 @@ def _error(seal: Seal | None, change: str, key: str, message: str, entry=None,
     meta = getattr(where, "meta", None) or {}
     source = {"filename": meta.get("filename", "<fundtrail.seals>"), "lineno": meta.get("lineno", 0)}
     if seal:
-        day, message = seal.through.isoformat(), f"{seal.label}: {message}"
-    return SealError(source, f"[seal] {message}", where, day, change, key)
+        day, message = seal.through.isoformat(), f"{seal.label}：{message}"
+    return SealError(source, message, where, day, change, key)
 
 
 def _verify_period(seal: Seal, bucket: list, stored: str) -> list[SealError]:
@@ -287,19 +286,18 @@ def _name_changes(seal: Seal, current: dict, added: list[str], removed: list[str
         day, key = split(line)
         if was.get(key):
             old_day = was[key].pop()
-            dates = f" (日期 date {old_day} → {day})" if old_day != day else ""
-            errors.append(_error(seal, "changed", key, f"已封账分录被修改 sealed entry changed: "
+            dates = f"（日期由 {old_day} 改为 {day}）" if old_day != day else ""
+            errors.append(_error(seal, "changed", key, "已封账分录被修改："
                                  f"{day} {key}{dates}", current[line]))
         else:
-            errors.append(_error(seal, "inserted", key, "已封账期间新增分录 entry inserted into the "
-                                 f"sealed period: {day} {key}", current[line]))
+            errors.append(_error(seal, "inserted", key, f"已封账期间新增分录：{day} {key}",
+                                 current[line]))
     for key, days in sorted(was.items()):
-        errors += [_error(seal, "deleted", key, f"已封账分录被删除 sealed entry deleted: {day} {key}")
+        errors += [_error(seal, "deleted", key, f"已封账分录被删除：{day} {key}")
                    for day in days]
     if len(errors) > REPORT_AT_MOST:
         rest = len(errors) - REPORT_AT_MOST
-        errors = errors[:REPORT_AT_MOST] + [_error(seal, "changed", "", f"另有 {rest} 项改动 and "
-                                                   f"{rest} more changes")]
+        errors = errors[:REPORT_AT_MOST] + [_error(seal, "changed", "", f"另有 {rest} 项改动未逐项列出")]
     return errors
 
 
@@ -324,14 +322,13 @@ def _verify_registers(seal: Seal, root: Path, stored: str,
                               if path.is_file() else None)
         now = cache[relpath]
         if now is None:
-            errors.append(_error(seal, "register", relpath, f"登记册文件缺失 register {relpath} "
-                                 "is missing"))
+            errors.append(_error(seal, "register", relpath, f"已封账的登记册文件 {relpath} 缺失"))
             continue
         keys_now = {key for _digest, key in now}
         for digest, key in sorted(collections.Counter(rows) - now, key=lambda row: row[1]):
-            what = "被修改 changed" if key in keys_now else "被删除 deleted"
-            errors.append(_error(seal, "register", f"{relpath}:{key}", f"登记册已封账行{what}: "
-                                 f"register {relpath} row {key} ({digest[:8]})"))
+            what = "被修改" if key in keys_now else "被删除"
+            errors.append(_error(seal, "register", f"{relpath}:{key}", f"登记册已封账行{what}："
+                                 f"{relpath} 中 {key} 一行（封账时摘要 {digest[:8]}）"))
     return errors
 
 

@@ -38,7 +38,7 @@ def _where(error) -> str:
 
 def check_seals(entries, options_map) -> Check:
     errors, _watched = seals.verify(entries, options_map)
-    return Check("封账链 seal chain", len(seals.read_seals(entries)),
+    return Check("封账链", len(seals.read_seals(entries)),
                  [f"{_where(e)} {e.message}" for e in errors])
 
 
@@ -46,30 +46,27 @@ def check_expected(entries, expected) -> Check:
     """Each hash kept outside the workspace (`verify --expect`) is a seal of the chain. A full,
     consistent rewrite of the books recomputes the whole chain; only such a copy shows it."""
     chain = seals.read_seals(entries)
-    check = Check("留存哈希 kept hashes", len(expected))
+    check = Check("留存哈希", len(expected))
     for written in expected:
         wanted = seals.written_hash(written)
         found = [s for s in chain if len(wanted) >= 16 and s.hash.startswith(wanted)]
         if not found:
-            check.breaks.append(f"封账链中没有留存的哈希 the chain holds no seal with the kept hash "
-                                f"{wanted[:16]}…: 账簿被整体改写或哈希抄错 the books were rewritten "
-                                "(or the hash was copied wrong)")
+            check.breaks.append(f"封账链中没有留存的哈希 {wanted[:16]}…：账簿被整体改写，或哈希抄错")
         elif seals.written_day(written) not in (None, str(found[-1].through)):
-            check.breaks.append(f"留存哈希的日期 {seals.written_day(written)} 与其封账日 {found[-1].through} 不符 "
-                                f"the kept hash is the seal through {found[-1].through}, not "
-                                f"{seals.written_day(written)}")
+            check.breaks.append(f"留存哈希的日期 {seals.written_day(written)} 与其封账日 {found[-1].through} 不符："
+                                f"该哈希是封账至 {found[-1].through} 的封账")
         elif found[-1] is not chain[-1]:
-            check.notes.append(f"留存哈希为 {found[-1].through} 的封账, 之后还有 {len(chain) - 1 - chain.index(found[-1])} "
-                               f"次封账 the kept hash is the seal through {found[-1].through}; later seals follow")
+            check.notes.append(f"留存哈希为封账至 {found[-1].through} 的封账，之后还有 "
+                               f"{len(chain) - 1 - chain.index(found[-1])} 次封账")
     return check
 
 
 def check_balances(entries, errors) -> Check:
     others = [e for e in errors if not isinstance(e, (Finding, seals.SealError))]
     assertions = sum(1 for e in entries if isinstance(e, data.Balance))
-    return Check("余额断言 balances", assertions, [f"{_where(e)} {e.message.strip()}" for e in others
+    return Check("余额断言", assertions, [f"{_where(e)} {e.message.strip()}" for e in others
                                                   if isinstance(e, BalanceError)]
-                 + [f"{_where(e)} 账簿错误 ledger error: {e.message.strip()}" for e in others
+                 + [f"{_where(e)} 账簿错误：{e.message.strip()}" for e in others
                     if not isinstance(e, BalanceError)])
 
 
@@ -80,25 +77,23 @@ def check_documents(entries, root: Path) -> Check:
         source = (getattr(entry, "meta", None) or {}).get("source")
         if isinstance(source, str) and source.startswith(DOCUMENTS):
             by_file[source].append(entry)
-    check = Check("原始凭证 documents", len(by_file))
+    check = Check("原始凭证", len(by_file))
     for source, items in sorted(by_file.items()):
         first = f"{items[0].meta.get('filename', '?')}:{items[0].meta.get('lineno', 0)}"
         path = (root / source).resolve()
         if not path.is_relative_to(root / DOCUMENTS):
-            check.breaks.append(f"{first} 来源路径越出 documents/ source outside documents/: {source}")
+            check.breaks.append(f"{first} 来源路径越出 documents/ 目录：{source}")
             continue
         if not path.is_file():
-            check.breaks.append(f"{first} 原始凭证缺失 source document missing: {source} "
-                                f"({len(items)} 笔分录 entries)")
+            check.breaks.append(f"{first} 原始凭证缺失：{source}（涉及 {len(items)} 笔分录）")
             continue
         recorded = {str(e.meta["sha256"]).lower() for e in items if e.meta.get("sha256")}
         unrecorded = sum(1 for e in items if not e.meta.get("sha256"))
         if recorded:
             actual = hashlib.sha256(path.read_bytes()).hexdigest()
             if recorded != {actual}:
-                check.breaks.append(f"{first} 原始凭证被改动 source document altered: {source} "
-                                    f"(sha256 {actual[:12]} ≠ recorded {sorted(recorded)[0][:12]})")
+                check.breaks.append(f"{first} 原始凭证被改动：{source}（现 sha256 为 {actual[:12]}，"
+                                    f"账簿记录为 {sorted(recorded)[0][:12]}）")
         if unrecorded:
-            check.notes.append(f"无 sha256, 无法核验 unverifiable (no sha256): {source} "
-                               f"({unrecorded} 笔分录 entries)")
+            check.notes.append(f"未记录 sha256，无法核验：{source}（涉及 {unrecorded} 笔分录）")
     return check

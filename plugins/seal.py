@@ -18,8 +18,9 @@ Before (sealed through 2024-09-30, then an amount edited):
     2024-04-23 * "禾丰农业专业合作社" "预付款" ^ICBC-2345-23000032
       Expenses:Project:QH2024-002    122273.00 CNY   ; was 122237.00
 After: the same entries, plus the error
-    imported.beancount:812: [seal] 封账 seal 2024-09-30 (3f1c...): 已封账分录被修改 sealed entry
-    changed: 2024-04-23 ^ICBC-2345-23000032
+    imported.beancount:812: 封账 2024-09-30（哈希 3f1c...）：已封账分录被修改：2024-04-23
+    ^ICBC-2345-23000032
+(the message is Chinese only; the machine reads the error's fields: seal, change, key)
 """
 
 from __future__ import annotations

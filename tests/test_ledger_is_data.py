@@ -73,7 +73,7 @@ def served_errors(ledger) -> str:
 def assert_broken(ledger, *args):
     result = run("verify", ledger, *args, code=1)
     assert "BROKEN" in result.output and "完好 INTACT" not in result.output
-    assert "已封账分录被修改 sealed entry changed" in result.output
+    assert "已封账分录被修改：" in result.output
     return result
 
 
@@ -96,14 +96,14 @@ def test_a_plugin_in_the_workspace_runs_nowhere_and_verify_sees_the_tampering(tm
     plugin_line = line_of(ledger, f'plugin "{module}"')
     assert f"main.beancount:{plugin_line}" in checked.output
     assert f'拒绝运行插件 "{module}"' in checked.output and "拒绝选项 insert_pythonpath" in checked.output
-    assert "sealed entry changed" in checked.output
+    assert "已封账分录被修改：" in checked.output
     verified = assert_broken(ledger)
     assert "拒绝运行插件" in verified.output  # the refusal is itself a break
     assert_broken(ledger, "--expect", head)
     refused = run("seal", ledger, "--through", "2024-09-30")
     assert refused.exit_code != 0 and "不能封账" in refused.output
     errors = served_errors(ledger)
-    assert "拒绝运行插件" in errors and "sealed entry changed" in errors
+    assert "拒绝运行插件" in errors and "已封账分录被修改：" in errors
     assert not marker.exists() and module not in sys.modules
 
 
@@ -150,10 +150,10 @@ def test_a_planted_pickle_cache_is_never_read(tmp_path):
     marker = tmp_path / "marker"
     planted_pickle_cache(ledger, marker)
     checked = run("check", ledger)
-    assert checked.exit_code != 0 and "sealed entry changed" in checked.output
+    assert checked.exit_code != 0 and "已封账分录被修改：" in checked.output
     assert_broken(ledger)
     assert run("seal", ledger, "--through", "2024-09-30").exit_code != 0
-    assert "sealed entry changed" in served_errors(ledger)
+    assert "已封账分录被修改：" in served_errors(ledger)
     assert not marker.exists()
     assert (ledger.parent / ".main.beancount.picklecache").is_file()  # left alone, not deleted
 
@@ -274,8 +274,8 @@ def test_a_memo_with_a_line_break_and_a_date_hides_nothing_from_the_seal_memory(
     errors = [e for e in Books.load(str(ledger)).errors if isinstance(e, seals.SealError)]
     assert [e.change for e in errors] == ["changed"]
     checked = run("check", ledger)
-    assert checked.exit_code != 0 and "sealed entry changed" in checked.output
-    assert "sealed entry changed" in served_errors(ledger)
+    assert checked.exit_code != 0 and "已封账分录被修改：" in checked.output
+    assert "已封账分录被修改：" in served_errors(ledger)
     assert_broken(ledger)
 
 
@@ -288,7 +288,7 @@ def test_verify_runs_no_plugin_the_ledger_names_and_checks_the_seals_itself(tmp_
     monkeypatch.setattr(seal_plugin, "seal", lambda entries, options: ran.append("seal") or (entries, []))
     monkeypatch.setattr(checks_plugin, "checks",
                         lambda entries, options, config=None: ran.append("checks") or (entries, []))
-    assert run("verify", ledger, code=0).output.count("完好 intact") >= 2
+    assert run("verify", ledger, code=0).output.count("项，完好\n") >= 2
     assert ran == []
     tamper(ledger)
     assert_broken(ledger)

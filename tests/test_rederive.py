@@ -182,7 +182,7 @@ def test_verify_rederive_command(fresh, tmp_path):
     runner = CliRunner()
     clean = runner.invoke(main, ["verify", str(fresh / "main.beancount"), "--rederive"])
     assert clean.exit_code == 0, clean.output
-    assert "重新导入比对 re-derivation" in clean.output and "完好 INTACT" in clean.output
+    assert "重新导入比对：核验 " in clean.output and "完好 INTACT" in clean.output
     root = tmp_path / "demo"
     copy_workspace(fresh, root)
     _edit(root, ROSTER, 3, _replace(r'card: "(\d+)"', _other_digit))

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import small_ledger
+from chinese_only import english
 from click.testing import CliRunner
 
 from fundtrail import loading, seals
@@ -65,13 +66,14 @@ def test_a_changed_sealed_entry_is_named(sealed, old, new):
     errors = seal_errors(ledger)
     assert [(e.seal, e.change, e.key) for e in errors] == [(SEALED, "changed", "^ICBC-2345-0001")]
     assert errors[0].source["filename"].endswith(IMPORTED)
-    assert "封账 seal 2024-06-30" in errors[0].message
+    assert "封账 2024-06-30（哈希 " in errors[0].message and "：已封账分录被修改：" in errors[0].message
+    assert "^ICBC-2345-0001" in errors[0].message and english(errors[0].message) == []
 
 
 def test_a_changed_date_is_shown(sealed):
     root, ledger = sealed
     edit(root, IMPORTED, "2024-03-05 *", "2024-03-06 *")
-    assert "2024-03-05 → 2024-03-06" in seal_errors(ledger)[0].message
+    assert "（日期由 2024-03-05 改为 2024-03-06）" in seal_errors(ledger)[0].message
 
 
 def test_a_deleted_entry_is_named_on_the_seal(sealed):
@@ -127,7 +129,8 @@ def test_a_register_edit_is_named(sealed):
     edit(root, "registers/households.csv", "6231000000000001", "6231999999999999")
     errors = seal_errors(ledger)
     assert [(e.seal, e.change, e.key) for e in errors] == [(SEALED, "register", "registers/households.csv:H001")]
-    assert "被修改 changed" in errors[0].message
+    assert "登记册已封账行被修改：registers/households.csv 中 H001 一行" in errors[0].message
+    assert english(errors[0].message) == []
 
 
 def test_the_chain_links_seals_and_catches_an_altered_record(sealed):

@@ -52,6 +52,6 @@ def test_an_entry_naming_another_file_in_its_metadata_does_not_keep_the_seal_qui
     path.write_text(edited, "utf-8")
     copy.write_text(original, "utf-8")
     checked = run("check", ledger)
-    assert "已封账分录被修改 sealed entry changed" in checked.output, checked.output
+    assert "已封账分录被修改：" in checked.output, checked.output
     verified = run("verify", ledger)
-    assert verified.exit_code == 1 and "sealed entry changed" in verified.output
+    assert verified.exit_code == 1 and "已封账分录被修改：" in verified.output

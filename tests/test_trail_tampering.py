@@ -54,7 +54,7 @@ def test_every_load_sees_an_edit_that_keeps_size_and_mtime(tmp_path, eager_pickl
     assert any(isinstance(e, seals.SealError) and e.change == "changed" for e in errors)
     result = verify(ledger)
     assert result.exit_code == 1, result.output
-    assert "已封账分录被修改 sealed entry changed" in result.output and "BROKEN" in result.output
+    assert "已封账分录被修改：" in result.output and "BROKEN" in result.output
     refused = CliRunner().invoke(main, ["seal", str(ledger), "--through", "2024-09-30"])
     assert refused.exit_code != 0 and "不能封账" in refused.output
 
@@ -86,7 +86,7 @@ def test_a_copied_workspace_does_not_load_the_originals_cache(tmp_path, eager_pi
     errors = Books.load(str(copy / "main.beancount")).errors
     assert any(isinstance(e, seals.SealError) and e.change == "changed" for e in errors)
     check = CliRunner().invoke(main, ["check", str(copy / "main.beancount")])
-    assert check.exit_code != 0 and "sealed entry changed" in check.output
+    assert check.exit_code != 0 and "已封账分录被修改：" in check.output
 
 
 def test_verify_expect_catches_a_full_consistent_rewrite(tmp_path):
@@ -98,7 +98,7 @@ def test_verify_expect_catches_a_full_consistent_rewrite(tmp_path):
     assert on_paper in output  # the seal prints it for the paper record
     kept = verify(ledger, "--expect", on_paper.split("  ", 1)[1])  # copied back with its spaces
     assert kept.exit_code == 0 and "INTACT" in kept.output, kept.output
-    assert f"当前封账链头 current head: {on_paper}" in kept.output
+    assert f"当前封账链头 {on_paper}" in kept.output
     # the rewrite: a payee changed, seal and sidecar recomputed from scratch, all consistent
     path = ledger.parent / IMPORTED
     path.write_text(path.read_text("utf-8").replace('"禾丰合作社"', '"禾丰农业社"'), "utf-8")
@@ -119,7 +119,7 @@ def test_verify_expect_takes_the_line_seal_prints(tmp_path):
     line = next(text.strip() for text in output.splitlines() if text.strip().startswith("封账 2024"))
     kept = verify(ledger, "--expect", line)
     assert kept.exit_code == 0 and "INTACT" in kept.output, kept.output
-    head = next(text for text in kept.output.splitlines() if "current head" in text)
+    head = next(text for text in kept.output.splitlines() if "当前封账链头" in text)
     assert verify(ledger, "--expect", head).exit_code == 0  # verify's own line too
     wrong_day = verify(ledger, "--expect", line.replace("2024-06-30", "2024-03-31"))
     assert wrong_day.exit_code == 1 and "2024-03-31" in wrong_day.output

@@ -16,10 +16,10 @@ def test_intact_books_pass_and_list_what_cannot_be_verified(tmp_path):
     assert CliRunner().invoke(main, ["seal", str(ledger), "--through", "2024-06-30"]).exit_code == 0
     result = verify(ledger, "--documents")
     assert result.exit_code == 0, result.output
-    assert "结论 Verdict: 完好 INTACT" in result.output
-    assert "封账链 seal chain: 1 项 checked, 完好 intact" in result.output
-    assert "余额断言 balances: 1 项 checked, 完好 intact" in result.output
-    assert f"unverifiable (no sha256): {small_ledger.STATEMENT} (1 笔分录 entries)" in result.output
+    assert "结论：完好 INTACT" in result.output
+    assert "封账链：核验 1 项，完好" in result.output
+    assert "余额断言：核验 1 项，完好" in result.output
+    assert f"未记录 sha256，无法核验：{small_ledger.STATEMENT}（涉及 1 笔分录）" in result.output
 
 
 def test_a_deleted_source_document_breaks(tmp_path):
@@ -28,7 +28,7 @@ def test_a_deleted_source_document_breaks(tmp_path):
     assert verify(ledger).exit_code == 0  # not looked at without --documents
     result = verify(ledger, "--documents")
     assert result.exit_code == 1
-    assert f"原始凭证缺失 source document missing: {small_ledger.STATEMENT}" in result.output
+    assert f"原始凭证缺失：{small_ledger.STATEMENT}（涉及 " in result.output
     assert "BROKEN" in result.output
 
 
@@ -38,7 +38,7 @@ def test_an_altered_source_document_breaks(tmp_path):
     statement.write_text(statement.read_text("utf-8").replace("30000.00", "3000.00"), "utf-8")
     result = verify(ledger, "--documents")
     assert result.exit_code == 1
-    assert f"原始凭证被改动 source document altered: {small_ledger.STATEMENT}" in result.output
+    assert f"原始凭证被改动：{small_ledger.STATEMENT}（现 sha256 为 " in result.output
     assert "imported.beancount:" in result.output  # names the first entry from it
 
 
@@ -49,6 +49,6 @@ def test_a_broken_seal_or_balance_breaks(tmp_path):
     path.write_text(path.read_text("utf-8").replace("30000.00 CNY", "30001.00 CNY"), "utf-8")
     result = verify(ledger)
     assert result.exit_code == 1
-    assert "已封账分录被修改 sealed entry changed: 2024-03-05 ^ICBC-2345-0001" in result.output
-    assert "余额断言 balances: 1 项 checked, 1 处破坏 broken" in result.output
-    assert "发现 2 处破坏 BROKEN" in result.output
+    assert "已封账分录被修改：2024-03-05 ^ICBC-2345-0001" in result.output
+    assert "余额断言：核验 1 项，1 处破坏" in result.output
+    assert "结论：发现 2 处破坏 BROKEN" in result.output

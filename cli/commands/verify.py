@@ -39,28 +39,28 @@ def verify(ledger: str, documents: bool, expected: tuple[str, ...], rederive: bo
     if rederive:
         checks.append(_rederive(entries, Path(ledger).resolve().parent))
     for check in checks:
-        state = f"{len(check.breaks)} 处破坏 broken" if check.breaks else "完好 intact"
-        click.echo(f"{check.name}: {check.checked} 项 checked, {state}")
+        state = f"{len(check.breaks)} 处破坏" if check.breaks else "完好"
+        click.echo(f"{check.name}：核验 {check.checked} 项，{state}")
         for line in check.breaks[:SHOWN]:
             click.echo(f"  ✗ {printable(line)}")
         if len(check.breaks) > SHOWN:
-            click.echo(f"  … 另有 {len(check.breaks) - SHOWN} 处 and more")
+            click.echo(f"  … 另有 {len(check.breaks) - SHOWN} 处")
         for line in check.notes[:SHOWN]:
             click.echo(f"  ? {printable(line)}")
         if len(check.notes) > SHOWN:
-            click.echo(f"  … 另有 {len(check.notes) - SHOWN} 个 and more")
+            click.echo(f"  … 另有 {len(check.notes) - SHOWN} 个")
     if not documents:
-        click.echo("原始凭证 documents: 未检查 not checked (--documents)")
+        click.echo("原始凭证：未核验（核验请加 --documents）")
     if not rederive:
-        click.echo("重新导入比对 re-derivation: 未检查 not checked (--rederive)")
+        click.echo("重新导入比对：未核验（核验请加 --rederive）")
     head = seals.read_seals(entries)
     if head:
-        click.echo(f"当前封账链头 current head: {seals.paper_form(head[-1].through, head[-1].hash)}")
+        click.echo(f"当前封账链头 {seals.paper_form(head[-1].through, head[-1].hash)}")
     total = sum(len(c.breaks) for c in checks)
     if total:
-        click.echo(f"结论 Verdict: 发现 {total} 处破坏 BROKEN ({total} breaks)")
+        click.echo(f"结论：发现 {total} 处破坏 BROKEN")
         sys.exit(1)
-    click.echo("结论 Verdict: 完好 INTACT")
+    click.echo("结论：完好 INTACT")
 
 
 def _rederive(entries, root: Path) -> verification.Check:
@@ -78,7 +78,7 @@ def _rederive(entries, root: Path) -> verification.Check:
         result = rederive(entries, root, progress)
     except (BadInput, LayoutError) as error:  # the workspace's own layouts or rules do not load
         raise click.ClickException(f"无法重新导入比对 cannot re-derive: {error}") from None
-    check = verification.Check("重新导入比对 re-derivation", result.documents)
+    check = verification.Check("重新导入比对", result.documents)
     check.breaks = [d.line() for d in result.differences]
-    check.notes = [f"已有更正分录说明 documented: {d.line()}" for d in result.exceptions]
+    check.notes = [f"已有更正分录说明：{d.line()}" for d in result.exceptions]
     return check

@@ -158,11 +158,10 @@ class Fundtrail(_Page, FavaExtensionBase):
         form = request.form
         finding_id = form.get("id", "")
         if finding_id not in self.data.ids():
-            return downloads.plain(f"未知的疑点编号 Unknown finding id: {finding_id!r}", 400)
+            return downloads.plain(f"未知的疑点编号 {finding_id!r}", 400)
         status = form.get("status", "")
         if status in workflow.ACTIONS and not workqueue.may_record(roles.role(), status):
-            return downloads.plain(f"当前角色不能记录“{status}” the role {roles.role()!r} may not"
-                                   f" record this step", 403)
+            return downloads.plain(f"当前角色（{roles.role()}）不能记录“{status}”", 403)
         by = roles.user() or ""
         try:
             text = (form.get("assignee") or form.get("reason", "")) if status == workflow.ASSIGN \
@@ -187,9 +186,9 @@ class Fundtrail(_Page, FavaExtensionBase):
     @extension_endpoint("gate", ["POST"])
     def gate(self):
         if not roles.is_internal(self.internal_roles):
-            return downloads.plain("付款审核仅限内部角色使用 The payment gate is for internal roles only.", 403)
+            return downloads.plain("付款审核仅限内部角色使用", 403)
         if (request.content_length or 0) > gatedesk.LIMIT + 4096:
-            return downloads.plain(f"文件超过 {gatedesk.LIMIT // 1024} KB File too large.", 413)
+            return downloads.plain(f"文件超过 {gatedesk.LIMIT // 1024} KB，请拆分后上传", 413)
         upload, day = request.files.get("batch"), request.form.get("date", "").strip()
         name = upload.filename or "" if upload else ""
         try:
@@ -209,10 +208,10 @@ class Fundtrail(_Page, FavaExtensionBase):
     @extension_endpoint
     def gate_xlsx(self):
         if not roles.is_internal(self.internal_roles):
-            return downloads.plain("付款审核仅限内部角色使用 The payment gate is for internal roles only.", 403)
+            return downloads.plain("付款审核仅限内部角色使用", 403)
         kept = self.gate_results.get(request.args.get("result", ""))
         if kept is None or isinstance(kept[1], str):
-            return downloads.plain("审核结果已过期，请重新上传 The result has expired: upload again.", 404)
+            return downloads.plain("审核结果已过期，请重新上传", 404)
         return gatedesk.xlsx(*kept)
 
     @extension_endpoint
@@ -223,14 +222,14 @@ class Fundtrail(_Page, FavaExtensionBase):
     # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
     def loaded_books(self) -> Books:
         if self.books is None:
-            downloads.unavailable(f"账簿未能加载 The books could not be loaded: {self.failure}")
+            downloads.unavailable(f"账簿未能加载：{self.failure}")
         return self.books
 
     @extension_endpoint
     def village_notice(self):
         village = request.args.get("village", "")
         if village not in self.data.master.villages:
-            downloads.bad_request(f"未知的行政村 Unknown village: {village!r}")
+            downloads.bad_request(f"未知的行政村 {village!r}")
         quarter = downloads.quarter(request.args.get("quarter"))
         name = self.data.master.villages[village].name
         downloads.require_period(self.loaded_books(), quarter)
@@ -270,11 +269,11 @@ class Fundtrail(_Page, FavaExtensionBase):
     @extension_endpoint
     def household_card(self):
         if not roles.is_internal(self.internal_roles):
-            return downloads.plain("明白卡仅限内部角色下载 Household statements are for internal roles only.", 403)
+            return downloads.plain("明白卡仅限内部角色下载", 403)
         books = self.loaded_books()
         family = household_pages.cards.find(books, request.args.get("household", ""))
         if family is None:
-            downloads.bad_request(f"户籍登记册中没有该户 Unknown household: {request.args.get('household', '')!r}")
+            downloads.bad_request(f"户籍登记册中没有该户：{request.args.get('household', '')!r}")
         year = downloads.year(request.args.get("year"))
         return downloads.download("household_card", f"{year}-明白卡-{family.number}", books,
                                   family.number, year)

@@ -25,7 +25,7 @@ MAX_REASON = 500
 
 
 class DispositionError(ValueError):
-    """A disposition form that cannot be recorded; the message is Chinese + English."""
+    """A disposition form that cannot be recorded; the message is Chinese only."""
 
 
 def is_open(finding: Finding) -> bool:
@@ -112,9 +112,9 @@ def clean_reason(reason: str) -> str:
     """One line of inert text (no markup, no quote or backslash to break the directive)."""
     text = inert(reason, "处置理由")
     if not text:
-        raise DispositionError("请填写处置理由 A reason is required.")
+        raise DispositionError("请填写处置理由")
     if len(text) > MAX_REASON:
-        raise DispositionError(f"处置理由过长 (最多{MAX_REASON}字) Reason longer than {MAX_REASON} characters.")
+        raise DispositionError(f"处置理由过长：最多 {MAX_REASON} 字，现为 {len(text)} 字")
     return text
 
 
@@ -123,10 +123,10 @@ def disposition_entry(finding_id: str, status: str, reason: str, date: datetime.
     """The `custom "finding"` directive recording a disposition or a workflow step, checked;
     for 分派 the reason is the assignee."""
     if status not in STATUSES and status not in workflow.ACTIONS:
-        raise DispositionError(f"无效的处置状态 {status!r} Invalid status; one of "
-                               f"{', '.join([*STATUSES, *workflow.ACTIONS])}.")
+        raise DispositionError(f"无效的处置状态 {status!r}，应为"
+                               f"{'、'.join([*STATUSES, *workflow.ACTIONS])}之一")
     if status == workflow.ASSIGN and not inert(reason, "责任人"):
-        raise DispositionError("请填写责任人 (角色或姓名) An assignee is required.")
+        raise DispositionError("请填写责任人（角色或姓名）")
     meta = {key: value for key, value in (("by", inert(by, "用户名")[:100]), ("due", due)) if value}
     values = [ValueType(finding_id, str), ValueType(status, str),
               ValueType(clean_reason(reason), str)]

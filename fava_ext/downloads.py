@@ -73,22 +73,22 @@ def typed(value: str | None, kinds: tuple[str, ...], wording: str) -> TypedPerio
     try:
         return parse_period(value, *kinds)
     except ValueError:
-        bad_request(f"{wording}, not {value!r}.")
+        bad_request(f"{wording}，收到的是 {value!r}")
 
 
 def year(value: str | None) -> int:
-    return typed(value, ("year",), "年份格式应为 2025 Year must look like 2025").year
+    return typed(value, ("year",), "年份格式应为 2025").year
 
 
 def quarter(value: str | None) -> str:
     """The quarter's label, written as the CLI writes it (2025q3 -> 2025Q3)."""
-    return typed(value, ("quarter",), "季度格式应为 2025Q3 Quarter must look like 2025Q3").label
+    return typed(value, ("quarter",), "季度格式应为 2025Q3").label
 
 
 def period(value: str | None) -> str:
     """A year ("2025") or a quarter ("2025Q3"), as the audit report takes it, in its label."""
     return typed(value, ("year", "quarter"),
-                 "期间格式应为 2025 或 2025Q3 Period must look like 2025 or 2025Q3").label
+                 "期间格式应为 2025 或 2025Q3").label
 
 
 def period_title(label: str) -> str:
@@ -112,8 +112,7 @@ def function_of(report: Report):
     try:
         return getattr(importlib.import_module(report.module), report.function)
     except (ImportError, AttributeError, OSError) as error:  # OSError: weasyprint without pango
-        abort(plain(f"报表功能尚未安装 Report not available: {report.module}."
-                    f"{report.function} ({error})", 501))
+        abort(plain(f"报表功能尚未安装：{report.module}.{report.function}（{error}）", 501))
 
 
 def download(name: str, filename: str, *args, **kwargs) -> Response:

@@ -86,4 +86,4 @@ def parse_due(text: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"期限应为日期 (如 2025-03-31) due must be a date: {text!r}") from None
+        raise ValueError(f"期限应为日期（如 2025-03-31），收到的是 {text!r}") from None

@@ -98,6 +98,6 @@ def test_a_refusal_names_the_forms_its_reader_takes_and_the_text_as_typed(reques
     with pytest.raises(HTTPException) as error:
         downloads.quarter("2025")  # a bare year is not a quarter
     assert error.value.get_response().get_data(as_text=True) == \
-        "季度格式应为 2025Q3 Quarter must look like 2025Q3, not '2025'."
+        "季度格式应为 2025Q3，收到的是 '2025'"
     with pytest.raises(TypeError):
         parse_period("2024", "week")  # a kind no reader takes is the caller's mistake

@@ -110,7 +110,7 @@ class LoginRequired:
         if user is None:
             return self._refuse(request)(environ, start_response)
         if not allowed(user.role, request.method, request.path):
-            return Response("无权访问 forbidden for role " + user.role, 403)(environ, start_response)
+            return Response("无权访问：当前角色为 " + user.role, 403)(environ, start_response)
         environ.update({"fundtrail.role": user.role, "fundtrail.user": user.name,
                         "REMOTE_USER": user.name})
         return self.app(environ, start_response)
@@ -132,7 +132,7 @@ class LoginRequired:
     def _refuse(self, request: Request) -> Response:
         if request.method in READ_METHODS and "/api/" not in request.path:
             return _redirect("/login?next=" + quote(request.full_path.rstrip("?"), safe="/"))
-        return Response("请先登录 login required", 401)
+        return Response("请先登录", 401)
 
     def _login(self, request: Request) -> Response:
         target = safe_next(request.values.get("next", "/"))

@@ -41,7 +41,7 @@ from fava.helpers import FavaAPIError
 
 from fundtrail.masking import PUBLIC, Masker, masked_entries, masker_for
 
-READ_ONLY = "脱敏视图只读，不能修改账簿 the masked view is read-only"
+READ_ONLY = "脱敏视图只读，不能修改账簿"
 # Fava's import page and its APIs: the inbox's file names, and each file extracted as it is
 IMPORT = re.compile(r"^/[^/]+/(import|api/(imports|extract|move|upload_import_file))/?$")
 IMPORT_REFUSED = """<!doctype html>

@@ -209,26 +209,24 @@ class Guard:
     def _guard(self, environ, start_response):
         request = Request(environ)
         if not self.login and _hostname(request.host) not in LOOPBACK_HOSTS:
-            return _refuse("只接受本机地址访问 only loopback Host names are served without --users",
+            return _refuse("未启用登录（--users）时只接受本机地址访问",
                            environ, start_response, 421)
         environ["fundtrail.csrf"] = self.token(request)
         if request.method in READ_METHODS:
             return self.app(environ, start_response)
         if environ.get("HTTP_TRANSFER_ENCODING"):  # a chunked body: its length unknown to the checks
-            return _refuse("写入请求须带 Content-Length (不接受分块传输) a write must carry Content-Length, "
-                           "not a chunked body", environ, start_response, 411)
+            return _refuse("写入请求须带 Content-Length（不接受分块传输）", environ, start_response, 411)
         origin = request.headers.get("Origin")
         if origin is not None and _netloc(origin) != request.host.lower():  # scheme: a TLS proxy
-            return _refuse(f"拒绝跨站请求 cross-site request refused (Origin {origin})",
+            return _refuse(f"拒绝跨站请求（来源 {origin}）",
                            environ, start_response)
         if request.method == "POST" and request.mimetype in FORM_TYPES and \
                 not request.headers.get(CSRF_HEADER) and (request.content_length or 0) > FORM_LIMIT:
-            return _refuse(f"请求超过 {FORM_LIMIT // 1024} KB，请拆分后上传 request too large",
+            return _refuse(f"请求超过 {FORM_LIMIT // 1024} KB，请拆分后上传",
                            environ, start_response, 413)
         if request.method == "POST" and request.mimetype in FORM_TYPES and \
                 not hmac.compare_digest(self._sent_token(environ, request), environ["fundtrail.csrf"]):
-            return _refuse("缺少或错误的 CSRF 令牌, 请刷新页面后重试 missing or wrong CSRF token: "
-                           "reload the page", environ, start_response)
+            return _refuse("缺少或错误的 CSRF 令牌，请刷新页面后重试", environ, start_response)
         refused = writes.refusal(environ)  # control characters: refused before anything is written
         if refused:
             return _refuse(refused, environ, start_response, 400)
@@ -305,7 +303,7 @@ def _mask_for_role(response):
                                                                             PUBLIC)
     download = "/download-query/" in request.path or "/download-journal/" in request.path
     if download and request.path.endswith((".xlsx", ".ods")):
-        return Response("非内部角色只能下载 CSV (已脱敏) only masked CSV downloads for this role", 403)
+        return Response("非内部角色只能下载 CSV（已脱敏）", 403)
     if request.path.endswith(_FILE_VIEWS) and response.status_code == 200:
         return _masked_file(response, masker)
     if not download and not response.mimetype.startswith(_MASKED_TYPES):
@@ -338,9 +336,7 @@ def _masked_file(response, masker: Masker):
     treasury XML) masked, whatever its encoding (UTF-8, GBK); a file that cannot be masked as
     text (a spreadsheet such as a 一卡通 roll, a PDF, a scan) refused."""
     if not response.mimetype.startswith(_TEXT_FILES):
-        return Response("非内部角色不能查看无法脱敏的凭证文件 (电子表格、PDF、图片), 请向会计索取脱敏件 "
-                        "documents that cannot be masked (spreadsheets, PDFs, images) are not served "
-                        "to this role", 403, content_type="text/plain; charset=utf-8")
+        return Response("非内部角色不能查看无法脱敏的凭证文件（电子表格、PDF、图片），请向会计索取脱敏件", 403, content_type="text/plain; charset=utf-8")
     response.direct_passthrough = False
     raw = response.get_data()
     try:

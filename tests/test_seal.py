@@ -216,3 +216,32 @@ def test_an_import_in_the_open_period_is_sliced_once_then_remembered(sealed, mon
                      "  Expenses:Project:QH2024-002  10.00 CNY\n  Assets:Bank:ICBC-2345\n")
     assert seal_errors(ledger) == [] and sliced == [3]  # the file changed: its 3 sealed entries re-read
     assert seal_errors(ledger) == [] and sliced == [3]  # remembered
+
+
+def test_fava_errors_page_names_the_changed_entry_and_the_seal_in_chinese(sealed, tmp_path, monkeypatch):
+    """The seal errors as Fava's 错误 page shows them: Chinese only, the seal (day and hash), the
+    entry (day and link), at the line of the entry or of the seal directive."""
+    from fundtrail.web.serve import create_app
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    root, ledger = sealed
+    hash_ = seals.read_seals(loading.load(str(ledger))[0])[-1].hash
+    edit(root, IMPORTED, "30000.00 CNY", "30001.00 CNY")
+    text = (root / IMPORTED).read_text("utf-8")
+    start = text.index('2024-05-10 * "王五"')
+    (root / IMPORTED).write_text(text[:start] + text[text.index("2024-07-01 balance"):], "utf-8")
+    line = next(n for n, t in enumerate((root / IMPORTED).read_text("utf-8").splitlines(), 1)
+                if "^ICBC-2345-0001" in t)
+    seal_line = next(n for n, t in enumerate((root / "seals.beancount").read_text("utf-8").splitlines(), 1)
+                     if 'custom "seal"' in t)
+    client = create_app(str(ledger)).test_client()
+    slug = client.get("/").headers["Location"].strip("/").split("/")[0]
+    shown = [e for e in client.get(f"/{slug}/api/errors").get_json()["data"]
+             if not e["message"].startswith("Balance failed")]  # beancount's own, of the deletion
+    label = f"封账 {SEALED}（哈希 {hash_[:12]}）："
+    assert sorted((e["source"]["filename"].removeprefix(str(root) + "/"), e["source"]["lineno"],
+                   e["message"]) for e in shown) == [
+        ("seals.beancount", seal_line, label + "已封账分录被删除：2024-05-10 ^YKT-QH2024B1-001"),
+        (IMPORTED, line, label + "已封账分录被修改：2024-03-05 ^ICBC-2345-0001"),
+    ]
+    assert [e["message"] for e in shown if english(e["message"])] == []

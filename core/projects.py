@@ -65,11 +65,6 @@ class Standing:
         return {"overdue": "acceptance", "unsettled": "payment"}.get(self.status, "")
 
 
-def grace(settings: Mapping) -> datetime.timedelta:
-    """The days after a project's end date before it is overdue (`overdue_days`)."""
-    return datetime.timedelta(days=settings.get("overdue_days", OVERDUE_DAYS))
-
-
 def overdue_from(project, settings: Mapping) -> datetime.date | None:
     """The first day on which the project can be overdue: its end date + the grace + 1 day;
     None without an end date."""

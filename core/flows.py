@@ -234,22 +234,16 @@ class Payment:
     its payee's matching key, the loan id of a loan-interest subsidy ("" otherwise), and as
     the entry writes them the payee's name (`name`, "" when none) and the account paid into
     (`account`: the posting's `payee_account:`, else the entry's; None when neither gives
-    one), read while the flow index's pass holds the entry, so that no reader goes back to it."""
+    one), read while the flow index's pass holds the entry, so that no reader goes back to it.
+    Made only by the pass (`_payment`)."""
 
     __slots__ = ("flow", "entry", "project", "amount", "payee", "loan", "name", "account")
-
-    def __init__(self, flow: Flow, payee: str):
-        entry = flow.entry
-        self.flow, self.entry, self.project, self.amount = flow, entry, flow.project, flow.amount
-        self.payee, self.loan = payee, str(flow.meta.get("loan") or "")
-        self.name = entry.payee or ""
-        self.account = flow.meta.get("payee_account") or entry.meta.get("payee_account")
 
 
 def _payment(flow: Flow, entry, project: str, amount: Decimal, name: str, payee: str,
              meta) -> Payment:
-    """`Payment(flow, payee)` made by the flow index's pass from what it holds at hand (no
-    `__init__` run from C, no second reading of the flow or the entry)."""
+    """A `Payment` made by the flow index's pass from what it holds at hand (no `__init__` run
+    from C, no second reading of the flow or the entry)."""
     pay = object.__new__(Payment)
     pay.flow = flow
     pay.entry = entry

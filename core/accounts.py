@@ -47,12 +47,16 @@ FUND_LEVELS: dict[str, tuple[str, str]] = {
     "社会捐赠": ("Donation", "D"),
     "帮扶单位": ("Twinning", "T"),
 }
+# The other spellings of a fund level, the one table every importer and report reads (through
+# normalize_level, level_in and level_rank).
 LEVEL_ALIASES = {"省": "省级", "市": "市级", "区级": "县级", "县": "县级", "区": "县级",
                  "捐赠": "社会捐赠", "社会帮扶": "社会捐赠", "驻村帮扶": "帮扶单位", "帮扶": "帮扶单位"}
 LEVEL_BY_COMPONENT = {component: label for label, (component, _) in FUND_LEVELS.items()}
+# every spelling -> its level; the longest spellings first, as level_in tries them
+_SPELLINGS = dict(sorted({**{label: label for label in FUND_LEVELS}, **LEVEL_ALIASES}.items(),
+                         key=lambda kv: -len(kv[0])))
 # the order of fund levels in every table: FUND_LEVELS' order, an alias as its level
-_LEVEL_RANK = {**{label: rank for rank, label in enumerate(FUND_LEVELS)},
-               **{alias: list(FUND_LEVELS).index(label) for alias, label in LEVEL_ALIASES.items()}}
+_LEVEL_RANK = {spelling: list(FUND_LEVELS).index(label) for spelling, label in _SPELLINGS.items()}
 
 _DOC_NO = re.compile(r"[〔\[［(（](\d{4})[〕\]］)）]\s*(\d+)\s*号")
 
@@ -64,6 +68,16 @@ def normalize_level(label: str) -> str:
     if label not in FUND_LEVELS:
         raise ValueError(f"未知的资金级次 unknown fund level: {label!r}")
     return label
+
+
+def level_in(text: str) -> str | None:
+    """The fund level a longer label names (FUND_LEVELS' key), or None: 其中:中央衔接资金 -> 中央,
+    省级衔接资金 -> 省级, 区级配套 -> 县级, 社会帮扶资金 -> 社会捐赠. The longest spelling the
+    label holds decides (社会帮扶 before 帮扶), then the one written first (省市配套 -> 省级)."""
+    text = str(text or "")
+    found = [(-len(spelling), text.find(spelling), label)
+             for spelling, label in _SPELLINGS.items() if spelling in text]
+    return min(found)[2] if found else None
 
 
 def level_rank(level: str) -> int:

@@ -38,8 +38,6 @@ from fundtrail.workspace import REGISTER_HEADERS, REGISTER_TITLES
 
 FUNDS_FILE = "masterdata/funds.beancount"
 PROJECTS_FILE = "masterdata/projects.beancount"
-LEVEL_HINTS = (("中央", "Central"), ("省", "Province"), ("市", "City"), ("区", "County"),
-               ("县", "County"), ("捐赠", "Donation"), ("帮扶", "Twinning"))
 
 
 def master_open(account: str, day: datetime.date, meta: dict) -> data.Open:
@@ -308,8 +306,7 @@ class ProjectLibraryImporter(TabularImporter):
     section = "projects"
 
     def extra_columns(self, header, col) -> dict[int, str]:
-        names = acc.LEVEL_BY_COMPONENT  # the level's own label (中央, 省级, ..., 社会捐赠, 帮扶单位)
-        return {i: f"资金规模·{names.get(c, c)}" for c, i in self._level_columns(header, col)}
+        return {i: f"资金规模·{level}" for level, i in self._level_columns(header, col)}
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")
@@ -362,11 +359,11 @@ class ProjectLibraryImporter(TabularImporter):
                     "approved": dates["approved"], "phone": cells.text(row.get("phone"))}
             meta.update(_promise(self, path, number, row))
             parts = {}
-            for component, i in levels:
+            for level, i in levels:
                 value = self._cell(path, number, in_yuan, raw[i] if i < len(raw) else None,
                                    "资金级次金额 level amount")
                 if value is not None:
-                    parts[f"budget_{component.lower()}"] = money(value)
+                    parts[f"budget_{acc.FUND_LEVELS[level][0].lower()}"] = money(value)
             if parts and sum(p.number for p in parts.values()) != meta["budget"].number:
                 ex.warnings.append(f"第{number}行 {code}: 各级资金之和 "
                                    f"{sum(p.number for p in parts.values()):,.2f} ≠ 资金规模 "
@@ -391,14 +388,14 @@ class ProjectLibraryImporter(TabularImporter):
     @staticmethod
     def _level_columns(header, col) -> list[tuple[str, int]]:
         """Per-level budget columns (其中:中央衔接资金, 省级衔接资金, 区级配套...) between 资金规模
-        and 资金来源文号."""
+        and 资金来源文号: (the level, as `accounts.level_in` reads the label: 中央, 省级, ...,
+        column)."""
         stop = col.get("sources", len(header))
         out = []
         for i in range(col["budget"] + 1, stop):
-            label = cells.fold(header[i] if i < len(header) else "")
-            component = next((c for hint, c in LEVEL_HINTS if hint in label), None)
-            if component:
-                out.append((component, i))
+            level = acc.level_in(cells.fold(header[i] if i < len(header) else ""))
+            if level:
+                out.append((level, i))
         return out
 
 

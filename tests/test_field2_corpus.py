@@ -27,6 +27,7 @@ import pytest
 from beancount import loader
 from fundcorpus import fund_books, register_context, report
 
+from fundtrail import accounts as acc
 from fundtrail import workspace
 from fundtrail.findings import Finding
 from fundtrail.importers import cells
@@ -108,7 +109,6 @@ COUNTIES = {"青禾区": "qinghe-allotments", "禾川县": "hechuan-allotments"}
 COLUMNS = {"code": ("项目编号", "项目代码"), "name": ("项目名称",), "category": ("项目类别", "项目类型"),
            "source": ("资金来源", "资金性质"), "amount": ("下达金额(元)", "下达资金(万元)"),
            "date": ("下达日期", "文件下达时间")}
-LEVELS = (("中央", "Central"), ("省", "Province"), ("市", "City"))
 
 
 def allotment_rows(path: Path) -> list[dict]:
@@ -140,7 +140,7 @@ def allotment_ledger(rows: list[dict]) -> tuple[str, str, str]:
     for n, row in enumerate(rows, 1):
         source = row["source"]
         if source not in funds:
-            level = next((lv for word, lv in LEVELS if word in source), "County")
+            level = acc.FUND_LEVELS[acc.level_in(source) or "县级"][0]  # the one reading of a level
             funds[source] = (f"F{len(funds) + 1:02d}", level)
         code, _ = funds[source]
         projects.setdefault(row["code"], (row["name"], row["category"]))

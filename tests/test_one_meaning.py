@@ -336,6 +336,61 @@ def _sites(root: Path) -> dict[str, set[str]]:
     return found
 
 
+def _level_tables(root: Path) -> set[str]:
+    """Where the product code writes a table of fund-level spellings, as `path:name` (the
+    assigned name or the function): a collection pairing a level's spelling (中央, 省级, 区级 ...)
+    with its account component (Central, ...), or a dict from one spelling to another."""
+    from fundtrail import accounts as acc
+
+    spellings = set(acc.LEVEL_ALIASES) | set(acc.FUND_LEVELS)
+    components = set(acc.LEVEL_BY_COMPONENT)
+
+    def constants(node) -> set:
+        return {n.value for n in ast.walk(node) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+
+    def is_table(node) -> bool:
+        if isinstance(node, ast.Dict):
+            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+            values = {v.value for v in node.values if isinstance(v, ast.Constant)}
+            if keys & spellings and values & spellings:
+                return True
+        held = constants(node)
+        return bool(held & spellings and held & components)
+
+    found = set()
+    for folder in PRODUCT:
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text("utf-8"))
+            for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]:
+                for statement in scope.body:
+                    if isinstance(statement, ast.FunctionDef | ast.ClassDef):
+                        continue
+                    name = scope.name if isinstance(scope, ast.FunctionDef) else next(
+                        (t.id for t in getattr(statement, "targets", [getattr(statement, "target", None)])
+                         if isinstance(t, ast.Name)), "")
+                    if any(is_table(n) for n in ast.walk(statement)
+                           if isinstance(n, ast.Tuple | ast.List | ast.Set | ast.Dict)):
+                        found.add(f"{path.relative_to(root).as_posix()}:{name}")
+    return found
+
+
+def test_fund_levels_are_spelled_in_one_table():
+    """中央/省级/市级/县级 and their other spellings (省, 区级, 社会帮扶 ...) are one table,
+    core/accounts.py's, which every importer and report reads (normalize_level, level_in,
+    level_rank); a label naming a level is read the same way wherever it is."""
+    from fundtrail import accounts as acc
+
+    assert _level_tables(ROOT) == {"core/accounts.py:FUND_LEVELS", "core/accounts.py:LEVEL_ALIASES"}
+    for text, level in (("其中:中央衔接资金", "中央"), ("省级衔接资金", "省级"), ("区级配套", "县级"),
+                        ("县配套资金", "县级"), ("社会帮扶资金", "社会捐赠"), ("帮扶单位资金", "帮扶单位"),
+                        ("驻村帮扶", "帮扶单位"), ("捐赠", "社会捐赠"), ("省市配套", "省级")):
+        assert acc.level_in(text) == level, text
+        assert acc.level_rank(level) == acc.level_rank(acc.normalize_level(level))
+    assert acc.level_in("资金来源文号") is None and acc.level_in("") is None
+    for spelling in (*acc.FUND_LEVELS, *acc.LEVEL_ALIASES):  # a spelling alone: its level, as the fund list reads it
+        assert acc.level_in(spelling) == acc.normalize_level(spelling)
+
+
 def _a_size(value) -> bool:
     """`len(...)`: bytes or items counted off (a buffer, a queue), not money."""
     return isinstance(value, ast.Call) and getattr(value.func, "id", "") == "len"
@@ -369,6 +424,14 @@ def test_each_meaning_is_computed_in_one_place():
     }
 
 
+def test_the_level_scan_finds_a_second_table(tmp_path):
+    (tmp_path / "importers").mkdir()
+    (tmp_path / "importers" / "a.py").write_text(
+        'HINTS = (("中央", "Central"), ("省", "Province"))\n\n\n'
+        'def column(label):\n    return {"区级": "县级"}.get(label)\n', "utf-8")
+    assert _level_tables(tmp_path) == {"importers/a.py:HINTS", "importers/a.py:column"}
+
+
 def test_the_scan_finds_each_way_of_writing_them(tmp_path):
     (tmp_path / "core").mkdir()
     (tmp_path / "core" / "a.py").write_text(
@@ -392,5 +455,5 @@ def test_the_scan_finds_each_way_of_writing_them(tmp_path):
 
 
 if __name__ == "__main__":  # python tests/test_one_meaning.py: the count of places per meaning
-    for meaning, places in _sites(ROOT).items():
+    for meaning, places in {**_sites(ROOT), "level table": _level_tables(ROOT)}.items():
         print(f"{meaning:14} {len(places)}  {', '.join(sorted(places))}")

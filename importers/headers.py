@@ -16,6 +16,11 @@ file: its fields and the ones a file must have.
 - `INCOME_RECORDS`, `DISTRIBUTIONS`: the collective layer's asset income records and
   distribution rosters (`fundtrail.importers.collective`).
 - `TOTALS`: the words a totals row starts with.
+
+A field is a column whose value the importer writes (into an entry, a master-data directive or a
+register), so that the import report's "columns read" are exactly those. 序号 is one only where
+it is written: a roster's and a distribution roster's row link (`^YKT-<batch>-<seq>`); in every
+other file it is a column known and ignored (`importers.columns`), and the report says so.
 """
 
 from __future__ import annotations
@@ -198,7 +203,6 @@ PERSON_ID = field("id_no", "code", "身份证号", "身份证号码", "证件号
 # An income record or a distribution roster names its asset by 资产编号 or by 资产名称 (with its
 # village): neither is required alone (fundtrail.importers.collective asks for one of them).
 INCOME_RECORDS = Spec("资产收益明细", (
-    field("seq", "count", "序号"),
     field("ref", "code", "收益编号", "收益单号", "收据编号", "收据号", "票据号", "单据号", "凭证号",
           "流水号"),
     ASSET_ID,
@@ -260,13 +264,12 @@ PAYMENT_REQUESTS = Spec("付款申请清单", (
     field("project", "text", "项目编码", "项目", "项目代码", "项目名称"),
     field("amount", "amount", "金额", "支付金额", "申请金额", "付款金额"),
     field("purpose", "text", "用途", "摘要", "资金用途", "付款用途", "支付用途"),
-    field("seq", "count", "序号"),
     field("bank", "text", "开户行", "开户银行", "收款银行", "收款人开户行"),
     field("fund", "code", "指标文号", "资金指标"),
     field("func_code", "code", "功能科目", "功能分类科目"),
     field("eco_code", "code", "经济科目", "经济分类科目"),
 ), ("date", "payee", "account", "project", "amount", "purpose"))
-PAYMENT_REQUESTS_IGNORED = ("备注", "经办人", "申请人", "审核人", "申请单位", "联系电话", "附件张数")
+PAYMENT_REQUESTS_IGNORED = ("序号", "备注", "经办人", "申请人", "审核人", "申请单位", "联系电话", "附件张数")
 
 
 # -- the departments' screening lists (部门筛查预警): medical self-pay, education, disaster ---------
@@ -276,7 +279,6 @@ _SCREEN_NAME = ("姓名", "参保人姓名", "患者姓名", "户主姓名", "�
 _SCREEN_ID = ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "参保人身份证号",
               "户主身份证号", "户主身份证号码")
 MEDICAL_SCREENING = Spec("医疗费用个人自付推送表", (
-    field("seq", "count", "序号"),
     field("name", "text", *_SCREEN_NAME),
     field("id_no", "code", *_SCREEN_ID),
     TOWN,
@@ -287,7 +289,6 @@ MEDICAL_SCREENING = Spec("医疗费用个人自付推送表", (
     field("detail", "text", "就诊医院", "就诊机构", "定点医药机构名称", "医疗机构", "医院名称", "疾病名称"),
 ), ("name", "id_no", "date", "amount"))
 EDUCATION_SCREENING = Spec("教育费用个人负担推送名单", (
-    field("seq", "count", "序号"),
     field("name", "text", "家长姓名", "监护人姓名", "户主姓名", "家长", "监护人"),
     field("id_no", "code", "家长身份证号", "监护人身份证号", "户主身份证号", "身份证号", "身份证号码"),
     TOWN,
@@ -298,7 +299,6 @@ EDUCATION_SCREENING = Spec("教育费用个人负担推送名单", (
     field("detail", "text", "就读学校", "学校名称", "学校"),
 ), ("name", "village", "date", "amount"))
 DISASTER_SCREENING = Spec("受灾户统计表", (
-    field("seq", "count", "序号"),
     field("name", "text", "户主姓名", "户主", "姓名", "受灾户主"),
     field("id_no", "code", *_SCREEN_ID),
     TOWN,
@@ -364,7 +364,6 @@ OFFICIALS = _register(REGISTER_TITLES["officials"], "officials", ("姓名", "身
 # -- micro-loan registers (小额信贷台账): a bank's loan ledger, the county's 台账, a bank system's
 # export (fundtrail.importers.loans). Amount columns may be in 万元 (the label says so).
 LOANS = Spec("小额信贷台账", (
-    field("seq", "count", "序号"),
     field("loan_no", "code", "贷款账号", "借据号", "贷款编号", "借据编号", "贷款合同号", "合同编号", "贷款号",
           label="贷款编号"),
     field("borrower", "text", "借款人", "借款人姓名", "客户名称", "客户姓名", "贷款人姓名", label="借款人"),
@@ -404,7 +403,7 @@ ROLL_PERSON = (field("person", "text", "姓名", "务工人员姓名", "务工�
                field("registered", "text", "是否脱贫户/监测户", "是否脱贫户或监测户", "是否脱贫户", "是否监测户",
                      "是否脱贫人口", "脱贫户/监测户"))
 WAGE_ROLL = Spec("务工花名册", (
-    field("seq", "count", "序号"), *PROJECT_REF,
+    *PROJECT_REF,
     field("employer", "text", "用工单位", "用工主体", "用工企业", "用工单位名称", "实施主体"), *ROLL_PERSON,
     field("period", "text", "务工月份", "务工时间", "工资月份", "发放月份", "务工期间", "月份"),
     field("days", "amount", "出勤天数", "务工天数", "工作天数", "出工天数", "天数"),
@@ -414,7 +413,7 @@ WAGE_ROLL = Spec("务工花名册", (
     field("date", "date", "发放日期", "支付日期"),
 ), ("person", "period", "wage"))
 PURCHASES = Spec("订单收购台账", (
-    field("seq", "count", "序号"), *PROJECT_REF,
+    *PROJECT_REF,
     field("buyer", "text", "收购单位", "收购主体", "收购企业", "收购单位名称"), *ROLL_PERSON,
     field("date", "date", "收购日期", "交售日期", "收购时间", "日期"),
     field("produce", "text", "品种", "收购品种", "产品", "品名", "产品名称", "农产品名称"),
@@ -423,7 +422,7 @@ PURCHASES = Spec("订单收购台账", (
     field("amount", "amount", "金额(元)", "收购金额(元)", "收购金额", "金额", label="金额"),
 ), ("person", "date", "amount"))
 LAND_RENT = Spec("土地流转租金发放表", (
-    field("seq", "count", "序号"), *PROJECT_REF, *ROLL_PERSON,
+    *PROJECT_REF, *ROLL_PERSON,
     field("card", "code", "一卡通账号", "一卡通卡号", "社保卡号", "银行账号", "银行卡号", "卡号"),
     field("area", "amount", "流转面积(亩)", "流转面积", "面积(亩)", "亩数", label="流转面积"),
     field("standard", "amount", "租金标准(元/亩·年)", "租金标准", "每亩租金", "流转单价", "流转价格",

@@ -10,8 +10,8 @@ Columns (Chinese headers, common variants; a header with a unit such as 金额(�
     project   项目编码 / 项目 / 项目代码 / 项目名称   (a code or a name of the project library)
     amount    金额 / 支付金额 / 申请金额 / 付款金额
     purpose   用途 / 摘要 / 资金用途 / 付款用途 / 支付用途
-    optional: 序号, 开户行, 指标文号, 功能科目, 经济科目
-    ignored:  备注, 经办人, 申请人, 审核人, 申请单位, 联系电话, 附件张数
+    optional: 开户行, 指标文号, 功能科目, 经济科目
+    ignored:  序号, 备注, 经办人, 申请人, 审核人, 申请单位, 联系电话, 附件张数
 
 Any other column is an error naming it: nothing in the file is silently dropped. Each row is
 one transaction out of the treasury account, to the project's `Expenses:Project:<code>` (a

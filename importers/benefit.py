@@ -38,7 +38,7 @@ from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.assets import payment_of
 from fundtrail.importers.base import Extraction, posting, txn
-from fundtrail.importers.collective import LEDGER_FILE, LINK, _Collective
+from fundtrail.importers.collective import LEDGER_FILE, LINK, CollectiveImporter
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import LAND_RENT, LEASE_RECEIPTS, LEASES, PURCHASES, WAGE_ROLL
@@ -277,7 +277,7 @@ class LeaseImporter(TabularImporter):
         return ex
 
 
-class LeaseReceiptImporter(_Collective):
+class LeaseReceiptImporter(CollectiveImporter):
     """Rent receipts with no contract or asset number: each row's asset is the one leased to
     its payer (付款单位 = the lease's 承租方; the collective 收款单位 decides between two)."""
 

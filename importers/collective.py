@@ -69,7 +69,12 @@ SYNONYMS = {"分红": "分红到户", "入股分红": "分红到户", "分红到
             "村级公益事业": "村级公益事业", "村内公益事业": "村级公益事业"}
 
 
-class _Collective(TabularImporter):
+class CollectiveImporter(TabularImporter):
+    """What the collective layer's tables share (income records, distribution rosters and the
+    lease receipts of fundtrail.importers.benefit): a file naming assets, its header located and
+    every column accounted for, the asset, village, amount and date of a row, the village's
+    collective accounts opened on their first day."""
+
     rows_are_entries = True
 
     def score(self, path: Path) -> int:
@@ -219,7 +224,7 @@ class _Collective(TabularImporter):
                           {"name": f"{ctx.master.place_name(village)}{what}"})
 
 
-class IncomeRecordImporter(_Collective):
+class IncomeRecordImporter(CollectiveImporter):
     kind = "资产收益明细 asset income records"
     spec = INCOME_RECORDS
     section = "income"
@@ -265,7 +270,7 @@ class IncomeRecordImporter(_Collective):
         return ex
 
 
-class DistributionImporter(_Collective):
+class DistributionImporter(CollectiveImporter):
     kind = "资产收益分配明细 asset income distribution roster"
     spec = DISTRIBUTIONS
     section = "distributions"

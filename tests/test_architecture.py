@@ -161,6 +161,57 @@ def test_a_lazy_import_or_a_module_named_in_a_string_breaks_a_rule(tmp_path):
                       "reports/table.py:1: reports -> importers (fundtrail.importers.base)"]
 
 
+def private_uses(root: Path) -> list[str]:
+    """Where a module uses another module's private name (`from fundtrail.x import _helper`, or
+    `x._helper` on a module of the tree it imported), as `file:line: name`: a helper another
+    module needs is public."""
+    known = modules(root)
+    out = []
+    for module, path in sorted(known.items()):
+        tree = ast.parse(path.read_text("utf-8"), str(path))
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        imported = set()  # local names bound to a module of the tree
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([node.module] if node.module else []))
+                if not (base == "fundtrail" or base.startswith("fundtrail.")):
+                    continue
+                for alias in node.names:
+                    if alias.name.startswith("_") and not alias.name.startswith("__"):
+                        out.append(f"{path.relative_to(root)}:{node.lineno}: {alias.name}")
+                    elif f"{base}.{alias.name}" in known:
+                        imported.add(alias.asname or alias.name)
+            elif isinstance(node, ast.Import):
+                imported |= {a.asname for a in node.names if a.asname and a.name in known}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                    and node.value.id in imported and node.attr.startswith("_") \
+                    and not node.attr.startswith("__"):
+                out.append(f"{path.relative_to(root)}:{node.lineno}: {node.value.id}.{node.attr}")
+    return out
+
+
+def test_no_module_uses_another_modules_private_names(tmp_path):
+    assert private_uses(ROOT) == []
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools]\npackage-dir = { "fundtrail" = "core", "fundtrail.importers" = "importers" }\n',
+        "utf-8")
+    for folder in ("core", "importers"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("", "utf-8")
+    (tmp_path / "core" / "cells.py").write_text("def _fold(x):\n    return x\n", "utf-8")
+    (tmp_path / "importers" / "base.py").write_text(
+        "from fundtrail.cells import _fold\nfrom fundtrail import cells\n\n\n"
+        "class Base:\n    def _own(self):\n        return cells._fold(self)\n", "utf-8")
+    (tmp_path / "importers" / "rolls.py").write_text(  # a subclass using its base's own helper: fine
+        "from .base import Base\n\n\nclass Roll(Base):\n    def read(self):\n        return Base._own(self)\n",
+        "utf-8")
+    assert private_uses(tmp_path) == ["importers/base.py:1: _fold", "importers/base.py:7: cells._fold"]
+
+
 if __name__ == "__main__":  # the package edges the rules are checked on
     broken, edges = broken_rules(ROOT)
     for here, there in sorted(edges):

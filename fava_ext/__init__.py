@@ -42,10 +42,6 @@ from fundtrail.plugins.checks import all_findings
 log = logging.getLogger(__name__)
 
 
-def _yuan(value) -> str:
-    return "" if value is None else f"{value:,.2f}"
-
-
 def _percent(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -71,7 +67,9 @@ class _Page:
     @cached_property
     def jinja_env(self):
         env = FavaExtensionBase.jinja_env.func(self)
-        env.filters.update(yuan=_yuan, percent=_percent, width=_width)
+        from fundtrail.reports.render import yuan  # the reports' filter: one text of an amount
+
+        env.filters.update(yuan=yuan, percent=_percent, width=_width)
         return env
 
     def year_view(self):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 
 from fundtrail import accounts as acc
+from fundtrail.reports.render import yuan
 
 W, H = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 28, 30
@@ -23,10 +24,6 @@ SPENT, SCHEDULE, OVER = "#3f7f4e", "#8a8a8a", "#c33"
 def _wan(value: Decimal) -> str:
     """An axis label in 万元 (ten thousand yuan)."""
     return f"{value / 10000:,.0f}万"
-
-
-def _yuan(value: Decimal) -> str:
-    return f"{value:,.2f}"
 
 
 def _frame(top: Decimal, title: str, legend: list[tuple[str, str]]) -> tuple[list[str], object, object]:
@@ -78,7 +75,7 @@ def progress(chart: dict) -> Markup:
         body.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>')
         for m, v in line:
             body.append(f'<circle cx="{x(m):.1f}" cy="{y(v):.1f}" r="3.5" fill="{colour}">'
-                        f'<title>{m}月末 {name} {_yuan(v)} 元</title></circle>')
+                        f'<title>{m}月末 {name} {yuan(v)} 元</title></circle>')
     return _svg(body, "支出进度")
 
 
@@ -95,7 +92,7 @@ def monthly(chart: dict) -> Markup:
         colour = OVER if spent > share else SPENT
         body.append(f'<rect x="{x(month) - bar / 2:.1f}" y="{y(spent):.1f}" width="{bar:.1f}" '
                     f'height="{max(y(Decimal(0)) - y(spent), 0):.1f}" fill="{colour}">'
-                    f'<title>{month}月 支出 {_yuan(spent)} 元（月均 {_yuan(share)} 元）</title></rect>')
+                    f'<title>{month}月 支出 {yuan(spent)} 元（月均 {yuan(share)} 元）</title></rect>')
     if rows:
         share = rows[0][2]
         body.append(f'<line x1="{LEFT}" x2="{W - RIGHT}" y1="{y(share):.1f}" y2="{y(share):.1f}" '

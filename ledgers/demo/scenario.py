@@ -65,7 +65,8 @@ def workday(day: D) -> D:
     return day
 
 
-def yuan(value) -> Decimal:
+def to_fen(value) -> Decimal:
+    """An amount rounded to the fen (分), as a Decimal."""
     return Decimal(value).quantize(Decimal("0.01"))
 
 
@@ -256,7 +257,7 @@ class Scenario:
         households = rng.randint(20, 300)
         project = ProjectSpec(
             code=code, name=name, category=cat, nature="新建", town=tcode, village=vcode,
-            task=task, standard=standard, fund=fund.code, budget=yuan(budget), approved=approved,
+            task=task, standard=standard, fund=fund.code, budget=to_fen(budget), approved=approved,
             start=start, end=end, unit=unit, manager=places.person_name(rng),
             goal=f"带动脱贫户和监测户{households // 3}户年均增收{rng.choice((1, 2, 3))}000元",
             linkage=linkage, households=households, poor_households=households // 3, payee=payee,
@@ -323,7 +324,7 @@ class Scenario:
         for key, fund in funds.items():
             count = max(1, round(caps[key] / Decimal(1_000_000)))
             weights = [math.exp(rng.uniform(math.log(3), math.log(18))) for _ in range(count)]
-            budgets = [yuan(caps[key] * Decimal(w / sum(weights))).quantize(Decimal("1"))
+            budgets = [to_fen(caps[key] * Decimal(w / sum(weights))).quantize(Decimal("1"))
                        for w in weights]
             budgets[-1] = caps[key] - sum(budgets[:-1])
             for budget in budgets:
@@ -452,7 +453,7 @@ class Scenario:
             start = max(loan.date, D(y, 1, 1))
             stop = min(D(y, 12, 20), loan.date + datetime.timedelta(days=loan.term_months * 30))
             if stop > start:
-                interest[loan.id] = yuan(loan.amount * Decimal("0.0435") * (stop - start).days / 365)
+                interest[loan.id] = to_fen(loan.amount * Decimal("0.0435") * (stop - start).days / 365)
         total = sum(interest.values(), Decimal(0))
         project = self._county_project(
             y, "L01", f"{y}年小额信贷贴息项目", "金融帮扶", fund, total,
@@ -959,7 +960,7 @@ class Scenario:
                     day = workday(D(year, month, 21))
                     base = sum((p.amount for t in self.txns if t.date <= day for p in t.postings
                                 if p.account == account), Decimal(0))
-                    amount = yuan(max(base, Decimal(0)) * Decimal("0.0035") / 4)
+                    amount = to_fen(max(base, Decimal(0)) * Decimal("0.0035") / 4)
                     if amount <= 0:
                         continue
                     line = self._bank_line(account, day, "--", "--", "结息", "利息", amount)

@@ -121,7 +121,8 @@ class Province:
     def progress(self, year: int, as_of: datetime.date | None = None) -> list[dict]:
         """Per county: spent in the year up to `as_of` over the money available in the year
         (balance at its start + received up to `as_of`), against 序时进度 at `as_of`
-        (`flows.time_progress`, months elapsed / 12; 1 after the year's end)."""
+        (`flows.time_progress`: m/12 at the end of month m, the month under way by the share of its days
+        gone; 1 after the year's end)."""
         as_of = as_of or datetime.date(year, 12, 31)
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
         timeline = time_progress(min(as_of, end)) if as_of >= start else ZERO

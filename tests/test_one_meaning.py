@@ -1,7 +1,7 @@
 """One meaning of the books' vocabulary, whoever reads it: a fund's spending (`Flow.fund`),
 序时进度 (`flows.time_progress`), first-in-first-out aging (`flows.unspent`) and an ID number
 (`idno.id_no`). Each reader gives the same figure on the same books, and the product code
-computes each of them in one place."""
+computes each of them in one place; a fund level's spellings are one table (`accounts`)."""
 
 from __future__ import annotations
 

@@ -24,6 +24,8 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from fundtrail.accounts import normalize_level
+
 
 class Unfit(ValueError):
     """A value of the right type that a setting still cannot take; its text (Chinese) says why."""
@@ -88,6 +90,11 @@ def _words(value) -> tuple[str, ...]:
     return tuple(_text(v) for v in value)
 
 
+def _levels(value) -> tuple[str, ...]:
+    """Fund levels in any spelling `accounts.normalize_level` reads (区级, 省 ...), as its keys."""
+    return tuple(normalize_level(word) for word in _words(value))
+
+
 def _table(value) -> dict[str, str]:
     if not isinstance(value, dict):
         raise TypeError(type(value).__name__)
@@ -109,6 +116,7 @@ YEARS = Kind("list of int (years)", "年数的列表（如 (1, 2)）", _integers
 DATE = Kind("date", "日期（如 '2024-12-31'）", _date)
 BOOL = Kind("bool", "True 或 False", _bool)
 WORDS = Kind("list of str", "词语的列表（如 ('现金', '取现')）", _words)
+LEVELS = Kind("list of fund levels", "资金级次的列表（如 ('中央', '省级', '区级')）", _levels)
 TABLE = Kind("dict of str", "字典（如 {'50201': '1'}）", _table)
 WORD_TABLE = Kind("dict of lists of str", "字典，每项为词语的列表（如 {'2': ['车']}）", _word_table)
 

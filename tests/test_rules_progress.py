@@ -57,6 +57,13 @@ def test_slow_spending_per_fund_from_its_receipt_and_fiscal_levels_only():
     assert all(dict(f.facets)["scope"] == "fund" for f in found)
 
 
+def test_slow_spending_levels_read_in_any_spelling_of_the_fund_list():
+    ledger = fund("C2025-023", "2025-03-20", 800_000, level="County")
+    assert findings(ledger, "slow-spending", as_of=AS_OF, progress_levels=["中央"]) == []
+    found = findings(ledger, "slow-spending", as_of=AS_OF, progress_levels=["区级"])
+    assert {dict(f.facets)["quarter"] for f in found} == {"2025Q3", "2025Q4"}
+
+
 def test_overdue_project():
     found = findings(PROJECTS, "overdue-project", as_of=AS_OF)
     assert {(f.links[-1], dict(f.facets)["stage"]) for f in found} == {

@@ -108,6 +108,8 @@ def test_values_are_typed_once_as_the_rules_read_them():
     assert settings["cash_keywords"] == ("现金",) and settings["negative_eco_codes"] == {"50201": "1"}
     assert settings["negative_keywords"] == {"2": ("车",)}
     assert settings["criteria"] == {"split-payment": ("本县办法第三条",)}
+    assert checks.typed_settings({"progress_levels": ["中央", "省", "区级"]})["progress_levels"] == (
+        "中央", "省级", "县级")  # the spellings the fund list reads, as the funds' levels are kept
     assert checks.DEFAULTS["split_limit"] == Decimal(400000) and checks.DEFAULTS["as_of"] is None
 
 
@@ -116,6 +118,7 @@ def test_values_are_typed_once_as_the_rules_read_them():
     {"cash_keywords": "现金"}, {"advance_share": 1.5}, {"idle_bands": ()}, {"as_of": "2024-13-01"},
     {"subsidy_period": "week"}, {"benford_min_records": 0}, {"severity": {"no-such-rule": "low"}},
     {"criteria": {"split-payment": 3}}, {"ledger_errors_from": "urgent"},
+    {"progress_levels": ["中央", "乡级"]},
 ])
 def test_a_value_that_does_not_fit_names_the_setting_and_what_is_expected(given):
     (name, value), = given.items()

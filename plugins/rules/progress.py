@@ -33,11 +33,11 @@ from decimal import Decimal
 from fundtrail import findings, projects
 from fundtrail.flows import ZERO, date_of
 from fundtrail.periods import quarter_ends, quarter_label
-from fundtrail.plugins.settings import DAYS, SHARE, WORDS, Setting
+from fundtrail.plugins.settings import DAYS, LEVELS, SHARE, Setting
 
 SETTINGS = (
     Setting("progress_margin", SHARE, 0.30, "支出进度可落后于序时进度的幅度", high=1),
-    Setting("progress_levels", WORDS, ("中央", "省级", "市级", "县级"), "考核支出进度的资金级次"),
+    Setting("progress_levels", LEVELS, ("中央", "省级", "市级", "县级"), "考核支出进度的资金级次"),
     Setting("overdue_days", DAYS, projects.OVERDUE_DAYS, "项目期满后仍未完工即为逾期的天数"),
     Setting("retention_share", SHARE, projects.RETENTION_SHARE, "质保金占预算的比例", high=1),
 )

@@ -21,7 +21,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import jsonify, redirect, request, url_for
 
-from fundtrail import history, lock, workflow
+from fundtrail import beanerrors, history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
 from fundtrail.fava_ext import (
@@ -134,6 +134,8 @@ class Fundtrail(_Page, FavaExtensionBase):
 
     def after_load_file(self) -> None:
         ledger = self.ledger
+        # beancount's errors in Chinese for Fava's errors page and its count (same files and lines)
+        ledger.load_errors = beanerrors.all_in_chinese(ledger.load_errors)
         try:
             books = Books(ledger.all_entries, ledger.errors, ledger.options,
                           ledger.beancount_file_path)

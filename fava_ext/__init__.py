@@ -174,7 +174,7 @@ class Fundtrail(_Page, FavaExtensionBase):
             return downloads.plain(str(error), 400)
         root = Path(self.ledger.beancount_file_path).parent
         try:
-            with lock.writing(root, f"处置疑点 disposition {finding_id}", wait=30):
+            with lock.writing(root, f"处置疑点 {finding_id}", wait=30):
                 self.ledger.file.insert_entries([entry])
                 history.commit(root, f"处置疑点 disposition {finding_id}: {entry.values[1].value} "
                                      f"{entry.values[2].value}", author=by or None)

@@ -63,7 +63,7 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
     A real import holds the workspace lock (fundtrail.lock) from reading the books to the commit."""
     if dry_run:
         return _run_import(ledger, paths, dry_run, account, batch)
-    with lock.writing(Path(ledger).resolve().parent, "导入 import"):
+    with lock.writing(Path(ledger).resolve().parent, "导入"):
         return _run_import(ledger, paths, dry_run, account, batch)
 
 

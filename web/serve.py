@@ -227,7 +227,7 @@ class Guard:
         if refused:
             return _refuse(refused, environ, start_response, 400)
         try:
-            with lock.writing(self.root, f"网页保存 web save {request.path}", wait=WRITE_WAIT):
+            with lock.writing(self.root, "网页保存", wait=WRITE_WAIT):
                 return self._write(environ, start_response, request)
         except lock.LockBusy as busy:
             return _refuse(str(busy), environ, start_response, 503)

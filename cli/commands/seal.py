@@ -22,7 +22,7 @@ def seal(ledger: str, through: datetime.date):
     day, today = through, datetime.date.today()
     if day > today:
         raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
-    with writing_books(ledger, "封账 seal"):
+    with writing_books(ledger, "封账"):
         _seal(ledger, day, today)
 
 

@@ -124,7 +124,7 @@ def _command(pid: int) -> str:
     except OSError:
         return ""
     for number, arg in enumerate(argv[:-1]):
-        if Path(arg).name in ("fundtrail", "fundtrail.cli") and argv[number + 1] in COMMANDS:
+        if Path(arg).name.partition(".")[0] == "fundtrail" and argv[number + 1] in COMMANDS:
             return f"（fundtrail {COMMANDS[argv[number + 1]]}）"
     return f"（{program}）" if program else ""
 

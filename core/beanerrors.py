@@ -4,7 +4,8 @@ beancount writes its errors in English ("Balance failed for 'Assets:Bank:ICBC-98
 100.00 CNY != accumulated 90.00 CNY (10.00 too little)"). Wherever such an error reaches a person
 (Fava's errors page and its error count, `fundtrail check`, `verify`, `seal`, `import`), it is
 shown in the wording of `chinese(message, entry)`: the same facts (account, amounts, currency,
-date, file, the text beancount could not read), in Chinese.
+date, file, the text beancount could not read), in Chinese; a failed balance also names the day
+it was asserted for (its entry's date), which beancount's text leaves to the line.
 
 - The messages beancount really writes for a county's books (its parser and lexer, booking,
   pad, balance, validation, documents and loader; `_WORDING` below) each have their Chinese form.
@@ -59,11 +60,6 @@ def _token(name: str) -> str:
 
 def _file(path: str) -> str:
     return shown_name(path) if path.startswith("/") else path
-
-
-def _date(entry) -> str:
-    date = getattr(entry, "date", None)
-    return f"{date} " if date else ""
 
 
 def _residual(text: str) -> str:
@@ -121,7 +117,7 @@ def _plugin(lead: str) -> Callable[[re.Match, object], str]:
 
 
 # beancount's message (fully matched, in order) -> its Chinese wording: a format string over the
-# named groups (plus {date}: the entry's date and a space, or nothing), or a function
+# named groups, or a function of the match and the error's entry
 _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(re.compile(p, re.S), w) for p, w in [
     # ops/balance.py
     (r"Balance failed for '(?P<account>[^']*)': expected (?P<expected>.+?) != accumulated "
@@ -130,9 +126,9 @@ _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(r
      "余额断言的币种 {currency} 不是该科目开设时允许的币种"),
     # ops/validation.py
     (r"Invalid reference to unknown account '(?P<account>[^']*)'",
-     "{date}引用了未开设的科目 {account}：请先用 open 指令开设该科目，或检查科目名的拼写"),
+     "引用了未开设的科目 {account}：请先用 open 指令开设该科目，或检查科目名的拼写"),
     (r"Invalid reference to inactive account '(?P<account>[^']*)'",
-     "{date}引用的科目 {account} 此时未处于开设期（尚未开设或已关闭）：请检查分录日期与该科目的 open/close 日期"),
+     "引用的科目 {account} 此时未处于开设期（尚未开设或已关闭）：请检查分录日期与该科目的 open/close 日期"),
     (r"Duplicate open directive for (?P<account>\S+)",
      "科目 {account} 重复开设：已有一条 open 指令，请删去多余的一条"),
     (r"Duplicate close directive for (?P<account>\S+)",
@@ -140,20 +136,20 @@ _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(r
     (r"Internal error: closing date for (?P<account>\S+) appears before opening date",
      "科目 {account} 的关闭日期早于开设日期"),
     (r"Unopened account (?P<account>\S+) is being closed",
-     "{date}关闭了未开设的科目 {account}：请检查科目名的拼写"),
+     "关闭了未开设的科目 {account}：请检查科目名的拼写"),
     (r"Duplicate balance assertion with different amounts",
-     "{date}同一科目、同一日期有两条金额不同的余额断言：请保留正确的一条"),
+     "同一科目、同一日期有两条金额不同的余额断言：请保留正确的一条"),
     (r"Duplicate commodity directives for '(?P<currency>[^']*)'",
      "币种 {currency} 重复定义（commodity 指令）"),
     (r"Invalid currency (?P<currency>\S+) for account '(?P<account>[^']*)'",
-     "{date}科目 {account} 不允许币种 {currency}（该科目开设时限定了币种）"),
+     "科目 {account} 不允许币种 {currency}（该科目开设时限定了币种）"),
     (r"Invalid relative path for entry", "凭证（document）的文件路径无效：应为绝对路径"),
     (r"Invalid data types: (?P<detail>.*)", "分录的数据类型有误（原文：{detail}）"),
     (r"Transaction does not balance: (?P<residual>.*)",
-     lambda m, e: f"{_date(e)}交易借贷不平衡：各分录行合计差额为 {_residual(m['residual'])}，请核对各行金额"),
+     lambda m, e: f"交易借贷不平衡：各分录行合计差额为 {_residual(m['residual'])}，请核对各行金额"),
     # ops/pad.py
     (r"Unused Pad entry",
-     "{date}补差指令（pad）未被使用：其后没有需要补差的余额断言，请删去或检查该科目的余额断言"),
+     "补差指令（pad）未被使用：其后没有需要补差的余额断言，请删去或检查该科目的余额断言"),
     (r"Attempt to pad an entry with cost for balance: (?P<balance>.*)",
      "不能对按成本计价的持仓补差：{balance}"),
     # ops/documents.py
@@ -169,18 +165,18 @@ _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(r
      lambda m, e: f"凭证文件名中的日期无效：{_file(m['path'])}（原文：{m['detail']}）"),
     # parser/booking_full.py, booking_method.py, booking.py
     (r"You may not have more than one auto-posting per currency",
-     "{date}同一币种只能有一行不写金额（由系统补足）的分录行，本交易有多行"),
-    (r"Failed to categorize posting (?P<number>\d+)", "{date}第 {number} 行分录无法确定币种"),
+     "同一币种只能有一行不写金额（由系统补足）的分录行，本交易有多行"),
+    (r"Failed to categorize posting (?P<number>\d+)", "第 {number} 行分录无法确定币种"),
     (r"Could not resolve (?P<part>\w+) currency",
-     lambda m, e: f"{_date(e)}无法确定{_PARTS.get(m['part'], m['part'])}的币种：请在金额后写明币种（如 CNY）"),
+     lambda m, e: f"无法确定{_PARTS.get(m['part'], m['part'])}的币种：请在金额后写明币种（如 CNY）"),
     (r'No position matches "(?P<posting>.*)" against balance (?P<balance>.*)', _no_match),
     (r"Too many missing numbers for currency group '(?P<currency>[^']*)'",
-     "{date}币种 {currency} 的分录行缺少的金额过多，无法推算：每个币种最多一行不写金额"),
+     "币种 {currency} 的分录行缺少的金额过多，无法推算：每个币种最多一行不写金额"),
     (r"Cannot infer per-unit cost only from total", "无法仅由总成本推算单位成本"),
     (r"Cannot infer price for postings with units held at cost", "无法为按成本计价的分录行推算价格"),
-    (r'Amount is zero: "(?P<amount>[^"]*)"', "{date}分录行的金额为零：{amount}"),
-    (r'Cost is negative: "(?P<cost>[^"]*)"', "{date}分录行的成本为负数：{cost}"),
-    (r"Self-reduction is not allowed", "{date}同一交易中不能既增加又冲减同一持仓"),
+    (r'Amount is zero: "(?P<amount>[^"]*)"', "分录行的金额为零：{amount}"),
+    (r'Cost is negative: "(?P<cost>[^"]*)"', "分录行的成本为负数：{cost}"),
+    (r"Self-reduction is not allowed", "同一交易中不能既增加又冲减同一持仓"),
     (r'Not enough lots to reduce "(?P<posting>[^"]*)": (?P<lots>.*)',
      "可冲减的持仓不足：要冲减 {posting}，现有 {lots}"),
     (r'Ambiguous matches for "(?P<posting>[^"]*)": (?P<lots>.*)',
@@ -188,7 +184,7 @@ _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(r
     (r"AVERAGE method is not supported", "不支持平均成本（AVERAGE）记账方法"),
     (r"Cannot merge positions in multiple currencies: (?P<detail>.*)", "不能合并多个币种的持仓：{detail}"),
     (r"Explicit cost reductions aren't supported yet: (?P<detail>.*)", "不支持按指定成本冲减持仓：{detail}"),
-    (r"Transaction has incomplete elements", "{date}交易不完整：有无法推算的金额或币种"),
+    (r"Transaction has incomplete elements", "交易不完整：有无法推算的金额或币种"),
     (r"Reducing position results in inventory with positive and negative lots: (?P<detail>.*)",
      "冲减后该科目的持仓同时有正有负：{detail}"),
     (r"Cost syntax not supported; cost spec ignored", "不支持这种成本写法，已忽略该成本"),
@@ -209,18 +205,18 @@ _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(r
     (r"Option '(?P<key>[^']*)' may not be set", "选项 {key} 不能在账簿中设置"),
     (r"Error for option '(?P<key>[^']*)': (?P<value>.*)", "选项 {key} 的值有误（原文：{value}）"),
     (r"Invalid booking method: (?P<method>.*)", "无效的记账方法：{method}"),
-    (r"Negative prices are not allowed: (?P<price>.+?) \(see .*\)", "{date}价格不能为负数：{price}"),
-    (r"Total price on a posting without units: (?P<price>.*?)\.?", "{date}没有金额的分录行不能写总价：{price}"),
+    (r"Negative prices are not allowed: (?P<price>.+?) \(see .*\)", "价格不能为负数：{price}"),
+    (r"Total price on a posting without units: (?P<price>.*?)\.?", "没有金额的分录行不能写总价：{price}"),
     (r"Cost and price currencies must match: (?P<a>.*) != (?P<b>.*)",
-     "{date}成本与价格的币种应一致：{a} 与 {b}"),
+     "成本与价格的币种应一致：{a} 与 {b}"),
     (r"Too many strings on transaction description: (?P<strings>.*)",
-     "{date}交易首行带双引号的文字过多：最多两段（付款人、摘要），实际为 {strings}"),
+     "交易首行带双引号的文字过多：最多两段（付款人、摘要），实际为 {strings}"),
     (r"Tags or links not allowed after first Posting: TagsLinks\(tags=(?P<tags>\{[^}]*\}|set\(\)), "
      r"links=(?P<links>\{[^}]*\}|set\(\))\)", _tags_late),
     (r"Tags or links not allowed after first Posting: (?P<detail>.*)",
      "标签或链接须写在交易的首行，不能写在分录行之后：{detail}"),
-    (r"Duplicate metadata field on entry: (?P<key>.*)", "{date}指令的元数据字段重复：{key}"),
-    (r"Duplicate posting metadata field: (?P<key>.*)", "{date}分录行的元数据字段重复：{key}"),
+    (r"Duplicate metadata field on entry: (?P<key>.*)", "指令的元数据字段重复：{key}"),
+    (r"Duplicate posting metadata field: (?P<key>.*)", "分录行的元数据字段重复：{key}"),
     (r"Duplicate cost: '(?P<cost>[^']*)'\.", "成本重复：{cost}"),
     (r"Duplicate date: '(?P<date_>[^']*)'\.", "成本中的日期重复：{date_}"),
     (r"Duplicate label: '(?P<label>[^']*)'\.", "成本中的标签重复：{label}"),
@@ -248,7 +244,7 @@ def chinese(message: str, entry=None) -> str:
         if m:
             if callable(wording):
                 return wording(m, entry)
-            return wording.format(date=_date(entry), **m.groupdict(""))
+            return wording.format(**m.groupdict(""))
     if not text or _CJK.search(text):
         return message
     return UNKNOWN + text

@@ -53,9 +53,11 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'no
        "style-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
-# Spans never masked: entry hashes (hex digests), Fava's change stamp, and the evidence links
-# fundtrail writes (voucher numbers, bank serials)
+# Spans never masked: entry hashes (hex digests), the \uXXXX escapes of a JSON answer (the hex
+# digits of "在 2025-03-01" escaped, "\u5728 2025-03-01", are no number), Fava's change stamp,
+# and the evidence links fundtrail writes (voucher numbers, bank serials)
 _KEEP = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,64}(?![0-9A-Za-z])"
+                   r"|\\u[0-9a-fA-F]{4}"
                    r"|\"mtime\": ?\"?\d+|id=\"ledger-mtime\">\d+"
                    rf"|(?<![0-9A-Za-z-])(?:{LINK.pattern})(?![0-9A-Za-z])")
 _MASKED_TYPES = ("text/", "application/json", "application/javascript")

@@ -27,6 +27,7 @@ import copy
 import re
 from collections.abc import Callable, Iterable
 
+from fundtrail.findings import Finding
 from fundtrail.workspace import shown_name
 
 UNKNOWN = "账簿错误（beancount 原文）："
@@ -191,7 +192,7 @@ _WORDING: list[tuple[re.Pattern, str | Callable[[re.Match, object], str]]] = [(r
     # parser/lexer.l and grammar.y/grammar.py
     (r"Invalid token: '(?P<text>.*)'",
      "无法识别的写法“{text}”：请检查该行（科目名每段以大写字母开头，文字须加英文双引号，元数据须缩进写在指令之下）"),
-    (r"(?P<kind>\w*Error): (?P<why>[^\n]*)", _lexer_value),
+    (r"(?P<kind>ValueError|InvalidOperation|OverflowError): (?P<why>[^\n]*)", _lexer_value),
     (r"syntax error, unexpected (?P<unexpected>[^,]+?)(?:, expecting (?P<expecting>.+))?", _syntax),
     (r"Unbalanced pushed tag: '(?P<tag>[^']*)'", "pushtag #{tag} 没有对应的 poptag"),
     (r"Unbalanced metadata key '(?P<key>[^']*)'; leftover metadata '(?P<values>.*)'",
@@ -253,8 +254,6 @@ def chinese(message: str, entry=None) -> str:
 def in_chinese(error):
     """`error` with its message in Chinese: a copy of the same type, source and entry; the error
     itself when its message needs no change (a finding, fundtrail's own errors)."""
-    from fundtrail.findings import Finding
-
     message = getattr(error, "message", None)
     if not isinstance(message, str) or isinstance(error, Finding):
         return error

@@ -146,3 +146,13 @@ def test_check_verify_and_seal_print_them_in_chinese(planted):
     first = sealed.output.split("第一个 first: ", 1)[1]
     assert "Balance failed" not in first and "Invalid" not in first and first.split(" ", 1)[1].strip() in where, first
 
+
+
+def test_a_county_not_exported_for_its_errors_is_told_them_in_chinese(planted):
+    from fundtrail.books import Books
+    from fundtrail.province.export import ledger_errors
+
+    main, _manual, where = planted
+    lines = ledger_errors(Books.load(str(main)))
+    assert f"transactions/manual.beancount:{where[BALANCE]} {BALANCE}" in lines, lines
+    assert [line for line in lines if english(line)] == []

@@ -57,11 +57,12 @@ def writing(root: Path, what: str, wait: float = WAIT_SECONDS, say=None):
     with _table:
         state = _held.setdefault(str(root), _Held())
     if not state.guard.acquire(blocking=False):
-        holder = f"本程序的另一操作：{state.what}" if state.what else ""
+        held_by = f"本程序的另一操作：{state.what}" if state.what else ""
         if say:
-            say(_waiting(root, what, holder))
+            say(_waiting(root, what, held_by))
+            say = None  # told once
         if not state.guard.acquire(timeout=wait if wait >= 0 else -1):
-            raise _busy(root, what, wait, holder)
+            raise _busy(root, what, wait, held_by)
     try:
         if state.depth == 0:
             state.handle = _acquire(root, what, wait, say)

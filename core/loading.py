@@ -95,7 +95,7 @@ def county_allowed() -> tuple[frozenset[str], frozenset[str], list[LoadRefused]]
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as error:
         return frozenset(), frozenset(), [LoadRefused(
             {"filename": str(path), "lineno": 0},
-            f"插件允许列表文件无法读取, 未采用 the plugin allow-list cannot be read: {error}", None)]
+            f"插件允许列表文件无法读取，未采用：{error}", None)]
     return frozenset(plugins), frozenset(extensions), []
 
 
@@ -168,8 +168,7 @@ def _linked_out(ledger):
     options.update(filename=str(named), include=[], input_hash="")
     return [], [LoadRefused(
         {"filename": str(named), "lineno": 0},
-        f"拒绝读取账簿: {named.name} 是指向其目录以外文件 ({path}) 的符号链接, 未被读取 "
-        "main file refused: a symbolic link out of its folder is not read", None)], options
+        f"拒绝读取账簿：{named.name} 是指向其目录以外文件（{path}）的符号链接，未被读取", None)], options
 
 
 def _load(path: Path, ledger_plugins: bool):
@@ -261,14 +260,14 @@ def _parse(path: Path, root: Path):
             if "**" in search and _linked_folder(fixed):
                 errors.append(LoadRefused(
                     _where(filename, _INCLUDE, pattern),
-                    f'拒绝包含 "{pattern}": 其下的目录含有符号链接, "**" 会沿链接遍历 (可能是整台机器或无限循环), '
-                    '请写出具体的文件 include refused: "**" would follow a linked folder', None))
+                    f'拒绝包含 "{pattern}"：其下的目录含有符号链接，"**" 会沿链接遍历（可能是整台机器或无限循环），'
+                    '请写出具体的文件', None))
                 continue
             matched = glob.glob(search, recursive=True)
             if not matched:
                 errors.append(loader.LoadError(
                     _where(filename, _INCLUDE, pattern),
-                    f'包含的文件不存在 File glob "{pattern}" does not match any files'))
+                    f'包含的文件不存在："{pattern}"'))
                 continue
             for name in matched:
                 full = os.path.normpath(os.path.join(cwd, name))
@@ -278,7 +277,7 @@ def _parse(path: Path, root: Path):
                 if not os.path.isfile(full):
                     errors.append(loader.LoadError(
                         _where(filename, _INCLUDE, pattern),
-                        f'包含的不是账簿文件 include "{pattern}" names {name}, not a file'))
+                        f'包含的不是账簿文件："{pattern}" 指向 {name}，不是文件'))
                     continue
                 stack.append(full)
     if options is None:
@@ -305,8 +304,7 @@ def _written_positions(entries, filename: str) -> list[LoadRefused]:
             meta["lineno"] = 0
         errors.append(LoadRefused(
             {"filename": filename, "lineno": meta["lineno"]},
-            "拒绝元数据 filename / lineno: 分录的文件和行号由解析器记录, 账簿中写的已忽略 "
-            "metadata filename / lineno refused: an entry's place is the parser's", entry))
+            "拒绝元数据 filename / lineno：分录的文件和行号由解析器记录，账簿中写的已忽略", entry))
     return errors
 
 
@@ -321,8 +319,7 @@ def _confine_documents(options, path: Path, root: Path) -> list[LoadRefused]:
             continue
         errors.append(LoadRefused(
             _where(path, r'^\s*option\s+"documents"\s+"{}"', folder),
-            f'拒绝工作区以外的凭证目录 "{folder}": 只能是 {root.name}/ 目录内的目录, 未被读取 '
-            "documents folder outside the workspace refused, not read", None))
+            f'拒绝工作区以外的凭证目录 "{folder}"：只能是 {root.name}/ 目录内的目录，未被读取', None))
     options["documents"] = kept
     return errors
 
@@ -347,8 +344,7 @@ def _linked_folder(folder: str) -> bool:
 def _outside(filename, pattern: str, root: Path) -> LoadRefused:
     return LoadRefused(
         _where(filename, _INCLUDE, pattern),
-        f'拒绝包含工作区以外的文件 "{pattern}": 只能包含 {root.name}/ 目录内的账簿文件, '
-        "该文件未被读取 include refused: only files inside the workspace are read", None)
+        f'拒绝包含工作区以外的文件 "{pattern}"：只能包含 {root.name}/ 目录内的账簿文件，该文件未被读取', None)
 
 
 _INCLUDE = r'^\s*include\s+"{}"'
@@ -383,11 +379,9 @@ def _refused_options(options, others, path: Path) -> list[LoadRefused]:
     errors = []
     for name in refused:
         if name == "insert_pythonpath":
-            message = ('拒绝选项 insert_pythonpath: 账簿目录中的代码不会被运行, 插件只能是已安装的模块 '
-                       "option insert_pythonpath refused: no code from the ledger folder is run")
+            message = "拒绝选项 insert_pythonpath：账簿目录中的代码不会被运行，插件只能是已安装的模块"
         else:
-            message = ('拒绝选项 plugin_processing_mode "raw": 补差与余额断言检查不能关闭 '
-                       'option plugin_processing_mode "raw" refused: pad and balance checks stay on')
+            message = '拒绝选项 plugin_processing_mode "raw"：补差与余额断言检查不能关闭'
         errors.append(LoadRefused(_in_files(files, _OPTION, name), message, None))
     return errors
 
@@ -395,20 +389,17 @@ def _refused_options(options, others, path: Path) -> list[LoadRefused]:
 def _refused_plugin(path: Path, name: str) -> LoadRefused:
     return LoadRefused(
         _where(path, _PLUGIN, name),
-        f'拒绝运行插件 "{name}": 不在允许列表中, 未被加载 (允许 beancount.plugins.*、beancount.ops.*、'
-        f"fundtrail.plugins.* 及县级设置 {settings_path()} 中列出的模块) "
-        "plugin refused: not on the allow-list, not imported", None)
+        f'拒绝运行插件 "{name}"：不在允许列表中，未被加载（允许 beancount.plugins.*、beancount.ops.*、'
+        f"fundtrail.plugins.* 及县级设置 {settings_path()} 中列出的模块）", None)
 
 
 def _refused_config(path: Path, name: str) -> LoadRefused:
     return LoadRefused(
         _where(path, _PLUGIN, name),
-        f'拒绝运行插件 "{name}": 其配置是 Python 代码而不是字面值 (只能写数字、文字、列表、字典), 未被运行 '
-        "plugin refused: its configuration is Python code, not a literal", None)
+        f'拒绝运行插件 "{name}"：其配置是 Python 代码而不是字面值（只能写数字、文字、列表、字典），未被运行', None)
 
 
 def _unimportable(path: Path, name: str):
     return loader.LoadError(
         _where(path, _PLUGIN, name),
-        f'插件 "{name}" 无法从已安装的模块导入, 未被运行 (账簿目录中的同名文件不会被使用) '
-        "plugin not importable from the installed packages, not run", None)
+        f'插件 "{name}" 无法从已安装的模块导入，未被运行（账簿目录中的同名文件不会被使用）', None)

@@ -17,7 +17,7 @@ from pathlib import Path
 from beancount.core import data
 from beancount.ops.balance import BalanceError
 
-from fundtrail import seals
+from fundtrail import beanerrors, seals
 from fundtrail.findings import Finding
 
 DOCUMENTS = "documents/"
@@ -64,10 +64,17 @@ def check_expected(entries, expected) -> Check:
 def check_balances(entries, errors) -> Check:
     others = [e for e in errors if not isinstance(e, (Finding, seals.SealError))]
     assertions = sum(1 for e in entries if isinstance(e, data.Balance))
-    return Check("余额断言", assertions, [f"{_where(e)} {e.message.strip()}" for e in others
+    return Check("余额断言", assertions, [f"{_where(e)} {_chinese(e)}" for e in others
                                                   if isinstance(e, BalanceError)]
-                 + [f"{_where(e)} 账簿错误：{e.message.strip()}" for e in others
+                 + [f"{_where(e)} {_chinese(e, '账簿错误：')}" for e in others
                     if not isinstance(e, BalanceError)])
+
+
+def _chinese(error, lead: str = "") -> str:
+    """beancount's message in Chinese (fundtrail.beanerrors), after `lead` unless the wording
+    has its own (a message it does not know)."""
+    text = beanerrors.chinese(error.message, getattr(error, "entry", None)).strip()
+    return text if text.startswith(beanerrors.UNKNOWN) else lead + text
 
 
 def check_documents(entries, root: Path) -> Check:

@@ -7,7 +7,11 @@
 //     below shows after the link, and the link's tooltip);
 //   - names the custom directives of the journal in Chinese (项目公示, 项目验收, 疑点处置 …)
 //     and the project, place or asset behind the code they carry;
-//   - writes the month names of Fava's chart axes as 1月 … 12月.
+//   - writes the month names of Fava's chart axes as 1月 … 12月;
+//   - words in Chinese what Fava's own frontend writes in English when a request is refused or
+//     fails (the entry popup's "Loading 上下文 failed with error: HTTP 403"): the reason the
+//     server gives (fundtrail's refusals answer Fava's API calls with a Chinese `error`), else
+//     what the status means; and its "Loading entry context..." lines.
 // Everything is set as text or as an attribute, never as markup.
 
 const MONTHS = [
@@ -25,6 +29,18 @@ a[data-ft-name]::after { content: " " attr(data-ft-name); color: var(--text-colo
 .droptarget a[data-ft-name]:last-of-type::after { content: " " attr(data-ft-name); color: inherit;
   font-weight: normal; }
 `;
+
+// Fava's frontend: `<h2>Loading {title} failed with error:</h2><pre>HTTP 403 - reason</pre>`
+const FAILED = /^Loading (.*) failed with error:$/;
+const HTTP = /^HTTP (\d+)(?: - ([\s\S]*))?$/;
+const STATUS = {
+  401: "请先登录", 403: "当前角色无权查看此内容", 404: "未找到该内容",
+  500: "服务器出错，请稍后再试或联系管理员", 503: "服务暂时不可用，请稍后再试",
+};
+const LOADING = new Map([
+  ["Loading entry context...", "正在加载分录上下文……"],
+  ["Loading entry slice...", "正在加载分录源文本……"],
+]);
 
 let labels = null;
 let scheduled = false;
@@ -79,12 +95,32 @@ function nameMonths(root) {
   }
 }
 
+function nameFailures(root) {
+  for (const heading of root.querySelectorAll("h2:not([data-ft-done])")) {
+    const failed = FAILED.exec(heading.textContent.trim());
+    if (!failed) continue;
+    heading.dataset.ftDone = "1";
+    heading.textContent = `${failed[1]}未能加载：`;
+    const detail = heading.nextElementSibling;
+    const http = detail && detail.tagName === "PRE" ? HTTP.exec(detail.textContent.trim()) : null;
+    if (http) detail.textContent = http[2] || STATUS[http[1]] || `请求未成功（HTTP ${http[1]}）`;
+  }
+  for (const line of root.querySelectorAll("p:not([data-ft-done])")) {
+    const shown = LOADING.get(line.textContent.trim());
+    if (shown) {
+      line.dataset.ftDone = "1";
+      line.textContent = shown;
+    }
+  }
+}
+
 function annotate() {
   scheduled = false;
   if (!labels) return;
   nameAccounts(document);
   nameCustoms(document);
   nameMonths(document);
+  nameFailures(document);
 }
 
 function schedule() {

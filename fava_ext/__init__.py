@@ -21,7 +21,7 @@ from fava.ext import FavaExtensionBase, extension_endpoint
 from fava.util.date import parse_date
 from flask import jsonify, redirect, request, url_for
 
-from fundtrail import history, lock, workflow
+from fundtrail import beanerrors, history, lock, workflow
 from fundtrail.books import Books
 from fundtrail.fava_ext import assets as asset_pages
 from fundtrail.fava_ext import (
@@ -132,6 +132,8 @@ class Fundtrail(_Page, FavaExtensionBase):
 
     def after_load_file(self) -> None:
         ledger = self.ledger
+        # beancount's errors in Chinese for Fava's errors page and its count (same files and lines)
+        ledger.load_errors = beanerrors.all_in_chinese(ledger.load_errors)
         try:
             books = Books(ledger.all_entries, ledger.errors, ledger.options,
                           ledger.beancount_file_path)
@@ -170,7 +172,7 @@ class Fundtrail(_Page, FavaExtensionBase):
             return downloads.plain(str(error), 400)
         root = Path(self.ledger.beancount_file_path).parent
         try:
-            with lock.writing(root, f"处置疑点 disposition {finding_id}", wait=30):
+            with lock.writing(root, f"处置疑点 {finding_id}", wait=30):
                 self.ledger.file.insert_entries([entry])
                 history.commit(root, f"处置疑点 disposition {finding_id}: {entry.values[1].value} "
                                      f"{entry.values[2].value}", author=by or None)

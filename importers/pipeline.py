@@ -26,7 +26,7 @@ from pathlib import Path
 
 from beancount.core import data
 
-from fundtrail import gcpause, history, loading, lock, sheets
+from fundtrail import beanerrors, gcpause, history, loading, lock, sheets
 from fundtrail.findings import Finding
 from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
 from fundtrail.importers.base import Extraction, filed_date, sourced
@@ -63,7 +63,7 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
     A real import holds the workspace lock (fundtrail.lock) from reading the books to the commit."""
     if dry_run:
         return _run_import(ledger, paths, dry_run, account, batch)
-    with lock.writing(Path(ledger).resolve().parent, "导入 import"):
+    with lock.writing(Path(ledger).resolve().parent, "导入"):
         return _run_import(ledger, paths, dry_run, account, batch)
 
 
@@ -137,7 +137,8 @@ def _describe(error, root: Path) -> str:
     with contextlib.suppress(ValueError):
         name = Path(name).resolve().relative_to(root.resolve()).as_posix()
     line = source.get("lineno") or ""  # 0: made by the import (a closing balance), no line of its own
-    return f"{name}:{line}: {error.message}" if line else f"{name}: {error.message}"
+    message = beanerrors.chinese(error.message, getattr(error, "entry", None))
+    return f"{name}:{line}: {message}" if line else f"{name}: {message}"
 
 
 class _Body:

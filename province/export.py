@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from fundtrail import beanerrors
 from fundtrail.atomicwrite import umask
 from fundtrail.books import DIMENSIONS, Books
 from fundtrail.findings import is_ledger_error
@@ -201,7 +202,8 @@ def ledger_errors(books: Books) -> list[str]:
     'file:line message' (five at most)."""
     errors = [e for e in books.errors if is_ledger_error(e)]
     return [f"{_relative((e.source or {}).get('filename', ''), Path(books.filename).resolve().parent)}"
-            f":{(e.source or {}).get('lineno', '')} {str(e.message).splitlines()[0]}"
+            f":{(e.source or {}).get('lineno', '')} "
+            f"{beanerrors.chinese(str(e.message), getattr(e, 'entry', None)).splitlines()[0]}"
             for e in errors[:5]] + ([f"... 共 {len(errors)} 个错误 {len(errors)} errors"]
                                     if len(errors) > 5 else [])
 

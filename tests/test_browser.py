@@ -327,3 +327,78 @@ def test_markup_from_a_statement_or_a_note_stays_text(chromium, served):
         assert "<img src=/logout?payee>" in text and "<div id=ft-overlay" in text, name
     assert "<img src=/logout?note>" in shown["journal"]
     assert not [url for url in asked if "logout" in url or "evil.example" in url], asked
+
+
+def test_an_outside_auditor_reads_why_the_entry_popup_shows_no_source_in_chinese(chromium, served_to_auditor,
+                                                                                tmp_path):
+    """The entry popup of the journal fetches the entry's source, which the auditor may not
+    read: the refusal shows as its Chinese reason, not Fava's English "HTTP 403"."""
+    from playwright import sync_api
+    base, _ledger = served_to_auditor
+    shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(base + "/login")
+        page.fill("input[name=name]", "王审计")
+        page.fill("input[name=password]", "shenji-2025")
+        page.click("button[type=submit]")
+        page.wait_for_selector("aside")
+        page.click("aside >> text=日记账")
+        page.click("li.transaction .datecell a >> nth=0")
+        page.wait_for_selector("h2[data-ft-done]")
+        popup = page.locator("h2[data-ft-done]").locator("xpath=..").inner_text()
+        page.screenshot(path=str(shots / "auditor-entry-popup.png"))
+        browser.close()
+    assert "未能加载：" in popup and "当前角色（审计）不能查看账簿源文件；分录的内容可在日记账中查看" in popup, popup
+    assert "HTTP" not in popup and "failed with error" not in popup and "Loading" not in popup, popup
+    assert not errors, errors
+
+
+def test_favas_errors_page_shows_beancounts_errors_in_chinese(chromium, demo, tmp_path):
+    """A county's books with a balance that does not hold and a posting to an account never
+    opened (which breaks the next balance too): Fava's errors page lists the three in Chinese
+    (account, amounts, date), each linking to its file and line, and the sidebar counts them."""
+    from chinese_only import english
+    from playwright import sync_api
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    manual = root / "transactions" / "manual.beancount"
+    start = len(manual.read_text("utf-8").splitlines())
+    with manual.open("a", encoding="utf-8") as file:
+        file.write('\n2025-03-01 balance Assets:Bank:ICBC-9876 100.00 CNY\n'
+                   '\n2025-03-03 * "某公司" "误记科目"\n  Assets:Bank:ICBC-9876  -10.00 CNY\n'
+                   '  Expenses:Nope:X  10.00 CNY\n')
+    shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    with _fundtrail_serve(root / "main.beancount") as base, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page.goto(base + "/")
+        page.click("aside a[href$='/errors/']")
+        page.wait_for_selector("article table tbody tr")
+        rows = page.locator("article table tbody tr").all_inner_texts()
+        links = page.locator("article table tbody tr a").evaluate_all("links => links.map(a => a.href)")
+        badge = page.inner_text("aside a[href$='/errors/']")
+        page.screenshot(path=str(shots / "errors-page.png"))
+        browser.close()
+    shown = sorted(tuple(row.split("\t")[1:]) for row in rows)
+    last = next(n for n, line in enumerate(manual.read_text("utf-8").splitlines(), 1)
+                if line.startswith("2026-01-01 balance Assets:Bank:ICBC-9876"))
+    assert shown == sorted([
+        (str(start + 2), "余额断言不符：科目 Assets:Bank:ICBC-9876 在 2025-03-01"
+                         "（当日交易之前）应为 100.00 CNY，账面累计为 286000.00 CNY，账面多 285900.00 CNY；"
+                         "请核对该日以前的分录与银行对账单或余额表"),
+        (str(last), "余额断言不符：科目 Assets:Bank:ICBC-9876 在 2026-01-01"
+                    "（当日交易之前）应为 286000.00 CNY，账面累计为 285990.00 CNY，账面少 10.00 CNY；"
+                    "请核对该日以前的分录与银行对账单或余额表"),
+        (str(start + 4), "引用了未开设的科目 Expenses:Nope:X：请先用 open 指令开设该科目，或检查科目名的拼写"),
+    ]), rows
+    assert [r for r in rows if english(r)] == []
+    assert badge.split() == ["错误", "3"], badge  # the sidebar counts what the page lists
+    sources = [urllib.parse.parse_qs(urllib.parse.urlsplit(link).query) for link in links if "line=" in link]
+    assert sorted((q["file_path"][0], q["line"][0]) for q in sources) == sorted(
+        (str(manual), str(n)) for n in (start + 2, start + 4, last)), links  # each row opens its file at its line

@@ -7,11 +7,14 @@ import datetime
 import multiprocessing
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 from beancount import loader
 from beancount.core import data
+from chinese_only import english
 from click.testing import CliRunner
 
 from fundtrail import history, lock
@@ -78,7 +81,7 @@ def held_elsewhere(root, seconds: float):
         f"    print('held', flush=True); time.sleep({seconds})")], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        yield
+        yield holder
     finally:
         holder.wait(10)
 
@@ -91,17 +94,66 @@ def test_an_import_waits_for_another_writer_and_says_so(tmp_path):
         started = time.monotonic()
         result = CliRunner().invoke(main, ["import", str(ledger), str(tmp_path / "a.csv")])
         assert result.exit_code == 0, result.output
-        assert "另一操作写入" in result.output and "is waiting" in result.output
+        assert "工作区“ws”的账簿正在被另一操作写入（进程 " in result.output and "导入等待中" in result.output
         assert time.monotonic() - started > 0.5  # it waited for the holder, not interleaved
     assert rows_by_account(ledger) == {"Assets:Bank:ICBC-7777": ROWS}
 
 
-def test_a_writer_that_waits_too_long_is_refused(tmp_path):
+def test_a_writer_that_waits_too_long_is_refused_in_chinese(tmp_path):
+    root = tmp_path / "县账簿"
+    root.mkdir()
+    with held_elsewhere(root, 3) as holder, pytest.raises(lock.LockBusy) as busy, \
+            lock.writing(root, "导入", wait=0.3):
+        raise AssertionError("the lock was held by another process")
+    assert str(busy.value) == (
+        f"工作区“县账簿”的账簿正在被另一操作写入（进程 {holder.pid}（{Path(sys.executable).name[:15]}）），已等待 0.3 秒仍未结束，"
+        "导入未执行，账簿未作改动。请待该操作结束后重试；如确认没有操作在进行，请先结束该进程再重试。")
+    assert english(str(busy.value)) == [] and str(tmp_path) not in str(busy.value)
+
+
+def test_a_thread_refused_names_what_this_process_is_writing(tmp_path):
     root = tmp_path / "ws"
     root.mkdir()
-    busy = pytest.raises(lock.LockBusy, match="another command is writing")
-    with held_elsewhere(root, 3), busy, lock.writing(root, "import", wait=0.3):
-        raise AssertionError("the lock was held by another process")
+    held, release = threading.Event(), threading.Event()
+
+    def seal():
+        with lock.writing(root, "封账"):
+            held.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=seal)
+    writer.start()
+    told = []
+    try:
+        assert held.wait(10)
+        with pytest.raises(lock.LockBusy) as busy, lock.writing(root, "处置疑点 F-0000000001", wait=0.2,
+                                                                say=told.append):
+            raise AssertionError("the lock was held by another thread")
+    finally:
+        release.set()
+        writer.join(10)
+    assert told == ["工作区“ws”的账簿正在被另一操作写入（本程序的另一操作：封账），处置疑点 F-0000000001等待中……"]
+    assert str(busy.value).startswith("工作区“ws”的账簿正在被另一操作写入（本程序的另一操作：封账），已等待 0.2 秒")
+    with lock.writing(root, "导入", wait=0.2):  # released: the next writer goes ahead
+        pass
+
+
+def test_a_fundtrail_command_holding_the_lock_is_named_by_its_command(tmp_path):
+    root = tmp_path / "ws"
+    root.mkdir()
+    script = tmp_path / "bin" / "fundtrail"  # what /proc/PID/cmdline shows of `fundtrail seal …`
+    script.parent.mkdir()
+    script.write_text(f"#!{sys.executable}\nimport sys, time\nfrom fundtrail import lock\n"
+                      "with lock.writing(sys.argv[2], 'seal'):\n"
+                      "    print('held', flush=True); time.sleep(3)\n", "utf-8")
+    script.chmod(0o755)
+    holder = subprocess.Popen([str(script), "seal", str(root)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert lock.holder(root) == f"进程 {holder.pid}（fundtrail 封账）"
+    finally:
+        holder.wait(10)
+    assert lock.holder(root) == ""  # released
 
 
 def test_an_import_killed_before_its_commit_is_committed_by_the_rerun(tmp_path):

@@ -194,3 +194,25 @@ def test_favas_pages_fetch_their_data_masked_while_public_1_is_open(site, worksp
     auditor, _ = login(site, "李审计", "shenji-456")
     outside = auditor.get(api, headers={"Referer": page + "&public="}).get_data(as_text=True)
     assert not [n for n in numbers if n in rows_joined(outside)]
+
+
+def test_a_refused_source_read_says_why_in_chinese_as_favas_pages_read_it(site, workspace):
+    """The entry popup reads the entry's source through Fava's API: refused to the masked view
+    and to a role without the source, with a Chinese `error` (the JSON Fava's frontend shows),
+    never a bare 403; the editor page's refusal is the same text."""
+    from chinese_only import english
+
+    accountant, _ = login(site, "张会计", "kuaiji-123")
+    auditor, _ = login(site, "李审计", "shenji-456")
+    bfile = slug(accountant)
+    masked = accountant.get(f"/{bfile}/api/source_slice?entry_hash=x&public=1")
+    assert masked.status_code == 403 and masked.get_json() == {
+        "error": "脱敏视图不显示账簿源文件（其中有未脱敏的个人信息）；分录的内容可在日记账中查看"}
+    refused = auditor.get(f"/{bfile}/api/source_slice?entry_hash=x")
+    assert refused.status_code == 403 and refused.get_json() == {
+        "error": "当前角色（审计）不能查看账簿源文件；分录的内容可在日记账中查看"}
+    page = auditor.get(f"/{bfile}/editor/")
+    assert page.status_code == 403 and page.get_data(as_text=True) == refused.get_json()["error"]
+    written = accountant.put(f"/{bfile}/api/source_slice?public=1", json={}, headers={"Origin": "http://localhost"})
+    assert written.status_code == 403 and written.get_json() == {"error": "脱敏视图只读，不能修改账簿"}
+    assert english(masked.get_json()["error"] + refused.get_json()["error"]) == []

@@ -194,6 +194,6 @@ def test_a_missing_row_is_caught_by_the_balance_assertion(books, tmp_path):
     before = snapshot(books.parent)
     result = CliRunner().invoke(main, ["import", str(books), str(october)])
     assert result.exit_code != 0
-    assert "导入后账簿无法通过校验" in result.output and "Balance failed" in result.output
+    assert "导入后账簿无法通过校验" in result.output and "余额断言不符" in result.output
     assert "Assets:Bank:ICBC-2345" in result.output
     assert snapshot(books.parent) == before

@@ -76,7 +76,7 @@ def test_a_balance_that_does_not_hold(books, tmp_path, monkeypatch):
     october = statement(tmp_path / "icbc-10.csv", [  # 1,000.00 more than September closed at: a row missing
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,398,940.42"'])
     messages = both_paths(monkeypatch, books, [october])
-    assert len(messages) == 1 and messages[0].startswith("Balance failed for 'Assets:Bank:ICBC-2345'")
+    assert len(messages) == 1 and messages[0].startswith("余额断言不符：科目 Assets:Bank:ICBC-2345 ")
 
 
 def test_an_assertion_of_the_books_that_no_longer_holds(books, tmp_path, monkeypatch):
@@ -86,15 +86,15 @@ def test_an_assertion_of_the_books_that_no_longer_holds(books, tmp_path, monkeyp
         '2024-09-29,29000001,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"1.00","1,387,941.42"'],
         start="2024-09-29", end="2024-09-29")
     messages = both_paths(monkeypatch, books, [day])
-    assert messages == ["Balance failed for 'Assets:Bank:ICBC-2345': expected 1387940.42 CNY != "
-                        "accumulated 1387941.42 CNY (1.00 too much)"], messages
+    assert messages == ["余额断言不符：科目 Assets:Bank:ICBC-2345 在 2024-10-01（当日交易之前）应为 1387940.42 CNY，"
+                        "账面累计为 1387941.42 CNY，账面多 1.00 CNY；请核对该日以前的分录与银行对账单或余额表"], messages
 
 
 def test_an_account_not_open(tmp_path, monkeypatch):
     """The workspace starts in August: July's rows post to accounts not open yet."""
     ledger = ws.create(tmp_path / "ws", ws.County(start=datetime.date(2024, 8, 1)))
     messages = both_paths(monkeypatch, ledger, [ICBC])
-    assert messages and all("inactive account" in m or "unknown account" in m for m in messages), messages
+    assert messages and all("此时未处于开设期" in m or "引用了未开设的科目" in m for m in messages), messages
 
 
 def test_a_sealed_period_touched(books, tmp_path, monkeypatch):
@@ -278,7 +278,7 @@ def test_a_row_after_the_close_is_refused_on_both_paths(books, tmp_path, monkeyp
     october = statement(tmp_path / "icbc-10.csv", [
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
     assert both_paths(monkeypatch, books, [october]) == [
-        "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]
+        "引用的科目 Assets:Bank:ICBC-2345 此时未处于开设期（尚未开设或已关闭）：请检查分录日期与该科目的 open/close 日期"]
 
 
 @pytest.mark.parametrize("name", ["icbc\n2024-01-01 open Assets:Forged\n.csv", "icbc-\u202e10.csv"])
@@ -322,7 +322,7 @@ def test_a_refusal_names_each_row_and_says_how_many_more(tmp_path, monkeypatch):
     with pytest.raises(Rejected) as caught:
         run_import(ledger, [statement(tmp_path / "icbc-10.csv", rows, start="2024-10-08", end="2024-10-08")])
     named, last = caught.value.details[:-1], caught.value.details[-1]
-    assert len(named) == pipeline.SHOWN and all("inactive account" in line for line in named)
+    assert len(named) == pipeline.SHOWN and all("此时未处于开设期" in line for line in named)
     assert len({line.split(": ", 1)[0] for line in named}) >= pipeline.SHOWN // 2  # at least ten rows
     assert last.startswith("……另有 ") and "more" in last
 
@@ -338,7 +338,7 @@ def test_an_error_the_books_had_does_not_excuse_the_same_error_of_the_import(boo
     october = statement(tmp_path / "icbc-10.csv", [
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
     assert both_paths(monkeypatch, books, [october]) == [
-        "Invalid reference to inactive account 'Assets:Bank:ICBC-2345'"]
+        "引用的科目 Assets:Bank:ICBC-2345 此时未处于开设期（尚未开设或已关闭）：请检查分录日期与该科目的 open/close 日期"]
 
 
 def test_a_currency_the_account_does_not_allow(books, tmp_path, monkeypatch):
@@ -349,8 +349,8 @@ def test_a_currency_the_account_does_not_allow(books, tmp_path, monkeypatch):
                                                             "open Assets:Bank:ICBC-2345 USD"), "utf-8")
     october = statement(tmp_path / "icbc-10.csv", [
         '2024-10-08,08000025,青禾区财政局,4101 0104 0000 001,转账 下达2024年衔接资金,,"10,000.00","1,397,940.42"'])
-    assert both_paths(monkeypatch, books, [october]) == [
-        "Invalid currency 'CNY' for Balance directive: ", "Invalid currency CNY for account 'Assets:Bank:ICBC-2345'"]
+    assert both_paths(monkeypatch, books, [october]) == sorted([
+        "余额断言的币种 CNY 不是该科目开设时允许的币种", "科目 Assets:Bank:ICBC-2345 不允许币种 CNY（该科目开设时限定了币种）"])
 
 
 @pytest.mark.parametrize("text", [b"", b"2024-01-01 open Assets:A", b"line one\nline two\n\n\n",

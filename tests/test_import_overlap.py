@@ -89,7 +89,7 @@ def test_overlapping_chunks_in_any_order_equal_one_import(case):
             try:
                 run_import(pieces, [path])
             except Rejected as error:
-                assert hole and "Balance failed" in str(error), str(error)
+                assert hole and "余额断言不符" in str(error), str(error)
                 queue.append(n)
                 continue
             assert not hole

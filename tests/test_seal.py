@@ -236,8 +236,11 @@ def test_fava_errors_page_names_the_changed_entry_and_the_seal_in_chinese(sealed
                      if 'custom "seal"' in t)
     client = create_app(str(ledger)).test_client()
     slug = client.get("/").headers["Location"].strip("/").split("/")[0]
-    shown = [e for e in client.get(f"/{slug}/api/errors").get_json()["data"]
-             if not e["message"].startswith("Balance failed")]  # beancount's own, of the deletion
+    errors = client.get(f"/{slug}/api/errors").get_json()["data"]
+    balance = [e["message"] for e in errors if e["type"] == "BalanceError"]  # beancount's own, of the deletion
+    assert balance == ["余额断言不符：科目 Assets:Bank:ICBC-2345 在 2024-07-01（当日交易之前）应为 69000.00 CNY，"
+                       "账面累计为 69999.00 CNY，账面多 999.00 CNY；请核对该日以前的分录与银行对账单或余额表"]
+    shown = [e for e in errors if e["type"] != "BalanceError"]
     label = f"封账 {SEALED}（哈希 {hash_[:12]}）："
     assert sorted((e["source"]["filename"].removeprefix(str(root) + "/"), e["source"]["lineno"],
                    e["message"]) for e in shown) == [

@@ -7,9 +7,12 @@ import json
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from chinese_only import english
 
 from fundtrail import history
 from fundtrail.web import users
@@ -319,3 +322,32 @@ def test_a_form_post_too_large_is_refused_as_such_and_a_1_mb_upload_passes(site)
     large = c.post(url, data={"batch": (io.BytesIO(b"x" * (2 << 20)), "a.csv"),
                               "csrf_token": token_of(page)}, content_type="multipart/form-data")
     assert large.status_code == 413 and "CSRF" not in large.get_data(as_text=True)
+
+
+def test_a_web_save_while_another_writer_holds_the_books_is_refused_in_chinese(site, workspace, monkeypatch):
+    from fundtrail.web import serve
+
+    root, _ = workspace
+    monkeypatch.setattr(serve, "WRITE_WAIT", 0.3)
+    c, _ = login(site, "张会计", "kuaiji-123")
+    bfile = slug(c)
+    before = (root / "main.beancount").read_bytes(), len(commits(root))
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from fundtrail import lock\n"
+        "with lock.writing(sys.argv[1], '导入'):\n"
+        "    print('held', flush=True); time.sleep(3)"), str(root)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        note = {"t": "Note", "date": "2024-12-31", "meta": {}, "account": "Assets:Bank:ICBC-2345",
+                "comment": "锁定时的保存"}
+        response = c.put(f"/{bfile}/api/add_entries", json={"entries": [note]},
+                         headers={"Origin": "http://localhost"})
+    finally:
+        holder.wait(10)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert text == (f"工作区“ws”的账簿正在被另一操作写入（进程 {holder.pid}（{Path(sys.executable).name[:15]}）），"
+                    "已等待 0.3 秒仍未结束，网页保存未执行，账簿未作改动。请待该操作结束后重试；"
+                    "如确认没有操作在进行，请先结束该进程再重试。"), text
+    assert english(text) == [] and str(root.parent) not in text
+    assert ((root / "main.beancount").read_bytes(), len(commits(root))) == before

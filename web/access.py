@@ -44,6 +44,7 @@ from werkzeug.wrappers import Request, Response
 from fundtrail.atomicwrite import atomic
 from fundtrail.fava_ext.roles import over_tls
 from fundtrail.web import users as users_file
+from fundtrail.workflow import ROLE_LABELS
 
 COOKIE = "fundtrail_session"
 SESSION_SECONDS = 12 * 3600
@@ -110,7 +111,7 @@ class LoginRequired:
         if user is None:
             return self._refuse(request)(environ, start_response)
         if not allowed(user.role, request.method, request.path):
-            return Response("无权访问：当前角色为 " + user.role, 403)(environ, start_response)
+            return refusal(request, forbidden(user.role, request))(environ, start_response)
         environ.update({"fundtrail.role": user.role, "fundtrail.user": user.name,
                         "REMOTE_USER": user.name})
         return self.app(environ, start_response)
@@ -289,6 +290,23 @@ def protect(flask_app, users_path: Path, secret: bytes | None = None,
     test client goes through the layer too."""
     flask_app.wsgi_app = LoginRequired(flask_app.wsgi_app, users_path, secret, sessions, clock)
     return flask_app
+
+
+def forbidden(role: str, request: Request) -> str:
+    """Why the role may not do what the request asks, in Chinese."""
+    shown = ROLE_LABELS.get(role, role)
+    if request.method in READ_METHODS and SOURCE.match(request.path):
+        return f"当前角色（{shown}）不能查看账簿源文件；分录的内容可在日记账中查看"
+    return f"无权访问：当前角色为{shown}"
+
+
+def refusal(request: Request, message: str, status: int = 403) -> Response:
+    """A refusal as the asker reads it: for Fava's API calls the JSON its pages show the
+    `error` of (a popup shows the Chinese reason, not a bare "HTTP 403"), else plain text."""
+    if "/api/" in request.path:
+        return Response(json.dumps({"error": message}, ensure_ascii=False), status,
+                        content_type="application/json")
+    return Response(message, status, content_type="text/plain; charset=utf-8")
 
 
 def allowed(role: str, method: str, path: str) -> bool:

@@ -19,7 +19,6 @@ the real books, remain).
 from __future__ import annotations
 
 import copy
-import json
 import re
 import threading
 from functools import lru_cache
@@ -42,6 +41,7 @@ from fava.helpers import FavaAPIError
 from fundtrail.masking import PUBLIC, Masker, masked_entries, masker_for
 
 READ_ONLY = "脱敏视图只读，不能修改账簿"
+NO_SOURCE = "脱敏视图不显示账簿源文件（其中有未脱敏的个人信息）；分录的内容可在日记账中查看"
 # Fava's import page and its APIs: the inbox's file names, and each file extracted as it is
 IMPORT = re.compile(r"^/[^/]+/(import|api/(imports|extract|move|upload_import_file))/?$")
 IMPORT_REFUSED = """<!doctype html>
@@ -215,7 +215,7 @@ def install(flask_app) -> MaskedViews:
     from flask import g, request
     from werkzeug.wrappers import Response
 
-    from fundtrail.web.access import READ_METHODS, SOURCE
+    from fundtrail.web.access import READ_METHODS, SOURCE, refusal
 
     views = MaskedViews()
 
@@ -225,12 +225,12 @@ def install(flask_app) -> MaskedViews:
             return None
         if IMPORT.match(request.path) or _inbox_file(ledger, request):
             if "/api/" in request.path:
-                return Response(json.dumps({"error": "无权使用导入页 import page refused for this role"},
-                                           ensure_ascii=False), 403, content_type="application/json")
+                return refusal(request, "无权使用导入页：导入页只对可查看未脱敏信息的内部角色开放")
             return Response(IMPORT_REFUSED, 403, content_type="text/html; charset=utf-8")
         if SOURCE.match(request.path) or (request.method not in READ_METHODS
                                           and "/extension/" not in request.path):
-            return Response(READ_ONLY, 403, content_type="text/plain; charset=utf-8")
+            reading = request.method in READ_METHODS and SOURCE.match(request.path)
+            return refusal(request, NO_SOURCE if reading else READ_ONLY)
         g.ledger = views.of(ledger)
         return None
 

@@ -53,9 +53,11 @@ CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'no
        "style-src 'self' 'unsafe-inline'")
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("X-Frame-Options", "DENY"), ("Referrer-Policy", "same-origin"))
-# Spans never masked: entry hashes (hex digests), Fava's change stamp, and the evidence links
-# fundtrail writes (voucher numbers, bank serials)
+# Spans never masked: entry hashes (hex digests), the \uXXXX escapes of a JSON answer (the hex
+# digits of "在 2025-03-01" escaped, "\u5728 2025-03-01", are no number), Fava's change stamp,
+# and the evidence links fundtrail writes (voucher numbers, bank serials)
 _KEEP = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,64}(?![0-9A-Za-z])"
+                   r"|\\u[0-9a-fA-F]{4}"
                    r"|\"mtime\": ?\"?\d+|id=\"ledger-mtime\">\d+"
                    rf"|(?<![0-9A-Za-z-])(?:{LINK.pattern})(?![0-9A-Za-z])")
 _MASKED_TYPES = ("text/", "application/json", "application/javascript")
@@ -109,8 +111,7 @@ def _fava_load(path: str, *, is_encrypted: bool = False):
                 not loading.preimport(str(entry.values[0].value), root):  # Fava puts the folder on the path
             errors.append(loader.LoadError(
                 {"filename": entry.meta.get("filename", path), "lineno": entry.meta.get("lineno", 0)},
-                f'Fava 扩展 "{entry.values[0].value}" 无法从已安装的模块导入, 未被加载 '
-                "Fava extension not importable from the installed packages, not loaded", None))
+                f'Fava 扩展 "{entry.values[0].value}" 无法从已安装的模块导入，未被加载', None))
             continue
         kept.append(entry)
     return kept, errors, options
@@ -126,22 +127,19 @@ def _refused_by_fava(entry, extensions: frozenset[str], root: Path) -> str | Non
     if type(entry) is data.Document:
         base = os.path.dirname(str(entry.meta.get("filename", root / "x")))
         if not _inside(entry.filename, Path(base) if os.path.isabs(base) else root, root):
-            return (f'拒绝工作区以外的凭证文件 "{entry.filename}": Fava 不提供该文件 '
-                    "document outside the workspace refused")
+            return f'拒绝工作区以外的凭证文件 "{entry.filename}"：Fava 不提供该文件'
         return None
     if type(entry) is not data.Custom or not entry.values:
         return None
     first = str(entry.values[0].value)
     if entry.type == "fava-extension" and first not in extensions:
-        return (f'拒绝加载 Fava 扩展 "{first}": 不在允许列表中, 未被加载 (允许 fundtrail.fava_ext 及县级设置 '
-                f"{_settings()} 中列出的模块) Fava extension refused: not on the allow-list")
+        return (f'拒绝加载 Fava 扩展 "{first}"：不在允许列表中，未被加载（允许 fundtrail.fava_ext 及县级设置 '
+                f"{_settings()} 中列出的模块）")
     if entry.type == "fava-option" and first == "import-dirs" and len(entry.values) > 1 \
             and not _inside(str(entry.values[1].value), root, root):
-        return (f'拒绝 Fava 选项 import-dirs "{entry.values[1].value}": 只能是工作区内的目录 '
-                "Fava option import-dirs outside the workspace refused")
+        return f'拒绝 Fava 选项 import-dirs "{entry.values[1].value}"：只能是工作区内的目录'
     if entry.type == "fava-option" and first == "import-config":
-        return ('拒绝 Fava 选项 import-config: 不运行账簿目录中的 Python 文件, 请用 fundtrail import 导入 '
-                "Fava option import-config refused: no Python file from the ledger folder is run")
+        return "拒绝 Fava 选项 import-config：不运行账簿目录中的 Python 文件，请用 fundtrail import 导入"
     return None
 
 
@@ -231,7 +229,7 @@ class Guard:
         if refused:
             return _refuse(refused, environ, start_response, 400)
         try:
-            with lock.writing(self.root, f"网页保存 web save {request.path}", wait=WRITE_WAIT):
+            with lock.writing(self.root, "网页保存", wait=WRITE_WAIT):
                 return self._write(environ, start_response, request)
         except lock.LockBusy as busy:
             return _refuse(str(busy), environ, start_response, 503)

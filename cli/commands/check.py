@@ -16,7 +16,7 @@ import sys
 
 import click
 
-from fundtrail import catalogue
+from fundtrail import beanerrors, catalogue
 from fundtrail.cli.commands.common import LEDGER, load_books, printable
 from fundtrail.findings import (
     SEVERITIES,
@@ -51,8 +51,8 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
     ledger_errors = [e for e in load_errors if is_ledger_error(e)]  # the load ran the checks
     if not checks.in_ledger(options):  # it did not: their own errors are this run's
         ledger_errors += review_errors
-    for error in ledger_errors:  # like bean-check: file:line first
-        sys.stderr.write(printer.format_error(error))
+    for error in ledger_errors:  # like bean-check: file:line first, beancount's errors in Chinese
+        sys.stderr.write(printer.format_error(beanerrors.in_chinese(error)))
     if stats:
         _print_stats(found, as_json)
     elif as_json:

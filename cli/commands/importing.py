@@ -27,7 +27,7 @@ def import_command(ledger: str, paths: tuple[Path, ...], dry_run: bool, account:
     if missing:
         raise click.ClickException(f"找不到要导入的文件 no such file or directory: {', '.join(missing)}")
     try:
-        with writing_books(ledger, "导入 import", dry_run):
+        with writing_books(ledger, "导入", dry_run):
             summary = run_import(Path(ledger), paths, dry_run=dry_run, account=account)
     except (BadInput, Rejected, LayoutError) as error:
         raise click.ClickException(f"{error}\n未写入任何内容 nothing was written.") from None

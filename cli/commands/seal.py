@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from fundtrail import history, seals
+from fundtrail import beanerrors, history, seals
 from fundtrail.cli.commands.common import LEDGER, Day, load_books, writing_books
 from fundtrail.findings import is_ledger_error
 
@@ -22,7 +22,7 @@ def seal(ledger: str, through: datetime.date):
     day, today = through, datetime.date.today()
     if day > today:
         raise click.ClickException(f"不能封存未来的日期 cannot seal a future day: {day}")
-    with writing_books(ledger, "封账 seal"):
+    with writing_books(ledger, "封账"):
         _seal(ledger, day, today)
 
 
@@ -35,7 +35,7 @@ def _seal(ledger: str, day: datetime.date, today: datetime.date) -> None:
         raise click.ClickException(
             f"账簿有 {len(broken)} 个错误, 不能封账 the ledger has {len(broken)} errors; fix them "
             f"before sealing. 第一个 first: {first.source.get('filename')}:"
-            f"{first.source.get('lineno')} {first.message}")
+            f"{first.source.get('lineno')} {beanerrors.chinese(first.message, getattr(first, 'entry', None))}")
     root = Path(ledger).resolve().parent
     if PLUGIN not in {name for name, _config in options.get("plugin", ())} or \
             root / seals.SEALS_FILE not in {Path(p).resolve() for p in options["include"]}:

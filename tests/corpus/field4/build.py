@@ -388,7 +388,7 @@ def psbc_xlsx():
     ws.append(["合计", None, None, float(debit), float(credit), None])
     skipped = [ws.max_row]
     save_xlsx(wb, FILES / name)
-    stmt_manifest(name, "statement", t, rows, opening, "4588", date(2024, 10, 1), skipped,
+    stmt_manifest(name, "statement", t, rows, opening, "6788", date(2024, 10, 1), skipped,
                   "a second 邮储 export (corporate online banking xlsx, unlike the CSV sample): merged title "
                   "and metadata rows, 交易日期 as date cells, 交易时间 as text, 借方金额/贷方金额/账户余额, "
                   "two same-second 代发 rows, a 合计 row; the account number is given")
@@ -774,7 +774,7 @@ def main() -> None:
                   voucher_xml_nested, voucher_xml_pinyin, voucher_xlsx,
                   roster_township_xlsx, roster_names_only_csv, roster_two_sheets, roster_yingfa_csv, roster_typo):
         build()
-    doc = {"workspace": {"init": ["--county", "青禾区", "--admdiv", "370405", "--phone", "0632-12317"]},
+    doc = {"workspace": {"init": ["--county", "青禾区", "--admdiv", "370405", "--phone", "0632-12317", "--demo"]},
            "files": MANIFEST}
     (HERE / "manifest.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

@@ -164,7 +164,7 @@ def check_import(name: str, spec: dict, ws: Path, rc: int, output: str, r: Resul
         return
     if rc != 0:
         r.outcome = "refused (should import)"
-        r.problems.append("exit code %d: %s" % (rc, first_error(output)))
+        r.problems.append(f"exit code {rc}: {first_error(output)}")
         return
     entries, _errors = load(ws)
     from beancount.core import data
@@ -229,8 +229,8 @@ def check_import(name: str, spec: dict, ws: Path, rc: int, output: str, r: Resul
         lo, hi = date.fromisoformat(spec["closing_balance_earliest"]), date.fromisoformat(spec["closing_balance_date"])
         bals = [e for e in entries if isinstance(e, data.Balance) and e.account == acct]
         if not any(b.amount.number == Decimal(spec["closing_balance"]) and lo <= b.date <= hi for b in bals):
-            r.problems.append("no closing balance assertion %s on %s..%s (found: %s)" % (
-                spec["closing_balance"], lo, hi, [(str(b.date), str(b.amount.number)) for b in bals]))
+            found = [(str(b.date), str(b.amount.number)) for b in bals]
+            r.problems.append(f"no closing balance assertion {spec['closing_balance']} on {lo}..{hi} (found: {found})")
         op = sum((p.units.number for e in openings for p in e.postings if p.account == acct), Decimal(0))
         if op != Decimal(spec["opening_balance"]):
             r.problems.append(f"opening entry {op}, expected {spec['opening_balance']}")
@@ -259,7 +259,7 @@ def check_refusal(name: str, spec: dict, ws: Path, before, rc: int, output: str,
         unclear.append("message does not name the file")
     if not CJK.search(first_error(output) or output):
         unclear.append("no Chinese message")
-    if spec.get("row") and not re.search(r"第\s*%d\s*行" % spec["row"], output):
+    if spec.get("row") and not re.search(rf"第\s*{spec['row']}\s*行", output):
         unclear.append(f"message does not name row {spec['row']}")
     for w in spec.get("message_words", []):
         if w not in output:

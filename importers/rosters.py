@@ -1,7 +1,12 @@
 """一卡通 subsidy rosters (发放明细): one transaction per household paid, out of the 一卡通
 clearing account, linked `^YKT-<batch>-<seq>` and `^<batch>`; the posting names the household
 (beneficiary, id_no, card, village, item) so the beneficiary checks can trace it. Rows whose
-发放状态 is not 成功 are reported as skipped: a failed payment is not spent money."""
+发放状态 is not 成功 are reported as skipped: a failed payment is not spent money.
+
+A workbook is read sheet by sheet (a township's workbook may hold a sheet per town): every sheet
+whose header is a roster's is read (its rows' metadata name the sheet); any other sheet (empty,
+notes, another kind of table) is named in the import's report as not read, never dropped
+silently. A sheet with most of a roster's columns but not all stops the import like a file."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import datetime
 from pathlib import Path
 
 from fundtrail import accounts as acc
-from fundtrail.importers import cells, columns
+from fundtrail.importers import cells, columns, sniff
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
 from fundtrail.importers.context import ImportContext
@@ -36,19 +41,58 @@ class RosterImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(head_table(path), columns.spec_for(ROSTER, "roster", self.workspace))
+        spec = columns.spec_for(ROSTER, "roster", self.workspace)
+        return max(header_score(head_table(path, sheet=sheet), spec) for sheet in self.sheets(path))
+
+    @staticmethod
+    def sheets(path: Path) -> list[str | None]:
+        """The sheets to look at: a workbook's every sheet, a CSV's one table (None)."""
+        if path.suffix.lower() in sniff.EXCEL:
+            return sniff.sheet_names(path) or [None]
+        return [None]
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
-        table = read_table(path)
         spec = columns.spec_for(ROSTER, "roster", self.workspace)
-        index, col, _ = find_columns(path, table, spec)
         ex = Extraction(path, self, self.kind, CLEARING)
-        ex.columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
-                                     {i: spec[f].label for f, i in col.items()}, "roster",
-                                     self.workspace, spec, table.rows[index][0])
+        sheets = self.sheets(path)
+        tables, ignored = [], []
+        for sheet in sheets:
+            table = read_table(path, sheet=sheet)
+            if len(sheets) > 1 and header_score(table, spec) == 0:
+                ignored.append(sheet)  # not a roster: named below, not read
+                continue
+            tables.append((sheet, table))
+        if not tables:  # no sheet is a roster's: the first one's missing columns say why
+            tables.append((sheets[0], read_table(path, sheet=sheets[0])))
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
         seen, unknown = {}, set()
+        for sheet, table in tables:
+            named = sheet if len(sheets) > 1 else None
+            try:
+                self._read_sheet(path, ctx, ex, spec, table, named, seen, unknown)
+            except BadInput as error:  # the row is the sheet's: say which sheet
+                if named:
+                    error.zh, error.en = f"工作表「{named}」: {error.zh}", f"sheet {named}: {error.en}"
+                    error.args = (str(error),)
+                raise
+        if ignored:
+            ex.warnings.append("工作表未读取(表头不是一卡通发放明细): " + "、".join(f"「{s}」" for s in ignored)
+                               + " / sheets not read (no roster header): " + ", ".join(ignored))
+        if unknown:
+            ex.warnings.append(unresolved_villages(unknown))
+        return ex
+
+    def _read_sheet(self, path: Path, ctx: ImportContext, ex: Extraction, spec, table, sheet: str | None,
+                    seen: dict, unknown: set) -> None:
+        """Read one table (a CSV, or one sheet of a workbook, named in every row's metadata and
+        in skipped rows' reasons when the workbook has more than one)."""
+        where = f"工作表「{sheet}」" if sheet else ""
+        index, col, _ = find_columns(path, table, spec)
+        sheet_columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
+                                        {i: spec[f].label for f, i in col.items()}, "roster",
+                                        self.workspace, spec, table.rows[index][0])
+        ex.columns = ex.columns or sheet_columns
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
                 continue
@@ -56,13 +100,13 @@ class RosterImporter(FundtrailImporter):
             def get(key, row=row):
                 return row[col[key]] if col[key] < len(row) else None
             if is_totals(row):
-                ex.skipped.append((number, "合计行 totals row"))
+                ex.skipped.append((number, f"{where}合计行 totals row"))
                 continue
             status = cells.text(get("status"))
             if not status:
                 raise BadInput(path, "发放状态为空", "empty 发放状态 (status)", number)
             if not status.startswith((OK, *self.to_pay)):
-                ex.skipped.append((number, f"发放失败，未支出 failed payment: {status}"))
+                ex.skipped.append((number, f"{where}发放失败，未支出 failed payment: {status}"))
                 continue
             try:
                 seq = int(cells.text(get("seq")))
@@ -75,10 +119,11 @@ class RosterImporter(FundtrailImporter):
                 raise BadInput(path, "发放金额为空", "empty amount", number)
             batch = cells.text(get("batch"))
             if (batch, seq) in seen:
-                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见第{seen[batch, seq]}行)",
-                               f"batch {batch} number {seq} repeated (also row {seen[batch, seq]})",
+                also = seen[batch, seq]
+                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见{also[0]}第{also[1]}行)",
+                               f"batch {batch} number {seq} repeated (also {also[0]}row {also[1]})",
                                number)
-            seen[batch, seq] = number
+            seen[batch, seq] = (where, number)
             village_name, item_name = cells.text(get("village")), cells.text(get("item"))
             village = village_of(ctx, village_name, cells.text(get("town")) if "town" in col else "",
                                  cells.text(get("village_code")) if "village_code" in col else "")
@@ -93,9 +138,7 @@ class RosterImporter(FundtrailImporter):
             meta = {**result.meta, "village": village, "beneficiary": name,
                     "id_no": cells.text(get("id_no")), "card": cells.text(get("card")),
                     "item": item_name}
-            ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), row=number), day,
+            where_meta = {"row": number, **({"sheet": sheet} if sheet else {})}
+            ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), **where_meta), day,
                                   result.payee, result.narration, {link, batch} | result.links,
                                   [posting(result.account, amount, meta), posting(CLEARING, -amount)]))
-        if unknown:
-            ex.warnings.append(unresolved_villages(unknown))
-        return ex

@@ -1,0 +1,67 @@
+"""一卡通 rosters as townships write them (importers.rosters): a workbook with a sheet per town is
+read sheet by sheet, a sheet that is no roster is named as not read; 序号, 批次号 and 发放状态 are
+optional; a roster without ID numbers is refused, naming the column."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from fundtrail.importers.context import ImportContext
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.rosters import RosterImporter
+
+HEADER = ["序号", "姓名", "身份证号", "一卡通账号", "行政村", "补贴项目", "发放金额(元)", "发放日期", "批次号", "发放状态"]
+ROWS = {
+    "涧东镇": [[1, "韩秀英", "370405196503124529", "6231561888016470011", "涧东新村", "到户产业奖补", 1000,
+                "2024-09-10", "JD-02", "成功"],
+               [2, "刘桂兰", "370405195801204629", "6231561888016470045", "涧东北村", "到户产业奖补", 500,
+                "2024-09-10", "JD-02", "成功"]],
+    "张山镇": [[1, "胡玉山", "370405196208084579", "6231561888016470078", "张山南村", "到户产业奖补", 1500,
+                "2024-09-12", "ZS-02", "成功"]],
+}
+
+
+def _book(tmp_path, sheets, name="roster.xlsx"):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def _read(tmp_path, path):
+    return RosterImporter(tmp_path).read(path, ImportContext(tmp_path, [], batch="T"))
+
+
+def test_every_roster_sheet_of_a_workbook_is_read(tmp_path):
+    path = _book(tmp_path, {t: [[f"{t}发放明细"], HEADER, *rows, ["合计"]] for t, rows in ROWS.items()})
+    ex = _read(tmp_path, path)
+    got = sorted((e.meta["sheet"], int(e.meta["row"]), e.postings[0].units.number) for e in ex.entries)
+    assert got == [("张山镇", 3, Decimal("1500.00")), ("涧东镇", 3, Decimal("1000.00")),
+                   ("涧东镇", 4, Decimal("500.00"))]
+    assert sorted(reason for _, reason in ex.skipped) == ["工作表「张山镇」合计行 totals row",
+                                                          "工作表「涧东镇」合计行 totals row"]
+    assert not any("未读取" in w for w in ex.warnings)
+
+
+def test_a_sheet_that_is_no_roster_is_named_not_dropped(tmp_path):
+    path = _book(tmp_path, {"涧东镇": [HEADER, *ROWS["涧东镇"]], "说明": [["本表由镇财政所填报"]], "空表": []})
+    ex = _read(tmp_path, path)
+    assert len(ex.entries) == 2
+    assert any("工作表未读取" in w and "「说明」" in w and "「空表」" in w for w in ex.warnings)
+
+
+def test_an_error_on_a_later_sheet_names_the_sheet(tmp_path):
+    bad = [list(r) for r in ROWS["张山镇"]]
+    bad[0][6] = "1,5OO.00"
+    path = _book(tmp_path, {"涧东镇": [HEADER, *ROWS["涧东镇"]], "张山镇": [HEADER, *bad]})
+    with pytest.raises(BadInput) as caught:
+        _read(tmp_path, path)
+    assert "工作表「张山镇」" in caught.value.zh and caught.value.row == 2

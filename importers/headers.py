@@ -112,20 +112,25 @@ TOWN = field("town", "text", "乡镇", "乡镇(街道)")
 VILLAGE = field("village", "text", "行政村", "村")
 ID_NO = field("id_no", "code", "身份证号", "身份证号码")
 
+# 序号, 批次号 and 发放状态 are optional (fundtrail.importers.rosters derives the batch and the row's
+# key as the distribution rosters do; no status: paid). The ID number stays required: the
+# beneficiary checks key on it.
 ROSTER = Spec("一卡通发放明细", (
     field("seq", "count", "序号"),
-    field("name", "text", "姓名", "户主姓名", "收款人"),
-    ID_NO,
-    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "卡号"),
-    TOWN,
-    VILLAGE,
+    field("name", "text", "姓名", "户主姓名", "收款人", "收款人姓名", "领取人姓名"),
+    field("id_no", "code", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "户主身份证号",
+          "户主身份证号码", label="身份证号"),
+    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "卡号", "一卡通卡号", "银行卡号"),
+    field("town", "text", "乡镇", "乡镇(街道)", "所在乡镇", "所属乡镇"),
+    field("village", "text", "行政村", "村", "所在村", "所属村", "村组", "所属村组", "所在村组"),
     field("village_code", "code", "村代码", "行政村代码", "行政区划代码", "区划代码"),
-    field("item", "text", "补贴项目", "补贴名称", "项目名称"),
-    field("amount", "amount", "发放金额(元)", "发放金额", "补贴金额"),
-    field("date", "date", "发放日期", "日期"),
-    field("batch", "code", "批次号", "批次"),
-    field("status", "text", "发放状态", "状态"),
-), ("seq", "name", "id_no", "card", "village", "item", "amount", "date", "batch", "status"))
+    field("item", "text", "补贴项目", "补贴名称", "项目名称", "补贴项目名称"),
+    field("amount", "amount", "发放金额(元)", "发放金额", "补贴金额", "实发金额", "实发金额(元)", "金额(元)", "金额",
+          label="发放金额(元)"),
+    field("date", "date", "发放日期", "日期", "发放时间"),
+    field("batch", "code", "批次号", "批次", "发放批次"),
+    field("status", "text", "发放状态", "状态", "发放结果"),
+), ("name", "id_no", "card", "village", "item", "amount", "date"))
 
 FUND_LIST = Spec("指标文件清单", (
     field("doc_no", "code", "指标文号", "文号"),

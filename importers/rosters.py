@@ -11,15 +11,19 @@ silently. A sheet with most of a roster's columns but not all stops the import l
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from pathlib import Path
 
 from fundtrail import accounts as acc
+from fundtrail.idno import id_no
 from fundtrail.importers import cells, columns, sniff
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
+from fundtrail.importers.collective import PAID, UNPAID
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import ROSTER
+from fundtrail.importers.headers import ROSTER, Spec
 from fundtrail.importers.registers import unresolved_villages, village_of
 from fundtrail.importers.tables import (
     find_columns,
@@ -32,6 +36,7 @@ from fundtrail.importers.tables import (
 
 CLEARING = f"{acc.CLEARING}:YKT"
 OK = "成功"
+_GROUP = re.compile(r"(?:[一二三四五六七八九十]+|\d+)组$")  # 张山南村二组: the village and its group
 
 
 class RosterImporter(FundtrailImporter):
@@ -42,7 +47,16 @@ class RosterImporter(FundtrailImporter):
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
         spec = columns.spec_for(ROSTER, "roster", self.workspace)
-        return max(header_score(head_table(path, sheet=sheet), spec) for sheet in self.sheets(path))
+        # a table with most of a roster's columns is one only when it pays a subsidy item to named
+        # people (a payment request list also has a payee, an account, an amount and a date)
+        core = Spec(spec.kind, spec.fields, ("name", "item", "amount"))
+        best = 0
+        for sheet in self.sheets(path):
+            head = head_table(path, sheet=sheet)
+            value = header_score(head, spec)
+            if value == 100 or (value and header_score(head, core) == 100):
+                best = max(best, value)
+        return best
 
     @staticmethod
     def sheets(path: Path) -> list[str | None]:
@@ -88,7 +102,15 @@ class RosterImporter(FundtrailImporter):
         """Read one table (a CSV, or one sheet of a workbook, named in every row's metadata and
         in skipped rows' reasons when the workbook has more than one)."""
         where = f"工作表「{sheet}」" if sheet else ""
-        index, col, _ = find_columns(path, table, spec)
+        index, col, _ = find_columns(path, table, Spec(spec.kind, spec.fields,
+                                                       tuple(f for f in spec.required if f != "id_no")))
+        if "id_no" not in col:
+            raise BadInput(path, f"表头缺少列: {spec['id_no'].label}。一卡通补贴发放到户，受益对象核查(是否在册、"
+                           "重复领取、公职人员亲属等)按身份证号比对，没有身份证号的名单无法核查，未导入；"
+                           "请向发放单位索取含身份证号的发放清册(或在 columns.toml 的 [roster] 中映射身份证号列)",
+                           f"header lacks the {spec['id_no'].label} (ID number) column: the beneficiary checks "
+                           "key on it, so a roster without ID numbers cannot be checked and is not imported",
+                           table.rows[index][0])
         sheet_columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
                                         {i: spec[f].label for f, i in col.items()}, "roster",
                                         self.workspace, spec, table.rows[index][0])
@@ -102,14 +124,15 @@ class RosterImporter(FundtrailImporter):
             if is_totals(row):
                 ex.skipped.append((number, f"{where}合计行 totals row"))
                 continue
-            status = cells.text(get("status"))
+            status = cells.text(get("status")) if "status" in col else OK  # no status column: paid
             if not status:
                 raise BadInput(path, "发放状态为空", "empty 发放状态 (status)", number)
-            if not status.startswith((OK, *self.to_pay)):
+            if not status.startswith(self.to_pay or ("\0",)) and (
+                    not status.startswith(PAID) or any(w in status for w in UNPAID)):
                 ex.skipped.append((number, f"{where}发放失败，未支出 failed payment: {status}"))
                 continue
             try:
-                seq = int(cells.text(get("seq")))
+                seq = int(cells.text(get("seq"))) if "seq" in col else None
                 amount = cells.amount(get("amount"))
                 day = cells.when(get("date"))[0].date()
             except (ValueError, cells.CellError) as error:
@@ -117,26 +140,38 @@ class RosterImporter(FundtrailImporter):
                 raise BadInput(path, zh, en or zh, number) from None
             if amount is None:
                 raise BadInput(path, "发放金额为空", "empty amount", number)
-            batch = cells.text(get("batch"))
-            if (batch, seq) in seen:
-                also = seen[batch, seq]
-                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见{also[0]}第{also[1]}行)",
-                               f"batch {batch} number {seq} repeated (also {also[0]}row {also[1]})",
+            name, person = cells.text(get("name")), id_no(get("id_no"))
+            if not person:
+                raise BadInput(path, "身份证号为空", "empty ID number", number)
+            # no 批次号: the batch is the pay day's; no 序号: the row is known by what it pays
+            batch = cells.text(get("batch")) if "batch" in col else ""
+            batch = batch or f"FF{day:%Y%m%d}"
+            key = f"{seq:03d}" if seq is not None else "R" + hashlib.sha256("\x1f".join(
+                (cells.text(get("item")), person, cells.text(get("card")), str(amount), str(day))).encode()
+            ).hexdigest()[:5].upper()
+            if (batch, key) in seen:
+                also = seen[batch, key]
+                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见{also[0]}第{also[1]}行)" if seq is not None
+                               else f"与{also[0]}第{also[1]}行重复(同一补贴项目、身份证号、卡号、金额和日期)",
+                               f"batch {batch} number {key} repeated (also {also[0]}row {also[1]})",
                                number)
-            seen[batch, seq] = (where, number)
+            seen[batch, key] = (where, number)
             village_name, item_name = cells.text(get("village")), cells.text(get("item"))
-            village = village_of(ctx, village_name, cells.text(get("town")) if "town" in col else "",
-                                 cells.text(get("village_code")) if "village_code" in col else "")
+            town = cells.text(get("town")) if "town" in col else ""
+            code = cells.text(get("village_code")) if "village_code" in col else ""
+            village = village_of(ctx, village_name, town, code)
+            if village == village_name and _GROUP.search(village_name):  # 村组: the village's group
+                village_name = _GROUP.sub("", village_name)
+                village = village_of(ctx, village_name, town, code)
             if village == village_name and village:
                 unknown.add(village_name)
-            name = cells.text(get("name"))
             item = Item("roster", day, "out", CLEARING, name, cells.text(get("card")),
                         purpose=item_name, item=item_name,
-                        narration=f"{item_name} {batch} 第{seq}号")
+                        narration=f"{item_name} {batch}" + (f" 第{seq}号" if seq is not None else ""))
             result = ctx.classifier.classify(item, (path, number))
-            link = f"YKT-{batch}-{seq:03d}"
+            link = f"YKT-{batch}-{key}"
             meta = {**result.meta, "village": village, "beneficiary": name,
-                    "id_no": cells.text(get("id_no")), "card": cells.text(get("card")),
+                    "id_no": person, "card": cells.text(get("card")),
                     "item": item_name}
             where_meta = {"row": number, **({"sheet": sheet} if sheet else {})}
             ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), **where_meta), day,

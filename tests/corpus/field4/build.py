@@ -672,12 +672,14 @@ def roster_names_only_csv():
                       f"{amt:.2f}", day.strftime("%Y%m%d")])
         entries.append(roster_entry(len(lines), day, amt, person, with_id=False))
     write_csv(FILES / name, lines, ",", "gbk")
-    roster_manifest(name, entries, [],
+    # The judgment, settled: the 一卡通 checks key on the ID number, so a roster without one is
+    # refused with a message naming the missing 身份证号 column (not taken in by name and card).
+    refuse_manifest(name, "roster", 1,
                     "a village-level 一卡通 payment list (CSV, GBK): names and bank cards only, no ID numbers, "
                     "no 序号, no batch, no status column (all paid), 村组 '张山南村一组', dates 20240920. "
-                    "Expected: the five payments taken in by name and card (a judgment: a clear refusal "
-                    "naming the missing 身份证号 column would also be defensible; see README)",
-                    extra={"judgment": True})
+                    "Expected: refused, naming the missing 身份证号 column (the beneficiary checks key on it; "
+                    "a judgment, see README)", words=("身份证号",))
+    MANIFEST[name].update({"judgment": True, "entries_if_taken": entries})
 
 
 def roster_two_sheets():

@@ -40,7 +40,7 @@ from pathlib import Path
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import Spec
+from fundtrail.importers.headers import Spec, label_key
 
 FILE = "columns.toml"
 IGNORE = "ignore"
@@ -252,7 +252,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
         read = set(used.values())
         if "datetime" in spec and spec["datetime"].label in read:  # one cell gives the date and time
             read |= {spec[f].label for f in ("date", "time") if f in spec}
-        known |= {cells.bare_label(n) for f in spec.fields if f.label in read for n in f.names}
+        known |= {label_key(n) for f in spec.fields if f.label in read for n in f.names}
     sample = list(data_rows[:_SAMPLE])
     out = Columns()
     width = max([len(header)] + [len(r) for r in sample])
@@ -266,7 +266,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
             continue  # an empty column
         name = label or f"第{i + 1}列(无表头)"
         folded = cells.fold(name)
-        bare = cells.bare_label(folded)
+        bare = label_key(folded)
         if own.get(folded) == IGNORE or folded in known or bare in known:
             out.ignored.append(name)
             continue

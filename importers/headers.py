@@ -16,16 +16,30 @@ file: its fields and the ones a file must have.
 - `INCOME_RECORDS`, `DISTRIBUTIONS`: the collective layer's asset income records and
   distribution rosters (`fundtrail.importers.collective`).
 - `TOTALS`: the words a totals row starts with.
+- `label_key`: a header cell as every importer matches it: folded (full-width forms as ASCII,
+  no spaces), its bracketed glosses dropped (借方发生额（支取） and 借方发生额 are one header,
+  补贴金额（元） and 补贴金额 too). The label as written still gives a column's unit (万元).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
+from fundtrail.importers import cells
 from fundtrail.workspace import REGISTER_HEADERS, REGISTER_TITLES
 
 TYPES = ("text", "code", "date", "time", "datetime", "amount", "count", "flag")
 TOTALS = ("合计", "总计", "本页合计", "本期合计", "累计")
+# a gloss in brackets, after folding (full-width （）［］ are ASCII then): (支取), (元), [借], 【收入】
+_GLOSS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
+def label_key(label) -> str:
+    """A header label as matched: folded, without its bracketed glosses (借方发生额（支取） ->
+    借方发生额, 发放金额(元) -> 发放金额); a label that is all gloss stays as folded."""
+    folded = cells.fold(label)
+    return _GLOSS.sub("", folded) or folded
 
 
 @dataclass(frozen=True)

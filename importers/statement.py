@@ -39,6 +39,7 @@ from fundtrail.importers.layout import Layout, head_text
 from fundtrail.importers.tables import (
     HEAD_ROWS,
     Table,
+    column_of,
     head_table,
     is_blank,
     is_carried_label,
@@ -135,8 +136,14 @@ class StatementImporter(FundtrailImporter):
         if best is None:  # an empty file: no row to compare
             return 0, labels, []
         index, names, missing = best
-        wanted = {cells.fold(label) for label in labels}
-        extra = [name for name in names if name not in wanted and "/" not in name]
+        used = {column_of(names, label) for label in labels}
+        extra, seen = [], set()
+        for name, column in names.items():  # each column once, as written (its key comes after)
+            if "/" in name or column in seen:
+                continue
+            seen.add(column)
+            if column not in used:
+                extra.append(name)
         return len(labels) - len(missing), missing, extra
 
     # -- parsing -------------------------------------------------------------------------------
@@ -156,13 +163,15 @@ class StatementImporter(FundtrailImporter):
             best = table.best_header(labels, layout.header_rows)
             if best and len(best[2]) < len(labels):
                 row = table.rows[best[0]][0]
-                raise BadInput(path, f"表头缺少列: {'、'.join(best[2])} (版式 {layout.name})",
-                               f"header lacks column(s) {', '.join(best[2])} (layout {layout.key})",
+                raise BadInput(path, f"表头缺少列: {'、'.join(best[2])} (版式 {layout.name})；如该文件不是此版式，"
+                               f"可运行 fundtrail layout suggest {Path(path).name} 生成版式",
+                               f"header lacks column(s) {', '.join(best[2])} (layout {layout.key}); if the file "
+                               f"is of another layout, run `fundtrail layout suggest {Path(path).name}`",
                                row)
             raise BadInput(path, f"找不到表头 (应含: {'、'.join(labels)})",
                            f"no header row found (expected: {', '.join(labels)})")
         index, names = found
-        col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
+        col = {key: column_of(names, label) for key, label in layout.columns.items()}
         info = self._head(table.rows[:index])
         width = max(col.values()) + 1
         rows, skipped, read, serials, below, totalled = [], [], 0, {}, [], False

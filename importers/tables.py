@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import TOTALS, Spec
+from fundtrail.importers.headers import TOTALS, Spec, label_key
 
 
 @dataclass
@@ -31,14 +31,19 @@ class Table:
     def header(self, labels, rows: int = 1, search: int = 30):
         """(index into rows, {folded label: column}) of the first row holding every label;
         None if no row holds them all. Two-row headers join `upper/lower` labels."""
-        wanted = {cells.fold(label) for label in labels}
         for index in range(min(search, len(self.rows))):
             names = self.names(index, rows)
-            if wanted <= names.keys():
+            if all(column_of(names, label) is not None for label in labels):
                 return index, names
         return None
 
-    def names(self, index: int, rows: int = 1) -> dict[str, int]:
+    def names(self, index: int, rows: int = 1, keyed: bool = True) -> dict[str, int]:
+        """{folded label: column} of a header row, then (`keyed`) each label's `label_key` (its
+        glosses dropped) where that names one column only and no label is written so."""
+        names = self._names(index, rows)
+        return _keyed(names) if keyed else names
+
+    def _names(self, index: int, rows: int = 1) -> dict[str, int]:
         top = self.rows[index][1]
         if rows == 1:
             return {cells.fold(c): i for i, c in enumerate(top) if cells.text(c)}
@@ -57,14 +62,32 @@ class Table:
 
     def best_header(self, labels, rows: int = 1, search: int = 30):
         """The row sharing most labels with `labels`: (index, names, missing labels)."""
-        wanted = [cells.fold(label) for label in labels]
         best = None
         for index in range(min(search, len(self.rows))):
             names = self.names(index, rows)
-            missing = [w for w in wanted if w not in names]
+            missing = [cells.fold(w) for w in labels if column_of(names, w) is None]
             if best is None or len(missing) < len(best[2]):
                 best = (index, names, missing)
         return best
+
+
+def _keyed(names: dict[str, int]) -> dict[str, int]:
+    keyed: dict[str, set[int]] = {}
+    for name, column in names.items():
+        key = label_key(name)
+        if key != name and key not in names:
+            keyed.setdefault(key, set()).add(column)
+    names.update({key: columns.pop() for key, columns in keyed.items() if len(columns) == 1})
+    return names
+
+
+def column_of(names: dict[str, int], label: str) -> int | None:
+    """The column of `label` (a layout's or a specification's name) among a header's `names`
+    (Table.names): as written, else by its `label_key` (发放金额(元) finds 发放金额)."""
+    folded = cells.fold(label)
+    if folded in names:
+        return names[folded]
+    return names.get(label_key(folded))
 
 
 @lru_cache(maxsize=64)
@@ -187,12 +210,12 @@ def find_columns(path, table: Table, spec: Spec,
         labels = {}
         for i, cell in enumerate(table.rows[index][1]):
             if cells.text(cell):
-                labels.setdefault(cells.bare_label(cells.text(cell)), (i, cells.text(cell)))
+                labels.setdefault(label_key(cells.text(cell)), (i, cells.text(cell)))
                 labels.setdefault(cells.fold(cell), (i, cells.text(cell)))
         found = {}
         for field in spec.fields:
             hit = next((labels[a] for a in map(cells.fold, field.names) if a in labels), None) or next(
-                (labels[cells.bare_label(a)] for a in field.names if cells.bare_label(a) in labels), None)
+                (labels[label_key(a)] for a in field.names if label_key(a) in labels), None)
             if hit:
                 found[field.id] = hit
         missing = [n for n in required if n not in found]
@@ -216,9 +239,9 @@ def header_score(table: Table, spec: Spec, search: int = 30) -> int:
     """100 when a row holds every required field of `spec`, 1-99 for most of them, else 0."""
     required = spec.required
     for index in range(min(search, len(table.rows))):
-        labels = {cells.bare_label(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
+        labels = {label_key(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
         labels |= {cells.fold(c) for c in table.rows[index][1] if cells.text(c)}
-        have = sum(1 for n in required if any(cells.bare_label(a) in labels or cells.fold(a) in labels
+        have = sum(1 for n in required if any(label_key(a) in labels or cells.fold(a) in labels
                                               for a in spec[n].names))
         if have == len(required):
             return 100

@@ -258,14 +258,24 @@ CARRIED = rf"承前页|承上页|上页转来|{ONWARD}"
 SUBTOTAL = re.compile(r"(?:(?:\d{4}年)?(?:\d{1,2}月份?)?(?:本页|本期|本月|本年|本季|本日|当月|当年|全年)?"
                       rf"(?:合计|总计|小计|累计)|{CARRIED})[\s:：]*")
 _CARRIED = re.compile(rf"(?:{CARRIED})[\s:：]*")
+# a printout's count and sum lines (借方合计笔数：4, 贷方合计金额：…, 收入合计) and its footer
+# (打印时间：…, 制表人：…), a place's subtotal on a roster (涧东新村小计, 张山镇合计); folded text
+_SIDE_TOTAL = re.compile(r"(?:借方|贷方|借|贷|收入|支出|收方|付方)(?:合计|总计)")
+_FOOTER = re.compile(r"(?:打印时间|打印日期|打印人|打印柜员|制表人|制表日期|制表时间|复核人|审核人|经办人)"
+                     r"(?::|$|\d)")
+_PLACE_SUBTOTAL = re.compile(r"[\u4e00-\u9fff]{1,12}(?:村|镇|乡|街道|社区|组)(?:小计|合计)")
 _ONWARD = re.compile(rf"({ONWARD})[\s:：]*")
 
 
 def is_totals_label(text: str, words: tuple[str, ...] = TOTALS) -> bool:
-    """Whether a row whose first cell reads `text` is a totals, subtotal or carried-forward
-    row: it starts with one of `words` (a layout may name its own) or is a subtotal line."""
+    """Whether a row whose first cell reads `text` is a totals, subtotal, carried-forward or
+    footer row: it starts with one of `words` (a layout may name its own), is a subtotal line,
+    a count or sum line (借方合计笔数：4, 贷方合计金额：…), a place's subtotal (涧东新村小计) or a
+    printout's footer (打印时间：…, 制表人：…)."""
     folded = cells.fold(text)
-    return folded.startswith(words) or SUBTOTAL.fullmatch(folded) is not None
+    return (folded.startswith(words) or SUBTOTAL.fullmatch(folded) is not None
+            or _SIDE_TOTAL.match(folded) is not None or _FOOTER.match(folded) is not None
+            or _PLACE_SUBTOTAL.fullmatch(folded) is not None)
 
 
 def onward_label(text: str) -> str:

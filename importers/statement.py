@@ -285,8 +285,13 @@ class StatementImporter(FundtrailImporter):
         summary, purpose = text("summary"), text("purpose")
         if layout.summary_joins_purpose and not purpose:
             summary, _, purpose = summary.partition(" ")
-        side = "payer" if amount > 0 and "payer" in col else "payee"  # the counterparty
-        account = text(f"{side}_account") or (text("payee_account") if side == "payer" else "")
+        # the counterparty: the payer on money in, the payee on money out. A layout with a payer's
+        # name but one account column (对方账号, read as payee_account) takes that column for the
+        # payer's account; with a payer's own account column the payee's account is the holder's
+        # (收款人账号 on money in), never the counterparty's
+        side = "payer" if amount > 0 and "payer" in col else "payee"
+        account = text(f"{side}_account") or (
+            text("payee_account") if side == "payer" and "payer_account" not in col else "")
         return Row(number, when, has_time, Decimal(amount), cells.amount(get("balance"), layout.empty),
                    text("serial"), text(side), account, summary, purpose.strip(), text("memo"))
 

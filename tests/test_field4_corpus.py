@@ -4,6 +4,10 @@ compared with what manifest.json says a correct import gives (rows, dates, amoun
 counterparties, totals, skipped rows, balances; or a clear refusal naming the file and row, exit
 code non-zero, no traceback, nothing written). One test per file, its id the file's name.
 
+A bank statement no packaged layout reads is judged by the documented route: the import refuses
+it pointing at `fundtrail layout suggest`, the user runs it and imports again
+(check.documented_route); its outcome says "via layout suggest".
+
 Several of these fail on purpose: they show what the importers do not read yet (see the corpus
 README for what each file imitates)."""
 
@@ -42,6 +46,6 @@ def test_manifest_covers_every_file():
 
 @pytest.mark.parametrize("name", sorted(MANIFEST["files"]))
 def test_corpus_file(name, template, tmp_path):
-    r = check.check_file(name, template, tmp_path)
+    r = check.documented_route(name, template, tmp_path)
     assert r.ok, (f"{name}: expected {r.expect}, outcome {r.outcome}:\n  - " + "\n  - ".join(r.problems)
                   + "\n" + r.output)

@@ -119,3 +119,18 @@ def test_a_payment_request_list_is_no_roster(tmp_path):
     lines = [["日期", "收款人", "收款账号", "项目", "金额", "用途"],
              ["2024-07-18", "青禾建工有限公司", "6231561888016470078", "QH2024-S01", "1000", "工程款"]]
     assert RosterImporter(tmp_path).score(_csv(tmp_path, lines)) == 0
+
+
+def test_a_two_sheet_roster_rederives_without_differences(workspace):
+    from beancount import loader
+
+    from fundtrail.importers.pipeline import run_import
+    from fundtrail.importers.rederive import rederive
+
+    path = _book(workspace.parent.parent, {t: [HEADER, *rows, ["合计"]] for t, rows in ROWS.items()},
+                 "ykt-two-towns.xlsx")
+    summary = run_import(workspace, [path])
+    assert summary.files[0].new == 3
+    entries, _, _ = loader.load_file(str(workspace))
+    result = rederive(entries, workspace.parent)
+    assert result.differences == []

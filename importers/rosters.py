@@ -51,8 +51,8 @@ class RosterImporter(FundtrailImporter):
         # people (a payment request list also has a payee, an account, an amount and a date)
         core = Spec(spec.kind, spec.fields, ("name", "item", "amount"))
         best = 0
-        for sheet in self.sheets(path):
-            head = head_table(path, sheet=sheet)
+        for i, sheet in enumerate(self.sheets(path)):
+            head = head_table(path, sheet=sheet if i else None)  # the first: as the others read it
             value = header_score(head, spec)
             if value == 100 or (value and header_score(head, core) == 100):
                 best = max(best, value)
@@ -70,14 +70,14 @@ class RosterImporter(FundtrailImporter):
         ex = Extraction(path, self, self.kind, CLEARING)
         sheets = self.sheets(path)
         tables, ignored = [], []
-        for sheet in sheets:
-            table = read_table(path, sheet=sheet)
+        for i, sheet in enumerate(sheets):
+            table = read_table(path, sheet=sheet if i else None)
             if len(sheets) > 1 and header_score(table, spec) == 0:
                 ignored.append(sheet)  # not a roster: named below, not read
                 continue
             tables.append((sheet, table))
         if not tables:  # no sheet is a roster's: the first one's missing columns say why
-            tables.append((sheets[0], read_table(path, sheet=sheets[0])))
+            tables.append((sheets[0], read_table(path)))
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
         seen, unknown = {}, set()

@@ -21,7 +21,7 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail import gcpause
+from fundtrail import banks, gcpause
 from fundtrail.importers import cells, columns
 from fundtrail.importers.base import (
     Extraction,
@@ -124,6 +124,11 @@ class StatementImporter(FundtrailImporter):
         essential = {cells.fold(f.names[0]) for f in self.layout.spec.fields if f.type in ESSENTIAL}
         if essential & set(best[2]):
             return 0  # without its dates and amounts the file is some other bank's
+        above = " ".join(cells.fold(c) for _, row in self._table(path).rows[:best[0]] for c in row
+                         if cells.text(c))
+        named = banks.code_in(above)
+        if named and named != self.layout.bank.upper():
+            return 0  # a header like this layout's under another bank's name (建设银行, not 中国银行)
         return 50 - missing if missing <= len(labels) // 3 else 0
 
     def nearest(self, path: Path) -> tuple[int, list[str], list[str]]:

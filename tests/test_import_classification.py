@@ -59,3 +59,27 @@ def test_an_xml_without_vouchers_says_so(tmp_path):
     with pytest.raises(BadInput) as caught:
         pick(path, importers(tmp_path))
     assert "找不到国库支付凭证元素" in caught.value.zh and "layout suggest" not in caught.value.zh
+
+
+BOC_LIKE = ("账号：37050165880100009876,,,,,,\n"
+            "记账日期,对方户名,对方账号,摘要,借方发生额（支取）,贷方发生额（收入）,余额\n"
+            "20241009,青禾水务工程有限公司,3701,转账支取,\"30,000.00\",,\"58,617.07\"\n")
+
+
+def test_a_partly_matching_layout_of_another_bank_does_not_claim_the_file(tmp_path):
+    """A header like the BOC layout's but one column short, under 中国建设银行's title, is not
+    refused as a BOC statement: no importer reads it, and the message suggests layout suggest."""
+    path = tmp_path / "jianhang.csv"
+    path.write_bytes(("中国建设银行单位客户账户交易明细,,,,,,\n" + BOC_LIKE).encode("gb18030"))
+    with pytest.raises(BadInput) as caught:
+        pick(path, importers(tmp_path))
+    assert caught.value.zh.startswith("无法识别的文件") and "layout suggest" in caught.value.zh
+
+
+def test_a_partly_matching_layout_of_the_same_bank_names_what_is_missing(tmp_path):
+    path = tmp_path / "zhonghang.csv"
+    path.write_bytes(("中国银行对公客户对账单,,,,,,\n" + BOC_LIKE).encode("gb18030"))
+    chosen = pick(path, importers(tmp_path))
+    assert chosen.layout.key == "boc-statement"
+    with pytest.raises(BadInput, match="表头缺少列: 交易流水号"):
+        chosen.parse(path)

@@ -36,6 +36,7 @@ from fundtrail.importers.tables import (
 
 CLEARING = f"{acc.CLEARING}:YKT"
 OK = "成功"
+GENERIC_AMOUNT = ("金额(元)", "金额")  # a roster's amount column under no subsidy's name
 _GROUP = re.compile(r"(?:[一二三四五六七八九十]+|\d+)组$")  # 张山南村二组: the village and its group
 
 
@@ -50,11 +51,18 @@ class RosterImporter(FundtrailImporter):
         # a table with most of a roster's columns is one only when it pays a subsidy item to named
         # people (a payment request list also has a payee, an account, an amount and a date)
         core = Spec(spec.kind, spec.fields, ("name", "item", "amount"))
+        # an amount found only as a bare 金额 yields to a list that knows the table better (a land
+        # rent roll's 金额 beside 流转面积 and 项目名称 is rent, not a subsidy)
+        amount = spec["amount"]
+        paid = Spec(spec.kind, (amount.known_as(*(n for n in amount.names if n not in GENERIC_AMOUNT)),),
+                    ("amount",))
         best = 0
         for i, sheet in enumerate(self.sheets(path)):
             head = head_table(path, sheet=sheet if i else None)  # the first: as the others read it
             value = header_score(head, spec)
-            if value == 100 or (value and header_score(head, core) == 100):
+            if value == 100 and header_score(head, paid) < 100:
+                value = 99
+            if value >= 99 or (value and header_score(head, core) == 100):
                 best = max(best, value)
         return best
 

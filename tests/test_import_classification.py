@@ -83,3 +83,13 @@ def test_a_partly_matching_layout_of_the_same_bank_names_what_is_missing(tmp_pat
     assert chosen.layout.key == "boc-statement"
     with pytest.raises(BadInput, match="表头缺少列: 交易流水号"):
         chosen.parse(path)
+
+
+def test_a_land_rent_roll_with_a_bare_amount_column_is_no_roster(tmp_path):
+    from fundtrail.importers.benefit import RentRollImporter
+
+    header = ["序号", "项目名称", "姓名", "身份证号", "行政村", "一卡通账号", "流转面积(亩)", "租金标准", "金额(元)",
+              "发放日期"]
+    path = _xlsx(tmp_path / "rent.xlsx", [header, [1, "涧东新村大棚项目", "韩秀英", "370405196503124529", "涧东新村",
+                                                   "6231561888016470011", 2.5, 800, 2000, "2024-09-10"]])
+    assert isinstance(pick(path, importers(tmp_path)), RentRollImporter)

@@ -174,10 +174,3 @@ def _when(cell, formats, time_cell, time_formats) -> tuple[datetime.datetime, bo
         stamp, has_time = datetime.datetime.combine(stamp.date(), moment), True
     return stamp, has_time
 
-
-_UNIT = re.compile(r"\(.*?\)$")
-
-
-def bare_label(label) -> str:
-    """A header label as compared, folded and without a bracketed unit: 发放金额(元) -> 发放金额."""
-    return _UNIT.sub("", fold(label))

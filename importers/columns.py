@@ -40,7 +40,7 @@ from pathlib import Path
 from fundtrail.idno import id_no
 from fundtrail.importers import cells
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import Spec
+from fundtrail.importers.headers import Spec, label_key
 
 FILE = "columns.toml"
 IGNORE = "ignore"
@@ -67,7 +67,8 @@ IGNORED: dict[str, tuple[str, ...]] = {
     "projects": _COMMON + ("项目负责人电话", "联系电话", "项目状态", "实施进度", "年度"),
     "divisions": _COMMON + ("城乡分类代码", "城乡分类", "级别", "层级", "上级代码"),
     "subsidies": _COMMON + ("政策依据", "发放对象", "主管部门", "资金来源", "发放方式"),
-    "roster": _COMMON + ("补贴标准", "发放标准", "联系电话", "电话", "开户行", "开户银行", "组", "村民小组"),
+    "roster": _COMMON + ("补贴标准", "发放标准", "联系电话", "电话", "开户行", "开户银行", "组", "村民小组",
+                         "应发金额", "应发金额(元)"),  # the payment is 实发金额
     "income": _COMMON + ("制表人", "联系电话", "附件张数", "收款账户", "收款账号", "收款账户名称", "年度", "季度",
                          "月份", "所属期间", "所属期", "收益期间"),
     "distributions": _COMMON + ("制表人", "联系电话", "电话", "户编号", "家庭人口", "人口数", "签字",
@@ -251,7 +252,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
         read = set(used.values())
         if "datetime" in spec and spec["datetime"].label in read:  # one cell gives the date and time
             read |= {spec[f].label for f in ("date", "time") if f in spec}
-        known |= {cells.bare_label(n) for f in spec.fields if f.label in read for n in f.names}
+        known |= {label_key(n) for f in spec.fields if f.label in read for n in f.names}
     sample = list(data_rows[:_SAMPLE])
     out = Columns()
     width = max([len(header)] + [len(r) for r in sample])
@@ -265,7 +266,7 @@ def account(path, header: list, data_rows, used: dict[int, str], section: str, r
             continue  # an empty column
         name = label or f"第{i + 1}列(无表头)"
         folded = cells.fold(name)
-        bare = cells.bare_label(folded)
+        bare = label_key(folded)
         if own.get(folded) == IGNORE or folded in known or bare in known:
             out.ignored.append(name)
             continue

@@ -16,6 +16,9 @@ file: its fields and the ones a file must have.
 - `INCOME_RECORDS`, `DISTRIBUTIONS`: the collective layer's asset income records and
   distribution rosters (`fundtrail.importers.collective`).
 - `TOTALS`: the words a totals row starts with.
+- `label_key`: a header cell as every importer matches it: folded (full-width forms as ASCII,
+  no spaces), its bracketed glosses dropped (借方发生额（支取） and 借方发生额 are one header,
+  补贴金额（元） and 补贴金额 too). The label as written still gives a column's unit (万元).
 
 A field is a column whose value the importer writes (into an entry, a master-data directive or a
 register), so that the import report's "columns read" are exactly those. 序号 is one only where
@@ -25,12 +28,23 @@ other file it is a column known and ignored (`importers.columns`), and the repor
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
+from fundtrail.importers import cells
 from fundtrail.workspace import REGISTER_HEADERS, REGISTER_TITLES
 
 TYPES = ("text", "code", "date", "time", "datetime", "amount", "count", "flag")
 TOTALS = ("合计", "总计", "本页合计", "本期合计", "累计")
+# a gloss in brackets, after folding (full-width （）［］ are ASCII then): (支取), (元), [借], 【收入】
+_GLOSS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|【[^【】]*】")
+
+
+def label_key(label) -> str:
+    """A header label as matched: folded, without its bracketed glosses (借方发生额（支取） ->
+    借方发生额, 发放金额(元) -> 发放金额); a label that is all gloss stays as folded."""
+    folded = cells.fold(label)
+    return _GLOSS.sub("", folded) or folded
 
 
 @dataclass(frozen=True)
@@ -117,20 +131,25 @@ TOWN = field("town", "text", "乡镇", "乡镇(街道)")
 VILLAGE = field("village", "text", "行政村", "村")
 ID_NO = field("id_no", "code", "身份证号", "身份证号码")
 
+# 序号, 批次号 and 发放状态 are optional (fundtrail.importers.rosters derives the batch and the row's
+# key as the distribution rosters do; no status: paid). The ID number stays required: the
+# beneficiary checks key on it.
 ROSTER = Spec("一卡通发放明细", (
     field("seq", "count", "序号"),
-    field("name", "text", "姓名", "户主姓名", "收款人"),
-    ID_NO,
-    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "卡号"),
-    TOWN,
-    VILLAGE,
+    field("name", "text", "姓名", "户主姓名", "收款人", "收款人姓名", "领取人姓名"),
+    field("id_no", "code", "身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证件号码", "户主身份证号",
+          "户主身份证号码", label="身份证号"),
+    field("card", "code", "一卡通账号", "社保卡号", "银行账号", "卡号", "一卡通卡号", "银行卡号"),
+    field("town", "text", "乡镇", "乡镇(街道)", "所在乡镇", "所属乡镇"),
+    field("village", "text", "行政村", "村", "所在村", "所属村", "村组", "所属村组", "所在村组"),
     field("village_code", "code", "村代码", "行政村代码", "行政区划代码", "区划代码"),
-    field("item", "text", "补贴项目", "补贴名称", "项目名称"),
-    field("amount", "amount", "发放金额(元)", "发放金额", "补贴金额"),
-    field("date", "date", "发放日期", "日期"),
-    field("batch", "code", "批次号", "批次"),
-    field("status", "text", "发放状态", "状态"),
-), ("seq", "name", "id_no", "card", "village", "item", "amount", "date", "batch", "status"))
+    field("item", "text", "补贴项目", "补贴名称", "项目名称", "补贴项目名称"),
+    field("amount", "amount", "发放金额(元)", "发放金额", "补贴金额", "实发金额", "实发金额(元)", "金额(元)", "金额",
+          label="发放金额(元)"),
+    field("date", "date", "发放日期", "日期", "发放时间"),
+    field("batch", "code", "批次号", "批次", "发放批次"),
+    field("status", "text", "发放状态", "状态", "发放结果"),
+), ("name", "id_no", "card", "village", "item", "amount", "date"))
 
 FUND_LIST = Spec("指标文件清单", (
     field("doc_no", "code", "指标文号", "文号"),

@@ -238,8 +238,9 @@ def _key(entry):
         return ("balance", entry.account)
     if meta.get("voucher") is not None:
         return ("voucher", str(meta["voucher"]))
-    if meta.get("row") is not None:
-        return ("row", int(meta["row"]), isinstance(entry, data.Transaction) and is_opening(entry))
+    if meta.get("row") is not None:  # a workbook's row: of its sheet (a roster's sheet per town)
+        return ("row", int(meta["row"]), isinstance(entry, data.Transaction) and is_opening(entry),
+                str(meta.get("sheet") or ""))
     return ("entry", str(entry.date), getattr(entry, "narration", ""))
 
 
@@ -249,7 +250,7 @@ def _where(key) -> str:
     if key[0] == "voucher":
         return f"凭证 {key[1]}"
     if key[0] == "row":
-        return f"第{key[1]}行" + (" 期初余额" if key[2] else "")
+        return (f"工作表「{key[3]}」" if key[3] else "") + f"第{key[1]}行" + (" 期初余额" if key[2] else "")
     return f"{key[1]} {key[2]}"
 
 

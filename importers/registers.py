@@ -23,7 +23,14 @@ from fundtrail.importers.base import Extraction, FundtrailImporter, posting, txn
 from fundtrail.importers.classify import doc_key
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import FUND_LIST, HOUSEHOLDS, OFFICIALS, PROJECT_LIBRARY, Spec
+from fundtrail.importers.headers import (
+    FUND_LIST,
+    HOUSEHOLDS,
+    OFFICIALS,
+    PROJECT_LIBRARY,
+    ROSTER,
+    Spec,
+)
 from fundtrail.importers.tables import (
     find_columns,
     header_score,
@@ -407,6 +414,9 @@ def _int(value) -> Decimal | None:
     return Decimal(int(text)) if text else None
 
 
+_PAYS = Spec(ROSTER.kind, ROSTER.fields, ("item", "amount"))
+
+
 class PersonRegisterImporter(TabularImporter):
     """households / officials -> registers/<kind>.csv, upserted by key."""
 
@@ -425,6 +435,15 @@ class PersonRegisterImporter(TabularImporter):
     @property
     def name(self) -> str:
         return f"fundtrail.register.{self.register}"
+
+    def score(self, path: Path) -> int:
+        """A table paying an amount for a subsidy item (发放金额 and 补贴项目 columns) is a roster
+        (fundtrail.importers.rosters), not a household register, however many of a register's
+        columns (户主姓名, 公民身份号码, 所在村) it has."""
+        value = super().score(path)
+        if value and self.register == "households" and header_score(sniffed_head(path), _PAYS) == 100:
+            return 0
+        return value
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
         ex = Extraction(path, self, self.kind, "registers")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from fundtrail.importers import layout, sniff
+from fundtrail.importers import cells, layout, sniff
 from fundtrail.importers.assets import AssetRegisterImporter
 from fundtrail.importers.base import FundtrailImporter
 from fundtrail.importers.benefit import (
@@ -26,6 +26,7 @@ from fundtrail.importers.benefit import (
 from fundtrail.importers.collective import DistributionImporter, IncomeRecordImporter
 from fundtrail.importers.countylists import DivisionListImporter, SubsidyItemImporter
 from fundtrail.importers.errors import BadInput
+from fundtrail.importers.headers import STATEMENT, label_key
 from fundtrail.importers.loans import LoanRegisterImporter
 from fundtrail.importers.registers import (
     FundListImporter,
@@ -35,6 +36,7 @@ from fundtrail.importers.registers import (
 from fundtrail.importers.rosters import RosterImporter
 from fundtrail.importers.screening import ScreeningImporter
 from fundtrail.importers.statement import StatementImporter
+from fundtrail.importers.tables import sniffed_head
 from fundtrail.importers.vouchers import VoucherImporter
 
 # Registers first (places, items, funds, projects and assets classify what follows), then the money.
@@ -77,16 +79,44 @@ def pick(path: Path, candidates: list[FundtrailImporter]) -> FundtrailImporter:
     sniff.require_known_head(path, candidates)
     best = best_scoring(path, candidates)
     if best is None:
+        if sniff.looks_like_xml(sniff.first_bytes(path)):
+            raise BadInput(path, "无法识别的文件: 文件是XML，但找不到国库支付凭证元素(<Voucher>，凭证号 VoucherNo、"
+                           "支付金额 PayAmt 等标准元素名)，未导入；其他系统自定的凭证XML请按国库集中支付凭证标准导出",
+                           "no importer recognises this file: it is XML but holds no treasury voucher element "
+                           "(<Voucher> with the standard element names)")
         zh, en = _nearest_layout(path, candidates)
+        known = ("无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细、"
+                 "务工花名册、订单收购台账、土地流转租金发放表、租赁合同台账)，也不是国库支付凭证XML。")
+        known_en = ("no importer recognises this file: no known header row (bank layouts, subsidy roster, "
+                    "registers, asset income, distributions, benefit rolls, leases) and not a treasury voucher "
+                    "XML. ")
+        if not _looks_like_statement(path):  # no bank statement: the bank tool would not help
+            raise BadInput(path, known + "文件中也找不到银行对账单的日期、金额和余额(或对方户名、摘要)列",
+                           known_en + "Nor does it hold a bank statement's date, amount and balance (or "
+                           "counterparty, summary) columns")
         typed = as_typed(path)
-        raise BadInput(path, "无法识别的文件: 找不到已知的表头(银行对账单版式、一卡通发放明细、登记册、资产收益明细、收益分配明细、"
-                       "务工花名册、订单收购台账、土地流转租金发放表、租赁合同台账)，"
-                       f"也不是国库支付凭证XML。{zh}如是银行对账单，可运行 fundtrail layout suggest "
-                       f"{typed} 生成版式",
-                       "no importer recognises this file: no known header row (bank layouts, "
-                       f"subsidy roster, registers, asset income, distributions, benefit rolls, leases) and not a treasury voucher XML. "
-                       f"{en}For a bank statement, run `fundtrail layout suggest {typed}` to draft a layout")
+        raise BadInput(path, known + f"{zh}如是银行对账单，可运行 fundtrail layout suggest {typed} 生成版式",
+                       known_en + f"{en}For a bank statement, run `fundtrail layout suggest {typed}` to draft "
+                       "a layout")
     return best
+
+
+def _looks_like_statement(path: Path) -> bool:
+    """Whether a row near the top of a table names a statement's date, amount (debit, credit or
+    one amount) and its running balance, counterparty or summary (headers.STATEMENT): what
+    `layout suggest` can draft a layout for."""
+    try:
+        head = sniffed_head(path)
+    except (BadInput, OSError, UnicodeError):
+        return False
+    groups = (("date", "datetime", "time"), ("debit", "credit", "amount"),
+              ("balance", "payee", "payee_account", "payer", "summary"))
+    for _, row in head.rows[:30]:
+        labels = {label_key(cells.text(c)) for c in row if cells.text(c)}
+        if all(any(label_key(n) in labels for f in group if f in STATEMENT for n in STATEMENT[f].names)
+               for group in groups):
+            return True
+    return False
 
 
 def as_typed(path: Path) -> str:

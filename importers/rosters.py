@@ -1,20 +1,29 @@
 """一卡通 subsidy rosters (发放明细): one transaction per household paid, out of the 一卡通
 clearing account, linked `^YKT-<batch>-<seq>` and `^<batch>`; the posting names the household
 (beneficiary, id_no, card, village, item) so the beneficiary checks can trace it. Rows whose
-发放状态 is not 成功 are reported as skipped: a failed payment is not spent money."""
+发放状态 is not 成功 are reported as skipped: a failed payment is not spent money.
+
+A workbook is read sheet by sheet (a township's workbook may hold a sheet per town): every sheet
+whose header is a roster's is read (its rows' metadata name the sheet); any other sheet (empty,
+notes, another kind of table) is named in the import's report as not read, never dropped
+silently. A sheet with most of a roster's columns but not all stops the import like a file."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import re
 from pathlib import Path
 
 from fundtrail import accounts as acc
-from fundtrail.importers import cells, columns
+from fundtrail.idno import id_no
+from fundtrail.importers import cells, columns, sniff
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
+from fundtrail.importers.collective import PAID, UNPAID
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import ROSTER
+from fundtrail.importers.headers import ROSTER, Spec
 from fundtrail.importers.registers import unresolved_villages, village_of
 from fundtrail.importers.tables import (
     find_columns,
@@ -27,6 +36,8 @@ from fundtrail.importers.tables import (
 
 CLEARING = f"{acc.CLEARING}:YKT"
 OK = "成功"
+GENERIC_AMOUNT = ("金额(元)", "金额")  # a roster's amount column under no subsidy's name
+_GROUP = re.compile(r"(?:[一二三四五六七八九十]+|\d+)组$")  # 张山南村二组: the village and its group
 
 
 class RosterImporter(FundtrailImporter):
@@ -36,19 +47,82 @@ class RosterImporter(FundtrailImporter):
     def score(self, path: Path) -> int:
         if path.suffix.lower() not in (".xlsx", ".xlsm", ".csv"):
             return 0
-        return header_score(head_table(path), columns.spec_for(ROSTER, "roster", self.workspace))
+        spec = columns.spec_for(ROSTER, "roster", self.workspace)
+        # a table with most of a roster's columns is one only when it pays a subsidy item to named
+        # people (a payment request list also has a payee, an account, an amount and a date)
+        core = Spec(spec.kind, spec.fields, ("name", "item", "amount"))
+        # an amount found only as a bare 金额 yields to a list that knows the table better (a land
+        # rent roll's 金额 beside 流转面积 and 项目名称 is rent, not a subsidy)
+        amount = spec["amount"]
+        paid = Spec(spec.kind, (amount.known_as(*(n for n in amount.names if n not in GENERIC_AMOUNT)),),
+                    ("amount",))
+        best = 0
+        for i, sheet in enumerate(self.sheets(path)):
+            head = head_table(path, sheet=sheet if i else None)  # the first: as the others read it
+            value = header_score(head, spec)
+            if value == 100 and header_score(head, paid) < 100:
+                value = 99
+            if value >= 99 or (value and header_score(head, core) == 100):
+                best = max(best, value)
+        return best
+
+    @staticmethod
+    def sheets(path: Path) -> list[str | None]:
+        """The sheets to look at: a workbook's every sheet, a CSV's one table (None)."""
+        if path.suffix.lower() in sniff.EXCEL:
+            return sniff.sheet_names(path) or [None]
+        return [None]
 
     def read(self, path: Path, ctx: ImportContext) -> Extraction:
-        table = read_table(path)
         spec = columns.spec_for(ROSTER, "roster", self.workspace)
-        index, col, _ = find_columns(path, table, spec)
         ex = Extraction(path, self, self.kind, CLEARING)
-        ex.columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
-                                     {i: spec[f].label for f, i in col.items()}, "roster",
-                                     self.workspace, spec, table.rows[index][0])
+        sheets = self.sheets(path)
+        tables, ignored = [], []
+        for i, sheet in enumerate(sheets):
+            table = read_table(path, sheet=sheet if i else None)
+            if len(sheets) > 1 and header_score(table, spec) == 0:
+                ignored.append(sheet)  # not a roster: named below, not read
+                continue
+            tables.append((sheet, table))
+        if not tables:  # no sheet is a roster's: the first one's missing columns say why
+            tables.append((sheets[0], read_table(path)))
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
         seen, unknown = {}, set()
+        for sheet, table in tables:
+            named = sheet if len(sheets) > 1 else None
+            try:
+                self._read_sheet(path, ctx, ex, spec, table, named, seen, unknown)
+            except BadInput as error:  # the row is the sheet's: say which sheet
+                if named:
+                    error.zh, error.en = f"工作表「{named}」: {error.zh}", f"sheet {named}: {error.en}"
+                    error.args = (str(error),)
+                raise
+        if ignored:
+            ex.warnings.append("工作表未读取(表头不是一卡通发放明细): " + "、".join(f"「{s}」" for s in ignored)
+                               + " / sheets not read (no roster header): " + ", ".join(ignored))
+        if unknown:
+            ex.warnings.append(unresolved_villages(unknown))
+        return ex
+
+    def _read_sheet(self, path: Path, ctx: ImportContext, ex: Extraction, spec, table, sheet: str | None,
+                    seen: dict, unknown: set) -> None:
+        """Read one table (a CSV, or one sheet of a workbook, named in every row's metadata and
+        in skipped rows' reasons when the workbook has more than one)."""
+        where = f"工作表「{sheet}」" if sheet else ""
+        index, col, _ = find_columns(path, table, Spec(spec.kind, spec.fields,
+                                                       tuple(f for f in spec.required if f != "id_no")))
+        if "id_no" not in col:
+            raise BadInput(path, f"表头缺少列: {spec['id_no'].label}。一卡通补贴发放到户，受益对象核查(是否在册、"
+                           "重复领取、公职人员亲属等)按身份证号比对，没有身份证号的名单无法核查，未导入；"
+                           "请向发放单位索取含身份证号的发放清册(或在 columns.toml 的 [roster] 中映射身份证号列)",
+                           f"header lacks the {spec['id_no'].label} (ID number) column: the beneficiary checks "
+                           "key on it, so a roster without ID numbers cannot be checked and is not imported",
+                           table.rows[index][0])
+        sheet_columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
+                                        {i: spec[f].label for f, i in col.items()}, "roster",
+                                        self.workspace, spec, table.rows[index][0])
+        ex.columns = ex.columns or sheet_columns
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
                 continue
@@ -56,16 +130,17 @@ class RosterImporter(FundtrailImporter):
             def get(key, row=row):
                 return row[col[key]] if col[key] < len(row) else None
             if is_totals(row):
-                ex.skipped.append((number, "合计行 totals row"))
+                ex.skipped.append((number, f"{where}合计行 totals row"))
                 continue
-            status = cells.text(get("status"))
+            status = cells.text(get("status")) if "status" in col else OK  # no status column: paid
             if not status:
                 raise BadInput(path, "发放状态为空", "empty 发放状态 (status)", number)
-            if not status.startswith((OK, *self.to_pay)):
-                ex.skipped.append((number, f"发放失败，未支出 failed payment: {status}"))
+            if not status.startswith(self.to_pay or ("\0",)) and (
+                    not status.startswith(PAID) or any(w in status for w in UNPAID)):
+                ex.skipped.append((number, f"{where}发放失败，未支出 failed payment: {status}"))
                 continue
             try:
-                seq = int(cells.text(get("seq")))
+                seq = int(cells.text(get("seq"))) if "seq" in col else None
                 amount = cells.amount(get("amount"))
                 day = cells.when(get("date"))[0].date()
             except (ValueError, cells.CellError) as error:
@@ -73,29 +148,40 @@ class RosterImporter(FundtrailImporter):
                 raise BadInput(path, zh, en or zh, number) from None
             if amount is None:
                 raise BadInput(path, "发放金额为空", "empty amount", number)
-            batch = cells.text(get("batch"))
-            if (batch, seq) in seen:
-                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见第{seen[batch, seq]}行)",
-                               f"batch {batch} number {seq} repeated (also row {seen[batch, seq]})",
+            name, person = cells.text(get("name")), id_no(get("id_no"))
+            if not person:
+                raise BadInput(path, "身份证号为空", "empty ID number", number)
+            # no 批次号: the batch is the pay day's; no 序号: the row is known by what it pays
+            batch = cells.text(get("batch")) if "batch" in col else ""
+            batch = batch or f"FF{day:%Y%m%d}"
+            key = f"{seq:03d}" if seq is not None else "R" + hashlib.sha256("\x1f".join(
+                (cells.text(get("item")), person, cells.text(get("card")), str(amount), str(day))).encode()
+            ).hexdigest()[:5].upper()
+            if (batch, key) in seen:
+                also = seen[batch, key]
+                raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见{also[0]}第{also[1]}行)" if seq is not None
+                               else f"与{also[0]}第{also[1]}行重复(同一补贴项目、身份证号、卡号、金额和日期)",
+                               f"batch {batch} number {key} repeated (also {also[0]}row {also[1]})",
                                number)
-            seen[batch, seq] = number
+            seen[batch, key] = (where, number)
             village_name, item_name = cells.text(get("village")), cells.text(get("item"))
-            village = village_of(ctx, village_name, cells.text(get("town")) if "town" in col else "",
-                                 cells.text(get("village_code")) if "village_code" in col else "")
+            town = cells.text(get("town")) if "town" in col else ""
+            code = cells.text(get("village_code")) if "village_code" in col else ""
+            village = village_of(ctx, village_name, town, code)
+            if village == village_name and _GROUP.search(village_name):  # 村组: the village's group
+                village_name = _GROUP.sub("", village_name)
+                village = village_of(ctx, village_name, town, code)
             if village == village_name and village:
                 unknown.add(village_name)
-            name = cells.text(get("name"))
             item = Item("roster", day, "out", CLEARING, name, cells.text(get("card")),
                         purpose=item_name, item=item_name,
-                        narration=f"{item_name} {batch} 第{seq}号")
+                        narration=f"{item_name} {batch}" + (f" 第{seq}号" if seq is not None else ""))
             result = ctx.classifier.classify(item, (path, number))
-            link = f"YKT-{batch}-{seq:03d}"
+            link = f"YKT-{batch}-{key}"
             meta = {**result.meta, "village": village, "beneficiary": name,
-                    "id_no": cells.text(get("id_no")), "card": cells.text(get("card")),
+                    "id_no": person, "card": cells.text(get("card")),
                     "item": item_name}
-            ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), row=number), day,
+            where_meta = {"row": number, **({"sheet": sheet} if sheet else {})}
+            ex.entries.append(txn(self.meta(path, ctx, (link, CLEARING), **where_meta), day,
                                   result.payee, result.narration, {link, batch} | result.links,
                                   [posting(result.account, amount, meta), posting(CLEARING, -amount)]))
-        if unknown:
-            ex.warnings.append(unresolved_villages(unknown))
-        return ex

@@ -216,6 +216,19 @@ def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
         book.close()
 
 
+def sheet_names(path) -> list[str]:
+    """A workbook's sheet names in order; BadInput when the workbook is damaged or truncated."""
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    try:
+        return list(book.sheetnames)
+    finally:
+        book.close()
+
+
 def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list[tuple[int, list]]:
     """`iter_excel_rows` as a list."""
     return list(iter_excel_rows(path, sheet, limit))

@@ -21,7 +21,7 @@ from pathlib import Path
 from beancount.core import data
 
 from fundtrail import accounts as acc
-from fundtrail import gcpause
+from fundtrail import banks, gcpause
 from fundtrail.importers import cells, columns
 from fundtrail.importers.base import (
     Extraction,
@@ -39,6 +39,7 @@ from fundtrail.importers.layout import Layout, head_text
 from fundtrail.importers.tables import (
     HEAD_ROWS,
     Table,
+    column_of,
     head_table,
     is_blank,
     is_carried_label,
@@ -123,6 +124,11 @@ class StatementImporter(FundtrailImporter):
         essential = {cells.fold(f.names[0]) for f in self.layout.spec.fields if f.type in ESSENTIAL}
         if essential & set(best[2]):
             return 0  # without its dates and amounts the file is some other bank's
+        above = " ".join(cells.fold(c) for _, row in self._table(path).rows[:best[0]] for c in row
+                         if cells.text(c))
+        named = banks.code_in(above)
+        if named and named != self.layout.bank.upper():
+            return 0  # a header like this layout's under another bank's name (建设银行, not 中国银行)
         return 50 - missing if missing <= len(labels) // 3 else 0
 
     def nearest(self, path: Path) -> tuple[int, list[str], list[str]]:
@@ -135,8 +141,14 @@ class StatementImporter(FundtrailImporter):
         if best is None:  # an empty file: no row to compare
             return 0, labels, []
         index, names, missing = best
-        wanted = {cells.fold(label) for label in labels}
-        extra = [name for name in names if name not in wanted and "/" not in name]
+        used = {column_of(names, label) for label in labels}
+        extra, seen = [], set()
+        for name, column in names.items():  # each column once, as written (its key comes after)
+            if "/" in name or column in seen:
+                continue
+            seen.add(column)
+            if column not in used:
+                extra.append(name)
         return len(labels) - len(missing), missing, extra
 
     # -- parsing -------------------------------------------------------------------------------
@@ -156,13 +168,15 @@ class StatementImporter(FundtrailImporter):
             best = table.best_header(labels, layout.header_rows)
             if best and len(best[2]) < len(labels):
                 row = table.rows[best[0]][0]
-                raise BadInput(path, f"表头缺少列: {'、'.join(best[2])} (版式 {layout.name})",
-                               f"header lacks column(s) {', '.join(best[2])} (layout {layout.key})",
+                raise BadInput(path, f"表头缺少列: {'、'.join(best[2])} (版式 {layout.name})；如该文件不是此版式，"
+                               f"可运行 fundtrail layout suggest {Path(path).name} 生成版式",
+                               f"header lacks column(s) {', '.join(best[2])} (layout {layout.key}); if the file "
+                               f"is of another layout, run `fundtrail layout suggest {Path(path).name}`",
                                row)
             raise BadInput(path, f"找不到表头 (应含: {'、'.join(labels)})",
                            f"no header row found (expected: {', '.join(labels)})")
         index, names = found
-        col = {key: names[cells.fold(label)] for key, label in layout.columns.items()}
+        col = {key: column_of(names, label) for key, label in layout.columns.items()}
         info = self._head(table.rows[:index])
         width = max(col.values()) + 1
         rows, skipped, read, serials, below, totalled = [], [], 0, {}, [], False
@@ -276,8 +290,13 @@ class StatementImporter(FundtrailImporter):
         summary, purpose = text("summary"), text("purpose")
         if layout.summary_joins_purpose and not purpose:
             summary, _, purpose = summary.partition(" ")
-        side = "payer" if amount > 0 and "payer" in col else "payee"  # the counterparty
-        account = text(f"{side}_account") or (text("payee_account") if side == "payer" else "")
+        # the counterparty: the payer on money in, the payee on money out. A layout with a payer's
+        # name but one account column (对方账号, read as payee_account) takes that column for the
+        # payer's account; with a payer's own account column the payee's account is the holder's
+        # (收款人账号 on money in), never the counterparty's
+        side = "payer" if amount > 0 and "payer" in col else "payee"
+        account = text(f"{side}_account") or (
+            text("payee_account") if side == "payer" and "payer_account" not in col else "")
         return Row(number, when, has_time, Decimal(amount), cells.amount(get("balance"), layout.empty),
                    text("serial"), text(side), account, summary, purpose.strip(), text("memo"))
 

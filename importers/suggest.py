@@ -142,7 +142,7 @@ def _matches(label: str) -> list[tuple[int, int, str]]:
 
 def _labels(rows, index: int, count: int) -> dict[int, str]:
     """Column -> label as a layout names it (two rows: `upper/lower`, see Table.names)."""
-    names = Table(Path(), rows).names(index, count)
+    names = Table(Path(), rows).names(index, count, keyed=False)
     out = {}
     for name, column in names.items():
         if column not in out or "/" in name:

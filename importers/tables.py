@@ -19,7 +19,7 @@ from pathlib import Path
 
 from fundtrail.importers import cells, sniff
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import TOTALS, Spec
+from fundtrail.importers.headers import TOTALS, Spec, label_key
 
 
 @dataclass
@@ -31,14 +31,19 @@ class Table:
     def header(self, labels, rows: int = 1, search: int = 30):
         """(index into rows, {folded label: column}) of the first row holding every label;
         None if no row holds them all. Two-row headers join `upper/lower` labels."""
-        wanted = {cells.fold(label) for label in labels}
         for index in range(min(search, len(self.rows))):
             names = self.names(index, rows)
-            if wanted <= names.keys():
+            if all(column_of(names, label) is not None for label in labels):
                 return index, names
         return None
 
-    def names(self, index: int, rows: int = 1) -> dict[str, int]:
+    def names(self, index: int, rows: int = 1, keyed: bool = True) -> dict[str, int]:
+        """{folded label: column} of a header row, then (`keyed`) each label's `label_key` (its
+        glosses dropped) where that names one column only and no label is written so."""
+        names = self._names(index, rows)
+        return _keyed(names) if keyed else names
+
+    def _names(self, index: int, rows: int = 1) -> dict[str, int]:
         top = self.rows[index][1]
         if rows == 1:
             return {cells.fold(c): i for i, c in enumerate(top) if cells.text(c)}
@@ -57,14 +62,32 @@ class Table:
 
     def best_header(self, labels, rows: int = 1, search: int = 30):
         """The row sharing most labels with `labels`: (index, names, missing labels)."""
-        wanted = [cells.fold(label) for label in labels]
         best = None
         for index in range(min(search, len(self.rows))):
             names = self.names(index, rows)
-            missing = [w for w in wanted if w not in names]
+            missing = [cells.fold(w) for w in labels if column_of(names, w) is None]
             if best is None or len(missing) < len(best[2]):
                 best = (index, names, missing)
         return best
+
+
+def _keyed(names: dict[str, int]) -> dict[str, int]:
+    keyed: dict[str, set[int]] = {}
+    for name, column in names.items():
+        key = label_key(name)
+        if key != name and key not in names:
+            keyed.setdefault(key, set()).add(column)
+    names.update({key: columns.pop() for key, columns in keyed.items() if len(columns) == 1})
+    return names
+
+
+def column_of(names: dict[str, int], label: str) -> int | None:
+    """The column of `label` (a layout's or a specification's name) among a header's `names`
+    (Table.names): as written, else by its `label_key` (发放金额(元) finds 发放金额)."""
+    folded = cells.fold(label)
+    if folded in names:
+        return names[folded]
+    return names.get(label_key(folded))
 
 
 @lru_cache(maxsize=64)
@@ -187,12 +210,12 @@ def find_columns(path, table: Table, spec: Spec,
         labels = {}
         for i, cell in enumerate(table.rows[index][1]):
             if cells.text(cell):
-                labels.setdefault(cells.bare_label(cells.text(cell)), (i, cells.text(cell)))
+                labels.setdefault(label_key(cells.text(cell)), (i, cells.text(cell)))
                 labels.setdefault(cells.fold(cell), (i, cells.text(cell)))
         found = {}
         for field in spec.fields:
             hit = next((labels[a] for a in map(cells.fold, field.names) if a in labels), None) or next(
-                (labels[cells.bare_label(a)] for a in field.names if cells.bare_label(a) in labels), None)
+                (labels[label_key(a)] for a in field.names if label_key(a) in labels), None)
             if hit:
                 found[field.id] = hit
         missing = [n for n in required if n not in found]
@@ -216,9 +239,9 @@ def header_score(table: Table, spec: Spec, search: int = 30) -> int:
     """100 when a row holds every required field of `spec`, 1-99 for most of them, else 0."""
     required = spec.required
     for index in range(min(search, len(table.rows))):
-        labels = {cells.bare_label(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
+        labels = {label_key(cells.text(c)) for c in table.rows[index][1] if cells.text(c)}
         labels |= {cells.fold(c) for c in table.rows[index][1] if cells.text(c)}
-        have = sum(1 for n in required if any(cells.bare_label(a) in labels or cells.fold(a) in labels
+        have = sum(1 for n in required if any(label_key(a) in labels or cells.fold(a) in labels
                                               for a in spec[n].names))
         if have == len(required):
             return 100
@@ -235,14 +258,24 @@ CARRIED = rf"承前页|承上页|上页转来|{ONWARD}"
 SUBTOTAL = re.compile(r"(?:(?:\d{4}年)?(?:\d{1,2}月份?)?(?:本页|本期|本月|本年|本季|本日|当月|当年|全年)?"
                       rf"(?:合计|总计|小计|累计)|{CARRIED})[\s:：]*")
 _CARRIED = re.compile(rf"(?:{CARRIED})[\s:：]*")
+# a printout's count and sum lines (借方合计笔数：4, 贷方合计金额：…, 收入合计) and its footer
+# (打印时间：…, 制表人：…), a place's subtotal on a roster (涧东新村小计, 张山镇合计); folded text
+_SIDE_TOTAL = re.compile(r"(?:借方|贷方|借|贷|收入|支出|收方|付方)(?:合计|总计)")
+_FOOTER = re.compile(r"(?:打印时间|打印日期|打印人|打印柜员|制表人|制表日期|制表时间|复核人|审核人|经办人)"
+                     r"(?::|$|\d)")
+_PLACE_SUBTOTAL = re.compile(r"[\u4e00-\u9fff]{1,12}(?:村|镇|乡|街道|社区|组)(?:小计|合计)")
 _ONWARD = re.compile(rf"({ONWARD})[\s:：]*")
 
 
 def is_totals_label(text: str, words: tuple[str, ...] = TOTALS) -> bool:
-    """Whether a row whose first cell reads `text` is a totals, subtotal or carried-forward
-    row: it starts with one of `words` (a layout may name its own) or is a subtotal line."""
+    """Whether a row whose first cell reads `text` is a totals, subtotal, carried-forward or
+    footer row: it starts with one of `words` (a layout may name its own), is a subtotal line,
+    a count or sum line (借方合计笔数：4, 贷方合计金额：…), a place's subtotal (涧东新村小计) or a
+    printout's footer (打印时间：…, 制表人：…)."""
     folded = cells.fold(text)
-    return folded.startswith(words) or SUBTOTAL.fullmatch(folded) is not None
+    return (folded.startswith(words) or SUBTOTAL.fullmatch(folded) is not None
+            or _SIDE_TOTAL.match(folded) is not None or _FOOTER.match(folded) is not None
+            or _PLACE_SUBTOTAL.fullmatch(folded) is not None)
 
 
 def onward_label(text: str) -> str:

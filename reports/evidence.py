@@ -99,8 +99,9 @@ def where(master, entry, flow=None) -> str:
             details = [p for p in entry.postings if not acc.is_cash(p.account)]
             line = next((f"第{i}行" for i, p in enumerate(details, 1) if p is flow.posting), "")
         return f"{kind or '国库集中支付凭证'}，凭证号 {meta['voucher']}{' ' + line if line else ''}"
-    if meta.get("row") not in (None, ""):
-        return f"{kind} 第{meta['row']}行"
+    if meta.get("row") not in (None, ""):  # a workbook with a sheet per town: the row's sheet too
+        sheet = f" 工作表「{meta['sheet']}」" if meta.get("sheet") else ""
+        return f"{kind}{sheet} 第{meta['row']}行"
     return kind
 
 

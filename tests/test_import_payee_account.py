@@ -60,3 +60,35 @@ def test_statement_and_voucher_entries_carry_the_counterparty_account(workspace)
         rows = [t for t in txns if any(p.account == f"Assets:Bank:{leaf}" for p in t.postings)
                 and t.payee and t.payee != "--" and "OPEN" not in "".join(t.links)]
         assert rows and sum(bool(counterparty(t) - {None}) for t in rows) >= len(rows) // 2, leaf
+
+
+def test_money_in_without_a_payer_account_never_takes_the_holders_own(workspace, tmp_path):
+    """A statement with 付款人/收款人 name and account columns and one signed amount (the holder
+    on one side): on money in whose 付款人账号 is empty, the counterparty is the payer's name and
+    its account is empty, not the 收款人账号 (the holder's own account)."""
+    (workspace.parent / "layouts").mkdir(exist_ok=True)
+    (workspace.parent / "layouts/qhboc.toml").write_text(
+        'name = "付款人收款人版式"\nbank = "QHBOC"\nformat = "csv"\ndate_format = "%Y%m%d"\n'
+        'head = ["查询账号:{account_no}"]\n[columns]\ndate = "交易日期"\nserial = "交易流水号"\n'
+        'payer = "付款人名称"\npayer_account = "付款人账号"\npayee = "收款人名称"\n'
+        'payee_account = "收款人账号"\nsummary = "摘要"\namount = "交易金额"\nbalance = "交易后余额"\n',
+        "utf-8")
+    own = "245612345678"
+    text = (f"查询账号:{own}\n"
+            "付款人账号,付款人名称,收款人账号,收款人名称,交易日期,交易金额,交易后余额,交易流水号,摘要\n"
+            f"4101,青禾区财政局,{own},青禾区涧东镇人民政府,20240701,500.00,1500.00,T1,转账\n"
+            f",中国银行股份有限公司青禾支行,{own},青禾区涧东镇人民政府,20240921,1.05,1501.05,T2,利息\n"
+            f"{own},青禾区涧东镇人民政府,3701,青禾水务工程有限公司,20240926,-100.00,1401.05,T3,转账\n")
+    path = tmp_path / "qhboc-2024Q3.csv"
+    path.write_text(text, "utf-8")
+    run_import(workspace, [path])
+    entries, _, _ = loader.load_file(str(workspace))
+    txns = {next(iter(t.links)).rsplit("-", 1)[-1]: t for t in entries if isinstance(t, data.Transaction)
+            and any(p.account == "Assets:Bank:QHBOC-5678" for p in t.postings) and "opening" not in t.narration}
+
+    def other(t):
+        return next(p for p in t.postings if p.account != "Assets:Bank:QHBOC-5678")
+
+    assert (txns["T1"].payee, other(txns["T1"]).meta["payee_account"]) == ("青禾区财政局", "4101")
+    assert (txns["T2"].payee, other(txns["T2"]).meta.get("payee_account", "")) == ("中国银行股份有限公司青禾支行", "")
+    assert (txns["T3"].payee, other(txns["T3"]).meta["payee_account"]) == ("青禾水务工程有限公司", "3701")

@@ -1,0 +1,136 @@
+"""一卡通 rosters as townships write them (importers.rosters): a workbook with a sheet per town is
+read sheet by sheet, a sheet that is no roster is named as not read; 序号, 批次号 and 发放状态 are
+optional; a roster without ID numbers is refused, naming the column."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from fundtrail.importers.context import ImportContext
+from fundtrail.importers.errors import BadInput
+from fundtrail.importers.rosters import RosterImporter
+
+HEADER = ["序号", "姓名", "身份证号", "一卡通账号", "行政村", "补贴项目", "发放金额(元)", "发放日期", "批次号", "发放状态"]
+ROWS = {
+    "涧东镇": [[1, "韩秀英", "370405196503124529", "6231561888016470011", "涧东新村", "到户产业奖补", 1000,
+                "2024-09-10", "JD-02", "成功"],
+               [2, "刘桂兰", "370405195801204629", "6231561888016470045", "涧东北村", "到户产业奖补", 500,
+                "2024-09-10", "JD-02", "成功"]],
+    "张山镇": [[1, "胡玉山", "370405196208084579", "6231561888016470078", "张山南村", "到户产业奖补", 1500,
+                "2024-09-12", "ZS-02", "成功"]],
+}
+
+
+def _book(tmp_path, sheets, name="roster.xlsx"):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def _read(tmp_path, path):
+    return RosterImporter(tmp_path).read(path, ImportContext(tmp_path, [], batch="T"))
+
+
+def test_every_roster_sheet_of_a_workbook_is_read(tmp_path):
+    path = _book(tmp_path, {t: [[f"{t}发放明细"], HEADER, *rows, ["合计"]] for t, rows in ROWS.items()})
+    ex = _read(tmp_path, path)
+    got = sorted((e.meta["sheet"], int(e.meta["row"]), e.postings[0].units.number) for e in ex.entries)
+    assert got == [("张山镇", 3, Decimal("1500.00")), ("涧东镇", 3, Decimal("1000.00")),
+                   ("涧东镇", 4, Decimal("500.00"))]
+    assert sorted(reason for _, reason in ex.skipped) == ["工作表「张山镇」合计行 totals row",
+                                                          "工作表「涧东镇」合计行 totals row"]
+    assert not any("未读取" in w for w in ex.warnings)
+
+
+def test_a_sheet_that_is_no_roster_is_named_not_dropped(tmp_path):
+    path = _book(tmp_path, {"涧东镇": [HEADER, *ROWS["涧东镇"]], "说明": [["本表由镇财政所填报"]], "空表": []})
+    ex = _read(tmp_path, path)
+    assert len(ex.entries) == 2
+    assert any("工作表未读取" in w and "「说明」" in w and "「空表」" in w for w in ex.warnings)
+
+
+def test_an_error_on_a_later_sheet_names_the_sheet(tmp_path):
+    bad = [list(r) for r in ROWS["张山镇"]]
+    bad[0][6] = "1,5OO.00"
+    path = _book(tmp_path, {"涧东镇": [HEADER, *ROWS["涧东镇"]], "张山镇": [HEADER, *bad]})
+    with pytest.raises(BadInput) as caught:
+        _read(tmp_path, path)
+    assert "工作表「张山镇」" in caught.value.zh and caught.value.row == 2
+
+
+def _csv(tmp_path, lines, name="roster.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(",".join(line) for line in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_seq_batch_and_status_are_optional(tmp_path):
+    lines = [["姓名", "身份证号码", "银行账号", "所属村组", "补贴项目名称", "应发金额", "实发金额", "发放日期"],
+             ["韩秀英", "370405196503124529", "6231561888016470011", "涧东新村二组", "耕地地力保护补贴", "800.00",
+              "800.00", "2024/7/18"],
+             ["葛玉珍", "37040519690922460x", "6231561888016470128", "泥河东村二组", "耕地地力保护补贴", "800.00",
+              "750.00", "2024/7/18"]]
+    path = _csv(tmp_path, lines)
+    assert RosterImporter(tmp_path).score(path) == 100
+    first, second = _read(tmp_path, path).entries
+    assert second.postings[0].units.number == Decimal("750.00")  # 实发金额, not 应发金额
+    assert second.postings[0].meta["id_no"] == "37040519690922460X"  # the ID's normal form
+    assert first.postings[0].meta["village"] == "涧东新村"  # the village, without its group
+    batches = {link for e in (first, second) for link in e.links if not link.startswith("YKT-")}
+    assert batches == {"FF20240718"}  # no 批次号: the pay day's batch
+    again = _read(tmp_path, _csv(tmp_path, [lines[0], lines[2], lines[1]], "again.csv")).entries
+    assert {lk for e in again for lk in e.links} == {lk for e in (first, second) for lk in e.links}
+
+
+def test_paid_and_returned_statuses(tmp_path):
+    header = ["序号", "姓名", "身份证号", "卡号", "行政村", "补贴项目", "发放金额", "发放日期", "状态"]
+    rows = [["1", "韩秀英", "370405196503124529", "6231561888016470011", "涧东新村", "耕地地力保护补贴", "800",
+             "2024-07-18", "已发放"],
+            ["2", "刘庆余", "370405197906114530", "6231561888016470052", "涧东北村", "耕地地力保护补贴", "800",
+             "2024-07-18", "退回"],
+            ["3", "孟凡东", "370405197109034554", "6231561888016470037", "涧东新村", "耕地地力保护补贴", "800",
+             "2024-07-18", "发放失败（卡号有误）"]]
+    ex = _read(tmp_path, _csv(tmp_path, [header, *rows]))
+    assert [int(e.meta["row"]) for e in ex.entries] == [2]
+    assert [row for row, _ in ex.skipped] == [3, 4]
+
+
+def test_a_roster_without_id_numbers_is_refused_naming_the_column(tmp_path):
+    lines = [["姓名", "银行卡号", "村组", "补贴项目", "金额", "发放日期"],
+             ["胡玉山", "6231561888016470078", "张山南村二组", "公益性岗位补贴", "600.00", "20240920"]]
+    path = _csv(tmp_path, lines)
+    assert RosterImporter(tmp_path).score(path) > 0  # read as a roster, to say what it lacks
+    with pytest.raises(BadInput) as caught:
+        _read(tmp_path, path)
+    assert caught.value.zh.startswith("表头缺少列: 身份证号。") and "核查" in caught.value.zh
+    assert caught.value.row == 1
+
+
+def test_a_payment_request_list_is_no_roster(tmp_path):
+    lines = [["日期", "收款人", "收款账号", "项目", "金额", "用途"],
+             ["2024-07-18", "青禾建工有限公司", "6231561888016470078", "QH2024-S01", "1000", "工程款"]]
+    assert RosterImporter(tmp_path).score(_csv(tmp_path, lines)) == 0
+
+
+def test_a_two_sheet_roster_rederives_without_differences(workspace):
+    from beancount import loader
+
+    from fundtrail.importers.pipeline import run_import
+    from fundtrail.importers.rederive import rederive
+
+    path = _book(workspace.parent.parent, {t: [HEADER, *rows, ["合计"]] for t, rows in ROWS.items()},
+                 "ykt-two-towns.xlsx")
+    summary = run_import(workspace, [path])
+    assert summary.files[0].new == 3
+    entries, _, _ = loader.load_file(str(workspace))
+    result = rederive(entries, workspace.parent)
+    assert result.differences == []

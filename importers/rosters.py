@@ -154,9 +154,13 @@ class RosterImporter(FundtrailImporter):
             # no 批次号: the batch is the pay day's; no 序号: the row is known by what it pays
             batch = cells.text(get("batch")) if "batch" in col else ""
             batch = batch or f"FF{day:%Y%m%d}"
-            key = f"{seq:03d}" if seq is not None else "R" + hashlib.sha256("\x1f".join(
-                (cells.text(get("item")), person, cells.text(get("card")), str(amount), str(day))).encode()
-            ).hexdigest()[:5].upper()
+            if seq is not None:
+                key = f"{seq:03d}"
+            else:  # 44 bits in two link segments (masking reads segments of up to six)
+                digest = hashlib.sha256("\x1f".join(
+                    (cells.text(get("item")), person, cells.text(get("card")), str(amount), str(day))
+                ).encode()).hexdigest().upper()
+                key = f"R{digest[:5]}-{digest[5:11]}"
             if (batch, key) in seen:
                 also = seen[batch, key]
                 raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见{also[0]}第{also[1]}行)" if seq is not None

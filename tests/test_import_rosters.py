@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from fundtrail import masking
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.rosters import RosterImporter
@@ -89,6 +90,18 @@ def test_seq_batch_and_status_are_optional(tmp_path):
     assert batches == {"FF20240718"}  # no 批次号: the pay day's batch
     again = _read(tmp_path, _csv(tmp_path, [lines[0], lines[2], lines[1]], "again.csv")).entries
     assert {lk for e in again for lk in e.links} == {lk for e in (first, second) for lk in e.links}
+
+
+def test_a_long_roster_without_seq_keeps_its_rows_apart_and_masks_no_link(tmp_path):
+    lines = [["姓名", "身份证号", "一卡通账号", "行政村", "补贴项目", "发放金额(元)", "发放日期"]]
+    for i in range(3000):  # one programme, one day, one amount: the rows differ only by person
+        person = f"370405196{i // 1000 % 10}{(i // 100) % 10 + 1:02d}{i % 28 + 1:02d}{i % 1000:03d}"
+        lines.append([f"户{i}", person + "X", f"62315618880164{i:05d}", "涧东新村", "耕地地力保护补贴",
+                      "800.00", "2024/7/18"])
+    entries = _read(tmp_path, _csv(tmp_path, lines)).entries
+    links = [lk for e in entries for lk in e.links if lk.startswith("YKT-")]
+    assert len(entries) == 3000 and len(set(links)) == 3000
+    assert all(masking.LINK.fullmatch(lk) for lk in links), links[:3]
 
 
 def test_paid_and_returned_statuses(tmp_path):

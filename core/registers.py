@@ -23,7 +23,7 @@ import datetime
 import io
 from decimal import Decimal, InvalidOperation
 
-from fundtrail.idno import id_no  # the one normalisation of an ID number
+from fundtrail.idno import account_no, id_no  # the one normalisation of ID and card numbers
 from fundtrail.sheets import csv_unguarded
 from fundtrail.workspace import REGISTER_TITLES, shown_name
 
@@ -298,13 +298,14 @@ class Officials:
                 self.roles.setdefault(id_no(row.get("关系人身份证号")), "relative")
                 self.names[(relative, village)] = f"与{post}{cadre}的{row.get('关系', '亲属')}同名同村"
                 home = homes.get(id_no(row.get("关系人身份证号")))
-                if home and home.card:
-                    self.accounts[home.card] = tie + relative
-                    self.roles.setdefault(home.card, "relative")
+                card = account_no(home.card) if home else ""
+                if card:
+                    self.accounts[card] = tie + relative
+                    self.roles.setdefault(card, "relative")
             for column, value in row.items():
-                if column and value and ("账号" in column or "卡号" in column):
-                    self.accounts[value.replace(" ", "")] = f"账户属于{post}{cadre}"
-                    self.roles.setdefault(value.replace(" ", ""), "cadre")
+                if column and value and ("账号" in column or "卡号" in column) and account_no(value):
+                    self.accounts[account_no(value)] = f"账户属于{post}{cadre}"
+                    self.roles.setdefault(account_no(value), "cadre")
         self.ids.pop("", None)
         self.roles.pop("", None)
 
@@ -320,7 +321,7 @@ class Officials:
     def role(self, meta) -> str | None:
         """"cadre" or "relative" when a payment's `id_no:` or `card:` is a registered cadre's or
         relative's (not by name: a namesake is no relative), for marking public lists."""
-        for key in (id_no(meta.get("id_no")), str(meta.get("card") or "").replace(" ", "")):
+        for key in (id_no(meta.get("id_no")), account_no(meta.get("card"))):
             if key and key in self.roles:
                 return self.roles[key]
         return None
@@ -331,8 +332,8 @@ class Officials:
         meta = flow.meta
         name = str(meta.get("beneficiary") or flow.entry.payee or "").strip()
         for why in (self.ids.get(id_no(meta.get("id_no"))),
-                    self.accounts.get(str(meta.get("card") or meta.get("payee_account") or
-                                          flow.entry.meta.get("payee_account") or "").replace(" ", "")),
+                    self.accounts.get(account_no(meta.get("card") or meta.get("payee_account") or
+                                                 flow.entry.meta.get("payee_account"))),
                     self.names.get((name, village))):
             if why:
                 return why

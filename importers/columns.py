@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from fundtrail.idno import id_no
+from fundtrail.idno import account_no, id_no
 from fundtrail.importers import cells
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.headers import Spec, label_key
@@ -234,7 +234,7 @@ def looks_like(header: str, values) -> str:
         return "日期"
     if sum(bool(_ID.match(id_no(t))) for t in texts) >= half:
         return "身份证号"
-    if sum(bool(_CARD.match(re.sub(r"[\s-]", "", t))) for t in texts) >= half:
+    if sum(bool(_CARD.match(account_no(t))) for t in texts) >= half:
         return "卡号或账号"
     return ""
 

@@ -16,16 +16,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import re
 import secrets
 from pathlib import Path
 
-from fundtrail.idno import id_no
+from fundtrail.idno import account_no, id_no
 
 ENV = "FUNDTRAIL_PROVINCE_KEY"
 KEY_BYTES = 32
-_SEPARATORS = re.compile(r"[\s\-]")
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 class ProvinceKeyError(ValueError):
@@ -57,12 +54,6 @@ def read_key(path: str | os.PathLike | None = None) -> bytes:
     return key
 
 
-def normalise(value) -> str:
-    """A card or account number as it is hashed: full-width digits folded, spaces and hyphens
-    dropped. (A personal number is normalised by `fundtrail.idno.id_no` instead.)"""
-    return _SEPARATORS.sub("", str(value or "").translate(_FULL_WIDTH))
-
-
 class Pseudonymizer:
     def __init__(self, key: bytes):
         self._key = key
@@ -77,7 +68,7 @@ class Pseudonymizer:
 
     def account(self, value) -> str | None:
         """A bank, card or 一卡通 account: one domain, so a card paid as a firm's account matches."""
-        return self._hash("account", normalise(value))
+        return self._hash("account", account_no(value))
 
     @property
     def fingerprint(self) -> str:

@@ -292,6 +292,11 @@ PRODUCT = ("core", "plugins", "reports", "fava_ext", "province", "importers", "w
 # on a line (or in a function) about an ID number.
 _ID_WORDS = re.compile(r"id_no|身份证|borrower_id|\bperson\b|\bID\b")
 _FOLDING = ("upper", "translate", "normalize")
+# A card or bank account number cleaned: separators dropped or full-width folded on a line (or in
+# a function) about a card or account.
+_CARD_WORDS = re.compile(r"card|account|卡号|账号", re.I)
+_CLEANING = ("sub", "replace", "translate", "normalize")
+_SEPARATOR = re.compile(r"""\\s|["']-["']|["'] ["']|NFKC|_SEPARATORS|_FULL_WIDTH""")
 # A share of a year: a month or day count divided by 12, 365, 366, a year constant or a count
 # of days.
 _TIME = re.compile(r"month|\bdays?\b|\.days\b", re.I)
@@ -304,7 +309,7 @@ def _sites(root: Path) -> dict[str, set[str]]:
     figure it also compares or passes to min()), builds a masker (calls `Masker(...)`), and
     works out a day's quarter (a month divided by 3), as `path:function`."""
     found: dict[str, set[str]] = {"id_no": set(), "share of year": set(), "fifo": set(),
-                                  "masker": set(), "quarter": set()}
+                                  "masker": set(), "quarter": set(), "account_no": set()}
     for folder in PRODUCT:
         for path in sorted((root / folder).rglob("*.py")):
             text = path.read_text("utf-8")
@@ -316,6 +321,11 @@ def _sites(root: Path) -> dict[str, set[str]]:
                 for node in ast.walk(fn):
                     if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Masker":
                         found["masker"].add(where)
+                    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                            and node.func.attr in _CLEANING \
+                            and (_CARD_WORDS.search(fn.name) or _CARD_WORDS.search(lines[node.lineno - 1])) \
+                            and _SEPARATOR.search(ast.get_source_segment(text, node) or ""):
+                        found["account_no"].add(where)
                     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                             and node.func.attr in _FOLDING:
                         code = ast.get_source_segment(text, node) or ""
@@ -421,6 +431,9 @@ def test_each_meaning_is_computed_in_one_place():
         "fifo": {"core/flows.py:unspent"},
         "masker": {"core/masking.py:_public_masker"},  # what masker_for(books, role) builds
         "quarter": {"core/periods.py:quarter_of"},  # its span, label and title: core/periods.py
+        # a card or account number as compared and hashed; a payment request keeps the payee's
+        # account as written but for its spaces (the comparisons read it through account_no)
+        "account_no": {"core/idno.py:account_no", "importers/requests.py:read"},
     }
 
 
@@ -447,11 +460,14 @@ def test_the_scan_finds_each_way_of_writing_them(tmp_path):
         "def sizes(pieces, left):\n    for p in pieces:\n        if left > 0:\n"
         "            left -= len(p)\n\n\n"
         "def page(ledger):\n    return Masker(MaskPolicy.from_entries(ledger.all_entries))\n\n\n"
-        "def label(day):\n    return f'{day.year}Q{(day.month + 2) // 3}'\n", "utf-8")
+        "def label(day):\n    return f'{day.year}Q{(day.month + 2) // 3}'\n\n\n"
+        "def card_of(meta):\n    return str(meta.get('card') or '').replace(' ', '')\n\n\n"
+        "def officials(row):\n    return {re.sub(r'[\\s-]', '', row['账号']): row}\n", "utf-8")
     assert _sites(tmp_path) == {
         "id_no": {"core/a.py:person", "core/a.py:households"},
         "share of year": {"core/a.py:schedule", "core/a.py:timeline"},
-        "fifo": {"core/a.py:outflow"}, "masker": {"core/a.py:page"}, "quarter": {"core/a.py:label"}}
+        "fifo": {"core/a.py:outflow"}, "masker": {"core/a.py:page"}, "quarter": {"core/a.py:label"},
+        "account_no": {"core/a.py:card_of", "core/a.py:officials"}}
 
 
 if __name__ == "__main__":  # python tests/test_one_meaning.py: the count of places per meaning

@@ -36,6 +36,17 @@ def test_related_party(tmp_path):
     assert CADRE not in "".join(f.message for f in found.values())
 
 
+def test_a_card_matches_however_it_is_spaced_or_typed(tmp_path):
+    """The register keeps the relative's card as the township typed it (hyphens, full-width
+    digits); the roster writes it plain: one number, compared as `idno.account_no` reads it."""
+    text = ledger(tmp_path)
+    households = tmp_path / "households.csv"
+    households.write_text(households.read_text("utf-8").replace(
+        "6231000000000000041", "6231-0000-0000-0000-０４１"), "utf-8")
+    found = findings(text, "related-party")
+    assert any("YKT-2" in f.links and "女婿" in f.message for f in found)
+
+
 def test_silent_without_officials_register():
     assert findings(fund("C2024-056", "2024-03-11") + subsidy(
         "2024-06-20", "1", "闫荣娜", CADRE, "V1").replace("QH2024-S01", "QH2024-S02") + project(

@@ -26,6 +26,7 @@ import re
 
 from fundtrail import findings
 from fundtrail.flows import by_entry
+from fundtrail.idno import account_no
 from fundtrail.plugins.rules._accounts import named_accounts
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.settings import WORDS, Setting
@@ -81,7 +82,7 @@ def is_person(name: str) -> bool:
 
 
 def is_card(account) -> bool:
-    return bool(account) and bool(CARD.fullmatch(re.sub(r"[\s-]", "", str(account))))
+    return bool(account) and bool(CARD.fullmatch(account_no(account)))
 
 
 def personal_account(ctx):

@@ -53,7 +53,6 @@ Without a household register every ID number is its own family and card-mismatch
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from decimal import Decimal
 from itertools import chain
@@ -62,6 +61,7 @@ from rapidfuzz.distance import Levenshtein
 
 from fundtrail import findings
 from fundtrail.flows import FAILED, date_of, payee_key, plain_name
+from fundtrail.idno import account_no
 from fundtrail.plugins.rules._accounts import named_accounts
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.plugins.rules._registers import households
@@ -74,18 +74,9 @@ SETTINGS = (
     Setting("payee_variant_similarity", SHARE, 0.6, "收款人名称相似度下限", high=1),
 )
 ZERO = Decimal(0)
-_SEPARATORS = re.compile(r"[\s\-]")
 # A character that ends a place name: names that differ only just before one (张山东村 /
 # 张山北村, 前村 / 后村 …) name units of different places, not one firm.
 _PLACE_ENDS = frozenset("村镇乡街组屯寨")
-
-
-def account_no(value) -> str:
-    """An account or card number as compared: spaces and dashes dropped; "" when it has no digit."""
-    if type(value) is str and value.isdigit():
-        return value
-    text = _SEPARATORS.sub("", str(value or ""))
-    return text if any(c.isdigit() for c in text) else ""
 
 
 def account_as_written(flow):

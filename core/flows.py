@@ -317,7 +317,7 @@ class FlowIndex:
         # projects whose positive payments are not just their spending (`spent_on`): a bounced
         # row, an amount not positive, a pass-down (their totals are summed apart)
         self._payments: list[Payment] = []
-        self._unlike: set[str] = set()
+        self.unlike: set[str] = set()  # every other project's spending amounts are positive
         self._memo: dict = {}
         self._recent: dict = {}  # family (key[0]) -> its kept keys, least recently used first
         self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
@@ -357,7 +357,7 @@ class FlowIndex:
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
-        payments, unlike, row_of, varied = self._payments, self._unlike, self.row_of, self.varied
+        payments, unlike, row_of, varied = self._payments, self.unlike, self.row_of, self.varied
         payee_keys: dict[str, str] = {}  # payee as written -> `payee_key`, once per name
         new = object.__new__
         zero = ZERO  # a Decimal compared with an int converts the int, every time
@@ -617,7 +617,7 @@ class FlowIndex:
         pass-down) paid its spending's total (`total`); the others are summed from their
         flows."""
         paid = {}
-        unlike, total = self._unlike, self.total
+        unlike, total = self.unlike, self.total
         for code, spent in self.spent_on.items():
             if code not in unlike:
                 paid[code] = spent[0].entry, total("spent_on", code)

@@ -560,13 +560,23 @@ class FlowIndex:
             value = self._running[lookup] = _Running(getattr(self, lookup))
             return value
 
+    def totals(self, lookup: str) -> dict[str, Decimal]:
+        """Per key of one lookup, the sum of its list's amounts (no list of running sums):
+        every key's added up at once on first asking, a sum in C per list (the rules that
+        total spending ask for every project's), then read by key (`total`)."""
+        running = self.running(lookup)
+        if running.totals is None:
+            running.totals = {key: sum(map(amount_of, flows), ZERO)
+                              for key, flows in running.lists.items()}
+        return running.totals
+
     def total(self, lookup: str, key: str) -> Decimal:
-        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`:
-        the last of its running sums when they were asked for, else summed once (no list)."""
+        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`
+        (`totals`; ZERO for a key the lookup lacks)."""
         try:
-            return self._running[lookup].total(key)
-        except KeyError:
-            return self.running(lookup).total(key)
+            return self._running[lookup].totals[key]
+        except (KeyError, TypeError):  # not asked yet, or a key the lookup lacks
+            return self.totals(lookup).get(key, ZERO)
 
     def spending(self, fund: str | None = None, project: str | None = None,
                  village: str | None = None,
@@ -617,10 +627,10 @@ class FlowIndex:
         pass-down) paid its spending's total (`total`); the others are summed from their
         flows."""
         paid = {}
-        unlike, total = self.unlike, self.total
+        unlike, total = self.unlike, self.totals("spent_on")
         for code, spent in self.spent_on.items():
             if code not in unlike:
-                paid[code] = spent[0].entry, total("spent_on", code)
+                paid[code] = spent[0].entry, total[code]
         if unlike:
             first, sums = {}, {}
             for flow in self.flows:
@@ -751,26 +761,15 @@ class _Running(dict):
     def __init__(self, lists: dict):
         super().__init__()
         self.lists = lists
-        self.totals: dict[str, Decimal] = {}  # key -> total, of the keys asked for no sums
+        self.totals: dict[str, Decimal] | None = None  # key -> total (`FlowIndex.totals`)
 
     def __missing__(self, key):
         flows = self.lists.get(key, ())
         if len(flows) > _LONG:
-            value = self[key] = _Prefix(flows, self.totals.get(key))
+            value = self[key] = _Prefix(flows, self.totals.get(key) if self.totals else None)
         else:
             value = self[key] = list(accumulate(map(amount_of, flows), initial=ZERO))
         return value
-
-    def total(self, key) -> Decimal:
-        """The last running sum of the key's list, without the list when it was not asked."""
-        sums = self.get(key)
-        if sums is not None:
-            return sums[-1]
-        try:
-            return self.totals[key]
-        except KeyError:
-            value = self.totals[key] = sum(map(amount_of, self.lists.get(key, ())), ZERO)
-            return value
 
 
 _LONG = 512  # a list longer than this has its running sums worked out where asked

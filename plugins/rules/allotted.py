@@ -36,7 +36,8 @@ def _events(allotments, spending):
 def paid_unallotted(ctx):
     index, projects = ctx.flows, ctx.master.projects
     spent_sums, allotted_to = index.running("spent_on"), index.allotted_to
-    unlike, total = index.unlike, index.total
+    unlike, spent_total, allotted_total = index.unlike, index.totals("spent_on"), \
+        index.totals("allotted_to")
     for code, spending in sorted(index.spent_on.items()):
         project = projects.get(code)
         if project is None or not spending:
@@ -45,8 +46,8 @@ def paid_unallotted(ctx):
         # all allotted before the first payment, and never spent beyond it: the most spent is
         # the total when every amount is positive (`unlike` lists the projects where one is not)
         if allotments and allotments[-1].date <= spending[0].date and \
-                (total("spent_on", code) if code not in unlike else max(spent_sums[code])) \
-                <= total("allotted_to", code):
+                (spent_total[code] if code not in unlike else max(spent_sums[code])) \
+                <= allotted_total[code]:
             continue
         allotted, spent, first = ZERO, ZERO, None
         for flow, is_payment in _events(allotments, spending):

@@ -296,6 +296,9 @@ class FlowIndex:
         self.spent_by_fund: dict[str, list[Flow]] = defaultdict(list)  # fund -> spending
         self.spent_on: dict[str, list[Flow]] = defaultdict(list)  # project -> spending
         self.works: list[Flow] = []  # spending other than household subsidies
+        # the works flows that name the account paid into (`card:` or `payee_account:` of the
+        # posting, `payee_account:` of the entry; most name none), noted while at hand
+        self.naming: list[Flow] = []
         self.subsidies: list[Flow] = []  # household subsidies
         self.by_person: dict[str, list[Flow]] = defaultdict(list)  # ID number -> subsidies
         # ID number -> (`card:`, `beneficiary:`, village) of the first of its subsidies, and the
@@ -356,6 +359,7 @@ class FlowIndex:
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
+        naming = self.naming
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
         payments, unlike, row_of, varied = self._payments, self.unlike, self.row_of, self.varied
         payee_keys: dict[str, str] = {}  # payee as written -> `payee_key`, once per name
@@ -444,6 +448,9 @@ class FlowIndex:
                                 varied.add(person)
                     else:
                         works.append(flow)
+                        if "payee_account" in meta or "card" in meta or \
+                                "payee_account" in entry.meta:
+                            naming.append(flow)
                     if leaf:
                         spent = spent_on.get(leaf)
                         if spent is None:

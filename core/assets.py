@@ -185,7 +185,9 @@ class AssetBook:
                 self.held[code] += posting.units.number
                 continue
             person = meta.get("id_no")  # read once here, not at every asking
-            if not (type(person) is str and person.isdigit() and person.isascii()):
+            if not person:
+                person = ""  # asset income, a collective's own spending
+            elif not (type(person) is str and person.isdigit() and person.isascii()):
                 person = id_no(person)  # a plain number of digits is its own normal form
             if layer == _EARNED_BY:
                 asset = assets.get(code)

@@ -299,6 +299,8 @@ class FlowIndex:
         # the works flows that name the account paid into (`card:` or `payee_account:` of the
         # posting, `payee_account:` of the entry; most name none), noted while at hand
         self.naming: list[Flow] = []
+        # the projects with a works flow: every other project's spending is subsidies alone
+        self.works_on: set[str] = set()
         self.subsidies: list[Flow] = []  # household subsidies
         self.by_person: dict[str, list[Flow]] = defaultdict(list)  # ID number -> subsidies
         # ID number -> (`card:`, `beneficiary:`, village) of the first of its subsidies, and the
@@ -359,7 +361,7 @@ class FlowIndex:
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
-        naming = self.naming
+        naming, works_on = self.naming, self.works_on
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
         payments, unlike, row_of, varied = self._payments, self.unlike, self.row_of, self.varied
         payee_keys: dict[str, str] = {}  # payee as written -> `payee_key`, once per name
@@ -448,6 +450,8 @@ class FlowIndex:
                                 varied.add(person)
                     else:
                         works.append(flow)
+                        if leaf:
+                            works_on.add(leaf)
                         if "payee_account" in meta or "card" in meta or \
                                 "payee_account" in entry.meta:
                             naming.append(flow)

@@ -242,8 +242,14 @@ def _year_mix(ctx):
     def build():
         fund_words = ctx.settings["linked_fund_words"]
         industry = set(industry_projects(ctx))
-        management = {code for code, p in ctx.master.projects.items()
-                      if any(w in p.category for w in ctx.settings["management_categories"])}
+        words, managing = ctx.settings["management_categories"], {}  # category -> a word in it
+        management = set()
+        for code, p in ctx.master.projects.items():
+            is_management = managing.get(p.category)
+            if is_management is None:  # once per category, not per project
+                is_management = managing[p.category] = any(w in p.category for w in words)
+            if is_management:
+                management.add(code)
         linked = {code for code, f in ctx.master.funds.items()
                   if any(w in f.title or w in f.doc_no for w in fund_words)}
         out = {}

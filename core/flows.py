@@ -576,8 +576,9 @@ class FlowIndex:
         every key's added up at once on first asking, a sum in C per list (the rules that
         total spending ask for every project's), then read by key (`total`)."""
         running = self.running(lookup)
-        if running.totals is None:
-            running.totals = {key: sum(map(amount_of, flows), ZERO)
+        if running.totals is None:  # a long list is added up in steps (`_Prefix.total_marked`)
+            running.totals = {key: running[key].total_marked() if len(flows) > _LONG
+                              else sum(map(amount_of, flows), ZERO)
                               for key, flows in running.lists.items()}
         return running.totals
 
@@ -789,13 +790,15 @@ _LONG = 512  # a list longer than this has its running sums worked out where ask
 class _Prefix:
     """The running sums [0, a1, a1 + a2, ...] of a long list of flows, as a read-only sequence:
     `[n]` is the sum of the first n amounts, added up from the last position asked (the rules
-    ask in date order), `[-1]` the total; iterating keeps the list and yields from it. Each
-    sum is the same Decimal the list would hold: the same additions in the same order."""
+    ask in date order), or from the nearest step below it when the total was added up in steps
+    (`total_marked`), `[-1]` the total; iterating keeps the list and yields from it. Each sum is
+    the same Decimal the list would hold: the same additions in the same order."""
 
-    __slots__ = ("flows", "at", "sum", "sums", "total")
+    __slots__ = ("flows", "at", "sum", "sums", "total", "marks")
 
     def __init__(self, flows, total: Decimal | None = None):
         self.flows, self.at, self.sum, self.sums, self.total = flows, 0, ZERO, None, total
+        self.marks: list[Decimal] | None = None  # [k] the sum of the first k * _STEP amounts
 
     def __len__(self):
         return len(self.flows) + 1
@@ -804,6 +807,17 @@ class _Prefix:
         if self.sums is None:
             self.sums = list(accumulate(map(amount_of, self.flows), initial=ZERO))
         return iter(self.sums)
+
+    def total_marked(self) -> Decimal:
+        """The total, added up in steps of _STEP amounts with the sum at each step kept, so
+        that a position asked later is summed from the step below it, not from the start."""
+        if self.marks is None:
+            flows, marks, running = self.flows, [ZERO], ZERO
+            for start in range(0, len(flows), _STEP):
+                running = sum(map(amount_of, flows[start:start + _STEP]), running)
+                marks.append(running)
+            self.marks, self.total = marks, running
+        return self.total
 
     def __getitem__(self, i: int) -> Decimal:
         if self.sums is not None:
@@ -817,12 +831,19 @@ class _Prefix:
             if self.total is None:
                 self.total = sum(map(amount_of, self.flows[self.at:]), self.sum)
             return self.total
-        if i < self.at:
+        if self.marks is not None:
+            step = i // _STEP * _STEP
+            if not step <= self.at <= i:  # from the step below, unless the last position is nearer
+                self.at, self.sum = step, self.marks[i // _STEP]
+        elif i < self.at:
             self.at, self.sum = 0, ZERO
         if i > self.at:
             self.sum = sum(map(amount_of, self.flows[self.at:i]), self.sum)
             self.at = i
         return self.sum
+
+
+_STEP = 1024  # a long list's total is added up in steps this long, each step's sum kept
 
 
 class _HelpByPerson(dict):

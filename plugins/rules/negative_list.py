@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import re
-from operator import attrgetter, methodcaller
 
 from fundtrail import findings
 from fundtrail.flows import ZERO
@@ -124,7 +123,7 @@ def uses_of(entry, flows, matcher, tables, payees: dict | None = None) -> dict[s
             named = payees[payee] = bool(payee and matcher[0].search(payee))
         found = text_uses(payee, narration, matcher) \
             if named or (narration and matcher[0].search(narration)) else {}
-    for flow in flows if tables else ():
+    for flow in flows:
         meta = flow.meta
         for key, table in tables:
             value = flow.posting.account if key == "account" else meta.get(key)
@@ -155,38 +154,12 @@ def _paid_by_entry(flows):
         yield last, group
 
 
-def _in_use(works, tables) -> list:
-    """The tables (key, table) that some works flow's value finds an item in: the values of
-    each key are gathered in C (a set), each distinct one looked up once; a table no value
-    finds an item in adds nothing to a finding, and the entries' flows are not read for it."""
-    metas = None
-    used = []
-    for key, table in tables:
-        if key == "account":
-            values = map(_ACCOUNT, works)
-        else:
-            if metas is None:
-                metas = list(map(_META, works))
-            values = map(methodcaller("get", key), metas)
-        try:
-            values = set(values)
-        except TypeError:  # a value that cannot be hashed: the table is read per flow
-            used.append((key, table))
-            continue
-        if any(table(value if type(value) is str else str(value)) for value in values if value):
-            used.append((key, table))
-    return used
-
-
-_META, _ACCOUNT = attrgetter("meta"), attrgetter("posting.account")
-
-
 def negative_list(ctx):
     settings = ctx.settings
     matcher = _matcher(tuple(sorted(settings["negative_keywords"].items())))
-    tables = _in_use(ctx.flows.works, [(key, Prefixes(settings[name])) for key, name in (
+    tables = [(key, Prefixes(settings[name])) for key, name in (
         ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
-        ("account", "negative_accounts")) if settings[name]])
+        ("account", "negative_accounts")) if settings[name]]
     payees = None if _spaced(matcher) else {}
     for entry, flows in _paid_by_entry(ctx.flows.works):
         found = uses_of(entry, flows, matcher, tables, payees)

@@ -78,8 +78,10 @@ def idle_funds(ctx):
         yield from _aged(ctx, "fund", code, lots, label)
     allotted, spent = index.totals("allotted_to"), index.totals("spent_on")
     for code in sorted(index.allotted_to):
-        lots = unspent(index.allotted_to[code], index.spent_on.get(code, ()),
-                       allotted[code] - spent.get(code, ZERO))
+        balance = allotted[code] - spent.get(code, ZERO)
+        if balance <= 0:  # all spent: nothing unspent (`unspent`), no call
+            continue
+        lots = unspent(index.allotted_to[code], index.spent_on.get(code, ()), balance)
         if lots:
             project = ctx.master.projects.get(code)
             label = f"项目{code}" + (f"（{project.name}）" if project else "")

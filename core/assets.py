@@ -138,10 +138,7 @@ class Movement:
     amount: Decimal  # income: + received; distribution: + paid out
     purpose: str = ""  # a distribution's purpose (its `kind:`, one of PURPOSES)
     meta: dict = field(default_factory=dict)
-
-    @property
-    def person(self) -> str:
-        return id_no(self.meta.get("id_no"))
+    person: str = ""  # the household's ID number (`id_no:`, as `fundtrail.idno` compares it)
 
 
 _HELD_IN, _EARNED_BY = acc.COLLECTIVE + ":", acc.ASSET_INCOME + ":"  # layer prefixes
@@ -186,15 +183,21 @@ class AssetBook:
             meta = posting.meta or {}
             if layer == _HELD_IN:
                 self.held[code] += posting.units.number
-            elif layer == _EARNED_BY:
+                continue
+            person = meta.get("id_no")  # read once here, not at every asking
+            if not person:
+                person = ""  # asset income, a collective's own spending
+            elif not (type(person) is str and person.isdigit() and person.isascii()):
+                person = id_no(person)  # a plain number of digits is its own normal form
+            if layer == _EARNED_BY:
                 asset = assets.get(code)
                 self.income.append(Movement(entry, posting, entry.date,
                                             collective or (asset.village if asset else ""), code,
-                                            -posting.units.number, "", meta))
+                                            -posting.units.number, "", meta, person))
             else:
                 self.distributions.append(Movement(
                     entry, posting, entry.date, code, str(meta.get("asset", "")),
-                    posting.units.number, str(meta.get("kind", "")), meta))
+                    posting.units.number, str(meta.get("kind", "")), meta, person))
 
     def by_village(self) -> dict[str, dict[str, Decimal]]:
         """{village: {"received", "distributed", "held"}} over the whole books."""

@@ -296,6 +296,11 @@ class FlowIndex:
         self.spent_by_fund: dict[str, list[Flow]] = defaultdict(list)  # fund -> spending
         self.spent_on: dict[str, list[Flow]] = defaultdict(list)  # project -> spending
         self.works: list[Flow] = []  # spending other than household subsidies
+        # the works flows that name the account paid into (`card:` or `payee_account:` of the
+        # posting, `payee_account:` of the entry; most name none), noted while at hand
+        self.naming: list[Flow] = []
+        # the projects with a works flow: every other project's spending is subsidies alone
+        self.works_on: set[str] = set()
         self.subsidies: list[Flow] = []  # household subsidies
         self.by_person: dict[str, list[Flow]] = defaultdict(list)  # ID number -> subsidies
         # ID number -> (`card:`, `beneficiary:`, village) of the first of its subsidies, and the
@@ -317,7 +322,7 @@ class FlowIndex:
         # projects whose positive payments are not just their spending (`spent_on`): a bounced
         # row, an amount not positive, a pass-down (their totals are summed apart)
         self._payments: list[Payment] = []
-        self._unlike: set[str] = set()
+        self.unlike: set[str] = set()  # every other project's spending amounts are positive
         self._memo: dict = {}
         self._recent: dict = {}  # family (key[0]) -> its kept keys, least recently used first
         self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
@@ -356,8 +361,9 @@ class FlowIndex:
         spent_by_fund, spent_on, by_person = self.spent_by_fund, self.spent_on, self.by_person
         works, subsidies, passed_down, transfers = self.works, self.subsidies, self.passed_down, \
             self.transfers
+        naming, works_on = self.naming, self.works_on
         bank_last, bank_balance, collective = self.bank_last, self.bank_balance, self.collective
-        payments, unlike, row_of, varied = self._payments, self._unlike, self.row_of, self.varied
+        payments, unlike, row_of, varied = self._payments, self.unlike, self.row_of, self.varied
         payee_keys: dict[str, str] = {}  # payee as written -> `payee_key`, once per name
         new = object.__new__
         zero = ZERO  # a Decimal compared with an int converts the int, every time
@@ -444,6 +450,11 @@ class FlowIndex:
                                 varied.add(person)
                     else:
                         works.append(flow)
+                        if leaf:
+                            works_on.add(leaf)
+                        if "payee_account" in meta or "card" in meta or \
+                                "payee_account" in entry.meta:
+                            naming.append(flow)
                     if leaf:
                         spent = spent_on.get(leaf)
                         if spent is None:
@@ -560,13 +571,24 @@ class FlowIndex:
             value = self._running[lookup] = _Running(getattr(self, lookup))
             return value
 
+    def totals(self, lookup: str) -> dict[str, Decimal]:
+        """Per key of one lookup, the sum of its list's amounts (no list of running sums):
+        every key's added up at once on first asking, a sum in C per list (the rules that
+        total spending ask for every project's), then read by key (`total`)."""
+        running = self.running(lookup)
+        if running.totals is None:  # a long list is added up in steps (`_Prefix.total_marked`)
+            running.totals = {key: running[key].total_marked() if len(flows) > _LONG
+                              else sum(map(amount_of, flows), ZERO)
+                              for key, flows in running.lists.items()}
+        return running.totals
+
     def total(self, lookup: str, key: str) -> Decimal:
-        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`:
-        the last of its running sums when they were asked for, else summed once (no list)."""
+        """The sum of the amounts of one list of a lookup, e.g. `total("spent_on", code)`
+        (`totals`; ZERO for a key the lookup lacks)."""
         try:
-            return self._running[lookup].total(key)
-        except KeyError:
-            return self.running(lookup).total(key)
+            return self._running[lookup].totals[key]
+        except (KeyError, TypeError):  # not asked yet, or a key the lookup lacks
+            return self.totals(lookup).get(key, ZERO)
 
     def spending(self, fund: str | None = None, project: str | None = None,
                  village: str | None = None,
@@ -617,10 +639,10 @@ class FlowIndex:
         pass-down) paid its spending's total (`total`); the others are summed from their
         flows."""
         paid = {}
-        unlike, total = self._unlike, self.total
+        unlike, total = self.unlike, self.totals("spent_on")
         for code, spent in self.spent_on.items():
             if code not in unlike:
-                paid[code] = spent[0].entry, total("spent_on", code)
+                paid[code] = spent[0].entry, total[code]
         if unlike:
             first, sums = {}, {}
             for flow in self.flows:
@@ -751,26 +773,15 @@ class _Running(dict):
     def __init__(self, lists: dict):
         super().__init__()
         self.lists = lists
-        self.totals: dict[str, Decimal] = {}  # key -> total, of the keys asked for no sums
+        self.totals: dict[str, Decimal] | None = None  # key -> total (`FlowIndex.totals`)
 
     def __missing__(self, key):
         flows = self.lists.get(key, ())
         if len(flows) > _LONG:
-            value = self[key] = _Prefix(flows, self.totals.get(key))
+            value = self[key] = _Prefix(flows, self.totals.get(key) if self.totals else None)
         else:
             value = self[key] = list(accumulate(map(amount_of, flows), initial=ZERO))
         return value
-
-    def total(self, key) -> Decimal:
-        """The last running sum of the key's list, without the list when it was not asked."""
-        sums = self.get(key)
-        if sums is not None:
-            return sums[-1]
-        try:
-            return self.totals[key]
-        except KeyError:
-            value = self.totals[key] = sum(map(amount_of, self.lists.get(key, ())), ZERO)
-            return value
 
 
 _LONG = 512  # a list longer than this has its running sums worked out where asked
@@ -779,13 +790,15 @@ _LONG = 512  # a list longer than this has its running sums worked out where ask
 class _Prefix:
     """The running sums [0, a1, a1 + a2, ...] of a long list of flows, as a read-only sequence:
     `[n]` is the sum of the first n amounts, added up from the last position asked (the rules
-    ask in date order), `[-1]` the total; iterating keeps the list and yields from it. Each
-    sum is the same Decimal the list would hold: the same additions in the same order."""
+    ask in date order), or from the nearest step below it when the total was added up in steps
+    (`total_marked`), `[-1]` the total; iterating keeps the list and yields from it. Each sum is
+    the same Decimal the list would hold: the same additions in the same order."""
 
-    __slots__ = ("flows", "at", "sum", "sums", "total")
+    __slots__ = ("flows", "at", "sum", "sums", "total", "marks")
 
     def __init__(self, flows, total: Decimal | None = None):
         self.flows, self.at, self.sum, self.sums, self.total = flows, 0, ZERO, None, total
+        self.marks: list[Decimal] | None = None  # [k] the sum of the first k * _STEP amounts
 
     def __len__(self):
         return len(self.flows) + 1
@@ -794,6 +807,17 @@ class _Prefix:
         if self.sums is None:
             self.sums = list(accumulate(map(amount_of, self.flows), initial=ZERO))
         return iter(self.sums)
+
+    def total_marked(self) -> Decimal:
+        """The total, added up in steps of _STEP amounts with the sum at each step kept, so
+        that a position asked later is summed from the step below it, not from the start."""
+        if self.marks is None:
+            flows, marks, running = self.flows, [ZERO], ZERO
+            for start in range(0, len(flows), _STEP):
+                running = sum(map(amount_of, flows[start:start + _STEP]), running)
+                marks.append(running)
+            self.marks, self.total = marks, running
+        return self.total
 
     def __getitem__(self, i: int) -> Decimal:
         if self.sums is not None:
@@ -807,12 +831,19 @@ class _Prefix:
             if self.total is None:
                 self.total = sum(map(amount_of, self.flows[self.at:]), self.sum)
             return self.total
-        if i < self.at:
+        if self.marks is not None:
+            step = i // _STEP * _STEP
+            if not step <= self.at <= i:  # from the step below, unless the last position is nearer
+                self.at, self.sum = step, self.marks[i // _STEP]
+        elif i < self.at:
             self.at, self.sum = 0, ZERO
         if i > self.at:
             self.sum = sum(map(amount_of, self.flows[self.at:i]), self.sum)
             self.at = i
         return self.sum
+
+
+_STEP = 1024  # a long list's total is added up in steps this long, each step's sum kept
 
 
 class _HelpByPerson(dict):

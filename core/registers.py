@@ -181,7 +181,12 @@ class HouseholdRegister:
         if self._members is None:
             out: dict[str, list[Household]] = {}
             for h in self.households.values():
-                out.setdefault(h.household, []).append(h)
+                key = h.number or h.id_no  # `Household.household`, without a call per row
+                rows = out.get(key)
+                if rows is None:
+                    out[key] = [h]
+                else:
+                    rows.append(h)
             self._members = out
         return self._members
 
@@ -189,8 +194,10 @@ class HouseholdRegister:
         """One row per household, the one that stands for it: the first of its rows with a
         识别日期, else its first. Built once (shared: do not change it): the rules and each
         village page of Fava ask for it."""
-        if self._heads is None:
-            self._heads = [next((r for r in rows if r.identified), rows[0])
+        if self._heads is None:  # a household of one row, or whose first row has the date,
+            # is that row: no search (and no generator) for it
+            self._heads = [rows[0] if len(rows) == 1 or rows[0].identified
+                           else next((r for r in rows if r.identified), rows[0])
                            for rows in self.members().values()]
         return self._heads
 

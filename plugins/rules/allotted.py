@@ -35,16 +35,20 @@ def _events(allotments, spending):
 
 def paid_unallotted(ctx):
     index, projects = ctx.flows, ctx.master.projects
-    spent_sums, allotted_sums, allotted_to = index.running("spent_on"), \
-        index.running("allotted_to"), index.allotted_to
+    spent_sums, allotted_to = index.running("spent_on"), index.allotted_to
+    unlike, spent_total, allotted_total = index.unlike, index.totals("spent_on"), \
+        index.totals("allotted_to")
     for code, spending in sorted(index.spent_on.items()):
         project = projects.get(code)
         if project is None or not spending:
             continue
         allotments = allotted_to.get(code, ())
+        # all allotted before the first payment, and never spent beyond it: the most spent is
+        # the total when every amount is positive (`unlike` lists the projects where one is not)
         if allotments and allotments[-1].date <= spending[0].date and \
-                max(spent_sums[code]) <= allotted_sums[code][-1]:
-            continue  # all allotted before the first payment, and never spent beyond it
+                (spent_total[code] if code not in unlike else max(spent_sums[code])) \
+                <= allotted_total[code]:
+            continue
         allotted, spent, first = ZERO, ZERO, None
         for flow, is_payment in _events(allotments, spending):
             if not is_payment:

@@ -135,24 +135,30 @@ def income_undistributed(ctx):
 def distribution_ineligible(ctx):
     yield from register_problem(ctx, "households", "distribution-ineligible")
     registered, known = households(ctx), officials(ctx)
+    place_name = ctx.master.place_name
     for move in asset_book(ctx).distributions:
-        if move.amount <= 0 or not (move.purpose in TO_HOUSEHOLDS or move.person):
+        person = move.person
+        if move.amount <= 0 or not (move.purpose in TO_HOUSEHOLDS or person):
             continue
-        village = ctx.master.place_name(move.village)
-        who = str(move.meta.get("beneficiary") or move.entry.payee or "")
-        relation = known.match(move, village) if known.ids else None
+        village = relation = None  # the village's name: for a match or a finding only
+        if known.ids:
+            village = place_name(move.village)
+            relation = known.match(move, village)
         if relation:
             variant = "related"
-        elif not move.person:
+        elif not person:
             variant = "no-id"
-        elif registered and move.person not in registered:
+        elif registered and person not in registered:
             variant = ""
         else:
             continue
+        if village is None:
+            village = place_name(move.village)
+        who = str(move.meta.get("beneficiary") or move.entry.payee or "")
         yield findings.emit(
             "distribution-ineligible", entry_key(move.entry), move.entry, amount=move.amount,
             links=[move.asset] if move.asset else (), variant=variant, village=village,
-            kind=move.purpose or "分配", who=who, id=ctx.masker.id_no(move.person) if move.person else "",
+            kind=move.purpose or "分配", who=who, id=ctx.masker.id_no(person) if person else "",
             relation=ctx.masker.text(relation or ""))
 
 

@@ -171,9 +171,12 @@ def _is_firm(name: str, words) -> bool:
 
 
 def industry_projects(ctx) -> dict:
+    """Project code -> project, of the industry projects (once per load and settings: shared,
+    do not change it)."""
     categories, words = ctx.settings["industry_categories"], ctx.settings["benefit_link_words"]
-    return {code: p for code, p in ctx.master.projects.items()
-            if p.category in categories or (not p.category and promise_of(p, words))}
+    return ctx.memo("benefit.industry", lambda: {
+        code: p for code, p in ctx.master.projects.items()
+        if p.category in categories or (not p.category and promise_of(p, words))})
 
 
 def firm_concentration(ctx):
@@ -186,19 +189,22 @@ def firm_concentration(ctx):
     names: dict[str, str] = {}
     held = defaultdict(lambda: defaultdict(Decimal))  # firm -> project -> money in its hands
     money: dict[str, Decimal] = {}  # project -> its budget, or what it paid where more
-    keys: dict[str, str] = {}  # a unit as written -> `payee_key`, once per name
+    # a unit as written -> (its `payee_key`, its name when a firm's, else ""), once per name
+    keys: dict[str, tuple[str, str]] = {}
     implements: dict[str, str] = {}  # project -> its unit's key
     for code, project in projects.items():
         got = paid.get(code)
         money[code] = max(project.budget, got[1] if got else ZERO)
         if not project.unit:
             continue
-        key = keys.get(project.unit)
-        if key is None:
-            key = keys[project.unit] = payee_key(project.unit)
+        known = keys.get(project.unit)
+        if known is None:
+            unit = project.unit.strip()
+            known = keys[project.unit] = (payee_key(project.unit),
+                                          unit if unit and _is_firm(unit, words) else "")
+        key, unit = known
         implements[code] = key
-        unit = project.unit.strip()
-        if unit and _is_firm(unit, words):
+        if unit:
             names.setdefault(key, unit)
             held[key][code] = money[code]
     firm: dict[str, bool] = {}  # payee key -> a firm (asked once per payee)
@@ -236,8 +242,14 @@ def _year_mix(ctx):
     def build():
         fund_words = ctx.settings["linked_fund_words"]
         industry = set(industry_projects(ctx))
-        management = {code for code, p in ctx.master.projects.items()
-                      if any(w in p.category for w in ctx.settings["management_categories"])}
+        words, managing = ctx.settings["management_categories"], {}  # category -> a word in it
+        management = set()
+        for code, p in ctx.master.projects.items():
+            is_management = managing.get(p.category)
+            if is_management is None:  # once per category, not per project
+                is_management = managing[p.category] = any(w in p.category for w in words)
+            if is_management:
+                management.add(code)
         linked = {code for code, f in ctx.master.funds.items()
                   if any(w in f.title or w in f.doc_no for w in fund_words)}
         out = {}

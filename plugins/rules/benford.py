@@ -40,10 +40,16 @@ LABELS = ("符合", "可接受", "临界", "不符合")  # close, acceptable, ma
 TEN = Decimal(10)
 
 
+_LEADS = {str(n): n for n in range(10, 100)}
+
+
 def leading(amount: Decimal) -> int:
     """The first two significant digits of an amount of at least 10: 9,512.30 -> 95 (100 and
     1E+2 -> 10)."""
     text = str(amount)  # 9512.30, or in exponent form 1E+2 / 1.5E+3
+    lead = _LEADS.get(text[:2])  # 10 to 99 looked up, not parsed: thousands of payments a load
+    if lead is not None:
+        return lead
     if text[:2].isdigit():
         return int(text[:2])
     digits = amount.as_tuple().digits

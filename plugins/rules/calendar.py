@@ -16,8 +16,12 @@ Settings: none.
 
 from __future__ import annotations
 
+import datetime
+from bisect import bisect_left, bisect_right
+
 from fundtrail import accounts as acc
 from fundtrail import findings
+from fundtrail.flows import date_of
 from fundtrail.plugins.rules._naming import entry_key
 from fundtrail.workdays import rest_day
 
@@ -26,17 +30,45 @@ OWN = (acc.TREASURY + ":", acc.BANK + ":")
 HELD = acc.HELD + ":"
 
 
+def _rest_days(index) -> list[tuple[list, str]]:
+    """([the transactions of the day], why it is no working day) of each rest day with any, in
+    date order. Each calendar day from the first transaction's to the last's is asked of the
+    calendar and a rest day's transactions found by bisection (they are in date order), so that
+    not every transaction's date is read; books spanning more days than they have transactions
+    are grouped by day instead (`FlowIndex.by_day`)."""
+    transactions = index.transactions
+    if not transactions:
+        return []
+    day, last = transactions[0].date, transactions[-1].date
+    if (last - day).days > len(transactions):
+        by_day = index.by_day
+        return [(by_day[day], why) for day in sorted(by_day)
+                for off, why in (rest_day(day),) if off]
+    found, lo = [], 0
+    while day <= last:
+        off, why = rest_day(day)
+        if off:
+            lo = bisect_left(transactions, day, lo, key=date_of)
+            hi = bisect_right(transactions, day, lo, key=date_of)
+            if hi > lo:
+                found.append((transactions[lo:hi], why))
+                lo = hi
+        day += _DAY
+    return found
+
+
+_DAY = datetime.timedelta(days=1)
+
+
 def holiday_payment(ctx):
-    by_day = ctx.flows.by_day
-    rest = {day: rest_day(day)[1] for day in by_day if rest_day(day)[0]}
-    for entry in [entry for day in sorted(rest) for entry in by_day[day]]:
-        why = rest[entry.date]
-        paid = -sum((p.units.number for p in entry.postings if p.account.startswith(OWN)
-                     or (p.account.startswith(HELD) and p.units.number < 0)), start=0)
-        if paid > 0:
-            yield findings.emit(
-                "holiday-payment", entry_key(entry), entry, amount=paid, day=entry.date,
-                why=why, payee=entry.payee or "收款人不详", narration=entry.narration)
+    for entries, why in _rest_days(ctx.flows):
+        for entry in entries:
+            paid = -sum((p.units.number for p in entry.postings if p.account.startswith(OWN)
+                         or (p.account.startswith(HELD) and p.units.number < 0)), start=0)
+            if paid > 0:
+                yield findings.emit(
+                    "holiday-payment", entry_key(entry), entry, amount=paid, day=entry.date,
+                    why=why, payee=entry.payee or "收款人不详", narration=entry.narration)
 
 
 RULES = {"holiday-payment": holiday_payment}

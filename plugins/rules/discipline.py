@@ -147,8 +147,13 @@ def over_budget(ctx):
 
 
 def excess_advance(ctx):
+    """A project whose payments are all household subsidies (no works flow, no money held for
+    it) has no advance: its rows go unread."""
     share = ctx.settings["advance_share"]
+    works_on, spent_on = ctx.flows.works_on, ctx.flows.spent_on
     for code, project, flows in paid_projects(ctx, budgeted=True):
+        if code not in works_on and flows is spent_on.get(code):
+            continue
         accepted = ctx.master.accepted.get(code)
         limit = None  # worked out at the project's first advance
         advanced = ZERO

@@ -41,11 +41,12 @@ clear_min_days (180), benefit_skew_share (0.5). Silent without a household regis
 from __future__ import annotations
 
 import datetime
+from bisect import bisect_left
 from collections import defaultdict
 from decimal import Decimal
 
 from fundtrail import findings
-from fundtrail.flows import HELP_DISTRIBUTION, HELP_SUBSIDY, ZERO, Help, id_no
+from fundtrail.flows import HELP_DISTRIBUTION, HELP_SUBSIDY, ZERO, Help, date_of, id_no
 from fundtrail.plugins.rules._registers import households, register_entry
 from fundtrail.plugins.rules.assets import judged_at
 from fundtrail.plugins.settings import DAYS, SHARE, Setting
@@ -140,6 +141,23 @@ def _evidence(ctx, h: Household, visits: bool) -> list[tuple[datetime.date, str,
     return sorted(out, key=lambda x: x[0])
 
 
+def _subsidised(ctx, h: Household, start: datetime.date, end: datetime.date) -> bool:
+    """Whether a member of the household had a positive subsidy dated in [start, end]: the
+    commonest help, read off the flow index's subsidies by person (in date order) before the
+    household's full evidence (`_evidence`) is worked out."""
+    by_person = ctx.flows.by_person
+    for member in members(ctx).get(h.household, [h]):
+        flows = by_person.get(member.id_no)
+        if flows:
+            for i in range(bisect_left(flows, start, key=date_of), len(flows)):
+                flow = flows[i]
+                if flow.date > end:
+                    break
+                if flow.amount > 0:
+                    return True
+    return False
+
+
 def _visited(ctx, h: Household) -> datetime.date | None:
     """The latest visit any member's row records."""
     return max((m.visited for m in members(ctx).get(h.household, [h]) if m.visited),
@@ -152,7 +170,7 @@ def _unassisted(ctx, colour: str):
     entry = None
     for h in _graded(ctx, colour):
         due = h.identified + datetime.timedelta(days=days)
-        if due >= as_of or (h.cleared and h.cleared < due):
+        if due >= as_of or (h.cleared and h.cleared < due) or _subsidised(ctx, h, h.identified, due):
             continue
         got = _evidence(ctx, h, visits=colour == "蓝")
         if any(h.identified <= day <= due for day, _, _ in got):
@@ -224,12 +242,17 @@ def benefit_skewed(ctx):
     as_of = judged_at(ctx)
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
+    by_person = ctx.flows.by_person
     for h in _reds_at_risk(ctx):
-        years = None
+        subsidised = years = None  # the years of its positive subsidies, of all its help
         for year in range(first, as_of.year + 1):
             start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
             if not h.watched_in(start, end) \
                     or (end - max(h.identified or start, start)).days < days:
+                continue
+            if subsidised is None:  # the commonest help first, without the full list
+                subsidised = {f.date.year for f in by_person.get(h.id_no, ()) if f.amount > 0}
+            if year in subsidised:
                 continue
             years = years if years is not None else {help.date.year for help in helps(ctx, h.id_no)}
             if year not in years:

@@ -158,7 +158,7 @@ class People:
     into one card, costs a few comparisons. With the flow index (`index`), a person whose
     subsidies the index read as all alike (`row_of`, `varied`) costs no reading of their rows."""
 
-    def __init__(self, by_person, fam: Families | None, index=None):
+    def __init__(self, by_person, fam: Families | None, index=None, extra=None):
         self.norm: dict = {}
         self.first: dict[str, str] = {}
         self.shared: set[str] = set()
@@ -175,11 +175,20 @@ class People:
         subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
             else ({}, {}, ())
         same = by_person is subsidies  # no distribution: every person's rows are the index's
+        extra = extra or {}  # ID number -> the distributions among that person's rows
         for person in by_person:  # a person's list is read only when their rows differ
             raw = name = None
-            if person not in varied and (same or by_person[person] is subsidies.get(person)):
-                row = row_of[person]
-                raw, name = row[0], row[1]
+            if person not in varied:
+                if same or by_person[person] is subsidies.get(person):
+                    row = row_of[person]
+                    raw, name = row[0], row[1]
+                elif person in row_of:  # subsidies alike: only the distributions are read
+                    row = row_of[person]
+                    if row[0] and row[1] and all(
+                            m.meta.get("card") == row[0]
+                            and (m.meta.get("beneficiary") or m.entry.payee) == row[1]
+                            for m in extra.get(person, ())):
+                        raw, name = row[0], row[1]
             if raw and name:
                 alike = True  # every row names this card and this name
             else:
@@ -235,8 +244,9 @@ class People:
         return card
 
 
-def _paid(ctx) -> tuple[dict[str, list], list]:
-    """(ID number -> what was paid to that person, in date order; the distributions among it):
+def _paid(ctx) -> tuple[dict[str, list], list, dict[str, list]]:
+    """(ID number -> what was paid to that person, in date order; the distributions among it;
+    ID number -> its distributions):
     the subsidies and the asset-income distributions to a household (分红到户 …, a posting
     with `id_no:` on the collective layer), bounced rows left out. A distribution reads as a
     subsidy does: `meta`, `entry`, `date`, `amount`, `person`."""
@@ -245,22 +255,23 @@ def _paid(ctx) -> tuple[dict[str, list], list]:
         for move in ctx.flows.asset_book.distributions:  # the cheapest test first
             if move.amount > ZERO and move.meta.get("id_no") and \
                     FAILED not in str(move.meta.get("status") or ""):
-                person = move.person  # worked out from the ID number at each asking: once here
+                person = move.person
                 if person:
                     moves.append(move)
                     extra[person].append(move)
         if not moves:
-            return ctx.flows.by_person, moves
+            return ctx.flows.by_person, moves, extra
         paid = dict(ctx.flows.by_person)
         for person, more in extra.items():
             paid[person] = sorted([*paid.get(person, ()), *more], key=date_of)
-        return paid, moves
+        return paid, moves, extra
     return ctx.memo("identity.paid", build)
 
 
 def _people(ctx) -> People:
+    paid, _moves, extra = _paid(ctx)
     return ctx.memo("identity.people", lambda: People(
-        _paid(ctx)[0], families(ctx) if households(ctx) else None, ctx.flows))
+        paid, families(ctx) if households(ctx) else None, ctx.flows, extra))
 
 
 def _item(flow) -> str:

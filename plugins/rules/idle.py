@@ -69,15 +69,19 @@ def _aged(ctx, scope, code, lots, what):
 
 def idle_funds(ctx):
     index = ctx.flows
+    total = index.total
     for code in sorted(index.receipts):
         fund = ctx.master.funds.get(code)
         label = f"资金{code}" + (f"（{fund.doc_no}）" if fund and fund.doc_no else "")
         lots = unspent(index.receipts[code], index.spent_by_fund.get(code, ()),
-                            index.total("receipts", code) - index.total("spent_by_fund", code))
+                            total("receipts", code) - total("spent_by_fund", code))
         yield from _aged(ctx, "fund", code, lots, label)
+    allotted, spent = index.totals("allotted_to"), index.totals("spent_on")
     for code in sorted(index.allotted_to):
-        lots = unspent(index.allotted_to[code], index.spent_on.get(code, ()),
-                            index.total("allotted_to", code) - index.total("spent_on", code))
+        balance = allotted[code] - spent.get(code, ZERO)
+        if balance <= 0:  # all spent: nothing unspent (`unspent`), no call
+            continue
+        lots = unspent(index.allotted_to[code], index.spent_on.get(code, ()), balance)
         if lots:
             project = ctx.master.projects.get(code)
             label = f"项目{code}" + (f"（{project.name}）" if project else "")

@@ -318,8 +318,9 @@ def _fund_accounts(ctx) -> list:
     words = ctx.settings["loan_risk_fund_words"]
     if not words:
         return []
-    return [(name, opened) for name, opened in sorted(ctx.master.accounts.items())
-            if name.startswith(acc.BANK + ":") and any(w in str(opened.meta.get("name", "")) for w in words)]
+    bank = acc.BANK + ":"  # the bank accounts picked out first, then sorted: not every account
+    return sorted((name, opened) for name, opened in ctx.master.accounts.items()
+                  if name.startswith(bank) and any(w in str(opened.meta.get("name", "")) for w in words))
 
 
 def risk_fund(ctx):

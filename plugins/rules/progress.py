@@ -62,19 +62,28 @@ def _judged(start: datetime.date, as_of: datetime.date) -> list[tuple[datetime.d
 def trailing(inflows, spent, sums, judged, margin):
     """[(day, due, got, used)] at each judged (day, due) where the money received by then (got)
     is positive and the share spent (used / got) trails `due` by more than `margin`. The flows
-    are in date order: one walk through the inflows, and the spending by each day read off its
-    running sums `sums` at the day's end, found by bisection (a fund's spending runs to tens of
-    thousands of rows)."""
-    rows, got, i = [], ZERO, 0
-    received = len(inflows)
+    are in date order: one walk through the inflows, and through the spending by each day (a
+    project's few rows), or for a long list (a fund's spending runs to tens of thousands of
+    rows) the spending by each day read off its running sums `sums` (a `FlowIndex.running`
+    lookup's list; None for a short list) at the day's end, found by bisection."""
+    rows, got, used, i, j = [], ZERO, ZERO, 0, 0
+    received, paid = len(inflows), len(spent)
     for day, due in judged:
         while i < received and inflows[i].date <= day:
             got += inflows[i].amount
             i += 1
-        used = sums[bisect_right(spent, day, key=date_of)]
+        if paid > _SHORT:
+            used = sums[bisect_right(spent, day, key=date_of)]
+        else:
+            while j < paid and spent[j].date <= day:
+                used += spent[j].amount
+                j += 1
         if got > 0 and due - used / got > margin:
             rows.append((day, due, got, used))
     return rows
+
+
+_SHORT = 16  # a list this long or shorter is walked, not bisected (no running sums made)
 
 
 def slow_spending(ctx):
@@ -89,7 +98,8 @@ def slow_spending(ctx):
         days = judged.get(start)
         if days is None:  # money of many projects arrives on the same days
             days = judged[start] = _judged(start, ctx.as_of)
-        return trailing(inflows, spending.get(code, ()), sums[code], days, margin)
+        spent = spending.get(code, ())
+        return trailing(inflows, spent, sums[code] if len(spent) > _SHORT else None, days, margin)
 
     def report(scope, code, inflows, rows, label):
         start = inflows[0].date

@@ -196,15 +196,21 @@ def delimiter_name(separator: str) -> str:
 
 
 # -- workbooks -------------------------------------------------------------------------------
+def _workbook(path):
+    """The workbook at `path` opened read-only (values, not formulas); BadInput when it is
+    damaged or truncated."""
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
+                       f"cannot open the workbook (damaged or truncated): {error}") from None
+
+
 def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
     """The rows (row number, cells) of a workbook's sheet (the one named, else the first) one by
     one, the first `limit` only when given (openpyxl's read-only mode reads the sheet as a
     stream); BadInput when the workbook is damaged or truncated."""
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    book = _workbook(path)
     try:
         ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
         for n, row in enumerate(ws.iter_rows(max_row=limit, values_only=True), 1):
@@ -218,11 +224,7 @@ def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
 
 def sheet_names(path) -> list[str]:
     """A workbook's sheet names in order; BadInput when the workbook is damaged or truncated."""
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise BadInput(path, "Excel文件无法打开(已损坏或被截断)",
-                       f"cannot open the workbook (damaged or truncated): {error}") from None
+    book = _workbook(path)
     try:
         return list(book.sheetnames)
     finally:

@@ -181,6 +181,21 @@ def served_to_auditor(demo, tmp_path):
         yield base, main
 
 
+def _signed_in_auditor(p, chromium, base):
+    """A Chinese browser page signed in as the outside auditor, and the list its script errors
+    go to."""
+    browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(base + "/login")
+    page.fill("input[name=name]", "王审计")
+    page.fill("input[name=password]", "shenji-2025")
+    page.click("button[type=submit]")
+    page.wait_for_selector("aside")
+    return page, errors
+
+
 def test_an_outside_auditor_sees_chinese_pages_with_personal_numbers_masked(chromium, served_to_auditor,
                                                                            tmp_path):
     from playwright import sync_api
@@ -188,15 +203,7 @@ def test_an_outside_auditor_sees_chinese_pages_with_personal_numbers_masked(chro
     shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(base + "/login")
-        page.fill("input[name=name]", "王审计")
-        page.fill("input[name=password]", "shenji-2025")
-        page.click("button[type=submit]")
-        page.wait_for_selector("aside")
+        page, errors = _signed_in_auditor(p, chromium, base)
         page.click("aside >> text=资金总览")
         page.wait_for_selector("nav.ft-tabs[data-page=Fundtrail]")
         assert "1月" in page.inner_text("article") and "资金到位" in page.inner_text("article")
@@ -212,7 +219,7 @@ def test_an_outside_auditor_sees_chinese_pages_with_personal_numbers_masked(chro
         page.click("aside >> text=资产负债表")
         page.wait_for_selector('a[data-ft-name="运河东村村集体资产收益"]')
         page.screenshot(path=str(shots / "auditor-balance-sheet.png"))
-        browser.close()
+        page.context.browser.close()
     assert not errors, errors
 
 
@@ -338,21 +345,13 @@ def test_an_outside_auditor_reads_why_the_entry_popup_shows_no_source_in_chinese
     shots = Path(os.environ.get("FUNDTRAIL_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(base + "/login")
-        page.fill("input[name=name]", "王审计")
-        page.fill("input[name=password]", "shenji-2025")
-        page.click("button[type=submit]")
-        page.wait_for_selector("aside")
+        page, errors = _signed_in_auditor(p, chromium, base)
         page.click("aside >> text=日记账")
         page.click("li.transaction .datecell a >> nth=0")
         page.wait_for_selector("h2[data-ft-done]")
         popup = page.locator("h2[data-ft-done]").locator("xpath=..").inner_text()
         page.screenshot(path=str(shots / "auditor-entry-popup.png"))
-        browser.close()
+        page.context.browser.close()
     assert "未能加载：" in popup and "当前角色（审计）不能查看账簿源文件；分录的内容可在日记账中查看" in popup, popup
     assert "HTTP" not in popup and "failed with error" not in popup and "Loading" not in popup, popup
     assert not errors, errors

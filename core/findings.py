@@ -151,11 +151,13 @@ def emit(rule: str, key: str, entry, *, amount: Decimal | None = None, links=(),
 
 
 def evidence_row(finding: Finding) -> dict:
-    """One line of evidence: when, how much, which entries, which source file and row."""
+    """One line of evidence: when, how much, which entries, which source file, sheet (of a
+    workbook read sheet by sheet) and row."""
     meta = getattr(finding.entry, "meta", None) or {}
     return {"date": finding.date, "amount": finding.amount, "links": " ".join(finding.links),
             "source": Path(str(meta["source"])).name if meta.get("source") else "",
-            "row": str(meta.get("row", "")), "text": finding.message}
+            "sheet": str(meta.get("sheet", "")), "row": str(meta.get("row", "")),
+            "text": finding.message}
 
 
 def with_county_severity(found: list[Finding], weights: dict) -> list[Finding]:

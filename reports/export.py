@@ -68,9 +68,11 @@ def masked(rows: list[dict], mask) -> list[dict]:
 
 
 def _row(meta, mask) -> str:
-    """The source row, or the voucher number (kept only when it has a voucher number's shape)."""
+    """The source row (with its sheet, of a workbook read sheet by sheet), or the voucher
+    number (kept only when it has a voucher number's shape)."""
     if meta.get("row") is not None:
-        return mask.text(meta["row"])
+        sheet = meta.get("sheet")
+        return mask.text(f"工作表「{sheet}」第{meta['row']}行" if sheet else meta["row"])
     voucher = str(meta.get("voucher", ""))
     return mask.link(f"VOU-{voucher}").removeprefix("VOU-") if voucher else ""
 

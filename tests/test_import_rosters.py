@@ -147,3 +147,30 @@ def test_a_two_sheet_roster_rederives_without_differences(workspace):
     entries, _, _ = loader.load_file(str(workspace))
     result = rederive(entries, workspace.parent)
     assert result.differences == []
+
+
+def test_a_finding_on_a_two_sheet_roster_names_each_rows_sheet(workspace):
+    """The same person paid on two towns' sheets: the finding's evidence (the audit report's
+    line and row table, the spreadsheet's 行号) says which sheet each row 2 is on."""
+    from beancount import loader
+
+    from fundtrail import findings
+    from fundtrail.importers.pipeline import run_import
+    from fundtrail.masterdata import MasterData
+    from fundtrail.plugins.checks import all_findings
+    from fundtrail.reports import evidence
+    from fundtrail.reports.export import _row
+
+    paid = ROWS["张山镇"][0]
+    twice = {"涧东镇": [HEADER, [1, *paid[1:8], "JD-02", "成功"]], "张山镇": [HEADER, paid]}
+    run_import(workspace, [_book(workspace.parent.parent, twice, "ykt-twice.xlsx")])
+    entries, _, options = loader.load_file(str(workspace))
+    found = [f for f in all_findings(entries, options) if f.rule == "duplicate-subsidy"]
+    assert len(found) == 1
+    entry = found[0].entry
+    master = MasterData.from_entries(entries)
+    assert f"工作表「{entry.meta['sheet']}」 第2行" in evidence.where(master, entry)
+    row = findings.evidence_row(found[0])
+    assert (row["sheet"], row["row"]) == (entry.meta["sheet"], "2")
+    assert _row(entry.meta, type("Plain", (), {"text": staticmethod(str)})) == \
+        f"工作表「{entry.meta['sheet']}」第2行"

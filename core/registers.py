@@ -310,9 +310,10 @@ class Officials:
                     self.accounts[card] = tie + relative
                     self.roles.setdefault(card, "relative")
             for column, value in row.items():
-                if column and value and ("账号" in column or "卡号" in column) and account_no(value):
-                    self.accounts[account_no(value)] = f"账户属于{post}{cadre}"
-                    self.roles.setdefault(account_no(value), "cadre")
+                card = account_no(value) if column and ("账号" in column or "卡号" in column) else ""
+                if card:
+                    self.accounts[card] = f"账户属于{post}{cadre}"
+                    self.roles.setdefault(card, "cadre")
         self.ids.pop("", None)
         self.roles.pop("", None)
 

@@ -51,6 +51,15 @@ def test_a_registered_family_sharing_a_card_is_no_finding(base):
     assert findings(ledger, "card-mismatch") == []
 
 
+def test_a_card_written_in_full_width_digits_is_the_same_card(base):
+    # the roster typed the register's card of HH00001 in full-width digits: one card, no mismatch
+    wide = CARD_A.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    ledger = base + (subsidy("2024-06-20", "1", "林生新", ID_A, "V1", card=wide)
+                     + subsidy("2024-09-20", "2", "林生新", ID_A, "V1", card=CARD_A))
+    assert findings(ledger, "card-mismatch") == []
+    assert findings(ledger, "shared-card") == []
+
+
 def test_two_households_whose_register_rows_name_one_card_are_a_finding(base):
     # HH00006 is a household of its own: the same card in its row does not make it HH00004's
     ledger = base + (subsidy("2024-06-20", "1", "韦云鹏", ID_D, "V1", card=CARD_D)

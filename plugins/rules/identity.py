@@ -114,7 +114,7 @@ class Families:
             unit = family[person] = str(row.number or "").strip() or f"id:{person}"
             counts[unit] += 1
             card = row.card
-            card = card if type(card) is str and card.isdigit() else account_no(card)
+            card = card if type(card) is str and card.isdigit() and card.isascii() else account_no(card)
             if card:
                 own[person] = card
                 if card in holder:
@@ -205,7 +205,7 @@ class People:
                         break
             if alike:
                 if raw:
-                    if type(raw) is str and raw.isdigit():
+                    if type(raw) is str and raw.isdigit() and raw.isascii():
                         card = raw  # as `account_no` gives it back
                     else:
                         card = norm.get(raw)
@@ -478,7 +478,7 @@ class _Firms:
                 continue
             value = pay.account
             account = "" if not value else value if type(value) is str and value.isdigit() \
-                else account_no(value)
+                and value.isascii() else account_no(value)
             keep((pay, account))
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)

@@ -32,6 +32,7 @@ from fundtrail.workspace import shown_name
 
 UNKNOWN = "账簿错误（beancount 原文）："
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")  # an account, narration or file a message quotes
 
 # beancount's grammar tokens (the `syntax error, unexpected X, expecting A or B` of its parser)
 _TOKENS = {
@@ -246,7 +247,7 @@ def chinese(message: str, entry=None) -> str:
             if callable(wording):
                 return wording(m, entry)
             return wording.format(**m.groupdict(""))
-    if not text or _CJK.search(text):
+    if not text or _CJK.search(_QUOTED.sub("", text)):  # Chinese outside what it quotes
         return message
     return UNKNOWN + text
 

@@ -101,6 +101,8 @@ def test_fundtraills_own_errors_stay_and_an_unknown_one_keeps_beancounts_text():
     assert beanerrors.chinese(own) == own
     assert beanerrors.chinese("Something beancount says one day") == \
         "账簿错误（beancount 原文）：Something beancount says one day"
+    quoted = "Non-leaf account 'Expenses:项目' has postings on it"  # Chinese only in what it quotes
+    assert beanerrors.chinese(quoted) == "账簿错误（beancount 原文）：" + quoted
     finding = Finding({"filename": "x", "lineno": 1}, "Assets:Bank:X has no English here", None, "rule",
                       "high", "F-0000000001", None, None, ())  # a finding is never reworded
     assert beanerrors.in_chinese(finding) is finding

@@ -89,10 +89,11 @@ class RosterImporter(FundtrailImporter):
         if not ctx.is_open(CLEARING):
             ex.opens.append(cash_open(CLEARING, ctx.open_date(datetime.date.today()), name="一卡通代发过渡户"))
         seen, unknown = {}, set()
-        for sheet, table in tables:
+        for n, (sheet, table) in enumerate(tables, 1):
             named = sheet if len(sheets) > 1 else None
-            try:
-                self._read_sheet(path, ctx, ex, spec, table, named, seen, unknown)
+            try:  # a later sheet's rows keyed apart: each town numbers its rows from 1
+                self._read_sheet(path, ctx, ex, spec, table, named, seen, unknown,
+                                 f"S{n}-" if n > 1 else "")
             except BadInput as error:  # the row is the sheet's: say which sheet
                 if named:
                     error.zh, error.en = f"工作表「{named}」: {error.zh}", f"sheet {named}: {error.en}"
@@ -106,9 +107,10 @@ class RosterImporter(FundtrailImporter):
         return ex
 
     def _read_sheet(self, path: Path, ctx: ImportContext, ex: Extraction, spec, table, sheet: str | None,
-                    seen: dict, unknown: set) -> None:
+                    seen: dict, unknown: set, part: str = "") -> None:
         """Read one table (a CSV, or one sheet of a workbook, named in every row's metadata and
-        in skipped rows' reasons when the workbook has more than one)."""
+        in skipped rows' reasons when the workbook has more than one; `part` goes before a
+        later roster sheet's 序号 in its row key)."""
         where = f"工作表「{sheet}」" if sheet else ""
         index, col, _ = find_columns(path, table, Spec(spec.kind, spec.fields,
                                                        tuple(f for f in spec.required if f != "id_no")))
@@ -155,7 +157,7 @@ class RosterImporter(FundtrailImporter):
             batch = cells.text(get("batch")) if "batch" in col else ""
             batch = batch or f"FF{day:%Y%m%d}"
             if seq is not None:
-                key = f"{seq:03d}"
+                key = f"{part}{seq:03d}"
             else:  # 44 bits in two link segments (masking reads segments of up to six)
                 digest = hashlib.sha256("\x1f".join(
                     (cells.text(get("item")), person, cells.text(get("card")), str(amount), str(day))

@@ -174,3 +174,11 @@ def test_a_finding_on_a_two_sheet_roster_names_each_rows_sheet(workspace):
     assert (row["sheet"], row["row"]) == (entry.meta["sheet"], "2")
     assert _row(entry.meta, type("Plain", (), {"text": staticmethod(str)})) == \
         f"工作表「{entry.meta['sheet']}」第2行"
+
+
+def test_two_towns_numbering_their_rows_from_1_in_one_batch_are_two_sets_of_rows(tmp_path):
+    same = {town: [HEADER, *([*row[:8], "JD-02", "成功"] for row in rows)] for town, rows in ROWS.items()}
+    links = [lk for e in _read(tmp_path, _book(tmp_path, same)).entries for lk in e.links
+             if lk.startswith("YKT-")]
+    assert sorted(links) == ["YKT-JD-02-001", "YKT-JD-02-002", "YKT-JD-02-S2-001"]
+    assert all(masking.LINK.fullmatch(lk) for lk in links)

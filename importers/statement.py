@@ -127,7 +127,8 @@ class StatementImporter(FundtrailImporter):
         above = " ".join(cells.fold(c) for _, row in self._table(path).rows[:best[0]] for c in row
                          if cells.text(c))
         named = banks.code_in(above)
-        if named and named != self.layout.bank.upper():
+        own = self.layout.bank.upper()
+        if named and named != own and not own.endswith(named):  # QHRCB is an RCB
             return 0  # a header like this layout's under another bank's name (建设银行, not 中国银行)
         return 50 - missing if missing <= len(labels) // 3 else 0
 

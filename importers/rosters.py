@@ -124,7 +124,11 @@ class RosterImporter(FundtrailImporter):
         sheet_columns = columns.account(path, table.rows[index][1], [r for _, r in table.rows[index + 1:]],
                                         {i: spec[f].label for f, i in col.items()}, "roster",
                                         self.workspace, spec, table.rows[index][0])
-        ex.columns = ex.columns or sheet_columns
+        if ex.columns is None:
+            ex.columns = sheet_columns
+        else:  # a later sheet's own columns named too
+            ex.columns.mapped += [m for m in sheet_columns.mapped if m not in ex.columns.mapped]
+            ex.columns.ignored += [c for c in sheet_columns.ignored if c not in ex.columns.ignored]
         for number, row in table.rows[index + 1:]:
             if is_blank(row):
                 continue

@@ -182,3 +182,10 @@ def test_two_towns_numbering_their_rows_from_1_in_one_batch_are_two_sets_of_rows
              if lk.startswith("YKT-")]
     assert sorted(links) == ["YKT-JD-02-001", "YKT-JD-02-002", "YKT-JD-02-S2-001"]
     assert all(masking.LINK.fullmatch(lk) for lk in links)
+
+
+def test_a_later_sheets_own_column_is_named_in_the_report(tmp_path):
+    sheets = {"涧东镇": [HEADER, *ROWS["涧东镇"]],
+              "张山镇": [[*HEADER, "备注"], *([*row, "补发"] for row in ROWS["张山镇"])]}
+    columns = _read(tmp_path, _book(tmp_path, sheets)).columns
+    assert "备注" in columns.ignored and len(columns.mapped) == len(set(columns.mapped))

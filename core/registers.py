@@ -248,33 +248,48 @@ def _typed_rows(header: list[str], rows: list[list[str]]):
     where = {name: i for i, name in enumerate(header)}  # the last of a name named twice
     number, name, person, village, category, risk, card, measure = (
         where.get(key, width) for key in _TEXTS)  # width: the "" each row gets at its end
-    dates = [(key, where.get(key, width)) for key in _DATES]
-    parsed: dict[str, datetime.date | None] = {"": None}
+    dates = [where.get(key, width) for key in _DATES]
+    one, two, three, four = dates
+    parsed: dict[str, datetime.date | None] = {"": None}  # a date as written -> the date
     pad = [""] * (width + 1)
+    new = object.__new__
     for row in rows:
         if len(row) != width:
             row = (row + pad)[:width]
         row.append("")
-        day, wrong = [], []
-        for key, i in dates:
-            value = row[i].strip()
-            try:
-                day.append(parsed[value])
-            except KeyError:
-                try:
-                    day.append(parsed.setdefault(value, datetime.date.fromisoformat(value)))
-                except ValueError:
-                    day.append(None)
-                    wrong.append(f"{key}格式应如 2024-05-01：{value}")
         given = row[person].strip()
-        if not given:
-            wrong.insert(0, "缺少身份证号")
+        wrong = [] if given else ["缺少身份证号"]
+        household = new(Household)  # its fields set here: no __init__ run per row
+        try:
+            household.identified, household.cleared, household.helped, household.visited = \
+                parsed[row[one]], parsed[row[two]], parsed[row[three]], parsed[row[four]]
+        except KeyError:  # a text not seen before, or not a date
+            household.identified, household.cleared, household.helped, household.visited = (
+                _date(row[i], key, parsed, wrong) for key, i in zip(_DATES, dates, strict=True))
         grade = row[risk].strip()[:1]
-        yield Household(
-            row[number].strip(), row[name].strip(),
-            given if given.isdigit() and given.isascii() else id_no(given),
-            row[village].strip(), row[category].strip(), grade if grade in RISKS else "",
-            row[card].strip(), row[measure].strip(), *day), "；".join(wrong)
+        household.number, household.name = row[number].strip(), row[name].strip()
+        household.id_no = given if given.isdigit() and given.isascii() else id_no(given)
+        household.village, household.category = row[village].strip(), row[category].strip()
+        household.risk = grade if grade in RISKS else ""
+        household.card, household.measure = row[card].strip(), row[measure].strip()
+        yield household, "；".join(wrong)
+
+
+def _date(text: str, column: str, parsed: dict, wrong: list[str]) -> datetime.date | None:
+    """The date a register cell gives (None when empty), kept in `parsed` under the text as
+    written; a text that is not a date is noted in `wrong` (and not kept: each row saying it
+    is listed)."""
+    try:
+        return parsed[text]
+    except KeyError:
+        pass
+    value = text.strip()
+    try:
+        day = parsed[text] = datetime.date.fromisoformat(value) if value else None
+    except ValueError:
+        wrong.append(f"{column}格式应如 2024-05-01：{value}")
+        return None
+    return day
 
 
 class Officials:

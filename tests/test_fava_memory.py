@@ -10,10 +10,11 @@ from urllib.parse import quote
 from conftest import copy_workspace
 from fava_pages import FavaClient
 
+from fundtrail import bookcache
 from fundtrail.fava_ext import dashboard
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.flows import FlowIndex
-from fundtrail.plugins import cutoffs
+from fundtrail.plugins import checks, cutoffs
 from fundtrail.plugins.checks import all_findings
 from fundtrail.reports import facts
 
@@ -47,6 +48,18 @@ def test_the_memo_keeps_the_last_used_values_of_a_bounded_family():
     assert index.memo("books.other", lambda: "again") == "kept"
 
 
+
+def test_the_cut_offs_kept_follow_the_bookcache_setting_at_use(monkeypatch):
+    """`bookcache.CUTOFFS_KEPT` bounds the cut-off days kept in the memo as in the cache's file:
+    a test or setting that changes it changes both."""
+    monkeypatch.setattr(bookcache, "CUTOFFS_KEPT", 2)
+    monkeypatch.setattr(checks, "review", lambda entries, settings: ([settings["as_of"]],))
+    index = FlowIndex(())
+    days = [datetime.date(2024, 3, n) for n in range(1, 6)]
+    for day in days:
+        assert cutoffs.checks_at(index, day, {}) == [day]
+    assert [key[1] for key in family(index, "reports.checks_at")] == days[-2:]
+
 def test_the_dashboard_keeps_the_findings_of_the_last_filters_only(demo_books):
     dash = Dashboard.build(demo_books, all_findings(demo_books.index.entries, demo_books.options))
     asked = windows(3 * dashboard.VIEWS)
@@ -59,7 +72,7 @@ def test_the_dashboard_keeps_the_findings_of_the_last_filters_only(demo_books):
     assert dash.shown(*asked[0]) == first  # a dropped one is derived again, the same findings
     assert len(dash.views) == dashboard.VIEWS and asked[1] not in dash.views
     index = demo_books.index
-    assert 0 < len(family(index, "reports.checks_at")) <= cutoffs.KEEP
+    assert 0 < len(family(index, "reports.checks_at")) <= bookcache.CUTOFFS_KEPT
     assert 0 < len(family(index, "reports.finding_set")) <= facts.FINDING_SETS
 
 

@@ -3,7 +3,9 @@ units (a cut that falls inside a character or a line, a byte 0x0A inside a chara
 large UTF-16 statement without a BOM recognised from its head."""
 
 import datetime
+import os
 
+import openpyxl
 import pytest
 
 from fundtrail.importers import registry, sniff
@@ -62,3 +64,31 @@ def test_a_large_utf16_statement_is_known_by_its_head(tmp_path, encoding, memo):
     assert (found, delimiter) == (encoding, ",")
     assert 4 + 100 < len(sampled) < 4 + rows  # the head only, every row of it whole
     assert all(len(cells) == 8 for _, cells in sampled[3:])
+
+
+def _workbook_of(path, *titles):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title in titles:
+        book.create_sheet(title).append(["序号", title])
+    book.save(path)
+    return path
+
+
+def test_a_workbooks_sheet_names_are_read_from_its_first_opening(tmp_path, monkeypatch):
+    """An import asks for a workbook's sheet names when it scores the file and again when it
+    reads it: the workbook is opened once per version of the file, the names kept from the
+    opening that read its head; a rewritten file is another version."""
+    opened = []
+    real = sniff._workbook
+    monkeypatch.setattr(sniff, "_workbook", lambda path: opened.append(path) or real(path))
+    path = _workbook_of(tmp_path / "roster.xlsx", "涧东镇", "张山镇")
+    assert sniff.excel_rows(path, limit=5) == [(1, ["序号", "涧东镇"])]  # the sniffer's head
+    assert sniff.sheet_names(path) == sniff.sheet_names(path) == ["涧东镇", "张山镇"]
+    assert len(opened) == 1
+    other = _workbook_of(tmp_path / "other.xlsx", "说明")
+    assert sniff.sheet_names(other) == sniff.sheet_names(other) == ["说明"] and len(opened) == 2
+    _workbook_of(path, "涧东镇", "张山镇", "泥河镇")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert sniff.sheet_names(path) == ["涧东镇", "张山镇", "泥河镇"] and len(opened) == 3

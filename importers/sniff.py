@@ -8,6 +8,7 @@
 - `delimiter` picks the separator of CSV lines, `DELIMITERS` names them (comma, tab, ...);
 - `excel_rows` reads a workbook's rows, all of them or the first few; `sheet_names` its sheets'
   names (kept per version of the file from its first opening: one import asks several times);
+  within `workbooks()` (an import run) a workbook is opened once for all its heads and sheets;
 - `require_known_head(path, importers)`: every importer's `score` reads the file it is shown in
   full (decoding, splitting into rows), so a 50 MB file of garbage used to cost half a minute
   and more than a gigabyte before it was refused. The importers are shown the file's head only
@@ -23,6 +24,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import tempfile
 import threading
@@ -46,6 +48,7 @@ _NUL_SAMPLE = 4000  # bytes looked at for UTF-16 without a BOM
 _SHEETS: dict[tuple, tuple[str, ...]] = {}  # a workbook's version (`_version`) -> its sheet names
 _SHEETS_KEPT = 64
 _SHEETS_LOCK = threading.Lock()
+_RUN = threading.local()  # .books: the workbooks a run keeps open (`workbooks`), by version
 
 
 # -- encodings -------------------------------------------------------------------------------
@@ -226,11 +229,42 @@ def _note_sheets(path, book) -> None:
             del _SHEETS[next(iter(_SHEETS))]
 
 
+@contextlib.contextmanager
+def workbooks():
+    """Within it (one import run, in this thread), a workbook is opened once per version of
+    the file and kept open for every head and sheet read of it (a roster's score reads each
+    sheet's head, its import each sheet); they are closed on leaving. Outside it every read
+    opens and closes the workbook."""
+    if getattr(_RUN, "books", None) is not None:  # within an outer run: its workbooks
+        yield
+        return
+    _RUN.books = {}
+    try:
+        yield
+    finally:
+        books, _RUN.books = _RUN.books, None
+        for book in books.values():
+            book.close()
+
+
+def _opened(path):
+    """(the workbook at `path`, whether the caller closes it): the run's (`workbooks`) or a new
+    one."""
+    books = getattr(_RUN, "books", None)
+    if books is None:
+        return _workbook(path), True
+    version = _version(path)
+    book = books.get(version)
+    if book is None:
+        book = books[version] = _workbook(path)
+    return book, False
+
+
 def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
     """The rows (row number, cells) of a workbook's sheet (the one named, else the first) one by
     one, the first `limit` only when given (openpyxl's read-only mode reads the sheet as a
     stream); BadInput when the workbook is damaged or truncated."""
-    book = _workbook(path)
+    book, own = _opened(path)
     try:
         _note_sheets(path, book)
         ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
@@ -240,7 +274,8 @@ def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
         raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
                        f"cannot read the worksheet (damaged or truncated): {error}") from None
     finally:
-        book.close()
+        if own:
+            book.close()
 
 
 def sheet_names(path) -> list[str]:
@@ -251,12 +286,13 @@ def sheet_names(path) -> list[str]:
     with _SHEETS_LOCK:
         names = _SHEETS.get(_version(path))
     if names is None:
-        book = _workbook(path)
+        book, own = _opened(path)
         try:
             _note_sheets(path, book)
             names = tuple(book.sheetnames)
         finally:
-            book.close()
+            if own:
+                book.close()
     return list(names)
 
 

@@ -237,3 +237,17 @@ def test_a_paying_rows_status_and_key_are_written_in_one_place():
     assert _paying_row_sites() == {"payrows.py: statuses", "payrows.py: row digest"}
     assert payrows.roster_key("耕地地力保护补贴", "370405196503124529", "6231561888016470011",
                               Decimal("800.00"), datetime.date(2024, 7, 18)) == "R04F93-9B96DC"
+
+
+def test_an_import_run_opens_a_many_sheet_workbook_once(workspace, monkeypatch):
+    """Scoring a roster reads every sheet's head, importing it every sheet: one opening of the
+    workbook serves the run."""
+    from fundtrail.importers import sniff
+    from fundtrail.importers.pipeline import run_import
+
+    opened = []
+    real = sniff._workbook
+    monkeypatch.setattr(sniff, "_workbook", lambda path: opened.append(path) or real(path))
+    sheets = {**{t: [HEADER, *rows, ["合计"]] for t, rows in ROWS.items()}, "说明": [["本表由镇财政所填报"]]}
+    summary = run_import(workspace, [_book(workspace.parent.parent, sheets, "ykt-towns.xlsx")], dry_run=True)
+    assert summary.files[0].new == 3 and len(opened) == 1

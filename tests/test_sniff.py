@@ -92,3 +92,23 @@ def test_a_workbooks_sheet_names_are_read_from_its_first_opening(tmp_path, monke
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert sniff.sheet_names(path) == ["涧东镇", "张山镇", "泥河镇"] and len(opened) == 3
+
+
+def test_within_a_run_a_workbook_is_opened_once_and_closed_after(tmp_path, monkeypatch):
+    """Within `workbooks()` (an import run) every head, sheet and sheet-name read of a workbook
+    shares one opening, closed when the run ends; outside it each read opens its own."""
+    opened = []
+    real = sniff._workbook
+    monkeypatch.setattr(sniff, "_workbook", lambda path: opened.append(real(path)) or opened[-1])
+    path = _workbook_of(tmp_path / "roster.xlsx", "涧东镇", "张山镇")
+    with sniff.workbooks():
+        assert sniff.excel_rows(path, limit=5) == [(1, ["序号", "涧东镇"])]
+        assert sniff.sheet_names(path) == ["涧东镇", "张山镇"]
+        assert [rows for _, rows in sniff.excel_rows(path, "张山镇")] == [["序号", "张山镇"]]
+        with sniff.workbooks():  # an inner run shares the outer one's
+            assert sniff.excel_rows(path) == [(1, ["序号", "涧东镇"])]
+        assert len(opened) == 1 and opened[0]._archive.fp is not None
+    assert opened[0]._archive.fp is None  # closed with the run
+    sniff.excel_rows(path, "张山镇")
+    sniff.excel_rows(path, "张山镇")
+    assert len(opened) == 3 and all(book._archive.fp is None for book in opened)

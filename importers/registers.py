@@ -439,7 +439,8 @@ class PersonRegisterImporter(TabularImporter):
         (fundtrail.importers.rosters), not a household register, however many of a register's
         columns (户主姓名, 公民身份号码, 所在村) it has."""
         value = super().score(path)
-        if value and self.register == "households" and header_score(sniffed_head(path), ROSTER.requiring(*ROSTER_PAYS)) == 100:
+        if value and self.register == "households" \
+                and header_score(sniffed_head(path), ROSTER.requiring(*ROSTER_PAYS)) == 100:
             return 0
         return value
 

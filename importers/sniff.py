@@ -214,19 +214,15 @@ def _workbook(path):
                        f"cannot open the workbook (damaged or truncated): {error}") from None
 
 
-def _version(path) -> tuple:
-    """A file as it is now: its path, size and modification time (a rewrite is another)."""
-    p = Path(path)
-    stat = p.stat()
-    return str(p.resolve()), stat.st_size, stat.st_mtime_ns
-
-
-def _note_sheets(path, book) -> None:
-    """Keep the sheet names of a workbook just opened, for `sheet_names` (the last few files)."""
-    with _SHEETS_LOCK:
-        _SHEETS[_version(path)] = tuple(book.sheetnames)
-        while len(_SHEETS) > _SHEETS_KEPT:
-            del _SHEETS[next(iter(_SHEETS))]
+def _version(path) -> tuple | None:
+    """A file as it is now: its path, size and modification time (a rewrite is another); None
+    when it cannot be read (`_workbook` says why)."""
+    try:
+        p = Path(path)
+        stat = p.stat()
+        return str(p.resolve()), stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return None
 
 
 @contextlib.contextmanager
@@ -248,16 +244,22 @@ def workbooks():
 
 
 def _opened(path):
-    """(the workbook at `path`, whether the caller closes it): the run's (`workbooks`) or a new
-    one."""
-    books = getattr(_RUN, "books", None)
-    if books is None:
-        return _workbook(path), True
-    version = _version(path)
-    book = books.get(version)
-    if book is None:
-        book = books[version] = _workbook(path)
-    return book, False
+    """(the workbook at `path`, whether the caller closes it): the run's (`workbooks`), else
+    one opened now, its sheet names kept for `sheet_names` (the last few files)."""
+    books, version = getattr(_RUN, "books", None), _version(path)
+    book = books.get(version) if books is not None and version is not None else None
+    if book is not None:
+        return book, False
+    book = _workbook(path)
+    if version is not None:
+        with _SHEETS_LOCK:
+            _SHEETS[version] = tuple(book.sheetnames)
+            while len(_SHEETS) > _SHEETS_KEPT:
+                del _SHEETS[next(iter(_SHEETS))]
+        if books is not None:
+            books[version] = book
+            return book, False
+    return book, True
 
 
 def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
@@ -266,7 +268,6 @@ def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
     stream); BadInput when the workbook is damaged or truncated."""
     book, own = _opened(path)
     try:
-        _note_sheets(path, book)
         ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
         for n, row in enumerate(ws.iter_rows(max_row=limit, values_only=True), 1):
             yield n, list(row)
@@ -287,12 +288,9 @@ def sheet_names(path) -> list[str]:
         names = _SHEETS.get(_version(path))
     if names is None:
         book, own = _opened(path)
-        try:
-            _note_sheets(path, book)
-            names = tuple(book.sheetnames)
-        finally:
-            if own:
-                book.close()
+        names = tuple(book.sheetnames)
+        if own:
+            book.close()
     return list(names)
 
 

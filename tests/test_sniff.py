@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from fundtrail.importers import registry, sniff
+from fundtrail.importers.errors import BadInput
 from fundtrail.importers.suggest import sample
 
 LINES = "户名:测试专户\n账号:1605 0012 0920 0077 777\n日期,摘要,金额\n2024-03-01,拨付,1.00\n"
@@ -92,6 +93,8 @@ def test_a_workbooks_sheet_names_are_read_from_its_first_opening(tmp_path, monke
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
     assert sniff.sheet_names(path) == ["涧东镇", "张山镇", "泥河镇"] and len(opened) == 3
+    with pytest.raises(BadInput, match="Excel文件无法打开"):  # a file gone: said, no traceback
+        sniff.sheet_names(tmp_path / "gone.xlsx")
 
 
 def test_within_a_run_a_workbook_is_opened_once_and_closed_after(tmp_path, monkeypatch):

@@ -34,9 +34,10 @@ def digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()
 
 
-def roster_key(item: str, person: str, card: str, amount, day) -> str:
-    """A 一卡通 roster row's key without a 序号: `R` + 44 bits in two link segments."""
-    hex_digits = digest(item, person, card, amount, day).upper()
+def roster_key(item: str, id_number: str, card: str, amount, day) -> str:
+    """A 一卡通 roster row's key without a 序号: `R` + 44 bits in two link segments (the digest's
+    hex digits in upper case)."""
+    hex_digits = digest(item, id_number, card, amount, day).upper()
     return f"R{hex_digits[:5]}-{hex_digits[5:11]}"
 
 

@@ -86,6 +86,18 @@ _MISSING = object()
 _KEPT_LOCK = threading.Lock()  # the order of the families `memo(..., keep=)` bounds
 
 
+class _Build:
+    """A kept value being built (`FlowIndex._kept`): the thread building it, and its value
+    (`_MISSING` until built, and when the build failed) once `done` is set."""
+
+    __slots__ = ("done", "thread", "value")
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.thread = threading.current_thread()
+        self.value = _MISSING
+
+
 class Flow:
     """One posting that moves money: its kind, signed amount (see the module doc), fund,
     project, village, payee and, for a household subsidy, the person's ID number.
@@ -552,20 +564,54 @@ class FlowIndex:
             return value
 
     def _kept(self, key, build, keep: int):
-        with _KEPT_LOCK:  # the pages' threads share the index: the order is kept under a lock
-            value = self._memo.get(key, _MISSING)
-        if value is _MISSING:
-            value = build()  # outside the lock: two threads may build the same key once each
+        """A value of a bounded family: built by the first thread to ask for it, outside the
+        lock (other keys are answered meanwhile); a thread asking for the same key while it is
+        built waits for that build's value instead of building it again (a build that fails
+        lets the next waiter build it)."""
+        while True:
+            with _KEPT_LOCK:  # the pages' threads share the index: the order is kept under a lock
+                value = self._memo.get(key, _MISSING)
+                if value is not _MISSING:
+                    self._used(key, keep)
+                    return value
+                pending = self.__dict__.setdefault("_building", {})  # key -> its _Build under way
+                under_way = pending.get(key)
+                if under_way is None or under_way.thread is threading.current_thread():
+                    mine = pending[key] = under_way or _Build()
+                    break
+            under_way.done.wait()
+            if under_way.value is not _MISSING:
+                with _KEPT_LOCK:
+                    if key in self._memo:
+                        self._used(key, keep)
+                return under_way.value
+        try:
+            value = build()
+        except BaseException:
+            with _KEPT_LOCK:
+                if pending.get(key) is mine:
+                    del pending[key]
+            mine.done.set()
+            raise
         with _KEPT_LOCK:
             value = self._memo.setdefault(key, value)
-            recent = self._recent.setdefault(key[0], {})
-            recent.pop(key, None)
-            recent[key] = None  # the most recent last (a dict keeps its order)
-            while len(recent) > keep:
-                oldest = next(iter(recent))
-                del recent[oldest]
-                self._memo.pop(oldest, None)
+            if pending.get(key) is mine:
+                del pending[key]
+            self._used(key, keep)
+        mine.value = value
+        mine.done.set()
         return value
+
+    def _used(self, key, keep: int) -> None:
+        """`key` is its family's most recently used; the least recently used beyond `keep` are
+        dropped (the lock is held)."""
+        recent = self._recent.setdefault(key[0], {})
+        recent.pop(key, None)
+        recent[key] = None  # the most recent last (a dict keeps its order)
+        while len(recent) > keep:
+            oldest = next(iter(recent))
+            del recent[oldest]
+            self._memo.pop(oldest, None)
 
     # -- queries -------------------------------------------------------------------------
     def running(self, lookup: str) -> dict[str, list[Decimal]]:

@@ -112,6 +112,7 @@ class Jobs:
         self._running = 0
         self._took: dict[str, float] = {}  # seconds the last render of each kind took
         self._folder: str | None = None  # the finished files (`_save`)
+        self._folder_lock = threading.Lock()
 
     # -- asked by the pages ------------------------------------------------------------------
     def submit(self, owner: tuple, key: tuple, work: Callable[[], bytes], *, kind: str, title: str,
@@ -186,31 +187,37 @@ class Jobs:
                 text = str(problem).strip()
                 error = text.splitlines()[0] if _CHINESE.match(text) else FAILED_MESSAGE
             with self._lock:
-                self._running -= 1
                 job.work = None  # the books it read may go once nothing else holds them
                 job.finished = self.clock()
                 if not error and len(content) > self.keep_bytes:
                     error = "报表文件过大，超出服务器可保留的大小，请用命令行 fundtrail report 生成。"
-                if not error:
-                    try:
-                        job.path, job.size = self._save(job.id, content), len(content)
-                    except OSError:
-                        log.exception("报表文件无法保存 report file not saved: %s", job.title)
-                        error = UNSAVED_MESSAGE
+            path = None
+            if not error:  # written outside the lock: a page waiting for it does not wait for the disk
+                try:
+                    path = self._save(job.id, content)
+                except OSError:
+                    log.exception("报表文件无法保存 report file not saved: %s", job.title)
+                    error = UNSAVED_MESSAGE
+            with self._lock:
+                self._running -= 1
                 if error:  # the state last: a page reads a job without the lock
                     job.error, job.state = error, FAILED
                 else:
+                    job.path, job.size = path, len(content)
                     job.state = DONE
                     self._took[job.kind] = job.finished - job.started
                 self._prune()
             content = None  # the bytes are on disk: the worker holds none while it waits
 
     def _save(self, name: str, content: bytes) -> str:
-        """Write a finished file into the process's folder of report files (the lock is held)."""
-        if self._folder is None or not os.path.isdir(self._folder):
-            self._folder = tempfile.mkdtemp(prefix="fundtrail-reports-")  # mode 0700
-            atexit.register(shutil.rmtree, self._folder, True)
-        path = os.path.join(self._folder, name)
+        """Write a finished file into the process's folder of report files (the jobs' lock is
+        not held: the folder is made once, under a lock of its own)."""
+        with self._folder_lock:
+            if self._folder is None or not os.path.isdir(self._folder):
+                self._folder = tempfile.mkdtemp(prefix="fundtrail-reports-")  # mode 0700
+                atexit.register(shutil.rmtree, self._folder, True)
+            folder = self._folder
+        path = os.path.join(folder, name)
         with open(path, "wb") as file:
             file.write(content)
         return path

@@ -36,7 +36,6 @@ or date, a repeated row key stop it too, naming the file and the row; nothing is
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -44,7 +43,7 @@ from pathlib import Path
 from fundtrail import accounts as acc
 from fundtrail.assets import PURPOSES, TO_HOUSEHOLDS
 from fundtrail.idno import id_no
-from fundtrail.importers import cells, columns
+from fundtrail.importers import cells, columns, payrows
 from fundtrail.importers.assets import ASSETS_FILE
 from fundtrail.importers.base import Extraction, posting, txn
 from fundtrail.importers.context import ImportContext
@@ -61,8 +60,6 @@ from fundtrail.importers.tables import (
 )
 
 LEDGER_FILE = "transactions/collective.beancount"
-PAID = ("成功", "已发放", "已支付", "已到账", "发放成功", "支付成功", "已完成")  # a row paid starts so
-UNPAID = ("失败", "未", "退回", "退票")
 LINK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]*$")
 SYNONYMS = {"分红": "分红到户", "入股分红": "分红到户", "分红到户": "分红到户", "公益岗位": "公益岗位工资",
             "公益岗": "公益岗位工资", "公益岗位工资": "公益岗位工资", "公益事业": "村级公益事业",
@@ -283,10 +280,10 @@ class DistributionImporter(CollectiveImporter):
         ex = Extraction(path, self, self.kind, acc.COLLECTIVE, ledger_file=LEDGER_FILE)
         seen = {}
         for number, row, labels in self._rows(path, ex):
-            status = cells.text(row.get("status")) if "status" in row else PAID[0]
+            status = cells.text(row.get("status")) if "status" in row else payrows.PAID[0]
             if not status:
                 raise BadInput(path, "发放状态为空", "empty status", number)
-            if not status.startswith(PAID) or any(w in status for w in UNPAID):
+            if not payrows.paid(status):
                 ex.skipped.append((number, f"未发放成功，未支出 not paid: {status}"))
                 continue
             asset = self._asset(path, number, row, ctx)
@@ -309,8 +306,7 @@ class DistributionImporter(CollectiveImporter):
                     raise BadInput(path, f"序号无法识别: {cells.text(row['seq'])!r}",
                                    f"cannot read the row number {cells.text(row['seq'])!r}", number) from None
             else:  # no 序号: the row is known by what it pays (the same file in any order)
-                seq = "R" + hashlib.sha256("\x1f".join(
-                    (asset.id, purpose, person or name, str(amount), str(day))).encode()).hexdigest()[:8]
+                seq = payrows.distribution_key(asset.id, purpose, person or name, amount, day)
             if (batch, seq) in seen:
                 raise BadInput(path, f"批次 {batch} 序号 {int(seq)} 重复(亦见第{seen[batch, seq]}行)"
                                if "seq" in row else f"与第{seen[batch, seq]}行重复(同一资产、用途、收款人、金额和日期)",

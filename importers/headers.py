@@ -12,7 +12,8 @@ file: its fields and the ones a file must have.
 - `ROSTER`, `FUND_LIST`, `PROJECT_LIBRARY`, `ASSET_REGISTER`, `DIVISION_LIST`, `PEOPLE`,
   `SUBSIDY_ITEMS`, `HOUSEHOLDS`, `OFFICIALS`: the rosters and registers, located by
   `tables.find_columns` (a bracketed unit in a file's label or a name is ignored when the
-  label does not match as written).
+  label does not match as written). `ROSTER_PAYS`: the columns that make a table a roster
+  (`Spec.requiring` asks for them).
 - `INCOME_RECORDS`, `DISTRIBUTIONS`: the collective layer's asset income records and
   distribution rosters (`fundtrail.importers.collective`).
 - `TOTALS`: the words a totals row starts with.
@@ -84,6 +85,10 @@ class Spec:
         """{field id: header names}."""
         return {f.id: f.names for f in self.fields}
 
+    def requiring(self, *ids: str) -> Spec:
+        """The same columns, of which a file must have `ids` (a test of what a table is)."""
+        return replace(self, required=ids)
+
 
 # -- bank statements -------------------------------------------------------------------------
 # Chinese names first; an English gloss is written folded (lower case, no spaces) as
@@ -150,6 +155,9 @@ ROSTER = Spec("一卡通发放明细", (
     field("batch", "code", "批次号", "批次", "发放批次"),
     field("status", "text", "发放状态", "状态", "发放结果"),
 ), ("name", "id_no", "card", "village", "item", "amount", "date"))
+# A table that pays an amount for a subsidy item (a roster's 补贴项目 and 发放金额) is a roster,
+# however many of a household register's columns it has (户主姓名, 公民身份号码, 所在村).
+ROSTER_PAYS = ("item", "amount")
 
 FUND_LIST = Spec("指标文件清单", (
     field("doc_no", "code", "指标文号", "文号"),

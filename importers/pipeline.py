@@ -28,7 +28,7 @@ from beancount.core import data
 
 from fundtrail import beanerrors, gcpause, history, loading, lock, sheets
 from fundtrail.findings import Finding
-from fundtrail.importers import additions, controls, ledgerfiles, registry, statement
+from fundtrail.importers import additions, controls, ledgerfiles, registry, sniff, statement
 from fundtrail.importers.base import Extraction, filed_date, sourced
 from fundtrail.importers.context import ImportContext, is_opening, sha256
 from fundtrail.importers.errors import BadInput, Rejected
@@ -61,10 +61,11 @@ def run_import(ledger, paths, dry_run: bool = False, account: str = "",
                batch: str | None = None) -> ImportSummary:
     """Import `paths` (files or folders) into the workspace of `ledger`; see the module doc.
     A real import holds the workspace lock (fundtrail.lock) from reading the books to the commit."""
-    if dry_run:
-        return _run_import(ledger, paths, dry_run, account, batch)
-    with lock.writing(Path(ledger).resolve().parent, "导入"):
-        return _run_import(ledger, paths, dry_run, account, batch)
+    with sniff.workbooks():  # a workbook opened once for every head and sheet the run reads
+        if dry_run:
+            return _run_import(ledger, paths, dry_run, account, batch)
+        with lock.writing(Path(ledger).resolve().parent, "导入"):
+            return _run_import(ledger, paths, dry_run, account, batch)
 
 
 def _run_import(ledger, paths, dry_run: bool, account: str, batch: str | None) -> ImportSummary:

@@ -29,6 +29,7 @@ from fundtrail.importers.headers import (
     OFFICIALS,
     PROJECT_LIBRARY,
     ROSTER,
+    ROSTER_PAYS,
     Spec,
 )
 from fundtrail.importers.tables import (
@@ -414,9 +415,6 @@ def _int(value) -> Decimal | None:
     return Decimal(int(text)) if text else None
 
 
-_PAYS = Spec(ROSTER.kind, ROSTER.fields, ("item", "amount"))
-
-
 class PersonRegisterImporter(TabularImporter):
     """households / officials -> registers/<kind>.csv, upserted by key."""
 
@@ -441,7 +439,8 @@ class PersonRegisterImporter(TabularImporter):
         (fundtrail.importers.rosters), not a household register, however many of a register's
         columns (户主姓名, 公民身份号码, 所在村) it has."""
         value = super().score(path)
-        if value and self.register == "households" and header_score(sniffed_head(path), _PAYS) == 100:
+        if value and self.register == "households" \
+                and header_score(sniffed_head(path), ROSTER.requiring(*ROSTER_PAYS)) == 100:
             return 0
         return value
 

@@ -11,19 +11,17 @@ silently. A sheet with most of a roster's columns but not all stops the import l
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from pathlib import Path
 
 from fundtrail import accounts as acc
 from fundtrail.idno import id_no
-from fundtrail.importers import cells, columns, sniff
+from fundtrail.importers import cells, columns, payrows, sniff
 from fundtrail.importers.base import Extraction, FundtrailImporter, cash_open, posting, txn
 from fundtrail.importers.classify import Item
-from fundtrail.importers.collective import PAID, UNPAID
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
-from fundtrail.importers.headers import ROSTER, Spec
+from fundtrail.importers.headers import ROSTER, ROSTER_PAYS, Spec
 from fundtrail.importers.registers import unresolved_villages, village_of
 from fundtrail.importers.tables import (
     find_columns,
@@ -35,7 +33,6 @@ from fundtrail.importers.tables import (
 )
 
 CLEARING = f"{acc.CLEARING}:YKT"
-OK = "成功"
 GENERIC_AMOUNT = ("金额(元)", "金额")  # a roster's amount column under no subsidy's name
 _GROUP = re.compile(r"(?:[一二三四五六七八九十]+|\d+)组$")  # 张山南村二组: the village and its group
 
@@ -50,7 +47,7 @@ class RosterImporter(FundtrailImporter):
         spec = columns.spec_for(ROSTER, "roster", self.workspace)
         # a table with most of a roster's columns is one only when it pays a subsidy item to named
         # people (a payment request list also has a payee, an account, an amount and a date)
-        core = Spec(spec.kind, spec.fields, ("name", "item", "amount"))
+        core = spec.requiring("name", *ROSTER_PAYS)
         # an amount found only as a bare 金额 yields to a list that knows the table better (a land
         # rent roll's 金额 beside 流转面积 and 项目名称 is rent, not a subsidy)
         amount = spec["amount"]
@@ -112,8 +109,7 @@ class RosterImporter(FundtrailImporter):
         in skipped rows' reasons when the workbook has more than one; `part` goes before a
         later roster sheet's 序号 in its row key)."""
         where = f"工作表「{sheet}」" if sheet else ""
-        index, col, _ = find_columns(path, table, Spec(spec.kind, spec.fields,
-                                                       tuple(f for f in spec.required if f != "id_no")))
+        index, col, _ = find_columns(path, table, spec.requiring(*(f for f in spec.required if f != "id_no")))
         if "id_no" not in col:
             raise BadInput(path, f"表头缺少列: {spec['id_no'].label}。一卡通补贴发放到户，受益对象核查(是否在册、"
                            "重复领取、公职人员亲属等)按身份证号比对，没有身份证号的名单无法核查，未导入；"
@@ -138,11 +134,10 @@ class RosterImporter(FundtrailImporter):
             if is_totals(row):
                 ex.skipped.append((number, f"{where}合计行 totals row"))
                 continue
-            status = cells.text(get("status")) if "status" in col else OK  # no status column: paid
+            status = cells.text(get("status")) if "status" in col else payrows.PAID[0]  # none: paid
             if not status:
                 raise BadInput(path, "发放状态为空", "empty 发放状态 (status)", number)
-            if not status.startswith(self.to_pay or ("\0",)) and (
-                    not status.startswith(PAID) or any(w in status for w in UNPAID)):
+            if not payrows.paid(status, self.to_pay):
                 ex.skipped.append((number, f"{where}发放失败，未支出 failed payment: {status}"))
                 continue
             try:
@@ -162,11 +157,8 @@ class RosterImporter(FundtrailImporter):
             batch = batch or f"FF{day:%Y%m%d}"
             if seq is not None:
                 key = f"{part}{seq:03d}"
-            else:  # 44 bits in two link segments (masking reads segments of up to six)
-                digest = hashlib.sha256("\x1f".join(
-                    (cells.text(get("item")), person, cells.text(get("card")), str(amount), str(day))
-                ).encode()).hexdigest().upper()
-                key = f"R{digest[:5]}-{digest[5:11]}"
+            else:
+                key = payrows.roster_key(cells.text(get("item")), person, cells.text(get("card")), amount, day)
             if (batch, key) in seen:
                 also = seen[batch, key]
                 raise BadInput(path, f"批次 {batch} 序号 {seq} 重复(亦见{also[0]}第{also[1]}行)" if seq is not None

@@ -6,7 +6,9 @@
   UTF-8, then GB18030 (a superset of GBK); `utf16` is that UTF-16 test on its own;
 - `whole_lines` cuts a head after its last complete line (in UTF-16 by its two-byte units);
 - `delimiter` picks the separator of CSV lines, `DELIMITERS` names them (comma, tab, ...);
-- `excel_rows` reads a workbook's rows, all of them or the first few;
+- `excel_rows` reads a workbook's rows, all of them or the first few; `sheet_names` its sheets'
+  names (kept per version of the file from its first opening: one import asks several times);
+  within `workbooks()` (an import run) a workbook is opened once for all its heads and sheets;
 - `require_known_head(path, importers)`: every importer's `score` reads the file it is shown in
   full (decoding, splitting into rows), so a 50 MB file of garbage used to cost half a minute
   and more than a gigabyte before it was refused. The importers are shown the file's head only
@@ -22,8 +24,10 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import tempfile
+import threading
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -41,6 +45,10 @@ BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
 DELIMITERS = {"comma": ",", "tab": "\t", "semicolon": ";", "pipe": "|"}
 _OWN_PARSERS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # xlsx (zip), xls (OLE)
 _NUL_SAMPLE = 4000  # bytes looked at for UTF-16 without a BOM
+_SHEETS: dict[tuple, tuple[str, ...]] = {}  # a workbook's version (`_version`) -> its sheet names
+_SHEETS_KEPT = 64
+_SHEETS_LOCK = threading.Lock()
+_RUN = threading.local()  # .books: the workbooks a run keeps open (`workbooks`), by version
 
 
 # -- encodings -------------------------------------------------------------------------------
@@ -206,11 +214,59 @@ def _workbook(path):
                        f"cannot open the workbook (damaged or truncated): {error}") from None
 
 
+def _version(path) -> tuple | None:
+    """A file as it is now: its path, size and modification time (a rewrite is another); None
+    when it cannot be read (`_workbook` says why)."""
+    try:
+        p = Path(path)
+        stat = p.stat()
+        return str(p.resolve()), stat.st_size, stat.st_mtime_ns
+    except OSError:
+        return None
+
+
+@contextlib.contextmanager
+def workbooks():
+    """Within it (one import run, in this thread), a workbook is opened once per version of
+    the file and kept open for every head and sheet read of it (a roster's score reads each
+    sheet's head, its import each sheet); they are closed on leaving. Outside it every read
+    opens and closes the workbook."""
+    if getattr(_RUN, "books", None) is not None:  # within an outer run: its workbooks
+        yield
+        return
+    _RUN.books = {}
+    try:
+        yield
+    finally:
+        books, _RUN.books = _RUN.books, None
+        for book in books.values():
+            book.close()
+
+
+def _opened(path):
+    """(the workbook at `path`, whether the caller closes it): the run's (`workbooks`), else
+    one opened now, its sheet names kept for `sheet_names` (the last few files)."""
+    books, version = getattr(_RUN, "books", None), _version(path)
+    book = books.get(version) if books is not None and version is not None else None
+    if book is not None:
+        return book, False
+    book = _workbook(path)
+    if version is not None:
+        with _SHEETS_LOCK:
+            _SHEETS[version] = tuple(book.sheetnames)
+            while len(_SHEETS) > _SHEETS_KEPT:
+                del _SHEETS[next(iter(_SHEETS))]
+        if books is not None:
+            books[version] = book
+            return book, False
+    return book, True
+
+
 def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
     """The rows (row number, cells) of a workbook's sheet (the one named, else the first) one by
     one, the first `limit` only when given (openpyxl's read-only mode reads the sheet as a
     stream); BadInput when the workbook is damaged or truncated."""
-    book = _workbook(path)
+    book, own = _opened(path)
     try:
         ws = book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]
         for n, row in enumerate(ws.iter_rows(max_row=limit, values_only=True), 1):
@@ -219,16 +275,23 @@ def iter_excel_rows(path, sheet: str | None = None, limit: int | None = None):
         raise BadInput(path, "Excel文件内容无法读取(已损坏或被截断)",
                        f"cannot read the worksheet (damaged or truncated): {error}") from None
     finally:
-        book.close()
+        if own:
+            book.close()
 
 
 def sheet_names(path) -> list[str]:
-    """A workbook's sheet names in order; BadInput when the workbook is damaged or truncated."""
-    book = _workbook(path)
-    try:
-        return list(book.sheetnames)
-    finally:
-        book.close()
+    """A workbook's sheet names in order; BadInput when the workbook is damaged or truncated.
+    The workbook is opened once per version of the file: the names are kept when it is first
+    opened, here or for its rows (an importer's score reads a head before it asks for them,
+    and asks again when it reads the file)."""
+    with _SHEETS_LOCK:
+        names = _SHEETS.get(_version(path))
+    if names is None:
+        book, own = _opened(path)
+        names = tuple(book.sheetnames)
+        if own:
+            book.close()
+    return list(names)
 
 
 def excel_rows(path, sheet: str | None = None, limit: int | None = None) -> list[tuple[int, list]]:

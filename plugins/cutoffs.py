@@ -6,8 +6,8 @@ and its end).
     found = cutoffs.checks_at(index, day, settings)      # kept with the books
     cutoffs.keep_last_quarter(index, settings)            # what `fundtrail check` prepares
 
-A cut-off's findings are kept in the flow index's memo (the `KEEP` days used last: a time filter
-can name any day) and, when the books came from or went
+A cut-off's findings are kept in the flow index's memo (the `bookcache.CUTOFFS_KEPT` days used
+last, read at each use: a time filter can name any day) and, when the books came from or went
 into the cache of the loaded books, in its cut-offs file (fundtrail.bookcache.remember), so a
 later report of unchanged books runs no rule again. `fundtrail check` runs the cut-offs of the
 books' last quarter (the quarter of their last transaction) after it has printed its findings:
@@ -25,8 +25,6 @@ from fundtrail import bookcache, gcpause, periods
 from fundtrail.flows import date_of
 from fundtrail.plugins import checks
 
-KEEP = bookcache.CUTOFFS_KEPT  # cut-off days kept per load and in the file (a year's report asks for five)
-
 
 def checks_at(index, day: datetime.date, settings: dict) -> list:
     """Every finding of the checks on the books of `index` as at `day`."""
@@ -39,7 +37,9 @@ def checks_at(index, day: datetime.date, settings: dict) -> list:
                                   {**settings, "as_of": day})[0]
         bookcache.remember(entries, key, found)  # kept for later loads of unchanged books
         return found
-    return index.memo(key, run, keep=KEEP)
+    # the bound read at use: one setting for the memo and the cache's file (a year's report asks
+    # for five days)
+    return index.memo(key, run, keep=bookcache.CUTOFFS_KEPT)
 
 
 def last_quarter(index) -> tuple[datetime.date, datetime.date] | None:

@@ -314,6 +314,38 @@ def test_finished_files_are_kept_a_few_minutes_and_a_bounded_number_of_bytes():
     assert big.state == jobs.FAILED and "报表文件过大" in big.error and big.content is None
 
 
+
+def test_a_slow_write_of_a_finished_file_holds_up_no_other_page():
+    """The worker writes a finished report to disk outside the jobs' lock: while the write is
+    under way another thread follows a job and starts one; the job is done once written."""
+    pool = jobs.Jobs(workers=2, per_owner=10)
+    writing, release, answered = threading.Event(), threading.Event(), threading.Event()
+    save = pool._save
+
+    def slow_save(*args):
+        writing.set()
+        assert release.wait(30)
+        return save(*args)
+
+    pool._save = slow_save
+    owner = ("", "", "browser")
+    job = _job(pool, lambda: b"%PDF-slow")
+    assert writing.wait(30)
+    got = []
+
+    def another_page():
+        got.append((pool.get(job.id, owner), _job(pool, lambda: b"%PDF-other"), len(pool)))
+        answered.set()
+
+    threading.Thread(target=another_page, daemon=True).start()
+    try:
+        assert answered.wait(10)  # not held up by the write
+    finally:
+        release.set()
+    assert got[0][0] is job and got[0][2] == 2
+    wait_for(lambda: job.state == jobs.DONE)
+    assert job.content == b"%PDF-slow" and job.size == len(b"%PDF-slow")
+
 # -- behind `fundtrail serve`'s guard and login ---------------------------------------------------
 def test_behind_the_login_a_job_is_its_users_and_the_report_is_masked_as_before(demo, tmp_path,
                                                                                 monkeypatch):

@@ -5,15 +5,18 @@ finding sets, and a reload starts them empty (benchmarks/fava_memory.py measures
 from __future__ import annotations
 
 import datetime
+import threading
 from urllib.parse import quote
 
+import pytest
 from conftest import copy_workspace
 from fava_pages import FavaClient
 
+from fundtrail import bookcache, flows
 from fundtrail.fava_ext import dashboard
 from fundtrail.fava_ext.dashboard import Dashboard
 from fundtrail.flows import FlowIndex
-from fundtrail.plugins import cutoffs
+from fundtrail.plugins import checks, cutoffs
 from fundtrail.plugins.checks import all_findings
 from fundtrail.reports import facts
 
@@ -47,6 +50,88 @@ def test_the_memo_keeps_the_last_used_values_of_a_bounded_family():
     assert index.memo("books.other", lambda: "again") == "kept"
 
 
+
+class _Watched:
+    """The memo's lock, telling when a thread other than the first to build has taken its look."""
+
+    def __init__(self, lock, builder):
+        self.lock, self.builder, self.looked = lock, builder, threading.Event()
+
+    def __enter__(self):
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc):
+        self.lock.__exit__(*exc)
+        if threading.current_thread() is not self.builder[0]:
+            self.looked.set()
+
+
+def test_two_threads_asking_for_one_kept_value_build_it_once(monkeypatch):
+    """A second page asking for the findings of a period another is computing waits for that
+    result instead of computing it again; the memo's lock is not held while building (another
+    key is answered meanwhile)."""
+    index = FlowIndex(())
+    builder, building, release, calls = [None], threading.Event(), threading.Event(), []
+    lock = _Watched(flows._KEPT_LOCK, builder)
+    monkeypatch.setattr(flows, "_KEPT_LOCK", lock)
+
+    def build():
+        calls.append(threading.current_thread().name)
+        builder[0] = builder[0] or threading.current_thread()
+        building.set()
+        assert release.wait(30)
+        return ["findings"]
+
+    got = {}
+
+    def ask(name):
+        got[name] = index.memo(("period", 2024), build, keep=3)
+
+    first = threading.Thread(target=ask, args=("first",), name="first")
+    first.start()
+    assert building.wait(30)
+    lock.looked.clear()
+    second = threading.Thread(target=ask, args=("second",), name="second")
+    second.start()
+    assert lock.looked.wait(30)  # the second has looked: it waits for the first or builds too
+    other = threading.Thread(target=lambda: got.setdefault("other", index.memo(("period", 2023),
+                                                                                lambda: ["2023"], keep=3)))
+    other.start()
+    other.join(30)
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert got["other"] == ["2023"]  # answered while the first was still building
+    assert calls == ["first"]
+    assert got["first"] is got["second"]
+    assert index.memo(("period", 2024), build, keep=3) is got["first"] and calls == ["first"]
+
+
+def test_a_failed_build_is_built_again_by_the_next_asker():
+    index = FlowIndex(())
+    calls = []
+
+    def failing():
+        calls.append("fail")
+        raise ValueError("broken")
+
+    with pytest.raises(ValueError):
+        index.memo(("period", 1), failing, keep=3)
+    assert index.memo(("period", 1), lambda: calls.append("again") or ["ok"], keep=3) == ["ok"]
+    assert calls == ["fail", "again"]
+
+
+def test_the_cut_offs_kept_follow_the_bookcache_setting_at_use(monkeypatch):
+    """`bookcache.CUTOFFS_KEPT` bounds the cut-off days kept in the memo as in the cache's file:
+    a test or setting that changes it changes both."""
+    monkeypatch.setattr(bookcache, "CUTOFFS_KEPT", 2)
+    monkeypatch.setattr(checks, "review", lambda entries, settings: ([settings["as_of"]],))
+    index = FlowIndex(())
+    days = [datetime.date(2024, 3, n) for n in range(1, 6)]
+    for day in days:
+        assert cutoffs.checks_at(index, day, {}) == [day]
+    assert [key[1] for key in family(index, "reports.checks_at")] == days[-2:]
+
 def test_the_dashboard_keeps_the_findings_of_the_last_filters_only(demo_books):
     dash = Dashboard.build(demo_books, all_findings(demo_books.index.entries, demo_books.options))
     asked = windows(3 * dashboard.VIEWS)
@@ -59,7 +144,7 @@ def test_the_dashboard_keeps_the_findings_of_the_last_filters_only(demo_books):
     assert dash.shown(*asked[0]) == first  # a dropped one is derived again, the same findings
     assert len(dash.views) == dashboard.VIEWS and asked[1] not in dash.views
     index = demo_books.index
-    assert 0 < len(family(index, "reports.checks_at")) <= cutoffs.KEEP
+    assert 0 < len(family(index, "reports.checks_at")) <= bookcache.CUTOFFS_KEPT
     assert 0 < len(family(index, "reports.finding_set")) <= facts.FINDING_SETS
 
 

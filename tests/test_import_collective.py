@@ -344,6 +344,8 @@ def test_by_asset_name_without_row_numbers_and_paid_statuses(county, tmp_path):
     paid = [e for e in entries(county) if e.postings[0].account.startswith("Expenses:Distribution:")]
     assert {e.postings[0].meta["asset"] for e in paid} == {"ZC2024-003"}
     assert all("分红" in e.narration and "东村光伏电站" in e.narration for e in paid)
+    assert sorted(lk for e in paid for lk in e.links if lk.count("-") == 3) == [  # as ledgers carry them
+        "YKT-FP202501-101201-R36c3a5a8", "YKT-FP202501-101201-Re55a743f"]
     again = run_import(county, [write(tmp_path / "分配2.csv", [rows[0], rows[2], rows[1], rows[3]])])
     assert again.transactions == 0 and again.files[0].present == 2
     with pytest.raises(BadInput, match="与第2行重复"):

@@ -4,15 +4,22 @@ optional; a roster without ID numbers is refused, naming the column."""
 
 from __future__ import annotations
 
+import ast
+import datetime
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 
 from fundtrail import masking
+from fundtrail.importers import payrows
+from fundtrail.importers.batch import TO_PAY
 from fundtrail.importers.context import ImportContext
 from fundtrail.importers.errors import BadInput
 from fundtrail.importers.rosters import RosterImporter
+
+IMPORTERS = Path(__file__).resolve().parents[1] / "importers"
 
 HEADER = ["序号", "姓名", "身份证号", "一卡通账号", "行政村", "补贴项目", "发放金额(元)", "发放日期", "批次号", "发放状态"]
 ROWS = {
@@ -90,6 +97,9 @@ def test_seq_batch_and_status_are_optional(tmp_path):
     assert batches == {"FF20240718"}  # no 批次号: the pay day's batch
     again = _read(tmp_path, _csv(tmp_path, [lines[0], lines[2], lines[1]], "again.csv")).entries
     assert {lk for e in again for lk in e.links} == {lk for e in (first, second) for lk in e.links}
+    # the keys existing ledgers carry, byte for byte
+    assert [sorted(e.links) for e in (first, second)] == [["FF20240718", "YKT-FF20240718-R04F93-9B96DC"],
+                                                          ["FF20240718", "YKT-FF20240718-R039EE-4B3556"]]
 
 
 def test_a_long_roster_without_seq_keeps_its_rows_apart_and_masks_no_link(tmp_path):
@@ -189,3 +199,55 @@ def test_a_later_sheets_own_column_is_named_in_the_report(tmp_path):
               "张山镇": [[*HEADER, "备注"], *([*row, "补发"] for row in ROWS["张山镇"])]}
     columns = _read(tmp_path, _book(tmp_path, sheets)).columns
     assert "备注" in columns.ignored and len(columns.mapped) == len(set(columns.mapped))
+
+
+@pytest.mark.parametrize("status, paid, to_pay", [
+    ("成功", True, False), ("已发放", True, True), ("支付成功", True, True), ("已到账（补发）", True, True),
+    ("发放失败（卡号有误）", False, False), ("已发放后退回", False, False), ("退票", False, False),
+    ("未发放", False, True), ("待发放", False, True), ("待支付", False, True), ("处理中", False, False)])
+def test_a_paid_status_is_one_reading(status, paid, to_pay):
+    """The roster, the distribution roster and the gate's batch read a 发放状态 by one test."""
+    assert payrows.paid(status) is paid
+    assert payrows.paid(status, TO_PAY) is (paid or to_pay)
+
+
+def _paying_row_sites() -> set[str]:
+    """Where importers/ spells a paying row's statuses (a tuple holding 已发放 or 退回), hashes a
+    row's parts (text joined by the unit separator) or restates a header specification's
+    columns (`Spec(x.kind, x.fields, ...)`), as `file: what`."""
+    found = set()
+    for path in sorted(IMPORTERS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Tuple) and {"已发放", "退回"} & {
+                    c.value for c in node.elts if isinstance(c, ast.Constant)}:
+                found.add(f"{path.name}: statuses")
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr == "join" and getattr(node.func.value, "value", None) == "\x1f":
+                found.add(f"{path.name}: row digest")
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Spec" and len(node.args) > 1 \
+                    and [getattr(a, "attr", "") for a in node.args[:2]] == ["kind", "fields"]:
+                found.add(f"{path.name}: restated spec")
+    return found
+
+
+def test_a_paying_rows_status_and_key_are_written_in_one_place():
+    """The paid statuses and the digest of a row without 序号 are importers/payrows.py's, which
+    the roster and the distribution roster both read; a test of what a table is asks the
+    specification for its columns (`Spec.requiring`, `headers.ROSTER_PAYS`), never restates it."""
+    assert _paying_row_sites() == {"payrows.py: statuses", "payrows.py: row digest"}
+    assert payrows.roster_key("耕地地力保护补贴", "370405196503124529", "6231561888016470011",
+                              Decimal("800.00"), datetime.date(2024, 7, 18)) == "R04F93-9B96DC"
+
+
+def test_an_import_run_opens_a_many_sheet_workbook_once(workspace, monkeypatch):
+    """Scoring a roster reads every sheet's head, importing it every sheet: one opening of the
+    workbook serves the run."""
+    from fundtrail.importers import sniff
+    from fundtrail.importers.pipeline import run_import
+
+    opened = []
+    real = sniff._workbook
+    monkeypatch.setattr(sniff, "_workbook", lambda path: opened.append(path) or real(path))
+    sheets = {**{t: [HEADER, *rows, ["合计"]] for t, rows in ROWS.items()}, "说明": [["本表由镇财政所填报"]]}
+    summary = run_import(workspace, [_book(workspace.parent.parent, sheets, "ykt-towns.xlsx")], dry_run=True)
+    assert summary.files[0].new == 3 and len(opened) == 1

@@ -3,10 +3,13 @@ units (a cut that falls inside a character or a line, a byte 0x0A inside a chara
 large UTF-16 statement without a BOM recognised from its head."""
 
 import datetime
+import os
 
+import openpyxl
 import pytest
 
 from fundtrail.importers import registry, sniff
+from fundtrail.importers.errors import BadInput
 from fundtrail.importers.suggest import sample
 
 LINES = "户名:测试专户\n账号:1605 0012 0920 0077 777\n日期,摘要,金额\n2024-03-01,拨付,1.00\n"
@@ -62,3 +65,53 @@ def test_a_large_utf16_statement_is_known_by_its_head(tmp_path, encoding, memo):
     assert (found, delimiter) == (encoding, ",")
     assert 4 + 100 < len(sampled) < 4 + rows  # the head only, every row of it whole
     assert all(len(cells) == 8 for _, cells in sampled[3:])
+
+
+def _workbook_of(path, *titles):
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title in titles:
+        book.create_sheet(title).append(["序号", title])
+    book.save(path)
+    return path
+
+
+def test_a_workbooks_sheet_names_are_read_from_its_first_opening(tmp_path, monkeypatch):
+    """An import asks for a workbook's sheet names when it scores the file and again when it
+    reads it: the workbook is opened once per version of the file, the names kept from the
+    opening that read its head; a rewritten file is another version."""
+    opened = []
+    real = sniff._workbook
+    monkeypatch.setattr(sniff, "_workbook", lambda path: opened.append(path) or real(path))
+    path = _workbook_of(tmp_path / "roster.xlsx", "涧东镇", "张山镇")
+    assert sniff.excel_rows(path, limit=5) == [(1, ["序号", "涧东镇"])]  # the sniffer's head
+    assert sniff.sheet_names(path) == sniff.sheet_names(path) == ["涧东镇", "张山镇"]
+    assert len(opened) == 1
+    other = _workbook_of(tmp_path / "other.xlsx", "说明")
+    assert sniff.sheet_names(other) == sniff.sheet_names(other) == ["说明"] and len(opened) == 2
+    _workbook_of(path, "涧东镇", "张山镇", "泥河镇")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert sniff.sheet_names(path) == ["涧东镇", "张山镇", "泥河镇"] and len(opened) == 3
+    with pytest.raises(BadInput, match="Excel文件无法打开"):  # a file gone: said, no traceback
+        sniff.sheet_names(tmp_path / "gone.xlsx")
+
+
+def test_within_a_run_a_workbook_is_opened_once_and_closed_after(tmp_path, monkeypatch):
+    """Within `workbooks()` (an import run) every head, sheet and sheet-name read of a workbook
+    shares one opening, closed when the run ends; outside it each read opens its own."""
+    opened = []
+    real = sniff._workbook
+    monkeypatch.setattr(sniff, "_workbook", lambda path: opened.append(real(path)) or opened[-1])
+    path = _workbook_of(tmp_path / "roster.xlsx", "涧东镇", "张山镇")
+    with sniff.workbooks():
+        assert sniff.excel_rows(path, limit=5) == [(1, ["序号", "涧东镇"])]
+        assert sniff.sheet_names(path) == ["涧东镇", "张山镇"]
+        assert [rows for _, rows in sniff.excel_rows(path, "张山镇")] == [["序号", "张山镇"]]
+        with sniff.workbooks():  # an inner run shares the outer one's
+            assert sniff.excel_rows(path) == [(1, ["序号", "涧东镇"])]
+        assert len(opened) == 1 and opened[0]._archive.fp is not None
+    assert opened[0]._archive.fp is None  # closed with the run
+    sniff.excel_rows(path, "张山镇")
+    sniff.excel_rows(path, "张山镇")
+    assert len(opened) == 3 and all(book._archive.fp is None for book in opened)

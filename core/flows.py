@@ -344,6 +344,7 @@ class FlowIndex:
         self.unlike: set[str] = set()  # every other project's spending amounts are positive
         self._memo: dict = {}
         self._recent: dict = {}  # family (key[0]) -> its kept keys, least recently used first
+        self._building: dict = {}  # key of a family -> its `_Build` under way (`_kept`)
         self._running: dict[str, _Running] = {}  # lookup -> its running sums (`running`)
         self._read(entries)
 
@@ -574,7 +575,7 @@ class FlowIndex:
                 if value is not _MISSING:
                     self._used(key, keep)
                     return value
-                pending = self.__dict__.setdefault("_building", {})  # key -> its _Build under way
+                pending = self._building
                 under_way = pending.get(key)
                 if under_way is None or under_way.thread is threading.current_thread():
                     mine = pending[key] = under_way or _Build()

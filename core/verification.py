@@ -19,6 +19,7 @@ from beancount.ops.balance import BalanceError
 
 from fundtrail import beanerrors, seals
 from fundtrail.findings import Finding
+from fundtrail.workspace import shown_name
 
 DOCUMENTS = "documents/"
 
@@ -32,8 +33,11 @@ class Check:
 
 
 def _where(error) -> str:
+    """`main.beancount:30`: the error's file inside the workspace (never the machine's path)."""
     source = getattr(error, "source", None) or {}
-    return f"{source.get('filename', '?')}:{source.get('lineno', 0)}"
+    filename = str(source.get("filename") or "?")
+    shown = filename if filename.startswith(("<", "?")) else shown_name(filename)
+    return f"{shown}:{source.get('lineno', 0)}"
 
 
 def check_seals(entries, options_map) -> Check:

@@ -168,7 +168,7 @@ def _linked_out(ledger):
     options.update(filename=str(named), include=[], input_hash="")
     return [], [LoadRefused(
         {"filename": str(named), "lineno": 0},
-        f"拒绝读取账簿：{named.name} 是指向其目录以外文件（{path}）的符号链接，未被读取", None)], options
+        f"拒绝读取账簿：{named.name} 是指向其所在目录以外的文件“{path.name}”的符号链接，未被读取", None)], options
 
 
 def _load(path: Path, ledger_plugins: bool):

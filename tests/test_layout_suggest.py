@@ -396,3 +396,34 @@ def test_an_unknown_bank_is_said_and_not_guessed(tmp_path):
     assert "银行 bank: CCB" in suggest(path, root, "建设银行")
     result = CliRunner().invoke(main, ["import", str(ledger), str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_draft_and_the_next_step_name_the_workspace_as_the_user_would_type_it(tmp_path, monkeypatch):
+    """The workspace found from the current folder or the file's path: the messages name the
+    draft and the ledger relative to where the user is, not by the machine's full path."""
+    root = tmp_path / "ws"
+    ws.create(root)
+    path = root / "inbox" / "sample.csv"
+    path.parent.mkdir(exist_ok=True)
+    rows = ["交易日期,流水号,摘要,交易金额,余额"]
+    rows += [f"2024-07-{d:02d},S{d},x,{d}.00,{100 + d * (d + 1) // 2}.00" for d in range(1, 11)]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    monkeypatch.chdir(root)
+    inside = CliRunner().invoke(main, ["layout", "suggest", "inbox/sample.csv", "--bank", "中国银行"])
+    assert inside.exit_code == 0, inside.output
+    assert "已写入版式草稿 draft layout written: layouts/boc-sample.toml\n" in inside.output
+    assert "下一步 Next: fundtrail import main.beancount inbox/sample.csv --dry-run" in inside.output
+    monkeypatch.chdir(tmp_path)
+    above = CliRunner().invoke(main, ["layout", "suggest", "ws/inbox/sample.csv"])
+    assert above.exit_code == 0, above.output
+    assert "已写入版式草稿 draft layout written: ws/layouts/unknown-sample.toml\n" in above.output
+    assert str(tmp_path) not in inside.output + above.output
+
+
+def test_a_file_that_is_no_statement_is_named_once(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b,c\n1,2,3\n", "utf-8")
+    result = CliRunner().invoke(main, ["layout", "suggest", str(path)])
+    assert result.exit_code == 1
+    assert result.output == ("错误 Error: notes.csv: 前40行中找不到对账单表头(日期、金额、余额等列名) / no statement "
+                             "header (date, amount, balance ... labels) in the first 40 rows\n")

@@ -120,6 +120,7 @@ def test_a_layout_with_an_unknown_key_is_refused_listing_the_known_keys(tmp_path
         run_import(ledger, [SAMPLES / "bank/psbc-2024Q3.csv"], account="Assets:Bank:PSBC-1188")
     message = str(error.value)
     assert "delimter" in message and all(key in message for key in KEYS)
+    assert message.startswith("layouts/mine.toml: 未知的设置")  # named inside the workspace
     (root / "layouts/mine.toml").write_text(
         'name = "x"\nbank = "X"\ndelimiter = "\\t"\nformat = "tsv"\n[columns]\ndate = "日期"\n'
         'amount = "金额"\nwho = "对方"\n', "utf-8")

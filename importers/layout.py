@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from fundtrail.importers import cells
+from fundtrail.importers.errors import toml_line
 from fundtrail.importers.headers import STATEMENT, TOTALS, Spec
 from fundtrail.importers.sniff import DELIMITERS as DELIMITER_NAMES
 from fundtrail.workspace import shown_name
@@ -181,7 +182,9 @@ def parse(text: str, key: str, source: str) -> Layout:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise LayoutError(f"{source}: 版式文件不是有效的TOML bad TOML: {error}") from None
+        line = toml_line(error)
+        raise LayoutError(f"{source}{f' 第{line}行' if line else ''}: 版式文件不是有效的 TOML，请检查该行的写法"
+                          f" / bad TOML: {error}") from None
     except RecursionError:
         raise LayoutError(f"{source}: 版式文件嵌套过深 the layout nests arrays or tables too deeply "
                           "(a layout needs only `[columns]`)") from None

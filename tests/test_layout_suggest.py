@@ -428,3 +428,11 @@ def test_a_file_that_is_no_statement_is_named_once(tmp_path):
     assert result.exit_code == 1
     assert result.output == ("错误 Error: notes.csv: 前40行中找不到对账单表头(日期、金额、余额等列名) / no statement "
                              "header (date, amount, balance ... labels) in the first 40 rows\n")
+
+
+def test_a_layout_that_is_no_toml_names_its_line(tmp_path):
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/x.toml").write_text('bank = "X"\n[columns\ndate = "日期"\n', "utf-8")
+    with pytest.raises(LayoutError) as error:
+        load_all(tmp_path)
+    assert str(error.value).startswith("x.toml 第2行: 版式文件不是有效的 TOML，请检查该行的写法 / bad TOML: ")

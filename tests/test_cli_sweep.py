@@ -182,3 +182,20 @@ def test_check_names_the_books_files_inside_the_workspace(demo, tmp_path):
     findings = [x for x in lines if x.startswith("  F-")]
     assert findings and all(re.match(r"  F-\w+ \S+ (transactions|masterdata|accounts)[\w/.-]*\.beancount:\d+  ", x)
                             for x in findings), findings[:3]
+
+
+@pytest.mark.parametrize("account", ["bogus", "Expenses:X", "Assets:bank:x"])
+def test_an_account_that_is_no_asset_account_is_refused_before_anything_is_read(demo, tmp_path, account):
+    """It reached the ledger text and came back as a parse error of the import, once per row."""
+    from conftest import copy_workspace, snapshot
+
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    statement = tmp_path / "statement.csv"
+    statement.write_text("交易日期,摘要,支出金额,收入金额,余额\n20250101,转账,,10.00,10.00\n", "utf-8")
+    before = snapshot(root)
+    result = run("import", root / "main.beancount", statement, "--account", account)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"错误 Error: 参数值无效 --account：应为资产账户名，如 Assets:Bank:PSBC-1188，收到的是 {account!r}" \
+        in result.output, result.output
+    assert "Invalid token" not in result.output and snapshot(root) == before

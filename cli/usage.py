@@ -1,6 +1,7 @@
-"""The `fundtrail` group's error handling: click's own usage errors (a missing argument, an
-unknown option, a value not among the choices) say what is wrong in Chinese first, click's English
-after it, and keep click's exit status 2; a failure no command foresaw ends with a short Chinese +
+"""The `fundtrail` group's error handling: every error is shown Chinese first (`错误 Error: …`,
+a usage error's lines `用法 Usage: …` and `帮助 Help: …`); click's own usage errors (a missing
+argument, an unknown option, a value not among the choices) say what is wrong in Chinese first,
+click's English after it, and keep click's exit status 2; a failure no command foresaw ends with a short Chinese +
 English message naming the error's type and place, exit 70, never a traceback
 (`FUNDTRAIL_DEBUG=1` shows the traceback for a developer); a full disk says so (exit 1)."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import re
 import traceback
@@ -36,7 +38,8 @@ def _chinese(error: click.UsageError) -> str:
         kind = "选项" if param is not None and param.param_type_name == "option" else "参数"
         return f"缺少{kind} {name}".rstrip()
     if isinstance(error, click.BadParameter):
-        name = error.param.get_error_hint(error.ctx) if error.param is not None and error.ctx else ""
+        name = error.param.get_error_hint(error.ctx) if error.param is not None and error.ctx else \
+            " / ".join([error.param_hint] if isinstance(error.param_hint, str) else error.param_hint or [])
         return f"参数值无效 {name}".rstrip()
     if isinstance(error, click.BadOptionUsage):
         return f"选项用法错误 {error.option_name}"
@@ -64,19 +67,49 @@ def guarded():
     try:
         yield
     except click.UsageError as error:
-        if _HAN.search(error.format_message()) or isinstance(error, _HELP):
-            raise  # the command's own bilingual message, or the group's help
-        raise click.UsageError(f"{_chinese(error)} {error.format_message()}", error.ctx) from None
+        if isinstance(error, _HELP):
+            raise  # the group's help
+        if isinstance(error, click.BadParameter) and _HAN.search(error.message):
+            # a command's own bilingual message: after what is wrong, not after click's English
+            raise _shown(click.UsageError(f"{_chinese(error)}：{error.message}", error.ctx)) from None
+        if _HAN.search(error.format_message()):
+            _shown(error)  # the command's own bilingual message
+            raise
+        raise _shown(click.UsageError(f"{_chinese(error)} {error.format_message()}", error.ctx)) from None
     except click.Abort:
-        raise click.ClickException("已中止 aborted") from None
-    except (click.ClickException, click.exceptions.Exit, EOFError):
-        raise  # click's own: already a message, an exit status, or an aborted prompt
+        raise _shown(click.ClickException("已中止 aborted")) from None
+    except click.ClickException as error:
+        _shown(error)  # a command's message
+        raise
+    except (click.exceptions.Exit, EOFError):
+        raise  # click's own: an exit status, or an aborted prompt
     except Exception as error:
         if os.environ.get("FUNDTRAIL_DEBUG") or (isinstance(error, OSError) and error.errno == errno.EPIPE):
             raise
         if isinstance(error, OSError) and error.errno in _DISK_FULL:
-            raise click.ClickException(DISK_FULL) from None
-        raise _internal(error) from None
+            raise _shown(click.ClickException(DISK_FULL)) from None
+        raise _shown(_internal(error)) from None
+
+
+def _shown(error: click.ClickException) -> click.ClickException:
+    """The error as click shows it, but Chinese first: `错误 Error: …` (click's `Error: …`), and
+    for a usage error the command's usage and where its help is, each line led by Chinese."""
+    error.show = functools.partial(_show, error)
+    return error
+
+
+def _show(error: click.ClickException, file=None) -> None:
+    ctx = getattr(error, "ctx", None) if isinstance(error, click.UsageError) else None
+    color = ctx.color if ctx is not None else getattr(error, "show_color", None)
+    lines = []
+    if ctx is not None:
+        lines.append(f"用法 Usage: {ctx.get_usage().removeprefix('Usage: ')}")
+        if ctx.command.get_help_option(ctx) is not None:
+            help_option = max(ctx.command.get_help_option_names(ctx), key=len)
+            lines.append(f"帮助 Help: {ctx.command_path} {help_option}")
+        lines.append("")
+    lines.append(f"错误 Error: {error.format_message()}")
+    click.echo("\n".join(lines), file=file, err=file is None, color=color)
 
 
 class Group(click.Group):

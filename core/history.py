@@ -43,7 +43,8 @@ def _git(root: Path, *args: str, env: dict | None = None) -> str:
     result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
                             env={**os.environ, **(env or {})})
     if result.returncode != 0:
-        raise HistoryError(f"git {args[0]} 失败 failed in {root}: {result.stderr.strip()}")
+        raise HistoryError(f"修改历史操作（git {args[0]}）失败，工作区“{Path(root).name}” "
+                           f"git {args[0]} failed: {result.stderr.strip()}")
     return result.stdout
 
 

@@ -81,6 +81,15 @@ def settings_path() -> Path:
     return keys.config_folder() / SETTINGS_FILE
 
 
+def shown_settings_path() -> str:
+    """The allow-list file as a message names it: `~/.config/fundtrail/…` under the user's home
+    folder (a message is shown on Fava's errors page), else its full path."""
+    path = settings_path()
+    with contextlib.suppress(RuntimeError, ValueError):
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    return str(path)
+
+
 def county_allowed() -> tuple[frozenset[str], frozenset[str], list[LoadRefused]]:
     """(plugins, Fava extensions, errors) the county's settings file adds to the allow-list."""
     path = settings_path()
@@ -168,7 +177,7 @@ def _linked_out(ledger):
     options.update(filename=str(named), include=[], input_hash="")
     return [], [LoadRefused(
         {"filename": str(named), "lineno": 0},
-        f"拒绝读取账簿：{named.name} 是指向其目录以外文件（{path}）的符号链接，未被读取", None)], options
+        f"拒绝读取账簿：{named.name} 是指向其所在目录以外的文件“{path.name}”的符号链接，未被读取", None)], options
 
 
 def _load(path: Path, ledger_plugins: bool):
@@ -390,7 +399,7 @@ def _refused_plugin(path: Path, name: str) -> LoadRefused:
     return LoadRefused(
         _where(path, _PLUGIN, name),
         f'拒绝运行插件 "{name}"：不在允许列表中，未被加载（允许 beancount.plugins.*、beancount.ops.*、'
-        f"fundtrail.plugins.* 及县级设置 {settings_path()} 中列出的模块）", None)
+        f"fundtrail.plugins.* 及县级设置 {shown_settings_path()} 中列出的模块）", None)
 
 
 def _refused_config(path: Path, name: str) -> LoadRefused:

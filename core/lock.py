@@ -57,7 +57,7 @@ def writing(root: Path, what: str, wait: float = WAIT_SECONDS, say=None):
     with _table:
         state = _held.setdefault(str(root), _Held())
     if not state.guard.acquire(blocking=False):
-        held_by = f"本程序的另一操作：{state.what}" if state.what else ""
+        held_by = f"本程序的另一操作（{state.what}）" if state.what else ""
         if say:
             say(_waiting(root, what, held_by))
             say = None  # told once
@@ -138,12 +138,24 @@ def _duration(seconds: float) -> str:
 
 
 def _waiting(root: Path, what: str, held_by: str) -> str:
-    return (f"工作区“{shown_name(root)}”的账簿正在被另一操作写入"
-            + (f"（{held_by}）" if held_by else "") + f"，{what}等待中……")
+    return f"{_held_by(root, held_by)}。{_spaced(what)}等待该操作结束……"
 
 
 def _busy(root: Path, what: str, wait: float, held_by: str = "") -> LockBusy:
-    return LockBusy(f"工作区“{shown_name(root)}”的账簿正在被另一操作写入"
-                    + (f"（{held_by}）" if held_by else "")
-                    + f"，已等待 {_duration(wait)}仍未结束，{what}未执行，账簿未作改动。"
-                    "请待该操作结束后重试；如确认没有操作在进行，请先结束该进程再重试。")
+    if held_by.startswith("进程 "):
+        stuck = f"如确认该进程已无响应，请先结束{held_by.partition('（')[0]} 再重试。"
+    else:
+        stuck = ""
+    return LockBusy(f"{_held_by(root, held_by)}，已等待 {_duration(wait)}仍未结束。{_spaced(what)}未执行，"
+                    f"账簿未作改动。请待该操作结束后重试。{stuck}")
+
+
+def _spaced(what: str) -> str:
+    """`处置疑点 F-0000000001 ` before the Chinese that follows it; `导入` as it is."""
+    return what + " " if what[-1:].isascii() and what[-1:].isalnum() else what
+
+
+def _held_by(root: Path, held_by: str) -> str:
+    """`工作区“ws”的账簿正由进程 4242（fundtrail 导入）写入`: one level of brackets, whoever
+    holds it (`held_by` "" when the kernel does not say)."""
+    return f"工作区“{shown_name(root)}”的账簿正由{held_by or '另一操作'}写入"

@@ -42,6 +42,17 @@ from fundtrail.plugins.checks import all_findings
 log = logging.getLogger(__name__)
 
 
+# What a user reads when the books could not be summarised (Fundtrail.failure holds the technical
+# detail, shown after it as secondary information for whoever maintains the installation).
+FAILURE_MESSAGE = (
+    "资金数据未能计算，fundtrail 各页暂无数据，报告和 Excel 暂不能下载；Fava 自身的页面（日记账、"
+    "错误、编辑器）仍可使用。请在命令行运行 fundtrail check 账簿文件，按其列出的错误改正账簿后重新加载"
+    "本页；如 check 未报错或改正后仍然如此，请将技术信息告知系统维护人员。")
+UNAVAILABLE_MESSAGE = (
+    "资金数据未能计算，暂不能生成报告。请在命令行运行 fundtrail check 账簿文件，按其列出的错误改正账簿"
+    "后重新加载页面；如 check 未报错或改正后仍然如此，请将下面的技术信息告知系统维护人员。")
+
+
 def _percent(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -127,7 +138,7 @@ class Fundtrail(_Page, FavaExtensionBase):
         super().__init__(ledger, config)
         self.books: Books | None = None
         self.data: Dashboard = Dashboard.empty()
-        self.failure = ""  # why the books could not be summarised, if they could not
+        self.failure = ""  # the technical detail of why the books could not be summarised, if not
         self.gate_results = gatedesk.Results()  # the payment batches judged on the 付款审核 page
 
     def after_load_file(self) -> None:
@@ -143,6 +154,11 @@ class Fundtrail(_Page, FavaExtensionBase):
             log.exception("fundtrail pages: cannot summarise %s", ledger.beancount_file_path)
             self.books, self.data = None, Dashboard.empty()
             self.failure = f"{type(error).__name__}: {error}"
+
+    @property
+    def failure_message(self) -> str:
+        """What the pages say when the books could not be summarised ("" when they were)."""
+        return FAILURE_MESSAGE if self.failure else ""
 
     @property
     def internal_roles(self):
@@ -222,7 +238,7 @@ class Fundtrail(_Page, FavaExtensionBase):
     # -- report downloads (fundtrail.reports, the CLI's code) ----------------------------
     def loaded_books(self) -> Books:
         if self.books is None:
-            downloads.unavailable(f"账簿未能加载：{self.failure}")
+            downloads.unavailable(f"{UNAVAILABLE_MESSAGE}\n\n技术信息：{self.failure}")
         return self.books
 
     @extension_endpoint

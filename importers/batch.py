@@ -3,7 +3,7 @@ roster or a payment request list (fundtrail.importers.requests), each read by it
 into the entries it would book, without filing or writing anything.
 
     batch = read_batch(["batch.xml"], root, books.entries, day=date(2025, 12, 16))
-    batch.lines    # one Line per voucher or row: file, row, date, payee, amount, entry
+    batch.lines    # one Line per voucher or row: file, row, date, payee, amount, entry, sheet
     batch.opens    # cash accounts the file pays from that the books do not open yet
 
 A roster row still to be paid (发放状态 待发放 / 待支付 / 未发放) is read as a payment, like
@@ -42,6 +42,7 @@ class Line:
     amount: Decimal
     entry: data.Transaction
     kind: str = ""
+    sheet: str = ""  # the sheet of a workbook read sheet by sheet (a roster per town), else ""
 
 
 @dataclass
@@ -104,7 +105,7 @@ def read_batch(paths, root, entries, day: datetime.date | None = None) -> Batch:
             row = int(entry.meta.get("row") or 0) or _voucher_line(raw, entry.meta.get("voucher"))
             entry = entry._replace(date=day or entry.date, meta={**entry.meta, "lineno": row})
             batch.lines.append(Line(path.name, row, entry.date, _payee(entry), _amount(entry),
-                                    entry, batch.kinds[path.name]))
+                                    entry, batch.kinds[path.name], str(entry.meta.get("sheet") or "")))
     return batch
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from fundtrail import accounts as acc
 from fundtrail.importers import cells
-from fundtrail.importers.errors import BadInput
+from fundtrail.importers.errors import BadInput, toml_line
 from fundtrail.masterdata import MasterData
 
 RULES_FILE = "classify.toml"
@@ -125,9 +125,13 @@ class Classifier:
             return cls(master, [], treasury=treasury)
         try:
             raw = tomllib.loads(path.read_text("utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise BadInput(path, "分类规则文件不是有效的 TOML，请检查该行的写法",
+                           f"bad TOML: {error}", toml_line(error)) from None
+        try:
             rules = [_rule(n, r) for n, r in enumerate(raw.get("rule", []), 1)]
-        except (tomllib.TOMLDecodeError, re.error, ValueError) as error:
-            raise BadInput(path, f"分类规则文件错误 {error}", f"bad classification rules: {error}") from None
+        except _Unfit as error:
+            raise BadInput(path, f"分类规则文件错误：{error.zh}", f"bad classification rules: {error.en}") from None
         return cls(master, rules, raw.get("stages", DEFAULT_STAGES), raw.get("default_stage", "其他"),
                    treasury, str(path))
 
@@ -251,14 +255,32 @@ def _distance(day, start, end) -> int:
     return 0
 
 
+class _Unfit(ValueError):
+    """A rule of classify.toml that cannot be used: what is wrong, in Chinese and in English."""
+
+    def __init__(self, zh: str, en: str):
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 def _rule(number: int, raw: dict) -> Rule:
+    if not isinstance(raw, dict) or not isinstance(raw.get("when", {}), dict):
+        raise _Unfit(f"第{number}条规则 [[rule]] 应写为表格（含 when 和科目等设置）",
+                     f"rule {number} must be a table with a `when` table")
     when = raw.get("when", {})
     unknown = set(when) - set(MATCH_FIELDS)
     if unknown:
-        raise ValueError(f"rule {number}: unknown `when` fields {sorted(unknown)}; "
-                         f"known: {', '.join(MATCH_FIELDS)}")
+        raise _Unfit(f"第{number}条规则的 when 中有未知字段 {'、'.join(sorted(unknown))}"
+                     f"（可用：{'、'.join(MATCH_FIELDS)}）",
+                     f"rule {number}: unknown `when` fields {sorted(unknown)}; known: {', '.join(MATCH_FIELDS)}")
     if not when:
-        raise ValueError(f"rule {number}: empty `when`")
+        raise _Unfit(f"第{number}条规则的 when 为空", f"rule {number}: empty `when`")
+    patterns = {}
+    for key, value in when.items():
+        try:
+            patterns[key] = re.compile(str(value))
+        except re.error as error:
+            raise _Unfit(f"第{number}条规则的 when.{key} 不是有效的正则表达式：{str(value)!r}",
+                         f"rule {number}: when.{key} is not a valid regular expression: {error}") from None
     then = {k: v for k, v in raw.items() if k not in ("name", "when")}
-    return Rule(raw.get("name", f"rule {number}"),
-                {k: re.compile(str(v)) for k, v in when.items()}, then)
+    return Rule(raw.get("name", f"rule {number}"), patterns, then)

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from fundtrail.idno import account_no, id_no
 from fundtrail.importers import cells
-from fundtrail.importers.errors import BadInput
+from fundtrail.importers.errors import BadInput, toml_line
 from fundtrail.importers.headers import Spec, label_key
 
 FILE = "columns.toml"
@@ -135,9 +135,8 @@ def _parsed(name: str, _size: int, _mtime: int) -> tuple[dict[str, dict[str, str
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        raise BadInput(path, f"列映射文件格式错误(TOML): {error}", f"malformed TOML: {error}",
-                       int(found.group(1)) if found else None) from None
+        raise BadInput(path, "列映射文件不是有效的 TOML，请检查该行的写法", f"malformed TOML: {error}",
+                       toml_line(error)) from None
     out = {}
     for section, table in raw.items():
         if section not in SECTIONS:

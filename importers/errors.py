@@ -3,6 +3,7 @@ and, where there is one, the row. `fundtrail import` prints it and writes nothin
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -25,3 +26,9 @@ class Rejected(Exception):
 
     def __str__(self) -> str:
         return "\n".join([f"{self.zh} / {self.en}", *(f"  {d}" for d in self.details)])
+
+
+def toml_line(error: Exception) -> int | None:
+    """The line a TOML error is at (tomllib says it in its English message), None if unsaid."""
+    found = re.search(r"\(at line (\d+)", str(error))
+    return int(found.group(1)) if found else None

@@ -16,8 +16,10 @@ from importlib import resources
 from pathlib import Path
 
 from fundtrail.importers import cells
+from fundtrail.importers.errors import toml_line
 from fundtrail.importers.headers import STATEMENT, TOTALS, Spec
 from fundtrail.importers.sniff import DELIMITERS as DELIMITER_NAMES
+from fundtrail.workspace import shown_name
 
 IN_WORDS = ("贷", "贷方", "C", "CR", "收入", "收", "入", "+")
 OUT_WORDS = ("借", "借方", "D", "DR", "支出", "付", "支", "出", "-")
@@ -168,9 +170,11 @@ def _read(path: Path) -> str:
     try:
         return path.read_text("utf-8")
     except UnicodeDecodeError as error:
-        raise LayoutError(f"{path}: 版式文件须为 UTF-8 编码 a layout file must be UTF-8: {error}") from None
+        raise LayoutError(f"{shown_name(path)}: 版式文件须为 UTF-8 编码 a layout file must be UTF-8: "
+                          f"{error}") from None
     except OSError as error:
-        raise LayoutError(f"{path}: 无法读取版式文件 cannot read the layout: {error.strerror or error}") from None
+        raise LayoutError(f"{shown_name(path)}: 无法读取版式文件 cannot read the layout: "
+                          f"{error.strerror or error}") from None
 
 
 def parse(text: str, key: str, source: str) -> Layout:
@@ -178,7 +182,9 @@ def parse(text: str, key: str, source: str) -> Layout:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise LayoutError(f"{source}: 版式文件不是有效的TOML bad TOML: {error}") from None
+        line = toml_line(error)
+        raise LayoutError(f"{source}{f' 第{line}行' if line else ''}: 版式文件不是有效的 TOML，请检查该行的写法"
+                          f" / bad TOML: {error}") from None
     except RecursionError:
         raise LayoutError(f"{source}: 版式文件嵌套过深 the layout nests arrays or tables too deeply "
                           "(a layout needs only `[columns]`)") from None
@@ -232,5 +238,5 @@ def load_all(workspace: Path | None = None) -> list[Layout]:
             text = _read(path)
             if all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
                 continue  # only comments (the example `fundtrail init` writes): no layout
-            found[path.stem] = parse(text, path.stem, str(path))
+            found[path.stem] = parse(text, path.stem, shown_name(path))  # layouts/x.toml
     return list(found.values())

@@ -65,6 +65,7 @@ class LineResult:
     payee: str
     amount: Decimal
     holds: list[Hold] = field(default_factory=list)
+    sheet: str = ""  # the sheet of a workbook read sheet by sheet, else ""
 
     @property
     def status(self) -> str:
@@ -75,7 +76,7 @@ class LineResult:
         return STATUS_LABELS[self.status]
 
     def as_json(self) -> dict:
-        return {"file": self.file, "row": self.row, "date": self.date.isoformat(),
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "date": self.date.isoformat(),
                 "payee": self.payee, "amount": str(self.amount), "status": self.status,
                 "holds": [h.as_json() for h in self.holds]}
 
@@ -126,7 +127,8 @@ def judge(entries, options, lines, opens=(), day: datetime.date | None = None,
         found, failed = checks.run_rules(combined, settings)
     finally:
         FlowIndex._latest = kept
-    results = [LineResult(line.file, line.row, line.date, line.payee, line.amount) for line in lines]
+    results = [LineResult(line.file, line.row, line.date, line.payee, line.amount,
+                          sheet=line.sheet) for line in lines]
     mine = []
     for finding in found:
         involved = _involved(finding, of_link, of_entry)
@@ -225,7 +227,8 @@ class _Evidence:
                 if m != n and ("line", m) not in seen:
                     seen.add(("line", m))
                     line = self.lines[m]
-                    others.append({"batch_file": line.file, "batch_row": line.row,
+                    others.append({"batch_file": line.file, "batch_sheet": line.sheet,
+                                   "batch_row": line.row,
                                    "date": line.date.isoformat(), "payee": line.payee,
                                    "amount": str(line.amount)})
                 continue
@@ -253,24 +256,26 @@ def _entry_evidence(entry) -> dict:
     source = str(meta.get("source", ""))
     return {"date": entry.date.isoformat(), "payee": entry.payee or "",
             "narration": entry.narration or "", "amount": str(paid),
-            "source": source.rsplit("/", 1)[-1], "row": str(meta.get("row") or ""),
+            "source": source.rsplit("/", 1)[-1], "sheet": str(meta.get("sheet") or ""),
+            "row": str(meta.get("row") or ""),
             "voucher": str(meta.get("voucher") or ""),
             "links": " ".join(sorted(entry.links or ()))}
 
 
 # -- the result as a spreadsheet ------------------------------------------------------------
 COLUMNS = sheets.columns(
-    {"file": "文件", "row": "行号", "date": "支付日期", "payee": "收款人", "amount": "金额",
+    {"file": "文件", "sheet": "工作表", "row": "行号", "date": "支付日期", "payee": "收款人", "amount": "金额",
      "label": "结论", "reasons": "暂停原因", "criteria": "依据", "evidence": "证据"},
     {"row": sheets.COUNT, "date": sheets.DATE, "amount": sheets.MONEY})
 
 
 def rows(result: GateResult) -> list[dict]:
-    """One row per line: file, row, day, payee, amount, 通过/暂停, the reasons, criteria, evidence."""
+    """One row per line: file, sheet, row, day, payee, amount, 通过/暂停, the reasons, criteria,
+    evidence."""
     out = []
     for line in result.lines:
         out.append({
-            "file": line.file, "row": line.row, "date": line.date, "payee": line.payee,
+            "file": line.file, "sheet": line.sheet, "row": line.row, "date": line.date, "payee": line.payee,
             "amount": line.amount, "label": line.label,
             "reasons": "\n".join(f"{h.title}：{h.message}" for h in line.holds),
             "criteria": "\n".join(dict.fromkeys(h.criterion for h in line.holds)),
@@ -283,11 +288,18 @@ def _evidence_text(evidence: dict) -> str:
     parts = []
     for e in evidence.get("entries", ()):
         if "batch_row" in e:
-            parts.append(f"本批 {e['batch_file']} 第{e['batch_row']}行 {e['payee']} {e['amount']}元")
+            parts.append(f"本批 {e['batch_file']}{_sheet(e.get('batch_sheet'))} 第{e['batch_row']}行 "
+                         f"{e['payee']} {e['amount']}元")
         else:
-            where = f"{e['source']} 第{e['row']}行" if e.get("row") else e.get("source") or ""
+            where = f"{e['source']}{_sheet(e.get('sheet'))} 第{e['row']}行" if e.get("row") \
+                else e.get("source") or ""
             parts.append(f"{e['date']} {e['payee']} {e['amount']}元 {e['narration']} {where}".strip())
     return "；".join(parts)
+
+
+def _sheet(name) -> str:
+    """` 工作表「张山镇」` after a file read sheet by sheet, else ""."""
+    return f" 工作表「{name}」" if name else ""
 
 
 def workbook(result: GateResult) -> bytes:

@@ -53,7 +53,7 @@ def payment_rows(books, year: int | None = None) -> list[dict]:
             "payee": mask.name(f.entry.payee or ""), "narration": mask.text(f.entry.narration),
             "links": " ".join(mask.link(lk) for lk in sorted(f.entry.links)),
             "source": mask.text(f.entry.meta.get("source", "")),
-            "row": _row(f.entry.meta, mask),
+            **place(f.entry.meta, mask),
         })
     return rows
 
@@ -67,14 +67,15 @@ def masked(rows: list[dict], mask) -> list[dict]:
              for k, v in row.items()} for row in rows]
 
 
-def _row(meta, mask) -> str:
-    """The source row (with its sheet, of a workbook read sheet by sheet), or the voucher
-    number (kept only when it has a voucher number's shape)."""
-    if meta.get("row") is not None:
-        sheet = meta.get("sheet")
-        return mask.text(f"工作表「{sheet}」第{meta['row']}行" if sheet else meta["row"])
-    voucher = str(meta.get("voucher", ""))
-    return mask.link(f"VOU-{voucher}").removeprefix("VOU-") if voucher else ""
+def place(meta, mask) -> dict:
+    """Where in its source file an entry was read, each in its own column: the sheet (of a
+    workbook read sheet by sheet; "" otherwise), the row as a number (None for a voucher) and
+    the voucher number (kept only when it has a voucher number's shape)."""
+    row = meta.get("row")
+    voucher = str(meta.get("voucher", "")) if row is None else ""
+    return {"sheet": mask.text(str(meta.get("sheet") or "")),
+            "row": int(row) if row not in (None, "") else None,
+            "voucher": mask.link(f"VOU-{voucher}").removeprefix("VOU-") if voucher else ""}
 
 
 def listed_findings(books, year: int | None = None) -> list[tuple[str, object]]:
@@ -96,7 +97,7 @@ def finding_rows(books, year: int | None = None) -> list[dict]:
              "date": f.date, "amount": f.amount,
              "message": mask.text(f.message), "links": " ".join(mask.link(lk) for lk in f.links),
              "source": mask.text((getattr(f.entry, "meta", None) or {}).get("source", "")),
-             "row": _row(getattr(f.entry, "meta", None) or {}, mask),
+             **place(getattr(f.entry, "meta", None) or {}, mask),
              "ledger": f"{Path(f.source.get('filename') or '').name}:{f.source.get('lineno', '')}"}
             for when, f in listed_findings(books, year)]
 
@@ -126,11 +127,11 @@ PAYMENT_HEADERS = {
     "func_code": "功能科目", "func_name": "功能科目名称", "eco_code": "经济科目", "admin_unit": "实施单位",
     "project_code": "项目编号", "project_name": "项目名称", "village_code": "村代码",
     "village_name": "村名", "town_name": "乡镇", "payee": "收款人", "narration": "摘要",
-    "links": "关联号", "source": "来源文件", "row": "行号"}
+    "links": "关联号", "source": "来源文件", "sheet": "工作表", "row": "行号", "voucher": "凭证号"}
 FINDING_HEADERS = {
     "id": "疑点编号", "period": "所属期间", "type": "疑点类型", "severity": "严重程度", "status": "处理情况",
     "reason": "处理说明", "count": "笔数", "date": "发生日期", "amount": "金额", "message": "疑点描述", "links": "关联号",
-    "source": "来源文件", "row": "行号", "ledger": "账簿位置"}
+    "source": "来源文件", "sheet": "工作表", "row": "行号", "voucher": "凭证号", "ledger": "账簿位置"}
 PROJECT_HEADERS = {
     "code": "项目编号", "name": "项目名称", "category": "项目类别", "place": "实施地点", "task": "建设任务",
     "standard": "补助标准", "sources": "资金来源", "budget": "总投资", "start": "开工日期",
@@ -143,7 +144,8 @@ FUND_HEADERS = {
 KINDS = {  # columns that are not text (fundtrail.sheets)
     "amount": sheets.MONEY, "budget": sheets.MONEY, "received": sheets.MONEY,
     "spent": sheets.MONEY, "balance": sheets.MONEY, "count": sheets.COUNT,
-    "households": sheets.COUNT, "poor_households": sheets.COUNT, "date": sheets.DATE,
+    "households": sheets.COUNT, "poor_households": sheets.COUNT, "row": sheets.COUNT,
+    "date": sheets.DATE,
     "start": sheets.DATE, "end": sheets.DATE, "issued": sheets.DATE}
 SHEETS = {  # sheet name -> (rows of (books, year), column keys -> Chinese headers)
     "疑点": (finding_rows, FINDING_HEADERS),
@@ -191,7 +193,7 @@ def write_ofdp(books, directory: Path, year: int | None = None) -> list[Path]:
     sheets.write_csv(directory / "payments.csv", sheets.columns(PAYMENT_HEADERS, KINDS), payments)
     sheets.write_csv(directory / "funds.csv", sheets.columns(FUND_HEADERS, KINDS), funds)
     county = books.master.county
-    types = {"amount": "number", "date": "date", "issued": "date"}
+    types = {"amount": "number", "date": "date", "issued": "date", "row": "integer"}
     package = {
         "name": f"fundtrail-{county.code if county else 'county'}-{year or 'all'}",
         "title": f"{county.name if county else ''}{year or ''}衔接推进乡村振兴补助资金支付明细",

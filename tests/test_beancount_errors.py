@@ -131,10 +131,11 @@ def test_favas_errors_page_and_its_masked_view_show_them_in_chinese(planted, tmp
 
 def test_check_verify_and_seal_print_them_in_chinese(planted):
     main, manual, where = planted
+    manual = manual.relative_to(main.parent).as_posix()  # named inside the workspace
     checked = CliRunner().invoke(cli, ["check", str(main)])
     assert checked.exit_code == 1
     for message, line in where.items():
-        assert f"{manual}:{line}: {message}" in checked.stderr, checked.stderr
+        assert f"\n{manual}:{line}: {message}" in "\n" + checked.stderr, checked.stderr
     assert "Balance failed" not in checked.stderr and "Invalid reference" not in checked.stderr
 
     verified = CliRunner().invoke(cli, ["verify", str(main)])
@@ -145,8 +146,10 @@ def test_check_verify_and_seal_print_them_in_chinese(planted):
 
     sealed = CliRunner().invoke(cli, ["seal", str(main), "--through", "2024-12-31"])
     assert sealed.exit_code == 1 and "不能封账" in sealed.output
-    first = sealed.output.split("第一个 first: ", 1)[1]
+    first = sealed.output.split("第一个：", 1)[1].split("（全部错误见 fundtrail check）")[0]
+    assert first.startswith(f"{manual}:"), first
     assert "Balance failed" not in first and "Invalid" not in first and first.split(" ", 1)[1].strip() in where, first
+    assert str(main.parent) not in sealed.output + verified.output + checked.output
 
 
 

@@ -1,6 +1,7 @@
 """A user's mistakes on the command line: each gets a Chinese + English message and exit 1 or 2,
 never a traceback, and nothing half-written."""
 
+import re
 import socket
 
 import pytest
@@ -163,3 +164,38 @@ def test_a_new_bank_account_after_a_seal_opens_after_it(workspace):
     opened = next(e for e in entries if type(e).__name__ == "Open" and e.account == "Assets:Bank:ICBC-2345")
     assert opened.date == __import__("datetime").date(2024, 7, 1)
     assert "完好 INTACT" in run("verify", workspace).output
+
+
+def test_check_names_the_books_files_inside_the_workspace(demo, tmp_path):
+    """Ledger errors and findings name their file as the workspace holds it
+    (transactions/imported.beancount:38), never the machine's path to it."""
+    from conftest import copy_workspace
+
+    root = tmp_path / "县账簿"
+    copy_workspace(demo[0], root)
+    with (root / "main.beancount").open("a", encoding="utf-8") as handle:
+        handle.write('\ninclude "nothere.beancount"\n')
+    result = run("check", root / "main.beancount")
+    assert result.exit_code == 1 and str(tmp_path) not in result.output, result.output
+    lines = result.output.splitlines()
+    assert any(re.fullmatch(r'main\.beancount:\d+: 包含的文件不存在："nothere\.beancount"', x) for x in lines)
+    findings = [x for x in lines if x.startswith("  F-")]
+    assert findings and all(re.match(r"  F-\w+ \S+ (transactions|masterdata|accounts)[\w/.-]*\.beancount:\d+  ", x)
+                            for x in findings), findings[:3]
+
+
+@pytest.mark.parametrize("account", ["bogus", "Expenses:X", "Assets:bank:x"])
+def test_an_account_that_is_no_asset_account_is_refused_before_anything_is_read(demo, tmp_path, account):
+    """It reached the ledger text and came back as a parse error of the import, once per row."""
+    from conftest import copy_workspace, snapshot
+
+    root = tmp_path / "ws"
+    copy_workspace(demo[0], root)
+    statement = tmp_path / "statement.csv"
+    statement.write_text("交易日期,摘要,支出金额,收入金额,余额\n20250101,转账,,10.00,10.00\n", "utf-8")
+    before = snapshot(root)
+    result = run("import", root / "main.beancount", statement, "--account", account)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"错误 Error: 参数值无效 --account：应为资产账户名，如 Assets:Bank:PSBC-1188，收到的是 {account!r}" \
+        in result.output, result.output
+    assert "Invalid token" not in result.output and snapshot(root) == before

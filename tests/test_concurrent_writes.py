@@ -94,7 +94,7 @@ def test_an_import_waits_for_another_writer_and_says_so(tmp_path):
         started = time.monotonic()
         result = CliRunner().invoke(main, ["import", str(ledger), str(tmp_path / "a.csv")])
         assert result.exit_code == 0, result.output
-        assert "工作区“ws”的账簿正在被另一操作写入（进程 " in result.output and "导入等待中" in result.output
+        assert "工作区“ws”的账簿正由进程 " in result.output and "写入。导入等待该操作结束……" in result.output
         assert time.monotonic() - started > 0.5  # it waited for the holder, not interleaved
     assert rows_by_account(ledger) == {"Assets:Bank:ICBC-7777": ROWS}
 
@@ -106,8 +106,9 @@ def test_a_writer_that_waits_too_long_is_refused_in_chinese(tmp_path):
             lock.writing(root, "导入", wait=0.3):
         raise AssertionError("the lock was held by another process")
     assert str(busy.value) == (
-        f"工作区“县账簿”的账簿正在被另一操作写入（进程 {holder.pid}（{Path(sys.executable).name[:15]}）），已等待 0.3 秒仍未结束，"
-        "导入未执行，账簿未作改动。请待该操作结束后重试；如确认没有操作在进行，请先结束该进程再重试。")
+        f"工作区“县账簿”的账簿正由进程 {holder.pid}（{Path(sys.executable).name[:15]}）写入，已等待 0.3 秒仍未结束。"
+        f"导入未执行，账簿未作改动。请待该操作结束后重试。如确认该进程已无响应，请先结束进程 {holder.pid} 再重试。")
+    assert str(busy.value).count("（") == 1  # one level of brackets
     assert english(str(busy.value)) == [] and str(tmp_path) not in str(busy.value)
 
 
@@ -132,8 +133,9 @@ def test_a_thread_refused_names_what_this_process_is_writing(tmp_path):
     finally:
         release.set()
         writer.join(10)
-    assert told == ["工作区“ws”的账簿正在被另一操作写入（本程序的另一操作：封账），处置疑点 F-0000000001等待中……"]
-    assert str(busy.value).startswith("工作区“ws”的账簿正在被另一操作写入（本程序的另一操作：封账），已等待 0.2 秒")
+    assert told == ["工作区“ws”的账簿正由本程序的另一操作（封账）写入。处置疑点 F-0000000001 等待该操作结束……"]
+    assert str(busy.value) == ("工作区“ws”的账簿正由本程序的另一操作（封账）写入，已等待 0.2 秒仍未结束。"
+                               "处置疑点 F-0000000001 未执行，账簿未作改动。请待该操作结束后重试。")
     with lock.writing(root, "导入", wait=0.2):  # released: the next writer goes ahead
         pass
 

@@ -41,3 +41,25 @@ def test_a_documents_folder_inside_the_workspace_is_read(tmp_path):
     assert options["documents"] == ["documents"]
     assert any(str(getattr(e, "filename", "")).endswith("2024-06-30.icbc.csv") for e in entries)
     assert not [e for e in errors if isinstance(e, loading.LoadRefused)]
+
+
+def test_a_document_outside_the_workspace_is_refused_by_name_not_by_the_machines_path(tmp_path):
+    """Fava's errors page: the refusal names the file (its source stays the ledger's line, for
+    Fava's link), never the machine's path to it."""
+    import json
+
+    from fundtrail.web.serve import create_app
+
+    outside = tmp_path / "elsewhere" / "2024-06-30.secret.pdf"
+    outside.parent.mkdir()
+    outside.write_bytes(b"%PDF-1.4\n")
+    ledger = small_ledger.make(tmp_path / "ws")
+    with ledger.open("a", encoding="utf-8") as handle:
+        handle.write('\n2024-06-30 document Assets:Bank:ICBC-2345 "../elsewhere/2024-06-30.secret.pdf"\n')
+    client = create_app(str(ledger)).test_client()
+    bfile = client.get("/").headers["Location"].strip("/").split("/")[0]
+    errors = client.get(f"/{bfile}/api/errors").get_json()["data"]
+    refused = [e for e in errors if "拒绝工作区以外的凭证文件" in e["message"]]
+    assert [e["message"] for e in refused] == ['拒绝工作区以外的凭证文件 "2024-06-30.secret.pdf"：Fava 不提供该文件']
+    assert refused[0]["source"]["filename"] == str(ledger)
+    assert str(tmp_path) not in json.dumps([e["message"] for e in errors], ensure_ascii=False)

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from beancount import loader
+from chinese_only import english
 from conftest import copy_workspace
 from fava_pages import FavaClient, tables, yuan
 
@@ -312,10 +313,24 @@ def test_a_failure_to_summarise_keeps_fava_usable(demo, monkeypatch):
 
     monkeypatch.setattr(fava_ext, "all_findings", broken)
     fava = FavaClient(demo[0] / "main.beancount")
-    for page in ("Fundtrail/", "FundtrailProjects/", "FundtrailVillages/", "FundtrailFindings/"):
-        assert "RuntimeError: a rule crashed" in fava.page(page)
+    for page in ("Fundtrail/", "FundtrailProjects/", "FundtrailVillages/", "FundtrailFindings/",
+                 "FundtrailAssets/", "FundtrailGate/"):
+        html = fava.page(page)
+        # the message is Chinese and says what to do; the detail follows, folded, for a maintainer
+        shown = re.search(r'<div class="ft-flash ft-failure"><p>(.*?)</p>\s*<details><summary>(.*?)'
+                          r'</summary><code class="ft-detail">(.*?)</code></details></div>', html, re.S)
+        assert shown, page
+        message, summary, detail = shown.groups()
+        assert message.startswith("资金数据未能计算，fundtrail 各页暂无数据") and english(message) == []
+        assert "fundtrail check 账簿文件" in message and "系统维护人员" in message
+        assert "RuntimeError" not in message and "crashed" not in message
+        assert summary == "技术信息（供系统维护人员）" and detail == "RuntimeError: a rule crashed"
+        assert "账簿中还没有交易" not in html  # the books are not empty: they could not be summarised
     assert fava.client.get(f"/{fava.slug}/journal/").status_code == 200
-    assert "a rule crashed" in fava.get("Fundtrail/county_pdf?year=2025", status=503).get_data(as_text=True)
+    text = fava.get("Fundtrail/county_pdf?year=2025", status=503).get_data(as_text=True)
+    first, _, rest = text.partition("\n\n")
+    assert first.startswith("资金数据未能计算，暂不能生成报告。请在命令行运行 fundtrail check 账簿文件")
+    assert english(first) == [] and rest == "技术信息：RuntimeError: a rule crashed"
 
 
 def test_the_dashboard_is_built_once_per_load(demo, monkeypatch):

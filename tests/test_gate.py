@@ -351,9 +351,10 @@ def test_cli_json_xlsx_exit_status_and_the_books_unchanged(county, tmp_path):
     assert set(held["holds"][0]) >= {"rule", "title", "criterion", "message", "evidence"}
     assert any(h["rule"] == "negative-list" and "负面清单" in h["title"] for h in held["holds"])
     sheet = openpyxl.load_workbook(out).active
-    assert [c.value for c in sheet[1]][:6] == ["文件", "行号", "支付日期", "收款人", "金额", "结论"]
+    assert [c.value for c in sheet[1]][:7] == ["文件", "工作表", "行号", "支付日期", "收款人", "金额", "结论"]
     assert sheet.max_row == LINES + 1
-    assert {sheet.cell(r, 6).value for r in range(2, LINES + 2)} == {"通过", "暂停"}
+    assert {sheet.cell(r, 7).value for r in range(2, LINES + 2)} == {"通过", "暂停"}
+    assert all(isinstance(sheet.cell(r, 3).value, int) for r in range(2, LINES + 2))
     # a table on the terminal, in Chinese
     done = runner.invoke(main, ["gate", str(root / "main.beancount"), str(paths["roster"]),
                                 "--date", DAY.isoformat()])
@@ -407,7 +408,26 @@ def test_xlsx_guards_formulas():
     import io
 
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
-    assert sheet.cell(2, 4).data_type == "s" and sheet.cell(2, 4).value.startswith("=HYPERLINK")
+    assert sheet.cell(2, 5).data_type == "s" and sheet.cell(2, 5).value.startswith("=HYPERLINK")
+
+
+def test_a_line_of_a_roster_read_sheet_by_sheet_names_its_sheet():
+    """A roster with a sheet per town numbers each sheet's rows from 2: the result names the
+    sheet in its own column (行号 stays a number), and so does the evidence."""
+    import io
+
+    evidence = {"entries": [{"batch_file": "一卡通.xlsx", "batch_sheet": "张山镇", "batch_row": 2,
+                             "payee": "张三", "amount": "100.00"},
+                            {"date": "2025-06-20", "payee": "张三", "amount": "100.00", "narration": "奖补",
+                             "source": "一卡通-QH2025Q2.xlsx", "sheet": "涧东镇", "row": "7"}]}
+    hold = gate.Hold("duplicate-subsidy", "重复发放补助", "high", "依据", "同一季度重复领取", evidence)
+    line = gate.LineResult("一卡通.xlsx", 2, DAY, "张三", Decimal("100.00"), [hold], sheet="涧东镇")
+    sheet = openpyxl.load_workbook(io.BytesIO(gate.workbook(gate.GateResult(DAY, [line])))).active
+    cells = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    assert (cells["文件"], cells["工作表"], cells["行号"]) == ("一卡通.xlsx", "涧东镇", 2)
+    assert cells["证据"] == ("本批 一卡通.xlsx 工作表「张山镇」 第2行 张三 100.00元；"
+                           "2025-06-20 张三 100.00元 奖补 一卡通-QH2025Q2.xlsx 工作表「涧东镇」 第7行")
+    assert line.as_json()["sheet"] == "涧东镇"
 
 
 @pytest.fixture(scope="module")

@@ -71,7 +71,8 @@ def test_seal_commits_and_history_follows_one_entry(tmp_path):
 def test_history_outside_a_repository_is_a_message(tmp_path):
     ledger = small_ledger.make(tmp_path)
     result = CliRunner().invoke(main, ["history", str(ledger)])
-    assert result.exit_code != 0 and "不是 git 仓库" in result.output
+    assert result.exit_code != 0 and f"工作区“{tmp_path.name}”不是 git 仓库" in result.output
+    assert str(tmp_path.parent) not in result.output  # the workspace by its folder's name
 
 
 def test_an_import_is_one_commit_by_the_user(tmp_path):

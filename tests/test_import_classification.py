@@ -93,3 +93,27 @@ def test_a_land_rent_roll_with_a_bare_amount_column_is_no_roster(tmp_path):
     path = _xlsx(tmp_path / "rent.xlsx", [header, [1, "涧东新村大棚项目", "韩秀英", "370405196503124529", "涧东新村",
                                                    "6231561888016470011", 2.5, 800, 2000, "2024-09-10"]])
     assert isinstance(pick(path, importers(tmp_path)), RentRollImporter)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[[rule]]\nwhen = { payee = "水务" }\naccount = "Expenses:X"\n[[rule\n',
+     "classify.toml 第4行 (row 4): 分类规则文件不是有效的 TOML，请检查该行的写法 / bad TOML: "),
+    ('[[rule]]\nwhen = { payee = "水务(" }\naccount = "Expenses:X"\n',
+     "classify.toml: 分类规则文件错误：第1条规则的 when.payee 不是有效的正则表达式：'水务(' / bad "
+     "classification rules: rule 1: when.payee is not a valid regular expression: "),
+    ('[[rule]]\nwhen = { payee = "水务" }\n[[rule]]\nwhen = { payer = "局" }\n',
+     "classify.toml: 分类规则文件错误：第2条规则的 when 中有未知字段 payer（可用：kind、direction、"),
+    ('[[rule]]\nwhen = {}\n', "classify.toml: 分类规则文件错误：第1条规则的 when 为空 / bad classification "
+     "rules: rule 1: empty `when`"),
+    ('rule = ["水务"]\n', "classify.toml: 分类规则文件错误：第1条规则 [[rule]] 应写为表格"),
+], ids=["toml", "regex", "field", "empty", "not a table"])
+def test_a_mistake_in_the_classification_rules_is_said_in_chinese_first(tmp_path, text, message):
+    """classify.toml, edited by the county by hand: what is wrong (and where) in Chinese, then
+    the English; never a traceback."""
+    from fundtrail.importers.classify import Classifier
+    from fundtrail.masterdata import MasterData
+
+    (tmp_path / "classify.toml").write_text(text, "utf-8")
+    with pytest.raises(BadInput) as caught:
+        Classifier.load(tmp_path, MasterData.from_entries([]))
+    assert str(caught.value).startswith(message), str(caught.value)

@@ -161,15 +161,20 @@ def test_a_two_sheet_roster_rederives_without_differences(workspace):
 
 def test_a_finding_on_a_two_sheet_roster_names_each_rows_sheet(workspace):
     """The same person paid on two towns' sheets: the finding's evidence (the audit report's
-    line and row table, the spreadsheet's 行号) says which sheet each row 2 is on."""
+    line and row table, the spreadsheet's 工作表 and 行号 columns) says which sheet each row 2
+    is on; the spreadsheet's 行号 stays a number."""
+    import io
+
+    import openpyxl
     from beancount import loader
 
     from fundtrail import findings
+    from fundtrail.books import Books
     from fundtrail.importers.pipeline import run_import
     from fundtrail.masterdata import MasterData
     from fundtrail.plugins.checks import all_findings
     from fundtrail.reports import evidence
-    from fundtrail.reports.export import _row
+    from fundtrail.reports.export import xlsx_bytes
 
     paid = ROWS["张山镇"][0]
     twice = {"涧东镇": [HEADER, [1, *paid[1:8], "JD-02", "成功"]], "张山镇": [HEADER, paid]}
@@ -182,8 +187,13 @@ def test_a_finding_on_a_two_sheet_roster_names_each_rows_sheet(workspace):
     assert f"工作表「{entry.meta['sheet']}」 第2行" in evidence.where(master, entry)
     row = findings.evidence_row(found[0])
     assert (row["sheet"], row["row"]) == (entry.meta["sheet"], "2")
-    assert _row(entry.meta, type("Plain", (), {"text": staticmethod(str)})) == \
-        f"工作表「{entry.meta['sheet']}」第2行"
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(Books(entries, [], options, str(workspace)))))
+    rows = list(book["疑点"].iter_rows(values_only=True))
+    header, found_row = rows[0], next(r for r in rows[1:] if r[0] == found[0].id)
+    cells = dict(zip(header, found_row, strict=True))
+    assert header[header.index("来源文件"):header.index("来源文件") + 4] == ("来源文件", "工作表", "行号", "凭证号")
+    assert (cells["来源文件"], cells["工作表"], cells["行号"], cells["凭证号"]) == (
+        entry.meta["source"], entry.meta["sheet"], 2, None)
 
 
 def test_two_towns_numbering_their_rows_from_1_in_one_batch_are_two_sets_of_rows(tmp_path):

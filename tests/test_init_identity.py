@@ -168,3 +168,20 @@ def test_a_division_list_of_another_county_does_not_change_an_identity(tmp_path)
     summary = run_import(tmp_path / "ws" / "main.beancount", [other])
     assert any("北山县(371199) 不是本工作区的 东山县(371122)" in w for w in summary.files[0].warnings)
     assert county_of(tmp_path / "ws").code == "371122"
+
+
+def test_a_division_list_given_with_the_county_is_imported_not_ignored(tmp_path):
+    """--county and --admdiv set the county; the list given too brings its towns and villages
+    (it was silently dropped), and a list that cannot be read is an error naming it."""
+    divisions = tmp_path / "行政区划代码表.csv"
+    divisions.write_text(DIVISIONS, "utf-8")
+    result = invoke("init", tmp_path / "ws", *OWN, "--division-list", divisions)
+    assert result.exit_code == 0, result.output
+    master = MasterData.from_entries(loader.load_file(str(tmp_path / "ws" / "main.beancount"))[0])
+    assert master.villages["371122101201"].name == "东村" and master.county.code == "371122"
+    garbage = tmp_path / "notes.csv"
+    garbage.write_text("a,b\n1,2\n", "utf-8")
+    refused = invoke("init", tmp_path / "ws2", *OWN, "--division-list", garbage)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert refused.output.startswith("已创建工作区") and "错误 Error: 行政区划代码表无法导入" in refused.output
+    assert "工作区已建立，请改正代码表后导入: fundtrail import " in refused.output

@@ -120,6 +120,7 @@ def test_a_layout_with_an_unknown_key_is_refused_listing_the_known_keys(tmp_path
         run_import(ledger, [SAMPLES / "bank/psbc-2024Q3.csv"], account="Assets:Bank:PSBC-1188")
     message = str(error.value)
     assert "delimter" in message and all(key in message for key in KEYS)
+    assert message.startswith("layouts/mine.toml: 未知的设置")  # named inside the workspace
     (root / "layouts/mine.toml").write_text(
         'name = "x"\nbank = "X"\ndelimiter = "\\t"\nformat = "tsv"\n[columns]\ndate = "日期"\n'
         'amount = "金额"\nwho = "对方"\n', "utf-8")
@@ -396,3 +397,42 @@ def test_an_unknown_bank_is_said_and_not_guessed(tmp_path):
     assert "银行 bank: CCB" in suggest(path, root, "建设银行")
     result = CliRunner().invoke(main, ["import", str(ledger), str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_the_draft_and_the_next_step_name_the_workspace_as_the_user_would_type_it(tmp_path, monkeypatch):
+    """The workspace found from the current folder or the file's path: the messages name the
+    draft and the ledger relative to where the user is, not by the machine's full path."""
+    root = tmp_path / "ws"
+    ws.create(root)
+    path = root / "inbox" / "sample.csv"
+    path.parent.mkdir(exist_ok=True)
+    rows = ["交易日期,流水号,摘要,交易金额,余额"]
+    rows += [f"2024-07-{d:02d},S{d},x,{d}.00,{100 + d * (d + 1) // 2}.00" for d in range(1, 11)]
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    monkeypatch.chdir(root)
+    inside = CliRunner().invoke(main, ["layout", "suggest", "inbox/sample.csv", "--bank", "中国银行"])
+    assert inside.exit_code == 0, inside.output
+    assert "已写入版式草稿 draft layout written: layouts/boc-sample.toml\n" in inside.output
+    assert "下一步 Next: fundtrail import main.beancount inbox/sample.csv --dry-run" in inside.output
+    monkeypatch.chdir(tmp_path)
+    above = CliRunner().invoke(main, ["layout", "suggest", "ws/inbox/sample.csv"])
+    assert above.exit_code == 0, above.output
+    assert "已写入版式草稿 draft layout written: ws/layouts/unknown-sample.toml\n" in above.output
+    assert str(tmp_path) not in inside.output + above.output
+
+
+def test_a_file_that_is_no_statement_is_named_once(tmp_path):
+    path = tmp_path / "notes.csv"
+    path.write_text("a,b,c\n1,2,3\n", "utf-8")
+    result = CliRunner().invoke(main, ["layout", "suggest", str(path)])
+    assert result.exit_code == 1
+    assert result.output == ("错误 Error: notes.csv: 前40行中找不到对账单表头(日期、金额、余额等列名) / no statement "
+                             "header (date, amount, balance ... labels) in the first 40 rows\n")
+
+
+def test_a_layout_that_is_no_toml_names_its_line(tmp_path):
+    (tmp_path / "layouts").mkdir()
+    (tmp_path / "layouts/x.toml").write_text('bank = "X"\n[columns\ndate = "日期"\n', "utf-8")
+    with pytest.raises(LayoutError) as error:
+        load_all(tmp_path)
+    assert str(error.value).startswith("x.toml 第2行: 版式文件不是有效的 TOML，请检查该行的写法 / bad TOML: ")

@@ -295,3 +295,16 @@ def test_verify_runs_no_plugin_the_ledger_names_and_checks_the_seals_itself(tmp_
     assert ran == []
     run("check", ledger)
     assert sorted(ran) == ["checks", "seal"]  # an ordinary load runs them
+
+
+def test_a_refused_plugin_names_the_allow_list_under_the_home_folder_not_by_its_full_path(tmp_path, monkeypatch):
+    from fundtrail import loading
+
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    ledger = tmp_path / "ws" / "main.beancount"
+    ledger.parent.mkdir()
+    ledger.write_text('plugin "county_helper"\n', "utf-8")
+    message = loading._refused_plugin(ledger, "county_helper").message
+    assert f"及县级设置 ~/.config/fundtrail/{loading.SETTINGS_FILE} 中列出的模块" in message, message
+    assert str(tmp_path) not in message

@@ -235,6 +235,9 @@ def test_an_unforeseen_failure_is_a_short_message_not_a_traceback(monkeypatch, c
     (("check", "{}", "--bogus"), ("没有选项 --bogus", "No such option")),
     (("bogus",), ("没有这个命令", "No such command")),
     (("users", "add", "u.json", "李审计", "--role", "boss"), ("参数值无效", "--role")),
+    (("report", "audit", "{}", "--period", "2025Q5"),
+     ("错误 Error: 参数值无效 --period：期间格式应为 2024 或 2024Q3", "用法 Usage: main report audit",
+      "帮助 Help: main report audit --help")),
 ])
 def test_option_errors_say_what_is_wrong_in_chinese_then_english(county, args, words):
     ledger, _ = county
@@ -242,8 +245,16 @@ def test_option_errors_say_what_is_wrong_in_chinese_then_english(county, args, w
     assert result.exit_code == 2, result.output
     for word in words:
         assert word in result.output, result.output
-    line = next(x for x in result.output.splitlines() if x.startswith("Error:"))
-    assert HAN.search(line.split(" ", 2)[1]), line  # Chinese first
+    line = next(x for x in result.output.splitlines() if x.startswith("错误 Error: "))
+    assert HAN.search(line.split(" ", 3)[2]), line  # Chinese first
+    assert all(HAN.match(x) for x in result.output.splitlines() if x), result.output  # every line
+    assert "Invalid value for --period" not in result.output
+
+
+def test_a_commands_own_error_leads_with_chinese(tmp_path):
+    result = run("check", tmp_path / "nothere.beancount")
+    assert result.exit_code == 1
+    assert result.output.startswith("错误 Error: 找不到账簿文件 ledger file not found: "), result.output
 
 
 NEW_KINDS = [(n, h) for n, h in HEADERS if n in {"loans.csv", "wages.csv", "purchases.csv", "rents.csv", "leases.csv",

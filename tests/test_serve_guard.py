@@ -346,8 +346,8 @@ def test_a_web_save_while_another_writer_holds_the_books_is_refused_in_chinese(s
         holder.wait(10)
     text = response.get_data(as_text=True)
     assert response.status_code == 503
-    assert text == (f"工作区“ws”的账簿正在被另一操作写入（进程 {holder.pid}（{Path(sys.executable).name[:15]}）），"
-                    "已等待 0.3 秒仍未结束，网页保存未执行，账簿未作改动。请待该操作结束后重试；"
-                    "如确认没有操作在进行，请先结束该进程再重试。"), text
+    assert text == (f"工作区“ws”的账簿正由进程 {holder.pid}（{Path(sys.executable).name[:15]}）写入，"
+                    "已等待 0.3 秒仍未结束。网页保存未执行，账簿未作改动。请待该操作结束后重试。"
+                    f"如确认该进程已无响应，请先结束进程 {holder.pid} 再重试。"), text
     assert english(text) == [] and str(root.parent) not in text
     assert ((root / "main.beancount").read_bytes(), len(commits(root))) == before

@@ -155,13 +155,17 @@ def test_a_rule_that_raises_is_one_error_naming_it_and_the_others_still_report(
 
 
 def exit_codes(main_file: Path) -> tuple[int, int, list[str], str]:
-    """(bean-check's exit status, fundtrail check's, bean-check's errors, check's stderr)."""
+    """(bean-check's exit status, fundtrail check's, bean-check's errors as check names their
+    files (inside the workspace), check's stderr)."""
+    from fundtrail.cli.commands.common import shown_error
+
     bean_check = Path(sys.executable).with_name("bean-check")
     done = subprocess.run([str(bean_check), str(main_file)], capture_output=True, text=True)
     checks.forget()
     result = CliRunner().invoke(main, ["check", str(main_file)])
     _, errors, _ = loading.load(main_file)
-    return done.returncode, result.exit_code, [printer.format_error(e) for e in errors], result.stderr
+    return done.returncode, result.exit_code, [printer.format_error(shown_error(e)) for e in errors], \
+        result.stderr
 
 
 def test_check_and_bean_check_agree_on_ledger_errors_from(demo, tmp_path, baseline):

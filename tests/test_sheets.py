@@ -151,3 +151,22 @@ def test_the_sheet_writer_types_every_kind_and_guards_every_text():
         ["'=1+1", "'-x", "'@a", "'\tb", "'\rc", "a=b", ""]
     assert sheets.csv_cell(Decimal("-5.00"), sheets.MONEY) == "-5.00"
     assert sheets.csv_cell("2024-03-01", sheets.DATE) == "2024-03-01"
+
+
+def test_the_county_workbook_gives_the_sheet_its_column_and_keeps_the_row_a_number(demo_books):
+    """工作表, 行号 and 凭证号 are three columns of the 疑点 and 支付 sheets: 行号 is a number (a
+    statement's or a list's row), a voucher's number has its own column, a sheet name its own."""
+    book = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(demo_books)))
+    for name in ("疑点", "支付"):
+        rows = list(book[name].iter_rows(values_only=True))
+        header = list(rows[0])
+        at = header.index("来源文件")
+        assert header[at:at + 4] == ["来源文件", "工作表", "行号", "凭证号"]
+        places = [r[at + 1:at + 4] for r in rows[1:] if r[at]]
+        assert places and all(row is None or isinstance(row, int) for _, row, _ in places)
+        assert all(sheet is None or isinstance(sheet, str) for sheet, _, _ in places)
+        assert all(row is None or voucher is None for _, row, voucher in places)
+        assert any(isinstance(row, int) for _, row, _ in places)
+    payments = list(book["支付"].iter_rows(values_only=True))
+    at = payments[0].index("凭证号")
+    assert any(r[at] for r in payments[1:])  # the demo's treasury vouchers, by number

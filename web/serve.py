@@ -40,6 +40,7 @@ from werkzeug.wrappers import Request, Response
 from fundtrail import history, lock
 from fundtrail.masking import LINK, PUBLIC, Masker, masker_for
 from fundtrail.web import writes
+from fundtrail.workspace import shown_name
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/plain", "")
@@ -127,7 +128,7 @@ def _refused_by_fava(entry, extensions: frozenset[str], root: Path) -> str | Non
     if type(entry) is data.Document:
         base = os.path.dirname(str(entry.meta.get("filename", root / "x")))
         if not _inside(entry.filename, Path(base) if os.path.isabs(base) else root, root):
-            return f'拒绝工作区以外的凭证文件 "{entry.filename}"：Fava 不提供该文件'
+            return f'拒绝工作区以外的凭证文件 "{shown_name(entry.filename)}"：Fava 不提供该文件'
         return None
     if type(entry) is not data.Custom or not entry.values:
         return None

@@ -17,7 +17,7 @@ import sys
 import click
 
 from fundtrail import beanerrors, catalogue
-from fundtrail.cli.commands.common import LEDGER, load_books, printable
+from fundtrail.cli.commands.common import LEDGER, load_books, printable, shown_error, shown_file
 from fundtrail.findings import (
     SEVERITIES,
     SEVERITY_LABELS,
@@ -51,8 +51,8 @@ def check(ledger: str, as_json: bool, fail_on: str | None, stats: bool = False):
     ledger_errors = [e for e in load_errors if is_ledger_error(e)]  # the load ran the checks
     if not checks.in_ledger(options):  # it did not: their own errors are this run's
         ledger_errors += review_errors
-    for error in ledger_errors:  # like bean-check: file:line first, beancount's errors in Chinese
-        sys.stderr.write(printer.format_error(beanerrors.in_chinese(error)))
+    for error in ledger_errors:  # like bean-check: file:line first (in the workspace), in Chinese
+        sys.stderr.write(printer.format_error(shown_error(beanerrors.in_chinese(error))))
     if stats:
         _print_stats(found, as_json)
     elif as_json:
@@ -103,7 +103,7 @@ def _print_findings(found: list[Finding]) -> None:
         for f in items:
             status = f"【{f.status}：{f.reason}】 " if f.status else ""
             rows = f"（{f.count} 笔）" if f.rows else ""
-            click.echo(f"  {f.id} {status}{f.date} {f.source['filename']}:{f.source['lineno']}  {printable(f.message)}{rows}")
+            click.echo(f"  {f.id} {status}{f.date} {shown_file(f.source['filename'])}:{f.source['lineno']}  {printable(f.message)}{rows}")
     counts = collections.Counter(f.severity for f in found if not is_closed(f))
     closed = sum(is_closed(f) for f in found)
     click.echo(f"疑点 findings: {len(found)}（" + "，".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))

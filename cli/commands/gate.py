@@ -88,7 +88,8 @@ def _print(result) -> None:
     click.echo(f"付款批次审核（拟支付日 {result.day}，全部检查规则）")
     click.echo(f"{_pad('文件', 28)}{_pad('行号', 6, True)}  {_pad('收款人', 28)}{_pad('金额', 16, True)}  结论")
     for line in result.lines:
-        click.echo(f"{_pad(line.file, 28)}{_pad(line.row, 6, True)}  {_pad(line.payee, 28)}"
+        click.echo(f"{_pad(line.file + (f'「{line.sheet}」' if line.sheet else ''), 28)}"
+                   f"{_pad(line.row, 6, True)}  {_pad(line.payee, 28)}"
                    f"{_pad(f'{line.amount:,.2f}', 16, True)}  {line.label}")
         for hold in line.holds:
             click.echo(f"{'':<8}└ {hold.title}：{printable(hold.message)}")

@@ -18,7 +18,7 @@ def history(ledger: str, link: str | None):
     if not git_history.available():
         raise click.ClickException(git_history.NO_GIT)
     if not git_history.is_repo(root):
-        raise click.ClickException(f"工作区不是 git 仓库 {root} is not a git repository "
+        raise click.ClickException(f"工作区“{root.name}”不是 git 仓库 is not a git repository "
                                    "(`fundtrail init` makes one; or run `git init` there)")
     try:
         text = git_history.log(root, link)

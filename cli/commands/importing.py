@@ -21,8 +21,14 @@ from fundtrail.importers.layout import LayoutError
 @click.option("--account", default="", help="对账单未写明账号时使用的账户 account for statements that "
               "name no account number, e.g. Assets:Bank:PSBC-1188")
 def import_command(ledger: str, paths: tuple[Path, ...], dry_run: bool, account: str):
+    from beancount.core import account as acc_name
+
     from fundtrail.importers.pipeline import run_import
 
+    if account and not (acc_name.is_valid(account) and account.startswith("Assets:")):
+        raise click.BadParameter(f"应为资产账户名，如 Assets:Bank:PSBC-1188，收到的是 {account!r} "
+                                 f"must be an asset account such as Assets:Bank:PSBC-1188",
+                                 param_hint="--account")
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise click.ClickException(f"找不到要导入的文件 no such file or directory: {', '.join(missing)}")

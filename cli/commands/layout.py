@@ -17,10 +17,11 @@ def layout():
 
 def _workspace(file: Path, given: Path | None) -> Path | None:
     """The workspace: --workspace, else the current folder or the file's nearest folder
-    holding a main.beancount."""
+    holding a main.beancount; as the user would type it (`.`, the file's path as given), the
+    machine's full path only when nothing shorter names it."""
     if given:
         return given
-    for folder in (Path.cwd(), *file.resolve().parents):
+    for folder in (Path(), *file.parents, *file.resolve().parents):
         if (folder / workspace.MAIN).is_file():
             return folder
     return None
@@ -39,7 +40,9 @@ def suggest(file: Path, bank: str | None, root: Path | None, name: str | None):
 
     try:
         result = draft(file, bank)
-    except (BadInput, OSError, ValueError) as error:
+    except BadInput as error:  # names the file (and the row) itself
+        raise click.ClickException(str(error)) from None
+    except (OSError, ValueError) as error:
         raise click.ClickException(f"无法读取 cannot read {file}: {error}") from None
     click.echo(f"编码 encoding: {result.encoding}  分隔符 delimiter: {result.delimiter or '-'}  "
                f"表头 header: 第{result.header_index + 1}行 row {result.header_index + 1}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from fundtrail import beanerrors, history, seals
-from fundtrail.cli.commands.common import LEDGER, Day, load_books, writing_books
+from fundtrail.cli.commands.common import LEDGER, Day, load_books, shown_file, writing_books
 from fundtrail.findings import is_ledger_error
 
 PLUGIN = "fundtrail.plugins.seal"
@@ -33,9 +33,10 @@ def _seal(ledger: str, day: datetime.date, today: datetime.date) -> None:
     if broken:
         first = broken[0]
         raise click.ClickException(
-            f"账簿有 {len(broken)} 个错误, 不能封账 the ledger has {len(broken)} errors; fix them "
-            f"before sealing. 第一个 first: {first.source.get('filename')}:"
-            f"{first.source.get('lineno')} {beanerrors.chinese(first.message, getattr(first, 'entry', None))}")
+            f"账簿有 {len(broken)} 个错误，不能封账；第一个："
+            f"{shown_file(str(first.source.get('filename')))}:{first.source.get('lineno')} "
+            f"{beanerrors.chinese(first.message, getattr(first, 'entry', None))}"
+            f"（全部错误见 fundtrail check） / the ledger has {len(broken)} errors; fix them before sealing")
     root = Path(ledger).resolve().parent
     if PLUGIN not in {name for name, _config in options.get("plugin", ())} or \
             root / seals.SEALS_FILE not in {Path(p).resolve() for p in options["include"]}:

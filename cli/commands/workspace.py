@@ -110,26 +110,38 @@ def init(directory: Path, county: str | None, admdiv: str | None, phone: str | N
     try:
         if pending:
             county = _from_division_list(main_file, division_list)
+        elif division_list is not None:  # the county given: the list's towns and villages
+            _import_division_list(main_file, division_list)
     finally:
         _start_history(directory, f"新建工作区 {county or '(区县未设定 county unset)'} workspace created")
     click.echo(f"下一步 Next: fundtrail serve {main_file}")
+
+
+def _import_division_list(main_file: Path, division_list: Path, county_row: bool = False) -> str:
+    """Import the division list into the new workspace (a clear error when it cannot be);
+    what to do next (`county_row`: the list must also set the county)."""
+    from fundtrail.importers.errors import BadInput, Rejected
+    from fundtrail.importers.layout import LayoutError
+    from fundtrail.importers.pipeline import run_import
+
+    fix = (f"请导入含区县本级行(6位代码)的行政区划代码表: fundtrail import {main_file} 表格文件 / import a division "
+           "list with the county's own row") if county_row else (
+        f"工作区已建立，请改正代码表后导入: fundtrail import {main_file} 表格文件 / the workspace was created: "
+        "import a corrected list")
+    try:
+        run_import(main_file, [division_list])
+    except (BadInput, LayoutError, Rejected, OSError, ValueError) as error:
+        raise click.ClickException(f"行政区划代码表无法导入 cannot import {division_list}: {error}; {fix}") from None
+    return fix
 
 
 def _from_division_list(main_file: Path, division_list: Path) -> str:
     """Import the division list into the new workspace; its county row sets the county."""
     from beancount.parser import parser
 
-    from fundtrail.importers.errors import BadInput
-    from fundtrail.importers.layout import LayoutError
-    from fundtrail.importers.pipeline import run_import
     from fundtrail.masterdata import MasterData
 
-    fix = (f"请导入含区县本级行(6位代码)的行政区划代码表: fundtrail import {main_file} 表格文件 / import a division "
-           "list with the county's own row")
-    try:
-        run_import(main_file, [division_list])
-    except (BadInput, LayoutError, OSError, ValueError) as error:
-        raise click.ClickException(f"行政区划代码表无法导入 cannot import {division_list}: {error}; {fix}") from None
+    fix = _import_division_list(main_file, division_list, county_row=True)
     entries, _, _ = parser.parse_file(str(main_file.parent / "masterdata" / "county.beancount"))
     found = MasterData.from_entries(entries).county
     if found is None or found.code == workspace.UNSET_ADMDIV:

@@ -110,6 +110,24 @@ def _to(index, lookup: str, code: str, day: datetime.date) -> Decimal:
     return index.running(lookup)[code][bisect_right(flows, day, key=date_of)]
 
 
+def overdue(index, master, code: str, day: datetime.date, settings: Mapping) -> Standing | None:
+    """Project `code`'s standing at `day` when it is overdue (`Standing.overdue`: late, see
+    `judge`), else None: what the overdue-project rule asks of every project. Whether it is late
+    is worked out from its money first; the standing is made only for a late project."""
+    project = master.projects[code]
+    start = overdue_from(project, settings)
+    if start is None or start > day:
+        return None
+    paid = _to(index, "spent_on", code, day)
+    held = index.held_on.get(code)
+    if held:
+        paid += sum((f.amount for f in held if f.date <= day), ZERO)
+    budget = project.budget or _to(index, "allotted_to", code, day)
+    if not budget - paid > budget * settings.get("retention_share", RETENTION_SHARE):
+        return None  # not late: accepted, running or not yet paid, never overdue
+    return standing(index, master, code, day, settings)
+
+
 def standing(index, master, code: str, day: datetime.date, settings: Mapping) -> Standing:
     """Project `code`'s standing at `day`, from the flow index (`fundtrail.flows.FlowIndex`)
     and the master data (its record and acceptance) of the books."""

@@ -136,12 +136,10 @@ def overdue_project(ctx):
     index, as_of, master = ctx.flows, ctx.as_of, ctx.master
     retention = ctx.settings["retention_share"]
     for code, project in sorted(master.projects.items()):
+        judged = projects.overdue(index, master, code, as_of, ctx.settings)
+        if judged is None:
+            continue
         due = projects.overdue_from(project, ctx.settings)
-        if due is None or due > as_of:
-            continue
-        judged = projects.standing(index, master, code, as_of, ctx.settings)
-        if not judged.overdue:
-            continue
         flows = index.spent_on.get(code) or index.allotted_to.get(code)
         entry = flows[-1].entry if flows else master.accounts[project.account]
         accepted = judged.accepted

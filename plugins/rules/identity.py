@@ -108,11 +108,18 @@ class Families:
         self.family, self.card, self.holder, counts = {}, {}, {}, defaultdict(int)
         self._on_card: dict[str, list[str]] = {}  # card -> the ID numbers of its rows, in order
         family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
+        # each row's 户主姓名 is read while the row is at hand, then dropped for a household
+        # of several rows (no second walk over the rows)
+        self.head = head = {}
+        shared = []  # the households of more than one row
         for person, row in rows.items():
             if not person:
                 continue
             unit = family[person] = str(row.number or "").strip() or f"id:{person}"
+            if unit in counts:
+                shared.append(unit)
             counts[unit] += 1
+            head[person] = str(row.name or "").strip()
             card = row.card
             card = card if type(card) is str and card.isdigit() and card.isascii() else account_no(card)
             if card:
@@ -122,8 +129,11 @@ class Families:
                 else:
                     holder[card] = unit
                     on_card[card] = [person]
-        self.head = {person: str(rows[person].name or "").strip()
-                     for person, unit in family.items() if counts[unit] == 1}
+        if shared:
+            shared = set(shared)
+            for person, unit in family.items():
+                if unit in shared:
+                    del head[person]
         self._cards_of: dict[str, set[str]] | None = None
 
     def named(self, card: str) -> dict[str, str]:

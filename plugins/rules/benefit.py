@@ -227,11 +227,12 @@ def firm_concentration(ctx):
         got = sum(by_code.values(), ZERO)
         if len(by_code) < least or got <= share * total:
             continue
-        codes = sorted(by_code, key=lambda c: (-by_code[c], c))
-        project = projects[codes[0]]
+        ordered = sorted(by_code)
+        # the project the firm holds the most of (the first by code of those): no sort by money
+        project = projects[max(ordered, key=by_code.__getitem__)]
         yield findings.emit(
             "firm-concentration", firm, ctx.master.accounts.get(project.account), amount=got,
-            links=sorted(codes), firm=names[firm], count=len(codes), codes=tuple(sorted(codes)),
+            links=ordered, firm=names[firm], count=len(ordered), codes=tuple(ordered),
             share=got / total, total=total, limit=share)
 
 

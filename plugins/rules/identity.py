@@ -474,11 +474,14 @@ class _Firms:
 
     def __init__(self, payments):
         firms: dict = {}
-        self.paid: list = []  # (payment, its account)
+        # the payments to firms and, position by position, the account each was paid into
+        # (two lists, no pair made per payment: most books have no name to read further)
+        self.paid: list = []
+        self.account_of: list[str] = []
         self.accounts: set[str] = set()
         self.projects: set[str] = set()
         by_account, by_project = {}, {}
-        keep, several = self.paid.append, self.projects.add
+        keep, keep_account, several = self.paid.append, self.account_of.append, self.projects.add
         for pay in payments:
             raw = pay.name  # the payee and the account as written, read in the index's pass
             firm = firms.get(raw)
@@ -489,7 +492,8 @@ class _Firms:
             value = pay.account
             account = "" if not value else value if type(value) is str and value.isdigit() \
                 and value.isascii() else account_no(value)
-            keep((pay, account))
+            keep(pay)
+            keep_account(account)
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)
             if account and by_account.setdefault(account, raw) != raw:
@@ -508,7 +512,7 @@ def payee_variant(ctx):
         return
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
     by_project: dict[str, dict[str, list]] = defaultdict(dict)
-    for pay, account in firms.paid:
+    for pay, account in zip(firms.paid, firms.account_of, strict=True):
         name = pay.entry.payee
         if account in accounts:
             by_account[account].setdefault(name, []).append(pay)
@@ -565,7 +569,7 @@ def shared_account(ctx):
         return
     cards = _people(ctx).first
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
-    for pay, account in firms.paid:
+    for pay, account in zip(firms.paid, firms.account_of, strict=True):
         if account in firms.accounts and account not in cards:
             by_account[account].setdefault(pay.payee, []).append(pay)
     for account, keys in by_account.items():

@@ -33,16 +33,23 @@ def duplicate_payment(ctx):
     in_split = None
     # (payee, loan, amount) -> its first payment; once a twin comes, [the latest day so far,
     # the payments so far]: a payment without a twin costs no list and no reading of its day
+    # kept per payee, then per loan, then by amount: no key tuple made and kept per payment
     seen = {}
     for pay in ctx.flows.payments:
-        key = pay.payee, pay.loan, pay.amount
-        record = seen.get(key)
+        by_loan = seen.get(pay.payee)
+        if by_loan is None:
+            by_loan = seen[pay.payee] = {}
+        by_amount = by_loan.get(pay.loan)
+        if by_amount is None:
+            by_amount = by_loan[pay.loan] = {}
+        amount = pay.amount
+        record = by_amount.get(amount)
         if record is None:
-            seen[key] = pay
+            by_amount[amount] = pay
             continue
         day = pay.entry.date
         if type(record) is not list:
-            record = seen[key] = [record.entry.date, [record]]
+            record = by_amount[amount] = [record.entry.date, [record]]
         latest, earlier = record
         if day - latest > window:  # every earlier twin lies before the window
             record[0] = day

@@ -142,6 +142,7 @@ class Movement:
 
 
 _HELD_IN, _EARNED_BY = acc.COLLECTIVE + ":", acc.ASSET_INCOME + ":"  # layer prefixes
+_new = object.__new__
 
 
 @dataclass
@@ -189,15 +190,20 @@ class AssetBook:
                 person = ""  # asset income, a collective's own spending
             elif not (type(person) is str and person.isdigit() and person.isascii()):
                 person = id_no(person)  # a plain number of digits is its own normal form
+            # thousands of movements: their fields set here, one a statement, in the order of
+            # `Movement`'s (a class call runs the dataclass's `__init__` from C, which costs more)
+            move = _new(Movement)
+            move.entry, move.posting, move.date = entry, posting, entry.date
             if layer == _EARNED_BY:
                 asset = assets.get(code)
-                self.income.append(Movement(entry, posting, entry.date,
-                                            collective or (asset.village if asset else ""), code,
-                                            -posting.units.number, "", meta, person))
+                move.village = collective or (asset.village if asset else "")
+                move.asset, move.amount, move.purpose = code, -posting.units.number, ""
+                self.income.append(move)
             else:
-                self.distributions.append(Movement(
-                    entry, posting, entry.date, code, str(meta.get("asset", "")),
-                    posting.units.number, str(meta.get("kind", "")), meta, person))
+                move.village, move.asset = code, str(meta.get("asset", ""))
+                move.amount, move.purpose = posting.units.number, str(meta.get("kind", ""))
+                self.distributions.append(move)
+            move.meta, move.person = meta, person
 
     def by_village(self) -> dict[str, dict[str, Decimal]]:
         """{village: {"received", "distributed", "held"}} over the whole books."""

@@ -187,7 +187,7 @@ def firm_concentration(ctx):
         return
     paid = ctx.flows.project_paid
     names: dict[str, str] = {}
-    held = defaultdict(lambda: defaultdict(Decimal))  # firm -> project -> money in its hands
+    held = defaultdict(dict)  # firm -> project -> money in its hands
     money: dict[str, Decimal] = {}  # project -> its budget, or what it paid where more
     # a unit as written -> (its `payee_key`, its name when a firm's, else ""), once per name
     keys: dict[str, tuple[str, str]] = {}
@@ -218,8 +218,10 @@ def firm_concentration(ctx):
             is_firm = firm[key] = _is_firm(raw, words)
             if is_firm:
                 names.setdefault(key, raw)
-        if is_firm:
-            held[key][code] += pay.amount
+        if is_firm:  # a project's first payment to the firm kept as it is (no zero to add to)
+            by_code = held[key]
+            got = by_code.get(code)
+            by_code[code] = pay.amount if got is None else got + pay.amount
     total = sum(money.values(), ZERO)
     if not total:
         return

@@ -105,7 +105,7 @@ class Families:
 
     def __init__(self, rows: dict[str, Household]):
         self.rows = rows
-        self.family, self.card, self.holder, counts = {}, {}, {}, defaultdict(int)
+        self.family, self.card, self.holder, units = {}, {}, {}, set()
         self._on_card: dict[str, list[str]] = {}  # card -> the ID numbers of its rows, in order
         family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
         # each row's 户主姓名 is read while the row is at hand, then dropped for a household
@@ -115,11 +115,14 @@ class Families:
         for person, row in rows.items():
             if not person:
                 continue
-            unit = family[person] = str(row.number or "").strip() or f"id:{person}"
-            if unit in counts:
+            number, name = row.number, row.name  # texts as the register typed them
+            unit = family[person] = (number.strip() if type(number) is str
+                                     else str(number or "").strip()) or f"id:{person}"
+            if unit in units:
                 shared.append(unit)
-            counts[unit] += 1
-            head[person] = str(row.name or "").strip()
+            else:
+                units.add(unit)
+            head[person] = name.strip() if type(name) is str else str(name or "").strip()
             card = row.card
             card = card if type(card) is str and card.isdigit() and card.isascii() else account_no(card)
             if card:

@@ -31,9 +31,9 @@ def duplicate_payment(ctx):
     split runs are read only once a payment has an earlier twin within it."""
     window = datetime.timedelta(days=ctx.settings["duplicate_window_days"])
     in_split = None
-    # (payee, loan, amount) -> its first payment; once a twin comes, [the latest day so far,
-    # the payments so far]: a payment without a twin costs no list and no reading of its day
-    # kept per payee, then per loan, then by amount: no key tuple made and kept per payment
+    # payee -> loan -> amount -> its first payment; once a twin comes, [the latest day so far,
+    # the payments so far]: a payment without a twin costs no list and no reading of its day,
+    # and no key tuple is made and kept per payment
     seen = {}
     for pay in ctx.flows.payments:
         by_loan = seen.get(pay.payee)

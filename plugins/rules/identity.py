@@ -478,7 +478,8 @@ class _Firms:
     def __init__(self, payments):
         firms: dict = {}
         # the payments to firms and, position by position, the account each was paid into
-        # (two lists, no pair made per payment: most books have no name to read further)
+        # (two lists, no pair made per payment: the firm rules read them only when an account
+        # or a project was paid under two names)
         self.paid: list = []
         self.account_of: list[str] = []
         self.accounts: set[str] = set()

@@ -119,7 +119,9 @@ def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tup
     retention = settings.get("retention_share", RETENTION_SHARE)
     spent_on, held_on = index.spent_on, index.held_on
     found = []
-    for code, project in sorted(master.projects.items()):
+    projects = master.projects
+    for code in sorted(projects):  # by code (no pair kept per project to sort)
+        project = projects[code]
         end = project.end
         if not end or end + grace > day:
             continue

@@ -135,7 +135,9 @@ def promise_unkept(ctx):
     if not by_project and not required:
         return
     registered = None
-    for code, project in sorted(ctx.master.projects.items()):
+    projects = ctx.master.projects
+    for code in sorted(projects):  # by code (no pair kept per project to sort)
+        project = projects[code]
         promise = promise_of(project, words)
         if promise is None or project.end is None:
             continue

@@ -106,7 +106,9 @@ class Families:
     def __init__(self, rows: dict[str, Household]):
         self.rows = rows
         self.family, self.card, self.holder, units = {}, {}, {}, set()
-        self._on_card: dict[str, list[str]] = {}  # card -> the ID numbers of its rows, in order
+        # card -> the ID number of its one row, or the ID numbers of its rows in order (a list
+        # only for a card on two rows or more: no list kept per card)
+        self._on_card: dict[str, str | list[str]] = {}
         family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
         # each row's 户主姓名 is read while the row is at hand, then dropped for a household
         # of several rows (no second walk over the rows)
@@ -128,10 +130,14 @@ class Families:
             if card:
                 own[person] = card
                 if card in holder:
-                    on_card[card].append(person)
+                    others = on_card[card]
+                    if type(others) is str:
+                        on_card[card] = [others, person]
+                    else:
+                        others.append(person)
                 else:
                     holder[card] = unit
-                    on_card[card] = [person]
+                    on_card[card] = person
         if shared:
             shared = set(shared)
             for person, unit in family.items():
@@ -142,7 +148,8 @@ class Families:
     def named(self, card: str) -> dict[str, str]:
         """A name (as compared) on the rows naming `card` -> its family, the first row's first."""
         named: dict[str, str] = {}
-        for person in self._on_card.get(card, ()):
+        persons = self._on_card.get(card, ())
+        for person in (persons,) if type(persons) is str else persons:
             named.setdefault(plain_name(self.rows[person].name), self.family[person])
         return named
 

@@ -142,6 +142,7 @@ class Movement:
 
 
 _HELD_IN, _EARNED_BY = acc.COLLECTIVE + ":", acc.ASSET_INCOME + ":"  # layer prefixes
+_new = object.__new__
 
 
 @dataclass
@@ -155,6 +156,7 @@ class AssetBook:
         """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by
         entry (an entry's postings are adjacent)."""
         book, layers = cls(), {}
+        income, distributions, held = book.income, book.distributions, book.held
         postings = index.collective
         n, i = len(postings), 0
         while i < n:
@@ -162,7 +164,7 @@ class AssetBook:
             j = i + 1
             while j < n and postings[j][0] is entry:
                 j += 1
-            mine = []
+            moving = []  # (layer, code, posting) of the entry's income and distributions
             collective = None  # the village collective the entry's money lands in or leaves
             for _, posting in postings[i:j]:
                 account = posting.account
@@ -171,33 +173,36 @@ class AssetBook:
                 except KeyError:  # once per account: its layer's prefix and its asset or village
                     layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
                     layer, code = layers[account] = layer, acc.leaf(account)
-                if layer == _HELD_IN and collective is None:
-                    collective = code
-                mine.append((layer, code, posting))
-            book._add(entry, mine, assets, collective)
+                if layer == _HELD_IN:  # the collective's own account: its balance, no movement
+                    if collective is None:
+                        collective = code
+                    held[code] += posting.units.number
+                else:
+                    moving.append((layer, code, posting))
+            for layer, code, posting in moving:
+                meta = posting.meta or {}
+                person = meta.get("id_no")  # read once here, not at every asking
+                if not person:
+                    person = ""  # asset income, a collective's own spending
+                elif not (type(person) is str and person.isdigit() and person.isascii()):
+                    person = id_no(person)  # a plain number of digits is its own normal form
+                # thousands of movements: their fields set here, one a statement, in the order
+                # of `Movement`'s (a class call runs the dataclass's `__init__` from C, which
+                # costs more)
+                move = _new(Movement)
+                move.entry, move.posting, move.date = entry, posting, entry.date
+                if layer == _EARNED_BY:
+                    asset = assets.get(code)
+                    move.village = collective or (asset.village if asset else "")
+                    move.asset, move.amount, move.purpose = code, -posting.units.number, ""
+                    income.append(move)
+                else:
+                    move.village, move.asset = code, str(meta.get("asset", ""))
+                    move.amount, move.purpose = posting.units.number, str(meta.get("kind", ""))
+                    distributions.append(move)
+                move.meta, move.person = meta, person
             i = j
         return book
-
-    def _add(self, entry, postings, assets, collective) -> None:
-        for layer, code, posting in postings:
-            meta = posting.meta or {}
-            if layer == _HELD_IN:
-                self.held[code] += posting.units.number
-                continue
-            person = meta.get("id_no")  # read once here, not at every asking
-            if not person:
-                person = ""  # asset income, a collective's own spending
-            elif not (type(person) is str and person.isdigit() and person.isascii()):
-                person = id_no(person)  # a plain number of digits is its own normal form
-            if layer == _EARNED_BY:
-                asset = assets.get(code)
-                self.income.append(Movement(entry, posting, entry.date,
-                                            collective or (asset.village if asset else ""), code,
-                                            -posting.units.number, "", meta, person))
-            else:
-                self.distributions.append(Movement(
-                    entry, posting, entry.date, code, str(meta.get("asset", "")),
-                    posting.units.number, str(meta.get("kind", "")), meta, person))
 
     def by_village(self) -> dict[str, dict[str, Decimal]]:
         """{village: {"received", "distributed", "held"}} over the whole books."""

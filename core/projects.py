@@ -110,6 +110,37 @@ def _to(index, lookup: str, code: str, day: datetime.date) -> Decimal:
     return index.running(lookup)[code][bisect_right(flows, day, key=date_of)]
 
 
+def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tuple[str, Standing]]:
+    """(code, standing) of every project overdue at `day` (`Standing.overdue`), by code: what
+    the overdue-project rule asks. Whether a project is late (see `judge`) is worked out from
+    its money first, with what is read for every project looked up once; the standing is made
+    only for a late project."""
+    grace = _days_after(settings.get("overdue_days", OVERDUE_DAYS))  # `overdue_from`
+    retention = settings.get("retention_share", RETENTION_SHARE)
+    spent_on, held_on = index.spent_on, index.held_on
+    found = []
+    projects = master.projects
+    for code in sorted(projects):  # by code (no pair kept per project to sort)
+        project = projects[code]
+        end = project.end
+        if not end or end + grace > day:
+            continue
+        flows = spent_on.get(code)  # `_to(index, "spent_on", code, day)`, written out
+        if not flows:
+            paid = ZERO
+        elif flows[-1].date <= day:
+            paid = index.total("spent_on", code)
+        else:
+            paid = index.running("spent_on")[code][bisect_right(flows, day, key=date_of)]
+        held = held_on.get(code)
+        if held:
+            paid += sum((f.amount for f in held if f.date <= day), ZERO)
+        budget = project.budget or _to(index, "allotted_to", code, day)
+        if budget - paid > budget * retention:  # late: overdue, or accepted and unsettled
+            found.append((code, standing(index, master, code, day, settings)))
+    return found
+
+
 def standing(index, master, code: str, day: datetime.date, settings: Mapping) -> Standing:
     """Project `code`'s standing at `day`, from the flow index (`fundtrail.flows.FlowIndex`)
     and the master data (its record and acceptance) of the books."""

@@ -128,3 +128,21 @@ def test_a_project_is_overdue_from_the_day_after_its_grace(tmp_path):
     # judged on the money to the day: before the advance was paid QH2025-001 had paid nothing
     assert project_standing(books, "QH2025-001", datetime.date(2025, 3, 20)).status == "unpaid"
     assert project_standing(books, "QH2025-006", AS_OF).status == "unallotted"
+
+
+@pytest.mark.parametrize("days", [10, 30, 60])
+def test_the_rules_quick_test_agrees_with_the_standing_on_every_day(tmp_path, days):
+    """`projects.overdue_at` (what the overdue-project rule asks, every project judged from its
+    money before any standing is made) gives the standing of exactly the projects the standing
+    calls overdue, on every day from before the first payment to past every grace."""
+    books = load(tmp_path, days)
+    index, master, settings = books.index, books.master, {"overdue_days": days}
+    seen = set()
+    day = datetime.date(2025, 3, 1)
+    while day <= datetime.date(2026, 9, 30):
+        judged = {code: projects.standing(index, master, code, day, settings) for code in EXPECTED}
+        expected = [(code, s) for code, s in sorted(judged.items()) if s.overdue]
+        assert projects.overdue_at(index, master, day, settings) == expected, day
+        seen |= {s.status for _, s in expected}
+        day += datetime.timedelta(days=5)
+    assert seen == {"overdue", "unsettled"}

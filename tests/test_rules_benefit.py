@@ -249,3 +249,17 @@ def test_without_a_register_the_rolls_own_mark_says_who_is_registered(tmp_path):
     rows += [roll("QH2024-001", "务工", n, registered="否") for n in (4, 5)]
     found = run(tmp_path, "benefit-promise-unkept", project("QH2024-001"), *rows, as_of="2024-12-31")
     assert [dict(f.facts)["reached"] for f in found] == ["3"]
+
+
+def test_a_firms_finding_sits_on_the_project_it_holds_most_of_the_first_by_code_on_a_tie(tmp_path):
+    codes = [f"QH2024-00{n}" for n in range(1, 6)]
+    parts = [project(code, budget="100000.00") for code in codes]
+    # paid 100,000 for QH2024-001 and QH2024-002, 300,000 for QH2024-004 and QH2024-005 (a tie)
+    amounts = {"QH2024-001": "100000.00", "QH2024-002": "100000.00",
+               "QH2024-004": "300000.00", "QH2024-005": "300000.00"}
+    parts += [pay("2024-05-01", "青禾丰源农业发展有限公司", amount, code, f"B{n}")
+              for n, (code, amount) in enumerate(sorted(amounts.items(), reverse=True))]
+    (found,) = run(tmp_path, "firm-concentration", *parts, firm_concentration_share=0.3)
+    assert found.entry.account == "Expenses:Project:QH2024-004"
+    assert found.links == ("QH2024-001", "QH2024-002", "QH2024-004", "QH2024-005")
+    assert dict(found.facts)["count"] == 4

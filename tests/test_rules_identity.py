@@ -305,3 +305,19 @@ def test_the_index_reading_of_each_persons_rows_decides_as_a_reading_of_every_ro
         (read.first, read.shared, read.mismatched, read.renamed)
     assert noted.mismatched == [ID_B] and noted.renamed == [ID_B, ID_C.upper()]
     assert [f.links[-1] for f in findings(ledger, "card-mismatch")] == ["YKT-4"]
+
+
+def test_the_names_on_a_registered_card_are_every_row_that_names_it_in_register_order():
+    from fundtrail.plugins.rules.identity import Families
+    from fundtrail.registers import Household
+    rows = {ID_A: Household("HH1", "林生新", ID_A, "甲村", "脱贫户", "", CARD_A),
+            ID_B: Household("HH2", "钟丽春", ID_B, "甲村", "脱贫户", "", CARD_B),
+            ID_C: Household("HH3", " 魏芳鹏 ", ID_C, "甲村", "脱贫户", "", CARD_A),
+            ID_D: Household("HH3", "韦云鹏", ID_D, "甲村", "脱贫户", "", CARD_A)}
+    fam = Families(rows)
+    # CARD_A is on three rows of two households: the first row's household holds it
+    assert fam.named(CARD_A) == {"林生新": "HH1", "魏芳鹏": "HH3", "韦云鹏": "HH3"}
+    assert fam.named(CARD_B) == {"钟丽春": "HH2"} and fam.named(CARD_C) == {}
+    assert fam.holder == {CARD_A: "HH1", CARD_B: "HH2"}
+    # a household's 户主姓名 is kept for a household of one row only
+    assert fam.head == {ID_A: "林生新", ID_B: "钟丽春"}

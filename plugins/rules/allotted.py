@@ -38,7 +38,9 @@ def paid_unallotted(ctx):
     spent_sums, allotted_to = index.running("spent_on"), index.allotted_to
     unlike, spent_total, allotted_total = index.unlike, index.totals("spent_on"), \
         index.totals("allotted_to")
-    for code, spending in sorted(index.spent_on.items()):
+    spent_on = index.spent_on
+    for code in sorted(spent_on):  # by code (no pair kept per project to sort)
+        spending = spent_on[code]
         project = projects.get(code)
         if project is None or not spending:
             continue

@@ -92,7 +92,9 @@ def idle_asset(ctx):
     as_of, months = judged_at(ctx), ctx.settings["idle_asset_months"]
     limit = months_before(as_of, months)
     last = asset_book(ctx).last_income()
-    for code, asset in sorted(ctx.master.assets.items()):
+    assets = ctx.master.assets
+    for code in sorted(assets):  # by code (no pair kept per asset to sort)
+        asset = assets[code]
         disposal = ctx.master.disposals.get(code)
         if not asset.operating or (disposal and disposal.date <= as_of) or asset.registered > as_of:
             continue

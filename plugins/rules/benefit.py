@@ -135,7 +135,9 @@ def promise_unkept(ctx):
     if not by_project and not required:
         return
     registered = None
-    for code, project in sorted(ctx.master.projects.items()):
+    projects = ctx.master.projects
+    for code in sorted(projects):  # by code (no pair kept per project to sort)
+        project = projects[code]
         promise = promise_of(project, words)
         if promise is None or project.end is None:
             continue
@@ -187,7 +189,7 @@ def firm_concentration(ctx):
         return
     paid = ctx.flows.project_paid
     names: dict[str, str] = {}
-    held = defaultdict(lambda: defaultdict(Decimal))  # firm -> project -> money in its hands
+    held = defaultdict(dict)  # firm -> project -> money in its hands
     money: dict[str, Decimal] = {}  # project -> its budget, or what it paid where more
     # a unit as written -> (its `payee_key`, its name when a firm's, else ""), once per name
     keys: dict[str, tuple[str, str]] = {}
@@ -218,8 +220,10 @@ def firm_concentration(ctx):
             is_firm = firm[key] = _is_firm(raw, words)
             if is_firm:
                 names.setdefault(key, raw)
-        if is_firm:
-            held[key][code] += pay.amount
+        if is_firm:  # a project's first payment to the firm kept as it is (no zero to add to)
+            by_code = held[key]
+            got = by_code.get(code)
+            by_code[code] = pay.amount if got is None else got + pay.amount
     total = sum(money.values(), ZERO)
     if not total:
         return
@@ -227,11 +231,12 @@ def firm_concentration(ctx):
         got = sum(by_code.values(), ZERO)
         if len(by_code) < least or got <= share * total:
             continue
-        codes = sorted(by_code, key=lambda c: (-by_code[c], c))
-        project = projects[codes[0]]
+        ordered = sorted(by_code)
+        # the project the firm holds the most of (the first by code of those): no sort by money
+        project = projects[max(ordered, key=by_code.__getitem__)]
         yield findings.emit(
             "firm-concentration", firm, ctx.master.accounts.get(project.account), amount=got,
-            links=sorted(codes), firm=names[firm], count=len(codes), codes=tuple(sorted(codes)),
+            links=ordered, firm=names[firm], count=len(ordered), codes=tuple(ordered),
             share=got / total, total=total, limit=share)
 
 

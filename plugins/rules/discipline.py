@@ -70,7 +70,8 @@ def paid_projects(ctx, budgeted: bool = False) -> list[tuple]:
         if budgeted:  # the same rows, those with a budget
             return [row for row in paid_projects(ctx) if row[1].budget]
         projects = ctx.master.projects
-        return [(code, project, flows) for code, flows in sorted(payments(ctx).items())
+        paid = payments(ctx)
+        return [(code, project, paid[code]) for code in sorted(paid)  # no pair kept to sort
                 if (project := projects.get(code)) is not None]
 
     return ctx.memo(f"rules.paid_projects.{budgeted}", build)

@@ -62,12 +62,18 @@ def not_disclosed(ctx):
         yield findings.emit(
             "not-disclosed", f"{code}|plan", first, amount=paid, links=[code],
             facets={"stage": "plan"}, code=code, start=start, lead=lead.days)
-    for entry in ctx.flows.customs.get("acceptance", ()):
-        code = str(entry.values[0].value) if entry.values else ""
-        if code not in totals or entry.date + grace > last_day:
+    acceptances = ctx.flows.customs.get("acceptance", ())
+    accepted = ctx.master.accepted  # code -> day, read from the same directives in the same order
+    if len(accepted) == len(acceptances):  # no code accepted twice: each directive's code and day
+        read = zip(acceptances, accepted.items(), strict=True)  # as the master data read them
+    else:
+        read = ((entry, (str(entry.values[0].value) if entry.values else "", entry.date))
+                for entry in acceptances)
+    for entry, (code, day) in read:
+        if code not in totals or day + grace > last_day:
             continue
         completed = last_completion.get(code)
-        if completed is None or completed < entry.date:
+        if completed is None or completed < day:
             yield findings.emit(
                 "not-disclosed", f"{code}|completion", entry, amount=totals[code][1],
                 links=[code], variant="completion", facets={"stage": "completion"}, code=code,

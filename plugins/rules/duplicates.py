@@ -31,26 +31,37 @@ def duplicate_payment(ctx):
     split runs are read only once a payment has an earlier twin within it."""
     window = datetime.timedelta(days=ctx.settings["duplicate_window_days"])
     in_split = None
-    # (payee, loan, amount) -> its first payment; once a twin comes, [the latest day so far,
-    # the payments so far]: a payment without a twin costs no list and no reading of its day
+    # payee -> loan -> amount -> its first payment; once a twin comes, [the latest day so far,
+    # the payments so far...] (one list): a payment without a twin costs no list and no reading
+    # of its day, and no key tuple is made and kept per payment
     seen = {}
     for pay in ctx.flows.payments:
-        key = pay.payee, pay.loan, pay.amount
-        record = seen.get(key)
+        by_loan = seen.get(pay.payee)
+        if by_loan is None:
+            by_loan = seen[pay.payee] = {}
+        by_amount = by_loan.get(pay.loan)
+        if by_amount is None:
+            by_amount = by_loan[pay.loan] = {}
+        amount = pay.amount
+        record = by_amount.get(amount)
         if record is None:
-            seen[key] = pay
+            by_amount[amount] = pay
             continue
         day = pay.entry.date
         if type(record) is not list:
-            record = seen[key] = [record.entry.date, [record]]
-        latest, earlier = record
+            record = by_amount[amount] = [record.entry.date, record]
+        latest = record[0]
         if day - latest > window:  # every earlier twin lies before the window
             record[0] = day
-            earlier.append(pay)
+            record.append(pay)
             continue
-        first = next((p for p in reversed(earlier) if p.entry is not pay.entry
-                      and day - p.entry.date <= window), None)
-        earlier.append(pay)
+        first = None  # the latest earlier twin within the window on another entry
+        for n in range(len(record) - 1, 0, -1):
+            earlier = record[n]
+            if earlier.entry is not pay.entry and day - earlier.entry.date <= window:
+                first = earlier
+                break
+        record.append(pay)
         record[0] = max(latest, day)
         if first is None:
             continue

@@ -105,31 +105,51 @@ class Families:
 
     def __init__(self, rows: dict[str, Household]):
         self.rows = rows
-        self.family, self.card, self.holder, counts = {}, {}, {}, defaultdict(int)
-        self._on_card: dict[str, list[str]] = {}  # card -> the ID numbers of its rows, in order
+        self.family, self.card, self.holder, units = {}, {}, {}, set()
+        # card -> the ID number of its one row, or the ID numbers of its rows in order (a list
+        # only for a card on two rows or more: no list kept per card)
+        self._on_card: dict[str, str | list[str]] = {}
         family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
+        # each row's 户主姓名 is read while the row is at hand, then dropped for a household
+        # of several rows (no second walk over the rows)
+        self.head = head = {}
+        shared = []  # the households of more than one row
         for person, row in rows.items():
             if not person:
                 continue
-            unit = family[person] = str(row.number or "").strip() or f"id:{person}"
-            counts[unit] += 1
+            number, name = row.number, row.name  # texts as the register typed them
+            unit = family[person] = (number.strip() if type(number) is str
+                                     else str(number or "").strip()) or f"id:{person}"
+            if unit in units:
+                shared.append(unit)
+            else:
+                units.add(unit)
+            head[person] = name.strip() if type(name) is str else str(name or "").strip()
             card = row.card
             card = card if type(card) is str and card.isdigit() and card.isascii() else account_no(card)
             if card:
                 own[person] = card
                 if card in holder:
-                    on_card[card].append(person)
+                    others = on_card[card]
+                    if type(others) is str:
+                        on_card[card] = [others, person]
+                    else:
+                        others.append(person)
                 else:
                     holder[card] = unit
-                    on_card[card] = [person]
-        self.head = {person: str(rows[person].name or "").strip()
-                     for person, unit in family.items() if counts[unit] == 1}
+                    on_card[card] = person
+        if shared:
+            shared = set(shared)
+            for person, unit in family.items():
+                if unit in shared:
+                    del head[person]
         self._cards_of: dict[str, set[str]] | None = None
 
     def named(self, card: str) -> dict[str, str]:
         """A name (as compared) on the rows naming `card` -> its family, the first row's first."""
         named: dict[str, str] = {}
-        for person in self._on_card.get(card, ()):
+        persons = self._on_card.get(card, ())
+        for person in (persons,) if type(persons) is str else persons:
             named.setdefault(plain_name(self.rows[person].name), self.family[person])
         return named
 
@@ -464,11 +484,15 @@ class _Firms:
 
     def __init__(self, payments):
         firms: dict = {}
-        self.paid: list = []  # (payment, its account)
+        # the payments to firms and, position by position, the account each was paid into
+        # (two lists, no pair made per payment: the firm rules read them only when an account
+        # or a project was paid under two names)
+        self.paid: list = []
+        self.account_of: list[str] = []
         self.accounts: set[str] = set()
         self.projects: set[str] = set()
         by_account, by_project = {}, {}
-        keep, several = self.paid.append, self.projects.add
+        keep, keep_account, several = self.paid.append, self.account_of.append, self.projects.add
         for pay in payments:
             raw = pay.name  # the payee and the account as written, read in the index's pass
             firm = firms.get(raw)
@@ -479,7 +503,8 @@ class _Firms:
             value = pay.account
             account = "" if not value else value if type(value) is str and value.isdigit() \
                 and value.isascii() else account_no(value)
-            keep((pay, account))
+            keep(pay)
+            keep_account(account)
             if by_project.setdefault(pay.project, raw) != raw:
                 several(pay.project)
             if account and by_account.setdefault(account, raw) != raw:
@@ -498,7 +523,7 @@ def payee_variant(ctx):
         return
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
     by_project: dict[str, dict[str, list]] = defaultdict(dict)
-    for pay, account in firms.paid:
+    for pay, account in zip(firms.paid, firms.account_of, strict=True):
         name = pay.entry.payee
         if account in accounts:
             by_account[account].setdefault(name, []).append(pay)
@@ -555,7 +580,7 @@ def shared_account(ctx):
         return
     cards = _people(ctx).first
     by_account: dict[str, dict[str, list]] = defaultdict(dict)
-    for pay, account in firms.paid:
+    for pay, account in zip(firms.paid, firms.account_of, strict=True):
         if account in firms.accounts and account not in cards:
             by_account[account].setdefault(pay.payee, []).append(pay)
     for account, keys in by_account.items():

@@ -131,17 +131,13 @@ def slow_spending(ctx):
 
 
 def overdue_project(ctx):
-    """The projects overdue at `as_of` by `fundtrail.projects.standing`: the one definition
-    of a project's status, which Fava and the reports show too."""
+    """The projects overdue at `as_of` by `fundtrail.projects.standing` (`overdue_at`): the
+    one definition of a project's status, which Fava and the reports show too."""
     index, as_of, master = ctx.flows, ctx.as_of, ctx.master
     retention = ctx.settings["retention_share"]
-    for code, project in sorted(master.projects.items()):
+    for code, judged in projects.overdue_at(index, master, as_of, ctx.settings):
+        project = master.projects[code]
         due = projects.overdue_from(project, ctx.settings)
-        if due is None or due > as_of:
-            continue
-        judged = projects.standing(index, master, code, as_of, ctx.settings)
-        if not judged.overdue:
-            continue
         flows = index.spent_on.get(code) or index.allotted_to.get(code)
         entry = flows[-1].entry if flows else master.accounts[project.account]
         accepted = judged.accepted

@@ -110,7 +110,9 @@ def leases(ctx) -> list[Lease]:
         due_days = ctx.settings["lease_due_day"]
         found = [Lease(e, due_days) for e in ctx.flows.customs.get("lease", ()) if e.values]
         leased = {lease.asset for lease in found}
-        for code, asset in sorted(ctx.master.assets.items()):
+        assets = ctx.master.assets
+        for code in sorted(assets):  # by code (no pair kept per asset to sort)
+            asset = assets[code]
             entry = asset.entry
             if code in leased or entry is None or not entry.meta.get("payment") or not asset.expected_income:
                 continue

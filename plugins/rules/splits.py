@@ -17,7 +17,6 @@ Staged payments of one contract (advance, progress, final) are months apart and 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from decimal import Decimal
 from operator import attrgetter
 
@@ -39,12 +38,21 @@ def clusters(ctx) -> list[list]:
     def build():
         limit = ctx.settings["split_limit"]
         window = datetime.timedelta(days=ctx.settings["split_window_days"])
-        groups = defaultdict(list)
+        # the payments of each payee and project, the groups in the order first paid (per
+        # payee, then per project: no key tuple made and kept per payment)
+        by_payee, groups = {}, []
         for pay in ctx.flows.contractor_payments:
             if pay.amount < limit:
-                groups[(pay.payee, pay.project)].append(pay)
+                by_project = by_payee.get(pay.payee)
+                if by_project is None:
+                    by_project = by_payee[pay.payee] = {}
+                group = by_project.get(pay.project)
+                if group is None:
+                    group = by_project[pay.project] = []
+                    groups.append(group)
+                group.append(pay)
         runs = []
-        for group in groups.values():
+        for group in groups:
             if len(group) < 2 or sum(map(amount_of, group)) <= limit:
                 continue  # payments are positive: no run of them adds up over the limit
             group.sort(key=DATE)

@@ -152,8 +152,8 @@ def pdf_of(document: str) -> bytes:
 # its own that, unlike the element's, is never shared with a like element: about 9 KB an
 # element. The county disclosure of the 100k ledger has 112,000 elements (a table row per
 # project and per asset, a table per project): 1.2 GB of styles at the peak. The reports have
-# no footnotes or notes (`float: footnote`) and their only list items are `li`: these rules
-# are left out and `::marker` is given to `li`, which changes no report (the same PDF bytes).
+# no footnotes or notes (`float: footnote`) and no lists: these rules are left out and
+# `::marker` is kept for `li` only, which changes no report (the same PDF bytes).
 _UNUSED_PSEUDO = re.compile(r"^::(?:footnote-call|footnote-marker|note-call|note-marker|note-callback)"
                             r" *\{[^}]*\}[ \t]*\n", re.M)
 

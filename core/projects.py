@@ -87,7 +87,7 @@ def judge(project, day: datetime.date, accepted: datetime.date | None, allotted:
     unpaid = budget - paid
     start = overdue_from(project, settings)
     late = start is not None and start <= day and \
-        unpaid > budget * settings.get("retention_share", RETENTION_SHARE)
+        _late(budget, paid, settings.get("retention_share", RETENTION_SHARE))
     if accepted:
         status = "unsettled" if late else "accepted"
     elif late:
@@ -97,6 +97,22 @@ def judge(project, day: datetime.date, accepted: datetime.date | None, allotted:
     else:
         status = "unpaid" if allotted else "unallotted"
     return Standing(status, day, accepted, allotted, paid, unpaid)
+
+
+def _late(budget: Decimal, paid: Decimal, retention: Decimal) -> bool:
+    """More than the quality retention of the budget is still unpaid (past the grace, the
+    project is late: overdue, or accepted and unsettled)."""
+    return budget - paid > budget * retention
+
+
+def _paid_to(index, code: str, day: datetime.date) -> Decimal:
+    """What project `code` paid up to `day`: spent on it plus held for it in units' own
+    accounts (`Standing.paid`)."""
+    paid = _to(index, "spent_on", code, day)
+    held = index.held_on.get(code)
+    if held:
+        paid += sum((f.amount for f in held if f.date <= day), ZERO)
+    return paid
 
 
 def _to(index, lookup: str, code: str, day: datetime.date) -> Decimal:
@@ -117,26 +133,15 @@ def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tup
     only for a late project."""
     grace = _days_after(settings.get("overdue_days", OVERDUE_DAYS))  # `overdue_from`
     retention = settings.get("retention_share", RETENTION_SHARE)
-    spent_on, held_on = index.spent_on, index.held_on
     found = []
     projects = master.projects
     for code in sorted(projects):  # by code (no pair kept per project to sort)
         project = projects[code]
         end = project.end
-        if not end or end + grace > day:
+        if not end or end + grace > day:  # `overdue_from`
             continue
-        flows = spent_on.get(code)  # `_to(index, "spent_on", code, day)`, written out
-        if not flows:
-            paid = ZERO
-        elif flows[-1].date <= day:
-            paid = index.total("spent_on", code)
-        else:
-            paid = index.running("spent_on")[code][bisect_right(flows, day, key=date_of)]
-        held = held_on.get(code)
-        if held:
-            paid += sum((f.amount for f in held if f.date <= day), ZERO)
-        budget = project.budget or _to(index, "allotted_to", code, day)
-        if budget - paid > budget * retention:  # late: overdue, or accepted and unsettled
+        paid = _paid_to(index, code, day)
+        if _late(project.budget or _to(index, "allotted_to", code, day), paid, retention):
             found.append((code, standing(index, master, code, day, settings)))
     return found
 
@@ -144,9 +149,5 @@ def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tup
 def standing(index, master, code: str, day: datetime.date, settings: Mapping) -> Standing:
     """Project `code`'s standing at `day`, from the flow index (`fundtrail.flows.FlowIndex`)
     and the master data (its record and acceptance) of the books."""
-    paid = _to(index, "spent_on", code, day)
-    held = index.held_on.get(code)
-    if held:
-        paid += sum((f.amount for f in held if f.date <= day), ZERO)
     return judge(master.projects[code], day, master.accepted.get(code),
-                 _to(index, "allotted_to", code, day), paid, settings)
+                 _to(index, "allotted_to", code, day), _paid_to(index, code, day), settings)

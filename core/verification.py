@@ -19,7 +19,7 @@ from beancount.ops.balance import BalanceError
 
 from fundtrail import beanerrors, seals
 from fundtrail.findings import Finding
-from fundtrail.workspace import shown_name
+from fundtrail.workspace import shown_at
 
 DOCUMENTS = "documents/"
 
@@ -33,15 +33,7 @@ class Check:
 
 
 def _where(error) -> str:
-    return _at(getattr(error, "source", None) or {})
-
-
-def _at(source) -> str:
-    """`main.beancount:30`: the file of an error or an entry (its source or meta) inside the
-    workspace, never the machine's path to it."""
-    filename = str(source.get("filename") or "?")
-    shown = filename if filename.startswith(("<", "?")) else shown_name(filename)
-    return f"{shown}:{source.get('lineno', 0)}"
+    return shown_at(getattr(error, "source", None) or {})
 
 
 def check_seals(entries, options_map) -> Check:
@@ -94,7 +86,7 @@ def check_documents(entries, root: Path) -> Check:
             by_file[source].append(entry)
     check = Check("原始凭证", len(by_file))
     for source, items in sorted(by_file.items()):
-        first = _at(items[0].meta)
+        first = shown_at(items[0].meta)
         path = (root / source).resolve()
         if not path.is_relative_to(root / DOCUMENTS):
             check.breaks.append(f"{first} 来源路径越出 documents/ 目录：{source}")

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -96,6 +97,20 @@ def shown_name(path: str | Path) -> str:
         if (folder / MAIN).is_file():
             return path.relative_to(folder).as_posix()
     return path.name
+
+
+@functools.lru_cache(maxsize=4096)
+def shown_source(filename: str) -> str:
+    """The file an error or an entry came from (its `filename`) as a message names it:
+    `shown_name`; beancount's own markers (`<load>`) and an unknown file ("", "?") as they
+    are. Kept per name: `fundtrail check` names a file per finding."""
+    return filename if not filename or filename.startswith(("<", "?")) else shown_name(filename)
+
+
+def shown_at(source) -> str:
+    """`transactions/imported.beancount:38`: an error's source or an entry's meta as a
+    message names it (`shown_source`), never the machine's path."""
+    return f"{shown_source(str(source.get('filename') or '?'))}:{source.get('lineno', 0)}"
 
 
 def contents(root: Path) -> list[str]:

@@ -17,7 +17,7 @@ import sys
 import click
 
 from fundtrail import beanerrors, catalogue
-from fundtrail.cli.commands.common import LEDGER, load_books, printable, shown_error, shown_file
+from fundtrail.cli.commands.common import LEDGER, load_books, printable, shown_error
 from fundtrail.findings import (
     SEVERITIES,
     SEVERITY_LABELS,
@@ -26,6 +26,7 @@ from fundtrail.findings import (
     is_ledger_error,
     severity_rank,
 )
+from fundtrail.workspace import shown_at
 
 
 @click.command(help="运行全部检查并列出疑点 Load the books with all checks and list the findings.")
@@ -103,7 +104,7 @@ def _print_findings(found: list[Finding]) -> None:
         for f in items:
             status = f"【{f.status}：{f.reason}】 " if f.status else ""
             rows = f"（{f.count} 笔）" if f.rows else ""
-            click.echo(f"  {f.id} {status}{f.date} {shown_file(f.source['filename'])}:{f.source['lineno']}  {printable(f.message)}{rows}")
+            click.echo(f"  {f.id} {status}{f.date} {shown_at(f.source)}  {printable(f.message)}{rows}")
     counts = collections.Counter(f.severity for f in found if not is_closed(f))
     closed = sum(is_closed(f) for f in found)
     click.echo(f"疑点 findings: {len(found)}（" + "，".join(f"{SEVERITY_LABELS[s]} {counts[s]}" for s in reversed(SEVERITIES))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import functools
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ import click
 from fundtrail.findings import is_ledger_error
 from fundtrail.ledgertext import without_controls
 from fundtrail.periods import parse_period, period_wording
-from fundtrail.workspace import REPORTS, shown_name
+from fundtrail.workspace import REPORTS, shown_source
 
 
 class LedgerFile(click.ParamType):
@@ -170,19 +169,11 @@ def write(path: Path, content, quiet: bool = False) -> None:
         click.echo(f"已生成 written: {path}")
 
 
-@functools.lru_cache(maxsize=4096)
-def shown_file(filename: str) -> str:
-    """A file of the books as a message names it: its path inside the workspace
-    (`transactions/imported.beancount`, fundtrail.workspace.shown_name), never the machine's;
-    beancount's own markers (`<load>`) as they are."""
-    return filename if not filename or filename.startswith("<") else shown_name(filename)
-
-
 def shown_error(error):
-    """A ledger error as a user reads it: its file named by `shown_file`."""
+    """A ledger error as a user reads it: its file named by `shown_source`."""
     source = getattr(error, "source", None)
     if isinstance(source, dict) and source.get("filename") and hasattr(error, "_replace"):
-        return error._replace(source={**source, "filename": shown_file(str(source["filename"]))})
+        return error._replace(source={**source, "filename": shown_source(str(source["filename"]))})
     return error
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import click
 
 from fundtrail import beanerrors, history, seals
-from fundtrail.cli.commands.common import LEDGER, Day, load_books, shown_file, writing_books
+from fundtrail.cli.commands.common import LEDGER, Day, load_books, writing_books
 from fundtrail.findings import is_ledger_error
+from fundtrail.workspace import shown_at
 
 PLUGIN = "fundtrail.plugins.seal"
 
@@ -34,7 +35,7 @@ def _seal(ledger: str, day: datetime.date, today: datetime.date) -> None:
         first = broken[0]
         raise click.ClickException(
             f"账簿有 {len(broken)} 个错误，不能封账；第一个："
-            f"{shown_file(str(first.source.get('filename')))}:{first.source.get('lineno')} "
+            f"{shown_at(first.source)} "
             f"{beanerrors.chinese(first.message, getattr(first, 'entry', None))}"
             f"（全部错误见 fundtrail check） / the ledger has {len(broken)} errors; fix them before sealing")
     root = Path(ledger).resolve().parent

@@ -34,6 +34,7 @@ def test_the_cli_serves_on_cheroot_with_the_pool_it_was_given(workspace, monkeyp
     assert isinstance(srv, Server) and srv.requests.min == srv.requests.max == 7
     assert srv.bind_addr == ("127.0.0.1", 5397) and srv.ssl_adapter is None
     assert "7 个工作线程" in result.output and "development server" not in result.output
+    assert "账簿网页已启动：http://127.0.0.1:5397/" in result.output
     assert "明文" not in result.output  # loopback: nothing crosses the network
 
 

@@ -50,8 +50,8 @@ def serve(ledger: str, port: int, host: str, users_path: str | None, threads: in
     try:
         server = http.make_server(app, host, port, threads=threads, tls=tls)
         scheme = "https" if tls else "http"
-        click.echo(f"Fava: {scheme}://{_url_host(host)}:{port}/  ({threads} 个工作线程 worker threads; "
-                   "Ctrl+C 退出)")
+        click.echo(f"账簿网页已启动：{scheme}://{_url_host(host)}:{port}/  （{threads} 个工作线程，"
+                   "按 Ctrl+C 退出）")
         if not tls and host not in LOOPBACK:
             click.echo("注意: 未启用 HTTPS, 密码和会话在网络上以明文传输; 请用 --certfile/--keyfile 或 TLS 反向代理 "
                        "(docs/security.md) Warning: plain HTTP on the network: use --certfile/--keyfile "

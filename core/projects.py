@@ -135,13 +135,26 @@ def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tup
     retention = settings.get("retention_share", RETENTION_SHARE)
     found = []
     projects = master.projects
+    # the books end by `day` (the usual judging date): what a project paid and was allotted
+    # to `day` is its totals, the same sums, with no flow of its lists read to cut them
+    whole = not index.transactions or index.transactions[-1].date <= day
+    if whole:
+        spent, held, allotted = index.totals("spent_on"), index.held_for, index.totals("allotted_to")
     for code in sorted(projects):  # by code (no pair kept per project to sort)
         project = projects[code]
         end = project.end
         if not end or end + grace > day:  # `overdue_from`
             continue
-        paid = _paid_to(index, code, day)
-        if _late(project.budget or _to(index, "allotted_to", code, day), paid, retention):
+        if whole:  # `_paid_to`, `_to`
+            paid = spent.get(code, ZERO)
+            more = held.get(code)
+            if more is not None:
+                paid += more
+            budget = project.budget or allotted.get(code, ZERO)
+        else:
+            paid = _paid_to(index, code, day)
+            budget = project.budget or _to(index, "allotted_to", code, day)
+        if _late(budget, paid, retention):
             found.append((code, standing(index, master, code, day, settings)))
     return found
 

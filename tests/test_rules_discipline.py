@@ -70,3 +70,34 @@ def test_func_code_mismatch():
     found = findings(ledger, "func-code-mismatch")
     assert only(found) == ["VOU-1"] and "C2025-011" in found[0].links
     assert "2130504" in found[0].message and "2130505" in found[0].message
+
+
+def test_excess_advance_by_narration_refunds_and_money_held():
+    """An advance named by its narration alone counts, a refunded advance counts against the
+    advances, and a project with money moved into a unit's own account counts that money's
+    advances with its payments', in date order."""
+    held = """
+2025-03-21 * "青禾区乡村振兴局" "资金转拨至单位实有资金账户" ^VOU-31 ^QH2024-013
+  Assets:Held:405012   200000.00 CNY
+    project: "QH2024-013"
+    stage: "预付款"
+  Assets:Treasury:PBC-0001
+"""
+    ledger = (FUND
+              # 20% and 15% in advance, by the narration: over 30% with the second
+              + project("QH2024-011", "C2025-011", 1_000_000, "2025-03-01", "2025-03-10", "2025-10-01")
+              + pay("2025-03-20", "VOU-11", "QH2024-011", "C2025-011", 200_000, narration="预付工程款")
+              + pay("2025-03-25", "VOU-12", "QH2024-011", "C2025-011", 150_000, narration="预付材料款")
+              # 25%, 5% refunded, 9%: 29%, never over
+              + project("QH2024-012", "C2025-011", 1_000_000, "2025-03-01", "2025-03-10", "2025-10-01")
+              + pay("2025-03-20", "VOU-21", "QH2024-012", "C2025-011", 250_000, stage="预付款")
+              + pay("2025-03-22", "VOU-22", "QH2024-012", "C2025-011", -50_000, stage="预付款")
+              + pay("2025-03-25", "VOU-23", "QH2024-012", "C2025-011", 90_000, stage="预付款")
+              # 20% moved into the unit's account as an advance, then 15% paid: over with the payment
+              + project("QH2024-013", "C2025-011", 1_000_000, "2025-03-01", "2025-03-10", "2025-10-01")
+              + held
+              + pay("2025-03-28", "VOU-32", "QH2024-013", "C2025-011", 150_000, stage="预付款"))
+    found = findings(ledger, "excess-advance")
+    assert only(found) == ["VOU-12", "VOU-32"]
+    assert sorted(f.amount for f in found) == [50_000, 50_000]
+    assert only(findings(ledger.replace(held, ""), "excess-advance")) == ["VOU-12"]

@@ -54,3 +54,26 @@ def test_a_payee_named_again_and_a_keyword_across_payee_and_purpose():
     assert found == {"VOU-1": "2", "VOU-2": "3", "VOU-3": "6", "VOU-8": "2", "VOU-9": "8"}
     spaced = findings(LEDGER, "negative-list", negative_keywords={"9": ["有限公司 泥河前村"]})
     assert "VOU-4" in {f.links[-1] for f in spaced}
+
+
+def test_money_coming_back_shows_no_use():
+    """A refund (a negative amount) is no spending on a forbidden use, whatever its code or
+    purpose names: an entry of refunds alone is passed over, and in an entry that also pays,
+    only the paying posting's code and amount count."""
+    both = """
+2024-09-20 * "青禾建工有限公司" "进度款" ^VOU-11 ^QH2024-G01
+  Expenses:Project:QH2024-G01  8000.00 CNY
+    fund: "C2024-056"
+    eco_code: "{paid}"
+  Expenses:Project:QH2024-G01  -1000.00 CNY
+    fund: "C2024-056"
+    eco_code: "{back}"
+  Assets:Treasury:PBC-0001
+"""
+    refund = pay("2024-09-19", "VOU-10", "QH2024-G01", "C2024-056", -5_000, narration="退回年终奖",
+                 eco_code="50101")
+    ledger = LEDGER + refund + both.format(paid="50399", back="50101")
+    assert sorted(f.links[-1] for f in findings(ledger, "negative-list")) == ["VOU-1", "VOU-2", "VOU-3"]
+    found = findings(LEDGER + both.format(paid="50101", back="50399"), "negative-list")
+    hit = next(f for f in found if "VOU-11" in f.links)
+    assert hit.amount == 8_000 and "经济分类50101" in hit.message

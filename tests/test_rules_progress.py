@@ -70,3 +70,20 @@ def test_overdue_project():
         ("VOU-1", "acceptance"), ("VOU-6", "payment")}
     assert {"QH2025-006", "QH2025-009"} == linked(found) & {
         "QH2025-006", "QH2025-007", "QH2025-008", "QH2025-009", "QH2025-010", "QH2025-011"}
+
+
+def test_slow_spending_per_project_of_a_judged_level_only():
+    """A project is judged by its fund's level: a donation's project follows the donor's
+    schedule, unless the county judges that level too."""
+    ledger = (fund("D2025-002", "2025-02-16", 3_000_000, level="Donation")
+              + project("QH2025-012", "D2025-002", 1_000_000, "2025-03-10", "2025-03-20",
+                        "2025-09-12", allotted="2025-03-12")
+              + pay("2025-03-25", "VOU-9", "QH2025-012", "D2025-002", 300_000))
+
+    def of_projects(found):
+        return [(f.links[-1], dict(f.facets)["quarter"]) for f in found
+                if dict(f.facets)["scope"] == "project"]
+
+    assert of_projects(findings(ledger, "slow-spending", as_of=AS_OF)) == []
+    judged = findings(ledger, "slow-spending", as_of=AS_OF, progress_levels=["中央", "社会捐赠"])
+    assert of_projects(judged) == [("QH2025-012", "2025Q4")]

@@ -25,13 +25,14 @@ Settings: paid_after_end_days (default 90), over_budget_tolerance (default 0), a
 from __future__ import annotations
 
 import datetime
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections import defaultdict
 from decimal import ROUND_CEILING, Decimal
 
 from fundtrail import findings
 from fundtrail.flows import ZERO, amount_of, date_of
 from fundtrail.plugins.rules._naming import entry_key
+from fundtrail.plugins.rules.negative_list import ADVANCE, works_read
 from fundtrail.plugins.settings import DAYS, SHARE, Setting
 
 SETTINGS = (
@@ -149,25 +150,23 @@ def over_budget(ctx):
 
 def excess_advance(ctx):
     """A project whose payments are all household subsidies (no works flow, no money held for
-    it) has no advance: its rows go unread."""
+    it) has no advance: its rows go unread. A project paid from its spending alone reads the
+    advances the works' one walk noted (`works_read`); one with money held for it reads its
+    payments."""
     share = ctx.settings["advance_share"]
     works_on, spent_on = ctx.flows.works_on, ctx.flows.spent_on
+    advances = works_read(ctx)[1]
     for code, project, flows in paid_projects(ctx, budgeted=True):
-        if code not in works_on and flows is spent_on.get(code):
+        spent_only = flows is spent_on.get(code)
+        if spent_only and code not in works_on:
             continue
         accepted = ctx.master.accepted.get(code)
         limit = None  # worked out at the project's first advance
         advanced = ZERO
-        # the payments before acceptance (in date order): none of a household, each an advance
-        # by its stage, else its narration (`_is_stage`, its words written out)
-        for flow in flows[:bisect_left(flows, accepted, key=date_of)] if accepted else flows:
-            if flow.person:
-                continue
-            stage = flow.meta.get("stage")
-            if not (stage and "预付" in str(stage)):
-                narration = flow.entry.narration
-                if not (narration and "预付" in narration):
-                    continue
+        # the advances before acceptance, in date order
+        for flow in advances.get(code, ()) if spent_only else _advances(flows):
+            if accepted and flow.date >= accepted:
+                break
             if limit is None:
                 limit = (project.budget * share).quantize(Decimal(1), ROUND_CEILING)
             before, advanced = advanced, advanced + flow.amount
@@ -178,23 +177,26 @@ def excess_advance(ctx):
                     share=advanced / project.budget, limit_share=share, limit=limit)
 
 
+def _advances(flows):
+    """The advances among a project's payments: none of a household, each an advance by its
+    stage, else its narration (`_is_stage`, its words written out; as `works_read` notes them)."""
+    for flow in flows:
+        if flow.person:
+            continue
+        stage = flow.meta.get("stage")
+        if not (stage and ADVANCE in str(stage)):
+            narration = flow.entry.narration
+            if not (narration and ADVANCE in narration):
+                continue
+        yield flow
+
+
 def func_code_mismatch(ctx):
-    funds = ctx.master.funds
-    expected_of = {code: fund.func_code for code, fund in funds.items() if fund.func_code}
-    if not expected_of:
-        return
-    seen = defaultdict(set)
-    for flow in ctx.flows.works:
-        meta = flow.meta
-        code = meta.get("func_code", "")
-        if code == "":  # no code: the fund is not read
-            continue
-        fund = meta.get("fund", "")
-        expected = expected_of.get(fund if type(fund) is str else str(fund))
-        if not expected:
-            continue
-        code, fund = str(code), str(fund)
-        if not code or code == expected or fund in seen[id(flow.entry)]:
+    """The flows the works' one walk found with a code other than their fund's
+    (`works_read`), one finding per entry and fund."""
+    funds, seen = ctx.master.funds, defaultdict(set)
+    for flow, code, fund, expected in works_read(ctx)[2]:
+        if fund in seen[id(flow.entry)]:
             continue
         seen[id(flow.entry)].add(fund)
         yield findings.emit(

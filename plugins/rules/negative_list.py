@@ -109,62 +109,104 @@ def text_uses(payee, narration, matcher) -> dict[str, str]:
     return found
 
 
-def uses_of(entry, flows, matcher, tables, payees: dict | None = None) -> dict[str, str]:
-    """{item: evidence} of the forbidden uses this entry shows. With `payees` (a payee as
-    written -> whether it holds a keyword, filled here; only when no keyword holds a space,
-    so none runs from the payee into the narration) a payee is searched once per name and
-    the payee and narration are joined only when either holds a keyword."""
-    payee, narration = entry.payee, entry.narration
-    if payees is None:
-        found = text_uses(payee, narration, matcher)
-    else:
-        named = payees.get(payee)
-        if named is None:
-            named = payees[payee] = bool(payee and matcher[0].search(payee))
-        found = text_uses(payee, narration, matcher) \
-            if named or (narration and matcher[0].search(narration)) else {}
-    for flow in flows:
-        meta = flow.meta
-        for key, table in tables:
-            value = flow.posting.account if key == "account" else meta.get(key)
-            if not value:
-                continue
-            try:  # the table's answer for a value already seen, without a call
-                item = table.seen[value]
-            except (KeyError, TypeError):
-                item = table(value if type(value) is str else str(value))
-            if item:
-                found.setdefault(item, f"{CODE_NAMES[key]}{value}")
-    return found
+ADVANCE = "预付"  # an advance names it in its stage or its entry's narration (excess-advance)
 
 
-def _paid_by_entry(flows):
-    """(entry, its flows with a positive amount) for flows in ledger order, entries with none
-    left out: `by_entry` and a filter in one walk."""
-    last, group = None, []
-    for flow in flows:
-        if flow.entry is not last:
-            if group:
-                yield last, group
-                group = []
-            last = flow.entry
-        if flow.amount > ZERO:
-            group.append(flow)
-    if group:
-        yield last, group
+def works_read(ctx) -> tuple[list, dict, list]:
+    """One walk over the works flows (`FlowIndex.works`, in ledger order) for the three rules
+    that read each one's metadata and its entry's payee and narration; each is read once, while
+    at hand (read again by another rule, the flow, its metadata and its entry cost as much as
+    the first time: they lie spread through the loaded heap). Returns, once per context:
+
+        negative-list       [(entry, its flows with a positive amount, {item: evidence})] of the
+                            entries that show a forbidden use, in ledger order
+        excess-advance      {project: [its works flows that are advances]} in ledger order: the
+                            stage, else the entry's narration, names 预付
+        func-code-mismatch  [(flow, its `func_code:`, its `fund:`, the fund's code)] of the
+                            flows whose code differs from their fund's, in ledger order
+    """
+    def build():
+        settings = ctx.settings
+        matcher = _matcher(tuple(sorted(settings["negative_keywords"].items())))
+        anyword = matcher[0]
+        tables = [(key, Prefixes(settings[name])) for key, name in (
+            ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
+            ("account", "negative_accounts")) if settings[name]]
+        payees = None if _spaced(matcher) else {}
+        expected_of = {code: fund.func_code for code, fund in ctx.master.funds.items()
+                       if fund.func_code}
+        forbidden, advances, mismatched = [], {}, []
+        works = ctx.flows.works
+
+        def close(entry, start, end, said, coded):
+            """An entry's finding of negative-list: its positive flows, what its texts said,
+            then the codes of those flows, in order (the first evidence of an item is kept)."""
+            flows = [f for f in works[start:end] if f.amount > ZERO]
+            if not flows:
+                return
+            found = dict(said or ())
+            for flow, key, value, item in coded:
+                if flow.amount > ZERO:
+                    found.setdefault(item, f"{CODE_NAMES[key]}{value}")
+            if found:
+                forbidden.append((entry, flows, found))
+
+        last, start, said, coded, advance = None, 0, None, [], False
+        for at, flow in enumerate(works):
+            entry = flow.entry
+            if entry is not last:
+                if said or coded:
+                    close(last, start, at, said, coded)
+                    coded = []
+                last, start = entry, at
+                payee, narration = entry.payee, entry.narration
+                if payees is None:
+                    said = text_uses(payee, narration, matcher)
+                else:  # a payee searched once per name; the texts joined only when one names a use
+                    named = payees.get(payee)
+                    if named is None:
+                        named = payees[payee] = bool(payee and anyword.search(payee))
+                    said = text_uses(payee, narration, matcher) \
+                        if named or (narration and anyword.search(narration)) else None
+                advance = bool(narration) and ADVANCE in narration
+            meta = flow.meta
+            for key, table in tables:
+                value = flow.posting.account if key == "account" else meta.get(key)
+                if not value:
+                    continue
+                try:  # the table's answer for a value already seen, without a call
+                    item = table.seen[value]
+                except (KeyError, TypeError):
+                    item = table(value if type(value) is str else str(value))
+                if item:
+                    coded.append((flow, key, value, item))
+            if expected_of:
+                code = meta.get("func_code", "")
+                if code != "":  # no code: the fund is not read
+                    fund = meta.get("fund", "")
+                    expected = expected_of.get(fund if type(fund) is str else str(fund))
+                    if expected:
+                        code, fund = str(code), str(fund)
+                        if code and code != expected:
+                            mismatched.append((flow, code, fund, expected))
+            project = flow.project
+            if project:
+                stage = meta.get("stage")
+                if advance or (stage and ADVANCE in str(stage)):
+                    got = advances.get(project)
+                    if got is None:
+                        advances[project] = [flow]
+                    else:
+                        got.append(flow)
+        if said or coded:
+            close(last, start, len(works), said, coded)
+        return forbidden, advances, mismatched
+
+    return ctx.memo("rules.works_read", build)
 
 
 def negative_list(ctx):
-    settings = ctx.settings
-    matcher = _matcher(tuple(sorted(settings["negative_keywords"].items())))
-    tables = [(key, Prefixes(settings[name])) for key, name in (
-        ("eco_code", "negative_eco_codes"), ("func_code", "negative_func_codes"),
-        ("account", "negative_accounts")) if settings[name]]
-    payees = None if _spaced(matcher) else {}
-    for entry, flows in _paid_by_entry(ctx.flows.works):
-        found = uses_of(entry, flows, matcher, tables, payees)
-        if not found:
-            continue
+    for entry, flows, found in works_read(ctx)[0]:
         amount = sum((f.amount for f in flows), ZERO)
         what = "；".join(f"第{item}项{USES.get(item, item)}（{why}）" for item, why in sorted(found.items()))
         yield findings.emit(

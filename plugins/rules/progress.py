@@ -120,10 +120,12 @@ def slow_spending(ctx):
             if rows:
                 yield from report("fund", code, inflows, rows, f"资金{code}（{fund.doc_no}）")
     spending, sums = index.spent_on, index.running("spent_on")
+    # the funds of a level not judged: a project's fund (its metadata, read per project) is
+    # looked up only when there are such funds (a project without a known fund is judged)
+    unjudged = {code for code, fund in funds.items() if fund.level not in levels}
     for code in sorted(index.allotted_to):
         project = projects.get(code)
-        fund = funds.get(project.meta.get("fund", "")) if project else None
-        if project and (fund is None or fund.level in levels):
+        if project is not None and not (unjudged and project.meta.get("fund", "") in unjudged):
             inflows = index.allotted_to[code]
             rows = behind(inflows, spending, sums, code)
             if rows:

@@ -194,12 +194,14 @@ class People:
         # those) all name the first one's card and name needs no reading here
         subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
             else ({}, {}, ())
-        same = by_person is subsidies  # no distribution: every person's rows are the index's
         extra = extra or {}  # ID number -> the distributions among that person's rows
+        # no distribution: every person's rows are the index's (`by_person` is the index's
+        # subsidies, or `_Paid`'s, where a person without distributions has just those)
+        same = by_person is subsidies
         for person in by_person:  # a person's list is read only when their rows differ
             raw = name = None
             if person not in varied:
-                if same or by_person[person] is subsidies.get(person):
+                if same or (index is not None and person not in extra):
                     row = row_of[person]
                     raw, name = row[0], row[1]
                 elif person in row_of:  # subsidies alike: only the distributions are read
@@ -264,7 +266,32 @@ class People:
         return card
 
 
-def _paid(ctx) -> tuple[dict[str, list], list, dict[str, list]]:
+class _Paid:
+    """ID number -> what was paid to that person, in date order (read-only): the index's
+    subsidies by person, a person with distributions (`extra`) having them merged in on first
+    asking (most people's payments are never read: no sorted list made for them), the people
+    paid subsidies first, then those paid distributions only."""
+
+    __slots__ = ("subsidies", "extra", "merged")
+
+    def __init__(self, subsidies: dict[str, list], extra: dict[str, list]):
+        self.subsidies, self.extra, self.merged = subsidies, extra, {}
+
+    def __iter__(self):
+        subsidies = self.subsidies
+        return chain(subsidies, (person for person in self.extra if person not in subsidies))
+
+    def __getitem__(self, person: str) -> list:
+        more = self.extra.get(person)
+        if more is None:
+            return self.subsidies[person]
+        got = self.merged.get(person)
+        if got is None:
+            got = self.merged[person] = sorted([*self.subsidies.get(person, ()), *more], key=date_of)
+        return got
+
+
+def _paid(ctx) -> tuple[dict[str, list] | _Paid, list, dict[str, list]]:
     """(ID number -> what was paid to that person, in date order; the distributions among it;
     ID number -> its distributions):
     the subsidies and the asset-income distributions to a household (分红到户 …, a posting
@@ -281,10 +308,7 @@ def _paid(ctx) -> tuple[dict[str, list], list, dict[str, list]]:
                     extra[person].append(move)
         if not moves:
             return ctx.flows.by_person, moves, extra
-        paid = dict(ctx.flows.by_person)
-        for person, more in extra.items():
-            paid[person] = sorted([*paid.get(person, ()), *more], key=date_of)
-        return paid, moves, extra
+        return _Paid(ctx.flows.by_person, extra), moves, extra
     return ctx.memo("identity.paid", build)
 
 

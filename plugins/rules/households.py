@@ -64,19 +64,7 @@ SETTINGS = (
 def _graded(ctx, colour: str) -> list[Household]:
     """The households of one colour with a 识别日期, in register order, 脱贫户 and 监测户 alike:
     one per household (户编号; one member's row stands for it, see `_heads`)."""
-    return ctx.memo("rules.graded", lambda: _by_colour(_heads(ctx))).get(colour, [])
-
-
-def _by_colour(heads: list[Household]) -> dict[str, list[Household]]:
-    """Colour -> its households with a 识别日期, in register order: the three colours' rules
-    share one walk over the households."""
-    graded: dict[str, list[Household]] = {colour: [] for colour in RISKS}
-    for h in heads:
-        if h.identified:
-            got = graded.get(h.risk)
-            if got is not None:
-                got.append(h)
-    return graded
+    return _by_colour(ctx)[0].get(colour, [])
 
 
 def _heads(ctx) -> list[Household]:
@@ -92,8 +80,26 @@ def members(ctx) -> dict[str, list[Household]]:
 def _reds_at_risk(ctx) -> list[Household]:
     """The red households benefit-skewed weighs: the graded ones and the red 监测户 without a
     识别日期 (at risk since before the books), one per household."""
-    return ctx.memo("rules.reds_at_risk", lambda: [
-        h for h in _heads(ctx) if h.risk == "红" and (h.identified or h.monitored)])
+    return _by_colour(ctx)[1]
+
+
+def _by_colour(ctx) -> tuple[dict[str, list[Household]], list[Household]]:
+    """(colour -> its households with a 识别日期, the red households at risk), in register
+    order: the colours' rules and benefit-skewed share one walk over the households."""
+    def build():
+        graded: dict[str, list[Household]] = {colour: [] for colour in RISKS}
+        reds = []
+        for h in _heads(ctx):
+            if h.identified:
+                got = graded.get(h.risk)
+                if got is not None:
+                    got.append(h)
+                if h.risk == "红":
+                    reds.append(h)
+            elif h.risk == "红" and h.monitored:
+                reds.append(h)
+        return graded, reds
+    return ctx.memo("rules.graded", build)
 
 
 def _loans(ctx) -> dict[str, list]:

@@ -52,8 +52,8 @@ def read_table(path: str) -> tuple[list[str], list[list[str]]]:
     """(header, the non-empty rows as lists) of a register CSV; ([], []) when it is empty. A
     cell fundtrail wrote guarded against spreadsheet formulas (`'=HYPERLINK(...)`,
     fundtrail.sheets.csv_text) reads as the text it was given."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
+    with open(path, "rb") as handle:  # decoded at once: what a text file's read() gives with
+        text = handle.read().decode("utf-8-sig")  # newline="", without its chunks
     lines = _plain_lines(text)
     if lines is None:
         reader = csv.reader(io.StringIO(text, newline=""))

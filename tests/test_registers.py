@@ -8,7 +8,7 @@ import random
 import pytest
 
 from fundtrail.masterdata import read_register
-from fundtrail.registers import read_table, unguarded
+from fundtrail.registers import HouseholdRegister, read_table, unguarded
 
 SHAPES = {
     "plain": "身份证号,户主姓名,行政村\n370405195901132570,郝春庆,张山前村\n",
@@ -103,3 +103,25 @@ def test_table_equals_csv_reader_fuzzed(tmp_path):
         if rng.random() < 0.7:  # most texts without a quote or a NUL: the split path
             text = text.replace('"', "").replace("\x00", "")
         assert _read_table(tmp_path, text) == _csv_table(text), repr(text)
+
+
+@pytest.mark.parametrize("data, problem", [
+    ("身份证号,户主姓名\n1,郝春庆\n".encode("gbk"), "不是 UTF-8 编码"),
+    ("身份证号\n1\n".encode() + b"\xe4\xb8", "不是 UTF-8 编码"),  # cut inside a character
+    ("户主姓名\n郝春庆\n".encode(), "缺少“身份证号”列"),
+], ids=["gbk", "cut character", "no id column"])
+def test_unusable_register_is_named(tmp_path, data, problem):
+    path = tmp_path / "households.csv"
+    path.write_bytes(data)
+    register = HouseholdRegister.read(str(path))
+    assert not register.households and problem in register.problem
+    assert "households.csv" in register.problem and str(tmp_path) not in register.problem
+
+
+def test_bom_and_crlf_register_is_read(tmp_path):
+    path = tmp_path / "households.csv"
+    path.write_bytes("\ufeff身份证号,户主姓名,行政村\r\n370405195901132570, 郝春庆 ,张山前村\r\n".encode("utf-8"))
+    register = HouseholdRegister.read(str(path))
+    assert not register.problem
+    assert [(h.id_no, h.name, h.village) for h in register.households.values()] == \
+        [("370405195901132570", "郝春庆", "张山前村")]

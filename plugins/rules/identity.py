@@ -300,12 +300,10 @@ def _paid(ctx) -> tuple[dict[str, list] | _Paid, list, dict[str, list]]:
     def build():
         moves, extra = [], defaultdict(list)
         for move in ctx.flows.asset_book.distributions:  # the cheapest test first
-            if move.amount > ZERO and move.meta.get("id_no") and \
-                    FAILED not in str(move.meta.get("status") or ""):
-                person = move.person
-                if person:
-                    moves.append(move)
-                    extra[person].append(move)
+            person = move.person  # its `id_no:` as the asset book read it ("" when none)
+            if move.amount > ZERO and person and FAILED not in str(move.meta.get("status") or ""):
+                moves.append(move)
+                extra[person].append(move)
         if not moves:
             return ctx.flows.by_person, moves, extra
         return _Paid(ctx.flows.by_person, extra), moves, extra

@@ -101,15 +101,13 @@ class Families:
     of its own), its register card, the cards of each family, and the family the register
     gives a card to (the first row naming it), and the 户主姓名 of an ID that is its
     household's only row. Two households whose rows name one card stay two families.
-    What only a suspect card or person needs (`named`, `cards_of`) is worked out on asking."""
+    What only a suspect card or person needs (`holder`, `named`, `cards_of`) is worked out on
+    asking."""
 
     def __init__(self, rows: dict[str, Household]):
         self.rows = rows
-        self.family, self.card, self.holder, units = {}, {}, {}, set()
-        # card -> the ID number of its one row, or the ID numbers of its rows in order (a list
-        # only for a card on two rows or more: no list kept per card)
-        self._on_card: dict[str, str | list[str]] = {}
-        family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
+        self.family, self.card, units = {}, {}, set()
+        family, own = self.family, self.card
         # each row's 户主姓名 is read while the row is at hand, then dropped for a household
         # of several rows (no second walk over the rows)
         self.head = head = {}
@@ -129,6 +127,27 @@ class Families:
             card = card if type(card) is str and card.isdigit() and card.isascii() else account_no(card)
             if card:
                 own[person] = card
+        if shared:
+            shared = set(shared)
+            for person, unit in family.items():
+                if unit in shared:
+                    del head[person]
+        # card -> the family the register gives it to, and card -> the ID number of its one
+        # row or the ID numbers of its rows in order (a list only for a card on two rows or
+        # more): worked out on first asking (`_card_rows`), as only a suspect card needs them
+        self._holder: dict[str, str] | None = None
+        self._on_card: dict[str, str | list[str]] = {}
+        self._cards_of: dict[str, set[str]] | None = None
+
+    @property
+    def holder(self) -> dict[str, str]:
+        """Card -> the family the register gives it to (its first row's)."""
+        return self._card_rows()[0]
+
+    def _card_rows(self) -> tuple[dict[str, str], dict[str, str | list[str]]]:
+        if self._holder is None:
+            holder, on_card, family = {}, self._on_card, self.family
+            for person, card in self.card.items():  # in register order
                 if card in holder:
                     others = on_card[card]
                     if type(others) is str:
@@ -136,19 +155,15 @@ class Families:
                     else:
                         others.append(person)
                 else:
-                    holder[card] = unit
+                    holder[card] = family[person]
                     on_card[card] = person
-        if shared:
-            shared = set(shared)
-            for person, unit in family.items():
-                if unit in shared:
-                    del head[person]
-        self._cards_of: dict[str, set[str]] | None = None
+            self._holder = holder
+        return self._holder, self._on_card
 
     def named(self, card: str) -> dict[str, str]:
         """A name (as compared) on the rows naming `card` -> its family, the first row's first."""
         named: dict[str, str] = {}
-        persons = self._on_card.get(card, ())
+        persons = self._card_rows()[1].get(card, ())
         for person in (persons,) if type(persons) is str else persons:
             named.setdefault(plain_name(self.rows[person].name), self.family[person])
         return named

@@ -22,6 +22,7 @@ import csv
 import datetime
 import io
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from fundtrail.idno import account_no, id_no  # the one normalisation of ID and card numbers
 from fundtrail.sheets import csv_unguarded
@@ -51,16 +52,36 @@ def read_table(path: str) -> tuple[list[str], list[list[str]]]:
     """(header, the non-empty rows as lists) of a register CSV; ([], []) when it is empty. A
     cell fundtrail wrote guarded against spreadsheet formulas (`'=HYPERLINK(...)`,
     fundtrail.sheets.csv_text) reads as the text it was given."""
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        text = handle.read()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None:
-        return [], []
-    rows = [row for row in reader if row]
+    with open(path, "rb") as handle:  # decoded at once: what a text file's read() gives with
+        text = handle.read().decode("utf-8-sig")  # newline="", without its chunks
+    lines = _plain_lines(text)
+    if lines is None:
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if header is None:
+            return [], []
+        rows = [row for row in reader if row]
+    else:  # what csv.reader gives these lines, split in C a few times faster (an empty
+        # text, or an empty line after its last line end, reads as csv.reader reads it: no rows)
+        header = lines[0].split(",") if lines[0] else []
+        rows = [line.split(",") for line in islice(lines, 1, None) if line]
     if "'" in text:  # only then can a cell be guarded
         header, rows = unguarded(header), [unguarded(row) for row in rows]
     return header, rows
+
+
+def _plain_lines(text: str) -> list[str] | None:
+    """The lines of a CSV text that csv.reader would read as plain comma-separated fields, None
+    when it might not: a quote (a quoted field), a NUL (some Python versions' csv.reader
+    refuses it) or a line longer than csv's field size limit (csv.Error when a field is)
+    leaves the text to csv.reader. Lines end at \\r\\n, \\r or \\n, as csv.reader's do (not
+    str.splitlines' wider set); an empty line is "" (csv.reader's [])."""
+    if '"' in text or "\0" in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    return None if max(map(len, lines)) > csv.field_size_limit() else lines
 
 
 def unguarded(row: list[str]) -> list[str]:
@@ -231,19 +252,17 @@ class HouseholdRegister:
         if not path:
             return cls()
         (header, rows), problem = read_checked_table(path)
-        households, problems = {}, [problem] if problem else []
-        for number, (household, why) in enumerate(_typed_rows(header, rows), 1):
-            if why:
-                problems.append(f"{REGISTER_TITLES['households']}“{shown_name(path)}”第{number}条记录：{why}")
-            if household.id_no:
-                households[household.id_no] = household
+        problems = [problem] if problem else []
+        households = _typed_rows(header, rows, lambda number, why: problems.append(
+            f"{REGISTER_TITLES['households']}“{shown_name(path)}”第{number}条记录：{why}"))
         return cls(path, households, problem, problems)
 
 
-def _typed_rows(header: list[str], rows: list[list[str]]):
-    """Each register row (a list, in the header's columns) as (a Household, what is wrong with
-    it: "" when nothing). A column the header lacks reads as empty; of a column named twice,
-    the last is read, as csv.DictReader does. A date is parsed once per distinct text."""
+def _typed_rows(header: list[str], rows: list[list[str]], wrong_row) -> dict[str, Household]:
+    """The register's rows (lists, in the header's columns) typed, by ID number (the last row
+    of an ID wins); `wrong_row(number, why)` is told what is wrong with a row (its number
+    counted from 1). A column the header lacks reads as empty; of a column named twice, the
+    last is read, as csv.DictReader does. A date is parsed once per distinct text."""
     width = len(header)
     where = {name: i for i, name in enumerate(header)}  # the last of a name named twice
     number, name, person, village, category, risk, card, measure = (
@@ -253,26 +272,33 @@ def _typed_rows(header: list[str], rows: list[list[str]]):
     parsed: dict[str, datetime.date | None] = {"": None}  # a date as written -> the date
     pad = [""] * (width + 1)
     new = object.__new__
-    for row in rows:
+    households: dict[str, Household] = {}
+    # no tuple, list or joined text per row: what is wrong is gathered for a wrong row only
+    for count, row in enumerate(rows, 1):
         if len(row) != width:
             row = (row + pad)[:width]
         row.append("")
-        given = row[person].strip()
-        wrong = [] if given else ["缺少身份证号"]
         household = new(Household)  # its fields set here: no __init__ run per row
         try:
             household.identified, household.cleared, household.helped, household.visited = \
                 parsed[row[one]], parsed[row[two]], parsed[row[three]], parsed[row[four]]
+            wrong = None
         except KeyError:  # a text not seen before, or not a date
+            wrong = []
             household.identified, household.cleared, household.helped, household.visited = (
                 _date(row[i], key, parsed, wrong) for key, i in zip(_DATES, dates, strict=True))
+        given = row[person].strip()
+        if not given or wrong:
+            wrong_row(count, "；".join(([] if given else ["缺少身份证号"]) + (wrong or [])))
         grade = row[risk].strip()[:1]
         household.number, household.name = row[number].strip(), row[name].strip()
-        household.id_no = given if given.isdigit() and given.isascii() else id_no(given)
+        household.id_no = key = given if given.isdigit() and given.isascii() else id_no(given)
         household.village, household.category = row[village].strip(), row[category].strip()
         household.risk = grade if grade in RISKS else ""
         household.card, household.measure = row[card].strip(), row[measure].strip()
-        yield household, "；".join(wrong)
+        if key:
+            households[key] = household
+    return households
 
 
 def _date(text: str, column: str, parsed: dict, wrong: list[str]) -> datetime.date | None:

@@ -92,22 +92,25 @@ def idle_asset(ctx):
     as_of, months = judged_at(ctx), ctx.settings["idle_asset_months"]
     limit = months_before(as_of, months)
     last = asset_book(ctx).last_income()
-    assets = ctx.master.assets
-    for code in sorted(assets):  # by code (no pair kept per asset to sort)
-        asset = assets[code]
-        disposal = ctx.master.disposals.get(code)
+    assets, disposals = ctx.master.assets, ctx.master.disposals
+    idle = []  # the idle assets' codes, sorted below: no sort of every asset's code
+    for code, asset in assets.items():
+        disposal = disposals.get(code)
         if not asset.operating or (disposal and disposal.date <= as_of) or asset.registered > as_of:
             continue
+        if last.get(code, asset.registered) < limit:
+            idle.append(code)
+    for code in sorted(idle):  # by code
+        asset = assets[code]
         since = last.get(code, asset.registered)
-        if since < limit:
-            since_text = f"最后一笔收益在{since}" if code in last else f"自{since}登记以来未记录任何收益"
-            yield findings.emit(
-                "idle-asset", code, asset.entry, amount=asset.value,
-                links=[code, asset.project] if asset.project else [code],
-                date=months_before(since, -months) + datetime.timedelta(days=1),
-                asset=code, name=asset.name, village=ctx.master.place_name(asset.village),
-                project=asset.project, since=since, since_text=since_text, as_of=as_of,
-                months=months, expected=asset.expected_income)
+        since_text = f"最后一笔收益在{since}" if code in last else f"自{since}登记以来未记录任何收益"
+        yield findings.emit(
+            "idle-asset", code, asset.entry, amount=asset.value,
+            links=[code, asset.project] if asset.project else [code],
+            date=months_before(since, -months) + datetime.timedelta(days=1),
+            asset=code, name=asset.name, village=ctx.master.place_name(asset.village),
+            project=asset.project, since=since, since_text=since_text, as_of=as_of,
+            months=months, expected=asset.expected_income)
 
 
 def income_undistributed(ctx):

@@ -168,17 +168,20 @@ def _home_is(household, names, code) -> bool:
 def id_multi_village(ctx):
     registered = households(ctx)
     names = {code: place.name for code, place in ctx.master.villages.items()}
-    row_of, varied = ctx.flows.row_of, ctx.flows.varied  # a person's rows as the index read them
-    for person, flows in ctx.flows.by_person.items():
+    by_person, varied = ctx.flows.by_person, ctx.flows.varied
+    # every person paid, in the order of `by_person`, with their first row as the index read
+    # it: a person's list is looked up only when read
+    for person, row in ctx.flows.row_of.items():
         household = registered.get(person)
         # a flow's village is its `village:` (as text) when it has one: a person paid under
         # one village, their own when registered, is passed over (the index read it: no set)
         if person in varied:
-            paid_in = set(map(VILLAGE, flows))
+            paid_in = set(map(VILLAGE, by_person[person]))
             if len(paid_in) == 1 and (not household or _home_is(household, names, paid_in.pop())):
                 continue
-        elif not household or names.get(village := row_of[person][2], village) == household.village:
+        elif not household or names.get(village := row[2], village) == household.village:
             continue  # `_home_is`, written out
+        flows = by_person[person]
         home, reported = (household.village if household else None), set()
         for flow in flows:
             code = flow.meta.get("village")

@@ -64,8 +64,7 @@ SETTINGS = (
 def _graded(ctx, colour: str) -> list[Household]:
     """The households of one colour with a 识别日期, in register order, 脱贫户 and 监测户 alike:
     one per household (户编号; one member's row stands for it, see `_heads`)."""
-    return ctx.memo(f"rules.graded.{colour}", lambda: [
-        h for h in _heads(ctx) if h.risk == colour and h.identified])
+    return _by_colour(ctx)[0].get(colour, [])
 
 
 def _heads(ctx) -> list[Household]:
@@ -81,8 +80,26 @@ def members(ctx) -> dict[str, list[Household]]:
 def _reds_at_risk(ctx) -> list[Household]:
     """The red households benefit-skewed weighs: the graded ones and the red 监测户 without a
     识别日期 (at risk since before the books), one per household."""
-    return ctx.memo("rules.reds_at_risk", lambda: [
-        h for h in _heads(ctx) if h.risk == "红" and (h.identified or h.monitored)])
+    return _by_colour(ctx)[1]
+
+
+def _by_colour(ctx) -> tuple[dict[str, list[Household]], list[Household]]:
+    """(colour -> its households with a 识别日期, the red households at risk), in register
+    order: the colours' rules and benefit-skewed share one walk over the households."""
+    def build():
+        graded: dict[str, list[Household]] = {colour: [] for colour in RISKS}
+        reds = []
+        for h in _heads(ctx):
+            if h.identified:
+                got = graded.get(h.risk)
+                if got is not None:
+                    got.append(h)
+                if h.risk == "红":
+                    reds.append(h)
+            elif h.risk == "红" and h.monitored:
+                reds.append(h)
+        return graded, reds
+    return ctx.memo("rules.graded", build)
 
 
 def _loans(ctx) -> dict[str, list]:
@@ -243,15 +260,17 @@ def benefit_skewed(ctx):
     first = ctx.transactions[0].date.year if ctx.transactions else as_of.year
     left_out = defaultdict(list)  # (village, year) -> red households with nothing that year
     by_person = ctx.flows.by_person
+    # each year's first and last day judged, made once, not once per household
+    spans = [(year, datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of))
+             for year in range(first, as_of.year + 1)]
     for h in _reds_at_risk(ctx):
         subsidised = years = None  # the years of its positive subsidies, of all its help
-        for year in range(first, as_of.year + 1):
-            start, end = datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of)
+        for year, start, end in spans:
             if not h.watched_in(start, end) \
                     or (end - max(h.identified or start, start)).days < days:
                 continue
             if subsidised is None:  # the commonest help first, without the full list
-                subsidised = {f.date.year for f in by_person.get(h.id_no, ()) if f.amount > 0}
+                subsidised = {f.date.year for f in by_person.get(h.id_no, ()) if f.amount > ZERO}
             if year in subsidised:
                 continue
             years = years if years is not None else {help.date.year for help in helps(ctx, h.id_no)}

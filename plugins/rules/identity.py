@@ -101,15 +101,13 @@ class Families:
     of its own), its register card, the cards of each family, and the family the register
     gives a card to (the first row naming it), and the 户主姓名 of an ID that is its
     household's only row. Two households whose rows name one card stay two families.
-    What only a suspect card or person needs (`named`, `cards_of`) is worked out on asking."""
+    What only a suspect card or person needs (`holder`, `named`, `cards_of`) is worked out on
+    asking."""
 
     def __init__(self, rows: dict[str, Household]):
         self.rows = rows
-        self.family, self.card, self.holder, units = {}, {}, {}, set()
-        # card -> the ID number of its one row, or the ID numbers of its rows in order (a list
-        # only for a card on two rows or more: no list kept per card)
-        self._on_card: dict[str, str | list[str]] = {}
-        family, own, holder, on_card = self.family, self.card, self.holder, self._on_card
+        self.family, self.card, units = {}, {}, set()
+        family, own = self.family, self.card
         # each row's 户主姓名 is read while the row is at hand, then dropped for a household
         # of several rows (no second walk over the rows)
         self.head = head = {}
@@ -129,6 +127,27 @@ class Families:
             card = card if type(card) is str and card.isdigit() and card.isascii() else account_no(card)
             if card:
                 own[person] = card
+        if shared:
+            shared = set(shared)
+            for person, unit in family.items():
+                if unit in shared:
+                    del head[person]
+        # card -> the family the register gives it to, and card -> the ID number of its one
+        # row or the ID numbers of its rows in order (a list only for a card on two rows or
+        # more): worked out on first asking (`_card_rows`), as only a suspect card needs them
+        self._holder: dict[str, str] | None = None
+        self._on_card: dict[str, str | list[str]] = {}
+        self._cards_of: dict[str, set[str]] | None = None
+
+    @property
+    def holder(self) -> dict[str, str]:
+        """Card -> the family the register gives it to (its first row's)."""
+        return self._card_rows()[0]
+
+    def _card_rows(self) -> tuple[dict[str, str], dict[str, str | list[str]]]:
+        if self._holder is None:
+            holder, on_card, family = {}, self._on_card, self.family
+            for person, card in self.card.items():  # in register order
                 if card in holder:
                     others = on_card[card]
                     if type(others) is str:
@@ -136,19 +155,15 @@ class Families:
                     else:
                         others.append(person)
                 else:
-                    holder[card] = unit
+                    holder[card] = family[person]
                     on_card[card] = person
-        if shared:
-            shared = set(shared)
-            for person, unit in family.items():
-                if unit in shared:
-                    del head[person]
-        self._cards_of: dict[str, set[str]] | None = None
+            self._holder = holder
+        return self._holder, self._on_card
 
     def named(self, card: str) -> dict[str, str]:
         """A name (as compared) on the rows naming `card` -> its family, the first row's first."""
         named: dict[str, str] = {}
-        persons = self._on_card.get(card, ())
+        persons = self._card_rows()[1].get(card, ())
         for person in (persons,) if type(persons) is str else persons:
             named.setdefault(plain_name(self.rows[person].name), self.family[person])
         return named
@@ -194,12 +209,14 @@ class People:
         # those) all name the first one's card and name needs no reading here
         subsidies, row_of, varied = (index.by_person, index.row_of, index.varied) if index \
             else ({}, {}, ())
-        same = by_person is subsidies  # no distribution: every person's rows are the index's
         extra = extra or {}  # ID number -> the distributions among that person's rows
+        # no distribution: every person's rows are the index's (`by_person` is the index's
+        # subsidies, or `_Paid`'s, where a person without distributions has just those)
+        same = by_person is subsidies
         for person in by_person:  # a person's list is read only when their rows differ
             raw = name = None
             if person not in varied:
-                if same or by_person[person] is subsidies.get(person):
+                if same or (index is not None and person not in extra):
                     row = row_of[person]
                     raw, name = row[0], row[1]
                 elif person in row_of:  # subsidies alike: only the distributions are read
@@ -264,7 +281,32 @@ class People:
         return card
 
 
-def _paid(ctx) -> tuple[dict[str, list], list, dict[str, list]]:
+class _Paid:
+    """ID number -> what was paid to that person, in date order (read-only): the index's
+    subsidies by person, a person with distributions (`extra`) having them merged in on first
+    asking (most people's payments are never read: no sorted list made for them), the people
+    paid subsidies first, then those paid distributions only."""
+
+    __slots__ = ("subsidies", "extra", "merged")
+
+    def __init__(self, subsidies: dict[str, list], extra: dict[str, list]):
+        self.subsidies, self.extra, self.merged = subsidies, extra, {}
+
+    def __iter__(self):
+        subsidies = self.subsidies
+        return chain(subsidies, (person for person in self.extra if person not in subsidies))
+
+    def __getitem__(self, person: str) -> list:
+        more = self.extra.get(person)
+        if more is None:
+            return self.subsidies[person]
+        got = self.merged.get(person)
+        if got is None:
+            got = self.merged[person] = sorted([*self.subsidies.get(person, ()), *more], key=date_of)
+        return got
+
+
+def _paid(ctx) -> tuple[dict[str, list] | _Paid, list, dict[str, list]]:
     """(ID number -> what was paid to that person, in date order; the distributions among it;
     ID number -> its distributions):
     the subsidies and the asset-income distributions to a household (分红到户 …, a posting
@@ -273,18 +315,13 @@ def _paid(ctx) -> tuple[dict[str, list], list, dict[str, list]]:
     def build():
         moves, extra = [], defaultdict(list)
         for move in ctx.flows.asset_book.distributions:  # the cheapest test first
-            if move.amount > ZERO and move.meta.get("id_no") and \
-                    FAILED not in str(move.meta.get("status") or ""):
-                person = move.person
-                if person:
-                    moves.append(move)
-                    extra[person].append(move)
+            person = move.person  # its `id_no:` as the asset book read it ("" when none)
+            if move.amount > ZERO and person and FAILED not in str(move.meta.get("status") or ""):
+                moves.append(move)
+                extra[person].append(move)
         if not moves:
             return ctx.flows.by_person, moves, extra
-        paid = dict(ctx.flows.by_person)
-        for person, more in extra.items():
-            paid[person] = sorted([*paid.get(person, ()), *more], key=date_of)
-        return paid, moves, extra
+        return _Paid(ctx.flows.by_person, extra), moves, extra
     return ctx.memo("identity.paid", build)
 
 

@@ -143,6 +143,18 @@ class Movement:
 
 _HELD_IN, _EARNED_BY = acc.COLLECTIVE + ":", acc.ASSET_INCOME + ":"  # layer prefixes
 _new = object.__new__
+# a posting's fields by position (as the flow index's pass reads them: less than a named field)
+_ACCOUNT, _UNITS, _META, _NUMBER = data.Posting._fields.index("account"), \
+    data.Posting._fields.index("units"), data.Posting._fields.index("meta"), \
+    data.Amount._fields.index("number")
+
+
+def _place(income: list, start: int, collective, assets: dict) -> None:
+    """The village of an entry's incomes (`income[start:]`): the collective the entry's money
+    lands in, else the asset's own."""
+    for move in income[start:]:
+        asset = assets.get(move.asset)
+        move.village = collective or (asset.village if asset else "")
 
 
 @dataclass
@@ -154,54 +166,49 @@ class AssetBook:
     @classmethod
     def of(cls, index, assets: dict[str, Asset]) -> AssetBook:
         """From the flow index's collective-layer postings (`FlowIndex.collective`), entry by
-        entry (an entry's postings are adjacent)."""
+        entry (an entry's postings are adjacent): a movement made as its posting comes, an
+        income's village (the entry's collective, which may come after it) once its entry is
+        read."""
         book, layers = cls(), {}
         income, distributions, held = book.income, book.distributions, book.held
-        postings = index.collective
-        n, i = len(postings), 0
-        while i < n:
-            entry = postings[i][0]
-            j = i + 1
-            while j < n and postings[j][0] is entry:
-                j += 1
-            moving = []  # (layer, code, posting) of the entry's income and distributions
-            collective = None  # the village collective the entry's money lands in or leaves
-            for _, posting in postings[i:j]:
-                account = posting.account
-                try:
-                    layer, code = layers[account]
-                except KeyError:  # once per account: its layer's prefix and its asset or village
-                    layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
-                    layer, code = layers[account] = layer, acc.leaf(account)
-                if layer == _HELD_IN:  # the collective's own account: its balance, no movement
-                    if collective is None:
-                        collective = code
-                    held[code] += posting.units.number
-                else:
-                    moving.append((layer, code, posting))
-            for layer, code, posting in moving:
-                meta = posting.meta or {}
-                person = meta.get("id_no")  # read once here, not at every asking
-                if not person:
-                    person = ""  # asset income, a collective's own spending
-                elif not (type(person) is str and person.isdigit() and person.isascii()):
-                    person = id_no(person)  # a plain number of digits is its own normal form
-                # thousands of movements: their fields set here, one a statement, in the order
-                # of `Movement`'s (a class call runs the dataclass's `__init__` from C, which
-                # costs more)
-                move = _new(Movement)
-                move.entry, move.posting, move.date = entry, posting, entry.date
-                if layer == _EARNED_BY:
-                    asset = assets.get(code)
-                    move.village = collective or (asset.village if asset else "")
-                    move.asset, move.amount, move.purpose = code, -posting.units.number, ""
-                    income.append(move)
-                else:
-                    move.village, move.asset = code, str(meta.get("asset", ""))
-                    move.amount, move.purpose = posting.units.number, str(meta.get("kind", ""))
-                    distributions.append(move)
-                move.meta, move.person = meta, person
-            i = j
+        current, collective, placed = None, None, 0  # the entry read, its collective, incomes placed
+        for entry, posting in index.collective:
+            if entry is not current:
+                if placed < len(income):
+                    _place(income, placed, collective, assets)
+                    placed = len(income)
+                current, collective, date = entry, None, entry.date
+            account = posting[_ACCOUNT]
+            try:
+                layer, code = layers[account]
+            except KeyError:  # once per account: its layer's prefix and its asset or village
+                layer = next(p for p in acc.COLLECTIVE_LAYER if account.startswith(p))
+                layer, code = layers[account] = layer, acc.leaf(account)
+            if layer == _HELD_IN:  # the collective's own account: its balance, no movement
+                if collective is None:
+                    collective = code
+                held[code] += posting[_UNITS][_NUMBER]
+                continue
+            meta = posting[_META] or {}
+            person = meta.get("id_no")  # read once here, not at every asking
+            if not person:
+                person = ""  # asset income, a collective's own spending
+            elif not (type(person) is str and person.isdigit() and person.isascii()):
+                person = id_no(person)  # a plain number of digits is its own normal form
+            # thousands of movements: their fields set here, one a statement (a class call runs
+            # the dataclass's `__init__` from C, which costs more); no list or tuple per entry
+            move = _new(Movement)
+            move.entry, move.posting, move.date = entry, posting, date
+            if layer == _EARNED_BY:
+                move.asset, move.amount, move.purpose = code, -posting[_UNITS][_NUMBER], ""
+                income.append(move)  # its village once the entry is read (`_place`)
+            else:
+                move.village, move.asset = code, str(meta.get("asset", ""))
+                move.amount, move.purpose = posting[_UNITS][_NUMBER], str(meta.get("kind", ""))
+                distributions.append(move)
+            move.meta, move.person = meta, person
+        if placed < len(income):
+            _place(income, placed, collective, assets)
         return book
 
     def by_village(self) -> dict[str, dict[str, Decimal]]:

@@ -242,7 +242,9 @@ def _fava_pages_in_chinese(page, shots: Path) -> None:
     page.screenshot(path=str(shots / "account.png"))
     page.click("aside >> text=日记账")
     page.wait_for_selector("li.custom[data-ft-done]")  # named as they come: wait for the last
-    page.wait_for_function("!document.querySelector('li.custom:not([data-ft-done])')")
+    # until none is left unnamed: a selector wait, as the page's CSP forbids the eval with
+    # which playwright runs a predicate given as text
+    page.wait_for_selector("li.custom:not([data-ft-done])", state="detached")
     journal = page.inner_text("article")
     assert "项目公示" in journal and "竣工后公示" in journal and '"completion"' not in journal
     page.screenshot(path=str(shots / "journal.png"))

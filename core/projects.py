@@ -135,8 +135,9 @@ def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tup
     retention = settings.get("retention_share", RETENTION_SHARE)
     found = []
     projects = master.projects
-    # the books end by `day` (the usual judging date): what a project paid and was allotted
-    # to `day` is its totals, the same sums, with no flow of its lists read to cut them
+    # the books end by `day` (the usual judging date; the transactions, as every lookup's
+    # list, are in date order): what a project paid and was allotted to `day` is its totals,
+    # the same sums `_paid_to` and `_to` give, with no flow of its lists read to cut them
     whole = not index.transactions or index.transactions[-1].date <= day
     if whole:
         spent, held, allotted = index.totals("spent_on"), index.held_for, index.totals("allotted_to")

@@ -52,8 +52,10 @@ def read_table(path: str) -> tuple[list[str], list[list[str]]]:
     """(header, the non-empty rows as lists) of a register CSV; ([], []) when it is empty. A
     cell fundtrail wrote guarded against spreadsheet formulas (`'=HYPERLINK(...)`,
     fundtrail.sheets.csv_text) reads as the text it was given."""
-    with open(path, "rb") as handle:  # decoded at once: what a text file's read() gives with
-        text = handle.read().decode("utf-8-sig")  # newline="", without its chunks
+    # the bytes decoded at once: the text that open(..., newline="").read() gives, without
+    # its decoding chunk by chunk
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8-sig")
     lines = _plain_lines(text)
     if lines is None:
         reader = csv.reader(io.StringIO(text, newline=""))
@@ -292,12 +294,12 @@ def _typed_rows(header: list[str], rows: list[list[str]], wrong_row) -> dict[str
             wrong_row(count, "；".join(([] if given else ["缺少身份证号"]) + (wrong or [])))
         grade = row[risk].strip()[:1]
         household.number, household.name = row[number].strip(), row[name].strip()
-        household.id_no = key = given if given.isdigit() and given.isascii() else id_no(given)
+        household.id_no = person_id = given if given.isdigit() and given.isascii() else id_no(given)
         household.village, household.category = row[village].strip(), row[category].strip()
         household.risk = grade if grade in RISKS else ""
         household.card, household.measure = row[card].strip(), row[measure].strip()
-        if key:
-            households[key] = household
+        if person_id:
+            households[person_id] = household
     return households
 
 

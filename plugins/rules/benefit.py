@@ -258,13 +258,11 @@ def _year_mix(ctx):
         linked = {code for code, f in ctx.master.funds.items()
                   if any(w in f.title or w in f.doc_no for w in fund_words)}
         out = {}
-        projects = ctx.master.projects
-        # the projects in the order first allotted, not sorted by code: the sums are exact and
-        # the codes are sorted where shown (no sort, no lookup per project)
-        for code, flows in ctx.flows.allotted_to.items():
-            if code not in projects:
-                continue
-            for flow in flows:
+        allotted_to = ctx.flows.allotted_to
+        # in the order of the project codes: a sum past Decimal's 28 digits rounds by the
+        # order it is added in, and the year's figures must not hang on the order of the books
+        for code in sorted(ctx.master.projects):
+            for flow in allotted_to.get(code, ()):
                 if flow.fund not in linked:
                     continue
                 year = flow.date.year

@@ -164,7 +164,7 @@ def excess_advance(ctx):
         limit = None  # worked out at the project's first advance
         advanced = ZERO
         # the advances before acceptance, in date order
-        for flow in advances.get(code, ()) if spent_only else _advances(flows):
+        for flow in (advances.get(code, ()) if spent_only else _advances(flows)):
             if accepted and flow.date >= accepted:
                 break
             if limit is None:

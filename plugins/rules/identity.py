@@ -54,6 +54,7 @@ Without a household register every ID number is its own family and card-mismatch
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import chain
 
@@ -136,7 +137,7 @@ class Families:
         # row or the ID numbers of its rows in order (a list only for a card on two rows or
         # more): worked out on first asking (`_card_rows`), as only a suspect card needs them
         self._holder: dict[str, str] | None = None
-        self._on_card: dict[str, str | list[str]] = {}
+        self._on_card: dict[str, str | list[str]] | None = None
         self._cards_of: dict[str, set[str]] | None = None
 
     @property
@@ -145,8 +146,10 @@ class Families:
         return self._card_rows()[0]
 
     def _card_rows(self) -> tuple[dict[str, str], dict[str, str | list[str]]]:
+        """(card -> the family the register gives it to, card -> the ID number of its one row
+        or the ID numbers of its rows in register order), worked out on first asking."""
         if self._holder is None:
-            holder, on_card, family = {}, self._on_card, self.family
+            holder, on_card, family = {}, {}, self.family
             for person, card in self.card.items():  # in register order
                 if card in holder:
                     others = on_card[card]
@@ -157,7 +160,7 @@ class Families:
                 else:
                     holder[card] = family[person]
                     on_card[card] = person
-            self._holder = holder
+            self._holder, self._on_card = holder, on_card
         return self._holder, self._on_card
 
     def named(self, card: str) -> dict[str, str]:
@@ -281,11 +284,11 @@ class People:
         return card
 
 
-class _Paid:
-    """ID number -> what was paid to that person, in date order (read-only): the index's
-    subsidies by person, a person with distributions (`extra`) having them merged in on first
-    asking (most people's payments are never read: no sorted list made for them), the people
-    paid subsidies first, then those paid distributions only."""
+class _Paid(Mapping):
+    """ID number -> what was paid to that person, in date order (a read-only mapping): the
+    index's subsidies by person, a person with distributions (`extra`) having them merged in on
+    first asking (most people's payments are never read: no sorted list made for them), the
+    people paid subsidies first, then those paid distributions only."""
 
     __slots__ = ("subsidies", "extra", "merged")
 
@@ -295,6 +298,9 @@ class _Paid:
     def __iter__(self):
         subsidies = self.subsidies
         return chain(subsidies, (person for person in self.extra if person not in subsidies))
+
+    def __len__(self):
+        return len(self.subsidies) + sum(person not in self.subsidies for person in self.extra)
 
     def __getitem__(self, person: str) -> list:
         more = self.extra.get(person)

@@ -22,6 +22,11 @@ The nine uses and how each is recognised by default:
 Settings: negative_keywords ({item: [keywords]}: replaces the default keywords of those items),
 negative_eco_codes ({code prefix: item}), negative_func_codes ({code: item}),
 negative_accounts ({account prefix: item}; default none: the model has no such account).
+
+The one walk over the works flows that reads each flow's metadata and its entry's texts
+(`works_read`) also serves excess-advance and func-code-mismatch (plugins/rules/discipline.py):
+read again, the scattered objects cost as much as the first time. Should the walk fail, the
+three rules' findings are lost together (one error per rule).
 """
 
 from __future__ import annotations

@@ -108,6 +108,9 @@ def _late(budget: Decimal, paid: Decimal, retention: Decimal) -> bool:
 def _paid_to(index, code: str, day: datetime.date) -> Decimal:
     """What project `code` paid up to `day`: spent on it plus held for it in units' own
     accounts (`Standing.paid`)."""
+    if _ended_by(index, day):  # the totals (`_to`) and `held_on`'s sums: no flow read
+        paid, held = index.total("spent_on", code), index.held_for.get(code)
+        return paid if held is None else paid + held
     paid = _to(index, "spent_on", code, day)
     held = index.held_on.get(code)
     if held:
@@ -115,9 +118,19 @@ def _paid_to(index, code: str, day: datetime.date) -> Decimal:
     return paid
 
 
+def _ended_by(index, day: datetime.date) -> bool:
+    """The books hold no transaction after `day` (the usual judging date): what a lookup holds
+    to `day` is all it holds. The transactions, as every lookup's list, are in date order."""
+    transactions = index.transactions
+    return not transactions or transactions[-1].date <= day
+
+
 def _to(index, lookup: str, code: str, day: datetime.date) -> Decimal:
     """The sum of `code`'s flows in the index's `lookup` (in date order) dated on or before
-    `day`, read off the lookup's running sums."""
+    `day`: the lookup's total when the books end by `day` (no flow read), else read off its
+    running sums."""
+    if _ended_by(index, day):
+        return index.total(lookup, code)
     flows = getattr(index, lookup).get(code)
     if not flows:
         return ZERO
@@ -135,26 +148,13 @@ def overdue_at(index, master, day: datetime.date, settings: Mapping) -> list[tup
     retention = settings.get("retention_share", RETENTION_SHARE)
     found = []
     projects = master.projects
-    # the books end by `day` (the usual judging date; the transactions, as every lookup's
-    # list, are in date order): what a project paid and was allotted to `day` is its totals,
-    # the same sums `_paid_to` and `_to` give, with no flow of its lists read to cut them
-    whole = not index.transactions or index.transactions[-1].date <= day
-    if whole:
-        spent, held, allotted = index.totals("spent_on"), index.held_for, index.totals("allotted_to")
     for code in sorted(projects):  # by code (no pair kept per project to sort)
         project = projects[code]
         end = project.end
         if not end or end + grace > day:  # `overdue_from`
             continue
-        if whole:  # `_paid_to`, `_to`
-            paid = spent.get(code, ZERO)
-            more = held.get(code)
-            if more is not None:
-                paid += more
-            budget = project.budget or allotted.get(code, ZERO)
-        else:
-            paid = _paid_to(index, code, day)
-            budget = project.budget or _to(index, "allotted_to", code, day)
+        paid = _paid_to(index, code, day)
+        budget = project.budget or _to(index, "allotted_to", code, day)
         if _late(budget, paid, retention):
             found.append((code, standing(index, master, code, day, settings)))
     return found
